@@ -1,0 +1,96 @@
+//! What `optiscape list` prints and the page builds its controls from: every optimizer and
+//! landscape with its parameters, defaults, ranges and slider hints, and the spec's limits.
+
+use crate::landscape::{self, Mark, Point, View, SCALE};
+use crate::optim::{self, OptimizerInfo};
+use crate::schema::{Hyper, Kind, Param};
+use crate::spec;
+use serde::Serialize;
+use std::fmt::Write;
+
+#[derive(Serialize)]
+pub struct LandscapeEntry {
+    #[serde(flatten)]
+    pub info: &'static landscape::LandscapeInfo,
+    /// `scale`, which every landscape takes, then its own parameters.
+    pub all_params: Vec<Param>,
+    pub view: View,
+    pub start: Point,
+    pub marks: Vec<Mark>,
+}
+
+#[derive(Serialize)]
+pub struct Limits {
+    pub max_steps: u64,
+    pub max_racers: usize,
+    pub max_speed: u32,
+    pub divergence_limit: f64,
+}
+
+#[derive(Serialize)]
+pub struct Catalog {
+    pub optimizers: Vec<&'static OptimizerInfo>,
+    pub landscapes: Vec<LandscapeEntry>,
+    pub limits: Limits,
+}
+
+pub fn catalog() -> Catalog {
+    Catalog {
+        optimizers: optim::REGISTRY.to_vec(),
+        landscapes: landscape::REGISTRY
+            .iter()
+            .map(|&info| {
+                let built = (info.build)(&Hyper::defaults(info.params));
+                let mut all_params = vec![SCALE];
+                all_params.extend_from_slice(info.params);
+                LandscapeEntry { info, all_params, view: built.view, start: built.start, marks: built.marks }
+            })
+            .collect(),
+        limits: Limits {
+            max_steps: spec::MAX_STEPS,
+            max_racers: spec::MAX_RACERS,
+            max_speed: spec::MAX_SPEED,
+            divergence_limit: crate::race::DIVERGENCE_LIMIT,
+        },
+    }
+}
+
+fn describe(out: &mut String, p: &Param) {
+    let default = match p.default {
+        crate::schema::Value::Flag(b) => b.to_string(),
+        crate::schema::Value::Number(x) => format!("{x}"),
+        crate::schema::Value::Pair([a, b]) => format!("[{a}, {b}]"),
+    };
+    let range = match p.kind {
+        Kind::Number { range, .. } => format!("in {range}"),
+        Kind::Pair { range, .. } => format!("each in {range}"),
+        Kind::Flag => "true or false".into(),
+    };
+    let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
+}
+
+/// The catalog for people.
+pub fn text() -> String {
+    let cat = catalog();
+    let mut out = String::from("OPTIMIZERS (hyperparameter, default, valid values)\n");
+    for o in &cat.optimizers {
+        let _ = writeln!(out, "\n  {}  ({}; reference: {})", o.name, o.title, o.reference);
+        o.params.iter().for_each(|p| describe(&mut out, p));
+    }
+    out.push_str("\nLANDSCAPES (parameter, default, valid values)\n");
+    for l in &cat.landscapes {
+        let _ = writeln!(out, "\n  {}  ({}: f = {})", l.info.name, l.info.title, l.info.formula);
+        let _ = writeln!(out, "    view x {:?} y {:?}, default start {:?}", l.view.x, l.view.y, l.start);
+        l.all_params.iter().for_each(|p| describe(&mut out, p));
+    }
+    let _ = writeln!(
+        out,
+        "\nLIMITS: steps <= {}, racers <= {}, divergence when |coordinate| > {:e} or a value is not finite",
+        cat.limits.max_steps, cat.limits.max_racers, cat.limits.divergence_limit
+    );
+    out
+}
+
+pub fn json() -> String {
+    serde_json::to_string_pretty(&catalog()).expect("the catalog always serializes")
+}

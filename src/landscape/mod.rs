@@ -1,0 +1,170 @@
+//! 2-D landscapes: value, exact gradient and exact Hessian.
+//!
+//! Each file holds one landscape, with a header giving its formula, default view box, default
+//! start and known minima. Textbook functions come from `argmin_testfunctions` (a maintained
+//! crate with analytic derivatives); the rest are written by hand. Every derivative is
+//! property-tested against central differences in `tests/landscapes.rs`.
+//!
+//! The optimized objective is `scale * f`: [`Objective`] applies the scale, so every gradient is
+//! multiplied by it (seed 000's lesson: Adam is nearly invariant to it, SGD is not).
+
+use crate::schema::{Hyper, Param, Range, Scale, Slider};
+use serde::Serialize;
+
+mod beale;
+mod gaussian_mixture;
+mod himmelblau;
+mod quadratic;
+mod rastrigin;
+mod rosenbrock;
+mod saddle;
+mod styblinski_tang;
+
+pub type Point = [f64; 2];
+pub type Matrix = [[f64; 2]; 2];
+
+/// A smooth function of two variables with exact first and second derivatives.
+pub trait Landscape {
+    fn value(&self, p: Point) -> f64;
+    fn gradient(&self, p: Point) -> Point;
+    fn hessian(&self, p: Point) -> Matrix;
+}
+
+/// A rectangle in data coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct View {
+    pub x: [f64; 2],
+    pub y: [f64; 2],
+}
+
+impl View {
+    pub const fn new(x0: f64, x1: f64, y0: f64, y1: f64) -> View {
+        View { x: [x0, x1], y: [y0, y1] }
+    }
+
+    pub fn check(&self) -> Result<(), String> {
+        for (axis, [lo, hi]) in [("x", self.x), ("y", self.y)] {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi && hi - lo > 1e-9 && lo.abs() < 1e9 && hi.abs() < 1e9) {
+                return Err(format!("`view.{axis}` must be two finite numbers lo < hi within 1e9, got [{lo}, {hi}]"));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarkKind {
+    Global,
+    Local,
+    Saddle,
+}
+
+/// A known critical point, marked on the plot.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Mark {
+    pub kind: MarkKind,
+    pub at: Point,
+}
+
+/// A landscape built from validated parameters, with its defaults for the page.
+pub struct Built {
+    pub f: Box<dyn Landscape>,
+    pub view: View,
+    pub start: Point,
+    pub marks: Vec<Mark>,
+}
+
+/// The description of one landscape, as `optiscape list` prints it.
+#[derive(Serialize)]
+pub struct LandscapeInfo {
+    pub name: &'static str,
+    pub title: &'static str,
+    /// The formula in plain text.
+    pub formula: &'static str,
+    pub params: &'static [Param],
+    #[serde(skip)]
+    pub build: fn(&Hyper) -> Built,
+}
+
+/// The parameter every landscape takes: the objective is `scale * f`.
+pub const SCALE: Param = Param::number(
+    "scale",
+    1.0,
+    Range::POSITIVE,
+    Slider { min: 1e-3, max: 1e3, scale: Scale::Log },
+    "the optimized objective is scale * f, so every gradient is multiplied by scale",
+);
+
+/// Every landscape, in the order the page lists them.
+pub static REGISTRY: &[&LandscapeInfo] = &[
+    &rosenbrock::INFO,
+    &gaussian_mixture::INFO,
+    &beale::INFO,
+    &himmelblau::INFO,
+    &rastrigin::INFO,
+    &styblinski_tang::INFO,
+    &quadratic::INFO,
+    &saddle::INFO,
+];
+
+pub fn find(name: &str) -> Option<&'static LandscapeInfo> {
+    REGISTRY.iter().copied().find(|l| l.name == name)
+}
+
+/// The landscape times its scale: what the optimizers see.
+pub struct Objective {
+    pub f: Box<dyn Landscape>,
+    pub scale: f64,
+}
+
+impl Objective {
+    pub fn value(&self, p: Point) -> f64 {
+        self.scale * self.f.value(p)
+    }
+    pub fn gradient(&self, p: Point) -> Point {
+        let [gx, gy] = self.f.gradient(p);
+        [self.scale * gx, self.scale * gy]
+    }
+    /// Row-major, as [`crate::optim::Derivatives::hessian`] wants it.
+    pub fn hessian(&self, p: Point) -> [f64; 4] {
+        let [[a, b], [c, d]] = self.f.hessian(p);
+        let s = self.scale;
+        [s * a, s * b, s * c, s * d]
+    }
+}
+
+/// Polishes a guessed critical point with Newton's method on the exact derivatives. Used to state
+/// minima to full precision where the literature gives six digits.
+pub fn refine(f: &dyn Landscape, guess: Point) -> Point {
+    let mut p = guess;
+    for _ in 0..50 {
+        let [gx, gy] = f.gradient(p);
+        let [[a, b], [c, d]] = f.hessian(p);
+        let det = a * d - b * c;
+        if det == 0.0 || !det.is_finite() {
+            break;
+        }
+        let step = [(d * gx - b * gy) / det, (a * gy - c * gx) / det];
+        p = [p[0] - step[0], p[1] - step[1]];
+        if step[0].abs() + step[1].abs() < 1e-15 * (1.0 + p[0].abs() + p[1].abs()) {
+            break;
+        }
+    }
+    p
+}
+
+/// Marks minima, polished by [`refine`]; those with the lowest value are global.
+pub fn minima(f: &dyn Landscape, guesses: &[Point]) -> Vec<Mark> {
+    let points: Vec<Point> = guesses.iter().map(|&g| refine(f, g)).collect();
+    let best = points.iter().map(|&p| f.value(p)).fold(f64::INFINITY, f64::min);
+    points
+        .into_iter()
+        .map(|at| {
+            let v = f.value(at);
+            let global = v - best <= 1e-9 * (1.0 + best.abs());
+            Mark { kind: if global { MarkKind::Global } else { MarkKind::Local }, at }
+        })
+        .collect()
+}

@@ -1,0 +1,63 @@
+//! The `optiscape` command line: `optiscape run` races a run spec, `optiscape list` describes
+//! every optimizer and landscape.
+
+use optiscape::{catalog, race, spec::RunSpec};
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+optiscape: see how optimizers move
+
+USAGE:
+    optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
+    optiscape list [--json]       every optimizer and landscape with its parameters and defaults
+    optiscape help                this text
+
+A run spec:
+    {\"landscape\": {\"name\": \"rosenbrock\", \"scale\": 1.0}, \"start\": [-1.2, 1.0], \"steps\": 500,
+     \"racers\": [{\"name\": \"adam\", \"lr\": 0.05}, {\"name\": \"sgd\", \"lr\": 0.001, \"momentum\": 0.9}]}
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match dispatch(&args) {
+        Ok(out) => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`optiscape list | head`) is not an error worth a message.
+            let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("optiscape: error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn dispatch(args: &[&str]) -> Result<String, String> {
+    match args {
+        ["run"] => run(read_stdin()?),
+        ["run", "--spec", file] => run(std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?),
+        ["list"] => Ok(catalog::text()),
+        ["list", "--json"] => Ok(catalog::json() + "\n"),
+        ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
+        [] => Err(format!("no command given\n\n{USAGE}")),
+        _ => Err(format!("unknown arguments `{}`; see `optiscape help`", args.join(" "))),
+    }
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut text = String::new();
+    std::io::stdin()
+        .take(optiscape::spec::MAX_SPEC_BYTES as u64 + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the spec from stdin: {e}"))?;
+    Ok(text)
+}
+
+fn run(text: String) -> Result<String, String> {
+    let spec = RunSpec::parse(&text)?;
+    let result = race::run(&spec);
+    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+}

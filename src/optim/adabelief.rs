@@ -1,0 +1,140 @@
+//! AdaBelief, as its authors' package `adabelief-pytorch` 0.2 (`AdaBelief` class), with the
+//! package's defaults: eps 1e-16, decoupled weight decay, rectification on.
+//!
+//! The second moment is the variance of the gradient around its average, `s = EMA((g - m)^2)`,
+//! and eps is added *into the stored s* every step. With `rectify`, the step follows RAdam but
+//! tests N_sma >= 5 (RAdam: > 5), uses sqrt(s) without bias correction, and before that either
+//! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
+
+use super::{maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::schema::{Hyper, Param};
+
+pub static INFO: OptimizerInfo = OptimizerInfo {
+    name: "adabelief",
+    title: "AdaBelief",
+    reference: "adabelief-pytorch 0.2 (AdaBelief)",
+    params: &[
+        params::lr(1e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-16),
+        params::weight_decay(0.0),
+        Param::flag("amsgrad", false, "use the running max of s (AMSGrad)"),
+        Param::flag("weight_decouple", true, "decay the weights directly, as AdamW"),
+        Param::flag("fixed_decay", false, "with weight_decouple: decay by weight_decay, not lr*weight_decay"),
+        Param::flag("rectify", true, "rectify the adaptive step, as RAdam"),
+        Param::flag("degenerated_to_sgd", true, "with rectify: take SGD steps while N_sma < 5"),
+    ],
+    needs_hessian: false,
+    build: |h| Ok(Box::new(AdaBelief::new(h))),
+};
+
+#[derive(Clone, Debug)]
+pub struct AdaBelief {
+    pub lr: f64,
+    pub betas: [f64; 2],
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub amsgrad: bool,
+    pub weight_decouple: bool,
+    pub fixed_decay: bool,
+    pub rectify: bool,
+    pub degenerated_to_sgd: bool,
+}
+
+impl AdaBelief {
+    pub fn new(h: &Hyper) -> AdaBelief {
+        AdaBelief {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            amsgrad: h.flag("amsgrad"),
+            weight_decouple: h.flag("weight_decouple"),
+            fixed_decay: h.flag("fixed_decay"),
+            rectify: h.flag("rectify"),
+            degenerated_to_sgd: h.flag("degenerated_to_sgd"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AdaBeliefState {
+    pub step: u64,
+    pub n_sma: f64,
+    pub exp_avg: Vec<f64>,
+    pub exp_avg_var: Vec<f64>,
+    pub max_exp_avg_var: Vec<f64>,
+}
+
+impl Optimizer for AdaBelief {
+    type State = AdaBeliefState;
+
+    fn init(&self, p: &[f64]) -> AdaBeliefState {
+        AdaBeliefState { step: 0, n_sma: 0.0, exp_avg: zeros(p), exp_avg_var: zeros(p), max_exp_avg_var: zeros(p) }
+    }
+
+    fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdaBeliefState) {
+        let [beta1, beta2] = self.betas;
+        let (lr, eps) = (self.lr, self.eps);
+        s.step += 1;
+        let step = s.step as f64;
+        let bias_correction1 = 1.0 - beta1.powf(step);
+        let bias_correction2 = 1.0 - beta2.powf(step);
+        // The rectified step size, computed once per step as the package does.
+        let beta2_t = beta2.powf(step);
+        let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
+        let n_sma = n_sma_max - 2.0 * step * beta2_t / (1.0 - beta2_t);
+        s.n_sma = n_sma;
+        let rect_step = if n_sma >= 5.0 {
+            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt()
+                / (1.0 - beta1.powf(step))
+        } else if self.degenerated_to_sgd {
+            1.0 / (1.0 - beta1.powf(step))
+        } else {
+            -1.0
+        };
+        for i in 0..p.len() {
+            let mut g = d.grad[i];
+            if self.weight_decouple {
+                if self.fixed_decay {
+                    p[i] *= 1.0 - self.weight_decay;
+                } else {
+                    p[i] *= 1.0 - lr * self.weight_decay;
+                }
+            } else if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            s.exp_avg[i] = s.exp_avg[i] * beta1 + (1.0 - beta1) * g;
+            let residual = g - s.exp_avg[i];
+            s.exp_avg_var[i] = s.exp_avg_var[i] * beta2 + (1.0 - beta2) * residual * residual;
+            s.exp_avg_var[i] += eps;
+            let denom = if self.amsgrad {
+                s.max_exp_avg_var[i] = maximum(s.max_exp_avg_var[i], s.exp_avg_var[i]);
+                s.max_exp_avg_var[i].sqrt() / bias_correction2.sqrt() + eps
+            } else {
+                s.exp_avg_var[i].sqrt() / bias_correction2.sqrt() + eps
+            };
+            if !self.rectify {
+                let step_size = lr / bias_correction1;
+                p[i] += -step_size * s.exp_avg[i] / denom;
+            } else if n_sma >= 5.0 {
+                let denom = s.exp_avg_var[i].sqrt() + eps;
+                p[i] += -rect_step * lr * s.exp_avg[i] / denom;
+            } else if rect_step > 0.0 {
+                p[i] += -rect_step * lr * s.exp_avg[i];
+            }
+        }
+    }
+
+    fn inspect(&self, s: &AdaBeliefState) -> Vec<Entry> {
+        let mut out = vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("s", &s.exp_avg_var)];
+        if self.amsgrad {
+            out.push(Entry::vector("max_s", &s.max_exp_avg_var));
+        }
+        if self.rectify {
+            out.push(Entry::scalar("n_sma", s.n_sma));
+            out.push(Entry::flag("rectified", s.n_sma >= 5.0));
+        }
+        out
+    }
+}

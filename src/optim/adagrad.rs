@@ -1,0 +1,75 @@
+//! Adagrad, as `torch.optim.Adagrad`: per-coordinate steps shrink with the running sum of
+//! squared gradients, which starts at `initial_accumulator_value`.
+
+use super::{params, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+
+pub static INFO: OptimizerInfo = OptimizerInfo {
+    name: "adagrad",
+    title: "Adagrad",
+    reference: "torch.optim.Adagrad",
+    params: &[
+        params::lr(1e-2),
+        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, scale: Scale::Linear }, "learning rate decay"),
+        params::weight_decay(0.0),
+        Param::number("initial_accumulator_value", 0.0, Range::NON_NEGATIVE, sliders::UNIT, "initial value of the sum of squares"),
+        params::eps(1e-10),
+    ],
+    needs_hessian: false,
+    build: |h| Ok(Box::new(Adagrad::new(h))),
+};
+
+#[derive(Clone, Debug)]
+pub struct Adagrad {
+    pub lr: f64,
+    pub lr_decay: f64,
+    pub weight_decay: f64,
+    pub initial_accumulator_value: f64,
+    pub eps: f64,
+}
+
+impl Adagrad {
+    pub fn new(h: &Hyper) -> Adagrad {
+        Adagrad {
+            lr: h.num("lr"),
+            lr_decay: h.num("lr_decay"),
+            weight_decay: h.num("weight_decay"),
+            initial_accumulator_value: h.num("initial_accumulator_value"),
+            eps: h.num("eps"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct AdagradState {
+    pub step: u64,
+    pub sum: Vec<f64>,
+    pub clr: f64,
+}
+
+impl Optimizer for Adagrad {
+    type State = AdagradState;
+
+    fn init(&self, p: &[f64]) -> AdagradState {
+        AdagradState { step: 0, sum: vec![self.initial_accumulator_value; p.len()], clr: self.lr }
+    }
+
+    fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdagradState) {
+        s.step += 1;
+        let step = s.step as f64;
+        s.clr = self.lr / (1.0 + (step - 1.0) * self.lr_decay);
+        for i in 0..p.len() {
+            let mut g = d.grad[i];
+            if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            s.sum[i] += 1.0 * g * g;
+            let std = s.sum[i].sqrt() + self.eps;
+            p[i] += -s.clr * g / std;
+        }
+    }
+
+    fn inspect(&self, s: &AdagradState) -> Vec<Entry> {
+        vec![Entry::int("step", s.step), Entry::vector("sum", &s.sum), Entry::scalar("clr", s.clr)]
+    }
+}

@@ -1,0 +1,101 @@
+//! NAdam, as `torch.optim.NAdam`: Adam with Nesterov momentum and Dozat's momentum schedule
+//! `mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))`. The running product of the mu_t is
+//! kept in f64 (torch keeps it in the default dtype).
+
+use super::{lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::schema::{Hyper, Param, Range, Scale, Slider};
+
+pub static INFO: OptimizerInfo = OptimizerInfo {
+    name: "nadam",
+    title: "NAdam",
+    reference: "torch.optim.NAdam",
+    params: &[
+        params::lr(2e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-8),
+        params::weight_decay(0.0),
+        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, scale: Scale::Log }, "momentum decay psi"),
+        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+    ],
+    needs_hessian: false,
+    build: |h| Ok(Box::new(NAdam::new(h))),
+};
+
+#[derive(Clone, Debug)]
+pub struct NAdam {
+    pub lr: f64,
+    pub betas: [f64; 2],
+    pub eps: f64,
+    pub weight_decay: f64,
+    pub momentum_decay: f64,
+    pub decoupled_weight_decay: bool,
+}
+
+impl NAdam {
+    pub fn new(h: &Hyper) -> NAdam {
+        NAdam {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+            momentum_decay: h.num("momentum_decay"),
+            decoupled_weight_decay: h.flag("decoupled_weight_decay"),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NAdamState {
+    pub step: u64,
+    pub mu_product: f64,
+    pub mu: f64,
+    pub exp_avg: Vec<f64>,
+    pub exp_avg_sq: Vec<f64>,
+}
+
+impl Optimizer for NAdam {
+    type State = NAdamState;
+
+    fn init(&self, p: &[f64]) -> NAdamState {
+        NAdamState { step: 0, mu_product: 1.0, mu: 0.0, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
+    }
+
+    fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut NAdamState) {
+        let [beta1, beta2] = self.betas;
+        s.step += 1;
+        let step = s.step as f64;
+        let bias_correction2 = 1.0 - beta2.powf(step);
+        let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(step * self.momentum_decay));
+        let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((step + 1.0) * self.momentum_decay));
+        s.mu = mu;
+        s.mu_product *= mu;
+        let mu_product_next = s.mu_product * mu_next;
+        let grad_coef = -self.lr * (1.0 - mu) / (1.0 - s.mu_product);
+        let avg_coef = -self.lr * mu_next / (1.0 - mu_product_next);
+        for i in 0..p.len() {
+            let mut g = d.grad[i];
+            if self.weight_decay != 0.0 {
+                if self.decoupled_weight_decay {
+                    p[i] *= 1.0 - self.lr * self.weight_decay;
+                } else {
+                    g += self.weight_decay * p[i];
+                }
+            }
+            s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
+            s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g;
+            let denom = (s.exp_avg_sq[i] / bias_correction2).sqrt() + self.eps;
+            p[i] += grad_coef * g / denom;
+            p[i] += avg_coef * s.exp_avg[i] / denom;
+        }
+    }
+
+    fn inspect(&self, s: &NAdamState) -> Vec<Entry> {
+        vec![
+            Entry::int("step", s.step),
+            Entry::scalar("mu", s.mu),
+            Entry::scalar("mu_product", s.mu_product),
+            Entry::vector("m", &s.exp_avg),
+            Entry::vector("v", &s.exp_avg_sq),
+        ]
+    }
+}

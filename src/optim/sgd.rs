@@ -1,0 +1,88 @@
+//! SGD with optional momentum, dampening, Nesterov momentum and weight decay, as
+//! `torch.optim.SGD` (single-tensor path). The momentum buffer starts as the first gradient,
+//! without dampening.
+
+use super::{params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::schema::{sliders, Hyper, Param, Range};
+
+pub static INFO: OptimizerInfo = OptimizerInfo {
+    name: "sgd",
+    title: "SGD",
+    reference: "torch.optim.SGD",
+    params: &[
+        params::lr(1e-3),
+        Param::number("momentum", 0.0, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor"),
+        Param::number("dampening", 0.0, Range::UNIT, sliders::UNIT, "dampening for momentum"),
+        params::weight_decay(0.0),
+        Param::flag("nesterov", false, "use Nesterov momentum"),
+    ],
+    needs_hessian: false,
+    build: |h| Ok(Box::new(Sgd::new(h)?)),
+};
+
+#[derive(Clone, Debug)]
+pub struct Sgd {
+    pub lr: f64,
+    pub momentum: f64,
+    pub dampening: f64,
+    pub weight_decay: f64,
+    pub nesterov: bool,
+}
+
+impl Sgd {
+    pub fn new(h: &Hyper) -> Result<Sgd, String> {
+        let opt = Sgd {
+            lr: h.num("lr"),
+            momentum: h.num("momentum"),
+            dampening: h.num("dampening"),
+            weight_decay: h.num("weight_decay"),
+            nesterov: h.flag("nesterov"),
+        };
+        if opt.nesterov && (opt.momentum <= 0.0 || opt.dampening != 0.0) {
+            return Err("`nesterov` requires `momentum` > 0 and `dampening` = 0 (as in torch)".into());
+        }
+        Ok(opt)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SgdState {
+    pub step: u64,
+    /// None until the first step, as torch's lazily created buffer.
+    pub momentum_buffer: Option<Vec<f64>>,
+}
+
+impl Optimizer for Sgd {
+    type State = SgdState;
+
+    fn init(&self, _params: &[f64]) -> SgdState {
+        SgdState { step: 0, momentum_buffer: None }
+    }
+
+    fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut SgdState) {
+        s.step += 1;
+        let first = s.momentum_buffer.is_none();
+        let buf = s.momentum_buffer.get_or_insert_with(|| zeros(p));
+        for i in 0..p.len() {
+            let mut g = d.grad[i];
+            if self.weight_decay != 0.0 {
+                g += self.weight_decay * p[i];
+            }
+            if self.momentum != 0.0 {
+                buf[i] = if first { g } else { buf[i] * self.momentum + (1.0 - self.dampening) * g };
+                g = if self.nesterov { g + self.momentum * buf[i] } else { buf[i] };
+            }
+            p[i] += -self.lr * g;
+        }
+    }
+
+    fn inspect(&self, s: &SgdState) -> Vec<Entry> {
+        let mut out = vec![Entry::int("step", s.step)];
+        if self.momentum != 0.0 {
+            if let Some(b) = &s.momentum_buffer {
+                out.push(Entry::vector("momentum_buffer", b));
+            }
+        }
+        out
+    }
+}

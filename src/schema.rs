@@ -1,0 +1,314 @@
+//! Hyperparameter descriptions and their validation.
+//!
+//! Every optimizer and landscape declares its parameters once, as a table of [`Param`]s: name
+//! (spelled as torch.optim spells it), default, the range of valid values, and a hint for the
+//! page's slider. The same table validates a run spec, prints `optiscape list`, and builds the
+//! page's controls, so a new optimizer needs no parser or UI code.
+
+use serde::Serialize;
+use serde_json::{Map, Value as Json};
+use std::fmt;
+
+/// A validated hyperparameter value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Flag(bool),
+    Number(f64),
+    Pair([f64; 2]),
+}
+
+impl Value {
+    fn to_json(self) -> Json {
+        match self {
+            Value::Flag(b) => Json::Bool(b),
+            Value::Number(x) => number(x),
+            Value::Pair([a, b]) => Json::Array(vec![number(a), number(b)]),
+        }
+    }
+}
+
+fn number(x: f64) -> Json {
+    serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
+}
+
+/// An interval of valid numbers, each end open or closed.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Range {
+    pub lo: f64,
+    pub lo_open: bool,
+    pub hi: f64,
+    pub hi_open: bool,
+}
+
+impl Range {
+    /// `[0, inf)`
+    pub const NON_NEGATIVE: Range = Range { lo: 0.0, lo_open: false, hi: f64::INFINITY, hi_open: true };
+    /// `(0, inf)`
+    pub const POSITIVE: Range = Range { lo: 0.0, lo_open: true, hi: f64::INFINITY, hi_open: true };
+    /// `[0, 1)`, the range of torch's betas.
+    pub const UNIT_OPEN: Range = Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true };
+    /// `[0, 1]`
+    pub const UNIT: Range = Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: false };
+    /// Every finite number.
+    pub const ANY: Range = Range { lo: f64::NEG_INFINITY, lo_open: true, hi: f64::INFINITY, hi_open: true };
+
+    pub const fn closed(lo: f64, hi: f64) -> Range {
+        Range { lo, lo_open: false, hi, hi_open: false }
+    }
+
+    pub fn contains(&self, x: f64) -> bool {
+        x.is_finite()
+            && (if self.lo_open { x > self.lo } else { x >= self.lo })
+            && (if self.hi_open { x < self.hi } else { x <= self.hi })
+    }
+}
+
+impl fmt::Display for Range {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lo = if self.lo.is_infinite() { "-inf".to_string() } else { fmt_num(self.lo) };
+        let hi = if self.hi.is_infinite() { "inf".to_string() } else { fmt_num(self.hi) };
+        write!(
+            f,
+            "{}{}, {}{}",
+            if self.lo_open { '(' } else { '[' },
+            lo,
+            hi,
+            if self.hi_open { ')' } else { ']' }
+        )
+    }
+}
+
+fn fmt_num(x: f64) -> String {
+    let s = format!("{x}");
+    if s.len() > 8 {
+        format!("{x:e}")
+    } else {
+        s
+    }
+}
+
+/// How the page's slider maps its position to a value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    Linear,
+    /// Evenly spaced in log10(value).
+    Log,
+    /// Evenly spaced in log10(1 - value): reaches 0.9999 with resolution (betas, alpha, rho).
+    OneMinusLog,
+}
+
+/// The page's slider for a number: its ends and its scale. Typed values may leave it.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Slider {
+    pub min: f64,
+    pub max: f64,
+    pub scale: Scale,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    Number { range: Range, slider: Slider },
+    /// Two numbers in one field, as torch's `betas`.
+    Pair { range: Range, slider: Slider },
+    Flag,
+}
+
+/// One hyperparameter: its name, default, valid values and meaning.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Param {
+    pub name: &'static str,
+    pub default: Value,
+    #[serde(flatten)]
+    pub kind: Kind,
+    pub doc: &'static str,
+}
+
+impl Param {
+    pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
+        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc }
+    }
+    pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
+        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc }
+    }
+    pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
+        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc }
+    }
+
+    /// Checks one JSON value against this parameter.
+    pub fn parse(&self, json: &Json) -> Result<Value, String> {
+        let name = self.name;
+        match self.kind {
+            Kind::Flag => json.as_bool().map(Value::Flag).ok_or_else(|| format!("`{name}` must be true or false, got {}", short(json))),
+            Kind::Number { range, .. } => {
+                let x = json.as_f64().ok_or_else(|| format!("`{name}` must be a number, got {}", short(json)))?;
+                check(name, x, range)?;
+                Ok(Value::Number(x))
+            }
+            Kind::Pair { range, .. } => {
+                let pair = json
+                    .as_array()
+                    .filter(|a| a.len() == 2)
+                    .and_then(|a| Some([a[0].as_f64()?, a[1].as_f64()?]))
+                    .ok_or_else(|| format!("`{name}` must be a list of two numbers, got {}", short(json)))?;
+                for (i, x) in pair.into_iter().enumerate() {
+                    check(&format!("{name}[{i}]"), x, range)?;
+                }
+                Ok(Value::Pair(pair))
+            }
+        }
+    }
+}
+
+fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
+    if range.contains(x) {
+        Ok(())
+    } else {
+        Err(format!("`{name}` must be in {range}, got {}", fmt_num(x)))
+    }
+}
+
+/// A JSON value cut short for an error message.
+pub fn short(json: &Json) -> String {
+    let s = json.to_string();
+    if s.chars().count() > 40 {
+        format!("{}...", s.chars().take(37).collect::<String>())
+    } else {
+        s
+    }
+}
+
+/// Validated hyperparameters: one value for every [`Param`] of a table, defaults filled in.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hyper {
+    values: Vec<(&'static str, Value)>,
+}
+
+impl Hyper {
+    /// Every parameter at its default.
+    pub fn defaults(params: &[Param]) -> Hyper {
+        Hyper { values: params.iter().map(|p| (p.name, p.default)).collect() }
+    }
+
+    /// Validates `fields` against `params`. `owner` names the optimizer or landscape in messages.
+    /// A field that is not a parameter is an error: a typo such as `beta` must not silently run
+    /// with the default.
+    pub fn from_fields(owner: &str, params: &[Param], fields: &Map<String, Json>) -> Result<Hyper, String> {
+        if let Some(unknown) = fields.keys().find(|k| !params.iter().any(|p| p.name == k.as_str())) {
+            let known: Vec<_> = params.iter().map(|p| p.name).collect();
+            return Err(if known.is_empty() {
+                format!("unknown field `{unknown}`: {owner} takes no parameters")
+            } else {
+                format!("unknown field `{unknown}` for {owner}; expected one of: {}", known.join(", "))
+            });
+        }
+        let mut hyper = Hyper::defaults(params);
+        for (p, (_, value)) in params.iter().zip(hyper.values.iter_mut()) {
+            if let Some(json) = fields.get(p.name) {
+                *value = p.parse(json)?;
+            }
+        }
+        Ok(hyper)
+    }
+
+    fn get(&self, name: &str) -> Value {
+        match self.values.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v,
+            None => unreachable!("no hyperparameter `{name}`: a table and its builder disagree"),
+        }
+    }
+
+    /// The number `name`. Names are checked by each table's own tests.
+    pub fn num(&self, name: &str) -> f64 {
+        match self.get(name) {
+            Value::Number(x) => x,
+            other => unreachable!("`{name}` is {other:?}, not a number"),
+        }
+    }
+
+    pub fn pair(&self, name: &str) -> [f64; 2] {
+        match self.get(name) {
+            Value::Pair(p) => p,
+            other => unreachable!("`{name}` is {other:?}, not a pair"),
+        }
+    }
+
+    pub fn flag(&self, name: &str) -> bool {
+        match self.get(name) {
+            Value::Flag(b) => b,
+            other => unreachable!("`{name}` is {other:?}, not a flag"),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
+        self.values.iter().copied()
+    }
+
+    /// Every value as JSON fields, defaults included.
+    pub fn to_fields(&self) -> Map<String, Json> {
+        self.values.iter().map(|(n, v)| (n.to_string(), v.to_json())).collect()
+    }
+}
+
+/// Slider presets shared by many tables.
+pub mod sliders {
+    use super::{Scale, Slider};
+    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, scale: Scale::Log };
+    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, scale: Scale::OneMinusLog };
+    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, scale: Scale::Log };
+    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, scale: Scale::OneMinusLog };
+    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
+    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const TABLE: &[Param] = &[
+        Param::number("lr", 1e-3, Range::NON_NEGATIVE, sliders::LR, "step size"),
+        Param::pair("betas", [0.9, 0.999], Range::UNIT_OPEN, sliders::BETA, ""),
+        Param::flag("amsgrad", false, ""),
+    ];
+
+    fn fields(v: Json) -> Map<String, Json> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn defaults_fill_missing_fields() {
+        let h = Hyper::from_fields("adam", TABLE, &fields(json!({"lr": 0.5}))).unwrap();
+        assert_eq!(h.num("lr"), 0.5);
+        assert_eq!(h.pair("betas"), [0.9, 0.999]);
+        assert!(!h.flag("amsgrad"));
+    }
+
+    #[test]
+    fn a_typo_is_an_error_naming_the_field() {
+        let e = Hyper::from_fields("adam", TABLE, &fields(json!({"beta": [0.9, 0.99]}))).unwrap_err();
+        assert!(e.contains("`beta`") && e.contains("betas"), "{e}");
+    }
+
+    #[test]
+    fn out_of_range_and_wrong_types_are_errors() {
+        for (bad, needle) in [
+            (json!({"lr": -1.0}), "`lr` must be in [0, inf)"),
+            (json!({"betas": [0.9, 1.0]}), "`betas[1]` must be in [0, 1)"),
+            (json!({"betas": [0.9]}), "list of two numbers"),
+            (json!({"amsgrad": 1}), "true or false"),
+            (json!({"lr": "fast"}), "must be a number"),
+        ] {
+            let e = Hyper::from_fields("adam", TABLE, &fields(bad.clone())).unwrap_err();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn fields_round_trip() {
+        let h = Hyper::from_fields("adam", TABLE, &fields(json!({"lr": 0.25, "amsgrad": true}))).unwrap();
+        assert_eq!(Hyper::from_fields("adam", TABLE, &h.to_fields()).unwrap(), h);
+    }
+}

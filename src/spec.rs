@@ -1,0 +1,340 @@
+//! The run spec: one JSON document that says what to race, shared by the CLI (`optiscape run`),
+//! the wasm API and the page's URL.
+//!
+//! ```json
+//! {"landscape": {"name": "rosenbrock", "scale": 1.0},
+//!  "start": [-1.2, 1.0], "steps": 500,
+//!  "racers": [{"name": "adam", "lr": 0.05, "betas": [0.9, 0.999]},
+//!             {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true}]}
+//! ```
+//!
+//! Hyperparameters are named and defaulted exactly as torch.optim does. Every field is checked:
+//! an unknown name or field, a wrong type or an out-of-range value is an error naming the field,
+//! never a silent default.
+
+use crate::landscape::{self, Built, LandscapeInfo, Point, View};
+use crate::optim::{self, OptimizerFactory, OptimizerInfo};
+use crate::schema::{short, Hyper, Range};
+use serde::de::{Deserializer, Error as _};
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+/// Most steps one spec may ask for (the CLI prints every point).
+pub const MAX_STEPS: u64 = 100_000;
+/// Most racers in one spec.
+pub const MAX_RACERS: usize = 32;
+/// Longest spec text accepted, in bytes.
+pub const MAX_SPEC_BYTES: usize = 64 * 1024;
+/// Largest start coordinate accepted.
+pub const MAX_START: f64 = 1e9;
+/// Longest racer label, in characters.
+pub const MAX_LABEL: usize = 40;
+/// Fastest page speed, in steps per frame.
+pub const MAX_SPEED: u32 = 1000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSpec {
+    pub landscape: LandscapeSpec,
+    /// Where every racer starts; the landscape's default start when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Point>,
+    /// Steps per racer (the trajectory has steps + 1 points).
+    #[serde(default = "default_steps")]
+    pub steps: u64,
+    pub racers: Vec<RacerSpec>,
+    /// Page only: steps per animation frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speed: Option<u32>,
+    /// Page only: the visible rectangle; the landscape's default view when omitted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub view: Option<View>,
+}
+
+fn default_steps() -> u64 {
+    500
+}
+
+impl RunSpec {
+    /// Parses and validates a spec. The error is one line naming the field and the reason.
+    pub fn parse(text: &str) -> Result<RunSpec, String> {
+        if text.len() > MAX_SPEC_BYTES {
+            return Err(format!("spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted", text.len()));
+        }
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let spec: RunSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner().to_string();
+            if path == "." || path.is_empty() {
+                inner
+            } else {
+                format!("{path}: {inner}")
+            }
+        })?;
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if let Some(start) = self.start {
+            if !start.iter().all(|c| c.is_finite() && c.abs() <= MAX_START) {
+                return Err(format!("start: must be two finite numbers within {MAX_START:e}, got {start:?}"));
+            }
+        }
+        if self.steps > MAX_STEPS {
+            return Err(format!("steps: at most {MAX_STEPS}, got {}", self.steps));
+        }
+        if self.racers.is_empty() {
+            return Err("racers: give at least one racer".into());
+        }
+        if self.racers.len() > MAX_RACERS {
+            return Err(format!("racers: at most {MAX_RACERS}, got {}", self.racers.len()));
+        }
+        if let Some(speed) = self.speed {
+            if !(1..=MAX_SPEED).contains(&speed) {
+                return Err(format!("speed: must be 1 to {MAX_SPEED} steps per frame, got {speed}"));
+            }
+        }
+        if let Some(view) = &self.view {
+            view.check().map_err(|e| format!("view: {e}"))?;
+        }
+        Ok(())
+    }
+
+    /// The start point: the spec's, or the landscape's default.
+    pub fn start_point(&self, built: &Built) -> Point {
+        self.start.unwrap_or(built.start)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a spec always serializes")
+    }
+}
+
+/// Splits a JSON object into its `name` and the remaining fields.
+fn named_object<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<(String, Map<String, Json>), D::Error> {
+    let json = Json::deserialize(d)?;
+    let Json::Object(mut fields) = json else {
+        return Err(D::Error::custom(format!("{what} must be an object with a \"name\", got {}", short(&json))));
+    };
+    match fields.remove("name") {
+        Some(Json::String(name)) => Ok((name, fields)),
+        Some(other) => Err(D::Error::custom(format!("`name` must be a string, got {}", short(&other)))),
+        None => Err(D::Error::custom(format!("{what} needs a \"name\""))),
+    }
+}
+
+fn unknown(kind: &str, name: &str, known: impl Iterator<Item = &'static str>) -> String {
+    format!("unknown {kind} `{}`; expected one of: {}", name.chars().take(40).collect::<String>(), known.collect::<Vec<_>>().join(", "))
+}
+
+/// A landscape, its scale and its own parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LandscapeSpec {
+    pub info: &'static LandscapeInfo,
+    pub scale: f64,
+    pub hyper: Hyper,
+}
+
+impl LandscapeSpec {
+    pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<LandscapeSpec, String> {
+        let info = landscape::find(name).ok_or_else(|| unknown("landscape", name, landscape::REGISTRY.iter().map(|l| l.name)))?;
+        let scale = match fields.remove("scale") {
+            Some(json) => match landscape::SCALE.parse(&json)? {
+                crate::schema::Value::Number(x) => x,
+                _ => unreachable!("scale is a number"),
+            },
+            None => 1.0,
+        };
+        let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
+            if e.starts_with("unknown field") {
+                format!("{e}{}scale", if info.params.is_empty() { "; it takes only " } else { ", " })
+            } else {
+                e
+            }
+        })?;
+        Ok(LandscapeSpec { info, scale, hyper })
+    }
+
+    pub fn named(name: &str) -> Result<LandscapeSpec, String> {
+        LandscapeSpec::from_fields(name, Map::new())
+    }
+
+    pub fn build(&self) -> Built {
+        (self.info.build)(&self.hyper)
+    }
+}
+
+impl<'de> Deserialize<'de> for LandscapeSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (name, fields) = named_object(d, "landscape")?;
+        LandscapeSpec::from_fields(&name, fields).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for LandscapeSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fields = self.hyper.to_fields();
+        let mut map = s.serialize_map(Some(2 + fields.len()))?;
+        map.serialize_entry("name", self.info.name)?;
+        map.serialize_entry("scale", &self.scale)?;
+        for (k, v) in &fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// One racer: an optimizer with its hyperparameters, and how the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RacerSpec {
+    pub info: &'static OptimizerInfo,
+    pub hyper: Hyper,
+    /// Shown in the legend instead of the optimizer's title.
+    pub label: Option<String>,
+    /// `#rrggbb`; the page picks from its palette when omitted.
+    pub color: Option<String>,
+}
+
+impl PartialEq for OptimizerInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl std::fmt::Debug for OptimizerInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OptimizerInfo({})", self.name)
+    }
+}
+
+impl PartialEq for LandscapeInfo {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl std::fmt::Debug for LandscapeInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LandscapeInfo({})", self.name)
+    }
+}
+
+impl RacerSpec {
+    pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<RacerSpec, String> {
+        let info = optim::find(name).ok_or_else(|| unknown("optimizer", name, optim::REGISTRY.iter().map(|o| o.name)))?;
+        let label = match fields.remove("label") {
+            None => None,
+            Some(Json::String(s)) if s.chars().count() <= MAX_LABEL => Some(s),
+            Some(Json::String(_)) => return Err(format!("`label` is longer than {MAX_LABEL} characters")),
+            Some(other) => return Err(format!("`label` must be a string, got {}", short(&other))),
+        };
+        let color = match fields.remove("color") {
+            None => None,
+            Some(Json::String(s)) if is_hex_color(&s) => Some(s),
+            Some(other) => return Err(format!("`color` must be a colour as \"#rrggbb\", got {}", short(&other))),
+        };
+        let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
+            if e.starts_with("unknown field") {
+                format!("{e}, label, color")
+            } else {
+                e
+            }
+        })?;
+        (info.build)(&hyper)?;
+        Ok(RacerSpec { info, hyper, label, color })
+    }
+
+    pub fn named(name: &str) -> Result<RacerSpec, String> {
+        RacerSpec::from_fields(name, Map::new())
+    }
+
+    /// The optimizer with these hyperparameters (validated when the spec was parsed).
+    pub fn optimizer(&self) -> Box<dyn OptimizerFactory> {
+        match (self.info.build)(&self.hyper) {
+            Ok(f) => f,
+            Err(e) => unreachable!("racer spec was validated: {e}"),
+        }
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(self.info.title)
+    }
+}
+
+fn is_hex_color(s: &str) -> bool {
+    s.len() == 7 && s.starts_with('#') && s[1..].chars().all(|c| c.is_ascii_hexdigit())
+}
+
+impl<'de> Deserialize<'de> for RacerSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (name, fields) = named_object(d, "racer")?;
+        RacerSpec::from_fields(&name, fields).map_err(D::Error::custom)
+    }
+}
+
+impl Serialize for RacerSpec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let fields = self.hyper.to_fields();
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("name", self.info.name)?;
+        if let Some(label) = &self.label {
+            map.serialize_entry("label", label)?;
+        }
+        if let Some(color) = &self.color {
+            map.serialize_entry("color", color)?;
+        }
+        for (k, v) in &fields {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// Checks a number against a range, with the field's name in the message.
+pub fn check_range(field: &str, x: f64, range: Range) -> Result<f64, String> {
+    if range.contains(x) {
+        Ok(x)
+    } else {
+        Err(format!("`{field}` must be in {range}, got {x}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_example_parses_and_round_trips() {
+        let text = r#"{"landscape": {"name": "rosenbrock", "scale": 1.0},
+            "start": [-1.2, 1.0], "steps": 500,
+            "racers": [{"name": "adam", "lr": 0.05, "betas": [0.9, 0.999]},
+                       {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true}]}"#;
+        let spec = RunSpec::parse(text).unwrap();
+        assert_eq!(spec.racers[1].hyper.num("momentum"), 0.9);
+        assert_eq!(spec.racers[0].hyper.num("eps"), 1e-8);
+        assert_eq!(RunSpec::parse(&spec.to_json()).unwrap(), spec);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        for (text, needle) in [
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "beta": [0.9, 0.99]}]}"#, "racers[0]: unknown field `beta`"),
+            (r#"{"landscape": {"name": "rosenbrok"}, "racers": [{"name": "adam"}]}"#, "unknown landscape `rosenbrok`"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adma"}]}"#, "unknown optimizer `adma`"),
+            (r#"{"landscape": {"name": "rosenbrock", "scale": 0}, "racers": [{"name": "adam"}]}"#, "`scale` must be in (0, inf)"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": -1}]}"#, "`lr` must be in [0, inf)"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "steps": 100000000, "racers": [{"name": "sgd"}]}"#, "steps: at most"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#, "at least one racer"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "stpes": 3}"#, "unknown field `stpes`"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "nesterov": true}]}"#, "nesterov"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "color": "red"}]}"#, "#rrggbb"),
+            (r#"{"landscape": {"name": "saddle", "condition": 3}, "racers": [{"name": "sgd"}]}"#, "takes only scale"),
+        ] {
+            let e = RunSpec::parse(text).unwrap_err();
+            assert!(e.contains(needle), "{text}\n  gave: {e}");
+            assert!(!e.contains('\n'), "one line: {e}");
+        }
+    }
+}
