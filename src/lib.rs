@@ -11,3 +11,6 @@ pub mod optim;
 pub mod race;
 pub mod schema;
 pub mod spec;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

@@ -6,7 +6,7 @@
 //! tests N_sma >= 5 (RAdam: > 5), uses sqrt(s) without bias correction, and before that either
 //! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
 
-use super::{maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -102,11 +102,11 @@ impl Optimizer for AdaBelief {
                     p[i] *= 1.0 - lr * self.weight_decay;
                 }
             } else if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
-            s.exp_avg[i] = s.exp_avg[i] * beta1 + (1.0 - beta1) * g;
+            s.exp_avg[i] = add(s.exp_avg[i] * beta1, g, 1.0 - beta1);
             let residual = g - s.exp_avg[i];
-            s.exp_avg_var[i] = s.exp_avg_var[i] * beta2 + (1.0 - beta2) * residual * residual;
+            s.exp_avg_var[i] = addcmul(s.exp_avg_var[i] * beta2, residual, residual, 1.0 - beta2);
             s.exp_avg_var[i] += eps;
             let denom = if self.amsgrad {
                 s.max_exp_avg_var[i] = maximum(s.max_exp_avg_var[i], s.exp_avg_var[i]);
@@ -116,12 +116,12 @@ impl Optimizer for AdaBelief {
             };
             if !self.rectify {
                 let step_size = lr / bias_correction1;
-                p[i] += -step_size * s.exp_avg[i] / denom;
+                p[i] = addcdiv(p[i], s.exp_avg[i], denom, -step_size);
             } else if n_sma >= 5.0 {
                 let denom = s.exp_avg_var[i].sqrt() + eps;
-                p[i] += -rect_step * lr * s.exp_avg[i] / denom;
+                p[i] = addcdiv(p[i], s.exp_avg[i], denom, -rect_step * lr);
             } else if rect_step > 0.0 {
-                p[i] += -rect_step * lr * s.exp_avg[i];
+                p[i] = add(p[i], s.exp_avg[i], -rect_step * lr);
             }
         }
     }

@@ -1,7 +1,7 @@
 //! Adadelta, as `torch.optim.Adadelta`: the step is the ratio of two running RMS values, of past
 //! updates and of gradients, so it carries units of the parameters; `lr` scales it.
 
-use super::{params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcmul, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -51,13 +51,13 @@ impl Optimizer for Adadelta {
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
-            s.square_avg[i] = s.square_avg[i] * self.rho + (1.0 - self.rho) * g * g;
+            s.square_avg[i] = addcmul(s.square_avg[i] * self.rho, g, g, 1.0 - self.rho);
             let std = (s.square_avg[i] + self.eps).sqrt();
             let delta = (s.acc_delta[i] + self.eps).sqrt() / std * g;
-            s.acc_delta[i] = s.acc_delta[i] * self.rho + (1.0 - self.rho) * delta * delta;
-            p[i] += -self.lr * delta;
+            s.acc_delta[i] = addcmul(s.acc_delta[i] * self.rho, delta, delta, 1.0 - self.rho);
+            p[i] = add(p[i], delta, -self.lr);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Adagrad, as `torch.optim.Adagrad`: per-coordinate steps shrink with the running sum of
 //! squared gradients, which starts at `initial_accumulator_value`.
 
-use super::{params, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -61,11 +61,11 @@ impl Optimizer for Adagrad {
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
-            s.sum[i] += 1.0 * g * g;
+            s.sum[i] = addcmul(s.sum[i], g, g, 1.0);
             let std = s.sum[i].sqrt() + self.eps;
-            p[i] += -s.clr * g / std;
+            p[i] = addcdiv(p[i], g, std, -s.clr);
         }
     }
 

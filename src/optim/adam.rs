@@ -4,7 +4,7 @@
 //! not `sqrt(v_hat + eps)`); AMSGrad keeps the running max of the raw v, then bias-corrects it;
 //! AdamW decays the weights by `1 - lr*weight_decay` before the moments are updated.
 
-use super::{lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param};
 
 const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)");
@@ -86,11 +86,11 @@ impl Optimizer for Adam {
                 if self.decoupled_weight_decay {
                     p[i] *= 1.0 - self.lr * self.weight_decay;
                 } else {
-                    g += self.weight_decay * p[i];
+                    g = add(g, p[i], self.weight_decay);
                 }
             }
             s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
-            s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g;
+            s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
             let v = if self.amsgrad {
                 s.max_exp_avg_sq[i] = maximum(s.max_exp_avg_sq[i], s.exp_avg_sq[i]);
                 s.max_exp_avg_sq[i]
@@ -98,7 +98,7 @@ impl Optimizer for Adam {
                 s.exp_avg_sq[i]
             };
             let denom = v.sqrt() / bias_correction2_sqrt + self.eps;
-            p[i] += -step_size * s.exp_avg[i] / denom;
+            p[i] = addcdiv(p[i], s.exp_avg[i], denom, -step_size);
         }
     }
 

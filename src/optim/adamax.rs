@@ -1,7 +1,7 @@
 //! Adamax, as `torch.optim.Adamax`: Adam with the infinity norm. eps sits *inside* the max:
 //! `u = max(beta2 * u, |g| + eps)`.
 
-use super::{lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::Hyper;
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -48,11 +48,11 @@ impl Optimizer for Adamax {
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
             s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
             s.exp_inf[i] = maximum(s.exp_inf[i] * beta2, g.abs() + self.eps);
-            p[i] += -clr * s.exp_avg[i] / s.exp_inf[i];
+            p[i] = addcdiv(p[i], s.exp_avg[i], s.exp_inf[i], -clr);
         }
     }
 

@@ -2,7 +2,7 @@
 //! momentum and gradient, taken before the momentum itself is updated with beta2. Every
 //! coordinate moves by exactly lr (or 0), so Lion wants a smaller lr than Adam.
 
-use super::{zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -61,9 +61,9 @@ impl Optimizer for Lion {
         for i in 0..p.len() {
             let g = d.grad[i];
             p[i] *= 1.0 - self.lr * self.weight_decay;
-            let update = sgn(s.exp_avg[i] * beta1 + (1.0 - beta1) * g);
-            p[i] += -self.lr * update;
-            s.exp_avg[i] = s.exp_avg[i] * beta2 + (1.0 - beta2) * g;
+            let update = sgn(add(s.exp_avg[i] * beta1, g, 1.0 - beta1));
+            p[i] = add(p[i], update, -self.lr);
+            s.exp_avg[i] = add(s.exp_avg[i] * beta2, g, 1.0 - beta2);
         }
     }
 

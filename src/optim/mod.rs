@@ -190,14 +190,36 @@ pub(crate) fn zeros(params: &[f64]) -> Vec<f64> {
     vec![0.0; params.len()]
 }
 
-/// torch's `lerp_(end, weight)`: `start + weight * (end - start)`, computed from the nearer end
-/// as ATen does, so that iterates match to the last bit.
+// Elementwise operations named and computed as torch's CPU kernels compute them. On x86-64
+// (AVX2 and AVX-512 kernels, built with FMA) ATen fuses `a + alpha * b`, `addcmul` and `lerp`
+// into one rounding, and does not fuse `addcdiv`. Writing every update with these keeps
+// iterates equal to torch's to the last bit (tests/golden.rs pins them).
+
+/// torch's `a.add(b, alpha=alpha)`: `a + alpha * b`, fused.
+#[inline]
+pub(crate) fn add(a: f64, b: f64, alpha: f64) -> f64 {
+    alpha.mul_add(b, a)
+}
+
+/// torch's `a.addcmul(t1, t2, value=value)`: `a + value * t1 * t2`, fused.
+#[inline]
+pub(crate) fn addcmul(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
+    (value * t1).mul_add(t2, a)
+}
+
+/// torch's `a.addcdiv(t1, t2, value=value)`: `a + value * t1 / t2`, not fused.
+#[inline]
+pub(crate) fn addcdiv(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
+    a + value * t1 / t2
+}
+
+/// torch's `start.lerp(end, weight)`, computed from the nearer end, fused.
 #[inline]
 pub(crate) fn lerp(start: f64, end: f64, weight: f64) -> f64 {
     if weight.abs() < 0.5 {
-        start + weight * (end - start)
+        weight.mul_add(end - start, start)
     } else {
-        end - (end - start) * (1.0 - weight)
+        (weight - 1.0).mul_add(end - start, end)
     }
 }
 

@@ -2,7 +2,7 @@
 //! `mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))`. The running product of the mu_t is
 //! kept in f64 (torch keeps it in the default dtype).
 
-use super::{lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param, Range, Scale, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -78,14 +78,14 @@ impl Optimizer for NAdam {
                 if self.decoupled_weight_decay {
                     p[i] *= 1.0 - self.lr * self.weight_decay;
                 } else {
-                    g += self.weight_decay * p[i];
+                    g = add(g, p[i], self.weight_decay);
                 }
             }
             s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
-            s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g;
+            s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
             let denom = (s.exp_avg_sq[i] / bias_correction2).sqrt() + self.eps;
-            p[i] += grad_coef * g / denom;
-            p[i] += avg_coef * s.exp_avg[i] / denom;
+            p[i] = addcdiv(p[i], g, denom, grad_coef);
+            p[i] = addcdiv(p[i], s.exp_avg[i], denom, avg_coef);
         }
     }
 

@@ -3,7 +3,7 @@
 //! step is plain bias-corrected momentum, not normalized. Its eps is added to sqrt(v) without
 //! bias correction.
 
-use super::{lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -75,11 +75,11 @@ impl Optimizer for RAdam {
                 if self.decoupled_weight_decay {
                     p[i] *= 1.0 - self.lr * self.weight_decay;
                 } else {
-                    g += self.weight_decay * p[i];
+                    g = add(g, p[i], self.weight_decay);
                 }
             }
             s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
-            s.exp_avg_sq[i] = s.exp_avg_sq[i] * beta2 + (1.0 - beta2) * g * g;
+            s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
             let m_hat = s.exp_avg[i] / bias_correction1;
             let update = if s.rectified {
                 let adaptive_lr = bias_correction2.powf(0.5) / (s.exp_avg_sq[i].sqrt() + self.eps);
@@ -87,7 +87,7 @@ impl Optimizer for RAdam {
             } else {
                 m_hat * self.lr
             };
-            p[i] += -1.0 * update;
+            p[i] = add(p[i], update, -1.0);
         }
     }
 

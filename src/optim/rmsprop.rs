@@ -1,7 +1,7 @@
 //! RMSprop, as `torch.optim.RMSprop`: steps divided by a running RMS of gradients (centered:
 //! by their running standard deviation), optionally with momentum. eps is added after the root.
 
-use super::{lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -63,20 +63,20 @@ impl Optimizer for RMSprop {
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
-            s.square_avg[i] = s.square_avg[i] * self.alpha + (1.0 - self.alpha) * g * g;
+            s.square_avg[i] = addcmul(s.square_avg[i] * self.alpha, g, g, 1.0 - self.alpha);
             let avg = if self.centered {
                 s.grad_avg[i] = lerp(s.grad_avg[i], g, 1.0 - self.alpha);
-                (s.square_avg[i] + -1.0 * s.grad_avg[i] * s.grad_avg[i]).sqrt()
+                addcmul(s.square_avg[i], s.grad_avg[i], s.grad_avg[i], -1.0).sqrt()
             } else {
                 s.square_avg[i].sqrt()
             } + self.eps;
             if self.momentum > 0.0 {
-                s.momentum_buffer[i] = s.momentum_buffer[i] * self.momentum + 1.0 * g / avg;
-                p[i] += -self.lr * s.momentum_buffer[i];
+                s.momentum_buffer[i] = addcdiv(s.momentum_buffer[i] * self.momentum, g, avg, 1.0);
+                p[i] = add(p[i], s.momentum_buffer[i], -self.lr);
             } else {
-                p[i] += -self.lr * g / avg;
+                p[i] = addcdiv(p[i], g, avg, -self.lr);
             }
         }
     }

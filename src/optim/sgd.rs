@@ -2,7 +2,7 @@
 //! `torch.optim.SGD` (single-tensor path). The momentum buffer starts as the first gradient,
 //! without dampening.
 
-use super::{params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -66,13 +66,13 @@ impl Optimizer for Sgd {
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
-                g += self.weight_decay * p[i];
+                g = add(g, p[i], self.weight_decay);
             }
             if self.momentum != 0.0 {
-                buf[i] = if first { g } else { buf[i] * self.momentum + (1.0 - self.dampening) * g };
-                g = if self.nesterov { g + self.momentum * buf[i] } else { buf[i] };
+                buf[i] = if first { g } else { add(buf[i] * self.momentum, g, 1.0 - self.dampening) };
+                g = if self.nesterov { add(g, buf[i], self.momentum) } else { buf[i] };
             }
-            p[i] += -self.lr * g;
+            p[i] = add(p[i], g, -self.lr);
         }
     }
 

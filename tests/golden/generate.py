@@ -1,0 +1,435 @@
+#!/usr/bin/env python3
+"""Generate the golden trajectories that pin every optimizer to its reference implementation.
+
+Run once by hand where the references are installed (CI never runs this; it reads the JSON):
+
+    pip install torch adabelief-pytorch==0.2.1 lion-pytorch
+    python3 tests/golden/generate.py
+
+For every optimizer configuration below, on every landscape (and the default configuration also at
+scale 1e-3 and 1e3), the reference optimizer takes 500 steps on a single 2-vector in float64.
+The gradient fed to the reference is optiscape's own analytic one, reproduced operation by
+operation in plain float arithmetic (so that chaotic trajectories, which amplify a last-bit
+difference, still agree); derivatives.json separately pins those derivatives to torch.autograd. The trajectory is kept at steps 0-20 and every 10th step
+after; tests/golden.rs compares to 1e-10. A run stops, as optiscape's runner does, at the first
+iterate that is not finite or exceeds 1e12 in magnitude, or whose loss is not finite.
+
+Output: tests/golden/<optimizer>.json, one file per optimizer.
+"""
+
+import json
+import math
+import os
+import sys
+
+import torch
+
+torch.set_default_dtype(torch.float64)
+
+import adabelief_pytorch  # noqa: E402
+import lion_pytorch  # noqa: E402
+
+
+# torch's CPU sqrt on contiguous float64 tensors goes through MKL's vdSqrt, which is not correctly
+# rounded: it is one ulp off in about 0.8% of calls (measured with torch 2.15). A one-ulp
+# difference is invisible on most paths but grows without bound where a trajectory is chaotic
+# (centered RMSprop near a minimum, where s - m^2 cancels). optiscape uses IEEE-754 sqrt, as Rust,
+# Python and the browser do, so the references use it too: the optimizers' algorithms are pinned,
+# not one math library's rounding.
+def _correct_sqrt(t):
+    values = [math.sqrt(v) if v >= 0 else math.nan for v in t.reshape(-1).tolist()]
+    return torch.tensor(values, dtype=t.dtype).reshape(t.shape)
+
+
+def _correct_sqrt_(t):
+    return t.copy_(_correct_sqrt(t))
+
+
+torch.Tensor.sqrt = _correct_sqrt
+torch.Tensor.sqrt_ = _correct_sqrt_
+
+STEPS = 500
+LIMIT = 1e12
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+# --- landscapes ------------------------------------------------------------------------------
+# Each landscape twice: in torch ops, for autograd, and as optiscape computes its derivatives, in
+# plain float arithmetic with the same operations in the same order (argmin_testfunctions'
+# formulas; x.powi(n) multiplies as LLVM expands it). The optimizers are driven by the second, so
+# the goldens pin the optimizers to the last bit even where a trajectory is chaotic; the first
+# checks the second (derivatives.json, compared in tests/landscapes.rs).
+
+def powi(x, n):
+    """x.powi(n) for n >= 1, as LLVM and compiler-rt's __powidf2 compute it."""
+    result, square = None, x
+    while n:
+        if n & 1:
+            result = square if result is None else result * square
+        square = square * square
+        n >>= 1
+    return result
+
+
+def rosenbrock(p):
+    x, y = p[0], p[1]
+    return (1 - x) ** 2 + 100 * (y - x**2) ** 2
+
+
+def rosenbrock_d(x, y, a=1.0, b=100.0):
+    t1 = -4.0 * b * x * (y - powi(x, 2))
+    t2 = 2.0 * b * (y - powi(x, 2))
+    g = [t1 + 2.0 * (x - a), t2]
+    h00 = 12.0 * b * powi(x, 2) - 4.0 * b * y + 2.0 * a
+    off = -4.0 * b * x
+    return g, [[h00, off], [off, 2.0 * b]]
+
+
+MEANS = [(-2.0, -2.0), (2.0, 2.0), (-2.0, 2.0), (2.0, -2.0)]
+INV = [[1 / 0.75, -0.5 / 0.75], [-0.5 / 0.75, 1 / 0.75]]
+
+
+def gaussian_mixture(p):
+    total = 0
+    for mx, my in MEANS:
+        dx, dy = p[0] - mx, p[1] - my
+        q = dx * (INV[0][0] * dx + INV[0][1] * dy) + dy * (INV[1][0] * dx + INV[1][1] * dy)
+        total = total + 0.25 * torch.exp(-0.5 * q) / (2 * math.pi * math.sqrt(0.75))
+    return -total
+
+
+def gaussian_mixture_d(x, y):
+    norm = 1.0 / (2.0 * math.pi * math.sqrt(0.75))
+    g = [0.0, 0.0]
+    h = [[0.0, 0.0], [0.0, 0.0]]
+    for mx, my in MEANS:
+        d = [x - mx, y - my]
+        sd = [INV[0][0] * d[0] + INV[0][1] * d[1], INV[1][0] * d[0] + INV[1][1] * d[1]]
+        q = d[0] * sd[0] + d[1] * sd[1]
+        wn = 0.25 * norm * math.exp(-0.5 * q)
+        g = [g[0] + wn * sd[0], g[1] + wn * sd[1]]
+        for i in range(2):
+            for j in range(2):
+                h[i][j] += wn * (INV[i][j] - sd[i] * sd[j])
+    return g, h
+
+
+def beale(p):
+    x, y = p[0], p[1]
+    return (1.5 - x + x * y) ** 2 + (2.25 - x + x * y**2) ** 2 + (2.625 - x + x * y**3) ** 2
+
+
+def beale_d(x1, x2):
+    x1p2 = powi(x1, 2)
+    x2p2, x2p3, x2p4, x2p5, x2p6 = (powi(x2, n) for n in (2, 3, 4, 5, 6))
+    g = [
+        5.25 * x2p3 + 4.5 * x2p2 + 3.0 * x2 + 2.0 * x1 * (x2p6 + x2p4 - 2.0 * x2p3 - x2p2 - 2.0 * x2 + 3.0) - 12.75,
+        6.0 * x1 * (2.625 * x2p2 + 1.5 * x2 + x1 * (x2p5 + (2.0 / 3.0) * x2p3 - x2p2 - (1.0 / 3.0) * (x2 + 1.0)) + 0.5),
+    ]
+    off = (12.0 * x1 * x2p5 + 8.0 * x1 * x2p3 - 12.0 * x1 * x2p2 + 15.75 * x2p2 - 4.0 * x1 * x2
+           + 9.0 * x2 - 4.0 * x1 + 3.0)
+    h = [
+        [2.0 * (x2p6 + x2p4 - 2.0 * x2p3 - x2p2 - 2.0 * x2 + 3.0), off],
+        [off, 30.0 * x1p2 * x2p4 + 12.0 * x1p2 * x2p2 - 12.0 * x1p2 * x2 + 31.5 * x1 * x2 - 2.0 * x1p2 + 9.0 * x1],
+    ]
+    return g, h
+
+
+def himmelblau(p):
+    x, y = p[0], p[1]
+    return (x**2 + y - 11) ** 2 + (x + y**2 - 7) ** 2
+
+
+def himmelblau_d(x1, x2):
+    g = [
+        4.0 * x1 * (powi(x1, 2) + x2 - 11.0) + 2.0 * (x1 + powi(x2, 2) - 7.0),
+        4.0 * x2 * (powi(x2, 2) + x1 - 7.0) + 2.0 * (x2 + powi(x1, 2) - 11.0),
+    ]
+    off = 4.0 * (x1 + x2)
+    h = [
+        [4.0 * (powi(x1, 2) + x2 - 11.0) + 8.0 * powi(x1, 2) + 2.0, off],
+        [off, 4.0 * (powi(x2, 2) + x1 - 7.0) + 8.0 * powi(x2, 2) + 2.0],
+    ]
+    return g, h
+
+
+def rastrigin(p):
+    return 20 + torch.sum(p**2 - 10 * torch.cos(2 * math.pi * p))
+
+
+def rastrigin_d(x, y, a=10.0):
+    npi2 = 2.0 * math.pi
+    n4pisq = 4.0 * powi(math.pi, 2)
+    g = [2.0 * c + npi2 * a * math.sin(npi2 * c) for c in (x, y)]
+    h = [[2.0 + n4pisq * a * math.cos(npi2 * x), 0.0], [0.0, 2.0 + n4pisq * a * math.cos(npi2 * y)]]
+    return g, h
+
+
+def styblinski_tang(p):
+    return 0.5 * torch.sum(p**4 - 16 * p**2 + 5 * p)
+
+
+def styblinski_tang_d(x, y):
+    g = [2.0 * powi(c, 3) - 16.0 * c + 2.5 for c in (x, y)]
+    h = [[6.0 * powi(x, 2) - 16.0, 0.0], [0.0, 6.0 * powi(y, 2) - 16.0]]
+    return g, h
+
+
+def quadratic(p):
+    return 0.5 * (p[0] ** 2 + 10 * p[1] ** 2)
+
+
+def quadratic_d(x, y, k=10.0):
+    return [x, k * y], [[1.0, 0.0], [0.0, k]]
+
+
+def saddle(p):
+    x, y = p[0], p[1]
+    return x**2 + y**4 / 4 - y**2 / 2
+
+
+def saddle_d(x, y):
+    return [2.0 * x, powi(y, 3) - y], [[2.0, 0.0], [0.0, 3.0 * y * y - 1.0]]
+
+
+# name: (function in torch ops, derivatives as optiscape computes them, default start,
+#        lr for gradient-descent-like optimizers, lr for adaptive ones)
+LANDSCAPES = {
+    "rosenbrock": (rosenbrock, rosenbrock_d, [-1.2, 1.0], 1e-3, 0.05),
+    "gaussian_mixture": (gaussian_mixture, gaussian_mixture_d, [-1.0, 3.5], 5.0, 0.05),
+    "beale": (beale, beale_d, [1.0, 1.5], 1e-3, 0.05),
+    "himmelblau": (himmelblau, himmelblau_d, [-1.0, 0.0], 5e-3, 0.05),
+    "rastrigin": (rastrigin, rastrigin_d, [2.8, 3.3], 2e-3, 0.05),
+    "styblinski_tang": (styblinski_tang, styblinski_tang_d, [4.0, -0.5], 5e-3, 0.05),
+    "quadratic": (quadratic, quadratic_d, [-3.5, 1.5], 0.05, 0.05),
+    "saddle": (saddle, saddle_d, [1.5, 0.05], 0.05, 0.05),
+}
+
+
+# --- Newton: the reference is the formula, written with the same operations as src/optim/newton.rs
+
+def damped_solve(h, damping, g):
+    n = len(g)
+    l = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1):
+            s = h[i][j] + (damping if i == j else 0.0)
+            for k in range(j):
+                s -= l[i][k] * l[j][k]
+            if i == j:
+                if not s > 0.0:
+                    return None
+                l[i][i] = math.sqrt(s)
+            else:
+                l[i][j] = s / l[j][j]
+    y = [0.0] * n
+    for i in range(n):
+        s = g[i]
+        for k in range(i):
+            s -= l[i][k] * y[k]
+        y[i] = s / l[i][i]
+    z = [0.0] * n
+    for i in reversed(range(n)):
+        s = y[i]
+        for k in range(i + 1, n):
+            s -= l[k][i] * z[k]
+        z[i] = s / l[i][i]
+    return z
+
+
+class Newton:
+    def __init__(self, params, lr=1.0, damping=0.0):
+        self.p = params[0]
+        self.lr, self.damping = lr, damping
+        self.hessian = None  # set by the driver before each step
+
+    def zero_grad(self):
+        self.p.grad = None
+
+    @torch.no_grad()
+    def step(self):
+        g = self.p.grad.tolist()
+        h = self.hessian.tolist()
+        z = damped_solve(h, self.damping, g)
+        if z is None:
+            z = g
+        for i in range(len(z)):
+            self.p[i] += -self.lr * z[i]
+
+
+# --- optimizers and the configurations that pin them ---------------------------------------------
+# (name, constructor, lr family, [(torch kwargs, spec fields beyond lr)])
+# The lr family picks the per-landscape learning rate: "gd" or "adaptive", times a factor.
+
+def adabelief(params, **kw):
+    return adabelief_pytorch.AdaBelief(params, print_change_log=False, **kw)
+
+
+def silence(fn):
+    def wrapped(*a, **kw):
+        stdout, sys.stdout = sys.stdout, open(os.devnull, "w")
+        try:
+            return fn(*a, **kw)
+        finally:
+            sys.stdout.close()
+            sys.stdout = stdout
+    return wrapped
+
+
+OPTIMIZERS = [
+    ("sgd", torch.optim.SGD, ("gd", 1.0), [
+        {},
+        {"momentum": 0.9},
+        {"momentum": 0.9, "nesterov": True},
+        {"momentum": 0.8, "dampening": 0.5},
+        {"weight_decay": 0.1},
+    ]),
+    ("adagrad", torch.optim.Adagrad, ("adaptive", 10.0), [
+        {},
+        {"lr_decay": 0.01, "initial_accumulator_value": 0.1},
+        {"weight_decay": 0.1, "eps": 1e-6},
+    ]),
+    ("rmsprop", torch.optim.RMSprop, ("adaptive", 0.2), [
+        {},
+        {"centered": True},
+        {"momentum": 0.9},
+        {"centered": True, "momentum": 0.5, "weight_decay": 0.1, "alpha": 0.9},
+    ]),
+    ("adadelta", torch.optim.Adadelta, ("adaptive", 20.0), [
+        {},
+        {"rho": 0.95, "weight_decay": 0.1, "eps": 1e-4},
+    ]),
+    ("adam", torch.optim.Adam, ("adaptive", 1.0), [
+        {},
+        {"amsgrad": True},
+        {"weight_decay": 0.1},
+        {"weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"betas": [0.3, 0.9]},
+        {"betas": [0.0, 0.99], "eps": 1e-3},
+    ]),
+    ("adamw", torch.optim.AdamW, ("adaptive", 1.0), [
+        {},
+        {"amsgrad": True, "weight_decay": 0.1},
+    ]),
+    ("nadam", torch.optim.NAdam, ("adaptive", 1.0), [
+        {},
+        {"weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"weight_decay": 0.1, "momentum_decay": 0.01},
+    ]),
+    ("radam", torch.optim.RAdam, ("adaptive", 1.0), [
+        {},
+        {"weight_decay": 0.1, "decoupled_weight_decay": True},
+        {"weight_decay": 0.1, "betas": [0.9, 0.99]},
+    ]),
+    ("adamax", torch.optim.Adamax, ("adaptive", 1.0), [
+        {},
+        {"weight_decay": 0.1},
+        {"betas": [0.3, 0.99], "eps": 1e-3},
+    ]),
+    ("adabelief", silence(adabelief), ("adaptive", 1.0), [
+        {},
+        {"rectify": False},
+        {"amsgrad": True, "eps": 1e-8},
+        {"weight_decouple": False, "weight_decay": 0.1},
+        {"fixed_decay": True, "weight_decay": 0.01},
+        {"degenerated_to_sgd": False, "betas": [0.9, 0.99]},
+        {"rectify": False, "amsgrad": True, "weight_decay": 0.05},
+    ]),
+    ("lion", lion_pytorch.Lion, ("adaptive", 0.2), [
+        {},
+        {"weight_decay": 0.1},
+        {"betas": [0.95, 0.98]},
+    ]),
+    ("newton", Newton, ("fixed", 1.0), [
+        {},
+        {"lr": 0.5, "damping": 1.0},
+    ]),
+]
+
+SCALES = [1e-3, 1e3]
+
+
+def run_case(ctor, kwargs, landscape, scale, start):
+    f, derivatives = LANDSCAPES[landscape][:2]
+    p = torch.tensor(start)
+    opt = ctor([p], **kwargs)
+    traj = [list(start)]
+    diverged_at = None
+    for step in range(1, STEPS + 1):
+        opt.zero_grad()
+        g, h = derivatives(*p.tolist())
+        p.grad = torch.tensor([scale * g[0], scale * g[1]])
+        if isinstance(opt, Newton):
+            opt.hessian = torch.tensor([[scale * h[i][j] for j in range(2)] for i in range(2)])
+        opt.step()
+        x = p.detach().tolist()
+        with torch.no_grad():
+            loss = scale * f(p).item() if all(math.isfinite(c) for c in x) else math.nan
+        if not all(math.isfinite(c) and abs(c) <= LIMIT for c in x) or not math.isfinite(loss):
+            diverged_at = step
+            break
+        traj.append(x)
+    return traj, diverged_at
+
+
+def kept(i):
+    return i <= 20 or i % 10 == 0
+
+
+def derivatives_file():
+    """Gradient and Hessian by torch.autograd at fixed pseudo-random points in each default view."""
+    gen = torch.Generator().manual_seed(0)
+    out = []
+    for name, (f, _, start, _, _) in LANDSCAPES.items():
+        for _ in range(40):
+            p = (torch.rand(2, generator=gen) * 8 - 4)
+            x = p.clone().requires_grad_(True)
+            (g,) = torch.autograd.grad(f(x), x)
+            h = torch.autograd.functional.hessian(f, p)
+            out.append({"landscape": name, "at": p.tolist(), "value": f(p).item(),
+                        "gradient": g.tolist(), "hessian": h.tolist()})
+    with open(os.path.join(HERE, "derivatives.json"), "w") as fh:
+        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__, "points": out}, fh,
+                  separators=(",", ":"))
+        fh.write("\n")
+
+
+def main():
+    only = set(sys.argv[1:])
+    if not only or "derivatives" in only:
+        derivatives_file()
+    for name, ctor, (family, factor), configs in OPTIMIZERS:
+        if only and name not in only:
+            continue
+        cases = []
+        for ci, extra in enumerate(configs):
+            for landscape, (_, _, start, gd_lr, adaptive_lr) in LANDSCAPES.items():
+                for scale in [1.0] + (SCALES if ci == 0 else []):
+                    kwargs = dict(extra)
+                    if "lr" not in kwargs:
+                        if family == "gd":
+                            kwargs["lr"] = gd_lr * factor / scale
+                        elif family == "adaptive":
+                            kwargs["lr"] = adaptive_lr * factor
+                    traj, diverged_at = run_case(ctor, kwargs, landscape, scale, start)
+                    spec = {"name": name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}}
+                    cases.append({
+                        "racer": spec,
+                        "landscape": {"name": landscape, "scale": scale},
+                        "start": start,
+                        "steps": STEPS,
+                        "diverged_at": diverged_at,
+                        "points": [[i, x] for i, x in enumerate(traj) if kept(i)] + (
+                            [[len(traj) - 1, traj[-1]]] if not kept(len(traj) - 1) else []),
+                    })
+        path = os.path.join(HERE, f"{name}.json")
+        with open(path, "w") as out:
+            json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__,
+                       "cases": cases}, out, separators=(",", ":"))
+            out.write("\n")
+        diverged = sum(c["diverged_at"] is not None for c in cases)
+        print(f"{name}: {len(cases)} cases, {diverged} diverged, {os.path.getsize(path)} bytes")
+
+
+if __name__ == "__main__":
+    main()
