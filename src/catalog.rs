@@ -58,8 +58,8 @@ pub fn catalog() -> Catalog {
 fn describe(out: &mut String, p: &Param) {
     let default = match p.default {
         crate::schema::Value::Flag(b) => b.to_string(),
-        crate::schema::Value::Number(x) => format!("{x}"),
-        crate::schema::Value::Pair([a, b]) => format!("[{a}, {b}]"),
+        crate::schema::Value::Number(x) => num(x),
+        crate::schema::Value::Pair([a, b]) => format!("[{}, {}]", num(a), num(b)),
     };
     let range = match p.kind {
         Kind::Number { range, .. } => format!("in {range}"),
@@ -67,6 +67,14 @@ fn describe(out: &mut String, p: &Param) {
         Kind::Flag => "true or false".into(),
     };
     let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
+}
+
+fn num(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 1e-3 || x.abs() >= 1e6) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 /// The catalog for people.

@@ -11,6 +11,7 @@ pub mod optim;
 pub mod race;
 pub mod schema;
 pub mod spec;
+pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 mod web;

@@ -5,7 +5,7 @@
 //! coordinates pass [`DIVERGENCE_LIMIT`] in magnitude, stops: it keeps its last finite point and
 //! records the step at which it diverged, while the others carry on.
 
-use crate::landscape::{Built, Objective, Point};
+use crate::landscape::{Built, Mark, Objective, Point, View};
 use crate::optim::{Derivatives, Entry, Stepper};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
@@ -33,7 +33,7 @@ pub struct Racer {
 }
 
 impl Racer {
-    fn new(spec: RacerSpec, objective: &Objective, start: Point) -> Racer {
+    pub fn new(spec: RacerSpec, objective: &Objective, start: Point) -> Racer {
         let stepper = spec.optimizer().start(&start);
         let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None };
         racer.reset(objective, start);
@@ -100,18 +100,20 @@ fn is_sane(p: Point, loss: f64) -> bool {
 /// Every racer of a spec on its landscape.
 pub struct Race {
     pub objective: Objective,
-    pub built_view: crate::landscape::View,
+    /// The landscape's default view and known critical points.
+    pub default_view: View,
+    pub marks: Vec<Mark>,
     pub start: Point,
     pub racers: Vec<Racer>,
 }
 
 impl Race {
     pub fn new(spec: &RunSpec) -> Race {
-        let Built { f, view, start, .. } = spec.landscape.build();
+        let Built { f, view, start, marks } = spec.landscape.build();
         let start = spec.start.unwrap_or(start);
         let objective = Objective { f, scale: spec.landscape.scale };
         let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start)).collect();
-        Race { objective, built_view: view, start, racers }
+        Race { objective, default_view: view, marks, start, racers }
     }
 }
 

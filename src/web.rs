@@ -1,73 +1,222 @@
-//! The browser shell: a thin `#[wasm_bindgen]` layer over the core. Long-lived state stays in
-//! Rust behind [`Scene`]; JavaScript sends run specs as JSON text (the same parser as the CLI)
-//! and gets back small plain objects.
+//! The browser shell: a thin `#[wasm_bindgen]` layer over the core.
+//!
+//! Long-lived state stays in Rust behind [`Scene`]; JavaScript sends run specs as JSON text (the
+//! very parser the CLI uses, so a URL is validated exactly like a spec file) and gets back small
+//! plain objects. JS owns the DOM, events and canvas sizes; Rust owns the numbers and the pixels.
+//! One call per animation frame: [`Scene::frame`] advances every racer and redraws.
 
-use crate::{catalog, race::Race, spec::RunSpec};
+use crate::landscape::{Point, View};
+use crate::race::{Race, Racer, Status};
+use crate::spec::RunSpec;
+use crate::trace::{Curve, Path};
+use crate::catalog;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
+
+/// Kept points per trajectory and samples per loss curve: bounded memory for hour-long lectures.
+const PATH_CAPACITY: usize = 8192;
+const CURVE_CAPACITY: usize = 2048;
+/// A trajectory keeps a point once it moved this fraction of the default view's diagonal.
+const PATH_RESOLUTION: f64 = 2e-5;
 
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
 }
 
-/// Every optimizer and landscape, as `optiscape list --json`.
-#[wasm_bindgen]
-pub fn catalog() -> Result<JsValue, JsError> {
-    to_js(&catalog::catalog())
+fn err(e: impl std::fmt::Display) -> JsError {
+    JsError::new(&e.to_string())
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(|e| JsError::new(&e.to_string()))
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(err)
 }
 
-/// A race in progress.
+#[derive(Serialize)]
+struct CatalogWithPalette {
+    #[serde(flatten)]
+    catalog: catalog::Catalog,
+    palette: &'static [&'static str],
+}
+
+/// Every optimizer and landscape (as `optiscape list --json`) and the racer palette.
+#[wasm_bindgen]
+pub fn catalog() -> Result<JsValue, JsError> {
+    to_js(&CatalogWithPalette { catalog: catalog::catalog(), palette: PALETTE })
+}
+
+/// One racer's trail, as drawn.
+struct Trail {
+    path: Path,
+    curve: Curve,
+}
+
+impl Trail {
+    fn new(racer: &Racer, resolution: f64) -> Trail {
+        let mut t = Trail { path: Path::new(resolution, PATH_CAPACITY), curve: Curve::new(CURVE_CAPACITY) };
+        t.restart(racer);
+        t
+    }
+
+    fn restart(&mut self, racer: &Racer) {
+        self.path.clear();
+        self.curve.clear();
+        if racer.status() == Status::Ok {
+            self.path.push(racer.position);
+            self.curve.push(0, racer.loss);
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RacerState<'a> {
+    index: usize,
+    name: &'static str,
+    label: Option<&'a str>,
+    color: &'a str,
+    step: u64,
+    position: Point,
+    loss: f64,
+    status: Status,
+    diverged_at: Option<u64>,
+}
+
+#[derive(Serialize, Default, Clone, Copy)]
+struct Timings {
+    background_ms: f64,
+    frame_ms: f64,
+}
+
+/// A race in progress and the three canvases it draws on.
 #[wasm_bindgen]
 pub struct Scene {
     spec: RunSpec,
     race: Race,
+    trails: Vec<Trail>,
+    view: View,
+    background: HtmlCanvasElement,
+    overlay: HtmlCanvasElement,
+    loss: HtmlCanvasElement,
+    dpr: f64,
+    timings: Timings,
 }
 
-#[derive(Serialize)]
-struct RacerState {
-    name: &'static str,
-    step: u64,
-    position: [f64; 2],
-    loss: f64,
-    status: crate::race::Status,
-    diverged_at: Option<u64>,
+fn now() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
 #[wasm_bindgen]
 impl Scene {
+    /// Parses `spec_json` (throws its one-line error when invalid) and draws the first frame.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec_json: &str) -> Result<Scene, JsError> {
-        let spec = RunSpec::parse(spec_json).map_err(|e| JsError::new(&e))?;
+    pub fn new(
+        spec_json: &str,
+        background: HtmlCanvasElement,
+        overlay: HtmlCanvasElement,
+        loss: HtmlCanvasElement,
+    ) -> Result<Scene, JsError> {
+        let spec = RunSpec::parse(spec_json).map_err(err)?;
         let race = Race::new(&spec);
-        Ok(Scene { spec, race })
+        let view = spec.view.unwrap_or(race.default_view);
+        let mut scene = Scene { spec, race, trails: Vec::new(), view, background, overlay, loss, dpr: 1.0, timings: Timings::default() };
+        scene.restart_trails();
+        scene.draw_background()?;
+        scene.draw_frame()?;
+        Ok(scene)
     }
 
-    /// The current run spec as JSON text.
-    pub fn spec(&self) -> String {
-        self.spec.to_json()
+    fn resolution(&self) -> f64 {
+        let v = self.race.default_view;
+        (v.x[1] - v.x[0]).hypot(v.y[1] - v.y[0]) * PATH_RESOLUTION
     }
 
-    /// Advances every racer `n` steps.
-    pub fn step(&mut self, n: u32) -> Result<JsValue, JsError> {
-        let objective = &self.race.objective;
-        for r in &mut self.race.racers {
-            r.advance(objective, n as u64, |_, _, _| {});
+    fn restart_trails(&mut self) {
+        let resolution = self.resolution();
+        self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution)).collect();
+    }
+
+    /// Validates and applies a new spec; on error the scene is unchanged. Racers whose
+    /// hyperparameters changed restart from the start; a new landscape, scale or start restarts
+    /// every racer; labels and colours only redraw.
+    pub fn set_spec(&mut self, spec_json: &str) -> Result<(), JsError> {
+        let spec = RunSpec::parse(spec_json).map_err(err)?;
+        let landscape_changed = spec.landscape != self.spec.landscape;
+        if landscape_changed || spec.start != self.spec.start {
+            self.race = Race::new(&spec);
+            self.restart_trails();
+        } else {
+            let resolution = self.resolution();
+            let (objective, start) = (&self.race.objective, self.race.start);
+            self.race.racers.truncate(spec.racers.len());
+            self.trails.truncate(spec.racers.len());
+            for (i, new) in spec.racers.iter().enumerate() {
+                match self.race.racers.get_mut(i) {
+                    Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => r.spec = new.clone(),
+                    Some(r) => {
+                        *r = Racer::new(new.clone(), objective, start);
+                        self.trails[i] = Trail::new(r, resolution);
+                    }
+                    None => {
+                        let r = Racer::new(new.clone(), objective, start);
+                        self.trails.push(Trail::new(&r, resolution));
+                        self.race.racers.push(r);
+                    }
+                }
+            }
         }
-        self.racers()
+        let view = spec.view.unwrap_or(self.race.default_view);
+        let view_changed = view != self.view;
+        self.view = view;
+        self.spec = spec;
+        if landscape_changed || view_changed {
+            self.draw_background()?;
+        }
+        self.draw_frame()
     }
 
-    pub fn racers(&self) -> Result<JsValue, JsError> {
+    /// The current run spec as canonical JSON text.
+    pub fn spec(&self) -> String {
+        let mut spec = self.spec.clone();
+        spec.view = Some(self.view);
+        spec.to_json()
+    }
+
+    /// Redraws every layer after the page resized the canvases (device pixels = CSS px * dpr).
+    pub fn resize(&mut self, dpr: f64) -> Result<(), JsError> {
+        self.dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
+        self.draw_background()?;
+        self.draw_frame()
+    }
+
+    /// Advances every racer `n` steps and redraws the trajectories and the loss chart: the one
+    /// call per animation frame.
+    pub fn frame(&mut self, n: u32) -> Result<JsValue, JsError> {
+        let t0 = now();
+        let n = n.min(crate::spec::MAX_SPEED) as u64;
+        let objective = &self.race.objective;
+        for (r, trail) in self.race.racers.iter_mut().zip(&mut self.trails) {
+            r.advance(objective, n, |step, p, loss| {
+                trail.path.push(p);
+                trail.curve.push(step, loss);
+            });
+        }
+        self.draw_frame()?;
+        self.timings.frame_ms = now() - t0;
+        self.states()
+    }
+
+    fn states(&self) -> Result<JsValue, JsError> {
         let states: Vec<RacerState> = self
             .race
             .racers
             .iter()
-            .map(|r| RacerState {
+            .enumerate()
+            .map(|(index, r)| RacerState {
+                index,
                 name: r.spec.info.name,
+                label: r.spec.label.as_deref(),
+                color: self.color(index),
                 step: r.step,
                 position: r.position,
                 loss: r.loss,
@@ -76,5 +225,120 @@ impl Scene {
             })
             .collect();
         to_js(&states)
+    }
+
+    fn color(&self, index: usize) -> &str {
+        let palette = PALETTE;
+        self.race.racers[index].spec.color.as_deref().unwrap_or(palette[index % palette.len()])
+    }
+
+    /// Every racer back to the start.
+    pub fn reset(&mut self) -> Result<(), JsError> {
+        let start = self.race.start;
+        for (r, trail) in self.race.racers.iter_mut().zip(&mut self.trails) {
+            r.reset(&self.race.objective, start);
+            trail.restart(r);
+        }
+        self.draw_frame()
+    }
+
+    /// Data coordinates of a CSS-pixel position on the plot canvas, or undefined outside the plot.
+    pub fn data_at(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
+        let mapping = self.mapping();
+        let p = mapping.to_data(css_x * self.dpr, css_y * self.dpr)?;
+        Some(p.to_vec())
+    }
+
+    /// Zooms or pans to a new view; throws on an invalid one.
+    pub fn set_view(&mut self, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<(), JsError> {
+        let view = View { x: [x0, x1], y: [y0, y1] };
+        view.check().map_err(err)?;
+        self.view = view;
+        self.spec.view = Some(view);
+        self.draw_background()?;
+        self.draw_frame()
+    }
+
+    /// The landscape's default view.
+    pub fn default_view(&self) -> Result<JsValue, JsError> {
+        to_js(&self.race.default_view)
+    }
+
+    /// The optimizer state of racer `i` as named values.
+    pub fn inspect(&self, i: usize) -> Result<JsValue, JsError> {
+        let racer = self.race.racers.get(i).ok_or_else(|| err(format!("no racer {i}")))?;
+        to_js(&racer.inspect())
+    }
+
+    /// Durations measured inside wasm, for the benchmarks.
+    pub fn timings(&self) -> Result<JsValue, JsError> {
+        to_js(&self.timings)
+    }
+}
+
+// --- placeholder drawing until src/render lands --------------------------------------------------
+const PALETTE: &[&str] = &["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"];
+
+struct Mapping {
+    view: View,
+    w: f64,
+    h: f64,
+}
+
+impl Mapping {
+    fn to_data(&self, px: f64, py: f64) -> Option<Point> {
+        if !(0.0..=self.w).contains(&px) || !(0.0..=self.h).contains(&py) {
+            return None;
+        }
+        Some([
+            self.view.x[0] + px / self.w * (self.view.x[1] - self.view.x[0]),
+            self.view.y[1] - py / self.h * (self.view.y[1] - self.view.y[0]),
+        ])
+    }
+    fn to_px(&self, p: Point) -> (f64, f64) {
+        (
+            (p[0] - self.view.x[0]) / (self.view.x[1] - self.view.x[0]) * self.w,
+            (self.view.y[1] - p[1]) / (self.view.y[1] - self.view.y[0]) * self.h,
+        )
+    }
+}
+
+fn context(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
+    canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| err("no 2d context"))
+}
+
+impl Scene {
+    fn mapping(&self) -> Mapping {
+        Mapping { view: self.view, w: self.background.width() as f64, h: self.background.height() as f64 }
+    }
+
+    fn draw_background(&mut self) -> Result<(), JsError> {
+        let t0 = now();
+        let ctx = context(&self.background)?;
+        ctx.set_fill_style_str("#eeeeee");
+        ctx.fill_rect(0.0, 0.0, self.background.width() as f64, self.background.height() as f64);
+        self.timings.background_ms = now() - t0;
+        Ok(())
+    }
+
+    fn draw_frame(&mut self) -> Result<(), JsError> {
+        let ctx = context(&self.overlay)?;
+        ctx.clear_rect(0.0, 0.0, self.overlay.width() as f64, self.overlay.height() as f64);
+        let m = self.mapping();
+        for (i, t) in self.trails.iter().enumerate() {
+            ctx.set_stroke_style_str(self.color(i));
+            ctx.begin_path();
+            for (k, p) in t.path.points().enumerate() {
+                let (x, y) = m.to_px(p);
+                if k == 0 { ctx.move_to(x, y) } else { ctx.line_to(x, y) }
+            }
+            ctx.stroke();
+        }
+        Ok(())
     }
 }

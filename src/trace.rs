@@ -1,0 +1,173 @@
+//! Trajectories and loss curves kept in bounded memory, faithful at screen resolution.
+//!
+//! A lecture runs at up to 1000 steps per frame for an hour: ten million points per racer would
+//! not fit. A [`Path`] keeps a point only once it has moved at least `min_gap` from the last kept
+//! one (a converged racer adds nothing), and when it reaches its capacity it drops every other
+//! interior point and doubles `min_gap`: the shape is kept uniformly, the first and the latest
+//! point always. A [`Curve`] (loss against step) keeps every `stride`-th step and doubles the
+//! stride when full, always keeping the latest sample.
+
+use crate::landscape::Point;
+
+/// A trajectory in data coordinates.
+#[derive(Clone, Debug)]
+pub struct Path {
+    points: Vec<Point>,
+    /// The latest point, kept even when too close to be stored.
+    head: Option<Point>,
+    min_gap: f64,
+    capacity: usize,
+}
+
+impl Path {
+    /// `min_gap` in data units (for instance 1e-4 of the view's diagonal); `capacity` >= 4.
+    pub fn new(min_gap: f64, capacity: usize) -> Path {
+        Path { points: Vec::new(), head: None, min_gap: min_gap.max(0.0), capacity: capacity.max(4) }
+    }
+
+    pub fn clear(&mut self) {
+        self.points.clear();
+        self.head = None;
+    }
+
+    pub fn push(&mut self, p: Point) {
+        self.head = Some(p);
+        let far = match self.points.last() {
+            None => true,
+            Some(q) => (p[0] - q[0]).hypot(p[1] - q[1]) >= self.min_gap,
+        };
+        if far {
+            self.points.push(p);
+            if self.points.len() >= self.capacity {
+                self.compact();
+            }
+        }
+    }
+
+    fn compact(&mut self) {
+        let last = self.points.len() - 1;
+        let mut i = 0;
+        self.points.retain(|_| {
+            let keep = i == 0 || i == last || i % 2 == 0;
+            i += 1;
+            keep
+        });
+        self.min_gap = if self.min_gap > 0.0 { self.min_gap * 2.0 } else { f64::MIN_POSITIVE };
+    }
+
+    /// The kept points, ending with the latest one.
+    pub fn points(&self) -> impl Iterator<Item = Point> + '_ {
+        let tail = match (self.head, self.points.last()) {
+            (Some(h), Some(l)) if h != *l => Some(h),
+            (Some(h), None) => Some(h),
+            _ => None,
+        };
+        self.points.iter().copied().chain(tail)
+    }
+
+    pub fn len(&self) -> usize {
+        self.points().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.head.is_none()
+    }
+
+    /// Bytes held, for memory tests.
+    pub fn heap_bytes(&self) -> usize {
+        self.points.capacity() * std::mem::size_of::<Point>()
+    }
+}
+
+/// A sampled curve `(step, value)`.
+#[derive(Clone, Debug)]
+pub struct Curve {
+    samples: Vec<(f64, f64)>,
+    head: Option<(f64, f64)>,
+    stride: u64,
+    capacity: usize,
+}
+
+impl Curve {
+    pub fn new(capacity: usize) -> Curve {
+        Curve { samples: Vec::new(), head: None, stride: 1, capacity: capacity.max(4) }
+    }
+
+    pub fn clear(&mut self) {
+        self.samples.clear();
+        self.head = None;
+        self.stride = 1;
+    }
+
+    pub fn push(&mut self, step: u64, value: f64) {
+        self.head = Some((step as f64, value));
+        if step % self.stride == 0 {
+            self.samples.push((step as f64, value));
+            if self.samples.len() >= self.capacity {
+                self.stride *= 2;
+                let stride = self.stride as f64;
+                self.samples.retain(|&(s, _)| s % stride == 0.0);
+            }
+        }
+    }
+
+    /// The kept samples, ending with the latest one.
+    pub fn samples(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
+        let tail = match (self.head, self.samples.last()) {
+            (Some(h), Some(l)) if h.0 != l.0 => Some(h),
+            (Some(h), None) => Some(h),
+            _ => None,
+        };
+        self.samples.iter().copied().chain(tail)
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        self.samples.capacity() * std::mem::size_of::<(f64, f64)>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_keeps_everything_below_capacity_and_always_the_ends() {
+        let mut p = Path::new(0.0, 100);
+        for i in 0..50 {
+            p.push([i as f64, 0.0]);
+        }
+        assert_eq!(p.len(), 50);
+        let mut p = Path::new(0.0, 64);
+        for i in 0..10_000 {
+            p.push([i as f64, (i as f64).sin()]);
+        }
+        let pts: Vec<_> = p.points().collect();
+        assert!(pts.len() < 64);
+        assert_eq!(pts[0], [0.0, 0.0]);
+        assert_eq!(*pts.last().unwrap(), [9999.0, 9999f64.sin()]);
+    }
+
+    #[test]
+    fn a_converged_path_stops_growing_but_its_head_is_current() {
+        let mut p = Path::new(1e-3, 1000);
+        p.push([0.0, 0.0]);
+        for i in 0..100_000 {
+            p.push([1.0 + 1e-9 * i as f64, 0.0]);
+        }
+        assert_eq!(p.points.len(), 2);
+        assert_eq!(p.points().last().unwrap(), [1.0 + 1e-9 * 99_999.0, 0.0]);
+    }
+
+    #[test]
+    fn a_curve_is_bounded_and_ends_at_the_latest_sample() {
+        let mut c = Curve::new(128);
+        for s in 0..1_000_000u64 {
+            c.push(s, s as f64);
+        }
+        let v: Vec<_> = c.samples().collect();
+        assert!(v.len() <= 129, "{}", v.len());
+        assert_eq!(v[0], (0.0, 0.0));
+        assert_eq!(*v.last().unwrap(), (999_999.0, 999_999.0));
+        assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
