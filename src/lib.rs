@@ -6,6 +6,7 @@
 //! by the CLI, the wasm API and the page URL, and [`race`] runs racers over a landscape.
 
 pub mod catalog;
+pub mod classify;
 pub mod landscape;
 pub mod optim;
 pub mod race;

@@ -10,6 +10,7 @@ optiscape: see how optimizers move
 
 USAGE:
     optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
+    optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
 
@@ -39,6 +40,8 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
         ["run"] => run(read_stdin()?),
         ["run", "--spec", file] => run(std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?),
+        ["train"] => train(read_stdin()?),
+        ["train", "--spec", file] => train(std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?),
         ["list"] => Ok(catalog::text()),
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
@@ -59,5 +62,13 @@ fn read_stdin() -> Result<String, String> {
 fn run(text: String) -> Result<String, String> {
     let spec = RunSpec::parse(&text)?;
     let result = race::run(&spec);
+    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+}
+
+fn train(text: String) -> Result<String, String> {
+    use optiscape::classify::{digits::Digits, train};
+    let spec = train::TrainSpec::parse(&text)?;
+    let start = std::time::Instant::now();
+    let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
 }
