@@ -1,0 +1,662 @@
+// End-to-end tests of the page (www/): the race, the generated controls, the start point, the
+// URL state, bad URLs, divergence, the CLI agreement, the layout and a clean console.
+//
+// Run with `cargo xtask test`, or by hand against a running `cargo xtask serve`:
+//   OPTISCAPE_URL=http://127.0.0.1:8000/ node --test tests/e2e/page.test.mjs
+// Every test opens its own page and ends with expectClean(): no console error or warning, no
+// uncaught error, no failed, erroring or off-origin request.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { BASE_URL, ORIGIN, expectClean, launch, offOriginRequests, openPage, recordsOf, screenshot, waitReady } from './harness.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Opens the page at `hash`, waits for window.optiscape.ready, runs `fn(page)`, checks it is clean. */
+async function withPage(hash, fn, { viewport, clean = true } = {}) {
+  const page = await openPage(browser, hash, viewport ? { viewport } : {});
+  try {
+    assert.equal(await waitReady(page, { timeoutMs: 15_000 }), 'ready');
+    await fn(page);
+    if (clean) expectClean(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+const api = (page, fn, arg) => page.evaluate(fn, arg);
+const racers = (page) => api(page, () => window.optiscape.racers());
+const spec = (page) => api(page, () => window.optiscape.spec());
+const card = (page, i) => page.locator('#racer-list > li').nth(i);
+const specHash = (s) => `#spec=${encodeURIComponent(typeof s === 'string' ? s : JSON.stringify(s))}`;
+
+async function openSettings(page, i) {
+  const toggle = card(page, i).getByRole('button', { name: /^Settings of/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+/** Waits until the page has written the current spec into its URL (debounced). */
+async function urlSettled(page) {
+  await page.waitForFunction(() => {
+    const h = window.location.hash;
+    return h.startsWith('#spec=') && JSON.stringify(JSON.parse(decodeURIComponent(h.slice(6)))) === JSON.stringify(window.optiscape.spec());
+  });
+}
+
+function assertAllFinite(value, where = 'racers()') {
+  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} holds ${value}`);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertAllFinite(v, `${where}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertAllFinite(v, `${where}.${k}`);
+}
+
+const MIXED = {
+  landscape: { name: 'rosenbrock', scale: 0.5 },
+  start: [-1.5, 2],
+  steps: 300,
+  racers: [
+    { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
+    { name: 'adam', lr: 0.02, amsgrad: true, color: '#123456', label: 'AMSGrad' },
+    { name: 'rmsprop', lr: 0.005, centered: true, momentum: 0.5 },
+    { name: 'adagrad', lr: 0.3 },
+    { name: 'adadelta', lr: 1 },
+    { name: 'adamw', lr: 0.03, weight_decay: 0.1 },
+    { name: 'nadam', lr: 0.02 },
+    { name: 'radam', lr: 0.01, betas: [0.8, 0.99] },
+    { name: 'adamax', lr: 0.05 },
+    { name: 'adabelief', lr: 0.01, rectify: false },
+    { name: 'lion', lr: 0.003 },
+    { name: 'newton', lr: 0.5, damping: 0.1 },
+    { name: 'sgd', lr: 0.05 }, // diverges
+  ],
+};
+
+test('load and race: steps advance and positions change', async () => {
+  await withPage('', async (page) => {
+    const first = await racers(page);
+    const { start } = await spec(page);
+    assert.ok(first.length >= 5, `the default scene has ${first.length} racers`);
+    await page.waitForFunction((s0) => window.optiscape.racers().every((r) => r.step > s0 + 20), Math.max(...first.map((r) => r.step)));
+    const later = await racers(page);
+    later.forEach((r) => {
+      assert.equal(r.status, 'ok', `${r.name} diverged in the default scene`);
+      assert.ok(Math.hypot(r.position[0] - start[0], r.position[1] - start[1]) > 1e-3, `${r.name} did not move from ${start}`);
+    });
+    // Every racer is still moving (the fastest may already sit on the minimum).
+    const moving = later.filter((r, i) => r.position[0] !== first[i].position[0] || r.position[1] !== first[i].position[1]);
+    assert.ok(moving.length >= later.length - 1, `only ${moving.length} racers moved`);
+    assertAllFinite(later);
+    // The legend shows every racer with its step and loss.
+    assert.equal(await page.locator('#racer-list > li').count(), later.length);
+    assert.match(await card(page, 0).innerText(), /step [\d,]+/);
+    assert.match(await card(page, 0).innerText(), /loss /);
+    // Play/pause: paused, nothing moves.
+    await page.getByRole('button', { name: /^Pause/ }).click();
+    const paused = await racers(page);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await racers(page), paused);
+    await page.getByRole('button', { name: /^Step/ }).click();
+    assert.deepEqual((await racers(page)).map((r) => r.step), paused.map((r) => r.step + 1));
+  });
+});
+
+test('a slider restarts its racer only and spec() reflects the new value', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      window.optiscape.step(50);
+    });
+    await openSettings(page, 0);
+    const before = (await spec(page)).racers[0].lr;
+    const slider = card(page, 0).getByLabel('lr', { exact: true });
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    const after = await spec(page);
+    assert.ok(after.racers[0].lr > before, `lr ${before} -> ${after.racers[0].lr}`);
+    assert.equal(await card(page, 0).getByLabel('lr (type a value)').inputValue(), String(after.racers[0].lr));
+    const rs = await racers(page);
+    assert.equal(rs[0].step, 0, 'the changed racer restarts');
+    assert.ok(rs.slice(1).every((r) => r.step === 50), 'the others keep their progress');
+
+    // A typed value may leave the slider's range but must satisfy the parameter's range.
+    const typed = card(page, 0).getByLabel('lr (type a value)');
+    await typed.fill('12.5');
+    await typed.press('Enter');
+    assert.equal((await spec(page)).racers[0].lr, 12.5);
+    for (const [bad, message] of [
+      ['-1', 'lr must be in [0, inf)'],
+      ['fast', 'is not a number'],
+      ['1e-3*2', 'is not a number'],
+    ]) {
+      await typed.fill(bad);
+      await typed.press('Enter');
+      const error = card(page, 0).locator('.param-error:not([hidden])').first();
+      assert.match(await error.innerText(), new RegExp(message.replace(/[[\]()]/g, '\\$&')));
+      assert.equal(await typed.getAttribute('aria-invalid'), 'true');
+      assert.equal((await spec(page)).racers[0].lr, 12.5, `"${bad}" must not apply`);
+    }
+
+    // A pair (betas) is two sliders; the one-minus-log scale reaches 0.9999.
+    await api(page, () => window.optiscape.load({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'adam' }, { name: 'sgd' }] }));
+    await openSettings(page, 0);
+    const beta2 = card(page, 0).getByLabel('betas[1]', { exact: true });
+    await beta2.focus();
+    await page.keyboard.press('End');
+    assert.deepEqual((await spec(page)).racers[0].betas, [0.9, 0.9999]);
+    await page.keyboard.press('ArrowLeft');
+    const b2 = (await spec(page)).racers[0].betas[1];
+    assert.ok(b2 < 0.9999 && b2 > 0.999, `one step below 0.9999 is ${b2}`);
+
+    // A flag is a checkbox; a combination the core rejects shows its message and does not apply.
+    await openSettings(page, 1);
+    await card(page, 1).getByLabel('nesterov').click();
+    assert.equal((await spec(page)).racers[1].nesterov, false);
+    assert.match(await card(page, 1).locator('.param-error:not([hidden])').first().innerText(), /nesterov. requires .momentum/);
+    assert.equal(await card(page, 1).getByLabel('nesterov').isChecked(), false);
+  });
+});
+
+test('controls come from the catalog: every optimizer and landscape, twelve racers at once', async () => {
+  await withPage('', async (page) => {
+    const cat = await api(page, async () => {
+      const m = await import('./pkg/optiscape.js');
+      return m.catalog();
+    });
+    await api(page, () => window.optiscape.pause());
+    const options = await page.locator('#add-opt option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(options, cat.optimizers.map((o) => o.name));
+    const landscapes = await page.locator('#landscape option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(landscapes, cat.landscapes.map((l) => l.name));
+
+    // Add every optimizer through the UI: at least 12 racers, each with its generated controls.
+    await api(page, () => window.optiscape.load({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'sgd', color: '#000000' }] }));
+    for (const o of cat.optimizers) {
+      await page.locator('#add-opt').selectOption(o.name);
+      await page.getByRole('button', { name: 'Add racer' }).click();
+    }
+    const s = await spec(page);
+    assert.equal(s.racers.length, cat.optimizers.length + 1);
+    assert.ok(s.racers.length >= 12);
+    s.racers.forEach((r) => assert.match(r.color, /^#[0-9a-f]{6}$/i, 'added racers carry a colour'));
+    for (const [k, o] of cat.optimizers.entries()) {
+      const sliders = o.params.reduce((n, p) => n + (p.type === 'number' ? 1 : p.type === 'pair' ? 2 : 0), 0);
+      const flags = o.params.filter((p) => p.type === 'flag').length;
+      const c = card(page, k + 1);
+      assert.equal(await c.locator('.racer-settings input[type=range]').count(), sliders, `${o.name} sliders`);
+      assert.equal(await c.locator('.racer-settings input[type=checkbox]').count(), flags, `${o.name} flags`);
+    }
+    await api(page, () => window.optiscape.step(20));
+    assertAllFinite((await racers(page)).filter((r) => r.status === 'ok'));
+
+    // Every landscape, with its own parameters and the shared scale slider.
+    for (const l of cat.landscapes) {
+      await page.locator('#landscape').selectOption(l.name);
+      const now = await spec(page);
+      assert.equal(now.landscape.name, l.name);
+      assert.deepEqual(now.view, l.view, `${l.name} opens on its default view`);
+      assert.equal(await page.locator('#landscape-params input[type=range]').count(), l.params.filter((p) => p.type === 'number').length);
+      assert.equal(await page.getByLabel('scale', { exact: true }).count(), 1);
+    }
+  });
+});
+
+test('racer list: add, duplicate, rename, recolour, remove', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => window.optiscape.pause());
+    const n0 = (await spec(page)).racers.length;
+    await page.locator('#add-opt').selectOption('lion');
+    await page.getByRole('button', { name: 'Add racer' }).click();
+    let s = await spec(page);
+    assert.equal(s.racers.length, n0 + 1);
+    assert.equal(s.racers[n0].name, 'lion');
+
+    await card(page, 0).getByRole('button', { name: /^Duplicate/ }).click();
+    s = await spec(page);
+    assert.equal(s.racers.length, n0 + 2);
+    const { label: l0, color: c0, ...h0 } = s.racers[0];
+    const { label: l1, color: c1, ...h1 } = s.racers[1];
+    assert.deepEqual(h1, h0, 'a duplicate has the same optimizer and settings');
+    assert.notEqual(c1, c0, 'a duplicate gets its own colour');
+
+    await openSettings(page, 1);
+    await card(page, 1).getByLabel('Name').fill('My <b>SGD</b>');
+    await card(page, 1).getByLabel('Colour').fill('#336699');
+    s = await spec(page);
+    assert.equal(s.racers[1].label, 'My <b>SGD</b>');
+    assert.equal(s.racers[1].color, '#336699');
+    assert.equal(await card(page, 1).locator('.racer-name').innerText(), 'My <b>SGD</b>', 'labels are text, never HTML');
+    assert.equal(await page.locator('#racer-list b').count(), 0);
+
+    await card(page, 1).getByRole('button', { name: /^Remove/ }).click();
+    s = await spec(page);
+    assert.equal(s.racers.length, n0 + 1);
+    assert.ok(s.racers.every((r) => r.label !== 'My <b>SGD</b>'));
+    await urlSettled(page);
+  });
+});
+
+test('click on the plot sets the start to the data point under the pointer', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => window.optiscape.pause());
+    const canvas = page.locator('#overlay');
+    const box = await canvas.boundingBox();
+    const s0 = await spec(page);
+    const points = [];
+    for (const [fx, fy] of [
+      [0.3, 0.35],
+      [0.7, 0.65],
+    ]) {
+      const x = box.x + fx * box.width;
+      const y = box.y + fy * box.height;
+      await page.mouse.move(x, y);
+      const readout = await page.locator('#readout').innerText();
+      const [, rx, ry] = /x (-?[\d.]+)\s+y (-?[\d.]+)/.exec(readout).map(Number);
+      await page.mouse.click(x, y);
+      const { start, view } = await spec(page);
+      assert.ok(Math.abs(start[0] - rx) < 2e-3 && Math.abs(start[1] - ry) < 2e-3, `start ${start} vs read-out ${rx}, ${ry}`);
+      assert.ok(start[0] > view.x[0] && start[0] < view.x[1] && start[1] > view.y[0] && start[1] < view.y[1], 'inside the view');
+      points.push(start);
+    }
+    assert.ok(points[1][0] > points[0][0], 'right on the screen is larger x');
+    assert.ok(points[1][1] < points[0][1], 'down on the screen is smaller y');
+    assert.notDeepEqual(points[0], s0.start);
+    // A new start restarts every racer from it.
+    await api(page, () => window.optiscape.pause());
+    await api(page, () => window.optiscape.reset());
+    (await racers(page)).forEach((r) => assert.deepEqual(r.position, points[1]));
+    // A drag pans instead of setting the start.
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 40, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction((v) => JSON.stringify(window.optiscape.spec().view) !== v, JSON.stringify(s0.view));
+    const panned = await spec(page);
+    assert.deepEqual(panned.start, points[1], 'a drag does not move the start');
+    assert.ok(panned.view.x[0] < s0.view.x[0] && panned.view.y[0] > s0.view.y[0], 'dragging right and down shows what was left and above');
+    // Zoom buttons and the reset-view button.
+    await page.getByRole('button', { name: 'Zoom in' }).click();
+    await page.waitForFunction((w) => {
+      const v = window.optiscape.spec().view;
+      return v.x[1] - v.x[0] < w * 0.9;
+    }, panned.view.x[1] - panned.view.x[0]);
+    await page.getByRole('button', { name: 'Reset view' }).click();
+    assert.deepEqual((await spec(page)).view, s0.view);
+  });
+});
+
+test('URL round trip: a #spec= link restores the scene, changes are written back', async () => {
+  // The canonical form of a spec, as the page writes it.
+  let canonical;
+  await withPage('', async (page) => {
+    canonical = await api(page, (s) => {
+      window.optiscape.load({ ...s, speed: 7, view: { x: [-2.5, 2], y: [-1.5, 3] } });
+      return window.optiscape.spec();
+    }, MIXED);
+  });
+  assert.equal(canonical.racers[1].label, 'AMSGrad');
+  assert.equal(canonical.speed, 7);
+  await withPage(specHash(canonical), async (page) => {
+    assert.deepEqual(await spec(page), canonical);
+    assert.equal(await page.locator('#banner').isHidden(), true);
+    // Change a setting in the UI, wait for the URL, reload: the change is restored.
+    await page.locator('#speed').focus();
+    await page.keyboard.press('ArrowRight');
+    await openSettings(page, 2);
+    await card(page, 2).getByLabel('Name').fill('renamed');
+    await urlSettled(page);
+    const changed = await spec(page);
+    assert.notEqual(changed.speed, 7);
+    assert.equal(changed.racers[2].label, 'renamed');
+    await page.reload();
+    assert.equal(await waitReady(page), 'ready');
+    assert.deepEqual(await spec(page), changed);
+  });
+  // A short spec in the URL is read too (defaults filled in by the core).
+  await withPage(specHash({ landscape: { name: 'quadratic', condition: 20 }, racers: [{ name: 'adam', lr: 0.1 }] }), async (page) => {
+    const s = await spec(page);
+    assert.equal(s.landscape.name, 'quadratic');
+    assert.equal(s.landscape.condition, 20);
+    assert.equal(s.racers[0].lr, 0.1);
+    assert.deepEqual(s.racers[0].betas, [0.9, 0.999]);
+  });
+});
+
+test('an invalid URL shows the reason and falls back to the default scene', async () => {
+  let fallback;
+  await withPage('', async (page) => {
+    fallback = await spec(page);
+  });
+  const cases = [
+    ['#spec=%7Bnot%20json', /key must be a string|expected|invalid/i],
+    [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'adma' }] }), /unknown optimizer `adma`/],
+    [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'sgd', lr: -1 }] }), /`lr` must be in \[0, inf\)/],
+    [specHash({ landscape: { name: 'rosenbrock' }, racers: [] }), /at least one racer/],
+    [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'sgd', label: '<img src=x onerror=alert(1)>', color: 'red' }] }), /#rrggbb/],
+    ['#spec=%E0%A4%A', /not valid URI encoding/],
+  ];
+  for (const [hash, reason] of cases) {
+    await withPage(hash, async (page) => {
+      const banner = page.locator('#banner');
+      assert.equal(await banner.isVisible(), true, `no message for ${hash}`);
+      const text = await page.locator('#banner-text').innerText();
+      assert.match(text, /invalid/);
+      assert.match(text, reason);
+      assert.deepEqual(await spec(page), fallback, 'falls back to the default scene');
+      assert.equal(await page.locator('img').count(), 0, 'nothing from the URL became markup');
+      await page.getByRole('button', { name: 'Dismiss' }).click();
+      assert.equal(await banner.isHidden(), true);
+      // The default scene runs.
+      await page.waitForFunction(() => window.optiscape.racers()[0].step > 5);
+    });
+  }
+  // load() throws the core's message and leaves the scene as it was.
+  await withPage('', async (page) => {
+    const before = await spec(page);
+    const error = await api(page, () => {
+      try {
+        window.optiscape.load('{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "beta": [0.9, 0.99]}]}');
+        return null;
+      } catch (e) {
+        return e.message;
+      }
+    });
+    assert.match(error, /unknown field `beta`/);
+    assert.deepEqual(await spec(page), before);
+  });
+});
+
+test('divergence is shown: "diverged at step N", the others keep running, no NaN', async () => {
+  const scene = {
+    landscape: { name: 'rosenbrock' },
+    steps: 5000,
+    racers: [{ name: 'sgd', lr: 10 }, { name: 'adam', lr: 0.05 }, { name: 'sgd', lr: 0.001, momentum: 0.9 }],
+  };
+  await withPage(specHash(scene), async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+    });
+    let rs = await api(page, () => window.optiscape.step(100));
+    assert.equal(rs[0].status, 'diverged');
+    assert.ok(Number.isInteger(rs[0].diverged_at) && rs[0].diverged_at >= 1, `diverged_at ${rs[0].diverged_at}`);
+    assert.equal(rs[0].step, rs[0].diverged_at - 1, 'stops at its last finite point');
+    assert.deepEqual(rs.slice(1).map((r) => [r.status, r.step]), [['ok', 100], ['ok', 100]]);
+    assertAllFinite(rs);
+    const legend = await card(page, 0).innerText();
+    assert.match(legend, new RegExp(`diverged at step ${rs[0].diverged_at}`));
+    assert.doesNotMatch(await page.locator('#racer-list').innerText(), /NaN|Infinity/);
+    // The others keep running, live.
+    await api(page, () => window.optiscape.play());
+    await page.waitForFunction(() => window.optiscape.racers()[1].step > 150);
+    rs = await racers(page);
+    assert.equal(rs[0].status, 'diverged');
+    assert.ok(rs[2].step > 150 && rs[2].status === 'ok');
+    assertAllFinite(rs);
+  });
+});
+
+test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', async () => {
+  await withPage('', async (page) => {
+    await page.locator('#preset').selectOption('scale');
+    await api(page, () => window.optiscape.pause());
+    const names = (await spec(page)).racers.map((r) => r.name);
+    const sgd = names.indexOf('sgd');
+    const adam = names.indexOf('adam');
+    const at = async (scale) => {
+      const field = page.getByLabel('scale (type a value)');
+      await field.fill(String(scale));
+      await field.press('Enter');
+      assert.equal((await spec(page)).landscape.scale, scale);
+      await api(page, () => window.optiscape.reset());
+      return api(page, () => window.optiscape.step(150));
+    };
+    const base = await at(1);
+    const big = await at(3);
+    const small = await at(0.01);
+    assert.equal(base[sgd].status, 'ok');
+    assert.equal(big[sgd].status, 'diverged', 'SGD blows up at scale 3');
+    assert.ok(Math.hypot(...small[sgd].position.map((c, i) => c - base[sgd].position[i])) > 0.5, 'SGD crawls at scale 0.01');
+    for (const r of [big, small]) {
+      const d = Math.hypot(...r[adam].position.map((c, i) => c - base[adam].position[i]));
+      assert.ok(d < 1e-3, `Adam moved ${d} away from its scale-1 path`);
+    }
+  });
+});
+
+test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12', async () => {
+  const exe = process.env.OPTISCAPE_CLI ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO, 'target'), 'release', 'optiscape');
+  assert.ok(fs.existsSync(exe), `${exe} is missing: run cargo build --release`);
+  const n = 300;
+  const text = JSON.stringify({ ...MIXED, steps: n });
+  const cli = JSON.parse(execFileSync(exe, ['run'], { input: text, maxBuffer: 256 << 20 }));
+  await withPage('', async (page) => {
+    const rs = await api(page, ({ text, n }) => {
+      window.optiscape.load(text);
+      window.optiscape.reset();
+      return window.optiscape.step(n);
+    }, { text, n });
+    assert.equal(rs.length, cli.racers.length);
+    let diverged = 0;
+    rs.forEach((r, i) => {
+      const c = cli.racers[i];
+      assert.equal(r.name, c.name);
+      assert.equal(r.status, c.status, `${i} ${r.name}`);
+      assert.equal(r.diverged_at, c.diverged_at, `${i} ${r.name}`);
+      const k = c.status === 'ok' ? n : c.trajectory.length - 1;
+      if (c.status !== 'ok') diverged += 1;
+      assert.equal(r.step, k);
+      const expected = c.trajectory[k];
+      for (const d of [0, 1]) {
+        const err = Math.abs(r.position[d] - expected[d]);
+        assert.ok(err <= 1e-12 * Math.max(1, Math.abs(expected[d])), `${i} ${r.name}: ${r.position} vs ${expected}`);
+      }
+      assert.ok(Math.abs(r.loss - c.loss[k]) <= 1e-12 * Math.max(1, Math.abs(c.loss[k])), `${i} ${r.name} loss`);
+    });
+    assert.ok(diverged >= 1 && diverged < rs.length, 'the spec has racers that diverge and racers that do not');
+  });
+});
+
+test('screenshot: the plot is drawn (many distinct colours), the loss chart too', async () => {
+  await withPage('', async (page) => {
+    await page.waitForFunction(() => window.optiscape.racers()[0].step > 100);
+    const file = await screenshot(page, 'page');
+    assert.ok(fs.statSync(file).size > 20_000, `${file} is suspiciously small`);
+    const stats = await api(page, () => {
+      const distinct = (canvas, grid = 48) => {
+        const { width, height } = canvas;
+        const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+        const colours = new Set();
+        let painted = 0;
+        for (let i = 0; i < grid; i += 1) {
+          for (let j = 0; j < grid; j += 1) {
+            const x = Math.floor(((i + 0.5) * width) / grid);
+            const y = Math.floor(((j + 0.5) * height) / grid);
+            const k = 4 * (y * width + x);
+            if (data[k + 3] > 0) painted += 1;
+            colours.add(`${data[k] >> 2},${data[k + 1] >> 2},${data[k + 2] >> 2},${data[k + 3] >> 4}`);
+          }
+        }
+        return { colours: colours.size, painted, width, height };
+      };
+      const painted = (canvas) => {
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let n = 0;
+        for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
+        return n;
+      };
+      return {
+        background: distinct(document.getElementById('bg')),
+        overlayPixels: painted(document.getElementById('overlay')),
+        loss: distinct(document.getElementById('loss'), 32),
+        lossPixels: painted(document.getElementById('loss')),
+        css: document.getElementById('plot').clientWidth,
+        dpr: window.devicePixelRatio,
+      };
+    });
+    assert.ok(stats.background.colours >= 40, `the background has ${stats.background.colours} distinct colours in a 48x48 sample`);
+    assert.ok(stats.overlayPixels > 500, `the trajectories cover ${stats.overlayPixels} pixels`);
+    assert.ok(stats.lossPixels > 500, `the loss chart covers ${stats.lossPixels} pixels`);
+    assert.equal(stats.background.width, Math.round(stats.css * stats.dpr), 'the canvas has one pixel per device pixel');
+  });
+});
+
+test('layout: large plot on a projector, text >= 14 px, labelled controls, phone stacks controls under the plot', async () => {
+  for (const viewport of [
+    { width: 1280, height: 720 },
+    { width: 1920, height: 1080 },
+    { width: 390, height: 844 },
+  ]) {
+    await withPage(
+      '',
+      async (page) => {
+        const m = await api(page, () => {
+          const rect = (id) => document.getElementById(id).getBoundingClientRect();
+          const small = [];
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          while (walker.nextNode()) {
+            const node = walker.currentNode;
+            const elem = node.parentElement;
+            if (!node.textContent.trim() || !elem.checkVisibility?.() || elem.closest('.sr-only')) continue;
+            const size = parseFloat(getComputedStyle(elem).fontSize);
+            if (size < 14) small.push(`${elem.tagName}.${elem.className}: ${size}px "${node.textContent.trim().slice(0, 30)}"`);
+          }
+          for (const input of document.querySelectorAll('input, select')) {
+            const size = parseFloat(getComputedStyle(input).fontSize);
+            if (input.checkVisibility() && input.type !== 'range' && input.type !== 'checkbox' && input.type !== 'color' && size < 14) small.push(`${input.id || input.className}: ${size}px`);
+          }
+          const unlabelled = [...document.querySelectorAll('input, select, button, canvas[tabindex]')]
+            .filter((e) => !(e.labels?.length || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby') || (e.tagName === 'BUTTON' && e.textContent.trim())))
+            .map((e) => e.outerHTML.slice(0, 80));
+          const plot = rect('plot');
+          return {
+            small,
+            unlabelled,
+            plot: { w: plot.width, h: plot.height, bottom: plot.bottom, inner: document.getElementById('plot').clientWidth },
+            racersTop: document.querySelector('.racers-card').getBoundingClientRect().top,
+            overflow: document.scrollingElement.scrollWidth - window.innerWidth,
+            canvas: document.getElementById('bg').width,
+            dpr: window.devicePixelRatio,
+          };
+        });
+        assert.deepEqual(m.small, [], 'text smaller than 14 px');
+        assert.deepEqual(m.unlabelled, [], 'controls without a label');
+        assert.ok(m.overflow <= 0, `horizontal overflow of ${m.overflow}px at ${viewport.width}px`);
+        assert.ok(Math.abs(m.plot.w - m.plot.h) < 2, 'the plot is square');
+        assert.equal(m.canvas, Math.round(m.plot.inner * m.dpr));
+        if (viewport.width >= 1280) {
+          assert.ok(m.plot.h >= viewport.height * 0.6, `plot ${m.plot.h}px high on a ${viewport.height}px screen`);
+        } else {
+          assert.ok(m.plot.w >= viewport.width * 0.9, `plot ${m.plot.w}px wide on a ${viewport.width}px phone`);
+          assert.ok(m.racersTop >= m.plot.bottom, 'controls stack under the plot');
+        }
+        await screenshot(page, `page-${viewport.width}x${viewport.height}`);
+      },
+      { viewport },
+    );
+  }
+});
+
+test('high-DPI: canvases have devicePixelRatio times their CSS size', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(String(e)));
+  try {
+    await page.goto(BASE_URL);
+    assert.equal(await waitReady(page), 'ready');
+    const sizes = await api(page, () =>
+      ['bg', 'overlay', 'loss'].map((id) => {
+        const c = document.getElementById(id);
+        const r = c.getBoundingClientRect();
+        return [c.width, Math.round(r.width * 2), c.height, Math.round(r.height * 2)];
+      }),
+    );
+    for (const [w, cw, h, ch] of sizes) {
+      assert.ok(Math.abs(w - cw) <= 1 && Math.abs(h - ch) <= 1, `canvas ${w}x${h} for ${cw}x${ch} device px`);
+    }
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('keyboard: space plays and pauses, S steps, R resets; visible focus', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => window.optiscape.pause());
+    await page.locator('body').click({ position: { x: 5, y: 200 } });
+    await page.keyboard.press('r');
+    assert.ok((await racers(page)).every((r) => r.step === 0));
+    await page.keyboard.press('s');
+    assert.ok((await racers(page)).every((r) => r.step === 1));
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => window.optiscape.racers()[0].step > 10);
+    await page.keyboard.press(' ');
+    const a = await racers(page);
+    await page.waitForTimeout(200);
+    assert.deepEqual(await racers(page), a, 'paused again');
+    // Tab reaches the play button and its focus is visible.
+    await page.locator('#play').focus();
+    const outline = await page.locator('#play').evaluate((e) => getComputedStyle(e).outlineStyle);
+    assert.notEqual(outline, 'none');
+  });
+});
+
+test('never a dead page: an uncaught error shows a message with a reset button; the race goes on', async () => {
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, () => setTimeout(() => {
+        throw new Error('boom from a test');
+      }));
+      await page.locator('#banner').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#banner-text').innerText(), /boom from a test/);
+      await api(page, () => {
+        Promise.reject(new Error('rejected in a test'));
+      });
+      await page.waitForFunction(() => /rejected in a test/.test(document.getElementById('banner-text').textContent));
+      const step = (await racers(page))[0].step;
+      await page.waitForFunction((s) => window.optiscape.racers()[0].step > s, step);
+      await api(page, () => window.optiscape.load({ landscape: { name: 'beale' }, racers: [{ name: 'adam' }] }));
+      await page.getByRole('button', { name: 'Reset to default scene' }).click();
+      assert.equal(await page.locator('#banner').isHidden(), true);
+      assert.equal((await spec(page)).landscape.name, 'rosenbrock');
+      const { pageErrors } = recordsOf(page);
+      assert.ok(pageErrors.every((e) => /boom from a test|rejected in a test/.test(e)), pageErrors.join('\n'));
+      assert.deepEqual(offOriginRequests(page), []);
+    },
+    { clean: false },
+  );
+});
+
+test('bench() measures in the page', async () => {
+  await withPage('', async (page) => {
+    const before = await spec(page);
+    const figures = await api(page, () => window.optiscape.bench({ frames: 40 }));
+    for (const name of ['frame_p95_ms', 'background_ms', 'first_frame_ms']) {
+      assert.ok(Number.isFinite(figures[name]) && figures[name] > 0, `${name} = ${figures[name]}`);
+    }
+    assert.deepEqual(await spec(page), before, 'the scene is restored afterwards');
+  });
+});
+
+test('no request leaves the origin', async () => {
+  await withPage('', async (page) => {
+    await page.waitForFunction(() => window.optiscape.racers()[0].step > 10);
+    const requests = recordsOf(page).requests;
+    assert.ok(requests.length > 3);
+    assert.ok(requests.every((u) => u.startsWith(ORIGIN) || u.startsWith('data:')), requests.join('\n'));
+  });
+});

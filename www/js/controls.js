@@ -1,0 +1,166 @@
+// Controls generated from the catalog's parameter descriptions: a number is a slider plus a typed
+// field, a pair (betas) two of those, a flag a checkbox. No optimizer has code of its own here.
+
+import { el, uid } from './dom.js';
+import { fmt, parseNumber, sliderScale } from './scales.js';
+
+/**
+ * A slider with a typed field for one number.
+ * `commit(value)` applies it and returns an error message, or null when applied.
+ */
+function numberRow({ label, doc, range, slider, value, commit, compact = false }) {
+  const id = uid('p');
+  const scale = sliderScale(slider);
+  const range_ = el('input', {
+    type: 'range',
+    id,
+    class: 'slider',
+    min: 0,
+    max: scale.count - 1,
+    step: 1,
+    'aria-describedby': doc ? `${id}-doc` : null,
+  });
+  const text = el('input', {
+    type: 'text',
+    class: 'num',
+    inputmode: 'decimal',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'aria-label': `${label} (type a value)`,
+    'aria-describedby': `${id}-err`,
+  });
+  const error = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
+  let current = value;
+
+  function showError(message) {
+    error.textContent = message || '';
+    error.hidden = !message;
+    text.setAttribute('aria-invalid', message ? 'true' : 'false');
+  }
+
+  function show(v, { force = false } = {}) {
+    current = v;
+    range_.value = String(scale.index(v));
+    range_.setAttribute('aria-valuetext', fmt(v));
+    if (force || document.activeElement !== text) text.value = String(v);
+  }
+
+  range_.addEventListener('input', () => {
+    const v = scale.value(Number(range_.value));
+    const problem = commit(v);
+    showError(problem);
+    if (problem) show(current, { force: true });
+    else show(v, { force: true });
+  });
+  const fromText = () => {
+    const parsed = parseNumber(text.value, range, label);
+    if (parsed.error) {
+      showError(parsed.error);
+      return;
+    }
+    if (parsed.value === current) {
+      showError(null);
+      show(current, { force: true });
+      return;
+    }
+    const problem = commit(parsed.value);
+    showError(problem);
+    if (!problem) show(parsed.value, { force: true });
+  };
+  text.addEventListener('change', fromText);
+  text.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') fromText();
+    if (e.key === 'Escape') {
+      showError(null);
+      show(current, { force: true });
+    }
+  });
+
+  show(value, { force: true });
+  const row = el(
+    'div',
+    { class: 'param' },
+    el('label', { for: id, class: 'param-label', text: label }),
+    range_,
+    text,
+    doc ? el('p', { class: compact ? 'sr-only' : 'param-doc', id: `${id}-doc`, text: doc }) : null,
+    error,
+  );
+  if (compact && doc) row.title = doc;
+  return { el: row, set: (v) => show(v), showError };
+}
+
+/**
+ * The control for one catalog parameter.
+ * `commit(value)` applies a new value and returns an error message or null.
+ * Returns { el, set(value) }.
+ */
+export function paramControl(param, value, commit, { compact = false } = {}) {
+  if (param.type === 'number') {
+    return numberRow({ label: param.name, doc: param.doc, range: param.range, slider: param.slider, value, commit, compact });
+  }
+  if (param.type === 'pair') {
+    let pair = [...value];
+    const rows = [0, 1].map((k) =>
+      numberRow({
+        label: `${param.name}[${k}]`,
+        doc: k === 1 ? param.doc : null,
+        range: param.range,
+        slider: param.slider,
+        value: pair[k],
+        commit(v) {
+          const next = [...pair];
+          next[k] = v;
+          const problem = commit(next);
+          if (!problem) pair = next;
+          return problem;
+        },
+      }),
+    );
+    return {
+      el: el('div', { class: 'param-pair' }, rows[0].el, rows[1].el),
+      set(v) {
+        pair = [...v];
+        rows.forEach((r, k) => r.set(pair[k]));
+      },
+    };
+  }
+  // flag
+  const id = uid('f');
+  const box = el('input', { type: 'checkbox', id, checked: Boolean(value), 'aria-describedby': `${id}-doc` });
+  const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
+  box.addEventListener('change', () => {
+    const problem = commit(box.checked);
+    error.textContent = problem || '';
+    error.hidden = !problem;
+    if (problem) box.checked = !box.checked;
+  });
+  return {
+    el: el(
+      'div',
+      { class: 'param param-flag' },
+      box,
+      el('label', { for: id, class: 'param-label', text: param.name }),
+      el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
+      error,
+    ),
+    set(v) {
+      box.checked = Boolean(v);
+    },
+  };
+}
+
+/** A short summary of a racer's settings for the legend: lr and whatever differs from default. */
+export function keySettings(optimizer, racer) {
+  const parts = [];
+  for (const p of optimizer.params) {
+    const v = racer[p.name];
+    if (v === undefined) continue;
+    const isDefault = JSON.stringify(v) === JSON.stringify(p.default);
+    if (p.name !== 'lr' && isDefault) continue;
+    if (p.type === 'flag') parts.push(v ? p.name : `no ${p.name}`);
+    else if (p.type === 'pair') parts.push(`${p.name} ${fmt(v[0])}, ${fmt(v[1])}`);
+    else parts.push(`${p.name} ${fmt(v)}`);
+  }
+  return parts.join(' · ');
+}

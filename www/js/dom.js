@@ -1,0 +1,74 @@
+// Small DOM helpers. Text always goes in as text nodes (never innerHTML): labels and URL content
+// are user text.
+
+/**
+ * Creates an element. `attrs` keys: `class`, `text` (textContent), `on<event>` (listener),
+ * `hidden`/`disabled`/`checked`/`value` (properties), anything else an attribute.
+ * Children may be nodes, strings (as text) or null (skipped).
+ */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') node.className = value;
+    else if (key === 'text') node.textContent = value;
+    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else if (key === 'hidden' || key === 'disabled' || key === 'checked' || key === 'value') node[key] = value;
+    else node.setAttribute(key, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** Icon paths on a 24x24 grid, stroked with currentColor. */
+const ICONS = {
+  play: 'M7 4.5v15l12.5-7.5z',
+  pause: 'M7 4.5h3.5v15H7zM13.5 4.5H17v15h-3.5z',
+  step: 'M5 4.5v15l10-7.5zM17 4.5h2.5v15H17z',
+  reset: 'M4.5 12a7.5 7.5 0 1 0 2.2-5.3M4.5 3.5v4h4',
+  plus: 'M12 5v14M5 12h14',
+  minus: 'M5 12h14',
+  fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
+  copy: 'M8 8h11v11H8zM5 16V5h11',
+  remove: 'M6 6l12 12M18 6L6 18',
+  gear: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 4.5v5M8 14.5v5',
+  link: 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
+  undo: 'M9 5L4 10l5 5M4 10h10a6 6 0 0 1 0 12h-3',
+};
+const FILLED = new Set(['play', 'pause', 'step']);
+
+/** An inline SVG icon, hidden from assistive technology (its button carries the label). */
+export function icon(name) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', `icon icon-${name}`);
+  const path = document.createElementNS(SVG, 'path');
+  path.setAttribute('d', ICONS[name]);
+  if (FILLED.has(name)) path.setAttribute('class', 'filled');
+  svg.append(path);
+  return svg;
+}
+
+/** A button with an icon and a visible or screen-reader-only text. */
+export function iconButton(name, label, onclick, { showLabel = false, cls = '' } = {}) {
+  return el(
+    'button',
+    { type: 'button', class: `btn ${showLabel ? '' : 'icon-only'} ${cls}`.trim(), 'aria-label': showLabel ? null : label, title: label, onclick },
+    icon(name),
+    showLabel ? el('span', { text: label }) : null,
+  );
+}
+
+let counter = 0;
+/** A page-unique id with a readable prefix. */
+export function uid(prefix) {
+  counter += 1;
+  return `${prefix}-${counter}`;
+}

@@ -1,0 +1,793 @@
+// optiscape's page: boots the wasm core, builds every control from its catalog, keeps the scene
+// in the URL, runs the animation loop (one wasm call per frame) and exposes window.optiscape.
+//
+// The run spec is the single source of truth: every control edits a copy of the current spec and
+// hands it to scene.set_spec, which validates it exactly as the CLI does; the page then reads
+// back the canonical spec. Nothing typed by a user or found in a URL is evaluated or parsed as
+// HTML.
+
+import init, { catalog, Scene } from '../pkg/optiscape.js';
+import { el, icon } from './dom.js';
+import { paramControl } from './controls.js';
+import { attachPlot } from './plot.js';
+import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
+import { createRacerList } from './racers.js';
+import { fmt, parseNumber, speedScale } from './scales.js';
+
+const $ = (id) => document.getElementById(id);
+const HASH_KEY = '#spec=';
+const DEFAULT_SPEED = 5;
+const URL_DEBOUNCE_MS = 250;
+const LEGEND_INTERVAL_MS = 100;
+const INSPECT_INTERVAL_MS = 250;
+const CHUNK = 1000; // scene.frame advances at most this many steps per call
+
+const app = {
+  cat: null,
+  scene: null,
+  spec: null, // the canonical spec (parsed scene.spec())
+  states: [], // the last scene.frame result
+  playing: false,
+  broken: false, // a wasm trap happened: only a reload helps
+  firstFrameMs: null,
+  lastLegend: 0,
+  lastInspect: 0,
+  size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
+  landscapeKey: '',
+  landscapeControls: new Map(),
+  racerList: null,
+  plot: null,
+  pendingView: null,
+  urlTimer: 0,
+  benchFrame: null, // set while bench() measures frames
+};
+
+// ---------------------------------------------------------------------------------------------
+// Messages: a visible banner for errors, never a dead page.
+
+function messageOf(e) {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
+  return String(e);
+}
+
+function showBanner(text) {
+  $('banner-text').textContent = text;
+  $('banner').hidden = false;
+}
+
+function hideBanner() {
+  $('banner').hidden = true;
+}
+
+function reportError(e, context = 'Something went wrong') {
+  if (e instanceof WebAssembly.RuntimeError) app.broken = true;
+  showBanner(`${context}: ${messageOf(e)}`);
+}
+
+function announce(text) {
+  $('announce').textContent = text;
+}
+
+window.addEventListener('error', (e) => {
+  reportError(e.error ?? e.message);
+});
+window.addEventListener('unhandledrejection', (e) => {
+  reportError(e.reason);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Specs and the URL.
+
+function defaultSpec() {
+  return withColors(DEFAULT_PRESET.spec, app.cat.palette);
+}
+
+/** The spec text in the URL's hash, {text}, {error} or null when there is none. */
+function specFromHash() {
+  const hash = window.location.hash;
+  if (!hash.startsWith(HASH_KEY)) return null;
+  try {
+    return { text: decodeURIComponent(hash.slice(HASH_KEY.length)) };
+  } catch {
+    return { error: 'the #spec= part is not valid URI encoding' };
+  }
+}
+
+function specUrl() {
+  const { origin, pathname, search } = window.location;
+  return `${origin}${pathname}${search}${HASH_KEY}${encodeURIComponent(app.scene.spec())}`;
+}
+
+function writeUrlSoon() {
+  clearTimeout(app.urlTimer);
+  app.urlTimer = setTimeout(writeUrlNow, URL_DEBOUNCE_MS);
+}
+
+function writeUrlNow() {
+  clearTimeout(app.urlTimer);
+  const hash = HASH_KEY + encodeURIComponent(app.scene.spec());
+  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+}
+
+/** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
+function load(spec, { rebuild = true } = {}) {
+  const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
+  try {
+    app.scene.set_spec(text);
+  } catch (e) {
+    throw new Error(messageOf(e));
+  }
+  if (rebuild) app.racerList.reset();
+  afterChange();
+}
+
+/**
+ * Applies `mutate` to a copy of the spec. Returns null, or the core's message when the result is
+ * invalid (the scene is then unchanged).
+ */
+function change(mutate) {
+  const next = structuredClone(app.spec);
+  mutate(next);
+  try {
+    app.scene.set_spec(JSON.stringify(next));
+  } catch (e) {
+    return messageOf(e);
+  }
+  afterChange();
+  return null;
+}
+
+/** A core message shown next to its own control: without the `racers[2]: ` path prefix. */
+function local(message) {
+  return message && message.replace(/^(racers\[\d+\]|landscape): /, '');
+}
+
+function afterChange() {
+  app.spec = JSON.parse(app.scene.spec());
+  app.states = app.scene.frame(0);
+  syncUi();
+  writeUrlSoon();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The race loop.
+
+function speed() {
+  return app.spec.speed ?? DEFAULT_SPEED;
+}
+
+/** Steps to take this frame: up to speed, until every running racer has reached spec.steps. */
+function stepsThisFrame() {
+  let behind = 0;
+  for (const s of app.states) {
+    if (s.status === 'ok') behind = Math.max(behind, app.spec.steps - s.step);
+  }
+  return Math.min(speed(), behind);
+}
+
+function finished() {
+  return stepsThisFrame() === 0;
+}
+
+/** The per-frame work: one wasm call, then the legend (throttled). */
+function advance(n, now = performance.now()) {
+  app.states = app.scene.frame(n);
+  if (now - app.lastLegend >= LEGEND_INTERVAL_MS || !app.playing) {
+    app.lastLegend = now;
+    app.racerList.updateStats(app.spec, app.states);
+  }
+  if (now - app.lastInspect >= INSPECT_INTERVAL_MS && app.racerList.anyExpanded()) {
+    app.lastInspect = now;
+    app.racerList.updateInspectors();
+  }
+}
+
+function tick(now) {
+  requestAnimationFrame(tick);
+  try {
+    if (app.benchFrame) {
+      app.benchFrame();
+      return;
+    }
+    if (app.pendingView) {
+      const v = app.pendingView;
+      app.pendingView = null;
+      applyView(v);
+    }
+    if (app.playing) {
+      const n = stepsThisFrame();
+      if (n > 0) {
+        advance(n, now);
+      } else {
+        app.playing = false;
+        app.racerList.updateStats(app.spec, app.states);
+        updateTransport();
+      }
+    }
+    if (app.firstFrameMs === null) {
+      if (!app.playing) advance(0, now);
+      app.firstFrameMs = performance.now();
+      resolveReady();
+    }
+  } catch (e) {
+    app.playing = false;
+    updateTransport();
+    reportError(e);
+  }
+}
+
+function play() {
+  if (finished()) {
+    app.scene.reset();
+    app.states = app.scene.frame(0);
+  }
+  app.playing = true;
+  updateTransport();
+}
+
+function pause() {
+  app.playing = false;
+  app.racerList.updateStats(app.spec, app.states);
+  updateTransport();
+}
+
+function reset() {
+  app.scene.reset();
+  app.states = app.scene.frame(0);
+  app.racerList.updateStats(app.spec, app.states);
+  app.racerList.updateInspectors();
+  updateTransport();
+}
+
+/** Advances every racer n steps now (pausing the animation) and redraws. */
+function stepNow(n) {
+  const total = Math.max(0, Math.floor(Number(n) || 0));
+  app.playing = false;
+  let left = total;
+  do {
+    const k = Math.min(left, CHUNK);
+    app.states = app.scene.frame(k);
+    left -= k;
+  } while (left > 0);
+  app.racerList.updateStats(app.spec, app.states);
+  app.racerList.updateInspectors();
+  updateTransport();
+  return racers();
+}
+
+function racers() {
+  return app.states.map((s) => ({
+    name: s.name,
+    step: s.step,
+    position: [s.position[0], s.position[1]],
+    loss: s.loss,
+    status: s.status,
+    diverged_at: s.diverged_at ?? null,
+  }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Canvas sizes: CSS size times devicePixelRatio, redrawn on every change.
+
+function fitCanvases() {
+  const dpr = window.devicePixelRatio || 1;
+  const plot = $('plot');
+  const box = $('loss-box');
+  const w = Math.max(1, Math.round(plot.clientWidth));
+  const h = Math.max(1, Math.round(plot.clientHeight));
+  const lw = Math.max(1, Math.round(box.clientWidth));
+  const lh = Math.max(1, Math.round(box.clientHeight));
+  const s = app.size;
+  if (s.w === w && s.h === h && s.lw === lw && s.lh === lh && s.dpr === dpr) return;
+  Object.assign(app.size, { w, h, lw, lh, dpr });
+  for (const c of [$('bg'), $('overlay')]) {
+    c.width = Math.round(w * dpr);
+    c.height = Math.round(h * dpr);
+  }
+  $('loss').width = Math.round(lw * dpr);
+  $('loss').height = Math.round(lh * dpr);
+  if (app.scene) app.scene.resize(dpr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// View: zoom and pan.
+
+function currentView() {
+  return app.pendingView ?? app.spec.view;
+}
+
+function applyView(v) {
+  try {
+    app.scene.set_view(v.x[0], v.x[1], v.y[0], v.y[1]);
+  } catch {
+    return; // zoomed beyond what the core accepts: keep the last valid view
+  }
+  app.spec = JSON.parse(app.scene.spec());
+  if (!app.playing) app.states = app.scene.frame(0);
+  writeUrlSoon();
+}
+
+function resetView() {
+  app.pendingView = null;
+  change((s) => {
+    delete s.view;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Controls.
+
+const speeds = { scale: null };
+
+function buildStatic() {
+  const { cat } = app;
+  // Presets.
+  for (const p of PRESETS) $('preset').append(el('option', { value: p.id, text: p.title }));
+  $('preset').addEventListener('change', () => {
+    const preset = PRESETS.find((p) => p.id === $('preset').value);
+    if (!preset) return;
+    load(withColors(preset.spec, cat.palette));
+    $('hint').textContent = preset.hint;
+    reset();
+    play();
+  });
+
+  // Landscapes.
+  for (const l of cat.landscapes) $('landscape').append(el('option', { value: l.name, text: l.title }));
+  $('landscape').addEventListener('change', () => {
+    const name = $('landscape').value;
+    const problem = change((s) => {
+      s.landscape = { name, scale: s.landscape.scale };
+      delete s.start;
+      delete s.view;
+    });
+    if (problem) showBanner(problem);
+    $('hint').textContent = '';
+  });
+
+  // Transport.
+  $('play').addEventListener('click', () => (app.playing ? pause() : play()));
+  $('step').append(icon('step'), el('span', { text: 'Step' }));
+  $('step').addEventListener('click', () => stepNow(1));
+  $('reset').append(icon('reset'), el('span', { text: 'Reset' }));
+  $('reset').addEventListener('click', reset);
+
+  speeds.scale = speedScale(cat.limits.max_speed);
+  const speedInput = $('speed');
+  speedInput.max = String(speeds.scale.count - 1);
+  speedInput.addEventListener('input', () => {
+    const v = speeds.scale.value(Number(speedInput.value));
+    change((s) => {
+      s.speed = v;
+    });
+  });
+
+  const stepsInput = $('steps');
+  const commitSteps = () => {
+    const range = { lo: 1, lo_open: false, hi: cat.limits.max_steps, hi_open: false };
+    const parsed = parseNumber(stepsInput.value, range, 'Stop at');
+    let problem = parsed.error;
+    if (!problem && !Number.isInteger(parsed.value)) problem = 'Stop at: give a whole number of steps';
+    if (!problem) {
+      problem = change((s) => {
+        s.steps = parsed.value;
+      });
+    }
+    $('steps-err').textContent = problem || '';
+    $('steps-err').hidden = !problem;
+    stepsInput.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  };
+  stepsInput.addEventListener('change', commitSteps);
+  stepsInput.addEventListener('keydown', (e) => e.key === 'Enter' && commitSteps());
+
+  $('zoom-in').append(icon('plus'));
+  $('zoom-out').append(icon('minus'));
+  $('zoom-fit').append(icon('fit'));
+  $('zoom-in').addEventListener('click', () => app.plot.zoom(1 / 1.5));
+  $('zoom-out').addEventListener('click', () => app.plot.zoom(1.5));
+  $('zoom-fit').addEventListener('click', resetView);
+
+  // Start point.
+  const commitStart = () => {
+    const range = { lo: -1e9, lo_open: false, hi: 1e9, hi_open: false };
+    const x = parseNumber($('start-x').value, range, 'start x');
+    const y = parseNumber($('start-y').value, range, 'start y');
+    const problem = x.error || y.error || change((s) => {
+      s.start = [x.value, y.value];
+    });
+    $('start-err').textContent = problem || '';
+    $('start-err').hidden = !problem;
+  };
+  for (const id of ['start-x', 'start-y']) {
+    $(id).addEventListener('change', commitStart);
+    $(id).addEventListener('keydown', (e) => e.key === 'Enter' && commitStart());
+  }
+  $('start-default').addEventListener('click', () => {
+    change((s) => {
+      delete s.start;
+    });
+  });
+
+  // Racers.
+  for (const o of cat.optimizers) $('add-opt').append(el('option', { value: o.name, text: `${o.title} (${o.reference})` }));
+  $('add').addEventListener('click', addRacer);
+  app.racerList = createRacerList($('racer-list'), cat, {
+    setParam: (i, name, value) =>
+      local(
+        change((s) => {
+          s.racers[i][name] = value;
+        }),
+      ),
+    setLabel: (i, text) =>
+      change((s) => {
+        if (text.trim()) s.racers[i].label = text;
+        else delete s.racers[i].label;
+      }),
+    setColor: (i, color) =>
+      change((s) => {
+        s.racers[i].color = color;
+      }),
+    duplicate: (i) => {
+      app.racerList.insertAt(i + 1, false);
+      const problem = change((s) => {
+        const copy = structuredClone(s.racers[i]);
+        const base = copy.label || app.cat.optimizers.find((o) => o.name === copy.name).title;
+        copy.label = `${base} (copy)`.slice(0, 40);
+        copy.color = nextColor(s);
+        s.racers.splice(i + 1, 0, copy);
+      });
+      if (problem) showBanner(problem);
+      app.racerList.focusCard(i + 1);
+    },
+    remove: (i) => {
+      app.racerList.removeAt(i);
+      const problem = change((s) => {
+        s.racers.splice(i, 1);
+      });
+      if (problem) showBanner(problem);
+      app.racerList.focusCard(i);
+    },
+    restoreDefaults: (i) =>
+      change((s) => {
+        const r = s.racers[i];
+        const opt = app.cat.optimizers.find((o) => o.name === r.name);
+        for (const p of opt.params) r[p.name] = structuredClone(p.default);
+      }),
+    inspect: (i) => app.scene.inspect(i),
+    announce,
+  });
+
+  // Banner.
+  $('banner-close').addEventListener('click', hideBanner);
+  $('banner-reset').addEventListener('click', resetToDefault);
+
+  // Copy link.
+  $('copy-link').addEventListener('click', copyLink);
+}
+
+/** The first palette colour no racer uses yet (the palette's next one when all are taken). */
+function nextColor(spec) {
+  const used = new Set(spec.racers.map((r) => (r.color || '').toLowerCase()));
+  const palette = app.cat.palette;
+  return palette.find((c) => !used.has(c.toLowerCase())) ?? palette[spec.racers.length % palette.length];
+}
+
+function addRacer() {
+  const name = $('add-opt').value;
+  const at = app.spec.racers.length;
+  app.racerList.insertAt(at, true);
+  const problem = change((s) => {
+    s.racers.push({ name, color: nextColor(s) });
+  });
+  if (problem) {
+    showBanner(problem);
+    return;
+  }
+  app.racerList.focusCard(at);
+}
+
+function resetToDefault() {
+  hideBanner();
+  if (app.broken || !app.scene) {
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    window.location.reload();
+    return;
+  }
+  try {
+    load(defaultSpec());
+    $('hint').textContent = DEFAULT_PRESET.hint;
+    play();
+  } catch (e) {
+    reportError(e);
+  }
+}
+
+async function copyLink() {
+  writeUrlNow();
+  const url = specUrl();
+  const button = $('copy-link');
+  try {
+    await navigator.clipboard.writeText(url);
+    button.textContent = 'Link copied';
+  } catch {
+    button.textContent = 'Link is in the address bar';
+  }
+  setTimeout(() => {
+    button.textContent = 'Copy link';
+  }, 2000);
+}
+
+/** Brings every control in line with app.spec (rebuilding only what changed shape). */
+function syncUi() {
+  const { spec, cat } = app;
+  // Landscape.
+  const entry = cat.landscapes.find((l) => l.name === spec.landscape.name);
+  $('landscape').value = entry.name;
+  $('formula').textContent = `f = ${entry.formula}`;
+  if (app.landscapeKey !== entry.name) {
+    app.landscapeKey = entry.name;
+    app.landscapeControls.clear();
+    // The first parameter is `scale`, shared by every landscape: it sits under the plot.
+    const nodes = entry.all_params.map((p, k) => {
+      const c = paramControl(
+        p,
+        spec.landscape[p.name] ?? p.default,
+        (v) =>
+          local(
+            change((s) => {
+              s.landscape[p.name] = v;
+            }),
+          ),
+        { compact: k === 0 },
+      );
+      app.landscapeControls.set(p.name, c);
+      return c.el;
+    });
+    $('scale-box').replaceChildren(nodes[0]);
+    $('landscape-params').replaceChildren(...nodes.slice(1));
+  } else {
+    for (const p of entry.all_params) app.landscapeControls.get(p.name).set(spec.landscape[p.name] ?? p.default);
+  }
+  const start = spec.start ?? entry.start;
+  for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
+    if (document.activeElement !== $(id)) $(id).value = fmt(start[k], 6);
+  }
+  $('start-err').hidden = true;
+
+  // Transport.
+  $('speed').value = String(speeds.scale.index(speed()));
+  $('speed-out').textContent = `${speed()} step${speed() === 1 ? '' : 's'}/frame`;
+  $('speed').setAttribute('aria-valuetext', `${speed()} steps per frame`);
+  if (document.activeElement !== $('steps')) $('steps').value = String(spec.steps);
+
+  // Racers.
+  app.racerList.render(spec, app.states);
+  $('racer-count').textContent = `${spec.racers.length} of at most ${cat.limits.max_racers}`;
+  $('add').disabled = spec.racers.length >= cat.limits.max_racers;
+  updateTransport();
+}
+
+function updateTransport() {
+  const button = $('play');
+  const done = !app.playing && app.spec && finished();
+  const [name, text] = app.playing ? ['pause', 'Pause'] : done ? ['reset', 'Replay'] : ['play', 'Play'];
+  if (button.dataset.state !== text) {
+    button.dataset.state = text;
+    button.replaceChildren(icon(name), el('span', { text }));
+    button.title = `${text} (Space)`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyboard shortcuts (only where a key has no meaning of its own).
+
+/** Whether `key` pressed on `target` belongs to that control rather than to the page. */
+function ownsKey(target, key) {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') return true;
+  if (target.tagName === 'INPUT') return key === ' ' || !['range', 'checkbox', 'color'].includes(target.type);
+  return key === ' ' && (target.tagName === 'BUTTON' || target.tagName === 'A');
+}
+
+document.addEventListener('keydown', (e) => {
+  if (e.ctrlKey || e.metaKey || e.altKey || !app.scene || ownsKey(e.target, e.key)) return;
+  const actions = {
+    ' ': () => (app.playing ? pause() : play()),
+    s: () => stepNow(1),
+    r: reset,
+    '+': () => app.plot.zoom(1 / 1.5),
+    '=': () => app.plot.zoom(1 / 1.5),
+    '-': () => app.plot.zoom(1.5),
+    0: resetView,
+  };
+  const action = actions[e.key.length === 1 ? e.key.toLowerCase() : e.key];
+  if (action) {
+    e.preventDefault();
+    action();
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Measurements for `cargo xtask bench`, taken in this page.
+
+const BENCH_RACERS = [
+  { name: 'sgd', lr: 0.001 },
+  { name: 'sgd', lr: 0.001, momentum: 0.9 },
+  { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
+  { name: 'adam', lr: 0.05 },
+  { name: 'rmsprop', lr: 0.01 },
+  { name: 'adagrad', lr: 0.5 },
+  { name: 'lion', lr: 0.01 },
+  { name: 'newton', lr: 0.5 },
+];
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function percentile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)];
+}
+
+/**
+ * 8 racers on Rosenbrock, plot at 800x800 CSS px, 10 steps per frame: p95 of the JS+wasm time of
+ * the per-frame work over 300 animation frames; median of 9 background redraws; load to first
+ * drawn frame. Restores the scene afterwards.
+ */
+async function bench({ frames = 300 } = {}) {
+  await ready;
+  const saved = app.scene.spec();
+  const wasPlaying = app.playing;
+  app.playing = false;
+  const plot = $('plot');
+  plot.classList.add('bench');
+  plot.style.width = '800px';
+  plot.style.height = '800px';
+  fitCanvases();
+  const results = {};
+  try {
+    load({ landscape: { name: 'rosenbrock' }, steps: 100000, speed: 10, racers: withColors({ racers: BENCH_RACERS }, app.cat.palette).racers });
+    const times = [];
+    await new Promise((resolve, reject) => {
+      app.benchFrame = () => {
+        try {
+          const t0 = performance.now();
+          advance(10);
+          times.push(performance.now() - t0);
+        } catch (e) {
+          app.benchFrame = null;
+          reject(e);
+          return;
+        }
+        if (times.length >= frames) {
+          app.benchFrame = null;
+          resolve();
+        }
+      };
+    });
+    const view = app.spec.view;
+    const bg = [];
+    const wasmBg = [];
+    for (let i = 0; i < 9; i += 1) {
+      const shift = (i % 2) * 1e-6;
+      const t0 = performance.now();
+      app.scene.set_view(view.x[0] + shift, view.x[1] + shift, view.y[0], view.y[1]);
+      bg.push(performance.now() - t0);
+      wasmBg.push(app.scene.timings().background_ms);
+    }
+    Object.assign(results, {
+      frame_p95_ms: percentile(times, 0.95),
+      frame_median_ms: median(times),
+      background_ms: median(bg),
+      background_wasm_ms: median(wasmBg),
+      first_frame_ms: app.firstFrameMs,
+      frames: times.length,
+      racers: BENCH_RACERS.length,
+      plot_css_px: [plot.clientWidth, plot.clientHeight],
+      device_pixel_ratio: window.devicePixelRatio || 1,
+    });
+  } finally {
+    plot.classList.remove('bench');
+    plot.style.width = '';
+    plot.style.height = '';
+    fitCanvases();
+    load(saved);
+    app.playing = wasPlaying;
+    updateTransport();
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Boot.
+
+let resolveReady;
+let rejectReady;
+const ready = new Promise((resolve, reject) => {
+  resolveReady = resolve;
+  rejectReady = reject;
+});
+ready.catch(() => {}); // a failed boot is shown in the banner; awaiting callers still see it
+
+window.optiscape = {
+  ready,
+  spec: () => JSON.parse(app.scene.spec()),
+  racers,
+  play: () => play(),
+  pause: () => pause(),
+  reset: () => reset(),
+  step: (n = 1) => stepNow(n),
+  load: (spec) => load(spec),
+  bench,
+};
+
+async function boot() {
+  await init();
+  app.cat = catalog();
+  buildStatic();
+  fitCanvases();
+
+  const fromUrl = specFromHash();
+  let problem = fromUrl?.error ?? null;
+  if (fromUrl?.text !== undefined) {
+    try {
+      app.scene = new Scene(fromUrl.text, $('bg'), $('overlay'), $('loss'));
+    } catch (e) {
+      problem = messageOf(e);
+    }
+  }
+  if (!app.scene) {
+    app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('overlay'), $('loss'));
+    $('hint').textContent = DEFAULT_PRESET.hint;
+  }
+  if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
+  app.scene.resize(window.devicePixelRatio || 1);
+  app.spec = JSON.parse(app.scene.spec());
+  app.states = app.scene.frame(0);
+  syncUi();
+
+  app.plot = attachPlot($('overlay'), {
+    scene: () => app.scene,
+    view: currentView,
+    setView(v) {
+      app.pendingView = v;
+    },
+    setStart(p) {
+      const msg = change((s) => {
+        s.start = p;
+      });
+      if (msg) showBanner(msg);
+      else if (!app.playing) play();
+    },
+    readout(text) {
+      $('readout').textContent = text ?? '';
+      $('readout').hidden = !text;
+    },
+  });
+  new ResizeObserver(() => fitCanvases()).observe($('plot'));
+  new ResizeObserver(() => fitCanvases()).observe($('loss-box'));
+  window.addEventListener('resize', fitCanvases);
+  window.addEventListener('hashchange', () => {
+    const next = specFromHash();
+    if (!next) return;
+    try {
+      if (next.error) throw new Error(next.error);
+      load(next.text);
+      hideBanner();
+    } catch (e) {
+      showBanner(`This link’s scene is invalid (${messageOf(e)}); the current scene is kept.`);
+    }
+  });
+
+  app.playing = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  updateTransport();
+  requestAnimationFrame(tick);
+}
+
+boot().catch((e) => {
+  reportError(e, 'optiscape could not start');
+  rejectReady(e);
+});

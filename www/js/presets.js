@@ -1,0 +1,146 @@
+// The default scene and the one-click presets, as run specs. Colours are filled in from the
+// catalog's palette (in order) when a preset is loaded, so the URL always carries them.
+
+export const PRESETS = [
+  {
+    id: 'rosenbrock',
+    title: 'Race on Rosenbrock’s banana valley',
+    hint: 'Six optimizers from the same start: plain SGD crawls along the curved valley, momentum overshoots and recovers, the adaptive methods take their own routes and Newton’s method uses curvature to arrive first.',
+    spec: {
+      landscape: { name: 'rosenbrock' },
+      start: [-1.2, 1],
+      steps: 2000,
+      speed: 5,
+      racers: [
+        { name: 'sgd', label: 'SGD', lr: 0.001 },
+        { name: 'sgd', label: 'Momentum 0.9', lr: 0.001, momentum: 0.9 },
+        { name: 'adam', lr: 0.05 },
+        { name: 'rmsprop', lr: 0.01 },
+        { name: 'adagrad', lr: 0.5 },
+        { name: 'newton', lr: 0.5 },
+      ],
+    },
+  },
+  {
+    id: 'ravine',
+    title: 'Momentum vs SGD in a ravine',
+    hint: 'A quadratic 50 times steeper across than along. SGD’s largest stable step zig-zags across the ravine and crawls along it; momentum averages the zig-zag away and rolls down the floor.',
+    spec: {
+      landscape: { name: 'quadratic', condition: 50 },
+      start: [-3.5, 1.5],
+      steps: 400,
+      speed: 1,
+      racers: [
+        { name: 'sgd', label: 'SGD, lr near the limit', lr: 0.038 },
+        { name: 'sgd', label: 'SGD, half that lr', lr: 0.02 },
+        { name: 'sgd', label: 'Momentum 0.9', lr: 0.02, momentum: 0.9 },
+        { name: 'sgd', label: 'Nesterov 0.9', lr: 0.02, momentum: 0.9, nesterov: true },
+      ],
+    },
+  },
+  {
+    id: 'adam-family',
+    title: 'The Adam family on Beale',
+    hint: 'Adam and its descendants at one learning rate. RAdam and AdaBelief (with rectification) take plain SGD steps at first, and at this learning rate those steps blow up.',
+    spec: {
+      landscape: { name: 'beale' },
+      start: [1, 1.5],
+      steps: 2000,
+      speed: 5,
+      racers: [
+        { name: 'adam', lr: 0.05 },
+        { name: 'adam', label: 'AMSGrad', lr: 0.05, amsgrad: true },
+        { name: 'adamw', lr: 0.05 },
+        { name: 'nadam', lr: 0.05 },
+        { name: 'radam', lr: 0.05 },
+        { name: 'adamax', lr: 0.05 },
+        { name: 'adabelief', lr: 0.05 },
+        { name: 'lion', lr: 0.005 },
+      ],
+    },
+  },
+  {
+    id: 'scale',
+    title: 'Scale lesson: multiply the loss',
+    hint: 'Move the scale slider. Multiplying the loss multiplies every gradient: SGD’s steps grow with it (at scale 3 it diverges, at 0.01 it barely moves), while Adam and RMSprop divide the scale away and follow the same path.',
+    spec: {
+      landscape: { name: 'quadratic', condition: 10, scale: 1 },
+      start: [-3.5, 1.5],
+      steps: 600,
+      speed: 2,
+      racers: [
+        { name: 'sgd', label: 'SGD', lr: 0.1 },
+        { name: 'sgd', label: 'Momentum 0.8', lr: 0.05, momentum: 0.8 },
+        { name: 'adam', lr: 0.1 },
+        { name: 'rmsprop', lr: 0.03 },
+      ],
+    },
+  },
+  {
+    id: 'saddle',
+    title: 'Saddle escape',
+    hint: 'Starting almost on the ridge of a saddle point: the gradient across it is tiny, so SGD lingers near the saddle; momentum and the adaptive methods escape much sooner.',
+    spec: {
+      landscape: { name: 'saddle' },
+      start: [1.8, 0.001],
+      steps: 600,
+      speed: 2,
+      racers: [
+        { name: 'sgd', label: 'SGD', lr: 0.05 },
+        { name: 'sgd', label: 'Momentum 0.9', lr: 0.05, momentum: 0.9 },
+        { name: 'adam', lr: 0.05 },
+        { name: 'rmsprop', lr: 0.01 },
+        { name: 'adagrad', lr: 0.2 },
+        { name: 'newton', lr: 0.5 },
+      ],
+    },
+  },
+  {
+    id: 'divergence',
+    title: 'Divergence demo',
+    hint: 'Too large a step blows up: watch the legend say where. A diverged racer’s line ends at its last finite point; the others keep running.',
+    spec: {
+      landscape: { name: 'rosenbrock' },
+      start: [-1.2, 1],
+      steps: 1000,
+      speed: 2,
+      racers: [
+        { name: 'sgd', label: 'SGD lr 0.001', lr: 0.001 },
+        { name: 'sgd', label: 'SGD lr 0.01', lr: 0.01 },
+        { name: 'adam', label: 'Adam lr 0.5', lr: 0.5 },
+        { name: 'radam', label: 'RAdam lr 0.01', lr: 0.01 },
+        { name: 'newton', label: 'Newton lr 1.5', lr: 1.5 },
+      ],
+    },
+  },
+  {
+    id: 'himmelblau',
+    title: 'Which minimum? (Himmelblau)',
+    hint: 'Four equally good minima. From the same start, the optimizers do not all end in the same one.',
+    spec: {
+      landscape: { name: 'himmelblau' },
+      start: [0, 0],
+      steps: 600,
+      speed: 2,
+      racers: [
+        { name: 'sgd', label: 'SGD', lr: 0.01 },
+        { name: 'sgd', label: 'Momentum 0.9', lr: 0.005, momentum: 0.9 },
+        { name: 'adam', lr: 0.1 },
+        { name: 'rmsprop', lr: 0.05 },
+        { name: 'newton', lr: 0.5 },
+        { name: 'lion', lr: 0.02 },
+      ],
+    },
+  },
+];
+
+export const DEFAULT_PRESET = PRESETS[0];
+
+/** A copy of `spec` in which every racer has a colour, taken from the palette in order. */
+export function withColors(spec, palette) {
+  const copy = structuredClone(spec);
+  copy.racers.forEach((r, i) => {
+    if (!r.color) r.color = palette[i % palette.length];
+  });
+  return copy;
+}

@@ -1,0 +1,221 @@
+// The racer list, which is also the legend: per racer its colour, name, key settings, step,
+// loss and status, and on demand its settings (generated from the catalog) and optimizer state.
+
+import { el, icon, iconButton, uid } from './dom.js';
+import { keySettings, paramControl } from './controls.js';
+import { fmt, fmtLoss } from './scales.js';
+
+const MAX_LABEL = 40;
+
+/**
+ * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
+ * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
+ */
+export function createRacerList(root, cat, actions) {
+  const optimizers = new Map(cat.optimizers.map((o) => [o.name, o]));
+  let cards = [];
+  let structure = '';
+  let expanded = [];
+  let lastStats = [];
+
+  function title(r) {
+    return r.label || optimizers.get(r.name).title;
+  }
+
+  function buildCard(i, racer, state) {
+    const opt = optimizers.get(racer.name);
+    const settingsId = uid('settings');
+    const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
+    const name = el('span', { class: 'racer-name' });
+    const what = el('span', { class: 'racer-what' });
+    const stepText = el('span', { class: 'racer-step' });
+    const lossText = el('span', { class: 'racer-loss' });
+    const status = el('span', { class: 'racer-status' });
+    const toggle = el(
+      'button',
+      {
+        type: 'button',
+        class: 'btn icon-only',
+        'aria-expanded': expanded[i] ? 'true' : 'false',
+        'aria-controls': settingsId,
+        title: 'Settings',
+        onclick: () => setExpanded(i, !expanded[i]),
+      },
+      icon('gear'),
+    );
+    const dup = iconButton('copy', 'Duplicate', () => actions.duplicate(i));
+    const del = iconButton('remove', 'Remove', () => actions.remove(i));
+
+    // Settings: name, colour, then one control per catalog parameter.
+    const labelId = uid('label');
+    const labelInput = el('input', {
+      type: 'text',
+      id: labelId,
+      class: 'text',
+      maxlength: MAX_LABEL,
+      placeholder: opt.title,
+      value: racer.label || '',
+      spellcheck: 'false',
+      autocomplete: 'off',
+    });
+    labelInput.addEventListener('input', () => actions.setLabel(i, labelInput.value.slice(0, MAX_LABEL)));
+    const colorId = uid('color');
+    const colorInput = el('input', { type: 'color', id: colorId, class: 'color', value: state?.color || racer.color || '#000000' });
+    colorInput.addEventListener('input', () => actions.setColor(i, colorInput.value));
+
+    const controls = new Map();
+    const paramEls = opt.params.map((p) => {
+      const c = paramControl(p, racer[p.name] ?? p.default, (v) => actions.setParam(i, p.name, v));
+      controls.set(p.name, c);
+      return c.el;
+    });
+    const stateList = el('dl', { class: 'state' });
+    const settings = el(
+      'div',
+      { class: 'racer-settings', id: settingsId, hidden: !expanded[i] },
+      el(
+        'div',
+        { class: 'racer-meta' },
+        el('label', { for: labelId, text: 'Name' }),
+        labelInput,
+        el('label', { for: colorId, text: 'Colour' }),
+        colorInput,
+      ),
+      el('p', { class: 'racer-ref', text: `${opt.title}: ${opt.reference}` }),
+      ...paramEls,
+      el(
+        'div',
+        { class: 'racer-settings-foot' },
+        iconButton('undo', 'Restore defaults', () => actions.restoreDefaults(i), { showLabel: true }),
+      ),
+      el('h4', { class: 'state-title', text: 'Optimizer state' }),
+      stateList,
+    );
+
+    const li = el(
+      'li',
+      { class: 'racer' },
+      el(
+        'div',
+        { class: 'racer-main' },
+        swatch,
+        el('div', { class: 'racer-id' }, name, what),
+        el('div', { class: 'racer-stats' }, stepText, lossText, status),
+        el('div', { class: 'racer-buttons', role: 'group', 'aria-label': 'Racer actions' }, toggle, dup, del),
+      ),
+      settings,
+    );
+    const card = { li, swatch, name, what, stepText, lossText, status, toggle, dup, del, settings, labelInput, colorInput, controls, stateList };
+    fill(card, i, racer, state);
+    return card;
+  }
+
+  /** Updates a card's texts and controls to `racer` without rebuilding it (keeps focus). */
+  function fill(card, i, racer, state) {
+    const opt = optimizers.get(racer.name);
+    const color = state?.color || racer.color;
+    card.li.style.setProperty('--racer', color);
+    card.name.textContent = title(racer);
+    card.what.textContent = (racer.label ? `${opt.title} · ` : '') + keySettings(opt, racer);
+    const label = `racer ${i + 1}, ${title(racer)}`;
+    card.toggle.setAttribute('aria-label', `Settings of ${label}`);
+    card.dup.setAttribute('aria-label', `Duplicate ${label}`);
+    card.del.setAttribute('aria-label', `Remove ${label}`);
+    if (document.activeElement !== card.labelInput) card.labelInput.value = racer.label || '';
+    if (color && card.colorInput.value !== color) card.colorInput.value = color;
+    for (const p of opt.params) card.controls.get(p.name).set(racer[p.name] ?? p.default);
+  }
+
+  function fillStats(card, i, state, racer) {
+    if (!state) return;
+    const prev = lastStats[i];
+    if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss) return;
+    lastStats[i] = { step: state.step, status: state.status, loss: state.loss };
+    card.stepText.textContent = `step ${state.step.toLocaleString('en-US')}`;
+    card.lossText.textContent = `loss ${fmtLoss(state.loss)}`;
+    const diverged = state.status === 'diverged';
+    card.li.classList.toggle('diverged', diverged);
+    card.status.textContent = diverged ? `diverged at step ${state.diverged_at}` : '';
+    if (diverged && prev && prev.status !== 'diverged') {
+      actions.announce(`${title(racer)} diverged at step ${state.diverged_at}`);
+    }
+  }
+
+  function setExpanded(i, open) {
+    expanded[i] = open;
+    const card = cards[i];
+    card.settings.hidden = !open;
+    card.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
+    card.li.classList.toggle('open', open);
+    if (open) updateInspectors(true);
+  }
+
+  /** Shows `spec`'s racers; rebuilds only when the list of optimizers changed. */
+  function render(spec, states) {
+    const key = spec.racers.map((r) => r.name).join(',');
+    if (key !== structure) {
+      structure = key;
+      expanded.length = spec.racers.length;
+      lastStats = [];
+      cards = spec.racers.map((r, i) => buildCard(i, r, states[i]));
+      root.replaceChildren(...cards.map((c) => c.li));
+    } else {
+      spec.racers.forEach((r, i) => fill(cards[i], i, r, states[i]));
+    }
+    const only = spec.racers.length === 1;
+    const full = spec.racers.length >= cat.limits.max_racers;
+    cards.forEach((c) => {
+      c.del.disabled = only;
+      c.dup.disabled = full;
+    });
+    updateStats(spec, states);
+  }
+
+  function updateStats(spec, states) {
+    cards.forEach((c, i) => fillStats(c, i, states[i], spec.racers[i]));
+  }
+
+  function formatState(value) {
+    if (Array.isArray(value)) return `[${value.map((v) => fmt(v)).join(', ')}]`;
+    if (typeof value === 'boolean') return String(value);
+    return fmt(value);
+  }
+
+  /** Refreshes the optimizer-state read-out of every open racer. */
+  function updateInspectors() {
+    cards.forEach((c, i) => {
+      if (!expanded[i]) return;
+      const entries = actions.inspect(i) || [];
+      const rows = [];
+      for (const { name, value } of entries) {
+        rows.push(el('dt', { text: name }), el('dd', { text: formatState(value) }));
+      }
+      c.stateList.replaceChildren(...rows);
+    });
+  }
+
+  return {
+    render,
+    updateStats,
+    updateInspectors,
+    anyExpanded: () => expanded.some(Boolean),
+    /** Keeps the open/closed state aligned when racers are inserted or removed. */
+    insertAt(i, open = false) {
+      expanded.splice(i, 0, open);
+      structure = '';
+    },
+    removeAt(i) {
+      expanded.splice(i, 1);
+      structure = '';
+    },
+    reset() {
+      expanded = [];
+      structure = '';
+    },
+    focusCard(i) {
+      const c = cards[Math.min(i, cards.length - 1)];
+      if (c) c.toggle.focus();
+    },
+    setExpanded,
+  };
+}
