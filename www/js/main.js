@@ -557,7 +557,7 @@ function syncUi() {
 
   // Transport.
   $('speed').value = String(speeds.scale.index(speed()));
-  $('speed-out').textContent = `${speed()} step${speed() === 1 ? '' : 's'}/frame`;
+  $('speed-out').textContent = `${speed()} / frame`;
   $('speed').setAttribute('aria-valuetext', `${speed()} steps per frame`);
   if (document.activeElement !== $('steps')) $('steps').value = String(spec.steps);
 

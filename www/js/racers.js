@@ -176,7 +176,7 @@ export function createRacerList(root, cat, actions) {
   }
 
   function formatState(value) {
-    if (Array.isArray(value)) return `[${value.map((v) => fmt(v)).join(', ')}]`;
+    if (Array.isArray(value) || ArrayBuffer.isView(value)) return `[${Array.from(value, (v) => fmt(v)).join(', ')}]`;
     if (typeof value === 'boolean') return String(value);
     return fmt(value);
   }
