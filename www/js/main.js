@@ -208,6 +208,7 @@ function tick(now) {
     if (app.firstFrameMs === null) {
       if (!app.playing) advance(0, now);
       app.firstFrameMs = performance.now();
+      performance.mark('optiscape:first-frame');
       resolveReady();
     }
   } catch (e) {
@@ -644,19 +645,22 @@ async function bench({ frames = 300 } = {}) {
   app.playing = false;
   const plot = $('plot');
   plot.classList.add('bench');
-  plot.style.width = '800px';
-  plot.style.height = '800px';
+  const border = plot.offsetWidth - plot.clientWidth;
+  plot.style.width = `${800 + border}px`;
+  plot.style.height = `${800 + border}px`;
   fitCanvases();
   const results = {};
   try {
     load({ landscape: { name: 'rosenbrock' }, steps: 100000, speed: 10, racers: withColors({ racers: BENCH_RACERS }, app.cat.palette).racers });
     const times = [];
+    const wasmTimes = [];
     await new Promise((resolve, reject) => {
       app.benchFrame = () => {
         try {
           const t0 = performance.now();
           advance(10);
           times.push(performance.now() - t0);
+          wasmTimes.push(app.scene.timings().frame_ms);
         } catch (e) {
           app.benchFrame = null;
           reject(e);
@@ -681,13 +685,12 @@ async function bench({ frames = 300 } = {}) {
     Object.assign(results, {
       frame_p95_ms: percentile(times, 0.95),
       frame_median_ms: median(times),
+      frame_wasm_p95_ms: percentile(wasmTimes, 0.95),
       background_ms: median(bg),
       background_wasm_ms: median(wasmBg),
       first_frame_ms: app.firstFrameMs,
-      frames: times.length,
-      racers: BENCH_RACERS.length,
-      plot_css_px: [plot.clientWidth, plot.clientHeight],
-      device_pixel_ratio: window.devicePixelRatio || 1,
+      bench_frames_count: times.length,
+      bench_plot_px: plot.clientWidth,
     });
   } finally {
     plot.classList.remove('bench');
@@ -725,7 +728,9 @@ window.optiscape = {
 };
 
 async function boot() {
+  performance.mark('optiscape:boot');
   await init();
+  performance.mark('optiscape:wasm');
   app.cat = catalog();
   buildStatic();
   fitCanvases();
@@ -744,10 +749,12 @@ async function boot() {
     $('hint').textContent = DEFAULT_PRESET.hint;
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
+  performance.mark('optiscape:scene');
   app.scene.resize(window.devicePixelRatio || 1);
   app.spec = JSON.parse(app.scene.spec());
   app.states = app.scene.frame(0);
   syncUi();
+  performance.mark('optiscape:ui');
 
   app.plot = attachPlot($('overlay'), {
     scene: () => app.scene,

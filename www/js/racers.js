@@ -23,7 +23,6 @@ export function createRacerList(root, cat, actions) {
   }
 
   function buildCard(i, racer, state) {
-    const opt = optimizers.get(racer.name);
     const settingsId = uid('settings');
     const swatch = el('span', { class: 'swatch', 'aria-hidden': 'true' });
     const name = el('span', { class: 'racer-name' });
@@ -46,7 +45,30 @@ export function createRacerList(root, cat, actions) {
     const dup = iconButton('copy', 'Duplicate', () => actions.duplicate(i));
     const del = iconButton('remove', 'Remove', () => actions.remove(i));
 
-    // Settings: name, colour, then one control per catalog parameter.
+    const settings = el('div', { class: 'racer-settings', id: settingsId, hidden: true });
+    const li = el(
+      'li',
+      { class: 'racer' },
+      el(
+        'div',
+        { class: 'racer-main' },
+        swatch,
+        el('div', { class: 'racer-id' }, name, what, status),
+        el('div', { class: 'racer-stats' }, stepText, lossText),
+        el('div', { class: 'racer-buttons', role: 'group', 'aria-label': 'Racer actions' }, toggle, dup, del),
+      ),
+      settings,
+    );
+    const card = { i, li, swatch, name, what, stepText, lossText, status, toggle, dup, del, settings, built: null };
+    fill(card, i, racer, state);
+    if (expanded[i]) showSettings(card, true);
+    return card;
+  }
+
+  /** Builds a card's settings (name, colour, one control per catalog parameter) on first open. */
+  function buildSettings(card, racer, state) {
+    const i = card.i;
+    const opt = optimizers.get(racer.name);
     const labelId = uid('label');
     const labelInput = el('input', {
       type: 'text',
@@ -70,9 +92,7 @@ export function createRacerList(root, cat, actions) {
       return c.el;
     });
     const stateList = el('dl', { class: 'state' });
-    const settings = el(
-      'div',
-      { class: 'racer-settings', id: settingsId, hidden: !expanded[i] },
+    card.settings.append(
       el(
         'div',
         { class: 'racer-meta' },
@@ -91,23 +111,7 @@ export function createRacerList(root, cat, actions) {
       el('h4', { class: 'state-title', text: 'Optimizer state' }),
       stateList,
     );
-
-    const li = el(
-      'li',
-      { class: 'racer' },
-      el(
-        'div',
-        { class: 'racer-main' },
-        swatch,
-        el('div', { class: 'racer-id' }, name, what),
-        el('div', { class: 'racer-stats' }, stepText, lossText, status),
-        el('div', { class: 'racer-buttons', role: 'group', 'aria-label': 'Racer actions' }, toggle, dup, del),
-      ),
-      settings,
-    );
-    const card = { li, swatch, name, what, stepText, lossText, status, toggle, dup, del, settings, labelInput, colorInput, controls, stateList };
-    fill(card, i, racer, state);
-    return card;
+    card.built = { labelInput, colorInput, controls, stateList };
   }
 
   /** Updates a card's texts and controls to `racer` without rebuilding it (keeps focus). */
@@ -121,9 +125,13 @@ export function createRacerList(root, cat, actions) {
     card.toggle.setAttribute('aria-label', `Settings of ${label}`);
     card.dup.setAttribute('aria-label', `Duplicate ${label}`);
     card.del.setAttribute('aria-label', `Remove ${label}`);
-    if (document.activeElement !== card.labelInput) card.labelInput.value = racer.label || '';
-    if (color && card.colorInput.value !== color) card.colorInput.value = color;
-    for (const p of opt.params) card.controls.get(p.name).set(racer[p.name] ?? p.default);
+    card.racer = racer;
+    card.state = state;
+    const b = card.built;
+    if (!b) return;
+    if (document.activeElement !== b.labelInput) b.labelInput.value = racer.label || '';
+    if (color && b.colorInput.value !== color) b.colorInput.value = color;
+    for (const p of opt.params) b.controls.get(p.name).set(racer[p.name] ?? p.default);
   }
 
   function fillStats(card, i, state, racer) {
@@ -131,7 +139,7 @@ export function createRacerList(root, cat, actions) {
     const prev = lastStats[i];
     if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss) return;
     lastStats[i] = { step: state.step, status: state.status, loss: state.loss };
-    card.stepText.textContent = `step ${state.step.toLocaleString('en-US')}`;
+    card.stepText.textContent = `step ${state.step}`;
     card.lossText.textContent = `loss ${fmtLoss(state.loss)}`;
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
@@ -141,13 +149,17 @@ export function createRacerList(root, cat, actions) {
     }
   }
 
-  function setExpanded(i, open) {
-    expanded[i] = open;
-    const card = cards[i];
+  function showSettings(card, open) {
+    if (open && !card.built) buildSettings(card, card.racer, card.state);
     card.settings.hidden = !open;
     card.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     card.li.classList.toggle('open', open);
-    if (open) updateInspectors(true);
+  }
+
+  function setExpanded(i, open) {
+    expanded[i] = open;
+    showSettings(cards[i], open);
+    if (open) updateInspectors();
   }
 
   /** Shows `spec`'s racers; rebuilds only when the list of optimizers changed. */
@@ -159,6 +171,7 @@ export function createRacerList(root, cat, actions) {
       lastStats = [];
       cards = spec.racers.map((r, i) => buildCard(i, r, states[i]));
       root.replaceChildren(...cards.map((c) => c.li));
+      updateInspectors();
     } else {
       spec.racers.forEach((r, i) => fill(cards[i], i, r, states[i]));
     }
@@ -190,7 +203,7 @@ export function createRacerList(root, cat, actions) {
       for (const { name, value } of entries) {
         rows.push(el('dt', { text: name }), el('dd', { text: formatState(value) }));
       }
-      c.stateList.replaceChildren(...rows);
+      c.built?.stateList.replaceChildren(...rows);
     });
   }
 
