@@ -593,6 +593,47 @@ test('high-DPI: canvases have devicePixelRatio times their CSS size', async () =
   }
 });
 
+test('touch: a tap sets the start, two fingers pinch-zoom', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(String(e)));
+  try {
+    await page.goto(BASE_URL);
+    assert.equal(await waitReady(page), 'ready');
+    await api(page, () => window.optiscape.pause());
+    const box = await page.locator('#overlay').boundingBox();
+    const before = await spec(page);
+    await page.touchscreen.tap(box.x + box.width * 0.6, box.y + box.height * 0.4);
+    const after = await spec(page);
+    assert.notDeepEqual(after.start, before.start, 'a tap sets the start');
+    // Pinch: two touch pointers moving apart zoom in about their midpoint.
+    await api(page, () => {
+      const c = document.getElementById('overlay');
+      const r = c.getBoundingClientRect();
+      const cx = r.left + r.width / 2;
+      const cy = r.top + r.height / 2;
+      const fire = (type, id, x) =>
+        c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 11, clientX: x, clientY: cy, bubbles: true }));
+      fire('pointerdown', 11, cx - 40);
+      fire('pointerdown', 12, cx + 40);
+      fire('pointermove', 11, cx - 80);
+      fire('pointermove', 12, cx + 80);
+      fire('pointerup', 11, cx - 80);
+      fire('pointerup', 12, cx + 80);
+    });
+    await page.waitForFunction((w) => {
+      const v = window.optiscape.spec().view;
+      return Math.abs(v.x[1] - v.x[0] - w / 2) < 1e-6 * w;
+    }, before.view.x[1] - before.view.x[0]);
+    assert.deepEqual((await spec(page)).start, after.start, 'a pinch does not move the start');
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('keyboard: space plays and pauses, S steps, R resets; visible focus', async () => {
   await withPage('', async (page) => {
     await api(page, () => window.optiscape.pause());

@@ -48,7 +48,11 @@ export function attachPlot(canvas, hooks) {
 
   canvas.addEventListener('pointerdown', (e) => {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
-    canvas.setPointerCapture(e.pointerId);
+    try {
+      canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // a pointer the browser does not track (a synthetic event): no capture needed
+    }
     pointers.set(e.pointerId, local(e));
     if (pointers.size === 1) {
       gesture = { kind: 'drag', start: local(e), view: hooks.view(), scale: unitsPerPixel(), moved: false };
