@@ -111,14 +111,15 @@ function writeUrlNow() {
 }
 
 /** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
-function load(spec, { rebuild = true } = {}) {
+function load(spec) {
   const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
   try {
     app.scene.set_spec(text);
   } catch (e) {
     throw new Error(messageOf(e));
   }
-  if (rebuild) app.racerList.reset();
+  app.racerList.reset();
+  $('hint').textContent = '';
   afterChange();
 }
 
@@ -641,6 +642,7 @@ function percentile(xs, q) {
 async function bench({ frames = 300 } = {}) {
   await ready;
   const saved = app.scene.spec();
+  const savedHint = $('hint').textContent;
   const wasPlaying = app.playing;
   app.playing = false;
   const plot = $('plot');
@@ -698,6 +700,7 @@ async function bench({ frames = 300 } = {}) {
     plot.style.height = '';
     fitCanvases();
     load(saved);
+    $('hint').textContent = savedHint;
     app.playing = wasPlaying;
     updateTransport();
   }
