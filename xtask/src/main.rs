@@ -1,1 +1,223 @@
-fn main() { eprintln!("xtask: not yet"); std::process::exit(2); }
+//! `cargo xtask <command>`: the browser build of optiscape, end to end, with nothing to install by
+//! hand. See `cargo xtask help`.
+
+mod build;
+mod serve;
+mod setup;
+mod util;
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use util::{cargo, run, step, Paths};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  build              wasm32 release build of the library -> wasm-bindgen (web target) -> wasm-opt,
+                     into www/pkg/; prints the wasm size (raw and gzip -9)
+  serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8000)
+  dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
+  test               native tests, wasm32 check, build, then the browser tests (tests/e2e/) in
+                     headless Chromium; installs what is missing (rust target, npm packages,
+                     Chromium via apt when root)
+  bench              build, then run benches/page.mjs against the served page; prints
+                     `name value unit` lines
+
+environment:
+  OPTISCAPE_WASM_OPT   wasm-opt optimisation flag for `build` (default -Oz; e.g. -O3)
+  OPTISCAPE_CHROMIUM   Chromium binary for the browser tests/bench (default /usr/bin/chromium)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match dispatch(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask: error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch(args: &[String]) -> Result<()> {
+    let Some(cmd) = args.first() else {
+        eprint!("{USAGE}");
+        bail!("no command given");
+    };
+    let rest = &args[1..];
+    match cmd.as_str() {
+        "build" => {
+            no_args(cmd, rest)?;
+            let paths = Paths::discover()?;
+            build::build(&paths)?;
+            Ok(())
+        }
+        "serve" => serve_cmd(rest),
+        "dist" => dist_cmd(rest),
+        "test" => {
+            no_args(cmd, rest)?;
+            test_cmd()
+        }
+        "bench" => {
+            no_args(cmd, rest)?;
+            bench_cmd()
+        }
+        "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => {
+            eprint!("{USAGE}");
+            bail!("unknown command `{other}`")
+        }
+    }
+}
+
+fn no_args(cmd: &str, rest: &[String]) -> Result<()> {
+    if let Some(a) = rest.first() {
+        bail!("`{cmd}` takes no arguments (got `{a}`); see `cargo xtask help`");
+    }
+    Ok(())
+}
+
+fn serve_cmd(rest: &[String]) -> Result<()> {
+    let mut port: u16 = 8000;
+    let mut it = rest.iter();
+    while let Some(a) = it.next() {
+        let value = if a == "--port" {
+            it.next().context("`--port` needs a value")?.as_str()
+        } else if let Some(v) = a.strip_prefix("--port=") {
+            v
+        } else {
+            bail!("unknown argument `{a}` to `serve` (usage: cargo xtask serve [--port N])");
+        };
+        port = value.parse().with_context(|| format!("invalid port `{value}`"))?;
+    }
+    let paths = Paths::discover()?;
+    build::build(&paths)?;
+    let server = serve::Server::start(&paths.www, port, true)?;
+    println!("\nServing {} at {}  (Ctrl-C to stop)", paths.www.display(), server.url());
+    server.join();
+    Ok(())
+}
+
+fn dist_cmd(rest: &[String]) -> Result<()> {
+    if rest.len() > 1 {
+        bail!("usage: cargo xtask dist [DIR]");
+    }
+    let paths = Paths::discover()?;
+    let dir = match rest.first() {
+        Some(d) => std::env::current_dir()?.join(d),
+        None => paths.root.join("dist"),
+    };
+    build::build(&paths)?;
+    build::dist(&paths, &dir)?;
+    Ok(())
+}
+
+fn test_cmd() -> Result<()> {
+    let started = Instant::now();
+    let paths = Paths::discover()?;
+    let mut timings: Vec<(&str, f64)> = Vec::new();
+    let mut timed = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        let r = f().with_context(|| format!("`cargo xtask test` stopped at: {name}"));
+        timings.push((name, t.elapsed().as_secs_f64()));
+        r
+    };
+
+    timed("native tests", &mut || {
+        // The workspace's tests: the core in release (as it ships); xtask's own few tests in the
+        // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
+        // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
+        step("[1/5] native tests: cargo test --workspace --release --exclude xtask; cargo test -p xtask");
+        run(cargo(&paths).args(["test", "--workspace", "--release", "--exclude", "xtask"]))?;
+        run(cargo(&paths).args(["test", "--package", "xtask"]))
+    })?;
+    timed("wasm32 check", &mut || {
+        step("[2/5] wasm32 check: cargo check --target wasm32-unknown-unknown --lib");
+        setup::ensure_wasm_target()?;
+        run(cargo(&paths).args(["check", "--target", "wasm32-unknown-unknown", "--lib", "--package", "optiscape"]))
+    })?;
+    timed("build", &mut || {
+        step("[3/5] build");
+        build::build(&paths)
+    })?;
+    timed("browser setup", &mut || {
+        step("[4/5] browser tests: ensure Chromium and npm packages");
+        setup::ensure_chromium()?;
+        setup::ensure_npm(&paths)
+    })?;
+    let mut e2e_summary = None;
+    timed("browser tests", &mut || {
+        step("[5/5] browser tests: node --test tests/e2e/");
+        let server = serve::Server::start(&paths.www, 0, false)?;
+        let result = run_e2e(&paths, &server.url());
+        server.stop();
+        let summary = result?;
+        e2e_summary = Some(summary);
+        Ok(())
+    })?;
+
+    println!("\nxtask test: all steps passed in {:.0} s", started.elapsed().as_secs_f64());
+    for (name, secs) in &timings {
+        println!("  {name:<16} {secs:>7.1} s");
+    }
+    if let Some(s) = e2e_summary {
+        println!("  browser tests: {s}");
+    }
+    Ok(())
+}
+
+/// Runs `node --test` over tests/e2e/*.test.mjs, echoing its output to stdout, and returns the
+/// runner's closing counts (`pass N, fail N, ...`).
+fn run_e2e(paths: &Paths, url: &str) -> Result<String> {
+    let dir = paths.root.join("tests/e2e");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".test.mjs") || name.ends_with(".test.js")
+        })
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        bail!("no browser tests found ({}/*.test.mjs)", dir.display());
+    }
+    // Files are named explicitly (not the directory): node 20 and node 22+ disagree on how a
+    // directory argument to `--test` is expanded. The TAP reporter to stdout keeps the closing
+    // `# pass N` / `# fail N` lines in the log whether or not stdout is a terminal.
+    let mut cmd = std::process::Command::new("node");
+    cmd.args(["--test", "--test-concurrency=1", "--test-reporter=tap", "--test-reporter-destination=stdout"])
+        .args(&files)
+        .current_dir(&paths.root)
+        .env("OPTISCAPE_URL", url)
+        .env("OPTISCAPE_ARTIFACTS", paths.target.join("e2e"));
+    let (status, summary) = util::run_tee_summary(&mut cmd, std::time::Duration::from_secs(15 * 60))?;
+    let summary = summary.join(", ");
+    if !status {
+        bail!("browser tests failed ({})", if summary.is_empty() { "no summary from node --test" } else { &summary });
+    }
+    Ok(summary)
+}
+
+fn bench_cmd() -> Result<()> {
+    let paths = Paths::discover()?;
+    build::build(&paths)?;
+    setup::ensure_chromium()?;
+    setup::ensure_npm(&paths)?;
+    let server = serve::Server::start(&paths.www, 0, false)?;
+    step(&format!("bench: node benches/page.mjs against {}", server.url()));
+    let mut cmd = std::process::Command::new("node");
+    cmd.arg("benches/page.mjs")
+        .current_dir(&paths.root)
+        .env("OPTISCAPE_URL", server.url())
+        .env("OPTISCAPE_WWW", &paths.www);
+    let result = run(&mut cmd);
+    server.stop();
+    result
+}

@@ -1,0 +1,205 @@
+// Page benchmarks: `cargo xtask bench` builds, serves www/ and runs this with OPTISCAPE_URL set.
+// By hand: `cargo xtask serve` in one shell, `OPTISCAPE_URL=http://127.0.0.1:8000/ node benches/page.mjs`.
+//
+// Prints one figure per line, `name value unit`, and `# skipped NAME: reason` for figures the page
+// cannot provide yet. Lines starting with `#` are comments.
+//
+// Figures:
+//   wasm_bytes, wasm_gzip_bytes   www/pkg/*.wasm, raw and `gzip -9 -n`
+//   first_frame_ms                navigation start -> first animation frame after
+//                                 `window.optiscape.ready` resolved (median of the runs)
+//   anything window.optiscape.bench() returns (median of the runs)
+//
+// Adding a figure from the page: make `window.optiscape.bench()` (may be async) return it, e.g.
+// `{ frame_p95_ms: 12.5, background_ms: 3 }`. Units come from the name's suffix (_ms, _bytes,
+// _fps, _count) or are given explicitly as `{ value: 12.5, unit: 'ms' }`. A figure the page
+// returns under the name of one measured here (first_frame_ms) replaces ours. Names listed in
+// PAGE_FIGURES are reported as skipped while the page does not return them.
+
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { fileURLToPath } from 'node:url';
+import { launch, openPage, recordsOf } from '../tests/e2e/harness.mjs';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const WWW = process.env.OPTISCAPE_WWW ?? path.join(REPO, 'www');
+const RUNS = Math.max(1, Number(process.env.OPTISCAPE_BENCH_RUNS ?? 3));
+const READY_TIMEOUT_MS = 30_000;
+/** Figures the page is expected to provide through window.optiscape.bench(). */
+const PAGE_FIGURES = ['frame_p95_ms', 'background_ms'];
+
+let failed = false;
+
+function unitOf(name) {
+  const m = /_(ms|bytes|fps|count|px)$/.exec(name);
+  return m ? m[1] : '';
+}
+
+function print(name, value, unit = unitOf(name)) {
+  const v = Number.isInteger(value) ? String(value) : value.toFixed(2);
+  console.log(`${name} ${v} ${unit}`.trimEnd());
+}
+
+function skipped(name, reason) {
+  console.log(`# skipped ${name}: ${reason}`);
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** { value, unit } from a bench() entry: a number, or { value, unit }. */
+function normalize(name, entry) {
+  if (typeof entry === 'number') return { value: entry, unit: unitOf(name) };
+  if (entry && typeof entry.value === 'number') return { value: entry.value, unit: entry.unit ?? unitOf(name) };
+  return null;
+}
+
+// --- static figures -------------------------------------------------------------------------
+
+/** Bytes after `gzip -9 -n` (the CLI, as `cargo xtask build` reports); node's zlib if no gzip. */
+function gzipSize(file) {
+  try {
+    return execFileSync('gzip', ['-9', '-n', '-c', file], { maxBuffer: 1 << 30 }).length;
+  } catch {
+    return zlib.gzipSync(fs.readFileSync(file), { level: 9 }).length;
+  }
+}
+
+function wasmFigures() {
+  const pkg = path.join(WWW, 'pkg');
+  const files = fs.existsSync(pkg) ? fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm')) : [];
+  if (files.length === 0) {
+    skipped('wasm_bytes', `no .wasm in ${pkg} (run cargo xtask build)`);
+    skipped('wasm_gzip_bytes', `no .wasm in ${pkg}`);
+    return;
+  }
+  let raw = 0;
+  let gz = 0;
+  for (const f of files) {
+    const file = path.join(pkg, f);
+    raw += fs.statSync(file).size;
+    gz += gzipSize(file);
+  }
+  print('wasm_bytes', raw);
+  print('wasm_gzip_bytes', gz);
+}
+
+// --- page figures ---------------------------------------------------------------------------
+
+// Runs before the page's scripts: notes the first animation frame after window.optiscape.ready
+// resolves, whether the page assigns window.optiscape at once or fills it in later.
+function hookReady() {
+  let hooked = null;
+  const tryHook = () => {
+    const o = window.optiscape;
+    const ready = o?.ready;
+    if (!ready || typeof ready.then !== 'function' || hooked === ready) return;
+    hooked = ready;
+    ready.then(
+      () => requestAnimationFrame(() => {
+        window.__benchFirstFrame ??= performance.now();
+      }),
+      () => {},
+    );
+  };
+  let value;
+  try {
+    Object.defineProperty(window, 'optiscape', {
+      configurable: true,
+      enumerable: true,
+      get: () => value,
+      set: (v) => {
+        value = v;
+        tryHook();
+      },
+    });
+  } catch {
+    // the page redefined it first: the polling below still finds it
+  }
+  const poll = () => {
+    tryHook();
+    if (hooked === null) requestAnimationFrame(poll);
+  };
+  requestAnimationFrame(poll);
+}
+
+async function pageRun(browser) {
+  const page = await openPage(browser, '', { initScript: hookReady });
+  try {
+    const present = await page
+      .waitForFunction(() => typeof window.optiscape !== 'undefined', null, { timeout: 5000 })
+      .then(() => true, () => false);
+    if (!present) return { absent: 'the page defines no window.optiscape yet' };
+    const hasReady = await page.evaluate(() => typeof window.optiscape?.ready?.then === 'function');
+    if (!hasReady) return { absent: 'window.optiscape has no ready promise' };
+    await page.waitForFunction(() => window.__benchFirstFrame !== undefined, null, { timeout: READY_TIMEOUT_MS });
+    const firstFrame = await page.evaluate(() => window.__benchFirstFrame);
+    const bench = await page.evaluate(async () => {
+      if (typeof window.optiscape.bench !== 'function') return null;
+      return JSON.parse(JSON.stringify(await window.optiscape.bench()));
+    });
+    const { pageErrors } = recordsOf(page);
+    if (pageErrors.length) console.log(`# warning: uncaught errors in the page: ${pageErrors.join(' | ')}`);
+    return { firstFrame, bench };
+  } finally {
+    await page.context().close();
+  }
+}
+
+async function pageFigures() {
+  const browser = await launch();
+  try {
+    const runs = [];
+    for (let i = 0; i < RUNS; i++) {
+      const r = await pageRun(browser);
+      if (r.absent) {
+        skipped('first_frame_ms', r.absent);
+        for (const name of PAGE_FIGURES) skipped(name, r.absent);
+        return;
+      }
+      runs.push(r);
+    }
+    const figures = new Map(); // name -> { unit, values[] }
+    const add = (name, value, unit) => {
+      if (!figures.has(name)) figures.set(name, { unit, values: [] });
+      figures.get(name).values.push(value);
+    };
+    for (const r of runs) {
+      const fromPage = new Map();
+      for (const [name, entry] of Object.entries(r.bench ?? {})) {
+        const n = normalize(name, entry);
+        if (n) fromPage.set(name, n);
+        else console.log(`# warning: bench() figure ${name} is not a number or {value, unit}: ${JSON.stringify(entry)}`);
+      }
+      if (!fromPage.has('first_frame_ms')) add('first_frame_ms', r.firstFrame, 'ms');
+      for (const [name, { value, unit }] of fromPage) add(name, value, unit);
+    }
+    for (const [name, { unit, values }] of figures) print(name, median(values), unit);
+    const reason = runs[0].bench === null ? 'window.optiscape.bench() is not provided by the page yet' : 'not returned by window.optiscape.bench()';
+    for (const name of PAGE_FIGURES) if (!figures.has(name)) skipped(name, reason);
+  } finally {
+    await browser.close();
+  }
+}
+
+// --- main -----------------------------------------------------------------------------------
+
+console.log(`# optiscape bench: ${process.env.OPTISCAPE_URL ?? '(OPTISCAPE_URL unset)'}, ${RUNS} page load(s), medians`);
+wasmFigures();
+if (!process.env.OPTISCAPE_URL) {
+  skipped('first_frame_ms', 'OPTISCAPE_URL is not set (run through cargo xtask bench)');
+  for (const name of PAGE_FIGURES) skipped(name, 'OPTISCAPE_URL is not set');
+} else {
+  try {
+    await pageFigures();
+  } catch (e) {
+    console.error(`bench: ${e?.stack ?? e}`);
+    failed = true;
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,148 @@
+// Shared helpers for the browser tests (run by `cargo xtask test`, which serves www/ and sets
+// OPTISCAPE_URL). Headless Debian Chromium driven by playwright-core; nothing is downloaded.
+//
+//   const browser = await launch();
+//   const page = await openPage(browser);          // records console + network from the start
+//   ...interact...
+//   expectClean(page);                             // no console error/warning, nothing off-origin
+//   await browser.close();
+
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const BASE_URL = process.env.OPTISCAPE_URL ?? 'http://127.0.0.1:8000/';
+export const ORIGIN = new URL(BASE_URL).origin;
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** Screenshots and other test outputs (xtask points this at target/e2e). */
+export const ARTIFACTS = process.env.OPTISCAPE_ARTIFACTS ?? path.join(REPO, 'target', 'e2e');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Debian's Chromium (`apt-get install chromium`); playwright adds its own temporary profile. */
+export async function launch(options = {}) {
+  return chromium.launch({
+    executablePath: process.env.OPTISCAPE_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    ...options,
+  });
+}
+
+const records = new WeakMap();
+
+/**
+ * What a page did since openPage(): `status` (of the document), `console` (errors and warnings),
+ * `pageErrors`, `requests` (every URL), `failed`, `httpErrors`.
+ */
+export function recordsOf(page) {
+  const r = records.get(page);
+  assert.ok(r, 'page was not opened with openPage()');
+  return r;
+}
+
+/**
+ * Opens BASE_URL + `urlPath` in a fresh browser context, recording from the first request:
+ * console errors and warnings, uncaught page errors, every request URL, failed requests and
+ * HTTP error responses. Resolves once the `load` event fired (`waitUntil`). `initScript` (a
+ * function or source text) runs in the page before any of its own scripts.
+ */
+export async function openPage(browser, urlPath = '', { viewport = { width: 1280, height: 800 }, waitUntil = 'load', initScript } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  if (initScript) await page.addInitScript(initScript);
+  const r = { console: [], pageErrors: [], requests: [], failed: [], httpErrors: [] };
+  records.set(page, r);
+  page.on('console', (msg) => {
+    const type = msg.type();
+    if (type === 'error' || type === 'warning') {
+      const loc = msg.location();
+      r.console.push(`${type}: ${msg.text()}${loc?.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+    }
+  });
+  page.on('pageerror', (err) => r.pageErrors.push(String(err?.stack ?? err)));
+  page.on('request', (req) => r.requests.push(req.url()));
+  page.on('requestfailed', (req) => r.failed.push(`${req.url()}: ${req.failure()?.errorText ?? 'failed'}`));
+  page.on('response', (res) => {
+    if (res.status() >= 400) r.httpErrors.push(`${res.status()} ${res.url()}`);
+  });
+  const response = await page.goto(new URL(urlPath, BASE_URL).href, { waitUntil });
+  r.status = response?.status() ?? null;
+  return page;
+}
+
+/** Whether a request URL stays on the page's origin (data: and same-origin blob: URLs do). */
+export function isSameOrigin(url) {
+  const u = new URL(url);
+  if (u.protocol === 'data:' || u.href === 'about:blank') return true;
+  // blob:http://host:port/uuid -> its origin is the inner URL's
+  return u.origin === ORIGIN;
+}
+
+/** Requests that left the page's origin. */
+export function offOriginRequests(page) {
+  return recordsOf(page).requests.filter((u) => !isSameOrigin(u));
+}
+
+/**
+ * Fails on any console error or warning, uncaught error, failed or off-origin request, or
+ * HTTP error response since openPage(). `allow` is a list of RegExps for console lines that are
+ * expected in a particular test.
+ */
+export function expectClean(page, { allow = [] } = {}) {
+  const r = recordsOf(page);
+  const consoleLines = r.console.filter((line) => !allow.some((re) => re.test(line)));
+  const problems = [
+    ...consoleLines.map((l) => `console ${l}`),
+    ...r.pageErrors.map((e) => `uncaught ${e}`),
+    ...offOriginRequests(page).map((u) => `off-origin request ${u}`),
+    ...r.failed.map((f) => `failed request ${f}`),
+    ...r.httpErrors.map((h) => `HTTP ${h}`),
+  ];
+  assert.deepEqual(problems, [], `the page was not clean:\n  ${problems.join('\n  ')}`);
+}
+
+/** Writes a PNG screenshot to ARTIFACTS/`name`.png and returns its path. */
+export async function screenshot(page, name) {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * The page's readiness: waits up to `appearMs` for `window.optiscape` to be defined, then up to
+ * `timeoutMs` for `window.optiscape.ready` to resolve. Resolves to 'absent' if the page defines
+ * no `window.optiscape` (yet), 'no-ready' if it has no `ready` promise, otherwise 'ready';
+ * rejects on timeout or if `ready` rejects.
+ */
+export async function waitReady(page, { appearMs = 2000, timeoutMs = 10_000 } = {}) {
+  const present = await page
+    .waitForFunction(() => typeof window.optiscape !== 'undefined', null, { timeout: appearMs })
+    .then(() => true, () => false);
+  if (!present) return 'absent';
+  return page.evaluate(async (ms) => {
+    const ready = window.optiscape?.ready;
+    if (!ready || typeof ready.then !== 'function') return 'no-ready';
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`window.optiscape.ready did not resolve within ${ms} ms`)), ms);
+    });
+    try {
+      await Promise.race([ready, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+    return 'ready';
+  }, timeoutMs);
+}

@@ -1,0 +1,68 @@
+// Smoke test: the page loads, becomes ready, the wasm module works under the page's CSP, and
+// nothing is logged to the console or fetched from another origin.
+//
+// Run with `cargo xtask test` (builds, serves www/, sets OPTISCAPE_URL), or by hand against a
+// running `cargo xtask serve`: OPTISCAPE_URL=http://127.0.0.1:8000/ node --test tests/e2e/
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { BASE_URL, expectClean, launch, openPage, recordsOf, screenshot, waitReady } from './harness.mjs';
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await launch();
+  page = await openPage(browser);
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+test('the page loads', async () => {
+  const { status } = recordsOf(page);
+  assert.equal(status, 200, `GET ${BASE_URL} answered ${status}`);
+  assert.equal(await page.evaluate(() => document.readyState), 'complete');
+  assert.ok((await page.title()).length > 0, 'the page has no <title>');
+});
+
+test('window.optiscape.ready resolves within 10 s', async (t) => {
+  const state = await waitReady(page, { timeoutMs: 10_000 });
+  if (state === 'absent') {
+    t.skip('window.optiscape is undefined: the page does not expose its hooks yet');
+    return;
+  }
+  assert.notEqual(state, 'no-ready', 'window.optiscape exists but has no `ready` promise');
+  assert.equal(state, 'ready');
+});
+
+test('the wasm module loads and runs under the page CSP', async () => {
+  const pkg = new URL('pkg/optiscape.js', BASE_URL).href;
+  const result = await page.evaluate(async (url) => {
+    const m = await import(url);
+    await m.default(); // wasm-bindgen init: fetches optiscape_bg.wasm next to the JS (no-op if the page did it)
+    const out = { exports: Object.keys(m).sort() };
+    if (typeof m.catalog === 'function') {
+      const c = m.catalog();
+      out.catalog = { optimizers: c?.optimizers?.length ?? null, landscapes: c?.landscapes?.length ?? null };
+    }
+    return out;
+  }, pkg);
+  assert.ok(result.exports.includes('default'), `pkg/optiscape.js exports: ${result.exports.join(', ')}`);
+  if (result.catalog) {
+    assert.ok(result.catalog.optimizers > 0, `catalog() lists no optimizers: ${JSON.stringify(result.catalog)}`);
+    assert.ok(result.catalog.landscapes > 0, `catalog() lists no landscapes: ${JSON.stringify(result.catalog)}`);
+  }
+});
+
+test('screenshot', async () => {
+  // Let a frame or two render before the picture (target/e2e/smoke.png).
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const file = await screenshot(page, 'smoke');
+  console.log(`screenshot: ${file}`);
+});
+
+test('no console errors or warnings, no off-origin or failed requests', () => {
+  expectClean(page);
+});
