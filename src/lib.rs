@@ -10,6 +10,7 @@ pub mod classify;
 pub mod landscape;
 pub mod optim;
 pub mod race;
+pub mod render;
 pub mod schema;
 pub mod spec;
 pub mod trace;

@@ -1,0 +1,69 @@
+//! Native timings of the landscape's background: `cargo bench --bench render`.
+//!
+//! Prints one figure per line, `name value unit` (the format of benches/README.md):
+//! `background_native_ms` is sampling an 800 x 800 Rosenbrock field, choosing its levels and
+//! writing its RGBA fill (what one `putImageData` shows), into buffers kept from the previous
+//! frame as the page does; `background_cold_native_ms` the same into fresh buffers; the other
+//! figures time the pieces and the iso-lines. Each figure is the median of several runs after a warm-up.
+
+use optiscape::landscape::{find, Objective, View};
+use optiscape::render::layout::PlotRect;
+use optiscape::render::{Field, Mapping};
+use optiscape::schema::Hyper;
+use std::hint::black_box;
+use std::time::Instant;
+
+fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
+    f(); // warm-up
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    t.sort_by(f64::total_cmp);
+    t[t.len() / 2]
+}
+
+fn main() {
+    let info = find("rosenbrock").expect("rosenbrock is registered");
+    let built = (info.build)(&Hyper::defaults(info.params));
+    let marks = built.marks.clone();
+    let objective = Objective { f: built.f, scale: 1.0 };
+    let mapping = Mapping::new(PlotRect { x: 0, y: 0, width: 800, height: 800 }, View::new(-2.0, 2.0, -1.0, 3.0));
+    let runs = 15;
+
+    // As the page redraws on a pan or zoom: the field and the RGBA buffer are reused.
+    let mut rgba = vec![0u8; 800 * 800 * 4];
+    let mut field = Field::for_mapping(&objective, &mapping, &marks);
+    let background = median_ms(runs, || {
+        field.update(&objective, &mapping, &marks);
+        field.write_rgba(&mut rgba);
+        black_box(&rgba);
+    });
+    // From nothing: fresh buffers (their first touch costs page faults).
+    let cold = median_ms(runs, || {
+        let field = Field::for_mapping(&objective, &mapping, &marks);
+        black_box(field.rgba());
+    });
+    let sample = median_ms(runs, || {
+        field.update(&objective, &mapping, &marks);
+        black_box(&field);
+    });
+    let fill = median_ms(runs, || {
+        field.write_rgba(&mut rgba);
+        black_box(&rgba);
+    });
+    let isolines = median_ms(runs, || {
+        black_box(field.isolines());
+    });
+    let lines: usize = field.isolines().iter().map(|(_, l)| l.len()).sum();
+
+    println!("# optiscape render bench: 800 x 800 rosenbrock, {} levels, {lines} iso-lines, median of {runs}", field.levels.len());
+    println!("background_native_ms {background:.2} ms");
+    println!("background_cold_native_ms {cold:.2} ms");
+    println!("background_sample_native_ms {sample:.2} ms");
+    println!("background_fill_native_ms {fill:.2} ms");
+    println!("isolines_native_ms {isolines:.2} ms");
+}

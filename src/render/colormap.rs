@@ -1,0 +1,225 @@
+//! Colours: the sequential map under the landscape and the racers' palette.
+//!
+//! The landscape is coloured with **viridis** (van der Walt & Smith, 2015), the perceptually
+//! uniform, colour-blind-safe map that matplotlib ships as its default. [`VIRIDIS`] is its
+//! 256-entry table exactly as matplotlib defines it (`lib/matplotlib/_cm_listed.py`,
+//! `_viridis_data`, CC0), each channel rounded to 8 bits: `round(255 * v)`. Its CIE L* rises
+//! monotonically from 16 (dark purple, low values) to 92 (yellow, high values), so "darker is
+//! lower" reads the same to every viewer and in greyscale.
+//!
+//! Coloured racer lines must stand out on top of it, so the page does not use the map as is:
+//! [`background`] mixes every entry toward white by [`BACKGROUND_LIGHTEN`] (in sRGB, a plain
+//! `c + f (255 - c)` per channel), which keeps the order and the hue of the map but lifts its
+//! darkest end to a mid tone, where saturated line colours and dark iso-lines both read.
+//!
+//! [`PALETTE`] gives the racers' colours: the eight of Okabe & Ito ("Color Universal Design",
+//! 2008), then nine of Paul Tol's "muted" scheme (SRON technical note EPS/TN/09-002, 2021), each
+//! scheme ordered so that the first colours stand out most on the map's blues, greens and
+//! yellows (greens and yellows, which blend into it, come last).
+
+use plotters::style::RGBColor;
+
+/// matplotlib's viridis, 256 sRGB entries from the lowest value (index 0) to the highest.
+pub const VIRIDIS: [[u8; 3]; 256] = [
+    [68, 1, 84], [68, 2, 86], [69, 4, 87], [69, 5, 89],
+    [70, 7, 90], [70, 8, 92], [70, 10, 93], [70, 11, 94],
+    [71, 13, 96], [71, 14, 97], [71, 16, 99], [71, 17, 100],
+    [71, 19, 101], [72, 20, 103], [72, 22, 104], [72, 23, 105],
+    [72, 24, 106], [72, 26, 108], [72, 27, 109], [72, 28, 110],
+    [72, 29, 111], [72, 31, 112], [72, 32, 113], [72, 33, 115],
+    [72, 35, 116], [72, 36, 117], [72, 37, 118], [72, 38, 119],
+    [72, 40, 120], [72, 41, 121], [71, 42, 122], [71, 44, 122],
+    [71, 45, 123], [71, 46, 124], [71, 47, 125], [70, 48, 126],
+    [70, 50, 126], [70, 51, 127], [70, 52, 128], [69, 53, 129],
+    [69, 55, 129], [69, 56, 130], [68, 57, 131], [68, 58, 131],
+    [68, 59, 132], [67, 61, 132], [67, 62, 133], [66, 63, 133],
+    [66, 64, 134], [66, 65, 134], [65, 66, 135], [65, 68, 135],
+    [64, 69, 136], [64, 70, 136], [63, 71, 136], [63, 72, 137],
+    [62, 73, 137], [62, 74, 137], [62, 76, 138], [61, 77, 138],
+    [61, 78, 138], [60, 79, 138], [60, 80, 139], [59, 81, 139],
+    [59, 82, 139], [58, 83, 139], [58, 84, 140], [57, 85, 140],
+    [57, 86, 140], [56, 88, 140], [56, 89, 140], [55, 90, 140],
+    [55, 91, 141], [54, 92, 141], [54, 93, 141], [53, 94, 141],
+    [53, 95, 141], [52, 96, 141], [52, 97, 141], [51, 98, 141],
+    [51, 99, 141], [50, 100, 142], [50, 101, 142], [49, 102, 142],
+    [49, 103, 142], [49, 104, 142], [48, 105, 142], [48, 106, 142],
+    [47, 107, 142], [47, 108, 142], [46, 109, 142], [46, 110, 142],
+    [46, 111, 142], [45, 112, 142], [45, 113, 142], [44, 113, 142],
+    [44, 114, 142], [44, 115, 142], [43, 116, 142], [43, 117, 142],
+    [42, 118, 142], [42, 119, 142], [42, 120, 142], [41, 121, 142],
+    [41, 122, 142], [41, 123, 142], [40, 124, 142], [40, 125, 142],
+    [39, 126, 142], [39, 127, 142], [39, 128, 142], [38, 129, 142],
+    [38, 130, 142], [38, 130, 142], [37, 131, 142], [37, 132, 142],
+    [37, 133, 142], [36, 134, 142], [36, 135, 142], [35, 136, 142],
+    [35, 137, 142], [35, 138, 141], [34, 139, 141], [34, 140, 141],
+    [34, 141, 141], [33, 142, 141], [33, 143, 141], [33, 144, 141],
+    [33, 145, 140], [32, 146, 140], [32, 146, 140], [32, 147, 140],
+    [31, 148, 140], [31, 149, 139], [31, 150, 139], [31, 151, 139],
+    [31, 152, 139], [31, 153, 138], [31, 154, 138], [30, 155, 138],
+    [30, 156, 137], [30, 157, 137], [31, 158, 137], [31, 159, 136],
+    [31, 160, 136], [31, 161, 136], [31, 161, 135], [31, 162, 135],
+    [32, 163, 134], [32, 164, 134], [33, 165, 133], [33, 166, 133],
+    [34, 167, 133], [34, 168, 132], [35, 169, 131], [36, 170, 131],
+    [37, 171, 130], [37, 172, 130], [38, 173, 129], [39, 173, 129],
+    [40, 174, 128], [41, 175, 127], [42, 176, 127], [44, 177, 126],
+    [45, 178, 125], [46, 179, 124], [47, 180, 124], [49, 181, 123],
+    [50, 182, 122], [52, 182, 121], [53, 183, 121], [55, 184, 120],
+    [56, 185, 119], [58, 186, 118], [59, 187, 117], [61, 188, 116],
+    [63, 188, 115], [64, 189, 114], [66, 190, 113], [68, 191, 112],
+    [70, 192, 111], [72, 193, 110], [74, 193, 109], [76, 194, 108],
+    [78, 195, 107], [80, 196, 106], [82, 197, 105], [84, 197, 104],
+    [86, 198, 103], [88, 199, 101], [90, 200, 100], [92, 200, 99],
+    [94, 201, 98], [96, 202, 96], [99, 203, 95], [101, 203, 94],
+    [103, 204, 92], [105, 205, 91], [108, 205, 90], [110, 206, 88],
+    [112, 207, 87], [115, 208, 86], [117, 208, 84], [119, 209, 83],
+    [122, 209, 81], [124, 210, 80], [127, 211, 78], [129, 211, 77],
+    [132, 212, 75], [134, 213, 73], [137, 213, 72], [139, 214, 70],
+    [142, 214, 69], [144, 215, 67], [147, 215, 65], [149, 216, 64],
+    [152, 216, 62], [155, 217, 60], [157, 217, 59], [160, 218, 57],
+    [162, 218, 55], [165, 219, 54], [168, 219, 52], [170, 220, 50],
+    [173, 220, 48], [176, 221, 47], [178, 221, 45], [181, 222, 43],
+    [184, 222, 41], [186, 222, 40], [189, 223, 38], [192, 223, 37],
+    [194, 223, 35], [197, 224, 33], [200, 224, 32], [202, 225, 31],
+    [205, 225, 29], [208, 225, 28], [210, 226, 27], [213, 226, 26],
+    [216, 226, 25], [218, 227, 25], [221, 227, 24], [223, 227, 24],
+    [226, 228, 24], [229, 228, 25], [231, 228, 25], [234, 229, 26],
+    [236, 229, 27], [239, 229, 28], [241, 229, 29], [244, 230, 30],
+    [246, 230, 32], [248, 230, 33], [251, 231, 35], [253, 231, 37],
+];
+
+/// How far [`background`] moves each entry of the map toward white.
+pub const BACKGROUND_LIGHTEN: f64 = 0.42;
+
+/// Pixels whose value is not finite (NaN, an overflow): a neutral grey, outside the map's hues.
+pub const NON_FINITE: [u8; 3] = [178, 178, 178];
+
+/// The map as the page shows it under the racers: [`VIRIDIS`] lightened by [`BACKGROUND_LIGHTEN`].
+pub fn background() -> [[u8; 3]; 256] {
+    let mut lut = VIRIDIS;
+    for rgb in &mut lut {
+        for c in rgb.iter_mut() {
+            *c = lighten(*c, BACKGROUND_LIGHTEN);
+        }
+    }
+    lut
+}
+
+fn lighten(c: u8, fraction: f64) -> u8 {
+    let c = c as f64;
+    (c + fraction * (255.0 - c)).round().clamp(0.0, 255.0) as u8
+}
+
+/// The entry of `lut` for a position `t` in [0, 1] (clamped; NaN gives [`NON_FINITE`]).
+pub fn lookup(lut: &[[u8; 3]; 256], t: f64) -> [u8; 3] {
+    if t.is_nan() {
+        return NON_FINITE;
+    }
+    lut[(t.clamp(0.0, 1.0) * 255.0).round() as usize]
+}
+
+/// Racer colours, "#rrggbb": Okabe–Ito's eight, then nine of Paul Tol's muted scheme.
+pub const PALETTE: [&str; 17] = [
+    // Okabe & Ito: blue, vermillion, reddish purple, black, orange, sky blue, bluish green, yellow.
+    "#0072b2", "#d55e00", "#cc79a7", "#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442",
+    // Tol muted: rose, indigo, wine, sand, olive, green, purple, cyan, teal.
+    "#cc6677", "#332288", "#882255", "#ddcc77", "#999933", "#117733", "#aa4499", "#88ccee", "#44aa99",
+];
+
+/// The colour of racer `i`; the palette repeats after [`PALETTE`]`.len()` racers.
+pub fn racer_color(i: usize) -> RGBColor {
+    parse_hex(PALETTE[i % PALETTE.len()]).expect("the palette is valid hex")
+}
+
+/// Parses "#rrggbb" (or "rrggbb"), either case.
+pub fn parse_hex(s: &str) -> Option<RGBColor> {
+    let s = s.strip_prefix('#').unwrap_or(s);
+    if s.len() != 6 || !s.is_ascii() {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&s[i..i + 2], 16).ok();
+    Some(RGBColor(channel(0)?, channel(2)?, channel(4)?))
+}
+
+/// "#rrggbb", lower case.
+pub fn to_hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+/// WCAG relative luminance of an sRGB colour, in [0, 1].
+pub fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let lin = |c: u8| {
+        let c = c as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b)
+}
+
+/// CIE L* (0 black to 100 white) of an sRGB colour.
+pub fn lightness(rgb: [u8; 3]) -> f64 {
+    let y = luminance(rgb);
+    if y > 216.0 / 24389.0 {
+        116.0 * y.cbrt() - 16.0
+    } else {
+        y * 24389.0 / 27.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn viridis_endpoints_match_matplotlib() {
+        // _viridis_data[0] = (0.267004, 0.004874, 0.329415), [255] = (0.993248, 0.906157, 0.143936).
+        assert_eq!(VIRIDIS[0], [68, 1, 84]);
+        assert_eq!(VIRIDIS[255], [253, 231, 37]);
+        assert_eq!(lookup(&VIRIDIS, 0.0), VIRIDIS[0]);
+        assert_eq!(lookup(&VIRIDIS, 1.0), VIRIDIS[255]);
+        assert_eq!(lookup(&VIRIDIS, -3.0), VIRIDIS[0]);
+        assert_eq!(lookup(&VIRIDIS, 7.0), VIRIDIS[255]);
+        assert_eq!(lookup(&VIRIDIS, f64::NAN), NON_FINITE);
+    }
+
+    #[test]
+    fn lightness_rises_monotonically() {
+        for lut in [VIRIDIS, background()] {
+            let l: Vec<f64> = lut.iter().map(|&c| lightness(c)).collect();
+            // Monotone up to the 8-bit rounding of the table (dips below 0.1 L*).
+            for w in l.windows(2) {
+                assert!(w[1] >= w[0] - 0.1, "lightness falls: {} -> {}", w[0], w[1]);
+            }
+            for w in l.windows(16) {
+                assert!(w[15] > w[0] + 1.0);
+            }
+            assert!(l[255] - l[0] > 30.0);
+        }
+        let bg = background();
+        assert!(lightness(VIRIDIS[0]) < 20.0 && lightness(VIRIDIS[255]) > 90.0);
+        // The background's darkest entry is a mid tone, lighter than every dark racer colour.
+        assert!(lightness(bg[0]) > 45.0, "{}", lightness(bg[0]));
+        for (a, b) in VIRIDIS.iter().zip(bg.iter()) {
+            assert!((0..3).all(|i| b[i] >= a[i]));
+        }
+    }
+
+    #[test]
+    fn palette_is_distinct_valid_hex() {
+        assert!(PALETTE.len() >= 12);
+        let colors: Vec<RGBColor> = PALETTE.iter().map(|s| parse_hex(s).unwrap()).collect();
+        for (i, a) in colors.iter().enumerate() {
+            assert_eq!(to_hex(*a), PALETTE[i]);
+            for b in &colors[i + 1..] {
+                assert_ne!(a, b);
+            }
+        }
+        assert_eq!(racer_color(PALETTE.len()), colors[0]);
+        assert_eq!(parse_hex("#FFaa00"), Some(RGBColor(255, 170, 0)));
+        assert_eq!(parse_hex("#ffaa0"), None);
+        assert_eq!(parse_hex("#ffaa0g"), None);
+        assert_eq!(parse_hex("#ééé"), None);
+    }
+}

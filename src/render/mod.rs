@@ -1,0 +1,56 @@
+//! Pictures of a race, drawn through plotters on any backend (no web dependency).
+//!
+//! The browser shell draws three canvases with them: the landscape (a banded fill put with one
+//! `putImageData`, then [`scene::draw_background`] on top), the racers' overlay
+//! ([`scene::draw_racers`]) and the loss chart ([`scene::draw_loss`]). Native tests draw the
+//! same scenes into SVG.
+//!
+//! * [`colormap`]: viridis, its lightened background variant, and the racers' palette.
+//! * [`levels`]: nice contour levels (linear, or log-spaced above the minimum) and bands.
+//! * [`contour`]: marching squares over a row-major grid, in grid coordinates.
+//! * [`field`]: the landscape sampled at every plot pixel, its RGBA fill and iso-lines.
+//! * [`layout`]: the plot rectangle for a canvas and device pixel ratio, and the [`Mapping`]
+//!   between data and device pixels that the fill and every vector share.
+//! * [`scene`]: the drawing functions, generic over `DB: DrawingBackend`.
+//!
+//! ```
+//! use optiscape::landscape::{find, Objective};
+//! use optiscape::render::{colormap, Field, Layout, Mapping, scene::*};
+//! use plotters::prelude::*;
+//!
+//! let info = find("rosenbrock").unwrap();
+//! let built = (info.build)(&optiscape::schema::Hyper::defaults(info.params));
+//! let marks = built.marks.clone();
+//! let objective = Objective { f: built.f, scale: 1.0 };
+//!
+//! let (width, height, dpr) = (800, 700, 1.0);
+//! let layout = Layout::landscape(width, height, dpr);
+//! let mapping = Mapping::fit(layout.plot, built.view);
+//! let field = Field::for_mapping(&objective, &mapping, &marks);
+//! let rgba = field.rgba(); // putImageData(rgba, mapping.plot.x, mapping.plot.y)
+//! assert_eq!(rgba.len(), field.width * field.height * 4);
+//!
+//! let mut svg = String::new();
+//! {
+//!     let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+//!     draw_background(&area, &BackgroundInput { mapping, field: &field, marks: &marks, dpr }).unwrap();
+//!     let path = [[-1.2, 1.0], [-1.0, 0.9], [-0.5, 0.3]];
+//!     let racers = [RacerTrace { color: colormap::racer_color(0), points: &path, diverged: false }];
+//!     draw_racers(&area, &mapping, Some(built.start), &racers, dpr).unwrap();
+//! }
+//! assert!(svg.contains("<polyline"));
+//! ```
+
+pub mod colormap;
+pub mod contour;
+pub mod field;
+pub mod layout;
+pub mod levels;
+pub mod path;
+pub mod scene;
+pub mod ticks;
+
+pub use field::Field;
+pub use layout::{Layout, Mapping, Metrics, PlotRect};
+pub use levels::Levels;
+pub use scene::{draw_background, draw_loss, draw_racers, BackgroundInput, LossSeries, RacerTrace};

@@ -1,0 +1,604 @@
+//! The pictures, drawn through plotters on any backend: the canvas in the browser, SVG in tests.
+//!
+//! * [`draw_background`]: axes, iso-lines, colour bar and the landscape's known critical
+//!   points, on top of the banded fill that the caller has already put in place (in the
+//!   browser with one `putImageData` of [`Field::rgba`]).
+//! * [`draw_racers`]: every racer's path with its head, and the shared start, for the overlay.
+//! * [`draw_loss`]: loss above the minimum against step, log scale, every racer.
+//!
+//! Each function draws a handful of paths per colour (one per iso-line, one casing and one line
+//! per racer) and never changes style per point: on a canvas, setting the stroke style is what
+//! costs. Geometry is thinned in device pixels first, so a racer of a hundred thousand steps
+//! costs what its visible length costs, and no non-finite number ever reaches the backend.
+//! Nothing is cleared: the caller clears its canvas.
+
+use super::colormap::luminance;
+use super::field::Field;
+use super::layout::{Layout, Mapping, Metrics, COLORBAR_GAP_CSS, COLORBAR_WIDTH_CSS};
+use super::levels::Spacing;
+use super::path::{clip, simplify, straighten, thin, to_backend, Bounds};
+use super::ticks;
+use crate::landscape::{Mark, MarkKind, Point};
+use plotters::coord::Shift;
+use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::prelude::DrawingBackend;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{Color, FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor, ShapeStyle, TextStyle};
+
+/// What the scene functions return: plotters' error for the backend.
+pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// Ink for text, frames and ticks.
+pub const INK: RGBColor = RGBColor(34, 34, 34);
+/// Iso-lines: thin, dark and translucent, so that they read on every band without competing
+/// with the racers.
+pub const ISO_LINE: RGBAColor = RGBAColor(16, 16, 32, 0.32);
+/// The outline of a diverged racer's end mark.
+pub const DIVERGED: RGBColor = RGBColor(220, 0, 0);
+const WHITE: RGBColor = RGBColor(255, 255, 255);
+
+/// Everything [`draw_background`] needs.
+pub struct BackgroundInput<'a> {
+    /// Data to device pixels; `field` must have been sampled for it (see
+    /// [`Field::for_mapping`]).
+    pub mapping: Mapping,
+    pub field: &'a Field,
+    /// The landscape's known critical points.
+    pub marks: &'a [Mark],
+    pub dpr: f64,
+}
+
+/// One racer on the overlay.
+#[derive(Clone, Copy, Debug)]
+pub struct RacerTrace<'a> {
+    pub color: RGBColor,
+    /// The trajectory in data coordinates, start first. Non-finite points are skipped.
+    pub points: &'a [Point],
+    /// Ends with a red-outlined cross instead of a dot.
+    pub diverged: bool,
+}
+
+/// One racer's loss history.
+#[derive(Clone, Copy, Debug)]
+pub struct LossSeries<'a> {
+    pub color: RGBColor,
+    /// `(step, loss)` pairs in increasing step. Non-finite pairs are dropped.
+    pub points: &'a [(f64, f64)],
+}
+
+/// Smallest value the log loss axis shows; anything at or below the reference lands on it.
+pub const LOSS_FLOOR: f64 = 1e-16;
+
+fn font(size: f64, style: FontStyle) -> FontDesc<'static> {
+    FontDesc::new(FontFamily::SansSerif, size, style)
+}
+
+fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
+    TextStyle { font: font(size, style), color: INK.to_backend_color(), pos: Pos::new(h, v) }
+}
+
+fn stroke(color: impl Color, width: u32) -> ShapeStyle {
+    ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: width }
+}
+
+fn fill(color: impl Color) -> ShapeStyle {
+    ShapeStyle { color: color.to_rgba(), filled: true, stroke_width: 0 }
+}
+
+fn at(p: [f64; 2]) -> Option<(i32, i32)> {
+    super::layout::backend_coord(p)
+}
+
+fn bounds(m: &Mapping) -> Bounds {
+    [m.plot.x as f64, m.plot.y as f64, m.plot.right() as f64, m.plot.bottom() as f64]
+}
+
+/// Axes, iso-lines, colour bar and marks of the landscape chart. Draw the fill
+/// ([`Field::rgba`] at `(mapping.plot.x, mapping.plot.y)`) first.
+pub fn draw_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input: &BackgroundInput) -> DrawResult<DB> {
+    let m = Metrics::new(input.dpr);
+    let mapping = &input.mapping;
+    let field = input.field;
+
+    // Iso-lines, one path each, in one style.
+    let iso = stroke(ISO_LINE, m.stroke(1.0));
+    for (_, lines) in field.isolines() {
+        for line in lines {
+            let px: Vec<[f64; 2]> = line.points.iter().map(|&g| mapping.to_px(field.grid_to_data(g))).collect();
+            let px = simplify(&thin(px, 0.5), 0.3);
+            for part in clip(&px, bounds(mapping)) {
+                let part = straighten(&to_backend(&part));
+                if part.len() >= 2 {
+                    area.draw(&PathElement::new(part, iso))?;
+                }
+            }
+        }
+    }
+
+    draw_marks(area, mapping, input.marks, &m)?;
+    draw_axes(area, mapping, &m, "x", "y")?;
+    draw_colorbar(area, mapping, field, &m)
+}
+
+fn draw_marks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, marks: &[Mark], m: &Metrics) -> DrawResult<DB> {
+    let b = bounds(mapping);
+    let halo = stroke(WHITE.mix(0.9), m.stroke(3.5));
+    for mark in marks {
+        let [x, y] = mapping.to_px(mark.at);
+        if !(x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]) {
+            continue;
+        }
+        let c = (x, y);
+        match mark.kind {
+            MarkKind::Global => {
+                let (outer, inner) = (m.px(8.0), m.px(3.4));
+                let star: Vec<[f64; 2]> = (0..10)
+                    .map(|k| {
+                        let r = if k % 2 == 0 { outer } else { inner };
+                        let a = std::f64::consts::PI * (k as f64 / 5.0 - 0.5);
+                        [c.0 + r * a.cos(), c.1 + r * a.sin()]
+                    })
+                    .collect();
+                let mut ring = to_backend(&star);
+                area.draw(&Polygon::new(ring.clone(), fill(WHITE)))?;
+                ring.push(ring[0]);
+                area.draw(&PathElement::new(ring, stroke(INK, m.stroke(1.25))))?;
+            }
+            MarkKind::Local => {
+                let r = m.px(5.0).round() as i32;
+                let Some(p) = at([c.0, c.1]) else { continue };
+                area.draw(&Circle::new(p, r, halo))?;
+                area.draw(&Circle::new(p, r, stroke(INK, m.stroke(1.5))))?;
+            }
+            MarkKind::Saddle => {
+                cross(area, [c.0, c.1], m.px(5.0), halo)?;
+                cross(area, [c.0, c.1], m.px(5.0), stroke(INK, m.stroke(1.5)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn cross<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: [f64; 2], half: f64, style: ShapeStyle) -> DrawResult<DB> {
+    for (dx, dy) in [(1.0, 1.0), (1.0, -1.0)] {
+        let line = to_backend(&[[c[0] - dx * half, c[1] - dy * half], [c[0] + dx * half, c[1] + dy * half]]);
+        if line.len() == 2 {
+            area.draw(&PathElement::new(line, style))?;
+        }
+    }
+    Ok(())
+}
+
+/// Frame, ticks, tick labels and titles for a linear x and y.
+fn draw_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    m: &Metrics,
+    x_title: &str,
+    y_title: &str,
+) -> DrawResult<DB> {
+    let p = mapping.plot;
+    let v = mapping.view;
+    let xs = x_ticks(v.x, p.width as f64, m);
+    let (ys, ystep) = ticks::linear(v.y[0], v.y[1], ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12));
+    let xt: Vec<(f64, String)> = xs.0.iter().map(|&t| (mapping.to_px([t, v.y[0]])[0], ticks::format_tick(t, xs.1))).collect();
+    let yt: Vec<(f64, String)> = ys.iter().map(|&t| (mapping.to_px([v.x[0], t])[1], ticks::format_tick(t, ystep))).collect();
+    frame_and_ticks(area, p, m, &xt, &yt)?;
+    titles(area, p, m, x_title, y_title, 6)
+}
+
+/// Linear x ticks whose labels do not collide.
+fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f64) {
+    let mut target = ((width / m.px(85.0)).round() as usize).clamp(2, 12);
+    loop {
+        let (t, step) = ticks::linear(range[0], range[1], target);
+        let widest = t.iter().map(|&v| ticks::format_tick(v, step).chars().count()).max().unwrap_or(0);
+        let spacing = if t.len() > 1 { width * step / (range[1] - range[0]) } else { f64::INFINITY };
+        if spacing >= m.label_width(widest) + m.px(10.0) || target <= 2 {
+            return (t, step);
+        }
+        target -= 1;
+    }
+}
+
+fn frame_and_ticks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: super::layout::PlotRect,
+    m: &Metrics,
+    xt: &[(f64, String)],
+    yt: &[(f64, String)],
+) -> DrawResult<DB> {
+    let ink = stroke(INK, m.stroke(1.0));
+    area.draw(&Rectangle::new([(p.x, p.y), (p.right(), p.bottom())], ink))?;
+    let tick = m.tick_len();
+    let label = |h, v| text_style(m.font(), FontStyle::Normal, h, v);
+    for (x, text) in xt {
+        let Some((x, y)) = at([*x, p.bottom() as f64]) else { continue };
+        if x < p.x || x > p.right() {
+            continue;
+        }
+        area.draw(&PathElement::new(vec![(x, y), (x, y + tick.round() as i32)], ink))?;
+        area.draw_text(text, &label(HPos::Center, VPos::Top), (x, y + (tick + m.px(4.0)).round() as i32))?;
+    }
+    for (y, text) in yt {
+        let Some((x, y)) = at([p.x as f64, *y]) else { continue };
+        if y < p.y || y > p.bottom() {
+            continue;
+        }
+        area.draw(&PathElement::new(vec![(x - tick.round() as i32, y), (x, y)], ink))?;
+        area.draw_text(text, &label(HPos::Right, VPos::Center), (x - (tick + m.px(6.0)).round() as i32, y))?;
+    }
+    Ok(())
+}
+
+fn titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    p: super::layout::PlotRect,
+    m: &Metrics,
+    x_title: &str,
+    y_title: &str,
+    y_label_chars: usize,
+) -> DrawResult<DB> {
+    let italic = if x_title.chars().count() == 1 { FontStyle::Italic } else { FontStyle::Normal };
+    let below = m.tick_len() + m.px(4.0) + m.font() * 1.2 + m.px(6.0);
+    area.draw_text(
+        x_title,
+        &text_style(m.title_font(), italic, HPos::Center, VPos::Top),
+        (p.x + p.width as i32 / 2, p.bottom() + below.round() as i32),
+    )?;
+    let italic = if y_title.chars().count() == 1 { FontStyle::Italic } else { FontStyle::Normal };
+    let left = m.tick_len() + m.px(6.0) + m.label_width(y_label_chars) + m.px(8.0);
+    let style = text_style(m.title_font(), italic, HPos::Center, VPos::Bottom);
+    let style = TextStyle { font: style.font.transform(FontTransform::Rotate270), ..style };
+    let x = (p.x as f64 - left).max(m.title_font()).round() as i32;
+    // Rotated 270 degrees, "bottom" of the text faces right, toward the tick labels.
+    area.draw_text(y_title, &style, (x, p.y + p.height as i32 / 2))
+}
+
+/// A discrete colour bar right of the plot: one block per band, labelled at the levels.
+fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics) -> DrawResult<DB> {
+    let p = mapping.plot;
+    let x0 = p.right() + m.px(COLORBAR_GAP_CSS).round() as i32;
+    let x1 = x0 + m.px(COLORBAR_WIDTH_CSS).round() as i32;
+    let (top, h) = (p.y as f64, p.height as f64);
+    let colors = field.band_colors();
+    let n = colors.len();
+    let y_of = |band: usize| (top + h - h * band as f64 / n as f64).round() as i32;
+    for (b, c) in colors.iter().enumerate() {
+        area.draw(&Rectangle::new([(x0, y_of(b + 1)), (x1, y_of(b))], fill(RGBColor(c[0], c[1], c[2]))))?;
+    }
+    let ink = stroke(INK, m.stroke(1.0));
+    area.draw(&Rectangle::new([(x0, p.y), (x1, p.bottom())], ink))?;
+    let levels = &field.levels;
+    if !levels.is_empty() {
+        let label = text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Center);
+        let tick = m.px(4.0).round() as i32;
+        let labelled = colorbar_labels(levels, h / n as f64, m.font() * 1.15);
+        for (k, &level) in levels.values.iter().enumerate() {
+            let y = y_of(k + 1);
+            area.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], ink))?;
+            if labelled[k] {
+                let text = ticks::format_value(levels.label_value(level));
+                area.draw_text(&text, &label, (x1 + tick + m.px(4.0).round() as i32, y))?;
+            }
+        }
+    }
+    let title = match levels.spacing {
+        Spacing::Log { base } if base.abs() > 1e-12 => "f \u{2212} f*",
+        _ => "f",
+    };
+    let style = text_style(m.font(), FontStyle::Italic, HPos::Left, VPos::Bottom);
+    area.draw_text(title, &style, (x0, p.y - m.px(8.0).round() as i32))
+}
+
+/// Which levels get a label on a colour bar whose bands are `band_px` tall, when labels need
+/// `min_gap` px. Linear levels: the multiples of the smallest multiple of the step that is a
+/// round number (1, 2 or 5 x 10^k) and leaves room, so 0.0025-spaced levels are labelled at
+/// 0.005, 0.01, ... Log levels: all if they fit, else powers of ten, thinned until they fit.
+pub fn colorbar_labels(levels: &super::levels::Levels, band_px: f64, min_gap: f64) -> Vec<bool> {
+    let n = levels.len();
+    let offsets: Vec<f64> = levels.values.iter().map(|&v| levels.label_value(v)).collect();
+    let round = |x: f64, unit: f64| {
+        let q = x / unit;
+        (q - q.round()).abs() < 1e-6 * q.abs().max(1.0)
+    };
+    let is_nice = |u: f64| {
+        let mantissa = u / 10f64.powf(u.log10().floor());
+        [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6)
+    };
+    match levels.spacing {
+        Spacing::Linear if n >= 2 => {
+            let step = levels.values[1] - levels.values[0];
+            let fits = |k: f64| k * band_px >= min_gap;
+            // The smallest multiple of the step that is itself a nice number and fits.
+            let unit = (1..=n)
+                .map(|k| k as f64)
+                .find(|&k| fits(k) && is_nice(k * step) && offsets.iter().any(|&o| round(o, k * step)))
+                .map_or(f64::INFINITY, |k| k * step);
+            offsets.iter().map(|&o| unit.is_finite() && round(o, unit)).collect()
+        }
+        Spacing::Log { .. } if band_px < min_gap => {
+            let decades: Vec<bool> = offsets.iter().map(|&o| o > 0.0 && round(o.log10(), 1.0)).collect();
+            let per_decade = n as f64 / decades.iter().filter(|&&d| d).count().max(1) as f64;
+            let every = (min_gap / (per_decade * band_px)).ceil().max(1.0) as i64;
+            offsets
+                .iter()
+                .zip(&decades)
+                .map(|(&o, &d)| d && (o.log10().round() as i64).rem_euclid(every) == 0)
+                .collect()
+        }
+        _ => vec![band_px >= min_gap || n == 1; n],
+    }
+}
+
+/// Casing colour for a line colour: white under dark lines, dark under light ones, so that a
+/// line reads on the light and the dark end of the map alike.
+pub fn casing(color: RGBColor) -> RGBAColor {
+    if luminance([color.0, color.1, color.2]) > 0.3 {
+        RGBAColor(20, 20, 20, 0.75)
+    } else {
+        RGBAColor(255, 255, 255, 0.85)
+    }
+}
+
+/// Every racer's path, head and end, and the shared start, for the overlay canvas. `start` is
+/// drawn as a white square; racers in slice order, later ones on top. A live racer's head is a
+/// dot in its colour; a diverged racer ends in a cross in its colour outlined in red, at its
+/// last finite point, or where its path last leaves the plot when that point is out of sight.
+pub fn draw_racers<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    start: Option<Point>,
+    racers: &[RacerTrace],
+    dpr: f64,
+) -> DrawResult<DB> {
+    let m = Metrics::new(dpr);
+    let b = bounds(mapping);
+    // Screen paths, thinned: consecutive points closer than half a pixel collapse.
+    let paths: Vec<Vec<[f64; 2]>> = racers
+        .iter()
+        .map(|r| {
+            let px = r.points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).map(|&p| mapping.to_px(p));
+            thin(px, 0.5)
+        })
+        .collect();
+    let parts: Vec<Vec<Vec<(i32, i32)>>> =
+        paths.iter().map(|p| clip(p, b).iter().map(|part| straighten(&to_backend(part))).filter(|p| p.len() >= 2).collect()).collect();
+    let (line_w, casing_w) = (m.stroke(2.0), m.stroke(2.0) + 2 * m.stroke(1.25));
+    // All casings first, so that no casing covers another racer's line.
+    for (r, parts) in racers.iter().zip(&parts) {
+        let style = stroke(casing(r.color), casing_w);
+        for part in parts {
+            area.draw(&PathElement::new(part.clone(), style))?;
+        }
+    }
+    for (r, parts) in racers.iter().zip(&parts) {
+        let style = stroke(r.color, line_w);
+        for part in parts {
+            area.draw(&PathElement::new(part.clone(), style))?;
+        }
+    }
+    if let Some(s) = start {
+        let [x, y] = mapping.to_px(s);
+        if x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] {
+            let (h, e) = (m.px(4.5), m.px(1.5));
+            let sq = |h: f64| [(x - h, y - h), (x + h, y + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
+            area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
+            area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
+        }
+    }
+    for ((r, path), parts) in racers.iter().zip(&paths).zip(&parts) {
+        let Some(&head) = path.last() else { continue };
+        let inside = head[0] >= b[0] && head[0] <= b[2] && head[1] >= b[1] && head[1] <= b[3];
+        if r.diverged {
+            // A racer that diverged out of sight gets its mark where its path last leaves the plot.
+            let end = if inside {
+                Some(head)
+            } else {
+                parts.last().and_then(|p| p.last()).map(|&(x, y)| [x as f64, y as f64])
+            };
+            if let Some(end) = end {
+                cross(area, end, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
+                cross(area, end, m.px(6.0), stroke(r.color, m.stroke(2.0)))?;
+            }
+        } else if let (true, Some(c)) = (inside, at(head)) {
+            let radius = m.px(4.0);
+            area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(casing(r.color))))?;
+            area.draw(&Circle::new(c, radius.round() as i32, fill(r.color)))?;
+        }
+    }
+    Ok(())
+}
+
+/// The loss chart: `loss - reference` against step for every racer, on a log axis floored at
+/// [`LOSS_FLOOR`] and topped three decades above the highest starting loss (a diverging
+/// racer's line leaves through the top). `reference` is the landscape's global minimum value (times its scale); when
+/// unknown (None) the lowest loss shown is used. Empty series, single points and constant
+/// series are all drawn sensibly; non-finite values are dropped.
+pub fn draw_loss<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[LossSeries],
+    reference: Option<f64>,
+    dpr: f64,
+) -> DrawResult<DB> {
+    let (w, h) = area.dim_in_pixel();
+    let layout = Layout::loss(w, h, dpr);
+    let m = layout.metrics;
+    let p = layout.plot;
+    let finite = |&(s, v): &(f64, f64)| s.is_finite() && v.is_finite();
+    let reference = reference.filter(|r| r.is_finite()).unwrap_or_else(|| {
+        let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
+        if lowest.is_finite() && lowest <= 0.0 {
+            lowest
+        } else {
+            0.0
+        }
+    });
+    let lift = |v: f64| (v - reference).max(LOSS_FLOOR);
+    let (mut s_max, mut lo, mut hi, mut first_hi) = (0.0f64, f64::INFINITY, 0.0f64, 0.0f64);
+    for s in series {
+        for (k, &(step, v)) in s.points.iter().filter(|p| finite(p)).enumerate() {
+            s_max = s_max.max(step);
+            let y = lift(v);
+            if y.is_finite() {
+                lo = lo.min(y);
+                hi = hi.max(y);
+                if k == 0 {
+                    first_hi = first_hi.max(y);
+                }
+            }
+        }
+    }
+    // A diverging racer's loss would squash every other series: the axis stops three decades
+    // above the highest starting loss, and what goes higher leaves through the top.
+    if first_hi > 0.0 {
+        hi = hi.min(first_hi * 1e3);
+    }
+    let s_max = if s_max > 0.0 { s_max } else { 1.0 };
+    let (mut e_lo, mut e_hi) = if lo.is_finite() { (lo.log10().floor() as i32, hi.log10().ceil() as i32) } else { (-2, 2) };
+    if e_hi <= e_lo {
+        e_lo -= 1;
+        e_hi += 1;
+    }
+    let e_lo = e_lo.max(LOSS_FLOOR.log10() as i32);
+    let e_hi = e_hi.max(e_lo + 1);
+    let (x0, y0, pw, ph) = (p.x as f64, p.y as f64, p.width as f64, p.height as f64);
+    let to_px = |step: f64, y: f64| {
+        [x0 + step / s_max * pw, y0 + (e_hi as f64 - y.log10()) / (e_hi - e_lo) as f64 * ph]
+    };
+
+    // Light grid at the labelled decades, under everything.
+    let decades = ticks::decades(e_lo, e_hi, ((ph / m.px(32.0)) as usize).clamp(2, 10));
+    let grid = stroke(INK.mix(0.12), m.stroke(1.0));
+    for &e in &decades {
+        let y = to_px(0.0, 10f64.powi(e))[1].round() as i32;
+        area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
+    }
+
+    let b = [x0, y0, x0 + pw, y0 + ph];
+    let width = m.stroke(1.75);
+    for s in series {
+        let px = s.points.iter().filter(|p| finite(p)).map(|&(step, v)| to_px(step.max(0.0), lift(v)));
+        let px = thin(px, 0.5);
+        if px.len() == 1 {
+            if let Some(c) = at(px[0]) {
+                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(s.color)))?;
+            }
+            continue;
+        }
+        for part in clip(&px, b) {
+            let part = straighten(&to_backend(&part));
+            if part.len() >= 2 {
+                area.draw(&PathElement::new(part, stroke(s.color, width)))?;
+            }
+        }
+    }
+
+    let mapping = Mapping::new(p, crate::landscape::View::new(0.0, s_max, 0.0, 1.0));
+    let (xs, xstep) = x_ticks([0.0, s_max], pw, &m);
+    let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
+    let yt: Vec<(f64, String)> = decades.iter().map(|&e| (to_px(0.0, 10f64.powi(e))[1], ticks::format_pow10(e))).collect();
+    frame_and_ticks(area, p, &m, &xt, &yt)?;
+    let y_title = if reference == 0.0 { "loss" } else { "loss \u{2212} min" };
+    titles(area, p, &m, "step", y_title, 5)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::colormap;
+    use plotters::backend::SVGBackend;
+    use plotters::prelude::IntoDrawingArea;
+
+    #[test]
+    fn colorbar_labels_are_round_and_fit() {
+        use crate::render::levels::Levels;
+        // Gaussian-mixture-like: step 0.0025, labels only at multiples of 0.005 when crowded.
+        let l = Levels::linear(-0.048, -0.001);
+        let step = l.values[1] - l.values[0];
+        assert!((step - 0.0025).abs() < 1e-12, "{:?}", l.values);
+        let some = colorbar_labels(&l, 30.0, 17.0);
+        for (v, b) in l.values.iter().zip(&some) {
+            let q = v / 0.005;
+            assert_eq!(*b, (q - q.round()).abs() < 1e-6, "{v}");
+        }
+        // Log levels 1, 2, 5, 10, ...: decades only, then every other decade.
+        let l = Levels::log(0.0, 0.1, 0.1, 3000.0);
+        assert!(colorbar_labels(&l, 20.0, 17.0).iter().all(|&b| b));
+        let dec = colorbar_labels(&l, 10.0, 17.0);
+        for (v, b) in l.values.iter().zip(&dec) {
+            assert_eq!(*b, (v.log10() - v.log10().round()).abs() < 1e-9, "{v}");
+        }
+        let sparse = colorbar_labels(&l, 3.0, 17.0);
+        assert!(sparse.iter().filter(|&&b| b).count() < dec.iter().filter(|&&b| b).count());
+        assert!(sparse.iter().filter(|&&b| b).count() >= 1);
+    }
+
+    #[test]
+    fn casing_contrasts_with_the_line() {
+        for hex in colormap::PALETTE {
+            let c = colormap::parse_hex(hex).unwrap();
+            let k = casing(c);
+            let (lc, lk) = (luminance([c.0, c.1, c.2]), luminance([k.0, k.1, k.2]));
+            assert!((lc - lk).abs() > 0.25, "{hex}");
+        }
+    }
+
+    #[test]
+    fn loss_chart_survives_odd_series() {
+        let empty: [(f64, f64); 0] = [];
+        let cases: [&[(f64, f64)]; 6] = [
+            &empty,
+            &[(0.0, 3.0)],
+            &[(0.0, 2.0), (1.0, 2.0), (2.0, 2.0)],
+            &[(0.0, -1.0), (1.0, 0.0), (2.0, f64::NAN), (f64::INFINITY, 1.0), (3.0, f64::NEG_INFINITY)],
+            &[(0.0, 1e300), (1.0, 1e-300)],
+            &[(0.0, 1.0), (5.0, 0.5), (100000.0, 1e-20)],
+        ];
+        for (k, points) in cases.iter().enumerate() {
+            for reference in [None, Some(0.0), Some(-1.0), Some(f64::NAN)] {
+                let mut svg = String::new();
+                {
+                    let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
+                    let s = [LossSeries { color: RGBColor(0, 114, 178), points }];
+                    draw_loss(&area, &s, reference, 1.0).unwrap();
+                    draw_loss(&area, &[], reference, 1.0).unwrap();
+                    area.present().unwrap();
+                }
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "case {k}: {svg}");
+                assert!(svg.contains("step"));
+            }
+        }
+    }
+
+    #[test]
+    fn racers_far_away_or_broken_draw_nothing_odd() {
+        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, crate::landscape::View::new(-1.0, 1.0, -1.0, 1.0));
+        let far = [[0.0, 0.0], [1e12, -1e12], [f64::NAN, 0.0], [f64::INFINITY, 1.0]];
+        let lone = [[0.5, 0.5]];
+        let racers = [
+            RacerTrace { color: RGBColor(0, 114, 178), points: &far, diverged: true },
+            RacerTrace { color: RGBColor(213, 94, 0), points: &lone, diverged: false },
+            RacerTrace { color: RGBColor(0, 0, 0), points: &[], diverged: false },
+        ];
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+            draw_racers(&area, &mapping, Some([f64::NAN, 0.0]), &racers, 1.0).unwrap();
+            draw_racers(&area, &mapping, Some([0.0, 0.0]), &racers, f64::NAN).unwrap();
+        }
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+        // Every coordinate stays on the canvas: the far point was clipped at the frame.
+        for attr in svg.split("points=\"").skip(1) {
+            let points = &attr[..attr.find('"').unwrap()];
+            for num in points.split([' ', ',']).filter(|s| !s.is_empty()) {
+                let v: i64 = num.parse().unwrap();
+                assert!((0..=400).contains(&v), "{v}");
+            }
+        }
+        // Per call: the diverged racer's casing and line, and its cross (two red strokes, two in
+        // its colour) where it leaves the plot.
+        assert_eq!(svg.matches("<polyline").count(), 2 * 6, "{svg}");
+    }
+}

@@ -1,0 +1,257 @@
+//! The whole picture, drawn natively through plotters' SVG backend: Rosenbrock with three
+//! racers (one diverged) and their loss chart.
+//!
+//! Writes, for people to look at, `target/render-test/`:
+//! * `scene.svg`: what plotters draws on the landscape canvas and the overlay (no fill);
+//! * `scene_filled.svg`: the same over the RGBA fill, embedded as a PNG `<image>`, as the
+//!   browser composes it (render with `rsvg-convert scene_filled.svg -o scene.png`);
+//! * `field.png`: the fill alone; `loss.svg`: the loss chart;
+//!
+//! and the same for every other landscape as `<name>.svg` (filled), to compare their levels.
+
+use optiscape::landscape::{find, MarkKind, Objective};
+use optiscape::race::{run, Status};
+use optiscape::render::field::known_minimum;
+use optiscape::render::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
+use optiscape::schema::Hyper;
+use optiscape::spec::RunSpec;
+use plotters::prelude::*;
+use std::path::PathBuf;
+
+fn out_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("render-test");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const SPEC: &str = r#"{"landscape": {"name": "rosenbrock"}, "steps": 3000, "racers": [
+    {"name": "adam", "lr": 0.02},
+    {"name": "sgd", "lr": 0.0015, "momentum": 0.9},
+    {"name": "sgd", "lr": 0.01, "label": "sgd, too fast"}]}"#;
+
+struct Scene {
+    svg: String,
+    filled: String,
+    loss: String,
+    field: Field,
+    mapping: Mapping,
+    colors: Vec<RGBColor>,
+    statuses: Vec<Status>,
+}
+
+fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) -> Scene {
+    let spec = RunSpec::parse(spec_json).unwrap();
+    let info = find(name).unwrap();
+    let built = (info.build)(&Hyper::defaults(info.params));
+    let marks = built.marks.clone();
+    let start = spec.start_point(&built);
+    let objective = Objective { f: built.f, scale: spec.landscape.scale };
+    let result = run(&spec);
+
+    let layout = Layout::landscape(width, height, dpr);
+    let mapping = Mapping::fit(layout.plot, built.view);
+    let field = Field::for_mapping(&objective, &mapping, &marks);
+
+    let colors: Vec<RGBColor> = (0..result.racers.len()).map(colormap::racer_color).collect();
+    let racers: Vec<RacerTrace> = result
+        .racers
+        .iter()
+        .zip(&colors)
+        .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged })
+        .collect();
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        area.fill(&WHITE).unwrap();
+        draw_background(&area, &BackgroundInput { mapping, field: &field, marks: &marks, dpr }).unwrap();
+        draw_racers(&area, &mapping, Some(start), &racers, dpr).unwrap();
+        area.present().unwrap();
+    }
+
+    let losses: Vec<Vec<(f64, f64)>> =
+        result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
+    let series: Vec<LossSeries> = losses.iter().zip(&colors).map(|(points, &color)| LossSeries { color, points }).collect();
+    let mut loss = String::new();
+    {
+        let area = SVGBackend::with_string(&mut loss, (width, (height as f64 * 0.45) as u32)).into_drawing_area();
+        area.fill(&WHITE).unwrap();
+        draw_loss(&area, &series, known_minimum(&objective, &marks), dpr).unwrap();
+        area.present().unwrap();
+    }
+
+    let png = png::encode(field.width as u32, field.height as u32, &field.rgba());
+    let image = format!(
+        r#"<image x="{}" y="{}" width="{}" height="{}" href="data:image/png;base64,{}"/>"#,
+        mapping.plot.x,
+        mapping.plot.y,
+        field.width,
+        field.height,
+        png::base64(&png)
+    );
+    // Right after the white fill, under everything plotters drew.
+    let cut = svg.find("<rect").map(|i| i + svg[i..].find("/>").unwrap() + 2).unwrap();
+    let filled = format!("{}\n{}{}", &svg[..cut], image, &svg[cut..]);
+    std::fs::write(out_dir().join(format!("{name}_field.png")), &png).unwrap();
+    Scene { svg, filled, loss, field, mapping, colors, statuses: result.racers.iter().map(|r| r.status).collect() }
+}
+
+/// The `stroke="#RRGGBB"` polylines of a colour.
+fn polylines_in(svg: &str, color: RGBColor) -> usize {
+    let needle = format!("stroke=\"#{:02X}{:02X}{:02X}\"", color.0, color.1, color.2);
+    svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&needle)).count()
+}
+
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string()).collect()
+}
+
+#[test]
+fn rosenbrock_scene_with_three_racers() {
+    let (width, height, dpr) = (900, 800, 1.0);
+    let s = render("rosenbrock", SPEC, (width, height), dpr);
+    let dir = out_dir();
+    std::fs::write(dir.join("scene.svg"), &s.svg).unwrap();
+    std::fs::write(dir.join("scene_filled.svg"), &s.filled).unwrap();
+    std::fs::write(dir.join("loss.svg"), &s.loss).unwrap();
+    std::fs::copy(dir.join("rosenbrock_field.png"), dir.join("field.png")).unwrap();
+
+    // The race: two racers converge, the fast SGD diverges.
+    assert_eq!(s.statuses, vec![Status::Ok, Status::Ok, Status::Diverged]);
+
+    for svg in [&s.svg, &s.filled, &s.loss] {
+        for bad in ["NaN", "nan", "inf"] {
+            assert!(!svg.contains(bad), "{bad} in the SVG");
+        }
+    }
+    // Log levels for Rosenbrock, and plenty of iso-lines.
+    assert!(matches!(s.field.levels.spacing, optiscape::render::levels::Spacing::Log { .. }));
+    let iso = s.svg.lines().filter(|l| l.starts_with("<polyline") && l.contains("stroke=\"#101020\"")).count();
+    assert!(iso > 10, "{iso} iso-lines");
+    // One path per converging racer in its colour. The diverged one leaves the view and comes
+    // back before it goes for good, so its path is cut in parts, and its cross adds two strokes.
+    for &c in &s.colors[..2] {
+        assert_eq!(polylines_in(&s.svg, c), 1);
+    }
+    assert!(polylines_in(&s.svg, s.colors[2]) > 2);
+    // The diverged racer ends in a red-outlined cross: two red strokes.
+    assert_eq!(polylines_in(&s.svg, RGBColor(220, 0, 0)), 2);
+    // Two live heads: filled circles in the racers' colours.
+    for &c in &s.colors[..2] {
+        assert!(s.svg.contains(&format!("fill=\"#{:02X}{:02X}{:02X}\"", c.0, c.1, c.2)));
+    }
+    // Tick labels on both axes every 0.5: x of [-2, 2] and y of [-1, 3] (the view is widened
+    // to fit), with true minus signs.
+    let t = texts(&s.svg);
+    for label in ["\u{2212}2.0", "\u{2212}1.5", "\u{2212}1.0", "0", "0.5", "1.0", "2.0", "2.5", "3.0", "x", "y"] {
+        assert!(t.iter().any(|x| x == label), "no tick label {label:?} in {t:?}");
+    }
+    // Colour-bar labels: Rosenbrock's log levels include 1, 10 and 100.
+    for label in ["1", "10", "100", "1000"] {
+        assert!(t.iter().any(|x| x == label), "no level label {label:?} in {t:?}");
+    }
+    // Tick labels are 14 CSS px (plotters' SVG writes size / 1.24).
+    assert!(s.svg.contains(&format!("font-size=\"{}\"", 14.0 / 1.24)));
+    // The global minimum is marked: a white star.
+    assert!(s.svg.contains("<polygon") && s.svg.contains("fill=\"#FFFFFF\""));
+
+    // Loss chart: one path per racer, decade labels, axis titles.
+    for &c in &s.colors {
+        assert_eq!(polylines_in(&s.loss, c), 1);
+    }
+    let t = texts(&s.loss);
+    assert!(t.iter().any(|x| x == "step") && t.iter().any(|x| x == "loss"), "{t:?}");
+    assert!(t.iter().filter(|x| x.starts_with("10")).count() >= 3, "{t:?}");
+    assert!(t.iter().any(|x| x == "3000"), "{t:?}");
+
+    // The fill agrees with the mapping: the pixel under the minimum has the lowest band colour.
+    let rgba = s.field.rgba();
+    let [px, py] = s.mapping.to_px([1.0, 1.0]);
+    let k = ((py as usize - s.mapping.plot.y as usize) * s.field.width + (px as usize - s.mapping.plot.x as usize)) * 4;
+    assert_eq!(&rgba[k..k + 3], &s.field.band_colors()[0]);
+}
+
+#[test]
+fn every_landscape_renders_at_high_dpr() {
+    let dir = out_dir();
+    for info in optiscape::landscape::REGISTRY {
+        let spec = format!(r#"{{"landscape": {{"name": "{}"}}, "steps": 400, "racers": [{{"name": "adam", "lr": 0.05}}, {{"name": "rmsprop", "lr": 0.01}}]}}"#, info.name);
+        let s = render(info.name, &spec, (900, 800), 1.0);
+        for bad in ["NaN", "nan", "inf"] {
+            assert!(!s.svg.contains(bad) && !s.loss.contains(bad), "{}: {bad}", info.name);
+        }
+        std::fs::write(dir.join(format!("{}.svg", info.name)), &s.filled).unwrap();
+        std::fs::write(dir.join(format!("{}_loss.svg", info.name)), &s.loss).unwrap();
+        let built = (info.build)(&Hyper::defaults(info.params));
+        let globals = built.marks.iter().filter(|m| m.kind == MarkKind::Global).count();
+        assert!(s.svg.matches("<polygon").count() >= globals.min(1), "{}", info.name);
+    }
+    // At 2x the same scene has twice the pixels and fonts of 28 px.
+    let s = render("rosenbrock", SPEC, (1800, 1600), 2.0);
+    assert!(s.svg.contains(&format!("font-size=\"{}\"", 28.0 / 1.24)));
+    assert_eq!(s.field.width, s.mapping.plot.width as usize);
+    std::fs::write(dir.join("scene_2x.svg"), &s.filled).unwrap();
+}
+
+/// A minimal PNG encoder (8-bit RGBA, stored deflate blocks) for the previews.
+mod png {
+    pub fn encode(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(rgba.len() + height as usize);
+        for row in rgba.chunks(width as usize * 4) {
+            raw.push(0);
+            raw.extend_from_slice(row);
+        }
+        let mut z = vec![0x78, 0x01];
+        let mut blocks = raw.chunks(65535).peekable();
+        while let Some(b) = blocks.next() {
+            z.push(blocks.peek().is_none() as u8);
+            z.extend_from_slice(&(b.len() as u16).to_le_bytes());
+            z.extend_from_slice(&(!(b.len() as u16)).to_le_bytes());
+            z.extend_from_slice(b);
+        }
+        let (mut a, mut b) = (1u32, 0u32);
+        for &x in &raw {
+            a = (a + x as u32) % 65521;
+            b = (b + a) % 65521;
+        }
+        z.extend_from_slice(&((b << 16) | a).to_be_bytes());
+        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+        chunk(&mut out, b"IHDR", &ihdr);
+        chunk(&mut out, b"IDAT", &z);
+        chunk(&mut out, b"IEND", &[]);
+        out
+    }
+
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = 0xFFFF_FFFFu32;
+        for &x in kind.iter().chain(data) {
+            crc ^= x as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        out.extend_from_slice(&(!crc).to_be_bytes());
+    }
+
+    pub fn base64(data: &[u8]) -> String {
+        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = String::with_capacity(data.len() * 4 / 3 + 4);
+        for c in data.chunks(3) {
+            let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+            for k in 0..4 {
+                if k <= c.len() {
+                    s.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
+                } else {
+                    s.push('=');
+                }
+            }
+        }
+        s
+    }
+}
