@@ -474,9 +474,18 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
     const file = await screenshot(page, 'page');
     assert.ok(fs.statSync(file).size > 20_000, `${file} is suspiciously small`);
     const stats = await api(page, () => {
+      // Each canvas is read once, through a copy made for reading (no readback warning).
+      const pixels = (canvas) => {
+        const copy = document.createElement('canvas');
+        copy.width = canvas.width;
+        copy.height = canvas.height;
+        const ctx = copy.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(canvas, 0, 0);
+        return ctx.getImageData(0, 0, copy.width, copy.height).data;
+      };
       const distinct = (canvas, grid = 48) => {
         const { width, height } = canvas;
-        const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
+        const data = pixels(canvas);
         const colours = new Set();
         let painted = 0;
         for (let i = 0; i < grid; i += 1) {
@@ -491,7 +500,7 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
         return { colours: colours.size, painted, width, height };
       };
       const painted = (canvas) => {
-        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        const data = pixels(canvas);
         let n = 0;
         for (let k = 3; k < data.length; k += 4) if (data[k] > 0) n += 1;
         return n;

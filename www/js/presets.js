@@ -24,7 +24,7 @@ export const PRESETS = [
   {
     id: 'ravine',
     title: 'Momentum vs SGD in a ravine',
-    hint: 'A quadratic 50 times steeper across than along. SGD’s largest stable step zig-zags across the ravine and crawls along it; momentum averages the zig-zag away and rolls down the floor.',
+    hint: 'A quadratic 50 times steeper across than along. SGD at nearly its largest stable step zig-zags across the ravine and crawls along it. Momentum 0.9 builds up speed along the floor but overshoots; Nesterov’s look-ahead damps that; momentum 0.6 with a step matched to both curvatures is fastest of all.',
     spec: {
       landscape: { name: 'quadratic', condition: 50 },
       start: [-3.5, 1.5],
@@ -32,16 +32,16 @@ export const PRESETS = [
       speed: 1,
       racers: [
         { name: 'sgd', label: 'SGD, lr near the limit', lr: 0.038 },
-        { name: 'sgd', label: 'SGD, half that lr', lr: 0.02 },
         { name: 'sgd', label: 'Momentum 0.9', lr: 0.02, momentum: 0.9 },
         { name: 'sgd', label: 'Nesterov 0.9', lr: 0.02, momentum: 0.9, nesterov: true },
+        { name: 'sgd', label: 'Momentum 0.6, tuned', lr: 0.05, momentum: 0.6 },
       ],
     },
   },
   {
     id: 'adam-family',
     title: 'The Adam family on Beale',
-    hint: 'Adam and its descendants at one learning rate. RAdam and AdaBelief (with rectification) take plain SGD steps at first, and at this learning rate those steps blow up.',
+    hint: 'Adam and its descendants at one learning rate, 0.05 (Lion, which steps by the sign, at 0.005). RAdam does not trust its variance estimate for the first few steps and takes un-normalised momentum steps instead: at this learning rate they blow up. AdaBelief is shown without that rectification.',
     spec: {
       landscape: { name: 'beale' },
       start: [1, 1.5],
@@ -54,7 +54,7 @@ export const PRESETS = [
         { name: 'nadam', lr: 0.05 },
         { name: 'radam', lr: 0.05 },
         { name: 'adamax', lr: 0.05 },
-        { name: 'adabelief', lr: 0.05 },
+        { name: 'adabelief', label: 'AdaBelief, no rectify', lr: 0.05, rectify: false },
         { name: 'lion', lr: 0.005 },
       ],
     },
@@ -79,7 +79,7 @@ export const PRESETS = [
   {
     id: 'saddle',
     title: 'Saddle escape',
-    hint: 'Starting almost on the ridge of a saddle point: the gradient across it is tiny, so SGD lingers near the saddle; momentum and the adaptive methods escape much sooner.',
+    hint: 'Starting a hair off the ridge through the saddle point at (0, 0): the gradient pulling away from it is tiny, so SGD walks straight to the saddle and lingers there; momentum and the adaptive methods escape sooner. Newton’s method divides by the curvature, and leaps where it is nearly zero.',
     spec: {
       landscape: { name: 'saddle' },
       start: [1.8, 0.001],
@@ -116,10 +116,10 @@ export const PRESETS = [
   {
     id: 'himmelblau',
     title: 'Which minimum? (Himmelblau)',
-    hint: 'Four equally good minima. From the same start, the optimizers do not all end in the same one.',
+    hint: 'Four equally good minima, and a start just off the local maximum between them: from the same point, the optimizers end in three different minima.',
     spec: {
       landscape: { name: 'himmelblau' },
-      start: [0, 0],
+      start: [-0.3, -0.9],
       steps: 600,
       speed: 2,
       racers: [
