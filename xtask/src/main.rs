@@ -122,6 +122,21 @@ fn test_cmd() -> Result<()> {
     let started = Instant::now();
     let paths = Paths::discover()?;
     let mut timings: Vec<(&str, f64)> = Vec::new();
+    let mut e2e_summary = None;
+    let result = test_steps(&paths, &mut timings, &mut e2e_summary);
+
+    let verdict = if result.is_ok() { "all steps passed" } else { "FAILED" };
+    println!("\nxtask test: {verdict} in {:.0} s", started.elapsed().as_secs_f64());
+    for (name, secs) in &timings {
+        println!("  {name:<16} {secs:>7.1} s");
+    }
+    if let Some(s) = e2e_summary {
+        println!("  browser tests: {s}");
+    }
+    result
+}
+
+fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary: &mut Option<String>) -> Result<()> {
     let mut timed = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
         let t = Instant::now();
         let r = f().with_context(|| format!("`cargo xtask test` stopped at: {name}"));
@@ -134,42 +149,31 @@ fn test_cmd() -> Result<()> {
         // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
         step("[1/5] native tests: cargo test --workspace --release --exclude xtask; cargo test -p xtask");
-        run(cargo(&paths).args(["test", "--workspace", "--release", "--exclude", "xtask"]))?;
-        run(cargo(&paths).args(["test", "--package", "xtask"]))
+        run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask"]))?;
+        run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 check", &mut || {
         step("[2/5] wasm32 check: cargo check --target wasm32-unknown-unknown --lib");
         setup::ensure_wasm_target()?;
-        run(cargo(&paths).args(["check", "--target", "wasm32-unknown-unknown", "--lib", "--package", "optiscape"]))
+        run(cargo(paths).args(["check", "--target", "wasm32-unknown-unknown", "--lib", "--package", "optiscape"]))
     })?;
     timed("build", &mut || {
         step("[3/5] build");
-        build::build(&paths)
+        build::build(paths)
     })?;
     timed("browser setup", &mut || {
         step("[4/5] browser tests: ensure Chromium and npm packages");
         setup::ensure_chromium()?;
-        setup::ensure_npm(&paths)
+        setup::ensure_npm(paths)
     })?;
-    let mut e2e_summary = None;
     timed("browser tests", &mut || {
         step("[5/5] browser tests: node --test tests/e2e/");
         let server = serve::Server::start(&paths.www, 0, false)?;
-        let result = run_e2e(&paths, &server.url());
+        let result = run_e2e(paths, &server.url());
         server.stop();
-        let summary = result?;
-        e2e_summary = Some(summary);
+        *e2e_summary = Some(result?);
         Ok(())
-    })?;
-
-    println!("\nxtask test: all steps passed in {:.0} s", started.elapsed().as_secs_f64());
-    for (name, secs) in &timings {
-        println!("  {name:<16} {secs:>7.1} s");
-    }
-    if let Some(s) = e2e_summary {
-        println!("  browser tests: {s}");
-    }
-    Ok(())
+    })
 }
 
 /// Runs `node --test` over tests/e2e/*.test.mjs, echoing its output to stdout, and returns the
