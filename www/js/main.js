@@ -736,7 +736,6 @@ async function boot() {
   performance.mark('optiscape:wasm');
   app.cat = catalog();
   buildStatic();
-  fitCanvases();
 
   const fromUrl = specFromHash();
   let problem = fromUrl?.error ?? null;
@@ -753,7 +752,9 @@ async function boot() {
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
   performance.mark('optiscape:scene');
-  app.scene.resize(window.devicePixelRatio || 1);
+  // The scene was created on the canvases' default 300x150 (a cheap first drawing); now they
+  // get their real size and the one full-size drawing.
+  fitCanvases();
   app.spec = JSON.parse(app.scene.spec());
   app.states = app.scene.frame(0);
   syncUi();
