@@ -168,6 +168,35 @@ test('a slider restarts its racer only and spec() reflects the new value', async
   });
 });
 
+test('the race stops at "stop at step"; a change afterwards races again, a pause is kept', async () => {
+  await withPage(specHash({ landscape: { name: 'quadratic' }, steps: 40, speed: 4, racers: [{ name: 'sgd', lr: 0.05 }, { name: 'adam', lr: 0.1 }] }), async (page) => {
+    await page.getByRole('button', { name: 'Replay' }).waitFor();
+    assert.deepEqual((await racers(page)).map((r) => r.step), [40, 40]);
+    // A setting changed after the end restarts that racer and the animation runs it to the end.
+    await openSettings(page, 0);
+    const typed = card(page, 0).getByLabel('lr (type a value)');
+    await typed.fill('0.02');
+    await typed.press('Enter');
+    await page.waitForFunction(() => window.optiscape.racers()[0].step === 40);
+    assert.ok((await racers(page))[1].step >= 40);
+    // Paused on purpose: a change restarts the racer but does not start the animation.
+    await api(page, () => window.optiscape.pause());
+    await typed.fill('0.03');
+    await typed.press('Enter');
+    await page.waitForTimeout(300);
+    assert.equal((await racers(page))[0].step, 0);
+    // Replay runs the whole race again from the start.
+    await page.getByRole('button', { name: 'Play' }).click();
+    await page.getByRole('button', { name: 'Replay' }).waitFor();
+    const replayed = await api(page, () => {
+      document.getElementById('play').click();
+      return window.optiscape.racers();
+    });
+    assert.deepEqual(replayed.map((r) => r.step), [0, 0], 'replay starts over');
+    await page.getByRole('button', { name: 'Replay' }).waitFor();
+  });
+});
+
 test('controls come from the catalog: every optimizer and landscape, twelve racers at once', async () => {
   await withPage('', async (page) => {
     const cat = await api(page, async () => {

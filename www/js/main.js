@@ -28,6 +28,7 @@ const app = {
   spec: null, // the canonical spec (parsed scene.spec())
   states: [], // the last scene.frame result
   playing: false,
+  held: false, // paused on purpose (pause, step): a change does not restart the animation
   broken: false, // a wasm trap happened: only a reload helps
   firstFrameMs: null,
   lastLegend: 0,
@@ -147,6 +148,7 @@ function local(message) {
 function afterChange() {
   app.spec = JSON.parse(app.scene.spec());
   app.states = app.scene.frame(0);
+  resumeUnlessHeld();
   syncUi();
   writeUrlSoon();
 }
@@ -214,12 +216,22 @@ function tick(now) {
     }
   } catch (e) {
     app.playing = false;
+    app.held = true;
     updateTransport();
     reportError(e);
   }
 }
 
+/**
+ * After a race ran to its end, a change that restarts racers (a slider, the scale, the start)
+ * plays again, so the change is seen; a race paused on purpose stays paused.
+ */
+function resumeUnlessHeld() {
+  if (!app.playing && !app.held && !finished()) app.playing = true;
+}
+
 function play() {
+  app.held = false;
   if (finished()) {
     app.scene.reset();
     app.states = app.scene.frame(0);
@@ -230,6 +242,7 @@ function play() {
 
 function pause() {
   app.playing = false;
+  app.held = true;
   app.racerList.updateStats(app.spec, app.states);
   updateTransport();
 }
@@ -237,6 +250,7 @@ function pause() {
 function reset() {
   app.scene.reset();
   app.states = app.scene.frame(0);
+  resumeUnlessHeld();
   app.racerList.updateStats(app.spec, app.states);
   app.racerList.updateInspectors();
   updateTransport();
@@ -246,6 +260,7 @@ function reset() {
 function stepNow(n) {
   const total = Math.max(0, Math.floor(Number(n) || 0));
   app.playing = false;
+  app.held = true;
   let left = total;
   do {
     const k = Math.min(left, CHUNK);
@@ -644,7 +659,9 @@ async function bench({ frames = 300 } = {}) {
   const saved = app.scene.spec();
   const savedHint = $('hint').textContent;
   const wasPlaying = app.playing;
+  const wasHeld = app.held;
   app.playing = false;
+  app.held = true;
   const plot = $('plot');
   plot.classList.add('bench');
   const border = plot.offsetWidth - plot.clientWidth;
@@ -702,6 +719,7 @@ async function bench({ frames = 300 } = {}) {
     load(saved);
     $('hint').textContent = savedHint;
     app.playing = wasPlaying;
+    app.held = wasHeld;
     updateTransport();
   }
   return results;
@@ -793,7 +811,8 @@ async function boot() {
     }
   });
 
-  app.playing = !window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  app.held = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  app.playing = !app.held;
   updateTransport();
   requestAnimationFrame(tick);
 }
