@@ -465,8 +465,12 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
 });
 
 test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12', async () => {
-  const exe = process.env.OPTISCAPE_CLI ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO, 'target'), 'release', 'optiscape');
-  assert.ok(fs.existsSync(exe), `${exe} is missing: run cargo build --release`);
+  // The release CLI: named by OPTISCAPE_CLI, or in the target directory (xtask's artifacts
+  // folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
+  const targets = [process.env.OPTISCAPE_ARTIFACTS && path.dirname(process.env.OPTISCAPE_ARTIFACTS), process.env.CARGO_TARGET_DIR, path.join(REPO, 'target')];
+  const candidates = process.env.OPTISCAPE_CLI ? [process.env.OPTISCAPE_CLI] : targets.filter(Boolean).map((t) => path.join(t, 'release', 'optiscape'));
+  const exe = candidates.find((f) => fs.existsSync(f));
+  assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
   const n = 300;
   const text = JSON.stringify({ ...MIXED, steps: n });
   const cli = JSON.parse(execFileSync(exe, ['run'], { input: text, maxBuffer: 256 << 20 }));
