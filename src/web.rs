@@ -9,6 +9,7 @@ use crate::landscape::{Point, View};
 use crate::race::{Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
+use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -43,7 +44,7 @@ struct CatalogWithPalette {
 /// Every optimizer and landscape (as `optiscape list --json`) and the racer palette.
 #[wasm_bindgen]
 pub fn catalog() -> Result<JsValue, JsError> {
-    to_js(&CatalogWithPalette { catalog: catalog::catalog(), palette: PALETTE })
+    to_js(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE })
 }
 
 /// One racer's trail, as drawn.
@@ -228,7 +229,7 @@ impl Scene {
     }
 
     fn color(&self, index: usize) -> &str {
-        let palette = PALETTE;
+        let palette = colormap::PALETTE;
         self.race.racers[index].spec.color.as_deref().unwrap_or(palette[index % palette.len()])
     }
 
@@ -245,8 +246,11 @@ impl Scene {
     /// Data coordinates of a CSS-pixel position on the plot canvas, or undefined outside the plot.
     pub fn data_at(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
         let mapping = self.mapping();
-        let p = mapping.to_data(css_x * self.dpr, css_y * self.dpr)?;
-        Some(p.to_vec())
+        let px = [css_x * self.dpr, css_y * self.dpr];
+        if !(px[0].is_finite() && px[1].is_finite() && mapping.plot.contains(px)) {
+            return None;
+        }
+        Some(mapping.to_data(px).to_vec())
     }
 
     /// Zooms or pans to a new view; throws on an invalid one.
@@ -276,32 +280,6 @@ impl Scene {
     }
 }
 
-// --- placeholder drawing until src/render lands --------------------------------------------------
-const PALETTE: &[&str] = &["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7", "#000000"];
-
-struct Mapping {
-    view: View,
-    w: f64,
-    h: f64,
-}
-
-impl Mapping {
-    fn to_data(&self, px: f64, py: f64) -> Option<Point> {
-        if !(0.0..=self.w).contains(&px) || !(0.0..=self.h).contains(&py) {
-            return None;
-        }
-        Some([
-            self.view.x[0] + px / self.w * (self.view.x[1] - self.view.x[0]),
-            self.view.y[1] - py / self.h * (self.view.y[1] - self.view.y[0]),
-        ])
-    }
-    fn to_px(&self, p: Point) -> (f64, f64) {
-        (
-            (p[0] - self.view.x[0]) / (self.view.x[1] - self.view.x[0]) * self.w,
-            (self.view.y[1] - p[1]) / (self.view.y[1] - self.view.y[0]) * self.h,
-        )
-    }
-}
 
 fn context(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
     canvas
@@ -309,36 +287,79 @@ fn context(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| err("no 2d context"))
+        .ok_or_else(|| err("the canvas has no 2d context"))
+}
+
+fn backend(canvas: &HtmlCanvasElement) -> Result<plotters_canvas::CanvasBackend, JsError> {
+    plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| err("the canvas has no 2d context"))
+}
+
+fn hex(color: &str) -> plotters::style::RGBColor {
+    colormap::parse_hex(color).unwrap_or(scene::INK)
 }
 
 impl Scene {
+    /// Data to device pixels on the landscape canvases (background and overlay share a size).
     fn mapping(&self) -> Mapping {
-        Mapping { view: self.view, w: self.background.width() as f64, h: self.background.height() as f64 }
+        let layout = Layout::landscape(self.background.width(), self.background.height(), self.dpr);
+        Mapping::fit(layout.plot, self.view)
     }
 
+    /// The filled contour (one putImageData), then axes, iso-lines and marks through plotters.
     fn draw_background(&mut self) -> Result<(), JsError> {
         let t0 = now();
+        let (w, h) = (self.background.width(), self.background.height());
         let ctx = context(&self.background)?;
-        ctx.set_fill_style_str("#eeeeee");
-        ctx.fill_rect(0.0, 0.0, self.background.width() as f64, self.background.height() as f64);
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
+        let mapping = self.mapping();
+        if mapping.plot.width < 2 || mapping.plot.height < 2 {
+            return Ok(());
+        }
+        let field = Field::for_mapping(&self.race.objective, &mapping, &self.race.marks);
+        let rgba = field.rgba();
+        let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+            wasm_bindgen::Clamped(&rgba),
+            field.width as u32,
+            field.height as u32,
+        )
+        .map_err(|_| err("cannot make the background image"))?;
+        ctx.put_image_data(&image, mapping.plot.x as f64, mapping.plot.y as f64).map_err(|_| err("cannot draw the background image"))?;
+        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.background)?);
+        let input = scene::BackgroundInput { mapping, field: &field, marks: &self.race.marks, dpr: self.dpr };
+        scene::draw_background(&area, &input).map_err(err)?;
+        area.present().map_err(err)?;
         self.timings.background_ms = now() - t0;
         Ok(())
     }
 
+    /// The trajectories on the overlay and the loss chart.
     fn draw_frame(&mut self) -> Result<(), JsError> {
-        let ctx = context(&self.overlay)?;
-        ctx.clear_rect(0.0, 0.0, self.overlay.width() as f64, self.overlay.height() as f64);
-        let m = self.mapping();
-        for (i, t) in self.trails.iter().enumerate() {
-            ctx.set_stroke_style_str(self.color(i));
-            ctx.begin_path();
-            for (k, p) in t.path.points().enumerate() {
-                let (x, y) = m.to_px(p);
-                if k == 0 { ctx.move_to(x, y) } else { ctx.line_to(x, y) }
-            }
-            ctx.stroke();
-        }
-        Ok(())
+        let mapping = self.mapping();
+        let paths: Vec<Vec<Point>> = self.trails.iter().map(|t| t.path.points().collect()).collect();
+        let traces: Vec<scene::RacerTrace> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, points)| scene::RacerTrace {
+                color: hex(self.color(i)),
+                points,
+                diverged: self.race.racers[i].status() == Status::Diverged,
+            })
+            .collect();
+        context(&self.overlay)?.clear_rect(0.0, 0.0, self.overlay.width() as f64, self.overlay.height() as f64);
+        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.overlay)?);
+        scene::draw_racers(&area, &mapping, Some(self.race.start), &traces, self.dpr).map_err(err)?;
+        area.present().map_err(err)?;
+
+        let curves: Vec<Vec<(f64, f64)>> = self.trails.iter().map(|t| t.curve.samples().collect()).collect();
+        let series: Vec<scene::LossSeries> =
+            curves.iter().enumerate().map(|(i, points)| scene::LossSeries { color: hex(self.color(i)), points }).collect();
+        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
+        let ctx = context(&self.loss)?;
+        ctx.set_fill_style_str("#ffffff");
+        ctx.fill_rect(0.0, 0.0, self.loss.width() as f64, self.loss.height() as f64);
+        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.loss)?);
+        scene::draw_loss(&area, &series, reference, self.dpr).map_err(err)?;
+        area.present().map_err(err)
     }
 }
