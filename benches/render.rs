@@ -4,11 +4,13 @@
 //! `background_native_ms` is sampling an 800 x 800 Rosenbrock field, choosing its levels and
 //! writing its RGBA fill (what one `putImageData` shows), into buffers kept from the previous
 //! frame as the page does; `background_cold_native_ms` the same into fresh buffers; the other
-//! figures time the pieces and the iso-lines. Each figure is the median of several runs after a warm-up.
+//! figures time the pieces, the iso-lines, and the racers' overlay (8 x 20 000 points, drawn
+//! into an SVG string). Each figure is the median of several runs after a warm-up.
 
 use optiscape::landscape::{find, Objective, View};
 use optiscape::render::layout::PlotRect;
-use optiscape::render::{Field, Mapping};
+use optiscape::render::{colormap, draw_racers, Field, Mapping, RacerTrace};
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use optiscape::schema::Hyper;
 use std::hint::black_box;
 use std::time::Instant;
@@ -60,10 +62,37 @@ fn main() {
     });
     let lines: usize = field.isolines().iter().map(|(_, l)| l.len()).sum();
 
+    // The overlay: 8 racers of 20 000 steps each, spiralling in (an SVG string as the backend).
+    let trajectories: Vec<Vec<[f64; 2]>> = (0..8)
+        .map(|k| {
+            (0..20_000)
+                .map(|i| {
+                    let t = i as f64 * 0.01 + k as f64;
+                    let r = 1.5 * (-(i as f64) / 8000.0).exp();
+                    [r * t.cos(), 1.0 + r * t.sin()]
+                })
+                .collect()
+        })
+        .collect();
+    let racers: Vec<RacerTrace> = trajectories
+        .iter()
+        .enumerate()
+        .map(|(k, points)| RacerTrace { color: colormap::racer_color(k), points, diverged: false })
+        .collect();
+    let mut svg = String::with_capacity(1 << 20);
+    let overlay = median_ms(runs, || {
+        svg.clear();
+        let area = SVGBackend::with_string(&mut svg, (800, 800)).into_drawing_area();
+        draw_racers(&area, &mapping, Some([-1.2, 1.0]), &racers, 1.0).unwrap();
+        drop(area);
+        black_box(&svg);
+    });
+
     println!("# optiscape render bench: 800 x 800 rosenbrock, {} levels, {lines} iso-lines, median of {runs}", field.levels.len());
     println!("background_native_ms {background:.2} ms");
     println!("background_cold_native_ms {cold:.2} ms");
     println!("background_sample_native_ms {sample:.2} ms");
     println!("background_fill_native_ms {fill:.2} ms");
     println!("isolines_native_ms {isolines:.2} ms");
+    println!("racers_native_ms {overlay:.2} ms");
 }

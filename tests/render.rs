@@ -91,6 +91,10 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
     // Right after the white fill, under everything plotters drew.
     let cut = svg.find("<rect").map(|i| i + svg[i..].find("/>").unwrap() + 2).unwrap();
     let filled = format!("{}\n{}{}", &svg[..cut], image, &svg[cut..]);
+    // The page sets round joins and caps on its canvas contexts (plotters cannot say so): the
+    // preview shows lines the same way.
+    let filled = filled.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ");
+    let loss = loss.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ");
     std::fs::write(out_dir().join(format!("{name}_field.png")), &png).unwrap();
     Scene { svg, filled, loss, field, mapping, colors, statuses: result.racers.iter().map(|r| r.status).collect() }
 }
@@ -151,8 +155,21 @@ fn rosenbrock_scene_with_three_racers() {
     }
     // Tick labels are 14 CSS px (plotters' SVG writes size / 1.24).
     assert!(s.svg.contains(&format!("font-size=\"{}\"", 14.0 / 1.24)));
-    // The global minimum is marked: a white star.
-    assert!(s.svg.contains("<polygon") && s.svg.contains("fill=\"#FFFFFF\""));
+    // The global minimum is marked: a white star, centred where the mapping puts (1, 1), to
+    // rounding: what plotters draws and the fill share one mapping.
+    let star = s.svg.lines().find(|l| l.starts_with("<polygon") && l.contains("fill=\"#FFFFFF\"")).expect("a star");
+    let points = &star[star.find("points=\"").unwrap() + 8..];
+    let vertices: Vec<(f64, f64)> = points[..points.find('"').unwrap()]
+        .split_whitespace()
+        .map(|p| {
+            let (x, y) = p.split_once(',').unwrap();
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    assert_eq!(vertices.len(), 10);
+    let centre = vertices.iter().fold((0.0, 0.0), |c, v| (c.0 + v.0 / 10.0, c.1 + v.1 / 10.0));
+    let expected = s.mapping.to_px([1.0, 1.0]);
+    assert!((centre.0 - expected[0]).abs() <= 0.5 && (centre.1 - expected[1]).abs() <= 0.5, "{centre:?} vs {expected:?}");
 
     // Loss chart: one path per racer, decade labels, axis titles.
     for &c in &s.colors {

@@ -12,6 +12,19 @@
 //! * [`layout`]: the plot rectangle for a canvas and device pixel ratio, and the [`Mapping`]
 //!   between data and device pixels that the fill and every vector share.
 //! * [`scene`]: the drawing functions, generic over `DB: DrawingBackend`.
+//! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
+//!
+//! In the browser (canvases sized `css size * devicePixelRatio`, one `Field` kept and
+//! [`Field::update`]d on every pan, zoom or landscape change):
+//!
+//! 1. `Layout::landscape(w, h, dpr)`, then `Mapping::fit(layout.plot, view)` (equal aspect) or
+//!    `Mapping::new` (stretched); clicks map back with `mapping.to_data([css_x * dpr, css_y * dpr])`,
+//!    wheel and drag with `mapping.zoom` and `mapping.pan`.
+//! 2. Background canvas: clear, `putImageData(field.rgba(), mapping.plot.x, mapping.plot.y)`,
+//!    then `draw_background` on a `CanvasBackend` of the same canvas.
+//! 3. Overlay canvas, every frame: clear, `draw_racers`. Loss canvas: clear, `draw_loss`.
+//! 4. Set `lineJoin = lineCap = "round"` on the contexts once (plotters cannot): zigzagging
+//!    paths then have no miter spikes.
 //!
 //! ```
 //! use optiscape::landscape::{find, Objective};

@@ -145,10 +145,10 @@ pub fn to_backend(points: &[[f64; 2]]) -> Vec<(i32, i32)> {
 }
 
 /// Removes the stair steps that rounding a finely sampled line to whole pixels leaves: a point
-/// goes when it lies within half a pixel of the chord from the last kept point to the next one,
-/// and that chord is at most 6 px long (so that a slow curve never drifts). O(n); the first and
-/// last points stay.
-pub fn straighten(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
+/// goes when it lies within `tol` pixels of the chord from the last kept point to the next
+/// one, and that chord is at most 6 px long (so that a slow curve never drifts). O(n); the
+/// first and last points stay.
+pub fn straighten(points: &[(i32, i32)], tol: f64) -> Vec<(i32, i32)> {
     if points.len() < 3 {
         return points.to_vec();
     }
@@ -163,7 +163,7 @@ pub fn straighten(points: &[(i32, i32)]) -> Vec<(i32, i32)> {
         let cross = dx * by - dy * bx;
         // Within the chord's span, too: a point past either end is a turn, not a step.
         let along = dx * bx + dy * by;
-        let on_chord = len2 > 0.0 && len2 <= 36.0 && cross * cross <= 0.25 * len2 && along >= 0.0 && along <= len2;
+        let on_chord = len2 > 0.0 && len2 <= 36.0 && cross * cross <= tol * tol * len2 && along >= 0.0 && along <= len2;
         if !on_chord {
             out.push(b);
         }
@@ -214,14 +214,14 @@ mod tests {
     #[test]
     fn straighten_removes_stairs_but_keeps_turns() {
         let stairs = [(0, 0), (1, 0), (2, 1), (3, 1), (4, 2)];
-        assert_eq!(straighten(&stairs), vec![(0, 0), (4, 2)]);
+        assert_eq!(straighten(&stairs, 0.5), vec![(0, 0), (4, 2)]);
         let zigzag = [(0, 0), (2, 3), (4, 0), (6, 3)];
-        assert_eq!(straighten(&zigzag), zigzag.to_vec());
+        assert_eq!(straighten(&zigzag, 0.5), zigzag.to_vec());
         let back = [(0, 0), (3, 0), (1, 0)];
-        assert_eq!(straighten(&back), back.to_vec());
+        assert_eq!(straighten(&back, 0.5), back.to_vec());
         // A long gentle arc keeps points every few pixels.
         let arc: Vec<(i32, i32)> = (0..100).map(|x| (x, (x * x) / 100)).collect();
-        assert!(straighten(&arc).len() > 100 / 7);
+        assert!(straighten(&arc, 0.5).len() > 100 / 7);
     }
 
     #[test]

@@ -67,6 +67,10 @@ pub struct LossSeries<'a> {
     pub points: &'a [(f64, f64)],
 }
 
+/// A racer's path drops wiggles smaller than this many device pixels across (see
+/// [`super::path::straighten`]): below the width of its line, they read as noise.
+pub const RACER_JITTER_PX: f64 = 1.0;
+
 /// Smallest value the log loss axis shows; anything at or below the reference lands on it.
 pub const LOSS_FLOOR: f64 = 1e-16;
 
@@ -108,7 +112,7 @@ pub fn draw_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input:
             let px: Vec<[f64; 2]> = line.points.iter().map(|&g| mapping.to_px(field.grid_to_data(g))).collect();
             let px = simplify(&thin(px, 0.5), 0.3);
             for part in clip(&px, bounds(mapping)) {
-                let part = straighten(&to_backend(&part));
+                let part = straighten(&to_backend(&part), 0.5);
                 if part.len() >= 2 {
                     area.draw(&PathElement::new(part, iso))?;
                 }
@@ -364,7 +368,7 @@ pub fn draw_racers<DB: DrawingBackend>(
         })
         .collect();
     let parts: Vec<Vec<Vec<(i32, i32)>>> =
-        paths.iter().map(|p| clip(p, b).iter().map(|part| straighten(&to_backend(part))).filter(|p| p.len() >= 2).collect()).collect();
+        paths.iter().map(|p| clip(p, b).iter().map(|part| straighten(&to_backend(part), RACER_JITTER_PX)).filter(|p| p.len() >= 2).collect()).collect();
     let (line_w, casing_w) = (m.stroke(2.0), m.stroke(2.0) + 2 * m.stroke(1.25));
     // All casings first, so that no casing covers another racer's line.
     for (r, parts) in racers.iter().zip(&parts) {
@@ -488,7 +492,7 @@ pub fn draw_loss<DB: DrawingBackend>(
             continue;
         }
         for part in clip(&px, b) {
-            let part = straighten(&to_backend(&part));
+            let part = straighten(&to_backend(&part), 0.5);
             if part.len() >= 2 {
                 area.draw(&PathElement::new(part, stroke(s.color, width)))?;
             }
@@ -496,11 +500,14 @@ pub fn draw_loss<DB: DrawingBackend>(
     }
 
     let mapping = Mapping::new(p, crate::landscape::View::new(0.0, s_max, 0.0, 1.0));
-    let (xs, xstep) = x_ticks([0.0, s_max], pw, &m);
+    let (mut xs, xstep) = x_ticks([0.0, s_max], pw, &m);
+    // Steps are whole numbers.
+    xs.retain(|t| t.fract() == 0.0);
+    let xstep = xstep.max(1.0);
     let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
     let yt: Vec<(f64, String)> = decades.iter().map(|&e| (to_px(0.0, 10f64.powi(e))[1], ticks::format_pow10(e))).collect();
     frame_and_ticks(area, p, &m, &xt, &yt)?;
-    let y_title = if reference == 0.0 { "loss" } else { "loss \u{2212} min" };
+    let y_title = if reference.abs() <= 1e-12 { "loss" } else { "loss \u{2212} min" };
     titles(area, p, &m, "step", y_title, 5)
 }
 
@@ -568,6 +575,11 @@ mod tests {
                 }
                 assert!(!svg.contains("NaN") && !svg.contains("inf"), "case {k}: {svg}");
                 assert!(svg.contains("step"));
+                // Whole steps only, and decades: no label has a decimal point.
+                for t in svg.split("<text").skip(1) {
+                    let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                    assert!(!body.contains('.'), "case {k}: label {body:?}");
+                }
             }
         }
     }
