@@ -59,11 +59,17 @@ fn default_steps() -> u64 {
 impl RunSpec {
     /// Parses and validates a spec. The error is one line naming the field and the reason.
     pub fn parse(text: &str) -> Result<RunSpec, String> {
+        // Messages quote names from the input, which may hold newlines or terminal escapes.
+        RunSpec::parse_unescaped(text)
+            .map_err(|e| e.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect())
+    }
+
+    fn parse_unescaped(text: &str) -> Result<RunSpec, String> {
         if text.len() > MAX_SPEC_BYTES {
             return Err(format!("spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted", text.len()));
         }
         let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: RunSpec = serde_path_to_error::deserialize(de).map_err(|e| {
+        let spec: RunSpec = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner().to_string();
             if path == "." || path.is_empty() {
@@ -72,6 +78,9 @@ impl RunSpec {
                 format!("{path}: {inner}")
             }
         })?;
+        // Anything after the spec is an error (serde_json::from_str checks this; a bare
+        // Deserializer does not).
+        de.end().map_err(|e| e.to_string())?;
         spec.validate()?;
         Ok(spec)
     }

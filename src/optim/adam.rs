@@ -105,8 +105,10 @@ impl Optimizer for Adam {
     fn inspect(&self, s: &AdamState) -> Vec<Entry> {
         let [beta1, beta2] = self.betas;
         let t = s.step as f64;
-        let m_hat: Vec<f64> = s.exp_avg.iter().map(|m| m / (1.0 - beta1.powf(t))).collect();
-        let v_hat: Vec<f64> = s.exp_avg_sq.iter().map(|v| v / (1.0 - beta2.powf(t))).collect();
+        // Before the first step 1 - beta^0 = 0: nothing to correct (m = v = 0), and 0/0 is NaN.
+        let correct = |x: f64, beta: f64| if s.step == 0 { x } else { x / (1.0 - beta.powf(t)) };
+        let m_hat: Vec<f64> = s.exp_avg.iter().map(|&m| correct(m, beta1)).collect();
+        let v_hat: Vec<f64> = s.exp_avg_sq.iter().map(|&v| correct(v, beta2)).collect();
         let mut out = vec![
             Entry::int("step", s.step),
             Entry::vector("m", &s.exp_avg),

@@ -1,0 +1,42 @@
+//! Any UTF-8 text as a run spec: `RunSpec::parse` must not panic; an error is one non-empty line;
+//! an accepted spec round-trips through `to_json()` and runs (a few steps) without panicking, with
+//! every reported number finite and divergence reported consistently.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use optiscape::race::{self, Status, DIVERGENCE_LIMIT};
+use optiscape::spec::RunSpec;
+
+/// Steps per racer, at most: enough to diverge, few enough to keep the fuzzer fast.
+const MAX_FUZZ_STEPS: u64 = 200;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let mut spec = match RunSpec::parse(text) {
+        Ok(spec) => spec,
+        Err(e) => {
+            assert!(!e.trim().is_empty(), "empty error for {text:?}");
+            assert!(!e.contains('\n') && !e.contains('\r'), "error is not one line: {e:?}");
+            return;
+        }
+    };
+    let json = spec.to_json();
+    assert_eq!(RunSpec::parse(&json).as_ref(), Ok(&spec), "round trip of {json}");
+
+    spec.steps = spec.steps.min(MAX_FUZZ_STEPS);
+    let result = race::run(&spec);
+    assert_eq!(result.racers.len(), spec.racers.len());
+    for r in &result.racers {
+        assert_eq!(r.trajectory.len(), r.loss.len());
+        assert!(r.trajectory.iter().flatten().all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT));
+        assert!(r.loss.iter().all(|l| l.is_finite()));
+        match (r.status, r.diverged_at) {
+            (Status::Ok, None) => assert_eq!(r.trajectory.len() as u64, spec.steps + 1),
+            (Status::Diverged, Some(k)) => assert_eq!(r.trajectory.len() as u64, k),
+            (status, at) => panic!("status {status:?} with diverged_at {at:?}"),
+        }
+    }
+});

@@ -1,0 +1,312 @@
+//! The real `optiscape` binary: `run` from stdin and from `--spec FILE`, divergence reported per
+//! racer, every bad input an exit code and one line on stderr, `list` and `list --json` with
+//! torch's defaults.
+
+use optiscape::landscape::{self, Objective};
+use optiscape::optim;
+use optiscape::race;
+use optiscape::spec::{RunSpec, MAX_SPEC_BYTES};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_optiscape");
+
+/// The issue's example spec.
+const EXAMPLE: &str = r#"{"landscape": {"name": "rosenbrock", "scale": 1.0},
+ "start": [-1.2, 1.0], "steps": 500,
+ "racers": [{"name": "adam", "lr": 0.05, "betas": [0.9, 0.999]},
+            {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true}]}"#;
+
+fn cli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.as_bytes().to_vec();
+    // Written from a thread: a large output must not block on a full pipe while we write. A
+    // command that does not read stdin may close it first; that is not an error here.
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn stdout(out: &Output) -> &str {
+    std::str::from_utf8(&out.stdout).unwrap()
+}
+
+fn stderr(out: &Output) -> &str {
+    std::str::from_utf8(&out.stderr).unwrap()
+}
+
+/// A successful run's output, parsed.
+fn ok_json(out: &Output) -> Value {
+    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, stderr(out));
+    assert_eq!(stderr(out), "", "a successful run writes nothing to stderr");
+    serde_json::from_str(stdout(out)).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
+}
+
+/// A failed run: non-zero exit, nothing on stdout, one line on stderr that contains `needle`.
+fn assert_fails(out: &Output, needle: &str, what: &str) {
+    assert!(!out.status.success(), "{what}: should fail, stdout {}", stdout(out));
+    assert_eq!(out.status.code(), Some(2), "{what}");
+    assert_eq!(stdout(out), "", "{what}: nothing on stdout");
+    let err = stderr(out);
+    assert!(err.ends_with('\n') && err.matches('\n').count() == 1, "{what}: stderr is not one line: {err:?}");
+    assert!(err.starts_with("optiscape: error: "), "{what}: {err:?}");
+    assert!(err.contains(needle), "{what}: stderr {err:?} does not name {needle:?}");
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("{v} is not a number"))
+}
+
+/// Checks one racer of a successful `run`: lengths, status, and loss = scale * f(point).
+fn check_racer(r: &Value, steps: usize, objective: &Objective) {
+    let trajectory = r["trajectory"].as_array().unwrap();
+    let loss = r["loss"].as_array().unwrap();
+    assert_eq!(trajectory.len(), steps + 1, "{}", r["name"]);
+    assert_eq!(loss.len(), trajectory.len());
+    assert_eq!(r["status"], "ok");
+    assert_eq!(r["diverged_at"], Value::Null);
+    for (p, l) in trajectory.iter().zip(loss) {
+        let p = [num(&p[0]), num(&p[1])];
+        // Printed with full precision: the parsed numbers are the computed ones, bit for bit.
+        assert_eq!(num(l), objective.value(p), "{} at {p:?}", r["name"]);
+    }
+}
+
+fn objective(spec: &RunSpec) -> Objective {
+    Objective { f: spec.landscape.build().f, scale: spec.landscape.scale }
+}
+
+#[test]
+fn the_issue_example_runs() {
+    let out = cli(&["run"], EXAMPLE);
+    let result = ok_json(&out);
+    let spec = RunSpec::parse(EXAMPLE).unwrap();
+    let racers = result["racers"].as_array().unwrap();
+    assert_eq!(racers.len(), 2);
+    assert_eq!(racers[0]["name"], "adam");
+    assert_eq!(racers[1]["name"], "sgd");
+    for r in racers {
+        check_racer(r, 500, &objective(&spec));
+        assert_eq!(r["trajectory"][0], json!([-1.2, 1.0]));
+        assert!(r.get("label").is_none());
+    }
+    // Exactly what the library computes, printed as JSON on one line.
+    assert_eq!(stdout(&out), serde_json::to_string(&race::run(&spec)).unwrap() + "\n");
+}
+
+#[test]
+fn labels_scale_and_defaults_are_honoured() {
+    let text = r##"{"landscape": {"name": "quadratic", "condition": 50, "scale": 1e3}, "steps": 40,
+        "racers": [{"name": "sgd", "lr": 1e-5, "momentum": 0.9, "nesterov": true, "label": "Nesterov", "color": "#0072b2"},
+                   {"name": "newton", "label": "Newton ✓"}]}"##;
+    let result = ok_json(&cli(&["run"], text));
+    let spec = RunSpec::parse(text).unwrap();
+    let racers = result["racers"].as_array().unwrap();
+    assert_eq!(racers[0]["label"], "Nesterov");
+    assert_eq!(racers[1]["label"], "Newton ✓");
+    for r in racers {
+        check_racer(r, 40, &objective(&spec));
+        // The quadratic's default start.
+        assert_eq!(r["trajectory"][0], json!([-3.5, 1.5]));
+    }
+    // Newton reaches the minimum in one step.
+    assert!(num(&racers[1]["loss"][1]).abs() < 1e-20);
+}
+
+#[test]
+fn a_spec_file_works_like_stdin() {
+    let path = std::env::temp_dir().join(format!("optiscape-cli-test-{}.json", std::process::id()));
+    std::fs::write(&path, EXAMPLE).unwrap();
+    let from_file = cli(&["run", "--spec", path.to_str().unwrap()], "");
+    std::fs::remove_file(&path).unwrap();
+    ok_json(&from_file);
+    assert_eq!(stdout(&from_file), stdout(&cli(&["run"], EXAMPLE)));
+    let missing = path.with_extension("missing.json");
+    assert_fails(&cli(&["run", "--spec", missing.to_str().unwrap()], ""), "cannot read", "missing spec file");
+}
+
+#[test]
+fn a_diverging_racer_stops_and_the_others_carry_on() {
+    let text = r#"{"landscape": {"name": "rosenbrock"}, "steps": 300,
+        "racers": [{"name": "sgd", "lr": 10}, {"name": "adam", "lr": 0.01}, {"name": "sgd", "lr": 1e-3}]}"#;
+    let spec = RunSpec::parse(text).unwrap();
+    let result = ok_json(&cli(&["run"], text));
+    let racers = result["racers"].as_array().unwrap();
+    let bad = &racers[0];
+    assert_eq!(bad["status"], "diverged");
+    let k = bad["diverged_at"].as_u64().expect("diverged_at is the step");
+    assert!((1..300).contains(&k), "{k}");
+    assert_eq!(bad["trajectory"].as_array().unwrap().len() as u64, k, "points 0..k-1 are kept");
+    assert_eq!(bad["loss"].as_array().unwrap().len() as u64, k);
+    for c in bad["trajectory"].as_array().unwrap().iter().flat_map(|p| p.as_array().unwrap()) {
+        assert!(num(c).abs() <= race::DIVERGENCE_LIMIT, "{c}");
+    }
+    assert!(bad["loss"].as_array().unwrap().iter().all(|l| num(l).is_finite()));
+    for r in &racers[1..] {
+        check_racer(r, 300, &objective(&spec));
+    }
+}
+
+#[test]
+fn bad_inputs_fail_with_one_line_naming_the_problem() {
+    let racer = |r: &str| format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{r}]}}"#);
+    let cases: Vec<(String, &str, &str)> = vec![
+        (racer(r#"{"name": "adma"}"#), "unknown optimizer `adma`", "unknown optimizer"),
+        (racer(r#"{"name": "adam", "beta": [0.9, 0.99]}"#), "unknown field `beta`", "unknown field beta"),
+        (racer(r#"{"name": "sgd", "lr": -1}"#), "`lr` must be in [0, inf)", "lr -1"),
+        (racer(r#"{"name": "adam", "betas": [0.9, 1.0]}"#), "`betas[1]` must be in [0, 1)", "betas [0.9, 1.0]"),
+        (racer(r#"{"name": "adam", "eps": -1}"#), "`eps` must be in [0, inf)", "eps -1"),
+        (racer(r#"{"name": "sgd", "nesterov": true}"#), "`nesterov` requires", "nesterov without momentum"),
+        (racer(r#"{"name": "lion", "lr": 0}"#), "`lr` must be in (0, inf)", "lion lr 0"),
+        (racer(r#"{"name": "ad\nam"}"#), "unknown optimizer `ad\\nam`", "a newline in a name"),
+        (
+            r#"{"landscape": {"name": "rosenbrock", "scale": 0}, "racers": [{"name": "adam"}]}"#.into(),
+            "`scale` must be in (0, inf)",
+            "scale 0",
+        ),
+        (r#"{"landscape": {"name": "moon"}, "racers": [{"name": "adam"}]}"#.into(), "unknown landscape `moon`", "unknown landscape"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e300, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e300"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e999, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e999"),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "steps": 100001, "racers": [{"name": "adam"}]}"#.into(),
+            "steps: at most 100000",
+            "steps",
+        ),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#.into(), "at least one racer", "no racers"),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "stpes": 3}"#.into(),
+            "unknown field `stpes`",
+            "top-level typo",
+        ),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]"#.into(), "EOF while parsing", "unclosed"),
+        (r#"{landscape: 1}"#.into(), "key must be a string", "unquoted key"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]} {}"#.into(), "trailing characters", "two documents"),
+        ("".into(), "EOF while parsing a value", "empty stdin"),
+        ("\n\n  \n".into(), "EOF while parsing a value", "blank stdin"),
+        (" ".repeat(MAX_SPEC_BYTES + 10), "at most 65536", "stdin over the size limit"),
+    ];
+    for (text, needle, what) in &cases {
+        assert_fails(&cli(&["run"], text), needle, what);
+    }
+}
+
+#[test]
+fn unknown_commands_fail() {
+    assert_fails(&cli(&["frobnicate"], ""), "unknown arguments `frobnicate`", "unknown command");
+    assert_fails(&cli(&["run", "--spec"], ""), "unknown arguments", "--spec without a file");
+    assert_fails(&cli(&["list", "--yaml"], ""), "unknown arguments", "list --yaml");
+    // No command prints the usage after the error (several lines), and fails.
+    let out = cli(&[], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).starts_with("optiscape: error: no command given"));
+    let help = cli(&["help"], "");
+    assert!(help.status.success() && stdout(&help).contains("optiscape run"));
+}
+
+#[test]
+fn list_names_every_optimizer_and_landscape() {
+    let out = cli(&["list"], "");
+    assert!(out.status.success());
+    assert_eq!(stderr(&out), "");
+    let text = stdout(&out);
+    let words: std::collections::HashSet<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
+    for o in optim::REGISTRY {
+        assert!(words.contains(o.name), "`list` does not name {}", o.name);
+        for p in o.params {
+            assert!(words.contains(p.name), "`list` does not show {}'s {}", o.name, p.name);
+        }
+    }
+    for l in landscape::REGISTRY {
+        assert!(words.contains(l.name), "`list` does not name {}", l.name);
+    }
+}
+
+#[test]
+fn list_json_has_every_parameter_with_torch_defaults() {
+    let cat = ok_json(&cli(&["list", "--json"], ""));
+    let optimizers = cat["optimizers"].as_array().unwrap();
+    let names: Vec<&str> = optimizers.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let expected: Vec<&str> = optim::REGISTRY.iter().map(|o| o.name).collect();
+    assert_eq!(names, expected);
+    let default = |opt: &str, param: &str| -> Value {
+        let o = optimizers.iter().find(|o| o["name"] == opt).unwrap_or_else(|| panic!("no {opt}"));
+        o["params"].as_array().unwrap().iter().find(|p| p["name"] == param).unwrap_or_else(|| panic!("{opt} has no {param}"))["default"]
+            .clone()
+    };
+    // Every parameter of the registry, with its default.
+    for o in optim::REGISTRY {
+        let listed = optimizers.iter().find(|x| x["name"] == o.name).unwrap()["params"].as_array().unwrap();
+        assert_eq!(listed.len(), o.params.len(), "{}", o.name);
+        for p in o.params {
+            assert_eq!(default(o.name, p.name), serde_json::to_value(p.default).unwrap(), "{} {}", o.name, p.name);
+        }
+    }
+    // torch.optim's (and the reference packages') defaults.
+    for (opt, param, value) in [
+        ("sgd", "lr", json!(1e-3)),
+        ("sgd", "momentum", json!(0.0)),
+        ("sgd", "dampening", json!(0.0)),
+        ("sgd", "nesterov", json!(false)),
+        ("adam", "lr", json!(1e-3)),
+        ("adam", "betas", json!([0.9, 0.999])),
+        ("adam", "eps", json!(1e-8)),
+        ("adam", "weight_decay", json!(0.0)),
+        ("adam", "amsgrad", json!(false)),
+        ("adamw", "weight_decay", json!(0.01)),
+        ("adamw", "eps", json!(1e-8)),
+        ("adagrad", "lr", json!(0.01)),
+        ("adagrad", "eps", json!(1e-10)),
+        ("adagrad", "lr_decay", json!(0.0)),
+        ("adagrad", "initial_accumulator_value", json!(0.0)),
+        ("adadelta", "lr", json!(1.0)),
+        ("adadelta", "rho", json!(0.9)),
+        ("adadelta", "eps", json!(1e-6)),
+        ("nadam", "lr", json!(0.002)),
+        ("nadam", "momentum_decay", json!(0.004)),
+        ("nadam", "eps", json!(1e-8)),
+        ("radam", "lr", json!(1e-3)),
+        ("radam", "betas", json!([0.9, 0.999])),
+        ("adamax", "lr", json!(0.002)),
+        ("adamax", "eps", json!(1e-8)),
+        ("rmsprop", "lr", json!(0.01)),
+        ("rmsprop", "alpha", json!(0.99)),
+        ("rmsprop", "eps", json!(1e-8)),
+        ("rmsprop", "centered", json!(false)),
+        ("adabelief", "eps", json!(1e-16)),
+        ("adabelief", "betas", json!([0.9, 0.999])),
+        ("adabelief", "weight_decouple", json!(true)),
+        ("adabelief", "rectify", json!(true)),
+        ("lion", "lr", json!(1e-4)),
+        ("lion", "betas", json!([0.9, 0.99])),
+        ("lion", "weight_decay", json!(0.0)),
+        ("newton", "lr", json!(1.0)),
+        ("newton", "damping", json!(0.0)),
+    ] {
+        assert_eq!(default(opt, param), value, "{opt} {param}");
+    }
+    // Landscapes: every one, `scale` first among its parameters, default start inside the view.
+    let landscapes = cat["landscapes"].as_array().unwrap();
+    assert_eq!(landscapes.len(), landscape::REGISTRY.len());
+    for (l, info) in landscapes.iter().zip(landscape::REGISTRY) {
+        assert_eq!(l["name"], info.name);
+        assert_eq!(l["all_params"][0]["name"], "scale");
+        assert_eq!(l["all_params"][0]["default"], json!(1.0));
+        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 1);
+        let (x, y) = (num(&l["start"][0]), num(&l["start"][1]));
+        assert!(
+            num(&l["view"]["x"][0]) <= x && x <= num(&l["view"]["x"][1]) && num(&l["view"]["y"][0]) <= y && y <= num(&l["view"]["y"][1])
+        );
+    }
+    assert_eq!(cat["limits"]["max_steps"], json!(optiscape::spec::MAX_STEPS));
+}

@@ -1,0 +1,718 @@
+//! Property tests over `RunSpec::parse`: arbitrary strings, arbitrary JSON values, valid specs and
+//! mutations of valid specs (dropped, renamed and duplicated fields, wrong types, extreme numbers,
+//! huge arrays, unicode names, deep nesting, long strings). Whatever the input: no panic; an error
+//! is one non-empty line that gives a reason; an accepted spec is valid and round-trips through
+//! `to_json()` to an equal spec. 115,000 inputs in all in release builds (see `cases`).
+
+use optiscape::landscape::{self, SCALE};
+use optiscape::optim;
+use optiscape::schema::{Kind, Param, Range, Value as HyperValue};
+use optiscape::spec::{RunSpec, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+use serde_json::{json, Map, Value};
+
+// --- the property ------------------------------------------------------------------------------
+
+/// Words one of which every error names: a reason, not just a position.
+const REASONS: &[&str] = &[
+    "expected",
+    "must",
+    "unknown",
+    "at most",
+    "at least",
+    "missing",
+    "invalid",
+    "EOF",
+    "trailing",
+    "duplicate",
+    "out of range",
+    "recursion limit",
+    "bytes",
+    "requires",
+    "longer than",
+    "needs",
+    "control character",
+    "key must be a string",
+    "surrogate",
+    "escape",
+    "give",
+];
+
+/// Checks everything `parse` promises for one input.
+fn check(text: &str) -> Result<(), TestCaseError> {
+    match RunSpec::parse(text) {
+        Err(e) => {
+            prop_assert!(!e.trim().is_empty(), "empty error for {:?}", preview(text));
+            prop_assert!(!e.contains('\n') && !e.contains('\r'), "error is not one line: {e:?}");
+            prop_assert!(REASONS.iter().any(|r| e.contains(r)), "error gives no reason: {e:?} for {:?}", preview(text));
+        }
+        Ok(spec) => {
+            check_valid(&spec)?;
+            let json = spec.to_json();
+            let again = RunSpec::parse(&json);
+            prop_assert_eq!(again.as_ref(), Ok(&spec), "round trip of {}", json);
+            prop_assert_eq!(again.unwrap().to_json(), json);
+        }
+    }
+    Ok(())
+}
+
+fn preview(text: &str) -> String {
+    text.chars().take(300).collect()
+}
+
+fn in_range(x: f64, r: Range) -> bool {
+    r.contains(x)
+}
+
+/// An accepted spec is within every limit and every value in its parameter's range.
+fn check_valid(spec: &RunSpec) -> Result<(), TestCaseError> {
+    prop_assert!(spec.steps <= MAX_STEPS);
+    prop_assert!(!spec.racers.is_empty() && spec.racers.len() <= MAX_RACERS);
+    if let Some(s) = spec.start {
+        prop_assert!(s.iter().all(|c| c.is_finite() && c.abs() <= MAX_START), "{s:?}");
+    }
+    if let Some(speed) = spec.speed {
+        prop_assert!((1..=MAX_SPEED).contains(&speed));
+    }
+    if let Some(v) = spec.view {
+        prop_assert!(v.check().is_ok());
+    }
+    prop_assert!(spec.landscape.scale.is_finite() && spec.landscape.scale > 0.0);
+    check_hyper(spec.landscape.info.params, spec.landscape.hyper.iter())?;
+    for r in &spec.racers {
+        check_hyper(r.info.params, r.hyper.iter())?;
+        if let Some(label) = &r.label {
+            prop_assert!(label.chars().count() <= MAX_LABEL);
+        }
+        if let Some(color) = &r.color {
+            prop_assert!(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit()));
+        }
+    }
+    Ok(())
+}
+
+fn check_hyper(params: &[Param], values: impl Iterator<Item = (&'static str, HyperValue)>) -> Result<(), TestCaseError> {
+    let values: Vec<_> = values.collect();
+    prop_assert_eq!(values.len(), params.len());
+    for (p, (name, v)) in params.iter().zip(values) {
+        prop_assert_eq!(p.name, name);
+        match (p.kind, v) {
+            (Kind::Flag, HyperValue::Flag(_)) => {}
+            (Kind::Number { range, .. }, HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
+            (Kind::Pair { range, .. }, HyperValue::Pair([a, b])) => prop_assert!(in_range(a, range) && in_range(b, range), "{name}"),
+            (kind, v) => prop_assert!(false, "{name}: {v:?} for {kind:?}"),
+        }
+    }
+    Ok(())
+}
+
+// --- generators --------------------------------------------------------------------------------
+
+/// Every name the spec knows: fields, optimizers, landscapes, parameters.
+fn names() -> &'static [String] {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(all_names)
+}
+
+fn all_names() -> Vec<String> {
+    let mut out: Vec<String> = ["landscape", "start", "steps", "racers", "speed", "view", "name", "label", "color", "x", "y", "scale"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    for o in optim::REGISTRY {
+        out.push(o.name.into());
+        out.extend(o.params.iter().map(|p| p.name.to_string()));
+    }
+    for l in landscape::REGISTRY {
+        out.push(l.name.into());
+        out.extend(l.params.iter().map(|p| p.name.to_string()));
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+const EXTREMES: &[f64] = &[
+    0.0,
+    -0.0,
+    1.0,
+    -1.0,
+    0.5,
+    1e308,
+    -1e308,
+    f64::MAX,
+    f64::MIN,
+    5e-324,
+    -5e-324,
+    f64::MIN_POSITIVE,
+    1e-300,
+    1e9,
+    -1e9,
+    1e9 + 1.0,
+    1e12,
+    0.9999999999999999,
+    1.0000000000000002,
+    4294967296.0,
+    1e6,
+    1e6 + 1.0,
+    100000.0,
+    100001.0,
+];
+
+fn number(x: f64) -> Value {
+    serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
+}
+
+fn arb_number() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        select(EXTREMES).prop_map(number),
+        any::<f64>().prop_map(number),
+        (-8.0..8.0f64).prop_map(|e| number(10f64.powf(e))),
+        (0.0..1.0f64).prop_map(number),
+        (-3i64..2000).prop_map(|i| json!(i)),
+        any::<u64>().prop_map(|i| json!(i)),
+        any::<i64>().prop_map(|i| json!(i)),
+    ]
+}
+
+fn arb_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => select(names()),
+        1 => ".{0,12}",
+        1 => "#[0-9a-fA-F]{6}",
+        1 => select(vec!["", "名前", "adam\n", "ad\u{0}am", "\u{202e}madа", "🦀🦀", "a\u{301}", "\u{1b}[31mred", "Adam", "ADAM", " adam"])
+            .prop_map(String::from),
+    ]
+}
+
+fn arb_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), arb_number(), arb_string().prop_map(Value::String),]
+}
+
+/// Any JSON value, nested up to 5 deep, keys mostly names the spec knows.
+fn arb_json() -> impl Strategy<Value = Value> {
+    arb_leaf().prop_recursive(5, 24, 5, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+            prop::collection::vec((arb_string(), inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// A value inside `range` (open ends respected), spread over many decades where the range is wide.
+fn value_in(range: Range, u: f64, log: f64) -> f64 {
+    let x = if range.hi.is_finite() && range.lo.is_finite() {
+        range.lo + u * (range.hi - range.lo)
+    } else {
+        range.lo.max(0.0) + 10f64.powf(log)
+    };
+    if range.contains(x) {
+        x
+    } else {
+        // An open end hit exactly (u = 0 or 1): take the middle of a bounded range or lo + 1.
+        if range.hi.is_finite() {
+            0.5 * (range.lo + range.hi)
+        } else {
+            range.lo + 1.0
+        }
+    }
+}
+
+/// Draws for one parameter: keep it?, two uniform numbers, a log10 magnitude, a flag.
+type Draw = (bool, f64, f64, f64, bool);
+
+/// The most parameters any optimizer or landscape has.
+const MAX_PARAMS: usize = 12;
+
+fn arb_draws() -> impl Strategy<Value = Vec<Draw>> {
+    prop::collection::vec((any::<bool>(), 0.0..=1.0f64, 0.0..=1.0f64, -8.0..4.0f64, any::<bool>()), MAX_PARAMS)
+}
+
+/// Valid values for a random subset of a parameter table.
+fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
+    assert!(params.len() <= MAX_PARAMS);
+    let mut fields = Map::new();
+    for (p, &(keep, u, u2, log, flag)) in params.iter().zip(draws) {
+        if !keep {
+            continue;
+        }
+        let v = match p.kind {
+            Kind::Flag => json!(flag),
+            Kind::Number { range, .. } => number(value_in(range, u, log)),
+            Kind::Pair { range, .. } => json!([value_in(range, u, log), value_in(range, u2, log)]),
+        };
+        fields.insert(p.name.to_string(), v);
+    }
+    fields
+}
+
+// Strategies are built once per test, not per case (`prop_flat_map` would rebuild the regex
+// strategies for every input, which is slow in debug builds).
+fn arb_racer() -> impl Strategy<Value = Value> {
+    (0..optim::REGISTRY.len(), arb_draws(), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}")).prop_map(
+        |(i, draws, label, color)| {
+            let info = optim::REGISTRY[i];
+            let mut fields = fields_from(info.params, &draws);
+            fields.insert("name".into(), json!(info.name));
+            if let Some(l) = label {
+                fields.insert("label".into(), json!(l));
+            }
+            if let Some(c) = color {
+                fields.insert("color".into(), json!(c));
+            }
+            Value::Object(fields)
+        },
+    )
+}
+
+fn arb_landscape() -> impl Strategy<Value = Value> {
+    (0..landscape::REGISTRY.len(), arb_draws(), prop::option::of(-6.0..6.0f64)).prop_map(|(i, draws, log_scale)| {
+        let info = landscape::REGISTRY[i];
+        let mut fields = fields_from(info.params, &draws);
+        fields.insert("name".into(), json!(info.name));
+        if let Some(s) = log_scale {
+            fields.insert(SCALE.name.into(), number(10f64.powf(s)));
+        }
+        Value::Object(fields)
+    })
+}
+
+/// A valid spec (rarely not: SGD's nesterov needs momentum > 0 and dampening 0).
+fn arb_spec() -> impl Strategy<Value = Value> {
+    (
+        arb_landscape(),
+        prop::collection::vec(arb_racer(), 1..4),
+        prop::option::of(0..=MAX_STEPS),
+        prop::option::of((-MAX_START..=MAX_START, -MAX_START..=MAX_START)),
+        prop::option::of(1..=MAX_SPEED),
+        prop::option::of((-1e3..1e3f64, 1e-3..1e3f64, -1e3..1e3f64, 1e-3..1e3f64)),
+    )
+        .prop_map(|(landscape, racers, steps, start, speed, view)| {
+            let mut spec = json!({"landscape": landscape, "racers": racers});
+            if let Some(s) = steps {
+                spec["steps"] = json!(s);
+            }
+            if let Some((x, y)) = start {
+                spec["start"] = json!([x, y]);
+            }
+            if let Some(s) = speed {
+                spec["speed"] = json!(s);
+            }
+            if let Some((x0, w, y0, h)) = view {
+                spec["view"] = json!({"x": [x0, x0 + w], "y": [y0, y0 + h]});
+            }
+            spec
+        })
+}
+
+// --- mutations ---------------------------------------------------------------------------------
+
+#[derive(Clone, Debug)]
+enum Mutation {
+    Drop,
+    Rename(String),
+    Replace(Value),
+    AddField(String, Value),
+    /// The value nested this deep in arrays (or objects).
+    Deep(usize, bool),
+    /// An array of this many copies of the value.
+    Huge(usize),
+    /// A string of about 60 KB (two-byte characters).
+    LongString,
+}
+
+fn arb_mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        6 => Just(Mutation::Drop),
+        6 => arb_string().prop_map(Mutation::Rename),
+        6 => arb_json().prop_map(Mutation::Replace),
+        6 => arb_number().prop_map(Mutation::Replace),
+        4 => (arb_string(), arb_json()).prop_map(|(k, v)| Mutation::AddField(k, v)),
+        1 => (select(vec![127usize, 128, 129, 200]), any::<bool>()).prop_map(|(n, o)| Mutation::Deep(n, o)),
+        1 => select(vec![2usize, 33, 1000, 20_000, 40_000]).prop_map(Mutation::Huge),
+        1 => Just(Mutation::LongString),
+    ]
+}
+
+/// Changes to the text itself, after the JSON mutation.
+#[derive(Clone, Debug)]
+enum TextMutation {
+    None,
+    /// A key repeated: `{"k": v, ...` becomes `{"k": v, "k": v, ...`, at the n-th object.
+    Duplicate(Index),
+    Truncate(Index),
+    Insert(Index, char),
+    /// A number literal JSON values cannot hold.
+    Literal(Index, &'static str),
+    Trailing(&'static str),
+}
+
+fn arb_text_mutation() -> impl Strategy<Value = TextMutation> {
+    prop_oneof![
+        8 => Just(TextMutation::None),
+        2 => any::<Index>().prop_map(TextMutation::Duplicate),
+        1 => any::<Index>().prop_map(TextMutation::Truncate),
+        1 => (any::<Index>(), any::<char>()).prop_map(|(i, c)| TextMutation::Insert(i, c)),
+        1 => (any::<Index>(), select(vec!["1e309", "-1e400", "NaN", "Infinity", "-0", "1e-400", "0x10", "01", "1.", ".5", "+1", "18446744073709551616"]))
+            .prop_map(|(i, s)| TextMutation::Literal(i, s)),
+        1 => select(vec![" x", "{}", " \n\t ", ",", "]"]).prop_map(TextMutation::Trailing),
+    ]
+}
+
+/// JSON pointers to every value in `v`.
+fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
+    out.push(at.clone());
+    match v {
+        Value::Object(m) => {
+            for (k, c) in m {
+                pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+            }
+        }
+        Value::Array(a) => {
+            for (i, c) in a.iter().enumerate() {
+                pointers(c, format!("{at}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn apply(spec: &mut Value, at: &str, m: Mutation) {
+    let (parent, token) = match at.rfind('/') {
+        Some(i) => (&at[..i], at[i + 1..].replace("~1", "/").replace("~0", "~")),
+        None => ("", String::new()),
+    };
+    match m {
+        Mutation::Drop | Mutation::Rename(_) if !at.is_empty() => {
+            let parent = spec.pointer_mut(parent).unwrap();
+            match parent {
+                Value::Object(o) => {
+                    let v = o.remove(&token).unwrap();
+                    if let Mutation::Rename(k) = m {
+                        o.insert(k, v);
+                    }
+                }
+                Value::Array(a) => {
+                    a.remove(token.parse::<usize>().unwrap());
+                }
+                _ => unreachable!(),
+            }
+        }
+        Mutation::Drop | Mutation::Rename(_) => *spec = Value::Null,
+        Mutation::Replace(v) => *spec.pointer_mut(at).unwrap() = v,
+        Mutation::AddField(k, v) => match spec.pointer_mut(at).unwrap() {
+            Value::Object(o) => {
+                o.insert(k, v);
+            }
+            other => *other = json!({ k: v }),
+        },
+        Mutation::Deep(n, objects) => {
+            let slot = spec.pointer_mut(at).unwrap();
+            let mut v = slot.take();
+            for _ in 0..n {
+                v = if objects { json!({"name": v}) } else { json!([v]) };
+            }
+            *slot = v;
+        }
+        Mutation::Huge(n) => {
+            let slot = spec.pointer_mut(at).unwrap();
+            // Past ~70 KB of text the size check rejects it before parsing: no need to build more.
+            let n = n.min(70_000 / (slot.to_string().len() + 1)).max(2);
+            *slot = Value::Array(vec![slot.take(); n]);
+        }
+        Mutation::LongString => *spec.pointer_mut(at).unwrap() = Value::String("é".repeat(30_000)),
+    }
+}
+
+/// Byte offsets of `{"` (the start of an object's first key).
+fn object_starts(text: &str) -> Vec<usize> {
+    text.match_indices("{\"").map(|(i, _)| i).collect()
+}
+
+fn apply_text(mut text: String, m: TextMutation) -> String {
+    let boundary = |text: &str, i: &Index| {
+        let mut at = i.index(text.len() + 1);
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        at
+    };
+    match m {
+        TextMutation::None => {}
+        TextMutation::Duplicate(i) => {
+            let starts = object_starts(&text);
+            if !starts.is_empty() {
+                let s = starts[i.index(starts.len())] + 1;
+                // The first member: up to the first top-level comma or the closing brace.
+                let mut depth = 0i32;
+                let mut in_str = false;
+                let mut escaped = false;
+                let mut end = None;
+                for (j, c) in text[s..].char_indices() {
+                    if in_str {
+                        match (escaped, c) {
+                            (true, _) => escaped = false,
+                            (false, '\\') => escaped = true,
+                            (false, '"') => in_str = false,
+                            _ => {}
+                        }
+                        continue;
+                    }
+                    match c {
+                        '"' => in_str = true,
+                        '{' | '[' => depth += 1,
+                        '}' | ']' if depth == 0 => {
+                            end = Some(s + j);
+                            break;
+                        }
+                        '}' | ']' => depth -= 1,
+                        ',' if depth == 0 => {
+                            end = Some(s + j);
+                            break;
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(e) = end {
+                    let member = text[s..e].to_string();
+                    text.insert_str(s, &format!("{member},"));
+                }
+            }
+        }
+        TextMutation::Truncate(i) => {
+            let at = boundary(&text, &i);
+            text.truncate(at);
+        }
+        TextMutation::Insert(i, c) => {
+            let at = boundary(&text, &i);
+            text.insert(at, c);
+        }
+        TextMutation::Literal(i, lit) => {
+            // Replace the n-th number literal.
+            let numbers: Vec<(usize, usize)> = {
+                let bytes = text.as_bytes();
+                let mut out = Vec::new();
+                let mut j = 0;
+                let mut in_str = false;
+                while j < bytes.len() {
+                    let b = bytes[j];
+                    if in_str {
+                        if b == b'\\' {
+                            j += 1;
+                        } else if b == b'"' {
+                            in_str = false;
+                        }
+                    } else if b == b'"' {
+                        in_str = true;
+                    } else if b == b'-' || b.is_ascii_digit() {
+                        let start = j;
+                        while j < bytes.len() && (bytes[j].is_ascii_digit() || b"+-.eE".contains(&bytes[j])) {
+                            j += 1;
+                        }
+                        out.push((start, j));
+                        continue;
+                    }
+                    j += 1;
+                }
+                out
+            };
+            if !numbers.is_empty() {
+                let (a, b) = numbers[i.index(numbers.len())];
+                text.replace_range(a..b, lit);
+            }
+        }
+        TextMutation::Trailing(t) => text.push_str(t),
+    }
+    text
+}
+
+// --- the properties ----------------------------------------------------------------------------
+
+/// Cases per property: 115,000 inputs in all with `cargo test --release` (about 10 s of CPU).
+/// Unoptimized builds generate and parse some 15 times slower, so plain `cargo test` runs a
+/// quarter of them.
+const fn cases(n: u32) -> u32 {
+    if cfg!(debug_assertions) {
+        n / 4
+    } else {
+        n
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(15_000), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// (a) Arbitrary strings.
+    #[test]
+    fn arbitrary_strings(text in any::<String>()) {
+        check(&text)?;
+    }
+
+    /// (a) Strings over JSON's own alphabet, which get further into the parser.
+    #[test]
+    fn json_alphabet_strings(text in "[\\[\\]{}\":, 0-9a-z._eE+\\-\\\\n]{0,120}") {
+        check(&text)?;
+    }
+
+    /// (b) Arbitrary JSON values, at the top and as the landscape or a racer.
+    #[test]
+    fn arbitrary_json(v in arb_json(), racer in arb_json(), l in arb_json()) {
+        check(&v.to_string())?;
+        check(&json!({"landscape": l, "racers": [racer]}).to_string())?;
+    }
+
+    /// Valid specs are accepted (all but SGD's nesterov without momentum) and round-trip.
+    #[test]
+    fn valid_specs_round_trip(spec in arb_spec()) {
+        let text = spec.to_string();
+        let nesterov_without_momentum = spec["racers"].as_array().unwrap().iter().any(|r| {
+            r["name"] == "sgd" && r["nesterov"] == true && !(r["momentum"].as_f64().unwrap_or(0.0) > 0.0 && r["dampening"].as_f64().unwrap_or(0.0) == 0.0)
+        });
+        match RunSpec::parse(&text) {
+            Ok(_) => prop_assert!(!nesterov_without_momentum),
+            Err(e) => prop_assert!(nesterov_without_momentum, "{e}: {text}"),
+        }
+        check(&text)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(40_000), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// (c) Mutations of valid specs.
+    #[test]
+    fn mutated_specs(spec in arb_spec(), at in any::<Index>(), m in arb_mutation(), t in arb_text_mutation()) {
+        let mut spec = spec;
+        let mut all = Vec::new();
+        pointers(&spec, String::new(), &mut all);
+        let at = &all[at.index(all.len())];
+        apply(&mut spec, at, m);
+        let text = apply_text(spec.to_string(), t);
+        check(&text)?;
+    }
+}
+
+// --- deterministic limits --------------------------------------------------------------------
+
+const BASE: &str = r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]}"#;
+
+fn with(field: &str, value: Value) -> String {
+    let mut v: Value = serde_json::from_str(BASE).unwrap();
+    v[field] = value;
+    v.to_string()
+}
+
+fn err(text: &str) -> String {
+    let e = RunSpec::parse(text).expect_err(text);
+    assert!(!e.contains('\n'), "{e}");
+    e
+}
+
+#[test]
+fn specs_over_the_size_limit_are_rejected() {
+    let pad = |n: usize| format!("{BASE}{}", " ".repeat(n - BASE.len()));
+    assert!(RunSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(), "exactly the limit is accepted");
+    let e = err(&pad(MAX_SPEC_BYTES + 1));
+    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains(&MAX_SPEC_BYTES.to_string()), "{e}");
+    let e = err(&"x".repeat(10 * MAX_SPEC_BYTES));
+    assert!(e.contains("at most 65536"), "{e}");
+    // The size counts bytes, not characters.
+    let label = "é".repeat(MAX_SPEC_BYTES / 2);
+    let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "label": "{label}"}}]}}"#));
+    assert!(e.contains("bytes"), "{e}");
+}
+
+#[test]
+fn steps_over_the_limit_are_rejected() {
+    assert_eq!(RunSpec::parse(&with("steps", json!(MAX_STEPS))).unwrap().steps, MAX_STEPS);
+    assert_eq!(RunSpec::parse(&with("steps", json!(0))).unwrap().steps, 0);
+    assert_eq!(RunSpec::parse(BASE).unwrap().steps, 500, "the default");
+    assert!(err(&with("steps", json!(MAX_STEPS + 1))).contains("steps: at most 100000, got 100001"));
+    assert!(err(&with("steps", json!(u64::MAX))).contains("steps: at most"));
+    let e = err(&BASE.replace("{\"landscape\"", "{\"steps\": 18446744073709551616, \"landscape\""));
+    assert!(e.starts_with("steps"), "{e}");
+    for bad in [json!(-1), json!(1.5), json!("500"), json!(null), json!([500])] {
+        assert!(err(&with("steps", bad.clone())).starts_with("steps"), "{bad}");
+    }
+}
+
+#[test]
+fn other_limits() {
+    let racers = |n: usize| with("racers", Value::Array(vec![json!({"name": "sgd"}); n]));
+    assert!(RunSpec::parse(&racers(MAX_RACERS)).is_ok());
+    assert!(err(&racers(MAX_RACERS + 1)).contains("racers: at most 32, got 33"));
+    assert!(err(&racers(0)).contains("at least one racer"));
+    let label = |s: &str| with("racers", json!([{"name": "sgd", "label": s}]));
+    assert!(RunSpec::parse(&label(&"🦀".repeat(MAX_LABEL))).is_ok(), "the limit counts characters");
+    assert!(err(&label(&"🦀".repeat(MAX_LABEL + 1))).contains("`label` is longer than 40"));
+    assert!(RunSpec::parse(&with("start", json!([MAX_START, -MAX_START]))).is_ok());
+    for bad in [json!([MAX_START * (1.0 + f64::EPSILON), 0.0]), json!([0.0, 1e300]), json!([0.0]), json!([0.0, 0.0, 0.0]), json!("origin")]
+    {
+        assert!(err(&with("start", bad.clone())).starts_with("start"), "{bad}");
+    }
+    assert!(err(&with("speed", json!(0))).starts_with("speed"));
+    assert!(err(&with("speed", json!(MAX_SPEED + 1))).starts_with("speed"));
+    assert!(err(&with("view", json!({"x": [1, 0], "y": [0, 1]}))).contains("view.x"));
+    assert!(err(&with("view", json!({"x": [0, 1], "y": [0, 1e10]}))).contains("view.y"));
+}
+
+#[test]
+fn extreme_numbers_are_kept_exactly_or_rejected() {
+    for x in [1e308, f64::MAX, 5e-324, -0.0, 0.0, f64::MIN_POSITIVE] {
+        let text = with("racers", json!([{"name": "adam", "weight_decay": x}]));
+        let spec = RunSpec::parse(&text).unwrap();
+        let got = spec.racers[0].hyper.num("weight_decay");
+        assert_eq!(got.to_bits(), x.to_bits(), "{x:e}");
+        assert_eq!(RunSpec::parse(&spec.to_json()).unwrap().racers[0].hyper.num("weight_decay").to_bits(), x.to_bits());
+    }
+    for lit in ["1e309", "NaN", "Infinity", "-Infinity", "1e400"] {
+        let text = format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {lit}}}]}}"#);
+        let e = err(&text);
+        assert!(e.starts_with("racers[0]") || e.contains("expected value") || e.contains("out of range"), "{lit}: {e}");
+    }
+    assert!(err(&with("racers", json!([{"name": "adam", "lr": -5e-324}]))).contains("`lr` must be in [0, inf)"));
+    assert!(err(&with("landscape", json!({"name": "rosenbrock", "scale": 0.0}))).contains("`scale` must be in (0, inf)"));
+    assert!(err(&with("landscape", json!({"name": "rosenbrock", "scale": -0.0}))).contains("`scale`"));
+}
+
+/// A name from the input is quoted in the error: control characters in it are escaped, so the
+/// error stays one line and cannot drive a terminal.
+#[test]
+fn control_characters_in_names_are_escaped() {
+    for (text, needle) in [
+        (with("racers", json!([{"name": "ad\nam"}])), "unknown optimizer `ad\\nam`"),
+        (with("landscape", json!({"name": "rosen\r\nbrock"})), "unknown landscape `rosen\\r\\nbrock`"),
+        (with("racers", json!([{"name": "adam", "be\nta": 1}])), "unknown field `be\\nta` for adam"),
+        (with("landscape", json!({"name": "saddle", "x\ny": 1})), "unknown field `x\\ny`"),
+        (with("st\neps", json!(1)), "unknown field `st\\neps`"),
+        (with("view", json!({"x\u{1b}[31m": [0, 1]})), "unknown field `x\\u{1b}[31m`"),
+    ] {
+        let e = err(&text);
+        assert!(e.contains(needle), "{e}");
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+    }
+}
+
+#[test]
+fn anything_after_the_spec_is_an_error() {
+    assert!(RunSpec::parse(&format!(" \n{BASE}\n\t ")).is_ok(), "whitespace is fine");
+    for tail in ["x", "{}", BASE, ",", "]", "// comment"] {
+        let e = err(&format!("{BASE}{tail}"));
+        assert!(e.contains("trailing characters"), "{tail}: {e}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    for depth in [200, 1000, 20_000] {
+        let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
+        err(&deep);
+        err(&with("start", json!(null)).replace("null", &deep));
+        let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock", "a": {deep}}}, "racers": [{{"name": "adam"}}]}}"#));
+        assert!(e.contains("recursion limit"), "{e}");
+        let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {deep}}}]}}"#));
+        assert!(e.contains("recursion limit"), "{e}");
+    }
+}
