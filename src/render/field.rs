@@ -53,24 +53,26 @@ impl Field {
     /// does not grow (fresh megabytes cost page faults, natively and in wasm alike).
     pub fn resample(&mut self, view: View, width: usize, height: usize, known_min: Option<f64>, mut f: impl FnMut(Point) -> f64) {
         let (dx, dy) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
-        let mut xs = std::mem::take(&mut self.values);
-        xs.clear();
-        xs.extend((0..width).map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx));
-        // Samples go after the row of x coordinates, then slide down over it.
-        xs.reserve(width * height);
+        let xs: Vec<f64> = (0..width).map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx).collect();
+        self.values.clear();
+        self.values.reserve(width * height);
+        // The finite range, tracked on the way: one pass less over the samples.
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
         for j in 0..height {
             let y = view.y[1] - (j as f64 + 0.5) / height as f64 * dy;
-            for i in 0..width {
-                let v = f([xs[i], y]);
-                xs.push(v);
-            }
+            self.values.extend(xs.iter().map(|&x| {
+                let v = f([x, y]);
+                if v.is_finite() {
+                    lo = lo.min(v);
+                    hi = hi.max(v);
+                }
+                v
+            }));
         }
-        xs.drain(..width);
-        self.values = xs;
         self.view = view;
         self.width = width;
         self.height = height;
-        self.levels = Levels::choose(&self.values, known_min);
+        self.levels = Levels::choose_in(&self.values, lo, hi, known_min);
         bands_into(&self.values, &self.levels.values, &mut self.bands);
     }
 

@@ -46,6 +46,11 @@ impl Levels {
                 max = max.max(v);
             }
         }
+        Levels::choose_in(samples, min, max, known_min)
+    }
+
+    /// [`Levels::choose`] when the smallest and largest finite samples are already known.
+    pub fn choose_in(samples: &[f64], min: f64, max: f64, known_min: Option<f64>) -> Levels {
         if min >= max || min.is_nan() || max.is_nan() {
             return Levels { values: Vec::new(), spacing: Spacing::Linear };
         }
