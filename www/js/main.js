@@ -95,9 +95,8 @@ function specFromHash() {
   }
 }
 
-function specUrl() {
-  const { origin, pathname, search } = window.location;
-  return `${origin}${pathname}${search}${HASH_KEY}${encodeURIComponent(app.scene.spec())}`;
+function currentHash() {
+  return HASH_KEY + encodeURIComponent(app.scene.spec());
 }
 
 function writeUrlSoon() {
@@ -107,7 +106,7 @@ function writeUrlSoon() {
 
 function writeUrlNow() {
   clearTimeout(app.urlTimer);
-  const hash = HASH_KEY + encodeURIComponent(app.scene.spec());
+  const hash = currentHash();
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 }
 
@@ -483,9 +482,12 @@ function buildStatic() {
   $('copy-link').addEventListener('click', copyLink);
 }
 
-/** The first palette colour no racer uses yet (the palette's next one when all are taken). */
+/**
+ * The first palette colour no racer shows yet (the colours drawn, so racers without an explicit
+ * colour count too); the palette's next one when all are taken.
+ */
 function nextColor(spec) {
-  const used = new Set(spec.racers.map((r) => (r.color || '').toLowerCase()));
+  const used = new Set(app.states.map((r) => r.color.toLowerCase()));
   const palette = app.cat.palette;
   return palette.find((c) => !used.has(c.toLowerCase())) ?? palette[spec.racers.length % palette.length];
 }
@@ -514,6 +516,7 @@ function resetToDefault() {
   try {
     load(defaultSpec());
     $('hint').textContent = DEFAULT_PRESET.hint;
+    $('preset').value = DEFAULT_PRESET.id;
     play();
   } catch (e) {
     reportError(e);
@@ -522,7 +525,8 @@ function resetToDefault() {
 
 async function copyLink() {
   writeUrlNow();
-  const url = specUrl();
+  const { origin, pathname, search } = window.location;
+  const url = origin + pathname + search + currentHash();
   const button = $('copy-link');
   try {
     await navigator.clipboard.writeText(url);
@@ -767,6 +771,7 @@ async function boot() {
   if (!app.scene) {
     app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('overlay'), $('loss'));
     $('hint').textContent = DEFAULT_PRESET.hint;
+    $('preset').value = DEFAULT_PRESET.id;
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
   performance.mark('optiscape:scene');
