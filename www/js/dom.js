@@ -37,7 +37,6 @@ const ICONS = {
   copy: 'M8 8h11v11H8zM5 16V5h11',
   remove: 'M6 6l12 12M18 6L6 18',
   gear: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 4.5v5M8 14.5v5',
-  link: 'M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1',
   undo: 'M9 5L4 10l5 5M4 10h10a6 6 0 0 1 0 12h-3',
 };
 const FILLED = new Set(['play', 'pause', 'step']);

@@ -229,6 +229,5 @@ export function createRacerList(root, cat, actions) {
       const c = cards[Math.min(i, cards.length - 1)];
       if (c) c.toggle.focus();
     },
-    setExpanded,
   };
 }
