@@ -3,8 +3,12 @@
 //! ```json
 //! {"dataset": "digits", "model": "linear", "epochs": 15, "batch_size": 1, "seed": 0,
 //!  "input": {"transform": "raw", "scale": 1.0},
-//!  "racers": [{"name": "adam", "lr": 0.001}, {"name": "sgd", "lr": 0.001}]}
+//!  "racers": [{"name": "adam", "lr": 0.001}, {"name": "sgd", "lr": 0.001},
+//!             {"name": "adam", "lr": 0.001, "label": "Adam on X/50", "input": {"scale": 0.02}}]}
 //! ```
+//!
+//! A racer is a run-spec racer (see [`crate::spec`]) plus an optional `input` of its own, which
+//! replaces the spec's `input` for that racer alone: Adam on X/50, X*50 and raw X in one race.
 //!
 //! Every racer starts from the same seeded weights and sees the training samples in the same
 //! order (the seed's: no shuffle). An epoch's training loss is the mean of the losses seen while
@@ -51,6 +55,17 @@ fn one() -> f64 {
     1.0
 }
 
+impl Input {
+    /// The scale's range check, with `field` (the path to this input) in the message.
+    fn check(&self, field: &str) -> Result<(), String> {
+        let s = self.scale;
+        if !(s.is_finite() && (1e-6..=1e6).contains(&s)) {
+            return Err(format!("{field}.scale: must be in [1e-6, 1e6], got {s}"));
+        }
+        Ok(())
+    }
+}
+
 impl Default for Input {
     fn default() -> Input {
         Input { transform: Transform::Raw, scale: 1.0 }
@@ -58,8 +73,59 @@ impl Default for Input {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(from = "RawTrainSpec", into = "RawTrainSpec")]
 pub struct TrainSpec {
+    pub dataset: Dataset,
+    pub model: Architecture,
+    pub epochs: u32,
+    pub batch_size: usize,
+    pub seed: u64,
+    pub input: Input,
+    pub racers: Vec<RacerSpec>,
+    /// Per racer (as long as `racers`): its own `input`, replacing the spec's; see [`TrainSpec::input_of`].
+    pub racer_inputs: Vec<Option<Input>>,
+}
+
+/// A training-spec racer: a run-spec racer and, optionally, an `input` of its own.
+#[derive(Clone, Debug, PartialEq)]
+struct TrainRacer {
+    racer: RacerSpec,
+    input: Option<Input>,
+}
+
+impl<'de> Deserialize<'de> for TrainRacer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut json = serde_json::Value::deserialize(d)?;
+        let input = match json.as_object_mut().and_then(|o| o.remove("input")) {
+            None => None,
+            Some(v) => Some(serde_json::from_value::<Input>(v).map_err(|e| D::Error::custom(format!("input: {e}")))?),
+        };
+        let racer = RacerSpec::deserialize(json).map_err(|e| D::Error::custom(e.to_string()))?;
+        Ok(TrainRacer { racer, input })
+    }
+}
+
+impl Serialize for TrainRacer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let json = serde_json::to_value(&self.racer).map_err(S::Error::custom)?;
+        let serde_json::Value::Object(fields) = json else { return Err(S::Error::custom("a racer serializes to an object")) };
+        let mut map = s.serialize_map(None)?;
+        for (k, v) in &fields {
+            map.serialize_entry(k, v)?;
+        }
+        if let Some(input) = &self.input {
+            map.serialize_entry("input", input)?;
+        }
+        map.end()
+    }
+}
+
+/// The JSON shape of [`TrainSpec`].
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTrainSpec {
     #[serde(default = "digits")]
     pub dataset: Dataset,
     pub model: Architecture,
@@ -71,7 +137,38 @@ pub struct TrainSpec {
     pub seed: u64,
     #[serde(default)]
     pub input: Input,
-    pub racers: Vec<RacerSpec>,
+    racers: Vec<TrainRacer>,
+}
+
+impl From<RawTrainSpec> for TrainSpec {
+    fn from(raw: RawTrainSpec) -> TrainSpec {
+        let (racers, racer_inputs) = raw.racers.into_iter().map(|r| (r.racer, r.input)).unzip();
+        TrainSpec {
+            dataset: raw.dataset,
+            model: raw.model,
+            epochs: raw.epochs,
+            batch_size: raw.batch_size,
+            seed: raw.seed,
+            input: raw.input,
+            racers,
+            racer_inputs,
+        }
+    }
+}
+
+impl From<TrainSpec> for RawTrainSpec {
+    fn from(spec: TrainSpec) -> RawTrainSpec {
+        let inputs = spec.racer_inputs.into_iter().chain(std::iter::repeat(None));
+        RawTrainSpec {
+            dataset: spec.dataset,
+            model: spec.model,
+            epochs: spec.epochs,
+            batch_size: spec.batch_size,
+            seed: spec.seed,
+            input: spec.input,
+            racers: spec.racers.into_iter().zip(inputs).map(|(racer, input)| TrainRacer { racer, input }).collect(),
+        }
+    }
 }
 
 fn digits() -> Dataset {
@@ -101,9 +198,11 @@ impl TrainSpec {
         if !(1..=TRAIN).contains(&spec.batch_size) {
             return Err(format!("batch_size: must be 1 to {TRAIN}, got {}", spec.batch_size));
         }
-        let s = spec.input.scale;
-        if !(s.is_finite() && (1e-6..=1e6).contains(&s)) {
-            return Err(format!("input.scale: must be in [1e-6, 1e6], got {s}"));
+        spec.input.check("input")?;
+        for (i, input) in spec.racer_inputs.iter().enumerate() {
+            if let Some(input) = input {
+                input.check(&format!("racers[{i}].input"))?;
+            }
         }
         if spec.racers.is_empty() || spec.racers.len() > MAX_RACERS {
             return Err(format!("racers: give 1 to {MAX_RACERS} racers, got {}", spec.racers.len()));
@@ -114,6 +213,16 @@ impl TrainSpec {
             }
         }
         Ok(spec)
+    }
+
+    /// The input racer `i` trains on: its own, or the spec's.
+    pub fn input_of(&self, i: usize) -> Input {
+        self.racer_inputs.get(i).copied().flatten().unwrap_or(self.input)
+    }
+
+    /// Canonical JSON text (every default written out), which [`TrainSpec::parse`] reads back.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a training spec always serializes")
     }
 }
 
@@ -171,7 +280,12 @@ pub struct Learner {
 pub struct Trainer {
     pub spec: TrainSpec,
     pub model: Model,
+    /// The data under the spec's `input`.
     pub data: Prepared,
+    /// Data under the racers' own inputs, when they differ from the spec's.
+    others: Vec<(Input, Prepared)>,
+    /// Per learner: 0 for `data`, k for `others[k - 1]`.
+    data_index: Vec<usize>,
     pub learners: Vec<Learner>,
 }
 
@@ -180,6 +294,20 @@ impl Trainer {
         let model = Model::new(spec.model, FEATURES, CLASSES);
         let init = model.init(spec.seed);
         let data = prepare(digits, spec.input);
+        let mut others: Vec<(Input, Prepared)> = Vec::new();
+        let data_index = (0..spec.racers.len())
+            .map(|i| {
+                let input = spec.input_of(i);
+                if input == spec.input {
+                    return 0;
+                }
+                let k = others.iter().position(|(seen, _)| *seen == input).unwrap_or_else(|| {
+                    others.push((input, prepare(digits, input)));
+                    others.len() - 1
+                });
+                k + 1
+            })
+            .collect();
         let learners = spec
             .racers
             .iter()
@@ -196,7 +324,15 @@ impl Trainer {
                 seconds: 0.0,
             })
             .collect();
-        Trainer { spec, model, data, learners }
+        Trainer { spec, model, data, others, data_index, learners }
+    }
+
+    /// The data learner `i` trains and is tested on (under its input).
+    pub fn data_of(&self, i: usize) -> &Prepared {
+        match self.data_index.get(i) {
+            Some(&k) if k > 0 => &self.others[k - 1].1,
+            _ => &self.data,
+        }
     }
 
     pub fn finished(&self, i: usize) -> bool {
@@ -212,7 +348,11 @@ impl Trainer {
     pub fn advance(&mut self, i: usize, max_steps: u64) -> u64 {
         let batch = self.spec.batch_size;
         let epochs = self.spec.epochs as usize;
-        let (model, data) = (&self.model, &self.data);
+        let model = &self.model;
+        let data = match self.data_index.get(i) {
+            Some(&k) if k > 0 => &self.others[k - 1].1,
+            _ => &self.data,
+        };
         let l = &mut self.learners[i];
         let mut taken = 0;
         while taken < max_steps && l.diverged_at_epoch.is_none() && l.epochs.len() < epochs {
@@ -281,5 +421,54 @@ pub fn train(spec: &TrainSpec, digits: &Digits, clock: &dyn Fn() -> f64) -> Trai
                 diverged_at_epoch: l.diverged_at_epoch,
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn racers_may_carry_their_own_input() {
+        let text = r#"{"model": "linear", "input": {"transform": "standardize"},
+            "racers": [{"name": "adam", "lr": 0.001},
+                       {"name": "adam", "lr": 0.001, "label": "X/50", "input": {"scale": 0.02}}]}"#;
+        let spec = TrainSpec::parse(text).unwrap();
+        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, scale: 0.02 })]);
+        assert_eq!(spec.input_of(0).transform, Transform::Standardize);
+        assert_eq!(spec.input_of(1).scale, 0.02);
+        let again = TrainSpec::parse(&spec.to_json()).unwrap();
+        assert_eq!(again, spec);
+        let json = spec.to_json();
+        assert!(json.contains(r#""input":{"transform":"raw","scale":0.02}}]"#), "{json}");
+        assert_eq!(json.matches("\"input\"").count(), 2, "{json}");
+    }
+
+    #[test]
+    fn a_racers_input_is_checked_like_the_specs() {
+        let bad = |racer: &str| TrainSpec::parse(&format!(r#"{{"model": "linear", "racers": [{{"name": "sgd"}}, {racer}]}}"#)).unwrap_err();
+        let e = bad(r#"{"name": "adam", "input": {"scale": 0}}"#);
+        assert_eq!(e, "racers[1].input.scale: must be in [1e-6, 1e6], got 0");
+        let e = bad(r#"{"name": "adam", "input": {"scael": 2}}"#);
+        assert!(e.starts_with("racers[1]: input: unknown field `scael`"), "{e}");
+        let e = bad(r#"{"name": "adam", "betas": 3}"#);
+        assert!(e.starts_with("racers[1]: "), "{e}");
+        let e = TrainSpec::parse(r#"{"model": "linear", "racers": [], "extra": 1}"#).unwrap_err();
+        assert!(e.contains("unknown field `extra`"), "{e}");
+    }
+
+    #[test]
+    fn a_racer_on_scaled_inputs_trains_on_scaled_data() {
+        let digits = Digits::embedded();
+        let text = r#"{"model": "linear", "epochs": 1, "racers": [{"name": "sgd", "lr": 0.001},
+            {"name": "sgd", "lr": 0.001, "input": {"scale": 2}}, {"name": "sgd", "lr": 0.001, "input": {"scale": 1}}]}"#;
+        let mut t = Trainer::new(TrainSpec::parse(text).unwrap(), &digits);
+        assert_eq!(t.data_of(1).train_x[5], 2.0 * t.data_of(0).train_x[5]);
+        assert_eq!(t.data_of(2).train_x, t.data_of(0).train_x);
+        for i in 0..3 {
+            t.advance(i, u64::MAX);
+        }
+        assert_eq!(t.learners[0].epochs, t.learners[2].epochs);
+        assert_ne!(t.learners[0].epochs, t.learners[1].epochs);
     }
 }
