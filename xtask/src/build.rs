@@ -34,6 +34,9 @@ pub fn build(paths: &Paths) -> Result<()> {
         bail!("OPTISCAPE_WASM_OPT must be a wasm-opt -O flag like -Oz, -Os, -O3 (got `{opt_level}`)");
     }
     let features = wasm_opt_features()?;
+    // OPTISCAPE_WASM_NAMES=1 keeps the function names, so a browser profile names Rust functions.
+    let keep_names = std::env::var_os("OPTISCAPE_WASM_NAMES").is_some_and(|v| v != "0");
+    let strip: &[&str] = if keep_names { &["--debuginfo", "--strip-dwarf", "--strip-producers"] } else { &["--strip-debug", "--strip-producers"] };
     let out_wasm = paths.pkg.join(format!("{STEM}_bg.wasm"));
     let out_js = paths.pkg.join(format!("{STEM}.js"));
     let stamp_path = paths.target.join("xtask").join("pkg.stamp");
@@ -43,6 +46,7 @@ pub fn build(paths: &Paths) -> Result<()> {
             &input_bytes,
             PIPELINE_VERSION.as_bytes(),
             opt_level.as_bytes(),
+            strip.join(" ").as_bytes(),
             features.join(" ").as_bytes(),
             std::fs::read(setup::wasm_opt(paths)).unwrap_or_default().len().to_le_bytes().as_slice(),
         ])
@@ -77,7 +81,7 @@ pub fn build(paths: &Paths) -> Result<()> {
             .arg(&tmp)
             .arg(&opt_level)
             .args(&features)
-            .args(["--strip-debug", "--strip-producers"]))?;
+            .args(strip))?;
         std::fs::rename(&tmp, &out_wasm)?;
         std::fs::write(&stamp_path, &stamp)?;
     }

@@ -28,6 +28,7 @@ commands:
 
 environment:
   OPTISCAPE_WASM_OPT   wasm-opt optimisation flag for `build` (default -Oz; e.g. -O3)
+  OPTISCAPE_WASM_NAMES=1  keep function names in the wasm (for browser profiles)
   OPTISCAPE_CHROMIUM   Chromium binary for the browser tests/bench (default /usr/bin/chromium)
 ";
 
