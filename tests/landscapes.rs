@@ -125,6 +125,34 @@ proptest! {
         prop_assert!((b.f.value(p) - half).abs() <= 1e-15 * (1.0 + half.abs()));
     }
 
+    /// Central differences where the stencil's fixed step is small against the landscape's length
+    /// scale 1 / input_scale (the truncation error grows as s^5); over the whole range,
+    /// f_s(w) = f_1(s w), so gradient and Hessian scale as s and s^2.
+    #[test]
+    fn digits2d_derivatives_at_any_input_scale(log_s in -2.0..=2.0f64, u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
+        let s = 10f64.powf(log_s);
+        let b = build("digits2d", serde_json::json!({"input_scale": s}));
+        let one = build("digits2d", Value::Null);
+        let q = in_view(&one, u, v);
+        let p = q.map(|c| c / s);
+        if (0.25..=1.5).contains(&s) {
+            prop_assert!(check_derivatives(&*b.f, p).is_ok(), "s {s}: {:?}", check_derivatives(&*b.f, p));
+        }
+        let close = |a: f64, b: f64, size: f64| (a - b).abs() <= 1e-12 * size;
+        prop_assert!(close(b.f.value(p), one.f.value(q), 1.0 + one.f.value(q).abs()));
+        let (g, g1) = (b.f.gradient(p), one.f.gradient(q));
+        let (h, h1) = (b.f.hessian(p), one.f.hessian(q));
+        let gsize = 1.0 + g1[0].abs().max(g1[1].abs());
+        let hsize = 1.0 + h1.iter().flatten().fold(0.0f64, |m, x| m.max(x.abs()));
+        for i in 0..2 {
+            prop_assert!(close(g[i], s * g1[i], s * gsize), "s {s}: gradient {g:?} vs {g1:?}");
+            for j in 0..2 {
+                prop_assert!(close(h[i][j], s * s * h1[i][j], s * s * hsize), "s {s}: hessian {h:?} vs {h1:?}");
+            }
+        }
+        check_marks("digits2d", &b);
+    }
+
     /// `scale * f`, everywhere: the objective multiplies value, gradient and Hessian by scale.
     #[test]
     fn objective_scales_value_gradient_and_hessian(i in 0..REGISTRY.len(), log_c in -6.0..=6.0f64,

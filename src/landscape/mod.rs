@@ -12,6 +12,7 @@ use crate::schema::{Hyper, Param, Range, Scale, Slider};
 use serde::Serialize;
 
 mod beale;
+mod digits2d;
 mod gaussian_mixture;
 mod himmelblau;
 mod quadratic;
@@ -107,6 +108,7 @@ pub static REGISTRY: &[&LandscapeInfo] = &[
     &styblinski_tang::INFO,
     &quadratic::INFO,
     &saddle::INFO,
+    &digits2d::INFO,
 ];
 
 pub fn find(name: &str) -> Option<&'static LandscapeInfo> {

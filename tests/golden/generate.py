@@ -192,6 +192,53 @@ def saddle_d(x, y):
     return [2.0 * x, powi(y, 3) - y], [[2.0, 0.0], [0.0, 3.0 * y * y - 1.0]]
 
 
+# digits2d: logistic regression of the 1s against the 4s among the first 898 8x8 digits, read from
+# the page's own data file (src/classify/digits.rs describes it; src/landscape/digits2d.rs keeps
+# the same sums as a table and checks it against the file). Per image, a = -t (u, v) with t = +1
+# for a 4 and -1 for a 1, u = (4 S16 - S64) / 128, v = (16 S4 - S64) / 128 (ink sums of the
+# central 4x4 and 2x2 blocks and the whole image): exact in float64.
+
+def _digits2d_features():
+    with open(os.path.join(HERE, "..", "..", "www", "data", "digits.bin"), "rb") as fh:
+        data = fh.read()
+    assert data[:10] == b"OPTDIGITS1"
+    n = int.from_bytes(data[10:12], "little")
+    out = []
+    for i in range(898):
+        row = data[12 + 65 * i:12 + 65 * (i + 1)]
+        if row[64] not in (1, 4):
+            continue
+        ink = lambda lo, hi: sum(row[r * 8 + c] for r in range(lo, hi) for c in range(lo, hi))  # noqa: E731
+        s4, s16, s64 = float(ink(3, 5)), float(ink(2, 6)), float(ink(0, 8))
+        u, v = (4.0 * s16 - s64) / 128.0 * 1.0, (16.0 * s4 - s64) / 128.0 * 1.0
+        out.append([-u, -v] if row[64] == 4 else [u, v])
+    assert n == 1797 and len(out) == 180
+    return out
+
+
+DIGITS2D = _digits2d_features()
+
+
+def digits2d(p):
+    m = torch.tensor(DIGITS2D) @ p
+    return torch.logaddexp(m, torch.zeros_like(m)).mean()
+
+
+def digits2d_d(x, y):
+    g = [0.0, 0.0]
+    h = [0.0, 0.0, 0.0]
+    for a0, a1 in DIGITS2D:
+        m = x * a0 + y * a1
+        e = math.exp(-abs(m))
+        s = 1.0 / (1.0 + e) if m >= 0.0 else e / (1.0 + e)
+        g = [g[0] + s * a0, g[1] + s * a1]
+        q = e / ((1.0 + e) * (1.0 + e))
+        h = [h[0] + q * a0 * a0, h[1] + q * a0 * a1, h[2] + q * a1 * a1]
+    n = float(len(DIGITS2D))
+    off = h[1] / n
+    return [g[0] / n, g[1] / n], [[h[0] / n, off], [off, h[2] / n]]
+
+
 # name: (function in torch ops, derivatives as optiscape computes them, default start,
 #        lr for gradient-descent-like optimizers, lr for adaptive ones)
 LANDSCAPES = {
@@ -203,6 +250,7 @@ LANDSCAPES = {
     "styblinski_tang": (styblinski_tang, styblinski_tang_d, [4.0, -0.5], 5e-3, 0.05),
     "quadratic": (quadratic, quadratic_d, [-3.5, 1.5], 0.05, 0.05),
     "saddle": (saddle, saddle_d, [1.5, 0.05], 0.05, 0.05),
+    "digits2d": (digits2d, digits2d_d, [-1.0, 1.0], 0.2, 0.05),
 }
 
 
