@@ -9,6 +9,9 @@
 //   first_frame_ms                navigation start -> first animation frame after
 //                                 `window.optiscape.ready` resolved (median of the runs)
 //   anything window.optiscape.bench() returns (median of the runs)
+//   train_wasm_s                  the seed workload (linear digits classifier, batch 1, 15 epochs,
+//                                 Adam lr 1e-3, seed 0, raw inputs) trained entirely in wasm in
+//                                 the page, training alone timed (median of the runs)
 //
 // Adding a figure from the page: make `window.optiscape.bench()` (may be async) return it, e.g.
 // `{ frame_p95_ms: 12.5, background_ms: 3 }`. Units come from the name's suffix (_ms, _bytes,
@@ -187,6 +190,51 @@ async function pageFigures() {
   }
 }
 
+// --- the classifier ---------------------------------------------------------------------------
+
+const SEED_WORKLOAD = {
+  dataset: 'digits',
+  model: 'linear',
+  epochs: 15,
+  batch_size: 1,
+  seed: 0,
+  input: { transform: 'raw', scale: 1 },
+  racers: [{ name: 'adam', lr: 0.001 }],
+};
+
+/** train_wasm_s: window.optiscape.classify.benchTrain() times Training.train_steps in large slices. */
+async function trainFigures() {
+  const browser = await launch();
+  try {
+    const page = await openPage(browser);
+    try {
+      await page.waitForFunction(() => window.optiscape?.ready, null, { timeout: READY_TIMEOUT_MS });
+      await page.evaluate(() => window.optiscape.ready);
+      if (!(await page.evaluate(() => typeof window.optiscape.classify?.benchTrain === 'function'))) {
+        skipped('train_wasm_s', 'the page has no window.optiscape.classify.benchTrain');
+        return;
+      }
+      const runs = [];
+      let accuracy = null;
+      for (let i = 0; i < RUNS; i++) {
+        const r = await page.evaluate(async (spec) => {
+          const { seconds, states } = await window.optiscape.classify.benchTrain(spec);
+          return { seconds, accuracy: states[0].test_accuracy, epoch: states[0].epoch };
+        }, SEED_WORKLOAD);
+        if (r.epoch !== SEED_WORKLOAD.epochs) throw new Error(`benchTrain stopped at epoch ${r.epoch}`);
+        runs.push(r.seconds);
+        accuracy = r.accuracy;
+      }
+      console.log(`train_wasm_s ${median(runs).toFixed(3)} s`);
+      console.log(`# train_wasm_s: test accuracy ${(100 * accuracy).toFixed(2)} %, runs ${runs.map((s) => s.toFixed(3)).join(' ')}`);
+    } finally {
+      await page.context().close();
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 // --- main -----------------------------------------------------------------------------------
 
 console.log(`# optiscape bench: ${process.env.OPTISCAPE_URL ?? '(OPTISCAPE_URL unset)'}, ${RUNS} page load(s), medians`);
@@ -199,6 +247,12 @@ if (!process.env.OPTISCAPE_URL) {
     await pageFigures();
   } catch (e) {
     console.error(`bench: ${e?.stack ?? e}`);
+    failed = true;
+  }
+  try {
+    await trainFigures();
+  } catch (e) {
+    console.error(`bench (train_wasm_s): ${e?.stack ?? e}`);
     failed = true;
   }
 }

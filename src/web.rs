@@ -15,6 +15,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+mod training;
+
 /// Kept points per trajectory and samples per loss curve: bounded memory for hour-long lectures.
 const PATH_CAPACITY: usize = 8192;
 const CURVE_CAPACITY: usize = 2048;

@@ -277,6 +277,13 @@ pub struct Learner {
     pub seconds: f64,
 }
 
+impl Learner {
+    /// The mean loss over the samples seen so far in the current epoch; None at an epoch's start.
+    pub fn running_loss(&self) -> Option<f64> {
+        (self.cursor > 0).then(|| self.loss_sum / self.cursor as f64)
+    }
+}
+
 pub struct Trainer {
     pub spec: TrainSpec,
     pub model: Model,

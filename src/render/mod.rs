@@ -12,6 +12,7 @@
 //! * [`layout`]: the plot rectangle for a canvas and device pixel ratio, and the [`Mapping`]
 //!   between data and device pixels that the fill and every vector share.
 //! * [`scene`]: the drawing functions, generic over `DB: DrawingBackend`.
+//! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
 //!
 //! In the browser (canvases sized `css size * devicePixelRatio`, one `Field` kept and
@@ -62,6 +63,7 @@ pub mod levels;
 pub mod path;
 pub mod scene;
 pub mod ticks;
+pub mod training;
 
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};

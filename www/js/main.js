@@ -10,6 +10,7 @@ import init, { catalog, Scene } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { paramControl } from './controls.js';
 import { attachPlot } from './plot.js';
+import { attachClassifier } from './classify.js';
 import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
 import { createRacerList } from './racers.js';
 import { fmt, parseNumber, speedScale } from './scales.js';
@@ -41,6 +42,7 @@ const app = {
   pendingView: null,
   urlTimer: 0,
   benchFrame: null, // set while bench() measures frames
+  mode: 'landscape', // or 'classify': the classifier (classify.js) owns the page, URL and keys
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -106,6 +108,7 @@ function writeUrlSoon() {
 
 function writeUrlNow() {
   clearTimeout(app.urlTimer);
+  if (app.mode !== 'landscape') return;
   const hash = currentHash();
   if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
 }
@@ -197,7 +200,7 @@ function tick(now) {
       app.pendingView = null;
       applyView(v);
     }
-    if (app.playing) {
+    if (app.playing && app.mode === 'landscape') {
       const n = stepsThisFrame();
       if (n > 0) {
         advance(n, now);
@@ -612,7 +615,7 @@ function ownsKey(target, key) {
 }
 
 document.addEventListener('keydown', (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey || !app.scene || ownsKey(e.target, e.key)) return;
+  if (e.ctrlKey || e.metaKey || e.altKey || !app.scene || app.mode !== 'landscape' || ownsKey(e.target, e.key)) return;
   const actions = {
     ' ': () => (app.playing ? pause() : play()),
     s: () => stepNow(1),
@@ -819,7 +822,19 @@ async function boot() {
   app.held = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   app.playing = !app.held;
   updateTransport();
+  window.optiscape.classify = attachClassifier({ cat: app.cat, setMode });
   requestAnimationFrame(tick);
+}
+
+/** The mode switch hook for classify.js: shows the landscape or hands the page over. */
+function setMode(mode) {
+  app.mode = mode;
+  $('landscape-view').hidden = mode !== 'landscape';
+  $('landscape-actions').hidden = mode !== 'landscape';
+  if (mode === 'landscape') {
+    fitCanvases();
+    writeUrlNow();
+  }
 }
 
 boot().catch((e) => {

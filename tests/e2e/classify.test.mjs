@@ -1,0 +1,205 @@
+// The digits classifier mode: tab switch, presets, live charts and results table, the training
+// spec in the URL (`#train=`), messages for bad links, play/pause/reset, and a clean console.
+//
+// Run with `cargo xtask test`, or against `cargo xtask serve`:
+//   OPTISCAPE_URL=http://127.0.0.1:8000/ node --test tests/e2e/classify.test.mjs
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { expectClean, launch, openPage, screenshot, waitReady } from './harness.mjs';
+
+const EPOCHS = 2; // the seed's 15 take a few seconds; two are enough to check the band
+
+let browser;
+let page;
+
+before(async () => {
+  browser = await launch();
+  page = await openPage(browser, '', { viewport: { width: 1500, height: 1000 } });
+  assert.equal(await waitReady(page), 'ready');
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Waits until every racer finished training (or fails after `ms`). */
+async function finished(p, ms = 60_000) {
+  await p.waitForFunction(() => window.optiscape.classify.finished() && !window.optiscape.classify.playing(), null, { timeout: ms });
+}
+
+/** Pixels of a canvas within 40 (per channel) of an `#rrggbb` colour. */
+async function pixelsOf(p, id, hex) {
+  return p.evaluate(
+    ({ id, hex }) => {
+      // Read through a copy made for reading, so that the page's canvas is never read back.
+      const c = document.getElementById(id);
+      const copy = document.createElement('canvas');
+      copy.width = c.width;
+      copy.height = c.height;
+      const ctx = copy.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(c, 0, 0);
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      const rgb = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (Math.abs(data[i] - rgb[0]) < 40 && Math.abs(data[i + 1] - rgb[1]) < 40 && Math.abs(data[i + 2] - rgb[2]) < 40) n += 1;
+      }
+      return n;
+    },
+    { id, hex },
+  );
+}
+
+test('the Digits classifier tab shows the classifier and puts its spec in the URL', async () => {
+  await page.click('#mode-classify');
+  await page.waitForFunction(() => window.optiscape.classify.active() && location.hash.startsWith('#train='));
+  await page.evaluate(() => window.optiscape.classify.open());
+  assert.equal(await page.isVisible('#classify-view'), true);
+  assert.equal(await page.isVisible('#landscape-view'), false);
+  assert.equal(await page.getAttribute('#mode-classify', 'aria-selected'), 'true');
+  // Every gradient optimizer of the core can be added; Newton (Hessian) cannot.
+  const options = await page.$$eval('#train-add-opt option', (os) => os.map((o) => o.value));
+  const cat = await page.evaluate(async () => (await import('./pkg/optiscape.js')).catalog());
+  assert.deepEqual(options, cat.optimizers.filter((o) => !o.needs_hessian).map((o) => o.name));
+  assert.ok(!options.includes('newton'));
+});
+
+test('a preset trains Adam on X, X/50 and X*50 side by side; charts and table fill', async () => {
+  await page.selectOption('#train-preset', 'adam-scale');
+  await page.fill('#train-epochs', String(EPOCHS));
+  await page.press('#train-epochs', 'Enter');
+  const spec = await page.evaluate(() => window.optiscape.classify.spec());
+  assert.equal(spec.epochs, EPOCHS);
+  assert.deepEqual(
+    spec.racers.map((r) => [r.name, r.input?.scale ?? null]),
+    [['adam', null], ['adam', 0.02], ['adam', 50]],
+  );
+  await finished(page);
+  const states = await page.evaluate(() => window.optiscape.classify.states());
+  assert.equal(states.length, 3);
+  for (const s of states) {
+    assert.equal(s.status, 'ok');
+    assert.equal(s.epoch, EPOCHS);
+    assert.ok(s.test_accuracy > 0.6 && s.test_accuracy < 0.99, `${s.label}: accuracy ${s.test_accuracy}`);
+    assert.ok(s.loss > 0 && s.loss < 50, `${s.label}: loss ${s.loss}`);
+    assert.ok(s.seconds > 0, `${s.label}: no time measured`);
+  }
+  // Raw Adam beats both rescaled ones on training loss, as in the seed experiment.
+  assert.ok(states[0].loss < states[1].loss && states[0].loss < states[2].loss, JSON.stringify(states.map((s) => s.loss)));
+
+  const rows = await page.$$eval('#train-results-body tr', (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent.trim())));
+  assert.equal(rows.length, 3);
+  assert.deepEqual(rows.map((r) => r[1]), ['raw', 'raw / 50', 'raw × 50']);
+  for (const r of rows) {
+    assert.equal(r[2], `${EPOCHS}/${EPOCHS}`);
+    assert.match(r[4], /^\d+\.\d % ?★?$/);
+    assert.match(r[5], /^\d+\.\d\d s$/);
+  }
+  // Both charts show every racer's line.
+  for (const s of states) {
+    for (const id of ['train-loss', 'train-acc']) {
+      assert.ok((await pixelsOf(page, id, s.color)) > 20, `${id} shows no ${s.color} line`);
+    }
+  }
+  console.log(`accuracies after ${EPOCHS} epochs: ${states.map((s) => `${s.label} ${(100 * s.test_accuracy).toFixed(1)} %`).join(', ')}`);
+});
+
+test('the seed preset matches optiscape train to the last digit', async () => {
+  await page.selectOption('#train-preset', 'four');
+  await page.fill('#train-epochs', '1');
+  await page.press('#train-epochs', 'Enter');
+  await finished(page);
+  const epochs = await page.evaluate(() => window.optiscape.classify.epochs());
+  // From `optiscape train` (native) on the same spec: first-epoch test accuracies.
+  assert.deepEqual(
+    epochs.map((e) => e[0].test_accuracy),
+    [0.8609566184649611, 0.8787541713014461, 0.8887652947719689, 0.203559510567297],
+  );
+});
+
+test('pause holds, play resumes, reset goes back to epoch 0', async () => {
+  await page.fill('#train-epochs', '3');
+  await page.press('#train-epochs', 'Enter');
+  await page.evaluate(() => window.optiscape.classify.pause());
+  const a = await page.evaluate(() => window.optiscape.classify.states().map((s) => s.step));
+  await page.waitForTimeout(300);
+  const b = await page.evaluate(() => window.optiscape.classify.states().map((s) => s.step));
+  assert.deepEqual(a, b);
+  assert.equal((await page.textContent('#train-play')).trim(), 'Train');
+  await page.click('#train-play');
+  await page.waitForFunction((before) => window.optiscape.classify.states()[0].step > before, a[0]);
+  await page.click('#train-reset');
+  const reset = await page.evaluate(() => window.optiscape.classify.states());
+  assert.ok(reset.every((s) => s.epoch === 0 && s.step < 2000), JSON.stringify(reset.map((s) => s.step)));
+  await finished(page);
+  // The page stayed responsive: frames kept coming while training.
+  const fps = await page.evaluate(
+    () =>
+      new Promise((resolve) => {
+        window.optiscape.classify.reset();
+        let n = 0;
+        const t0 = performance.now();
+        const f = () => (++n < 20 ? requestAnimationFrame(f) : resolve((1000 * n) / (performance.now() - t0)));
+        requestAnimationFrame(f);
+      }),
+  );
+  assert.ok(fps > 20, `only ${fps.toFixed(1)} frames per second while training`);
+});
+
+test('the URL carries the training spec: a fresh page restores it', async () => {
+  await page.waitForFunction(() => location.hash.startsWith('#train=') && window.optiscape.classify.spec().epochs === 3);
+  const spec = await page.evaluate(() => window.optiscape.classify.spec());
+  const inUrl = await page.evaluate(() => JSON.parse(decodeURIComponent(location.hash.slice('#train='.length))));
+  assert.deepEqual(inUrl, spec);
+  const url = await page.evaluate(() => location.href);
+  const other = await openPage(browser, url);
+  try {
+    await waitReady(other);
+    await other.waitForFunction(() => window.optiscape.classify.active());
+    await other.evaluate(() => window.optiscape.classify.open());
+    assert.deepEqual(await other.evaluate(() => window.optiscape.classify.spec()), spec);
+    assert.equal(await other.isVisible('#train-banner'), false);
+    expectClean(other);
+  } finally {
+    await other.context().close();
+  }
+});
+
+test('a bad #train= link shows a message and the default experiment', async () => {
+  for (const [hash, expected] of [
+    ['#train=%7Bnope', /invalid/],
+    [`#train=${encodeURIComponent('{"model":"linear","racers":[{"name":"adam","lr":-1}]}')}`, /racers\[0\].*lr/],
+    [`#train=${encodeURIComponent('{"model":"linear","epochs":0,"racers":[{"name":"sgd"}]}')}`, /epochs/],
+    ['#train=%E0%A4%A', /URI/],
+  ]) {
+    const bad = await openPage(browser, hash);
+    try {
+      await waitReady(bad);
+      await bad.waitForFunction(() => window.optiscape.classify.active());
+      await bad.evaluate(() => window.optiscape.classify.open());
+      assert.equal(await bad.isVisible('#train-banner'), true, hash);
+      assert.match(await bad.textContent('#train-banner-text'), expected);
+      const spec = await bad.evaluate(() => window.optiscape.classify.spec());
+      assert.equal(spec.racers.length, 4, 'the default experiment is shown');
+      expectClean(bad);
+    } finally {
+      await bad.context().close();
+    }
+  }
+});
+
+test('back to the landscape: its view, its URL and its loop return', async () => {
+  await screenshot(page, 'classify');
+  await page.click('#mode-landscape');
+  await page.waitForFunction(() => location.hash.startsWith('#spec='));
+  assert.equal(await page.isVisible('#landscape-view'), true);
+  assert.equal(await page.isVisible('#classify-view'), false);
+  const s0 = await page.evaluate(() => window.optiscape.racers()[0].step);
+  await page.evaluate(() => window.optiscape.play());
+  await page.waitForFunction((s) => window.optiscape.racers()[0].step !== s, s0);
+});
+
+test('no console errors or warnings, no request leaving the origin', () => {
+  expectClean(page);
+});

@@ -1,0 +1,682 @@
+// The page's second mode: optimizers racing to train a classifier on the 8x8 digits.
+//
+// The training spec (src/classify/train.rs) is the single source of truth, as the run spec is
+// for the landscape: every control edits a copy, hands it to Training.set_spec (the parser
+// `optiscape train` uses) and reads back the canonical spec, which also lives in the URL as
+// `#train=` + URI-encoded JSON. Training runs in slices: one wasm call per animation frame with
+// a time budget of a few milliseconds (Training.advance), so the page stays responsive.
+//
+// main.js owns the landscape; it calls attachClassifier() once at boot with a `setMode` hook and
+// stops its own loop, URL and keys while this mode is shown.
+
+import { Training } from '../pkg/optiscape.js';
+import { el, icon } from './dom.js';
+import { keySettings, paramControl } from './controls.js';
+import { createRacerList } from './racers.js';
+import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS, withTrainColors } from './classify-presets.js';
+import { fmt, fmtLoss, parseNumber } from './scales.js';
+
+const $ = (id) => document.getElementById(id);
+export const TRAIN_HASH = '#train=';
+/** Milliseconds of training per animation frame. */
+const BUDGET_MS = 6;
+const URL_DEBOUNCE_MS = 250;
+const TABLE_INTERVAL_MS = 100;
+const MAX_EPOCHS = 200;
+const TRAIN_SAMPLES = 898;
+
+const MODELS = [
+  { value: 'linear', text: 'Linear, 64 → 10' },
+  { value: 'mlp', text: 'MLP, 64 → 32 → 10 (ReLU)' },
+];
+const TRANSFORMS = [
+  { value: 'raw', text: 'Raw pixels (0 to 16)' },
+  { value: 'standardize', text: 'Standardized per pixel' },
+];
+const INPUT_SCALE = {
+  name: 'input scale',
+  type: 'number',
+  doc: 'Multiplies every input after the transform: 0.02 is X/50, 50 is X×50.',
+  range: { lo: 1e-6, lo_open: false, hi: 1e6, hi_open: false },
+  slider: { min: 0.01, max: 100, scale: 'log' },
+  default: 1,
+};
+
+function messageOf(e) {
+  if (e instanceof Error) return e.message;
+  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
+  return String(e);
+}
+
+/** "raw", "standardized / 50", "raw × 5": a racer's input as the results table shows it. */
+function inputText(input) {
+  const t = input.transform === 'standardize' ? 'standardized' : 'raw';
+  const s = input.scale;
+  if (s === 1) return t;
+  if (s < 1 && Number.isInteger(Math.round(1 / s * 1e9) / 1e9)) return `${t} / ${fmt(1 / s)}`;
+  return `${t} × ${fmt(s)}`;
+}
+
+/**
+ * `hooks`: cat (the catalog), setMode('landscape' | 'classify'). Returns the automation API
+ * (window.optiscape.classify).
+ */
+export function attachClassifier({ cat, setMode }) {
+  const c = {
+    active: false,
+    training: null,
+    opening: null, // the promise of the first open (fetches the digits)
+    spec: null,
+    states: [],
+    playing: false,
+    held: false,
+    urlTimer: 0,
+    lastTable: 0,
+    size: { lw: 0, lh: 0, aw: 0, ah: 0, dpr: 0 },
+    racerList: null,
+    controls: {},
+    rows: [],
+    tableKey: '',
+    loop: 0,
+  };
+  const gradientOptimizers = cat.optimizers.filter((o) => !o.needs_hessian);
+
+  // -------------------------------------------------------------------------------------------
+  // Messages.
+
+  function showMessage(text) {
+    $('train-banner-text').textContent = text;
+    $('train-banner').hidden = false;
+  }
+  function hideMessage() {
+    $('train-banner').hidden = true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Mode switch.
+
+  function showTabs(mode) {
+    for (const [id, m] of [['mode-landscape', 'landscape'], ['mode-classify', 'classify']]) {
+      const tab = $(id);
+      tab.setAttribute('aria-selected', m === mode ? 'true' : 'false');
+      tab.tabIndex = m === mode ? 0 : -1;
+    }
+    $('classify-view').hidden = mode !== 'classify';
+    $('classify-actions').hidden = mode !== 'classify';
+  }
+
+  function defaultSpec() {
+    return withTrainColors(DEFAULT_TRAIN_PRESET.spec, cat.palette);
+  }
+
+  /** The `#train=` text in the URL: {text}, {error} or null. */
+  function specFromHash() {
+    const hash = window.location.hash;
+    if (!hash.startsWith(TRAIN_HASH)) return null;
+    try {
+      return { text: decodeURIComponent(hash.slice(TRAIN_HASH.length)) };
+    } catch {
+      return { error: 'the #train= part is not valid URI encoding' };
+    }
+  }
+
+  async function create() {
+    buildStatic();
+    wireKeysAndSizes();
+    const response = await fetch('data/digits.bin');
+    if (!response.ok) throw new Error(`the digits data could not be loaded (HTTP ${response.status})`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const fromUrl = specFromHash();
+    let problem = fromUrl?.error ?? null;
+    if (fromUrl?.text !== undefined) {
+      try {
+        c.training = new Training(fromUrl.text, bytes, $('train-loss'), $('train-acc'));
+      } catch (e) {
+        problem = messageOf(e);
+      }
+    }
+    if (!c.training) {
+      c.training = new Training(JSON.stringify(defaultSpec()), bytes, $('train-loss'), $('train-acc'));
+      $('train-hint').textContent = DEFAULT_TRAIN_PRESET.hint;
+      $('train-preset').value = DEFAULT_TRAIN_PRESET.id;
+    }
+    if (problem) showMessage(`This link’s training spec is invalid (${problem}), so the default experiment is shown instead.`);
+    c.spec = JSON.parse(c.training.spec());
+    c.states = c.training.states();
+  }
+
+  /** Shows the classifier (creating it on first use) and starts training unless paused. */
+  function open() {
+    if (!c.opening) {
+      c.opening = create().then(() => {
+        c.held = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+        c.playing = !c.held;
+      });
+      c.opening.catch(() => {});
+    }
+    setMode('classify');
+    showTabs('classify');
+    c.active = true;
+    return c.opening.then(() => {
+      if (!c.active) return;
+      fitCharts();
+      syncUi();
+      writeUrlNow();
+      startLoop();
+    }).catch((e) => {
+      showMessage(`The classifier could not start: ${messageOf(e)}`);
+      throw e;
+    });
+  }
+
+  function close() {
+    c.active = false;
+    clearTimeout(c.urlTimer);
+    cancelAnimationFrame(c.loop);
+    hideMessage();
+    showTabs('landscape');
+    setMode('landscape');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Specs and the URL.
+
+  function writeUrlSoon() {
+    clearTimeout(c.urlTimer);
+    c.urlTimer = setTimeout(writeUrlNow, URL_DEBOUNCE_MS);
+  }
+
+  function currentHash() {
+    return TRAIN_HASH + encodeURIComponent(c.training.spec());
+  }
+
+  function writeUrlNow() {
+    clearTimeout(c.urlTimer);
+    if (!c.active || !c.training) return;
+    const hash = currentHash();
+    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+  }
+
+  /** Validates and applies a spec (object or JSON text); throws Error(message) when invalid. */
+  function load(spec) {
+    const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
+    try {
+      c.training.set_spec(text);
+    } catch (e) {
+      throw new Error(messageOf(e));
+    }
+    c.racerList.reset();
+    $('train-hint').textContent = '';
+    afterChange();
+  }
+
+  /** Applies `mutate` to a copy of the spec; returns null or the core's message (nothing changed). */
+  function change(mutate) {
+    const next = structuredClone(c.spec);
+    mutate(next);
+    try {
+      c.training.set_spec(JSON.stringify(next));
+    } catch (e) {
+      return messageOf(e);
+    }
+    afterChange();
+    return null;
+  }
+
+  function local(message) {
+    return message && message.replace(/^racers\[\d+\]: /, '');
+  }
+
+  function afterChange() {
+    c.spec = JSON.parse(c.training.spec());
+    c.states = c.training.states();
+    if (!c.held && !c.training.finished()) c.playing = true;
+    syncUi();
+    writeUrlSoon();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The training loop: one wasm call per frame.
+
+  function startLoop() {
+    cancelAnimationFrame(c.loop);
+    c.loop = requestAnimationFrame(frame);
+  }
+
+  function frame(now) {
+    if (!c.active) return;
+    c.loop = requestAnimationFrame(frame);
+    try {
+      if (!c.playing) return;
+      c.states = c.training.advance(BUDGET_MS);
+      const done = c.training.finished();
+      if (done || now - c.lastTable >= TABLE_INTERVAL_MS) {
+        c.lastTable = now;
+        updateStats();
+      }
+      if (done) {
+        c.playing = false;
+        updateTransport();
+        $('train-announce').textContent = 'Training finished.';
+      }
+    } catch (e) {
+      c.playing = false;
+      c.held = true;
+      updateTransport();
+      showMessage(`Training stopped: ${messageOf(e)}`);
+    }
+  }
+
+  function play() {
+    c.held = false;
+    if (c.training.finished()) reset();
+    c.playing = true;
+    updateTransport();
+  }
+
+  function pause() {
+    c.playing = false;
+    c.held = true;
+    updateStats();
+    updateTransport();
+  }
+
+  function reset() {
+    c.training.reset();
+    c.states = c.training.states();
+    if (!c.held) c.playing = true;
+    updateStats();
+    updateTransport();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Canvas sizes.
+
+  function fitCharts() {
+    if (!c.training || !c.active) return;
+    const dpr = window.devicePixelRatio || 1;
+    const lb = $('train-loss-box');
+    const ab = $('train-acc-box');
+    const lw = Math.max(1, Math.round(lb.clientWidth));
+    const lh = Math.max(1, Math.round(lb.clientHeight));
+    const aw = Math.max(1, Math.round(ab.clientWidth));
+    const ah = Math.max(1, Math.round(ab.clientHeight));
+    const s = c.size;
+    if (s.lw === lw && s.lh === lh && s.aw === aw && s.ah === ah && s.dpr === dpr) return;
+    Object.assign(s, { lw, lh, aw, ah, dpr });
+    $('train-loss').width = Math.round(lw * dpr);
+    $('train-loss').height = Math.round(lh * dpr);
+    $('train-acc').width = Math.round(aw * dpr);
+    $('train-acc').height = Math.round(ah * dpr);
+    c.training.resize(dpr);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Controls.
+
+  function textNumber(id, { lo, hi, name, apply }) {
+    const input = $(id);
+    const error = $(`${id}-err`);
+    const commit = () => {
+      const parsed = parseNumber(input.value, { lo, hi, lo_open: false, hi_open: false }, name);
+      let problem = parsed.error;
+      if (!problem && !Number.isInteger(parsed.value)) problem = `${name}: give a whole number`;
+      if (!problem) problem = change((s) => apply(s, parsed.value));
+      error.textContent = problem || '';
+      error.hidden = !problem;
+      input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+    };
+    input.addEventListener('change', commit);
+    input.addEventListener('keydown', (e) => e.key === 'Enter' && commit());
+  }
+
+  function nextColor(spec) {
+    const used = new Set(c.states.map((r) => r.color.toLowerCase()));
+    return cat.palette.find((p) => !used.has(p.toLowerCase())) ?? cat.palette[spec.racers.length % cat.palette.length];
+  }
+
+  function buildStatic() {
+    for (const p of TRAIN_PRESETS) $('train-preset').append(el('option', { value: p.id, text: p.title }));
+    $('train-preset').addEventListener('change', () => {
+      const preset = TRAIN_PRESETS.find((p) => p.id === $('train-preset').value);
+      if (preset) loadPreset(preset);
+    });
+    $('train-copy-link').addEventListener('click', copyLink);
+
+    for (const m of MODELS) $('train-model').append(el('option', { value: m.value, text: m.text }));
+    $('train-model').addEventListener('change', () => {
+      change((s) => {
+        s.model = $('train-model').value;
+      });
+    });
+    for (const t of TRANSFORMS) $('train-transform').append(el('option', { value: t.value, text: t.text }));
+    $('train-transform').addEventListener('change', () => {
+      change((s) => {
+        s.input.transform = $('train-transform').value;
+      });
+    });
+    c.controls.scale = paramControl(INPUT_SCALE, 1, (v) =>
+      change((s) => {
+        s.input.scale = v;
+      }),
+    );
+    $('train-scale-box').replaceChildren(c.controls.scale.el);
+    textNumber('train-epochs', { lo: 1, hi: MAX_EPOCHS, name: 'epochs', apply: (s, v) => (s.epochs = v) });
+    textNumber('train-batch', { lo: 1, hi: TRAIN_SAMPLES, name: 'batch size', apply: (s, v) => (s.batch_size = v) });
+    textNumber('train-seed', { lo: 0, hi: 2 ** 32, name: 'seed', apply: (s, v) => (s.seed = v) });
+
+    $('train-play').addEventListener('click', () => (c.playing ? pause() : play()));
+    $('train-reset').replaceChildren(icon('reset'), el('span', { text: 'Reset' }));
+    $('train-reset').addEventListener('click', reset);
+
+    for (const o of gradientOptimizers) $('train-add-opt').append(el('option', { value: o.name, text: `${o.title} (${o.reference})` }));
+    $('train-add').addEventListener('click', addRacer);
+    $('train-banner-close').addEventListener('click', hideMessage);
+    $('train-banner-reset').addEventListener('click', () => {
+      hideMessage();
+      loadPreset(DEFAULT_TRAIN_PRESET);
+    });
+
+    c.racerList = createRacerList($('train-racer-list'), { ...cat, optimizers: cat.optimizers }, {
+      setParam: (i, name, value) =>
+        local(
+          change((s) => {
+            s.racers[i][name] = value;
+          }),
+        ),
+      setLabel: (i, text) =>
+        change((s) => {
+          if (text.trim()) s.racers[i].label = text;
+          else delete s.racers[i].label;
+        }),
+      setColor: (i, color) =>
+        change((s) => {
+          s.racers[i].color = color;
+        }),
+      duplicate: (i) => {
+        c.racerList.insertAt(i + 1, false);
+        const problem = change((s) => {
+          const copy = structuredClone(s.racers[i]);
+          const base = copy.label || cat.optimizers.find((o) => o.name === copy.name).title;
+          copy.label = `${base} (copy)`.slice(0, 40);
+          copy.color = nextColor(s);
+          s.racers.splice(i + 1, 0, copy);
+        });
+        if (problem) showMessage(problem);
+        c.racerList.focusCard(i + 1);
+      },
+      remove: (i) => {
+        c.racerList.removeAt(i);
+        const problem = change((s) => {
+          s.racers.splice(i, 1);
+        });
+        if (problem) showMessage(problem);
+        c.racerList.focusCard(i);
+      },
+      restoreDefaults: (i) =>
+        change((s) => {
+          const r = s.racers[i];
+          const opt = cat.optimizers.find((o) => o.name === r.name);
+          for (const p of opt.params) r[p.name] = structuredClone(p.default);
+        }),
+      inspect: () => [],
+      announce: (text) => {
+        $('train-announce').textContent = text;
+      },
+    });
+
+  }
+
+  /** What works before the classifier was ever opened: the tabs, and links to it. */
+  function wireTabs() {
+    // Tabs: click, and arrow keys between them.
+    $('mode-landscape').addEventListener('click', () => c.active && close());
+    $('mode-classify').addEventListener('click', () => !c.active && open());
+    for (const id of ['mode-landscape', 'mode-classify']) {
+      $(id).addEventListener('keydown', (e) => {
+        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
+        e.preventDefault();
+        const other = id === 'mode-landscape' ? 'mode-classify' : 'mode-landscape';
+        $(other).focus();
+        $(other).click();
+      });
+    }
+    window.addEventListener('hashchange', () => {
+      const next = specFromHash();
+      if (!next) return;
+      if (!c.active || !c.training) {
+        open().catch(() => {});
+        return;
+      }
+      try {
+        if (next.error) throw new Error(next.error);
+        load(next.text);
+        hideMessage();
+      } catch (e) {
+        showMessage(`This link’s training spec is invalid (${messageOf(e)}); the current experiment is kept.`);
+      }
+    });
+  }
+
+  function wireKeysAndSizes() {
+    document.addEventListener('keydown', (e) => {
+      if (!c.active || !c.training || e.ctrlKey || e.metaKey || e.altKey) return;
+      const t = e.target;
+      if (t instanceof HTMLElement) {
+        if (t.isContentEditable || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA') return;
+        if (t.tagName === 'INPUT' && (e.key === ' ' || !['range', 'checkbox', 'color'].includes(t.type))) return;
+        if (e.key === ' ' && (t.tagName === 'BUTTON' || t.tagName === 'A')) return;
+      }
+      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
+      if (key === ' ') {
+        e.preventDefault();
+        if (c.playing) pause();
+        else play();
+      } else if (key === 'r') {
+        e.preventDefault();
+        reset();
+      }
+    });
+
+    new ResizeObserver(() => fitCharts()).observe($('train-loss-box'));
+    new ResizeObserver(() => fitCharts()).observe($('train-acc-box'));
+    window.addEventListener('resize', fitCharts);
+  }
+
+  function loadPreset(preset) {
+    try {
+      load(withTrainColors(preset.spec, cat.palette));
+    } catch (e) {
+      showMessage(messageOf(e));
+      return;
+    }
+    $('train-hint').textContent = preset.hint;
+    $('train-preset').value = preset.id;
+    c.held = false;
+    c.training.reset();
+    c.states = c.training.states();
+    c.playing = true;
+    updateStats();
+    updateTransport();
+  }
+
+  function addRacer() {
+    const name = $('train-add-opt').value;
+    const at = c.spec.racers.length;
+    c.racerList.insertAt(at, true);
+    const problem = change((s) => {
+      s.racers.push({ name, color: nextColor(s) });
+    });
+    if (problem) {
+      showMessage(problem);
+      return;
+    }
+    c.racerList.focusCard(at);
+  }
+
+  async function copyLink() {
+    writeUrlNow();
+    const { origin, pathname, search } = window.location;
+    const button = $('train-copy-link');
+    try {
+      await navigator.clipboard.writeText(origin + pathname + search + currentHash());
+      button.textContent = 'Link copied';
+    } catch {
+      button.textContent = 'Link is in the address bar';
+    }
+    setTimeout(() => {
+      button.textContent = 'Copy link';
+    }, 2000);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Showing the state.
+
+  function syncUi() {
+    const { spec } = c;
+    $('train-model').value = spec.model;
+    $('train-transform').value = spec.input.transform;
+    c.controls.scale.set(spec.input.scale);
+    for (const [id, v] of [['train-epochs', spec.epochs], ['train-batch', spec.batch_size], ['train-seed', spec.seed]]) {
+      if (document.activeElement !== $(id)) $(id).value = String(v);
+      $(`${id}-err`).hidden = true;
+    }
+    c.racerList.render(spec, c.states);
+    $('train-racer-count').textContent = `${spec.racers.length} of at most ${cat.limits.max_racers}`;
+    $('train-add').disabled = spec.racers.length >= cat.limits.max_racers;
+    updateStats();
+    updateTransport();
+  }
+
+  function title(racer) {
+    return racer.label || cat.optimizers.find((o) => o.name === racer.name).title;
+  }
+
+  /** The legend's step and loss lines, the racers' inputs, and the results table. */
+  function updateStats() {
+    const { spec, states } = c;
+    c.racerList.updateStats(spec, states);
+    const cards = $('train-racer-list').children;
+    states.forEach((s, i) => {
+      const card = cards[i];
+      const racer = spec.racers[i];
+      if (!card || !racer) return;
+      const opt = cat.optimizers.find((o) => o.name === racer.name);
+      const what = (racer.label && racer.label !== opt.title ? `${opt.title} · ` : '') + keySettings(opt, racer) + (racer.input ? ` · input ${s.input}` : '');
+      setText(card.querySelector('.racer-what'), what);
+      setText(card.querySelector('.racer-step'), `epoch ${s.epoch}/${s.epochs}`);
+      const loss = s.loss ?? s.running_loss;
+      setText(card.querySelector('.racer-loss'), loss === null || loss === undefined ? 'loss –' : `loss ${fmtLoss(loss)}`);
+      if (s.status === 'diverged') setText(card.querySelector('.racer-status'), `diverged in epoch ${s.diverged_at_epoch}`);
+    });
+    updateTable();
+  }
+
+  function setText(node, text) {
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function updateTable() {
+    const { spec, states } = c;
+    const body = $('train-results-body');
+    const key = spec.racers.map((r) => r.name).join(',');
+    if (key !== c.tableKey || c.rows.length !== states.length) {
+      c.tableKey = key;
+      c.rows = states.map(() => {
+        const cells = {
+          swatch: el('span', { class: 'swatch', 'aria-hidden': 'true' }),
+          name: el('span', { class: 'result-name' }),
+          bar: el('span', { class: 'result-bar' }),
+          input: el('td', { class: 'result-input' }),
+          epoch: el('td', { class: 'num-cell' }),
+          loss: el('td', { class: 'num-cell' }),
+          acc: el('td', { class: 'num-cell result-acc' }),
+          time: el('td', { class: 'num-cell' }),
+        };
+        const progress = el('span', { class: 'result-progress', 'aria-hidden': 'true' }, cells.bar);
+        cells.tr = el(
+          'tr',
+          {},
+          el('th', { scope: 'row' }, el('span', { class: 'result-racer' }, cells.swatch, cells.name), progress),
+          cells.input,
+          cells.epoch,
+          cells.loss,
+          cells.acc,
+          cells.time,
+        );
+        return cells;
+      });
+      body.replaceChildren(...c.rows.map((r) => r.tr));
+    }
+    const best = Math.max(...states.map((s) => (s.status === 'ok' && s.test_accuracy !== null ? s.test_accuracy : -1)));
+    states.forEach((s, i) => {
+      const r = c.rows[i];
+      const racer = spec.racers[i];
+      if (!r || !racer) return;
+      r.tr.style.setProperty('--racer', s.color);
+      setText(r.name, title(racer));
+      r.bar.style.width = `${(100 * s.progress).toFixed(1)}%`;
+      setText(r.input, s.input);
+      setText(r.epoch, s.status === 'diverged' ? `diverged (${s.diverged_at_epoch})` : `${s.epoch}/${s.epochs}`);
+      setText(r.loss, s.loss === null ? '–' : fmtLoss(s.loss));
+      setText(r.acc, s.test_accuracy === null ? '–' : `${(100 * s.test_accuracy).toFixed(1)} %`);
+      r.acc.classList.toggle('best', s.test_accuracy !== null && s.test_accuracy === best && s.epoch > 0);
+      setText(r.time, `${s.seconds.toFixed(2)} s`);
+      r.tr.classList.toggle('diverged', s.status === 'diverged');
+    });
+  }
+
+  function updateTransport() {
+    const button = $('train-play');
+    const done = !c.playing && c.training && c.training.finished();
+    const [name, text] = c.playing ? ['pause', 'Pause'] : done ? ['reset', 'Train again'] : ['play', 'Train'];
+    if (button.dataset.state !== text) {
+      button.dataset.state = text;
+      button.replaceChildren(icon(name), el('span', { text }));
+      button.title = `${text} (Space)`;
+    }
+    $('train-status').textContent = c.playing ? 'training…' : done ? 'finished' : 'paused';
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Automation (tests, benchmarks).
+
+  /**
+   * Seconds to train `spec` to the end in wasm, timing only the training: a fresh Training on
+   * off-screen canvases, advanced in slices of `slice` steps per racer until every racer is done.
+   */
+  async function benchTrain(spec, { slice = 100000 } = {}) {
+    const response = await fetch('data/digits.bin');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const t = new Training(JSON.stringify(spec), bytes, document.createElement('canvas'), document.createElement('canvas'));
+    try {
+      const t0 = performance.now();
+      while (!t.train_steps(slice));
+      const seconds = (performance.now() - t0) / 1e3;
+      return { seconds, states: t.states() };
+    } finally {
+      t.free();
+    }
+  }
+
+  wireTabs();
+  const api = {
+    open,
+    close,
+    active: () => c.active,
+    spec: () => JSON.parse(c.training.spec()),
+    load: (spec) => load(spec),
+    preset: (id) => loadPreset(TRAIN_PRESETS.find((p) => p.id === id)),
+    presets: () => TRAIN_PRESETS.map((p) => ({ id: p.id, title: p.title })),
+    states: () => c.training.states(),
+    epochs: () => c.training.epochs(),
+    playing: () => c.playing,
+    finished: () => c.training.finished(),
+    play: () => play(),
+    pause: () => pause(),
+    reset: () => reset(),
+    benchTrain,
+  };
+  if (specFromHash()) open().catch(() => {});
+  return api;
+}
