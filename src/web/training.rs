@@ -160,17 +160,20 @@ impl Training {
         self.trainer.all_finished()
     }
 
-    /// The one call per animation frame: trains for about `budget_ms` milliseconds, the racer
-    /// furthest behind first, redraws the charts when an epoch ended, and returns every racer's
-    /// state.
-    pub fn advance(&mut self, budget_ms: f64) -> Result<JsValue, JsError> {
+    /// The one call per animation frame: trains for about `budget_ms` milliseconds and at most
+    /// `max_steps` steps per racer (the page's pace; pass Infinity for none), the racer furthest
+    /// behind first, redraws the charts when an epoch ended, and returns every racer's state.
+    pub fn advance(&mut self, budget_ms: f64, max_steps: f64) -> Result<JsValue, JsError> {
         let budget = if budget_ms.is_finite() { budget_ms.clamp(0.0, 1000.0) } else { 0.0 };
+        let cap = if max_steps.is_nan() || max_steps < 0.0 { 0 } else if max_steps >= u64::MAX as f64 { u64::MAX } else { max_steps as u64 };
         let t0 = now();
         let slice = self.slice();
+        let start_steps: Vec<u64> = self.trainer.learners.iter().map(|l| l.steps).collect();
         loop {
-            let Some(i) = self.behind() else { break };
+            let Some(i) = self.behind(&start_steps, cap) else { break };
+            let left = cap - (self.trainer.learners[i].steps - start_steps[i]);
             let start = now();
-            self.trainer.advance(i, slice);
+            self.trainer.advance(i, slice.min(left));
             let end = now();
             self.trainer.learners[i].seconds += (end - start) / 1e3;
             if end - t0 >= budget {
@@ -244,9 +247,13 @@ impl Training {
         (SLICE_WORK / work.max(1)).max(1) as u64
     }
 
-    /// The unfinished racer with the fewest steps.
-    fn behind(&self) -> Option<usize> {
-        (0..self.trainer.learners.len()).filter(|&i| !self.trainer.finished(i)).min_by_key(|&i| self.trainer.learners[i].steps)
+    /// The unfinished racer with the fewest steps among those that took fewer than `cap` steps
+    /// since `start_steps`.
+    fn behind(&self, start_steps: &[u64], cap: u64) -> Option<usize> {
+        let learners = &self.trainer.learners;
+        (0..learners.len())
+            .filter(|&i| !self.trainer.finished(i) && learners[i].steps - start_steps[i] < cap)
+            .min_by_key(|&i| learners[i].steps)
     }
 
     fn color(&self, index: usize) -> &str {

@@ -147,6 +147,20 @@ test('pause holds, play resumes, reset goes back to epoch 0', async () => {
   assert.ok(fps > 20, `only ${fps.toFixed(1)} frames per second while training`);
 });
 
+test('the pace caps the steps per second', async () => {
+  await page.selectOption('#train-pace', '1');
+  await page.evaluate(() => window.optiscape.classify.reset());
+  await page.evaluate(() => window.optiscape.classify.play());
+  const t0 = Date.now();
+  await page.waitForTimeout(1000);
+  const steps = await page.evaluate(() => window.optiscape.classify.states().map((s) => s.step));
+  const seconds = (Date.now() - t0) / 1000;
+  // One epoch (898 steps) per second, give or take the frames around the measurement.
+  for (const n of steps) assert.ok(n > 200 && n <= 898 * (seconds + 0.3), `${n} steps in ${seconds} s`);
+  await page.selectOption('#train-pace', 'max');
+  await finished(page);
+});
+
 test('the URL carries the training spec: a fresh page restores it', async () => {
   await page.waitForFunction(() => location.hash.startsWith('#train=') && window.optiscape.classify.spec().epochs === 3);
   const spec = await page.evaluate(() => window.optiscape.classify.spec());

@@ -23,6 +23,15 @@ const BUDGET_MS = 6;
 const URL_DEBOUNCE_MS = 250;
 const TABLE_INTERVAL_MS = 100;
 const MAX_EPOCHS = 200;
+/** Epochs per second each racer may train at most (the pace select); Infinity: as fast as it can. */
+const PACES = [
+  { value: 'max', text: 'as fast as possible', epochs: Infinity },
+  { value: '4', text: '4 epochs per second', epochs: 4 },
+  { value: '2', text: '2 epochs per second', epochs: 2 },
+  { value: '1', text: '1 epoch per second', epochs: 1 },
+  { value: '0.25', text: '1 epoch every 4 s', epochs: 0.25 },
+];
+const DEFAULT_PACE = '2';
 const TRAIN_SAMPLES = 898;
 
 const MODELS = [
@@ -78,6 +87,9 @@ export function attachClassifier({ cat, setMode }) {
     rows: [],
     tableKey: '',
     loop: 0,
+    pace: PACES.find((p) => p.value === DEFAULT_PACE),
+    lastFrame: null,
+    credit: 0, // steps per racer allowed by the pace and not yet taken
   };
   const gradientOptimizers = cat.optimizers.filter((o) => !o.needs_hessian);
 
@@ -247,8 +259,17 @@ export function attachClassifier({ cat, setMode }) {
     if (!c.active) return;
     c.loop = requestAnimationFrame(frame);
     try {
+      const dt = c.lastFrame === null ? 1000 / 60 : Math.min(100, now - c.lastFrame);
+      c.lastFrame = now;
       if (!c.playing) return;
-      c.states = c.training.advance(BUDGET_MS);
+      let cap = Infinity;
+      if (Number.isFinite(c.pace.epochs)) {
+        const perEpoch = Math.ceil(TRAIN_SAMPLES / c.spec.batch_size);
+        c.credit = Math.min(c.credit + (c.pace.epochs * perEpoch * dt) / 1000, perEpoch);
+        cap = Math.floor(c.credit);
+        c.credit -= cap;
+      }
+      c.states = c.training.advance(BUDGET_MS, cap);
       const done = c.training.finished();
       if (done || now - c.lastTable >= TABLE_INTERVAL_MS) {
         c.lastTable = now;
@@ -366,6 +387,12 @@ export function attachClassifier({ cat, setMode }) {
     textNumber('train-seed', { lo: 0, hi: 2 ** 32, name: 'seed', apply: (s, v) => (s.seed = v) });
 
     $('train-play').addEventListener('click', () => (c.playing ? pause() : play()));
+    for (const p of PACES) $('train-pace').append(el('option', { value: p.value, text: p.text }));
+    $('train-pace').value = c.pace.value;
+    $('train-pace').addEventListener('change', () => {
+      c.pace = PACES.find((p) => p.value === $('train-pace').value) ?? c.pace;
+      c.credit = 0;
+    });
     $('train-reset').replaceChildren(icon('reset'), el('span', { text: 'Reset' }));
     $('train-reset').addEventListener('click', reset);
 
@@ -671,6 +698,11 @@ export function attachClassifier({ cat, setMode }) {
     states: () => c.training.states(),
     epochs: () => c.training.epochs(),
     playing: () => c.playing,
+    /** Sets the pace: epochs per second per racer, or 'max'. */
+    pace: (value) => {
+      c.pace = PACES.find((p) => p.value === String(value)) ?? c.pace;
+      $('train-pace').value = c.pace.value;
+    },
     finished: () => c.training.finished(),
     play: () => play(),
     pause: () => pause(),
