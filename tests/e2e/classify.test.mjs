@@ -147,6 +147,22 @@ test('pause holds, play resumes, reset goes back to epoch 0', async () => {
   assert.ok(fps > 20, `only ${fps.toFixed(1)} frames per second while training`);
 });
 
+test('a racer’s own input is edited in its settings and lands in the spec', async () => {
+  await page.click('#train-racer-list li:nth-child(1) button[aria-expanded]');
+  const row = '#train-racer-list li:nth-child(1) .racer-input';
+  await page.selectOption(`${row} select`, 'standardize');
+  await page.fill(`${row} input`, '0.5');
+  await page.press(`${row} input`, 'Enter');
+  const spec = await page.evaluate(() => window.optiscape.classify.spec());
+  assert.deepEqual(spec.racers[0].input, { transform: 'standardize', scale: 0.5 });
+  await page.fill(`${row} input`, '0');
+  await page.press(`${row} input`, 'Enter');
+  assert.match(await page.textContent(`${row} .param-error`), /input scale/);
+  await page.selectOption(`${row} select`, '');
+  assert.equal((await page.evaluate(() => window.optiscape.classify.spec())).racers[0].input, undefined);
+  await page.click('#train-racer-list li:nth-child(1) button[aria-expanded]');
+});
+
 test('the pace caps the steps per second', async () => {
   await page.selectOption('#train-pace', '1');
   await page.evaluate(() => window.optiscape.classify.reset());

@@ -569,10 +569,58 @@ export function attachClassifier({ cat, setMode }) {
       $(`${id}-err`).hidden = true;
     }
     c.racerList.render(spec, c.states);
+    racerInputs();
     $('train-racer-count').textContent = `${spec.racers.length} of at most ${cat.limits.max_racers}`;
     $('train-add').disabled = spec.racers.length >= cat.limits.max_racers;
     updateStats();
     updateTransport();
+  }
+
+  /**
+   * Each racer's own input (replacing the spec's), at the top of its settings: a transform
+   * ("as above" keeps the spec's) and a scale. Added next to the generated optimizer controls.
+   */
+  function racerInputs() {
+    const cards = [...$('train-racer-list').children];
+    cards.forEach((card, i) => {
+      const settings = card.querySelector('.racer-settings');
+      const racer = c.spec.racers[i];
+      if (!settings || !racer) return;
+      let box = settings.querySelector('.racer-input');
+      if (!box) {
+        const id = `train-racer-input-${i}-${Math.random().toString(36).slice(2, 8)}`;
+        const select = el('select', { id, class: 'racer-input-transform' });
+        for (const [value, text] of [['', 'as the model’s input'], ['raw', 'raw pixels'], ['standardize', 'standardized']]) select.append(el('option', { value, text }));
+        const scale = el('input', { type: 'text', class: 'num racer-input-scale', inputmode: 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-label': 'this racer’s input scale' });
+        const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
+        box = el('div', { class: 'racer-input' }, el('label', { for: id, class: 'param-label', text: 'input' }), select, el('span', { class: 'racer-input-times', 'aria-hidden': 'true', text: '×' }), scale, error);
+        const commit = () => {
+          const index = cards.indexOf(card);
+          let problem = null;
+          if (!select.value) {
+            problem = change((s) => {
+              delete s.racers[index].input;
+            });
+          } else {
+            const parsed = parseNumber(scale.value, INPUT_SCALE.range, 'input scale');
+            problem = parsed.error ?? local(change((s) => {
+              s.racers[index].input = { transform: select.value, scale: parsed.value };
+            }));
+          }
+          error.textContent = problem || '';
+          error.hidden = !problem;
+        };
+        select.addEventListener('change', commit);
+        scale.addEventListener('change', commit);
+        scale.addEventListener('keydown', (e) => e.key === 'Enter' && commit());
+        settings.prepend(box);
+      }
+      const select = box.querySelector('select');
+      const scale = box.querySelector('input');
+      select.value = racer.input ? racer.input.transform : '';
+      if (document.activeElement !== scale) scale.value = String(racer.input ? racer.input.scale : 1);
+      scale.disabled = !racer.input;
+    });
   }
 
   function title(racer) {
