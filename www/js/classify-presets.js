@@ -24,7 +24,7 @@ export const TRAIN_PRESETS = [
   {
     id: 'adam-scale',
     title: 'Adam on X/50 and X*50',
-    hint: 'The same Adam on the pixels as they are (0 to 16), divided by 50 and multiplied by 50. Adam divides the gradient’s scale away, so its step size in weight space stays about lr whatever the inputs: on X/50 the weights would need to be 50 times larger and it creeps; on X*50 they need to be 50 times smaller and every step overshoots. Both end with a higher loss than on X.',
+    hint: 'The same Adam on the pixels as they are (0 to 16), divided by 50 and multiplied by 50. Adam divides the gradient’s scale away, so its step size in weight space stays about lr whatever the inputs: on X/50 the weights must grow 50 times larger and it creeps; on X×50 they must stay 50 times smaller and its steps are too coarse. Both end with a higher training loss and a lower test accuracy than on X.',
     spec: {
       ...seed,
       racers: [
@@ -37,7 +37,7 @@ export const TRAIN_PRESETS = [
   {
     id: 'sgd-scale',
     title: 'SGD on X/5 and X*5',
-    hint: 'SGD’s step is lr times the gradient, and the gradient of a linear model grows with its inputs: on X/5 it takes tiny steps and learns slowly, on X*5 its effective rate is 25 times larger and it thrashes. Unlike Adam, its learning rate must be tuned to the input scale.',
+    hint: 'SGD’s step is lr times the gradient, and a linear model’s gradient grows with its inputs: on X/5 its steps shrink and the training loss falls slowly; on X×5 its effective rate is 25 times larger and the loss stays high. Unlike Adam, its learning rate must be tuned to the input scale. (The seed notebook’s 10.8 % on X*5 came from an optimizer still bound to the previous model’s weights, which left the new model untrained.)',
     spec: {
       ...seed,
       racers: [
