@@ -9,6 +9,8 @@ use crate::landscape::{Point, View};
 use crate::race::{Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
+use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
+use crate::render::racers::{draw_heads, draw_trails, exit_point, Casings, Head, Pen, RacerTrace};
 use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
 use serde::Serialize;
@@ -49,15 +51,29 @@ pub fn catalog() -> Result<JsValue, JsError> {
     to_js(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE })
 }
 
-/// One racer's trail, as drawn.
+/// One racer's trail: its bounded history, what was stepped since the last drawing, and where
+/// the drawing stands.
 struct Trail {
     path: Path,
     curve: Curve,
+    /// Points and loss samples not drawn yet (at most one frame's steps).
+    fresh: Vec<Point>,
+    fresh_loss: Vec<(f64, f64)>,
+    pen: Pen,
+    /// The last loss sample drawn.
+    loss_tail: Option<(f64, f64)>,
 }
 
 impl Trail {
     fn new(racer: &Racer, resolution: f64) -> Trail {
-        let mut t = Trail { path: Path::new(resolution, PATH_CAPACITY), curve: Curve::new(CURVE_CAPACITY) };
+        let mut t = Trail {
+            path: Path::new(resolution, PATH_CAPACITY),
+            curve: Curve::new(CURVE_CAPACITY),
+            fresh: Vec::new(),
+            fresh_loss: Vec::new(),
+            pen: Pen::default(),
+            loss_tail: None,
+        };
         t.restart(racer);
         t
     }
@@ -65,10 +81,20 @@ impl Trail {
     fn restart(&mut self, racer: &Racer) {
         self.path.clear();
         self.curve.clear();
+        self.fresh.clear();
+        self.fresh_loss.clear();
+        self.pen.clear();
+        self.loss_tail = None;
         if racer.status() == Status::Ok {
-            self.path.push(racer.position);
-            self.curve.push(0, racer.loss);
+            self.record(0, racer.position, racer.loss);
         }
+    }
+
+    fn record(&mut self, step: u64, p: Point, loss: f64) {
+        self.path.push(p);
+        self.curve.push(step, loss);
+        self.fresh.push(p);
+        self.fresh_loss.push((step as f64, loss));
     }
 }
 
@@ -89,6 +115,10 @@ struct RacerState<'a> {
 struct Timings {
     background_ms: f64,
     frame_ms: f64,
+    /// Parts of the last frame: stepping, the overlay, the loss chart.
+    step_ms: f64,
+    overlay_ms: f64,
+    loss_ms: f64,
 }
 
 /// A race in progress and the three canvases it draws on.
@@ -99,10 +129,16 @@ pub struct Scene {
     trails: Vec<Trail>,
     view: View,
     background: HtmlCanvasElement,
+    casings_canvas: HtmlCanvasElement,
+    trails_canvas: HtmlCanvasElement,
     overlay: HtmlCanvasElement,
     loss: HtmlCanvasElement,
     dpr: f64,
     timings: Timings,
+    /// The trails canvas must be cleared and every path drawn again.
+    trails_stale: bool,
+    /// The loss chart's axes as drawn; None: draw it again.
+    loss_axes: Option<LossAxes>,
 }
 
 fn now() -> f64 {
@@ -112,17 +148,36 @@ fn now() -> f64 {
 #[wasm_bindgen]
 impl Scene {
     /// Parses `spec_json` (throws its one-line error when invalid) and draws the first frame.
+    /// Canvases of one size stacked in this order make the plot: the landscape, the trails'
+    /// casings (shown at `render::racers::CASING_LAYER_OPACITY`), the trails, the heads (on
+    /// top, where pointer events go); the loss chart is apart.
     #[wasm_bindgen(constructor)]
     pub fn new(
         spec_json: &str,
         background: HtmlCanvasElement,
+        casings: HtmlCanvasElement,
+        trails: HtmlCanvasElement,
         overlay: HtmlCanvasElement,
         loss: HtmlCanvasElement,
     ) -> Result<Scene, JsError> {
         let spec = RunSpec::parse(spec_json).map_err(err)?;
         let race = Race::new(&spec);
         let view = spec.view.unwrap_or(race.default_view);
-        let mut scene = Scene { spec, race, trails: Vec::new(), view, background, overlay, loss, dpr: 1.0, timings: Timings::default() };
+        let mut scene = Scene {
+            spec,
+            race,
+            trails: Vec::new(),
+            view,
+            background,
+            casings_canvas: casings,
+            trails_canvas: trails,
+            overlay,
+            loss,
+            dpr: 1.0,
+            timings: Timings::default(),
+            trails_stale: true,
+            loss_axes: None,
+        };
         scene.restart_trails();
         scene.draw_background()?;
         scene.draw_frame()?;
@@ -137,6 +192,13 @@ impl Scene {
     fn restart_trails(&mut self) {
         let resolution = self.resolution();
         self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution)).collect();
+        self.redraw_all_racers();
+    }
+
+    /// The next frame draws every path and the loss chart from scratch.
+    fn redraw_all_racers(&mut self) {
+        self.trails_stale = true;
+        self.loss_axes = None;
     }
 
     /// Validates and applies a new spec; on error the scene is unchanged. Racers whose
@@ -172,6 +234,7 @@ impl Scene {
         let view_changed = view != self.view;
         self.view = view;
         self.spec = spec;
+        self.redraw_all_racers();
         if landscape_changed || view_changed {
             self.draw_background()?;
         }
@@ -188,28 +251,56 @@ impl Scene {
     /// Redraws every layer after the page resized the canvases (device pixels = CSS px * dpr).
     pub fn resize(&mut self, dpr: f64) -> Result<(), JsError> {
         self.dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
+        self.redraw_all_racers();
         self.draw_background()?;
         self.draw_frame()
     }
 
-    /// Advances every racer `n` steps and redraws the trajectories and the loss chart: the one
-    /// call per animation frame.
+    /// Advances every racer `n` steps, draws what changed and returns every racer's state as
+    /// objects (see [`Scene::states`]).
     pub fn frame(&mut self, n: u32) -> Result<JsValue, JsError> {
+        self.step_and_draw(n)?;
+        self.states()
+    }
+
+    /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, six per
+    /// racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`. No string
+    /// crosses to JavaScript, so a frame costs what its steps and pixels cost.
+    pub fn advance(&mut self, n: u32) -> Result<Vec<f64>, JsError> {
+        self.step_and_draw(n)?;
+        Ok(self
+            .race
+            .racers
+            .iter()
+            .flat_map(|r| {
+                let diverged = r.status() == Status::Diverged;
+                [
+                    r.step as f64,
+                    r.position[0],
+                    r.position[1],
+                    r.loss,
+                    if diverged { 1.0 } else { 0.0 },
+                    r.diverged_at.map_or(f64::NAN, |k| k as f64),
+                ]
+            })
+            .collect())
+    }
+
+    fn step_and_draw(&mut self, n: u32) -> Result<(), JsError> {
         let t0 = now();
         let n = n.min(crate::spec::MAX_SPEED) as u64;
         let objective = &self.race.objective;
         for (r, trail) in self.race.racers.iter_mut().zip(&mut self.trails) {
-            r.advance(objective, n, |step, p, loss| {
-                trail.path.push(p);
-                trail.curve.push(step, loss);
-            });
+            r.advance(objective, n, |step, p, loss| trail.record(step, p, loss));
         }
+        self.timings.step_ms = now() - t0;
         self.draw_frame()?;
         self.timings.frame_ms = now() - t0;
-        self.states()
+        Ok(())
     }
 
-    fn states(&self) -> Result<JsValue, JsError> {
+    /// Every racer: `{index, name, label, color, step, position, loss, status, diverged_at}`.
+    pub fn states(&self) -> Result<JsValue, JsError> {
         let states: Vec<RacerState> = self
             .race
             .racers
@@ -242,6 +333,7 @@ impl Scene {
             r.reset(&self.race.objective, start);
             trail.restart(r);
         }
+        self.redraw_all_racers();
         self.draw_frame()
     }
 
@@ -261,6 +353,7 @@ impl Scene {
         view.check().map_err(err)?;
         self.view = view;
         self.spec.view = Some(view);
+        self.trails_stale = true;
         self.draw_background()?;
         self.draw_frame()
     }
@@ -283,13 +376,18 @@ impl Scene {
 }
 
 
+/// The canvas's 2-D context, with round joins and caps (plotters cannot set them; a resize
+/// resets them), so that zigzagging paths have no miter spikes and pieces join seamlessly.
 fn context(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
-    canvas
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
         .get_context("2d")
         .ok()
         .flatten()
         .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| err("the canvas has no 2d context"))
+        .ok_or_else(|| err("the canvas has no 2d context"))?;
+    ctx.set_line_join("round");
+    ctx.set_line_cap("round");
+    Ok(ctx)
 }
 
 fn backend(canvas: &HtmlCanvasElement) -> Result<plotters_canvas::CanvasBackend, JsError> {
@@ -335,33 +433,116 @@ impl Scene {
         Ok(())
     }
 
-    /// The trajectories on the overlay and the loss chart.
+    /// The racers: new trail pieces (every path again when stale), the heads, the loss chart.
     fn draw_frame(&mut self) -> Result<(), JsError> {
+        let t0 = now();
+        self.draw_trails()?;
+        self.draw_heads()?;
+        let t1 = now();
+        self.timings.overlay_ms = t1 - t0;
+        self.draw_loss()?;
+        self.timings.loss_ms = now() - t1;
+        Ok(())
+    }
+
+    fn draw_trails(&mut self) -> Result<(), JsError> {
         let mapping = self.mapping();
-        let paths: Vec<Vec<Point>> = self.trails.iter().map(|t| t.path.points().collect()).collect();
-        let traces: Vec<scene::RacerTrace> = paths
+        let stale = std::mem::take(&mut self.trails_stale);
+        let ctx = context(&self.trails_canvas)?;
+        let casings_ctx = context(&self.casings_canvas)?;
+        let whole: Vec<Vec<Point>> = if stale {
+            ctx.clear_rect(0.0, 0.0, self.trails_canvas.width() as f64, self.trails_canvas.height() as f64);
+            casings_ctx.clear_rect(0.0, 0.0, self.casings_canvas.width() as f64, self.casings_canvas.height() as f64);
+            self.trails.iter_mut().map(|t| {
+                t.pen.clear();
+                t.path.points().collect()
+            }).collect()
+        } else {
+            Vec::new()
+        };
+        let colors: Vec<_> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
+        let mut pens: Vec<Pen> = self.trails.iter_mut().map(|t| std::mem::take(&mut t.pen)).collect();
+        let traces: Vec<RacerTrace> = self
+            .trails
             .iter()
             .enumerate()
-            .map(|(i, points)| scene::RacerTrace {
-                color: hex(self.color(i)),
-                points,
-                diverged: self.race.racers[i].status() == Status::Diverged,
+            .map(|(i, t)| RacerTrace {
+                color: colors[i],
+                points: if stale { &whole[i] } else { &t.fresh },
+                diverged: false,
+            })
+            .collect();
+        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.trails_canvas)?);
+        let casing_area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.casings_canvas)?);
+        let drawn = draw_trails(&casing_area, &area, Casings::OwnLayer, &mapping, &traces, &mut pens, self.dpr);
+        drop(traces);
+        for (t, pen) in self.trails.iter_mut().zip(pens) {
+            t.pen = pen;
+            t.fresh.clear();
+        }
+        drawn.map_err(err)?;
+        casing_area.present().map_err(err)?;
+        area.present().map_err(err)
+    }
+
+    fn draw_heads(&mut self) -> Result<(), JsError> {
+        let mapping = self.mapping();
+        let heads: Vec<Head> = self
+            .race
+            .racers
+            .iter()
+            .zip(&self.trails)
+            .enumerate()
+            .map(|(i, (r, t))| {
+                let diverged = r.status() == Status::Diverged;
+                let at = t.path.points().last();
+                let exit = if diverged {
+                    let points: Vec<Point> = t.path.points().collect();
+                    exit_point(&mapping, &points)
+                } else {
+                    None
+                };
+                Head { color: hex(self.color(i)), at, diverged, exit }
             })
             .collect();
         context(&self.overlay)?.clear_rect(0.0, 0.0, self.overlay.width() as f64, self.overlay.height() as f64);
         let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.overlay)?);
-        scene::draw_racers(&area, &mapping, Some(self.race.start), &traces, self.dpr).map_err(err)?;
-        area.present().map_err(err)?;
+        draw_heads(&area, &mapping, Some(self.race.start), &heads, self.dpr).map_err(err)?;
+        area.present().map_err(err)
+    }
 
-        let curves: Vec<Vec<(f64, f64)>> = self.trails.iter().map(|t| t.curve.samples().collect()).collect();
-        let series: Vec<scene::LossSeries> =
-            curves.iter().enumerate().map(|(i, points)| scene::LossSeries { color: hex(self.color(i)), points }).collect();
-        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
-        let ctx = context(&self.loss)?;
-        ctx.set_fill_style_str("#ffffff");
-        ctx.fill_rect(0.0, 0.0, self.loss.width() as f64, self.loss.height() as f64);
+    /// Appends the new loss samples while the axes hold them; else draws the chart again on
+    /// axes with room to grow.
+    fn draw_loss(&mut self) -> Result<(), JsError> {
+        let holds = self.loss_axes.is_some_and(|a| self.trails.iter().all(|t| a.holds(&t.fresh_loss)));
+        let colors: Vec<_> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
         let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.loss)?);
-        scene::draw_loss(&area, &series, reference, self.dpr).map_err(err)?;
+        let ctx = context(&self.loss)?;
+        let pieces: Vec<Vec<(f64, f64)>> = if holds {
+            self.trails.iter().map(|t| t.loss_tail.into_iter().chain(t.fresh_loss.iter().copied()).collect()).collect()
+        } else {
+            self.trails.iter().map(|t| t.curve.samples().collect()).collect()
+        };
+        let series: Vec<LossSeries> = pieces.iter().zip(&colors).map(|(points, &color)| LossSeries { color, points }).collect();
+        let axes = match self.loss_axes.filter(|_| holds) {
+            Some(axes) => axes,
+            None => {
+                let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
+                let axes = LossAxes::live(self.loss.width(), self.loss.height(), self.dpr, &series, reference, self.spec.steps as f64);
+                ctx.set_fill_style_str("#ffffff");
+                ctx.fill_rect(0.0, 0.0, self.loss.width() as f64, self.loss.height() as f64);
+                draw_loss_axes(&area, &axes).map_err(err)?;
+                axes
+            }
+        };
+        draw_loss_lines(&area, &axes, &series, !holds).map_err(err)?;
+        self.loss_axes = Some(axes);
+        for (t, piece) in self.trails.iter_mut().zip(&pieces) {
+            if let Some(&last) = piece.iter().rev().find(|p| p.0.is_finite() && p.1.is_finite()) {
+                t.loss_tail = Some(last);
+            }
+            t.fresh_loss.clear();
+        }
         area.present().map_err(err)
     }
 }

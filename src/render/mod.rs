@@ -1,9 +1,10 @@
 //! Pictures of a race, drawn through plotters on any backend (no web dependency).
 //!
-//! The browser shell draws three canvases with them: the landscape (a banded fill put with one
-//! `putImageData`, then [`scene::draw_background`] on top), the racers' overlay
-//! ([`scene::draw_racers`]) and the loss chart ([`scene::draw_loss`]). Native tests draw the
-//! same scenes into SVG.
+//! The browser shell draws five canvases with them: the landscape (a banded fill put with one
+//! `putImageData`, then [`scene::draw_background`] on top), the racers' trails and casings
+//! ([`racers::draw_trails`], appended to every frame), their heads ([`racers::draw_heads`],
+//! redrawn every frame) and the loss chart ([`loss`], appended to until its axes must grow).
+//! Native tests draw the same scenes into SVG.
 //!
 //! * [`colormap`]: viridis, its lightened background variant, and the racers' palette.
 //! * [`levels`]: nice contour levels (linear, or log-spaced above the minimum) and bands.
@@ -11,7 +12,9 @@
 //! * [`field`]: the landscape sampled at every plot pixel, its RGBA fill and iso-lines.
 //! * [`layout`]: the plot rectangle for a canvas and device pixel ratio, and the [`Mapping`]
 //!   between data and device pixels that the fill and every vector share.
-//! * [`scene`]: the drawing functions, generic over `DB: DrawingBackend`.
+//! * [`scene`]: the landscape chart and shared drawing helpers, generic over `DB: DrawingBackend`.
+//! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
+//! * [`loss`]: the loss chart and its live axes.
 //! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
 //!
@@ -23,13 +26,17 @@
 //!    wheel and drag with `mapping.zoom` and `mapping.pan`.
 //! 2. Background canvas: clear, `putImageData(field.rgba(), mapping.plot.x, mapping.plot.y)`,
 //!    then `draw_background` on a `CanvasBackend` of the same canvas.
-//! 3. Overlay canvas, every frame: clear, `draw_racers`. Loss canvas: clear, `draw_loss`.
+//! 3. Every frame: `draw_trails` with each racer's new points on the casings and trails
+//!    canvases (after a clear and with cleared pens when the view, the size or the racers
+//!    changed; the casings canvas shown at `CASING_LAYER_OPACITY`); clear the
+//!    heads canvas and `draw_heads`. Loss canvas: append with `draw_loss_lines` while
+//!    `LossAxes::holds` the new samples, else clear and draw on `LossAxes::live` axes.
 //! 4. Set `lineJoin = lineCap = "round"` on the contexts once (plotters cannot): zigzagging
 //!    paths then have no miter spikes.
 //!
 //! ```
 //! use optiscape::landscape::{find, Objective};
-//! use optiscape::render::{colormap, Field, Layout, Mapping, scene::*};
+//! use optiscape::render::{colormap, Field, Layout, Mapping, scene::*, racers::*};
 //! use plotters::prelude::*;
 //!
 //! let info = find("rosenbrock").unwrap();
@@ -60,7 +67,9 @@ pub mod contour;
 pub mod field;
 pub mod layout;
 pub mod levels;
+pub mod loss;
 pub mod path;
+pub mod racers;
 pub mod scene;
 pub mod ticks;
 pub mod training;
@@ -68,4 +77,6 @@ pub mod training;
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};
 pub use levels::Levels;
-pub use scene::{draw_background, draw_loss, draw_racers, BackgroundInput, LossSeries, RacerTrace};
+pub use loss::{draw_loss, LossSeries};
+pub use racers::{draw_racers, RacerTrace};
+pub use scene::{draw_background, BackgroundInput};

@@ -1,24 +1,23 @@
-//! The pictures, drawn through plotters on any backend: the canvas in the browser, SVG in tests.
+//! The landscape chart and the pieces every chart shares, drawn through plotters on any
+//! backend (the canvas in the browser, SVG in tests).
 //!
-//! * [`draw_background`]: axes, iso-lines, colour bar and the landscape's known critical
-//!   points, on top of the banded fill that the caller has already put in place (in the
-//!   browser with one `putImageData` of [`Field::rgba`]).
-//! * [`draw_racers`]: every racer's path with its head, and the shared start, for the overlay.
-//! * [`draw_loss`]: loss above the minimum against step, log scale, every racer.
+//! [`draw_background`] draws axes, iso-lines, colour bar and the landscape's known critical
+//! points on top of the banded fill that the caller has already put in place (in the browser
+//! with one `putImageData` of [`Field::rgba`]). Racers are in [`super::racers`], the loss chart
+//! in [`super::loss`].
 //!
-//! Each function draws a handful of paths per colour (one per iso-line, one casing and one line
-//! per racer) and never changes style per point: on a canvas, setting the stroke style is what
-//! costs. Geometry is thinned in device pixels first, so a racer of a hundred thousand steps
-//! costs what its visible length costs, and no non-finite number ever reaches the backend.
-//! Nothing is cleared: the caller clears its canvas.
+//! Each function draws a handful of paths per colour and never changes style per point: on a
+//! canvas, setting the stroke style is what costs. Geometry is thinned in device pixels first,
+//! and no non-finite number ever reaches the backend. Nothing is cleared: the caller clears its
+//! canvas.
 
 use super::colormap::luminance;
 use super::field::Field;
-use super::layout::{Layout, Mapping, Metrics, COLORBAR_GAP_CSS, COLORBAR_WIDTH_CSS};
+use super::layout::{Mapping, Metrics, COLORBAR_GAP_CSS, COLORBAR_WIDTH_CSS};
 use super::levels::Spacing;
 use super::path::{clip, simplify, straighten, thin, to_backend, Bounds};
 use super::ticks;
-use crate::landscape::{Mark, MarkKind, Point};
+use crate::landscape::{Mark, MarkKind};
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
 use plotters::element::{Circle, PathElement, Polygon, Rectangle};
@@ -36,7 +35,7 @@ pub const INK: RGBColor = RGBColor(34, 34, 34);
 pub const ISO_LINE: RGBAColor = RGBAColor(16, 16, 32, 0.32);
 /// The outline of a diverged racer's end mark.
 pub const DIVERGED: RGBColor = RGBColor(220, 0, 0);
-const WHITE: RGBColor = RGBColor(255, 255, 255);
+pub(super) const WHITE: RGBColor = RGBColor(255, 255, 255);
 
 /// Everything [`draw_background`] needs.
 pub struct BackgroundInput<'a> {
@@ -49,31 +48,6 @@ pub struct BackgroundInput<'a> {
     pub dpr: f64,
 }
 
-/// One racer on the overlay.
-#[derive(Clone, Copy, Debug)]
-pub struct RacerTrace<'a> {
-    pub color: RGBColor,
-    /// The trajectory in data coordinates, start first. Non-finite points are skipped.
-    pub points: &'a [Point],
-    /// Ends with a red-outlined cross instead of a dot.
-    pub diverged: bool,
-}
-
-/// One racer's loss history.
-#[derive(Clone, Copy, Debug)]
-pub struct LossSeries<'a> {
-    pub color: RGBColor,
-    /// `(step, loss)` pairs in increasing step. Non-finite pairs are dropped.
-    pub points: &'a [(f64, f64)],
-}
-
-/// A racer's path drops wiggles smaller than this many device pixels across (see
-/// [`super::path::straighten`]): below the width of its line, they read as noise.
-pub const RACER_JITTER_PX: f64 = 1.0;
-
-/// Smallest value the log loss axis shows; anything at or below the reference lands on it.
-pub const LOSS_FLOOR: f64 = 1e-16;
-
 fn font(size: f64, style: FontStyle) -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style)
 }
@@ -82,19 +56,19 @@ fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'stati
     TextStyle { font: font(size, style), color: INK.to_backend_color(), pos: Pos::new(h, v) }
 }
 
-fn stroke(color: impl Color, width: u32) -> ShapeStyle {
+pub(super) fn stroke(color: impl Color, width: u32) -> ShapeStyle {
     ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: width }
 }
 
-fn fill(color: impl Color) -> ShapeStyle {
+pub(super) fn fill(color: impl Color) -> ShapeStyle {
     ShapeStyle { color: color.to_rgba(), filled: true, stroke_width: 0 }
 }
 
-fn at(p: [f64; 2]) -> Option<(i32, i32)> {
+pub(super) fn at(p: [f64; 2]) -> Option<(i32, i32)> {
     super::layout::backend_coord(p)
 }
 
-fn bounds(m: &Mapping) -> Bounds {
+pub(super) fn bounds(m: &Mapping) -> Bounds {
     [m.plot.x as f64, m.plot.y as f64, m.plot.right() as f64, m.plot.bottom() as f64]
 }
 
@@ -164,7 +138,7 @@ fn draw_marks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mappi
     Ok(())
 }
 
-fn cross<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: [f64; 2], half: f64, style: ShapeStyle) -> DrawResult<DB> {
+pub(super) fn cross<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: [f64; 2], half: f64, style: ShapeStyle) -> DrawResult<DB> {
     for (dx, dy) in [(1.0, 1.0), (1.0, -1.0)] {
         let line = to_backend(&[[c[0] - dx * half, c[1] - dy * half], [c[0] + dx * half, c[1] + dy * half]]);
         if line.len() == 2 {
@@ -193,7 +167,7 @@ fn draw_axes<DB: DrawingBackend>(
 }
 
 /// Linear x ticks whose labels do not collide.
-fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f64) {
+pub(super) fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f64) {
     let mut target = ((width / m.px(85.0)).round() as usize).clamp(2, 12);
     loop {
         let (t, step) = ticks::linear(range[0], range[1], target);
@@ -206,7 +180,7 @@ fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f64) {
     }
 }
 
-fn frame_and_ticks<DB: DrawingBackend>(
+pub(super) fn frame_and_ticks<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     p: super::layout::PlotRect,
     m: &Metrics,
@@ -236,7 +210,7 @@ fn frame_and_ticks<DB: DrawingBackend>(
     Ok(())
 }
 
-fn titles<DB: DrawingBackend>(
+pub(super) fn titles<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     p: super::layout::PlotRect,
     m: &Metrics,
@@ -346,171 +320,6 @@ pub fn casing(color: RGBColor) -> RGBAColor {
     }
 }
 
-/// Every racer's path, head and end, and the shared start, for the overlay canvas. `start` is
-/// drawn as a white square; racers in slice order, later ones on top. A live racer's head is a
-/// dot in its colour; a diverged racer ends in a cross in its colour outlined in red, at its
-/// last finite point, or where its path last leaves the plot when that point is out of sight.
-pub fn draw_racers<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    mapping: &Mapping,
-    start: Option<Point>,
-    racers: &[RacerTrace],
-    dpr: f64,
-) -> DrawResult<DB> {
-    let m = Metrics::new(dpr);
-    let b = bounds(mapping);
-    // Screen paths, thinned: consecutive points closer than half a pixel collapse.
-    let paths: Vec<Vec<[f64; 2]>> = racers
-        .iter()
-        .map(|r| {
-            let px = r.points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).map(|&p| mapping.to_px(p));
-            thin(px, 0.5)
-        })
-        .collect();
-    let parts: Vec<Vec<Vec<(i32, i32)>>> =
-        paths.iter().map(|p| clip(p, b).iter().map(|part| straighten(&to_backend(part), RACER_JITTER_PX)).filter(|p| p.len() >= 2).collect()).collect();
-    let (line_w, casing_w) = (m.stroke(2.0), m.stroke(2.0) + 2 * m.stroke(1.25));
-    // All casings first, so that no casing covers another racer's line.
-    for (r, parts) in racers.iter().zip(&parts) {
-        let style = stroke(casing(r.color), casing_w);
-        for part in parts {
-            area.draw(&PathElement::new(part.clone(), style))?;
-        }
-    }
-    for (r, parts) in racers.iter().zip(&parts) {
-        let style = stroke(r.color, line_w);
-        for part in parts {
-            area.draw(&PathElement::new(part.clone(), style))?;
-        }
-    }
-    if let Some(s) = start {
-        let [x, y] = mapping.to_px(s);
-        if x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3] {
-            let (h, e) = (m.px(4.5), m.px(1.5));
-            let sq = |h: f64| [(x - h, y - h), (x + h, y + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
-            area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
-            area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
-        }
-    }
-    for ((r, path), parts) in racers.iter().zip(&paths).zip(&parts) {
-        let Some(&head) = path.last() else { continue };
-        let inside = head[0] >= b[0] && head[0] <= b[2] && head[1] >= b[1] && head[1] <= b[3];
-        if r.diverged {
-            // A racer that diverged out of sight gets its mark where its path last leaves the plot.
-            let end = if inside {
-                Some(head)
-            } else {
-                parts.last().and_then(|p| p.last()).map(|&(x, y)| [x as f64, y as f64])
-            };
-            if let Some(end) = end {
-                cross(area, end, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
-                cross(area, end, m.px(6.0), stroke(r.color, m.stroke(2.0)))?;
-            }
-        } else if let (true, Some(c)) = (inside, at(head)) {
-            let radius = m.px(4.0);
-            area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(casing(r.color))))?;
-            area.draw(&Circle::new(c, radius.round() as i32, fill(r.color)))?;
-        }
-    }
-    Ok(())
-}
-
-/// The loss chart: `loss - reference` against step for every racer, on a log axis floored at
-/// [`LOSS_FLOOR`] and topped three decades above the highest starting loss (a diverging
-/// racer's line leaves through the top). `reference` is the landscape's global minimum value (times its scale); when
-/// unknown (None) the lowest loss shown is used. Empty series, single points and constant
-/// series are all drawn sensibly; non-finite values are dropped.
-pub fn draw_loss<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    series: &[LossSeries],
-    reference: Option<f64>,
-    dpr: f64,
-) -> DrawResult<DB> {
-    let (w, h) = area.dim_in_pixel();
-    let layout = Layout::loss(w, h, dpr);
-    let m = layout.metrics;
-    let p = layout.plot;
-    let finite = |&(s, v): &(f64, f64)| s.is_finite() && v.is_finite();
-    let reference = reference.filter(|r| r.is_finite()).unwrap_or_else(|| {
-        let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
-        if lowest.is_finite() && lowest <= 0.0 {
-            lowest
-        } else {
-            0.0
-        }
-    });
-    let lift = |v: f64| (v - reference).max(LOSS_FLOOR);
-    let (mut s_max, mut lo, mut hi, mut first_hi) = (0.0f64, f64::INFINITY, 0.0f64, 0.0f64);
-    for s in series {
-        for (k, &(step, v)) in s.points.iter().filter(|p| finite(p)).enumerate() {
-            s_max = s_max.max(step);
-            let y = lift(v);
-            if y.is_finite() {
-                lo = lo.min(y);
-                hi = hi.max(y);
-                if k == 0 {
-                    first_hi = first_hi.max(y);
-                }
-            }
-        }
-    }
-    // A diverging racer's loss would squash every other series: the axis stops three decades
-    // above the highest starting loss, and what goes higher leaves through the top.
-    if first_hi > 0.0 {
-        hi = hi.min(first_hi * 1e3);
-    }
-    let s_max = if s_max > 0.0 { s_max } else { 1.0 };
-    let (mut e_lo, mut e_hi) = if lo.is_finite() { (lo.log10().floor() as i32, hi.log10().ceil() as i32) } else { (-2, 2) };
-    if e_hi <= e_lo {
-        e_lo -= 1;
-        e_hi += 1;
-    }
-    let e_lo = e_lo.max(LOSS_FLOOR.log10() as i32);
-    let e_hi = e_hi.max(e_lo + 1);
-    let (x0, y0, pw, ph) = (p.x as f64, p.y as f64, p.width as f64, p.height as f64);
-    let to_px = |step: f64, y: f64| {
-        [x0 + step / s_max * pw, y0 + (e_hi as f64 - y.log10()) / (e_hi - e_lo) as f64 * ph]
-    };
-
-    // Light grid at the labelled decades, under everything.
-    let decades = ticks::decades(e_lo, e_hi, ((ph / m.px(32.0)) as usize).clamp(2, 10));
-    let grid = stroke(INK.mix(0.12), m.stroke(1.0));
-    for &e in &decades {
-        let y = to_px(0.0, 10f64.powi(e))[1].round() as i32;
-        area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
-    }
-
-    let b = [x0, y0, x0 + pw, y0 + ph];
-    let width = m.stroke(1.75);
-    for s in series {
-        let px = s.points.iter().filter(|p| finite(p)).map(|&(step, v)| to_px(step.max(0.0), lift(v)));
-        let px = thin(px, 0.5);
-        if px.len() == 1 {
-            if let Some(c) = at(px[0]) {
-                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(s.color)))?;
-            }
-            continue;
-        }
-        for part in clip(&px, b) {
-            let part = straighten(&to_backend(&part), 0.5);
-            if part.len() >= 2 {
-                area.draw(&PathElement::new(part, stroke(s.color, width)))?;
-            }
-        }
-    }
-
-    let mapping = Mapping::new(p, crate::landscape::View::new(0.0, s_max, 0.0, 1.0));
-    let (mut xs, xstep) = x_ticks([0.0, s_max], pw, &m);
-    // Steps are whole numbers.
-    xs.retain(|t| t.fract() == 0.0);
-    let xstep = xstep.max(1.0);
-    let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
-    let yt: Vec<(f64, String)> = decades.iter().map(|&e| (to_px(0.0, 10f64.powi(e))[1], ticks::format_pow10(e))).collect();
-    frame_and_ticks(area, p, &m, &xt, &yt)?;
-    let y_title = if reference.abs() <= 1e-12 { "loss" } else { "loss \u{2212} min" };
-    titles(area, p, &m, "step", y_title, 5)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -550,67 +359,5 @@ mod tests {
             let (lc, lk) = (luminance([c.0, c.1, c.2]), luminance([k.0, k.1, k.2]));
             assert!((lc - lk).abs() > 0.25, "{hex}");
         }
-    }
-
-    #[test]
-    fn loss_chart_survives_odd_series() {
-        let empty: [(f64, f64); 0] = [];
-        let cases: [&[(f64, f64)]; 6] = [
-            &empty,
-            &[(0.0, 3.0)],
-            &[(0.0, 2.0), (1.0, 2.0), (2.0, 2.0)],
-            &[(0.0, -1.0), (1.0, 0.0), (2.0, f64::NAN), (f64::INFINITY, 1.0), (3.0, f64::NEG_INFINITY)],
-            &[(0.0, 1e300), (1.0, 1e-300)],
-            &[(0.0, 1.0), (5.0, 0.5), (100000.0, 1e-20)],
-        ];
-        for (k, points) in cases.iter().enumerate() {
-            for reference in [None, Some(0.0), Some(-1.0), Some(f64::NAN)] {
-                let mut svg = String::new();
-                {
-                    let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
-                    let s = [LossSeries { color: RGBColor(0, 114, 178), points }];
-                    draw_loss(&area, &s, reference, 1.0).unwrap();
-                    draw_loss(&area, &[], reference, 1.0).unwrap();
-                    area.present().unwrap();
-                }
-                assert!(!svg.contains("NaN") && !svg.contains("inf"), "case {k}: {svg}");
-                assert!(svg.contains("step"));
-                // Whole steps only, and decades: no label has a decimal point.
-                for t in svg.split("<text").skip(1) {
-                    let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
-                    assert!(!body.contains('.'), "case {k}: label {body:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn racers_far_away_or_broken_draw_nothing_odd() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, crate::landscape::View::new(-1.0, 1.0, -1.0, 1.0));
-        let far = [[0.0, 0.0], [1e12, -1e12], [f64::NAN, 0.0], [f64::INFINITY, 1.0]];
-        let lone = [[0.5, 0.5]];
-        let racers = [
-            RacerTrace { color: RGBColor(0, 114, 178), points: &far, diverged: true },
-            RacerTrace { color: RGBColor(213, 94, 0), points: &lone, diverged: false },
-            RacerTrace { color: RGBColor(0, 0, 0), points: &[], diverged: false },
-        ];
-        let mut svg = String::new();
-        {
-            let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
-            draw_racers(&area, &mapping, Some([f64::NAN, 0.0]), &racers, 1.0).unwrap();
-            draw_racers(&area, &mapping, Some([0.0, 0.0]), &racers, f64::NAN).unwrap();
-        }
-        assert!(!svg.contains("NaN") && !svg.contains("inf"));
-        // Every coordinate stays on the canvas: the far point was clipped at the frame.
-        for attr in svg.split("points=\"").skip(1) {
-            let points = &attr[..attr.find('"').unwrap()];
-            for num in points.split([' ', ',']).filter(|s| !s.is_empty()) {
-                let v: i64 = num.parse().unwrap();
-                assert!((0..=400).contains(&v), "{v}");
-            }
-        }
-        // Per call: the diverged racer's casing and line, and its cross (two red strokes, two in
-        // its colour) where it leaves the plot.
-        assert_eq!(svg.matches("<polyline").count(), 2 * 6, "{svg}");
     }
 }

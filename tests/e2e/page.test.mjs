@@ -406,6 +406,42 @@ test('an invalid URL shows the reason and falls back to the default scene', asyn
   });
 });
 
+test('trails drawn a few steps per frame match the same trails drawn in one go', async () => {
+  await withPage('', async (page) => {
+    const compare = await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      for (let i = 0; i < 80; i += 1) window.optiscape.step(3); // 80 pieces per racer
+      const layers = ['casings', 'trails'].map((id) => document.getElementById(id));
+      const grab = () =>
+        layers.map((c) => {
+          const copy = document.createElement('canvas');
+          [copy.width, copy.height] = [c.width, c.height];
+          const ctx = copy.getContext('2d', { willReadFrequently: true });
+          ctx.drawImage(c, 0, 0);
+          return ctx.getImageData(0, 0, c.width, c.height).data;
+        });
+      const pieces = grab();
+      window.optiscape.load(window.optiscape.spec()); // a changed spec redraws every path whole
+      const whole = grab();
+      let painted = 0;
+      let differ = 0;
+      whole.forEach((w, l) => {
+        const p = pieces[l];
+        for (let k = 3; k < w.length; k += 4) {
+          if (w[k] > 0 || p[k] > 0) painted += 1;
+          // Coverage, not colour: where paths overlap, the racer that passed last is on top
+          // while racing, the last in the list when drawn in one go.
+          if (Math.abs(w[k] - p[k]) > 96) differ += 1;
+        }
+      });
+      return { painted, differ };
+    });
+    assert.ok(compare.painted > 2000, `the trails cover ${compare.painted} pixels`);
+    assert.ok(compare.differ < 0.03 * compare.painted, `${compare.differ} of ${compare.painted} painted pixels differ`);
+  });
+});
+
 test('divergence is shown: "diverged at step N", the others keep running, no NaN', async () => {
   const scene = {
     landscape: { name: 'rosenbrock' },
@@ -540,7 +576,7 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
       };
       return {
         background: distinct(document.getElementById('bg')),
-        overlayPixels: painted(document.getElementById('overlay')),
+        overlayPixels: painted(document.getElementById('trails')),
         loss: distinct(document.getElementById('loss'), 32),
         lossPixels: painted(document.getElementById('loss')),
         css: document.getElementById('plot').clientWidth,
@@ -620,7 +656,7 @@ test('high-DPI: canvases have devicePixelRatio times their CSS size', async () =
     await page.goto(BASE_URL);
     assert.equal(await waitReady(page), 'ready');
     const sizes = await api(page, () =>
-      ['bg', 'overlay', 'loss'].map((id) => {
+      ['bg', 'casings', 'trails', 'overlay', 'loss'].map((id) => {
         const c = document.getElementById(id);
         const r = c.getBoundingClientRect();
         return [c.width, Math.round(r.width * 2), c.height, Math.round(r.height * 2)];

@@ -71,3 +71,13 @@ export function uid(prefix) {
   counter += 1;
   return `${prefix}-${counter}`;
 }
+
+/** Sets an element's text, touching the DOM only when it changed (cheap at 10 Hz). */
+export function setText(node, text) {
+  const t = node.firstChild;
+  if (t && t.nodeType === Node.TEXT_NODE && !t.nextSibling) {
+    if (t.data !== text) t.data = text;
+  } else if (node.textContent !== text) {
+    node.textContent = text;
+  }
+}

@@ -177,7 +177,19 @@ function finished() {
 
 /** The per-frame work: one wasm call, then the legend (throttled). */
 function advance(n, now = performance.now()) {
-  app.states = app.scene.frame(n);
+  const packed = app.scene.advance(n);
+  if (packed.length !== 6 * app.states.length) {
+    app.states = app.scene.states();
+  } else {
+    app.states.forEach((s, i) => {
+      const o = 6 * i;
+      s.step = packed[o];
+      s.position = [packed[o + 1], packed[o + 2]];
+      s.loss = packed[o + 3];
+      s.status = packed[o + 4] ? 'diverged' : 'ok';
+      s.diverged_at = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
+    });
+  }
   if (now - app.lastLegend >= LEGEND_INTERVAL_MS || !app.playing) {
     app.lastLegend = now;
     app.racerList.updateStats(app.spec, app.states);
@@ -300,7 +312,7 @@ function fitCanvases() {
   const s = app.size;
   if (s.w === w && s.h === h && s.lw === lw && s.lh === lh && s.dpr === dpr) return;
   Object.assign(app.size, { w, h, lw, lh, dpr });
-  for (const c of [$('bg'), $('overlay')]) {
+  for (const c of [$('bg'), $('casings'), $('trails'), $('overlay')]) {
     c.width = Math.round(w * dpr);
     c.height = Math.round(h * dpr);
   }
@@ -680,13 +692,16 @@ async function bench({ frames = 300 } = {}) {
     load({ landscape: { name: 'rosenbrock' }, steps: 100000, speed: 10, racers: withColors({ racers: BENCH_RACERS }, app.cat.palette).racers });
     const times = [];
     const wasmTimes = [];
+    const parts = { step: [], overlay: [], loss: [] };
     await new Promise((resolve, reject) => {
       app.benchFrame = () => {
         try {
           const t0 = performance.now();
           advance(10);
           times.push(performance.now() - t0);
-          wasmTimes.push(app.scene.timings().frame_ms);
+          const t = app.scene.timings();
+          wasmTimes.push(t.frame_ms);
+          for (const k of Object.keys(parts)) parts[k].push(t[`${k}_ms`]);
         } catch (e) {
           app.benchFrame = null;
           reject(e);
@@ -712,6 +727,9 @@ async function bench({ frames = 300 } = {}) {
       frame_p95_ms: percentile(times, 0.95),
       frame_median_ms: median(times),
       frame_wasm_p95_ms: percentile(wasmTimes, 0.95),
+      frame_step_p95_ms: percentile(parts.step, 0.95),
+      frame_overlay_p95_ms: percentile(parts.overlay, 0.95),
+      frame_loss_p95_ms: percentile(parts.loss, 0.95),
       background_ms: median(bg),
       background_wasm_ms: median(wasmBg),
       first_frame_ms: app.firstFrameMs,
@@ -766,13 +784,13 @@ async function boot() {
   let problem = fromUrl?.error ?? null;
   if (fromUrl?.text !== undefined) {
     try {
-      app.scene = new Scene(fromUrl.text, $('bg'), $('overlay'), $('loss'));
+      app.scene = new Scene(fromUrl.text, $('bg'), $('casings'), $('trails'), $('overlay'), $('loss'));
     } catch (e) {
       problem = messageOf(e);
     }
   }
   if (!app.scene) {
-    app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('overlay'), $('loss'));
+    app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('casings'), $('trails'), $('overlay'), $('loss'));
     $('hint').textContent = DEFAULT_PRESET.hint;
     $('preset').value = DEFAULT_PRESET.id;
   }

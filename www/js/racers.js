@@ -1,7 +1,7 @@
 // The racer list, which is also the legend: per racer its colour, name, key settings, step,
 // loss and status, and on demand its settings (generated from the catalog) and optimizer state.
 
-import { el, icon, iconButton, uid } from './dom.js';
+import { el, icon, iconButton, setText, uid } from './dom.js';
 import { keySettings, paramControl } from './controls.js';
 import { fmt, fmtLoss } from './scales.js';
 
@@ -139,11 +139,11 @@ export function createRacerList(root, cat, actions) {
     const prev = lastStats[i];
     if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss) return;
     lastStats[i] = { step: state.step, status: state.status, loss: state.loss };
-    card.stepText.textContent = `step ${state.step}`;
-    card.lossText.textContent = `loss ${fmtLoss(state.loss)}`;
+    setText(card.stepText, `step ${state.step}`);
+    setText(card.lossText, `loss ${fmtLoss(state.loss)}`);
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
-    card.status.textContent = diverged ? `diverged at step ${state.diverged_at}` : '';
+    setText(card.status, diverged ? `diverged at step ${state.diverged_at}` : '');
     if (diverged && prev && prev.status !== 'diverged') {
       actions.announce(`${title(racer)} diverged at step ${state.diverged_at}`);
     }

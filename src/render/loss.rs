@@ -1,0 +1,300 @@
+//! The loss chart: `loss - reference` against step for every racer, log y.
+//!
+//! [`LossAxes`] decides the ranges; [`draw_loss_axes`] draws grid, frame, ticks and titles, and
+//! [`draw_loss_lines`] the curves. A live chart fits its axes with room to grow
+//! ([`LossAxes::live`]), draws them once, and then only appends each racer's new samples from
+//! its last drawn one, until a sample falls outside ([`LossAxes::holds`]) and the chart is
+//! redrawn on new axes: a few times per race rather than every frame. [`draw_loss`] draws a
+//! whole chart in one go.
+
+use super::layout::{Layout, Mapping, Metrics, PlotRect};
+use super::path::{clip, straighten, thin, to_backend};
+use super::scene::{at, fill, frame_and_ticks, stroke, titles, x_ticks, DrawResult, INK};
+use super::ticks;
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::{Circle, PathElement};
+use plotters::prelude::DrawingBackend;
+use plotters::style::{Color, RGBColor};
+
+/// Smallest value the log loss axis shows; anything at or below the reference lands on it.
+pub const LOSS_FLOOR: f64 = 1e-16;
+/// A diverging racer's loss would squash every other series: the axis stops this factor above
+/// the highest starting loss, and what goes higher leaves through the top.
+const HEADROOM: f64 = 1e3;
+/// A live chart's x axis spans at least this many steps (or the race's length, if shorter).
+const LIVE_MIN_STEPS: f64 = 100.0;
+
+/// One racer's loss history.
+#[derive(Clone, Copy, Debug)]
+pub struct LossSeries<'a> {
+    pub color: RGBColor,
+    /// `(step, loss)` pairs in increasing step. Non-finite pairs are dropped.
+    pub points: &'a [(f64, f64)],
+}
+
+fn finite(&(s, v): &(f64, f64)) -> bool {
+    s.is_finite() && v.is_finite()
+}
+
+/// The ranges of a loss chart on a canvas.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LossAxes {
+    pub plot: PlotRect,
+    pub metrics: Metrics,
+    /// Subtracted from every loss (the landscape's minimum value, when known).
+    pub reference: f64,
+    /// The x axis spans steps `0..=steps`.
+    pub steps: f64,
+    /// The y axis spans `10^lo..=10^hi`.
+    pub lo: i32,
+    pub hi: i32,
+    /// Values above `10^hi` that stay under this would call for taller axes; above it they
+    /// leave through the top.
+    cap: f64,
+    /// The reference was the lowest loss seen (no known minimum): a lower one moves it.
+    derived_reference: bool,
+}
+
+/// The data ranges of some series: largest step, lowest and highest lifted loss, highest
+/// starting loss.
+struct Extent {
+    steps: f64,
+    lo: f64,
+    hi: f64,
+    first_hi: f64,
+}
+
+impl LossAxes {
+    /// Axes that fit `series` tightly, on a `width x height` device-pixel canvas. `reference`
+    /// is the landscape's minimum value (times its scale); when unknown (None, or not finite)
+    /// the lowest loss shown is used if it is negative, else 0.
+    pub fn fit(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>) -> LossAxes {
+        Self::with_room(width, height, dpr, series, reference, None)
+    }
+
+    /// Axes for a live chart: as [`LossAxes::fit`], with room for the race to go on: the x
+    /// axis reaches the next 1-2-5 step count past 1.25 times the latest step (at least
+    /// 100, at most `horizon`, the step the race stops at), and the y axis one decade below
+    /// the lowest loss.
+    pub fn live(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>, horizon: f64) -> LossAxes {
+        Self::with_room(width, height, dpr, series, reference, Some(horizon))
+    }
+
+    fn with_room(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>, horizon: Option<f64>) -> LossAxes {
+        let layout = Layout::loss(width, height, dpr);
+        let (reference, derived_reference) = match reference.filter(|r| r.is_finite()) {
+            Some(r) => (r, false),
+            None => {
+                let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
+                (if lowest.is_finite() && lowest <= 0.0 { lowest } else { 0.0 }, true)
+            }
+        };
+        let mut axes = LossAxes { plot: layout.plot, metrics: layout.metrics, reference, steps: 1.0, lo: -2, hi: 2, cap: f64::INFINITY, derived_reference };
+        let e = axes.extent(series);
+        axes.cap = if e.first_hi > 0.0 { e.first_hi * HEADROOM } else { f64::INFINITY };
+        let hi = e.hi.min(axes.cap);
+        let (mut lo, mut hi) = if e.lo.is_finite() { (e.lo.log10().floor() as i32, hi.log10().ceil() as i32) } else { (-2, 2) };
+        if hi <= lo {
+            lo -= 1;
+            hi += 1;
+        }
+        let floor = LOSS_FLOOR.log10() as i32;
+        axes.steps = if e.steps > 0.0 { e.steps } else { 1.0 };
+        if let Some(horizon) = horizon {
+            lo -= 1;
+            let room = ticks::nice_step((e.steps * 1.25).max(LIVE_MIN_STEPS));
+            let horizon = if horizon.is_finite() && horizon >= 1.0 { horizon } else { f64::INFINITY };
+            axes.steps = room.min(horizon).max(axes.steps);
+        }
+        axes.lo = lo.max(floor);
+        axes.hi = hi.max(axes.lo + 1);
+        axes
+    }
+
+    fn lift(&self, v: f64) -> f64 {
+        (v - self.reference).max(LOSS_FLOOR)
+    }
+
+    fn extent(&self, series: &[LossSeries]) -> Extent {
+        let mut e = Extent { steps: 0.0, lo: f64::INFINITY, hi: 0.0, first_hi: 0.0 };
+        for s in series {
+            for (k, &(step, v)) in s.points.iter().filter(|p| finite(p)).enumerate() {
+                e.steps = e.steps.max(step);
+                let y = self.lift(v);
+                if y.is_finite() {
+                    e.lo = e.lo.min(y);
+                    e.hi = e.hi.max(y);
+                    if k == 0 {
+                        e.first_hi = e.first_hi.max(y);
+                    }
+                }
+            }
+        }
+        e
+    }
+
+    /// Whether every finite sample of `points` sits inside these axes as they were chosen:
+    /// within the step range, not below the bottom decade (unless that is the floor), not above
+    /// the top while under the cap, and not below a reference taken from the data.
+    pub fn holds(&self, points: &[(f64, f64)]) -> bool {
+        let (bottom, top) = (10f64.powi(self.lo), 10f64.powi(self.hi));
+        let floor = self.lo <= LOSS_FLOOR.log10() as i32;
+        points.iter().filter(|p| finite(p)).all(|&(step, v)| {
+            let y = self.lift(v);
+            step <= self.steps
+                && (floor || y >= bottom)
+                && (y <= top || top >= self.cap)
+                && !(self.derived_reference && v < self.reference)
+        })
+    }
+
+    /// Device pixel of a sample.
+    pub fn to_px(&self, step: f64, v: f64) -> [f64; 2] {
+        let p = self.plot;
+        let y = self.lift(v);
+        [
+            p.x as f64 + step.max(0.0) / self.steps * p.width as f64,
+            p.y as f64 + (self.hi as f64 - y.log10()) / (self.hi - self.lo) as f64 * p.height as f64,
+        ]
+    }
+
+    fn decades(&self) -> Vec<i32> {
+        ticks::decades(self.lo, self.hi, ((self.plot.height as f64 / self.metrics.px(32.0)) as usize).clamp(2, 10))
+    }
+
+    fn decade_px(&self, e: i32) -> f64 {
+        let p = self.plot;
+        p.y as f64 + (self.hi - e) as f64 / (self.hi - self.lo) as f64 * p.height as f64
+    }
+}
+
+/// Light grid at the labelled decades, frame, ticks, labels and titles.
+pub fn draw_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes) -> DrawResult<DB> {
+    let (p, m) = (axes.plot, &axes.metrics);
+    let decades = axes.decades();
+    let grid = stroke(INK.mix(0.12), m.stroke(1.0));
+    for &e in &decades {
+        let y = axes.decade_px(e).round() as i32;
+        area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
+    }
+    let mapping = Mapping::new(p, crate::landscape::View::new(0.0, axes.steps, 0.0, 1.0));
+    let (mut xs, xstep) = x_ticks([0.0, axes.steps], p.width as f64, m);
+    // Steps are whole numbers.
+    xs.retain(|t| t.fract() == 0.0);
+    let xstep = xstep.max(1.0);
+    let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
+    let yt: Vec<(f64, String)> = decades.iter().map(|&e| (axes.decade_px(e), ticks::format_pow10(e))).collect();
+    frame_and_ticks(area, p, m, &xt, &yt)?;
+    let y_title = if axes.reference.abs() <= 1e-12 { "loss" } else { "loss \u{2212} min" };
+    titles(area, p, m, "step", y_title, 5)
+}
+
+/// Each series as a line (a dot when it has a single point, if `dots`), clipped to the plot.
+/// To append to a live chart, pass each racer's last drawn sample followed by its new ones.
+pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, series: &[LossSeries], dots: bool) -> DrawResult<DB> {
+    let (p, m) = (axes.plot, &axes.metrics);
+    let b = [p.x as f64, p.y as f64, p.right() as f64, p.bottom() as f64];
+    let width = m.stroke(1.75);
+    for s in series {
+        let px = thin(s.points.iter().filter(|p| finite(p)).map(|&(step, v)| axes.to_px(step, v)), 0.5);
+        if px.len() == 1 {
+            if let (true, Some(c)) = (dots, at(px[0])) {
+                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(s.color)))?;
+            }
+            continue;
+        }
+        for part in clip(&px, b) {
+            let part = straighten(&to_backend(&part), 0.5);
+            if part.len() >= 2 {
+                area.draw(&PathElement::new(part, stroke(s.color, width)))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A whole loss chart on tight axes ([`LossAxes::fit`]). Empty series, single points and
+/// constant series are all drawn sensibly; non-finite values are dropped.
+pub fn draw_loss<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[LossSeries], reference: Option<f64>, dpr: f64) -> DrawResult<DB> {
+    let (w, h) = area.dim_in_pixel();
+    let axes = LossAxes::fit(w, h, dpr, series, reference);
+    draw_loss_axes(area, &axes)?;
+    draw_loss_lines(area, &axes, series, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::backend::SVGBackend;
+    use plotters::prelude::IntoDrawingArea;
+
+    #[test]
+    fn loss_chart_survives_odd_series() {
+        let empty: [(f64, f64); 0] = [];
+        let cases: [&[(f64, f64)]; 6] = [
+            &empty,
+            &[(0.0, 3.0)],
+            &[(0.0, 2.0), (1.0, 2.0), (2.0, 2.0)],
+            &[(0.0, -1.0), (1.0, 0.0), (2.0, f64::NAN), (f64::INFINITY, 1.0), (3.0, f64::NEG_INFINITY)],
+            &[(0.0, 1e300), (1.0, 1e-300)],
+            &[(0.0, 1.0), (5.0, 0.5), (100000.0, 1e-20)],
+        ];
+        for (k, points) in cases.iter().enumerate() {
+            for reference in [None, Some(0.0), Some(-1.0), Some(f64::NAN)] {
+                let mut svg = String::new();
+                {
+                    let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
+                    let s = [LossSeries { color: RGBColor(0, 114, 178), points }];
+                    draw_loss(&area, &s, reference, 1.0).unwrap();
+                    draw_loss(&area, &[], reference, 1.0).unwrap();
+                    let axes = LossAxes::live(500, 300, 1.0, &s, reference, 500.0);
+                    draw_loss_axes(&area, &axes).unwrap();
+                    draw_loss_lines(&area, &axes, &s, false).unwrap();
+                    area.present().unwrap();
+                }
+                assert!(!svg.contains("NaN") && !svg.contains("inf"), "case {k}: {svg}");
+                assert!(svg.contains("step"));
+                // Whole steps only, and decades: no label has a decimal point.
+                for t in svg.split("<text").skip(1) {
+                    let body = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+                    assert!(!body.contains('.'), "case {k}: label {body:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn live_axes_leave_room_and_say_when_they_no_longer_hold() {
+        let points: Vec<(f64, f64)> = (0..=40).map(|s| (s as f64, 10.0 * 0.8f64.powi(s))).collect();
+        let s = [LossSeries { color: RGBColor(0, 0, 0), points: &points }];
+        let live = LossAxes::live(600, 300, 1.0, &s, Some(0.0), 500.0);
+        let tight = LossAxes::fit(600, 300, 1.0, &s, Some(0.0));
+        assert_eq!(tight.steps, 40.0);
+        assert_eq!(live.steps, 100.0, "at least 100 steps");
+        assert_eq!(live.lo, tight.lo - 1, "a decade of room below");
+        assert!(live.holds(&points));
+        assert!(live.holds(&[(100.0, 0.01)]));
+        assert!(!live.holds(&[(101.0, 1.0)]), "past the x range");
+        assert!(!live.holds(&[(50.0, 10f64.powi(live.lo - 1))]), "below the bottom decade");
+        assert!(!live.holds(&[(50.0, 10f64.powi(live.hi + 1))]), "above the top, under the cap");
+        assert!(!live.holds(&[(50.0, 1e9)]), "the axis grows up to the cap");
+        let mut blown = points.clone();
+        blown.push((41.0, 1e30));
+        let b = [LossSeries { color: RGBColor(0, 0, 0), points: &blown }];
+        let capped = LossAxes::live(600, 300, 1.0, &b, Some(0.0), 500.0);
+        assert_eq!(capped.hi, 4, "three decades above the start");
+        assert!(capped.holds(&[(50.0, 1e40)]), "past the cap a value leaves through the top");
+        assert!(live.holds(&[(50.0, f64::NAN)]));
+        // The x axis never passes the race's end, and grows in 1-2-5 steps.
+        assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(0.0), 60.0).steps, 60.0);
+        let long: Vec<(f64, f64)> = (0..=900).map(|s| (s as f64, 1.0)).collect();
+        let l = [LossSeries { color: RGBColor(0, 0, 0), points: &long }];
+        assert_eq!(LossAxes::live(600, 300, 1.0, &l, Some(0.0), 1e5).steps, 2000.0);
+        // A reference taken from the data moves when a lower loss comes.
+        let neg = [(0.0, -1.0), (1.0, -2.0)];
+        let n = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &neg }], None, 500.0);
+        assert!(n.holds(&[(2.0, -1.5)]));
+        assert!(!n.holds(&[(2.0, -3.0)]));
+    }
+}
