@@ -1,7 +1,7 @@
 //! The `optiscape` command line: `optiscape run` races a run spec, `optiscape list` describes
 //! every optimizer and landscape.
 
-use optiscape::{catalog, race, spec::RunSpec};
+use optiscape::{catalog, race, spec::spec_text, spec::RunSpec};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -38,10 +38,10 @@ fn main() -> ExitCode {
 
 fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
-        ["run"] => run(read_stdin()?),
-        ["run", "--spec", file] => run(std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?),
-        ["train"] => train(read_stdin()?),
-        ["train", "--spec", file] => train(std::fs::read_to_string(file).map_err(|e| format!("cannot read {file}: {e}"))?),
+        ["run"] => run(spec_text(&read_stdin()?)?),
+        ["run", "--spec", file] => run(spec_text(&read_file(file)?)?),
+        ["train"] => train(spec_text(&read_stdin()?)?),
+        ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
         ["list"] => Ok(catalog::text()),
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
@@ -50,24 +50,30 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
     }
 }
 
-fn read_stdin() -> Result<String, String> {
-    let mut text = String::new();
+/// At most one byte over the limit: enough for `spec_text` to say the spec is too long (even
+/// when the cut falls inside a character) without reading an endless stream.
+fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
     std::io::stdin()
         .take(optiscape::spec::MAX_SPEC_BYTES as u64 + 1)
-        .read_to_string(&mut text)
+        .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read the spec from stdin: {e}"))?;
-    Ok(text)
+    Ok(bytes)
 }
 
-fn run(text: String) -> Result<String, String> {
-    let spec = RunSpec::parse(&text)?;
+fn read_file(file: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))
+}
+
+fn run(text: &str) -> Result<String, String> {
+    let spec = RunSpec::parse(text)?;
     let result = race::run(&spec);
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
 }
 
-fn train(text: String) -> Result<String, String> {
+fn train(text: &str) -> Result<String, String> {
     use optiscape::classify::{digits::Digits, train};
-    let spec = train::TrainSpec::parse(&text)?;
+    let spec = train::TrainSpec::parse(text)?;
     let start = std::time::Instant::now();
     let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")

@@ -9,13 +9,18 @@
 //! ```
 //!
 //! Hyperparameters are named and defaulted exactly as torch.optim does. Every field is checked:
-//! an unknown name or field, a wrong type or an out-of-range value is an error naming the field,
-//! never a silent default.
+//! an unknown name or field, a repeated key, a list where an object belongs, a wrong type or an
+//! out-of-range value is an error naming the field, never a silent default.
+//!
+//! [`parse_document`] holds the rules every JSON spec shares (this one and the training spec of
+//! [`crate::classify::train`]): the size limit, one line naming the path of the field, control
+//! characters escaped, nothing after the document.
 
 use crate::landscape::{self, Built, LandscapeInfo, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
 use crate::schema::{short, Hyper, Range};
-use serde::de::{Deserializer, Error as _};
+use serde::de::value::MapAccessDeserializer;
+use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -33,6 +38,8 @@ pub const MAX_LABEL: usize = 40;
 /// Fastest page speed, in steps per frame.
 pub const MAX_SPEED: u32 = 1000;
 
+// Deserialize through `Object` (see `parse_document`), never directly: derived structs would also
+// take a JSON list of their fields' values in order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunSpec {
@@ -48,7 +55,7 @@ pub struct RunSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<u32>,
     /// Page only: the visible rectangle; the landscape's default view when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub view: Option<View>,
 }
 
@@ -59,30 +66,7 @@ fn default_steps() -> u64 {
 impl RunSpec {
     /// Parses and validates a spec. The error is one line naming the field and the reason.
     pub fn parse(text: &str) -> Result<RunSpec, String> {
-        // Messages quote names from the input, which may hold newlines or terminal escapes.
-        RunSpec::parse_unescaped(text)
-            .map_err(|e| e.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect())
-    }
-
-    fn parse_unescaped(text: &str) -> Result<RunSpec, String> {
-        if text.len() > MAX_SPEC_BYTES {
-            return Err(format!("spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted", text.len()));
-        }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: RunSpec = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            if path == "." || path.is_empty() {
-                inner
-            } else {
-                format!("{path}: {inner}")
-            }
-        })?;
-        // Anything after the spec is an error (serde_json::from_str checks this; a bare
-        // Deserializer does not).
-        de.end().map_err(|e| e.to_string())?;
-        spec.validate()?;
-        Ok(spec)
+        parse_document(text, RunSpec::validate)
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -121,9 +105,152 @@ impl RunSpec {
     }
 }
 
+/// Parses one JSON spec document into `T`, then checks it with `validate`. The rules every spec
+/// shares: at most [`MAX_SPEC_BYTES`]; the document and every nested struct are JSON objects
+/// (a list of the fields' values in order, which serde's derive would take, is an error); a key
+/// given twice anywhere is an error naming it, never last-wins; nothing but whitespace after
+/// the document; the error is one line, `path.to.field: reason`, with control characters from
+/// the input escaped (messages quote names from the input, which may hold newlines or terminal
+/// escapes).
+pub fn parse_document<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) -> Result<(), String>) -> Result<T, String> {
+    parse_unescaped(text, validate).map_err(|e| {
+        if e.chars().any(char::is_control) {
+            e.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+        } else {
+            e
+        }
+    })
+}
+
+fn parse_unescaped<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) -> Result<(), String>) -> Result<T, String> {
+    if text.len() > MAX_SPEC_BYTES {
+        return Err(format!("spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted", text.len()));
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    let Object(spec) = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if path == "." || path.is_empty() {
+            inner
+        } else {
+            format!("{path}: {inner}")
+        }
+    })?;
+    // Anything after the spec is an error (serde_json::from_str checks this; a bare
+    // Deserializer does not).
+    de.end().map_err(|e| e.to_string())?;
+    validate(&spec)?;
+    Ok(spec)
+}
+
+/// The text of a spec read as bytes (standard input, a file). The size limit is checked first,
+/// so that input cut at `MAX_SPEC_BYTES + 1` bytes by a bounded reader, perhaps inside a
+/// character, is reported as too long rather than as broken UTF-8.
+pub fn spec_text(bytes: &[u8]) -> Result<&str, String> {
+    if bytes.len() > MAX_SPEC_BYTES {
+        return Err(format!("spec is more than {MAX_SPEC_BYTES} bytes; at most {MAX_SPEC_BYTES} are accepted"));
+    }
+    std::str::from_utf8(bytes).map_err(|e| format!("spec is not UTF-8 text: invalid bytes at offset {}", e.valid_up_to()))
+}
+
+/// A `T` that must come from a JSON object: serde's derived structs also accept a list of their
+/// fields' values in order, which a spec must not (`"view": [[0, 1], [0, 1]]`).
+pub struct Object<T>(pub T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+            type Value = T;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+                T::deserialize(MapAccessDeserializer::new(map))
+            }
+        }
+        d.deserialize_map(ObjectVisitor(std::marker::PhantomData)).map(Object)
+    }
+}
+
+/// For `#[serde(deserialize_with)]`: a struct field that must be an object.
+pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T, D::Error> {
+    Object::deserialize(d).map(|Object(t)| t)
+}
+
+/// For `#[serde(deserialize_with)]`: an optional struct field that must be an object or null.
+pub fn optional_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<Object<T>>::deserialize(d).map(|o| o.map(|Object(t)| t))
+}
+
+/// Any JSON value, with every object's keys distinct: serde_json's own `Value` keeps the last of
+/// a repeated key, which would silently drop a racer's first `lr`.
+pub struct StrictJson(pub Json);
+
+impl<'de> Deserialize<'de> for StrictJson {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(StrictJson)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> Visitor<'de> for StrictVisitor {
+    type Value = Json;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        Ok(Json::Bool(b))
+    }
+    fn visit_i64<E>(self, i: i64) -> Result<Json, E> {
+        Ok(Json::from(i))
+    }
+    fn visit_u64<E>(self, u: u64) -> Result<Json, E> {
+        Ok(Json::from(u))
+    }
+    fn visit_f64<E>(self, x: f64) -> Result<Json, E> {
+        Ok(serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number))
+    }
+    fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+        Ok(Json::String(s.to_owned()))
+    }
+    fn visit_string<E>(self, s: String) -> Result<Json, E> {
+        Ok(Json::String(s))
+    }
+    fn visit_none<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        StrictJson::deserialize(d).map(|s| s.0)
+    }
+    fn visit_unit<E>(self) -> Result<Json, E> {
+        Ok(Json::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some(StrictJson(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Json::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+        let mut fields = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if fields.contains_key(&key) {
+                return Err(A::Error::custom(format!("duplicate field `{}`", key.chars().take(40).collect::<String>())));
+            }
+            let StrictJson(value) = map.next_value()?;
+            fields.insert(key, value);
+        }
+        Ok(Json::Object(fields))
+    }
+}
+
 /// Splits a JSON object into its `name` and the remaining fields.
 fn named_object<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<(String, Map<String, Json>), D::Error> {
-    let json = Json::deserialize(d)?;
+    let StrictJson(json) = StrictJson::deserialize(d)?;
     let Json::Object(mut fields) = json else {
         return Err(D::Error::custom(format!("{what} must be an object with a \"name\", got {}", short(&json))));
     };

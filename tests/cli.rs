@@ -134,6 +134,26 @@ fn a_spec_file_works_like_stdin() {
     assert_eq!(stdout(&from_file), stdout(&cli(&["run"], EXAMPLE)));
     let missing = path.with_extension("missing.json");
     assert_fails(&cli(&["run", "--spec", missing.to_str().unwrap()], ""), "cannot read", "missing spec file");
+    let latin1 = path.with_extension("latin1.json");
+    std::fs::write(&latin1, b"{\"landscape\": {\"name\": \"caf\xe9\"}}").unwrap();
+    let out = cli(&["run", "--spec", latin1.to_str().unwrap()], "");
+    std::fs::remove_file(&latin1).unwrap();
+    assert_fails(&out, "spec is not UTF-8 text: invalid bytes at offset 27", "a file that is not UTF-8");
+}
+
+/// `optiscape train` reads its spec by the same rules, with the same one-line errors.
+#[test]
+fn train_rejects_bad_specs_like_run() {
+    for (text, needle, what) in [
+        (r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#.to_string(), "racers[0]: duplicate field `lr`", "a key given twice"),
+        (r#"{"model": "linear", "input": ["raw", 2], "racers": [{"name": "adam"}]}"#.into(), "input: invalid type: sequence, expected an object", "a list for input"),
+        (r#"{"model": "linear", "racers": [{"name": "ad\nam"}]}"#.into(), "unknown optimizer `ad\\nam`", "a newline in a name"),
+        (r#"{"model": "linear", "racers": [{"name": "adam"}]} {}"#.into(), "trailing characters", "two documents"),
+        (r#"{"model": "linear", "racers": [{"name": "newton"}]}"#.into(), "needs a Hessian", "newton"),
+        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), "more than 65536 bytes", "over the limit cut inside a character"),
+    ] {
+        assert_fails(&cli(&["train"], &text), needle, what);
+    }
 }
 
 #[test]
@@ -195,6 +215,10 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
         ("".into(), "EOF while parsing a value", "empty stdin"),
         ("\n\n  \n".into(), "EOF while parsing a value", "blank stdin"),
         (" ".repeat(MAX_SPEC_BYTES + 10), "at most 65536", "stdin over the size limit"),
+        // Read up to one byte past the limit: here that byte is the first half of an "é".
+        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), "more than 65536 bytes", "stdin over the limit cut inside a character"),
+        (racer(r#"{"name": "adam", "lr": 0.1, "lr": 0.2}"#), "racers[0]: duplicate field `lr`", "a key given twice"),
+        (r#"[{"name": "rosenbrock"}, null, 500, [{"name": "adam"}], null, null]"#.into(), "expected an object", "a list for the spec"),
     ];
     for (text, needle, what) in &cases {
         assert_fails(&cli(&["run"], text), needle, what);

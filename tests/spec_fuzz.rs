@@ -2,12 +2,15 @@
 //! mutations of valid specs (dropped, renamed and duplicated fields, wrong types, extreme numbers,
 //! huge arrays, unicode names, deep nesting, long strings). Whatever the input: no panic; an error
 //! is one non-empty line that gives a reason; an accepted spec is valid and round-trips through
-//! `to_json()` to an equal spec. 115,000 inputs in all in release builds (see `cases`).
+//! `to_json()` to an equal spec. 115,000 inputs in all in release builds (see `cases`). A key
+//! given twice anywhere, and a list where an object belongs, are always errors. The training
+//! spec (`TrainSpec::parse`) shares the parser's rules and error formatting, and is fuzzed too.
 
 use optiscape::landscape::{self, SCALE};
 use optiscape::optim;
 use optiscape::schema::{Kind, Param, Range, Value as HyperValue};
-use optiscape::spec::{RunSpec, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
+use optiscape::classify::train::TrainSpec;
+use optiscape::spec::{spec_text, RunSpec, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};
@@ -594,6 +597,90 @@ proptest! {
     }
 }
 
+/// The checks of `check` for a training spec: one non-empty line with a reason, or a spec that
+/// round-trips through `to_json()`.
+fn check_train(text: &str) -> Result<(), TestCaseError> {
+    match TrainSpec::parse(text) {
+        Err(e) => {
+            prop_assert!(!e.trim().is_empty(), "empty error for {:?}", preview(text));
+            prop_assert!(!e.contains('\n') && !e.contains('\r'), "error is not one line: {e:?}");
+            prop_assert!(!e.chars().any(char::is_control), "control character in {e:?}");
+            prop_assert!(REASONS.iter().any(|r| e.contains(r)), "error gives no reason: {e:?} for {:?}", preview(text));
+        }
+        Ok(spec) => {
+            let again = TrainSpec::parse(&spec.to_json());
+            prop_assert_eq!(again.as_ref(), Ok(&spec), "round trip of {}", spec.to_json());
+        }
+    }
+    Ok(())
+}
+
+/// A valid training spec, built from valid run-spec racers (Newton aside: it needs a Hessian).
+fn arb_train_spec() -> impl Strategy<Value = Value> {
+    (
+        prop::collection::vec(arb_racer(), 1..4),
+        prop::option::of(select(vec!["raw", "standardize"])),
+        prop::option::of(-3.0..3.0f64),
+        prop::option::of(1u32..=3),
+        any::<bool>(),
+    )
+        .prop_map(|(racers, transform, log_scale, epochs, own_input)| {
+            // Newton needs a Hessian; SGD's nesterov needs momentum (valid_specs_round_trip covers both).
+            let mut racers: Vec<Value> = racers.into_iter().filter(|r| r["name"] != "newton" && r["nesterov"] != true).collect();
+            if racers.is_empty() {
+                racers.push(json!({"name": "adam"}));
+            }
+            let mut input = Map::new();
+            if let Some(t) = transform {
+                input.insert("transform".into(), json!(t));
+            }
+            if let Some(l) = log_scale {
+                input.insert("scale".into(), number(10f64.powf(l)));
+            }
+            if own_input {
+                racers[0]["input"] = Value::Object(input.clone());
+            }
+            let mut spec = json!({"model": "linear", "racers": racers, "input": input});
+            if let Some(e) = epochs {
+                spec["epochs"] = json!(e);
+            }
+            spec
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(5_000), failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Any key repeated, at any depth, is an error naming it: never the last value silently.
+    #[test]
+    fn a_repeated_key_is_always_an_error(spec in arb_spec(), at in any::<Index>()) {
+        let text = spec.to_string();
+        // Valid before (an invalid spec may fail on another field first).
+        prop_assume!(RunSpec::parse(&text).is_ok());
+        let repeated = apply_text(text.clone(), TextMutation::Duplicate(at));
+        // Still JSON (the mutation looks for `{"` without parsing, so a label can fool it).
+        prop_assume!(repeated != text && serde_json::from_str::<Value>(&repeated).is_ok());
+        let e = RunSpec::parse(&repeated);
+        prop_assert!(matches!(&e, Err(e) if e.contains("duplicate field `")), "{repeated}: {e:?}");
+        check(&repeated)?;
+    }
+
+    /// Training specs: arbitrary strings, valid specs, and mutations of them.
+    #[test]
+    fn training_specs(text in any::<String>(), spec in arb_train_spec(), at in any::<Index>(), m in arb_mutation(), t in arb_text_mutation()) {
+        check_train(&text)?;
+        let valid = spec.to_string();
+        prop_assert!(TrainSpec::parse(&valid).is_ok(), "{valid}: {:?}", TrainSpec::parse(&valid));
+        check_train(&valid)?;
+        let mut spec = spec;
+        let mut all = Vec::new();
+        pointers(&spec, String::new(), &mut all);
+        let at = &all[at.index(all.len())];
+        apply(&mut spec, at, m);
+        check_train(&apply_text(spec.to_string(), t))?;
+    }
+}
+
 // --- deterministic limits --------------------------------------------------------------------
 
 const BASE: &str = r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]}"#;
@@ -715,4 +802,90 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {deep}}}]}}"#));
         assert!(e.contains("recursion limit"), "{e}");
     }
+}
+
+#[test]
+fn a_key_given_twice_is_an_error_naming_it() {
+    for (text, needle) in [
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#, "racers[0]: duplicate field `lr`"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "racers": [{"name": "sgd"}]}"#, "duplicate field `racers`"),
+        (r#"{"landscape": {"name": "rosenbrock", "name": "beale"}, "racers": [{"name": "adam"}]}"#, "landscape: duplicate field `name`"),
+        (r#"{"landscape": {"name": "rosenbrock", "scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#, "landscape: duplicate field `scale`"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "label": "a", "label": "b"}]}"#, "duplicate field `label`"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": {"x": [0, 1], "x": [0, 2], "y": [0, 1]}}"#, "view: duplicate field `x`"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "betas": {"a": 1, "a": 2}}]}"#, "duplicate field `a`"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "b\nx": 1, "b\nx": 2}]}"#, "duplicate field `b\\nx`"),
+    ] {
+        let e = err(text);
+        assert!(e.contains(needle), "{text}\n  gave: {e}");
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+    }
+}
+
+#[test]
+fn a_list_where_an_object_belongs_is_an_error() {
+    for (text, needle) in [
+        // The fields in order, which serde's derived structs would take.
+        (r#"[{"name": "rosenbrock"}, null, 500, [{"name": "adam"}], null, null]"#, "expected an object"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": [[0, 1], [0, 1]]}"#, "view: invalid type: sequence, expected an object"),
+        (r#"{"landscape": ["rosenbrock"], "racers": [{"name": "adam"}]}"#, "landscape"),
+        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [["adam"]]}"#, "racers[0]"),
+    ] {
+        let e = err(text);
+        assert!(e.contains(needle), "{text}\n  gave: {e}");
+    }
+    assert!(RunSpec::parse(&with("view", json!(null))).unwrap().view.is_none(), "null still means the default view");
+}
+
+fn train_err(text: &str) -> String {
+    let e = TrainSpec::parse(text).expect_err(text);
+    assert!(!e.contains('\n'), "{e}");
+    e
+}
+
+/// The training spec goes through the very same document rules as the run spec.
+#[test]
+fn training_specs_follow_the_same_rules() {
+    const TRAIN: &str = r#"{"model": "linear", "racers": [{"name": "adam"}]}"#;
+    assert!(TrainSpec::parse(TRAIN).is_ok());
+    for (text, needle) in [
+        (r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#, "racers[0]: duplicate field `lr`"),
+        (r#"{"model": "linear", "model": "mlp", "racers": [{"name": "adam"}]}"#, "duplicate field `model`"),
+        (r#"{"model": "linear", "input": {"scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#, "input: duplicate field `scale`"),
+        (r#"{"model": "linear", "racers": [{"name": "adam", "input": {}, "input": {}}]}"#, "duplicate field `input`"),
+        (r#"["digits", "linear", 15, 1, 0, {}, [{"name": "adam"}]]"#, "expected an object"),
+        (r#"{"model": "linear", "input": ["standardize", 2.0], "racers": [{"name": "adam"}]}"#, "input: invalid type: sequence, expected an object"),
+        (r#"{"model": "linear", "racers": [{"name": "adam", "input": ["raw", 2.0]}]}"#, "expected an object"),
+        (r#"{"model": "linear", "racers": [{"name": "adam"}]} x"#, "trailing characters"),
+        (r#"{"model": "linear", "racers": [{"name": "ad\u001bam"}]}"#, "unknown optimizer `ad\\u{1b}am`"),
+        (r#"{"model": "linear", "racers": [{"name": "adam", "be\nta": 1}]}"#, "racers[0]: unknown field `be\\nta`"),
+        (r#"{"model": "linear", "epochs": "many", "racers": [{"name": "adam"}]}"#, "epochs: invalid type"),
+    ] {
+        let e = train_err(text);
+        assert!(e.contains(needle), "{text}\n  gave: {e}");
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+    }
+    let pad = |n: usize| format!("{TRAIN}{}", " ".repeat(n - TRAIN.len()));
+    assert!(TrainSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(), "exactly the limit is accepted");
+    let e = train_err(&pad(MAX_SPEC_BYTES + 1));
+    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains("at most 65536"), "{e}");
+    // Identical messages for identical mistakes (but for the column, which the position sets).
+    let run = err(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": -1}]}"#);
+    let train = train_err(r#"{"model": "linear", "racers": [{"name": "adam", "lr": -1}]}"#);
+    let at_column = |e: &str| e.rsplit_once(" column ").map(|(head, _)| head.to_string());
+    assert_eq!(at_column(&run), at_column(&train));
+    assert_eq!(run.rsplit_once(" column ").unwrap().1, "76");
+}
+
+/// Bytes read up to one past the limit, cut inside a character, are "too long", not "not UTF-8".
+#[test]
+fn spec_bytes_over_the_limit_cut_inside_a_character() {
+    let text = format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES));
+    let cut = &text.as_bytes()[..MAX_SPEC_BYTES + 1];
+    assert!(std::str::from_utf8(cut).is_err(), "the cut is inside a character");
+    let e = spec_text(cut).unwrap_err();
+    assert!(e.contains("more than 65536 bytes") && e.contains("at most 65536"), "{e}");
+    assert_eq!(spec_text(BASE.as_bytes()), Ok(BASE));
+    let e = spec_text(b"{\"a\": \"\xff\"}").unwrap_err();
+    assert!(e.contains("not UTF-8") && e.contains("offset 7"), "{e}");
 }

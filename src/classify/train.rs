@@ -18,7 +18,7 @@
 use super::digits::{Digits, CLASSES, FEATURES, TRAIN};
 use super::model::{Architecture, Model};
 use crate::optim::{Derivatives, Stepper};
-use crate::spec::{RacerSpec, MAX_RACERS};
+use crate::spec::{object, parse_document, RacerSpec, StrictJson, MAX_RACERS};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_EPOCHS: u32 = 200;
@@ -96,10 +96,11 @@ struct TrainRacer {
 impl<'de> Deserialize<'de> for TrainRacer {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use serde::de::Error;
-        let mut json = serde_json::Value::deserialize(d)?;
+        // Strict: a repeated key is an error, and `input` must be an object (see crate::spec).
+        let StrictJson(mut json) = StrictJson::deserialize(d)?;
         let input = match json.as_object_mut().and_then(|o| o.remove("input")) {
             None => None,
-            Some(v) => Some(serde_json::from_value::<Input>(v).map_err(|e| D::Error::custom(format!("input: {e}")))?),
+            Some(v) => Some(object::<_, Input>(v).map_err(|e| D::Error::custom(format!("input: {e}")))?),
         };
         let racer = RacerSpec::deserialize(json).map_err(|e| D::Error::custom(e.to_string()))?;
         Ok(TrainRacer { racer, input })
@@ -135,7 +136,7 @@ struct RawTrainSpec {
     pub batch_size: usize,
     #[serde(default)]
     pub seed: u64,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub input: Input,
     racers: Vec<TrainRacer>,
 }
@@ -182,16 +183,13 @@ fn one_usize() -> usize {
 }
 
 impl TrainSpec {
+    /// Parses and validates a training spec, by the same rules and with the same one-line errors
+    /// as a run spec ([`crate::spec::parse_document`]).
     pub fn parse(text: &str) -> Result<TrainSpec, String> {
-        if text.len() > crate::spec::MAX_SPEC_BYTES {
-            return Err(format!("spec is {} bytes; at most {} are accepted", text.len(), crate::spec::MAX_SPEC_BYTES));
-        }
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let spec: TrainSpec = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            if path == "." { inner } else { format!("{path}: {inner}") }
-        })?;
+        parse_document(text, TrainSpec::validate)
+    }
+
+    fn validate(spec: &TrainSpec) -> Result<(), String> {
         if !(1..=MAX_EPOCHS).contains(&spec.epochs) {
             return Err(format!("epochs: must be 1 to {MAX_EPOCHS}, got {}", spec.epochs));
         }
@@ -212,7 +210,7 @@ impl TrainSpec {
                 return Err(format!("racers[{i}]: {} needs a Hessian; the classifiers provide gradients only", r.info.name));
             }
         }
-        Ok(spec)
+        Ok(())
     }
 
     /// The input racer `i` trains on: its own, or the spec's.
