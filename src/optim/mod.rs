@@ -17,6 +17,7 @@ mod adadelta;
 mod adagrad;
 mod adam;
 mod adamax;
+pub mod fma;
 mod lion;
 mod nadam;
 mod newton;
@@ -195,16 +196,31 @@ pub(crate) fn zeros(params: &[f64]) -> Vec<f64> {
 // into one rounding, and does not fuse `addcdiv`. Writing every update with these keeps
 // iterates equal to torch's to the last bit (tests/golden.rs pins them).
 
+/// `RN(a * b + c)`, one rounding. wasm32 has no FMA instruction and `f64::mul_add` is a slow
+/// software routine there, so it uses [`fma::fma`] (same bits, ~2.5x faster); natively
+/// `mul_add` is a hardware FMA (inline, or behind a runtime CPU check) and faster still.
+#[inline(always)]
+fn fused(a: f64, b: f64, c: f64) -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        fma::fma(a, b, c)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        a.mul_add(b, c)
+    }
+}
+
 /// torch's `a.add(b, alpha=alpha)`: `a + alpha * b`, fused.
-#[inline]
+#[inline(always)]
 pub(crate) fn add(a: f64, b: f64, alpha: f64) -> f64 {
-    alpha.mul_add(b, a)
+    fused(alpha, b, a)
 }
 
 /// torch's `a.addcmul(t1, t2, value=value)`: `a + value * t1 * t2`, fused.
-#[inline]
+#[inline(always)]
 pub(crate) fn addcmul(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
-    (value * t1).mul_add(t2, a)
+    fused(value * t1, t2, a)
 }
 
 /// torch's `a.addcdiv(t1, t2, value=value)`: `a + value * t1 / t2`, not fused.
@@ -214,12 +230,12 @@ pub(crate) fn addcdiv(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
 }
 
 /// torch's `start.lerp(end, weight)`, computed from the nearer end, fused.
-#[inline]
+#[inline(always)]
 pub(crate) fn lerp(start: f64, end: f64, weight: f64) -> f64 {
     if weight.abs() < 0.5 {
-        weight.mul_add(end - start, start)
+        fused(weight, end - start, start)
     } else {
-        (weight - 1.0).mul_add(end - start, end)
+        fused(weight - 1.0, end - start, end)
     }
 }
 
