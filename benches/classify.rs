@@ -1,0 +1,149 @@
+//! Timings of the classifier core, natively and in WebAssembly.
+//!
+//! Natively: `cargo bench --bench classify`.
+//!
+//! In wasm: the same code built for wasm32-wasip1 (a clock and stdout, nothing else) as the
+//! example `classify-wasi` (benches/wasi/classify.rs; a bench target would drag in the native
+//! binary), and run by Node's WASI, i.e. compiled by V8 as in Chromium:
+//!
+//! ```sh
+//! rustup target add wasm32-wasip1
+//! cargo build --release --example classify-wasi --target wasm32-wasip1
+//! node benches/wasi/run.mjs target/wasm32-wasip1/release/examples/classify-wasi.wasm
+//! ```
+//!
+//! Prints one figure per line, `name value unit` (benches/README.md's format), suffixed
+//! `_native` or `_wasm`: `_ms` figures are the median wall time of several runs after a
+//! warm-up, `_cpu_ms` the mean CPU time of this thread (Linux schedstat, or WASI's thread CPU
+//! clock), steadier on a machine shared with other work. `train_adam_linear` is the whole
+//! 15-epoch Adam race on the linear digits classifier (13,470 steps of batch 1 on 650 weights,
+//! test accuracy after every epoch) as `optiscape train` runs it; `loss_grad_linear` and
+//! `adam_step` time its two parts alone (13,470 calls each); `fma_*_ns` time one fused
+//! multiply-add over independent random operands: `fma_emulated` (src/optim/fma.rs, what the
+//! optimizers use in wasm), `fma_mul_add` (`f64::mul_add`: a hardware FMA natively, a software
+//! routine in wasm) and `unfused_mul_add` (`a * b + c`, two roundings: the floor).
+
+use optiscape::classify::digits::{Digits, FEATURES, TRAIN};
+use optiscape::classify::model::{Architecture, Model, Rng};
+use optiscape::classify::train::{self, prepare, Input, TrainSpec};
+use optiscape::optim::{fma, Adam, Derivatives, Optimizer};
+use std::hint::black_box;
+use std::time::Instant;
+
+const SUFFIX: &str = if cfg!(target_arch = "wasm32") { "wasm" } else { "native" };
+
+/// Nanoseconds of CPU time this thread has used, to see through a machine busy with other work
+/// (Linux: /proc/thread-self/schedstat; WASI: the thread CPU-time clock, which Node provides).
+#[cfg(target_os = "wasi")]
+fn thread_cpu_ns() -> Option<u64> {
+    #[link(wasm_import_module = "wasi_snapshot_preview1")]
+    extern "C" {
+        fn clock_time_get(id: u32, precision: u64, time: *mut u64) -> u16;
+    }
+    const THREAD_CPUTIME: u32 = 3;
+    let mut t = 0u64;
+    // SAFETY: a WASI preview1 import writing one u64 through a valid pointer.
+    (unsafe { clock_time_get(THREAD_CPUTIME, 1, &mut t) } == 0).then_some(t)
+}
+
+#[cfg(not(target_os = "wasi"))]
+fn thread_cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+/// Times `f` over `runs` calls after a warm-up: the median wall time of one call and the mean
+/// CPU time of one call (when the platform tells), in ms.
+fn time_ms(runs: usize, mut f: impl FnMut()) -> (f64, Option<f64>) {
+    f(); // warm-up
+    let cpu0 = thread_cpu_ns();
+    let mut t: Vec<f64> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            f();
+            start.elapsed().as_secs_f64() * 1e3
+        })
+        .collect();
+    let cpu = cpu0.zip(thread_cpu_ns()).map(|(a, b)| (b - a) as f64 / runs as f64 / 1e6);
+    t.sort_by(f64::total_cmp);
+    (t[t.len() / 2], cpu)
+}
+
+/// Prints `name_SUFFIX_ms` (median wall) and `name_SUFFIX_cpu_ms` (mean CPU time).
+fn report(name: &str, (wall, cpu): (f64, Option<f64>), digits: usize) {
+    println!("{name}_{SUFFIX}_ms {wall:.digits$} ms");
+    if let Some(cpu) = cpu {
+        println!("{name}_{SUFFIX}_cpu_ms {cpu:.digits$} ms");
+    }
+}
+
+pub fn main() {
+    let digits = Digits::parse(include_bytes!("../www/data/digits.bin")).expect("the committed digits file is valid");
+    let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.001}]}"#).unwrap();
+    let runs = 9;
+    println!("# optiscape classify bench ({SUFFIX}): linear digits classifier, Adam lr 1e-3, 15 epochs; wall: median of {runs}, cpu: mean");
+
+    let mut last = None;
+    let train = time_ms(runs, || {
+        last = Some(train::train(&spec, &digits, &|| 0.0));
+    });
+    let result = last.unwrap();
+    let loss = result.racers[0].epochs.last().unwrap().train_loss;
+    report("train_adam_linear", train, 2);
+    println!("# final training loss {loss:e} (bits {:016x})", loss.to_bits());
+
+    // The two halves of a step, alone: 15 x 898 gradients at the initial weights, and as many
+    // Adam steps, fed the initial weights' per-sample gradients in the training order.
+    let model = Model::new(Architecture::Linear, FEATURES, 10);
+    let data = prepare(&digits, Input::default());
+    let params = model.init(0);
+    let n = params.len();
+    let mut grads = vec![0.0; TRAIN * n];
+    let steps = 15 * TRAIN;
+    let loss_grad = time_ms(runs, || {
+        let mut total = 0.0;
+        for k in 0..steps {
+            let i = k % TRAIN;
+            let x = &data.train_x[i * FEATURES..(i + 1) * FEATURES];
+            total += model.loss_grad(&params, x, &data.train_y[i..i + 1], &mut grads[i * n..(i + 1) * n]);
+        }
+        black_box(total);
+    });
+    report("loss_grad_linear", loss_grad, 2);
+
+    let adam = black_box(Adam { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.0, amsgrad: false, decoupled_weight_decay: false });
+    let adam_step = time_ms(runs, || {
+        let mut p = params.clone();
+        let mut state = adam.init(&p);
+        for k in 0..steps {
+            let i = k % TRAIN;
+            adam.update(&mut p, &Derivatives { grad: &grads[i * n..(i + 1) * n], hessian: None }, &mut state);
+        }
+        black_box(&p);
+    });
+    report("adam_step", adam_step, 2);
+
+    // One fused multiply-add, over independent random operands of everyday exponents.
+    let mut rng = Rng::new(7);
+    let mut draw = || (2.0 * rng.uniform() - 1.0) * 2f64.powi((rng.uniform() * 40.0) as i32 - 20);
+    let operands: Vec<[f64; 3]> = (0..4096).map(|_| [draw(), draw(), draw()]).collect();
+    let reps = 500;
+    let per_op_ns = |t: (f64, Option<f64>)| (t.0 * 1e6 / (reps * operands.len()) as f64, t.1.map(|c| c * 1e6 / (reps * operands.len()) as f64));
+    let time_fma = |name: &str, f: &dyn Fn(&[[f64; 3]]) -> f64| {
+        let t = time_ms(runs, || {
+            let mut sum = 0.0;
+            for _ in 0..reps {
+                sum += f(black_box(&operands));
+            }
+            black_box(sum);
+        });
+        let (wall, cpu) = per_op_ns(t);
+        println!("{name}_{SUFFIX}_ns {wall:.2} ns");
+        if let Some(cpu) = cpu {
+            println!("{name}_{SUFFIX}_cpu_ns {cpu:.2} ns");
+        }
+    };
+    time_fma("fma_emulated", &|ops| ops.iter().map(|&[a, b, c]| fma::fma(a, b, c)).sum());
+    time_fma("fma_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a.mul_add(b, c)).sum());
+    time_fma("unfused_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a * b + c).sum());
+}
