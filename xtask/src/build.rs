@@ -14,6 +14,9 @@ const STEM: &str = "optiscape";
 /// Bump when the post-processing below changes, so stale www/pkg/ outputs are regenerated.
 const PIPELINE_VERSION: &str = "xtask-build-1";
 
+/// The Cargo profile of the browser build (Cargo.toml: release, optimized for size).
+const WASM_PROFILE: &str = "wasm";
+
 pub fn build(paths: &Paths) -> Result<()> {
     let started = Instant::now();
     check_bindgen_versions(&paths.root.join("Cargo.lock"))?;
@@ -24,9 +27,9 @@ pub fn build(paths: &Paths) -> Result<()> {
     // www/pkg/: take turns. The lock is released when `_lock` is dropped.
     let _lock = lock_file(&paths.target.join("xtask").join("build.lock"))?;
 
-    step(&format!("cargo build --lib --release --target {WASM_TARGET} --package {PACKAGE}"));
-    run(cargo(paths).args(["build", "--lib", "--release", "--target", WASM_TARGET, "--package", PACKAGE]))?;
-    let input = paths.target.join(WASM_TARGET).join("release").join(format!("{}.wasm", PACKAGE.replace('-', "_")));
+    step(&format!("cargo build --lib --profile {WASM_PROFILE} --target {WASM_TARGET} --package {PACKAGE}"));
+    run(cargo(paths).args(["build", "--lib", "--profile", WASM_PROFILE, "--target", WASM_TARGET, "--package", PACKAGE]))?;
+    let input = paths.target.join(WASM_TARGET).join(WASM_PROFILE).join(format!("{}.wasm", PACKAGE.replace('-', "_")));
     let input_bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
 
     let opt_level = std::env::var("OPTISCAPE_WASM_OPT").unwrap_or_else(|_| "-Oz".into());
