@@ -238,6 +238,24 @@ fn sparse_operands() {
         };
         [a, b, c]
     });
+    // The same scaled so that results sit just above 2^-970, where half a gap between doubles
+    // (2^-1023) is subnormal.
+    check("sparse near 2^-970", 13, N, |r| {
+        let sparse = |r: &mut Rng| {
+            let mut x = 1.0;
+            for _ in 0..r.below(4) {
+                x += r.sign() * pow2(-r.range(1, 60));
+            }
+            x * r.sign()
+        };
+        let (a, b) = (sparse(r), sparse(r));
+        let c = match r.below(2) {
+            0 => sparse(r),
+            _ => -(a * b) + sparse(r) * pow2(-r.range(0, 3)),
+        };
+        let s = pow2(r.range(-972, -966));
+        [a * s, b, c * s]
+    });
 }
 
 #[test]
