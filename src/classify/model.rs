@@ -46,6 +46,9 @@ pub struct Model {
     pub classes: usize,
 }
 
+/// The widest layer the stack buffers hold (hidden units, classes).
+const MAX_UNITS: usize = 64;
+
 /// One dense layer's (fan_in, fan_out).
 type Layer = (usize, usize);
 
@@ -55,6 +58,7 @@ impl Model {
             Architecture::Linear => None,
             Architecture::Mlp => Some(32),
         };
+        assert!(classes <= MAX_UNITS, "at most {MAX_UNITS} classes");
         Model { inputs, hidden, classes }
     }
 
@@ -90,7 +94,7 @@ impl Model {
             Some(h) => {
                 dense(params, 0, x, pre);
                 let second = self.inputs * h + h;
-                let mut act = [0.0; 64];
+                let mut act = [0.0; MAX_UNITS];
                 for (a, &p) in act.iter_mut().zip(pre.iter()) {
                     *a = p.max(0.0);
                 }
@@ -99,46 +103,53 @@ impl Model {
         }
     }
 
-    /// Mean cross-entropy over the batch; writes its gradient into `grad`.
+    /// Mean cross-entropy over the batch; writes its gradient into `grad`. No allocation: the
+    /// per-sample buffers live on the stack (a training step calls this once).
     pub fn loss_grad(&self, params: &[f64], xs: &[f64], ys: &[u8], grad: &mut [f64]) -> f64 {
         grad.iter_mut().for_each(|g| *g = 0.0);
         let n = ys.len();
         let inv = 1.0 / n as f64;
         let h = self.hidden.unwrap_or(0);
-        let (mut pre, mut logits) = (vec![0.0; h], vec![0.0; self.classes]);
+        let (mut pre, mut logits) = ([0.0; MAX_UNITS], [0.0; MAX_UNITS]);
+        let (pre, dz) = (&mut pre[..h], &mut logits[..self.classes]);
         let mut total = 0.0;
-        for (k, &y) in ys.iter().enumerate() {
-            let x = &xs[k * self.inputs..(k + 1) * self.inputs];
-            self.forward(params, x, &mut pre, &mut logits);
-            let loss = softmax_cross_entropy(&mut logits, y as usize);
+        for (x, &y) in xs.chunks_exact(self.inputs).zip(ys) {
+            self.forward(params, x, pre, dz);
+            let loss = softmax_cross_entropy(dz, y as usize);
             total += loss;
-            let dz = &mut logits;
             dz.iter_mut().for_each(|d| *d *= inv);
             if h == 0 {
                 accumulate_layer(grad, 0, x, dz);
             } else {
-                let act: Vec<f64> = pre.iter().map(|&v| v.max(0.0)).collect();
+                let mut act = [0.0; MAX_UNITS];
+                for (a, &v) in act.iter_mut().zip(pre.iter()) {
+                    *a = v.max(0.0);
+                }
                 let second = self.inputs * h + h;
-                accumulate_layer(grad, second, &act, dz);
+                accumulate_layer(grad, second, &act[..h], dz);
                 let w2 = &params[second..second + h * self.classes];
-                let dpre: Vec<f64> = (0..h)
-                    .map(|j| if pre[j] > 0.0 { (0..self.classes).map(|o| w2[o * h + j] * dz[o]).sum() } else { 0.0 })
-                    .collect();
-                accumulate_layer(grad, 0, x, &dpre);
+                let mut dpre = [0.0; MAX_UNITS];
+                for (j, d) in dpre[..h].iter_mut().enumerate() {
+                    if pre[j] > 0.0 {
+                        *d = (0..self.classes).map(|o| w2[o * h + j] * dz[o]).sum();
+                    }
+                }
+                accumulate_layer(grad, 0, x, &dpre[..h]);
             }
         }
         total * inv
     }
 
     pub fn predict(&self, params: &[f64], x: &[f64]) -> usize {
-        let (mut pre, mut logits) = (vec![0.0; self.hidden.unwrap_or(0)], vec![0.0; self.classes]);
-        self.forward(params, x, &mut pre, &mut logits);
-        argmax(&logits)
+        let (mut pre, mut logits) = ([0.0; MAX_UNITS], [0.0; MAX_UNITS]);
+        let logits = &mut logits[..self.classes];
+        self.forward(params, x, &mut pre[..self.hidden.unwrap_or(0)], logits);
+        argmax(logits)
     }
 
     /// Fraction of `ys` predicted right.
     pub fn accuracy(&self, params: &[f64], xs: &[f64], ys: &[u8]) -> f64 {
-        let right = ys.iter().enumerate().filter(|(k, &y)| self.predict(params, &xs[k * self.inputs..(k + 1) * self.inputs]) == y as usize).count();
+        let right = xs.chunks_exact(self.inputs).zip(ys).filter(|(x, &y)| self.predict(params, x) == y as usize).count();
         right as f64 / ys.len().max(1) as f64
     }
 }
@@ -161,8 +172,8 @@ fn argmax(v: &[f64]) -> usize {
 fn dense(params: &[f64], offset: usize, x: &[f64], out: &mut [f64]) {
     let fan_in = x.len();
     let (w, b) = params[offset..offset + out.len() * (fan_in + 1)].split_at(out.len() * fan_in);
-    for (o, z) in out.iter_mut().enumerate() {
-        *z = dot(&w[o * fan_in..(o + 1) * fan_in], x) + b[o];
+    for ((z, row), &bias) in out.iter_mut().zip(w.chunks_exact(fan_in)).zip(b) {
+        *z = dot(row, x) + bias;
     }
 }
 
@@ -185,14 +196,21 @@ pub fn softmax_cross_entropy(z: &mut [f64], y: usize) -> f64 {
 fn accumulate_layer(grad: &mut [f64], offset: usize, x: &[f64], dz: &[f64]) {
     let fan_in = x.len();
     let (w, b) = grad[offset..offset + dz.len() * fan_in + dz.len()].split_at_mut(dz.len() * fan_in);
-    for (o, &d) in dz.iter().enumerate() {
+    for ((row, &d), bias) in w.chunks_exact_mut(fan_in).zip(dz).zip(b) {
         if d != 0.0 {
-            for (wi, &xi) in w[o * fan_in..(o + 1) * fan_in].iter_mut().zip(x) {
+            for (wi, &xi) in row.iter_mut().zip(x) {
                 *wi += d * xi;
             }
         }
-        b[o] += d;
+        *bias += d;
     }
+}
+
+/// Whether every value is finite (no NaN, no infinity): one pass with no early exit or branch,
+/// cheaper than `iter().all(is_finite)` on the 650 weights checked after every step.
+pub fn all_finite(values: &[f64]) -> bool {
+    const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
+    values.iter().fold(0u64, |bad, v| bad | u64::from(v.to_bits() & EXPONENT == EXPONENT)) == 0
 }
 
 #[cfg(test)]
