@@ -371,7 +371,7 @@ impl Trainer {
             l.loss_sum += loss * (end - l.cursor) as f64;
             l.cursor = end;
             let epoch = l.epochs.len() as u32 + 1;
-            if !loss.is_finite() || !l.params.iter().all(|w| w.is_finite()) {
+            if !loss.is_finite() || !super::model::all_finite(&l.params) {
                 l.diverged_at_epoch = Some(epoch);
                 break;
             }
