@@ -147,7 +147,8 @@ fn now() -> f64 {
 
 #[wasm_bindgen]
 impl Scene {
-    /// Parses `spec_json` (throws its one-line error when invalid) and draws the first frame.
+    /// Parses `spec_json` (throws its one-line error when invalid). Draws nothing until
+    /// [`Scene::resize`] gives it the canvases' size: the first drawing is the full-size one.
     /// Canvases of one size stacked in this order make the plot: the landscape, the trails'
     /// casings (shown at `render::racers::CASING_LAYER_OPACITY`), the trails, the heads (on
     /// top, where pointer events go); the loss chart is apart.
@@ -179,8 +180,6 @@ impl Scene {
             loss_axes: None,
         };
         scene.restart_trails();
-        scene.draw_background()?;
-        scene.draw_frame()?;
         Ok(scene)
     }
 

@@ -773,9 +773,25 @@ window.optiscape = {
   bench,
 };
 
+/**
+ * The first text a page draws on a canvas pays for finding the system font (tens of
+ * milliseconds): pay it while the wasm compiles, with the fonts the charts use.
+ */
+function warmFonts() {
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [4, 4];
+  const ctx = canvas.getContext('2d');
+  for (const style of ['normal', 'italic']) {
+    ctx.font = `${style} 14px sans-serif`;
+    ctx.fillText('0123456789 −.e xy loss step', 0, 10);
+  }
+}
+
 async function boot() {
   performance.mark('optiscape:boot');
-  await init();
+  const wasm = init();
+  warmFonts();
+  await wasm;
   performance.mark('optiscape:wasm');
   app.cat = catalog();
   buildStatic();
@@ -796,8 +812,7 @@ async function boot() {
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
   performance.mark('optiscape:scene');
-  // The scene was created on the canvases' default 300x150 (a cheap first drawing); now they
-  // get their real size and the one full-size drawing.
+  // The scene draws nothing until it knows the canvases' size: one full-size drawing.
   fitCanvases();
   app.spec = JSON.parse(app.scene.spec());
   app.states = app.scene.frame(0);
