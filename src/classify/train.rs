@@ -340,6 +340,12 @@ impl Trainer {
         }
     }
 
+    /// Learner `i`'s current weights (the model's flat parameter vector), e.g. to place it on
+    /// the projected loss surface (`classify::projection::Plane::project`).
+    pub fn weights(&self, i: usize) -> &[f64] {
+        &self.learners[i].params
+    }
+
     pub fn finished(&self, i: usize) -> bool {
         let l = &self.learners[i];
         l.diverged_at_epoch.is_some() || l.epochs.len() as u32 >= self.spec.epochs
