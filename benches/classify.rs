@@ -22,9 +22,12 @@
 //! multiply-add over independent random operands: `fma_emulated` (src/optim/fma.rs, what the
 //! optimizers use in wasm), `fma_mul_add` (`f64::mul_add`: a hardware FMA natively, a software
 //! routine in wasm) and `unfused_mul_add` (`a * b + c`, two roundings: the floor).
+//! `plane_new` builds the projected view's plane (classify::projection, its reference run
+//! included) and `surface_200x200` samples a whole 200 x 200 surface on it.
 
 use optiscape::classify::digits::{Digits, FEATURES, TRAIN};
 use optiscape::classify::model::{Architecture, Model, Rng};
+use optiscape::classify::projection::{Plane, Surface};
 use optiscape::classify::train::{self, prepare, Input, TrainSpec};
 use optiscape::optim::{fma, Adam, Derivatives, Optimizer};
 use std::hint::black_box;
@@ -143,6 +146,23 @@ pub fn main() {
             println!("{name}_{SUFFIX}_cpu_ns {cpu:.2} ns");
         }
     };
+    // The projected view (classify::projection): building the plane (its 50 full-batch Adam
+    // steps included), then a whole 200 x 200 surface; and where the racer ends on it.
+    let mut plane = None;
+    let plane_new = time_ms(3, || plane = Some(Plane::new(&digits, &spec).unwrap()));
+    report("plane_new", plane_new, 2);
+    let plane = plane.unwrap();
+    let surface = time_ms(3, || {
+        let mut s = Surface::new(plane.clone(), Plane::default_view(), 200, 200);
+        while !s.advance(5_000) {}
+        black_box(s.values());
+    });
+    report("surface_200x200", surface, 1);
+    let mut trainer = train::Trainer::new(spec.clone(), &digits);
+    trainer.advance(0, u64::MAX);
+    let end = plane.project(trainer.weights(0));
+    println!("# the Adam racer ends at (a, b) = ({:.3}, {:.3}), {:.3} |u| off the plane", end.coords[0], end.coords[1], end.relative_distance);
+
     time_fma("fma_emulated", &|ops| ops.iter().map(|&[a, b, c]| fma::fma(a, b, c)).sum());
     time_fma("fma_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a.mul_add(b, c)).sum());
     time_fma("unfused_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a * b + c).sum());
