@@ -779,3 +779,40 @@ test('no request leaves the origin', async () => {
     assert.ok(requests.every((u) => u.startsWith(ORIGIN) || u.startsWith('data:')), requests.join('\n'));
   });
 });
+
+test('long lecture: 10 million steps x 8 racers keep wasm memory under 64 MB', { timeout: 600_000 }, async () => {
+  const scene = {
+    landscape: { name: 'rosenbrock' },
+    steps: 100000,
+    racers: [
+      { name: 'sgd', lr: 0.001 },
+      { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
+      { name: 'adam', lr: 0.05 },
+      { name: 'rmsprop', lr: 0.01 },
+      { name: 'adagrad', lr: 0.5 },
+      { name: 'lion', lr: 0.01 },
+      { name: 'adamw', lr: 0.01 },
+      { name: 'newton', lr: 0.5 },
+    ],
+  };
+  await withPage(specHash(scene), async (page) => {
+    const r = await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      const before = window.optiscape.memory();
+      const t0 = performance.now();
+      let rs;
+      for (let k = 0; k < 100; k += 1) rs = window.optiscape.step(100_000);
+      return { before, after: window.optiscape.memory(), rs, seconds: (performance.now() - t0) / 1000 };
+    });
+    console.log(`# 8 racers x 10M steps: ${r.seconds.toFixed(1)} s, wasm memory ${(r.before / 2 ** 20).toFixed(1)} -> ${(r.after / 2 ** 20).toFixed(1)} MiB`);
+    for (const s of r.rs) {
+      assert.equal(s.status, 'ok', `${s.name} diverged`);
+      assert.equal(s.step, 10_000_000);
+    }
+    assert.ok(r.before > 0, 'the page reports its wasm memory');
+    assert.ok(r.after < 64 * 2 ** 20, `wasm memory ${r.after} bytes after 10M steps x 8 racers`);
+    // The drawing is still there and still bounded: the legend and the plot update.
+    assert.match(await page.locator('#racer-list').innerText(), /step 10000000/);
+  });
+});

@@ -770,6 +770,8 @@ window.optiscape = {
   reset: () => reset(),
   step: (n = 1) => stepNow(n),
   load: (spec) => load(spec),
+  /** Bytes of wasm linear memory (it only grows): for the long-lecture test. */
+  memory: () => app.memory?.buffer.byteLength ?? 0,
   bench,
 };
 
@@ -791,7 +793,7 @@ async function boot() {
   performance.mark('optiscape:boot');
   const wasm = init();
   warmFonts();
-  await wasm;
+  app.memory = (await wasm).memory;
   performance.mark('optiscape:wasm');
   app.cat = catalog();
   buildStatic();
