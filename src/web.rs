@@ -11,6 +11,7 @@ use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
 use crate::render::racers::{draw_heads, draw_trails, exit_point, Casings, Head, Pen, RacerTrace};
+use crate::render::field::Sampler;
 use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
 use serde::Serialize;
@@ -24,6 +25,11 @@ const PATH_CAPACITY: usize = 8192;
 const CURVE_CAPACITY: usize = 2048;
 /// A trajectory keeps a point once it moved this fraction of the default view's diagonal.
 const PATH_RESOLUTION: f64 = 2e-5;
+/// A landscape whose sampling would take longer than this is drawn coarse first (one sample per
+/// `COARSE_STEP` x `COARSE_STEP` pixels), then refined `REFINE_ROWS` rows at a time.
+const BACKGROUND_BUDGET_MS: f64 = 40.0;
+const COARSE_STEP: u32 = 4;
+const REFINE_ROWS: usize = 4;
 
 #[wasm_bindgen(start)]
 pub fn start() {
@@ -139,6 +145,8 @@ pub struct Scene {
     trails_stale: bool,
     /// The loss chart's axes as drawn; None: draw it again.
     loss_axes: Option<LossAxes>,
+    /// The full-resolution landscape being sampled while a coarse one is shown.
+    refining: Option<Sampler>,
 }
 
 fn now() -> f64 {
@@ -178,6 +186,7 @@ impl Scene {
             timings: Timings::default(),
             trails_stale: true,
             loss_axes: None,
+            refining: None,
         };
         scene.restart_trails();
         Ok(scene)
@@ -368,6 +377,32 @@ impl Scene {
         to_js(&racer.inspect())
     }
 
+    /// Whether the landscape is still being refined (call [`Scene::refine`] every frame).
+    pub fn refining(&self) -> bool {
+        self.refining.is_some()
+    }
+
+    /// Refines a coarse landscape for about `budget_ms`; draws it sharp once every row is
+    /// sampled. Returns whether refining goes on.
+    pub fn refine(&mut self, budget_ms: f64) -> Result<bool, JsError> {
+        let t0 = now();
+        let Some(sampler) = self.refining.as_mut() else { return Ok(false) };
+        let field = loop {
+            if let Some(field) = sampler.advance(&self.race.objective, REFINE_ROWS) {
+                break Some(field);
+            }
+            if now() - t0 >= budget_ms {
+                break None;
+            }
+        };
+        if let Some(field) = field {
+            self.refining = None;
+            let mapping = self.mapping();
+            self.paint_background(&mapping, Some(&field), 1)?;
+        }
+        Ok(self.refining.is_some())
+    }
+
     /// Durations measured inside wasm, for the benchmarks.
     pub fn timings(&self) -> Result<JsValue, JsError> {
         to_js(&self.timings)
@@ -404,18 +439,37 @@ impl Scene {
         Mapping::fit(layout.plot, self.view)
     }
 
-    /// The filled contour (one putImageData), then axes, iso-lines and marks through plotters.
+    /// The landscape: sampled at every plot pixel when that fits in a frame; else sampled
+    /// coarse and drawn at once, then refined a few rows per frame ([`Scene::refine`]).
     fn draw_background(&mut self) -> Result<(), JsError> {
         let t0 = now();
+        self.refining = None;
+        let mapping = self.mapping();
+        if mapping.plot.width < 2 || mapping.plot.height < 2 {
+            return self.paint_background(&mapping, None, 1);
+        }
+        let (objective, marks) = (&self.race.objective, &self.race.marks);
+        let coarse = Field::for_mapping_at(objective, &mapping, marks, COARSE_STEP);
+        let estimate = (now() - t0) * (COARSE_STEP * COARSE_STEP) as f64;
+        if estimate <= BACKGROUND_BUDGET_MS {
+            let field = Field::for_mapping(objective, &mapping, marks);
+            self.paint_background(&mapping, Some(&field), 1)?;
+        } else {
+            self.refining = Some(Sampler::new(objective, &mapping, marks));
+            self.paint_background(&mapping, Some(&coarse), COARSE_STEP)?;
+        }
+        self.timings.background_ms = now() - t0;
+        Ok(())
+    }
+
+    /// White, the banded fill (one putImageData, scaled up by `step` when sampled coarse), then
+    /// axes, iso-lines and marks through plotters.
+    fn paint_background(&self, mapping: &Mapping, field: Option<&Field>, step: u32) -> Result<(), JsError> {
         let (w, h) = (self.background.width(), self.background.height());
         let ctx = context(&self.background)?;
         ctx.set_fill_style_str("#ffffff");
         ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
-        let mapping = self.mapping();
-        if mapping.plot.width < 2 || mapping.plot.height < 2 {
-            return Ok(());
-        }
-        let field = Field::for_mapping(&self.race.objective, &mapping, &self.race.marks);
+        let Some(field) = field else { return Ok(()) };
         let rgba = field.rgba();
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
@@ -423,13 +477,25 @@ impl Scene {
             field.height as u32,
         )
         .map_err(|_| err("cannot make the background image"))?;
-        ctx.put_image_data(&image, mapping.plot.x as f64, mapping.plot.y as f64).map_err(|_| err("cannot draw the background image"))?;
+        let p = mapping.plot;
+        let (x, y) = (p.x as f64, p.y as f64);
+        ctx.put_image_data(&image, x, y).map_err(|_| err("cannot draw the background image"))?;
+        if step > 1 {
+            // Scaled up in place, inside the plot only (a canvas drawn onto itself is copied first).
+            let (fw, fh) = (field.width as f64, field.height as f64);
+            ctx.save();
+            ctx.begin_path();
+            ctx.rect(x, y, p.width as f64, p.height as f64);
+            ctx.clip();
+            let s = step as f64;
+            ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&self.background, x, y, fw, fh, x, y, fw * s, fh * s)
+                .map_err(|_| err("cannot scale the background image"))?;
+            ctx.restore();
+        }
         let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.background)?);
-        let input = scene::BackgroundInput { mapping, field: &field, marks: &self.race.marks, dpr: self.dpr };
+        let input = scene::BackgroundInput { mapping: *mapping, field, marks: &self.race.marks, dpr: self.dpr };
         scene::draw_background(&area, &input).map_err(err)?;
-        area.present().map_err(err)?;
-        self.timings.background_ms = now() - t0;
-        Ok(())
+        area.present().map_err(err)
     }
 
     /// The racers: new trail pieces (every path again when stale), the heads, the loss chart.

@@ -52,28 +52,9 @@ impl Field {
     /// [`Field::sample`] in place, reusing this field's buffers: no allocation when the size
     /// does not grow (fresh megabytes cost page faults, natively and in wasm alike).
     pub fn resample(&mut self, view: View, width: usize, height: usize, known_min: Option<f64>, mut f: impl FnMut(Point) -> f64) {
-        let (dx, dy) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
-        let xs: Vec<f64> = (0..width).map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx).collect();
-        self.values.clear();
-        self.values.reserve(width * height);
-        // The finite range, tracked on the way: one pass less over the samples.
-        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for j in 0..height {
-            let y = view.y[1] - (j as f64 + 0.5) / height as f64 * dy;
-            self.values.extend(xs.iter().map(|&x| {
-                let v = f([x, y]);
-                if v.is_finite() {
-                    lo = lo.min(v);
-                    hi = hi.max(v);
-                }
-                v
-            }));
-        }
-        self.view = view;
-        self.width = width;
-        self.height = height;
-        self.levels = Levels::choose_in(&self.values, lo, hi, known_min);
-        bands_into(&self.values, &self.levels.values, &mut self.bands);
+        let mut rows = Rows::new(view, width, height, std::mem::take(&mut self.values));
+        while rows.next_row(&mut f) {}
+        rows.finish_into(self, known_min);
     }
 
     /// The objective (scale included) at every pixel of the mapping's plot rectangle, with
@@ -153,6 +134,102 @@ impl Field {
     pub fn isolines(&self) -> Vec<(f64, Vec<Polyline>)> {
         let lines = isolines_banded(&self.values, &self.bands, self.width, self.height, &self.levels.values);
         self.levels.values.iter().copied().zip(lines).collect()
+    }
+}
+
+/// Rows of samples filled one at a time, tracking the finite range on the way.
+struct Rows {
+    view: View,
+    width: usize,
+    height: usize,
+    xs: Vec<f64>,
+    values: Vec<f64>,
+    lo: f64,
+    hi: f64,
+}
+
+impl Rows {
+    fn new(view: View, width: usize, height: usize, mut values: Vec<f64>) -> Rows {
+        let dx = view.x[1] - view.x[0];
+        let xs = (0..width).map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx).collect();
+        values.clear();
+        values.reserve(width * height);
+        Rows { view, width, height, xs, values, lo: f64::INFINITY, hi: f64::NEG_INFINITY }
+    }
+
+    fn done(&self) -> usize {
+        self.values.len().checked_div(self.width).unwrap_or(self.height)
+    }
+
+    /// Samples the next row; false once every row is done.
+    fn next_row(&mut self, f: &mut impl FnMut(Point) -> f64) -> bool {
+        let j = self.done();
+        if j >= self.height {
+            return false;
+        }
+        let y = self.view.y[1] - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
+        let (lo, hi) = (&mut self.lo, &mut self.hi);
+        self.values.extend(self.xs.iter().map(|&x| {
+            let v = f([x, y]);
+            if v.is_finite() {
+                *lo = lo.min(v);
+                *hi = hi.max(v);
+            }
+            v
+        }));
+        true
+    }
+
+    fn finish_into(self, field: &mut Field, known_min: Option<f64>) {
+        field.view = self.view;
+        field.width = self.width;
+        field.height = self.height;
+        field.values = self.values;
+        field.levels = Levels::choose_in(&field.values, self.lo, self.hi, known_min);
+        bands_into(&field.values, &field.levels.values, &mut field.bands);
+    }
+}
+
+/// A [`Field::for_mapping`] computed a few rows at a time, for landscapes too costly to sample
+/// in one frame: [`Sampler::advance`] until it returns the field.
+pub struct Sampler {
+    rows: Rows,
+    known_min: Option<f64>,
+}
+
+impl Sampler {
+    pub fn new(objective: &Objective, mapping: &Mapping, marks: &[Mark]) -> Sampler {
+        let (w, h) = (mapping.plot.width as usize, mapping.plot.height as usize);
+        Sampler { rows: Rows::new(mapping.view, w, h, Vec::new()), known_min: known_minimum(objective, marks) }
+    }
+
+    /// Samples up to `rows` more rows; the finished field once every row is done.
+    pub fn advance(&mut self, objective: &Objective, rows: usize) -> Option<Field> {
+        let f = &*objective.f;
+        let scale = objective.scale;
+        let mut value = |p: Point| scale * f.value(p);
+        for _ in 0..rows {
+            if !self.rows.next_row(&mut value) {
+                break;
+            }
+        }
+        if self.rows.done() < self.rows.height {
+            return None;
+        }
+        let view = self.rows.view;
+        let rows = std::mem::replace(&mut self.rows, Rows::new(view, 0, 0, Vec::new()));
+        let mut field = Field::empty();
+        rows.finish_into(&mut field, self.known_min);
+        Some(field)
+    }
+
+    /// Fraction of the rows done.
+    pub fn progress(&self) -> f64 {
+        if self.rows.height == 0 {
+            1.0
+        } else {
+            self.rows.done() as f64 / self.rows.height as f64
+        }
     }
 }
 
@@ -268,5 +345,26 @@ mod tests {
         obj.scale = 2.0;
         assert!((known_minimum(&obj, &built.marks).unwrap() - 2.0 * m).abs() < 1e-9);
         assert_eq!(known_minimum(&obj, &[]), None);
+    }
+
+    #[test]
+    fn a_field_sampled_row_by_row_equals_one_sampled_at_once() {
+        let (objective, built) = objective("himmelblau");
+        let mapping = Mapping::fit(crate::render::Layout::landscape(160, 120, 1.0).plot, built.view);
+        let whole = Field::for_mapping(&objective, &mapping, &built.marks);
+        let mut sampler = Sampler::new(&objective, &mapping, &built.marks);
+        let mut calls = 0;
+        let field = loop {
+            calls += 1;
+            if let Some(f) = sampler.advance(&objective, 7) {
+                break f;
+            }
+            assert!(sampler.progress() < 1.0);
+        };
+        assert_eq!(calls, whole.height.div_ceil(7));
+        assert_eq!(field.values, whole.values);
+        assert_eq!(field.bands, whole.bands);
+        assert_eq!(field.levels.values, whole.levels.values);
+        assert_eq!((field.width, field.height, field.view), (whole.width, whole.height, whole.view));
     }
 }

@@ -324,8 +324,6 @@ pub fn casing(color: RGBColor) -> RGBAColor {
 mod tests {
     use super::*;
     use crate::render::colormap;
-    use plotters::backend::SVGBackend;
-    use plotters::prelude::IntoDrawingArea;
 
     #[test]
     fn colorbar_labels_are_round_and_fit() {

@@ -816,3 +816,25 @@ test('long lecture: 10 million steps x 8 racers keep wasm memory under 64 MB', {
     assert.match(await page.locator('#racer-list').innerText(), /step 10000000/);
   });
 });
+
+test('a costly landscape (digits2d) shows at once, coarse, then sharp, and the page keeps running', async () => {
+  await withPage(specHash({ landscape: { name: 'digits2d' }, racers: [{ name: 'adam', lr: 0.05 }] }), async (page) => {
+    const r = await api(page, async () => {
+      const gaps = [];
+      let last = performance.now();
+      await new Promise((resolve) => {
+        const f = (t) => {
+          gaps.push(t - last);
+          last = t;
+          if (gaps.length < 120) requestAnimationFrame(f);
+          else resolve();
+        };
+        requestAnimationFrame(f);
+      });
+      return { steps: window.optiscape.racers()[0].step, slowest: Math.max(...gaps) };
+    });
+    assert.ok(r.steps > 100, `the race ran (${r.steps} steps) while the landscape was refined`);
+    assert.ok(r.slowest < 1000, `no frame froze the page (slowest ${r.slowest.toFixed(0)} ms)`);
+    await page.waitForFunction(() => !window.optiscape.refining(), null, { timeout: 20_000 });
+  });
+});

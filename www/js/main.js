@@ -21,6 +21,7 @@ const DEFAULT_SPEED = 5;
 const URL_DEBOUNCE_MS = 250;
 const LEGEND_INTERVAL_MS = 100;
 const INSPECT_INTERVAL_MS = 250;
+const REFINE_MS = 8; // per frame, while a costly landscape is refined
 const CHUNK = 1000; // scene.frame advances at most this many steps per call
 
 const app = {
@@ -212,6 +213,8 @@ function tick(now) {
       app.pendingView = null;
       applyView(v);
     }
+    // A landscape too costly to sample in one frame is shown coarse, then sharpened.
+    if (app.scene.refining()) app.scene.refine(REFINE_MS);
     if (app.playing && app.mode === 'landscape') {
       const n = stepsThisFrame();
       if (n > 0) {
@@ -772,6 +775,8 @@ window.optiscape = {
   load: (spec) => load(spec),
   /** Bytes of wasm linear memory (it only grows): for the long-lecture test. */
   memory: () => app.memory?.buffer.byteLength ?? 0,
+  /** Whether a costly landscape is still being sharpened. */
+  refining: () => app.scene.refining(),
   bench,
 };
 
