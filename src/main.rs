@@ -67,6 +67,7 @@ fn read_file(file: &str) -> Result<Vec<u8>, String> {
 
 fn run(text: &str) -> Result<String, String> {
     let spec = RunSpec::parse(text)?;
+    spec.check_printable()?;
     let result = race::run(&spec);
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
 }

@@ -25,8 +25,11 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
 
-/// Most steps one spec may ask for (the CLI prints every point).
-pub const MAX_STEPS: u64 = 100_000;
+/// Most steps one spec may ask for: the page pauses there (a billion steps is hours of a
+/// lecture at full speed; the page keeps bounded trails).
+pub const MAX_STEPS: u64 = 1_000_000_000;
+/// Most points `optiscape run` prints: `(steps + 1) x racers` (about 50 MB of JSON).
+pub const MAX_RUN_POINTS: u64 = 2_000_000;
 /// Most racers in one spec.
 pub const MAX_RACERS: usize = 32;
 /// Longest spec text accepted, in bytes.
@@ -67,6 +70,20 @@ impl RunSpec {
     /// Parses and validates a spec. The error is one line naming the field and the reason.
     pub fn parse(text: &str) -> Result<RunSpec, String> {
         parse_document(text, RunSpec::validate)
+    }
+
+    /// Whether `optiscape run` may print this race: it prints every point of every racer, at
+    /// most [`MAX_RUN_POINTS`].
+    pub fn check_printable(&self) -> Result<(), String> {
+        let points = (self.steps + 1).saturating_mul(self.racers.len() as u64);
+        if points > MAX_RUN_POINTS {
+            return Err(format!(
+                "steps: `optiscape run` prints every point, so (steps + 1) x racers must stay within {MAX_RUN_POINTS}, got ({} + 1) x {}",
+                self.steps,
+                self.racers.len()
+            ));
+        }
+        Ok(())
     }
 
     fn validate(&self) -> Result<(), String> {
@@ -461,7 +478,7 @@ mod tests {
             (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adma"}]}"#, "unknown optimizer `adma`"),
             (r#"{"landscape": {"name": "rosenbrock", "scale": 0}, "racers": [{"name": "adam"}]}"#, "`scale` must be in (0, inf)"),
             (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": -1}]}"#, "`lr` must be in [0, inf)"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "steps": 100000000, "racers": [{"name": "sgd"}]}"#, "steps: at most"),
+            (r#"{"landscape": {"name": "rosenbrock"}, "steps": 10000000000, "racers": [{"name": "sgd"}]}"#, "steps: at most"),
             (r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#, "at least one racer"),
             (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "stpes": 3}"#, "unknown field `stpes`"),
             (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "nesterov": true}]}"#, "nesterov"),

@@ -199,10 +199,11 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
         (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e300, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e300"),
         (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e999, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e999"),
         (
-            r#"{"landscape": {"name": "rosenbrock"}, "steps": 100001, "racers": [{"name": "adam"}]}"#.into(),
-            "steps: at most 100000",
+            r#"{"landscape": {"name": "rosenbrock"}, "steps": 2000000, "racers": [{"name": "adam"}]}"#.into(),
+            "steps: `optiscape run` prints every point, so (steps + 1) x racers must stay within 2000000, got (2000000 + 1) x 1",
             "steps",
         ),
+        (r#"{"landscape": {"name": "rosenbrock"}, "steps": 10000000000, "racers": [{"name": "adam"}]}"#.into(), "steps: at most 1000000000", "steps 1e10"),
         (r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#.into(), "at least one racer", "no racers"),
         (
             r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "stpes": 3}"#.into(),
