@@ -31,9 +31,37 @@ const BACKGROUND_BUDGET_MS: f64 = 40.0;
 const COARSE_STEP: u32 = 4;
 const REFINE_ROWS: usize = 4;
 
+thread_local! {
+    /// The message of the panic that stopped the module, for the page's banner.
+    static PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// A panic (which should never happen: user input gets errors, not panics) is logged to the
+/// console with its stack and kept for [`panic_message`], so the page can say what happened
+/// and offer a reload.
 #[wasm_bindgen(start)]
 pub fn start() {
-    console_error_panic_hook::set_once();
+    std::panic::set_hook(Box::new(|info| {
+        let text = match info.payload().downcast_ref::<&str>() {
+            Some(s) => s.to_string(),
+            None => info.payload().downcast_ref::<String>().cloned().unwrap_or_else(|| "a panic".into()),
+        };
+        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        let _ = PANIC.try_with(|p| p.try_borrow_mut().map(|mut p| *p = Some(format!("{text}{at}"))));
+        console_error_panic_hook::hook(info);
+    }));
+}
+
+/// The message of the panic that stopped the module, if one did.
+#[wasm_bindgen]
+pub fn panic_message() -> Option<String> {
+    PANIC.try_with(|p| p.try_borrow().ok().and_then(|p| p.clone())).ok().flatten()
+}
+
+/// Panics on purpose: the end-to-end tests check that the page survives one.
+#[wasm_bindgen]
+pub fn panic_for_tests() {
+    panic!("a deliberate panic from the tests");
 }
 
 fn err(e: impl std::fmt::Display) -> JsError {

@@ -760,6 +760,30 @@ test('never a dead page: an uncaught error shows a message with a reset button; 
   );
 });
 
+test('never a dead page: a wasm panic is shown with its message, and reset brings the page back', async () => {
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, async () => {
+        const m = await import('./pkg/optiscape.js');
+        setTimeout(() => m.panic_for_tests());
+      });
+      await page.locator('#banner').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#banner-text').innerText(), /optiscape stopped \(a deliberate panic from the tests/);
+      const step = (await racers(page))[0].step;
+      await page.waitForTimeout(200);
+      assert.equal((await racers(page))[0].step, step, 'the stopped module is not called again');
+      await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Reset to default scene' }).click()]);
+      assert.equal(await waitReady(page), 'ready');
+      await page.waitForFunction(() => window.optiscape.racers()[0].step > 5);
+      assert.equal(await page.locator('#banner').isHidden(), true);
+      const { pageErrors } = recordsOf(page);
+      assert.ok(pageErrors.every((e) => /unreachable|deliberate panic/.test(e)), pageErrors.join('\n'));
+    },
+    { clean: false },
+  );
+});
+
 test('bench() measures in the page', async () => {
   await withPage('', async (page) => {
     const before = await spec(page);

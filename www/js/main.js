@@ -6,7 +6,7 @@
 // back the canonical spec. Nothing typed by a user or found in a URL is evaluated or parsed as
 // HTML.
 
-import init, { catalog, Scene } from '../pkg/optiscape.js';
+import init, { catalog, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { paramControl } from './controls.js';
 import { attachPlot } from './plot.js';
@@ -65,7 +65,19 @@ function hideBanner() {
 }
 
 function reportError(e, context = 'Something went wrong') {
-  if (e instanceof WebAssembly.RuntimeError) app.broken = true;
+  if (e instanceof WebAssembly.RuntimeError) {
+    // The module stopped (a panic, which should never happen): only a reload helps.
+    app.broken = true;
+    app.playing = false;
+    let why = null;
+    try {
+      why = panicMessage();
+    } catch {
+      // the module cannot answer either
+    }
+    showBanner(`optiscape stopped (${why ?? messageOf(e)}). “Reset to default scene” reloads the page.`);
+    return;
+  }
   showBanner(`${context}: ${messageOf(e)}`);
 }
 
@@ -203,6 +215,7 @@ function advance(n, now = performance.now()) {
 
 function tick(now) {
   requestAnimationFrame(tick);
+  if (app.broken) return;
   try {
     if (app.benchFrame) {
       app.benchFrame();
