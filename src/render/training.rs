@@ -7,14 +7,25 @@
 //! never reach the backend, and sizes are CSS pixels times the device pixel ratio (labels at
 //! [`Metrics::FONT_CSS`] = 14 CSS px). A racer whose loss blows up leaves through the top of the
 //! loss chart (its axis stops three decades above the highest first-epoch loss).
+//!
+//! The projected view (issue 4, item 4b) is here too: the linear model's loss on a plane
+//! through the racers' shared initial weights (`classify::projection`) as a banded fill
+//! ([`surface_field`], [`projected_rgba`]) with iso-lines, axes and a colour bar
+//! ([`draw_projected_background`]), and the racers' projected paths, heads and the points
+//! `w0` and `w_ref` on top ([`draw_projected_racers`]).
 
-use super::layout::{Layout, Metrics, PlotRect};
-use super::path::{clip, thin, to_backend};
-use super::scene::{DrawResult, INK};
+use super::colormap::NON_FINITE;
+use super::contour::bands_into;
+use super::field::Field;
+use super::layout::{Layout, Mapping, Metrics, PlotRect, COLORBAR_GAP_CSS, COLORBAR_WIDTH_CSS};
+use super::levels::{BandFinder, Levels, Spacing};
+use super::path::{clip, simplify, straighten, thin, to_backend};
+use super::scene::{self, DrawResult, DIVERGED, INK, ISO_LINE, WHITE};
 use super::ticks;
+use crate::landscape::View;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{Circle, PathElement, Rectangle};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontDesc, FontFamily, FontStyle, FontTransform, RGBColor, ShapeStyle, TextStyle};
@@ -228,6 +239,204 @@ fn titles<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, p: PlotRect, m: &Me
     area.draw_text(y_title, &style, (x, p.y + p.height as i32 / 2))
 }
 
+// ---------------------------------------------------------------------------------------------
+// The projected view: the linear model's loss on a plane through the shared initial weights
+// (`classify::projection`), racers drawn at their projections.
+
+/// A [`Field`] of already sampled values (a `classify::projection::Surface`'s: row-major, row 0
+/// at the top, cell centres over `view`), with levels and bands chosen as for a landscape.
+pub fn surface_field(view: View, width: usize, height: usize, values: &[f64]) -> Field {
+    assert_eq!(values.len(), width * height, "surface_field: {} values for {width} x {height}", values.len());
+    let levels = Levels::choose(values, None);
+    let mut bands = Vec::new();
+    bands_into(values, &levels.values, &mut bands);
+    Field { view, width, height, values: values.to_vec(), levels, bands }
+}
+
+/// The banded fill of `field` at every pixel of `mapping`'s plot, values interpolated
+/// bilinearly between the field's cell centres (as the iso-lines are), so that a coarse grid
+/// still shows smooth band edges. Writes `plot.width * plot.height * 4` bytes of straight RGBA
+/// into `out`, ready for `ImageData` at `(plot.x, plot.y)`; non-finite values are grey.
+pub fn projected_rgba(field: &Field, mapping: &Mapping, out: &mut Vec<u8>) {
+    let (pw, ph) = (mapping.plot.width as usize, mapping.plot.height as usize);
+    out.clear();
+    out.resize(pw * ph * 4, 255);
+    if field.width == 0 || field.height == 0 {
+        return;
+    }
+    let table: Vec<[u8; 3]> = field.band_colors();
+    let mut finder = BandFinder::new(&field.levels.values);
+    let (fw, fh) = (field.width, field.height);
+    let v = field.view;
+    // Grid coordinate (cell centres at whole numbers) of each pixel column and row.
+    let gx: Vec<(usize, usize, f64)> = (0..pw)
+        .map(|i| {
+            let x = mapping.pixel_center(i, 0)[0];
+            split((x - v.x[0]) / (v.x[1] - v.x[0]) * fw as f64 - 0.5, fw)
+        })
+        .collect();
+    for j in 0..ph {
+        let y = mapping.pixel_center(0, j)[1];
+        let (j0, j1, ty) = split((v.y[1] - y) / (v.y[1] - v.y[0]) * fh as f64 - 0.5, fh);
+        let (r0, r1) = (&field.values[j0 * fw..(j0 + 1) * fw], &field.values[j1 * fw..(j1 + 1) * fw]);
+        for (i, &(i0, i1, tx)) in gx.iter().enumerate() {
+            let top = r0[i0] + tx * (r0[i1] - r0[i0]);
+            let bottom = r1[i0] + tx * (r1[i1] - r1[i0]);
+            let value = top + ty * (bottom - top);
+            let rgb = if value.is_finite() { table[finder.band(value)] } else { NON_FINITE };
+            out[(j * pw + i) * 4..(j * pw + i) * 4 + 3].copy_from_slice(&rgb);
+        }
+    }
+}
+
+/// A grid coordinate `g` on `n` cells: the two neighbouring cells and the weight of the second,
+/// clamped at the edges.
+fn split(g: f64, n: usize) -> (usize, usize, f64) {
+    let last = n.saturating_sub(1) as f64;
+    let g = if g.is_finite() { g.clamp(0.0, last) } else { 0.0 };
+    let i0 = g.floor() as usize;
+    let i1 = (i0 + 1).min(n - 1);
+    (i0, i1, g - i0 as f64)
+}
+
+/// Axis titles of the projected view.
+pub const PLANE_X_TITLE: &str = "a  (along w_ref \u{2212} w\u{2080})";
+pub const PLANE_Y_TITLE: &str = "b  (random direction)";
+
+/// Iso-lines, axes and colour bar of the projected view; put [`projected_rgba`] at
+/// `(mapping.plot.x, mapping.plot.y)` first. `field` is the surface (see [`surface_field`]).
+pub fn draw_projected_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, dpr: f64) -> DrawResult<DB> {
+    let m = Metrics::new(dpr);
+    let iso = stroke(ISO_LINE, m.stroke(1.0));
+    let b = scene::bounds(mapping);
+    for (_, lines) in field.isolines() {
+        for line in lines {
+            let px: Vec<[f64; 2]> = line.points.iter().map(|&g| mapping.to_px(field.grid_to_data(g))).collect();
+            let px = simplify(&thin(px, 0.5), 0.3);
+            for part in clip(&px, b) {
+                let part = straighten(&to_backend(&part), 0.5);
+                if part.len() >= 2 {
+                    area.draw(&PathElement::new(part, iso))?;
+                }
+            }
+        }
+    }
+    let p = mapping.plot;
+    let v = mapping.view;
+    let xs = scene::x_ticks(v.x, p.width as f64, &m);
+    let (ys, ystep) = ticks::linear(v.y[0], v.y[1], ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12));
+    let xt: Vec<(f64, String)> = xs.0.iter().map(|&t| (mapping.to_px([t, v.y[0]])[0], ticks::format_tick(t, xs.1))).collect();
+    let yt: Vec<(f64, String)> = ys.iter().map(|&t| (mapping.to_px([v.x[0], t])[1], ticks::format_tick(t, ystep))).collect();
+    scene::frame_and_ticks(area, p, &m, &xt, &yt)?;
+    scene::titles(area, p, &m, PLANE_X_TITLE, PLANE_Y_TITLE, 6)?;
+    loss_colorbar(area, mapping, field, &m)
+}
+
+/// A discrete colour bar right of the plot, one block per band, titled "loss" (or "loss −
+/// min" when the levels are log-spaced above the surface's minimum).
+fn loss_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics) -> DrawResult<DB> {
+    let p = mapping.plot;
+    let x0 = p.right() + m.px(COLORBAR_GAP_CSS).round() as i32;
+    let x1 = x0 + m.px(COLORBAR_WIDTH_CSS).round() as i32;
+    let (top, h) = (p.y as f64, p.height as f64);
+    let colors = field.band_colors();
+    let n = colors.len();
+    let y_of = |band: usize| (top + h - h * band as f64 / n as f64).round() as i32;
+    for (b, c) in colors.iter().enumerate() {
+        area.draw(&Rectangle::new([(x0, y_of(b + 1)), (x1, y_of(b))], fill(RGBColor(c[0], c[1], c[2]))))?;
+    }
+    let ink = stroke(INK, m.stroke(1.0));
+    area.draw(&Rectangle::new([(x0, p.y), (x1, p.bottom())], ink))?;
+    let levels = &field.levels;
+    if !levels.is_empty() {
+        let tick = m.px(4.0).round() as i32;
+        let labelled = scene::colorbar_labels(levels, h / n as f64, m.font() * 1.15);
+        for (k, &level) in levels.values.iter().enumerate() {
+            let y = y_of(k + 1);
+            area.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], ink))?;
+            if labelled[k] {
+                let text = ticks::format_value(levels.label_value(level));
+                area.draw_text(&text, &text_style(m.font(), HPos::Left, VPos::Center), (x1 + tick + m.px(4.0).round() as i32, y))?;
+            }
+        }
+    }
+    let title = match levels.spacing {
+        Spacing::Log { base } if base.abs() > 1e-12 => "loss \u{2212} min",
+        _ => "loss",
+    };
+    area.draw_text(title, &text_style(m.font(), HPos::Left, VPos::Bottom), (x0, p.y - m.px(8.0).round() as i32))
+}
+
+/// One racer in the projected view: its projected path (plane coordinates, oldest first, the
+/// latest point last) in its colour.
+#[derive(Clone, Copy, Debug)]
+pub struct PlaneTrace<'a> {
+    pub color: RGBColor,
+    pub points: &'a [[f64; 2]],
+    pub diverged: bool,
+}
+
+/// The racers' projected paths with casings and head dots, then `w0` at (0, 0) and `w_ref` at
+/// (1, 0) marked and labelled, on a cleared overlay over [`draw_projected_background`].
+/// Non-finite points are skipped; a head outside the view is not drawn.
+pub fn draw_projected_racers<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, racers: &[PlaneTrace], dpr: f64) -> DrawResult<DB> {
+    let m = Metrics::new(dpr);
+    let b = scene::bounds(mapping);
+    let inside = |[x, y]: [f64; 2]| x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+    let finite = |p: &&[f64; 2]| p[0].is_finite() && p[1].is_finite();
+    let paths: Vec<Vec<[f64; 2]>> = racers.iter().map(|r| thin(r.points.iter().filter(finite).map(|&p| mapping.to_px(p)), 0.75)).collect();
+    let (line_w, casing_w) = (m.stroke(2.0), m.stroke(4.0));
+    for (r, px) in racers.iter().zip(&paths) {
+        for part in clip(px, b) {
+            let part = to_backend(&part);
+            if part.len() >= 2 {
+                area.draw(&PathElement::new(part, stroke(scene::casing(r.color), casing_w)))?;
+            }
+        }
+    }
+    for (r, px) in racers.iter().zip(&paths) {
+        for part in clip(px, b) {
+            let part = to_backend(&part);
+            if part.len() >= 2 {
+                area.draw(&PathElement::new(part, stroke(r.color, line_w)))?;
+            }
+        }
+    }
+    // The two marks, under the heads: every racer starts on w0.
+    let label = |h| text_style(m.font(), h, VPos::Bottom);
+    let w0 = mapping.to_px([0.0, 0.0]);
+    if let (true, Some(c)) = (inside(w0), scene::at(w0)) {
+        let (h, e) = (m.px(4.5), m.px(1.5));
+        let sq = |h: f64| [(w0[0] - h, w0[1] - h), (w0[0] + h, w0[1] + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
+        area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
+        area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
+        area.draw_text("w\u{2080}", &label(HPos::Right), (c.0 - m.px(7.0).round() as i32, c.1 - m.px(5.0).round() as i32))?;
+    }
+    let wr = mapping.to_px([1.0, 0.0]);
+    if let (true, Some(c)) = (inside(wr), scene::at(wr)) {
+        let r = m.px(7.0);
+        let diamond = |r: f64| to_backend(&[[wr[0], wr[1] - r], [wr[0] + r, wr[1]], [wr[0], wr[1] + r], [wr[0] - r, wr[1]]]);
+        area.draw(&Polygon::new(diamond(r + m.px(1.5)), fill(INK)))?;
+        area.draw(&Polygon::new(diamond(r), fill(WHITE)))?;
+        area.draw_text("w_ref", &label(HPos::Left), (c.0 + m.px(8.0).round() as i32, c.1 - m.px(5.0).round() as i32))?;
+    }
+    for (r, px) in racers.iter().zip(&paths) {
+        let Some(&head) = px.last() else { continue };
+        if !inside(head) {
+            continue;
+        }
+        if r.diverged {
+            scene::cross(area, head, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
+            scene::cross(area, head, m.px(6.0), stroke(r.color, m.stroke(2.0)))?;
+        } else if let Some(c) = scene::at(head) {
+            let radius = m.px(4.5);
+            area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(scene::casing(r.color))))?;
+            area.draw(&Circle::new(c, radius.round() as i32, fill(r.color)))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +495,94 @@ mod tests {
         for label in ["0.2", "0.5", "1", "2", "training loss", "epoch"] {
             assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
         }
+    }
+
+    /// A small real surface: the linear model's plane for the default spec, 24 x 20 cells.
+    fn real_surface(done: bool) -> Field {
+        use crate::classify::digits::Digits;
+        use crate::classify::projection::{Plane, Surface};
+        use crate::classify::train::TrainSpec;
+        let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "adam"}]}"#).unwrap();
+        let plane = Plane::new(&Digits::embedded(), &spec).unwrap();
+        let mut surface = Surface::new(plane, Plane::default_view(), 24, 20);
+        surface.advance(if done { usize::MAX } else { 12 });
+        let (w, h) = surface.size();
+        surface_field(surface.view(), w, h, surface.values())
+    }
+
+    fn projected_svg(field: &Field, racers: &[PlaneTrace], size: (u32, u32)) -> String {
+        let mut out = String::new();
+        {
+            let area = SVGBackend::with_string(&mut out, size).into_drawing_area();
+            let layout = Layout::landscape(size.0, size.1, 1.0);
+            let mapping = Mapping::fit(layout.plot, field.view);
+            draw_projected_background(&area, &mapping, field, 1.0).unwrap();
+            draw_projected_racers(&area, &mapping, racers, 1.0).unwrap();
+            area.present().unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn projected_view_has_axes_colour_bar_marks_and_paths() {
+        let field = real_surface(true);
+        assert!(field.values.iter().all(|v| v.is_finite() && *v > 0.0));
+        assert!(field.levels.len() >= 5, "{:?}", field.levels);
+        let path = [[0.0, 0.0], [0.3, 0.1], [0.7, -0.05], [0.9, 0.02]];
+        let far = [[0.0, 0.0], [5.0, 5.0]]; // leaves the view: clipped, no head
+        let odd = [[0.0, 0.0], [f64::NAN, 1.0], [0.2, f64::INFINITY], [0.1, 0.1]];
+        let racers = [
+            PlaneTrace { color: RGBColor(0, 114, 178), points: &path, diverged: false },
+            PlaneTrace { color: RGBColor(213, 94, 0), points: &far, diverged: false },
+            PlaneTrace { color: RGBColor(0, 158, 115), points: &odd, diverged: true },
+            PlaneTrace { color: RGBColor(204, 121, 167), points: &[], diverged: false },
+        ];
+        let out = projected_svg(&field, &racers, (520, 440));
+        assert!(!out.contains("NaN") && !out.contains("inf"), "{out}");
+        let t = texts(&out);
+        for label in ["w\u{2080}", "w_ref", PLANE_X_TITLE, PLANE_Y_TITLE] {
+            assert!(t.iter().any(|x| x == label), "{label}: {t:?}");
+        }
+        assert!(t.iter().any(|x| x.starts_with("loss")), "{t:?}");
+        assert!(t.iter().any(|x| x == "0") && t.iter().any(|x| x == "1"), "{t:?}");
+        let lower = out.to_ascii_lowercase();
+        assert!(lower.contains("stroke=\"#0072b2\""), "the first racer's path");
+        assert!(lower.contains("stroke=\"#d55e00\""), "the clipped path's visible part");
+        // Heads: the first racer's dot (and ring); the far one is outside; the empty one has none.
+        assert!(lower.contains("fill=\"#0072b2\""));
+        assert!(!lower.contains("fill=\"#d55e00\""));
+        // Iso-lines are drawn.
+        assert!(out.matches("<polyline").count() > 10);
+    }
+
+    #[test]
+    fn projected_fill_is_banded_finite_and_covers_the_plot() {
+        for done in [false, true] {
+            let field = real_surface(done);
+            let layout = Layout::landscape(300, 260, 1.0);
+            let mapping = Mapping::fit(layout.plot, field.view);
+            let mut rgba = Vec::new();
+            projected_rgba(&field, &mapping, &mut rgba);
+            assert_eq!(rgba.len(), (mapping.plot.width * mapping.plot.height * 4) as usize);
+            let colors = field.band_colors();
+            assert!(rgba.chunks(4).all(|p| p[3] == 255 && colors.iter().any(|c| c[..] == p[..3])), "done {done}");
+            // At a cell centre, the pixel's band is the cell's.
+            let (i, j) = (10usize, 7usize);
+            let [px, py] = mapping.to_px(field.grid_to_data([i as f64, j as f64]));
+            let (x, y) = ((px - mapping.plot.x as f64) as usize, (py - mapping.plot.y as f64) as usize);
+            let k = (y * mapping.plot.width as usize + x) * 4;
+            let band = field.levels.band(field.values[j * field.width + i]).unwrap();
+            let near = [band.saturating_sub(1), band, (band + 1).min(colors.len() - 1)];
+            assert!(near.iter().any(|&b| colors[b][..] == rgba[k..k + 3]), "done {done}");
+        }
+        // Nothing sampled yet: all grey, and the drawing has no NaN.
+        let view = View::new(-0.5, 1.5, -1.0, 1.0);
+        let empty = surface_field(view, 4, 4, &[f64::NAN; 16]);
+        let mapping = Mapping::fit(Layout::landscape(200, 200, 1.0).plot, view);
+        let mut rgba = Vec::new();
+        projected_rgba(&empty, &mapping, &mut rgba);
+        assert!(rgba.chunks(4).all(|p| p[..3] == NON_FINITE));
+        let out = projected_svg(&empty, &[], (200, 200));
+        assert!(!out.contains("NaN") && !out.contains("inf"));
     }
 }
