@@ -94,7 +94,8 @@ test('a preset trains Adam on X, X/50 and X*50 side by side; charts and table fi
   for (const r of rows) {
     assert.equal(r[2], `${EPOCHS}/${EPOCHS}`);
     assert.match(r[4], /^\d+\.\d % ?★?$/);
-    assert.match(r[5], /^\d+\.\d\d s$/);
+    assert.match(r[5], /^\d+(\.\d+)?(e-?\d+)?$/, `off plane: ${r[5]}`);
+    assert.match(r[6], /^\d+\.\d\d s$/);
   }
   // Both charts show every racer's line.
   for (const s of states) {
@@ -217,6 +218,107 @@ test('a bad #train= link shows a message and the default experiment', async () =
       await bad.context().close();
     }
   }
+});
+
+test('the projected view fills in over frames; racers are drawn on it with their distance from the plane', async () => {
+  const spec = {
+    model: 'linear', epochs: 2, seed: 3,
+    racers: [
+      { name: 'adam', lr: 0.001, color: '#0072b2' },
+      { name: 'sgd', lr: 0.001, color: '#d55e00' },
+      { name: 'adam', lr: 0.001, label: 'Adam on X/50', input: { scale: 0.02 }, color: '#009e73' },
+      { name: 'adam', lr: 0.001, label: 'Adam standardized', input: { transform: 'standardize' }, color: '#cc79a7' },
+    ],
+  };
+  await page.evaluate((s) => window.optiscape.classify.load(s), spec);
+  await page.evaluate(() => window.optiscape.classify.pace('1'));
+  await page.evaluate(() => window.optiscape.classify.play());
+  // A new seed is a new plane: the surface starts over and fills in, coarse first, over many frames.
+  const seen = [];
+  const t0 = Date.now();
+  let fps = null;
+  for (;;) {
+    const p = await page.evaluate(() => window.optiscape.classify.projection());
+    assert.equal(p.available, true, JSON.stringify(p));
+    seen.push(p.evaluated);
+    if (fps === null && p.evaluated > 0 && !p.done) {
+      // The page stays responsive while the surface is sampled and the race runs.
+      fps = await page.evaluate(
+        () =>
+          new Promise((resolve) => {
+            let n = 0;
+            const t = performance.now();
+            const f = () => (++n < 20 ? requestAnimationFrame(f) : resolve((1000 * n) / (performance.now() - t)));
+            requestAnimationFrame(f);
+          }),
+      );
+    }
+    if (p.done) {
+      assert.equal(p.evaluated, p.cells);
+      assert.ok(p.grid[0] >= 24 && p.grid[1] >= 24, JSON.stringify(p.grid));
+      assert.ok(Number.isFinite(p.min) && Number.isFinite(p.max) && p.min > 0 && p.max > p.min, `${p.min} ${p.max}`);
+      assert.deepEqual(p.rescaled, [2]);
+      assert.deepEqual(p.not_projected, [3]);
+      console.log(`projected surface: ${p.grid[0]} x ${p.grid[1]} cells, filled in ${(p.fill_ms / 1000).toFixed(2)} s (${(p.compute_ms / 1000).toFixed(2)} s of sampling, plane ${p.plane_ms.toFixed(0)} ms), ${fps?.toFixed(0)} frames/s while filling`);
+      break;
+    }
+    assert.ok(Date.now() - t0 < 90_000, `the surface did not fill in 90 s: ${seen.slice(-5)}`);
+    await page.waitForTimeout(100);
+  }
+  const partial = seen.filter((n) => n > 0 && n < seen[seen.length - 1]);
+  assert.ok(new Set(partial).size >= 3, `the surface should fill in over several frames: ${seen}`);
+  assert.ok(fps === null || fps > 15, `only ${fps?.toFixed(1)} frames per second while the surface fills`);
+
+  // The surface is drawn (banded colours, not white), and every projected racer's path too.
+  const coloured = await page.evaluate(() => {
+    const c = document.getElementById('train-proj');
+    const copy = document.createElement('canvas');
+    copy.width = c.width;
+    copy.height = c.height;
+    const ctx = copy.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(c, 0, 0);
+    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) n += 1;
+    return n / (d.length / 4);
+  });
+  assert.ok(coloured > 0.2, `only ${(100 * coloured).toFixed(1)} % of the projected canvas is coloured`);
+  await page.waitForFunction(() => window.optiscape.classify.states().every((s) => s.step > 300));
+  for (const color of ['#0072b2', '#d55e00', '#009e73']) {
+    assert.ok((await pixelsOf(page, 'train-proj-over', color)) > 10, `no ${color} path on the projected view`);
+  }
+  assert.equal(await pixelsOf(page, 'train-proj-over', '#cc79a7'), 0, 'the standardized racer is not projected');
+
+  // Distances from the plane: finite for the projected racers, in the table; none for the other.
+  const states = await page.evaluate(() => window.optiscape.classify.states());
+  for (const s of states.slice(0, 3)) {
+    assert.ok(Number.isFinite(s.off_plane_relative) && s.off_plane_relative >= 0, JSON.stringify(s));
+    assert.ok(Number.isFinite(s.off_plane) && s.plane.every(Number.isFinite), JSON.stringify(s));
+  }
+  assert.deepEqual(states.map((s) => s.projection), ['same', 'same', 'rescaled', null]);
+  assert.equal(states[3].off_plane_relative, null);
+  await page.waitForTimeout(250);
+  const off = await page.$$eval('#train-results-body tr', (trs) => trs.map((tr) => tr.children[5].textContent.trim()));
+  for (const text of off.slice(0, 3)) assert.ok(Number.isFinite(Number(text)), `off plane: ${off}`);
+  assert.equal(off[3], 'not drawn');
+  assert.equal(await page.isVisible('#train-proj'), true);
+  assert.match(await page.textContent('.proj-slice'), /slice/i);
+  assert.match(await page.textContent('#train-proj-inputs'), /Adam on X\/50.*equivalent weights.*Adam standardized: not drawn/s);
+  assert.match(await page.textContent('#train-proj-status'), /points, filled in \d+\.\d s/);
+  await finished(page);
+  await screenshot(page, 'projected');
+
+  // The MLP has no projected view: a clear note instead, and no distances.
+  await page.selectOption('#train-model', 'mlp');
+  await page.waitForFunction(() => !document.getElementById('train-proj-mlp').hidden);
+  assert.equal(await page.isVisible('#train-proj'), false);
+  assert.match(await page.textContent('#train-proj-mlp'), /linear model/);
+  assert.ok((await page.evaluate(() => window.optiscape.classify.states())).every((s) => s.off_plane_relative === null));
+  await page.selectOption('#train-model', 'linear');
+  await page.waitForFunction(() => document.getElementById('train-proj-mlp').hidden);
+  await page.evaluate(() => window.optiscape.classify.pace('max'));
+  await finished(page);
+  expectClean(page);
 });
 
 test('back to the landscape: its view, its URL and its loop return', async () => {

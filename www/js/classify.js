@@ -20,6 +20,9 @@ const $ = (id) => document.getElementById(id);
 export const TRAIN_HASH = '#train=';
 /** Milliseconds of training per animation frame. */
 const BUDGET_MS = 6;
+/** Milliseconds per frame for sampling the projected loss surface, while training and not. */
+const SURFACE_MS = 4;
+const SURFACE_IDLE_MS = 10;
 const URL_DEBOUNCE_MS = 250;
 const TABLE_INTERVAL_MS = 100;
 const MAX_EPOCHS = 200;
@@ -81,7 +84,9 @@ export function attachClassifier({ cat, setMode }) {
     held: false,
     urlTimer: 0,
     lastTable: 0,
-    size: { lw: 0, lh: 0, aw: 0, ah: 0, dpr: 0 },
+    size: { lw: 0, lh: 0, aw: 0, ah: 0, pw: 0, ph: 0, dpr: 0 },
+    projection: null, // the latest Training.projection()
+    projPending: false, // the surface is still being sampled
     racerList: null,
     controls: {},
     rows: [],
@@ -153,6 +158,7 @@ export function attachClassifier({ cat, setMode }) {
       $('train-preset').value = DEFAULT_TRAIN_PRESET.id;
     }
     if (problem) showMessage(`This link’s training spec is invalid (${problem}), so the default experiment is shown instead.`);
+    c.training.attach_projection($('train-proj'), $('train-proj-over'));
     c.spec = JSON.parse(c.training.spec());
     c.states = c.training.states();
   }
@@ -261,7 +267,16 @@ export function attachClassifier({ cat, setMode }) {
     try {
       const dt = c.lastFrame === null ? 1000 / 60 : Math.min(100, now - c.lastFrame);
       c.lastFrame = now;
-      if (!c.playing) return;
+      if (!c.playing) {
+        // Paused or finished: the projected surface keeps filling in, without training.
+        if (!c.projPending) return;
+        c.states = c.training.advance(0, 0, SURFACE_IDLE_MS);
+        if (now - c.lastTable >= TABLE_INTERVAL_MS) {
+          c.lastTable = now;
+          updateProjection();
+        }
+        return;
+      }
       let cap = Infinity;
       if (Number.isFinite(c.pace.epochs)) {
         const perEpoch = Math.ceil(TRAIN_SAMPLES / c.spec.batch_size);
@@ -269,7 +284,7 @@ export function attachClassifier({ cat, setMode }) {
         cap = Math.floor(c.credit);
         c.credit -= cap;
       }
-      c.states = c.training.advance(BUDGET_MS, cap);
+      c.states = c.training.advance(BUDGET_MS, cap, SURFACE_MS);
       const done = c.training.finished();
       if (done || now - c.lastTable >= TABLE_INTERVAL_MS) {
         c.lastTable = now;
@@ -322,9 +337,16 @@ export function attachClassifier({ cat, setMode }) {
     const lh = Math.max(1, Math.round(lb.clientHeight));
     const aw = Math.max(1, Math.round(ab.clientWidth));
     const ah = Math.max(1, Math.round(ab.clientHeight));
+    const pb = $('train-proj-box');
+    const pw = Math.max(1, Math.round(pb.clientWidth));
+    const ph = Math.max(1, Math.round(pb.clientHeight));
     const s = c.size;
-    if (s.lw === lw && s.lh === lh && s.aw === aw && s.ah === ah && s.dpr === dpr) return;
-    Object.assign(s, { lw, lh, aw, ah, dpr });
+    if (s.lw === lw && s.lh === lh && s.aw === aw && s.ah === ah && s.pw === pw && s.ph === ph && s.dpr === dpr) return;
+    Object.assign(s, { lw, lh, aw, ah, pw, ph, dpr });
+    for (const id of ['train-proj', 'train-proj-over']) {
+      $(id).width = Math.round(pw * dpr);
+      $(id).height = Math.round(ph * dpr);
+    }
     $('train-loss').width = Math.round(lw * dpr);
     $('train-loss').height = Math.round(lh * dpr);
     $('train-acc').width = Math.round(aw * dpr);
@@ -507,6 +529,7 @@ export function attachClassifier({ cat, setMode }) {
 
     new ResizeObserver(() => fitCharts()).observe($('train-loss-box'));
     new ResizeObserver(() => fitCharts()).observe($('train-acc-box'));
+    new ResizeObserver(() => fitCharts()).observe($('train-proj-box'));
     window.addEventListener('resize', fitCharts);
   }
 
@@ -644,7 +667,46 @@ export function attachClassifier({ cat, setMode }) {
       setText(card.querySelector('.racer-loss'), loss === null || loss === undefined ? 'loss –' : `loss ${fmtLoss(loss)}`);
       if (s.status === 'diverged') setText(card.querySelector('.racer-status'), `diverged in epoch ${s.diverged_at_epoch}`);
     });
+    updateProjection();
     updateTable();
+  }
+
+  /** The projected view's status line and notes (the MLP, racers on other inputs). */
+  function updateProjection() {
+    const p = c.training.projection();
+    c.projection = p;
+    c.projPending = p.available && !p.done;
+    const mlp = !p.available;
+    $('train-proj-wrap').hidden = mlp;
+    $('train-proj-mlp').hidden = !mlp;
+    let status;
+    if (mlp) status = 'linear model only';
+    else if (!p.cells || p.evaluated === 0) status = 'sampling the plane…';
+    else if (!p.done) status = `sampling the plane… ${Math.floor((100 * p.evaluated) / p.cells)} %`;
+    else status = `${p.grid[0]} × ${p.grid[1]} points, filled in ${(p.fill_ms / 1000).toFixed(1)} s; lowest loss ${fmtLoss(p.min)}`;
+    setText($('train-proj-status'), status);
+    const { spec } = c;
+    const names = (list) => list.filter((i) => spec.racers[i]).map((i) => title(spec.racers[i])).join(', ');
+    const notes = [];
+    if (!mlp && p.rescaled.length) {
+      const base = inputText(spec.input);
+      notes.push(`${names(p.rescaled)}: trained on a rescaled input, so drawn at the equivalent weights for the model’s input (${base}): weights times the scale ratio, biases kept, the same logits on every digit. They start away from w₀ because their initial function differs.`);
+    }
+    if (!mlp && p.not_projected.length) {
+      notes.push(`${names(p.not_projected)}: not drawn. Trained on another transform (standardized vs raw pixels), their weights do not live in the plane’s space.`);
+    }
+    const box = $('train-proj-inputs');
+    setText(box, notes.join(' '));
+    box.hidden = notes.length === 0;
+  }
+
+  /** A distance from the plane for the table: 3 significant digits. */
+  function offText(s, i) {
+    if (s.off_plane_relative === null || s.off_plane_relative === undefined) {
+      if (!c.projection?.available) return '–';
+      return c.projection.not_projected.includes(i) ? 'not drawn' : '–';
+    }
+    return fmt(s.off_plane_relative, 1);
   }
 
   function setText(node, text) {
@@ -666,6 +728,7 @@ export function attachClassifier({ cat, setMode }) {
           epoch: el('td', { class: 'num-cell' }),
           loss: el('td', { class: 'num-cell' }),
           acc: el('td', { class: 'num-cell result-acc' }),
+          off: el('td', { class: 'num-cell result-off' }),
           time: el('td', { class: 'num-cell' }),
         };
         const progress = el('span', { class: 'result-progress', 'aria-hidden': 'true' }, cells.bar);
@@ -677,6 +740,7 @@ export function attachClassifier({ cat, setMode }) {
           cells.epoch,
           cells.loss,
           cells.acc,
+          cells.off,
           cells.time,
         );
         return cells;
@@ -696,6 +760,7 @@ export function attachClassifier({ cat, setMode }) {
       setText(r.loss, s.loss === null ? '–' : fmtLoss(s.loss));
       setText(r.acc, s.test_accuracy === null ? '–' : `${(100 * s.test_accuracy).toFixed(1)} %`);
       r.acc.classList.toggle('best', s.test_accuracy !== null && s.test_accuracy === best && s.epoch > 0);
+      setText(r.off, offText(s, i));
       setText(r.time, `${s.seconds.toFixed(2)} s`);
       r.tr.classList.toggle('diverged', s.status === 'diverged');
     });
@@ -745,6 +810,8 @@ export function attachClassifier({ cat, setMode }) {
     presets: () => TRAIN_PRESETS.map((p) => ({ id: p.id, title: p.title })),
     states: () => c.training.states(),
     epochs: () => c.training.epochs(),
+    /** The projected view's progress (Training.projection). */
+    projection: () => c.training.projection(),
     playing: () => c.playing,
     /** Sets the pace: epochs per second per racer, or 'max'. */
     pace: (value) => {
