@@ -183,6 +183,8 @@ struct Projected {
     started: f64,
     fill_ms: Option<f64>,
     compute_ms: f64,
+    surface_draw_ms: f64,
+    paths_draw_ms: f64,
 }
 
 /// The projected view's progress, for the page (`Training::projection`).
@@ -205,6 +207,11 @@ struct ProjectionStatus<'a> {
     /// Racers (indices) placed at equivalent weights, and racers not projected.
     rescaled: Vec<usize>,
     not_projected: Vec<usize>,
+    /// The plotted view of the plane, `{x: [lo, hi], y: [lo, hi]}`.
+    view: Option<View>,
+    /// The last redraw of the surface's picture and of the paths (ms).
+    surface_draw_ms: f64,
+    paths_draw_ms: f64,
 }
 
 #[wasm_bindgen]
@@ -281,6 +288,8 @@ impl Training {
             started: 0.0,
             fill_ms: None,
             compute_ms: 0.0,
+            surface_draw_ms: 0.0,
+            paths_draw_ms: 0.0,
         });
         self.restart_paths();
         self.draw()
@@ -290,7 +299,7 @@ impl Training {
     /// plane_ms, fill_ms, compute_ms, unit, min, max, rescaled, not_projected}`.
     pub fn projection(&self) -> Result<JsValue, JsError> {
         let Some(p) = &self.proj else {
-            return to_js(&ProjectionStatus { available: false, reason: Some("not attached"), evaluated: 0, cells: 0, done: false, grid: [0, 0], plane_ms: 0.0, fill_ms: None, compute_ms: 0.0, unit: None, min: None, max: None, rescaled: vec![], not_projected: vec![] });
+            return to_js(&ProjectionStatus { available: false, reason: Some("not attached"), evaluated: 0, cells: 0, done: false, grid: [0, 0], plane_ms: 0.0, fill_ms: None, compute_ms: 0.0, unit: None, min: None, max: None, rescaled: vec![], not_projected: vec![], view: None, surface_draw_ms: 0.0, paths_draw_ms: 0.0 });
         };
         let (evaluated, cells, done, grid) = match &p.surface {
             Some(s) => (s.evaluated(), s.size().0 * s.size().1, s.done(), [s.size().0, s.size().1]),
@@ -315,6 +324,9 @@ impl Training {
             max,
             rescaled: pick(|x| matches!(x, Placement::Rescaled(_))),
             not_projected: pick(|x| *x == Placement::Other),
+            view: p.surface.as_ref().map(|s| s.view()),
+            surface_draw_ms: p.surface_draw_ms,
+            paths_draw_ms: p.paths_draw_ms,
         })
     }
 
@@ -612,8 +624,10 @@ impl Training {
             let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&p.canvas)?);
             draw_projected_background(&area, &mapping, &field, dpr).map_err(err)?;
             area.present().map_err(err)?;
+            p.surface_draw_ms = now() - t1;
         }
         if p.overlay_stale {
+            let t2 = now();
             p.overlay_stale = false;
             let ctx = context(&p.overlay)?;
             ctx.clear_rect(0.0, 0.0, p.overlay.width() as f64, p.overlay.height() as f64);
@@ -629,6 +643,7 @@ impl Training {
             let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&p.overlay)?);
             draw_projected_racers(&area, &mapping, &racers, dpr).map_err(err)?;
             area.present().map_err(err)?;
+            p.paths_draw_ms = now() - t2;
         }
         Ok(())
     }

@@ -259,7 +259,8 @@ test('the projected view fills in over frames; racers are drawn on it with their
       assert.ok(Number.isFinite(p.min) && Number.isFinite(p.max) && p.min > 0 && p.max > p.min, `${p.min} ${p.max}`);
       assert.deepEqual(p.rescaled, [2]);
       assert.deepEqual(p.not_projected, [3]);
-      console.log(`projected surface: ${p.grid[0]} x ${p.grid[1]} cells, filled in ${(p.fill_ms / 1000).toFixed(2)} s (${(p.compute_ms / 1000).toFixed(2)} s of sampling, plane ${p.plane_ms.toFixed(0)} ms), ${fps?.toFixed(0)} frames/s while filling`);
+      console.log(`projected surface: ${p.grid[0]} x ${p.grid[1]} cells, filled in ${(p.fill_ms / 1000).toFixed(2)} s (${(p.compute_ms / 1000).toFixed(2)} s of sampling, plane ${p.plane_ms.toFixed(0)} ms; redraws: surface ${p.surface_draw_ms.toFixed(1)} ms, paths ${p.paths_draw_ms.toFixed(1)} ms), ${fps?.toFixed(0)} frames/s while filling`);
+      assert.ok(p.view && p.view.x[0] < 0 && p.view.x[1] > 1, JSON.stringify(p.view));
       break;
     }
     assert.ok(Date.now() - t0 < 90_000, `the surface did not fill in 90 s: ${seen.slice(-5)}`);

@@ -695,6 +695,14 @@ export function attachClassifier({ cat, setMode }) {
     if (!mlp && p.not_projected.length) {
       notes.push(`${names(p.not_projected)}: not drawn. Trained on another transform (standardized vs raw pixels), their weights do not live in the plane’s space.`);
     }
+    if (!mlp && p.view) {
+      const [x, y] = [p.view.x, p.view.y];
+      const outside = c.states.filter((s) => s.plane && (s.plane[0] < x[0] || s.plane[0] > x[1] || s.plane[1] < y[0] || s.plane[1] > y[1]));
+      if (outside.length) {
+        const where = outside.map((s) => `${spec.racers[s.index] ? title(spec.racers[s.index]) : '?'} (a = ${fmt(s.plane[0], 1)}, b = ${fmt(s.plane[1], 1)})`);
+        notes.push(`Outside the view now: ${where.join(', ')}.`);
+      }
+    }
     const box = $('train-proj-inputs');
     setText(box, notes.join(' '));
     box.hidden = notes.length === 0;
