@@ -10,7 +10,10 @@ use crate::race::{Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
-use crate::render::racers::{draw_heads, draw_trails, exit_point, Casings, Head, Pen, RacerTrace};
+use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::prelude::IntoDrawingArea;
 use crate::render::field::Sampler;
 use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
@@ -162,11 +165,13 @@ pub struct Scene {
     race: Race,
     trails: Vec<Trail>,
     view: View,
-    background: HtmlCanvasElement,
-    casings_canvas: HtmlCanvasElement,
-    trails_canvas: HtmlCanvasElement,
-    overlay: HtmlCanvasElement,
-    loss: HtmlCanvasElement,
+    background: Layer,
+    casings: Layer,
+    trails_layer: Layer,
+    overlay: Layer,
+    loss: Layer,
+    /// Where the heads were drawn on the overlay: the next frame clears only these boxes.
+    head_boxes: Vec<[f64; 4]>,
     dpr: f64,
     timings: Timings,
     /// The trails canvas must be cleared and every path drawn again.
@@ -205,11 +210,12 @@ impl Scene {
             race,
             trails: Vec::new(),
             view,
-            background,
-            casings_canvas: casings,
-            trails_canvas: trails,
-            overlay,
-            loss,
+            background: Layer::new(background)?,
+            casings: Layer::new(casings)?,
+            trails_layer: Layer::new(trails)?,
+            overlay: Layer::new(overlay)?,
+            loss: Layer::new(loss)?,
+            head_boxes: Vec::new(),
             dpr: 1.0,
             timings: Timings::default(),
             trails_stale: true,
@@ -287,6 +293,10 @@ impl Scene {
     /// Redraws every layer after the page resized the canvases (device pixels = CSS px * dpr).
     pub fn resize(&mut self, dpr: f64) -> Result<(), JsError> {
         self.dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 4.0) } else { 1.0 };
+        for layer in [&mut self.background, &mut self.casings, &mut self.trails_layer, &mut self.overlay, &mut self.loss] {
+            layer.refresh()?;
+        }
+        self.head_boxes.clear();
         self.redraw_all_racers();
         self.draw_background()?;
         self.draw_frame()
@@ -438,22 +448,50 @@ impl Scene {
 }
 
 
-/// The canvas's 2-D context, with round joins and caps (plotters cannot set them; a resize
-/// resets them), so that zigzagging paths have no miter spikes and pieces join seamlessly.
-fn context(canvas: &HtmlCanvasElement) -> Result<web_sys::CanvasRenderingContext2d, JsError> {
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into().ok())
-        .ok_or_else(|| err("the canvas has no 2d context"))?;
-    ctx.set_line_join("round");
-    ctx.set_line_cap("round");
-    Ok(ctx)
+/// A canvas with its 2-D context and a plotters drawing area on it, kept from one frame to the
+/// next (asking the canvas for them every frame costs). [`Layer::refresh`] after a resize.
+struct Layer {
+    canvas: HtmlCanvasElement,
+    ctx: web_sys::CanvasRenderingContext2d,
+    area: DrawingArea<plotters_canvas::CanvasBackend, Shift>,
 }
 
-fn backend(canvas: &HtmlCanvasElement) -> Result<plotters_canvas::CanvasBackend, JsError> {
-    plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(|| err("the canvas has no 2d context"))
+impl Layer {
+    fn new(canvas: HtmlCanvasElement) -> Result<Layer, JsError> {
+        let no_context = || err("the canvas has no 2d context");
+        let ctx: web_sys::CanvasRenderingContext2d =
+            canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or_else(no_context)?;
+        let backend = plotters_canvas::CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(no_context)?;
+        let layer = Layer { area: backend.into_drawing_area(), canvas, ctx };
+        layer.round_lines();
+        Ok(layer)
+    }
+
+    /// Round joins and caps (plotters cannot set them; a resize resets them), so that
+    /// zigzagging paths have no miter spikes and pieces join seamlessly.
+    fn round_lines(&self) {
+        self.ctx.set_line_join("round");
+        self.ctx.set_line_cap("round");
+    }
+
+    /// After the canvas changed size: a drawing area of the new size.
+    fn refresh(&mut self) -> Result<(), JsError> {
+        *self = Layer::new(self.canvas.clone())?;
+        Ok(())
+    }
+
+    fn size(&self) -> (u32, u32) {
+        (self.canvas.width(), self.canvas.height())
+    }
+
+    fn clear(&self) {
+        self.ctx.clear_rect(0.0, 0.0, self.canvas.width() as f64, self.canvas.height() as f64);
+    }
+
+    fn fill_white(&self) {
+        self.ctx.set_fill_style_str("#ffffff");
+        self.ctx.fill_rect(0.0, 0.0, self.canvas.width() as f64, self.canvas.height() as f64);
+    }
 }
 
 fn hex(color: &str) -> plotters::style::RGBColor {
@@ -463,7 +501,8 @@ fn hex(color: &str) -> plotters::style::RGBColor {
 impl Scene {
     /// Data to device pixels on the landscape canvases (background and overlay share a size).
     fn mapping(&self) -> Mapping {
-        let layout = Layout::landscape(self.background.width(), self.background.height(), self.dpr);
+        let (w, h) = self.background.size();
+        let layout = Layout::landscape(w, h, self.dpr);
         Mapping::fit(layout.plot, self.view)
     }
 
@@ -493,10 +532,8 @@ impl Scene {
     /// White, the banded fill (one putImageData, scaled up by `step` when sampled coarse), then
     /// axes, iso-lines and marks through plotters.
     fn paint_background(&self, mapping: &Mapping, field: Option<&Field>, step: u32) -> Result<(), JsError> {
-        let (w, h) = (self.background.width(), self.background.height());
-        let ctx = context(&self.background)?;
-        ctx.set_fill_style_str("#ffffff");
-        ctx.fill_rect(0.0, 0.0, w as f64, h as f64);
+        let ctx = &self.background.ctx;
+        self.background.fill_white();
         let Some(field) = field else { return Ok(()) };
         let rgba = field.rgba();
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
@@ -516,14 +553,13 @@ impl Scene {
             ctx.rect(x, y, p.width as f64, p.height as f64);
             ctx.clip();
             let s = step as f64;
-            ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&self.background, x, y, fw, fh, x, y, fw * s, fh * s)
+            ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&self.background.canvas, x, y, fw, fh, x, y, fw * s, fh * s)
                 .map_err(|_| err("cannot scale the background image"))?;
             ctx.restore();
         }
-        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.background)?);
         let input = scene::BackgroundInput { mapping: *mapping, field, marks: &self.race.marks, dpr: self.dpr };
-        scene::draw_background(&area, &input).map_err(err)?;
-        area.present().map_err(err)
+        scene::draw_background(&self.background.area, &input).map_err(err)?;
+        self.background.area.present().map_err(err)
     }
 
     /// The racers: new trail pieces (every path again when stale), the heads, the loss chart.
@@ -541,11 +577,9 @@ impl Scene {
     fn draw_trails(&mut self) -> Result<(), JsError> {
         let mapping = self.mapping();
         let stale = std::mem::take(&mut self.trails_stale);
-        let ctx = context(&self.trails_canvas)?;
-        let casings_ctx = context(&self.casings_canvas)?;
         let whole: Vec<Vec<Point>> = if stale {
-            ctx.clear_rect(0.0, 0.0, self.trails_canvas.width() as f64, self.trails_canvas.height() as f64);
-            casings_ctx.clear_rect(0.0, 0.0, self.casings_canvas.width() as f64, self.casings_canvas.height() as f64);
+            self.trails_layer.clear();
+            self.casings.clear();
             self.trails.iter_mut().map(|t| {
                 t.pen.clear();
                 t.path.points().collect()
@@ -565,9 +599,8 @@ impl Scene {
                 diverged: false,
             })
             .collect();
-        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.trails_canvas)?);
-        let casing_area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.casings_canvas)?);
-        let drawn = draw_trails(&casing_area, &area, Casings::OwnLayer, &mapping, &traces, &mut pens, self.dpr);
+        let (area, casing_area) = (&self.trails_layer.area, &self.casings.area);
+        let drawn = draw_trails(casing_area, area, Casings::OwnLayer, &mapping, &traces, &mut pens, self.dpr);
         drop(traces);
         for (t, pen) in self.trails.iter_mut().zip(pens) {
             t.pen = pen;
@@ -598,10 +631,18 @@ impl Scene {
                 Head { color: hex(self.color(i)), at, diverged, exit }
             })
             .collect();
-        context(&self.overlay)?.clear_rect(0.0, 0.0, self.overlay.width() as f64, self.overlay.height() as f64);
-        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.overlay)?);
-        draw_heads(&area, &mapping, Some(self.race.start), &heads, self.dpr).map_err(err)?;
-        area.present().map_err(err)
+        // Erase last frame's heads only: a few small boxes, not the whole canvas.
+        let boxes = head_boxes(&mapping, Some(self.race.start), &heads, self.dpr);
+        if self.head_boxes.len() > 64 {
+            self.overlay.clear();
+        } else {
+            for b in &self.head_boxes {
+                self.overlay.ctx.clear_rect(b[0], b[1], b[2], b[3]);
+            }
+        }
+        self.head_boxes = boxes;
+        draw_heads(&self.overlay.area, &mapping, Some(self.race.start), &heads, self.dpr).map_err(err)?;
+        self.overlay.area.present().map_err(err)
     }
 
     /// Appends the new loss samples while the axes hold them; else draws the chart again on
@@ -609,8 +650,7 @@ impl Scene {
     fn draw_loss(&mut self) -> Result<(), JsError> {
         let holds = self.loss_axes.is_some_and(|a| self.trails.iter().all(|t| a.holds(&t.fresh_loss)));
         let colors: Vec<_> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
-        let area = plotters::prelude::IntoDrawingArea::into_drawing_area(backend(&self.loss)?);
-        let ctx = context(&self.loss)?;
+        let area = &self.loss.area;
         let pieces: Vec<Vec<(f64, f64)>> = if holds {
             self.trails.iter().map(|t| t.loss_tail.into_iter().chain(t.fresh_loss.iter().copied()).collect()).collect()
         } else {
@@ -621,14 +661,14 @@ impl Scene {
             Some(axes) => axes,
             None => {
                 let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
-                let axes = LossAxes::live(self.loss.width(), self.loss.height(), self.dpr, &series, reference, self.spec.steps as f64);
-                ctx.set_fill_style_str("#ffffff");
-                ctx.fill_rect(0.0, 0.0, self.loss.width() as f64, self.loss.height() as f64);
-                draw_loss_axes(&area, &axes).map_err(err)?;
+                let (w, h) = self.loss.size();
+                let axes = LossAxes::live(w, h, self.dpr, &series, reference, self.spec.steps as f64);
+                self.loss.fill_white();
+                draw_loss_axes(area, &axes).map_err(err)?;
                 axes
             }
         };
-        draw_loss_lines(&area, &axes, &series, !holds).map_err(err)?;
+        draw_loss_lines(area, &axes, &series, !holds).map_err(err)?;
         self.loss_axes = Some(axes);
         for (t, piece) in self.trails.iter_mut().zip(&pieces) {
             if let Some(&last) = piece.iter().rev().find(|p| p.0.is_finite() && p.1.is_finite()) {

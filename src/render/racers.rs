@@ -148,6 +148,37 @@ pub struct Head {
     pub exit: Option<[f64; 2]>,
 }
 
+/// What [`draw_heads`] draws, where (device pixels).
+enum HeadMark {
+    Start([f64; 2]),
+    Dot([f64; 2], RGBColor),
+    Cross([f64; 2], RGBColor),
+}
+
+fn head_marks(mapping: &Mapping, start: Option<Point>, heads: &[Head]) -> Vec<HeadMark> {
+    let b = bounds(mapping);
+    let inside = |[x, y]: [f64; 2]| x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
+    let mut marks = Vec::with_capacity(heads.len() + 1);
+    if let Some(s) = start.filter(|s| s[0].is_finite() && s[1].is_finite()) {
+        let px = mapping.to_px(s);
+        if inside(px) {
+            marks.push(HeadMark::Start(px));
+        }
+    }
+    for h in heads {
+        let Some(p) = h.at.filter(|p| p[0].is_finite() && p[1].is_finite()) else { continue };
+        let px = mapping.to_px(p);
+        if h.diverged {
+            if let Some(end) = if inside(px) { Some(px) } else { h.exit } {
+                marks.push(HeadMark::Cross(end, h.color));
+            }
+        } else if inside(px) {
+            marks.push(HeadMark::Dot(px, h.color));
+        }
+    }
+    marks
+}
+
 /// The shared start (a white square), each live racer's head (a dot in its colour) and each
 /// diverged racer's end (a cross in its colour outlined in red).
 pub fn draw_heads<DB: DrawingBackend>(
@@ -158,32 +189,40 @@ pub fn draw_heads<DB: DrawingBackend>(
     dpr: f64,
 ) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
-    let b = bounds(mapping);
-    let inside = |[x, y]: [f64; 2]| x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3];
-    if let Some(s) = start.filter(|s| s[0].is_finite() && s[1].is_finite()) {
-        let [x, y] = mapping.to_px(s);
-        if inside([x, y]) {
-            let (h, e) = (m.px(4.5), m.px(1.5));
-            let sq = |h: f64| [(x - h, y - h), (x + h, y + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
-            area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
-            area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
-        }
-    }
-    for h in heads {
-        let Some(p) = h.at.filter(|p| p[0].is_finite() && p[1].is_finite()) else { continue };
-        let px = mapping.to_px(p);
-        if h.diverged {
-            if let Some(end) = if inside(px) { Some(px) } else { h.exit } {
-                cross(area, end, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
-                cross(area, end, m.px(6.0), stroke(h.color, m.stroke(2.0)))?;
+    for mark in head_marks(mapping, start, heads) {
+        match mark {
+            HeadMark::Start([x, y]) => {
+                let (h, e) = (m.px(4.5), m.px(1.5));
+                let sq = |h: f64| [(x - h, y - h), (x + h, y + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
+                area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
+                area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
             }
-        } else if let (true, Some(c)) = (inside(px), at(px)) {
-            let radius = m.px(4.0);
-            area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(casing(h.color))))?;
-            area.draw(&Circle::new(c, radius.round() as i32, fill(h.color)))?;
+            HeadMark::Cross(end, color) => {
+                cross(area, end, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
+                cross(area, end, m.px(6.0), stroke(color, m.stroke(2.0)))?;
+            }
+            HeadMark::Dot(px, color) => {
+                if let Some(c) = at(px) {
+                    let radius = m.px(4.0);
+                    area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(casing(color))))?;
+                    area.draw(&Circle::new(c, radius.round() as i32, fill(color)))?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// Device-pixel boxes `[x, y, width, height]` that hold everything [`draw_heads`] draws for
+/// the same arguments: clearing them erases the heads, without clearing the whole canvas.
+pub fn head_boxes(mapping: &Mapping, start: Option<Point>, heads: &[Head], dpr: f64) -> Vec<[f64; 4]> {
+    let half = Metrics::new(dpr).px(11.0).ceil();
+    head_marks(mapping, start, heads)
+        .into_iter()
+        .map(|mark| match mark {
+            HeadMark::Start(p) | HeadMark::Dot(p, _) | HeadMark::Cross(p, _) => [p[0].round() - half, p[1].round() - half, 2.0 * half, 2.0 * half],
+        })
+        .collect()
 }
 
 /// Where a path last leaves the plot, in device pixels: the end of its last visible part.
@@ -321,5 +360,26 @@ mod tests {
         assert_eq!(svg.matches("<circle").count(), 2, "one live head in sight: dot and halo");
         assert_eq!(svg.matches("<polyline").count(), 4, "one cross: two red strokes, two in colour");
         assert_eq!(svg.matches("<rect").count(), 2, "the start square and its frame");
+        // The boxes hold every coordinate drawn.
+        let heads = [Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None }, Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some([200.0, 200.0]) }];
+        let boxes = head_boxes(&mapping, Some([0.5, 0.5]), &heads, 1.0);
+        assert_eq!(boxes.len(), 3);
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+            draw_heads(&area, &mapping, Some([0.5, 0.5]), &heads, 1.0).unwrap();
+        }
+        let nums = |attr: &str| -> Vec<f64> {
+            svg.split(attr).skip(1).map(|a| a[..a.find('"').unwrap()].parse().unwrap()).collect()
+        };
+        let inside = |x: f64, y: f64| boxes.iter().any(|b| x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3]);
+        for (cx, cy) in nums("cx=\"").into_iter().zip(nums("cy=\"")) {
+            assert!(inside(cx, cy));
+        }
+        for line in polylines(&svg) {
+            for (x, y) in line {
+                assert!(inside(x as f64, y as f64), "{x},{y}");
+            }
+        }
     }
 }
