@@ -101,7 +101,7 @@ impl Curve {
 
     pub fn push(&mut self, step: u64, value: f64) {
         self.head = Some((step as f64, value));
-        if step % self.stride == 0 {
+        if step.is_multiple_of(self.stride) {
             self.samples.push((step as f64, value));
             if self.samples.len() >= self.capacity {
                 self.stride *= 2;

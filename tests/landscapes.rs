@@ -3,6 +3,9 @@
 //! and at random parameters), and all three against torch.autograd (tests/golden/derivatives.json).
 //! Marks are what they claim to be, and `Objective` scales value, gradient and Hessian.
 
+// `!(error <= tolerance)` on purpose: a NaN error fails the check.
+#![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
+
 use optiscape::landscape::{self, Built, Landscape, MarkKind, Matrix, Objective, Point, REGISTRY};
 use optiscape::schema::Hyper;
 use proptest::prelude::*;

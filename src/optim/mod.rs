@@ -9,6 +9,10 @@
 //! torch.optim spells them), its update written in the reference's own order of floating-point
 //! operations, and its inspector. [`REGISTRY`] lists them all.
 
+// The updates index parameters, gradients and every state buffer by one `i`, as the references'
+// element-wise formulas read; zipping five slices would hide that.
+#![allow(clippy::needless_range_loop)]
+
 use crate::schema::{Hyper, Param};
 use serde::Serialize;
 

@@ -52,7 +52,8 @@ pub fn damped_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
                 sum -= l[i * n + k] * l[j * n + k];
             }
             if i == j {
-                if !(sum > 0.0) {
+                // Not positive definite, or NaN.
+                if sum.is_nan() || sum <= 0.0 {
                     return None;
                 }
                 l[i * n + i] = sum.sqrt();
