@@ -322,6 +322,26 @@ test('the projected view fills in over frames; racers are drawn on it with their
   expectClean(page);
 });
 
+test('on a phone (390 px) the classifier and its projected view fit the width', async () => {
+  const spec = { model: 'linear', epochs: 1, racers: [{ name: 'adam', lr: 0.001 }, { name: 'sgd', lr: 0.01 }] };
+  const phone = await openPage(browser, `#train=${encodeURIComponent(JSON.stringify(spec))}`, { viewport: { width: 390, height: 844 } });
+  try {
+    await waitReady(phone);
+    await phone.waitForFunction(() => window.optiscape.classify.active());
+    await phone.evaluate(() => window.optiscape.classify.open());
+    await phone.waitForFunction(() => window.optiscape.classify.projection().evaluated > 0);
+    const m = await phone.evaluate(() => {
+      const box = document.getElementById('train-proj-box').getBoundingClientRect();
+      return { overflow: document.scrollingElement.scrollWidth - window.innerWidth, left: box.left, right: box.right, height: box.height };
+    });
+    assert.ok(m.overflow <= 0, `horizontal overflow of ${m.overflow}px`);
+    assert.ok(m.left >= 0 && m.right <= 390 && m.height >= 190, JSON.stringify(m));
+    expectClean(phone);
+  } finally {
+    await phone.context().close();
+  }
+});
+
 test('back to the landscape: its view, its URL and its loop return', async () => {
   await screenshot(page, 'classify');
   await page.click('#mode-landscape');
