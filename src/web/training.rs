@@ -356,8 +356,7 @@ impl Training {
         let recording = self.proj.as_ref().is_some_and(|p| p.plane.is_some());
         let slice = if recording { self.slice().min(RECORD_STEPS) } else { self.slice() };
         let start_steps: Vec<u64> = self.trainer.learners.iter().map(|l| l.steps).collect();
-        loop {
-            let Some(i) = self.behind(&start_steps, cap) else { break };
+        while let Some(i) = self.behind(&start_steps, cap) {
             let left = cap - (self.trainer.learners[i].steps - start_steps[i]);
             let start = now();
             self.trainer.advance(i, slice.min(left));
