@@ -31,6 +31,9 @@ const PATH_RESOLUTION: f64 = 2e-5;
 /// A landscape whose sampling would take longer than this is drawn coarse first (one sample per
 /// `COARSE_STEP` x `COARSE_STEP` pixels), then refined `REFINE_ROWS` rows at a time.
 const BACKGROUND_BUDGET_MS: f64 = 40.0;
+/// The page's very first landscape has a tighter budget: the page shows up at once (the wasm
+/// still runs its baseline code then) and the landscape sharpens in the next frames.
+const FIRST_BACKGROUND_BUDGET_MS: f64 = 5.0;
 const COARSE_STEP: u32 = 4;
 const REFINE_ROWS: usize = 4;
 
@@ -180,6 +183,7 @@ pub struct Scene {
     loss_axes: Option<LossAxes>,
     /// The full-resolution landscape being sampled while a coarse one is shown.
     refining: Option<Sampler>,
+    drew_background: bool,
 }
 
 fn now() -> f64 {
@@ -221,6 +225,7 @@ impl Scene {
             trails_stale: true,
             loss_axes: None,
             refining: None,
+            drew_background: false,
         };
         scene.restart_trails();
         Ok(scene)
@@ -518,7 +523,8 @@ impl Scene {
         let (objective, marks) = (&self.race.objective, &self.race.marks);
         let coarse = Field::for_mapping_at(objective, &mapping, marks, COARSE_STEP);
         let estimate = (now() - t0) * (COARSE_STEP * COARSE_STEP) as f64;
-        if estimate <= BACKGROUND_BUDGET_MS {
+        let budget = if std::mem::replace(&mut self.drew_background, true) { BACKGROUND_BUDGET_MS } else { FIRST_BACKGROUND_BUDGET_MS };
+        if estimate <= budget {
             let field = Field::for_mapping(objective, &mapping, marks);
             self.paint_background(&mapping, Some(&field), 1)?;
         } else {

@@ -29,6 +29,12 @@ pub trait Landscape {
     fn value(&self, p: Point) -> f64;
     fn gradient(&self, p: Point) -> Point;
     fn hessian(&self, p: Point) -> Matrix;
+
+    /// `value` along a row, appended to `out`: one dynamic call per row of a picture, with
+    /// `value` inlined in the loop (each landscape gets its own copy of this method).
+    fn values_along_x(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        out.extend(xs.iter().map(|&x| self.value([x, y])));
+    }
 }
 
 /// A rectangle in data coordinates.

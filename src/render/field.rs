@@ -93,9 +93,9 @@ impl Field {
 
     fn resample_objective(&mut self, objective: &Objective, view: View, w: usize, h: usize, marks: &[Mark]) {
         let known = known_minimum(objective, marks);
-        let f = &*objective.f;
-        let scale = objective.scale;
-        self.resample(view, w, h, known, |p| scale * f.value(p));
+        let mut rows = Rows::new(view, w, h, std::mem::take(&mut self.values));
+        while rows.next_objective_row(objective) {}
+        rows.finish_into(self, known);
     }
 
     /// Grid coordinates (as [`super::contour`] returns them) to data.
@@ -180,6 +180,27 @@ impl Rows {
         true
     }
 
+    /// [`Rows::next_row`] for an objective, a row per dynamic call: `scale * f`, exactly as
+    /// `Objective::value` computes it.
+    fn next_objective_row(&mut self, objective: &Objective) -> bool {
+        let j = self.done();
+        if j >= self.height {
+            return false;
+        }
+        let y = self.view.y[1] - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
+        let start = self.values.len();
+        objective.f.values_along_x(&self.xs, y, &mut self.values);
+        let scale = objective.scale;
+        for v in &mut self.values[start..] {
+            *v *= scale;
+            if v.is_finite() {
+                self.lo = self.lo.min(*v);
+                self.hi = self.hi.max(*v);
+            }
+        }
+        true
+    }
+
     fn finish_into(self, field: &mut Field, known_min: Option<f64>) {
         field.view = self.view;
         field.width = self.width;
@@ -205,11 +226,8 @@ impl Sampler {
 
     /// Samples up to `rows` more rows; the finished field once every row is done.
     pub fn advance(&mut self, objective: &Objective, rows: usize) -> Option<Field> {
-        let f = &*objective.f;
-        let scale = objective.scale;
-        let mut value = |p: Point| scale * f.value(p);
         for _ in 0..rows {
-            if !self.rows.next_row(&mut value) {
+            if !self.rows.next_objective_row(objective) {
                 break;
             }
         }
