@@ -234,8 +234,24 @@ pub(super) fn titles<DB: DrawingBackend>(
     area.draw_text(y_title, &style, (x, p.y + p.height as i32 / 2))
 }
 
-/// A discrete colour bar right of the plot: one block per band, labelled at the levels.
+/// The title of a colour bar: one for linear levels, one for levels log-spaced above the
+/// minimum, and whether it is a variable (italic).
+pub struct ColorbarTitle {
+    pub linear: &'static str,
+    pub above_min: &'static str,
+    pub italic: bool,
+}
+
+/// The landscape's colour bar: `f`, or `f − f*` above a known minimum.
+const LANDSCAPE_COLORBAR: ColorbarTitle = ColorbarTitle { linear: "f", above_min: "f \u{2212} f*", italic: true };
+
 fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics) -> DrawResult<DB> {
+    colorbar(area, mapping, field, m, &LANDSCAPE_COLORBAR)
+}
+
+/// A discrete colour bar right of the plot: one block per band, labelled at the levels, titled
+/// above.
+pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics, title: &ColorbarTitle) -> DrawResult<DB> {
     let p = mapping.plot;
     let x0 = p.right() + m.px(COLORBAR_GAP_CSS).round() as i32;
     let x1 = x0 + m.px(COLORBAR_WIDTH_CSS).round() as i32;
@@ -262,12 +278,12 @@ fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Ma
             }
         }
     }
-    let title = match levels.spacing {
-        Spacing::Log { base } if base.abs() > 1e-12 => "f \u{2212} f*",
-        _ => "f",
+    let text = match levels.spacing {
+        Spacing::Log { base } if base.abs() > 1e-12 => title.above_min,
+        _ => title.linear,
     };
-    let style = text_style(m.font(), FontStyle::Italic, HPos::Left, VPos::Bottom);
-    area.draw_text(title, &style, (x0, p.y - m.px(8.0).round() as i32))
+    let style = text_style(m.font(), if title.italic { FontStyle::Italic } else { FontStyle::Normal }, HPos::Left, VPos::Bottom);
+    area.draw_text(text, &style, (x0, p.y - m.px(8.0).round() as i32))
 }
 
 /// Which levels get a label on a colour bar whose bands are `band_px` tall, when labels need

@@ -17,8 +17,8 @@
 use super::colormap::NON_FINITE;
 use super::contour::bands_into;
 use super::field::Field;
-use super::layout::{Layout, Mapping, Metrics, PlotRect, COLORBAR_GAP_CSS, COLORBAR_WIDTH_CSS};
-use super::levels::{BandFinder, Levels, Spacing};
+use super::layout::{Layout, Mapping, Metrics, PlotRect};
+use super::levels::{BandFinder, Levels};
 use super::path::{clip, simplify, straighten, thin, to_backend};
 use super::scene::{self, DrawResult, DIVERGED, INK, ISO_LINE, WHITE};
 use super::ticks;
@@ -329,43 +329,11 @@ pub fn draw_projected_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shif
     let yt: Vec<(f64, String)> = ys.iter().map(|&t| (mapping.to_px([v.x[0], t])[1], ticks::format_tick(t, ystep))).collect();
     scene::frame_and_ticks(area, p, &m, &xt, &yt)?;
     scene::titles(area, p, &m, PLANE_X_TITLE, PLANE_Y_TITLE, 6)?;
-    loss_colorbar(area, mapping, field, &m)
+    scene::colorbar(area, mapping, field, &m, &LOSS_COLORBAR)
 }
 
-/// A discrete colour bar right of the plot, one block per band, titled "loss" (or "loss −
-/// min" when the levels are log-spaced above the surface's minimum).
-fn loss_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics) -> DrawResult<DB> {
-    let p = mapping.plot;
-    let x0 = p.right() + m.px(COLORBAR_GAP_CSS).round() as i32;
-    let x1 = x0 + m.px(COLORBAR_WIDTH_CSS).round() as i32;
-    let (top, h) = (p.y as f64, p.height as f64);
-    let colors = field.band_colors();
-    let n = colors.len();
-    let y_of = |band: usize| (top + h - h * band as f64 / n as f64).round() as i32;
-    for (b, c) in colors.iter().enumerate() {
-        area.draw(&Rectangle::new([(x0, y_of(b + 1)), (x1, y_of(b))], fill(RGBColor(c[0], c[1], c[2]))))?;
-    }
-    let ink = stroke(INK, m.stroke(1.0));
-    area.draw(&Rectangle::new([(x0, p.y), (x1, p.bottom())], ink))?;
-    let levels = &field.levels;
-    if !levels.is_empty() {
-        let tick = m.px(4.0).round() as i32;
-        let labelled = scene::colorbar_labels(levels, h / n as f64, m.font() * 1.15);
-        for (k, &level) in levels.values.iter().enumerate() {
-            let y = y_of(k + 1);
-            area.draw(&PathElement::new(vec![(x1, y), (x1 + tick, y)], ink))?;
-            if labelled[k] {
-                let text = ticks::format_value(levels.label_value(level));
-                area.draw_text(&text, &text_style(m.font(), HPos::Left, VPos::Center), (x1 + tick + m.px(4.0).round() as i32, y))?;
-            }
-        }
-    }
-    let title = match levels.spacing {
-        Spacing::Log { base } if base.abs() > 1e-12 => "loss \u{2212} min",
-        _ => "loss",
-    };
-    area.draw_text(title, &text_style(m.font(), HPos::Left, VPos::Bottom), (x0, p.y - m.px(8.0).round() as i32))
-}
+/// The projected surface's colour bar: "loss", or "loss − min" above the surface's minimum.
+const LOSS_COLORBAR: scene::ColorbarTitle = scene::ColorbarTitle { linear: "loss", above_min: "loss \u{2212} min", italic: false };
 
 /// One racer in the projected view: its projected path (plane coordinates, oldest first, the
 /// latest point last) in its colour.
