@@ -11,6 +11,7 @@
 
 import { Training } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
+import { messageOf, specState } from './specstate.js';
 import { keySettings, paramControl } from './controls.js';
 import { createRacerList } from './racers.js';
 import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS, withTrainColors } from './classify-presets.js';
@@ -23,7 +24,6 @@ const BUDGET_MS = 6;
 /** Milliseconds per frame for sampling the projected loss surface, while training and not. */
 const SURFACE_MS = 4;
 const SURFACE_IDLE_MS = 10;
-const URL_DEBOUNCE_MS = 250;
 const TABLE_INTERVAL_MS = 100;
 const MAX_EPOCHS = 200;
 /** Epochs per second each racer may train at most (the pace select); Infinity: as fast as it can. */
@@ -54,11 +54,6 @@ const INPUT_SCALE = {
   default: 1,
 };
 
-function messageOf(e) {
-  if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
-  return String(e);
-}
 
 /** "raw", "standardized / 50", "raw × 5": a racer's input as the results table shows it. */
 function inputText(input) {
@@ -82,7 +77,6 @@ export function attachClassifier({ cat, setMode }) {
     states: [],
     playing: false,
     held: false,
-    urlTimer: 0,
     lastTable: 0,
     size: { lw: 0, lh: 0, aw: 0, ah: 0, pw: 0, ph: 0, dpr: 0 },
     projection: null, // the latest Training.projection()
@@ -126,16 +120,13 @@ export function attachClassifier({ cat, setMode }) {
     return withTrainColors(DEFAULT_TRAIN_PRESET.spec, cat.palette);
   }
 
-  /** The `#train=` text in the URL: {text}, {error} or null. */
-  function specFromHash() {
-    const hash = window.location.hash;
-    if (!hash.startsWith(TRAIN_HASH)) return null;
-    try {
-      return { text: decodeURIComponent(hash.slice(TRAIN_HASH.length)) };
-    } catch {
-      return { error: 'the #train= part is not valid URI encoding' };
-    }
-  }
+  const url = specState({
+    key: TRAIN_HASH,
+    target: () => c.training,
+    active: () => c.active && Boolean(c.training),
+    afterChange: () => afterChange(),
+  });
+  const specFromHash = url.fromHash;
 
   async function create() {
     buildStatic();
@@ -189,7 +180,7 @@ export function attachClassifier({ cat, setMode }) {
 
   function close() {
     c.active = false;
-    clearTimeout(c.urlTimer);
+    url.cancel();
     cancelAnimationFrame(c.loop);
     hideMessage();
     showTabs('landscape');
@@ -199,46 +190,20 @@ export function attachClassifier({ cat, setMode }) {
   // -------------------------------------------------------------------------------------------
   // Specs and the URL.
 
-  function writeUrlSoon() {
-    clearTimeout(c.urlTimer);
-    c.urlTimer = setTimeout(writeUrlNow, URL_DEBOUNCE_MS);
-  }
-
-  function currentHash() {
-    return TRAIN_HASH + encodeURIComponent(c.training.spec());
-  }
-
-  function writeUrlNow() {
-    clearTimeout(c.urlTimer);
-    if (!c.active || !c.training) return;
-    const hash = currentHash();
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-  }
+  const writeUrlSoon = url.writeSoon;
+  const writeUrlNow = url.writeNow;
 
   /** Validates and applies a spec (object or JSON text); throws Error(message) when invalid. */
   function load(spec) {
-    const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
-    try {
-      c.training.set_spec(text);
-    } catch (e) {
-      throw new Error(messageOf(e));
-    }
-    c.racerList.reset();
-    $('train-hint').textContent = '';
-    afterChange();
+    url.load(spec, () => {
+      c.racerList.reset();
+      $('train-hint').textContent = '';
+    });
   }
 
   /** Applies `mutate` to a copy of the spec; returns null or the core's message (nothing changed). */
   function change(mutate) {
-    const next = structuredClone(c.spec);
-    mutate(next);
-    try {
-      c.training.set_spec(JSON.stringify(next));
-    } catch (e) {
-      return messageOf(e);
-    }
-    afterChange();
-    return null;
+    return url.change(c.spec, mutate);
   }
 
   function local(message) {
@@ -569,7 +534,7 @@ export function attachClassifier({ cat, setMode }) {
     const { origin, pathname, search } = window.location;
     const button = $('train-copy-link');
     try {
-      await navigator.clipboard.writeText(origin + pathname + search + currentHash());
+      await navigator.clipboard.writeText(origin + pathname + search + url.currentHash());
       button.textContent = 'Link copied';
     } catch {
       button.textContent = 'Link is in the address bar';

@@ -8,6 +8,7 @@
 
 import init, { catalog, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
+import { messageOf, specState } from './specstate.js';
 import { paramControl } from './controls.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
@@ -18,7 +19,6 @@ import { fmt, parseNumber, speedScale } from './scales.js';
 const $ = (id) => document.getElementById(id);
 const HASH_KEY = '#spec=';
 const DEFAULT_SPEED = 5;
-const URL_DEBOUNCE_MS = 250;
 const LEGEND_HZ = 10; // legend refreshes per second while racing
 const INSPECT_INTERVAL_MS = 250;
 const REFINE_MS = 8; // per frame, while a costly landscape is refined
@@ -40,7 +40,6 @@ const app = {
   racerList: null,
   plot: null,
   pendingView: null,
-  urlTimer: 0,
   benchFrame: null, // set while bench() measures frames
   mode: 'landscape', // or 'classify': the classifier (classify.js) owns the page, URL and keys
 };
@@ -48,11 +47,6 @@ const app = {
 // ---------------------------------------------------------------------------------------------
 // Messages: a visible banner for errors, never a dead page.
 
-function messageOf(e) {
-  if (e instanceof Error) return e.message;
-  if (e && typeof e === 'object' && 'message' in e) return String(e.message);
-  return String(e);
-}
 
 function showBanner(text) {
   $('banner-text').textContent = text;
@@ -98,44 +92,23 @@ function defaultSpec() {
   return withColors(DEFAULT_PRESET.spec, app.cat.palette);
 }
 
-/** The spec text in the URL's hash, {text}, {error} or null when there is none. */
-function specFromHash() {
-  const hash = window.location.hash;
-  if (!hash.startsWith(HASH_KEY)) return null;
-  try {
-    return { text: decodeURIComponent(hash.slice(HASH_KEY.length)) };
-  } catch {
-    return { error: 'the #spec= part is not valid URI encoding' };
-  }
-}
-
-function currentHash() {
-  return HASH_KEY + encodeURIComponent(app.scene.spec());
-}
-
-function writeUrlSoon() {
-  clearTimeout(app.urlTimer);
-  app.urlTimer = setTimeout(writeUrlNow, URL_DEBOUNCE_MS);
-}
-
-function writeUrlNow() {
-  clearTimeout(app.urlTimer);
-  if (app.mode !== 'landscape') return;
-  const hash = currentHash();
-  if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
-}
+const url = specState({
+  key: HASH_KEY,
+  target: () => app.scene,
+  active: () => app.mode === 'landscape',
+  afterChange: () => afterChange(),
+});
+const specFromHash = url.fromHash;
+const currentHash = url.currentHash;
+const writeUrlSoon = url.writeSoon;
+const writeUrlNow = url.writeNow;
 
 /** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
 function load(spec) {
-  const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
-  try {
-    app.scene.set_spec(text);
-  } catch (e) {
-    throw new Error(messageOf(e));
-  }
-  app.racerList.reset();
-  $('hint').textContent = '';
-  afterChange();
+  url.load(spec, () => {
+    app.racerList.reset();
+    $('hint').textContent = '';
+  });
 }
 
 /**
@@ -143,15 +116,7 @@ function load(spec) {
  * invalid (the scene is then unchanged).
  */
 function change(mutate) {
-  const next = structuredClone(app.spec);
-  mutate(next);
-  try {
-    app.scene.set_spec(JSON.stringify(next));
-  } catch (e) {
-    return messageOf(e);
-  }
-  afterChange();
-  return null;
+  return url.change(app.spec, mutate);
 }
 
 /** A core message shown next to its own control: without the `racers[2]: ` path prefix. */
