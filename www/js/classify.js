@@ -13,7 +13,7 @@ import { Training } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { keySettings, paramControl } from './controls.js';
-import { createRacerList } from './racers.js';
+import { createRacerList, editingActions } from './racers.js';
 import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS, withTrainColors } from './classify-presets.js';
 import { fmt, fmtLoss, parseNumber } from './scales.js';
 
@@ -392,47 +392,14 @@ export function attachClassifier({ cat, setMode }) {
     });
 
     c.racerList = createRacerList($('train-racer-list'), { ...cat, optimizers: cat.optimizers }, {
-      setParam: (i, name, value) =>
-        local(
-          change((s) => {
-            s.racers[i][name] = value;
-          }),
-        ),
-      setLabel: (i, text) =>
-        change((s) => {
-          if (text.trim()) s.racers[i].label = text;
-          else delete s.racers[i].label;
-        }),
-      setColor: (i, color) =>
-        change((s) => {
-          s.racers[i].color = color;
-        }),
-      duplicate: (i) => {
-        c.racerList.insertAt(i + 1, false);
-        const problem = change((s) => {
-          const copy = structuredClone(s.racers[i]);
-          const base = copy.label || cat.optimizers.find((o) => o.name === copy.name).title;
-          copy.label = `${base} (copy)`.slice(0, 40);
-          copy.color = nextColor(s);
-          s.racers.splice(i + 1, 0, copy);
-        });
-        if (problem) showMessage(problem);
-        c.racerList.focusCard(i + 1);
-      },
-      remove: (i) => {
-        c.racerList.removeAt(i);
-        const problem = change((s) => {
-          s.racers.splice(i, 1);
-        });
-        if (problem) showMessage(problem);
-        c.racerList.focusCard(i);
-      },
-      restoreDefaults: (i) =>
-        change((s) => {
-          const r = s.racers[i];
-          const opt = cat.optimizers.find((o) => o.name === r.name);
-          for (const p of opt.params) r[p.name] = structuredClone(p.default);
-        }),
+      ...editingActions({
+        change,
+        list: () => c.racerList,
+        optimizers: cat.optimizers,
+        nextColor,
+        showProblem: showMessage,
+        local,
+      }),
       inspect: () => [],
       announce: (text) => {
         $('train-announce').textContent = text;

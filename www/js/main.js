@@ -13,7 +13,7 @@ import { paramControl } from './controls.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
 import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
-import { createRacerList } from './racers.js';
+import { createRacerList, editingActions } from './racers.js';
 import { fmt, parseNumber, speedScale } from './scales.js';
 
 const $ = (id) => document.getElementById(id);
@@ -427,47 +427,14 @@ function buildStatic() {
   for (const o of cat.optimizers) $('add-opt').append(el('option', { value: o.name, text: `${o.title} (${o.reference})` }));
   $('add').addEventListener('click', addRacer);
   app.racerList = createRacerList($('racer-list'), cat, {
-    setParam: (i, name, value) =>
-      local(
-        change((s) => {
-          s.racers[i][name] = value;
-        }),
-      ),
-    setLabel: (i, text) =>
-      change((s) => {
-        if (text.trim()) s.racers[i].label = text;
-        else delete s.racers[i].label;
-      }),
-    setColor: (i, color) =>
-      change((s) => {
-        s.racers[i].color = color;
-      }),
-    duplicate: (i) => {
-      app.racerList.insertAt(i + 1, false);
-      const problem = change((s) => {
-        const copy = structuredClone(s.racers[i]);
-        const base = copy.label || app.cat.optimizers.find((o) => o.name === copy.name).title;
-        copy.label = `${base} (copy)`.slice(0, 40);
-        copy.color = nextColor(s);
-        s.racers.splice(i + 1, 0, copy);
-      });
-      if (problem) showBanner(problem);
-      app.racerList.focusCard(i + 1);
-    },
-    remove: (i) => {
-      app.racerList.removeAt(i);
-      const problem = change((s) => {
-        s.racers.splice(i, 1);
-      });
-      if (problem) showBanner(problem);
-      app.racerList.focusCard(i);
-    },
-    restoreDefaults: (i) =>
-      change((s) => {
-        const r = s.racers[i];
-        const opt = app.cat.optimizers.find((o) => o.name === r.name);
-        for (const p of opt.params) r[p.name] = structuredClone(p.default);
-      }),
+    ...editingActions({
+      change,
+      list: () => app.racerList,
+      optimizers: app.cat.optimizers,
+      nextColor,
+      showProblem: showBanner,
+      local,
+    }),
     inspect: (i) => app.scene.inspect(i),
     announce,
   });

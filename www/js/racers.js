@@ -241,3 +241,55 @@ export function createRacerList(root, cat, actions) {
     },
   };
 }
+
+/**
+ * The editing actions of a racer list over a spec: `change(mutate)` applies a mutation of a
+ * copy of the spec (returning null or the core's message); `list()` is the racer list;
+ * `optimizers` the catalog's; `nextColor(spec)` a colour for a duplicate; `showProblem(message)`
+ * shows what the core refused; `local(message)` shortens a message for its own control.
+ */
+export function editingActions({ change, list, optimizers, nextColor, showProblem, local }) {
+  const titleOf = (name) => optimizers.find((o) => o.name === name).title;
+  return {
+    setParam: (i, name, value) =>
+      local(
+        change((s) => {
+          s.racers[i][name] = value;
+        }),
+      ),
+    setLabel: (i, text) =>
+      change((s) => {
+        if (text.trim()) s.racers[i].label = text;
+        else delete s.racers[i].label;
+      }),
+    setColor: (i, color) =>
+      change((s) => {
+        s.racers[i].color = color;
+      }),
+    duplicate: (i) => {
+      list().insertAt(i + 1, false);
+      const problem = change((s) => {
+        const copy = structuredClone(s.racers[i]);
+        copy.label = `${copy.label || titleOf(copy.name)} (copy)`.slice(0, 40);
+        copy.color = nextColor(s);
+        s.racers.splice(i + 1, 0, copy);
+      });
+      if (problem) showProblem(problem);
+      list().focusCard(i + 1);
+    },
+    remove: (i) => {
+      list().removeAt(i);
+      const problem = change((s) => {
+        s.racers.splice(i, 1);
+      });
+      if (problem) showProblem(problem);
+      list().focusCard(i);
+    },
+    restoreDefaults: (i) =>
+      change((s) => {
+        const r = s.racers[i];
+        const opt = optimizers.find((o) => o.name === r.name);
+        for (const p of opt.params) r[p.name] = structuredClone(p.default);
+      }),
+  };
+}
