@@ -161,44 +161,40 @@ impl Rows {
         self.values.len().checked_div(self.width).unwrap_or(self.height)
     }
 
-    /// Samples the next row; false once every row is done.
-    fn next_row(&mut self, f: &mut impl FnMut(Point) -> f64) -> bool {
-        let j = self.done();
-        if j >= self.height {
-            return false;
-        }
-        let y = self.view.y[1] - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
-        let (lo, hi) = (&mut self.lo, &mut self.hi);
-        self.values.extend(self.xs.iter().map(|&x| {
-            let v = f([x, y]);
-            if v.is_finite() {
-                *lo = lo.min(v);
-                *hi = hi.max(v);
-            }
-            v
-        }));
-        true
-    }
-
-    /// [`Rows::next_row`] for an objective, a row per dynamic call: `scale * f`, exactly as
-    /// `Objective::value` computes it.
-    fn next_objective_row(&mut self, objective: &Objective) -> bool {
+    /// Fills the next row with `fill(xs, y, out)`, which appends one value per x; false once
+    /// every row is done.
+    fn fill_next_row(&mut self, fill: impl FnOnce(&[f64], f64, &mut Vec<f64>)) -> bool {
         let j = self.done();
         if j >= self.height {
             return false;
         }
         let y = self.view.y[1] - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
         let start = self.values.len();
-        objective.f.values_along_x(&self.xs, y, &mut self.values);
-        let scale = objective.scale;
-        for v in &mut self.values[start..] {
-            *v *= scale;
+        fill(&self.xs, y, &mut self.values);
+        for &v in &self.values[start..] {
             if v.is_finite() {
-                self.lo = self.lo.min(*v);
-                self.hi = self.hi.max(*v);
+                self.lo = self.lo.min(v);
+                self.hi = self.hi.max(v);
             }
         }
         true
+    }
+
+    /// Samples the next row of `f`; false once every row is done.
+    fn next_row(&mut self, f: &mut impl FnMut(Point) -> f64) -> bool {
+        self.fill_next_row(|xs, y, out| out.extend(xs.iter().map(|&x| f([x, y]))))
+    }
+
+    /// [`Rows::next_row`] for an objective, a row per dynamic call: `scale * f`, exactly as
+    /// `Objective::value` computes it.
+    fn next_objective_row(&mut self, objective: &Objective) -> bool {
+        self.fill_next_row(|xs, y, out| {
+            let start = out.len();
+            objective.f.values_along_x(xs, y, out);
+            for v in &mut out[start..] {
+                *v *= objective.scale;
+            }
+        })
     }
 
     fn finish_into(self, field: &mut Field, known_min: Option<f64>) {
