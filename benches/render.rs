@@ -14,36 +14,13 @@ use optiscape::render::{colormap, draw_racers, Field, Mapping, RacerTrace};
 use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use optiscape::schema::Hyper;
 use std::hint::black_box;
-use std::time::Instant;
+#[path = "timing.rs"]
+mod timing;
+use timing::time_ms;
 
-/// Nanoseconds this thread has spent on a CPU (Linux), to see through a machine busy with
-/// other work; None elsewhere.
-fn thread_cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
-}
-
-/// Mean CPU time of one call, in ms, over `runs` calls after a warm-up.
-fn cpu_ms(runs: usize, mut f: impl FnMut()) -> Option<f64> {
-    f();
-    let start = thread_cpu_ns()?;
-    for _ in 0..runs {
-        f();
-    }
-    Some((thread_cpu_ns()? - start) as f64 / runs as f64 / 1e6)
-}
-
-fn median_ms(runs: usize, mut f: impl FnMut()) -> f64 {
-    f(); // warm-up
-    let mut t: Vec<f64> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            f();
-            start.elapsed().as_secs_f64() * 1e3
-        })
-        .collect();
-    t.sort_by(f64::total_cmp);
-    t[t.len() / 2]
+/// The median wall time of one call, in ms (see [`time_ms`]).
+fn median_ms(runs: usize, f: impl FnMut()) -> f64 {
+    time_ms(runs, f).0
 }
 
 fn main() {
@@ -57,12 +34,7 @@ fn main() {
     // As the page redraws on a pan or zoom: the field and the RGBA buffer are reused.
     let mut rgba = vec![0u8; 800 * 800 * 4];
     let mut field = Field::for_mapping(&objective, &mapping, &marks);
-    let background = median_ms(runs, || {
-        field.update(&objective, &mapping, &marks);
-        field.write_rgba(&mut rgba);
-        black_box(&rgba);
-    });
-    let background_cpu = cpu_ms(runs, || {
+    let (background, background_cpu) = time_ms(runs, || {
         field.update(&objective, &mapping, &marks);
         field.write_rgba(&mut rgba);
         black_box(&rgba);
