@@ -14,6 +14,7 @@ use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Cas
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
+use plotters::style::RGBColor;
 use crate::render::field::Sampler;
 use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
@@ -161,7 +162,7 @@ struct Timings {
     loss_ms: f64,
 }
 
-/// A race in progress and the three canvases it draws on.
+/// A race in progress and the canvases it draws on.
 #[wasm_bindgen]
 pub struct Scene {
     spec: RunSpec,
@@ -499,7 +500,7 @@ impl Layer {
     }
 }
 
-fn hex(color: &str) -> plotters::style::RGBColor {
+fn hex(color: &str) -> RGBColor {
     colormap::parse_hex(color).unwrap_or(scene::INK)
 }
 
@@ -571,16 +572,17 @@ impl Scene {
     /// The racers: new trail pieces (every path again when stale), the heads, the loss chart.
     fn draw_frame(&mut self) -> Result<(), JsError> {
         let t0 = now();
-        self.draw_trails()?;
-        self.draw_heads()?;
+        let colors: Vec<RGBColor> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
+        self.draw_trails(&colors)?;
+        self.draw_heads(&colors)?;
         let t1 = now();
         self.timings.overlay_ms = t1 - t0;
-        self.draw_loss()?;
+        self.draw_loss(&colors)?;
         self.timings.loss_ms = now() - t1;
         Ok(())
     }
 
-    fn draw_trails(&mut self) -> Result<(), JsError> {
+    fn draw_trails(&mut self, colors: &[RGBColor]) -> Result<(), JsError> {
         let mapping = self.mapping();
         let stale = std::mem::take(&mut self.trails_stale);
         let whole: Vec<Vec<Point>> = if stale {
@@ -593,7 +595,6 @@ impl Scene {
         } else {
             Vec::new()
         };
-        let colors: Vec<_> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
         let mut pens: Vec<Pen> = self.trails.iter_mut().map(|t| std::mem::take(&mut t.pen)).collect();
         let traces: Vec<RacerTrace> = self
             .trails
@@ -617,7 +618,7 @@ impl Scene {
         area.present().map_err(err)
     }
 
-    fn draw_heads(&mut self) -> Result<(), JsError> {
+    fn draw_heads(&mut self, colors: &[RGBColor]) -> Result<(), JsError> {
         let mapping = self.mapping();
         let heads: Vec<Head> = self
             .race
@@ -628,23 +629,21 @@ impl Scene {
             .map(|(i, (r, t))| {
                 let diverged = r.status() == Status::Diverged;
                 let at = t.path.points().last();
-                let exit = if diverged {
+                // Where the path leaves the plot matters only for a diverged racer out of sight.
+                let out_of_sight = at.is_some_and(|p| !mapping.plot.contains(mapping.to_px(p)));
+                let exit = if diverged && out_of_sight {
                     let points: Vec<Point> = t.path.points().collect();
                     exit_point(&mapping, &points)
                 } else {
                     None
                 };
-                Head { color: hex(self.color(i)), at, diverged, exit }
+                Head { color: colors[i], at, diverged, exit }
             })
             .collect();
         // Erase last frame's heads only: a few small boxes, not the whole canvas.
         let boxes = head_boxes(&mapping, Some(self.race.start), &heads, self.dpr);
-        if self.head_boxes.len() > 64 {
-            self.overlay.clear();
-        } else {
-            for b in &self.head_boxes {
-                self.overlay.ctx.clear_rect(b[0], b[1], b[2], b[3]);
-            }
+        for b in &self.head_boxes {
+            self.overlay.ctx.clear_rect(b[0], b[1], b[2], b[3]);
         }
         self.head_boxes = boxes;
         draw_heads(&self.overlay.area, &mapping, Some(self.race.start), &heads, self.dpr).map_err(err)?;
@@ -653,16 +652,15 @@ impl Scene {
 
     /// Appends the new loss samples while the axes hold them; else draws the chart again on
     /// axes with room to grow.
-    fn draw_loss(&mut self) -> Result<(), JsError> {
+    fn draw_loss(&mut self, colors: &[RGBColor]) -> Result<(), JsError> {
         let holds = self.loss_axes.is_some_and(|a| self.trails.iter().all(|t| a.holds(&t.fresh_loss)));
-        let colors: Vec<_> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
         let area = &self.loss.area;
         let pieces: Vec<Vec<(f64, f64)>> = if holds {
             self.trails.iter().map(|t| t.loss_tail.into_iter().chain(t.fresh_loss.iter().copied()).collect()).collect()
         } else {
             self.trails.iter().map(|t| t.curve.samples().collect()).collect()
         };
-        let series: Vec<LossSeries> = pieces.iter().zip(&colors).map(|(points, &color)| LossSeries { color, points }).collect();
+        let series: Vec<LossSeries> = pieces.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
         let axes = match self.loss_axes.filter(|_| holds) {
             Some(axes) => axes,
             None => {
