@@ -62,12 +62,3 @@ export const TRAIN_PRESETS = [
 ];
 
 export const DEFAULT_TRAIN_PRESET = TRAIN_PRESETS[0];
-
-/** A copy of `spec` in which every racer has a colour, taken from the palette in order. */
-export function withTrainColors(spec, palette) {
-  const copy = structuredClone(spec);
-  copy.racers.forEach((r, i) => {
-    if (!r.color) r.color = palette[i % palette.length];
-  });
-  return copy;
-}

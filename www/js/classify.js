@@ -14,7 +14,8 @@ import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { keySettings, paramControl } from './controls.js';
 import { createRacerList, editingActions } from './racers.js';
-import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS, withTrainColors } from './classify-presets.js';
+import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS } from './classify-presets.js';
+import { withColors } from './presets.js';
 import { fmt, fmtLoss, parseNumber } from './scales.js';
 
 const $ = (id) => document.getElementById(id);
@@ -117,7 +118,7 @@ export function attachClassifier({ cat, setMode }) {
   }
 
   function defaultSpec() {
-    return withTrainColors(DEFAULT_TRAIN_PRESET.spec, cat.palette);
+    return withColors(DEFAULT_TRAIN_PRESET.spec, cat.palette);
   }
 
   const url = specState({
@@ -467,7 +468,7 @@ export function attachClassifier({ cat, setMode }) {
 
   function loadPreset(preset) {
     try {
-      load(withTrainColors(preset.spec, cat.palette));
+      load(withColors(preset.spec, cat.palette));
     } catch (e) {
       showMessage(messageOf(e));
       return;
