@@ -127,15 +127,14 @@ export function attachClassifier({ cat, setMode }) {
     active: () => c.active && Boolean(c.training),
     afterChange: () => afterChange(),
   });
-  const specFromHash = url.fromHash;
-
+  
   async function create() {
     buildStatic();
     wireKeysAndSizes();
     const response = await fetch('data/digits.bin');
     if (!response.ok) throw new Error(`the digits data could not be loaded (HTTP ${response.status})`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    const fromUrl = specFromHash();
+    const fromUrl = url.fromHash();
     let problem = fromUrl?.error ?? null;
     if (fromUrl?.text !== undefined) {
       try {
@@ -171,7 +170,7 @@ export function attachClassifier({ cat, setMode }) {
       if (!c.active) return;
       fitCharts();
       syncUi();
-      writeUrlNow();
+      url.writeNow();
       startLoop();
     }).catch((e) => {
       showMessage(`The classifier could not start: ${messageOf(e)}`);
@@ -191,9 +190,7 @@ export function attachClassifier({ cat, setMode }) {
   // -------------------------------------------------------------------------------------------
   // Specs and the URL.
 
-  const writeUrlSoon = url.writeSoon;
-  const writeUrlNow = url.writeNow;
-
+    
   /** Validates and applies a spec (object or JSON text); throws Error(message) when invalid. */
   function load(spec) {
     url.load(spec, () => {
@@ -216,7 +213,7 @@ export function attachClassifier({ cat, setMode }) {
     c.states = c.training.states();
     if (!c.held && !c.training.finished()) c.playing = true;
     syncUi();
-    writeUrlSoon();
+    url.writeSoon();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -424,7 +421,7 @@ export function attachClassifier({ cat, setMode }) {
       });
     }
     window.addEventListener('hashchange', () => {
-      const next = specFromHash();
+      const next = url.fromHash();
       if (!next) return;
       if (!c.active || !c.training) {
         open().catch(() => {});
@@ -498,7 +495,7 @@ export function attachClassifier({ cat, setMode }) {
   }
 
   async function copyLink() {
-    writeUrlNow();
+    url.writeNow();
     const { origin, pathname, search } = window.location;
     const button = $('train-copy-link');
     try {
@@ -765,6 +762,6 @@ export function attachClassifier({ cat, setMode }) {
     reset: () => reset(),
     benchTrain,
   };
-  if (specFromHash()) open().catch(() => {});
+  if (url.fromHash()) open().catch(() => {});
   return api;
 }

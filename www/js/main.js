@@ -98,10 +98,6 @@ const url = specState({
   active: () => app.mode === 'landscape',
   afterChange: () => afterChange(),
 });
-const specFromHash = url.fromHash;
-const currentHash = url.currentHash;
-const writeUrlSoon = url.writeSoon;
-const writeUrlNow = url.writeNow;
 
 /** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
 function load(spec) {
@@ -129,7 +125,7 @@ function afterChange() {
   app.states = app.scene.frame(0);
   resumeUnlessHeld();
   syncUi();
-  writeUrlSoon();
+  url.writeSoon();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -319,7 +315,7 @@ function applyView(v) {
   }
   app.spec = JSON.parse(app.scene.spec());
   if (!app.playing) app.states = app.scene.frame(0);
-  writeUrlSoon();
+  url.writeSoon();
 }
 
 function resetView() {
@@ -489,12 +485,12 @@ function resetToDefault() {
 }
 
 async function copyLink() {
-  writeUrlNow();
+  url.writeNow();
   const { origin, pathname, search } = window.location;
-  const url = origin + pathname + search + currentHash();
+  const link = origin + pathname + search + url.currentHash();
   const button = $('copy-link');
   try {
-    await navigator.clipboard.writeText(url);
+    await navigator.clipboard.writeText(link);
     button.textContent = 'Link copied';
   } catch {
     button.textContent = 'Link is in the address bar';
@@ -750,7 +746,7 @@ async function boot() {
   app.cat = catalog();
   buildStatic();
 
-  const fromUrl = specFromHash();
+  const fromUrl = url.fromHash();
   let problem = fromUrl?.error ?? null;
   if (fromUrl?.text !== undefined) {
     try {
@@ -795,7 +791,7 @@ async function boot() {
   new ResizeObserver(() => fitCanvases()).observe($('loss-box'));
   window.addEventListener('resize', fitCanvases);
   window.addEventListener('hashchange', () => {
-    const next = specFromHash();
+    const next = url.fromHash();
     if (!next) return;
     try {
       if (next.error) throw new Error(next.error);
@@ -820,7 +816,7 @@ function setMode(mode) {
   $('landscape-actions').hidden = mode !== 'landscape';
   if (mode === 'landscape') {
     fitCanvases();
-    writeUrlNow();
+    url.writeNow();
   }
 }
 
