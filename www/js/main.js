@@ -33,6 +33,8 @@ const app = {
   held: false, // paused on purpose (pause, step): a change does not restart the animation
   broken: false, // a wasm trap happened: only a reload helps
   firstFrameMs: null,
+  lastLegend: 0,
+  legend: [], // the racers' states the legend is showing, a snapshot
   lastInspect: 0,
   size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
   landscapeKey: '',
@@ -167,8 +169,13 @@ function advance(n, now = performance.now(), live = app.playing) {
   if (!live) {
     app.racerList.updateStats(app.spec, app.states);
   } else {
-    // A few cards per frame, in turn: each refreshes about LEGEND_HZ times a second.
-    app.racerList.updateSomeStats(app.spec, app.states, Math.ceil((app.states.length * LEGEND_HZ) / 60));
+    // LEGEND_HZ times a second a snapshot of every racer, written a few cards per frame: the
+    // cost is spread over frames, and racers at one step still show one step.
+    if (now - app.lastLegend >= 1000 / LEGEND_HZ) {
+      app.lastLegend = now;
+      app.legend = app.states.map((s) => ({ ...s }));
+    }
+    app.racerList.updateSomeStats(app.spec, app.legend, Math.ceil((app.states.length * LEGEND_HZ) / 60));
   }
   if (now - app.lastInspect >= INSPECT_INTERVAL_MS && app.racerList.anyExpanded()) {
     app.lastInspect = now;
