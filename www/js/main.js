@@ -34,7 +34,6 @@ const app = {
   broken: false, // a wasm trap happened: only a reload helps
   firstFrameMs: null,
   lastLegend: 0,
-  legend: [], // the racers' states the legend is showing, a snapshot
   lastInspect: 0,
   size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
   landscapeKey: '',
@@ -166,16 +165,10 @@ function advance(n, now = performance.now(), live = app.playing) {
       s.diverged_at = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
     });
   }
-  if (!live) {
+  // Every card at once, LEGEND_HZ times a second: racers at one step show one step.
+  if (!live || now - app.lastLegend >= 1000 / LEGEND_HZ) {
+    app.lastLegend = now;
     app.racerList.updateStats(app.spec, app.states);
-  } else {
-    // LEGEND_HZ times a second a snapshot of every racer, written a few cards per frame: the
-    // cost is spread over frames, and racers at one step still show one step.
-    if (now - app.lastLegend >= 1000 / LEGEND_HZ) {
-      app.lastLegend = now;
-      app.legend = app.states.map((s) => ({ ...s }));
-    }
-    app.racerList.updateSomeStats(app.spec, app.legend, Math.ceil((app.states.length * LEGEND_HZ) / 60));
   }
   if (now - app.lastInspect >= INSPECT_INTERVAL_MS && app.racerList.anyExpanded()) {
     app.lastInspect = now;

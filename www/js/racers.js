@@ -188,15 +188,6 @@ export function createRacerList(root, cat, actions) {
     cards.forEach((c, i) => fillStats(c, i, states[i], spec.racers[i]));
   }
 
-  /** Refreshes the next `count` cards in turn: a steady, small cost per animation frame. */
-  let nextCard = 0;
-  function updateSomeStats(spec, states, count) {
-    for (let k = 0; k < Math.min(count, cards.length); k += 1) {
-      nextCard = (nextCard + 1) % cards.length;
-      fillStats(cards[nextCard], nextCard, states[nextCard], spec.racers[nextCard]);
-    }
-  }
-
   function formatState(value) {
     if (Array.isArray(value) || ArrayBuffer.isView(value)) return `[${Array.from(value, (v) => fmt(v)).join(', ')}]`;
     if (typeof value === 'boolean') return String(value);
@@ -219,7 +210,6 @@ export function createRacerList(root, cat, actions) {
   return {
     render,
     updateStats,
-    updateSomeStats,
     updateInspectors,
     anyExpanded: () => expanded.some(Boolean),
     /** Keeps the open/closed state aligned when racers are inserted or removed. */
