@@ -430,8 +430,25 @@ fn apply(spec: &mut Value, at: &str, m: Mutation) {
 }
 
 /// Byte offsets of `{"` (the start of an object's first key).
+/// Where objects with a first key start: a `{` outside any string, followed by `"`.
 fn object_starts(text: &str) -> Vec<usize> {
-    text.match_indices("{\"").map(|(i, _)| i).collect()
+    let (mut in_str, mut escaped) = (false, false);
+    let mut starts = Vec::new();
+    for (i, c) in text.char_indices() {
+        if in_str {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_str = true;
+        } else if c == '{' && text[i + 1..].starts_with('"') {
+            starts.push(i);
+        }
+    }
+    starts
 }
 
 fn apply_text(mut text: String, m: TextMutation) -> String {
@@ -658,7 +675,7 @@ proptest! {
         // Valid before (an invalid spec may fail on another field first).
         prop_assume!(RunSpec::parse(&text).is_ok());
         let repeated = apply_text(text.clone(), TextMutation::Duplicate(at));
-        // Still JSON (the mutation looks for `{"` without parsing, so a label can fool it).
+        // Still JSON, and changed.
         prop_assume!(repeated != text && serde_json::from_str::<Value>(&repeated).is_ok());
         let e = RunSpec::parse(&repeated);
         prop_assert!(matches!(&e, Err(e) if e.contains("duplicate field `")), "{repeated}: {e:?}");
@@ -888,4 +905,16 @@ fn spec_bytes_over_the_limit_cut_inside_a_character() {
     assert_eq!(spec_text(BASE.as_bytes()), Ok(BASE));
     let e = spec_text(b"{\"a\": \"\xff\"}").unwrap_err();
     assert!(e.contains("not UTF-8") && e.contains("offset 7"), "{e}");
+}
+
+#[test]
+fn braces_inside_labels_are_not_object_starts() {
+    // The shrunk failure that once passed as a "repeated key": a label `{` looked like an object.
+    let text = r#"{"landscape":{"name":"rosenbrock"},"racers":[{"label":"{","name":"sgd"},{"label":"}\"{","name":"sgd"}],"view":{"x":[0.0,0.001],"y":[0.0,0.001]}}"#;
+    let starts = object_starts(text);
+    let expected: Vec<usize> = [r#"{"landscape""#, r#"{"name":"rosenbrock"}"#, r#"{"label":"{""#, r#"{"label":"}"#, r#"{"x""#]
+        .iter()
+        .map(|needle| text.find(needle).unwrap())
+        .collect();
+    assert_eq!(starts, expected);
 }
