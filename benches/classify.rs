@@ -9,7 +9,7 @@
 //! ```sh
 //! rustup target add wasm32-wasip1
 //! cargo build --release --example classify-wasi --target wasm32-wasip1
-//! node benches/wasi/run.mjs target/wasm32-wasip1/release/examples/classify-wasi.wasm
+//! node --no-warnings tests/wasi.mjs target/wasm32-wasip1/release/examples/classify-wasi.wasm
 //! ```
 //!
 //! Prints one figure per line, `name value unit` (benches/README.md's format), suffixed

@@ -4,6 +4,7 @@
 //! checked against integer arithmetic too. Release build: well under 10 s.
 
 use optiscape::optim::fma::fma;
+#[cfg(not(target_os = "wasi"))]
 use proptest::prelude::*;
 
 /// splitmix64, as in the crate.
@@ -62,18 +63,40 @@ fn same(x: f64, y: f64) -> bool {
     x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
 }
 
-/// Runs `n` cases from `draw`, panics with the first few mismatches.
+/// The FMA under test on two cases at once: in wasm with SIMD, the optimizers' pair type
+/// (`Lanes::fused` on `F64x2`, both lanes in one vector); elsewhere `fma` on each.
+fn fused_pair(a: [f64; 2], b: [f64; 2], c: [f64; 2]) -> [f64; 2] {
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        use optiscape::optim::lanes::{F64x2, Lanes};
+        let mut out = [0.0; 2];
+        F64x2::fused(F64x2::load(&a, 0), F64x2::load(&b, 0), F64x2::load(&c, 0)).store(&mut out, 0);
+        out
+    }
+    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+    {
+        [fma(a[0], b[0], c[0]), fma(a[1], b[1], c[1])]
+    }
+}
+
+/// Runs `n` cases from `draw` through `fma` and, two by two, through [`fused_pair`]; panics
+/// with the first few mismatches.
 fn check(name: &str, seed: u64, n: usize, mut draw: impl FnMut(&mut Rng) -> [f64; 3]) {
     let mut rng = Rng(seed);
     let mut bad = Vec::new();
     let mut mismatches = 0usize;
-    for _ in 0..n {
-        let [a, b, c] = draw(&mut rng);
-        let (ours, reference) = (fma(a, b, c), a.mul_add(b, c));
-        if !same(ours, reference) {
-            mismatches += 1;
-            if bad.len() < 8 {
-                bad.push(format!("fma({a:e}, {b:e}, {c:e}) = {ours:e} ({:#018x}), mul_add {reference:e} ({:#018x})", ours.to_bits(), reference.to_bits()));
+    for _ in 0..n / 2 {
+        let (x, y) = (draw(&mut rng), draw(&mut rng));
+        let pair = fused_pair([x[0], y[0]], [x[1], y[1]], [x[2], y[2]]);
+        for ([a, b, c], paired) in [(x, pair[0]), (y, pair[1])] {
+            let reference = a.mul_add(b, c);
+            for (how, ours) in [("fma", fma(a, b, c)), ("pair", paired)] {
+                if !same(ours, reference) {
+                    mismatches += 1;
+                    if bad.len() < 8 {
+                        bad.push(format!("{how}({a:e}, {b:e}, {c:e}) = {ours:e} ({:#018x}), mul_add {reference:e} ({:#018x})", ours.to_bits(), reference.to_bits()));
+                    }
+                }
             }
         }
     }
@@ -269,13 +292,20 @@ fn special_values() {
     for &a in &specials {
         for &b in &specials {
             for &c in &specials {
-                let (ours, reference) = (fma(a, b, c), a.mul_add(b, c));
+                let reference = a.mul_add(b, c);
+                let ours = fma(a, b, c);
                 assert!(same(ours, reference), "fma({a:e}, {b:e}, {c:e}) = {ours:e}, mul_add {reference:e}");
+                // Beside an ordinary lane, and beside itself.
+                let [paired, _] = fused_pair([a, 0.1], [b, 3.0], [c, -7.0]);
+                assert!(same(paired, reference), "pair({a:e}, {b:e}, {c:e}) = {paired:e}, mul_add {reference:e}");
+                let both = fused_pair([a, a], [b, b], [c, c]);
+                assert!(both.iter().all(|&x| same(x, reference)), "pair of ({a:e}, {b:e}, {c:e}) = {both:?}");
             }
         }
     }
 }
 
+#[cfg(not(target_os = "wasi"))]
 proptest! {
     #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
 

@@ -45,8 +45,8 @@ impl Digits {
         Ok(Digits { pixels, labels })
     }
 
-    /// The copy compiled into native builds.
-    #[cfg(not(target_arch = "wasm32"))]
+    /// The copy compiled into native (and WASI) builds; the page fetches its own.
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     pub fn embedded() -> Digits {
         Digits::parse(include_bytes!("../../www/data/digits.bin")).expect("the committed digits file is valid")
     }

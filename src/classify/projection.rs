@@ -53,7 +53,7 @@
 //! 15 ms in wasm. `Plane::new` takes ~25 ms natively, ~40 ms in wasm.
 
 use super::digits::{Digits, CLASSES, FEATURES};
-use super::model::{cross_entropy, Model, Rng};
+use super::model::{cross_entropy, dot, Model, Rng};
 use super::train::{prepare, TrainSpec};
 use crate::landscape::View;
 use crate::optim::{Adam, Derivatives, Optimizer};
@@ -194,10 +194,6 @@ fn direction(w0: &[f64], u: &[f64], seed: u64, scale: f64) -> Vec<f64> {
     let k = scale / norm(&d);
     d.iter_mut().for_each(|x| *x *= k);
     d
-}
-
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 fn norm(a: &[f64]) -> f64 {

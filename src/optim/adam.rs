@@ -4,6 +4,7 @@
 //! not `sqrt(v_hat + eps)`); AMSGrad keeps the running max of the raw v, then bias-corrects it;
 //! AdamW decays the weights by `1 - lr*weight_decay` before the moments are updated.
 
+use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param};
 
@@ -80,26 +81,28 @@ impl Optimizer for Adam {
         let bias_correction2 = 1.0 - beta2.powf(step);
         let step_size = self.lr / bias_correction1;
         let bias_correction2_sqrt = bias_correction2.powf(0.5);
-        for i in 0..p.len() {
-            let mut g = d.grad[i];
+        // Two weights at a time where wasm SIMD allows (see `lanes`), with the same bits.
+        crate::each_lane!(p.len(), |i, L| {
+            let mut param = L::load(p, i);
+            let mut g = L::load(d.grad, i);
             if self.weight_decay != 0.0 {
                 if self.decoupled_weight_decay {
-                    p[i] *= 1.0 - self.lr * self.weight_decay;
+                    param *= L::splat(1.0 - self.lr * self.weight_decay);
                 } else {
-                    g = add(g, p[i], self.weight_decay);
+                    g = add(g, param, self.weight_decay);
                 }
             }
-            s.exp_avg[i] = lerp(s.exp_avg[i], g, 1.0 - beta1);
-            s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
-            let v = if self.amsgrad {
-                s.max_exp_avg_sq[i] = maximum(s.max_exp_avg_sq[i], s.exp_avg_sq[i]);
-                s.max_exp_avg_sq[i]
-            } else {
-                s.exp_avg_sq[i]
-            };
-            let denom = v.sqrt() / bias_correction2_sqrt + self.eps;
-            p[i] = addcdiv(p[i], s.exp_avg[i], denom, -step_size);
-        }
+            let m = lerp(L::load(&s.exp_avg, i), g, 1.0 - beta1);
+            let mut v = addcmul(L::load(&s.exp_avg_sq, i) * L::splat(beta2), g, g, 1.0 - beta2);
+            m.store(&mut s.exp_avg, i);
+            v.store(&mut s.exp_avg_sq, i);
+            if self.amsgrad {
+                v = maximum(L::load(&s.max_exp_avg_sq, i), v);
+                v.store(&mut s.max_exp_avg_sq, i);
+            }
+            let denom = v.sqrt() / L::splat(bias_correction2_sqrt) + L::splat(self.eps);
+            addcdiv(param, m, denom, -step_size).store(p, i);
+        });
     }
 
     fn inspect(&self, s: &AdamState) -> Vec<Entry> {

@@ -4,7 +4,7 @@
 //! `fma`, which works on integers and costs ~10 ns. [`fma`] returns the very same bits,
 //! `RN(a b + c)` (one rounding to nearest-even), from about 30 ordinary f64 operations and no
 //! branch that real data mispredicts; the optimizers' helpers use it on wasm32
-//! (`src/optim/mod.rs`).
+//! (`src/optim/lanes.rs`), and `fma_f64x2` runs it on two lanes of a SIMD vector at once.
 //!
 //! # The algorithm
 //!
@@ -57,6 +57,11 @@ const SPLITTER: f64 = 134_217_729.0;
 /// `2^-1074` (see the module header).
 const MIN_PRODUCT: f64 = f64::from_bits((1023 - 968) << 52);
 
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+const SIGNIFICAND: u64 = 0x000f_ffff_ffff_ffff;
+
 /// `RN(a b + c)` with a single rounding, bit-identical to `f64::mul_add(a, b, c)` (NaNs aside: a
 /// NaN result is a NaN, its payload unspecified).
 #[inline(always)]
@@ -80,6 +85,60 @@ pub fn fma(a: f64, b: f64, c: f64) -> f64 {
     } else {
         outside(a, b, c)
     }
+}
+
+/// [`fma`] on both lanes of two wasm SIMD vectors at once: the same operations lane by lane,
+/// so the same bits. When either lane leaves the fast path, both are computed by [`fma`].
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+pub fn fma_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    let split = |x: v128| {
+        let g = f64x2_mul(f64x2_splat(SPLITTER), x);
+        let hi = f64x2_sub(g, f64x2_sub(g, x));
+        (hi, f64x2_sub(x, hi))
+    };
+    // two_product(a, b)
+    let p = f64x2_mul(a, b);
+    let ((ah, al), (bh, bl)) = (split(a), split(b));
+    let ul = f64x2_add(
+        f64x2_add(f64x2_add(f64x2_sub(f64x2_mul(ah, bh), p), f64x2_mul(ah, bl)), f64x2_mul(al, bh)),
+        f64x2_mul(al, bl),
+    );
+    // two_sum(c, p)
+    let th = f64x2_add(c, p);
+    let bb = f64x2_sub(th, c);
+    let tl = f64x2_add(f64x2_sub(c, f64x2_sub(th, bb)), f64x2_sub(p, bb));
+    let v = f64x2_add(tl, ul);
+    let z = f64x2_add(th, v);
+    let err = f64x2_sub(v, f64x2_sub(z, th));
+    // The scalar tests, as one mask of the lanes that must fall back: `err` a nonzero power of
+    // two (zero significand field) or subnormal (zero exponent field); a nonzero product below
+    // MIN_PRODUCT; `z` not finite (`z - z` is NaN).
+    let zero = f64x2_splat(0.0);
+    let field_is_zero = |x: v128, field: u64| i64x2_eq(v128_and(x, u64x2_splat(field)), zero);
+    let midpoint = v128_and(f64x2_ne(err, zero), v128_or(field_is_zero(err, SIGNIFICAND), field_is_zero(err, EXPONENT)));
+    let off_grid = v128_and(f64x2_lt(f64x2_abs(p), f64x2_splat(MIN_PRODUCT)), v128_and(f64x2_ne(a, zero), f64x2_ne(b, zero)));
+    let zz = f64x2_sub(z, z);
+    let not_finite = f64x2_ne(zz, zz);
+    if !v128_any_true(v128_or(midpoint, v128_or(off_grid, not_finite))) {
+        // A zero result takes IEEE's sign from `RN(a b) + c`.
+        v128_bitselect(f64x2_add(p, c), z, f64x2_eq(z, zero))
+    } else {
+        outside_f64x2(a, b, c)
+    }
+}
+
+/// [`fma_f64x2`]'s fallback: [`fma`] on each lane. Out of line, so the hot loop keeps its
+/// registers.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[cold]
+#[inline(never)]
+fn outside_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+    use core::arch::wasm32::*;
+    let lane0 = fma(f64x2_extract_lane::<0>(a), f64x2_extract_lane::<0>(b), f64x2_extract_lane::<0>(c));
+    let lane1 = fma(f64x2_extract_lane::<1>(a), f64x2_extract_lane::<1>(b), f64x2_extract_lane::<1>(c));
+    f64x2(lane0, lane1)
 }
 
 /// The fallback: the library's fma (software in wasm), exact everywhere.

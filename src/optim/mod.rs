@@ -14,6 +14,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::schema::{Hyper, Param};
+use lanes::Lanes;
 use serde::Serialize;
 
 mod adabelief;
@@ -22,6 +23,7 @@ mod adagrad;
 mod adam;
 mod adamax;
 pub mod fma;
+pub mod lanes;
 mod lion;
 mod nadam;
 mod newton;
@@ -198,57 +200,39 @@ pub(crate) fn zeros(params: &[f64]) -> Vec<f64> {
 // Elementwise operations named and computed as torch's CPU kernels compute them. On x86-64
 // (AVX2 and AVX-512 kernels, built with FMA) ATen fuses `a + alpha * b`, `addcmul` and `lerp`
 // into one rounding, and does not fuse `addcdiv`. Writing every update with these keeps
-// iterates equal to torch's to the last bit (tests/golden.rs pins them).
-
-/// `RN(a * b + c)`, one rounding. wasm32 has no FMA instruction and `f64::mul_add` is a slow
-/// software routine there, so it uses [`fma::fma`] (same bits, ~2.5x faster); natively
-/// `mul_add` is a hardware FMA (inline, or behind a runtime CPU check) and faster still.
-#[inline(always)]
-fn fused(a: f64, b: f64, c: f64) -> f64 {
-    #[cfg(target_arch = "wasm32")]
-    {
-        fma::fma(a, b, c)
-    }
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        a.mul_add(b, c)
-    }
-}
+// iterates equal to torch's to the last bit (tests/golden.rs pins them). Each works on one
+// weight (`f64`) or on a pair ([`lanes`]), with the same bits.
 
 /// torch's `a.add(b, alpha=alpha)`: `a + alpha * b`, fused.
 #[inline(always)]
-pub(crate) fn add(a: f64, b: f64, alpha: f64) -> f64 {
-    fused(alpha, b, a)
+pub(crate) fn add<L: Lanes>(a: L, b: L, alpha: f64) -> L {
+    L::fused(L::splat(alpha), b, a)
 }
 
 /// torch's `a.addcmul(t1, t2, value=value)`: `a + value * t1 * t2`, fused.
 #[inline(always)]
-pub(crate) fn addcmul(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
-    fused(value * t1, t2, a)
+pub(crate) fn addcmul<L: Lanes>(a: L, t1: L, t2: L, value: f64) -> L {
+    L::fused(L::splat(value) * t1, t2, a)
 }
 
 /// torch's `a.addcdiv(t1, t2, value=value)`: `a + value * t1 / t2`, not fused.
-#[inline]
-pub(crate) fn addcdiv(a: f64, t1: f64, t2: f64, value: f64) -> f64 {
-    a + value * t1 / t2
+#[inline(always)]
+pub(crate) fn addcdiv<L: Lanes>(a: L, t1: L, t2: L, value: f64) -> L {
+    a + L::splat(value) * t1 / t2
 }
 
 /// torch's `start.lerp(end, weight)`, computed from the nearer end, fused.
 #[inline(always)]
-pub(crate) fn lerp(start: f64, end: f64, weight: f64) -> f64 {
+pub(crate) fn lerp<L: Lanes>(start: L, end: L, weight: f64) -> L {
     if weight.abs() < 0.5 {
-        fused(weight, end - start, start)
+        L::fused(L::splat(weight), end - start, start)
     } else {
-        fused(weight - 1.0, end - start, end)
+        L::fused(L::splat(weight - 1.0), end - start, end)
     }
 }
 
 /// torch's `maximum`: a NaN on either side gives NaN (Rust's `f64::max` would drop it).
-#[inline]
-pub(crate) fn maximum(a: f64, b: f64) -> f64 {
-    if a.is_nan() || b.is_nan() {
-        f64::NAN
-    } else {
-        a.max(b)
-    }
+#[inline(always)]
+pub(crate) fn maximum<L: Lanes>(a: L, b: L) -> L {
+    a.maximum(b)
 }

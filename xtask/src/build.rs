@@ -1,7 +1,7 @@
 //! wasm32 release build -> wasm-bindgen (web target) -> wasm-opt, into www/pkg/.
 
 use crate::setup::{self, WASM_TARGET};
-use crate::util::{self, cargo, output, run, step, Paths};
+use crate::util::{self, cargo, run, step, Paths};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
@@ -20,7 +20,7 @@ const WASM_PROFILE: &str = "wasm";
 pub fn build(paths: &Paths) -> Result<()> {
     let started = Instant::now();
     check_bindgen_versions(&paths.root.join("Cargo.lock"))?;
-    setup::ensure_wasm_target()?;
+    setup::ensure_target(WASM_TARGET)?;
     // wasm-opt comes from npm's `binaryen` (Debian's binaryen 108 emits modules that do not load).
     setup::ensure_npm(paths)?;
     // Two builds in one checkout (say `serve` in one shell, `test` in another) would both rewrite
@@ -36,7 +36,7 @@ pub fn build(paths: &Paths) -> Result<()> {
     if !opt_level.starts_with("-O") {
         bail!("OPTISCAPE_WASM_OPT must be a wasm-opt -O flag like -Oz, -Os, -O3 (got `{opt_level}`)");
     }
-    let features = wasm_opt_features()?;
+    let features = wasm_opt_features(&input_bytes)?;
     // OPTISCAPE_WASM_NAMES=1 keeps the function names, so a browser profile names Rust functions.
     let keep_names = std::env::var_os("OPTISCAPE_WASM_NAMES").is_some_and(|v| v != "0");
     let strip: &[&str] = if keep_names { &["--debuginfo", "--strip-dwarf", "--strip-producers"] } else { &["--strip-debug", "--strip-producers"] };
@@ -132,22 +132,13 @@ pub fn gzip_len(file: &Path) -> Result<u64> {
     Ok(out.stdout.len() as u64)
 }
 
-/// The wasm features rustc enables for wasm32-unknown-unknown (honouring RUSTFLAGS' target
-/// features), as wasm-opt `--enable-*` flags: wasm-opt must accept every instruction rustc emitted.
-fn wasm_opt_features() -> Result<Vec<String>> {
-    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let mut cmd = Command::new(rustc);
-    cmd.args(["--print", "cfg", "--target", WASM_TARGET]);
-    if let Ok(flags) = std::env::var("RUSTFLAGS") {
-        cmd.args(flags.split_whitespace());
-    }
-    let cfg = output(&mut cmd)?;
+/// The wasm features the module uses, as rustc's linker recorded them in its `target_features`
+/// section (`+name` for each; `.cargo/config.toml` adds `simd128`), mapped to wasm-opt
+/// `--enable-*` flags: wasm-opt must accept every instruction rustc emitted.
+fn wasm_opt_features(wasm: &[u8]) -> Result<Vec<String>> {
     let mut flags = Vec::new();
-    for line in cfg.lines() {
-        let Some(feature) = line.strip_prefix("target_feature=\"").and_then(|f| f.strip_suffix('"')) else {
-            continue;
-        };
-        let mapped: &[&str] = match feature {
+    for feature in target_features(wasm)? {
+        let mapped: &[&str] = match feature.as_str() {
             "bulk-memory" => &["--enable-bulk-memory", "--enable-bulk-memory-opt"],
             "bulk-memory-opt" => &["--enable-bulk-memory-opt"],
             "call-indirect-overlong" => &["--enable-call-indirect-overlong"],
@@ -172,6 +163,53 @@ fn wasm_opt_features() -> Result<Vec<String>> {
         flags.extend(mapped.iter().map(|s| s.to_string()));
     }
     Ok(flags)
+}
+
+/// The `+` entries of a wasm module's `target_features` custom section (tool conventions:
+/// a count, then per feature a prefix byte and a name).
+fn target_features(wasm: &[u8]) -> Result<Vec<String>> {
+    fn leb(bytes: &[u8], pos: &mut usize) -> Result<usize> {
+        let (mut value, mut shift) = (0usize, 0);
+        loop {
+            let byte = *bytes.get(*pos).context("truncated wasm module")?;
+            *pos += 1;
+            value |= usize::from(byte & 0x7f) << shift;
+            shift += 7;
+            if byte < 0x80 || shift > 35 {
+                return Ok(value);
+            }
+        }
+    }
+    fn name<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a str> {
+        let len = leb(bytes, pos)?;
+        let s = bytes.get(*pos..*pos + len).context("truncated wasm module")?;
+        *pos += len;
+        std::str::from_utf8(s).context("a wasm name is not UTF-8")
+    }
+    if wasm.get(..4) != Some(b"\0asm") {
+        bail!("not a wasm module");
+    }
+    let mut pos = 8;
+    while pos < wasm.len() {
+        let id = wasm[pos];
+        pos += 1;
+        let size = leb(wasm, &mut pos)?;
+        let end = pos + size;
+        if id == 0 && name(wasm, &mut pos)? == "target_features" {
+            let mut out = Vec::new();
+            for _ in 0..leb(wasm, &mut pos)? {
+                let prefix = *wasm.get(pos).context("truncated wasm module")?;
+                pos += 1;
+                let feature = name(wasm, &mut pos)?;
+                if prefix == b'+' {
+                    out.push(feature.to_string());
+                }
+            }
+            return Ok(out);
+        }
+        pos = end;
+    }
+    bail!("the wasm module has no target_features section, so its features are unknown")
 }
 
 /// wasm-bindgen (in the wasm, via the root package) and wasm-bindgen-cli-support (here) must be the

@@ -155,8 +155,13 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     })?;
     timed("wasm32 check", &mut || {
         step("[2/5] wasm32 check: cargo check --target wasm32-unknown-unknown --lib");
-        setup::ensure_wasm_target()?;
-        run(cargo(paths).args(["check", "--target", "wasm32-unknown-unknown", "--lib", "--package", "optiscape"]))
+        setup::ensure_target(setup::WASM_TARGET)?;
+        run(cargo(paths).args(["check", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape"]))?;
+        // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
+        // against an exact FMA, run by V8 under Node's WASI (runner and +simd128 in .cargo/config.toml).
+        step("[2/5] wasm SIMD tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma");
+        setup::ensure_target(setup::WASI_TARGET)?;
+        run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--", "--nocapture"]))
     })?;
     timed("build", &mut || {
         step("[3/5] build");

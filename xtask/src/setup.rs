@@ -1,4 +1,4 @@
-//! Installs what a fresh machine lacks: the wasm32 rust target, the npm dev packages, Chromium.
+//! Installs what a fresh machine lacks: the wasm32 rust targets, the npm dev packages, Chromium.
 
 use crate::util::{self, output, run, Paths};
 use anyhow::{bail, Context, Result};
@@ -6,19 +6,21 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The WASI target: tests of the wasm SIMD code run under Node's WASI (tests/wasi.mjs).
+pub const WASI_TARGET: &str = "wasm32-wasip1";
 
-/// `rustup target add wasm32-unknown-unknown` unless it is installed already.
-pub fn ensure_wasm_target() -> Result<()> {
+/// `rustup target add <target>` unless it is installed already.
+pub fn ensure_target(target: &str) -> Result<()> {
     if util::which("rustup").is_none() {
         // A toolchain not managed by rustup: it either has the target or the build says so.
         return Ok(());
     }
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))?;
-    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+    if installed.lines().any(|l| l.trim() == target) {
         return Ok(());
     }
-    println!("xtask: installing the {WASM_TARGET} rust target");
-    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+    println!("xtask: installing the {target} rust target");
+    run(Command::new("rustup").args(["target", "add", target]))
 }
 
 /// `npm ci` when node_modules/ is missing or was installed from another package-lock.json.
