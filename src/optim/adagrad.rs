@@ -1,6 +1,7 @@
 //! Adagrad, as `torch.optim.Adagrad`: per-coordinate steps shrink with the running sum of
 //! squared gradients, which starts at `initial_accumulator_value`.
 
+use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
 
@@ -58,15 +59,18 @@ impl Optimizer for Adagrad {
         s.step += 1;
         let step = s.step as f64;
         s.clr = self.lr / (1.0 + (step - 1.0) * self.lr_decay);
-        for i in 0..p.len() {
-            let mut g = d.grad[i];
+        let clr = s.clr;
+        crate::each_lane!(p.len(), |i, L| {
+            let param = L::load(p, i);
+            let mut g = L::load(d.grad, i);
             if self.weight_decay != 0.0 {
-                g = add(g, p[i], self.weight_decay);
+                g = add(g, param, self.weight_decay);
             }
-            s.sum[i] = addcmul(s.sum[i], g, g, 1.0);
-            let std = s.sum[i].sqrt() + self.eps;
-            p[i] = addcdiv(p[i], g, std, -s.clr);
-        }
+            let sum = addcmul(L::load(&s.sum, i), g, g, 1.0);
+            sum.store(&mut s.sum, i);
+            let std = sum.sqrt() + L::splat(self.eps);
+            addcdiv(param, g, std, -clr).store(p, i);
+        });
     }
 
     fn inspect(&self, s: &AdagradState) -> Vec<Entry> {

@@ -1,6 +1,7 @@
 //! RMSprop, as `torch.optim.RMSprop`: steps divided by a running RMS of gradients (centered:
 //! by their running standard deviation), optionally with momentum. eps is added after the root.
 
+use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
@@ -60,25 +61,29 @@ impl Optimizer for RMSprop {
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RMSpropState) {
         s.step += 1;
-        for i in 0..p.len() {
-            let mut g = d.grad[i];
+        crate::each_lane!(p.len(), |i, L| {
+            let mut g = L::load(d.grad, i);
+            let param = L::load(p, i);
             if self.weight_decay != 0.0 {
-                g = add(g, p[i], self.weight_decay);
+                g = add(g, param, self.weight_decay);
             }
-            s.square_avg[i] = addcmul(s.square_avg[i] * self.alpha, g, g, 1.0 - self.alpha);
+            let square_avg = addcmul(L::load(&s.square_avg, i) * L::splat(self.alpha), g, g, 1.0 - self.alpha);
+            square_avg.store(&mut s.square_avg, i);
             let avg = if self.centered {
-                s.grad_avg[i] = lerp(s.grad_avg[i], g, 1.0 - self.alpha);
-                addcmul(s.square_avg[i], s.grad_avg[i], s.grad_avg[i], -1.0).sqrt()
+                let grad_avg = lerp(L::load(&s.grad_avg, i), g, 1.0 - self.alpha);
+                grad_avg.store(&mut s.grad_avg, i);
+                addcmul(square_avg, grad_avg, grad_avg, -1.0).sqrt()
             } else {
-                s.square_avg[i].sqrt()
-            } + self.eps;
+                square_avg.sqrt()
+            } + L::splat(self.eps);
             if self.momentum > 0.0 {
-                s.momentum_buffer[i] = addcdiv(s.momentum_buffer[i] * self.momentum, g, avg, 1.0);
-                p[i] = add(p[i], s.momentum_buffer[i], -self.lr);
+                let buf = addcdiv(L::load(&s.momentum_buffer, i) * L::splat(self.momentum), g, avg, 1.0);
+                buf.store(&mut s.momentum_buffer, i);
+                add(param, buf, -self.lr).store(p, i);
             } else {
-                p[i] = addcdiv(p[i], g, avg, -self.lr);
+                addcdiv(param, g, avg, -self.lr).store(p, i);
             }
-        }
+        });
     }
 
     fn inspect(&self, s: &RMSpropState) -> Vec<Entry> {

@@ -2,6 +2,7 @@
 //! `torch.optim.SGD` (single-tensor path). The momentum buffer starts as the first gradient,
 //! without dampening.
 
+use super::lanes::Lanes;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
@@ -63,17 +64,19 @@ impl Optimizer for Sgd {
         s.step += 1;
         let first = s.momentum_buffer.is_none();
         let buf = s.momentum_buffer.get_or_insert_with(|| zeros(p));
-        for i in 0..p.len() {
-            let mut g = d.grad[i];
+        crate::each_lane!(p.len(), |i, L| {
+            let param = L::load(p, i);
+            let mut g = L::load(d.grad, i);
             if self.weight_decay != 0.0 {
-                g = add(g, p[i], self.weight_decay);
+                g = add(g, param, self.weight_decay);
             }
             if self.momentum != 0.0 {
-                buf[i] = if first { g } else { add(buf[i] * self.momentum, g, 1.0 - self.dampening) };
-                g = if self.nesterov { add(g, buf[i], self.momentum) } else { buf[i] };
+                let b = if first { g } else { add(L::load(buf, i) * L::splat(self.momentum), g, 1.0 - self.dampening) };
+                b.store(buf, i);
+                g = if self.nesterov { add(g, b, self.momentum) } else { b };
             }
-            p[i] = add(p[i], g, -self.lr);
-        }
+            add(param, g, -self.lr).store(p, i);
+        });
     }
 
     fn inspect(&self, s: &SgdState) -> Vec<Entry> {
