@@ -784,6 +784,30 @@ test('never a dead page: a wasm panic is shown with its message, and reset bring
   );
 });
 
+test('a browser without WebAssembly SIMD is told so, in words', async () => {
+  // Such a browser rejects the module when compiling it: simulate that rejection.
+  const page = await openPage(browser, '', {
+    initScript: () => {
+      const refuse = async () => {
+        throw new WebAssembly.CompileError('WebAssembly.instantiate(): invalid SIMD opcode (simulated)');
+      };
+      WebAssembly.instantiateStreaming = refuse;
+      WebAssembly.instantiate = refuse;
+    },
+  });
+  try {
+    await page.waitForFunction(() => Boolean(window.optiscape?.ready));
+    assert.match(await api(page, () => window.optiscape.ready.then(() => 'ready', (e) => `failed: ${e.name}`)), /^failed: CompileError$/);
+    await page.locator('#banner').waitFor({ state: 'visible' });
+    const text = await page.locator('#banner-text').innerText();
+    assert.match(text, /needs WebAssembly SIMD \(Chrome or Edge 91, Firefox 89, Safari 16\.4 or later\)/);
+    assert.match(text, /simulated/);
+    assert.deepEqual(offOriginRequests(page), []);
+  } finally {
+    await page.context().close();
+  }
+});
+
 test('bench() measures in the page', async () => {
   await withPage('', async (page) => {
     const before = await spec(page);

@@ -821,6 +821,14 @@ function setMode(mode) {
 }
 
 boot().catch((e) => {
-  reportError(e, 'optiscape could not start');
+  if (e instanceof WebAssembly.CompileError) {
+    // The module uses WebAssembly SIMD (two weights per instruction); older browsers reject it.
+    showBanner(
+      'This browser cannot run optiscape: it needs WebAssembly SIMD (Chrome or Edge 91, Firefox 89, ' +
+        `Safari 16.4 or later). (${messageOf(e)})`,
+    );
+  } else {
+    reportError(e, 'optiscape could not start');
+  }
   rejectReady(e);
 });
