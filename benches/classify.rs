@@ -4,12 +4,13 @@
 //!
 //! In wasm: the same code built for wasm32-wasip1 (a clock and stdout, nothing else) as the
 //! example `classify-wasi` (benches/wasi/classify.rs; a bench target would drag in the native
-//! binary), and run by Node's WASI, i.e. compiled by V8 as in Chromium:
+//! binary), and run by Node's WASI (tests/wasi.mjs, the target's runner in .cargo/config.toml,
+//! which also turns on wasm SIMD), i.e. compiled by V8 as in Chromium. opt-level "s" as the
+//! page's build:
 //!
 //! ```sh
 //! rustup target add wasm32-wasip1
-//! cargo build --release --example classify-wasi --target wasm32-wasip1
-//! node --no-warnings tests/wasi.mjs target/wasm32-wasip1/release/examples/classify-wasi.wasm
+//! CARGO_PROFILE_RELEASE_OPT_LEVEL=s cargo run --release --example classify-wasi --target wasm32-wasip1
 //! ```
 //!
 //! Prints one figure per line, `name value unit` (benches/README.md's format), suffixed
