@@ -1,8 +1,8 @@
 //! Elementwise updates written once, run one weight or two at a time.
 //!
 //! An optimizer's per-weight formula is written over a [`Lanes`] type: `f64` (one weight) or,
-//! in wasm built with SIMD (`-C target-feature=+simd128`, as `cargo xtask build` does), [`F64x2`]
-//! (two weights in one 128-bit vector). Every lane operation is the IEEE operation of its scalar
+//! in wasm built with SIMD (`-C target-feature=+simd128`, which `.cargo/config.toml` sets for
+//! wasm32), `F64x2` (two weights in one 128-bit vector). Every lane operation is the IEEE operation of its scalar
 //! twin (`f64x2.add` rounds each lane as `f64.add` does; the fused multiply-add is
 //! [`super::fma`]'s, lane by lane), so both widths give the very same bits; `tests/lanes.rs`
 //! checks it under wasm. [`each_lane!`](crate::each_lane) drives a loop: pairs while two
