@@ -160,7 +160,11 @@ fn wasm_opt_features(wasm: &[u8]) -> Result<Vec<String>> {
                 &[]
             }
         };
-        flags.extend(mapped.iter().map(|s| s.to_string()));
+        for flag in mapped {
+            if !flags.iter().any(|f| f == flag) {
+                flags.push(flag.to_string());
+            }
+        }
     }
     Ok(flags)
 }
