@@ -429,12 +429,11 @@ fn apply(spec: &mut Value, at: &str, m: Mutation) {
     }
 }
 
-/// Byte offsets of `{"` (the start of an object's first key).
-/// Where objects with a first key start: a `{` outside any string, followed by `"`.
-fn object_starts(text: &str) -> Vec<usize> {
+/// The characters of JSON `text` outside its strings, with their byte offsets: a string's
+/// opening quote is yielded, its contents and closing quote are not.
+fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let (mut in_str, mut escaped) = (false, false);
-    let mut starts = Vec::new();
-    for (i, c) in text.char_indices() {
+    text.char_indices().filter(move |&(_, c)| {
         if in_str {
             match (escaped, c) {
                 (true, _) => escaped = false,
@@ -442,13 +441,17 @@ fn object_starts(text: &str) -> Vec<usize> {
                 (false, '"') => in_str = false,
                 _ => {}
             }
-        } else if c == '"' {
-            in_str = true;
-        } else if c == '{' && text[i + 1..].starts_with('"') {
-            starts.push(i);
+            false
+        } else {
+            in_str = c == '"';
+            true
         }
-    }
-    starts
+    })
+}
+
+/// Where objects with a first key start: a `{` outside any string, followed by `"`.
+fn object_starts(text: &str) -> Vec<usize> {
+    outside_strings(text).filter(|&(i, c)| c == '{' && text[i + 1..].starts_with('"')).map(|(i, _)| i).collect()
 }
 
 fn apply_text(mut text: String, m: TextMutation) -> String {
@@ -467,21 +470,9 @@ fn apply_text(mut text: String, m: TextMutation) -> String {
                 let s = starts[i.index(starts.len())] + 1;
                 // The first member: up to the first top-level comma or the closing brace.
                 let mut depth = 0i32;
-                let mut in_str = false;
-                let mut escaped = false;
                 let mut end = None;
-                for (j, c) in text[s..].char_indices() {
-                    if in_str {
-                        match (escaped, c) {
-                            (true, _) => escaped = false,
-                            (false, '\\') => escaped = true,
-                            (false, '"') => in_str = false,
-                            _ => {}
-                        }
-                        continue;
-                    }
+                for (j, c) in outside_strings(&text[s..]) {
                     match c {
-                        '"' => in_str = true,
                         '{' | '[' => depth += 1,
                         '}' | ']' if depth == 0 => {
                             end = Some(s + j);
