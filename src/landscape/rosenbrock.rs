@@ -2,8 +2,9 @@
 //!
 //! f(x, y) = (a - x)^2 + b (y - x^2)^2, with a = 1, b = 100 by default.
 //! Global minimum f = 0 at (a, a^2). View [-2, 2] x [-1, 3]; start (-1.2, 1), the classic one.
-//! Value (written out, equal to argmin's) and gradient from `argmin_testfunctions`; the Hessian is written here, since argmin 0.3.0's
-//! has `2a` where d^2/dx^2 (a - x)^2 = 2 (right only at the default a = 1).
+//! Value (written out, equal to argmin's) and gradient from `argmin_testfunctions`; the Hessian
+//! is written here, since argmin 0.3.0's has `2a` where d^2/dx^2 (a - x)^2 = 2 (right only at
+//! the default a = 1).
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
 use crate::schema::{Param, Range, Scale, Slider};
@@ -31,8 +32,8 @@ pub struct Rosenbrock {
 
 impl Landscape for Rosenbrock {
     /// argmin's `rosenbrock_ab` for two coordinates, written out (its generic sum over pairs is
-    /// not inlined into the landscape's row sampler: the 800x800 background took ~30 % longer in wasm):
-    /// the same operations, so the same bits (tested below).
+    /// not inlined into the landscape's row sampler: the 800x800 background took ~30 % longer
+    /// in wasm): the same operations, so the same bits (tested below).
     #[inline]
     fn value(&self, [x, y]: Point) -> f64 {
         let (t, u) = (self.a - x, y - x * x);

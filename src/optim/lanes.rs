@@ -2,10 +2,10 @@
 //!
 //! An optimizer's per-weight formula is written over a [`Lanes`] type: `f64` (one weight) or,
 //! in wasm built with SIMD (`-C target-feature=+simd128`, which `.cargo/config.toml` sets for
-//! wasm32), `F64x2` (two weights in one 128-bit vector). Every lane operation is the IEEE operation of its scalar
-//! twin (`f64x2.add` rounds each lane as `f64.add` does; the fused multiply-add is
-//! [`super::fma`]'s, lane by lane), so both widths give the very same bits; `tests/lanes.rs`
-//! checks it under wasm. [`each_lane!`](crate::each_lane) drives a loop: pairs while two
+//! wasm32), `F64x2` (two weights in one 128-bit vector). Every lane operation is the IEEE
+//! operation of its scalar twin (`f64x2.add` rounds each lane as `f64.add` does; the fused
+//! multiply-add is [`super::fma`]'s, lane by lane), so both widths give the very same bits;
+//! `tests/lanes.rs` checks it under wasm. [`each_lane!`](crate::each_lane) drives a loop: pairs while two
 //! weights are left, then single ones.
 //!
 //! Natively there is no pair type: the compiler's own code for `f64` with a hardware FMA is

@@ -127,7 +127,7 @@ export function attachClassifier({ cat, setMode }) {
     active: () => c.active && Boolean(c.training),
     afterChange: () => afterChange(),
   });
-  
+
   async function create() {
     buildStatic();
     wireKeysAndSizes();
@@ -190,7 +190,6 @@ export function attachClassifier({ cat, setMode }) {
   // -------------------------------------------------------------------------------------------
   // Specs and the URL.
 
-    
   /** Validates and applies a spec (object or JSON text); throws Error(message) when invalid. */
   function load(spec) {
     url.load(spec, () => {

@@ -153,7 +153,7 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask"]))?;
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
-    timed("wasm32 check", &mut || {
+    timed("wasm32 + SIMD", &mut || {
         step("[2/5] wasm32 check: cargo check --target wasm32-unknown-unknown --lib");
         setup::ensure_target(setup::WASM_TARGET)?;
         run(cargo(paths).args(["check", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape"]))?;
