@@ -80,9 +80,11 @@ const SADDLE_5_SPLIT: [(u8, u8); 2] = [(T, L), (B, R)];
 const SADDLE_10_JOINED: [(u8, u8); 2] = [(L, T), (R, B)];
 const SADDLE_10_SPLIT: [(u8, u8); 2] = [(R, T), (L, B)];
 
-fn cell_segments(case: usize, corners: [f64; 4], level: f64) -> [(u8, u8); 2] {
+/// The corners are read only for a saddle: most cells need no sample values at all.
+fn cell_segments(case: usize, corners: impl FnOnce() -> [f64; 4], level: f64) -> [(u8, u8); 2] {
     match case {
         5 | 10 => {
+            let corners = corners();
             let centre = 0.25 * (corners[0] + corners[1] + corners[2] + corners[3]);
             // An overflowing average (corners near +-f64::MAX) falls back to the split form.
             let joined = centre.is_finite() && centre >= level;
@@ -121,7 +123,7 @@ pub fn isolines(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<Polylin
             if !(c[0].is_finite() && c[1].is_finite() && c[2].is_finite() && c[3].is_finite()) {
                 continue;
             }
-            for (from, to) in cell_segments(case, c, level) {
+            for (from, to) in cell_segments(case, || c, level) {
                 if from != NONE.0 {
                     segments.push((cell_edge(row, nx, i, from), cell_edge(row, nx, i, to)));
                 }
@@ -157,9 +159,23 @@ pub const NO_BAND: u16 = u16::MAX;
 /// The band of every sample (the number of `levels` at or below it; [`NO_BAND`] if not
 /// finite) into `out`, reusing its allocation. `levels` must be increasing, fewer than 65535.
 pub fn bands_into(values: &[f64], levels: &[f64], out: &mut Vec<u16>) {
-    let mut finder = super::levels::BandFinder::new(levels);
+    // Band b holds lo <= v < hi, lo = levels[b - 1] (the least finite number for band 0: -inf
+    // is no band) and hi = levels[b] (+inf for the top band, which +inf fails). Neighbouring
+    // samples mostly share a band, so one test per sample is the common path.
+    let bounds = |b: usize| (if b == 0 { f64::MIN } else { levels[b - 1] }, levels.get(b).copied().unwrap_or(f64::INFINITY));
+    let (mut band, (mut lo, mut hi)) = (0, bounds(0));
     out.clear();
-    out.extend(values.iter().map(|&v| if v.is_finite() { finder.band(v) as u16 } else { NO_BAND }));
+    out.resize(values.len(), NO_BAND);
+    for (o, &v) in out.iter_mut().zip(values) {
+        if !(lo <= v && v < hi) {
+            if !v.is_finite() {
+                continue;
+            }
+            band = levels.partition_point(|&l| l <= v);
+            (lo, hi) = bounds(band);
+        }
+        *o = band as u16;
+    }
 }
 
 /// [`isolines_all`] with the samples' bands already computed by [`bands_into`] for the same
@@ -168,6 +184,7 @@ pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, leve
     assert_eq!(values.len(), nx * ny, "isolines_banded: {} values for a {nx} x {ny} grid", values.len());
     assert_eq!(bands.len(), values.len(), "isolines_banded: {} bands for {} values", bands.len(), values.len());
     const BAD: u16 = NO_BAND;
+    const SKIP: usize = 8;
     let n_levels = levels.len();
     if nx < 2 || ny < 2 {
         return vec![Vec::new(); n_levels];
@@ -175,24 +192,36 @@ pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, leve
     let mut segments: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_levels];
     for j in 0..ny - 1 {
         let row = j * nx;
-        for i in 0..nx - 1 {
-            let b = [bands[row + i], bands[row + i + 1], bands[row + nx + i + 1], bands[row + nx + i]];
-            let (lo, hi) = (b[0].min(b[1]).min(b[2]).min(b[3]), b[0].max(b[1]).max(b[2]).max(b[3]));
-            if lo == hi || hi == BAD {
-                continue;
-            }
-            let c = [values[row + i], values[row + i + 1], values[row + nx + i + 1], values[row + nx + i]];
-            for k in lo..hi {
-                let case = (b[0] > k) as usize
-                    | ((b[1] > k) as usize) << 1
-                    | ((b[2] > k) as usize) << 2
-                    | ((b[3] > k) as usize) << 3;
-                for (from, to) in cell_segments(case, c, levels[k as usize]) {
-                    if from != NONE.0 {
-                        segments[k as usize].push((cell_edge(row, nx, i, from), cell_edge(row, nx, i, to)));
+        let (top, bottom) = (&bands[row..row + nx], &bands[row + nx..row + 2 * nx]);
+        let mut i = 0;
+        while i < nx - 1 {
+            // Most cells lie inside one band and make no line: SKIP cells at once when the
+            // samples above and below them all share one band; else each of them.
+            let end = (i + SKIP).min(nx - 1);
+            let uniform = end == i + SKIP && {
+                let (t, b) = (&top[i..=end], &bottom[i..=end]);
+                t.iter().zip(b).fold(0, |d, (&x, &y)| d | (x ^ t[0]) | (y ^ t[0])) == 0
+            };
+            for i in if uniform { end..end } else { i..end } {
+                let b = [top[i], top[i + 1], bottom[i + 1], bottom[i]];
+                let (lo, hi) = (b[0].min(b[1]).min(b[2]).min(b[3]), b[0].max(b[1]).max(b[2]).max(b[3]));
+                if lo == hi || hi == BAD {
+                    continue;
+                }
+                let c = || [values[row + i], values[row + i + 1], values[row + nx + i + 1], values[row + nx + i]];
+                for k in lo..hi {
+                    let case = (b[0] > k) as usize
+                        | ((b[1] > k) as usize) << 1
+                        | ((b[2] > k) as usize) << 2
+                        | ((b[3] > k) as usize) << 3;
+                    for (from, to) in cell_segments(case, c, levels[k as usize]) {
+                        if from != NONE.0 {
+                            segments[k as usize].push((cell_edge(row, nx, i, from), cell_edge(row, nx, i, to)));
+                        }
                     }
                 }
             }
+            i = end;
         }
     }
     segments.iter().zip(levels).map(|(segs, &level)| join(segs, |e| crossing(values, nx, e, level))).collect()
@@ -211,7 +240,8 @@ fn cell_edge(row: usize, nx: usize, i: usize, e: u8) -> usize {
 /// The point where the level crosses edge `e` (in grid coordinates).
 fn crossing(values: &[f64], nx: usize, e: usize, level: f64) -> [f64; 2] {
     let s = e / 2;
-    let (i, j) = ((s % nx) as f64, (s / nx) as f64);
+    let row = s / nx;
+    let (i, j) = ((s - row * nx) as f64, row as f64);
     let (a, b) = if e.is_multiple_of(2) { (values[s], values[s + 1]) } else { (values[s], values[s + nx]) };
     let mut t = (level - a) / (b - a);
     if !t.is_finite() {
@@ -318,7 +348,7 @@ mod tests {
                     let centre = if joined { 1.0 } else { 0.0 };
                     let c: Vec<f64> =
                         (0..4).map(|k| if case >> k & 1 == 1 { centre + 0.6 } else { centre - 0.6 }).collect();
-                    check(case, &cell_segments(case, [c[0], c[1], c[2], c[3]], level), Some(joined));
+                    check(case, &cell_segments(case, || [c[0], c[1], c[2], c[3]], level), Some(joined));
                 }
             } else {
                 check(case, &CASES[case], None);
@@ -502,5 +532,44 @@ mod tests {
         // Unsorted levels fall back to one at a time.
         let shuffled = [0.3, -1.0];
         assert_eq!(isolines_all(&v, nx, ny, &shuffled)[0], isolines(&v, nx, ny, 0.3));
+    }
+
+    /// Wide single-band stretches (skipped several cells at once), lines ending a cell before,
+    /// at and after a stretch's end, and holes, on a grid whose width is no multiple of the
+    /// stretch: the same lines as one level at a time.
+    #[test]
+    fn skipping_single_band_stretches_changes_nothing() {
+        for (nx, ny) in [(9, 5), (10, 7), (64, 40), (203, 61)] {
+            let mut v: Vec<f64> = (0..nx * ny)
+                .map(|k| {
+                    let (x, y) = ((k % nx) as f64 / nx as f64 * 4.0 - 2.0, (k / nx) as f64 / ny as f64 * 3.0 - 1.0);
+                    (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
+                })
+                .collect();
+            for k in (0..v.len()).step_by(97) {
+                v[k] = [f64::NAN, f64::INFINITY, f64::NEG_INFINITY][k % 3];
+            }
+            let levels = [0.5, 2.0, 10.0, 50.0, 200.0, 1000.0];
+            let all = isolines_all(&v, nx, ny, &levels);
+            for (k, &level) in levels.iter().enumerate() {
+                assert_eq!(all[k], isolines(&v, nx, ny, level), "{nx} x {ny}, level {level}");
+            }
+            assert!(all.iter().map(Vec::len).sum::<usize>() > 3, "{nx} x {ny}");
+        }
+    }
+
+    #[test]
+    fn bands_are_the_levels_at_or_below() {
+        let mut v: Vec<f64> = (0..3000).map(|k| ((k * 7919) % 1000) as f64 / 200.0 - 2.5).collect();
+        v.extend([-1.0, 0.0, 0.5, 2.0, -0.0, f64::MIN, f64::MAX, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 3.0, f64::NEG_INFINITY]);
+        let mut bands = Vec::new();
+        for levels in [&[-1.0, 0.0, 0.5, 2.0][..], &[], &[0.25]] {
+            bands_into(&v, levels, &mut bands);
+            assert_eq!(bands.len(), v.len());
+            for (&x, &b) in v.iter().zip(&bands) {
+                let expected = if x.is_finite() { levels.iter().filter(|&&l| l <= x).count() as u16 } else { NO_BAND };
+                assert_eq!(b, expected, "{x} among {levels:?}");
+            }
+        }
     }
 }
