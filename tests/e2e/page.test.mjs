@@ -785,12 +785,15 @@ test('never a dead page: a wasm panic is shown with its message, and reset bring
 });
 
 test('a browser without WebAssembly SIMD is told so, in words', async () => {
-  // Such a browser rejects the module when compiling it: simulate that rejection.
+  // Such a browser rejects the module when compiling it: simulate that rejection, whichever
+  // way the page compiles (in early.js, or in the glue).
   const page = await openPage(browser, '', {
     initScript: () => {
       const refuse = async () => {
         throw new WebAssembly.CompileError('WebAssembly.instantiate(): invalid SIMD opcode (simulated)');
       };
+      WebAssembly.compileStreaming = refuse;
+      WebAssembly.compile = refuse;
       WebAssembly.instantiateStreaming = refuse;
       WebAssembly.instantiate = refuse;
     },

@@ -723,24 +723,11 @@ window.optiscape = {
   bench,
 };
 
-/**
- * The first text a page draws on a canvas pays for finding the system font (tens of
- * milliseconds): pay it while the wasm compiles, with the fonts the charts use.
- */
-function warmFonts() {
-  const canvas = document.createElement('canvas');
-  [canvas.width, canvas.height] = [4, 4];
-  const ctx = canvas.getContext('2d');
-  for (const style of ['normal', 'italic']) {
-    ctx.font = `${style} 14px sans-serif`;
-    ctx.fillText('0123456789 −.e xy loss step', 0, 10);
-  }
-}
-
 async function boot() {
   performance.mark('optiscape:boot');
-  const wasm = init();
-  warmFonts();
+  // The module early.js started compiling; if it could not, the glue fetches it again.
+  const early = window.optiscapeWasm;
+  const wasm = early ? early.then((module) => init({ module_or_path: module }), () => init()) : init();
   app.memory = (await wasm).memory;
   performance.mark('optiscape:wasm');
   app.cat = catalog();

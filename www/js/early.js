@@ -1,0 +1,17 @@
+// What the page can start before its other modules arrive (main.js waits for all of them, and
+// the main thread is idle meanwhile). Loaded with `async` and no imports, so it runs at once.
+//
+// 1. Compile the wasm module: main.js then only instantiates it. When it could not compile (an
+//    old browser, a server sending the wrong MIME type), main.js leaves it and starts over.
+window.optiscapeWasm = WebAssembly.compileStreaming(fetch(new URL('../pkg/optiscape_bg.wasm', import.meta.url)));
+window.optiscapeWasm.catch(() => {}); // not unhandled: main.js reports what went wrong
+
+// 2. Find the system font: the first text a page draws on a canvas pays for that (tens of
+//    milliseconds). Drawn with the fonts the charts use.
+{
+  const ctx = Object.assign(document.createElement('canvas'), { width: 4, height: 4 }).getContext('2d');
+  for (const style of ['normal', 'italic']) {
+    ctx.font = `${style} 14px sans-serif`;
+    ctx.fillText('0123456789 −.e xy loss step', 0, 10);
+  }
+}
