@@ -159,23 +159,9 @@ pub const NO_BAND: u16 = u16::MAX;
 /// The band of every sample (the number of `levels` at or below it; [`NO_BAND`] if not
 /// finite) into `out`, reusing its allocation. `levels` must be increasing, fewer than 65535.
 pub fn bands_into(values: &[f64], levels: &[f64], out: &mut Vec<u16>) {
-    // Band b holds lo <= v < hi, lo = levels[b - 1] (the least finite number for band 0: -inf
-    // is no band) and hi = levels[b] (+inf for the top band, which +inf fails). Neighbouring
-    // samples mostly share a band, so one test per sample is the common path.
-    let bounds = |b: usize| (if b == 0 { f64::MIN } else { levels[b - 1] }, levels.get(b).copied().unwrap_or(f64::INFINITY));
-    let (mut band, (mut lo, mut hi)) = (0, bounds(0));
+    let mut finder = super::levels::BandFinder::new(levels);
     out.clear();
-    out.resize(values.len(), NO_BAND);
-    for (o, &v) in out.iter_mut().zip(values) {
-        if !(lo <= v && v < hi) {
-            if !v.is_finite() {
-                continue;
-            }
-            band = levels.partition_point(|&l| l <= v);
-            (lo, hi) = bounds(band);
-        }
-        *o = band as u16;
-    }
+    out.extend(values.iter().map(|&v| if v.is_finite() { finder.band(v) as u16 } else { NO_BAND }));
 }
 
 /// [`isolines_all`] with the samples' bands already computed by [`bands_into`] for the same

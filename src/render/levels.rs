@@ -185,27 +185,30 @@ impl Levels {
 }
 
 /// Finds bands of many values in a row, fast when neighbours share a band (as pixels of a
-/// smooth field do): it tries the previous value's band before a binary search.
+/// smooth field do): one test against the previous value's band, a binary search otherwise.
 #[derive(Clone, Debug)]
 pub struct BandFinder<'a> {
     levels: &'a [f64],
     last: usize,
+    /// The bounds of band `last`: `lo <= v < hi`.
+    lo: f64,
+    hi: f64,
 }
 
 impl<'a> BandFinder<'a> {
     /// `levels` must be increasing.
     pub fn new(levels: &'a [f64]) -> BandFinder<'a> {
-        BandFinder { levels, last: 0 }
+        BandFinder { levels, last: 0, lo: f64::NEG_INFINITY, hi: levels.first().copied().unwrap_or(f64::INFINITY) }
     }
 
     /// The number of levels at or below `v`, for a finite `v` (NaN gives an arbitrary band).
     #[inline]
     pub fn band(&mut self, v: f64) -> usize {
-        let b = self.last;
-        let lo_ok = b == 0 || self.levels[b - 1] <= v;
-        let hi_ok = b == self.levels.len() || v < self.levels[b];
-        if !(lo_ok && hi_ok) {
-            self.last = self.levels.partition_point(|&l| l <= v);
+        if !(self.lo <= v && v < self.hi) {
+            let b = self.levels.partition_point(|&l| l <= v);
+            self.last = b;
+            self.lo = if b == 0 { f64::NEG_INFINITY } else { self.levels[b - 1] };
+            self.hi = self.levels.get(b).copied().unwrap_or(f64::INFINITY);
         }
         self.last
     }
