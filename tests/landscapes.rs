@@ -365,3 +365,26 @@ fn rastrigin_value_is_the_textbook_formula() {
     }
     assert_eq!(b.f.value([0.0, 0.0]), 0.0);
 }
+
+/// A landscape may compute a row of values its own way (the page samples its pictures a row
+/// at a time): the row must hold exactly what `value` gives, point by point, bit for bit.
+#[test]
+fn rows_of_values_are_value_bit_for_bit() {
+    let special = [0.0, -0.0, 1e-300, -2.5e7, 1e160, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+    for i in 0..REGISTRY.len() {
+        let b = build_default(i);
+        let mut xs: Vec<f64> = (0..37).map(|k| in_view(&b, k as f64 / 36.0, 0.0)[0]).collect();
+        xs.extend(special);
+        let mut ys: Vec<f64> = (0..7).map(|k| in_view(&b, 0.0, k as f64 / 6.0)[1]).collect();
+        ys.extend(special);
+        for &y in &ys {
+            let mut row = vec![-1.0];
+            b.f.values_along_x(&xs, y, &mut row);
+            assert_eq!(row.len(), xs.len() + 1, "{}: appends one value per x", REGISTRY[i].name);
+            for (&x, &v) in xs.iter().zip(&row[1..]) {
+                let one = b.f.value([x, y]);
+                assert!(v.to_bits() == one.to_bits() || (v.is_nan() && one.is_nan()), "{} at ({x:e}, {y:e}): row {v:e}, value {one:e}", REGISTRY[i].name);
+            }
+        }
+    }
+}
