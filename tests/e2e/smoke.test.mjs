@@ -56,6 +56,13 @@ test('the wasm module loads and runs under the page CSP', async () => {
   }
 });
 
+test('the wasm is fetched once and compiled while the modules load (early.js)', async () => {
+  const wasm = recordsOf(page).requests.filter((u) => new URL(u).pathname.endsWith('/optiscape_bg.wasm'));
+  assert.equal(wasm.length, 1, `requests for the wasm: ${wasm.join(', ')}`);
+  const early = await page.evaluate(async () => (await window.optiscapeWasm) instanceof WebAssembly.Module);
+  assert.equal(early, true, 'early.js left no compiled module in window.optiscapeWasm');
+});
+
 test('screenshot', async () => {
   // Let a frame or two render before the picture (target/e2e/smoke.png).
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));

@@ -3,8 +3,10 @@
 //
 // 1. Compile the wasm module: main.js then only instantiates it. When it could not compile (an
 //    old browser, a server sending the wrong MIME type), main.js leaves it and starts over.
-window.optiscapeWasm = WebAssembly.compileStreaming(fetch(new URL('../pkg/optiscape_bg.wasm', import.meta.url)));
-window.optiscapeWasm.catch(() => {}); // not unhandled: main.js reports what went wrong
+if (typeof globalThis.WebAssembly?.compileStreaming === 'function') {
+  window.optiscapeWasm = WebAssembly.compileStreaming(fetch(new URL('../pkg/optiscape_bg.wasm', import.meta.url)));
+  window.optiscapeWasm.catch(() => {}); // not unhandled: main.js reports what went wrong
+}
 
 // 2. Find the system font: the first text a page draws on a canvas pays for that (tens of
 //    milliseconds). Drawn with the fonts the charts use.
