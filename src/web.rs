@@ -16,6 +16,7 @@ use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
 use plotters::style::RGBColor;
 use crate::render::field::Sampler;
+use crate::render::layout::PlotRect;
 use crate::render::{self, colormap, scene, Field, Layout, Mapping};
 use crate::catalog;
 use serde::Serialize;
@@ -498,6 +499,19 @@ impl Layer {
         self.ctx.set_fill_style_str("#ffffff");
         self.ctx.fill_rect(0.0, 0.0, self.canvas.width() as f64, self.canvas.height() as f64);
     }
+
+    /// White everywhere but `plot` (which the caller covers): four strips instead of a whole
+    /// canvas of pixels.
+    fn fill_white_around(&self, plot: PlotRect) {
+        let (w, h) = (self.canvas.width() as f64, self.canvas.height() as f64);
+        let (x0, y0) = (plot.x as f64, plot.y as f64);
+        let (x1, y1) = (x0 + plot.width as f64, y0 + plot.height as f64);
+        self.ctx.set_fill_style_str("#ffffff");
+        self.ctx.fill_rect(0.0, 0.0, w, y0);
+        self.ctx.fill_rect(0.0, y1, w, h - y1);
+        self.ctx.fill_rect(0.0, y0, x0, y1 - y0);
+        self.ctx.fill_rect(x1, y0, w - x1, y1 - y0);
+    }
 }
 
 fn hex(color: &str) -> RGBColor {
@@ -536,12 +550,19 @@ impl Scene {
         Ok(())
     }
 
-    /// White, the banded fill (one putImageData, scaled up by `step` when sampled coarse), then
-    /// axes, iso-lines and marks through plotters.
+    /// White around the plot, the banded fill over it (one putImageData covering the plot,
+    /// scaled up by `step` when sampled coarse), then axes, iso-lines and marks through plotters.
     fn paint_background(&self, mapping: &Mapping, field: Option<&Field>, step: u32) -> Result<(), JsError> {
         let ctx = &self.background.ctx;
-        self.background.fill_white();
-        let Some(field) = field else { return Ok(()) };
+        let Some(field) = field else {
+            self.background.fill_white();
+            return Ok(());
+        };
+        if step > 1 {
+            self.background.fill_white(); // under the scaled image's edges too
+        } else {
+            self.background.fill_white_around(mapping.plot);
+        }
         let rgba = field.rgba();
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
