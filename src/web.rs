@@ -87,10 +87,12 @@ struct CatalogWithPalette {
     palette: &'static [&'static str],
 }
 
-/// Every optimizer and landscape (as `optiscape list --json`) and the racer palette.
+/// Every optimizer and landscape and the racer palette, as JSON text: the very JSON of
+/// `optiscape list --json` (an infinite range end is `null`) plus `palette`. One string is much
+/// cheaper to hand over than an object built field by field across the boundary.
 #[wasm_bindgen]
-pub fn catalog() -> Result<JsValue, JsError> {
-    to_js(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE })
+pub fn catalog_json() -> String {
+    serde_json::to_string(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE }).expect("the catalog always serializes")
 }
 
 /// One racer's trail: its bounded history, what was stepped since the last drawing, and where

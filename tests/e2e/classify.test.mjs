@@ -60,7 +60,7 @@ test('the Digits classifier tab shows the classifier and puts its spec in the UR
   assert.equal(await page.getAttribute('#mode-classify', 'aria-selected'), 'true');
   // Every gradient optimizer of the core can be added; Newton (Hessian) cannot.
   const options = await page.$$eval('#train-add-opt option', (os) => os.map((o) => o.value));
-  const cat = await page.evaluate(async () => (await import('./pkg/optiscape.js')).catalog());
+  const cat = await page.evaluate(async () => JSON.parse((await import('./pkg/optiscape.js')).catalog_json()));
   assert.deepEqual(options, cat.optimizers.filter((o) => !o.needs_hessian).map((o) => o.name));
   assert.ok(!options.includes('newton'));
 });

@@ -201,7 +201,7 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
   await withPage('', async (page) => {
     const cat = await api(page, async () => {
       const m = await import('./pkg/optiscape.js');
-      return m.catalog();
+      return JSON.parse(m.catalog_json());
     });
     await api(page, () => window.optiscape.pause());
     const options = await page.locator('#add-opt option').evaluateAll((os) => os.map((o) => o.value));

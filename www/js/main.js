@@ -6,7 +6,7 @@
 // back the canonical spec. Nothing typed by a user or found in a URL is evaluated or parsed as
 // HTML.
 
-import init, { catalog, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
+import init, { catalog_json as catalogJson, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { paramControl } from './controls.js';
@@ -730,7 +730,7 @@ async function boot() {
   const wasm = early ? early.then((module) => init({ module_or_path: module }), () => init()) : init();
   app.memory = (await wasm).memory;
   performance.mark('optiscape:wasm');
-  app.cat = catalog();
+  app.cat = JSON.parse(catalogJson());
   buildStatic();
 
   const fromUrl = url.fromHash();
