@@ -225,7 +225,7 @@ fn count_inside(min: f64, max: f64, step: f64) -> usize {
 }
 
 /// Every `m 10^k` in [lo, hi) with `m` in `mantissas` and `k` a multiple of `every`, increasing.
-/// Powers of ten are parsed from text so that `1e-3` is the double nearest 0.001.
+/// Each is the double nearest the decimal `m e k` (so `1e-3` is the double nearest 0.001).
 fn decade_offsets(mantissas: &[u32], every: i32, lo: f64, hi: f64) -> Vec<f64> {
     let mut out = Vec::new();
     if !(lo > 0.0 && hi > lo && hi.is_finite()) {
@@ -233,14 +233,30 @@ fn decade_offsets(mantissas: &[u32], every: i32, lo: f64, hi: f64) -> Vec<f64> {
     }
     let (k0, k1) = (lo.log10().floor() as i32 - 1, hi.log10().ceil() as i32);
     for k in (k0..=k1).filter(|k| k.rem_euclid(every) == 0) {
-        for m in mantissas {
-            let o: f64 = format!("{m}e{k}").parse().expect("a float literal");
+        for &m in mantissas {
+            let o = decimal(m, k);
             if o >= lo && o < hi {
                 out.push(o);
             }
         }
     }
     out
+}
+
+/// The double nearest `m 10^k`. Up to 10^22 the powers of ten are exact doubles, so one
+/// correctly rounded product or quotient of two exact numbers gives it; beyond, the decimal
+/// text is parsed.
+fn decimal(m: u32, k: i32) -> f64 {
+    if k.unsigned_abs() <= 22 {
+        let p = 10f64.powi(k.abs());
+        if k >= 0 {
+            m as f64 * p
+        } else {
+            m as f64 / p
+        }
+    } else {
+        format!("{m}e{k}").parse().expect("a float literal")
+    }
 }
 
 /// The q-quantile (0..=1) of finite values, by selection (reorders the slice).
@@ -252,6 +268,16 @@ fn percentile(v: &mut [f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decimals_are_the_nearest_doubles() {
+        for k in -330..=310 {
+            for m in [1, 2, 3, 5, 25, 999_999, u32::MAX] {
+                let parsed: f64 = format!("{m}e{k}").parse().unwrap();
+                assert_eq!(decimal(m, k).to_bits(), parsed.to_bits(), "{m}e{k}");
+            }
+        }
+    }
     use crate::landscape::{find, View};
     use crate::schema::Hyper;
 
