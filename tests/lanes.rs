@@ -4,33 +4,23 @@
 //! and a lone weight through `f64`, so this pins the pair path to the scalar one bit for bit;
 //! natively it pins that no weight's update leaks into another's.
 
-use optiscape::classify::model;
+use optiscape::classify::model::Rng;
 use optiscape::optim::{self, Derivatives, REGISTRY};
 use optiscape::schema::{self, Hyper};
 use serde_json::{json, Map, Value};
 
-/// The crate's splitmix64, with the draws this test needs.
-struct Rng(model::Rng);
-
-impl Rng {
-    fn new(seed: u64) -> Rng {
-        Rng(model::Rng::new(seed))
-    }
-    fn next(&mut self) -> u64 {
-        self.0.next_u64()
-    }
-    /// Mostly ordinary values over many decades, sometimes zero, tiny, huge or not finite.
-    fn value(&mut self) -> f64 {
-        let sign = if self.next() & 1 == 0 { 1.0 } else { -1.0 };
-        let mantissa = 1.0 + (self.next() >> 11) as f64 / (1u64 << 53) as f64;
-        match self.next() % 100 {
-            0 => 0.0,
-            1 => sign * f64::from_bits(self.next() >> 12), // subnormal
-            2 => sign * 1e300,
-            3 => f64::NAN,
-            4 => sign * f64::INFINITY,
-            _ => sign * mantissa * 2f64.powi((self.next() % 60) as i32 - 40),
-        }
+/// Mostly ordinary values over many decades, sometimes zero, tiny, huge or not finite, drawn
+/// from the crate's splitmix64.
+fn value(rng: &mut Rng) -> f64 {
+    let sign = if rng.next_u64() & 1 == 0 { 1.0 } else { -1.0 };
+    let mantissa = 1.0 + (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+    match rng.next_u64() % 100 {
+        0 => 0.0,
+        1 => sign * f64::from_bits(rng.next_u64() >> 12), // subnormal
+        2 => sign * 1e300,
+        3 => f64::NAN,
+        4 => sign * f64::INFINITY,
+        _ => sign * mantissa * 2f64.powi((rng.next_u64() % 60) as i32 - 40),
     }
 }
 
@@ -67,12 +57,12 @@ fn many_weights_step_as_each_alone() {
         for fields in settings(info) {
             let hyper = Hyper::from_fields(info.name, info.params, &fields).unwrap();
             let factory = (info.build)(&hyper).unwrap();
-            let start: Vec<f64> = (0..WEIGHTS).map(|_| rng.value()).collect();
+            let start: Vec<f64> = (0..WEIGHTS).map(|_| value(&mut rng)).collect();
             let mut together = start.clone();
             let mut all = factory.start(&together);
             let mut alone: Vec<(Vec<f64>, _)> = start.iter().map(|&w| (vec![w], factory.start(&[w]))).collect();
             for step in 0..STEPS {
-                let grad: Vec<f64> = (0..WEIGHTS).map(|_| rng.value()).collect();
+                let grad: Vec<f64> = (0..WEIGHTS).map(|_| value(&mut rng)).collect();
                 all.step(&mut together, &Derivatives { grad: &grad, hessian: None });
                 for (j, (w, stepper)) in alone.iter_mut().enumerate() {
                     stepper.step(w, &Derivatives { grad: &grad[j..j + 1], hessian: None });
@@ -98,8 +88,8 @@ fn many_weights_step_as_each_alone() {
 fn dot_sums_in_its_documented_order() {
     let mut rng = Rng::new(11);
     for len in 0..70 {
-        let a: Vec<f64> = (0..len).map(|_| rng.value()).collect();
-        let b: Vec<f64> = (0..len).map(|_| rng.value()).collect();
+        let a: Vec<f64> = (0..len).map(|_| value(&mut rng)).collect();
+        let b: Vec<f64> = (0..len).map(|_| value(&mut rng)).collect();
         let body = len - len % 4;
         let mut sums = [0.0; 4];
         for i in 0..body {
