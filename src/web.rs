@@ -556,15 +556,12 @@ impl Scene {
     /// scaled up by `step` when sampled coarse), then axes, iso-lines and marks through plotters.
     fn paint_background(&self, mapping: &Mapping, field: Option<&Field>, step: u32) -> Result<(), JsError> {
         let ctx = &self.background.ctx;
-        let Some(field) = field else {
-            self.background.fill_white();
-            return Ok(());
-        };
-        if step > 1 {
-            self.background.fill_white(); // under the scaled image's edges too
-        } else {
-            self.background.fill_white_around(mapping.plot);
+        // Only a fill drawn pixel for pixel covers the plot exactly (a scaled one has edges).
+        match field {
+            Some(_) if step == 1 => self.background.fill_white_around(mapping.plot),
+            _ => self.background.fill_white(),
         }
+        let Some(field) = field else { return Ok(()) };
         let rgba = field.rgba();
         let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
             wasm_bindgen::Clamped(&rgba),
