@@ -268,6 +268,8 @@ fn percentile(v: &mut [f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::landscape::{find, View};
+    use crate::schema::Hyper;
 
     #[test]
     fn decimals_are_the_nearest_doubles() {
@@ -278,8 +280,6 @@ mod tests {
             }
         }
     }
-    use crate::landscape::{find, View};
-    use crate::schema::Hyper;
 
     fn grid(name: &str) -> (Vec<f64>, Option<f64>) {
         let info = find(name).unwrap();
