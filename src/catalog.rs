@@ -56,15 +56,17 @@ pub fn catalog() -> Catalog {
 }
 
 fn describe(out: &mut String, p: &Param) {
-    let default = match p.default {
+    let default = match &p.default {
         crate::schema::Value::Flag(b) => b.to_string(),
-        crate::schema::Value::Number(x) => num(x),
-        crate::schema::Value::Pair([a, b]) => format!("[{}, {}]", num(a), num(b)),
+        crate::schema::Value::Number(x) => num(*x),
+        crate::schema::Value::Pair([a, b]) => format!("[{}, {}]", num(*a), num(*b)),
+        crate::schema::Value::Text(t) => format!("{t:?}"),
     };
     let range = match p.kind {
         Kind::Number { range, .. } => format!("in {range}"),
         Kind::Pair { range, .. } => format!("each in {range}"),
         Kind::Flag => "true or false".into(),
+        Kind::Text { max_chars } => format!("text, <= {max_chars} chars"),
     };
     let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
 }

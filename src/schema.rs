@@ -7,23 +7,27 @@
 
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
 use std::fmt;
 
 /// A validated hyperparameter value.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
     Flag(bool),
     Number(f64),
     Pair([f64; 2]),
+    /// A formula typed by the user (a `static` text for a table's default).
+    Text(Cow<'static, str>),
 }
 
 impl Value {
-    fn to_json(self) -> Json {
+    fn to_json(&self) -> Json {
         match self {
-            Value::Flag(b) => Json::Bool(b),
-            Value::Number(x) => number(x),
-            Value::Pair([a, b]) => Json::Array(vec![number(a), number(b)]),
+            Value::Flag(b) => Json::Bool(*b),
+            Value::Number(x) => number(*x),
+            Value::Pair([a, b]) => Json::Array(vec![number(*a), number(*b)]),
+            Value::Text(t) => Json::String(t.to_string()),
         }
     }
 }
@@ -114,27 +118,38 @@ pub enum Kind {
     /// Two numbers in one field, as torch's `betas`.
     Pair { range: Range, slider: Slider },
     Flag,
+    /// Text of at most `max_chars` characters, checked by the parameter's `check`.
+    Text { max_chars: usize },
 }
 
+/// The check of a text parameter: `Err(reason)` when the text is not valid.
+pub type TextCheck = fn(&str) -> Result<(), String>;
+
 /// One hyperparameter: its name, default, valid values and meaning.
-#[derive(Clone, Copy, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Param {
     pub name: &'static str,
     pub default: Value,
     #[serde(flatten)]
     pub kind: Kind,
     pub doc: &'static str,
+    /// For text: what makes it valid beyond its length.
+    #[serde(skip)]
+    pub check: Option<TextCheck>,
 }
 
 impl Param {
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc }
+        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc, check: None }
     }
     pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc }
+        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc, check: None }
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc }
+        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc, check: None }
+    }
+    pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
+        Param { name, default: Value::Text(Cow::Borrowed(default)), kind: Kind::Text { max_chars }, doc, check: Some(check) }
     }
 
     /// Checks one JSON value against this parameter.
@@ -157,6 +172,17 @@ impl Param {
                     check(&format!("{name}[{i}]"), x, range)?;
                 }
                 Ok(Value::Pair(pair))
+            }
+            Kind::Text { max_chars } => {
+                let text = json.as_str().ok_or_else(|| format!("`{name}` must be text (a JSON string), got {}", short(json)))?;
+                let chars = text.chars().count();
+                if chars > max_chars {
+                    return Err(format!("`{name}` has at most {max_chars} characters, got {chars}"));
+                }
+                if let Some(check) = self.check {
+                    check(text).map_err(|e| format!("`{name}`: {e}"))?;
+                }
+                Ok(Value::Text(Cow::Owned(text.to_owned())))
             }
         }
     }
@@ -189,7 +215,7 @@ pub struct Hyper {
 impl Hyper {
     /// Every parameter at its default.
     pub fn defaults(params: &[Param]) -> Hyper {
-        Hyper { values: params.iter().map(|p| (p.name, p.default)).collect() }
+        Hyper { values: params.iter().map(|p| (p.name, p.default.clone())).collect() }
     }
 
     /// Validates `fields` against `params`. `owner` names the optimizer or landscape in messages.
@@ -213,9 +239,9 @@ impl Hyper {
         Ok(hyper)
     }
 
-    fn get(&self, name: &str) -> Value {
+    fn get(&self, name: &str) -> &Value {
         match self.values.iter().find(|(n, _)| *n == name) {
-            Some((_, v)) => *v,
+            Some((_, v)) => v,
             None => unreachable!("no hyperparameter `{name}`: a table and its builder disagree"),
         }
     }
@@ -223,27 +249,34 @@ impl Hyper {
     /// The number `name`. Names are checked by each table's own tests.
     pub fn num(&self, name: &str) -> f64 {
         match self.get(name) {
-            Value::Number(x) => x,
+            Value::Number(x) => *x,
             other => unreachable!("`{name}` is {other:?}, not a number"),
         }
     }
 
     pub fn pair(&self, name: &str) -> [f64; 2] {
         match self.get(name) {
-            Value::Pair(p) => p,
+            Value::Pair(p) => *p,
             other => unreachable!("`{name}` is {other:?}, not a pair"),
         }
     }
 
     pub fn flag(&self, name: &str) -> bool {
         match self.get(name) {
-            Value::Flag(b) => b,
+            Value::Flag(b) => *b,
             other => unreachable!("`{name}` is {other:?}, not a flag"),
         }
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = (&'static str, Value)> + '_ {
-        self.values.iter().copied()
+    pub fn text(&self, name: &str) -> &str {
+        match self.get(name) {
+            Value::Text(t) => t,
+            other => unreachable!("`{name}` is {other:?}, not text"),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> + '_ {
+        self.values.iter().map(|(n, v)| (*n, v))
     }
 
     /// Every value as JSON fields, defaults included.

@@ -196,6 +196,17 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
             "scale 0",
         ),
         (r#"{"landscape": {"name": "moon"}, "racers": [{"name": "adam"}]}"#.into(), "unknown landscape `moon`", "unknown landscape"),
+        (
+            r#"{"landscape": {"name": "custom", "f": "x^2 + * y"}, "racers": [{"name": "adam"}]}"#.into(),
+            "landscape: `f`: unexpected `*` at character 7",
+            "a formula that does not parse",
+        ),
+        (
+            r#"{"landscape": {"name": "custom", "f": "z^2"}, "racers": [{"name": "adam"}]}"#.into(),
+            "landscape: `f`: unknown name `z` at character 1",
+            "a formula with an unknown name",
+        ),
+        (r#"{"landscape": {"name": "custom", "f": 3}, "racers": [{"name": "adam"}]}"#.into(), "`f` must be text", "a formula that is a number"),
         (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e300, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e300"),
         (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e999, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e999"),
         (
@@ -274,7 +285,7 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         let listed = optimizers.iter().find(|x| x["name"] == o.name).unwrap()["params"].as_array().unwrap();
         assert_eq!(listed.len(), o.params.len(), "{}", o.name);
         for p in o.params {
-            assert_eq!(default(o.name, p.name), serde_json::to_value(p.default).unwrap(), "{} {}", o.name, p.name);
+            assert_eq!(default(o.name, p.name), serde_json::to_value(&p.default).unwrap(), "{} {}", o.name, p.name);
         }
     }
     // torch.optim's (and the reference packages') defaults.

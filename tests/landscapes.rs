@@ -9,7 +9,7 @@
 use optiscape::landscape::{self, Built, Landscape, MarkKind, Matrix, Objective, Point, REGISTRY};
 use optiscape::schema::Hyper;
 use proptest::prelude::*;
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 fn build(name: &str, fields: Value) -> Built {
     let info = landscape::find(name).unwrap_or_else(|| panic!("no landscape {name}"));
@@ -318,6 +318,43 @@ fn the_expected_marks_are_there() {
     let beale = build("beale", Value::Null);
     assert!((beale.marks[0].at[0] - 3.0).abs() < 1e-12 && (beale.marks[0].at[1] - 0.5).abs() < 1e-12);
     assert!(beale.f.value(beale.marks[0].at) < 1e-25);
+    // The typed formula's default, the three-hump camel: found by the search, not stated.
+    let camel = build("custom", Value::Null);
+    assert_eq!(count("custom", MarkKind::Global), 1);
+    assert_eq!(count("custom", MarkKind::Local), 2);
+    let global = camel.marks.iter().find(|m| m.kind == MarkKind::Global).unwrap();
+    assert!(global.at[0].abs() < 1e-12 && global.at[1].abs() < 1e-12, "{global:?}");
+}
+
+/// A typed formula is the landscape it spells: the same values, gradients and Hessians as the
+/// written-out landscapes (to rounding: the operations differ), and marks where their minima are.
+#[test]
+fn typed_formulas_agree_with_the_written_out_landscapes() {
+    for (name, params, formula) in [
+        ("rosenbrock", json!({}), "(1 - x)^2 + 100 (y - x^2)^2"),
+        ("himmelblau", json!({}), "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"),
+        ("quadratic", json!({"condition": 25.0}), "(x^2 + 25 y^2) / 2"),
+        ("rastrigin", json!({}), "20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y)"),
+        ("beale", json!({}), "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2"),
+    ] {
+        let written = build(name, params);
+        let typed = build("custom", json!({ "f": formula }));
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * (1.0 + a.abs().max(b.abs()));
+        for i in 0..50 {
+            let p = [-2.9 + 0.117 * f64::from(i), 2.7 - 0.093 * f64::from(i)];
+            let (v, g, h) = (typed.f.value(p), typed.f.gradient(p), typed.f.hessian(p));
+            let (wv, wg, wh) = (written.f.value(p), written.f.gradient(p), written.f.hessian(p));
+            assert!(close(v, wv), "{name} at {p:?}: {v} vs {wv}");
+            assert!(close(g[0], wg[0]) && close(g[1], wg[1]), "{name} at {p:?}: {g:?} vs {wg:?}");
+            assert!((0..2).all(|r| (0..2).all(|c| close(h[r][c], wh[r][c]))), "{name} at {p:?}: {h:?} vs {wh:?}");
+        }
+        // Every minimum of the written-out landscape inside the typed one's view is found.
+        let in_view = |p: Point| p[0].abs() <= 3.0 && p[1].abs() <= 3.0;
+        for m in written.marks.iter().filter(|m| m.kind != MarkKind::Saddle && in_view(m.at)) {
+            let found = typed.marks.iter().any(|t| (t.at[0] - m.at[0]).abs() < 1e-8 && (t.at[1] - m.at[1]).abs() < 1e-8);
+            assert!(found || typed.marks.len() == 12, "{name}: minimum {m:?} not found among {:?}", typed.marks);
+        }
+    }
 }
 
 #[test]

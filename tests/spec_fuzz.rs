@@ -96,15 +96,18 @@ fn check_valid(spec: &RunSpec) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn check_hyper(params: &[Param], values: impl Iterator<Item = (&'static str, HyperValue)>) -> Result<(), TestCaseError> {
+fn check_hyper<'a>(params: &[Param], values: impl Iterator<Item = (&'static str, &'a HyperValue)>) -> Result<(), TestCaseError> {
     let values: Vec<_> = values.collect();
     prop_assert_eq!(values.len(), params.len());
     for (p, (name, v)) in params.iter().zip(values) {
         prop_assert_eq!(p.name, name);
         match (p.kind, v) {
             (Kind::Flag, HyperValue::Flag(_)) => {}
-            (Kind::Number { range, .. }, HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
-            (Kind::Pair { range, .. }, HyperValue::Pair([a, b])) => prop_assert!(in_range(a, range) && in_range(b, range), "{name}"),
+            (Kind::Number { range, .. }, &HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
+            (Kind::Pair { range, .. }, &HyperValue::Pair([a, b])) => prop_assert!(in_range(a, range) && in_range(b, range), "{name}"),
+            (Kind::Text { max_chars }, HyperValue::Text(t)) => {
+                prop_assert!(t.chars().count() <= max_chars && p.check.is_none_or(|check| check(t).is_ok()), "{name} = {t:?}")
+            }
             (kind, v) => prop_assert!(false, "{name}: {v:?} for {kind:?}"),
         }
     }
@@ -223,6 +226,9 @@ fn value_in(range: Range, u: f64, log: f64) -> f64 {
     }
 }
 
+/// Valid text values (the only text parameter is a formula).
+const FORMULAS: &[&str] = &["x^2 + 3 y^2", "sin(x) cos(y)", "(1 - x)^2 + 100 (y - x^2)^2", "exp(-(x^2 + y^2)) - x y / 10"];
+
 /// Draws for one parameter: keep it?, two uniform numbers, a log10 magnitude, a flag.
 type Draw = (bool, f64, f64, f64, bool);
 
@@ -245,6 +251,7 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
             Kind::Flag => json!(flag),
             Kind::Number { range, .. } => number(value_in(range, u, log)),
             Kind::Pair { range, .. } => json!([value_in(range, u, log), value_in(range, u2, log)]),
+            Kind::Text { .. } => json!(FORMULAS[((u * FORMULAS.len() as f64) as usize).min(FORMULAS.len() - 1)]),
         };
         fields.insert(p.name.to_string(), v);
     }

@@ -12,7 +12,9 @@ use crate::schema::{Hyper, Param, Range, Scale, Slider};
 use serde::Serialize;
 
 mod beale;
+mod custom;
 mod digits2d;
+pub mod expr;
 mod gaussian_mixture;
 mod himmelblau;
 mod quadratic;
@@ -115,6 +117,7 @@ pub static REGISTRY: &[&LandscapeInfo] = &[
     &quadratic::INFO,
     &saddle::INFO,
     &digits2d::INFO,
+    &custom::INFO,
 ];
 
 pub fn find(name: &str) -> Option<&'static LandscapeInfo> {

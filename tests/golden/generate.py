@@ -239,6 +239,91 @@ def digits2d_d(x, y):
     return [g[0] / n, g[1] / n], [[h[0] / n, off], [off, h[2] / n]]
 
 
+# custom: a typed formula, at its default, the three-hump camel 2x^2 - 1.05x^4 + x^6/6 + x y + y^2.
+# optiscape differentiates it automatically (src/landscape/expr.rs: second-order dual numbers run
+# through the formula's stack program); custom_d replays that program with the same operations.
+
+def _powi_sq(u, n):
+    """expr.rs's powi: repeated squaring, 1 / u^|n| for n < 0."""
+    base, k, acc = u, abs(n), 1.0
+    while k > 0:
+        if k & 1:
+            acc *= base
+        k >>= 1
+        if k > 0:
+            base *= base
+    return 1.0 / acc if n < 0 else acc
+
+
+class _Dual2:
+    """A value with its gradient g and Hessian h = [xx, xy, yy], as expr.rs's Dual2."""
+
+    def __init__(self, v, g=(0.0, 0.0), h=(0.0, 0.0, 0.0)):
+        self.v, self.g, self.h = v, list(g), list(h)
+
+    def chain(self, v, d1, d2):
+        gx, gy = self.g
+        hxx, hxy, hyy = self.h
+        return _Dual2(v, [d1 * gx, d1 * gy], [d1 * hxx + d2 * gx * gx, d1 * hxy + d2 * gx * gy, d1 * hyy + d2 * gy * gy])
+
+
+def _dual_op(op, a, b=None):
+    if op == "add":
+        return _Dual2(a.v + b.v, [a.g[i] + b.g[i] for i in range(2)], [a.h[i] + b.h[i] for i in range(3)])
+    if op == "sub":
+        return _Dual2(a.v - b.v, [a.g[i] - b.g[i] for i in range(2)], [a.h[i] - b.h[i] for i in range(3)])
+    if op == "mul":
+        ag, bg, ah, bh = a.g, b.g, a.h, b.h
+        return _Dual2(a.v * b.v, [ag[0] * b.v + a.v * bg[0], ag[1] * b.v + a.v * bg[1]],
+                      [ah[0] * b.v + 2.0 * ag[0] * bg[0] + a.v * bh[0],
+                       ah[1] * b.v + ag[0] * bg[1] + ag[1] * bg[0] + a.v * bh[1],
+                       ah[2] * b.v + 2.0 * ag[1] * bg[1] + a.v * bh[2]])
+    if op == "div":
+        ag, bg, ah, bh = a.g, b.g, a.h, b.h
+        q = a.v / b.v
+        qg = [(ag[0] - q * bg[0]) / b.v, (ag[1] - q * bg[1]) / b.v]
+        return _Dual2(q, qg, [(ah[0] - 2.0 * qg[0] * bg[0] - q * bh[0]) / b.v,
+                              (ah[1] - qg[0] * bg[1] - qg[1] * bg[0] - q * bh[1]) / b.v,
+                              (ah[2] - 2.0 * qg[1] * bg[1] - q * bh[2]) / b.v])
+    raise ValueError(op)
+
+
+def _dual_powi(a, n):
+    u, nf = a.v, float(n)
+    d1 = 0.0 if n == 0 else nf * _powi_sq(u, n - 1)
+    d2 = 0.0 if n in (0, 1) else nf * (nf - 1.0) * _powi_sq(u, n - 2)
+    return a.chain(_powi_sq(u, n), d1, d2)
+
+
+# The default formula's program, as expr.rs parses it (postfix).
+CUSTOM_PROGRAM = [("c", 2.0), ("x",), ("powi", 2), ("mul",), ("c", 1.05), ("x",), ("powi", 4), ("mul",), ("sub",),
+                  ("x",), ("powi", 6), ("c", 6.0), ("div",), ("add",), ("x",), ("y",), ("mul",), ("add",),
+                  ("y",), ("powi", 2), ("add",)]
+
+
+def custom(p):
+    x, y = p[0], p[1]
+    return 2 * x**2 - 1.05 * x**4 + x**6 / 6 + x * y + y**2
+
+
+def custom_d(x, y):
+    stack = []
+    for op in CUSTOM_PROGRAM:
+        if op[0] == "c":
+            stack.append(_Dual2(op[1]))
+        elif op[0] == "x":
+            stack.append(_Dual2(x, (1.0, 0.0)))
+        elif op[0] == "y":
+            stack.append(_Dual2(y, (0.0, 1.0)))
+        elif op[0] == "powi":
+            stack.append(_dual_powi(stack.pop(), op[1]))
+        else:
+            b = stack.pop()
+            stack.append(_dual_op(op[0], stack.pop(), b))
+    (d,) = stack
+    return d.g, [[d.h[0], d.h[1]], [d.h[1], d.h[2]]]
+
+
 # name: (function in torch ops, derivatives as optiscape computes them, default start,
 #        lr for gradient-descent-like optimizers, lr for adaptive ones)
 LANDSCAPES = {
@@ -251,6 +336,7 @@ LANDSCAPES = {
     "quadratic": (quadratic, quadratic_d, [-3.5, 1.5], 0.05, 0.05),
     "saddle": (saddle, saddle_d, [1.5, 0.05], 0.05, 0.05),
     "digits2d": (digits2d, digits2d_d, [-1.0, 1.0], 0.2, 0.05),
+    "custom": (custom, custom_d, [-2.5, 2.5], 5e-3, 0.05),
 }
 
 

@@ -1,0 +1,79 @@
+//! A formula typed by the user: any f(x, y) of [`super::expr`]'s grammar, with exact derivatives
+//! from automatic differentiation.
+//!
+//! The default is the three-hump camel, 2x^2 - 1.05x^4 + x^6/6 + xy + y^2: global minimum f = 0
+//! at (0, 0), two local minima beside it. View [-3, 3]^2; start (-2.5, 2.5). The minima marked
+//! are those Newton's method finds from a grid of starts over the view.
+
+use super::expr::{Formula, MAX_CHARS};
+use super::{minima, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
+use crate::schema::Param;
+
+pub static INFO: LandscapeInfo = LandscapeInfo {
+    name: "custom",
+    title: "Your formula",
+    formula: "any f(x, y) you type",
+    params: &[Param::text(
+        "f",
+        "2x^2 - 1.05x^4 + x^6/6 + x y + y^2",
+        MAX_CHARS,
+        |text| Formula::parse(text).map(drop),
+        "f(x, y) with + - * / ^, parentheses, pi, e and sin cos tan exp log sqrt sinh cosh tanh atan abs; 2x means 2*x",
+    )],
+    build: |h| {
+        let f = Custom(Formula::parse(h.text("f")).unwrap_or_else(|e| unreachable!("checked when the spec was read: {e}")));
+        let view = View::new(-3.0, 3.0, -3.0, 3.0);
+        let marks = found_minima(&f, view);
+        Built { f: Box::new(f), view, start: [-2.5, 2.5], marks }
+    },
+};
+
+/// Starts per side of the grid [`found_minima`] searches from.
+const GRID: usize = 9;
+/// Most minima marked: the lowest ones.
+const MOST_MARKS: usize = 12;
+
+/// The minima inside `view` that Newton's method reaches from a grid of starts: points where the
+/// gradient vanishes (to the tolerance of the landscapes' tests) and the Hessian is positive
+/// definite, each once; the lowest are global.
+fn found_minima(f: &dyn Landscape, view: View) -> Vec<Mark> {
+    let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
+    let inside = |p: Point| view.x[0] <= p[0] && p[0] <= view.x[1] && view.y[0] <= p[1] && p[1] <= view.y[1];
+    let mut found: Vec<(f64, Point)> = Vec::new();
+    for i in 0..GRID {
+        for j in 0..GRID {
+            let guess = [view.x[0] + w * (i as f64 + 0.5) / GRID as f64, view.y[0] + h * (j as f64 + 0.5) / GRID as f64];
+            let p = refine(f, guess);
+            if !inside(p) || found.iter().any(|(_, q)| (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h) {
+                continue;
+            }
+            let g = f.gradient(p);
+            let [[a, b], [c, d]] = f.hessian(p);
+            let scale = a.abs().max(d.abs()).max(b.abs()).max(1.0) * (1.0 + p[0].abs().max(p[1].abs()));
+            let value = f.value(p);
+            if g[0].abs().max(g[1].abs()) <= 1e-10 * scale && a > 0.0 && a * d - b * c > 0.0 && value.is_finite() {
+                found.push((value, p));
+            }
+        }
+    }
+    found.sort_by(|a, b| a.0.total_cmp(&b.0));
+    found.truncate(MOST_MARKS);
+    minima(f, &found.iter().map(|&(_, p)| p).collect::<Vec<_>>())
+}
+
+pub struct Custom(pub Formula);
+
+impl Landscape for Custom {
+    fn value(&self, p: Point) -> f64 {
+        self.0.value(p)
+    }
+    fn gradient(&self, p: Point) -> Point {
+        self.0.derivatives(p).1
+    }
+    fn hessian(&self, p: Point) -> Matrix {
+        self.0.derivatives(p).2
+    }
+    fn values_along_x(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
+        self.0.values_along_x(xs, y, out);
+    }
+}
