@@ -500,22 +500,31 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
   });
 });
 
-test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12', async () => {
-  // The release CLI: named by OPTISCAPE_CLI, or in the target directory (xtask's artifacts
-  // folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
+/**
+ * `optiscape run` of the release CLI on `spec`: named by OPTISCAPE_CLI, or in the target directory
+ * (xtask's artifacts folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
+ */
+function runCli(spec) {
   const targets = [process.env.OPTISCAPE_ARTIFACTS && path.dirname(process.env.OPTISCAPE_ARTIFACTS), process.env.CARGO_TARGET_DIR, path.join(REPO, 'target')];
   const candidates = process.env.OPTISCAPE_CLI ? [process.env.OPTISCAPE_CLI] : targets.filter(Boolean).map((t) => path.join(t, 'release', 'optiscape'));
   const exe = candidates.find((f) => fs.existsSync(f));
   assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
+  return JSON.parse(execFileSync(exe, ['run'], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
+}
+
+/** Loads `spec` in the page, resets and steps every racer `spec.steps` times: racers(). */
+const raceInPage = (page, spec) =>
+  api(page, (text) => {
+    window.optiscape.load(text);
+    window.optiscape.reset();
+    return window.optiscape.step(JSON.parse(text).steps);
+  }, JSON.stringify(spec));
+
+test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12', async () => {
   const n = 300;
-  const text = JSON.stringify({ ...MIXED, steps: n });
-  const cli = JSON.parse(execFileSync(exe, ['run'], { input: text, maxBuffer: 256 << 20 }));
+  const cli = runCli({ ...MIXED, steps: n });
   await withPage('', async (page) => {
-    const rs = await api(page, ({ text, n }) => {
-      window.optiscape.load(text);
-      window.optiscape.reset();
-      return window.optiscape.step(n);
-    }, { text, n });
+    const rs = await raceInPage(page, { ...MIXED, steps: n });
     assert.equal(rs.length, cli.racers.length);
     let diverged = 0;
     rs.forEach((r, i) => {
@@ -534,6 +543,76 @@ test('agrees with the CLI: position after n steps equals point n of `optiscape r
       assert.ok(Math.abs(r.loss - c.loss[k]) <= 1e-12 * Math.max(1, Math.abs(c.loss[k])), `${i} ${r.name} loss`);
     });
     assert.ok(diverged >= 1 && diverged < rs.length, 'the spec has racers that diverge and racers that do not');
+  });
+});
+
+test('a typed formula: the race runs on it as on the CLI, a bad one is explained under its field', async () => {
+  const typed = {
+    landscape: { name: 'custom', f: 'x^2 + 3 y^2 + sin(x y)' },
+    start: [2, -1.5],
+    steps: 150,
+    racers: [
+      { name: 'sgd', lr: 0.02, momentum: 0.9 },
+      { name: 'adam', lr: 0.1 },
+      { name: 'newton', lr: 0.5 },
+    ],
+  };
+  await withPage(specHash(typed), async (page) => {
+    await api(page, () => window.optiscape.pause());
+    const field = page.locator('#landscape-params .formula-input');
+    assert.equal(await field.inputValue(), typed.landscape.f);
+    assert.equal(await page.locator('#landscape').inputValue(), 'custom');
+
+    // A formula that does not parse: the reason under the field, the race keeps the last good one.
+    await field.fill('x^2 + * y');
+    await field.press('Enter');
+    const error = page.locator('#landscape-params .param-text .param-error');
+    assert.equal(await error.isVisible(), true);
+    const message = await error.textContent();
+    assert.match(message, /unexpected `\*` at character 7/);
+    assert.doesNotMatch(message, /line \d+ column/, 'no place in the spec JSON the user never typed');
+    assert.equal(await field.getAttribute('aria-invalid'), 'true');
+    assert.equal((await spec(page)).landscape.f, typed.landscape.f);
+
+    // A good one replaces it: the error goes, the URL carries it, the racers restart on it.
+    const rosen = '(1 - x)^2 + 100 (y - x^2)^2';
+    await api(page, () => window.optiscape.step(10));
+    await field.fill(rosen);
+    await field.press('Enter');
+    assert.equal(await error.isVisible(), false);
+    assert.equal((await spec(page)).landscape.f, rosen);
+    (await racers(page)).forEach((r) => assert.equal(r.step, 0, `${r.name} restarted`));
+    await urlSettled(page);
+
+    // The same iterates as the CLI, on both formulas.
+    for (const f of [typed.landscape.f, rosen]) {
+      const s = { ...typed, landscape: { name: 'custom', f } };
+      const cli = runCli(s);
+      const rs = await raceInPage(page, s);
+      rs.forEach((r, i) => {
+        const c = cli.racers[i];
+        assert.equal(r.status, c.status, `${f}: ${r.name}`);
+        const expected = c.trajectory[r.step];
+        for (const d of [0, 1]) {
+          assert.ok(Math.abs(r.position[d] - expected[d]) <= 1e-12 * Math.max(1, Math.abs(expected[d])), `${f}: ${r.name} ${r.position} vs ${expected}`);
+        }
+      });
+    }
+    assertAllFinite(await racers(page));
+  });
+});
+
+test('the formula preset tells the truth: momentum finds the camel’s global minimum, Lion the far local one', async () => {
+  await withPage('', async (page) => {
+    await page.locator('#preset').selectOption('formula');
+    await api(page, () => window.optiscape.pause());
+    assert.equal((await spec(page)).landscape.name, 'custom');
+    const rs = await api(page, () => window.optiscape.step(600));
+    const near = (r, p) => Math.hypot(r.position[0] - p[0], r.position[1] - p[1]) < 0.05;
+    const [sgd, momentum, adam, rmsprop, newton, lion] = rs;
+    assert.ok(near(momentum, [0, 0]), `momentum at ${momentum.position}`);
+    for (const r of [sgd, adam, rmsprop, newton]) assert.ok(near(r, [-1.7476, 0.8738]), `${r.name} at ${r.position}`);
+    assert.ok(near(lion, [1.7476, -0.8738]), `lion at ${lion.position}`);
   });
 });
 

@@ -1,5 +1,6 @@
 // Controls generated from the catalog's parameter descriptions: a number is a slider plus a typed
-// field, a pair (betas) two of those, a flag a checkbox. No optimizer has code of its own here.
+// field, a pair (betas) two of those, a flag a checkbox, text (a formula) a text field. No
+// optimizer or landscape has code of its own here.
 
 import { el, uid } from './dom.js';
 import { fmt, parseNumber, sliderScale } from './scales.js';
@@ -91,6 +92,71 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
 }
 
 /**
+ * A text field (a formula), applied on Enter or when it loses focus; Escape puts back the value
+ * in use. The core checks it: its message shows under the field, and the scene keeps the last
+ * valid text.
+ */
+function textRow({ label, doc, maxChars, value, commit }) {
+  const id = uid('t');
+  const input = el('input', {
+    type: 'text',
+    id,
+    class: 'text formula-input',
+    maxlength: maxChars,
+    spellcheck: 'false',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    'aria-describedby': `${id}-doc ${id}-err`,
+  });
+  const error = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
+  let current = value;
+
+  function showError(message) {
+    error.textContent = message || '';
+    error.hidden = !message;
+    input.setAttribute('aria-invalid', message ? 'true' : 'false');
+  }
+
+  function show(v, { force = false } = {}) {
+    current = v;
+    if (force || document.activeElement !== input) input.value = v;
+  }
+
+  const apply = () => {
+    const v = input.value;
+    if (v === current) {
+      showError(null);
+      return;
+    }
+    const problem = commit(v);
+    showError(problem);
+    if (!problem) show(v, { force: true });
+  };
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') apply();
+    if (e.key === 'Escape') {
+      showError(null);
+      show(current, { force: true });
+    }
+  });
+
+  show(value, { force: true });
+  return {
+    el: el(
+      'div',
+      { class: 'param param-text' },
+      el('label', { for: id, class: 'param-label', text: label }),
+      input,
+      el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
+      error,
+    ),
+    set: (v) => show(v),
+    showError,
+  };
+}
+
+/**
  * The control for one catalog parameter.
  * `commit(value)` applies a new value and returns an error message or null.
  * Returns { el, set(value) }.
@@ -124,6 +190,9 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
         rows.forEach((r, k) => r.set(pair[k]));
       },
     };
+  }
+  if (param.type === 'text') {
+    return textRow({ label: param.name, doc: param.doc, maxChars: param.max_chars, value, commit });
   }
   // flag
   const id = uid('f');

@@ -116,9 +116,12 @@ function change(mutate) {
   return url.change(app.spec, mutate);
 }
 
-/** A core message shown next to its own control: without the `racers[2]: ` path prefix. */
+/**
+ * A core message shown next to its own control: without the `racers[2]: ` path prefix, nor the
+ * place in the spec's JSON text (which the user never typed).
+ */
 function local(message) {
-  return message && message.replace(/^(racers\[\d+\]|landscape): /, '');
+  return message && message.replace(/^(racers\[\d+\]|landscape): /, '').replace(/ at line \d+ column \d+$/, '');
 }
 
 function afterChange() {
@@ -507,6 +510,8 @@ function syncUi() {
   const entry = cat.landscapes.find((l) => l.name === spec.landscape.name);
   $('landscape').value = entry.name;
   $('formula').textContent = `f = ${entry.formula}`;
+  // A typed formula is shown in its own field.
+  $('formula').hidden = entry.all_params.some((p) => p.type === 'text');
   if (app.landscapeKey !== entry.name) {
     app.landscapeKey = entry.name;
     app.landscapeControls.clear();

@@ -132,6 +132,25 @@ export const PRESETS = [
       ],
     },
   },
+  {
+    id: 'formula',
+    title: 'Type your own function (three-hump camel)',
+    hint: 'This landscape is a formula typed in the Landscape card: change it and the race restarts on yours, with exact derivatives by automatic differentiation. Here, the three-hump camel: momentum carries SGD over the ridge into the global minimum at the centre, the others settle in the nearest local minimum, and Lion’s fixed-size sign steps take it to the far one.',
+    spec: {
+      landscape: { name: 'custom', f: '2x^2 - 1.05x^4 + x^6/6 + x y + y^2' },
+      start: [-2.5, 2.5],
+      steps: 600,
+      speed: 2,
+      racers: [
+        { name: 'sgd', label: 'SGD', lr: 0.01 },
+        { name: 'sgd', label: 'Momentum 0.9', lr: 0.005, momentum: 0.9 },
+        { name: 'adam', lr: 0.1 },
+        { name: 'rmsprop', lr: 0.02 },
+        { name: 'newton', lr: 0.5 },
+        { name: 'lion', lr: 0.02 },
+      ],
+    },
+  },
 ];
 
 export const DEFAULT_PRESET = PRESETS[0];
