@@ -6,7 +6,9 @@
 //! frame as the page does (`_cpu_ms`: the same in this thread's CPU time, which a machine busy
 //! with other work inflates less); `background_cold_native_ms` the same into fresh buffers; the other
 //! figures time the pieces, the iso-lines, and the racers' overlay (8 x 20 000 points, drawn
-//! into an SVG string). Each figure is the median of several runs after a warm-up.
+//! into an SVG string); `sample_custom_native_ms` samples the typed formula's default (the
+//! three-hump camel, 21 instructions per point) over the same 800 x 800 grid. Each figure is the
+//! median of several runs after a warm-up.
 
 use optiscape::landscape::{find, Objective, View};
 use optiscape::render::layout::PlotRect;
@@ -57,6 +59,15 @@ fn main() {
     });
     let lines: usize = field.isolines().iter().map(|(_, l)| l.len()).sum();
 
+    let custom = find("custom").expect("custom is registered");
+    let typed = (custom.build)(&Hyper::defaults(custom.params));
+    let typed = Objective { f: typed.f, scale: 1.0 };
+    let mut typed_field = Field::for_mapping(&typed, &mapping, &[]);
+    let sample_custom = median_ms(runs, || {
+        typed_field.update(&typed, &mapping, &[]);
+        black_box(&typed_field);
+    });
+
     // The overlay: 8 racers of 20 000 steps each, spiralling in (an SVG string as the backend).
     let trajectories: Vec<Vec<[f64; 2]>> = (0..8)
         .map(|k| {
@@ -92,5 +103,6 @@ fn main() {
     println!("background_sample_native_ms {sample:.2} ms");
     println!("background_fill_native_ms {fill:.2} ms");
     println!("isolines_native_ms {isolines:.2} ms");
+    println!("sample_custom_native_ms {sample_custom:.2} ms");
     println!("racers_native_ms {overlay:.2} ms");
 }

@@ -166,19 +166,53 @@ impl Formula {
                 Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Pow => {
                     let b = stack.pop().expect("a parsed program is balanced");
                     let a = stack.last_mut().expect("a parsed program is balanced");
-                    for (a, &b) in a.iter_mut().zip(&b) {
-                        *a = binary(op, *a, b);
+                    // One loop per operation (the match outside it), each as `binary` computes.
+                    match op {
+                        Op::Add => each2(a, &b, |a, b| a + b),
+                        Op::Sub => each2(a, &b, |a, b| a - b),
+                        Op::Mul => each2(a, &b, |a, b| a * b),
+                        Op::Div => each2(a, &b, |a, b| a / b),
+                        _ => each2(a, &b, f64::powf),
                     }
                     spare.push(b);
                 }
-                _ => {
-                    for a in stack.last_mut().expect("a parsed program is balanced") {
-                        *a = unary(op, *a);
+                Op::Neg => each(stack.last_mut().expect("a parsed program is balanced"), |u| -u),
+                // powi(u, 2) is exactly u * u.
+                Op::PowInt(2) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u * u),
+                Op::PowInt(n) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powi(u, n)),
+                Op::PowConst(c) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u.powf(c)),
+                Op::Call(f) => {
+                    let a = stack.last_mut().expect("a parsed program is balanced");
+                    match f {
+                        Func::Sin => each(a, f64::sin),
+                        Func::Cos => each(a, f64::cos),
+                        Func::Tan => each(a, f64::tan),
+                        Func::Exp => each(a, f64::exp),
+                        Func::Ln => each(a, f64::ln),
+                        Func::Log10 => each(a, f64::log10),
+                        Func::Sqrt => each(a, f64::sqrt),
+                        Func::Sinh => each(a, f64::sinh),
+                        Func::Cosh => each(a, f64::cosh),
+                        Func::Tanh => each(a, f64::tanh),
+                        Func::Atan => each(a, f64::atan),
+                        Func::Abs => each(a, f64::abs),
                     }
                 }
             }
         }
         out.extend_from_slice(&stack[0]);
+    }
+}
+
+fn each(a: &mut [f64], f: impl Fn(f64) -> f64) {
+    for v in a {
+        *v = f(*v);
+    }
+}
+
+fn each2(a: &mut [f64], b: &[f64], f: impl Fn(f64, f64) -> f64) {
+    for (v, &w) in a.iter_mut().zip(b) {
+        *v = f(*v, w);
     }
 }
 
