@@ -832,7 +832,8 @@ mod tests {
     #[test]
     fn rows_equal_points_bit_for_bit() {
         let xs: Vec<f64> = (0..37).map(|i| -3.0 + 0.17 * f64::from(i)).collect();
-        for text in ["x^2 + 3 y^2", "sin(x) cos(y) + (x^2 + y^2) / 10", "x^y", "2", "y", "log(x) - sqrt(y)", "-x / (1 + y^2)"] {
+        let every_function = "tan(x) + exp(y) + log10(abs(x) + 1) + ln(y^2 + 1) + sinh(x) - cosh(y) + tanh(x y) + atan(y) + x^0.5 + x^-3 + abs(y)^2.5";
+        for text in ["x^2 + 3 y^2", "sin(x) cos(y) + (x^2 + y^2) / 10", "x^y", "2", "y", "log(x) - sqrt(y)", "-x / (1 + y^2)", every_function] {
             let formula = f(text);
             for y in [-1.5, 0.0, 0.8] {
                 let mut row = Vec::new();
