@@ -1,0 +1,78 @@
+//! Property tests of typed formulas (`src/landscape/expr.rs`): any text is parsed or refused with
+//! a message, never a panic; and for random formulas, the automatic derivatives agree with
+//! central differences of the values.
+
+use optiscape::landscape::expr::Formula;
+use proptest::prelude::*;
+
+/// Random smooth formulas in x and y, well defined everywhere (divisions by 1 + u^2, roots of
+/// u^2 + 1, exponentials of bounded arguments).
+fn arb_formula() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![Just("x".to_string()), Just("y".to_string()), (-20i32..=20).prop_map(|k| format!("{}", f64::from(k) / 8.0)),];
+    leaf.prop_recursive(4, 24, 2, |inner| {
+        prop_oneof![
+            inner.clone().prop_map(|a| format!("sin({a})")),
+            inner.clone().prop_map(|a| format!("cos({a})")),
+            inner.clone().prop_map(|a| format!("tanh({a})")),
+            inner.clone().prop_map(|a| format!("atan({a})")),
+            inner.clone().prop_map(|a| format!("exp(sin({a}))")),
+            inner.clone().prop_map(|a| format!("sqrt(({a})^2 + 1)")),
+            inner.clone().prop_map(|a| format!("log(({a})^2 + 1)")),
+            inner.clone().prop_map(|a| format!("({a})^2")),
+            inner.clone().prop_map(|a| format!("({a})^3")),
+            inner.clone().prop_map(|a| format!("-({a})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) + ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) - ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) ({b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a}) / (1 + ({b})^2)")),
+            (inner.clone(), inner).prop_map(|(a, b)| format!("(2 + sin({a}))^(cos({b}))")),
+        ]
+    })
+}
+
+/// Five-point stencil of `f` along `axis` at `p`, step `h`.
+fn stencil(f: impl Fn([f64; 2]) -> f64, p: [f64; 2], axis: usize, h: f64) -> f64 {
+    let at = |k: f64| {
+        let mut q = p;
+        q[axis] += k * h;
+        f(q)
+    };
+    (at(-2.0) - 8.0 * at(-1.0) + 8.0 * at(1.0) - at(2.0)) / (12.0 * h)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn any_text_is_parsed_or_refused_with_a_reason(text in ".{0,80}") {
+        if let Err(e) = Formula::parse(&text) {
+            prop_assert!(!e.is_empty() && !e.contains('\n'), "{text:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn formula_like_text_is_parsed_or_refused_with_a_reason(text in "[xye0-9.+*/^() sinctaexplogqrh-]{0,60}") {
+        if let Err(e) = Formula::parse(&text) {
+            prop_assert!(!e.is_empty() && !e.contains('\n'), "{text:?}: {e:?}");
+        }
+    }
+
+    #[test]
+    fn derivatives_agree_with_central_differences(text in arb_formula(), u in -2.0..2.0f64, v in -2.0..2.0f64) {
+        let f = Formula::parse(&text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+        let p = [u, v];
+        let (value, g, h) = f.derivatives(p);
+        prop_assert_eq!(value.to_bits(), f.value(p).to_bits(), "{}", text);
+        let step = 1e-3;
+        let scale = 1.0 + value.abs() + g[0].abs() + g[1].abs() + h[0][0].abs() + h[0][1].abs() + h[1][1].abs();
+        for axis in 0..2 {
+            let numeric = stencil(|q| f.value(q), p, axis, step);
+            prop_assert!((g[axis] - numeric).abs() <= 1e-6 * scale, "{text} at {p:?}: d/d{axis} {} vs {numeric}", g[axis]);
+            for other in 0..2 {
+                let numeric = stencil(|q| f.derivatives(q).1[other], p, axis, step);
+                prop_assert!((h[axis][other] - numeric).abs() <= 1e-6 * scale, "{text} at {p:?}: H[{axis}][{other}] {} vs {numeric}", h[axis][other]);
+            }
+        }
+        prop_assert_eq!(h[0][1], h[1][0]);
+    }
+}
