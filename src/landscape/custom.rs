@@ -18,7 +18,7 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         "2x^2 - 1.05x^4 + x^6/6 + x y + y^2",
         MAX_CHARS,
         |text| Formula::parse(text).map(drop),
-        "f(x, y) with + - * / ^, parentheses, pi, e and sin cos tan exp log sqrt sinh cosh tanh atan abs; 2x means 2*x",
+        "f(x, y) with + - * / ^, parentheses, pi, e and sin cos tan exp log (ln) log10 sqrt sinh cosh tanh atan abs; 2x means 2*x",
     )],
     build: |h| {
         let f = Custom(Formula::parse(h.text("f")).unwrap_or_else(|e| unreachable!("checked when the spec was read: {e}")));
