@@ -5,8 +5,10 @@
 //!
 //! Grammar, loosest first: `+ -`, then `* /` (and juxtaposition: `2x`, `3 sin(y)`, `(x+1)(y-2)`),
 //! then unary `-`, then `^` (or `**`, right-associative: `-x^2` is `-(x^2)`, `2^-x` is
-//! `2^(-x)`). Names: `x`, `y`, `pi`, `e` and the functions of [`FUNCTIONS`]. Numbers as in JSON,
-//! with an optional leading dot (`.5`). Parts without x or y are computed once, when parsed.
+//! `2^(-x)`). Names: `x`, `y`, `pi`, `e` and the functions of [`FUNCTIONS`]; `xy` is `x y`.
+//! Numbers as in JSON, with an optional leading dot (`.5`). Typeset `−`, `×`, `·`, `π`, `²` and
+//! `³` read as `-`, `*`, `*`, `pi`, `^2` and `^3`. Parts without x or y are computed once, when
+//! parsed.
 
 use super::{Matrix, Point};
 
@@ -490,6 +492,10 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, String> {
         } else if "+-*/^(),".contains(c) {
             out.push((Tok::Sym(c), pos));
             i += 1;
+        } else if let Some(toks) = typeset(c) {
+            // As pasted from a document (or from this page's own labels).
+            out.extend(toks.into_iter().map(|t| (t, pos)));
+            i += 1;
         } else {
             let shown = if c.is_control() { c.escape_default().to_string() } else { c.to_string() };
             return Err(format!("unexpected `{shown}` at character {pos}; a formula uses x, y, numbers, + - * / ^, parentheses and functions"));
@@ -497,6 +503,18 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, String> {
     }
     out.push((Tok::End, chars.len() + 1));
     Ok(out)
+}
+
+/// Typeset symbols read as their ASCII spelling: the minus sign, times, pi, squares and cubes.
+fn typeset(c: char) -> Option<Vec<Tok>> {
+    Some(match c {
+        '−' | '–' => vec![Tok::Sym('-')],
+        '×' | '·' | '⋅' => vec![Tok::Sym('*')],
+        'π' => vec![Tok::Name("pi".into())],
+        '²' => vec![Tok::Sym('^'), Tok::Num(2.0)],
+        '³' => vec![Tok::Sym('^'), Tok::Num(3.0)],
+        _ => return None,
+    })
 }
 
 struct Parser {
@@ -598,6 +616,12 @@ impl Parser {
             Tok::Name(name) => match name.as_str() {
                 "x" => Ok(Node::X),
                 "y" => Ok(Node::Y),
+                // `xy`, `xxy`: a product of the variables, as written in a textbook.
+                _ if name.len() <= 8 && name.chars().all(|c| c == 'x' || c == 'y') => Ok(name
+                    .chars()
+                    .map(|c| if c == 'x' { Node::X } else { Node::Y })
+                    .reduce(|a, b| Node::Bin(Op::Mul, Box::new(a), Box::new(b)))
+                    .expect("a name has a character")),
                 "pi" => Ok(Node::Num(std::f64::consts::PI)),
                 "e" => Ok(Node::Num(std::f64::consts::E)),
                 _ => {
@@ -727,6 +751,8 @@ mod tests {
             (".5 x", 0.5 * x),
             ("pi", std::f64::consts::PI),
             ("+x", x),
+            ("xy + 2xxy", x * y + 2.0 * x * x * y),
+            ("3x² − y³ + π·x × y", 3.0 * (x * x) - y * y * y + std::f64::consts::PI * x * y),
             ("ln(abs(y)) + log10(100) + sqrt(4)", (2f64).ln() + 2.0 + 2.0),
         ] {
             assert_eq!(f(text).value(at), want, "{text}");
