@@ -5,6 +5,28 @@
 import { el, uid } from './dom.js';
 import { fmt, parseNumber, sliderScale } from './scales.js';
 
+/** The line under a typed field (`${id}-err`): `show(message)` shows or clears it and marks the field. */
+function errorLine(id, field) {
+  const line = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
+  return {
+    el: line,
+    show(message) {
+      line.textContent = message || '';
+      line.hidden = !message;
+      field.setAttribute('aria-invalid', message ? 'true' : 'false');
+    },
+  };
+}
+
+/** A typed field is applied on Enter or when it loses focus; Escape puts back the value in use. */
+function typedKeys(field, apply, revert) {
+  field.addEventListener('change', apply);
+  field.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') apply();
+    if (e.key === 'Escape') revert();
+  });
+}
+
 /**
  * A slider with a typed field for one number.
  * `commit(value)` applies it and returns an error message, or null when applied.
@@ -30,14 +52,9 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
     'aria-label': `${label} (type a value)`,
     'aria-describedby': `${id}-err`,
   });
-  const error = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
+  const error = errorLine(id, text);
+  const showError = error.show;
   let current = value;
-
-  function showError(message) {
-    error.textContent = message || '';
-    error.hidden = !message;
-    text.setAttribute('aria-invalid', message ? 'true' : 'false');
-  }
 
   function show(v, { force = false } = {}) {
     current = v;
@@ -68,13 +85,9 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
     showError(problem);
     if (!problem) show(parsed.value, { force: true });
   };
-  text.addEventListener('change', fromText);
-  text.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') fromText();
-    if (e.key === 'Escape') {
-      showError(null);
-      show(current, { force: true });
-    }
+  typedKeys(text, fromText, () => {
+    showError(null);
+    show(current, { force: true });
   });
 
   show(value, { force: true });
@@ -85,7 +98,7 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
     range_,
     text,
     doc ? el('p', { class: compact ? 'sr-only' : 'param-doc', id: `${id}-doc`, text: doc }) : null,
-    error,
+    error.el,
   );
   if (compact && doc) row.title = doc;
   return { el: row, set: (v) => show(v), showError };
@@ -108,14 +121,9 @@ function textRow({ label, doc, maxChars, value, commit }) {
     autocapitalize: 'off',
     'aria-describedby': `${id}-doc ${id}-err`,
   });
-  const error = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
+  const error = errorLine(id, input);
+  const showError = error.show;
   let current = value;
-
-  function showError(message) {
-    error.textContent = message || '';
-    error.hidden = !message;
-    input.setAttribute('aria-invalid', message ? 'true' : 'false');
-  }
 
   function show(v, { force = false } = {}) {
     current = v;
@@ -132,13 +140,9 @@ function textRow({ label, doc, maxChars, value, commit }) {
     showError(problem);
     if (!problem) show(v, { force: true });
   };
-  input.addEventListener('change', apply);
-  input.addEventListener('keydown', (e) => {
-    if (e.key === 'Enter') apply();
-    if (e.key === 'Escape') {
-      showError(null);
-      show(current, { force: true });
-    }
+  typedKeys(input, apply, () => {
+    showError(null);
+    show(current, { force: true });
   });
 
   show(value, { force: true });
@@ -149,7 +153,7 @@ function textRow({ label, doc, maxChars, value, commit }) {
       el('label', { for: id, class: 'param-label', text: label }),
       input,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
-      error,
+      error.el,
     ),
     set: (v) => show(v),
     showError,
