@@ -719,6 +719,10 @@ test('layout: large plot on a projector, text >= 14 px, labelled controls, phone
           assert.ok(m.racersTop >= m.plot.bottom, 'controls stack under the plot');
         }
         await screenshot(page, `page-${viewport.width}x${viewport.height}`);
+        // A typed formula gets the card's whole width, on a phone too.
+        await page.locator('#landscape').selectOption('custom');
+        const [field, card] = await Promise.all(['.formula-input', '.landscape-card'].map((q) => page.locator(q).evaluate((e) => e.getBoundingClientRect().width)));
+        assert.ok(field >= card * 0.8, `formula field ${field}px wide in a ${card}px card`);
       },
       { viewport },
     );
