@@ -349,7 +349,7 @@ fn typed_formulas_agree_with_the_written_out_landscapes() {
             assert!((0..2).all(|r| (0..2).all(|c| close(h[r][c], wh[r][c]))), "{name} at {p:?}: {h:?} vs {wh:?}");
         }
         // Every minimum of the written-out landscape inside the typed one's view is found.
-        let in_view = |p: Point| p[0].abs() <= 3.0 && p[1].abs() <= 3.0;
+        let in_view = |p: Point| p[0].abs() <= 2.0 && p[1].abs() <= 2.0;
         for m in written.marks.iter().filter(|m| m.kind != MarkKind::Saddle && in_view(m.at)) {
             let found = typed.marks.iter().any(|t| (t.at[0] - m.at[0]).abs() < 1e-8 && (t.at[1] - m.at[1]).abs() < 1e-8);
             assert!(found || typed.marks.len() == 12, "{name}: minimum {m:?} not found among {:?}", typed.marks);

@@ -2,7 +2,8 @@
 //! from automatic differentiation.
 //!
 //! The default is the three-hump camel, 2x^2 - 1.05x^4 + x^6/6 + xy + y^2: global minimum f = 0
-//! at (0, 0), two local minima beside it. View [-3, 3]^2; start (-2.5, 2.5). The minima marked
+//! at (0, 0), two local minima beside it. View [-2, 2]^2; start (1.9, 1.9), from where some optimizers
+//! cross the hump to the global minimum and others settle in a local one. The minima marked
 //! are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
@@ -22,9 +23,9 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
     )],
     build: |h| {
         let f = Custom(Formula::parse(h.text("f")).unwrap_or_else(|e| unreachable!("checked when the spec was read: {e}")));
-        let view = View::new(-3.0, 3.0, -3.0, 3.0);
+        let view = View::new(-2.0, 2.0, -2.0, 2.0);
         let marks = found_minima(&f, view);
-        Built { f: Box::new(f), view, start: [-2.5, 2.5], marks }
+        Built { f: Box::new(f), view, start: [1.9, 1.9], marks }
     },
 };
 

@@ -336,7 +336,7 @@ LANDSCAPES = {
     "quadratic": (quadratic, quadratic_d, [-3.5, 1.5], 0.05, 0.05),
     "saddle": (saddle, saddle_d, [1.5, 0.05], 0.05, 0.05),
     "digits2d": (digits2d, digits2d_d, [-1.0, 1.0], 0.2, 0.05),
-    "custom": (custom, custom_d, [-2.5, 2.5], 5e-3, 0.05),
+    "custom": (custom, custom_d, [1.9, 1.9], 5e-3, 0.05),
 }
 
 

@@ -135,10 +135,10 @@ export const PRESETS = [
   {
     id: 'formula',
     title: 'Type your own function (three-hump camel)',
-    hint: 'This landscape is a formula typed in the Landscape card: change it and the race restarts on yours, with exact derivatives by automatic differentiation. Here, the three-hump camel: momentum carries SGD over the ridge into the global minimum at the centre, the others settle in the nearest local minimum, and Lion’s fixed-size sign steps take it to the far one.',
+    hint: 'This landscape is a formula typed in the Landscape card: change it and the race restarts on yours, with exact derivatives by automatic differentiation. Here, the three-hump camel: momentum, Adam and Lion cross the hump into the global minimum at the centre (Lion keeps jittering by its fixed step), while plain SGD, RMSprop and Newton’s method settle in the local minimum beside the start.',
     spec: {
       landscape: { name: 'custom', f: '2x^2 - 1.05x^4 + x^6/6 + x y + y^2' },
-      start: [-2.5, 2.5],
+      start: [1.9, 1.9],
       steps: 600,
       speed: 2,
       racers: [
