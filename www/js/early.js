@@ -9,11 +9,12 @@ if (typeof globalThis.WebAssembly?.compileStreaming === 'function') {
 }
 
 // 2. Find the system font: the first text a page draws on a canvas pays for that (tens of
-//    milliseconds). Drawn with the fonts the charts use.
+//    milliseconds). Drawn with the fonts and characters the charts use (the exponents of log
+//    scales too, which may come from a fallback font).
 {
   const ctx = Object.assign(document.createElement('canvas'), { width: 4, height: 4 }).getContext('2d');
-  for (const style of ['normal', 'italic']) {
-    ctx.font = `${style} 14px sans-serif`;
-    ctx.fillText('0123456789 −.e xy loss step', 0, 10);
+  for (const font of ['14px', '15px', 'italic 14px', 'italic 15px']) {
+    ctx.font = `${font} sans-serif`;
+    ctx.fillText('0123456789 −.e xy f loss step ⁰¹²³⁴⁵⁶⁷⁸⁹⁻', 0, 10);
   }
 }
