@@ -613,6 +613,13 @@ test('the formula preset tells the truth: momentum, Adam and Lion find the camel
     for (const r of [momentum, adam]) assert.ok(near(r, [0, 0], 1e-6), `${r.label ?? r.name} at ${r.position}`);
     assert.ok(near(lion, [0, 0], 0.05), `lion at ${lion.position}`);
     for (const r of [sgd, rmsprop, newton]) assert.ok(near(r, [1.7476, -0.8738], 0.01), `${r.name} at ${r.position}`);
+
+    // The picker and the hint name the preset only while the page shows it.
+    assert.equal(await page.locator('#preset').inputValue(), 'formula');
+    assert.match(await page.locator('#hint').textContent(), /three-hump camel/);
+    await page.locator('#landscape').selectOption('himmelblau');
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.equal(await page.locator('#hint').textContent(), '');
   });
 });
 

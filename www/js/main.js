@@ -38,6 +38,7 @@ const app = {
   size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
   landscapeKey: '',
   landscapeControls: new Map(),
+  preset: null, // the preset the scene came from, until the page shows something else
   racerList: null,
   plot: null,
   pendingView: null,
@@ -104,7 +105,7 @@ const url = specState({
 function load(spec) {
   url.load(spec, () => {
     app.racerList.reset();
-    $('hint').textContent = '';
+    showPreset(null);
   });
 }
 
@@ -333,6 +334,16 @@ function resetView() {
 
 const speeds = { scale: null };
 
+/**
+ * The scene's preset, or null once the page shows something else (another link, another
+ * landscape): the picker and the hint under the racers say so.
+ */
+function showPreset(preset) {
+  app.preset = preset;
+  $('preset').value = preset?.id ?? '';
+  $('hint').textContent = preset?.hint ?? '';
+}
+
 function buildStatic() {
   const { cat } = app;
   // Presets.
@@ -341,7 +352,7 @@ function buildStatic() {
     const preset = PRESETS.find((p) => p.id === $('preset').value);
     if (!preset) return;
     load(withColors(preset.spec, cat.palette));
-    $('hint').textContent = preset.hint;
+    showPreset(preset);
     reset();
     play();
   });
@@ -356,7 +367,7 @@ function buildStatic() {
       delete s.view;
     });
     if (problem) showBanner(problem);
-    $('hint').textContent = '';
+    showPreset(null);
   });
 
   // Transport.
@@ -479,8 +490,7 @@ function resetToDefault() {
   }
   try {
     load(defaultSpec());
-    $('hint').textContent = DEFAULT_PRESET.hint;
-    $('preset').value = DEFAULT_PRESET.id;
+    showPreset(DEFAULT_PRESET);
     play();
   } catch (e) {
     reportError(e);
@@ -627,7 +637,7 @@ function percentile(xs, q) {
 async function bench({ frames = 300 } = {}) {
   await ready;
   const saved = app.scene.spec();
-  const savedHint = $('hint').textContent;
+  const savedPreset = app.preset;
   const wasPlaying = app.playing;
   const wasHeld = app.held;
   app.playing = false;
@@ -693,7 +703,7 @@ async function bench({ frames = 300 } = {}) {
     plot.style.height = '';
     fitCanvases();
     load(saved);
-    $('hint').textContent = savedHint;
+    showPreset(savedPreset);
     app.playing = wasPlaying;
     app.held = wasHeld;
     updateTransport();
@@ -749,8 +759,7 @@ async function boot() {
   }
   if (!app.scene) {
     app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('casings'), $('trails'), $('overlay'), $('loss'));
-    $('hint').textContent = DEFAULT_PRESET.hint;
-    $('preset').value = DEFAULT_PRESET.id;
+    showPreset(DEFAULT_PRESET);
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
   performance.mark('optiscape:scene');
