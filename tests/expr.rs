@@ -50,10 +50,20 @@ proptest! {
         }
     }
 
+    /// What parses also runs: points, derivatives and rows, with the same values each way.
     #[test]
     fn formula_like_text_is_parsed_or_refused_with_a_reason(text in "[xye0-9.+*/^() sinctaexplogqrh-]{0,60}") {
-        if let Err(e) = Formula::parse(&text) {
-            prop_assert!(!e.is_empty() && !e.contains('\n'), "{text:?}: {e:?}");
+        match Formula::parse(&text) {
+            Err(e) => prop_assert!(!e.is_empty() && !e.contains('\n'), "{text:?}: {e:?}"),
+            Ok(f) => {
+                let xs = [-1.5, 0.0, 0.25, 2.0];
+                let mut row = Vec::new();
+                f.values_along_x(&xs, -0.5, &mut row);
+                for (&x, &v) in xs.iter().zip(&row) {
+                    prop_assert_eq!(v.to_bits(), f.value([x, -0.5]).to_bits(), "{:?} at x = {}", text, x);
+                    prop_assert_eq!(v.to_bits(), f.derivatives([x, -0.5]).0.to_bits(), "{:?} at x = {}", text, x);
+                }
+            }
         }
     }
 
