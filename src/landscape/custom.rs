@@ -2,9 +2,9 @@
 //! from automatic differentiation.
 //!
 //! The default is the three-hump camel, 2x^2 - 1.05x^4 + x^6/6 + xy + y^2: global minimum f = 0
-//! at (0, 0), two local minima beside it. View [-2, 2]^2; start (1.9, 1.9), from where some optimizers
-//! cross the hump to the global minimum and others settle in a local one. The minima marked
-//! are those Newton's method finds from a grid of starts over the view.
+//! at (0, 0), two local minima beside it. View [-2, 2]^2; start (1.9, 1.9), from where some
+//! optimizers cross the hump to the global minimum and others settle in a local one. The minima
+//! marked are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
 use super::{minima, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
