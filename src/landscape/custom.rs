@@ -7,7 +7,7 @@
 //! marked are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
-use super::{minima, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
+use super::{minima, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
 use crate::schema::Param;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -37,22 +37,15 @@ const MOST_MARKS: usize = 12;
 /// The minima inside `view` that Newton's method reaches from a grid of starts: points where the
 /// gradient vanishes (to the tolerance of the landscapes' tests) and the Hessian is positive
 /// definite, each once; the lowest are global.
-fn found_minima(f: &dyn Landscape, view: View) -> Vec<Mark> {
+fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
     let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
     let inside = |p: Point| view.x[0] <= p[0] && p[0] <= view.x[1] && view.y[0] <= p[1] && p[1] <= view.y[1];
     let mut found: Vec<(f64, Point)> = Vec::new();
     for i in 0..GRID {
         for j in 0..GRID {
             let guess = [view.x[0] + w * (i as f64 + 0.5) / GRID as f64, view.y[0] + h * (j as f64 + 0.5) / GRID as f64];
-            let p = refine(f, guess);
-            if !inside(p) || found.iter().any(|(_, q)| (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h) {
-                continue;
-            }
-            let g = f.gradient(p);
-            let [[a, b], [c, d]] = f.hessian(p);
-            let scale = a.abs().max(d.abs()).max(b.abs()).max(1.0) * (1.0 + p[0].abs().max(p[1].abs()));
-            let value = f.value(p);
-            if g[0].abs().max(g[1].abs()) <= 1e-10 * scale && a > 0.0 && a * d - b * c > 0.0 && value.is_finite() {
+            let Some((p, value)) = newton(&f.0, guess, view) else { continue };
+            if inside(p) && !found.iter().any(|(_, q)| (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h) {
                 found.push((value, p));
             }
         }
@@ -60,6 +53,28 @@ fn found_minima(f: &dyn Landscape, view: View) -> Vec<Mark> {
     found.sort_by(|a, b| a.0.total_cmp(&b.0));
     found.truncate(MOST_MARKS);
     minima(f, &found.iter().map(|&(_, p)| p).collect::<Vec<_>>())
+}
+
+/// Newton's method from `guess` (as [`super::refine`], one derivative pass per step): the
+/// minimum it converges to, with its value, or None when it leaves the neighbourhood of `view`,
+/// meets a non-finite value or ends where the Hessian is not positive definite.
+fn newton(f: &Formula, guess: Point, view: View) -> Option<(Point, f64)> {
+    let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
+    let near = |p: Point| (p[0] - view.x[0]).abs().max((p[0] - view.x[1]).abs()) <= 2.0 * w && (p[1] - view.y[0]).abs().max((p[1] - view.y[1]).abs()) <= 2.0 * h;
+    let mut p = guess;
+    for _ in 0..50 {
+        let (value, g, [[a, b], [c, d]]) = f.derivatives(p);
+        let det = a * d - b * c;
+        if !value.is_finite() || !near(p) || det == 0.0 || !det.is_finite() {
+            return None;
+        }
+        let scale = a.abs().max(d.abs()).max(b.abs()).max(1.0) * (1.0 + p[0].abs().max(p[1].abs()));
+        if g[0].abs().max(g[1].abs()) <= 1e-10 * scale {
+            return (a > 0.0 && det > 0.0).then_some((p, value));
+        }
+        p = [p[0] - (d * g[0] - b * g[1]) / det, p[1] - (a * g[1] - c * g[0]) / det];
+    }
+    None
 }
 
 pub struct Custom(pub Formula);
