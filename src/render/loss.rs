@@ -56,6 +56,12 @@ pub struct LossAxes {
     derived_reference: bool,
 }
 
+/// Whether `v` is below a known minimum `r` by more than rounding: the loss of a racer sitting
+/// on the minimum may come out an ulp lower.
+fn below(v: f64, r: f64) -> bool {
+    v < r - 1e-9 * (1.0 + r.abs())
+}
+
 /// The data ranges of some series: largest step, lowest and highest lifted loss, highest
 /// starting loss.
 struct Extent {
@@ -83,12 +89,12 @@ impl LossAxes {
 
     fn with_room(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>, horizon: Option<f64>) -> LossAxes {
         let layout = Layout::loss(width, height, dpr);
+        let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
         let (reference, derived_reference) = match reference.filter(|r| r.is_finite()) {
-            Some(r) => (r, false),
-            None => {
-                let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
-                (if lowest.is_finite() && lowest <= 0.0 { lowest } else { 0.0 }, true)
-            }
+            // A known minimum, unless a racer went below it: a typed formula's minima are those
+            // found in its view, and the racers may find a lower one.
+            Some(r) if !below(lowest, r) => (r, false),
+            _ => (if lowest.is_finite() && lowest <= 0.0 { lowest } else { 0.0 }, true),
         };
         let mut axes = LossAxes { plot: layout.plot, metrics: layout.metrics, reference, steps: 1.0, lo: -2, hi: 2, cap: f64::INFINITY, derived_reference };
         let e = axes.extent(series);
@@ -136,7 +142,8 @@ impl LossAxes {
 
     /// Whether every finite sample of `points` sits inside these axes as they were chosen:
     /// within the step range, not below the bottom decade (unless that is the floor), not above
-    /// the top while under the cap, and not below a reference taken from the data.
+    /// the top while under the cap, and not below the reference (a known one by more than
+    /// rounding).
     pub fn holds(&self, points: &[(f64, f64)]) -> bool {
         let (bottom, top) = (10f64.powi(self.lo), 10f64.powi(self.hi));
         let floor = self.lo <= LOSS_FLOOR.log10() as i32;
@@ -145,7 +152,7 @@ impl LossAxes {
             step <= self.steps
                 && (floor || y >= bottom)
                 && (y <= top || top >= self.cap)
-                && !(self.derived_reference && v < self.reference)
+                && !(if self.derived_reference { v < self.reference } else { below(v, self.reference) })
         })
     }
 
@@ -296,5 +303,16 @@ mod tests {
         let n = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &neg }], None, 500.0);
         assert!(n.holds(&[(2.0, -1.5)]));
         assert!(!n.holds(&[(2.0, -3.0)]));
+        // A known minimum holds until a racer goes below it (more than by rounding); then the
+        // lowest loss seen is the reference, as when none is known.
+        let reached = [(0.0, 1.0), (1.0, 0.0)];
+        let known = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &reached }], Some(0.0), 500.0);
+        assert!(known.holds(&[(2.0, -1e-17)]), "an ulp below a known minimum is rounding");
+        assert!(!known.holds(&[(2.0, -0.5)]));
+        let lower = [(0.0, 1.0), (1.0, -2.0)];
+        let l = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &lower }], Some(-0.1), 500.0);
+        assert_eq!(l.reference, -2.0);
+        assert!(!l.holds(&[(2.0, -3.0)]));
+        assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(-0.1), 500.0).reference, -0.1, "a known minimum nobody passed stays");
     }
 }
