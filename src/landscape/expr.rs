@@ -5,7 +5,7 @@
 //!
 //! Grammar, loosest first: `+ -`, then `* /` (and juxtaposition: `2x`, `3 sin(y)`, `(x+1)(y-2)`),
 //! then unary `-`, then `^` (or `**`, right-associative: `-x^2` is `-(x^2)`, `2^-x` is
-//! `2^(-x)`). Names: `x`, `y`, `pi`, `e` and the functions of [`FUNCTIONS`]; `xy` is `x y`.
+//! `2^(-x)`). Names: `x`, `y`, `pi`, `e` and the functions of `FUNCTIONS`; `xy` is `x y`.
 //! Numbers as in JSON, with an optional leading dot (`.5`). Typeset `−`, `×`, `·`, `π`, `²` and
 //! `³` read as `-`, `*`, `*`, `pi`, `^2` and `^3`. Parts without x or y are computed once, when
 //! parsed.
@@ -33,25 +33,43 @@ enum Func {
     Abs,
 }
 
-/// The functions a formula may call, by name.
-pub const FUNCTIONS: &[&str] = &["sin", "cos", "tan", "exp", "log", "ln", "log10", "sqrt", "sinh", "cosh", "tanh", "atan", "abs"];
+/// The functions a formula may call, by name (`log` and `ln` are both the natural logarithm).
+const FUNCTIONS: &[(&str, Func)] = &[
+    ("sin", Func::Sin),
+    ("cos", Func::Cos),
+    ("tan", Func::Tan),
+    ("exp", Func::Exp),
+    ("log", Func::Ln),
+    ("ln", Func::Ln),
+    ("log10", Func::Log10),
+    ("sqrt", Func::Sqrt),
+    ("sinh", Func::Sinh),
+    ("cosh", Func::Cosh),
+    ("tanh", Func::Tanh),
+    ("atan", Func::Atan),
+    ("abs", Func::Abs),
+];
 
 fn func(name: &str) -> Option<Func> {
-    Some(match name {
-        "sin" => Func::Sin,
-        "cos" => Func::Cos,
-        "tan" => Func::Tan,
-        "exp" => Func::Exp,
-        "log" | "ln" => Func::Ln,
-        "log10" => Func::Log10,
-        "sqrt" => Func::Sqrt,
-        "sinh" => Func::Sinh,
-        "cosh" => Func::Cosh,
-        "tanh" => Func::Tanh,
-        "atan" => Func::Atan,
-        "abs" => Func::Abs,
-        _ => return None,
-    })
+    FUNCTIONS.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
+}
+
+/// What `f` computes: one place for points, rows and constants alike.
+fn function(f: Func) -> fn(f64) -> f64 {
+    match f {
+        Func::Sin => f64::sin,
+        Func::Cos => f64::cos,
+        Func::Tan => f64::tan,
+        Func::Exp => f64::exp,
+        Func::Ln => f64::ln,
+        Func::Log10 => f64::log10,
+        Func::Sqrt => f64::sqrt,
+        Func::Sinh => f64::sinh,
+        Func::Cosh => f64::cosh,
+        Func::Tanh => f64::tanh,
+        Func::Atan => f64::atan,
+        Func::Abs => f64::abs,
+    }
 }
 
 /// One instruction of the stack program.
@@ -183,23 +201,7 @@ impl Formula {
                 Op::PowInt(2) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u * u),
                 Op::PowInt(n) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powi(u, n)),
                 Op::PowConst(c) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u.powf(c)),
-                Op::Call(f) => {
-                    let a = stack.last_mut().expect("a parsed program is balanced");
-                    match f {
-                        Func::Sin => each(a, f64::sin),
-                        Func::Cos => each(a, f64::cos),
-                        Func::Tan => each(a, f64::tan),
-                        Func::Exp => each(a, f64::exp),
-                        Func::Ln => each(a, f64::ln),
-                        Func::Log10 => each(a, f64::log10),
-                        Func::Sqrt => each(a, f64::sqrt),
-                        Func::Sinh => each(a, f64::sinh),
-                        Func::Cosh => each(a, f64::cosh),
-                        Func::Tanh => each(a, f64::tanh),
-                        Func::Atan => each(a, f64::atan),
-                        Func::Abs => each(a, f64::abs),
-                    }
-                }
+                Op::Call(f) => each(stack.last_mut().expect("a parsed program is balanced"), function(f)),
             }
         }
         out.extend_from_slice(&stack[0]);
@@ -252,16 +254,6 @@ fn binary(op: &Op, a: f64, b: f64) -> f64 {
     }
 }
 
-fn unary(op: &Op, a: f64) -> f64 {
-    match *op {
-        Op::Neg => -a,
-        Op::PowInt(n) => powi(a, n),
-        Op::PowConst(c) => a.powf(c),
-        Op::Call(f) => call(f, a),
-        _ => unreachable!("not a unary operation: {op:?}"),
-    }
-}
-
 impl Num for f64 {
     fn constant(c: f64) -> f64 {
         c
@@ -270,7 +262,13 @@ impl Num for f64 {
         binary(op, a, b)
     }
     fn unary(op: &Op, a: f64) -> f64 {
-        unary(op, a)
+        match *op {
+            Op::Neg => -a,
+            Op::PowInt(n) => powi(a, n),
+            Op::PowConst(c) => a.powf(c),
+            Op::Call(f) => function(f)(a),
+            _ => unreachable!("not a unary operation: {op:?}"),
+        }
     }
 }
 
@@ -293,23 +291,6 @@ fn powi(u: f64, n: i32) -> f64 {
         1.0 / acc
     } else {
         acc
-    }
-}
-
-fn call(f: Func, u: f64) -> f64 {
-    match f {
-        Func::Sin => u.sin(),
-        Func::Cos => u.cos(),
-        Func::Tan => u.tan(),
-        Func::Exp => u.exp(),
-        Func::Ln => u.ln(),
-        Func::Log10 => u.log10(),
-        Func::Sqrt => u.sqrt(),
-        Func::Sinh => u.sinh(),
-        Func::Cosh => u.cosh(),
-        Func::Tanh => u.tanh(),
-        Func::Atan => u.atan(),
-        Func::Abs => u.abs(),
     }
 }
 
@@ -419,7 +400,7 @@ impl Num for Dual2 {
             }
             Op::PowConst(c) => a.chain(u.powf(c), c * u.powf(c - 1.0), c * (c - 1.0) * u.powf(c - 2.0)),
             Op::Call(f) => {
-                let v = call(f, u);
+                let v = function(f)(u);
                 let (d1, d2) = call_derivatives(f, u, v);
                 a.chain(v, d1, d2)
             }
@@ -629,7 +610,7 @@ impl Parser {
                         return Err(format!(
                             "unknown name `{}` at character {pos}; a formula uses x, y, pi, e and the functions {}",
                             name.chars().take(20).collect::<String>(),
-                            FUNCTIONS.join(", ")
+                            FUNCTIONS.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
                         ));
                     };
                     if *self.peek() != Tok::Sym('(') {
@@ -668,7 +649,7 @@ fn fold(node: Node) -> Node {
             a => Node::Neg(Box::new(a)),
         },
         Node::Call(f, a) => match fold(*a) {
-            Node::Num(c) => Node::Num(call(f, c)),
+            Node::Num(c) => Node::Num(function(f)(c)),
             a => Node::Call(f, Box::new(a)),
         },
         Node::Bin(op, a, b) => match (fold(*a), fold(*b)) {
