@@ -7,7 +7,7 @@
 //! marked are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
-use super::{minima, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
+use super::{minima, newton_step, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
 use crate::schema::Param;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -63,16 +63,14 @@ fn newton(f: &Formula, guess: Point, view: View) -> Option<(Point, f64)> {
     let near = |p: Point| (p[0] - view.x[0]).abs().max((p[0] - view.x[1]).abs()) <= 2.0 * w && (p[1] - view.y[0]).abs().max((p[1] - view.y[1]).abs()) <= 2.0 * h;
     let mut p = guess;
     for _ in 0..50 {
-        let (value, g, [[a, b], [c, d]]) = f.derivatives(p);
-        let det = a * d - b * c;
-        if !value.is_finite() || !near(p) || det == 0.0 || !det.is_finite() {
-            return None;
-        }
+        let (value, g, hessian) = f.derivatives(p);
+        let step = newton_step(g, hessian).filter(|_| value.is_finite() && near(p))?;
+        let [[a, b], [c, d]] = hessian;
         let scale = a.abs().max(d.abs()).max(b.abs()).max(1.0) * (1.0 + p[0].abs().max(p[1].abs()));
         if g[0].abs().max(g[1].abs()) <= 1e-10 * scale {
-            return (a > 0.0 && det > 0.0).then_some((p, value));
+            return (a > 0.0 && a * d - b * c > 0.0).then_some((p, value));
         }
-        p = [p[0] - (d * g[0] - b * g[1]) / det, p[1] - (a * g[1] - c * g[0]) / det];
+        p = [p[0] - step[0], p[1] - step[1]];
     }
     None
 }

@@ -146,18 +146,18 @@ impl Objective {
     }
 }
 
+/// The Newton step `H^-1 g`, or None where the Hessian is singular or not finite.
+pub fn newton_step([gx, gy]: Point, [[a, b], [c, d]]: Matrix) -> Option<Point> {
+    let det = a * d - b * c;
+    (det != 0.0 && det.is_finite()).then(|| [(d * gx - b * gy) / det, (a * gy - c * gx) / det])
+}
+
 /// Polishes a guessed critical point with Newton's method on the exact derivatives. Used to state
 /// minima to full precision where the literature gives six digits.
 pub fn refine(f: &dyn Landscape, guess: Point) -> Point {
     let mut p = guess;
     for _ in 0..50 {
-        let [gx, gy] = f.gradient(p);
-        let [[a, b], [c, d]] = f.hessian(p);
-        let det = a * d - b * c;
-        if det == 0.0 || !det.is_finite() {
-            break;
-        }
-        let step = [(d * gx - b * gy) / det, (a * gy - c * gx) / det];
+        let Some(step) = newton_step(f.gradient(p), f.hessian(p)) else { break };
         p = [p[0] - step[0], p[1] - step[1]];
         if step[0].abs() + step[1].abs() < 1e-15 * (1.0 + p[0].abs() + p[1].abs()) {
             break;
