@@ -1,5 +1,6 @@
-// What the page can start before its other modules arrive (main.js waits for all of them, and
-// the main thread is idle meanwhile). Loaded with `async` and no imports, so it runs at once.
+// What the page can start before its other modules arrive (main.js waits for all of them; the
+// main thread lays out the page meanwhile, and this runs in its gaps). Loaded with `async` and no
+// imports, so it runs as soon as it arrives.
 //
 // 1. Compile the wasm module: main.js then only instantiates it. When it could not compile (an
 //    old browser, a server sending the wrong MIME type), main.js leaves it and starts over.
