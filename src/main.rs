@@ -1,5 +1,5 @@
-//! The `optiscape` command line: `optiscape run` races a run spec, `optiscape list` describes
-//! every optimizer and landscape.
+//! The `optiscape` command line: `optiscape run` races a run spec, `optiscape plot` draws it as
+//! an SVG figure, `optiscape list` describes every optimizer and landscape.
 
 use optiscape::{catalog, race, spec::spec_text, spec::RunSpec};
 use std::io::{Read, Write};
@@ -10,6 +10,9 @@ optiscape: see how optimizers move
 
 USAGE:
     optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
+    optiscape plot [--spec FILE] [--out FILE] [--size WxH]
+                                  draw the race as an SVG figure (stdout by default): the landscape
+                                  with every path, the loss chart and a legend; size 1280x640 by default
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
@@ -40,6 +43,7 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
         ["run"] => run(spec_text(&read_stdin()?)?),
         ["run", "--spec", file] => run(spec_text(&read_file(file)?)?),
+        ["plot", options @ ..] => plot(options),
         ["train"] => train(spec_text(&read_stdin()?)?),
         ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
         ["list"] => Ok(catalog::text()),
@@ -67,9 +71,51 @@ fn read_file(file: &str) -> Result<Vec<u8>, String> {
 
 fn run(text: &str) -> Result<String, String> {
     let spec = RunSpec::parse(text)?;
-    spec.check_printable()?;
+    spec.check_points("run")?;
     let result = race::run(&spec);
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+}
+
+/// `optiscape plot`: its options in any order, each at most once.
+fn plot(options: &[&str]) -> Result<String, String> {
+    let (mut spec, mut out, mut size) = (None, None, None);
+    let mut rest = options;
+    while let [flag, tail @ ..] = rest {
+        let slot = match *flag {
+            "--spec" => &mut spec,
+            "--out" => &mut out,
+            "--size" => &mut size,
+            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH")),
+        };
+        let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
+        if slot.replace(*value).is_some() {
+            return Err(format!("plot: `{flag}` given twice"));
+        }
+        rest = tail;
+    }
+    let (width, height) = match size {
+        None => (1280, 640),
+        Some(size) => parse_size(size).ok_or_else(|| format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`"))?,
+    };
+    let bytes = match spec {
+        Some(file) => read_file(file)?,
+        None => read_stdin()?,
+    };
+    let spec = RunSpec::parse(spec_text(&bytes)?)?;
+    spec.check_points("plot")?;
+    let svg = optiscape::render::figure::figure(&spec, width, height)?;
+    match out {
+        None => Ok(svg),
+        Some(file) => {
+            std::fs::write(file, svg).map_err(|e| format!("cannot write {file}: {e}"))?;
+            Ok(String::new())
+        }
+    }
+}
+
+fn parse_size(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.split_once('x')?;
+    Some((w.parse().ok()?, h.parse().ok()?))
 }
 
 fn train(text: &str) -> Result<String, String> {

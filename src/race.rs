@@ -136,7 +136,11 @@ pub struct RunResult {
 
 /// Runs every racer of `spec` for `spec.steps` steps and keeps every point.
 pub fn run(spec: &RunSpec) -> RunResult {
-    let mut race = Race::new(spec);
+    run_race(&mut Race::new(spec), spec.steps)
+}
+
+/// Advances every racer of `race` by `steps` steps and keeps every point, from where it stands.
+pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
     let objective = &race.objective;
     let racers = race
         .racers
@@ -148,7 +152,7 @@ pub fn run(spec: &RunSpec) -> RunResult {
                 trajectory.push(r.position);
                 loss.push(r.loss);
             }
-            r.advance(objective, spec.steps, |_, p, l| {
+            r.advance(objective, steps, |_, p, l| {
                 trajectory.push(p);
                 loss.push(l);
             });

@@ -57,7 +57,7 @@ pub struct RunSpec {
     /// Page only: steps per animation frame.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<u32>,
-    /// Page only: the visible rectangle; the landscape's default view when omitted.
+    /// The visible rectangle (the page's, `optiscape plot`'s); the landscape's default view when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub view: Option<View>,
 }
@@ -72,13 +72,13 @@ impl RunSpec {
         parse_document(text, RunSpec::validate)
     }
 
-    /// Whether `optiscape run` may print this race: it prints every point of every racer, at
-    /// most [`MAX_RUN_POINTS`].
-    pub fn check_printable(&self) -> Result<(), String> {
+    /// Whether `optiscape run` may print this race, or `optiscape plot` draw it: they keep every
+    /// point of every racer, at most [`MAX_RUN_POINTS`]. `command` names the one asking.
+    pub fn check_points(&self, command: &str) -> Result<(), String> {
         let points = (self.steps + 1).saturating_mul(self.racers.len() as u64);
         if points > MAX_RUN_POINTS {
             return Err(format!(
-                "steps: `optiscape run` prints every point, so (steps + 1) x racers must stay within {MAX_RUN_POINTS}, got ({} + 1) x {}",
+                "steps: `optiscape {command}` keeps every point, so (steps + 1) x racers must stay within {MAX_RUN_POINTS}, got ({} + 1) x {}",
                 self.steps,
                 self.racers.len()
             ));

@@ -211,7 +211,7 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
         (r#"{"landscape": {"name": "rosenbrock"}, "start": [1e999, 0], "racers": [{"name": "adam"}]}"#.into(), "start", "start 1e999"),
         (
             r#"{"landscape": {"name": "rosenbrock"}, "steps": 2000000, "racers": [{"name": "adam"}]}"#.into(),
-            "steps: `optiscape run` prints every point, so (steps + 1) x racers must stay within 2000000, got (2000000 + 1) x 1",
+            "steps: `optiscape run` keeps every point, so (steps + 1) x racers must stay within 2000000, got (2000000 + 1) x 1",
             "steps",
         ),
         (r#"{"landscape": {"name": "rosenbrock"}, "steps": 10000000000, "racers": [{"name": "adam"}]}"#.into(), "steps: at most 1000000000", "steps 1e10"),

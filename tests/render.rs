@@ -12,6 +12,7 @@
 use optiscape::landscape::{find, MarkKind, Objective};
 use optiscape::race::{run, Status};
 use optiscape::render::field::known_minimum;
+use optiscape::render::figure::{base64, png};
 use optiscape::render::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
 use optiscape::schema::Hyper;
 use optiscape::spec::RunSpec;
@@ -79,14 +80,14 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
         area.present().unwrap();
     }
 
-    let png = png::encode(field.width as u32, field.height as u32, &field.rgba());
+    let png = png(field.width as u32, field.height as u32, &field.rgba());
     let image = format!(
         r#"<image x="{}" y="{}" width="{}" height="{}" href="data:image/png;base64,{}"/>"#,
         mapping.plot.x,
         mapping.plot.y,
         field.width,
         field.height,
-        png::base64(&png)
+        base64(&png)
     );
     // Right after the white fill, under everything plotters drew.
     let cut = svg.find("<rect").map(|i| i + svg[i..].find("/>").unwrap() + 2).unwrap();
@@ -207,68 +208,4 @@ fn every_landscape_renders_at_high_dpr() {
     assert!(s.svg.contains(&format!("font-size=\"{}\"", 28.0 / 1.24)));
     assert_eq!(s.field.width, s.mapping.plot.width as usize);
     std::fs::write(dir.join("scene_2x.svg"), &s.filled).unwrap();
-}
-
-/// A minimal PNG encoder (8-bit RGBA, stored deflate blocks) for the previews.
-mod png {
-    pub fn encode(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
-        let mut raw = Vec::with_capacity(rgba.len() + height as usize);
-        for row in rgba.chunks(width as usize * 4) {
-            raw.push(0);
-            raw.extend_from_slice(row);
-        }
-        let mut z = vec![0x78, 0x01];
-        let mut blocks = raw.chunks(65535).peekable();
-        while let Some(b) = blocks.next() {
-            z.push(blocks.peek().is_none() as u8);
-            z.extend_from_slice(&(b.len() as u16).to_le_bytes());
-            z.extend_from_slice(&(!(b.len() as u16)).to_le_bytes());
-            z.extend_from_slice(b);
-        }
-        let (mut a, mut b) = (1u32, 0u32);
-        for &x in &raw {
-            a = (a + x as u32) % 65521;
-            b = (b + a) % 65521;
-        }
-        z.extend_from_slice(&((b << 16) | a).to_be_bytes());
-        let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-        let mut ihdr = Vec::new();
-        ihdr.extend_from_slice(&width.to_be_bytes());
-        ihdr.extend_from_slice(&height.to_be_bytes());
-        ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
-        chunk(&mut out, b"IHDR", &ihdr);
-        chunk(&mut out, b"IDAT", &z);
-        chunk(&mut out, b"IEND", &[]);
-        out
-    }
-
-    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-        out.extend_from_slice(kind);
-        out.extend_from_slice(data);
-        let mut crc = 0xFFFF_FFFFu32;
-        for &x in kind.iter().chain(data) {
-            crc ^= x as u32;
-            for _ in 0..8 {
-                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
-            }
-        }
-        out.extend_from_slice(&(!crc).to_be_bytes());
-    }
-
-    pub fn base64(data: &[u8]) -> String {
-        const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut s = String::with_capacity(data.len() * 4 / 3 + 4);
-        for c in data.chunks(3) {
-            let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
-            for k in 0..4 {
-                if k <= c.len() {
-                    s.push(A[(n >> (18 - 6 * k) & 63) as usize] as char);
-                } else {
-                    s.push('=');
-                }
-            }
-        }
-        s
-    }
 }

@@ -52,7 +52,7 @@ fn font(size: f64, style: FontStyle) -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style)
 }
 
-fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(super) fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
     TextStyle { font: font(size, style), color: INK.to_backend_color(), pos: Pos::new(h, v) }
 }
 

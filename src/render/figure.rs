@@ -1,0 +1,306 @@
+//! A whole race as one SVG figure, for slides and papers (`optiscape plot`): the landscape with
+//! every racer's path, the loss chart beside it, and a legend under both.
+//!
+//! It is drawn by the same functions as the page's canvases, through plotters' SVG backend. The
+//! filled contours, an RGBA buffer in the page, are embedded as a PNG `<image>` under the vector
+//! layers, at one image pixel per plot pixel.
+
+use super::field::known_minimum;
+use super::layout::Metrics;
+use super::scene::{stroke, text_style, DrawResult};
+use super::ticks::format_value;
+use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
+use crate::landscape::View;
+use crate::race::{run_race, Race, RacerResult, Status};
+use crate::schema::Value;
+use crate::spec::{RacerSpec, RunSpec};
+use plotters::backend::SVGBackend;
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::PathElement;
+use plotters::prelude::{DrawingBackend, IntoDrawingArea};
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{FontStyle, RGBColor, WHITE};
+
+/// Smallest and largest width or height accepted, in pixels.
+pub const MIN_SIZE: u32 = 320;
+pub const MAX_SIZE: u32 = 8000;
+/// The landscape takes between these shares of the figure's width; the loss chart the rest.
+const LANDSCAPE_SHARE: [f64; 2] = [0.45, 0.65];
+/// Height of one legend line, in pixels.
+const LINE: f64 = 24.0;
+/// Legends on figures at least this wide have two columns.
+const TWO_COLUMNS: u32 = 900;
+
+/// The figure of `spec` raced for `spec.steps` steps, as SVG text: a landscape and loss chart of
+/// `width x height` pixels, and under them a legend as tall as the racers need.
+pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String> {
+    for (name, v) in [("width", width), ("height", height)] {
+        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
+            return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
+        }
+    }
+    let mut race = Race::new(spec);
+    let result = run_race(&mut race, spec.steps);
+    let colors: Vec<RGBColor> = spec
+        .racers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i)))
+        .collect();
+
+    let dpr = 1.0;
+    let columns = if width >= TWO_COLUMNS { 2 } else { 1 };
+    let legend_lines = 1 + result.racers.len().div_ceil(columns);
+    let legend_height = (LINE * (legend_lines as f64 + 1.5)).round() as u32;
+    let view = spec.view.unwrap_or(race.default_view);
+    let left = landscape_width(width, height, view);
+    let mapping = Mapping::fit(Layout::landscape(left, height, dpr).plot, view);
+    let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (width, height + legend_height)).into_drawing_area();
+        let drawn = draw(&root, &race, &result, &colors, spec, Panels { left, height, mapping, field: &field, columns });
+        drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
+        root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
+    }
+    // Right after the white fill, under everything plotters drew.
+    let image = format!(
+        r#"<image x="{}" y="{}" width="{}" height="{}" image-rendering="pixelated" href="data:image/png;base64,{}"/>"#,
+        mapping.plot.x,
+        mapping.plot.y,
+        field.width,
+        field.height,
+        base64(&png(field.width as u32, field.height as u32, &field.rgba()))
+    );
+    let cut = svg.find("<rect").and_then(|i| svg[i..].find("/>").map(|j| i + j + 2)).ok_or("cannot draw the figure: no background")?;
+    svg.insert_str(cut, &format!("\n{image}"));
+    // Round joins and caps, as the page sets on its canvases (plotters cannot say so).
+    Ok(svg.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" "))
+}
+
+/// The landscape panel's width: as wide as the view's shape asks at this height (the plot keeps
+/// equal scales on both axes), within a share of the figure; the loss chart takes the rest.
+fn landscape_width(width: u32, height: u32, view: View) -> u32 {
+    let trial = Layout::landscape(width, height, 1.0).plot;
+    let (margin_x, margin_y) = ((width - trial.width) as f64, (height - trial.height) as f64);
+    let aspect = (view.x[1] - view.x[0]) / (view.y[1] - view.y[0]);
+    let wanted = margin_x + aspect * (height as f64 - margin_y);
+    let [lo, hi] = LANDSCAPE_SHARE.map(|share| share * width as f64);
+    wanted.clamp(lo, hi).round() as u32
+}
+
+struct Panels<'a> {
+    left: u32,
+    height: u32,
+    mapping: Mapping,
+    field: &'a Field,
+    columns: usize,
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    race: &Race,
+    result: &crate::race::RunResult,
+    colors: &[RGBColor],
+    spec: &RunSpec,
+    p: Panels,
+) -> DrawResult<DB> {
+    root.fill(&WHITE)?;
+    let (top, legend) = root.split_vertically(p.height);
+    let (landscape, loss) = top.split_horizontally(p.left);
+    let dpr = 1.0;
+
+    draw_background(&landscape, &BackgroundInput { mapping: p.mapping, field: p.field, marks: &race.marks, dpr })?;
+    let traces: Vec<RacerTrace> = result
+        .racers
+        .iter()
+        .zip(colors)
+        .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged })
+        .collect();
+    draw_racers(&landscape, &p.mapping, Some(race.start), &traces, dpr)?;
+
+    let losses: Vec<Vec<(f64, f64)>> = result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
+    let series: Vec<LossSeries> = losses.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
+    draw_loss(&loss, &series, known_minimum(&race.objective, &race.marks), dpr)?;
+
+    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).map(|(s, r)| describe(s, r)).collect();
+    draw_legend(&legend, &caption(spec, race.start), &entries, colors, p.columns)
+}
+
+/// The legend: a caption, then a line per racer (its colour, then its text), in `columns`.
+fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, entries: &[String], colors: &[RGBColor], columns: usize) -> DrawResult<DB> {
+    let m = Metrics::new(1.0);
+    let (width, _) = area.dim_in_pixel();
+    let margin = m.px(24.0);
+    let column = (width as f64 - 2.0 * margin) / columns as f64;
+    let middle = |line: usize| (LINE * (line as f64 + 1.0)).round() as i32;
+    area.draw_text(caption, &text_style(m.title_font(), FontStyle::Normal, HPos::Left, VPos::Center), (margin as i32, middle(0)))?;
+    let rows = entries.len().div_ceil(columns);
+    let style = text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Center);
+    for (i, (text, &color)) in entries.iter().zip(colors).enumerate() {
+        let x = (margin + column * (i / rows) as f64).round() as i32;
+        let y = middle(1 + i % rows);
+        area.draw(&PathElement::new(vec![(x, y), (x + 28, y)], stroke(color, m.stroke(3.0))))?;
+        area.draw_text(text, &style, (x + 38, y))?;
+    }
+    Ok(())
+}
+
+/// "Rosenbrock · scale 1 · start (-1.2, 1) · 500 steps".
+fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
+    let landscape = &spec.landscape;
+    let mut parts = vec![landscape.info.title.to_string()];
+    for (name, value) in landscape.hyper.iter() {
+        parts.push(match value {
+            Value::Text(text) => format!("{name} = {text}"),
+            other => format!("{name} {}", setting(other)),
+        });
+    }
+    parts.push(format!("scale {}", number(landscape.scale)));
+    parts.push(format!("start ({}, {})", number(start[0]), number(start[1])));
+    parts.push(format!("{} steps", spec.steps));
+    parts.join(" \u{b7} ")
+}
+
+/// "Adam: lr 0.05, betas 0.9, 0.99 · loss 1.95×10⁻⁵" or "... · diverged at step 12".
+fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
+    let settings = key_settings(spec);
+    let name = match &spec.label {
+        Some(label) => format!("{label} ({})", spec.info.title),
+        None => spec.info.title.to_string(),
+    };
+    let outcome = match (result.status, result.diverged_at) {
+        (Status::Diverged, Some(step)) => format!("diverged at step {step}"),
+        _ => format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l))),
+    };
+    format!("{name}: {settings} \u{b7} {outcome}")
+}
+
+/// The learning rate and every setting away from its default, as the page's racer cards show.
+pub fn key_settings(spec: &RacerSpec) -> String {
+    let mut parts = Vec::new();
+    for (param, (name, value)) in spec.info.params.iter().zip(spec.hyper.iter()) {
+        if name != "lr" && *value == param.default {
+            continue;
+        }
+        parts.push(match value {
+            Value::Flag(true) => name.to_string(),
+            Value::Flag(false) => format!("no {name}"),
+            other => format!("{name} {}", setting(other)),
+        });
+    }
+    parts.join(", ")
+}
+
+fn setting(value: &Value) -> String {
+    match value {
+        Value::Flag(b) => b.to_string(),
+        Value::Number(x) => number(*x),
+        Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
+        Value::Text(text) => text.to_string(),
+    }
+}
+
+/// The shortest text that reads back as `x`: "0.05", "1e-8".
+fn number(x: f64) -> String {
+    let a = x.abs();
+    let s = if a == 0.0 || (1e-3..1e5).contains(&a) { format!("{x}") } else { format!("{x:e}") };
+    s.replace('-', "\u{2212}")
+}
+
+/// An 8-bit RGBA PNG of `width x height` pixels (zlib-compressed, no filter).
+pub fn png(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
+    let mut raw = Vec::with_capacity(rgba.len() + height as usize);
+    for row in rgba.chunks(width as usize * 4) {
+        raw.push(0);
+        raw.extend_from_slice(row);
+    }
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = Vec::new();
+    header.extend_from_slice(&width.to_be_bytes());
+    header.extend_from_slice(&height.to_be_bytes());
+    header.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6));
+    chunk(&mut out, b"IEND", &[]);
+    out
+}
+
+fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+    out.extend_from_slice(kind);
+    out.extend_from_slice(data);
+    let mut crc = 0xFFFF_FFFFu32;
+    for &x in kind.iter().chain(data) {
+        crc ^= x as u32;
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    out.extend_from_slice(&(!crc).to_be_bytes());
+}
+
+/// Standard base64 with padding.
+pub fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
+    for c in data.chunks(3) {
+        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        for k in 0..4 {
+            s.push(if k <= c.len() { ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char } else { '=' });
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_of_known_texts() {
+        for (text, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+            assert_eq!(base64(text.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn png_pixels_come_back() {
+        let (w, h) = (5u32, 3u32);
+        let rgba: Vec<u8> = (0..w * h * 4).map(|i| (i * 37 % 251) as u8).collect();
+        let file = png(w, h, &rgba);
+        assert_eq!(&file[..8], b"\x89PNG\r\n\x1a\n");
+        let idat = file.windows(4).position(|k| k == b"IDAT").unwrap();
+        let len = u32::from_be_bytes(file[idat - 4..idat].try_into().unwrap()) as usize;
+        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&file[idat + 4..idat + 4 + len]).unwrap();
+        let rows: Vec<u8> = raw.chunks(w as usize * 4 + 1).flat_map(|r| {
+            assert_eq!(r[0], 0, "filter byte");
+            r[1..].to_vec()
+        }).collect();
+        assert_eq!(rows, rgba);
+        // Every chunk's CRC, against the polynomial's known value for IEND.
+        assert_eq!(&file[file.len() - 4..], &0xAE42_6082u32.to_be_bytes());
+    }
+
+    #[test]
+    fn numbers_read_back() {
+        for x in [0.05, 0.001, 1e-8, 0.999, 1.5e-10, 12345.0, 1e6, -2.5, 0.0] {
+            assert_eq!(number(x).replace('\u{2212}', "-").parse::<f64>().unwrap(), x, "{x}");
+        }
+        assert_eq!(number(1e-8), "1e\u{2212}8");
+        assert_eq!(number(0.05), "0.05");
+    }
+
+    #[test]
+    fn key_settings_show_lr_and_what_differs() {
+        let spec = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [
+            {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true},
+            {"name": "adam"},
+            {"name": "adam", "betas": [0.8, 0.99], "amsgrad": true}]}"#)
+        .unwrap();
+        let got: Vec<String> = spec.racers.iter().map(key_settings).collect();
+        assert_eq!(got, ["lr 0.001, momentum 0.9, nesterov", "lr 0.001", "lr 0.001, betas (0.8, 0.99), amsgrad"]);
+    }
+}

@@ -1,0 +1,127 @@
+//! The real `optiscape plot`: the figure holds the race `optiscape run` computes (each racer's
+//! path in its colour, its final loss or the step it diverged at in the legend), over the filled
+//! landscape; `--out` and `--size` work; every bad option is one line on stderr.
+
+use optiscape::render::{colormap, ticks::format_value};
+use serde_json::Value;
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_optiscape");
+
+const SPEC: &str = r##"{"landscape": {"name": "rosenbrock"}, "steps": 800, "racers": [
+    {"name": "adam", "lr": 0.05},
+    {"name": "sgd", "lr": 0.001, "momentum": 0.9, "label": "heavy ball"},
+    {"name": "sgd", "lr": 0.01, "label": "too fast", "color": "#123456"}]}"##;
+
+fn cli(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut pipe = child.stdin.take().unwrap();
+    let input = stdin.as_bytes().to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+fn svg_of(out: &Output) -> String {
+    assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty());
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn texts(svg: &str) -> Vec<String> {
+    svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string()).collect()
+}
+
+fn polylines_in(svg: &str, hex: &str) -> usize {
+    let needle = format!("stroke=\"{}\"", hex.to_uppercase());
+    svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&needle)).count()
+}
+
+/// `width="..."` and the like of the first element `tag`.
+fn attribute(svg: &str, tag: &str, name: &str) -> f64 {
+    let element = &svg[svg.find(&format!("<{tag} ")).unwrap()..];
+    let at = element.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    element[at..at + element[at..].find('"').unwrap()].parse().unwrap()
+}
+
+#[test]
+fn the_figure_shows_the_race_that_run_computes() {
+    let svg = svg_of(&cli(&["plot"], SPEC));
+    let run: Value = serde_json::from_slice(&cli(&["run"], SPEC).stdout).unwrap();
+    let racers = run["racers"].as_array().unwrap();
+    assert!(svg.starts_with("<svg width=\"1280\" "), "{}", &svg[..80]);
+    assert!(svg.trim_end().ends_with("</svg>"));
+
+    // The filled landscape: one PNG under the vector layers, as large as the plot.
+    assert_eq!(svg.matches("<image ").count(), 1);
+    assert!(svg.contains("href=\"data:image/png;base64,iVBORw0KGgo"), "a PNG signature");
+    let (w, h) = (attribute(&svg, "image", "width"), attribute(&svg, "image", "height"));
+    assert!(w > 400.0 && h > 400.0 && w <= 1280.0 * 0.65, "{w} x {h}");
+    assert!(svg.find("<image ").unwrap() < svg.find("<polyline").unwrap(), "the fill is under the lines");
+
+    let texts = texts(&svg);
+    assert!(texts.iter().any(|t| t.starts_with("Rosenbrock") && t.contains("800 steps")), "{texts:?}");
+    let colors = [colormap::to_hex(colormap::racer_color(0)), colormap::to_hex(colormap::racer_color(1)), "#123456".to_string()];
+    let names = ["Adam: lr 0.05", "heavy ball (SGD): lr 0.001, momentum 0.9", "too fast (SGD): lr 0.01"];
+    for ((racer, color), name) in racers.iter().zip(&colors).zip(names) {
+        // A path on the landscape and a curve on the loss chart, at least.
+        assert!(polylines_in(&svg, color) >= 2, "{name}: {color}");
+        let outcome = match racer["diverged_at"].as_u64() {
+            Some(step) => format!("diverged at step {step}"),
+            None => format!("loss {}", format_value(racer["loss"].as_array().unwrap().last().unwrap().as_f64().unwrap())),
+        };
+        let line = format!("{name} \u{b7} {outcome}");
+        assert!(texts.contains(&line), "no legend line {line:?} in {texts:?}");
+    }
+    assert_eq!(racers[2]["status"], "diverged", "the spec has a diverging racer");
+    let vector: String = svg.lines().filter(|l| !l.starts_with("<image ")).collect();
+    assert!(!vector.contains("NaN") && !vector.contains("inf"), "nothing non-finite is drawn");
+}
+
+#[test]
+fn out_and_size_options() {
+    let dir = std::env::temp_dir().join(format!("optiscape-plot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let spec = dir.join("spec.json");
+    std::fs::write(&spec, SPEC).unwrap();
+    let file = dir.join("race.svg");
+    let out = cli(&["plot", "--size", "700x500", "--out", file.to_str().unwrap(), "--spec", spec.to_str().unwrap()], "");
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty(), "{out:?}");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(written, svg_of(&cli(&["plot", "--size", "700x500"], SPEC)), "the same figure from a file and stdin");
+    assert_eq!(attribute(&written, "svg", "width"), 700.0);
+    // 500 for the charts, and below them a one-column legend: a caption and three racers.
+    assert!(attribute(&written, "svg", "height") >= 500.0 + 4.0 * 24.0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_options_fail_with_one_line() {
+    let cases: [(&[&str], &str); 8] = [
+        (&["plot", "--size", "100x500"], "the width must be 320 to 8000 pixels, got 100"),
+        (&["plot", "--size", "800x9000"], "the height must be 320 to 8000 pixels, got 9000"),
+        (&["plot", "--size", "big"], "--size must be WIDTHxHEIGHT in pixels, like 1280x640, got `big`"),
+        (&["plot", "--size"], "`--size` needs a value"),
+        (&["plot", "--out", "a.svg", "--out", "b.svg"], "`--out` given twice"),
+        (&["plot", "--png"], "unknown option `--png`"),
+        (&["plot", "--spec", "/nonexistent/spec.json"], "cannot read /nonexistent/spec.json"),
+        (&["plot", "--out", "/nonexistent/dir/race.svg"], "cannot write /nonexistent/dir/race.svg"),
+    ];
+    for (args, needle) in cases {
+        let out = cli(args, SPEC);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(err.starts_with("optiscape: error: ") && err.matches('\n').count() == 1, "{args:?}: {err:?}");
+        assert!(err.contains(needle), "{args:?}: {err:?} does not say {needle:?}");
+    }
+    let long = r#"{"landscape": {"name": "rosenbrock"}, "steps": 1000000, "racers": [{"name": "adam"}, {"name": "sgd"}]}"#;
+    let err = String::from_utf8(cli(&["plot"], long).stderr).unwrap();
+    assert!(err.contains("`optiscape plot` keeps every point"), "{err}");
+    let err = String::from_utf8(cli(&["plot"], "{\"landscape\": 3}").stderr).unwrap();
+    assert!(err.starts_with("optiscape: error: landscape"), "a spec error, as `run` gives it: {err}");
+}
