@@ -418,6 +418,12 @@ impl Scene {
         to_js(&self.race.default_view)
     }
 
+    /// The objective (the landscape times its scale) at `(x, y)`, for the pointer's read-out:
+    /// what a racer standing there would show as its loss. NaN where it is undefined.
+    pub fn loss_at(&self, x: f64, y: f64) -> f64 {
+        self.race.objective.value([x, y])
+    }
+
     /// The optimizer state of racer `i` as named values.
     pub fn inspect(&self, i: usize) -> Result<JsValue, JsError> {
         let racer = self.race.racers.get(i).ok_or_else(|| err(format!("no racer {i}")))?;

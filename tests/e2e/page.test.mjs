@@ -283,6 +283,7 @@ test('click on the plot sets the start to the data point under the pointer', asy
     const box = await canvas.boundingBox();
     const s0 = await spec(page);
     const points = [];
+    const losses = [];
     for (const [fx, fy] of [
       [0.3, 0.35],
       [0.7, 0.65],
@@ -291,7 +292,8 @@ test('click on the plot sets the start to the data point under the pointer', asy
       const y = box.y + fy * box.height;
       await page.mouse.move(x, y);
       const readout = await page.locator('#readout').innerText();
-      const [, rx, ry] = /x (-?[\d.]+)\s+y (-?[\d.]+)/.exec(readout).map(Number);
+      const [, rx, ry, rloss] = /x (-?[\d.]+)\s+y (-?[\d.]+)\s+loss (\S+)$/.exec(readout).map(Number);
+      losses.push(rloss);
       await page.mouse.click(x, y);
       const { start, view } = await spec(page);
       assert.ok(Math.abs(start[0] - rx) < 2e-3 && Math.abs(start[1] - ry) < 2e-3, `start ${start} vs read-out ${rx}, ${ry}`);
@@ -305,6 +307,8 @@ test('click on the plot sets the start to the data point under the pointer', asy
     await api(page, () => window.optiscape.pause());
     await api(page, () => window.optiscape.reset());
     (await racers(page)).forEach((r) => assert.deepEqual(r.position, points[1]));
+    // The read-out's loss (3 significant digits) is the loss every racer starts with there.
+    (await racers(page)).forEach((r) => assert.ok(Math.abs(losses[1] - r.loss) <= 5e-3 * r.loss, `read-out loss ${losses[1]}, racer ${r.loss}`));
     // A drag pans instead of setting the start.
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();

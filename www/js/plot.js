@@ -2,7 +2,7 @@
 // wheel and pinch zoom, arrow keys pan and +/- zoom. The mapping between CSS pixels and data
 // coordinates is the scene's (scene.data_at), so axis margins are never guessed here.
 
-import { fmtCoord } from './scales.js';
+import { fmtCoord, fmtLoss } from './scales.js';
 
 const CLICK_SLOP = 5; // px a pointer may move and still count as a click
 
@@ -10,6 +10,13 @@ const CLICK_SLOP = 5; // px a pointer may move and still count as a click
  * `hooks`: scene() -> Scene, view() -> {x:[..], y:[..]}, setView(view), setStart([x, y]),
  * readout(text | null).
  */
+
+/** The pointer's read-out: where it is, and the loss a racer would have there. */
+function readout([x, y], loss) {
+  const value = Number.isFinite(loss) ? fmtLoss(loss) : 'undefined';
+  return `x ${fmtCoord(x)}   y ${fmtCoord(y)}   loss ${value}`;
+}
+
 export function attachPlot(canvas, hooks) {
   const pointers = new Map();
   let gesture = null;
@@ -66,7 +73,7 @@ export function attachPlot(canvas, hooks) {
   canvas.addEventListener('pointermove', (e) => {
     const pos = local(e);
     const d = dataAt(...pos);
-    hooks.readout(d ? `x ${fmtCoord(d[0])}   y ${fmtCoord(d[1])}` : null);
+    hooks.readout(d ? readout(d, hooks.scene().loss_at(d[0], d[1])) : null);
     if (!pointers.has(e.pointerId) || !gesture) return;
     pointers.set(e.pointerId, pos);
     if (gesture.kind === 'drag') {
