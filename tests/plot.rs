@@ -125,3 +125,10 @@ fn bad_options_fail_with_one_line() {
     let err = String::from_utf8(cli(&["plot"], "{\"landscape\": 3}").stderr).unwrap();
     assert!(err.starts_with("optiscape: error: landscape"), "a spec error, as `run` gives it: {err}");
 }
+
+#[test]
+fn a_start_where_the_loss_is_undefined_is_said_so() {
+    let spec = r#"{"landscape": {"name": "custom", "f": "sqrt(-x) + y^2"}, "start": [1, 1], "racers": [{"name": "adam"}]}"#;
+    let svg = svg_of(&cli(&["plot"], spec));
+    assert!(texts(&svg).contains(&"Adam: lr 0.001 \u{b7} no finite loss at the start".to_string()), "{:?}", texts(&svg));
+}

@@ -172,6 +172,7 @@ fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
         None => spec.info.title.to_string(),
     };
     let outcome = match (result.status, result.diverged_at) {
+        (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),
         (Status::Diverged, Some(step)) => format!("diverged at step {step}"),
         _ => format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l))),
     };

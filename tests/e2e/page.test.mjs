@@ -603,6 +603,14 @@ test('a typed formula: the race runs on it as on the CLI, a bad one is explained
       });
     }
     assertAllFinite(await racers(page));
+
+    // A formula undefined at the start: every card says so, not "diverged at step 0".
+    await field.fill('sqrt(-x) + y^2');
+    await field.press('Enter');
+    assert.equal(await error.isVisible(), false);
+    (await racers(page)).forEach((r) => assert.equal(r.diverged_at, 0, r.name));
+    const statuses = await page.locator('#racer-list .racer-status').allTextContents();
+    assert.deepEqual(statuses, typed.racers.map(() => 'no finite loss at the start'));
   });
 });
 

@@ -143,10 +143,10 @@ export function createRacerList(root, cat, actions) {
     setText(card.lossText, `loss ${fmtLoss(state.loss)}`);
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
-    setText(card.status, diverged ? `diverged at step ${state.diverged_at}` : '');
-    if (diverged && prev && prev.status !== 'diverged') {
-      actions.announce(`${title(racer)} diverged at step ${state.diverged_at}`);
-    }
+    // Step 0 is the start itself: the landscape is undefined there (a typed log or square root).
+    const why = state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
+    setText(card.status, diverged ? why : '');
+    if (diverged && prev && prev.status !== 'diverged') actions.announce(`${title(racer)}: ${why}`);
   }
 
   function showSettings(card, open) {
