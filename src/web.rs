@@ -424,6 +424,22 @@ impl Scene {
         self.race.objective.value([x, y])
     }
 
+    /// The whole loss chart on `canvas`, at the size the caller gave it, on the axes the
+    /// page's chart would take at that size: "Save image" puts it beside the landscape.
+    pub fn draw_loss_on(&self, canvas: HtmlCanvasElement) -> Result<(), JsError> {
+        let layer = Layer::new(canvas)?;
+        let curves: Vec<Vec<(f64, f64)>> = self.trails.iter().map(|t| t.curve.samples().collect()).collect();
+        let series: Vec<LossSeries> =
+            curves.iter().enumerate().map(|(i, points)| LossSeries { color: hex(self.color(i)), points }).collect();
+        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
+        let (w, h) = layer.size();
+        let axes = LossAxes::live(w, h, self.dpr, &series, reference, self.spec.steps as f64);
+        layer.fill_white();
+        draw_loss_axes(&layer.area, &axes).map_err(err)?;
+        draw_loss_lines(&layer.area, &axes, &series, true).map_err(err)?;
+        layer.area.present().map_err(err)
+    }
+
     /// The optimizer state of racer `i` as named values.
     pub fn inspect(&self, i: usize) -> Result<JsValue, JsError> {
         let racer = self.race.racers.get(i).ok_or_else(|| err(format!("no racer {i}")))?;

@@ -168,8 +168,8 @@ fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
 fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
     let settings = key_settings(spec);
     let name = match &spec.label {
-        Some(label) => format!("{label} ({})", spec.info.title),
-        None => spec.info.title.to_string(),
+        Some(label) if label != spec.info.title => format!("{label} ({})", spec.info.title),
+        _ => spec.info.title.to_string(),
     };
     let outcome = match (result.status, result.diverged_at) {
         (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),

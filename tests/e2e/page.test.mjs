@@ -688,6 +688,80 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
   });
 });
 
+test('save image: the plot as drawn, the loss chart beside it and a legend of every racer, as a PNG', async () => {
+  await withPage(specHash(MIXED), async (page) => {
+    await api(page, () => window.optiscape.pause());
+    await api(page, () => window.optiscape.step(150));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save image' }).click()]);
+    assert.equal(download.suggestedFilename(), 'optiscape-rosenbrock.png');
+    const png = fs.readFileSync(await download.path());
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    const result = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      [c.width, c.height] = [img.width, img.height];
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const shot = ctx.getImageData(0, 0, c.width, c.height).data;
+      const pixels = (id) => {
+        const k = document.getElementById(id);
+        return { w: k.width, h: k.height, d: k.getContext('2d').getImageData(0, 0, k.width, k.height).data };
+      };
+      const [bg, casings, trails, overlay] = ['bg', 'casings', 'trails', 'overlay'].map(pixels);
+      const same = (a, i, j) => shot[j] === a[i] && shot[j + 1] === a[i + 1] && shot[j + 2] === a[i + 2];
+      const n = { plain: 0, plainBad: 0, heads: 0, headsBad: 0 };
+      for (let y = 0; y < bg.h; y++) {
+        for (let x = 0; x < bg.w; x++) {
+          const i = 4 * (y * bg.w + x);
+          const j = 4 * (y * c.width + x);
+          if (casings.d[i + 3] === 0 && trails.d[i + 3] === 0 && overlay.d[i + 3] === 0) {
+            n.plain++;
+            if (!same(bg.d, i, j)) n.plainBad++;
+          } else if (overlay.d[i + 3] === 255) {
+            n.heads++;
+            if (!same(overlay.d, i, j)) n.headsBad++;
+          }
+        }
+      }
+      // Beside it, the loss chart drawn again at the plot's height: the racers' curves in their
+      // colours, the axes' ink. Under both, the legend: each racer's colour as a swatch, and text.
+      const cards = [...document.querySelectorAll('#racer-list > li')];
+      const wanted = cards.map((li) => li.style.getPropertyValue('--racer').trim().toLowerCase());
+      const curves = wanted.map(() => 0);
+      const swatches = wanted.map(() => 0);
+      let [ink, lossInk] = [0, 0];
+      for (let j = 0; j < shot.length; j += 4) {
+        const x = (j / 4) % c.width;
+        const y = Math.floor(j / 4 / c.width);
+        const dark = Math.max(shot[j], shot[j + 1], shot[j + 2]) < 90; // text and axes
+        const hex = `#${[0, 1, 2].map((k) => shot[j + k].toString(16).padStart(2, '0')).join('')}`;
+        const k = wanted.indexOf(hex);
+        if (y >= bg.h) {
+          if (dark) ink++;
+          if (k >= 0) swatches[k]++;
+        } else if (x >= bg.w) {
+          if (dark) lossInk++;
+          if (k >= 0) curves[k]++;
+        }
+      }
+      return { w: c.width, h: c.height, bg: [bg.w, bg.h], n, ink, lossInk, curves, swatches, wanted };
+    }, png.toString('base64'));
+    const { n } = result;
+    assert.equal(result.w, result.bg[0] + Math.round(0.75 * result.bg[0]), 'the loss chart beside the plot');
+    assert.ok(result.h >= result.bg[1] + 7 * 24, `a legend under both: ${result.h}`);
+    assert.ok(n.plain > 0.5 * result.bg[0] * result.bg[1] && n.plainBad === 0, `landscape: ${JSON.stringify(n)}`);
+    assert.ok(n.heads > 100 && n.headsBad === 0, `racers' heads: ${JSON.stringify(n)}`);
+    assert.ok(result.lossInk > 300, `loss chart axes: ${result.lossInk} dark pixels`);
+    // Every racer that did not diverge at once has a curve (some may hide others in places).
+    const shown = result.curves.filter((count) => count >= 20).length;
+    assert.ok(shown >= MIXED.racers.length - 3, `loss curves in their colours: ${result.curves}`);
+    assert.ok(result.ink > 2000, `legend text: ${result.ink} dark pixels`);
+    result.swatches.forEach((count, k) => assert.ok(count >= 20, `racer ${k} (${result.wanted[k]}): ${count} swatch pixels`));
+  });
+});
+
 test('layout: large plot on a projector, text >= 14 px, labelled controls, phone stacks controls under the plot', async () => {
   for (const viewport of [
     { width: 1280, height: 720 },

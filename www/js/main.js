@@ -9,12 +9,13 @@
 import init, { catalog_json as catalogJson, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
-import { paramControl } from './controls.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
 import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
-import { createRacerList, editingActions } from './racers.js';
-import { fmt, parseNumber, speedScale } from './scales.js';
+import { createRacerList, divergence, editingActions } from './racers.js';
+import { fmt, fmtLoss, parseNumber, speedScale } from './scales.js';
+import { keySettings, paramControl } from './controls.js';
+import { composeSnapshot, download } from './snapshot.js';
 
 const $ = (id) => document.getElementById(id);
 const HASH_KEY = '#spec=';
@@ -455,6 +456,7 @@ function buildStatic() {
 
   // Copy link.
   $('copy-link').addEventListener('click', copyLink);
+  $('save-image').addEventListener('click', () => saveImage().catch((e) => showBanner(`Cannot save the image: ${e.message}`)));
 }
 
 /**
@@ -495,6 +497,34 @@ function resetToDefault() {
   } catch (e) {
     reportError(e);
   }
+}
+
+/** "Save image": the landscape and loss chart as drawn, and a legend of the racers, as a PNG. */
+async function saveImage() {
+  const { spec, cat } = app;
+  const landscape = cat.landscapes.find((l) => l.name === spec.landscape.name);
+  const caption = [landscape.title];
+  for (const p of landscape.params) {
+    const v = spec.landscape[p.name] ?? p.default;
+    caption.push(p.type === 'text' ? `${p.name} = ${v}` : p.type === 'flag' ? (v ? p.name : `no ${p.name}`) : `${p.name} ${[v].flat().map(fmt).join(', ')}`);
+  }
+  caption.push(`scale ${fmt(spec.landscape.scale ?? 1)}`);
+  const entries = app.states.map((state, i) => {
+    const racer = spec.racers[i];
+    const opt = cat.optimizers.find((o) => o.name === racer.name);
+    const title = racer.label && racer.label !== opt.title ? `${racer.label} (${opt.title})` : opt.title;
+    const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}`;
+    return { color: state.color, text: `${title}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
+  });
+  const layers = ['bg', 'casings', 'trails', 'overlay'].map($);
+  const figure = composeSnapshot({
+    layers,
+    drawSide: (canvas) => app.scene.draw_loss_on(canvas),
+    caption: caption.join(' \u00b7 '),
+    entries,
+    dpr: app.size.dpr || 1,
+  });
+  await download(figure, `optiscape-${spec.landscape.name}.png`);
 }
 
 async function copyLink() {

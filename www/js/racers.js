@@ -11,6 +11,12 @@ const MAX_LABEL = 40;
  * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
  * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
  */
+/** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
+ * there (a typed log or square root). */
+export function divergence(state) {
+  return state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
+}
+
 export function createRacerList(root, cat, actions) {
   const optimizers = new Map(cat.optimizers.map((o) => [o.name, o]));
   let cards = [];
@@ -143,8 +149,7 @@ export function createRacerList(root, cat, actions) {
     setText(card.lossText, `loss ${fmtLoss(state.loss)}`);
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
-    // Step 0 is the start itself: the landscape is undefined there (a typed log or square root).
-    const why = state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
+    const why = divergence(state);
     setText(card.status, diverged ? why : '');
     if (diverged && prev && prev.status !== 'diverged') actions.announce(`${title(racer)}: ${why}`);
   }
