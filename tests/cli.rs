@@ -7,10 +7,10 @@ use optiscape::optim;
 use optiscape::race;
 use optiscape::spec::{RunSpec, MAX_SPEC_BYTES};
 use serde_json::{json, Value};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_optiscape");
+mod common;
+use common::{assert_fails, cli, stderr, stdout};
 
 /// The issue's example spec.
 const EXAMPLE: &str = r#"{"landscape": {"name": "rosenbrock", "scale": 1.0},
@@ -18,50 +18,11 @@ const EXAMPLE: &str = r#"{"landscape": {"name": "rosenbrock", "scale": 1.0},
  "racers": [{"name": "adam", "lr": 0.05, "betas": [0.9, 0.999]},
             {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true}]}"#;
 
-fn cli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.as_bytes().to_vec();
-    // Written from a thread: a large output must not block on a full pipe while we write. A
-    // command that does not read stdin may close it first; that is not an error here.
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
-
-fn stdout(out: &Output) -> &str {
-    std::str::from_utf8(&out.stdout).unwrap()
-}
-
-fn stderr(out: &Output) -> &str {
-    std::str::from_utf8(&out.stderr).unwrap()
-}
-
 /// A successful run's output, parsed.
 fn ok_json(out: &Output) -> Value {
     assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, stderr(out));
     assert_eq!(stderr(out), "", "a successful run writes nothing to stderr");
     serde_json::from_str(stdout(out)).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
-}
-
-/// A failed run: non-zero exit, nothing on stdout, one line on stderr that contains `needle`.
-fn assert_fails(out: &Output, needle: &str, what: &str) {
-    assert!(!out.status.success(), "{what}: should fail, stdout {}", stdout(out));
-    assert_eq!(out.status.code(), Some(2), "{what}");
-    assert_eq!(stdout(out), "", "{what}: nothing on stdout");
-    let err = stderr(out);
-    assert!(err.ends_with('\n') && err.matches('\n').count() == 1, "{what}: stderr is not one line: {err:?}");
-    assert!(err.starts_with("optiscape: error: "), "{what}: {err:?}");
-    assert!(err.contains(needle), "{what}: stderr {err:?} does not name {needle:?}");
 }
 
 fn num(v: &Value) -> f64 {

@@ -4,27 +4,15 @@
 
 use optiscape::render::{colormap, ticks::format_value};
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-const BIN: &str = env!("CARGO_BIN_EXE_optiscape");
+mod common;
+use common::{assert_fails, cli};
 
 const SPEC: &str = r##"{"landscape": {"name": "rosenbrock"}, "steps": 800, "racers": [
     {"name": "adam", "lr": 0.05},
     {"name": "sgd", "lr": 0.001, "momentum": 0.9, "label": "heavy ball"},
     {"name": "sgd", "lr": 0.01, "label": "too fast", "color": "#123456"}]}"##;
-
-fn cli(args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN).args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    let input = stdin.as_bytes().to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = pipe.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
-    out
-}
 
 fn svg_of(out: &Output) -> String {
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
@@ -112,12 +100,7 @@ fn bad_options_fail_with_one_line() {
         (&["plot", "--out", "/nonexistent/dir/race.svg"], "cannot write /nonexistent/dir/race.svg"),
     ];
     for (args, needle) in cases {
-        let out = cli(args, SPEC);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
-        assert!(out.stdout.is_empty(), "{args:?}");
-        assert!(err.starts_with("optiscape: error: ") && err.matches('\n').count() == 1, "{args:?}: {err:?}");
-        assert!(err.contains(needle), "{args:?}: {err:?} does not say {needle:?}");
+        assert_fails(&cli(args, SPEC), needle, &format!("{args:?}"));
     }
     let long = r#"{"landscape": {"name": "rosenbrock"}, "steps": 1000000, "racers": [{"name": "adam"}, {"name": "sgd"}]}"#;
     let err = String::from_utf8(cli(&["plot"], long).stderr).unwrap();

@@ -9,10 +9,9 @@
 //! 2.5 points at the time of writing; the four issue 4 names are asserted, and Adagrad stalling.
 
 use serde_json::Value;
-use std::io::Write;
-use std::process::{Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_optiscape");
+mod common;
+use common::cli;
 
 /// (label, optimizer, the racer's own input or null, torch's test accuracy in %, asserted band).
 const TABLE: &[(&str, &str, &str, f64, Option<f64>)] = &[
@@ -28,15 +27,7 @@ const TABLE: &[(&str, &str, &str, f64, Option<f64>)] = &[
 ];
 
 fn train(spec: &str) -> Value {
-    let mut child = Command::new(BIN)
-        .arg("train")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {BIN}: {e}"));
-    child.stdin.take().unwrap().write_all(spec.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = cli(&["train"], spec);
     assert!(out.status.success(), "optiscape train failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
