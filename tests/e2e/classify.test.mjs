@@ -5,6 +5,7 @@
 //   OPTISCAPE_URL=http://127.0.0.1:8000/ node --test tests/e2e/classify.test.mjs
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { expectClean, launch, openPage, screenshot, waitReady } from './harness.mjs';
 
@@ -104,6 +105,57 @@ test('a preset trains Adam on X, X/50 and X*50 side by side; charts and table fi
     }
   }
   console.log(`accuracies after ${EPOCHS} epochs: ${states.map((s) => `${s.label} ${(100 * s.test_accuracy).toFixed(1)} %`).join(', ')}`);
+});
+
+test('save image: the charts as drawn, side by side, and a legend of every racer, as a PNG', async () => {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#train-save-image')]);
+  assert.equal(download.suggestedFilename(), 'optiscape-digits.png');
+  const png = fs.readFileSync(await download.path());
+  const result = await page.evaluate(async (b64) => {
+    const read = (source) => {
+      // Through a copy made for reading: the page's canvases are never read back.
+      const copy = document.createElement('canvas');
+      [copy.width, copy.height] = [source.width, source.height];
+      const ctx = copy.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(source, 0, 0);
+      return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
+    };
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const shot = read(img);
+    const charts = ['train-loss', 'train-acc'].map((id) => read(document.getElementById(id)));
+    let left = 0;
+    const mismatches = [];
+    for (const chart of charts) {
+      let bad = 0;
+      let opaque = 0;
+      for (let y = 0; y < chart.h; y++) {
+        for (let x = 0; x < chart.w; x++) {
+          const i = 4 * (y * chart.w + x);
+          if (chart.d[i + 3] !== 255) continue;
+          opaque++;
+          const j = 4 * (y * shot.w + left + x);
+          if (shot.d[j] !== chart.d[i] || shot.d[j + 1] !== chart.d[i + 1] || shot.d[j + 2] !== chart.d[i + 2]) bad++;
+        }
+      }
+      mismatches.push({ opaque, bad });
+      left += chart.w;
+    }
+    const proj = read(document.getElementById('train-proj'));
+    const top = Math.max(...charts.map((c) => c.h), proj.h);
+    const colors = window.optiscape.classify.states().map((s) => s.color.toLowerCase());
+    const swatches = colors.map(() => 0);
+    for (let j = 4 * top * shot.w; j < shot.d.length; j += 4) {
+      const hex = `#${[0, 1, 2].map((k) => shot.d[j + k].toString(16).padStart(2, '0')).join('')}`;
+      const k = colors.indexOf(hex);
+      if (k >= 0) swatches[k]++;
+    }
+    return { width: shot.w, widths: [...charts.map((c) => c.w), proj.w], mismatches, swatches };
+  }, png.toString('base64'));
+  assert.equal(result.width, result.widths.reduce((a, b) => a + b), 'loss, accuracy and the projected view side by side');
+  for (const m of result.mismatches) assert.ok(m.opaque > 10_000 && m.bad === 0, JSON.stringify(result.mismatches));
+  result.swatches.forEach((n, k) => assert.ok(n >= 20, `racer ${k}: ${n} swatch pixels in the legend`));
 });
 
 test('the seed preset agrees with optiscape train: first-epoch test accuracies are identical', async () => {

@@ -700,15 +700,17 @@ test('save image: the plot as drawn, the loss chart beside it and a legend of ev
       const img = new Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
-      const c = document.createElement('canvas');
-      [c.width, c.height] = [img.width, img.height];
-      const ctx = c.getContext('2d');
-      ctx.drawImage(img, 0, 0);
-      const shot = ctx.getImageData(0, 0, c.width, c.height).data;
-      const pixels = (id) => {
-        const k = document.getElementById(id);
-        return { w: k.width, h: k.height, d: k.getContext('2d').getImageData(0, 0, k.width, k.height).data };
+      // Every canvas read through a copy made for reading: the page's are never read back.
+      const read = (source) => {
+        const copy = document.createElement('canvas');
+        [copy.width, copy.height] = [source.width, source.height];
+        const ctx = copy.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(source, 0, 0);
+        return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
       };
+      const c = { width: img.width, height: img.height };
+      const shot = read(img).d;
+      const pixels = (id) => read(document.getElementById(id));
       const [bg, casings, trails, overlay] = ['bg', 'casings', 'trails', 'overlay'].map(pixels);
       const same = (a, i, j) => shot[j] === a[i] && shot[j + 1] === a[i + 1] && shot[j + 2] === a[i + 2];
       const n = { plain: 0, plainBad: 0, heads: 0, headsBad: 0 };

@@ -17,6 +17,7 @@ import { createRacerList, editingActions } from './racers.js';
 import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS } from './classify-presets.js';
 import { withColors } from './presets.js';
 import { fmt, fmtLoss, parseNumber } from './scales.js';
+import { composeSnapshot, download } from './snapshot.js';
 
 const $ = (id) => document.getElementById(id);
 export const TRAIN_HASH = '#train=';
@@ -347,6 +348,7 @@ export function attachClassifier({ cat, setMode }) {
       if (preset) loadPreset(preset);
     });
     $('train-copy-link').addEventListener('click', copyLink);
+    $('train-save-image').addEventListener('click', () => saveImage().catch((e) => showMessage(`Cannot save the image: ${e.message}`)));
 
     for (const m of MODELS) $('train-model').append(el('option', { value: m.value, text: m.text }));
     $('train-model').addEventListener('change', () => {
@@ -491,6 +493,29 @@ export function attachClassifier({ cat, setMode }) {
       return;
     }
     c.racerList.focusCard(at);
+  }
+
+  /** "Save image": the loss and accuracy charts (and the projected view, when shown) as drawn,
+   * and a legend of every racer's settings and results, as a PNG. */
+  async function saveImage() {
+    const { spec, states } = c;
+    const model = MODELS.find((m) => m.value === spec.model)?.text ?? spec.model;
+    const caption = `Digits classifier \u00b7 ${model} \u00b7 input ${inputText(spec.input)} \u00b7 batch ${spec.batch_size} \u00b7 ${spec.epochs} epochs \u00b7 seed ${spec.seed}`;
+    const entries = states.map((s, i) => {
+      const racer = spec.racers[i];
+      const opt = cat.optimizers.find((o) => o.name === racer.name);
+      const name = racer.label && racer.label !== opt.title ? `${racer.label} (${opt.title})` : opt.title;
+      const input = racer.input ? ` \u00b7 input ${s.input}` : '';
+      const accuracy = s.test_accuracy === null ? '–' : `${(100 * s.test_accuracy).toFixed(1)} %`;
+      const outcome =
+        s.status === 'diverged'
+          ? `diverged in epoch ${s.diverged_at_epoch}`
+          : `epoch ${s.epoch}/${s.epochs} \u00b7 loss ${s.loss === null ? '–' : fmtLoss(s.loss)} \u00b7 test accuracy ${accuracy}`;
+      return { color: s.color, text: `${name}: ${keySettings(opt, racer)}${input} \u00b7 ${outcome}` };
+    });
+    const panels = [{ layers: [$('train-loss')] }, { layers: [$('train-acc')] }];
+    if (!$('train-proj-wrap').hidden) panels.push({ layers: [$('train-proj'), $('train-proj-over')] });
+    await download(composeSnapshot({ panels, caption, entries, dpr: c.size.dpr || 1 }), 'optiscape-digits.png');
   }
 
   async function copyLink() {

@@ -516,10 +516,11 @@ async function saveImage() {
     const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}`;
     return { color: state.color, text: `${title}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
+  // The landscape as drawn; beside it the loss chart drawn again, at the landscape's height.
   const layers = ['bg', 'casings', 'trails', 'overlay'].map($);
+  const [w, h] = [layers[0].width, layers[0].height];
   const figure = composeSnapshot({
-    layers,
-    drawSide: (canvas) => app.scene.draw_loss_on(canvas),
+    panels: [{ layers }, { width: Math.round(0.75 * w), height: h, draw: (canvas) => app.scene.draw_loss_on(canvas) }],
     caption: caption.join(' \u00b7 '),
     entries,
     dpr: app.size.dpr || 1,

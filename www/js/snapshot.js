@@ -1,44 +1,47 @@
-// "Save image": the race as one PNG, for slides and notes. The landscape's canvases as they are
-// on screen (each layer at its CSS opacity), the loss chart drawn again beside them at the
-// landscape's height, and under both a legend with what the racer cards say. `optiscape plot`
-// draws the same figure as SVG from a spec.
+// "Save image": a race as one PNG, for slides and notes. Charts side by side (canvases as they are
+// on screen, each layer at its CSS opacity, or drawn afresh at a chosen size), and under them a
+// legend with what the racer cards say. `optiscape plot` draws the landscape's figure as SVG.
 
 const LINE_CSS = 24; // legend line height
 const FONT_CSS = 14;
 const MARGIN_CSS = 20;
 const TWO_COLUMNS_CSS = 900; // figures at least this wide have a two-column legend
 
-const SIDE_SHARE = 0.75; // the loss chart's width, of the landscape's
-
 /**
- * A canvas holding the figure. `layers`: the landscape's canvases, bottom first, all of one size;
- * `drawSide(canvas)`: draws the loss chart on a canvas sized for it (as tall as the landscape);
- * `caption`: one line; `entries`: [{ color, text }]; `dpr`: device pixels per CSS pixel (the
- * canvases' own scale).
+ * A canvas holding the figure: `panels` left to right, top-aligned, then a legend under them.
+ * A panel is `{ layers }` (canvases of one size, bottom first, as shown on screen) or
+ * `{ width, height, draw(canvas) }` (drawn afresh on a canvas of that size). `caption`: one
+ * line; `entries`: [{ color, text }]; `dpr`: device pixels per CSS pixel (the canvases' scale).
  */
-export function composeSnapshot({ layers, drawSide, caption, entries, dpr }) {
-  const [base] = layers;
+export function composeSnapshot({ panels, caption, entries, dpr }) {
   const px = (css) => Math.round(css * dpr);
-  const side = document.createElement('canvas');
-  side.width = Math.round(SIDE_SHARE * base.width);
-  side.height = base.height;
-  drawSide(side);
-  const width = base.width + side.width;
+  const images = panels.map((panel) => {
+    if (panel.layers) return panel;
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [panel.width, panel.height];
+    panel.draw(canvas);
+    return { layers: [canvas] };
+  });
+  const width = images.reduce((sum, { layers }) => sum + layers[0].width, 0);
+  const top = Math.max(...images.map(({ layers }) => layers[0].height));
   const columns = width >= px(TWO_COLUMNS_CSS) ? 2 : 1;
   const rows = Math.ceil(entries.length / columns);
-  const top = Math.max(base.height, side.height);
   const canvas = document.createElement('canvas');
   canvas.width = width;
   canvas.height = top + px(LINE_CSS * (rows + 2.5));
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  for (const layer of layers) {
-    ctx.globalAlpha = Number(getComputedStyle(layer).opacity);
-    ctx.drawImage(layer, 0, 0);
+  let left = 0;
+  for (const { layers } of images) {
+    for (const layer of layers) {
+      // Layers on screen have their CSS opacity; fresh ones (not in the document) have none.
+      ctx.globalAlpha = layer.isConnected ? Number(getComputedStyle(layer).opacity) : 1;
+      ctx.drawImage(layer, left, 0);
+    }
+    left += layers[0].width;
   }
   ctx.globalAlpha = 1;
-  ctx.drawImage(side, base.width, 0);
 
   ctx.fillStyle = '#222222';
   ctx.textBaseline = 'middle';
