@@ -115,3 +115,18 @@ fn a_start_where_the_loss_is_undefined_is_said_so() {
     let svg = svg_of(&cli(&["plot"], spec));
     assert!(texts(&svg).contains(&"Adam: lr 0.001 \u{b7} no finite loss at the start".to_string()), "{:?}", texts(&svg));
 }
+
+#[test]
+fn every_landscape_plots_without_a_non_finite_number() {
+    for info in optiscape::landscape::REGISTRY {
+        let spec = format!(
+            r#"{{"landscape": {{"name": "{}"}}, "steps": 200, "racers": [{{"name": "adam", "lr": 0.05}}, {{"name": "sgd", "lr": 0.01}}, {{"name": "newton"}}]}}"#,
+            info.name
+        );
+        let svg = svg_of(&cli(&["plot", "--size", "800x500"], &spec));
+        let vector: String = svg.lines().filter(|l| !l.starts_with("<image ")).collect();
+        assert!(!vector.contains("NaN") && !vector.contains("inf"), "{}", info.name);
+        assert!(texts(&svg).iter().any(|t| t.starts_with(info.title)), "{}: no caption", info.name);
+        assert_eq!(svg.matches("<image ").count(), 1, "{}", info.name);
+    }
+}
