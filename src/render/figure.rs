@@ -22,6 +22,8 @@ use plotters::prelude::{DrawingBackend, IntoDrawingArea};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontStyle, RGBColor, WHITE};
 
+/// SVG units per CSS pixel of the page: fonts and strokes as the page draws them at 1x.
+const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
 pub const MIN_SIZE: u32 = 320;
 pub const MAX_SIZE: u32 = 8000;
@@ -49,13 +51,12 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
         .map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i)))
         .collect();
 
-    let dpr = 1.0;
     let columns = if width >= TWO_COLUMNS { 2 } else { 1 };
     let legend_lines = 1 + result.racers.len().div_ceil(columns);
     let legend_height = (LINE * (legend_lines as f64 + 1.5)).round() as u32;
     let view = spec.view.unwrap_or(race.default_view);
     let left = landscape_width(width, height, view);
-    let mapping = Mapping::fit(Layout::landscape(left, height, dpr).plot, view);
+    let mapping = Mapping::fit(Layout::landscape(left, height, DPR).plot, view);
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
 
     let mut svg = String::new();
@@ -83,7 +84,7 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
 /// The landscape panel's width: as wide as the view's shape asks at this height (the plot keeps
 /// equal scales on both axes), within a share of the figure; the loss chart takes the rest.
 fn landscape_width(width: u32, height: u32, view: View) -> u32 {
-    let trial = Layout::landscape(width, height, 1.0).plot;
+    let trial = Layout::landscape(width, height, DPR).plot;
     let (margin_x, margin_y) = ((width - trial.width) as f64, (height - trial.height) as f64);
     let aspect = (view.x[1] - view.x[0]) / (view.y[1] - view.y[0]);
     let wanted = margin_x + aspect * (height as f64 - margin_y);
@@ -110,20 +111,19 @@ fn draw<DB: DrawingBackend>(
     root.fill(&WHITE)?;
     let (top, legend) = root.split_vertically(p.height);
     let (landscape, loss) = top.split_horizontally(p.left);
-    let dpr = 1.0;
 
-    draw_background(&landscape, &BackgroundInput { mapping: p.mapping, field: p.field, marks: &race.marks, dpr })?;
+    draw_background(&landscape, &BackgroundInput { mapping: p.mapping, field: p.field, marks: &race.marks, dpr: DPR })?;
     let traces: Vec<RacerTrace> = result
         .racers
         .iter()
         .zip(colors)
         .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged })
         .collect();
-    draw_racers(&landscape, &p.mapping, Some(race.start), &traces, dpr)?;
+    draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
     let losses: Vec<Vec<(f64, f64)>> = result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
     let series: Vec<LossSeries> = losses.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
-    draw_loss(&loss, &series, known_minimum(&race.objective, &race.marks), dpr)?;
+    draw_loss(&loss, &series, known_minimum(&race.objective, &race.marks), DPR)?;
 
     let entries: Vec<String> = spec.racers.iter().zip(&result.racers).map(|(s, r)| describe(s, r)).collect();
     draw_legend(&legend, &caption(spec, race.start), &entries, colors, p.columns)
@@ -131,7 +131,7 @@ fn draw<DB: DrawingBackend>(
 
 /// The legend: a caption, then a line per racer (its colour, then its text), in `columns`.
 fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, entries: &[String], colors: &[RGBColor], columns: usize) -> DrawResult<DB> {
-    let m = Metrics::new(1.0);
+    let m = Metrics::new(DPR);
     let (width, _) = area.dim_in_pixel();
     let margin = m.px(24.0);
     let column = (width as f64 - 2.0 * margin) / columns as f64;
