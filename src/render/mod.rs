@@ -15,7 +15,7 @@
 //! * [`scene`]: the landscape chart and shared drawing helpers, generic over `DB: DrawingBackend`.
 //! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
 //! * [`loss`]: the loss chart and its live axes.
-//! * `figure` (not in wasm): a whole race as one SVG, landscape, loss chart and legend
+//! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
 //!   (`optiscape plot`).
 //! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
@@ -67,7 +67,7 @@
 pub mod colormap;
 pub mod contour;
 pub mod field;
-#[cfg(not(target_arch = "wasm32"))]
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub mod figure;
 pub mod layout;
 pub mod levels;
