@@ -17,7 +17,7 @@ import { createRacerList, editingActions } from './racers.js';
 import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS } from './classify-presets.js';
 import { withColors } from './presets.js';
 import { fmt, fmtLoss, parseNumber } from './scales.js';
-import { composeSnapshot, download } from './snapshot.js';
+import { composeSnapshot, download, legendName } from './snapshot.js';
 
 const $ = (id) => document.getElementById(id);
 export const TRAIN_HASH = '#train=';
@@ -504,14 +504,13 @@ export function attachClassifier({ cat, setMode }) {
     const entries = states.map((s, i) => {
       const racer = spec.racers[i];
       const opt = cat.optimizers.find((o) => o.name === racer.name);
-      const name = racer.label && racer.label !== opt.title ? `${racer.label} (${opt.title})` : opt.title;
       const input = racer.input ? ` \u00b7 input ${s.input}` : '';
       const accuracy = s.test_accuracy === null ? '–' : `${(100 * s.test_accuracy).toFixed(1)} %`;
       const outcome =
         s.status === 'diverged'
           ? `diverged in epoch ${s.diverged_at_epoch}`
           : `epoch ${s.epoch}/${s.epochs} \u00b7 loss ${s.loss === null ? '–' : fmtLoss(s.loss)} \u00b7 test accuracy ${accuracy}`;
-      return { color: s.color, text: `${name}: ${keySettings(opt, racer)}${input} \u00b7 ${outcome}` };
+      return { color: s.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)}${input} \u00b7 ${outcome}` };
     });
     const panels = [{ layers: [$('train-loss')] }, { layers: [$('train-acc')] }];
     if (!$('train-proj-wrap').hidden) panels.push({ layers: [$('train-proj'), $('train-proj-over')] });

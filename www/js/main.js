@@ -15,7 +15,7 @@ import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
 import { createRacerList, divergence, editingActions } from './racers.js';
 import { fmt, fmtLoss, parseNumber, speedScale } from './scales.js';
 import { keySettings, paramControl } from './controls.js';
-import { composeSnapshot, download } from './snapshot.js';
+import { composeSnapshot, download, legendName } from './snapshot.js';
 
 const $ = (id) => document.getElementById(id);
 const HASH_KEY = '#spec=';
@@ -512,9 +512,8 @@ async function saveImage() {
   const entries = app.states.map((state, i) => {
     const racer = spec.racers[i];
     const opt = cat.optimizers.find((o) => o.name === racer.name);
-    const title = racer.label && racer.label !== opt.title ? `${racer.label} (${opt.title})` : opt.title;
     const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}`;
-    return { color: state.color, text: `${title}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
+    return { color: state.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
   // The landscape as drawn; beside it the loss chart drawn again, at the landscape's height.
   const layers = ['bg', 'casings', 'trails', 'overlay'].map($);

@@ -6,17 +6,16 @@ import { fmtCoord, fmtLoss } from './scales.js';
 
 const CLICK_SLOP = 5; // px a pointer may move and still count as a click
 
-/**
- * `hooks`: scene() -> Scene, view() -> {x:[..], y:[..]}, setView(view), setStart([x, y]),
- * readout(text | null).
- */
-
 /** The pointer's read-out: where it is, and the loss a racer would have there. */
 function readout([x, y], loss) {
   const value = Number.isFinite(loss) ? fmtLoss(loss) : 'undefined';
   return `x ${fmtCoord(x)}   y ${fmtCoord(y)}   loss ${value}`;
 }
 
+/**
+ * `hooks`: scene() -> Scene, view() -> {x:[..], y:[..]}, setView(view), setStart([x, y]),
+ * readout(text | null).
+ */
 export function attachPlot(canvas, hooks) {
   const pointers = new Map();
   let gesture = null;

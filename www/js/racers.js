@@ -7,16 +7,16 @@ import { fmt, fmtLoss } from './scales.js';
 
 const MAX_LABEL = 40;
 
-/**
- * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
- * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
- */
 /** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
  * there (a typed log or square root). */
 export function divergence(state) {
   return state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
 }
 
+/**
+ * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
+ * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
+ */
 export function createRacerList(root, cat, actions) {
   const optimizers = new Map(cat.optimizers.map((o) => [o.name, o]));
   let cards = [];

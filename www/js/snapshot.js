@@ -65,6 +65,11 @@ export function composeSnapshot({ panels, caption, entries, dpr }) {
   return canvas;
 }
 
+/** A racer's name in a legend: its label with the optimizer's title, or the title alone. */
+export function legendName(racer, optimizer) {
+  return racer.label && racer.label !== optimizer.title ? `${racer.label} (${optimizer.title})` : optimizer.title;
+}
+
 /** Offers `canvas` as a PNG download named `name`. */
 export function download(canvas, name) {
   return new Promise((resolve, reject) => {
