@@ -130,3 +130,11 @@ fn every_landscape_plots_without_a_non_finite_number() {
         assert_eq!(svg.matches("<image ").count(), 1, "{}", info.name);
     }
 }
+
+#[test]
+fn a_label_is_text_not_markup() {
+    let spec = r#"{"landscape": {"name": "rosenbrock"}, "steps": 10, "racers": [{"name": "adam", "label": "a<b & </text><script>x</script>"}]}"#;
+    let svg = svg_of(&cli(&["plot"], spec));
+    assert!(!svg.contains("<script"), "a label became markup");
+    assert!(svg.contains("a&lt;b &amp; &lt;/text&gt;&lt;script&gt;"), "the label, escaped");
+}
