@@ -12,7 +12,7 @@
 use optiscape::landscape::{find, MarkKind, Objective};
 use optiscape::race::{run, Status};
 use optiscape::render::field::known_minimum;
-use optiscape::render::figure::{base64, png};
+use optiscape::render::figure::{png, round_lines, with_fill};
 use optiscape::render::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
 use optiscape::schema::Hyper;
 use optiscape::spec::RunSpec;
@@ -80,23 +80,9 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
         area.present().unwrap();
     }
 
-    let png = png(field.width as u32, field.height as u32, &field.rgba());
-    let image = format!(
-        r#"<image x="{}" y="{}" width="{}" height="{}" href="data:image/png;base64,{}"/>"#,
-        mapping.plot.x,
-        mapping.plot.y,
-        field.width,
-        field.height,
-        base64(&png)
-    );
-    // Right after the white fill, under everything plotters drew.
-    let cut = svg.find("<rect").map(|i| i + svg[i..].find("/>").unwrap() + 2).unwrap();
-    let filled = format!("{}\n{}{}", &svg[..cut], image, &svg[cut..]);
-    // The page sets round joins and caps on its canvas contexts (plotters cannot say so): the
-    // preview shows lines the same way.
-    let filled = filled.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ");
-    let loss = loss.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ");
-    std::fs::write(out_dir().join(format!("{name}_field.png")), &png).unwrap();
+    let filled = round_lines(&with_fill(&svg, &mapping, &field).unwrap());
+    let loss = round_lines(&loss);
+    std::fs::write(out_dir().join(format!("{name}_field.png")), png(field.width as u32, field.height as u32, &field.rgba())).unwrap();
     Scene { svg, filled, loss, field, mapping, colors, statuses: result.racers.iter().map(|r| r.status).collect() }
 }
 

@@ -66,7 +66,12 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
         drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
         root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
     }
-    // Right after the white fill, under everything plotters drew.
+    Ok(round_lines(&with_fill(&svg, &mapping, &field)?))
+}
+
+/// `svg` with `field`'s banded fill as a PNG `<image>` on the plot of `mapping`, right after the
+/// first element (the white background): under everything plotters drew, as the page puts it.
+pub fn with_fill(svg: &str, mapping: &Mapping, field: &Field) -> Result<String, String> {
     let image = format!(
         r#"<image x="{}" y="{}" width="{}" height="{}" image-rendering="pixelated" href="data:image/png;base64,{}"/>"#,
         mapping.plot.x,
@@ -76,9 +81,13 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
         base64(&png(field.width as u32, field.height as u32, &field.rgba()))
     );
     let cut = svg.find("<rect").and_then(|i| svg[i..].find("/>").map(|j| i + j + 2)).ok_or("cannot draw the figure: no background")?;
-    svg.insert_str(cut, &format!("\n{image}"));
-    // Round joins and caps, as the page sets on its canvases (plotters cannot say so).
-    Ok(svg.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" "))
+    Ok(format!("{}\n{image}{}", &svg[..cut], &svg[cut..]))
+}
+
+/// Round joins and caps on every line, as the page sets on its canvases (plotters cannot say
+/// so): zigzagging paths then have no miter spikes.
+pub fn round_lines(svg: &str) -> String {
+    svg.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ")
 }
 
 /// The landscape panel's width: as wide as the view's shape asks at this height (the plot keeps
@@ -244,7 +253,7 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 }
 
 /// Standard base64 with padding.
-pub fn base64(data: &[u8]) -> String {
+fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for c in data.chunks(3) {
