@@ -90,8 +90,8 @@ fn out_and_size_options() {
 #[test]
 fn bad_options_fail_with_one_line() {
     let cases: [(&[&str], &str); 8] = [
-        (&["plot", "--size", "100x500"], "the width must be 320 to 8000 pixels, got 100"),
-        (&["plot", "--size", "800x9000"], "the height must be 320 to 8000 pixels, got 9000"),
+        (&["plot", "--size", "100x500"], "the width must be 320 to 4000 pixels, got 100"),
+        (&["plot", "--size", "800x9000"], "the height must be 320 to 4000 pixels, got 9000"),
         (&["plot", "--size", "big"], "--size must be WIDTHxHEIGHT in pixels, like 1280x640, got `big`"),
         (&["plot", "--size"], "`--size` needs a value"),
         (&["plot", "--out", "a.svg", "--out", "b.svg"], "`--out` given twice"),

@@ -26,7 +26,7 @@ use plotters::style::{FontStyle, RGBColor, WHITE};
 const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
 pub const MIN_SIZE: u32 = 320;
-pub const MAX_SIZE: u32 = 8000;
+pub const MAX_SIZE: u32 = 4000;
 /// The landscape takes between these shares of the figure's width; the loss chart the rest.
 const LANDSCAPE_SHARE: [f64; 2] = [0.45, 0.65];
 /// Height of one legend line, in pixels.
