@@ -800,6 +800,8 @@ test('layout: large plot on a projector, text >= 14 px, labelled controls, phone
             overflow: document.scrollingElement.scrollWidth - window.innerWidth,
             canvas: document.getElementById('bg').width,
             dpr: window.devicePixelRatio,
+            // The header's actions on the brand's row (not wrapped under it).
+            oneRow: rect('landscape-actions').top < document.querySelector('.brand').getBoundingClientRect().bottom,
           };
         });
         assert.deepEqual(m.small, [], 'text smaller than 14 px');
@@ -809,6 +811,7 @@ test('layout: large plot on a projector, text >= 14 px, labelled controls, phone
         assert.equal(m.canvas, Math.round(m.plot.inner * m.dpr));
         if (viewport.width >= 1280) {
           assert.ok(m.plot.h >= viewport.height * 0.6, `plot ${m.plot.h}px high on a ${viewport.height}px screen`);
+          assert.ok(m.oneRow, `the header takes one row at ${viewport.width}px`);
         } else {
           assert.ok(m.plot.w >= viewport.width * 0.9, `plot ${m.plot.w}px wide on a ${viewport.width}px phone`);
           assert.ok(m.racersTop >= m.plot.bottom, 'controls stack under the plot');

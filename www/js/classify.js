@@ -348,6 +348,7 @@ export function attachClassifier({ cat, setMode }) {
       if (preset) loadPreset(preset);
     });
     $('train-copy-link').addEventListener('click', copyLink);
+    $('train-save-image').append(icon('download'));
     $('train-save-image').addEventListener('click', () => saveImage().catch((e) => showMessage(`Cannot save the image: ${e.message}`)));
 
     for (const m of MODELS) $('train-model').append(el('option', { value: m.value, text: m.text }));

@@ -35,6 +35,7 @@ const ICONS = {
   minus: 'M5 12h14',
   fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
   copy: 'M8 8h11v11H8zM5 16V5h11',
+  download: 'M12 4v11M7 10.5l5 5 5-5M5 19.5h14',
   remove: 'M6 6l12 12M18 6L6 18',
   gear: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 4.5v5M8 14.5v5',
   undo: 'M9 5L4 10l5 5M4 10h10a6 6 0 0 1 0 12h-3',

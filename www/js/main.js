@@ -456,6 +456,7 @@ function buildStatic() {
 
   // Copy link.
   $('copy-link').addEventListener('click', copyLink);
+  $('save-image').append(icon('download'));
   $('save-image').addEventListener('click', () => saveImage().catch((e) => showBanner(`Cannot save the image: ${e.message}`)));
 }
 
