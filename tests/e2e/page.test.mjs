@@ -802,11 +802,17 @@ test('layout: large plot on a projector, text >= 14 px, labelled controls, phone
             dpr: window.devicePixelRatio,
             // The header's actions on the brand's row (not wrapped under it).
             oneRow: rect('landscape-actions').top < document.querySelector('.brand').getBoundingClientRect().bottom,
+            // The actions themselves on one row (the scene picker narrows first), on a phone too.
+            actionsSpread: (() => {
+              const tops = [...document.getElementById('landscape-actions').children].map((e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2);
+              return Math.max(...tops) - Math.min(...tops);
+            })(),
           };
         });
         assert.deepEqual(m.small, [], 'text smaller than 14 px');
         assert.deepEqual(m.unlabelled, [], 'controls without a label');
         assert.ok(m.overflow <= 0, `horizontal overflow of ${m.overflow}px at ${viewport.width}px`);
+        assert.ok(m.actionsSpread < 4, `the header's actions take more than one row at ${viewport.width}px`);
         assert.ok(Math.abs(m.plot.w - m.plot.h) < 2, 'the plot is square');
         assert.equal(m.canvas, Math.round(m.plot.inner * m.dpr));
         if (viewport.width >= 1280) {
