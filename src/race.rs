@@ -30,12 +30,27 @@ pub struct Racer {
     pub step: u64,
     /// The step whose iterate was not finite, once diverged.
     pub diverged_at: Option<u64>,
+    /// The iterate before `position`, once a step was taken.
+    previous: Option<Point>,
+}
+
+/// The last step against the local quadratic model at the point it left (the seed notebook's
+/// "optimal alpha"): with d the step, g and H the gradient and Hessian where it started, the
+/// model's curvature along d and, where that is positive, `alpha_star = -dᵀg / dᵀHd`, where the
+/// model is lowest along d, in units of d. 1: the step landed on that minimum; 2: it went half as
+/// far; 0.5: twice as far; below 0: it went uphill.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepModel {
+    /// dᵀHd / dᵀd: the objective's second derivative along the step.
+    pub curvature: f64,
+    /// None where the curvature is not positive: the model has no minimum along d.
+    pub alpha_star: Option<f64>,
 }
 
 impl Racer {
     pub fn new(spec: RacerSpec, objective: &Objective, start: Point) -> Racer {
         let stepper = spec.optimizer().start(&start);
-        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None };
+        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, previous: None };
         racer.reset(objective, start);
         racer
     }
@@ -53,6 +68,24 @@ impl Racer {
         self.stepper.inspect()
     }
 
+    /// The last step against the local quadratic model where it started (see [`StepModel`]);
+    /// None before the first step or after a step of zero length.
+    pub fn step_model(&self, objective: &Objective) -> Option<StepModel> {
+        let from = self.previous?;
+        let d = [self.position[0] - from[0], self.position[1] - from[1]];
+        let dd = d[0] * d[0] + d[1] * d[1];
+        if dd == 0.0 {
+            return None;
+        }
+        let g = objective.gradient(from);
+        let [a, b, c, e] = objective.hessian(from);
+        let dhd = d[0] * (a * d[0] + b * d[1]) + d[1] * (c * d[0] + e * d[1]);
+        let dg = d[0] * g[0] + d[1] * g[1];
+        let curvature = dhd / dd;
+        let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
+        curvature.is_finite().then_some(StepModel { curvature, alpha_star })
+    }
+
     /// Starts over from `start` with a fresh optimizer state.
     pub fn reset(&mut self, objective: &Objective, start: Point) {
         self.stepper.reset(&start);
@@ -60,6 +93,7 @@ impl Racer {
         self.loss = objective.value(start);
         self.step = 0;
         self.diverged_at = None;
+        self.previous = None;
         if !is_sane(start, self.loss) {
             self.diverged_at = Some(0);
         }
@@ -84,6 +118,7 @@ impl Racer {
                 self.diverged_at = Some(step);
                 return taken;
             }
+            self.previous = Some(p);
             self.position = next;
             self.loss = loss;
             self.step = step;
@@ -167,4 +202,64 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         })
         .collect();
     RunResult { racers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn race(spec: &str) -> Race {
+        Race::new(&RunSpec::parse(spec).unwrap())
+    }
+
+    #[test]
+    fn newton_lands_on_the_quadratic_models_minimum() {
+        // On a quadratic the model is the function: Newton's full step is its minimum (alpha* 1),
+        // a half step goes half as far (2), on Rosenbrock too, where the model is local.
+        for (landscape, lr, want) in [("quadratic", 1.0, 1.0), ("quadratic", 0.5, 2.0), ("rosenbrock", 1.0, 1.0), ("rosenbrock", 0.25, 4.0)] {
+            let mut r = race(&format!(r#"{{"landscape": {{"name": "{landscape}"}}, "racers": [{{"name": "newton", "lr": {lr}}}]}}"#));
+            let objective = &r.objective;
+            let racer = &mut r.racers[0];
+            assert_eq!(racer.step_model(objective), None, "no step yet");
+            racer.advance(objective, 1, |_, _, _| {});
+            let m = racer.step_model(objective).unwrap();
+            let alpha = m.alpha_star.unwrap();
+            assert!((alpha - want).abs() < 1e-9 * want, "{landscape} lr {lr}: alpha* {alpha}");
+            assert!(m.curvature > 0.0);
+        }
+    }
+
+    #[test]
+    fn gradient_descent_against_its_model() {
+        // Gradient descent steps d = -lr g, so alpha* = gᵀg / (lr gᵀHg), with the gradient and
+        // Hessian where the step started (here a scaled quadratic, off its axes).
+        let mut r = race(r#"{"landscape": {"name": "quadratic", "scale": 3}, "start": [1.5, -0.7], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        let objective = &r.objective;
+        let start = r.start;
+        let g = objective.gradient(start);
+        let [a, b, c, e] = objective.hessian(start);
+        let ghg = g[0] * (a * g[0] + b * g[1]) + g[1] * (c * g[0] + e * g[1]);
+        let gg = g[0] * g[0] + g[1] * g[1];
+        let racer = &mut r.racers[0];
+        racer.advance(objective, 1, |_, _, _| {});
+        let m = racer.step_model(objective).unwrap();
+        let want = gg / (0.01 * ghg);
+        assert!((m.alpha_star.unwrap() - want).abs() < 1e-9 * want, "{m:?} vs {want}");
+        assert!((m.curvature - ghg / gg).abs() < 1e-9 * m.curvature);
+        // A reset forgets the step.
+        racer.reset(objective, start);
+        assert_eq!(racer.step_model(objective), None);
+    }
+
+    #[test]
+    fn no_minimum_along_a_direction_of_negative_curvature() {
+        // On the saddle, a step straight down its falling direction (x = 0: y alone moves).
+        let mut r = race(r#"{"landscape": {"name": "saddle"}, "start": [0, 0.05], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        let objective = &r.objective;
+        let racer = &mut r.racers[0];
+        racer.advance(objective, 1, |_, _, _| {});
+        let m = racer.step_model(objective).unwrap();
+        assert!(m.curvature < 0.0, "{m:?}");
+        assert_eq!(m.alpha_star, None);
+    }
 }

@@ -6,6 +6,7 @@
 //! One call per animation frame: [`Scene::frame`] advances every racer and redraws.
 
 use crate::landscape::{Point, View};
+use crate::optim::{Entry, EntryValue};
 use crate::race::{Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
@@ -440,10 +441,18 @@ impl Scene {
         layer.area.present().map_err(err)
     }
 
-    /// The optimizer state of racer `i` as named values.
+    /// The optimizer state of racer `i` as named values, then its last step against the local
+    /// quadratic model (see [`crate::race::StepModel`]).
     pub fn inspect(&self, i: usize) -> Result<JsValue, JsError> {
         let racer = self.race.racers.get(i).ok_or_else(|| err(format!("no racer {i}")))?;
-        to_js(&racer.inspect())
+        let mut entries = racer.inspect();
+        if let Some(model) = racer.step_model(&self.race.objective) {
+            entries.push(Entry { name: "last step: curvature along it", value: EntryValue::Scalar(model.curvature) });
+            if let Some(alpha) = model.alpha_star {
+                entries.push(Entry { name: "last step: model optimum α*", value: EntryValue::Scalar(alpha) });
+            }
+        }
+        to_js(&entries)
     }
 
     /// Whether the landscape is still being refined (call [`Scene::refine`] every frame).

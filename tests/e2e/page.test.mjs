@@ -688,6 +688,38 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
   });
 });
 
+test('the inspector measures the last step against the local quadratic model (the seed notebook’s optimal alpha)', async () => {
+  const s = {
+    landscape: { name: 'quadratic' },
+    start: [1.5, -0.7],
+    racers: [
+      { name: 'newton', lr: 0.5 },
+      { name: 'adam', lr: 0.05 },
+    ],
+  };
+  await withPage(specHash(s), async (page) => {
+    await api(page, () => window.optiscape.pause());
+    await api(page, () => window.optiscape.reset());
+    for (const i of [0, 1]) await openSettings(page, i);
+    await api(page, () => window.optiscape.step(3));
+    const read = (i) =>
+      card(page, i).locator('dl.state').evaluate((dl) => {
+        const out = {};
+        const dts = [...dl.querySelectorAll('dt')];
+        dts.forEach((dt) => (out[dt.textContent] = dt.nextElementSibling.textContent));
+        return out;
+      });
+    await page.waitForFunction(() => document.querySelectorAll('#racer-list dl.state dt').length > 2);
+    const newton = await read(0);
+    // On a quadratic the model is exact: Newton's half step goes half way to its minimum.
+    assert.equal(newton['last step: model optimum α*'], '2', JSON.stringify(newton));
+    assert.ok(Number(newton['last step: curvature along it']) > 0, JSON.stringify(newton));
+    const adam = await read(1);
+    assert.ok(Number(adam['last step: model optimum α*']) > 0, JSON.stringify(adam));
+    assert.equal(await card(page, 0).locator('.param-doc', { hasText: 'α*: where the quadratic model' }).isVisible(), true);
+  });
+});
+
 test('save image: the plot as drawn, the loss chart beside it and a legend of every racer, as a PNG', async () => {
   await withPage(specHash(MIXED), async (page) => {
     await api(page, () => window.optiscape.pause());

@@ -6,6 +6,10 @@ import { keySettings, paramControl } from './controls.js';
 import { fmt, fmtLoss } from './scales.js';
 
 const MAX_LABEL = 40;
+/** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
+const LAST_STEP = 'last step:';
+const MODEL_NOTE =
+  'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative.';
 
 /** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
  * there (a typed log or square root). */
@@ -98,6 +102,7 @@ export function createRacerList(root, cat, actions) {
       return c.el;
     });
     const stateList = el('dl', { class: 'state' });
+    const modelNote = el('p', { class: 'param-doc', hidden: true, text: MODEL_NOTE });
     card.settings.append(
       el(
         'div',
@@ -116,8 +121,9 @@ export function createRacerList(root, cat, actions) {
       ),
       el('h4', { class: 'state-title', text: 'Optimizer state' }),
       stateList,
+      modelNote,
     );
-    card.built = { labelInput, colorInput, controls, stateList };
+    card.built = { labelInput, colorInput, controls, stateList, modelNote };
   }
 
   /** Updates a card's texts and controls to `racer` without rebuilding it (keeps focus). */
@@ -208,7 +214,9 @@ export function createRacerList(root, cat, actions) {
       for (const { name, value } of entries) {
         rows.push(el('dt', { text: name }), el('dd', { text: formatState(value) }));
       }
-      c.built?.stateList.replaceChildren(...rows);
+      if (!c.built) return;
+      c.built.stateList.replaceChildren(...rows);
+      c.built.modelNote.hidden = !entries.some((e) => e.name.startsWith(LAST_STEP));
     });
   }
 
