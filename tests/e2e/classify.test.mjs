@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { expectClean, launch, openPage, screenshot, waitReady } from './harness.mjs';
+import { defineReadPixels, expectClean, launch, openPage, screenshot, waitReady } from './harness.mjs';
 
 const EPOCHS = 2; // the seed's 15 take a few seconds; two are enough to check the band
 
@@ -31,16 +31,10 @@ async function finished(p, ms = 60_000) {
 
 /** Pixels of a canvas within 40 (per channel) of an `#rrggbb` colour. */
 async function pixelsOf(p, id, hex) {
+  await defineReadPixels(p);
   return p.evaluate(
     ({ id, hex }) => {
-      // Read through a copy made for reading, so that the page's canvas is never read back.
-      const c = document.getElementById(id);
-      const copy = document.createElement('canvas');
-      copy.width = c.width;
-      copy.height = c.height;
-      const ctx = copy.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(c, 0, 0);
-      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      const data = window.readPixels(document.getElementById(id)).d;
       const rgb = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
       let n = 0;
       for (let i = 0; i < data.length; i += 4) {
@@ -111,15 +105,9 @@ test('save image: the charts as drawn, side by side, and a legend of every racer
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#train-save-image')]);
   assert.equal(download.suggestedFilename(), 'optiscape-digits.png');
   const png = fs.readFileSync(await download.path());
+  await defineReadPixels(page);
   const result = await page.evaluate(async (b64) => {
-    const read = (source) => {
-      // Through a copy made for reading: the page's canvases are never read back.
-      const copy = document.createElement('canvas');
-      [copy.width, copy.height] = [source.width, source.height];
-      const ctx = copy.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(source, 0, 0);
-      return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
-    };
+    const read = window.readPixels;
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();
@@ -323,14 +311,9 @@ test('the projected view fills in over frames; racers are drawn on it with their
   assert.ok(fps === null || fps > 15, `only ${fps?.toFixed(1)} frames per second while the surface fills`);
 
   // The surface is drawn (banded colours, not white), and every projected racer's path too.
+  await defineReadPixels(page);
   const coloured = await page.evaluate(() => {
-    const c = document.getElementById('train-proj');
-    const copy = document.createElement('canvas');
-    copy.width = c.width;
-    copy.height = c.height;
-    const ctx = copy.getContext('2d', { willReadFrequently: true });
-    ctx.drawImage(c, 0, 0);
-    const d = ctx.getImageData(0, 0, c.width, c.height).data;
+    const d = window.readPixels(document.getElementById('train-proj')).d;
     let n = 0;
     for (let i = 0; i < d.length; i += 4) if (d[i] < 235 || d[i + 1] < 235 || d[i + 2] < 235) n += 1;
     return n / (d.length / 4);

@@ -146,3 +146,20 @@ export async function waitReady(page, { appearMs = 2000, timeoutMs = 10_000 } = 
     return 'ready';
   }, timeoutMs);
 }
+
+/**
+ * Defines `window.readPixels(source)` in the page: `{ w, h, d }` (straight RGBA) of a canvas or a
+ * decoded image, read through a copy made for reading, so the page's own canvases are never read
+ * back (Chrome would warn about their readbacks).
+ */
+export async function defineReadPixels(page) {
+  await page.evaluate(() => {
+    window.readPixels = (source) => {
+      const copy = document.createElement('canvas');
+      [copy.width, copy.height] = [source.width, source.height];
+      const ctx = copy.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(source, 0, 0);
+      return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
+    };
+  });
+}

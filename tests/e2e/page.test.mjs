@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { BASE_URL, ORIGIN, expectClean, launch, offOriginRequests, openPage, recordsOf, screenshot, waitReady } from './harness.mjs';
+import { BASE_URL, ORIGIN, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, screenshot, waitReady } from './harness.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -412,19 +412,13 @@ test('an invalid URL shows the reason and falls back to the default scene', asyn
 
 test('trails drawn a few steps per frame match the same trails drawn in one go', async () => {
   await withPage('', async (page) => {
+    await defineReadPixels(page);
     const compare = await api(page, () => {
       window.optiscape.pause();
       window.optiscape.reset();
       for (let i = 0; i < 80; i += 1) window.optiscape.step(3); // 80 pieces per racer
       const layers = ['casings', 'trails'].map((id) => document.getElementById(id));
-      const grab = () =>
-        layers.map((c) => {
-          const copy = document.createElement('canvas');
-          [copy.width, copy.height] = [c.width, c.height];
-          const ctx = copy.getContext('2d', { willReadFrequently: true });
-          ctx.drawImage(c, 0, 0);
-          return ctx.getImageData(0, 0, c.width, c.height).data;
-        });
+      const grab = () => layers.map((c) => window.readPixels(c).d);
       const pieces = grab();
       window.optiscape.load(window.optiscape.spec()); // a changed spec redraws every path whole
       const whole = grab();
@@ -640,16 +634,10 @@ test('screenshot: the plot is drawn (many distinct colours), the loss chart too'
     await page.waitForFunction(() => window.optiscape.racers()[0].step > 100);
     const file = await screenshot(page, 'page');
     assert.ok(fs.statSync(file).size > 20_000, `${file} is suspiciously small`);
+    await defineReadPixels(page);
     const stats = await api(page, () => {
-      // Each canvas is read once, through a copy made for reading (no readback warning).
-      const pixels = (canvas) => {
-        const copy = document.createElement('canvas');
-        copy.width = canvas.width;
-        copy.height = canvas.height;
-        const ctx = copy.getContext('2d', { willReadFrequently: true });
-        ctx.drawImage(canvas, 0, 0);
-        return ctx.getImageData(0, 0, copy.width, copy.height).data;
-      };
+      // Each canvas is read once.
+      const pixels = (canvas) => window.readPixels(canvas).d;
       const distinct = (canvas, grid = 48) => {
         const { width, height } = canvas;
         const data = pixels(canvas);
@@ -728,21 +716,14 @@ test('save image: the plot as drawn, the loss chart beside it and a legend of ev
     assert.equal(download.suggestedFilename(), 'optiscape-rosenbrock.png');
     const png = fs.readFileSync(await download.path());
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    await defineReadPixels(page);
     const result = await page.evaluate(async (b64) => {
       const img = new Image();
       img.src = `data:image/png;base64,${b64}`;
       await img.decode();
-      // Every canvas read through a copy made for reading: the page's are never read back.
-      const read = (source) => {
-        const copy = document.createElement('canvas');
-        [copy.width, copy.height] = [source.width, source.height];
-        const ctx = copy.getContext('2d', { willReadFrequently: true });
-        ctx.drawImage(source, 0, 0);
-        return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
-      };
       const c = { width: img.width, height: img.height };
-      const shot = read(img).d;
-      const pixels = (id) => read(document.getElementById(id));
+      const shot = window.readPixels(img).d;
+      const pixels = (id) => window.readPixels(document.getElementById(id));
       const [bg, casings, trails, overlay] = ['bg', 'casings', 'trails', 'overlay'].map(pixels);
       const same = (a, i, j) => shot[j] === a[i] && shot[j + 1] === a[i + 1] && shot[j + 2] === a[i + 2];
       const n = { plain: 0, plainBad: 0, heads: 0, headsBad: 0 };
