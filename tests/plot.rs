@@ -82,8 +82,12 @@ fn out_and_size_options() {
     let written = std::fs::read_to_string(&file).unwrap();
     assert_eq!(written, svg_of(&cli(&["plot", "--size", "700x500"], SPEC)), "the same figure from a file and stdin");
     assert_eq!(attribute(&written, "svg", "width"), 700.0);
-    // 500 for the charts, and below them a one-column legend: a caption and three racers.
-    assert!(attribute(&written, "svg", "height") >= 500.0 + 4.0 * 24.0);
+    // That narrow, the landscape takes the whole width (its plot most of it), the loss chart
+    // goes under it, half as tall, and under both a one-column legend: a caption, three racers.
+    assert!(attribute(&written, "image", "width") > 0.6 * 700.0, "{}", attribute(&written, "image", "width"));
+    assert!(attribute(&written, "svg", "height") >= 500.0 + 250.0 + 4.0 * 24.0);
+    let texts = texts(&written);
+    assert!(texts.iter().any(|t| t == "step"), "the loss chart is there: {texts:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -31,11 +31,13 @@ pub const MAX_SIZE: u32 = 4000;
 const LANDSCAPE_SHARE: [f64; 2] = [0.45, 0.65];
 /// Height of one legend line, in pixels.
 const LINE: f64 = 24.0;
-/// Legends on figures at least this wide have two columns.
-const TWO_COLUMNS: u32 = 900;
+/// Figures at least this wide have the loss chart beside the landscape and two legend columns;
+/// narrower ones stack them.
+const WIDE: u32 = 900;
 
 /// The figure of `spec` raced for `spec.steps` steps, as SVG text: a landscape and loss chart of
-/// `width x height` pixels, and under them a legend as tall as the racers need.
+/// `width x height` pixels (under [`WIDE`], the landscape alone, and the loss chart half as tall
+/// under it), and under them a legend as tall as the racers need.
 pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
@@ -51,18 +53,23 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
         .map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i)))
         .collect();
 
-    let columns = if width >= TWO_COLUMNS { 2 } else { 1 };
+    // Narrow figures stack the loss chart, half as tall, under the landscape; wide ones put it
+    // beside, and their legends have two columns.
+    let wide = width >= WIDE;
+    let columns = if wide { 2 } else { 1 };
     let legend_lines = 1 + result.racers.len().div_ceil(columns);
     let legend_height = (LINE * (legend_lines as f64 + 1.5)).round() as u32;
     let view = spec.view.unwrap_or(race.default_view);
-    let left = landscape_width(width, height, view);
+    let left = if wide { landscape_width(width, height, view) } else { width };
+    let below = if wide { 0 } else { height / 2 };
     let mapping = Mapping::fit(Layout::landscape(left, height, DPR).plot, view);
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
 
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, (width, height + legend_height)).into_drawing_area();
-        let drawn = draw(&root, &race, &result, &colors, spec, Panels { left, height, mapping, field: &field, columns });
+        let root = SVGBackend::with_string(&mut svg, (width, height + below + legend_height)).into_drawing_area();
+        let panels = Panels { left, height, below, mapping, field: &field, columns };
+        let drawn = draw(&root, &race, &result, &colors, spec, panels);
         drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
         root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
     }
@@ -101,9 +108,12 @@ fn landscape_width(width: u32, height: u32, view: View) -> u32 {
     wanted.clamp(lo, hi).round() as u32
 }
 
+/// Where the charts go: the landscape `left` wide and `height` tall at the top left; the loss
+/// chart beside it, or `below` tall under it when that is not 0; then the legend.
 struct Panels<'a> {
     left: u32,
     height: u32,
+    below: u32,
     mapping: Mapping,
     field: &'a Field,
     columns: usize,
@@ -118,8 +128,8 @@ fn draw<DB: DrawingBackend>(
     p: Panels,
 ) -> DrawResult<DB> {
     root.fill(&WHITE)?;
-    let (top, legend) = root.split_vertically(p.height);
-    let (landscape, loss) = top.split_horizontally(p.left);
+    let (top, legend) = root.split_vertically(p.height + p.below);
+    let (landscape, loss) = if p.below == 0 { top.split_horizontally(p.left) } else { top.split_vertically(p.height) };
 
     draw_background(&landscape, &BackgroundInput { mapping: p.mapping, field: p.field, marks: &race.marks, dpr: DPR })?;
     let traces: Vec<RacerTrace> = result
