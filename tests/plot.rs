@@ -7,6 +7,7 @@ use serde_json::Value;
 use std::process::Output;
 
 mod common;
+use common::svg::{polylines_in, texts};
 use common::{assert_fails, cli};
 
 const SPEC: &str = r##"{"landscape": {"name": "rosenbrock"}, "steps": 800, "racers": [
@@ -18,15 +19,6 @@ fn svg_of(out: &Output) -> String {
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty());
     String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string()).collect()
-}
-
-fn polylines_in(svg: &str, hex: &str) -> usize {
-    let needle = format!("stroke=\"{}\"", hex.to_uppercase());
-    svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&needle)).count()
 }
 
 /// `width="..."` and the like of the first element `tag`.
@@ -53,11 +45,11 @@ fn the_figure_shows_the_race_that_run_computes() {
 
     let texts = texts(&svg);
     assert!(texts.iter().any(|t| t.starts_with("Rosenbrock") && t.contains("800 steps")), "{texts:?}");
-    let colors = [colormap::to_hex(colormap::racer_color(0)), colormap::to_hex(colormap::racer_color(1)), "#123456".to_string()];
+    let colors = [colormap::racer_color(0), colormap::racer_color(1), colormap::parse_hex("#123456").unwrap()];
     let names = ["Adam: lr 0.05", "heavy ball (SGD): lr 0.001, momentum 0.9", "too fast (SGD): lr 0.01"];
     for ((racer, color), name) in racers.iter().zip(&colors).zip(names) {
         // A path on the landscape and a curve on the loss chart, at least.
-        assert!(polylines_in(&svg, color) >= 2, "{name}: {color}");
+        assert!(polylines_in(&svg, *color) >= 2, "{name}: {color:?}");
         let outcome = match racer["diverged_at"].as_u64() {
             Some(step) => format!("diverged at step {step}"),
             None => format!("loss {}", format_value(racer["loss"].as_array().unwrap().last().unwrap().as_f64().unwrap())),

@@ -19,6 +19,9 @@ use optiscape::spec::RunSpec;
 use plotters::prelude::*;
 use std::path::PathBuf;
 
+mod common;
+use common::svg::{polylines_in, texts};
+
 fn out_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target").join("render-test");
     std::fs::create_dir_all(&dir).unwrap();
@@ -84,16 +87,6 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
     let loss = round_lines(&loss);
     std::fs::write(out_dir().join(format!("{name}_field.png")), png(field.width as u32, field.height as u32, &field.rgba())).unwrap();
     Scene { svg, filled, loss, field, mapping, colors, statuses: result.racers.iter().map(|r| r.status).collect() }
-}
-
-/// The `stroke="#RRGGBB"` polylines of a colour.
-fn polylines_in(svg: &str, color: RGBColor) -> usize {
-    let needle = format!("stroke=\"#{:02X}{:02X}{:02X}\"", color.0, color.1, color.2);
-    svg.lines().filter(|l| l.starts_with("<polyline") && l.contains(&needle)).count()
-}
-
-fn texts(svg: &str) -> Vec<String> {
-    svg.split("<text").skip(1).map(|t| t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()].trim().to_string()).collect()
 }
 
 #[test]

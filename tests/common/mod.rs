@@ -1,5 +1,8 @@
-//! Running the real `optiscape` binary, for the tests of its commands (`mod common;`).
+//! Running the real `optiscape` binary, for the tests of its commands (`mod common;`), and
+//! reading the SVG it and the drawing code write (`common::svg`).
 #![allow(dead_code)] // each test file uses some of these
+
+pub mod svg;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
