@@ -382,6 +382,11 @@ impl Scene {
         self.race.racers[index].spec.color.as_deref().unwrap_or(palette[index % palette.len()])
     }
 
+    /// Every racer's colour, for drawing.
+    fn colors(&self) -> Vec<RGBColor> {
+        (0..self.trails.len()).map(|i| hex(self.color(i))).collect()
+    }
+
     /// Every racer back to the start.
     pub fn reset(&mut self) -> Result<(), JsError> {
         let start = self.race.start;
@@ -430,13 +435,8 @@ impl Scene {
     pub fn draw_loss_on(&self, canvas: HtmlCanvasElement) -> Result<(), JsError> {
         let layer = Layer::new(canvas)?;
         let curves: Vec<Vec<(f64, f64)>> = self.trails.iter().map(|t| t.curve.samples().collect()).collect();
-        let series: Vec<LossSeries> =
-            curves.iter().enumerate().map(|(i, points)| LossSeries { color: hex(self.color(i)), points }).collect();
-        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
-        let (w, h) = layer.size();
-        let axes = LossAxes::live(w, h, self.dpr, &series, reference, self.spec.steps as f64);
-        layer.fill_white();
-        draw_loss_axes(&layer.area, &axes).map_err(err)?;
+        let series: Vec<LossSeries> = curves.iter().zip(self.colors()).map(|(points, color)| LossSeries { color, points }).collect();
+        let axes = self.new_loss_axes(&layer, &series)?;
         draw_loss_lines(&layer.area, &axes, &series, true).map_err(err)?;
         layer.area.present().map_err(err)
     }
@@ -623,7 +623,7 @@ impl Scene {
     /// The racers: new trail pieces (every path again when stale), the heads, the loss chart.
     fn draw_frame(&mut self) -> Result<(), JsError> {
         let t0 = now();
-        let colors: Vec<RGBColor> = (0..self.trails.len()).map(|i| hex(self.color(i))).collect();
+        let colors = self.colors();
         self.draw_trails(&colors)?;
         self.draw_heads(&colors)?;
         let t1 = now();
@@ -701,6 +701,17 @@ impl Scene {
         self.overlay.area.present().map_err(err)
     }
 
+    /// A loss chart started over on `layer`: white, then axes with room to grow for `series`
+    /// (the live chart's, at `layer`'s size).
+    fn new_loss_axes(&self, layer: &Layer, series: &[LossSeries]) -> Result<LossAxes, JsError> {
+        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
+        let (w, h) = layer.size();
+        let axes = LossAxes::live(w, h, self.dpr, series, reference, self.spec.steps as f64);
+        layer.fill_white();
+        draw_loss_axes(&layer.area, &axes).map_err(err)?;
+        Ok(axes)
+    }
+
     /// Appends the new loss samples while the axes hold them; else draws the chart again on
     /// axes with room to grow.
     fn draw_loss(&mut self, colors: &[RGBColor]) -> Result<(), JsError> {
@@ -714,14 +725,7 @@ impl Scene {
         let series: Vec<LossSeries> = pieces.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
         let axes = match self.loss_axes.filter(|_| holds) {
             Some(axes) => axes,
-            None => {
-                let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
-                let (w, h) = self.loss.size();
-                let axes = LossAxes::live(w, h, self.dpr, &series, reference, self.spec.steps as f64);
-                self.loss.fill_white();
-                draw_loss_axes(area, &axes).map_err(err)?;
-                axes
-            }
+            None => self.new_loss_axes(&self.loss, &series)?,
         };
         draw_loss_lines(area, &axes, &series, !holds).map_err(err)?;
         self.loss_axes = Some(axes);
