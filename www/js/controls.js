@@ -231,9 +231,15 @@ export function keySettings(optimizer, racer) {
     if (v === undefined) continue;
     const isDefault = JSON.stringify(v) === JSON.stringify(p.default);
     if (p.name !== 'lr' && isDefault) continue;
-    if (p.type === 'flag') parts.push(v ? p.name : `no ${p.name}`);
-    else if (p.type === 'pair') parts.push(`${p.name} ${fmt(v[0])}, ${fmt(v[1])}`);
-    else parts.push(`${p.name} ${fmt(v)}`);
+    parts.push(settingText(p, v));
   }
   return parts.join(' · ');
+}
+
+/** One parameter's value in words: "lr 0.001", "betas 0.9, 0.999", "amsgrad", "f = x^2". */
+export function settingText(p, v) {
+  if (p.type === 'flag') return v ? p.name : `no ${p.name}`;
+  if (p.type === 'pair') return `${p.name} ${fmt(v[0])}, ${fmt(v[1])}`;
+  if (p.type === 'text') return `${p.name} = ${v}`;
+  return `${p.name} ${fmt(v)}`;
 }

@@ -14,7 +14,7 @@ import { attachClassifier } from './classify.js';
 import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
 import { createRacerList, divergence, editingActions } from './racers.js';
 import { fmt, fmtLoss, parseNumber, speedScale } from './scales.js';
-import { keySettings, paramControl } from './controls.js';
+import { keySettings, paramControl, settingText } from './controls.js';
 import { composeSnapshot, download, legendName } from './snapshot.js';
 
 const $ = (id) => document.getElementById(id);
@@ -505,10 +505,7 @@ async function saveImage() {
   const { spec, cat } = app;
   const landscape = cat.landscapes.find((l) => l.name === spec.landscape.name);
   const caption = [landscape.title];
-  for (const p of landscape.params) {
-    const v = spec.landscape[p.name] ?? p.default;
-    caption.push(p.type === 'text' ? `${p.name} = ${v}` : p.type === 'flag' ? (v ? p.name : `no ${p.name}`) : `${p.name} ${[v].flat().map(fmt).join(', ')}`);
-  }
+  for (const p of landscape.params) caption.push(settingText(p, spec.landscape[p.name] ?? p.default));
   caption.push(`scale ${fmt(spec.landscape.scale ?? 1)}`);
   const entries = app.states.map((state, i) => {
     const racer = spec.racers[i];
