@@ -194,8 +194,10 @@ function tick(now) {
       app.pendingView = null;
       applyView(v);
     }
-    // A landscape too costly to sample in one frame is shown coarse, then sharpened.
-    if (app.scene.refining()) app.scene.refine(REFINE_MS);
+    // A landscape too costly to sample in one frame is shown coarse, then sharpened: from the
+    // second frame on, so the first one shows the page as soon as it can (the wasm still runs
+    // its baseline code then, and a sharp repaint there cost as much as the coarse one).
+    if (app.scene.refining() && app.firstFrameMs !== null) app.scene.refine(REFINE_MS);
     if (app.playing && app.mode === 'landscape') {
       const n = stepsThisFrame();
       if (n > 0) {
