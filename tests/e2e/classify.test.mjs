@@ -60,6 +60,17 @@ test('the Digits classifier tab shows the classifier and puts its spec in the UR
   assert.ok(!options.includes('newton'));
 });
 
+test('Copy link puts the training spec\'s link on the clipboard', async () => {
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+  await page.click('#train-copy-link');
+  await page.waitForFunction(() => document.getElementById('train-copy-link').textContent === 'Link copied');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  const spec = await page.evaluate(() => window.optiscape.classify.spec());
+  assert.ok(link.startsWith(new URL('#train=', page.url()).href), link);
+  assert.deepEqual(JSON.parse(decodeURIComponent(new URL(link).hash.slice('#train='.length))), spec);
+  await page.waitForFunction(() => document.getElementById('train-copy-link').textContent === 'Copy link', null, { timeout: 5000 });
+});
+
 test('a preset trains Adam on X, X/50 and X*50 side by side; charts and table fill', async () => {
   await page.selectOption('#train-preset', 'adam-scale');
   await page.fill('#train-epochs', String(EPOCHS));

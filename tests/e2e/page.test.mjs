@@ -366,6 +366,32 @@ test('URL round trip: a #spec= link restores the scene, changes are written back
   });
 });
 
+test('Copy link puts the scene\'s link on the clipboard and says so, then reads "Copy link" again', async () => {
+  await withPage('', async (page) => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
+    await api(page, (s) => window.optiscape.load(s), MIXED);
+    const button = page.locator('#copy-link');
+    await button.click();
+    await page.waitForFunction(() => document.getElementById('copy-link').textContent === 'Link copied');
+    // A second click while it says so must not make "Link copied" its label for good.
+    await button.click();
+    const link = await api(page, () => navigator.clipboard.readText());
+    assert.ok(link.startsWith(new URL('#spec=', BASE_URL).href), link);
+    assert.deepEqual(JSON.parse(decodeURIComponent(new URL(link).hash.slice('#spec='.length))), await spec(page));
+    await page.waitForFunction(() => document.getElementById('copy-link').textContent === 'Copy link', null, { timeout: 5000 });
+    await page.waitForTimeout(500); // the second click's timer has run too
+    assert.equal(await button.textContent(), 'Copy link');
+    // The link opens the same scene.
+    const other = await openPage(browser, new URL(link).hash);
+    try {
+      assert.equal(await waitReady(other), 'ready');
+      assert.deepEqual(await spec(other), await spec(page));
+    } finally {
+      await other.context().close();
+    }
+  });
+});
+
 test('an invalid URL shows the reason and falls back to the default scene', async () => {
   let fallback;
   await withPage('', async (page) => {

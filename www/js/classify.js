@@ -347,7 +347,7 @@ export function attachClassifier({ cat, setMode }) {
       const preset = TRAIN_PRESETS.find((p) => p.id === $('train-preset').value);
       if (preset) loadPreset(preset);
     });
-    $('train-copy-link').addEventListener('click', copyLink);
+    $('train-copy-link').addEventListener('click', () => url.copyLink($('train-copy-link')));
     $('train-save-image').append(icon('download'));
     $('train-save-image').addEventListener('click', () => saveImage().catch((e) => showMessage(`Cannot save the image: ${e.message}`)));
 
@@ -516,21 +516,6 @@ export function attachClassifier({ cat, setMode }) {
     const panels = [{ layers: [$('train-loss')] }, { layers: [$('train-acc')] }];
     if (!$('train-proj-wrap').hidden) panels.push({ layers: [$('train-proj'), $('train-proj-over')] });
     await download(composeSnapshot({ panels, caption, entries, dpr: c.size.dpr || 1 }), 'optiscape-digits.png');
-  }
-
-  async function copyLink() {
-    url.writeNow();
-    const { origin, pathname, search } = window.location;
-    const button = $('train-copy-link');
-    try {
-      await navigator.clipboard.writeText(origin + pathname + search + url.currentHash());
-      button.textContent = 'Link copied';
-    } catch {
-      button.textContent = 'Link is in the address bar';
-    }
-    setTimeout(() => {
-      button.textContent = 'Copy link';
-    }, 2000);
   }
 
   // -------------------------------------------------------------------------------------------

@@ -457,7 +457,7 @@ function buildStatic() {
   $('banner-reset').addEventListener('click', resetToDefault);
 
   // Copy link.
-  $('copy-link').addEventListener('click', copyLink);
+  $('copy-link').addEventListener('click', () => url.copyLink($('copy-link')));
   $('save-image').append(icon('download'));
   $('save-image').addEventListener('click', () => saveImage().catch((e) => showBanner(`Cannot save the image: ${e.message}`)));
 }
@@ -525,22 +525,6 @@ async function saveImage() {
     dpr: app.size.dpr || 1,
   });
   await download(figure, `optiscape-${spec.landscape.name}.png`);
-}
-
-async function copyLink() {
-  url.writeNow();
-  const { origin, pathname, search } = window.location;
-  const link = origin + pathname + search + url.currentHash();
-  const button = $('copy-link');
-  try {
-    await navigator.clipboard.writeText(link);
-    button.textContent = 'Link copied';
-  } catch {
-    button.textContent = 'Link is in the address bar';
-  }
-  setTimeout(() => {
-    button.textContent = 'Copy link';
-  }, 2000);
 }
 
 /** Brings every control in line with app.spec (rebuilding only what changed shape). */

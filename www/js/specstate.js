@@ -3,6 +3,7 @@
 // the classifier each keep one.
 
 const URL_DEBOUNCE_MS = 250;
+const COPIED_MS = 2000;
 
 /** The message of anything thrown: an Error, a wasm JsError, or a value. */
 export function messageOf(e) {
@@ -76,5 +77,24 @@ export function specState({ key, target, active, afterChange }) {
     return null;
   }
 
-  return { fromHash, currentHash, writeNow, writeSoon, load, change, cancel: () => clearTimeout(timer) };
+  /**
+   * Puts the page's link, with this spec, on the clipboard; `button` says for two seconds whether
+   * it did (a browser may refuse: the link is in the address bar then).
+   */
+  async function copyLink(button) {
+    writeNow();
+    const { origin, pathname, search } = window.location;
+    const label = (button.dataset.label ??= button.textContent); // not "Link copied" on a second click
+    try {
+      await navigator.clipboard.writeText(origin + pathname + search + currentHash());
+      button.textContent = 'Link copied';
+    } catch {
+      button.textContent = 'Link is in the address bar';
+    }
+    setTimeout(() => {
+      button.textContent = label;
+    }, COPIED_MS);
+  }
+
+  return { fromHash, currentHash, writeNow, writeSoon, load, change, copyLink, cancel: () => clearTimeout(timer) };
 }
