@@ -3,15 +3,59 @@
 //! Every racer owns its optimizer state and its position; a step asks the objective for exactly
 //! the derivatives that racer needs. A racer whose iterate or loss becomes non-finite, or whose
 //! coordinates pass [`DIVERGENCE_LIMIT`] in magnitude, stops: it keeps its last finite point and
-//! records the step at which it diverged, while the others carry on.
+//! records the step at which it diverged, while the others carry on. A racer that comes within
+//! [`ARRIVAL_FRACTION`] of the view's diagonal of a known minimum has arrived there: the first
+//! such step is its [`Arrival`], and it keeps stepping.
 
-use crate::landscape::{Built, Mark, Objective, Point, View};
+use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
 use crate::optim::{Derivatives, Entry, Stepper};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
 
 /// Coordinates beyond this magnitude count as divergence.
 pub const DIVERGENCE_LIMIT: f64 = 1e12;
+
+/// A racer is at a minimum once within this fraction of the landscape's default view diagonal of
+/// it: on an 800-pixel plot, within a pixel of its mark.
+pub const ARRIVAL_FRACTION: f64 = 1e-3;
+
+/// The known minima of a landscape (its global and local marks) and how close counts as there.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finish {
+    minima: Vec<(Point, bool)>,
+    /// The distance within which a racer is at a minimum.
+    pub radius: f64,
+}
+
+impl Finish {
+    /// The minima among `marks` (saddles are no place to arrive at), with a radius of
+    /// [`ARRIVAL_FRACTION`] of `view`'s diagonal.
+    pub fn new(marks: &[Mark], view: &View) -> Finish {
+        let minima = marks.iter().filter(|m| m.kind != MarkKind::Saddle).map(|m| (m.at, m.kind == MarkKind::Global)).collect();
+        let radius = ARRIVAL_FRACTION * (view.x[1] - view.x[0]).hypot(view.y[1] - view.y[0]);
+        Finish { minima, radius }
+    }
+
+    /// The arrival at `step` if `p` is within the radius of a minimum (the nearest one).
+    fn arrival(&self, step: u64, p: Point) -> Option<Arrival> {
+        self.minima
+            .iter()
+            .map(|&(at, global)| ((p[0] - at[0]).hypot(p[1] - at[1]), at, global))
+            .filter(|&(d, _, _)| d <= self.radius)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, at, global)| Arrival { step, at, global })
+    }
+}
+
+/// The first step at which a racer was at a known minimum, and which one.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Arrival {
+    pub step: u64,
+    /// The minimum (its mark), not the racer's position.
+    pub at: Point,
+    /// Whether that minimum is a global one.
+    pub global: bool,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -30,6 +74,9 @@ pub struct Racer {
     pub step: u64,
     /// The step whose iterate was not finite, once diverged.
     pub diverged_at: Option<u64>,
+    /// The first step at a known minimum, once there.
+    pub arrival: Option<Arrival>,
+    finish: Finish,
     /// The iterate before `position`, once a step was taken.
     previous: Option<Point>,
 }
@@ -48,9 +95,10 @@ pub struct StepModel {
 }
 
 impl Racer {
-    pub fn new(spec: RacerSpec, objective: &Objective, start: Point) -> Racer {
+    pub fn new(spec: RacerSpec, objective: &Objective, start: Point, finish: &Finish) -> Racer {
         let stepper = spec.optimizer().start(&start);
-        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, previous: None };
+        let finish = finish.clone();
+        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, arrival: None, finish, previous: None };
         racer.reset(objective, start);
         racer
     }
@@ -97,6 +145,7 @@ impl Racer {
         if !is_sane(start, self.loss) {
             self.diverged_at = Some(0);
         }
+        self.arrival = self.finish.arrival(0, start);
     }
 
     /// Takes up to `n` steps, calling `visit(step, point, loss)` for every new finite point.
@@ -122,6 +171,9 @@ impl Racer {
             self.position = next;
             self.loss = loss;
             self.step = step;
+            if self.arrival.is_none() {
+                self.arrival = self.finish.arrival(step, next);
+            }
             visit(step, next, loss);
         }
         n
@@ -138,6 +190,7 @@ pub struct Race {
     /// The landscape's default view and known critical points.
     pub default_view: View,
     pub marks: Vec<Mark>,
+    pub finish: Finish,
     pub start: Point,
     pub racers: Vec<Racer>,
 }
@@ -147,8 +200,9 @@ impl Race {
         let Built { f, view, start, marks } = spec.landscape.build();
         let start = spec.start.unwrap_or(start);
         let objective = Objective { f, scale: spec.landscape.scale };
-        let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start)).collect();
-        Race { objective, default_view: view, marks, start, racers }
+        let finish = Finish::new(&marks, &view);
+        let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start, &finish)).collect();
+        Race { objective, default_view: view, marks, finish, start, racers }
     }
 }
 
@@ -162,6 +216,7 @@ pub struct RacerResult {
     pub loss: Vec<f64>,
     pub status: Status,
     pub diverged_at: Option<u64>,
+    pub arrival: Option<Arrival>,
 }
 
 #[derive(Serialize)]
@@ -198,6 +253,7 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
                 loss,
                 status: r.status(),
                 diverged_at: r.diverged_at,
+                arrival: r.arrival,
             }
         })
         .collect();
@@ -261,5 +317,63 @@ mod tests {
         let m = racer.step_model(objective).unwrap();
         assert!(m.curvature < 0.0, "{m:?}");
         assert_eq!(m.alpha_star, None);
+    }
+
+    /// The first point of `trajectory` within `radius` of a minimum among `marks`, found the
+    /// plain way: every point against every mark.
+    fn first_at_a_minimum(trajectory: &[Point], marks: &[Mark], radius: f64) -> Option<(u64, Point, bool)> {
+        trajectory.iter().enumerate().find_map(|(k, p)| {
+            let mut near: Vec<(f64, &Mark)> = marks
+                .iter()
+                .filter(|m| m.kind != MarkKind::Saddle)
+                .map(|m| (((p[0] - m.at[0]).powi(2) + (p[1] - m.at[1]).powi(2)).sqrt(), m))
+                .filter(|(d, _)| *d <= radius)
+                .collect();
+            near.sort_by(|a, b| a.0.total_cmp(&b.0));
+            near.first().map(|(_, m)| (k as u64, m.at, m.kind == MarkKind::Global))
+        })
+    }
+
+    #[test]
+    fn an_arrival_is_the_first_point_of_the_trajectory_at_a_minimum() {
+        // Global and local minima (Styblinski-Tang has one global and three local ones; the
+        // camel-like mixture several), saddles that do not count, racers that never get there.
+        let specs = [
+            r#"{"landscape": {"name": "rosenbrock"}, "steps": 2000, "racers": [{"name": "newton", "lr": 0.5}, {"name": "sgd", "lr": 0.001, "momentum": 0.9}, {"name": "adam", "lr": 0.05}, {"name": "sgd", "lr": 0.001}]}"#,
+            r#"{"landscape": {"name": "styblinski_tang"}, "start": [0.5, -0.5], "steps": 400, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.1}, {"name": "sgd", "lr": 0.01, "momentum": 0.9}]}"#,
+            r#"{"landscape": {"name": "styblinski_tang"}, "start": [-0.5, -0.5], "steps": 400, "racers": [{"name": "sgd", "lr": 0.01}]}"#,
+            r#"{"landscape": {"name": "saddle"}, "start": [1.5, 0.0], "steps": 300, "racers": [{"name": "sgd", "lr": 0.05}, {"name": "newton", "lr": 1}]}"#,
+            r#"{"landscape": {"name": "himmelblau"}, "steps": 300, "racers": [{"name": "adam", "lr": 0.1}, {"name": "rmsprop", "lr": 0.01}]}"#,
+        ];
+        let (mut arrived, mut local) = (0, 0);
+        for spec in specs {
+            let parsed = RunSpec::parse(spec).unwrap();
+            let race = Race::new(&parsed);
+            let radius = race.finish.radius;
+            let view = race.default_view;
+            assert_eq!(radius, ARRIVAL_FRACTION * ((view.x[1] - view.x[0]).powi(2) + (view.y[1] - view.y[0]).powi(2)).sqrt());
+            for r in run(&parsed).racers {
+                let want = first_at_a_minimum(&r.trajectory, &race.marks, radius);
+                assert_eq!(r.arrival.map(|a| (a.step, a.at, a.global)), want, "{spec}: {}", r.name);
+                arrived += usize::from(want.is_some());
+                local += usize::from(want.is_some_and(|w| !w.2));
+            }
+        }
+        assert!(arrived >= 5 && local >= 1, "the cases reach minima, one a local one: {arrived}, {local}");
+    }
+
+    #[test]
+    fn newton_arrives_in_one_full_step_on_the_quadratic_and_a_reset_forgets_it() {
+        let mut r = race(r#"{"landscape": {"name": "quadratic"}, "racers": [{"name": "newton", "lr": 1}]}"#);
+        let (objective, start) = (&r.objective, r.start);
+        let racer = &mut r.racers[0];
+        assert_eq!(racer.arrival, None);
+        racer.advance(objective, 3, |_, _, _| {});
+        assert_eq!(racer.arrival, Some(Arrival { step: 1, at: [0.0, 0.0], global: true }), "and it stays the first step");
+        racer.reset(objective, start);
+        assert_eq!(racer.arrival, None);
+        // A start on the minimum is an arrival at step 0.
+        let r = race(r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#);
+        assert_eq!(r.racers[0].arrival.map(|a| a.step), Some(0));
     }
 }

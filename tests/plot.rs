@@ -12,7 +12,7 @@ use common::{assert_fails, cli};
 
 const SPEC: &str = r##"{"landscape": {"name": "rosenbrock"}, "steps": 800, "racers": [
     {"name": "adam", "lr": 0.05},
-    {"name": "sgd", "lr": 0.001, "momentum": 0.9, "label": "heavy ball"},
+    {"name": "sgd", "lr": 0.002, "momentum": 0.9, "label": "heavy ball"},
     {"name": "sgd", "lr": 0.01, "label": "too fast", "color": "#123456"}]}"##;
 
 fn svg_of(out: &Output) -> String {
@@ -46,18 +46,26 @@ fn the_figure_shows_the_race_that_run_computes() {
     let texts = texts(&svg);
     assert!(texts.iter().any(|t| t.starts_with("Rosenbrock") && t.contains("800 steps")), "{texts:?}");
     let colors = [colormap::racer_color(0), colormap::racer_color(1), colormap::parse_hex("#123456").unwrap()];
-    let names = ["Adam: lr 0.05", "heavy ball (SGD): lr 0.001, momentum 0.9", "too fast (SGD): lr 0.01"];
+    let names = ["Adam: lr 0.05", "heavy ball (SGD): lr 0.002, momentum 0.9", "too fast (SGD): lr 0.01"];
     for ((racer, color), name) in racers.iter().zip(&colors).zip(names) {
         // A path on the landscape and a curve on the loss chart, at least.
         assert!(polylines_in(&svg, *color) >= 2, "{name}: {color:?}");
-        let outcome = match racer["diverged_at"].as_u64() {
-            Some(step) => format!("diverged at step {step}"),
-            None => format!("loss {}", format_value(racer["loss"].as_array().unwrap().last().unwrap().as_f64().unwrap())),
+        let outcome = match (racer["diverged_at"].as_u64(), racer["arrival"].as_object()) {
+            (Some(step), _) => format!("diverged at step {step}"),
+            (None, arrival) => {
+                let loss = format!("loss {}", format_value(racer["loss"].as_array().unwrap().last().unwrap().as_f64().unwrap()));
+                match arrival {
+                    Some(a) if a["global"] == true => format!("{loss} \u{b7} reached the minimum at step {}", a["step"]),
+                    Some(a) => format!("{loss} \u{b7} reached a local minimum at step {}", a["step"]),
+                    None => loss,
+                }
+            }
         };
         let line = format!("{name} \u{b7} {outcome}");
         assert!(texts.contains(&line), "no legend line {line:?} in {texts:?}");
     }
     assert_eq!(racers[2]["status"], "diverged", "the spec has a diverging racer");
+    assert!(racers[1]["arrival"]["step"].as_u64().is_some(), "and one that reaches the minimum");
     let vector: String = svg.lines().filter(|l| !l.starts_with("<image ")).collect();
     assert!(!vector.contains("NaN") && !vector.contains("inf"), "nothing non-finite is drawn");
 }

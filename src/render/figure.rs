@@ -11,7 +11,7 @@ use super::scene::{stroke, text_style, DrawResult};
 use super::ticks::format_value;
 use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
 use crate::landscape::View;
-use crate::race::{run_race, Race, RacerResult, Status};
+use crate::race::{run_race, Arrival, Race, RacerResult, Status};
 use crate::schema::Value;
 use crate::spec::{RacerSpec, RunSpec};
 use plotters::backend::SVGBackend;
@@ -183,7 +183,8 @@ fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
     parts.join(" \u{b7} ")
 }
 
-/// "Adam: lr 0.05, betas 0.9, 0.99 · loss 1.95×10⁻⁵" or "... · diverged at step 12".
+/// "Adam: lr 0.05, betas 0.9, 0.99 · loss 1.95×10⁻⁵", then "· reached the minimum at step 412"
+/// once it did, or "... · diverged at step 12".
 fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
     let settings = key_settings(spec);
     let name = match &spec.label {
@@ -193,9 +194,21 @@ fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
     let outcome = match (result.status, result.diverged_at) {
         (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),
         (Status::Diverged, Some(step)) => format!("diverged at step {step}"),
-        _ => format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l))),
+        _ => {
+            let loss = format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l)));
+            match result.arrival {
+                Some(a) => format!("{loss} \u{b7} {}", arrival_text(&a)),
+                None => loss,
+            }
+        }
     };
     format!("{name}: {settings} \u{b7} {outcome}")
+}
+
+/// "reached the minimum at step 12" (a global one) or "reached a local minimum at step 12", as
+/// the page's racer cards say it.
+pub fn arrival_text(a: &Arrival) -> String {
+    format!("{} at step {}", if a.global { "reached the minimum" } else { "reached a local minimum" }, a.step)
 }
 
 /// The learning rate and every setting away from its default, as the page's racer cards show.
