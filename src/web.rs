@@ -7,7 +7,7 @@
 
 use crate::landscape::{Point, View};
 use crate::optim::{Entry, EntryValue};
-use crate::race::{Race, Racer, Status};
+use crate::race::{Arrival, Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
@@ -154,6 +154,7 @@ struct RacerState<'a> {
     loss: f64,
     status: Status,
     diverged_at: Option<u64>,
+    arrival: Option<Arrival>,
 }
 
 #[derive(Serialize, Default, Clone, Copy)]
@@ -271,11 +272,11 @@ impl Scene {
                 match self.race.racers.get_mut(i) {
                     Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => r.spec = new.clone(),
                     Some(r) => {
-                        *r = Racer::new(new.clone(), objective, start);
+                        *r = Racer::new(new.clone(), objective, start, &self.race.finish);
                         self.trails[i] = Trail::new(r, resolution);
                     }
                     None => {
-                        let r = Racer::new(new.clone(), objective, start);
+                        let r = Racer::new(new.clone(), objective, start, &self.race.finish);
                         self.trails.push(Trail::new(&r, resolution));
                         self.race.racers.push(r);
                     }
@@ -319,8 +320,9 @@ impl Scene {
         self.states()
     }
 
-    /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, six per
-    /// racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`. No string
+    /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, ten per
+    /// racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`, then its
+    /// arrival `step, x, y (of the minimum), global (0 or 1)`, all NaN when none. No string
     /// crosses to JavaScript, so a frame costs what its steps and pixels cost.
     pub fn advance(&mut self, n: u32) -> Result<Vec<f64>, JsError> {
         self.step_and_draw(n)?;
@@ -337,6 +339,10 @@ impl Scene {
                     r.loss,
                     if diverged { 1.0 } else { 0.0 },
                     r.diverged_at.map_or(f64::NAN, |k| k as f64),
+                    r.arrival.map_or(f64::NAN, |a| a.step as f64),
+                    r.arrival.map_or(f64::NAN, |a| a.at[0]),
+                    r.arrival.map_or(f64::NAN, |a| a.at[1]),
+                    r.arrival.map_or(f64::NAN, |a| if a.global { 1.0 } else { 0.0 }),
                 ]
             })
             .collect())
@@ -355,7 +361,8 @@ impl Scene {
         Ok(())
     }
 
-    /// Every racer: `{index, name, label, color, step, position, loss, status, diverged_at}`.
+    /// Every racer: `{index, name, label, color, step, position, loss, status, diverged_at,
+    /// arrival}` (arrival: `{step, at, global}` or null).
     pub fn states(&self) -> Result<JsValue, JsError> {
         let states: Vec<RacerState> = self
             .race
@@ -372,6 +379,7 @@ impl Scene {
                 loss: r.loss,
                 status: r.status(),
                 diverged_at: r.diverged_at,
+                arrival: r.arrival,
             })
             .collect();
         to_js(&states)

@@ -570,6 +570,45 @@ test('agrees with the CLI: position after n steps equals point n of `optiscape r
   });
 });
 
+test('arrival: a racer at a known minimum says which one and when, as the CLI computes it; the others do not', async () => {
+  // From here SGD, Adam and momentum reach one of Styblinski-Tang's local minima; SGD at a tiny
+  // rate does not get there in 400 steps.
+  const scene = {
+    landscape: { name: 'styblinski_tang' },
+    start: [0.5, -0.5],
+    steps: 400,
+    racers: [{ name: 'sgd', lr: 0.01 }, { name: 'adam', lr: 0.1 }, { name: 'sgd', lr: 0.01, momentum: 0.9 }, { name: 'sgd', lr: 0.0001 }],
+  };
+  const cli = runCli(scene);
+  await withPage('', async (page) => {
+    const rs = await raceInPage(page, scene);
+    rs.forEach((r, i) => assert.deepEqual(r.arrival, cli.racers[i].arrival, `${i} ${r.name}`));
+    assert.equal(rs[3].arrival, null);
+    assert.ok(rs.slice(0, 3).every((r) => r.arrival && !r.arrival.global), JSON.stringify(rs));
+    for (const i of [0, 1, 2]) {
+      assert.match(await card(page, i).innerText(), new RegExp(`local minimum at step ${rs[i].arrival.step}\\b`));
+      assert.equal(await card(page, i).evaluate((li) => li.classList.contains('arrived')), true);
+    }
+    assert.doesNotMatch(await card(page, 3).innerText(), /minimum/);
+    // A global minimum, announced as it happens: Newton's full step on the quadratic.
+    await api(page, () => {
+      window.optiscape.load({ landscape: { name: 'quadratic' }, racers: [{ name: 'newton', lr: 1 }, { name: 'sgd', lr: 0.01 }] });
+      window.optiscape.pause();
+      window.optiscape.reset();
+      window.optiscape.step(1);
+    });
+    assert.deepEqual((await racers(page)).map((r) => r.arrival), [{ step: 1, at: [0, 0], global: true }, null]);
+    assert.match(await card(page, 0).innerText(), /\bminimum at step 1\b/);
+    assert.doesNotMatch(await card(page, 0).innerText(), /local/);
+    assert.equal(await card(page, 0).locator('.racer-status').getAttribute('title'), 'Newton reached the minimum at step 1 (0, 0)');
+    assert.equal(await page.locator('#announce').textContent(), 'Newton reached the minimum at step 1');
+    // A reset forgets it.
+    await api(page, () => window.optiscape.reset());
+    assert.deepEqual((await racers(page)).map((r) => r.arrival), [null, null]);
+    assert.doesNotMatch(await card(page, 0).innerText(), /minimum/);
+  });
+});
+
 test('a typed formula: the race runs on it as on the CLI, a bad one is explained under its field', async () => {
   const typed = {
     landscape: { name: 'custom', f: 'x^2 + 3 y^2 + sin(x y)' },
@@ -645,6 +684,9 @@ test('the formula preset tells the truth: momentum, Adam and Lion find the camel
     for (const r of [momentum, adam]) assert.ok(near(r, [0, 0], 1e-6), `${r.label ?? r.name} at ${r.position}`);
     assert.ok(near(lion, [0, 0], 0.05), `lion at ${lion.position}`);
     for (const r of [sgd, rmsprop, newton]) assert.ok(near(r, [1.7476, -0.8738], 0.01), `${r.name} at ${r.position}`);
+    // And their cards say so: the minima of a typed formula are found too.
+    for (const r of [momentum, adam]) assert.equal(r.arrival?.global, true, `${r.label ?? r.name}: ${JSON.stringify(r.arrival)}`);
+    for (const r of [sgd, rmsprop, newton]) assert.equal(r.arrival?.global, false, `${r.name}: ${JSON.stringify(r.arrival)}`);
 
     // The picker and the hint name the preset only while the page shows it.
     assert.equal(await page.locator('#preset').inputValue(), 'formula');

@@ -12,7 +12,7 @@ import { messageOf, specState } from './specstate.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
 import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
-import { createRacerList, divergence, editingActions } from './racers.js';
+import { arrivalText, createRacerList, divergence, editingActions } from './racers.js';
 import { fmt, fmtLoss, parseNumber, speedScale } from './scales.js';
 import { keySettings, paramControl, settingText } from './controls.js';
 import { composeSnapshot, download, legendName } from './snapshot.js';
@@ -23,6 +23,8 @@ const DEFAULT_SPEED = 5;
 const LEGEND_HZ = 10; // legend refreshes per second while racing
 const INSPECT_INTERVAL_MS = 250;
 const REFINE_MS = 8; // per frame, while a costly landscape is refined
+/** Numbers per racer in Scene.advance()'s answer (see src/web.rs). */
+const PACKED = 10;
 const CHUNK = 1000; // scene.frame advances at most this many steps per call
 
 const app = {
@@ -158,16 +160,17 @@ function finished() {
 /** `live`: racing frame after frame (the legend then refreshes a few cards per frame). */
 function advance(n, now = performance.now(), live = app.playing) {
   const packed = app.scene.advance(n);
-  if (packed.length !== 6 * app.states.length) {
+  if (packed.length !== PACKED * app.states.length) {
     app.states = app.scene.states();
   } else {
     app.states.forEach((s, i) => {
-      const o = 6 * i;
+      const o = PACKED * i;
       s.step = packed[o];
       s.position = [packed[o + 1], packed[o + 2]];
       s.loss = packed[o + 3];
       s.status = packed[o + 4] ? 'diverged' : 'ok';
       s.diverged_at = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
+      s.arrival = Number.isNaN(packed[o + 6]) ? null : { step: packed[o + 6], at: [packed[o + 7], packed[o + 8]], global: packed[o + 9] === 1 };
     });
   }
   // Every card at once, LEGEND_HZ times a second: racers at one step show one step.
@@ -281,6 +284,7 @@ function racers() {
     loss: s.loss,
     status: s.status,
     diverged_at: s.diverged_at ?? null,
+    arrival: s.arrival ? { step: s.arrival.step, at: [...s.arrival.at], global: s.arrival.global } : null,
   }));
 }
 
@@ -512,7 +516,9 @@ async function saveImage() {
   const entries = app.states.map((state, i) => {
     const racer = spec.racers[i];
     const opt = cat.optimizers.find((o) => o.name === racer.name);
-    const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}`;
+    const arrived = arrivalText(state);
+    const outcome =
+      state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}${arrived ? ` \u00b7 ${arrived}` : ''}`;
     return { color: state.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
   // The landscape as drawn; beside it the loss chart drawn again, at the landscape's height.

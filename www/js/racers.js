@@ -17,6 +17,14 @@ export function divergence(state) {
   return state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
 }
 
+/** What a racer did once it reached a known minimum (null before); `short` for its card. */
+export function arrivalText(state, { short = false } = {}) {
+  const a = state.arrival;
+  if (!a) return null;
+  if (short) return `${a.global ? 'minimum' : 'local minimum'} at step ${a.step}`;
+  return `${a.global ? 'reached the minimum' : 'reached a local minimum'} at step ${a.step}`;
+}
+
 /**
  * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
  * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
@@ -149,15 +157,19 @@ export function createRacerList(root, cat, actions) {
   function fillStats(card, i, state, racer) {
     if (!state) return;
     const prev = lastStats[i];
-    if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss) return;
-    lastStats[i] = { step: state.step, status: state.status, loss: state.loss };
+    const arrived = arrivalText(state, { short: true });
+    if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss && prev.arrived === arrived) return;
+    lastStats[i] = { step: state.step, status: state.status, loss: state.loss, arrived };
     setText(card.stepText, `step ${state.step}`);
     setText(card.lossText, `loss ${fmtLoss(state.loss)}`);
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
+    card.li.classList.toggle('arrived', !diverged && arrived !== null);
     const why = divergence(state);
-    setText(card.status, diverged ? why : '');
+    setText(card.status, diverged ? why : arrived ?? '');
+    card.status.title = !diverged && arrived ? `${title(racer)} ${arrivalText(state)} (${fmt(state.arrival.at[0])}, ${fmt(state.arrival.at[1])})` : '';
     if (diverged && prev && prev.status !== 'diverged') actions.announce(`${title(racer)}: ${why}`);
+    else if (arrived && prev && !prev.arrived && state.arrival.step > 0) actions.announce(`${title(racer)} ${arrivalText(state)}`);
   }
 
   function showSettings(card, open) {
