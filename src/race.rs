@@ -92,6 +92,9 @@ pub struct StepModel {
     pub curvature: f64,
     /// None where the curvature is not positive: the model has no minimum along d.
     pub alpha_star: Option<f64>,
+    /// The angle between d and the steepest descent -g, in degrees: 0 for gradient descent,
+    /// above 90 for a step uphill. None where the gradient is zero.
+    pub angle_to_descent: Option<f64>,
 }
 
 impl Racer {
@@ -131,7 +134,11 @@ impl Racer {
         let dg = d[0] * g[0] + d[1] * g[1];
         let curvature = dhd / dd;
         let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
-        curvature.is_finite().then_some(StepModel { curvature, alpha_star })
+        let gg = g[0] * g[0] + g[1] * g[1];
+        let angle_to_descent = (gg > 0.0)
+            .then(|| (-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0).acos().to_degrees())
+            .filter(|a| a.is_finite());
+        curvature.is_finite().then_some(StepModel { curvature, alpha_star, angle_to_descent })
     }
 
     /// Starts over from `start` with a fresh optimizer state.
@@ -302,6 +309,8 @@ mod tests {
         let want = gg / (0.01 * ghg);
         assert!((m.alpha_star.unwrap() - want).abs() < 1e-9 * want, "{m:?} vs {want}");
         assert!((m.curvature - ghg / gg).abs() < 1e-9 * m.curvature);
+        // It steps straight down: at most rounding away from -g.
+        assert!(m.angle_to_descent.unwrap() < 1e-6, "{m:?}");
         // A reset forgets the step.
         racer.reset(objective, start);
         assert_eq!(racer.step_model(objective), None);
@@ -375,5 +384,27 @@ mod tests {
         // A start on the minimum is an arrival at step 0.
         let r = race(r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#);
         assert_eq!(r.racers[0].arrival.map(|a| a.step), Some(0));
+    }
+
+    #[test]
+    fn the_angle_of_a_step_to_steepest_descent() {
+        // Newton on the quadratic f = (x² + κy²)/2 (condition κ) from (1, 1): the gradient is
+        // (1, κ) and the step goes straight to the minimum, along (-1, -1), so the angle between
+        // them is that of (1, 1) and (1, κ).
+        let kappa = 10.0;
+        let mut r = race(&format!(r#"{{"landscape": {{"name": "quadratic", "condition": {kappa}}}, "start": [1, 1], "racers": [{{"name": "newton", "lr": 0.5}}, {{"name": "adam", "lr": 0.1}}]}}"#));
+        let objective = &r.objective;
+        let g = objective.gradient([1.0, 1.0]);
+        assert!((g[1] / g[0] - kappa).abs() < 1e-12, "the landscape is the quadratic assumed: {g:?}");
+        let want = ((1.0 + kappa) / (2.0f64.sqrt() * (1.0 + kappa * kappa).sqrt())).acos().to_degrees();
+        for racer in &mut r.racers {
+            racer.advance(objective, 1, |_, _, _| {});
+        }
+        let newton = r.racers[0].step_model(objective).unwrap();
+        assert!((newton.angle_to_descent.unwrap() - want).abs() < 1e-9, "{newton:?} vs {want}");
+        // Adam's first step is lr * sign(g) per coordinate: along (-1, -1) too.
+        let adam = r.racers[1].step_model(objective).unwrap();
+        assert!((adam.angle_to_descent.unwrap() - want).abs() < 1e-6, "{adam:?} vs {want}");
+        assert!(want > 30.0, "far from the gradient's direction: {want}");
     }
 }

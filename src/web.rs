@@ -459,6 +459,9 @@ impl Scene {
             if let Some(alpha) = model.alpha_star {
                 entries.push(Entry { name: "last step: model optimum α*", value: EntryValue::Scalar(alpha) });
             }
+            if let Some(angle) = model.angle_to_descent {
+                entries.push(Entry { name: "last step: degrees from −gradient", value: EntryValue::Scalar(angle) });
+            }
         }
         to_js(&entries)
     }

@@ -751,12 +751,13 @@ test('the inspector measures the last step against the local quadratic model (th
     racers: [
       { name: 'newton', lr: 0.5 },
       { name: 'adam', lr: 0.05 },
+      { name: 'sgd', lr: 0.1 },
     ],
   };
   await withPage(specHash(s), async (page) => {
     await api(page, () => window.optiscape.pause());
     await api(page, () => window.optiscape.reset());
-    for (const i of [0, 1]) await openSettings(page, i);
+    for (const i of [0, 1, 2]) await openSettings(page, i);
     await api(page, () => window.optiscape.step(3));
     const read = (i) =>
       card(page, i).locator('dl.state').evaluate((dl) => {
@@ -773,6 +774,14 @@ test('the inspector measures the last step against the local quadratic model (th
     const adam = await read(1);
     assert.ok(Number(adam['last step: model optimum α*']) > 0, JSON.stringify(adam));
     assert.equal(await card(page, 0).locator('.param-doc', { hasText: 'α*: where the quadratic model' }).isVisible(), true);
+    // The angle to steepest descent: none for gradient descent; Newton heads for the minimum
+    // instead, at the angle between -p and -(x, κy) (the quadratic's gradient at p, condition κ).
+    assert.equal((await read(2))['last step: degrees from −gradient'], '0', JSON.stringify(await read(2)));
+    const kappa = (await spec(page)).landscape.condition;
+    const [x, y] = s.start;
+    const want = (Math.acos((x * x + kappa * y * y) / (Math.hypot(x, y) * Math.hypot(x, kappa * y))) * 180) / Math.PI;
+    const angle = Number(newton['last step: degrees from −gradient']);
+    assert.ok(Math.abs(angle - want) < 0.005 * want && want > 10, `${angle} vs ${want}`);
   });
 });
 

@@ -9,7 +9,7 @@ const MAX_LABEL = 40;
 /** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
 const LAST_STEP = 'last step:';
 const MODEL_NOTE =
-  'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative.';
+  'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative. Degrees from −gradient: how far the step turned away from steepest descent (0 for plain gradient descent, above 90 uphill).';
 
 /** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
  * there (a typed log or square root). */
