@@ -4,8 +4,8 @@
 //! the derivatives that racer needs. A racer whose iterate or loss becomes non-finite, or whose
 //! coordinates pass [`DIVERGENCE_LIMIT`] in magnitude, stops: it keeps its last finite point and
 //! records the step at which it diverged, while the others carry on. A racer that comes within
-//! [`ARRIVAL_FRACTION`] of the view's diagonal of a known minimum has arrived there: the first
-//! such step is its [`Arrival`], and it keeps stepping.
+//! [`ARRIVAL_FRACTION`] of the landscape's default view diagonal of a known minimum has arrived
+//! there: the first such step is its [`Arrival`], and it keeps stepping.
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
 use crate::optim::{Derivatives, Entry, Stepper};
@@ -345,8 +345,8 @@ mod tests {
 
     #[test]
     fn an_arrival_is_the_first_point_of_the_trajectory_at_a_minimum() {
-        // Global and local minima (Styblinski-Tang has one global and three local ones; the
-        // camel-like mixture several), saddles that do not count, racers that never get there.
+        // Global and local minima (Styblinski-Tang has one global and three local ones), a
+        // saddle that does not count (SGD from y = 0 ends on it), racers that never get there.
         let specs = [
             r#"{"landscape": {"name": "rosenbrock"}, "steps": 2000, "racers": [{"name": "newton", "lr": 0.5}, {"name": "sgd", "lr": 0.001, "momentum": 0.9}, {"name": "adam", "lr": 0.05}, {"name": "sgd", "lr": 0.001}]}"#,
             r#"{"landscape": {"name": "styblinski_tang"}, "start": [0.5, -0.5], "steps": 400, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.1}, {"name": "sgd", "lr": 0.01, "momentum": 0.9}]}"#,

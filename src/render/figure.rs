@@ -206,7 +206,7 @@ fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
 }
 
 /// "reached the minimum at step 12" (a global one) or "reached a local minimum at step 12", as
-/// the page's racer cards say it.
+/// the page's saved image and announcements say it (`arrivalText` in www/js/racers.js).
 pub fn arrival_text(a: &Arrival) -> String {
     format!("{} at step {}", if a.global { "reached the minimum" } else { "reached a local minimum" }, a.step)
 }

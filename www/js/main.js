@@ -170,7 +170,9 @@ function advance(n, now = performance.now(), live = app.playing) {
       s.loss = packed[o + 3];
       s.status = packed[o + 4] ? 'diverged' : 'ok';
       s.diverged_at = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
-      s.arrival = Number.isNaN(packed[o + 6]) ? null : { step: packed[o + 6], at: [packed[o + 7], packed[o + 8]], global: packed[o + 9] === 1 };
+      const arrived = packed[o + 6];
+      if (Number.isNaN(arrived)) s.arrival = null;
+      else if (s.arrival?.step !== arrived) s.arrival = { step: arrived, at: [packed[o + 7], packed[o + 8]], global: packed[o + 9] === 1 };
     });
   }
   // Every card at once, LEGEND_HZ times a second: racers at one step show one step.
