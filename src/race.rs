@@ -88,6 +88,12 @@ pub struct Racer {
 /// far; 0.5: twice as far; below 0: it went uphill.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct StepModel {
+    /// Where the step started.
+    pub from: Point,
+    /// The step d.
+    pub step: [f64; 2],
+    /// The gradient g where the step started.
+    pub gradient: [f64; 2],
     /// dᵀHd / dᵀd: the objective's second derivative along the step.
     pub curvature: f64,
     /// None where the curvature is not positive: the model has no minimum along d.
@@ -138,7 +144,7 @@ impl Racer {
         let angle_to_descent = (gg > 0.0)
             .then(|| (-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0).acos().to_degrees())
             .filter(|a| a.is_finite());
-        curvature.is_finite().then_some(StepModel { curvature, alpha_star, angle_to_descent })
+        curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
     }
 
     /// Starts over from `start` with a fresh optimizer state.

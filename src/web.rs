@@ -12,6 +12,7 @@ use crate::spec::RunSpec;
 use crate::trace::{Curve, Path};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
 use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
+use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
@@ -181,6 +182,10 @@ pub struct Scene {
     loss: Layer,
     /// Where the heads were drawn on the overlay: the next frame clears only these boxes.
     head_boxes: Vec<[f64; 4]>,
+    /// Racers whose last step is drawn at their head ([`Scene::set_inspected`]).
+    inspected: Vec<usize>,
+    /// Step glyphs are on the overlay: the next frame clears all of it.
+    glyphs_drawn: bool,
     dpr: f64,
     timings: Timings,
     /// The trails canvas must be cleared and every path drawn again.
@@ -226,6 +231,8 @@ impl Scene {
             overlay: Layer::new(overlay)?,
             loss: Layer::new(loss)?,
             head_boxes: Vec::new(),
+            inspected: Vec::new(),
+            glyphs_drawn: false,
             dpr: 1.0,
             timings: Timings::default(),
             trails_stale: true,
@@ -466,6 +473,15 @@ impl Scene {
         to_js(&entries)
     }
 
+    /// Draws the last step of these racers at their heads, every frame from now on (none:
+    /// an empty list): its direction, steepest descent and where the quadratic model along it
+    /// is lowest ([`crate::render::step_glyph`]). Indices past the last racer are ignored.
+    pub fn set_inspected(&mut self, racers: Vec<u32>) -> Result<(), JsError> {
+        self.inspected = racers.into_iter().map(|i| i as usize).collect();
+        let colors = self.colors();
+        self.draw_heads(&colors)
+    }
+
     /// Whether the landscape is still being refined (call [`Scene::refine`] every frame).
     pub fn refining(&self) -> bool {
         self.refining.is_some()
@@ -702,12 +718,28 @@ impl Scene {
                 Head { color: colors[i], at, diverged, exit }
             })
             .collect();
-        // Erase last frame's heads only: a few small boxes, not the whole canvas.
+        let glyphs: Vec<StepGlyph> = self
+            .inspected
+            .iter()
+            .filter_map(|&i| {
+                let r = self.race.racers.get(i).filter(|r| r.status() == Status::Ok)?;
+                let model = r.step_model(&self.race.objective)?;
+                Some(StepGlyph { color: colors[i], head: r.position, model })
+            })
+            .collect();
+        // Erase last frame's heads only: a few small boxes, not the whole canvas (all of it
+        // where step glyphs were or will be: they reach across the plot).
         let boxes = head_boxes(&mapping, Some(self.race.start), &heads, self.dpr);
-        for b in &self.head_boxes {
-            self.overlay.ctx.clear_rect(b[0], b[1], b[2], b[3]);
+        if self.glyphs_drawn || !glyphs.is_empty() {
+            self.overlay.clear();
+        } else {
+            for b in &self.head_boxes {
+                self.overlay.ctx.clear_rect(b[0], b[1], b[2], b[3]);
+            }
         }
         self.head_boxes = boxes;
+        self.glyphs_drawn = !glyphs.is_empty();
+        draw_step_glyphs(&self.overlay.area, &mapping, &glyphs, self.dpr).map_err(err)?;
         draw_heads(&self.overlay.area, &mapping, Some(self.race.start), &heads, self.dpr).map_err(err)?;
         self.overlay.area.present().map_err(err)
     }

@@ -14,6 +14,8 @@
 //!   between data and device pixels that the fill and every vector share.
 //! * [`scene`]: the landscape chart and shared drawing helpers, generic over `DB: DrawingBackend`.
 //! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
+//! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
+//!   descent and where the quadratic model along it is lowest.
 //! * [`loss`]: the loss chart and its live axes.
 //! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
 //!   (`optiscape plot`).
@@ -75,6 +77,7 @@ pub mod loss;
 pub mod path;
 pub mod racers;
 pub mod scene;
+pub mod step_glyph;
 pub mod ticks;
 pub mod training;
 

@@ -785,6 +785,48 @@ test('the inspector measures the last step against the local quadratic model (th
   });
 });
 
+test('open settings draw the racer\'s last step at its head: its direction, steepest descent, the model\'s lowest point', async () => {
+  // Adam in Rosenbrock's valley: its step turns off −∇f and the model along it is lowest far
+  // ahead, on the plot. The pause keeps the heads where they are.
+  const s = { landscape: { name: 'rosenbrock' }, racers: [{ name: 'adam', lr: 0.05, color: '#cc3311' }, { name: 'sgd', lr: 0.001, color: '#0077bb' }] };
+  await withPage(specHash(s), async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      window.optiscape.step(300);
+    });
+    await defineReadPixels(page);
+    const overlay = () =>
+      api(page, () => {
+        const { d } = window.readPixels(document.getElementById('overlay'));
+        const count = (rgb) => {
+          let n = 0;
+          for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 200 && Math.abs(d[i] - rgb[0]) + Math.abs(d[i + 1] - rgb[1]) + Math.abs(d[i + 2] - rgb[2]) < 30) n += 1;
+          return n;
+        };
+        let hash = 0;
+        for (let i = 0; i < d.length; i += 1) hash = (Math.imul(hash, 31) + d[i]) | 0;
+        return { adam: count([0xcc, 0x33, 0x11]), sgd: count([0x00, 0x77, 0xbb]), ink: count([34, 34, 34]), hash };
+      });
+    const before = await overlay();
+    await openSettings(page, 0);
+    const open = await overlay();
+    // Adam's arrow, dashes and ring in its colour; an ink arrow; nothing more of SGD's.
+    assert.ok(open.adam > before.adam + 150, `${JSON.stringify(before)} -> ${JSON.stringify(open)}`);
+    assert.ok(open.ink > before.ink + 30, `${JSON.stringify(before)} -> ${JSON.stringify(open)}`);
+    assert.equal(open.sgd, before.sgd);
+    // It follows the racer while it races, and closing the settings takes it all away.
+    await api(page, () => window.optiscape.step(50));
+    const moved = await overlay();
+    assert.notEqual(moved.hash, open.hash);
+    assert.ok(moved.adam > before.adam + 60, `${JSON.stringify(before)} -> ${JSON.stringify(moved)}`);
+    await api(page, () => window.optiscape.reset());
+    await api(page, () => window.optiscape.step(300));
+    await card(page, 0).getByRole('button', { name: /^Settings of/ }).click();
+    assert.deepEqual(await overlay(), before);
+  });
+});
+
 test('save image: the plot as drawn, the loss chart beside it and a legend of every racer, as a PNG', async () => {
   await withPage(specHash(MIXED), async (page) => {
     await api(page, () => window.optiscape.pause());

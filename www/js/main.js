@@ -455,6 +455,7 @@ function buildStatic() {
       local,
     }),
     inspect: (i) => app.scene.inspect(i),
+    showSteps: (open) => app.scene.set_inspected(Uint32Array.from(open)),
     announce,
   });
 

@@ -9,7 +9,7 @@ const MAX_LABEL = 40;
 /** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
 const LAST_STEP = 'last step:';
 const MODEL_NOTE =
-  'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative. Degrees from −gradient: how far the step turned away from steepest descent (0 for plain gradient descent, above 90 uphill).';
+  'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative. Degrees from −gradient: how far the step turned away from steepest descent (0 for plain gradient descent, above 90 uphill). On the plot, while these settings are open: the step’s direction at the racer’s head (an arrow in its colour), steepest descent (a black arrow) and the model’s lowest point along the step (a ring, when on the plot).';
 
 /** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
  * there (a typed log or square root). */
@@ -27,7 +27,8 @@ export function arrivalText(state, { short = false } = {}) {
 
 /**
  * `actions`: setParam(i, name, value) -> error|null, setLabel(i, text), setColor(i, hex),
- * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text).
+ * duplicate(i), remove(i), restoreDefaults(i), inspect(i) -> [{name, value}], announce(text),
+ * and optionally showSteps(indices): the racers whose settings are open.
  */
 export function createRacerList(root, cat, actions) {
   const optimizers = new Map(cat.optimizers.map((o) => [o.name, o]));
@@ -183,6 +184,16 @@ export function createRacerList(root, cat, actions) {
     expanded[i] = open;
     showSettings(cards[i], open);
     if (open) updateInspectors();
+    showSteps();
+  }
+
+  /** Tells the scene whose last step to draw at its head: the racers whose settings are open. */
+  let shownSteps = '';
+  function showSteps() {
+    const open = cards.map((_, i) => i).filter((i) => expanded[i]);
+    if (String(open) === shownSteps) return;
+    shownSteps = String(open);
+    actions.showSteps?.(open);
   }
 
   /** Shows `spec`'s racers; rebuilds only when the list of optimizers changed. */
@@ -195,6 +206,7 @@ export function createRacerList(root, cat, actions) {
       cards = spec.racers.map((r, i) => buildCard(i, r, states[i]));
       root.replaceChildren(...cards.map((c) => c.li));
       updateInspectors();
+      showSteps();
     } else {
       spec.racers.forEach((r, i) => fill(cards[i], i, r, states[i]));
     }
