@@ -609,6 +609,61 @@ test('arrival: a racer at a known minimum says which one and when, as the CLI co
   });
 });
 
+test('the timeline replays the race to any step, back or forward, as the CLI computes it, without freezing', async () => {
+  const scene = {
+    landscape: { name: 'rosenbrock' },
+    steps: 400,
+    racers: [{ name: 'adam', lr: 0.05 }, { name: 'sgd', lr: 0.001, momentum: 0.9 }, { name: 'sgd', lr: 0.01 }],
+  };
+  const cli = runCli(scene);
+  assert.ok(cli.racers[2].diverged_at > 3, `the third racer diverges after step 3: ${cli.racers[2].diverged_at}`);
+  const agrees = (rs, k) =>
+    rs.forEach((r, i) => {
+      const c = cli.racers[i];
+      const j = Math.min(k, c.trajectory.length - 1);
+      assert.equal(r.step, j, `${i} at ${k}`);
+      for (const d of [0, 1]) assert.ok(Math.abs(r.position[d] - c.trajectory[j][d]) <= 1e-12 * Math.max(1, Math.abs(c.trajectory[j][d])), `${i} at ${k}: ${r.position} vs ${c.trajectory[j]}`);
+    });
+  await withPage(specHash(scene), async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      window.optiscape.step(300);
+    });
+    assert.equal(await page.locator('#seek').inputValue(), '300');
+    assert.equal(await page.locator('#seek-out').textContent(), '300 / 400');
+    assert.equal(await page.locator('#seek').getAttribute('max'), '400');
+    // Dragged back (replayed from the start), forward (on from there), to the ends.
+    for (const k of [120, 250, 0, 400, 37, 3]) {
+      await page.locator('#seek').fill(String(k));
+      await page.waitForFunction((k) => document.getElementById('seek-out').textContent === `${Math.max(...window.optiscape.racers().map((r) => r.step))} / 400` && window.optiscape.racers().every((r) => r.status !== 'ok' || r.step === k), k);
+      agrees(await racers(page), k);
+      assert.equal(await api(page, () => window.optiscape.racers().length), 3);
+    }
+    // It paused there; playing goes on from there and moves the timeline along.
+    assert.equal(await page.locator('#play').textContent(), 'Play');
+    await api(page, () => window.optiscape.play());
+    await page.waitForFunction(() => Number(document.getElementById('seek').value) > 60);
+    // The API's seek is the same, at once.
+    agrees(await api(page, () => window.optiscape.seek(211)), 211);
+    agrees(await api(page, () => window.optiscape.seek(90)), 90);
+    // A far step takes several frames: the page keeps drawing meanwhile.
+    await api(page, () => window.optiscape.load({ landscape: { name: 'rosenbrock' }, steps: 400000, racers: [{ name: 'adam', lr: 0.05 }, { name: 'newton', lr: 0.5 }] }));
+    await api(page, () => {
+      window.frames_ = 0;
+      const count = () => {
+        window.frames_ += 1;
+        requestAnimationFrame(count);
+      };
+      requestAnimationFrame(count);
+    });
+    await page.locator('#seek').fill('400000');
+    await page.waitForFunction(() => window.optiscape.racers().every((r) => r.step === 400000), null, { timeout: 60_000 });
+    assert.ok((await api(page, () => window.frames_)) >= 3, 'frames were drawn while it replayed');
+    assert.equal(await page.locator('#seek-out').textContent(), '400000 / 400000');
+  });
+});
+
 test('a typed formula: the race runs on it as on the CLI, a bad one is explained under its field', async () => {
   const typed = {
     landscape: { name: 'custom', f: 'x^2 + 3 y^2 + sin(x y)' },

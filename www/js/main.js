@@ -7,7 +7,7 @@
 // HTML.
 
 import init, { catalog_json as catalogJson, panic_message as panicMessage, Scene } from '../pkg/optiscape.js';
-import { el, icon } from './dom.js';
+import { el, icon, setText } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
@@ -26,6 +26,7 @@ const REFINE_MS = 8; // per frame, while a costly landscape is refined
 /** Numbers per racer in Scene.advance()'s answer (see src/web.rs). */
 const PACKED = 10;
 const CHUNK = 1000; // scene.frame advances at most this many steps per call
+const SEEK_MS = 12; // per frame, while the race replays up to the step the timeline was dragged to
 
 const app = {
   cat: null,
@@ -36,6 +37,8 @@ const app = {
   held: false, // paused on purpose (pause, step): a change does not restart the animation
   broken: false, // a wasm trap happened: only a reload helps
   firstFrameMs: null,
+  /** The step the timeline was dragged to, until the race is there (null: none). */
+  seekTo: null,
   lastLegend: 0,
   lastInspect: 0,
   size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
@@ -179,6 +182,7 @@ function advance(n, now = performance.now(), live = app.playing) {
   if (!live || now - app.lastLegend >= 1000 / LEGEND_HZ) {
     app.lastLegend = now;
     app.racerList.updateStats(app.spec, app.states);
+    updateTimeline();
   }
   if (now - app.lastInspect >= INSPECT_INTERVAL_MS && app.racerList.anyExpanded()) {
     app.lastInspect = now;
@@ -203,6 +207,7 @@ function tick(now) {
     // second frame on, so the first one shows the page as soon as it can (the wasm still runs
     // its baseline code then, and a sharp repaint there cost as much as the coarse one).
     if (app.scene.refining() && app.firstFrameMs !== null) app.scene.refine(REFINE_MS);
+    if (app.seekTo !== null) seekSome(now);
     if (app.playing && app.mode === 'landscape') {
       const n = stepsThisFrame();
       if (n > 0) {
@@ -276,6 +281,62 @@ function stepNow(n) {
   app.racerList.updateInspectors();
   updateTransport();
   return racers();
+}
+
+/** The race's step: the furthest any racer got (racers restarted by a change lag behind). */
+function raceStep() {
+  return app.states.reduce((m, s) => Math.max(m, s.step), 0);
+}
+
+/** Whether every running racer stands at `step` (so the race can go on from there). */
+function allAt(step) {
+  return app.states.every((s) => s.status !== 'ok' || s.step === step);
+}
+
+/**
+ * Replays the race toward app.seekTo for about SEEK_MS: from the start when the target lies
+ * behind (or the racers are not in step), else onward from where they are. A far target takes
+ * several frames, so the page never freezes.
+ */
+function seekSome(now) {
+  const target = Math.min(app.seekTo, app.spec.steps);
+  if (target < raceStep() || !allAt(raceStep())) {
+    app.scene.reset();
+    app.states = app.scene.frame(0);
+  }
+  const t0 = performance.now();
+  while (raceStep() < target && !app.states.every((s) => s.status !== 'ok') && performance.now() - t0 < SEEK_MS) {
+    advance(Math.min(CHUNK, target - raceStep()), now, true);
+  }
+  if (raceStep() >= target || app.states.every((s) => s.status !== 'ok')) {
+    app.seekTo = null;
+    app.racerList.updateStats(app.spec, app.states);
+    app.racerList.updateInspectors();
+  }
+  updateTimeline();
+}
+
+/** Every racer at step `k` of the race (from the start when needed), at once: the API's seek. */
+function seekNow(k) {
+  const target = Math.max(0, Math.min(Math.floor(Number(k) || 0), app.spec.steps));
+  app.seekTo = null;
+  if (target < raceStep() || !allAt(raceStep())) {
+    app.scene.reset();
+    app.states = app.scene.frame(0);
+  }
+  return stepNow(target - raceStep());
+}
+
+/** The timeline slider and its read-out follow the race (not while it is being dragged). */
+function updateTimeline() {
+  if (!app.spec) return;
+  const seek = $('seek');
+  const step = raceStep();
+  const max = String(app.spec.steps);
+  if (seek.max !== max) seek.max = max;
+  if (app.seekTo === null && seek.value !== String(step)) seek.value = String(step);
+  setText($('seek-out'), `${step} / ${app.spec.steps}`);
+  seek.setAttribute('aria-valuetext', `step ${step} of ${app.spec.steps}`);
 }
 
 function racers() {
@@ -394,6 +455,14 @@ function buildStatic() {
     change((s) => {
       s.speed = v;
     });
+  });
+
+  // The timeline: dragging replays the race up to that step (and pauses there).
+  $('seek').addEventListener('input', () => {
+    app.seekTo = Number($('seek').value);
+    app.playing = false;
+    app.held = true;
+    updateTransport();
   });
 
   const stepsInput = $('steps');
@@ -589,6 +658,7 @@ function syncUi() {
 }
 
 function updateTransport() {
+  updateTimeline();
   const button = $('play');
   const done = !app.playing && app.spec && finished();
   const [name, text] = app.playing ? ['pause', 'Pause'] : done ? ['reset', 'Replay'] : ['play', 'Play'];
@@ -753,6 +823,8 @@ window.optiscape = {
   pause: () => pause(),
   reset: () => reset(),
   step: (n = 1) => stepNow(n),
+  /** Every racer at step k of the race (replayed from the start if k lies behind). */
+  seek: (k) => seekNow(k),
   load: (spec) => load(spec),
   /** Bytes of wasm linear memory (it only grows): for the long-lecture test. */
   memory: () => app.memory?.buffer.byteLength ?? 0,
