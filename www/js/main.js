@@ -132,6 +132,7 @@ function local(message) {
 }
 
 function afterChange() {
+  app.seekTo = null;
   app.spec = JSON.parse(app.scene.spec());
   app.states = app.scene.frame(0);
   resumeUnlessHeld();
@@ -241,6 +242,7 @@ function resumeUnlessHeld() {
 }
 
 function play() {
+  app.seekTo = null; // plays on from where the replay got to
   app.held = false;
   if (finished()) {
     app.scene.reset();
@@ -258,6 +260,7 @@ function pause() {
 }
 
 function reset() {
+  app.seekTo = null;
   app.scene.reset();
   app.states = app.scene.frame(0);
   resumeUnlessHeld();
