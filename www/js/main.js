@@ -296,6 +296,19 @@ function allAt(step) {
   return app.states.every((s) => s.status !== 'ok' || s.step === step);
 }
 
+/** Whether every racer diverged: no step can be replayed further. */
+function allStopped() {
+  return app.states.every((s) => s.status !== 'ok');
+}
+
+/** Back to the start when `target` lies behind the race or its racers are not in step. */
+function rewindFor(target) {
+  if (target < raceStep() || !allAt(raceStep())) {
+    app.scene.reset();
+    app.states = app.scene.frame(0);
+  }
+}
+
 /**
  * Replays the race toward app.seekTo for about SEEK_MS: from the start when the target lies
  * behind (or the racers are not in step), else onward from where they are. A far target takes
@@ -303,15 +316,12 @@ function allAt(step) {
  */
 function seekSome(now) {
   const target = Math.min(app.seekTo, app.spec.steps);
-  if (target < raceStep() || !allAt(raceStep())) {
-    app.scene.reset();
-    app.states = app.scene.frame(0);
-  }
+  rewindFor(target);
   const t0 = performance.now();
-  while (raceStep() < target && !app.states.every((s) => s.status !== 'ok') && performance.now() - t0 < SEEK_MS) {
+  while (raceStep() < target && !allStopped() && performance.now() - t0 < SEEK_MS) {
     advance(Math.min(CHUNK, target - raceStep()), now, true);
   }
-  if (raceStep() >= target || app.states.every((s) => s.status !== 'ok')) {
+  if (raceStep() >= target || allStopped()) {
     app.seekTo = null;
     app.racerList.updateStats(app.spec, app.states);
     app.racerList.updateInspectors();
@@ -323,10 +333,7 @@ function seekSome(now) {
 function seekNow(k) {
   const target = Math.max(0, Math.min(Math.floor(Number(k) || 0), app.spec.steps));
   app.seekTo = null;
-  if (target < raceStep() || !allAt(raceStep())) {
-    app.scene.reset();
-    app.states = app.scene.frame(0);
-  }
+  rewindFor(target);
   return stepNow(target - raceStep());
 }
 
