@@ -521,6 +521,10 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
       const d = Math.hypot(...r[adam].position.map((c, i) => c - base[adam].position[i]));
       assert.ok(d < 1e-3, `Adam moved ${d} away from its scale-1 path`);
     }
+    // And Adam's card says so: it reaches the minimum at the same step at every scale.
+    assert.ok(base[adam].arrival, JSON.stringify(base[adam]));
+    for (const r of [big, small]) assert.equal(r[adam].arrival?.step, base[adam].arrival.step);
+    assert.match(await card(page, adam).innerText(), new RegExp(`minimum at step ${base[adam].arrival.step}\\b`));
   });
 });
 
