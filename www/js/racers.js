@@ -72,9 +72,10 @@ export function createRacerList(root, cat, actions) {
         'div',
         { class: 'racer-main' },
         swatch,
-        el('div', { class: 'racer-id' }, name, what, status),
+        el('div', { class: 'racer-id' }, name, what),
         el('div', { class: 'racer-stats' }, stepText, lossText),
         el('div', { class: 'racer-buttons', role: 'group', 'aria-label': 'Racer actions' }, toggle, dup, del),
+        status,
       ),
       settings,
     );
