@@ -1090,12 +1090,22 @@ test('touch: a tap sets the start, two fingers pinch-zoom', async () => {
   }
 });
 
-test('keyboard: space plays and pauses, S steps, R resets; visible focus', async () => {
+test('keyboard: space plays and pauses, S steps, "," and "." step back and forward, R resets; visible focus', async () => {
   await withPage('', async (page) => {
     await api(page, () => window.optiscape.pause());
     await page.locator('body').click({ position: { x: 5, y: 200 } });
     await page.keyboard.press('r');
     assert.ok((await racers(page)).every((r) => r.step === 0));
+    // Three steps forward, one back: where two steps forward from the start are.
+    for (const key of ['.', '.', '.', ',']) await page.keyboard.press(key);
+    const back = await racers(page);
+    assert.ok(back.every((r) => r.step === 2), JSON.stringify(back.map((r) => r.step)));
+    await api(page, () => window.optiscape.reset());
+    assert.deepEqual(await api(page, () => window.optiscape.step(2)), back);
+    await page.keyboard.press(',');
+    await page.keyboard.press(',');
+    await page.keyboard.press(',');
+    assert.ok((await racers(page)).every((r) => r.step === 0), 'not before the start');
     await page.keyboard.press('s');
     assert.ok((await racers(page)).every((r) => r.step === 1));
     await page.keyboard.press(' ');

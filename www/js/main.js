@@ -695,6 +695,9 @@ document.addEventListener('keydown', (e) => {
   const actions = {
     ' ': () => (app.playing ? pause() : play()),
     s: () => stepNow(1),
+    // As in video players: a step back and a step forward.
+    ',': () => seekNow(raceStep() - 1),
+    '.': () => stepNow(1),
     r: reset,
     '+': () => app.plot.zoom(1 / 1.5),
     '=': () => app.plot.zoom(1 / 1.5),
