@@ -6,8 +6,8 @@
 //! the true ones.
 
 use super::layout::{Mapping, Metrics};
-use super::path::{to_backend, Bounds};
-use super::scene::{at, bounds, casing, fill, stroke, DrawResult, INK, WHITE};
+use super::path::to_backend;
+use super::scene::{at, casing, fill, stroke, DrawResult, INK};
 use crate::landscape::Point;
 use crate::race::StepModel;
 use plotters::coord::Shift;
@@ -45,24 +45,17 @@ pub struct GlyphGeometry {
 
 /// `v` (a direction in data units) as a unit vector in device pixels (y grows downwards).
 fn px_direction(mapping: &Mapping, v: [f64; 2]) -> Option<[f64; 2]> {
-    let view = &mapping.view;
-    let sx = mapping.plot.width as f64 / (view.x[1] - view.x[0]);
-    let sy = mapping.plot.height as f64 / (view.y[1] - view.y[0]);
-    let (x, y) = (v[0] * sx, -v[1] * sy);
+    let [ux, uy] = mapping.data_per_px();
+    let (x, y) = (v[0] / ux, -v[1] / uy);
     let n = x.hypot(y);
     (n > 0.0 && n.is_finite()).then(|| [x / n, y / n])
-}
-
-fn inside(b: Bounds, p: [f64; 2]) -> bool {
-    p[0] >= b[0] && p[0] <= b[2] && p[1] >= b[1] && p[1] <= b[3]
 }
 
 /// The glyph's device-pixel geometry; None when its head is off the plot or the step has no
 /// direction.
 pub fn geometry(mapping: &Mapping, glyph: &StepGlyph, dpr: f64) -> Option<GlyphGeometry> {
-    let b = bounds(mapping);
     let head = mapping.to_px(glyph.head);
-    if !(head[0].is_finite() && head[1].is_finite() && inside(b, head)) {
+    if !mapping.plot.contains(head) {
         return None;
     }
     let length = Metrics::new(dpr).px(ARROW_CSS);
@@ -73,7 +66,7 @@ pub fn geometry(mapping: &Mapping, glyph: &StepGlyph, dpr: f64) -> Option<GlyphG
     let model_min = m
         .alpha_star
         .map(|a| mapping.to_px([m.from[0] + a * m.step[0], m.from[1] + a * m.step[1]]))
-        .filter(|p| p[0].is_finite() && p[1].is_finite() && inside(b, *p));
+        .filter(|&p| mapping.plot.contains(p));
     Some(GlyphGeometry { head, step_tip, descent_tip, model_min })
 }
 
@@ -131,7 +124,7 @@ pub fn draw_step_glyphs<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mappi
             }
         }
         if let Some(tip) = g.descent_tip {
-            arrow(area, g.head, tip, INK, plotters::style::RGBAColor(WHITE.0, WHITE.1, WHITE.2, 0.85), &m)?;
+            arrow(area, g.head, tip, INK, casing(INK), &m)?;
         }
         arrow(area, g.head, g.step_tip, glyph.color, under, &m)?;
     }
