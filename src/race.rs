@@ -36,12 +36,14 @@ impl Finish {
         Finish { minima, radius }
     }
 
-    /// The arrival at `step` if `p` is within the radius of a minimum (the nearest one).
+    /// The arrival at `step` if `p` is within the radius of a minimum (the nearest one). Runs
+    /// every step of a racer that has not arrived: squared distances, no square root.
     fn arrival(&self, step: u64, p: Point) -> Option<Arrival> {
+        let r2 = self.radius * self.radius;
         self.minima
             .iter()
-            .map(|&(at, global)| ((p[0] - at[0]).hypot(p[1] - at[1]), at, global))
-            .filter(|&(d, _, _)| d <= self.radius)
+            .map(|&(at, global)| ((p[0] - at[0]).powi(2) + (p[1] - at[1]).powi(2), at, global))
+            .filter(|&(d2, _, _)| d2 <= r2)
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, at, global)| Arrival { step, at, global })
     }
