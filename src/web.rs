@@ -339,6 +339,8 @@ impl Scene {
             .iter()
             .flat_map(|r| {
                 let diverged = r.status() == Status::Diverged;
+                let [arrived_at, x, y, global] =
+                    r.arrival.map_or([f64::NAN; 4], |a| [a.step as f64, a.at[0], a.at[1], if a.global { 1.0 } else { 0.0 }]);
                 [
                     r.step as f64,
                     r.position[0],
@@ -346,10 +348,10 @@ impl Scene {
                     r.loss,
                     if diverged { 1.0 } else { 0.0 },
                     r.diverged_at.map_or(f64::NAN, |k| k as f64),
-                    r.arrival.map_or(f64::NAN, |a| a.step as f64),
-                    r.arrival.map_or(f64::NAN, |a| a.at[0]),
-                    r.arrival.map_or(f64::NAN, |a| a.at[1]),
-                    r.arrival.map_or(f64::NAN, |a| if a.global { 1.0 } else { 0.0 }),
+                    arrived_at,
+                    x,
+                    y,
+                    global,
                 ]
             })
             .collect())

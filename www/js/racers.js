@@ -169,9 +169,10 @@ export function createRacerList(root, cat, actions) {
     card.li.classList.toggle('arrived', !diverged && arrived !== null);
     const why = divergence(state);
     setText(card.status, diverged ? why : arrived ?? '');
-    card.status.title = !diverged && arrived ? `${title(racer)} ${arrivalText(state)} (${fmt(state.arrival.at[0])}, ${fmt(state.arrival.at[1])})` : '';
+    const reached = arrived && `${title(racer)} ${arrivalText(state)}`;
+    card.status.title = !diverged && reached ? `${reached} (${fmt(state.arrival.at[0])}, ${fmt(state.arrival.at[1])})` : '';
     if (diverged && prev && prev.status !== 'diverged') actions.announce(`${title(racer)}: ${why}`);
-    else if (arrived && prev && !prev.arrived && state.arrival.step > 0) actions.announce(`${title(racer)} ${arrivalText(state)}`);
+    else if (reached && prev && !prev.arrived && state.arrival.step > 0) actions.announce(reached);
   }
 
   function showSettings(card, open) {
