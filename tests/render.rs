@@ -188,3 +188,33 @@ fn every_landscape_renders_at_high_dpr() {
     assert_eq!(s.field.width, s.mapping.plot.width as usize);
     std::fs::write(dir.join("scene_2x.svg"), &s.filled).unwrap();
 }
+
+/// Zoomed 10⁻⁷ wide onto Rosenbrock's minimum, the axes label their ticks relative to 1 (as
+/// matplotlib's offset text does), so that no two read the same; the default view has no offset.
+#[test]
+fn deep_zoom_axes_read_relative_to_an_offset() {
+    use optiscape::landscape::View;
+    let info = find("rosenbrock").unwrap();
+    let built = (info.build)(&Hyper::defaults(info.params));
+    let objective = Objective { f: built.f, scale: 1.0 };
+    let draw = |view: View| {
+        let layout = Layout::landscape(800, 800, 1.0);
+        let mapping = Mapping::fit(layout.plot, view);
+        let field = Field::for_mapping(&objective, &mapping, &built.marks);
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (800, 800)).into_drawing_area();
+            draw_background(&area, &BackgroundInput { mapping, field: &field, marks: &built.marks, dpr: 1.0 }).unwrap();
+            area.present().unwrap();
+        }
+        texts(&svg)
+    };
+    let deep = draw(View::new(1.0 - 5e-8, 1.0 + 5e-8, 1.0 - 5e-8, 1.0 + 5e-8));
+    assert_eq!(deep.iter().filter(|t| *t == "×10⁻⁸ + 1").count(), 2, "an offset text per axis in {deep:?}");
+    for label in ["\u{2212}4", "\u{2212}2", "0", "2", "4"] {
+        assert_eq!(deep.iter().filter(|t| *t == label).count(), 2, "{label:?} on both axes in {deep:?}");
+    }
+    assert!(!deep.iter().any(|t| t == "1"), "{deep:?}");
+    let default = draw(built.view);
+    assert!(!default.iter().any(|t| t.contains('×') && t.contains('+')), "{default:?}");
+}

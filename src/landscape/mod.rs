@@ -54,8 +54,13 @@ impl View {
 
     pub fn check(&self) -> Result<(), String> {
         for (axis, [lo, hi]) in [("x", self.x), ("y", self.y)] {
-            if !(lo.is_finite() && hi.is_finite() && lo < hi && hi - lo > 1e-9 && lo.abs() < 1e9 && hi.abs() < 1e9) {
-                return Err(format!("`view.{axis}` must be two finite numbers lo < hi within 1e9, got [{lo}, {hi}]"));
+            // Wider than 1e-12 of its coordinates' size too: narrower, doubles could not tell
+            // its pixels (or its ticks) apart.
+            let least = 1e-9f64.max(1e-12 * lo.abs().max(hi.abs()));
+            if !(lo.is_finite() && hi.is_finite() && lo < hi && hi - lo > least && lo.abs() < 1e9 && hi.abs() < 1e9) {
+                return Err(format!(
+                    "`view.{axis}` must be two finite numbers lo < hi within 1e9, more than 1e-9 and 1e-12 of their size apart, got [{lo}, {hi}]"
+                ));
             }
         }
         Ok(())

@@ -148,8 +148,10 @@ pub(super) fn cross<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: [f64; 
     Ok(())
 }
 
-/// Frame, ticks, tick labels and titles for a linear x and y.
-fn draw_axes<DB: DrawingBackend>(
+/// Frame, ticks, tick labels and titles for a linear x and y; deep in a zoom, each axis's
+/// offset text ([`ticks::AxisLabels::offset`]) at its far end: x's right-aligned in the title
+/// row, y's above the plot's top-left corner.
+pub(super) fn draw_axes<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     mapping: &Mapping,
     m: &Metrics,
@@ -158,12 +160,22 @@ fn draw_axes<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let p = mapping.plot;
     let v = mapping.view;
-    let xs = x_ticks(v.x, p.width as f64, m);
+    let (xs, xstep) = x_ticks(v.x, p.width as f64, m);
     let (ys, ystep) = ticks::linear(v.y[0], v.y[1], ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12));
-    let xt: Vec<(f64, String)> = xs.0.iter().map(|&t| (mapping.to_px([t, v.y[0]])[0], ticks::format_tick(t, xs.1))).collect();
-    let yt: Vec<(f64, String)> = ys.iter().map(|&t| (mapping.to_px([v.x[0], t])[1], ticks::format_tick(t, ystep))).collect();
+    let xl = ticks::axis_labels(&xs, xstep, v.x[0], v.x[1]);
+    let yl = ticks::axis_labels(&ys, ystep, v.y[0], v.y[1]);
+    let xt: Vec<(f64, String)> = xs.iter().map(|&t| mapping.to_px([t, v.y[0]])[0]).zip(xl.labels).collect();
+    let yt: Vec<(f64, String)> = ys.iter().map(|&t| mapping.to_px([v.x[0], t])[1]).zip(yl.labels).collect();
     frame_and_ticks(area, p, m, &xt, &yt)?;
-    titles(area, p, m, x_title, y_title, 6)
+    titles(area, p, m, x_title, y_title, 6)?;
+    if let Some(text) = &xl.offset {
+        let below = m.tick_len() + m.px(4.0) + m.font() * 1.2 + m.px(6.0);
+        area.draw_text(text, &text_style(m.font(), FontStyle::Normal, HPos::Right, VPos::Top), (p.right(), p.bottom() + below.round() as i32))?;
+    }
+    if let Some(text) = &yl.offset {
+        area.draw_text(text, &text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Bottom), (p.x, p.y - m.px(4.0).round() as i32))?;
+    }
+    Ok(())
 }
 
 /// Linear x ticks whose labels do not collide.
@@ -171,7 +183,8 @@ pub(super) fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f6
     let mut target = ((width / m.px(85.0)).round() as usize).clamp(2, 12);
     loop {
         let (t, step) = ticks::linear(range[0], range[1], target);
-        let widest = t.iter().map(|&v| ticks::format_tick(v, step).chars().count()).max().unwrap_or(0);
+        let labels = ticks::axis_labels(&t, step, range[0], range[1]).labels;
+        let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
         let spacing = if t.len() > 1 { width * step / (range[1] - range[0]) } else { f64::INFINITY };
         if spacing >= m.label_width(widest) + m.px(10.0) || target <= 2 {
             return (t, step);

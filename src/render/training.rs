@@ -321,14 +321,7 @@ pub fn draw_projected_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shif
             }
         }
     }
-    let p = mapping.plot;
-    let v = mapping.view;
-    let xs = scene::x_ticks(v.x, p.width as f64, &m);
-    let (ys, ystep) = ticks::linear(v.y[0], v.y[1], ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12));
-    let xt: Vec<(f64, String)> = xs.0.iter().map(|&t| (mapping.to_px([t, v.y[0]])[0], ticks::format_tick(t, xs.1))).collect();
-    let yt: Vec<(f64, String)> = ys.iter().map(|&t| (mapping.to_px([v.x[0], t])[1], ticks::format_tick(t, ystep))).collect();
-    scene::frame_and_ticks(area, p, &m, &xt, &yt)?;
-    scene::titles(area, p, &m, PLANE_X_TITLE, PLANE_Y_TITLE, 6)?;
+    scene::draw_axes(area, mapping, &m, PLANE_X_TITLE, PLANE_Y_TITLE)?;
     scene::colorbar(area, mapping, field, &m, &LOSS_COLORBAR)
 }
 
