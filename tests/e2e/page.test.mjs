@@ -276,6 +276,33 @@ test('racer list: add, duplicate, rename, recolour, remove', async () => {
   });
 });
 
+test('deep in a zoom the read-out and a click keep a pixel’s digits', async () => {
+  // 1e-7 wide around Rosenbrock's minimum: a pixel is ~1.5e-10, so 3 decimals would read "1.000"
+  // everywhere and a click would start every racer at the same rounded point.
+  const view = { x: [1 - 5e-8, 1 + 5e-8], y: [1 - 5e-8, 1 + 5e-8] };
+  const s = { landscape: { name: 'rosenbrock' }, view, racers: [{ name: 'adam', lr: 1e-9 }] };
+  await withPage(`#spec=${encodeURIComponent(JSON.stringify(s))}`, async (page) => {
+    await api(page, () => window.optiscape.pause());
+    const box = await page.locator('#overlay').boundingBox();
+    const read = async (fx, fy) => {
+      await page.mouse.move(box.x + fx * box.width, box.y + fy * box.height);
+      const text = await page.locator('#readout').innerText();
+      const [, x, y] = /x (-?[\d.]+)\s+y (-?[\d.]+)/.exec(text);
+      return { text, x, y };
+    };
+    const a = await read(0.4, 0.4);
+    const b = await read(0.4 + 10 / box.width, 0.4 + 10 / box.height);
+    for (const v of [a.x, a.y]) assert.ok(v.split('.')[1].length >= 9, `${a.text}: a pixel's digits`);
+    assert.ok(Number(b.x) > Number(a.x) && Number(b.y) < Number(a.y), `${a.text} then ${b.text}`);
+    await page.mouse.click(box.x + 0.4 * box.width, box.y + 0.4 * box.height);
+    const { start } = await spec(page);
+    assert.deepEqual(start, [Number(a.x), Number(a.y)]);
+    assert.ok(start[0] > view.x[0] && start[0] < view.x[1] && start[1] > view.y[0] && start[1] < view.y[1], `${start} inside the view`);
+    // The start fields show every digit of it.
+    assert.deepEqual([await page.locator('#start-x').inputValue(), await page.locator('#start-y').inputValue()].map(Number), start);
+  });
+});
+
 test('click on the plot sets the start to the data point under the pointer', async () => {
   await withPage('', async (page) => {
     await api(page, () => window.optiscape.pause());
@@ -296,7 +323,9 @@ test('click on the plot sets the start to the data point under the pointer', asy
       losses.push(rloss);
       await page.mouse.click(x, y);
       const { start, view } = await spec(page);
-      assert.ok(Math.abs(start[0] - rx) < 2e-3 && Math.abs(start[1] - ry) < 2e-3, `start ${start} vs read-out ${rx}, ${ry}`);
+      // Rounded to the pixel, as the read-out shows it: 3 decimals in the default view.
+      assert.deepEqual(start, [rx, ry], `start ${start} vs read-out ${readout}`);
+      assert.match(readout, /^x -?\d+\.\d{3}\s+y -?\d+\.\d{3}\s/);
       assert.ok(start[0] > view.x[0] && start[0] < view.x[1] && start[1] > view.y[0] && start[1] < view.y[1], 'inside the view');
       points.push(start);
     }

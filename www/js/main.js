@@ -650,7 +650,9 @@ function syncUi() {
   }
   const start = spec.start ?? entry.start;
   for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
-    if (document.activeElement !== $(id)) $(id).value = fmt(start[k], 6);
+    // Every digit: a click rounds the start to the pixel, so it is short, and a start typed
+    // or linked with more digits than fmt() keeps must not read as another.
+    if (document.activeElement !== $(id)) $(id).value = String(start[k]);
   }
   $('start-err').hidden = true;
 

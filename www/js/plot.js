@@ -6,10 +6,16 @@ import { fmtCoord, fmtLoss } from './scales.js';
 
 const CLICK_SLOP = 5; // px a pointer may move and still count as a click
 
-/** The pointer's read-out: where it is, and the loss a racer would have there. */
-function readout([x, y], loss) {
+/** The pointer's read-out: where it is (to a pixel's `decimals`), and the loss a racer would have there. */
+function readout([x, y], loss, decimals) {
   const value = Number.isFinite(loss) ? fmtLoss(loss) : 'undefined';
-  return `x ${fmtCoord(x)}   y ${fmtCoord(y)}   loss ${value}`;
+  return `x ${fmtCoord(x, decimals[0])}   y ${fmtCoord(y, decimals[1])}   loss ${value}`;
+}
+
+/** The decimals that tell a pixel from the next, `perPixel` data units apart (3 by default). */
+function pixelDecimals(perPixel) {
+  const a = Math.abs(perPixel);
+  return Number.isFinite(a) && a > 0 ? Math.min(17, Math.max(0, Math.ceil(-Math.log10(a)))) : 3;
 }
 
 /**
@@ -33,6 +39,12 @@ export function attachPlot(canvas, hooks) {
     const b = dataAt(w / 2 + 10, h / 2 + 10);
     if (!a || !b) return null;
     return [(b[0] - a[0]) / 10, (b[1] - a[1]) / 10];
+  }
+
+  /** Decimals for x and y at the current zoom: a click or a read-out is worth a pixel. */
+  function decimals() {
+    const u = unitsPerPixel();
+    return u ? u.map(pixelDecimals) : [3, 3];
   }
 
   /** [x, y] in data coordinates (a plain array: the scene may hand back a typed array). */
@@ -72,7 +84,7 @@ export function attachPlot(canvas, hooks) {
   canvas.addEventListener('pointermove', (e) => {
     const pos = local(e);
     const d = dataAt(...pos);
-    hooks.readout(d ? readout(d, hooks.scene().loss_at(d[0], d[1])) : null);
+    hooks.readout(d ? readout(d, hooks.scene().loss_at(d[0], d[1]), decimals()) : null);
     if (!pointers.has(e.pointerId) || !gesture) return;
     pointers.set(e.pointerId, pos);
     if (gesture.kind === 'drag') {
@@ -97,7 +109,9 @@ export function attachPlot(canvas, hooks) {
     canvas.classList.remove('panning');
     if (gesture?.kind === 'drag' && !gesture.moved && e.type === 'pointerup') {
       const d = dataAt(...local(e));
-      if (d) hooks.setStart(d);
+      // Rounded to the pixel (as the read-out shows it): sub-pixel digits are noise, and
+      // would make the link and the start fields long.
+      if (d) hooks.setStart(d.map((v, i) => Number(v.toFixed(decimals()[i]))));
     }
     // After a pinch, the remaining finger does not start a click or a pan.
     gesture = pointers.size === 0 ? null : { kind: 'none' };

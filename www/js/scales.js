@@ -139,7 +139,7 @@ export function fmtLoss(x) {
   return x.toExponential(2).replace('e+', 'e');
 }
 
-/** Coordinates for the pointer read-out. */
-export function fmtCoord(x) {
-  return (Math.abs(x) < 1e-9 ? 0 : x).toFixed(3);
+/** A coordinate for the pointer read-out, with `decimals` (those of a pixel at the zoom). */
+export function fmtCoord(x, decimals = 3) {
+  return (Math.abs(x) < 0.5 * 10 ** -decimals ? 0 : x).toFixed(decimals);
 }
