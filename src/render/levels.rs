@@ -72,7 +72,10 @@ impl Levels {
         let q05 = percentile(&mut above, 0.05);
         let smallest = percentile(&mut above, 0.0);
         if q05 > 0.0 && (hi / q05).log10() > LOG_DECADES {
-            Levels::log(base, smallest.max(hi * 1e-12), q05, hi)
+            // Rings around the minimum go down at most 12 decades below the top, unless the
+            // field's own lower values (its 5th percentile) lie deeper: exp(50x) spans 87
+            // decades, and a floor above its 5th percentile left it without a single level.
+            Levels::log(base, smallest.max((hi * 1e-12).min(q05)), q05, hi)
         } else {
             Levels::linear(min, max)
         }
@@ -324,6 +327,26 @@ mod tests {
                 assert!([1.0, 2.0, 3.0, 5.0].iter().any(|n| (m - n).abs() < 1e-9), "{name}: {v}");
             }
         }
+    }
+
+    #[test]
+    fn a_field_over_dozens_of_decades_still_gets_levels() {
+        // exp(50 x) + y^2 over [-2, 2]^2: 1e-44 to 1e43, most of the view below 10. Its levels
+        // once started 12 decades below the top, above the 5th percentile, and there were none.
+        let n = 101;
+        let samples: Vec<f64> = (0..n * n)
+            .map(|k| {
+                let (x, y) = (-2.0 + 4.0 * (k % n) as f64 / (n - 1) as f64, -2.0 + 4.0 * (k / n) as f64 / (n - 1) as f64);
+                (50.0 * x).exp() + y * y
+            })
+            .collect();
+        let l = Levels::choose(&samples, None);
+        assert!(matches!(l.spacing, Spacing::Log { .. }), "{:?}", l.spacing);
+        check_sane(&l);
+        // The lower half of the view (x < 0, values below 6) is not one band (with 20 levels over
+        // 45 decades, a level every third decade, it cannot be many).
+        let low: std::collections::BTreeSet<usize> = samples.iter().filter(|&&v| v < 6.0).filter_map(|&v| l.band(v)).collect();
+        assert!(low.len() >= 2, "{} bands below 6: {:?}", low.len(), l.values);
     }
 
     #[test]
