@@ -357,6 +357,21 @@ fn typed_formulas_agree_with_the_written_out_landscapes() {
     }
 }
 
+/// A formula without a minimum marks none: far left on exp(50 x) + y^2 the gradient is 1e-40,
+/// yet Newton's steps stay 1/50 long (they once stopped there and marked two "global minima").
+/// Flat-bottomed minima, where Newton converges only linearly, are still found.
+#[test]
+fn typed_formulas_mark_only_true_minima() {
+    let none = build("custom", json!({ "f": "exp(50 x) + y^2" }));
+    assert!(none.marks.is_empty(), "{:?}", none.marks);
+    for (formula, at) in [("x^4 + y^4", [0.0, 0.0]), ("x^6 + 3 y^2", [0.0, 0.0]), ("x^8 + y^8", [0.0, 0.0]), ("(x - 1)^4 + (y + 0.5)^2", [1.0, -0.5]), ("exp(x) - 2x + y^2", [2f64.ln(), 0.0])] {
+        let b = build("custom", json!({ "f": formula }));
+        let global: Vec<_> = b.marks.iter().filter(|m| m.kind == MarkKind::Global).collect();
+        assert_eq!(global.len(), 1, "{formula}: {:?}", b.marks);
+        assert!((global[0].at[0] - at[0]).abs() < 1e-4 && (global[0].at[1] - at[1]).abs() < 1e-4, "{formula}: {:?}", global[0]);
+    }
+}
+
 #[test]
 fn default_starts_and_marks_are_inside_the_default_view() {
     for (i, info) in REGISTRY.iter().enumerate() {

@@ -7,7 +7,7 @@
 //! marked are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
-use super::{minima, newton_step, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
+use super::{minima, newton_step, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
 use crate::schema::Param;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -35,8 +35,8 @@ const GRID: usize = 9;
 const MOST_MARKS: usize = 12;
 
 /// The minima inside `view` that Newton's method reaches from a grid of starts: points where the
-/// gradient vanishes (to the tolerance of the landscapes' tests) and the Hessian is positive
-/// definite, each once; the lowest are global.
+/// gradient vanishes (to the tolerance of the landscapes' tests), Newton's step too, and the
+/// Hessian is positive definite, each once; the lowest are global.
 fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
     let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
     let inside = |p: Point| view.x[0] <= p[0] && p[0] <= view.x[1] && view.y[0] <= p[1] && p[1] <= view.y[1];
@@ -44,9 +44,12 @@ fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
     for i in 0..GRID {
         for j in 0..GRID {
             let guess = [view.x[0] + w * (i as f64 + 0.5) / GRID as f64, view.y[0] + h * (j as f64 + 0.5) / GRID as f64];
-            let Some((p, value)) = newton(&f.0, guess, view) else { continue };
+            let Some(p) = newton(&f.0, guess, view) else { continue };
+            // Polished before they are compared: starts converge to a flat bottom slowly, from
+            // different sides.
+            let p = refine(f, p);
             if inside(p) && !found.iter().any(|(_, q)| (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h) {
-                found.push((value, p));
+                found.push((f.0.value(p), p));
             }
         }
     }
@@ -55,10 +58,11 @@ fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
     minima(f, &found.iter().map(|&(_, p)| p).collect::<Vec<_>>())
 }
 
-/// Newton's method from `guess` (as [`super::refine`], one derivative pass per step): the
-/// minimum it converges to, with its value, or None when it leaves the neighbourhood of `view`,
-/// meets a non-finite value or ends where the Hessian is not positive definite.
-fn newton(f: &Formula, guess: Point, view: View) -> Option<(Point, f64)> {
+/// Newton's method from `guess` (as [`super::refine`], one derivative pass per step): near the
+/// minimum it converges to, or None when it leaves the neighbourhood of `view`, meets a
+/// non-finite value, does not settle in 50 steps or ends where the Hessian is not positive
+/// definite.
+fn newton(f: &Formula, guess: Point, view: View) -> Option<Point> {
     let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
     let near = |p: Point| (p[0] - view.x[0]).abs().max((p[0] - view.x[1]).abs()) <= 2.0 * w && (p[1] - view.y[0]).abs().max((p[1] - view.y[1]).abs()) <= 2.0 * h;
     let mut p = guess;
@@ -67,8 +71,13 @@ fn newton(f: &Formula, guess: Point, view: View) -> Option<(Point, f64)> {
         let step = newton_step(g, hessian).filter(|_| value.is_finite() && near(p))?;
         let [[a, b], [c, d]] = hessian;
         let scale = a.abs().max(d.abs()).max(b.abs()).max(1.0) * (1.0 + p[0].abs().max(p[1].abs()));
-        if g[0].abs().max(g[1].abs()) <= 1e-10 * scale {
-            return (a > 0.0 && a * d - b * c > 0.0).then_some((p, value));
+        // Converged when the gradient vanishes and the step is short too: where a flank
+        // flattens out (exp(50 x) far left) the gradient is 1e-40, but each step is still 1/50
+        // long (1/a on exp(a x), and a < 400 where exp(a x) is still a double there). On a flat
+        // bottom (x^6) Newton only converges linearly: [`super::refine`] finishes the job.
+        let still = step[0].abs() <= 1e-4 * w && step[1].abs() <= 1e-4 * h;
+        if g[0].abs().max(g[1].abs()) <= 1e-10 * scale && still {
+            return (a > 0.0 && a * d - b * c > 0.0).then_some(p);
         }
         p = [p[0] - step[0], p[1] - step[1]];
     }
