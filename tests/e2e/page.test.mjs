@@ -136,7 +136,8 @@ test('a slider restarts its racer only and spec() reflects the new value', async
     await typed.press('Enter');
     assert.equal((await spec(page)).racers[0].lr, 12.5);
     for (const [bad, message] of [
-      ['-1', 'lr must be in [0, inf)'],
+      ['-1', 'lr must be in [0, inf), got -1'],
+      ['1e999', 'lr: "1e999" is too large to be a number'],
       ['fast', 'is not a number'],
       ['1e-3*2', 'is not a number'],
     ]) {

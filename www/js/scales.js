@@ -116,7 +116,8 @@ export function parseNumber(text, range, name) {
     return { error: `${name}: "${t.slice(0, 20)}" is not a number` };
   }
   const value = Number(t);
-  if (!inRange(value, range)) return { error: `${name} must be in ${rangeText(range)}` };
+  if (!Number.isFinite(value)) return { error: `${name}: "${t.slice(0, 20)}" is too large to be a number (the largest is about 1.8e308)` };
+  if (!inRange(value, range)) return { error: `${name} must be in ${rangeText(range)}, got ${t.slice(0, 20)}` };
   return { value };
 }
 
