@@ -13,6 +13,7 @@ pub mod race;
 pub mod render;
 pub mod schema;
 pub mod spec;
+pub mod sweep;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,5 +1,6 @@
 //! The `optiscape` command line: `optiscape run` races a run spec, `optiscape plot` draws it as
-//! an SVG figure, `optiscape list` describes every optimizer and landscape.
+//! an SVG figure, `optiscape sweep` races each racer again across learning rates,
+//! `optiscape list` describes every optimizer and landscape.
 
 use optiscape::{catalog, race, spec::spec_text, spec::RunSpec};
 use std::io::{Read, Write};
@@ -13,6 +14,8 @@ USAGE:
     optiscape plot [--spec FILE] [--out FILE] [--size WxH]
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default
+    optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
+                                  own): its loss after the spec's steps (at most 2000) at each, as JSON
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
@@ -44,6 +47,8 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["run"] => run(spec_text(&read_stdin()?)?),
         ["run", "--spec", file] => run(spec_text(&read_file(file)?)?),
         ["plot", options @ ..] => plot(options),
+        ["sweep"] => sweep(spec_text(&read_stdin()?)?),
+        ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
         ["train"] => train(spec_text(&read_stdin()?)?),
         ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
         ["list"] => Ok(catalog::text()),
@@ -74,6 +79,11 @@ fn run(text: &str) -> Result<String, String> {
     spec.check_points("run")?;
     let result = race::run(&spec);
     Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+}
+
+fn sweep(text: &str) -> Result<String, String> {
+    let spec = RunSpec::parse(text)?;
+    Ok(serde_json::to_string(&optiscape::sweep::sweep(&spec)).map_err(|e| e.to_string())? + "\n")
 }
 
 /// `optiscape plot`: its options in any order, each at most once.

@@ -1,0 +1,142 @@
+//! A learning-rate sweep: one racer raced again at learning rates across the lr slider's range
+//! (1e-5 to 10, five per decade, and its own), everything else as set, and its loss after the
+//! same number of steps at each. Where a curve is flat the optimizer forgives a badly chosen
+//! learning rate; where it ends the racer diverged.
+//!
+//! It is the scale lesson in one picture: multiplying the objective by c moves plain gradient
+//! descent's curve by a factor c along the lr axis (lr on c f takes the steps lr c takes on
+//! f), while Adam's stays put, a factor c higher.
+
+use crate::landscape::{Objective, Point};
+use crate::race::{Finish, Racer};
+use crate::schema::{sliders, Hyper};
+use crate::spec::{RacerSpec, RunSpec};
+use serde::Serialize;
+
+/// A sweep stops here even when the race goes on longer: at most 2000 steps for each of its
+/// learning rates.
+pub const MAX_HORIZON: u64 = 2000;
+/// Learning rates per decade of the grid.
+pub const PER_DECADE: u32 = 5;
+
+/// The learning rates every sweep tries: the lr slider's range, [`PER_DECADE`] per decade.
+pub fn grid() -> Vec<f64> {
+    let (lo, hi) = (sliders::LR.min.log10().round() as i32, sliders::LR.max.log10().round() as i32);
+    let n = (hi - lo) as u32 * PER_DECADE;
+    (0..=n)
+        .map(|k| {
+            let (decade, within) = (lo + (k / PER_DECADE) as i32, k % PER_DECADE);
+            // 10^k exactly at whole decades; between them 10^(k/5).
+            let base: f64 = format!("1e{decade}").parse().expect("a float literal");
+            if within == 0 { base } else { base * 10f64.powf(within as f64 / PER_DECADE as f64) }
+        })
+        .collect()
+}
+
+/// The steps a sweep takes at each learning rate for a race that stops at `steps`.
+pub fn horizon(steps: u64) -> u64 {
+    steps.clamp(1, MAX_HORIZON)
+}
+
+/// The loss at one learning rate.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SweepPoint {
+    pub lr: f64,
+    /// After the sweep's steps; None when the racer diverged.
+    pub loss: Option<f64>,
+    pub diverged_at: Option<u64>,
+}
+
+/// One racer's sweep, run one learning rate at a time (the page spreads it over idle time).
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    racer: RacerSpec,
+    /// The racer's own learning rate, which is among `lrs`.
+    pub lr: f64,
+    lrs: Vec<f64>,
+    pub horizon: u64,
+    /// The learning rates run so far, in increasing order.
+    pub points: Vec<SweepPoint>,
+}
+
+impl Sweep {
+    /// The sweep of `racer` over [`grid`] and its own learning rate, `horizon` steps each.
+    pub fn new(racer: &RacerSpec, horizon: u64) -> Sweep {
+        let lr = racer.hyper.num("lr");
+        let mut lrs = grid();
+        if !lrs.contains(&lr) {
+            lrs.push(lr);
+            lrs.sort_by(f64::total_cmp);
+        }
+        Sweep { racer: racer.clone(), lr, lrs, horizon, points: Vec::new() }
+    }
+
+    pub fn done(&self) -> bool {
+        self.points.len() == self.lrs.len()
+    }
+
+    /// Runs the next learning rate; false when every one has run.
+    pub fn run_next(&mut self, objective: &Objective, start: Point, finish: &Finish) -> bool {
+        let Some(&lr) = self.lrs.get(self.points.len()) else { return false };
+        let mut racer = Racer::new(with_lr(&self.racer, lr), objective, start, finish);
+        racer.advance(objective, self.horizon, |_, _, _| {});
+        let loss = racer.diverged_at.is_none().then_some(racer.loss);
+        self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
+        true
+    }
+}
+
+/// `racer` with learning rate `lr`, everything else as it is.
+pub fn with_lr(racer: &RacerSpec, lr: f64) -> RacerSpec {
+    let mut fields = racer.hyper.to_fields();
+    fields.insert("lr".into(), serde_json::Value::from(lr));
+    let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).unwrap_or_else(|_| racer.hyper.clone());
+    RacerSpec { hyper, ..racer.clone() }
+}
+
+/// One racer's whole sweep, as `optiscape sweep` prints it.
+#[derive(Serialize)]
+pub struct SweepResult {
+    pub name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// The racer's own learning rate.
+    pub lr: f64,
+    pub points: Vec<SweepPoint>,
+}
+
+#[derive(Serialize)]
+pub struct SweepsResult {
+    /// Steps taken at each learning rate.
+    pub steps: u64,
+    pub racers: Vec<SweepResult>,
+}
+
+/// Every racer's sweep for `spec`, [`horizon`]`(spec.steps)` steps at each learning rate.
+pub fn sweep(spec: &RunSpec) -> SweepsResult {
+    let race = crate::race::Race::new(spec);
+    let steps = horizon(spec.steps);
+    let racers = race
+        .racers
+        .iter()
+        .map(|r| {
+            let mut s = Sweep::new(&r.spec, steps);
+            while s.run_next(&race.objective, race.start, &race.finish) {}
+            SweepResult { name: r.spec.info.name, label: r.spec.label.clone(), lr: s.lr, points: s.points }
+        })
+        .collect();
+    SweepsResult { steps, racers }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_grid_spans_the_lr_slider_five_per_decade() {
+        let g = grid();
+        assert_eq!(g.len(), 31);
+        assert_eq!((g[0], g[5], g[25], g[30]), (1e-5, 1e-4, 1.0, 10.0));
+        assert!(g.windows(2).all(|w| (w[1] / w[0] - 10f64.powf(0.2)).abs() < 1e-12));
+    }
+}
