@@ -179,22 +179,28 @@ impl LossAxes {
 /// Light grid at the labelled decades, frame, ticks, labels and titles.
 pub fn draw_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
-    let decades = axes.decades();
-    let grid = stroke(INK.mix(0.12), m.stroke(1.0));
-    for &e in &decades {
-        let y = axes.decade_px(e).round() as i32;
-        area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
-    }
     let mapping = Mapping::new(p, crate::landscape::View::new(0.0, axes.steps, 0.0, 1.0));
     let (mut xs, xstep) = x_ticks([0.0, axes.steps], p.width as f64, m);
     // Steps are whole numbers.
     xs.retain(|t| t.fract() == 0.0);
     let xstep = xstep.max(1.0);
     let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
+    draw_log_loss_axes(area, axes, &xt, "step")
+}
+
+/// [`draw_loss_axes`] with any x axis: its ticks (device px, label) and title.
+pub(super) fn draw_log_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, xt: &[(f64, String)], x_title: &str) -> DrawResult<DB> {
+    let (p, m) = (axes.plot, &axes.metrics);
+    let decades = axes.decades();
+    let grid = stroke(INK.mix(0.12), m.stroke(1.0));
+    for &e in &decades {
+        let y = axes.decade_px(e).round() as i32;
+        area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
+    }
     let yt: Vec<(f64, String)> = decades.iter().map(|&e| (axes.decade_px(e), ticks::format_pow10(e))).collect();
-    frame_and_ticks(area, p, m, &xt, &yt)?;
+    frame_and_ticks(area, p, m, xt, &yt)?;
     let y_title = if axes.reference.abs() <= 1e-12 { "loss" } else { "loss \u{2212} min" };
-    titles(area, p, m, "step", y_title, 5)
+    titles(area, p, m, x_title, y_title, 5)
 }
 
 /// Each series as a line (a dot when it has a single point, if `dots`), clipped to the plot.

@@ -78,6 +78,7 @@ pub mod path;
 pub mod racers;
 pub mod scene;
 pub mod step_glyph;
+pub mod sweep;
 pub mod ticks;
 pub mod training;
 
