@@ -13,6 +13,8 @@ use crate::trace::{Curve, Path};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
 use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
+use crate::render::sweep::{draw_sweep, SweepSeries};
+use crate::sweep::{self, Sweep};
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
@@ -108,10 +110,12 @@ struct Trail {
     pen: Pen,
     /// The last loss sample drawn.
     loss_tail: Option<(f64, f64)>,
+    /// The racer's learning-rate sweep, run in the page's idle time ([`Scene::sweep_work`]).
+    sweep: Sweep,
 }
 
 impl Trail {
-    fn new(racer: &Racer, resolution: f64) -> Trail {
+    fn new(racer: &Racer, resolution: f64, sweep_steps: u64) -> Trail {
         let mut t = Trail {
             path: Path::new(resolution, PATH_CAPACITY),
             curve: Curve::new(CURVE_CAPACITY),
@@ -119,6 +123,7 @@ impl Trail {
             fresh_loss: Vec::new(),
             pen: Pen::default(),
             loss_tail: None,
+            sweep: Sweep::new(&racer.spec, sweep_steps),
         };
         t.restart(racer);
         t
@@ -250,8 +255,8 @@ impl Scene {
     }
 
     fn restart_trails(&mut self) {
-        let resolution = self.resolution();
-        self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution)).collect();
+        let (resolution, sweep_steps) = (self.resolution(), sweep::horizon(self.spec.steps));
+        self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution, sweep_steps)).collect();
         self.redraw_all_racers();
     }
 
@@ -267,7 +272,14 @@ impl Scene {
     pub fn set_spec(&mut self, spec_json: &str) -> Result<(), JsError> {
         let spec = RunSpec::parse(spec_json).map_err(err)?;
         let landscape_changed = spec.landscape != self.spec.landscape;
+        let sweep_steps = sweep::horizon(spec.steps);
+        if sweep_steps != sweep::horizon(self.spec.steps) {
+            for (t, r) in self.trails.iter_mut().zip(&self.race.racers) {
+                t.sweep = Sweep::new(&r.spec, sweep_steps);
+            }
+        }
         if landscape_changed || spec.start != self.spec.start {
+            self.spec.steps = spec.steps;
             self.race = Race::new(&spec);
             self.restart_trails();
         } else {
@@ -280,11 +292,11 @@ impl Scene {
                     Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => r.spec = new.clone(),
                     Some(r) => {
                         *r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails[i] = Trail::new(r, resolution);
+                        self.trails[i] = Trail::new(r, resolution, sweep_steps);
                     }
                     None => {
                         let r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails.push(Trail::new(&r, resolution));
+                        self.trails.push(Trail::new(&r, resolution, sweep_steps));
                         self.race.racers.push(r);
                     }
                 }
@@ -455,6 +467,53 @@ impl Scene {
         let series: Vec<LossSeries> = curves.iter().zip(self.colors()).map(|(points, color)| LossSeries { color, points }).collect();
         let axes = self.new_loss_axes(&layer, &series)?;
         draw_loss_lines(&layer.area, &axes, &series, true).map_err(err)?;
+        layer.area.present().map_err(err)
+    }
+
+    /// Runs the racers' learning-rate sweeps ([`crate::sweep`]) for about `budget_ms`, one
+    /// learning rate at a time; true while some are still to run. The page calls it when idle.
+    pub fn sweep_work(&mut self, budget_ms: f64) -> bool {
+        let t0 = now();
+        let (objective, start, finish) = (&self.race.objective, self.race.start, &self.race.finish);
+        for t in &mut self.trails {
+            while !t.sweep.done() {
+                if now() - t0 >= budget_ms {
+                    return true;
+                }
+                t.sweep.run_next(objective, start, finish);
+            }
+        }
+        false
+    }
+
+    /// Each racer's sweep as far as it has run: `[{lr, steps, done, points: [{lr, loss,
+    /// diverged_at}]}]`, `loss` null where it diverged.
+    pub fn sweeps(&self) -> Result<JsValue, JsError> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            lr: f64,
+            steps: u64,
+            done: bool,
+            points: &'a [sweep::SweepPoint],
+        }
+        let views: Vec<View> = self.trails.iter().map(|t| View { lr: t.sweep.lr, steps: t.sweep.horizon, done: t.sweep.done(), points: &t.sweep.points }).collect();
+        to_js(&views)
+    }
+
+    /// The steps each learning rate of a sweep runs (the race's, at most 2000).
+    pub fn sweep_steps(&self) -> u32 {
+        sweep::horizon(self.spec.steps) as u32
+    }
+
+    /// The sweep chart, as far as the sweeps have run, on `canvas` at the size the caller gave it.
+    pub fn draw_sweep_on(&self, canvas: HtmlCanvasElement) -> Result<(), JsError> {
+        let layer = Layer::new(canvas)?;
+        layer.fill_white();
+        let colors = self.colors();
+        let series: Vec<SweepSeries> =
+            self.trails.iter().zip(colors).map(|(t, color)| SweepSeries { color, points: &t.sweep.points, lr: t.sweep.lr }).collect();
+        let reference = render::field::known_minimum(&self.race.objective, &self.race.marks);
+        draw_sweep(&layer.area, &series, reference, self.dpr).map_err(err)?;
         layer.area.present().map_err(err)
     }
 

@@ -304,6 +304,70 @@ test('deep in a zoom the read-out and a click keep a pixel’s digits', async ()
   });
 });
 
+test('the learning-rate sweep: every point as the CLI races it, the scale lesson, only a changed racer again', async () => {
+  const s = { landscape: { name: 'rosenbrock' }, steps: 300, racers: [{ name: 'sgd', lr: 0.001, color: '#0072b2' }, { name: 'adam', lr: 0.05, color: '#d55e00' }] };
+  await withPage(specHash(s), async (page) => {
+    await api(page, () => window.optiscape.pause());
+    const settled = () => page.waitForFunction(() => window.optiscape.sweeps().every((w) => w.done), null, { timeout: 30_000 });
+    await settled();
+    const agree = async (scale) => {
+      const sweeps = await api(page, () => window.optiscape.sweeps());
+      const cli = runCli(await spec(page), 'sweep');
+      assert.equal(cli.racers.length, 2);
+      assert.equal(cli.steps, 300);
+      // The same learning rates and divergences, and the same losses to rounding (the wasm's
+      // pow is not the native libm's, as in the CLI agreement test above).
+      sweeps.forEach((w, i) => {
+        const c = cli.racers[i];
+        assert.equal(w.steps, 300);
+        assert.equal(w.lr, c.lr);
+        assert.deepEqual(w.points.map((p) => [p.lr, p.diverged_at]), c.points.map((p) => [p.lr, p.diverged_at]), `racer ${i} at scale ${scale}`);
+        w.points.forEach((p, k) => {
+          const q = c.points[k].loss;
+          assert.ok(p.loss === q || Math.abs(p.loss - q) <= 1e-9 * Math.abs(q), `racer ${i} at lr ${p.lr}, scale ${scale}: ${p.loss} against the CLI's ${q}`);
+        });
+      });
+      return sweeps;
+    };
+    const firstDiverged = (w) => w.points.findIndex((p) => p.loss === null);
+    const one = await agree(1);
+    assert.equal(await page.locator('#sweep-steps').innerText(), '300');
+    // The chart shows both racers' colours.
+    await defineReadPixels(page);
+    const colours = await api(page, (hex) => {
+      const { d } = window.readPixels(document.getElementById('sweep'));
+      return hex.map((h) => {
+        const [r, g, b] = [1, 3, 5].map((k) => parseInt(h.slice(k, k + 2), 16));
+        let n = 0;
+        for (let k = 0; k < d.length; k += 4) if (Math.abs(d[k] - r) + Math.abs(d[k + 1] - g) + Math.abs(d[k + 2] - b) < 12) n++;
+        return n;
+      });
+    }, (await spec(page)).racers.map((r) => r.color));
+    colours.forEach((n, i) => assert.ok(n > 50, `racer ${i}: ${n} pixels of its colour in the chart`));
+    // A hundred times the objective: SGD diverges two decades (ten points) sooner; Adam never.
+    await api(page, () => {
+      const t = window.optiscape.spec();
+      t.landscape.scale = 100;
+      window.optiscape.load(t);
+    });
+    await settled();
+    const large = await agree(100);
+    assert.equal(firstDiverged(one[0]) - firstDiverged(large[0]), 10);
+    assert.ok(large[1].points.every((p) => p.loss !== null), 'Adam does not diverge');
+    // A new learning rate for Adam: its sweep runs again (its own lr is a new point); SGD's is kept.
+    await api(page, () => {
+      const t = window.optiscape.spec();
+      t.racers[1].lr = 0.02;
+      window.optiscape.load(t);
+    });
+    const right = await api(page, () => window.optiscape.sweeps());
+    assert.equal(right[0].done, true, "SGD's sweep is kept");
+    assert.equal(right[1].lr, 0.02);
+    await settled();
+    await agree(100);
+  });
+});
+
 test('click on the plot sets the start to the data point under the pointer', async () => {
   await withPage('', async (page) => {
     await api(page, () => window.optiscape.pause());
@@ -562,12 +626,12 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
  * `optiscape run` of the release CLI on `spec`: named by OPTISCAPE_CLI, or in the target directory
  * (xtask's artifacts folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
  */
-function runCli(spec) {
+function runCli(spec, command = 'run') {
   const targets = [process.env.OPTISCAPE_ARTIFACTS && path.dirname(process.env.OPTISCAPE_ARTIFACTS), process.env.CARGO_TARGET_DIR, path.join(REPO, 'target')];
   const candidates = process.env.OPTISCAPE_CLI ? [process.env.OPTISCAPE_CLI] : targets.filter(Boolean).map((t) => path.join(t, 'release', 'optiscape'));
   const exe = candidates.find((f) => fs.existsSync(f));
   assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
-  return JSON.parse(execFileSync(exe, ['run'], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
+  return JSON.parse(execFileSync(exe, [command], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
 }
 
 /** Loads `spec` in the page, resets and steps every racer `spec.steps` times: racers(). */

@@ -16,6 +16,7 @@ import { arrivalText, createRacerList, divergence, editingActions } from './race
 import { fmt, fmtLoss, parseNumber, speedScale } from './scales.js';
 import { keySettings, paramControl, settingText } from './controls.js';
 import { composeSnapshot, download, legendName } from './snapshot.js';
+import { attachSweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
 const HASH_KEY = '#spec=';
@@ -49,6 +50,7 @@ const app = {
   plot: null,
   pendingView: null,
   benchFrame: null, // set while bench() measures frames
+  sweep: null, // the learning-rate sweep card (sweep.js), from the first frame on
   mode: 'landscape', // or 'classify': the classifier (classify.js) owns the page, URL and keys
 };
 
@@ -138,6 +140,7 @@ function afterChange() {
   resumeUnlessHeld();
   syncUi();
   url.writeSoon();
+  app.sweep?.schedule();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,6 +227,13 @@ function tick(now) {
       app.firstFrameMs = performance.now();
       performance.mark('optiscape:first-frame');
       resolveReady();
+      // After the first frame: the sweeps run in idle time from now on.
+      app.sweep = attachSweep($('sweep'), $('sweep-box'), $('sweep-steps'), {
+        scene: () => app.scene,
+        active: () => app.mode === 'landscape',
+      });
+      app.sweep.resize(app.size.dpr);
+      app.sweep.schedule();
     }
   } catch (e) {
     app.playing = false;
@@ -366,6 +376,7 @@ function racers() {
 
 function fitCanvases() {
   const dpr = window.devicePixelRatio || 1;
+  app.sweep?.resize(dpr);
   const plot = $('plot');
   const box = $('loss-box');
   const w = Math.max(1, Math.round(plot.clientWidth));
@@ -845,6 +856,8 @@ window.optiscape = {
   memory: () => app.memory?.buffer.byteLength ?? 0,
   /** Whether a costly landscape is still being sharpened. */
   refining: () => app.scene.refining(),
+  /** Each racer's learning-rate sweep as far as it has run: [{lr, steps, done, points: [{lr, loss, diverged_at}]}]. */
+  sweeps: () => app.scene.sweeps(),
   bench,
 };
 
@@ -900,6 +913,7 @@ async function boot() {
   });
   new ResizeObserver(() => fitCanvases()).observe($('plot'));
   new ResizeObserver(() => fitCanvases()).observe($('loss-box'));
+  new ResizeObserver(() => fitCanvases()).observe($('sweep-box'));
   window.addEventListener('resize', fitCanvases);
   window.addEventListener('hashchange', () => {
     const next = url.fromHash();
@@ -928,6 +942,7 @@ function setMode(mode) {
   if (mode === 'landscape') {
     fitCanvases();
     url.writeNow();
+    app.sweep?.schedule(); // sweeps pause while the classifier has the page
   }
 }
 
