@@ -57,11 +57,14 @@ pub fn draw_sweep<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[S
     // Crosses along the top, a row for each racer that diverged anywhere, so that none hides
     // another's.
     let mut rows = 0;
+    // Small enough that neighbouring crosses stay apart on a phone's narrow chart.
+    let per_point = p.width as f64 / (u(LR.max) * crate::sweep::PER_DECADE as f64);
+    let half = m.px(3.5).min(0.4 * per_point);
     for s in series {
         let top = p.y as f64 + m.px(5.0 + 8.0 * rows as f64);
         rows += usize::from(s.points.iter().any(|p| p.loss.is_none()));
         for point in s.points.iter().filter(|p| p.loss.is_none()) {
-            cross(area, [axes.to_px(u(point.lr), 1.0)[0], top], m.px(3.5), stroke(s.color, m.stroke(1.5)))?;
+            cross(area, [axes.to_px(u(point.lr), 1.0)[0], top], half, stroke(s.color, m.stroke(1.5)))?;
         }
         // The racer's own learning rate: a ring on its curve, or over its cross.
         if let Some(own) = s.points.iter().find(|p| p.lr == s.lr) {
