@@ -980,10 +980,11 @@ test('open settings draw the racer\'s last step at its head: its direction, stee
   });
 });
 
-test('save image: the plot as drawn, the loss chart beside it and a legend of every racer, as a PNG', async () => {
+test('save image: the plot as drawn, the loss chart and the sweeps beside it and a legend of every racer, as a PNG', async () => {
   await withPage(specHash(MIXED), async (page) => {
     await api(page, () => window.optiscape.pause());
     await api(page, () => window.optiscape.step(150));
+    await page.waitForFunction(() => window.optiscape.sweeps().every((w) => w.done), null, { timeout: 30_000 });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save image' }).click()]);
     assert.equal(download.suggestedFilename(), 'optiscape-rosenbrock.png');
     const png = fs.readFileSync(await download.path());
@@ -1017,6 +1018,7 @@ test('save image: the plot as drawn, the loss chart beside it and a legend of ev
       const cards = [...document.querySelectorAll('#racer-list > li')];
       const wanted = cards.map((li) => li.style.getPropertyValue('--racer').trim().toLowerCase());
       const curves = wanted.map(() => 0);
+      const sweeps = wanted.map(() => 0);
       const swatches = wanted.map(() => 0);
       let [ink, lossInk] = [0, 0];
       for (let j = 0; j < shot.length; j += 4) {
@@ -1028,12 +1030,14 @@ test('save image: the plot as drawn, the loss chart beside it and a legend of ev
         if (y >= bg.h) {
           if (dark) ink++;
           if (k >= 0) swatches[k]++;
-        } else if (x >= bg.w) {
+        } else if (x >= bg.w && y < Math.round(bg.h / 2)) {
           if (dark) lossInk++;
           if (k >= 0) curves[k]++;
+        } else if (x >= bg.w && k >= 0) {
+          sweeps[k]++;
         }
       }
-      return { w: c.width, h: c.height, bg: [bg.w, bg.h], n, ink, lossInk, curves, swatches, wanted };
+      return { w: c.width, h: c.height, bg: [bg.w, bg.h], n, ink, lossInk, curves, sweeps, swatches, wanted };
     }, png.toString('base64'));
     const { n } = result;
     assert.equal(result.w, result.bg[0] + Math.round(0.75 * result.bg[0]), 'the loss chart beside the plot');
@@ -1041,9 +1045,12 @@ test('save image: the plot as drawn, the loss chart beside it and a legend of ev
     assert.ok(n.plain > 0.5 * result.bg[0] * result.bg[1] && n.plainBad === 0, `landscape: ${JSON.stringify(n)}`);
     assert.ok(n.heads > 100 && n.headsBad === 0, `racers' heads: ${JSON.stringify(n)}`);
     assert.ok(result.lossInk > 300, `loss chart axes: ${result.lossInk} dark pixels`);
-    // Every racer that did not diverge at once has a curve (some may hide others in places).
-    const shown = result.curves.filter((count) => count >= 20).length;
+    // Every racer that did not diverge at once has a curve (some may hide others in places: the
+    // chart is half the plot's height, the sweeps under it).
+    const shown = result.curves.filter((count) => count >= 4).length;
     assert.ok(shown >= MIXED.racers.length - 3, `loss curves in their colours: ${result.curves}`);
+    // Under the loss chart, the learning-rate sweeps: every racer's curve, ring or crosses.
+    result.sweeps.forEach((count, k) => assert.ok(count >= 20, `racer ${k} (${result.wanted[k]}): ${count} pixels in the sweep chart`));
     assert.ok(result.ink > 2000, `legend text: ${result.ink} dark pixels`);
     result.swatches.forEach((count, k) => assert.ok(count >= 20, `racer ${k} (${result.wanted[k]}): ${count} swatch pixels`));
   });

@@ -614,11 +614,25 @@ async function saveImage() {
       state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}${arrived ? ` \u00b7 ${arrived}` : ''}`;
     return { color: state.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
-  // The landscape as drawn; beside it the loss chart drawn again, at the landscape's height.
+  caption.push(`learning rates: loss at step ${app.scene.sweep_steps()}`);
+  // The landscape as drawn; beside it the loss chart and the learning-rate sweep drawn again,
+  // one above the other, at the landscape's height.
   const layers = ['bg', 'casings', 'trails', 'overlay'].map($);
   const [w, h] = [layers[0].width, layers[0].height];
+  const charts = (canvas) => {
+    const top = Math.round(canvas.height / 2);
+    const ctx = canvas.getContext('2d');
+    for (const [y, height, draw] of [
+      [0, top, (c) => app.scene.draw_loss_on(c)],
+      [top, canvas.height - top, (c) => app.scene.draw_sweep_on(c)],
+    ]) {
+      const part = Object.assign(document.createElement('canvas'), { width: canvas.width, height });
+      draw(part);
+      ctx.drawImage(part, 0, y);
+    }
+  };
   const figure = composeSnapshot({
-    panels: [{ layers }, { width: Math.round(0.75 * w), height: h, draw: (canvas) => app.scene.draw_loss_on(canvas) }],
+    panels: [{ layers }, { width: Math.round(0.75 * w), height: h, draw: charts }],
     caption: caption.join(' \u00b7 '),
     entries,
     dpr: app.size.dpr || 1,
