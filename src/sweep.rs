@@ -47,8 +47,7 @@ pub struct SweepPoint {
     pub diverged_at: Option<u64>,
 }
 
-/// One racer's sweep, run one learning rate at a time (the page spreads it over idle time).
-#[derive(Clone, Debug)]
+/// One racer's sweep, run a few steps at a time (the page spreads it over idle time).
 pub struct Sweep {
     racer: RacerSpec,
     /// The racer's own learning rate, which is among `lrs`.
@@ -57,6 +56,8 @@ pub struct Sweep {
     pub horizon: u64,
     /// The learning rates run so far, in increasing order.
     pub points: Vec<SweepPoint>,
+    /// The learning rate being run, when one is under way.
+    running: Option<Racer>,
 }
 
 impl Sweep {
@@ -68,21 +69,29 @@ impl Sweep {
             lrs.push(lr);
             lrs.sort_by(f64::total_cmp);
         }
-        Sweep { racer: racer.clone(), lr, lrs, horizon, points: Vec::new() }
+        Sweep { racer: racer.clone(), lr, lrs, horizon, points: Vec::new(), running: None }
     }
 
     pub fn done(&self) -> bool {
         self.points.len() == self.lrs.len()
     }
 
-    /// Runs the next learning rate; false when every one has run.
-    pub fn run_next(&mut self, objective: &Objective, start: Point, finish: &Finish) -> bool {
-        let Some(&lr) = self.lrs.get(self.points.len()) else { return false };
-        let mut racer = Racer::new(with_lr(&self.racer, lr), objective, start, finish);
-        racer.advance(objective, self.horizon, |_, _, _| {});
-        let loss = racer.diverged_at.is_none().then_some(racer.loss);
-        self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
-        true
+    /// Takes up to `steps` steps of the learning rates still to run (a point is added each time
+    /// one reaches the horizon or diverges); false once every one has run.
+    pub fn work(&mut self, objective: &Objective, start: Point, finish: &Finish, mut steps: u64) -> bool {
+        while steps > 0 {
+            let Some(&lr) = self.lrs.get(self.points.len()) else { return false };
+            let racer = self.running.get_or_insert_with(|| Racer::new(with_lr(&self.racer, lr), objective, start, finish));
+            let todo = (self.horizon - racer.step).min(steps);
+            let taken = racer.advance(objective, todo, |_, _, _| {});
+            steps -= todo;
+            if taken < todo || racer.step == self.horizon {
+                let loss = racer.diverged_at.is_none().then_some(racer.loss);
+                self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
+                self.running = None;
+            }
+        }
+        !self.done()
     }
 }
 
@@ -121,7 +130,7 @@ pub fn sweep(spec: &RunSpec) -> SweepsResult {
         .iter()
         .map(|r| {
             let mut s = Sweep::new(&r.spec, steps);
-            while s.run_next(&race.objective, race.start, &race.finish) {}
+            while s.work(&race.objective, race.start, &race.finish, u64::MAX) {}
             SweepResult { name: r.spec.info.name, label: r.spec.label.clone(), lr: s.lr, points: s.points }
         })
         .collect();

@@ -41,6 +41,9 @@ const BACKGROUND_BUDGET_MS: f64 = 40.0;
 /// still runs its baseline code then) and the landscape sharpens in the next frames.
 const FIRST_BACKGROUND_BUDGET_MS: f64 = 5.0;
 const COARSE_STEP: u32 = 4;
+/// Steps of a learning-rate sweep between two looks at the clock: well under a millisecond on
+/// the costliest landscape (digits2d, ~10 µs a step).
+const SWEEP_CHUNK: u64 = 50;
 const REFINE_ROWS: usize = 4;
 
 thread_local! {
@@ -480,7 +483,7 @@ impl Scene {
                 if now() - t0 >= budget_ms {
                     return true;
                 }
-                t.sweep.run_next(objective, start, finish);
+                t.sweep.work(objective, start, finish, SWEEP_CHUNK);
             }
         }
         false

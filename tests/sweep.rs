@@ -4,7 +4,8 @@
 use optiscape::optim::REGISTRY;
 use optiscape::race::run;
 use optiscape::spec::RunSpec;
-use optiscape::sweep::{grid, horizon, sweep, with_lr, MAX_HORIZON};
+use optiscape::race::Race;
+use optiscape::sweep::{grid, horizon, sweep, with_lr, Sweep, MAX_HORIZON};
 use serde_json::json;
 
 fn spec(value: serde_json::Value) -> RunSpec {
@@ -97,4 +98,22 @@ fn the_horizon_is_the_race_up_to_2000_steps() {
     assert_eq!(horizon(500), 500);
     assert_eq!(horizon(1_000_000_000), MAX_HORIZON);
     assert_eq!(horizon(0), 1);
+}
+
+/// The page runs a sweep a few steps at a time: the points are the same as in one go.
+#[test]
+fn a_sweep_in_small_pieces_is_the_sweep() {
+    let s = spec(json!({"landscape": {"name": "beale"}, "steps": 137,
+        "racers": [{"name": "rmsprop", "lr": 0.003, "centered": true}, {"name": "sgd", "lr": 0.2}]}));
+    let whole = sweep(&s);
+    let race = Race::new(&s);
+    for (i, r) in race.racers.iter().enumerate() {
+        let mut pieces = Sweep::new(&r.spec, 137);
+        let mut calls = 0;
+        while pieces.work(&race.objective, race.start, &race.finish, 7) {
+            calls += 1;
+        }
+        assert!(pieces.done() && calls > 100, "{calls} calls");
+        assert_eq!(pieces.points, whole.racers[i].points, "racer {i}");
+    }
 }
