@@ -49,10 +49,10 @@ pub struct SweepPoint {
 
 /// One racer's sweep, run a few steps at a time (the page spreads it over idle time).
 pub struct Sweep {
-    racer: RacerSpec,
-    /// The racer's own learning rate, which is among `lrs`.
+    /// The racer's own learning rate, which is among `racers`'.
     pub lr: f64,
-    lrs: Vec<f64>,
+    /// The racer at each learning rate, in increasing order.
+    racers: Vec<RacerSpec>,
     pub horizon: u64,
     /// The learning rates run so far, in increasing order.
     pub points: Vec<SweepPoint>,
@@ -69,19 +69,23 @@ impl Sweep {
             lrs.push(lr);
             lrs.sort_by(f64::total_cmp);
         }
-        Sweep { racer: racer.clone(), lr, lrs, horizon, points: Vec::new(), running: None }
+        // Every grid learning rate is valid for every optimizer (tests/sweep.rs); one that
+        // were not would be left out, never run as another.
+        let racers = lrs.into_iter().filter_map(|lr| with_lr(racer, lr)).collect();
+        Sweep { lr, racers, horizon, points: Vec::new(), running: None }
     }
 
     pub fn done(&self) -> bool {
-        self.points.len() == self.lrs.len()
+        self.points.len() == self.racers.len()
     }
 
     /// Takes up to `steps` steps of the learning rates still to run (a point is added each time
     /// one reaches the horizon or diverges); false once every one has run.
     pub fn work(&mut self, objective: &Objective, start: Point, finish: &Finish, mut steps: u64) -> bool {
         while steps > 0 {
-            let Some(&lr) = self.lrs.get(self.points.len()) else { return false };
-            let racer = self.running.get_or_insert_with(|| Racer::new(with_lr(&self.racer, lr), objective, start, finish));
+            let Some(spec) = self.racers.get(self.points.len()) else { return false };
+            let lr = spec.hyper.num("lr");
+            let racer = self.running.get_or_insert_with(|| Racer::new(spec.clone(), objective, start, finish));
             let todo = (self.horizon - racer.step).min(steps);
             let taken = racer.advance(objective, todo, |_, _, _| {});
             steps -= todo;
@@ -95,12 +99,13 @@ impl Sweep {
     }
 }
 
-/// `racer` with learning rate `lr`, everything else as it is.
-pub fn with_lr(racer: &RacerSpec, lr: f64) -> RacerSpec {
+/// `racer` with learning rate `lr`, everything else as it is; None where its optimizer does not
+/// accept that learning rate.
+pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
     let mut fields = racer.hyper.to_fields();
     fields.insert("lr".into(), serde_json::Value::from(lr));
-    let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).unwrap_or_else(|_| racer.hyper.clone());
-    RacerSpec { hyper, ..racer.clone() }
+    let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).ok()?;
+    Some(RacerSpec { hyper, ..racer.clone() })
 }
 
 /// One racer's whole sweep, as `optiscape sweep` prints it.
