@@ -62,7 +62,7 @@ export const PRESETS = [
   {
     id: 'scale',
     title: 'Scale lesson: multiply the loss',
-    hint: 'Move the scale slider. Multiplying the loss multiplies every gradient: SGD’s steps grow with it (at scale 3 it diverges, at 0.01 it barely moves), while Adam and RMSprop divide the scale away and follow the same path: their cards say they reach the minimum at the same step at every scale.',
+    hint: 'Move the scale slider. Multiplying the loss multiplies every gradient: SGD’s steps grow with it (at scale 3 it diverges, at 0.01 it barely moves), while Adam and RMSprop divide the scale away and follow the same path: their cards say they reach the minimum at the same step at every scale. In the Learning rate card, SGD’s range of good learning rates slides along the axis as the scale changes (two decades per hundredfold); Adam’s and RMSprop’s stay put.',
     spec: {
       landscape: { name: 'quadratic', condition: 10, scale: 1 },
       start: [-3.5, 1.5],
