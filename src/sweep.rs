@@ -49,7 +49,7 @@ pub struct SweepPoint {
 
 /// One racer's sweep, run a few steps at a time (the page spreads it over idle time).
 pub struct Sweep {
-    /// The racer's own learning rate, which is among `racers`'.
+    /// The racer's own learning rate (one of `racers` runs at it).
     pub lr: f64,
     /// The racer at each learning rate, in increasing order.
     racers: Vec<RacerSpec>,

@@ -248,7 +248,7 @@ impl Scene {
             refining: None,
             drew_background: false,
         };
-        scene.restart_trails();
+        scene.restart_trails(sweep::horizon(scene.spec.steps));
         Ok(scene)
     }
 
@@ -257,8 +257,8 @@ impl Scene {
         (v.x[1] - v.x[0]).hypot(v.y[1] - v.y[0]) * PATH_RESOLUTION
     }
 
-    fn restart_trails(&mut self) {
-        let (resolution, sweep_steps) = (self.resolution(), sweep::horizon(self.spec.steps));
+    fn restart_trails(&mut self, sweep_steps: u64) {
+        let resolution = self.resolution();
         self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution, sweep_steps)).collect();
         self.redraw_all_racers();
     }
@@ -276,15 +276,10 @@ impl Scene {
         let spec = RunSpec::parse(spec_json).map_err(err)?;
         let landscape_changed = spec.landscape != self.spec.landscape;
         let sweep_steps = sweep::horizon(spec.steps);
-        if sweep_steps != sweep::horizon(self.spec.steps) {
-            for (t, r) in self.trails.iter_mut().zip(&self.race.racers) {
-                t.sweep = Sweep::new(&r.spec, sweep_steps);
-            }
-        }
+        let horizon_changed = sweep_steps != sweep::horizon(self.spec.steps);
         if landscape_changed || spec.start != self.spec.start {
-            self.spec.steps = spec.steps;
             self.race = Race::new(&spec);
-            self.restart_trails();
+            self.restart_trails(sweep_steps);
         } else {
             let resolution = self.resolution();
             let (objective, start) = (&self.race.objective, self.race.start);
@@ -292,7 +287,13 @@ impl Scene {
             self.trails.truncate(spec.racers.len());
             for (i, new) in spec.racers.iter().enumerate() {
                 match self.race.racers.get_mut(i) {
-                    Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => r.spec = new.clone(),
+                    Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => {
+                        r.spec = new.clone();
+                        // The same racer; its sweep again only if it runs to another step.
+                        if horizon_changed {
+                            self.trails[i].sweep = Sweep::new(new, sweep_steps);
+                        }
+                    }
                     Some(r) => {
                         *r = Racer::new(new.clone(), objective, start, &self.race.finish);
                         self.trails[i] = Trail::new(r, resolution, sweep_steps);
@@ -473,8 +474,9 @@ impl Scene {
         layer.area.present().map_err(err)
     }
 
-    /// Runs the racers' learning-rate sweeps ([`crate::sweep`]) for about `budget_ms`, one
-    /// learning rate at a time; true while some are still to run. The page calls it when idle.
+    /// Runs the racers' learning-rate sweeps ([`crate::sweep`]) for about `budget_ms`,
+    /// [`SWEEP_CHUNK`] steps at a time; true while some are still to run. The page calls it
+    /// when idle.
     pub fn sweep_work(&mut self, budget_ms: f64) -> bool {
         let t0 = now();
         let (objective, start, finish) = (&self.race.objective, self.race.start, &self.race.finish);

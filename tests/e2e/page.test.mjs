@@ -310,16 +310,16 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     await api(page, () => window.optiscape.pause());
     const settled = () => page.waitForFunction(() => window.optiscape.sweeps().every((w) => w.done), null, { timeout: 30_000 });
     await settled();
-    const agree = async (scale) => {
+    const agree = async (scale, steps = 300) => {
       const sweeps = await api(page, () => window.optiscape.sweeps());
       const cli = runCli(await spec(page), 'sweep');
       assert.equal(cli.racers.length, 2);
-      assert.equal(cli.steps, 300);
+      assert.equal(cli.steps, steps);
       // The same learning rates and divergences, and the same losses to rounding (the wasm's
       // pow is not the native libm's, as in the CLI agreement test above).
       sweeps.forEach((w, i) => {
         const c = cli.racers[i];
-        assert.equal(w.steps, 300);
+        assert.equal(w.steps, steps);
         assert.equal(w.lr, c.lr);
         assert.deepEqual(w.points.map((p) => [p.lr, p.diverged_at]), c.points.map((p) => [p.lr, p.diverged_at]), `racer ${i} at scale ${scale}`);
         w.points.forEach((p, k) => {
@@ -365,6 +365,16 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     assert.equal(right[1].lr, 0.02);
     await settled();
     await agree(100);
+    // The race now stops at step 200: every sweep runs again, to that step.
+    await api(page, () => {
+      const t = window.optiscape.spec();
+      t.steps = 200;
+      window.optiscape.load(t);
+    });
+    assert.ok((await api(page, () => window.optiscape.sweeps())).every((w) => !w.done && w.steps === 200));
+    await settled();
+    await agree(100, 200);
+    assert.equal(await page.locator('#sweep-steps').innerText(), '200');
   });
 });
 
