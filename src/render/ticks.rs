@@ -20,11 +20,15 @@ pub fn linear(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
     if last - first >= 1000.0 || (last - first).is_nan() {
         return (Vec::new(), 0.0);
     }
-    // Below 1 the step is 1/n for a whole n: k / n is the double nearest the decimal tick.
-    let inv = (1.0 / step).round();
-    let tick = |k: i64| if step < 1.0 && inv.is_finite() { k as f64 / inv } else { k as f64 * step };
-    let ticks = (first as i64..=last as i64).map(tick).map(|t| if t == 0.0 { 0.0 } else { t }).collect();
+    let ticks = (first as i64..=last as i64).map(|k| multiple(k as f64, step)).map(|t| if t == 0.0 { 0.0 } else { t }).collect();
     (ticks, step)
+}
+
+/// `n` times the nice number `unit`. Below 1 a nice unit is 1/m for a whole m, and n / m is the
+/// double nearest the decimal n × unit (n × unit itself may be an ulp off).
+fn multiple(n: f64, unit: f64) -> f64 {
+    let inv = (1.0 / unit).round();
+    if unit < 1.0 && inv.is_finite() { n / inv } else { n * unit }
 }
 
 /// The nice number (1, 2 or 5 x 10^k) nearest above `raw`.
@@ -135,8 +139,6 @@ fn roundest_in(lo: f64, hi: f64, step: f64) -> Option<(f64, f64)> {
     if lo <= 0.0 && hi >= 0.0 {
         return Some((0.0, step));
     }
-    // n units of u, as the double nearest the decimal when u < 1 (n / (1/u), as in `linear`).
-    let multiple = |n: f64, u: f64| if u < 1.0 { n / (1.0 / u).round() } else { n * u };
     let nearest_middle = |u: f64| {
         let middle = 0.5 * (lo + hi);
         [(middle / u).round(), (lo / u).ceil(), (hi / u).floor()].into_iter().map(|n| multiple(n, u)).find(|v| (lo..=hi).contains(v))
