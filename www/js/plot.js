@@ -111,7 +111,10 @@ export function attachPlot(canvas, hooks) {
       const d = dataAt(...local(e));
       // Rounded to the pixel (as the read-out shows it): sub-pixel digits are noise, and
       // would make the link and the start fields long.
-      if (d) hooks.setStart(d.map((v, i) => Number(v.toFixed(decimals()[i]))));
+      if (d) {
+        const places = decimals();
+        hooks.setStart(d.map((v, i) => Number(v.toFixed(places[i]))));
+      }
     }
     // After a pinch, the remaining finger does not start a click or a pan.
     gesture = pointers.size === 0 ? null : { kind: 'none' };

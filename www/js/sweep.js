@@ -37,10 +37,11 @@ export function attachSweep(canvas, box, stepsOut, hooks) {
     if (more) schedule();
   }
 
+  // The chart is redrawn by work(), in idle time: a slider dragged through many values
+  // schedules many times, and draws at most once per REDRAW_MS.
   function schedule() {
     const scene = hooks.scene();
     if (scene) stepsOut.textContent = String(scene.sweep_steps());
-    draw();
     if (pending) return;
     pending = true;
     whenIdle(work, { timeout: 400 });
