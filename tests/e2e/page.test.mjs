@@ -860,6 +860,99 @@ test('the formula preset tells the truth: momentum, Adam and Lion find the camel
   });
 });
 
+/**
+ * Loads preset `id` from the picker and races it to its stop step from the start, one step at a
+ * time when `paths` is set. Returns the racers by label, their paths (every position from the
+ * start on) and the hint shown.
+ */
+async function racePreset(page, id, { paths = false } = {}) {
+  await page.locator('#preset').selectOption(id);
+  const race = await api(page, (withPaths) => {
+    const o = window.optiscape;
+    o.pause();
+    o.reset();
+    const n = o.spec().steps;
+    const trails = o.racers().map((r) => [r.position]);
+    if (withPaths) for (let k = 0; k < n; k++) o.step(1).forEach((r, i) => trails[i].push(r.position));
+    else o.step(n);
+    return { spec: o.spec(), racers: o.racers(), paths: withPaths ? trails : null };
+  }, paths);
+  const byLabel = (list) => Object.fromEntries(race.spec.racers.map((r, i) => [r.label ?? r.name, list[i]]));
+  return { ...race, by: byLabel(race.racers), pathOf: paths ? byLabel(race.paths) : null, hint: await page.locator('#hint').textContent() };
+}
+
+test('every preset’s hint tells the truth (the scale and formula presets have their own tests)', async () => {
+  await withPage('', async (page) => {
+    const arrived = (r) => r.arrival?.step ?? Infinity;
+    const dist = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1]);
+
+    // Rosenbrock: SGD crawls, Newton arrives first.
+    let race = await racePreset(page, 'rosenbrock');
+    assert.match(race.hint, /SGD crawls.*Newton’s method uses curvature to arrive first/);
+    assert.equal(race.by.SGD.arrival, null);
+    for (const r of race.racers) {
+      assert.equal(r.status, 'ok', JSON.stringify(r));
+      if (r.name !== 'newton') assert.ok(arrived(race.by.newton) < arrived(r), `${JSON.stringify(r)} arrived before Newton`);
+    }
+
+    // The ravine: SGD just under its stability limit zig-zags; tuned momentum, Nesterov, momentum, SGD arrive in that order.
+    race = await racePreset(page, 'ravine', { paths: true });
+    const sgd = race.spec.racers[0];
+    const limit = 2 / race.spec.landscape.condition;
+    assert.ok(sgd.lr < limit && sgd.lr > 0.9 * limit, `lr ${sgd.lr} is not near the limit ${limit}`);
+    const ys = race.pathOf['SGD, lr near the limit'].slice(0, 20).map((p) => Math.sign(p[1]));
+    ys.slice(1).forEach((s, k) => assert.equal(s, -ys[k], `SGD does not zig-zag at step ${k + 1}`));
+    const order = ['Momentum 0.6, tuned', 'Nesterov 0.9', 'Momentum 0.9', 'SGD, lr near the limit'].map((l) => arrived(race.by[l]));
+    assert.ok(order.every((s, k) => Number.isFinite(s) && (k === 0 || s > order[k - 1])), `arrivals ${order}`);
+
+    // The Adam family: RAdam's un-normalised first steps blow up; no other racer diverges.
+    race = await racePreset(page, 'adam-family');
+    for (const r of race.racers) {
+      if (r.name === 'radam') assert.ok(r.status === 'diverged' && r.diverged_at <= 6, JSON.stringify(r));
+      else assert.equal(r.status, 'ok', JSON.stringify(r));
+    }
+    assert.equal(race.by.lion.arrival?.global, true);
+
+    // The saddle: SGD lingers near (0, 0) longest and escapes last; Newton leaps where the curvature nearly vanishes.
+    race = await racePreset(page, 'saddle', { paths: true });
+    const lingers = (p) => p.filter((q) => dist(q, [0, 0]) < 0.1).length;
+    const escapes = (p) => p.findIndex((q) => Math.abs(q[1]) > 0.5);
+    for (const [label, p] of Object.entries(race.pathOf)) {
+      if (label === 'SGD') continue;
+      if (label !== 'newton') assert.ok(lingers(p) < lingers(race.pathOf.SGD), `${label} lingers ${lingers(p)} steps`);
+      assert.ok(escapes(p) > 0 && escapes(p) < escapes(race.pathOf.SGD), `${label} escapes at ${escapes(p)}, SGD at ${escapes(race.pathOf.SGD)}`);
+    }
+    const newton = race.pathOf.newton;
+    const longest = newton.slice(1).reduce((best, q, k) => (dist(q, newton[k]) > dist(newton[best + 1], newton[best]) ? k : best), 0);
+    const curvature = 3 * newton[longest][1] ** 2 - 1; // d²f/dy² where the longest step starts
+    assert.ok(Math.abs(curvature) < 0.1 && dist(newton[longest + 1], newton[longest]) > 2, `Newton's longest step from ${newton[longest]}`);
+
+    // The cliff: Adam with β2 0.999, AMSGrad and Adagrad are still on the way down; β2 0.9 arrives when the hint says.
+    race = await racePreset(page, 'memory');
+    assert.equal(race.by['Adam, β2 0.9'].arrival?.step, Number(race.hint.match(/reaches the minimum at step (\d+)/)[1]));
+    for (const l of ['Adam, β2 0.999', 'AMSGrad', 'adagrad']) {
+      assert.equal(race.by[l].arrival, null, l);
+      assert.ok(race.by[l].position[0] > 0.3, `${l} at ${race.by[l].position}`);
+    }
+    assert.deepEqual(race.spec.racers.map((r) => r.betas?.[1] ?? 0.999).slice(0, 3), [0.999, 0.9, 0.999]);
+
+    // Divergence: the three large steps blow up; Adam at lr 0.5 survives, no coordinate of its step longer than lr.
+    race = await racePreset(page, 'divergence', { paths: true });
+    for (const l of ['SGD lr 0.01', 'RAdam lr 0.01', 'Newton lr 1.5']) assert.equal(race.by[l].status, 'diverged', l);
+    for (const l of ['SGD lr 0.001', 'Adam lr 0.5']) assert.equal(race.by[l].status, 'ok', l);
+    const adam = race.pathOf['Adam lr 0.5'];
+    const longestCoordinate = Math.max(...adam.slice(1).flatMap((q, k) => q.map((c, j) => Math.abs(c - adam[k][j]))));
+    assert.ok(longestCoordinate <= 0.5 + 1e-12 && longestCoordinate > 0.49, `Adam's longest coordinate step ${longestCoordinate}`);
+
+    // Himmelblau: from just off the local maximum, three different minima.
+    race = await racePreset(page, 'himmelblau');
+    assert.ok(dist(race.spec.start, [-0.270845, -0.923039]) < 0.1, `start ${race.spec.start}`);
+    const minima = new Set(race.racers.map((r) => r.arrival?.at.map((c) => c.toFixed(3)).join(',')));
+    assert.equal(minima.size, 3, [...minima].join(' | '));
+    assert.ok(!minima.has(undefined));
+  });
+});
+
 test('screenshot: the plot is drawn (many distinct colours), the loss chart too', async () => {
   await withPage('', async (page) => {
     await page.waitForFunction(() => window.optiscape.racers()[0].step > 100);

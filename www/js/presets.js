@@ -96,9 +96,26 @@ export const PRESETS = [
     },
   },
   {
+    id: 'memory',
+    title: 'A cliff Adam remembers (β2)',
+    hint: 'The race starts on a cliff, f = exp(8x) + x² + y², whose slope along x is about 10⁶ there and at most 8 in the basin left of x = 0. Adam divides its step by √v, a running average of squared gradients that forgets by a factor β2 = 0.999 per step: long after the slope has eased, its steps stay tiny, and after 1000 steps it is still on the way down. With β2 = 0.9 its memory is a hundred times shorter (1/(1 − β2) = 10 steps, not 1000), and it reaches the minimum at step 215. AMSGrad divides by the largest v it has seen, Adagrad by the sum of every squared gradient: neither ever forgets the cliff.',
+    spec: {
+      landscape: { name: 'custom', f: 'exp(8x) + x^2 + y^2' },
+      start: [1.5, 1.5],
+      steps: 1000,
+      speed: 2,
+      racers: [
+        { name: 'adam', label: 'Adam, β2 0.999', lr: 0.05 },
+        { name: 'adam', label: 'Adam, β2 0.9', lr: 0.05, betas: [0.9, 0.9] },
+        { name: 'adam', label: 'AMSGrad', lr: 0.05, amsgrad: true },
+        { name: 'adagrad', lr: 0.5 },
+      ],
+    },
+  },
+  {
     id: 'divergence',
     title: 'Divergence demo',
-    hint: 'Too large a step blows up: watch the legend say where. A diverged racer’s line ends at its last finite point; the others keep running.',
+    hint: 'Too large a step blows up: watch the legend say where. A diverged racer’s line ends at its last finite point; the others keep running. Adam survives a learning rate of 0.5: it divides each gradient by its own size, so here no coordinate of its step is ever longer than the learning rate.',
     spec: {
       landscape: { name: 'rosenbrock' },
       start: [-1.2, 1],
