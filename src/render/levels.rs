@@ -92,6 +92,11 @@ impl Levels {
             for k in k0 - 1..=k0 + 1 {
                 for m in [1.0, 2.0, 2.5, 5.0] {
                     let step = m * 10f64.powi(k);
+                    // 10^k underflows to 0 below 1e-308, and a subnormal step has too few
+                    // digits to space levels: a field that flat gets none (it hung here).
+                    if !step.is_normal() {
+                        continue;
+                    }
                     let n = count_inside(min, max, step);
                     let score = |n: usize| (n as f64 - 15.0).abs();
                     if best.is_none_or(|(_, bn)| score(n) < score(bn)) {
@@ -282,6 +287,24 @@ mod tests {
                 assert_eq!(decimal(m, k).to_bits(), parsed.to_bits(), "{m}e{k}");
             }
         }
+    }
+
+    #[test]
+    fn a_field_of_subnormal_values_gets_no_levels_and_no_hang() {
+        // Rosenbrock at scale 5e-324 spans [0, 4e-322]: 10^k underflowed to a step of 0 there,
+        // and the loop that lays out the levels never ended (the page froze).
+        for (lo, hi) in [(0.0, 4.3e-322), (0.0, 5e-324), (-1e-310, 1e-310), (1e-320, 2e-320)] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || tx.send(Levels::linear(lo, hi).values.len()));
+            let n = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap_or_else(|_| panic!("Levels::linear({lo:e}, {hi:e}) hangs"));
+            assert_eq!(n, 0, "[{lo:e}, {hi:e}]");
+        }
+        let samples: Vec<f64> = (0..1000).map(|i| i as f64 * 5e-324).collect();
+        let levels = Levels::choose_in(&samples, 0.0, 999.0 * 5e-324, None);
+        assert!(levels.values.iter().all(|v| v.is_finite()));
+        // The smallest normal spans still get their levels.
+        let normal = Levels::linear(0.0, 1e-300);
+        assert!((12..=20).contains(&normal.values.len()), "{:?}", normal.values);
     }
 
     fn grid(name: &str) -> (Vec<f64>, Option<f64>) {
