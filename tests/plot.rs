@@ -122,16 +122,20 @@ fn a_start_where_the_loss_is_undefined_is_said_so() {
 
 #[test]
 fn every_landscape_plots_without_a_non_finite_number() {
-    for info in optiscape::landscape::REGISTRY {
-        let spec = format!(
-            r#"{{"landscape": {{"name": "{}"}}, "steps": 200, "racers": [{{"name": "adam", "lr": 0.05}}, {{"name": "sgd", "lr": 0.01}}, {{"name": "newton"}}]}}"#,
-            info.name
-        );
-        let svg = svg_of(&cli(&["plot", "--size", "800x500"], &spec));
-        let vector: String = svg.lines().filter(|l| !l.starts_with("<image ")).collect();
-        assert!(!vector.contains("NaN") && !vector.contains("inf"), "{}", info.name);
-        assert!(texts(&svg).iter().any(|t| t.starts_with(info.title)), "{}: no caption", info.name);
-        assert_eq!(svg.matches("<image ").count(), 1, "{}", info.name);
+    // At the scales the spec accepts, down to the smallest subnormal (whose flat field once hung
+    // the level layout) and up to the largest double (whose values overflow).
+    for scale in [1.0, 5e-324, 1e-310, 1e300, f64::MAX] {
+        for info in optiscape::landscape::REGISTRY {
+            let spec = format!(
+                r#"{{"landscape": {{"name": "{}", "scale": {scale:e}}}, "steps": 200, "racers": [{{"name": "adam", "lr": 0.05}}, {{"name": "sgd", "lr": 0.01}}, {{"name": "newton"}}]}}"#,
+                info.name
+            );
+            let svg = svg_of(&cli(&["plot", "--size", "800x500"], &spec));
+            let vector: String = svg.lines().filter(|l| !l.starts_with("<image ")).collect();
+            assert!(!vector.contains("NaN") && !vector.contains("inf"), "{} at scale {scale:e}", info.name);
+            assert!(texts(&svg).iter().any(|t| t.starts_with(info.title)), "{} at scale {scale:e}: no caption", info.name);
+            assert_eq!(svg.matches("<image ").count(), 1, "{} at scale {scale:e}", info.name);
+        }
     }
 }
 

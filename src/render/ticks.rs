@@ -194,22 +194,16 @@ fn significant_digits(v: f64, step: f64) -> usize {
 
 /// `m×10ⁿ` with `digits` significant digits in m (trailing zeros dropped); `10ⁿ` for m = 1.
 fn format_sci(v: f64, digits: usize) -> String {
-    let e = v.abs().log10().floor() as i32;
-    let mut m = v / 10f64.powi(e);
-    let mut e = e;
-    let decimals = digits.saturating_sub(1);
-    let scale = 10f64.powi(decimals as i32);
-    m = (m * scale).round() / scale;
-    if m.abs() >= 10.0 {
-        m /= 10.0;
-        e += 1;
-    }
-    let ms = format!("{m:.decimals$}");
-    let ms = if ms.contains('.') { ms.trim_end_matches('0').trim_end_matches('.').to_string() } else { ms };
-    match ms.as_str() {
+    // `{:e}` rounds the decimal mantissa exactly, subnormals too (dividing by 10^n, 0 below
+    // 1e-308, wrote "inf" mantissas).
+    let s = format!("{:.*e}", digits.saturating_sub(1), v);
+    let (ms, e) = s.split_once('e').expect("`{:e}` writes an exponent");
+    let e: i32 = e.parse().expect("`{:e}` writes an integer exponent");
+    let ms = if ms.contains('.') { ms.trim_end_matches('0').trim_end_matches('.') } else { ms };
+    match ms {
         "1" => format_pow10(e),
         "-1" => format!("\u{2212}{}", format_pow10(e)),
-        _ => format!("{}×{}", minus(ms), format_pow10(e)),
+        _ => format!("{}×{}", minus(ms.to_string()), format_pow10(e)),
     }
 }
 
@@ -276,6 +270,13 @@ mod tests {
         assert_eq!(format_pow10(-16), "10⁻¹⁶");
         assert_eq!(format_pow10(0), "10⁰");
         assert_eq!(format_value(f64::NAN), "");
+        // Mantissas rounded as decimals, to the ends of the doubles.
+        assert_eq!(format_value(999_600.0), "10⁶");
+        assert_eq!(format_value(-9.96e-7), "\u{2212}10⁻⁶");
+        assert_eq!(format_value(4.3e-322), "4.3×10⁻³²²");
+        assert_eq!(format_value(5e-324), "4.9×10⁻³²⁴");
+        assert_eq!(format_value(-2.5e-310), "\u{2212}2.5×10⁻³¹⁰");
+        assert_eq!(format_value(f64::MAX), "1.8×10³⁰⁸");
     }
 
     /// Reads a label back: "−1.5", "2×10⁻⁸", "10⁵".
