@@ -8,6 +8,7 @@
 //   await browser.close();
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -162,4 +163,16 @@ export async function defineReadPixels(page) {
       return { w: copy.width, h: copy.height, d: ctx.getImageData(0, 0, copy.width, copy.height).data };
     };
   });
+}
+
+/**
+ * `optiscape run` of the release CLI on `spec`: named by OPTISCAPE_CLI, or in the target directory
+ * (xtask's artifacts folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
+ */
+export function runCli(spec, command = 'run') {
+  const targets = [process.env.OPTISCAPE_ARTIFACTS && path.dirname(process.env.OPTISCAPE_ARTIFACTS), process.env.CARGO_TARGET_DIR, path.join(REPO, 'target')];
+  const candidates = process.env.OPTISCAPE_CLI ? [process.env.OPTISCAPE_CLI] : targets.filter(Boolean).map((t) => path.join(t, 'release', 'optiscape'));
+  const exe = candidates.find((f) => fs.existsSync(f));
+  assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
+  return JSON.parse(execFileSync(exe, [command], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
 }

@@ -7,14 +7,9 @@
 // uncaught error, no failed, erroring or off-origin request.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { BASE_URL, ORIGIN, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, screenshot, waitReady } from './harness.mjs';
-
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+import { BASE_URL, ORIGIN, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, runCli, screenshot, waitReady } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -631,18 +626,6 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
     assert.match(await card(page, adam).innerText(), new RegExp(`minimum at step ${base[adam].arrival.step}\\b`));
   });
 });
-
-/**
- * `optiscape run` of the release CLI on `spec`: named by OPTISCAPE_CLI, or in the target directory
- * (xtask's artifacts folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
- */
-function runCli(spec, command = 'run') {
-  const targets = [process.env.OPTISCAPE_ARTIFACTS && path.dirname(process.env.OPTISCAPE_ARTIFACTS), process.env.CARGO_TARGET_DIR, path.join(REPO, 'target')];
-  const candidates = process.env.OPTISCAPE_CLI ? [process.env.OPTISCAPE_CLI] : targets.filter(Boolean).map((t) => path.join(t, 'release', 'optiscape'));
-  const exe = candidates.find((f) => fs.existsSync(f));
-  assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
-  return JSON.parse(execFileSync(exe, [command], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
-}
 
 /** Loads `spec` in the page, resets and steps every racer `spec.steps` times: racers(). */
 const raceInPage = (page, spec) =>
