@@ -11,9 +11,10 @@ optiscape: see how optimizers move
 
 USAGE:
     optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
-    optiscape plot [--spec FILE] [--out FILE] [--size WxH]
+    optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--sweep]
                                   draw the race as an SVG figure (stdout by default): the landscape
-                                  with every path, the loss chart and a legend; size 1280x640 by default
+                                  with every path, the loss chart and a legend; size 1280x640 by default;
+                                  --sweep adds the learning-rate sweep chart under the loss chart
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000) at each, as JSON
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
@@ -88,14 +89,22 @@ fn sweep(text: &str) -> Result<String, String> {
 
 /// `optiscape plot`: its options in any order, each at most once.
 fn plot(options: &[&str]) -> Result<String, String> {
-    let (mut spec, mut out, mut size) = (None, None, None);
+    let (mut spec, mut out, mut size, mut sweep) = (None, None, None, false);
     let mut rest = options;
     while let [flag, tail @ ..] = rest {
+        if *flag == "--sweep" {
+            if sweep {
+                return Err("plot: `--sweep` given twice".into());
+            }
+            sweep = true;
+            rest = tail;
+            continue;
+        }
         let slot = match *flag {
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--size" => &mut size,
-            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH")),
+            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --sweep")),
         };
         let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
         if slot.replace(*value).is_some() {
@@ -113,7 +122,7 @@ fn plot(options: &[&str]) -> Result<String, String> {
     };
     let spec = RunSpec::parse(spec_text(&bytes)?)?;
     spec.check_points("plot")?;
-    let svg = optiscape::render::figure::figure(&spec, width, height)?;
+    let svg = optiscape::render::figure::figure(&spec, width, height, sweep)?;
     match out {
         None => Ok(svg),
         Some(file) => {

@@ -92,14 +92,39 @@ fn out_and_size_options() {
 }
 
 #[test]
+fn sweep_adds_the_learning_rate_chart_that_optiscape_sweep_computes() {
+    let spec = r#"{"landscape": {"name": "rosenbrock"}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.001}, {"name": "adam", "lr": 0.05}]}"#;
+    let plain = svg_of(&cli(&["plot", "--size", "1280x640"], spec));
+    let swept = svg_of(&cli(&["plot", "--size", "1280x640", "--sweep"], spec));
+    let sweeps: Value = serde_json::from_slice(&cli(&["sweep"], spec).stdout).unwrap();
+    assert!(!texts(&plain).iter().any(|t| t == "learning rate"));
+    assert!(texts(&swept).iter().any(|t| t == "learning rate"), "no sweep chart");
+    assert!(texts(&swept).iter().any(|t| t.ends_with("learning rates swept: loss at step 300")), "{:?}", texts(&swept));
+    for (i, racer) in sweeps["racers"].as_array().unwrap().iter().enumerate() {
+        let color = colormap::racer_color(i);
+        // The unbroken runs of learning rates where it did not diverge.
+        let points = racer["points"].as_array().unwrap();
+        let runs = points.windows(2).filter(|w| w[0]["diverged_at"].is_null() && !w[1]["diverged_at"].is_null()).count()
+            + usize::from(points.last().unwrap()["diverged_at"].is_null());
+        let crosses = points.iter().filter(|p| !p["diverged_at"].is_null()).count();
+        // Its curve's runs, and two strokes for each diverged learning rate's cross.
+        assert_eq!(polylines_in(&swept, color) - polylines_in(&plain, color), runs + 2 * crosses, "racer {i}");
+    }
+    // SGD diverges at the largest learning rates on Rosenbrock, Adam does not.
+    let diverged = |i: usize| sweeps["racers"][i]["points"].as_array().unwrap().iter().filter(|p| !p["diverged_at"].is_null()).count();
+    assert!(diverged(0) > 0 && diverged(1) == 0, "{} {}", diverged(0), diverged(1));
+}
+
+#[test]
 fn bad_options_fail_with_one_line() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str); 9] = [
         (&["plot", "--size", "100x500"], "the width must be 320 to 4000 pixels, got 100"),
         (&["plot", "--size", "800x9000"], "the height must be 320 to 4000 pixels, got 9000"),
         (&["plot", "--size", "big"], "--size must be WIDTHxHEIGHT in pixels, like 1280x640, got `big`"),
         (&["plot", "--size"], "`--size` needs a value"),
         (&["plot", "--out", "a.svg", "--out", "b.svg"], "`--out` given twice"),
         (&["plot", "--png"], "unknown option `--png`"),
+        (&["plot", "--sweep", "--size", "800x500", "--sweep"], "`--sweep` given twice"),
         (&["plot", "--spec", "/nonexistent/spec.json"], "cannot read /nonexistent/spec.json"),
         (&["plot", "--out", "/nonexistent/dir/race.svg"], "cannot write /nonexistent/dir/race.svg"),
     ];

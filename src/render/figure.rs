@@ -9,6 +9,7 @@ use super::field::known_minimum;
 use super::layout::Metrics;
 use super::scene::{stroke, text_style, DrawResult};
 use super::ticks::format_value;
+use super::sweep::{draw_sweep, SweepSeries};
 use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
 use crate::landscape::View;
 use crate::race::{run_race, Arrival, Race, RacerResult, Status};
@@ -37,8 +38,10 @@ const WIDE: u32 = 900;
 
 /// The figure of `spec` raced for `spec.steps` steps, as SVG text: a landscape and loss chart of
 /// `width x height` pixels (under [`WIDE`], the landscape alone, and the loss chart half as tall
-/// under it), and under them a legend as tall as the racers need.
-pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String> {
+/// under it), and under them a legend as tall as the racers need. With `sweep`, the loss chart
+/// shares its place with the learning-rate sweep chart ([`crate::sweep`]) under it, as in the
+/// page's saved image.
+pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<String, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
             return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
@@ -61,14 +64,19 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32) -> Result<String, String>
     let legend_height = (LINE * (legend_lines as f64 + 1.5)).round() as u32;
     let view = spec.view.unwrap_or(race.default_view);
     let left = if wide { landscape_width(width, height, view) } else { width };
-    let below = if wide { 0 } else { height / 2 };
+    let below = match (wide, sweep) {
+        (true, _) => 0,
+        (false, false) => height / 2,
+        (false, true) => height,
+    };
+    let sweeps = sweep.then(|| crate::sweep::sweep(spec));
     let mapping = Mapping::fit(Layout::landscape(left, height, DPR).plot, view);
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
 
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height + below + legend_height)).into_drawing_area();
-        let panels = Panels { left, height, below, mapping, field: &field, columns };
+        let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref() };
         let drawn = draw(&root, &race, &result, &colors, spec, panels);
         drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
         root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
@@ -117,6 +125,8 @@ struct Panels<'a> {
     mapping: Mapping,
     field: &'a Field,
     columns: usize,
+    /// The sweeps, drawn under the loss chart in its place.
+    sweeps: Option<&'a crate::sweep::SweepsResult>,
 }
 
 fn draw<DB: DrawingBackend>(
@@ -142,10 +152,22 @@ fn draw<DB: DrawingBackend>(
 
     let losses: Vec<Vec<(f64, f64)>> = result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
     let series: Vec<LossSeries> = losses.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
-    draw_loss(&loss, &series, known_minimum(&race.objective, &race.marks), DPR)?;
+    let reference = known_minimum(&race.objective, &race.marks);
+    let mut caption = caption(spec, race.start);
+    match p.sweeps {
+        None => draw_loss(&loss, &series, reference, DPR)?,
+        Some(sweeps) => {
+            let (loss, below) = loss.split_vertically(loss.dim_in_pixel().1 / 2);
+            draw_loss(&loss, &series, reference, DPR)?;
+            let curves: Vec<SweepSeries> =
+                sweeps.racers.iter().zip(colors).map(|(s, &color)| SweepSeries { color, points: &s.points, lr: s.lr }).collect();
+            draw_sweep(&below, &curves, reference, DPR)?;
+            caption.push_str(&format!(" · learning rates swept: loss at step {}", sweeps.steps));
+        }
+    }
 
     let entries: Vec<String> = spec.racers.iter().zip(&result.racers).map(|(s, r)| describe(s, r)).collect();
-    draw_legend(&legend, &caption(spec, race.start), &entries, colors, p.columns)
+    draw_legend(&legend, &caption, &entries, colors, p.columns)
 }
 
 /// The legend: a caption, then a line per racer (its colour, then its text), in `columns`.
