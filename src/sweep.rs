@@ -8,7 +8,7 @@
 //! f), while Adam's stays put, a factor c higher.
 
 use crate::landscape::{Objective, Point};
-use crate::race::{Finish, Racer};
+use crate::race::{Finish, Race, Racer};
 use crate::schema::{sliders, Hyper};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
@@ -128,8 +128,13 @@ pub struct SweepsResult {
 
 /// Every racer's sweep for `spec`, [`horizon`]`(spec.steps)` steps at each learning rate.
 pub fn sweep(spec: &RunSpec) -> SweepsResult {
-    let race = crate::race::Race::new(spec);
-    let steps = horizon(spec.steps);
+    sweeps_of(&Race::new(spec), spec.steps)
+}
+
+/// Every racer's sweep on `race`'s landscape from its start (whatever steps the race itself has
+/// taken), [`horizon`]`(steps)` steps at each learning rate.
+pub fn sweeps_of(race: &Race, steps: u64) -> SweepsResult {
+    let steps = horizon(steps);
     let racers = race
         .racers
         .iter()

@@ -69,9 +69,10 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<St
         (false, false) => height / 2,
         (false, true) => height,
     };
-    let sweeps = sweep.then(|| crate::sweep::sweep(spec));
     let mapping = Mapping::fit(Layout::landscape(left, height, DPR).plot, view);
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
+    // On the race's own landscape, not a second one built from the spec.
+    let sweeps = sweep.then(|| crate::sweep::sweeps_of(&race, spec.steps));
 
     let mut svg = String::new();
     {

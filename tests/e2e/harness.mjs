@@ -166,7 +166,8 @@ export async function defineReadPixels(page) {
 }
 
 /**
- * `optiscape run` of the release CLI on `spec`: named by OPTISCAPE_CLI, or in the target directory
+ * `optiscape <command>` (`run` unless named) of the release CLI on `spec`, its JSON output parsed:
+ * the CLI named by OPTISCAPE_CLI, or in the target directory
  * (xtask's artifacts folder is target/e2e; CARGO_TARGET_DIR; the repository's target/).
  */
 export function runCli(spec, command = 'run') {
