@@ -254,7 +254,7 @@ fn decade_offsets(mantissas: &[u32], every: i32, lo: f64, hi: f64) -> Vec<f64> {
 /// The double nearest `m 10^k`. Up to 10^22 the powers of ten are exact doubles, so one
 /// correctly rounded product or quotient of two exact numbers gives it; beyond, the decimal
 /// text is parsed.
-fn decimal(m: u32, k: i32) -> f64 {
+pub(super) fn decimal(m: u32, k: i32) -> f64 {
     if k.unsigned_abs() <= 22 {
         let p = 10f64.powi(k.abs());
         if k >= 0 {

@@ -157,7 +157,7 @@ fn roundest_in(lo: f64, hi: f64, step: f64) -> Option<(f64, f64)> {
 
 /// 10^e as the double nearest the decimal (`powi` is not, below 1).
 fn pow10(e: i32) -> f64 {
-    format!("1e{e}").parse().expect("a float literal")
+    super::levels::decimal(1, e)
 }
 
 /// A compact label with about three significant digits: "0.05", "2500", "3×10⁻⁶".
