@@ -56,10 +56,11 @@ export function recordsOf(page) {
  * Opens BASE_URL + `urlPath` in a fresh browser context, recording from the first request:
  * console errors and warnings, uncaught page errors, every request URL, failed requests and
  * HTTP error responses. Resolves once the `load` event fired (`waitUntil`). `initScript` (a
- * function or source text) runs in the page before any of its own scripts.
+ * function or source text) runs in the page before any of its own scripts. `device` holds more
+ * of Playwright's context options (`deviceScaleFactor`, `hasTouch`, `isMobile`).
  */
-export async function openPage(browser, urlPath = '', { viewport = { width: 1280, height: 800 }, waitUntil = 'load', initScript } = {}) {
-  const context = await browser.newContext({ viewport });
+export async function openPage(browser, urlPath = '', { viewport = { width: 1280, height: 800 }, waitUntil = 'load', initScript, device = {} } = {}) {
+  const context = await browser.newContext({ ...device, viewport });
   const page = await context.newPage();
   if (initScript) await page.addInitScript(initScript);
   const r = { console: [], pageErrors: [], requests: [], failed: [], httpErrors: [] };

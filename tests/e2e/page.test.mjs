@@ -19,9 +19,12 @@ after(async () => {
   await browser?.close();
 });
 
-/** Opens the page at `hash`, waits for window.optiscape.ready, runs `fn(page)`, checks it is clean. */
-async function withPage(hash, fn, { viewport, clean = true } = {}) {
-  const page = await openPage(browser, hash, viewport ? { viewport } : {});
+/**
+ * Opens the page at `hash`, waits for window.optiscape.ready, runs `fn(page)`, checks it is clean.
+ * `device`: more context options, as openPage() takes them.
+ */
+async function withPage(hash, fn, { viewport, device, clean = true } = {}) {
+  const page = await openPage(browser, hash, { ...(viewport && { viewport }), ...(device && { device }) });
   try {
     assert.equal(await waitReady(page, { timeoutMs: 15_000 }), 'ready');
     await fn(page);
@@ -1324,69 +1327,57 @@ test('layout: large plot on a projector, text >= 14 px, labelled controls, phone
 });
 
 test('high-DPI: canvases have devicePixelRatio times their CSS size', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 }, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  try {
-    await page.goto(BASE_URL);
-    assert.equal(await waitReady(page), 'ready');
-    const sizes = await api(page, () =>
-      ['bg', 'casings', 'trails', 'overlay', 'loss'].map((id) => {
-        const c = document.getElementById(id);
-        const r = c.getBoundingClientRect();
-        return [c.width, Math.round(r.width * 2), c.height, Math.round(r.height * 2)];
-      }),
-    );
-    for (const [w, cw, h, ch] of sizes) {
-      assert.ok(Math.abs(w - cw) <= 1 && Math.abs(h - ch) <= 1, `canvas ${w}x${h} for ${cw}x${ch} device px`);
-    }
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  await withPage(
+    '',
+    async (page) => {
+      const sizes = await api(page, () =>
+        ['bg', 'casings', 'trails', 'overlay', 'loss'].map((id) => {
+          const c = document.getElementById(id);
+          const r = c.getBoundingClientRect();
+          return [c.width, Math.round(r.width * 2), c.height, Math.round(r.height * 2)];
+        }),
+      );
+      for (const [w, cw, h, ch] of sizes) {
+        assert.ok(Math.abs(w - cw) <= 1 && Math.abs(h - ch) <= 1, `canvas ${w}x${h} for ${cw}x${ch} device px`);
+      }
+    },
+    { viewport: { width: 1200, height: 800 }, device: { deviceScaleFactor: 2 } },
+  );
 });
 
 test('touch: a tap sets the start, two fingers pinch-zoom', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-  const page = await context.newPage();
-  const problems = [];
-  page.on('console', (m) => ['error', 'warning'].includes(m.type()) && problems.push(m.text()));
-  page.on('pageerror', (e) => problems.push(String(e)));
-  try {
-    await page.goto(BASE_URL);
-    assert.equal(await waitReady(page), 'ready');
-    await api(page, () => window.optiscape.pause());
-    const box = await page.locator('#overlay').boundingBox();
-    const before = await spec(page);
-    await page.touchscreen.tap(box.x + box.width * 0.6, box.y + box.height * 0.4);
-    const after = await spec(page);
-    assert.notDeepEqual(after.start, before.start, 'a tap sets the start');
-    // Pinch: two touch pointers moving apart zoom in about their midpoint.
-    await api(page, () => {
-      const c = document.getElementById('overlay');
-      const r = c.getBoundingClientRect();
-      const cx = r.left + r.width / 2;
-      const cy = r.top + r.height / 2;
-      const fire = (type, id, x) =>
-        c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 11, clientX: x, clientY: cy, bubbles: true }));
-      fire('pointerdown', 11, cx - 40);
-      fire('pointerdown', 12, cx + 40);
-      fire('pointermove', 11, cx - 80);
-      fire('pointermove', 12, cx + 80);
-      fire('pointerup', 11, cx - 80);
-      fire('pointerup', 12, cx + 80);
-    });
-    await page.waitForFunction((w) => {
-      const v = window.optiscape.spec().view;
-      return Math.abs(v.x[1] - v.x[0] - w / 2) < 1e-6 * w;
-    }, before.view.x[1] - before.view.x[0]);
-    assert.deepEqual((await spec(page)).start, after.start, 'a pinch does not move the start');
-    assert.deepEqual(problems, []);
-  } finally {
-    await context.close();
-  }
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, () => window.optiscape.pause());
+      const box = await page.locator('#overlay').boundingBox();
+      const before = await spec(page);
+      await page.touchscreen.tap(box.x + box.width * 0.6, box.y + box.height * 0.4);
+      const after = await spec(page);
+      assert.notDeepEqual(after.start, before.start, 'a tap sets the start');
+      // Pinch: two touch pointers moving apart zoom in about their midpoint.
+      await api(page, () => {
+        const c = document.getElementById('overlay');
+        const r = c.getBoundingClientRect();
+        const cx = r.left + r.width / 2;
+        const cy = r.top + r.height / 2;
+        const fire = (type, id, x) =>
+          c.dispatchEvent(new PointerEvent(type, { pointerId: id, pointerType: 'touch', isPrimary: id === 11, clientX: x, clientY: cy, bubbles: true }));
+        fire('pointerdown', 11, cx - 40);
+        fire('pointerdown', 12, cx + 40);
+        fire('pointermove', 11, cx - 80);
+        fire('pointermove', 12, cx + 80);
+        fire('pointerup', 11, cx - 80);
+        fire('pointerup', 12, cx + 80);
+      });
+      await page.waitForFunction((w) => {
+        const v = window.optiscape.spec().view;
+        return Math.abs(v.x[1] - v.x[0] - w / 2) < 1e-6 * w;
+      }, before.view.x[1] - before.view.x[0]);
+      assert.deepEqual((await spec(page)).start, after.start, 'a pinch does not move the start');
+    },
+    { viewport: { width: 390, height: 844 }, device: { hasTouch: true, isMobile: true, deviceScaleFactor: 2 } },
+  );
 });
 
 test('keyboard: space plays and pauses, S steps, "," and "." step back and forward, R resets; visible focus', async () => {
