@@ -29,7 +29,7 @@ fn main() {
     let info = find("rosenbrock").expect("rosenbrock is registered");
     let built = (info.build)(&Hyper::defaults(info.params));
     let marks = built.marks.clone();
-    let objective = Objective { f: built.f, scale: 1.0 };
+    let objective = Objective::new(built.f, 1.0);
     let mapping = Mapping::new(PlotRect { x: 0, y: 0, width: 800, height: 800 }, View::new(-2.0, 2.0, -1.0, 3.0));
     let runs = 15;
 
@@ -61,7 +61,7 @@ fn main() {
 
     let custom = find("custom").expect("custom is registered");
     let typed = (custom.build)(&Hyper::defaults(custom.params));
-    let typed = Objective { f: typed.f, scale: 1.0 };
+    let typed = Objective::new(typed.f, 1.0);
     let mut typed_field = Field::for_mapping(&typed, &mapping, &[]);
     let sample_custom = median_ms(runs, || {
         typed_field.update(&typed, &mapping, &[]);

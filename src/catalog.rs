@@ -1,7 +1,7 @@
 //! What `optiscape list` prints and the page builds its controls from: every optimizer and
 //! landscape with its parameters, defaults, ranges and slider hints, and the spec's limits.
 
-use crate::landscape::{self, Mark, Point, View, SCALE};
+use crate::landscape::{self, Mark, Point, View, SHARED};
 use crate::optim::{self, OptimizerInfo};
 use crate::schema::{Hyper, Kind, Param};
 use crate::spec;
@@ -12,7 +12,7 @@ use std::fmt::Write;
 pub struct LandscapeEntry {
     #[serde(flatten)]
     pub info: &'static landscape::LandscapeInfo,
-    /// `scale`, which every landscape takes, then its own parameters.
+    /// `scale`, `noise` and `seed`, which every landscape takes, then its own parameters.
     pub all_params: Vec<Param>,
     pub view: View,
     pub start: Point,
@@ -41,7 +41,7 @@ pub fn catalog() -> Catalog {
             .iter()
             .map(|&info| {
                 let built = (info.build)(&Hyper::defaults(info.params));
-                let mut all_params = vec![SCALE];
+                let mut all_params = SHARED.to_vec();
                 all_params.extend_from_slice(info.params);
                 LandscapeEntry { info, all_params, view: built.view, start: built.start, marks: built.marks }
             })

@@ -172,7 +172,7 @@ impl Racer {
                 return taken;
             }
             let p = self.position;
-            let grad = objective.gradient(p);
+            let grad = objective.observed_gradient(p, self.step);
             let hessian = needs_hessian.then(|| objective.hessian(p));
             let mut next = p;
             self.stepper.step(&mut next, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]) });
@@ -214,7 +214,7 @@ impl Race {
     pub fn new(spec: &RunSpec) -> Race {
         let Built { f, view, start, marks } = spec.landscape.build();
         let start = spec.start.unwrap_or(start);
-        let objective = Objective { f, scale: spec.landscape.scale };
+        let objective = spec.landscape.objective(f);
         let finish = Finish::new(&marks, &view);
         let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start, &finish)).collect();
         Race { objective, default_view: view, marks, finish, start, racers }

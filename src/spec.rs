@@ -16,9 +16,9 @@
 //! [`crate::classify::train`]): the size limit, one line naming the path of the field, control
 //! characters escaped, nothing after the document.
 
-use crate::landscape::{self, Built, LandscapeInfo, Point, View};
+use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Range};
+use crate::schema::{short, Hyper, Param, Range};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -282,32 +282,48 @@ fn unknown(kind: &str, name: &str, known: impl Iterator<Item = &'static str>) ->
     format!("unknown {kind} `{}`; expected one of: {}", name.chars().take(40).collect::<String>(), known.collect::<Vec<_>>().join(", "))
 }
 
-/// A landscape, its scale and its own parameters.
+/// A landscape, its scale, its gradient noise and its own parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LandscapeSpec {
     pub info: &'static LandscapeInfo,
     pub scale: f64,
+    /// No noise unless a `noise` above 0 is given.
+    pub noise: Noise,
     pub hyper: Hyper,
+}
+
+/// A number parameter shared by every landscape, or its default when absent.
+fn shared_number(param: &Param, fields: &mut Map<String, Json>) -> Result<f64, String> {
+    match fields.remove(param.name) {
+        Some(json) => match param.parse(&json)? {
+            crate::schema::Value::Number(x) => Ok(x),
+            _ => unreachable!("{} is a number", param.name),
+        },
+        None => match param.default {
+            crate::schema::Value::Number(x) => Ok(x),
+            _ => unreachable!("{} is a number", param.name),
+        },
+    }
 }
 
 impl LandscapeSpec {
     pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<LandscapeSpec, String> {
         let info = landscape::find(name).ok_or_else(|| unknown("landscape", name, landscape::REGISTRY.iter().map(|l| l.name)))?;
-        let scale = match fields.remove("scale") {
-            Some(json) => match landscape::SCALE.parse(&json)? {
-                crate::schema::Value::Number(x) => x,
-                _ => unreachable!("scale is a number"),
-            },
-            None => 1.0,
-        };
+        let scale = shared_number(&landscape::SCALE, &mut fields)?;
+        let std = shared_number(&landscape::NOISE, &mut fields)?;
+        let seed = shared_number(&landscape::SEED, &mut fields)?;
+        if seed.fract() != 0.0 {
+            return Err(format!("`seed` must be a whole number, got {seed}"));
+        }
+        let shared = landscape::SHARED.map(|p| p.name).join(", ");
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
             if e.starts_with("unknown field") {
-                format!("{e}{}scale", if info.params.is_empty() { "; it takes only " } else { ", " })
+                format!("{e}{}{shared}", if info.params.is_empty() { "; it takes only " } else { ", " })
             } else {
                 e
             }
         })?;
-        Ok(LandscapeSpec { info, scale, hyper })
+        Ok(LandscapeSpec { info, scale, noise: Noise { std, seed: seed as u64 }, hyper })
     }
 
     pub fn named(name: &str) -> Result<LandscapeSpec, String> {
@@ -316,6 +332,11 @@ impl LandscapeSpec {
 
     pub fn build(&self) -> Built {
         (self.info.build)(&self.hyper)
+    }
+
+    /// `f` (built from this spec) as the racers see it: times the scale, with this noise.
+    pub fn objective(&self, f: Box<dyn Landscape>) -> Objective {
+        Objective { f, scale: self.scale, noise: self.noise }
     }
 }
 
@@ -329,9 +350,16 @@ impl<'de> Deserialize<'de> for LandscapeSpec {
 impl Serialize for LandscapeSpec {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let fields = self.hyper.to_fields();
-        let mut map = s.serialize_map(Some(2 + fields.len()))?;
+        let mut map = s.serialize_map(None)?;
         map.serialize_entry("name", self.info.name)?;
         map.serialize_entry("scale", &self.scale)?;
+        // Only when set, so specs without noise read as before.
+        if !self.noise.is_none() {
+            map.serialize_entry("noise", &self.noise.std)?;
+        }
+        if self.noise.seed != 0 {
+            map.serialize_entry("seed", &self.noise.seed)?;
+        }
         for (k, v) in &fields {
             map.serialize_entry(k, v)?;
         }

@@ -11,6 +11,7 @@ use crate::landscape::{Objective, Point};
 use crate::race::{Finish, Race, Racer};
 use crate::schema::{sliders, Hyper};
 use crate::spec::{RacerSpec, RunSpec};
+use crate::trace::TrailingMean;
 use serde::Serialize;
 
 /// A sweep stops here even when the race goes on longer: at most 2000 steps for each of its
@@ -42,7 +43,8 @@ pub fn horizon(steps: u64) -> u64 {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct SweepPoint {
     pub lr: f64,
-    /// After the sweep's steps; None when the racer diverged.
+    /// After the sweep's steps (with noisy gradients, its mean over the latest tenth of them,
+    /// as the page's racer cards give it); None when the racer diverged.
     pub loss: Option<f64>,
     pub diverged_at: Option<u64>,
 }
@@ -56,8 +58,8 @@ pub struct Sweep {
     pub horizon: u64,
     /// The learning rates run so far, in increasing order.
     pub points: Vec<SweepPoint>,
-    /// The learning rate being run, when one is under way.
-    running: Option<Racer>,
+    /// The learning rate being run, when one is under way, with its loss's trailing mean.
+    running: Option<(Racer, TrailingMean)>,
 }
 
 impl Sweep {
@@ -85,12 +87,24 @@ impl Sweep {
         while steps > 0 {
             let Some(spec) = self.racers.get(self.points.len()) else { return false };
             let lr = spec.hyper.num("lr");
-            let racer = self.running.get_or_insert_with(|| Racer::new(spec.clone(), objective, start, finish));
+            let (racer, mean) = self.running.get_or_insert_with(|| {
+                let racer = Racer::new(spec.clone(), objective, start, finish);
+                let mut mean = TrailingMean::default();
+                mean.push(racer.loss);
+                (racer, mean)
+            });
             let todo = (self.horizon - racer.step).min(steps);
-            let taken = racer.advance(objective, todo, |_, _, _| {});
+            let taken = if objective.noise.is_none() {
+                racer.advance(objective, todo, |_, _, _| {})
+            } else {
+                racer.advance(objective, todo, |_, _, loss| {
+                    mean.push(loss);
+                })
+            };
             steps -= todo;
             if taken < todo || racer.step == self.horizon {
-                let loss = racer.diverged_at.is_none().then_some(racer.loss);
+                let last = if objective.noise.is_none() { racer.loss } else { mean.value().expect("the start's loss is in") };
+                let loss = racer.diverged_at.is_none().then_some(last);
                 self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
                 self.running = None;
             }

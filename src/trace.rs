@@ -5,9 +5,11 @@
 //! one (a converged racer adds nothing), and when it reaches its capacity it drops every other
 //! interior point and doubles `min_gap`: the shape is kept uniformly, the first and the latest
 //! point always. A [`Curve`] (loss against step) keeps every `stride`-th step and doubles the
-//! stride when full, always keeping the latest sample.
+//! stride when full, always keeping the latest sample. A [`TrailingMean`] smooths a loss that
+//! noisy gradients make jump, for the loss chart.
 
 use crate::landscape::Point;
+use std::collections::VecDeque;
 
 /// A trajectory in data coordinates.
 #[derive(Clone, Debug)]
@@ -126,6 +128,52 @@ impl Curve {
     }
 }
 
+/// The most steps a [`TrailingMean`] averages.
+pub const MAX_MEAN_WINDOW: usize = 1000;
+
+/// The mean of a loss over its latest steps: after k values, the last ⌈k/10⌉ of them (at most
+/// [`MAX_MEAN_WINDOW`]). On a chart with a linear step axis the window, and the lag any trailing
+/// mean brings, stays a tenth of the way along: a fast early descent still shows where it
+/// happened, while a racer hovering in noise reads as the level it hovers at.
+#[derive(Clone, Debug, Default)]
+pub struct TrailingMean {
+    recent: VecDeque<f64>,
+    sum: f64,
+    seen: u64,
+    /// Values pushed since `sum` was last added up afresh.
+    since_exact: usize,
+}
+
+impl TrailingMean {
+    pub fn clear(&mut self) {
+        *self = TrailingMean::default();
+    }
+
+    /// Takes the next value; returns the mean of the window that ends with it.
+    pub fn push(&mut self, value: f64) -> f64 {
+        self.seen += 1;
+        let window = self.seen.div_ceil(10).min(MAX_MEAN_WINDOW as u64) as usize;
+        self.recent.push_back(value);
+        self.sum += value;
+        while self.recent.len() > window {
+            self.sum -= self.recent.pop_front().expect("not empty");
+        }
+        // A running sum keeps the rounding of values long gone (a loss of 100 at the start, 1e-6
+        // later): add it up afresh once per window, so that error never outlives two windows.
+        self.since_exact += 1;
+        if self.since_exact >= self.recent.len() {
+            self.sum = self.recent.iter().sum();
+            self.since_exact = 0;
+        }
+        self.sum / self.recent.len() as f64
+    }
+
+    /// The mean of the current window; None before the first value.
+    pub fn value(&self) -> Option<f64> {
+        (!self.recent.is_empty()).then(|| self.sum / self.recent.len() as f64)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +217,33 @@ mod tests {
         assert_eq!(v[0], (0.0, 0.0));
         assert_eq!(*v.last().unwrap(), (999_999.0, 999_999.0));
         assert!(v.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn a_trailing_mean_averages_the_last_tenth() {
+        let mut m = TrailingMean::default();
+        let values: Vec<f64> = (0..30_000).map(|k| ((k * 7919) % 101) as f64 + if k < 50 { 1e6 } else { 0.0 }).collect();
+        for (k, &v) in values.iter().enumerate() {
+            let mean = m.push(v);
+            let n = k + 1;
+            let window = n.div_ceil(10).min(MAX_MEAN_WINDOW);
+            let exact = values[n - window..n].iter().sum::<f64>() / window as f64;
+            assert!((mean - exact).abs() <= 1e-12 * exact.abs().max(1.0), "after {n}: {mean} against {exact}");
+        }
+        assert_eq!(m.recent.len(), MAX_MEAN_WINDOW);
+        // Huge values long gone leave nothing behind in the sum.
+        let mut m = TrailingMean::default();
+        for _ in 0..100 {
+            m.push(1e20);
+        }
+        let mut last = 0.0;
+        for _ in 0..2000 {
+            last = m.push(1e-9);
+        }
+        assert!((last - 1e-9).abs() < 1e-21, "{last}");
+        assert_eq!(m.value(), Some(last));
+        m.clear();
+        assert_eq!(m.value(), None);
+        assert_eq!(m.push(3.0), 3.0);
     }
 }

@@ -9,8 +9,8 @@ use crate::landscape::{Point, View};
 use crate::optim::{Entry, EntryValue};
 use crate::race::{Arrival, Race, Racer, Status};
 use crate::spec::RunSpec;
-use crate::trace::{Curve, Path};
-use crate::render::loss::{draw_loss_axes, draw_loss_lines, LossAxes, LossSeries};
+use crate::trace::{Curve, Path, TrailingMean};
+use crate::render::loss::{draw_loss_axes, draw_loss_lines, loss_series, LossAxes, LossSeries};
 use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use crate::render::sweep::{draw_sweep, SweepSeries};
@@ -102,30 +102,54 @@ pub fn catalog_json() -> String {
     serde_json::to_string(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE }).expect("the catalog always serializes")
 }
 
+/// A loss curve for the chart: its bounded history, the samples not drawn yet, and the last one
+/// drawn (where the next piece starts).
+struct LossTrace {
+    curve: Curve,
+    /// At most one frame's steps.
+    fresh: Vec<(f64, f64)>,
+    tail: Option<(f64, f64)>,
+}
+
+impl LossTrace {
+    fn new() -> LossTrace {
+        LossTrace { curve: Curve::new(CURVE_CAPACITY), fresh: Vec::new(), tail: None }
+    }
+
+    fn clear(&mut self) {
+        self.curve.clear();
+        self.fresh.clear();
+        self.tail = None;
+    }
+
+    fn push(&mut self, step: u64, value: f64) {
+        self.curve.push(step, value);
+        self.fresh.push((step as f64, value));
+    }
+}
+
 /// One racer's trail: its bounded history, what was stepped since the last drawing, and where
 /// the drawing stands.
 struct Trail {
     path: Path,
-    curve: Curve,
-    /// Points and loss samples not drawn yet (at most one frame's steps).
+    /// Points not drawn yet (at most one frame's steps).
     fresh: Vec<Point>,
-    fresh_loss: Vec<(f64, f64)>,
+    loss: LossTrace,
+    /// With noisy gradients, the loss's trailing mean, drawn over the loss itself.
+    mean: Option<(TrailingMean, LossTrace)>,
     pen: Pen,
-    /// The last loss sample drawn.
-    loss_tail: Option<(f64, f64)>,
     /// The racer's learning-rate sweep, run in the page's idle time ([`Scene::sweep_work`]).
     sweep: Sweep,
 }
 
 impl Trail {
-    fn new(racer: &Racer, resolution: f64, sweep_steps: u64) -> Trail {
+    fn new(racer: &Racer, resolution: f64, sweep_steps: u64, noisy: bool) -> Trail {
         let mut t = Trail {
             path: Path::new(resolution, PATH_CAPACITY),
-            curve: Curve::new(CURVE_CAPACITY),
             fresh: Vec::new(),
-            fresh_loss: Vec::new(),
+            loss: LossTrace::new(),
+            mean: noisy.then(|| (TrailingMean::default(), LossTrace::new())),
             pen: Pen::default(),
-            loss_tail: None,
             sweep: Sweep::new(&racer.spec, sweep_steps),
         };
         t.restart(racer);
@@ -134,11 +158,13 @@ impl Trail {
 
     fn restart(&mut self, racer: &Racer) {
         self.path.clear();
-        self.curve.clear();
         self.fresh.clear();
-        self.fresh_loss.clear();
+        self.loss.clear();
+        if let Some((mean, trace)) = &mut self.mean {
+            mean.clear();
+            trace.clear();
+        }
         self.pen.clear();
-        self.loss_tail = None;
         if racer.status() == Status::Ok {
             self.record(0, racer.position, racer.loss);
         }
@@ -146,9 +172,21 @@ impl Trail {
 
     fn record(&mut self, step: u64, p: Point, loss: f64) {
         self.path.push(p);
-        self.curve.push(step, loss);
         self.fresh.push(p);
-        self.fresh_loss.push((step as f64, loss));
+        self.loss.push(step, loss);
+        if let Some((mean, trace)) = &mut self.mean {
+            trace.push(step, mean.push(loss));
+        }
+    }
+
+    /// With noisy gradients, the loss's trailing mean now.
+    fn mean_loss(&self) -> Option<f64> {
+        self.mean.as_ref().and_then(|(m, _)| m.value())
+    }
+
+    /// The loss, then its mean when there is one.
+    fn loss_traces(&self) -> impl Iterator<Item = &LossTrace> {
+        std::iter::once(&self.loss).chain(self.mean.as_ref().map(|(_, t)| t))
     }
 }
 
@@ -161,6 +199,8 @@ struct RacerState<'a> {
     step: u64,
     position: Point,
     loss: f64,
+    /// With noisy gradients, the loss's mean over the latest tenth of the steps.
+    mean_loss: Option<f64>,
     status: Status,
     diverged_at: Option<u64>,
     arrival: Option<Arrival>,
@@ -257,9 +297,14 @@ impl Scene {
         (v.x[1] - v.x[0]).hypot(v.y[1] - v.y[0]) * PATH_RESOLUTION
     }
 
+    /// Whether the racers' gradients are noisy: the loss chart then draws trailing means too.
+    fn noisy(&self) -> bool {
+        !self.race.objective.noise.is_none()
+    }
+
     fn restart_trails(&mut self, sweep_steps: u64) {
-        let resolution = self.resolution();
-        self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution, sweep_steps)).collect();
+        let (resolution, noisy) = (self.resolution(), self.noisy());
+        self.trails = self.race.racers.iter().map(|r| Trail::new(r, resolution, sweep_steps, noisy)).collect();
         self.redraw_all_racers();
     }
 
@@ -281,7 +326,7 @@ impl Scene {
             self.race = Race::new(&spec);
             self.restart_trails(sweep_steps);
         } else {
-            let resolution = self.resolution();
+            let (resolution, noisy) = (self.resolution(), self.noisy());
             let (objective, start) = (&self.race.objective, self.race.start);
             self.race.racers.truncate(spec.racers.len());
             self.trails.truncate(spec.racers.len());
@@ -296,11 +341,11 @@ impl Scene {
                     }
                     Some(r) => {
                         *r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails[i] = Trail::new(r, resolution, sweep_steps);
+                        self.trails[i] = Trail::new(r, resolution, sweep_steps, noisy);
                     }
                     None => {
                         let r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails.push(Trail::new(&r, resolution, sweep_steps));
+                        self.trails.push(Trail::new(&r, resolution, sweep_steps, noisy));
                         self.race.racers.push(r);
                     }
                 }
@@ -343,9 +388,10 @@ impl Scene {
         self.states()
     }
 
-    /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, ten per
-    /// racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`, then its
-    /// arrival `step, x, y (of the minimum), global (0 or 1)`, all NaN when none. No string
+    /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, eleven
+    /// per racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`, then its
+    /// arrival `step, x, y (of the minimum), global (0 or 1)`, all NaN when none, then its
+    /// trailing mean loss (NaN without noisy gradients). No string
     /// crosses to JavaScript, so a frame costs what its steps and pixels cost.
     pub fn advance(&mut self, n: u32) -> Result<Vec<f64>, JsError> {
         self.step_and_draw(n)?;
@@ -353,7 +399,8 @@ impl Scene {
             .race
             .racers
             .iter()
-            .flat_map(|r| {
+            .zip(&self.trails)
+            .flat_map(|(r, trail)| {
                 let diverged = r.status() == Status::Diverged;
                 let [arrived_at, x, y, global] =
                     r.arrival.map_or([f64::NAN; 4], |a| [a.step as f64, a.at[0], a.at[1], if a.global { 1.0 } else { 0.0 }]);
@@ -368,6 +415,7 @@ impl Scene {
                     x,
                     y,
                     global,
+                    trail.mean_loss().unwrap_or(f64::NAN),
                 ]
             })
             .collect())
@@ -402,6 +450,7 @@ impl Scene {
                 step: r.step,
                 position: r.position,
                 loss: r.loss,
+                mean_loss: self.trails[index].mean_loss(),
                 status: r.status(),
                 diverged_at: r.diverged_at,
                 arrival: r.arrival,
@@ -467,8 +516,9 @@ impl Scene {
     /// page's chart would take at that size: "Save image" puts it beside the landscape.
     pub fn draw_loss_on(&self, canvas: HtmlCanvasElement) -> Result<(), JsError> {
         let layer = Layer::new(canvas)?;
-        let curves: Vec<Vec<(f64, f64)>> = self.trails.iter().map(|t| t.curve.samples().collect()).collect();
-        let series: Vec<LossSeries> = curves.iter().zip(self.colors()).map(|(points, color)| LossSeries { color, points }).collect();
+        let curves: Vec<Vec<Vec<(f64, f64)>>> =
+            self.trails.iter().map(|t| t.loss_traces().map(|trace| trace.curve.samples().collect()).collect()).collect();
+        let series = loss_series(&curves, &self.colors());
         let axes = self.new_loss_axes(&layer, &series)?;
         draw_loss_lines(&layer.area, &axes, &series, true).map_err(err)?;
         layer.area.present().map_err(err)
@@ -824,25 +874,32 @@ impl Scene {
     /// Appends the new loss samples while the axes hold them; else draws the chart again on
     /// axes with room to grow.
     fn draw_loss(&mut self, colors: &[RGBColor]) -> Result<(), JsError> {
-        let holds = self.loss_axes.is_some_and(|a| self.trails.iter().all(|t| a.holds(&t.fresh_loss)));
+        let holds = self.loss_axes.is_some_and(|a| self.trails.iter().flat_map(Trail::loss_traces).all(|t| a.holds(&t.fresh)));
         let area = &self.loss.area;
-        let pieces: Vec<Vec<(f64, f64)>> = if holds {
-            self.trails.iter().map(|t| t.loss_tail.into_iter().chain(t.fresh_loss.iter().copied()).collect()).collect()
-        } else {
-            self.trails.iter().map(|t| t.curve.samples().collect()).collect()
-        };
-        let series: Vec<LossSeries> = pieces.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
+        let pieces: Vec<Vec<Vec<(f64, f64)>>> = self
+            .trails
+            .iter()
+            .map(|t| {
+                t.loss_traces()
+                    .map(|trace| if holds { trace.tail.into_iter().chain(trace.fresh.iter().copied()).collect() } else { trace.curve.samples().collect() })
+                    .collect()
+            })
+            .collect();
+        let series = loss_series(&pieces, colors);
         let axes = match self.loss_axes.filter(|_| holds) {
             Some(axes) => axes,
             None => self.new_loss_axes(&self.loss, &series)?,
         };
         draw_loss_lines(area, &axes, &series, !holds).map_err(err)?;
         self.loss_axes = Some(axes);
-        for (t, piece) in self.trails.iter_mut().zip(&pieces) {
-            if let Some(&last) = piece.iter().rev().find(|p| p.0.is_finite() && p.1.is_finite()) {
-                t.loss_tail = Some(last);
+        for (t, traces) in self.trails.iter_mut().zip(&pieces) {
+            let (loss, mean) = (&mut t.loss, t.mean.as_mut().map(|(_, trace)| trace));
+            for (trace, piece) in std::iter::once(loss).chain(mean).zip(traces) {
+                if let Some(&last) = piece.iter().rev().find(|p| p.0.is_finite() && p.1.is_finite()) {
+                    trace.tail = Some(last);
+                }
+                trace.fresh.clear();
             }
-            t.fresh_loss.clear();
         }
         area.present().map_err(err)
     }

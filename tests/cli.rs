@@ -45,7 +45,7 @@ fn check_racer(r: &Value, steps: usize, objective: &Objective) {
 }
 
 fn objective(spec: &RunSpec) -> Objective {
-    Objective { f: spec.landscape.build().f, scale: spec.landscape.scale }
+    spec.landscape.objective(spec.landscape.build().f)
 }
 
 #[test]
@@ -292,14 +292,17 @@ fn list_json_has_every_parameter_with_torch_defaults() {
     ] {
         assert_eq!(default(opt, param), value, "{opt} {param}");
     }
-    // Landscapes: every one, `scale` first among its parameters, default start inside the view.
+    // Landscapes: every one, `scale`, `noise` and `seed` first among its parameters (the page puts
+    // the first under the plot), default start inside the view.
     let landscapes = cat["landscapes"].as_array().unwrap();
     assert_eq!(landscapes.len(), landscape::REGISTRY.len());
     for (l, info) in landscapes.iter().zip(landscape::REGISTRY) {
         assert_eq!(l["name"], info.name);
         assert_eq!(l["all_params"][0]["name"], "scale");
         assert_eq!(l["all_params"][0]["default"], json!(1.0));
-        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 1);
+        assert_eq!((&l["all_params"][1]["name"], &l["all_params"][1]["default"]), (&json!("noise"), &json!(0.0)));
+        assert_eq!((&l["all_params"][2]["name"], &l["all_params"][2]["default"]), (&json!("seed"), &json!(0.0)));
+        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 3);
         let (x, y) = (num(&l["start"][0]), num(&l["start"][1]));
         assert!(
             num(&l["view"]["x"][0]) <= x && x <= num(&l["view"]["x"][1]) && num(&l["view"]["y"][0]) <= y && y <= num(&l["view"]["y"][1])

@@ -3,7 +3,7 @@
 //! diverged racer reports the first bad step (checked by replaying it with a fresh optimizer), and
 //! every run is deterministic to the bit.
 
-use optiscape::landscape::{self, Objective, Point};
+use optiscape::landscape::{self, Point};
 use optiscape::optim::{self, Derivatives};
 use optiscape::race::{self, RacerResult, Status, DIVERGENCE_LIMIT};
 use optiscape::spec::RunSpec;
@@ -52,7 +52,7 @@ fn check(spec: &RunSpec, r: &RacerResult) -> Result<(), String> {
     // a bad point exactly at step k.
     let built = spec.landscape.build();
     let start = spec.start_point(&built);
-    let objective = Objective { f: built.f, scale: spec.landscape.scale };
+    let objective = spec.landscape.objective(built.f);
     let mut stepper = spec.racers[0].optimizer().start(&start);
     let mut p = start;
     let last = r.diverged_at.unwrap_or(STEPS);

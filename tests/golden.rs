@@ -1,6 +1,7 @@
 //! Every optimizer reproduces its reference's iterates (torch.optim, adabelief-pytorch,
 //! lion-pytorch; Newton's formula) to 1e-10 over 500 steps, on every landscape, at default and
-//! non-default hyperparameters and at scales 1e-3 and 1e3. The references' trajectories are in
+//! non-default hyperparameters, at scales 1e-3 and 1e3, and with noisy gradients (the same draws
+//! fed to the reference, `src/landscape/noise.rs` mirrored in Python). The references' trajectories are in
 //! tests/golden/<optimizer>.json, written by tests/golden/generate.py.
 
 use optiscape::{landscape, optim, race, spec::RunSpec};
@@ -62,6 +63,8 @@ fn check_optimizer(name: &str) {
     let every: BTreeSet<String> = landscape::REGISTRY.iter().map(|l| l.name.to_string()).collect();
     assert_eq!(landscapes, every, "{name}: goldens must cover every landscape");
     assert!(scales.len() >= 3, "{name}: goldens must cover scales 1e-3, 1 and 1e3, got {scales:?}");
+    let noisy: BTreeSet<&str> = cases.iter().filter(|c| c["landscape"]["noise"].as_f64().is_some_and(|s| s > 0.0)).map(|c| c["landscape"]["name"].as_str().unwrap()).collect();
+    assert_eq!(noisy.len(), every.len(), "{name}: goldens must cover noisy gradients on every landscape");
     assert!(cases.iter().any(|c| c["racer"].as_object().unwrap().len() > 2), "{name}: no non-default hyperparameters pinned");
 }
 

@@ -23,7 +23,7 @@ fn fields(v: &Value) -> (String, Map<String, Value>) {
 fn objective(landscape: &Value) -> Objective {
     let (name, f) = fields(landscape);
     let spec = LandscapeSpec::from_fields(&name, f).unwrap();
-    Objective { f: spec.build().f, scale: spec.scale }
+    spec.objective(spec.build().f)
 }
 
 fn default_start(landscape: &Value) -> Point {

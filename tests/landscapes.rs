@@ -164,7 +164,7 @@ proptest! {
         let b = build_default(i);
         let p = in_view(&b, u, v);
         let (value, gradient, hessian) = (b.f.value(p), b.f.gradient(p), b.f.hessian(p));
-        let objective = Objective { f: b.f, scale: c };
+        let objective = Objective::new(b.f, c);
         // One multiplication each: exactly the rounded product.
         prop_assert_eq!(objective.value(p), c * value);
         prop_assert_eq!(objective.gradient(p), [c * gradient[0], c * gradient[1]]);

@@ -172,3 +172,24 @@ fn a_label_is_text_not_markup() {
     assert!(!svg.contains("<script"), "a label became markup");
     assert!(svg.contains("a&lt;b &amp; &lt;/text&gt;&lt;script&gt;"), "the label, escaped");
 }
+
+/// With noisy gradients each racer's loss is drawn pale, under its trailing mean in its own
+/// colour, and the caption says so; without, no pale line.
+#[test]
+fn noisy_gradients_draw_each_loss_pale_under_its_mean() {
+    let pale = |c: plotters::style::RGBColor| {
+        let mix = |v: u8| (v as f64 + 0.7 * (255.0 - v as f64)).round() as u8;
+        plotters::style::RGBColor(mix(c.0), mix(c.1), mix(c.2))
+    };
+    let noisy = r#"{"landscape": {"name": "quadratic", "noise": 2, "seed": 4}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.1}, {"name": "adam", "lr": 0.1}]}"#;
+    let quiet = r#"{"landscape": {"name": "quadratic"}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.1}, {"name": "adam", "lr": 0.1}]}"#;
+    let (noisy_svg, quiet_svg) = (svg_of(&cli(&["plot", "--sweep"], noisy)), svg_of(&cli(&["plot", "--sweep"], quiet)));
+    let caption = texts(&noisy_svg).into_iter().find(|t| t.starts_with("Quadratic")).unwrap();
+    assert!(caption.contains("noise 2, seed 4 (bold: mean loss over the latest tenth of the steps)"), "{caption}");
+    assert!(caption.ends_with("learning rates swept: mean loss at step 300"), "{caption}");
+    for i in 0..2 {
+        let color = colormap::racer_color(i);
+        assert!(polylines_in(&noisy_svg, pale(color)) >= 1, "racer {i}: no pale loss");
+        assert_eq!(polylines_in(&quiet_svg, pale(color)), 0, "racer {i}: a pale line without noise");
+    }
+}

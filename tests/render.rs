@@ -49,7 +49,7 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
     let built = (info.build)(&Hyper::defaults(info.params));
     let marks = built.marks.clone();
     let start = spec.start_point(&built);
-    let objective = Objective { f: built.f, scale: spec.landscape.scale };
+    let objective = spec.landscape.objective(built.f);
     let result = run(&spec);
 
     let layout = Layout::landscape(width, height, dpr);
@@ -74,7 +74,7 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
 
     let losses: Vec<Vec<(f64, f64)>> =
         result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
-    let series: Vec<LossSeries> = losses.iter().zip(&colors).map(|(points, &color)| LossSeries { color, points }).collect();
+    let series: Vec<LossSeries> = losses.iter().zip(&colors).map(|(points, &color)| LossSeries::new(color, points)).collect();
     let mut loss = String::new();
     {
         let area = SVGBackend::with_string(&mut loss, (width, (height as f64 * 0.45) as u32)).into_drawing_area();
@@ -196,7 +196,7 @@ fn deep_zoom_axes_read_relative_to_an_offset() {
     use optiscape::landscape::View;
     let info = find("rosenbrock").unwrap();
     let built = (info.build)(&Hyper::defaults(info.params));
-    let objective = Objective { f: built.f, scale: 1.0 };
+    let objective = Objective::new(built.f, 1.0);
     let draw = |view: View| {
         let layout = Layout::landscape(800, 800, 1.0);
         let mapping = Mapping::fit(layout.plot, view);

@@ -17,11 +17,14 @@ mod digits2d;
 pub mod expr;
 mod gaussian_mixture;
 mod himmelblau;
+mod noise;
 mod quadratic;
 mod rastrigin;
 mod rosenbrock;
 mod saddle;
 mod styblinski_tang;
+
+pub use noise::Noise;
 
 pub type Point = [f64; 2];
 pub type Matrix = [[f64; 2]; 2];
@@ -111,6 +114,30 @@ pub const SCALE: Param = Param::number(
     "the optimized objective is scale * f, so every gradient is multiplied by scale",
 );
 
+/// The standard deviation of the noise added to every gradient of f ([`Noise`]).
+pub const NOISE: Param = Param::number(
+    "noise",
+    0.0,
+    Range::NON_NEGATIVE,
+    Slider { min: 0.0, max: 10.0, scale: Scale::Linear },
+    "gradients are scale * (grad f + noise * N(0, 1) per coordinate), the same draws for every racer; 0: exact",
+);
+
+/// The largest seed: every integer up to it is exact in JSON's doubles.
+pub const MAX_SEED: f64 = 9007199254740992.0;
+
+/// The seed of the gradient noise's draws.
+pub const SEED: Param = Param::number(
+    "seed",
+    0.0,
+    Range { lo: 0.0, lo_open: false, hi: MAX_SEED, hi_open: false },
+    Slider { min: 0.0, max: 100.0, scale: Scale::Linear },
+    "seed of the noise's draws (a whole number)",
+);
+
+/// The parameters every landscape takes, before its own: scale, noise, seed.
+pub const SHARED: [Param; 3] = [SCALE, NOISE, SEED];
+
 /// Every landscape, in the order the page lists them.
 pub static REGISTRY: &[&LandscapeInfo] = &[
     &rosenbrock::INFO,
@@ -129,19 +156,35 @@ pub fn find(name: &str) -> Option<&'static LandscapeInfo> {
     REGISTRY.iter().copied().find(|l| l.name == name)
 }
 
-/// The landscape times its scale: what the optimizers see.
+/// The landscape times its scale, its gradients observed with [`Noise`]: what the optimizers see.
 pub struct Objective {
     pub f: Box<dyn Landscape>,
     pub scale: f64,
+    pub noise: Noise,
 }
 
 impl Objective {
+    /// `scale * f` with exact gradients.
+    pub fn new(f: Box<dyn Landscape>, scale: f64) -> Objective {
+        Objective { f, scale, noise: Noise::NONE }
+    }
     pub fn value(&self, p: Point) -> f64 {
         self.scale * self.f.value(p)
     }
+    /// The exact gradient of `scale * f`.
     pub fn gradient(&self, p: Point) -> Point {
         let [gx, gy] = self.f.gradient(p);
         [self.scale * gx, self.scale * gy]
+    }
+    /// The gradient a racer gets at iterate `step`: `scale * (∇f + σ ξ_step)`, the exact one
+    /// without noise.
+    pub fn observed_gradient(&self, p: Point, step: u64) -> Point {
+        if self.noise.is_none() {
+            return self.gradient(p);
+        }
+        let [gx, gy] = self.f.gradient(p);
+        let [nx, ny] = self.noise.at(step);
+        [self.scale * (gx + nx), self.scale * (gy + ny)]
     }
     /// Row-major, as [`crate::optim::Derivatives::hessian`] wants it.
     pub fn hessian(&self, p: Point) -> [f64; 4] {

@@ -275,7 +275,7 @@ mod tests {
         let info = find(name).unwrap();
         let built = (info.build)(&Hyper::defaults(info.params));
         let again = (info.build)(&Hyper::defaults(info.params));
-        (Objective { f: again.f, scale: 1.0 }, built)
+        (Objective::new(again.f, 1.0), built)
     }
 
     #[test]

@@ -10,11 +10,13 @@ use super::layout::Metrics;
 use super::scene::{stroke, text_style, DrawResult};
 use super::ticks::format_value;
 use super::sweep::{draw_sweep, SweepSeries};
-use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
+use super::loss::loss_series;
+use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
 use crate::landscape::View;
 use crate::race::{run_race, Arrival, Race, RacerResult, Status};
 use crate::schema::Value;
 use crate::spec::{RacerSpec, RunSpec};
+use crate::trace::TrailingMean;
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
@@ -151,8 +153,19 @@ fn draw<DB: DrawingBackend>(
         .collect();
     draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
-    let losses: Vec<Vec<(f64, f64)>> = result.racers.iter().map(|r| r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect()).collect();
-    let series: Vec<LossSeries> = losses.iter().zip(colors).map(|(points, &color)| LossSeries { color, points }).collect();
+    // With noisy gradients, each loss under its trailing mean, as in the page.
+    let noisy = !race.objective.noise.is_none();
+    let losses: Vec<Vec<Vec<(f64, f64)>>> = result
+        .racers
+        .iter()
+        .map(|r| {
+            let loss: Vec<(f64, f64)> = r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect();
+            let mut mean = TrailingMean::default();
+            let means = noisy.then(|| loss.iter().map(|&(k, l)| (k, mean.push(l))).collect());
+            std::iter::once(loss).chain(means).collect()
+        })
+        .collect();
+    let series = loss_series(&losses, colors);
     let reference = known_minimum(&race.objective, &race.marks);
     let mut caption = caption(spec, race.start);
     match p.sweeps {
@@ -163,7 +176,8 @@ fn draw<DB: DrawingBackend>(
             let curves: Vec<SweepSeries> =
                 sweeps.racers.iter().zip(colors).map(|(s, &color)| SweepSeries { color, points: &s.points, lr: s.lr }).collect();
             draw_sweep(&below, &curves, reference, DPR)?;
-            caption.push_str(&format!(" · learning rates swept: loss at step {}", sweeps.steps));
+            let what = if noisy { "mean loss" } else { "loss" };
+            caption.push_str(&format!(" · learning rates swept: {what} at step {}", sweeps.steps));
         }
     }
 
@@ -201,6 +215,10 @@ fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
         });
     }
     parts.push(format!("scale {}", number(landscape.scale)));
+    if !landscape.noise.is_none() {
+        let noise = landscape.noise;
+        parts.push(format!("noise {}, seed {} (bold: mean loss over the latest tenth of the steps)", number(noise.std), noise.seed));
+    }
     parts.push(format!("start ({}, {})", number(start[0]), number(start[1])));
     parts.push(format!("{} steps", spec.steps));
     parts.join(" \u{b7} ")

@@ -31,6 +31,29 @@ pub struct LossSeries<'a> {
     pub color: RGBColor,
     /// `(step, loss)` pairs in increasing step. Non-finite pairs are dropped.
     pub points: &'a [(f64, f64)],
+    /// Drawn thin and pale, under what is drawn in full (a noisy loss under its mean).
+    pub faint: bool,
+}
+
+impl<'a> LossSeries<'a> {
+    pub fn new(color: RGBColor, points: &'a [(f64, f64)]) -> LossSeries<'a> {
+        LossSeries { color, points, faint: false }
+    }
+}
+
+/// The chart's series for racers given as `[loss]` or `[loss, trailing mean]` (noisy gradients):
+/// every loss that has a mean drawn faint first, then the rest and the means over them.
+pub fn loss_series<'a>(racers: &'a [Vec<Vec<(f64, f64)>>], colors: &[RGBColor]) -> Vec<LossSeries<'a>> {
+    let nth = |k: usize| racers.iter().zip(colors).filter_map(move |(traces, &color)| Some((traces.get(k)?, color, traces.len() > 1)));
+    let losses = nth(0).map(|(points, color, has_mean)| LossSeries { color, points, faint: has_mean });
+    let (faint, plain): (Vec<_>, Vec<_>) = losses.partition(|s| s.faint);
+    faint.into_iter().chain(plain).chain(nth(1).map(|(points, color, _)| LossSeries::new(color, points))).collect()
+}
+
+/// A series' colour drawn faint: 70 % of the way to white.
+fn pale(c: RGBColor) -> RGBColor {
+    let mix = |v: u8| (v as f64 + 0.7 * (255.0 - v as f64)).round() as u8;
+    RGBColor(mix(c.0), mix(c.1), mix(c.2))
 }
 
 fn finite(&(s, v): &(f64, f64)) -> bool {
@@ -208,19 +231,19 @@ pub(super) fn draw_log_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shif
 pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, series: &[LossSeries], dots: bool) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
     let b = [p.x as f64, p.y as f64, p.right() as f64, p.bottom() as f64];
-    let width = m.stroke(1.75);
     for s in series {
+        let (color, width) = if s.faint { (pale(s.color), m.stroke(1.0)) } else { (s.color, m.stroke(1.75)) };
         let px = thin(s.points.iter().filter(|p| finite(p)).map(|&(step, v)| axes.to_px(step, v)), 0.5);
         if px.len() == 1 {
             if let (true, Some(c)) = (dots, at(px[0])) {
-                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(s.color)))?;
+                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(color)))?;
             }
             continue;
         }
         for part in clip(&px, b) {
             let part = straighten(&to_backend(&part), 0.5);
             if part.len() >= 2 {
-                area.draw(&PathElement::new(part, stroke(s.color, width)))?;
+                area.draw(&PathElement::new(part, stroke(color, width)))?;
             }
         }
     }
@@ -258,7 +281,7 @@ mod tests {
                 let mut svg = String::new();
                 {
                     let area = SVGBackend::with_string(&mut svg, (500, 300)).into_drawing_area();
-                    let s = [LossSeries { color: RGBColor(0, 114, 178), points }];
+                    let s = [LossSeries::new(RGBColor(0, 114, 178), points)];
                     draw_loss(&area, &s, reference, 1.0).unwrap();
                     draw_loss(&area, &[], reference, 1.0).unwrap();
                     let axes = LossAxes::live(500, 300, 1.0, &s, reference, 500.0);
@@ -280,7 +303,7 @@ mod tests {
     #[test]
     fn live_axes_leave_room_and_say_when_they_no_longer_hold() {
         let points: Vec<(f64, f64)> = (0..=40).map(|s| (s as f64, 10.0 * 0.8f64.powi(s))).collect();
-        let s = [LossSeries { color: RGBColor(0, 0, 0), points: &points }];
+        let s = [LossSeries::new(RGBColor(0, 0, 0), &points)];
         let live = LossAxes::live(600, 300, 1.0, &s, Some(0.0), 500.0);
         let tight = LossAxes::fit(600, 300, 1.0, &s, Some(0.0));
         assert_eq!(tight.steps, 40.0);
@@ -294,7 +317,7 @@ mod tests {
         assert!(!live.holds(&[(50.0, 1e9)]), "the axis grows up to the cap");
         let mut blown = points.clone();
         blown.push((41.0, 1e30));
-        let b = [LossSeries { color: RGBColor(0, 0, 0), points: &blown }];
+        let b = [LossSeries::new(RGBColor(0, 0, 0), &blown)];
         let capped = LossAxes::live(600, 300, 1.0, &b, Some(0.0), 500.0);
         assert_eq!(capped.hi, 4, "three decades above the start");
         assert!(capped.holds(&[(50.0, 1e40)]), "past the cap a value leaves through the top");
@@ -302,23 +325,44 @@ mod tests {
         // The x axis never passes the race's end, and grows in 1-2-5 steps.
         assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(0.0), 60.0).steps, 60.0);
         let long: Vec<(f64, f64)> = (0..=900).map(|s| (s as f64, 1.0)).collect();
-        let l = [LossSeries { color: RGBColor(0, 0, 0), points: &long }];
+        let l = [LossSeries::new(RGBColor(0, 0, 0), &long)];
         assert_eq!(LossAxes::live(600, 300, 1.0, &l, Some(0.0), 1e5).steps, 2000.0);
         // A reference taken from the data moves when a lower loss comes.
         let neg = [(0.0, -1.0), (1.0, -2.0)];
-        let n = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &neg }], None, 500.0);
+        let n = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &neg)], None, 500.0);
         assert!(n.holds(&[(2.0, -1.5)]));
         assert!(!n.holds(&[(2.0, -3.0)]));
         // A known minimum holds until a racer goes below it (more than by rounding); then the
         // lowest loss seen is the reference, as when none is known.
         let reached = [(0.0, 1.0), (1.0, 0.0)];
-        let known = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &reached }], Some(0.0), 500.0);
+        let known = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &reached)], Some(0.0), 500.0);
         assert!(known.holds(&[(2.0, -1e-17)]), "an ulp below a known minimum is rounding");
         assert!(!known.holds(&[(2.0, -0.5)]));
         let lower = [(0.0, 1.0), (1.0, -2.0)];
-        let l = LossAxes::live(600, 300, 1.0, &[LossSeries { color: RGBColor(0, 0, 0), points: &lower }], Some(-0.1), 500.0);
+        let l = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &lower)], Some(-0.1), 500.0);
         assert_eq!(l.reference, -2.0);
         assert!(!l.holds(&[(2.0, -3.0)]));
         assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(-0.1), 500.0).reference, -0.1, "a known minimum nobody passed stays");
+    }
+
+    #[test]
+    fn noisy_losses_go_pale_first_then_every_bold_line() {
+        let (a, b) = (RGBColor(0, 114, 178), RGBColor(230, 159, 0));
+        let racers = vec![vec![vec![(0.0, 1.0)], vec![(0.0, 2.0)]], vec![vec![(0.0, 3.0)]], vec![vec![(0.0, 4.0)], vec![(0.0, 5.0)]]];
+        let s = loss_series(&racers, &[a, b, a]);
+        let got: Vec<(f64, bool, RGBColor)> = s.iter().map(|s| (s.points[0].1, s.faint, s.color)).collect();
+        assert_eq!(got, vec![(1.0, true, a), (4.0, true, a), (3.0, false, b), (2.0, false, a), (5.0, false, a)]);
+        assert_eq!(pale(RGBColor(0, 100, 255)), RGBColor(179, 209, 255));
+        // Drawn pale and thinner.
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
+            let line = [(0.0, 1.0), (10.0, 0.1)];
+            draw_loss(&area, &[LossSeries { color: a, points: &line, faint: true }, LossSeries::new(b, &line)], None, 1.0).unwrap();
+        }
+        let faint = svg.lines().find(|l| l.contains("stroke=\"#B3D5E8\"")).expect("the pale line");
+        let bold = svg.lines().find(|l| l.contains("stroke=\"#E69F00\"")).expect("the bold line");
+        let width = |l: &str| l[l.find("stroke-width=\"").unwrap() + 14..].split('"').next().unwrap().parse::<f64>().unwrap();
+        assert!(width(faint) < width(bold), "{faint} {bold}");
     }
 }

@@ -46,7 +46,7 @@
 //! let info = find("rosenbrock").unwrap();
 //! let built = (info.build)(&optiscape::schema::Hyper::defaults(info.params));
 //! let marks = built.marks.clone();
-//! let objective = Objective { f: built.f, scale: 1.0 };
+//! let objective = Objective::new(built.f, 1.0);
 //!
 //! let (width, height, dpr) = (800, 700, 1.0);
 //! let layout = Layout::landscape(width, height, dpr);

@@ -41,7 +41,7 @@ pub fn draw_sweep<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[S
                 .map(move |run| (s.color, run.iter().filter_map(|p| p.loss.map(|l| (u(p.lr), l))).collect()))
         })
         .collect();
-    let lines: Vec<LossSeries> = runs.iter().map(|(color, points)| LossSeries { color: *color, points }).collect();
+    let lines: Vec<LossSeries> = runs.iter().map(|(color, points)| LossSeries::new(*color, points)).collect();
     let mut axes = LossAxes::fit(w, h, dpr, &lines, reference);
     axes.steps = u(LR.max);
     let (p, m) = (axes.plot, axes.metrics);

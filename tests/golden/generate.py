@@ -7,7 +7,8 @@ Run once by hand where the references are installed (CI never runs this; it read
     python3 tests/golden/generate.py
 
 For every optimizer configuration below, on every landscape (and the default configuration also at
-scale 1e-3 and 1e3), the reference optimizer takes 500 steps on a single 2-vector in float64.
+scale 1e-3 and 1e3, and with noisy gradients at scales 1 and 1e3), the reference optimizer takes
+500 steps on a single 2-vector in float64.
 The gradient fed to the reference is optiscape's own analytic one, reproduced operation by
 operation in plain float arithmetic (so that chaotic trajectories, which amplify a last-bit
 difference, still agree); derivatives.json separately pins those derivatives to torch.autograd. The trajectory is kept at steps 0-20 and every 10th step
@@ -481,9 +482,36 @@ OPTIMIZERS = [
 ]
 
 SCALES = [1e-3, 1e3]
+# Noisy gradients (src/landscape/noise.rs), with the default configuration at scales 1 and 1e3.
+NOISE = {"noise": 0.5, "seed": 2026}
+NOISY_SCALES = [1.0, 1e3]
+
+# --- gradient noise, as src/landscape/noise.rs draws it ----------------------------------------
+U64 = (1 << 64) - 1
 
 
-def run_case(ctor, kwargs, landscape, scale, start):
+def splitmix64(seed, k):
+    """Output k (from 0) of SplitMix64 seeded with `seed`."""
+    z = (seed + (k + 1) * 0x9E3779B97F4A7C15) & U64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & U64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & U64
+    return z ^ (z >> 31)
+
+
+def normal(seed, first):
+    """Twelve 49-bit uniforms summed (exactly, in this order), minus 6."""
+    total = 0.0
+    for j in range(12):
+        total += (splitmix64(seed, first + j) >> 15) * 2.0**-49
+    return total - 6.0
+
+
+def noise_at(std, seed, step):
+    """sigma * xi at iterate `step` (the start is iterate 0)."""
+    return [std * normal(seed, step * 24), std * normal(seed, step * 24 + 12)]
+
+
+def run_case(ctor, kwargs, landscape, scale, start, noise=None):
     f, derivatives = LANDSCAPES[landscape][:2]
     p = torch.tensor(start)
     opt = ctor([p], **kwargs)
@@ -492,7 +520,11 @@ def run_case(ctor, kwargs, landscape, scale, start):
     for step in range(1, STEPS + 1):
         opt.zero_grad()
         g, h = derivatives(*p.tolist())
-        p.grad = torch.tensor([scale * g[0], scale * g[1]])
+        if noise:
+            n = noise_at(noise["noise"], noise["seed"], step - 1)
+            p.grad = torch.tensor([scale * (g[0] + n[0]), scale * (g[1] + n[1])])
+        else:
+            p.grad = torch.tensor([scale * g[0], scale * g[1]])
         if isinstance(opt, Newton):
             opt.hessian = torch.tensor([[scale * h[i][j] for j in range(2)] for i in range(2)])
         opt.step()
@@ -538,18 +570,20 @@ def main():
         cases = []
         for ci, extra in enumerate(configs):
             for landscape, (_, _, start, gd_lr, adaptive_lr) in LANDSCAPES.items():
-                for scale in [1.0] + (SCALES if ci == 0 else []):
+                runs = [(scale, None) for scale in [1.0] + (SCALES if ci == 0 else [])]
+                runs += [(scale, NOISE) for scale in (NOISY_SCALES if ci == 0 else [])]
+                for scale, noise in runs:
                     kwargs = dict(extra)
                     if "lr" not in kwargs:
                         if family == "gd":
                             kwargs["lr"] = gd_lr * factor / scale
                         elif family == "adaptive":
                             kwargs["lr"] = adaptive_lr * factor
-                    traj, diverged_at = run_case(ctor, kwargs, landscape, scale, start)
+                    traj, diverged_at = run_case(ctor, kwargs, landscape, scale, start, noise)
                     spec = {"name": name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}}
                     cases.append({
                         "racer": spec,
-                        "landscape": {"name": landscape, "scale": scale},
+                        "landscape": {"name": landscape, "scale": scale, **(noise or {})},
                         "start": start,
                         "steps": STEPS,
                         "diverged_at": diverged_at,
