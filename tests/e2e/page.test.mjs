@@ -638,30 +638,34 @@ const raceInPage = (page, spec) =>
     return window.optiscape.step(JSON.parse(text).steps);
   }, JSON.stringify(spec));
 
-test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12', async () => {
+test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12, with and without gradient noise', async () => {
   const n = 300;
-  const cli = runCli({ ...MIXED, steps: n });
-  await withPage('', async (page) => {
-    const rs = await raceInPage(page, { ...MIXED, steps: n });
-    assert.equal(rs.length, cli.racers.length);
-    let diverged = 0;
-    rs.forEach((r, i) => {
-      const c = cli.racers[i];
-      assert.equal(r.name, c.name);
-      assert.equal(r.status, c.status, `${i} ${r.name}`);
-      assert.equal(r.diverged_at, c.diverged_at, `${i} ${r.name}`);
-      const k = c.status === 'ok' ? n : c.trajectory.length - 1;
-      if (c.status !== 'ok') diverged += 1;
-      assert.equal(r.step, k);
-      const expected = c.trajectory[k];
-      for (const d of [0, 1]) {
-        const err = Math.abs(r.position[d] - expected[d]);
-        assert.ok(err <= 1e-12 * Math.max(1, Math.abs(expected[d])), `${i} ${r.name}: ${r.position} vs ${expected}`);
-      }
-      assert.ok(Math.abs(r.loss - c.loss[k]) <= 1e-12 * Math.max(1, Math.abs(c.loss[k])), `${i} ${r.name} loss`);
+  for (const landscape of [MIXED.landscape, { ...MIXED.landscape, noise: 3, seed: 17 }]) {
+    const cli = runCli({ ...MIXED, landscape, steps: n });
+    await withPage('', async (page) => {
+      const rs = await raceInPage(page, { ...MIXED, landscape, steps: n });
+      assert.equal(rs.length, cli.racers.length);
+      let diverged = 0;
+      rs.forEach((r, i) => {
+        const c = cli.racers[i];
+        const what = `${i} ${r.name}, ${JSON.stringify(landscape)}`;
+        assert.equal(r.name, c.name);
+        assert.equal(r.status, c.status, what);
+        assert.equal(r.diverged_at, c.diverged_at, what);
+        const k = c.status === 'ok' ? n : c.trajectory.length - 1;
+        if (c.status !== 'ok') diverged += 1;
+        assert.equal(r.step, k);
+        const expected = c.trajectory[k];
+        for (const d of [0, 1]) {
+          const err = Math.abs(r.position[d] - expected[d]);
+          assert.ok(err <= 1e-12 * Math.max(1, Math.abs(expected[d])), `${what}: ${r.position} vs ${expected}`);
+        }
+        assert.ok(Math.abs(r.loss - c.loss[k]) <= 1e-12 * Math.max(1, Math.abs(c.loss[k])), `${what} loss`);
+        assert.equal(r.mean_loss === null, landscape.noise === undefined, `${what}: a mean loss with noise only`);
+      });
+      assert.ok(diverged >= 1 && diverged < rs.length, 'the spec has racers that diverge and racers that do not');
     });
-    assert.ok(diverged >= 1 && diverged < rs.length, 'the spec has racers that diverge and racers that do not');
-  });
+  }
 });
 
 test('arrival: a racer at a known minimum says which one and when, as the CLI computes it; the others do not', async () => {
@@ -859,12 +863,25 @@ async function racePreset(page, id, { paths = false } = {}) {
     o.reset();
     const n = o.spec().steps;
     const trails = o.racers().map((r) => [r.position]);
-    if (withPaths) for (let k = 0; k < n; k++) o.step(1).forEach((r, i) => trails[i].push(r.position));
-    else o.step(n);
-    return { spec: o.spec(), racers: o.racers(), paths: withPaths ? trails : null };
+    const losses = o.racers().map((r) => [r.loss]);
+    if (withPaths) {
+      for (let k = 0; k < n; k++) {
+        o.step(1).forEach((r, i) => {
+          trails[i].push(r.position);
+          losses[i].push(r.loss);
+        });
+      }
+    } else o.step(n);
+    return { spec: o.spec(), racers: o.racers(), paths: withPaths ? trails : null, losses: withPaths ? losses : null };
   }, paths);
   const byLabel = (list) => Object.fromEntries(race.spec.racers.map((r, i) => [r.label ?? r.name, list[i]]));
-  return { ...race, by: byLabel(race.racers), pathOf: paths ? byLabel(race.paths) : null, hint: await page.locator('#hint').textContent() };
+  return {
+    ...race,
+    by: byLabel(race.racers),
+    pathOf: paths ? byLabel(race.paths) : null,
+    lossOf: paths ? byLabel(race.losses) : null,
+    hint: await page.locator('#hint').textContent(),
+  };
 }
 
 test('every preset’s hint tells the truth (the scale and formula presets have their own tests)', async () => {
@@ -921,6 +938,29 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
       assert.ok(race.by[l].position[0] > 0.3, `${l} at ${race.by[l].position}`);
     }
     assert.deepEqual(race.spec.racers.map((r) => r.betas?.[1] ?? 0.999).slice(0, 3), [0.999, 0.9, 0.999]);
+
+    // Noisy gradients: the step sets how fast a racer gets down and how high it then hovers.
+    race = await racePreset(page, 'noise', { paths: true });
+    const below1 = (l) => race.lossOf[l].findIndex((x) => x < 1);
+    const floor = (l) => race.lossOf[l].slice(1000).reduce((a, b) => a + b, 0) / (race.lossOf[l].length - 1000);
+    const [sgdFast, sgdSlow, heavy, adamNoisy] = ['SGD lr 0.1', 'SGD lr 0.01', 'Momentum 0.9, lr 0.01', 'Adam lr 0.1'];
+    assert.ok(race.spec.landscape.noise === 2 && /σ = 2/.test(race.hint));
+    assert.ok(below1(sgdFast) <= 10 && below1(sgdSlow) >= 50 && below1(sgdSlow) <= 150, `${below1(sgdFast)} ${below1(sgdSlow)}`);
+    assert.ok(floor(sgdFast) > 0.2 && floor(sgdFast) < 0.4, `SGD lr 0.1 hovers at ${floor(sgdFast)}`);
+    assert.ok(floor(sgdSlow) < floor(sgdFast) / 10, `${floor(sgdSlow)} against ${floor(sgdFast)}`);
+    assert.ok(below1(heavy) <= 2 * below1(sgdFast) + 5 && floor(heavy) > 0.5 * floor(sgdFast) && floor(heavy) < floor(sgdFast), `momentum ${below1(heavy)} ${floor(heavy)}`);
+    const adamRatio = floor(sgdFast) / floor(adamNoisy);
+    assert.ok(adamRatio > 2 && adamRatio < 4 && /two to four times lower/.test(race.hint), `Adam hovers ${adamRatio} times lower`);
+    // The cards give the mean over the latest tenth of the steps (201 of 2001 losses here).
+    for (const [i, r] of race.racers.entries()) {
+      const label = race.spec.racers[i].label;
+      const recent = race.lossOf[label].slice(-201);
+      const mean = recent.reduce((a, b) => a + b, 0) / recent.length;
+      assert.ok(Math.abs(r.mean_loss - mean) <= 1e-12 * mean, `${label}: mean_loss ${r.mean_loss}, from its losses ${mean}`);
+      await page.waitForFunction((k) => /mean loss [0-9.e−-]+/.test(document.querySelectorAll('#racer-list > li')[k].textContent), i);
+      const shown = await card(page, i).evaluate((li) => Number(li.textContent.match(/mean loss ([0-9.e-]+)/)[1]));
+      assert.ok(Math.abs(shown / r.mean_loss - 1) < 0.01, `${label}: the card says ${shown}, mean_loss ${r.mean_loss}`);
+    }
 
     // Divergence: the three large steps blow up; Adam at lr 0.5 survives, no coordinate of its step longer than lr.
     race = await racePreset(page, 'divergence', { paths: true });

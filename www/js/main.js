@@ -25,7 +25,7 @@ const LEGEND_HZ = 10; // legend refreshes per second while racing
 const INSPECT_INTERVAL_MS = 250;
 const REFINE_MS = 8; // per frame, while a costly landscape is refined
 /** Numbers per racer in Scene.advance()'s answer (see src/web.rs). */
-const PACKED = 10;
+const PACKED = 11;
 const CHUNK = 1000; // scene.frame advances at most this many steps per call
 const SEEK_MS = 12; // per frame, while the race replays up to the step the timeline was dragged to
 
@@ -180,6 +180,7 @@ function advance(n, now = performance.now(), live = app.playing) {
       const arrived = packed[o + 6];
       if (Number.isNaN(arrived)) s.arrival = null;
       else if (s.arrival?.step !== arrived) s.arrival = { step: arrived, at: [packed[o + 7], packed[o + 8]], global: packed[o + 9] === 1 };
+      s.mean_loss = Number.isNaN(packed[o + 10]) ? null : packed[o + 10];
     });
   }
   // Every card at once, LEGEND_HZ times a second: racers at one step show one step.
@@ -365,6 +366,7 @@ function racers() {
     step: s.step,
     position: [s.position[0], s.position[1]],
     loss: s.loss,
+    mean_loss: s.mean_loss ?? null,
     status: s.status,
     diverged_at: s.diverged_at ?? null,
     arrival: s.arrival ? { step: s.arrival.step, at: [...s.arrival.at], global: s.arrival.global } : null,
@@ -453,7 +455,9 @@ function buildStatic() {
   $('landscape').addEventListener('change', () => {
     const name = $('landscape').value;
     const problem = change((s) => {
-      s.landscape = { name, scale: s.landscape.scale };
+      // What every landscape takes (scale, noise, seed) stays; the landscape's own parameters go.
+      const { scale, noise, seed } = s.landscape;
+      s.landscape = Object.fromEntries(Object.entries({ name, scale, noise, seed }).filter(([, v]) => v !== undefined));
       delete s.start;
       delete s.view;
     });
@@ -673,6 +677,10 @@ function syncUi() {
   } else {
     for (const p of entry.all_params) app.landscapeControls.get(p.name).set(spec.landscape[p.name] ?? p.default);
   }
+  // Noisy gradients make the loss jump: the chart draws it pale, under its trailing mean.
+  const noisy = spec.landscape.noise > 0;
+  $('loss-sub').textContent = noisy ? 'against step, log scale; pale: each step, bold: the mean over the latest tenth of the steps' : 'against step, log scale';
+  $('sweep-what').textContent = noisy ? 'mean loss' : 'loss';
   const start = spec.start ?? entry.start;
   for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
     // Every digit: a click rounds the start to the pixel, so it is short, and a start typed

@@ -113,6 +113,23 @@ export const PRESETS = [
     },
   },
   {
+    id: 'noise',
+    title: 'Noisy gradients: the step sets the floor',
+    hint: 'Every gradient here carries noise, σ = 2 on each coordinate, as when training on mini-batches; every racer gets the same draws. With a constant learning rate nobody settles: each racer hovers at a loss its step size sets. SGD at lr 0.1 is down within 10 steps, then hovers around 0.3; at lr 0.01 it needs about 100 steps but hovers an order of magnitude lower. Momentum 0.9 at lr 0.01 moves like SGD at lr/(1 − 0.9) = 0.1: almost as fast, almost as noisy. Adam at lr 0.1 hovers two to four times lower than SGD at the same rate: it divides by √v, which the noise keeps near σ, so its steps stay about lr long. The cards give each racer’s mean loss over the latest tenth of the steps; the loss chart draws each step’s loss pale under that mean. Change the seed (Landscape, below) for other draws: the same lesson.',
+    spec: {
+      landscape: { name: 'quadratic', condition: 10, noise: 2, seed: 0 },
+      start: [-3.5, 1.5],
+      steps: 2000,
+      speed: 5,
+      racers: [
+        { name: 'sgd', label: 'SGD lr 0.1', lr: 0.1 },
+        { name: 'sgd', label: 'SGD lr 0.01', lr: 0.01 },
+        { name: 'sgd', label: 'Momentum 0.9, lr 0.01', lr: 0.01, momentum: 0.9 },
+        { name: 'adam', label: 'Adam lr 0.1', lr: 0.1 },
+      ],
+    },
+  },
+  {
     id: 'divergence',
     title: 'Divergence demo',
     hint: 'Too large a step blows up: watch the legend say where. A diverged racer’s line ends at its last finite point; the others keep running. Adam survives a learning rate of 0.5: it divides each gradient by its own size, so here no coordinate of its step is ever longer than the learning rate.',

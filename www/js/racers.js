@@ -160,10 +160,13 @@ export function createRacerList(root, cat, actions) {
     if (!state) return;
     const prev = lastStats[i];
     const arrived = arrivalText(state, { short: true });
-    if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss && prev.arrived === arrived) return;
-    lastStats[i] = { step: state.step, status: state.status, loss: state.loss, arrived };
+    const mean = state.mean_loss ?? null;
+    if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss && prev.mean === mean && prev.arrived === arrived) return;
+    lastStats[i] = { step: state.step, status: state.status, loss: state.loss, mean, arrived };
     setText(card.stepText, `step ${state.step}`);
-    setText(card.lossText, `loss ${fmtLoss(state.loss)}`);
+    // With noisy gradients the loss jumps from step to step: the card gives the level it hovers at.
+    setText(card.lossText, mean === null ? `loss ${fmtLoss(state.loss)}` : `mean loss ${fmtLoss(mean)}`);
+    card.lossText.title = mean === null ? '' : `the mean over the latest tenth of the steps; this step: ${fmtLoss(state.loss)}`;
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
     card.li.classList.toggle('arrived', !diverged && arrived !== null);
