@@ -228,14 +228,18 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
     await api(page, () => window.optiscape.step(20));
     assertAllFinite((await racers(page)).filter((r) => r.status === 'ok'));
 
-    // Every landscape, with its own parameters and the shared scale slider.
+    // Every landscape, with its own parameters, the shared scale slider under the plot and the
+    // noise and seed sliders in the landscape's card; noise and seed stay from one to the next.
+    await page.getByLabel('noise (type a value)').fill('0.5');
+    await page.getByLabel('noise (type a value)').press('Enter');
     for (const l of cat.landscapes) {
       await page.locator('#landscape').selectOption(l.name);
       const now = await spec(page);
       assert.equal(now.landscape.name, l.name);
+      assert.equal(now.landscape.noise, 0.5, `${l.name} keeps the noise`);
       assert.deepEqual(now.view, l.view, `${l.name} opens on its default view`);
-      assert.equal(await page.locator('#landscape-params input[type=range]').count(), l.params.filter((p) => p.type === 'number').length);
-      assert.equal(await page.getByLabel('scale', { exact: true }).count(), 1);
+      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 2 + l.params.filter((p) => p.type === 'number').length);
+      for (const shared of ['scale', 'noise', 'seed']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
     }
   });
 });
