@@ -124,8 +124,8 @@ fn the_spec_reads_and_writes_noise_and_seed() {
         (json!({"name": "quadratic", "noise": -1}), "`noise` must be in [0, inf), got -1"),
         (json!({"name": "quadratic", "noise": "a"}), "noise"),
         (json!({"name": "quadratic", "seed": 1.5}), "`seed` must be a whole number, got 1.5"),
-        (json!({"name": "quadratic", "seed": -2}), "`seed` must be in [0, 9.007199254740992e15], got -2"),
-        (json!({"name": "quadratic", "seed": 1e300}), "`seed` must be in [0, 9.007199254740992e15]"),
+        (json!({"name": "quadratic", "seed": -2}), "`seed` must be in [0, 1e15], got -2"),
+        (json!({"name": "quadratic", "seed": 1e300}), "`seed` must be in [0, 1e15]"),
         (json!({"name": "saddle", "sigma": 1}), "it takes only scale, noise, seed"),
     ] {
         let e = RunSpec::parse(&json!({"landscape": landscape, "racers": [{"name": "sgd"}]}).to_string()).unwrap_err();

@@ -120,11 +120,11 @@ pub const NOISE: Param = Param::number(
     0.0,
     Range::NON_NEGATIVE,
     Slider { min: 0.0, max: 10.0, scale: Scale::Linear },
-    "gradients are scale * (grad f + noise * N(0, 1) per coordinate), the same draws for every racer; 0: exact",
+    "gradients are scale * (grad f + noise * a nearly N(0, 1) draw per coordinate), the same draws for every racer; 0: exact",
 );
 
-/// The largest seed: every integer up to it is exact in JSON's doubles.
-pub const MAX_SEED: f64 = 9007199254740992.0;
+/// The largest seed (every whole number up to it is exact in JSON's doubles).
+pub const MAX_SEED: f64 = 1e15;
 
 /// The seed of the gradient noise's draws.
 pub const SEED: Param = Param::number(
