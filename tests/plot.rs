@@ -187,6 +187,15 @@ fn noisy_gradients_draw_each_loss_pale_under_its_mean() {
     let caption = texts(&noisy_svg).into_iter().find(|t| t.starts_with("Quadratic")).unwrap();
     assert!(caption.contains("noise 2, seed 4 (bold: mean loss over the latest tenth of the steps)"), "{caption}");
     assert!(caption.ends_with("learning rates swept: mean loss at step 300"), "{caption}");
+    // The legend gives each racer's mean loss over the latest tenth of the steps (31 of 301).
+    let run: Value = serde_json::from_slice(&cli(&["run"], noisy).stdout).unwrap();
+    for racer in run["racers"].as_array().unwrap() {
+        let loss: Vec<f64> = racer["loss"].as_array().unwrap().iter().map(|l| l.as_f64().unwrap()).collect();
+        let mean = loss[loss.len() - 31..].iter().sum::<f64>() / 31.0;
+        let text = format!("mean loss {}", format_value(mean));
+        assert!(texts(&noisy_svg).iter().any(|t| t.contains(&text)), "{text} not in {:?}", texts(&noisy_svg));
+    }
+    assert!(!texts(&quiet_svg).iter().any(|t| t.contains("mean loss")));
     for i in 0..2 {
         let color = colormap::racer_color(i);
         assert!(polylines_in(&noisy_svg, pale(color)) >= 1, "racer {i}: no pale loss");

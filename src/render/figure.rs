@@ -181,7 +181,8 @@ fn draw<DB: DrawingBackend>(
         }
     }
 
-    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).map(|(s, r)| describe(s, r)).collect();
+    let means = losses.iter().map(|traces| traces.get(1).and_then(|mean| mean.last()).map(|&(_, m)| m));
+    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).zip(means).map(|((s, r), mean)| describe(s, r, mean)).collect();
     draw_legend(&legend, &caption, &entries, colors, p.columns)
 }
 
@@ -225,8 +226,9 @@ fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
 }
 
 /// "Adam: lr 0.05, betas 0.9, 0.99 · loss 1.95×10⁻⁵", then "· reached the minimum at step 412"
-/// once it did, or "... · diverged at step 12".
-fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
+/// once it did, or "... · diverged at step 12". With noisy gradients, the loss's trailing `mean`
+/// instead: "mean loss 0.28".
+fn describe(spec: &RacerSpec, result: &RacerResult, mean: Option<f64>) -> String {
     let settings = key_settings(spec);
     let name = match &spec.label {
         Some(label) if label != spec.info.title => format!("{label} ({})", spec.info.title),
@@ -236,7 +238,10 @@ fn describe(spec: &RacerSpec, result: &RacerResult) -> String {
         (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),
         (Status::Diverged, Some(step)) => format!("diverged at step {step}"),
         _ => {
-            let loss = format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l)));
+            let loss = match mean {
+                Some(m) => format!("mean loss {}", format_value(m)),
+                None => format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l))),
+            };
             match result.arrival {
                 Some(a) => format!("{loss} \u{b7} {}", arrival_text(&a)),
                 None => loss,

@@ -610,15 +610,18 @@ async function saveImage() {
   const caption = [landscape.title];
   for (const p of landscape.params) caption.push(settingText(p, spec.landscape[p.name] ?? p.default));
   caption.push(`scale ${fmt(spec.landscape.scale ?? 1)}`);
+  // With noisy gradients, losses are means over the latest tenth of the steps, as on the cards.
+  const noisy = spec.landscape.noise > 0;
+  if (noisy) caption.push(`noise ${fmt(spec.landscape.noise)}, seed ${spec.landscape.seed ?? 0} (bold: mean loss over the latest tenth of the steps)`);
   const entries = app.states.map((state, i) => {
     const racer = spec.racers[i];
     const opt = cat.optimizers.find((o) => o.name === racer.name);
     const arrived = arrivalText(state);
-    const outcome =
-      state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 loss ${fmtLoss(state.loss)}${arrived ? ` \u00b7 ${arrived}` : ''}`;
+    const loss = noisy && state.mean_loss !== null ? `mean loss ${fmtLoss(state.mean_loss)}` : `loss ${fmtLoss(state.loss)}`;
+    const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 ${loss}${arrived ? ` \u00b7 ${arrived}` : ''}`;
     return { color: state.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
-  caption.push(`learning rates: loss at step ${app.scene.sweep_steps()}`);
+  caption.push(`learning rates: ${noisy ? 'mean loss' : 'loss'} at step ${app.scene.sweep_steps()}`);
   // The landscape as drawn; beside it the loss chart and the learning-rate sweep drawn again,
   // one above the other, at the landscape's height.
   const layers = ['bg', 'casings', 'trails', 'overlay'].map($);
