@@ -965,6 +965,12 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
       const shown = await card(page, i).evaluate((li) => Number(li.textContent.match(/mean loss ([0-9.e-]+)/)[1]));
       assert.ok(Math.abs(shown / r.mean_loss - 1) < 0.01, `${label}: the card says ${shown}, mean_loss ${r.mean_loss}`);
     }
+    // The sweep: SGD's best constant rate is the one the hint names.
+    await page.waitForFunction(() => window.optiscape.sweeps()[0]?.done, null, { timeout: 60_000 });
+    const sgdSweep = (await api(page, () => window.optiscape.sweeps()))[0].points.filter((p) => p.loss !== null);
+    const best = sgdSweep.reduce((a, b) => (b.loss < a.loss ? b : a));
+    const named = Number(race.hint.match(/a constant rate of about ([0-9.]+)/)[1]);
+    assert.ok(Math.abs(best.lr / named - 1) < 0.01, `SGD's sweep is lowest at lr ${best.lr}, the hint says ${named}`);
 
     // Divergence: the three large steps blow up; Adam at lr 0.5 survives, no coordinate of its step longer than lr.
     race = await racePreset(page, 'divergence', { paths: true });
