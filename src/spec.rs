@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Param, Range};
+use crate::schema::{short, Hyper, Range};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -292,32 +292,20 @@ pub struct LandscapeSpec {
     pub hyper: Hyper,
 }
 
-/// A number parameter shared by every landscape, or its default when absent.
-fn shared_number(param: &Param, fields: &mut Map<String, Json>) -> Result<f64, String> {
-    match fields.remove(param.name) {
-        Some(json) => match param.parse(&json)? {
-            crate::schema::Value::Number(x) => Ok(x),
-            _ => unreachable!("{} is a number", param.name),
-        },
-        None => match param.default {
-            crate::schema::Value::Number(x) => Ok(x),
-            _ => unreachable!("{} is a number", param.name),
-        },
-    }
-}
-
 impl LandscapeSpec {
     pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<LandscapeSpec, String> {
         let info = landscape::find(name).ok_or_else(|| unknown("landscape", name, landscape::REGISTRY.iter().map(|l| l.name)))?;
-        let scale = shared_number(&landscape::SCALE, &mut fields)?;
-        let std = shared_number(&landscape::NOISE, &mut fields)?;
-        let seed = shared_number(&landscape::SEED, &mut fields)?;
+        // The parameters every landscape takes, checked by their own table; the rest by the
+        // landscape's.
+        let shared: Map<String, Json> = landscape::SHARED.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
+        let shared = Hyper::from_fields(info.name, &landscape::SHARED, &shared)?;
+        let (scale, std, seed) = (shared.num("scale"), shared.num("noise"), shared.num("seed"));
         if seed.fract() != 0.0 {
             return Err(format!("`seed` must be a whole number, got {seed}"));
         }
-        let shared = landscape::SHARED.map(|p| p.name).join(", ");
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
             if e.starts_with("unknown field") {
+                let shared = landscape::SHARED.map(|p| p.name).join(", ");
                 format!("{e}{}{shared}", if info.params.is_empty() { "; it takes only " } else { ", " })
             } else {
                 e
