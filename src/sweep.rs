@@ -58,8 +58,9 @@ pub struct Sweep {
     pub horizon: u64,
     /// The learning rates run so far, in increasing order.
     pub points: Vec<SweepPoint>,
-    /// The learning rate being run, when one is under way, with its loss's trailing mean.
-    running: Option<(Racer, TrailingMean)>,
+    /// The learning rate being run, when one is under way, with its loss's trailing mean when
+    /// the gradients are noisy.
+    running: Option<(Racer, Option<TrailingMean>)>,
 }
 
 impl Sweep {
@@ -89,21 +90,22 @@ impl Sweep {
             let lr = spec.hyper.num("lr");
             let (racer, mean) = self.running.get_or_insert_with(|| {
                 let racer = Racer::new(spec.clone(), objective, start, finish);
-                let mut mean = TrailingMean::default();
-                mean.push(racer.loss);
+                let mean = (!objective.noise.is_none()).then(|| {
+                    let mut mean = TrailingMean::default();
+                    mean.push(racer.loss);
+                    mean
+                });
                 (racer, mean)
             });
             let todo = (self.horizon - racer.step).min(steps);
-            let taken = if objective.noise.is_none() {
-                racer.advance(objective, todo, |_, _, _| {})
-            } else {
-                racer.advance(objective, todo, |_, _, loss| {
+            let taken = racer.advance(objective, todo, |_, _, loss| {
+                if let Some(mean) = mean.as_mut() {
                     mean.push(loss);
-                })
-            };
+                }
+            });
             steps -= todo;
             if taken < todo || racer.step == self.horizon {
-                let last = if objective.noise.is_none() { racer.loss } else { mean.value().expect("the start's loss is in") };
+                let last = mean.as_ref().and_then(TrailingMean::value).unwrap_or(racer.loss);
                 let loss = racer.diverged_at.is_none().then_some(last);
                 self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
                 self.running = None;
