@@ -17,6 +17,14 @@ export function divergence(state) {
   return state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
 }
 
+/**
+ * A racer's loss as its card and the saved image's legend give it: with noisy gradients the loss
+ * jumps from step to step, so the level it hovers at, its mean over the latest tenth of the steps.
+ */
+export function lossText(state) {
+  return state.mean_loss == null ? `loss ${fmtLoss(state.loss)}` : `mean loss ${fmtLoss(state.mean_loss)}`;
+}
+
 /** What a racer did once it reached a known minimum (null before); `short` for its card. */
 export function arrivalText(state, { short = false } = {}) {
   const a = state.arrival;
@@ -164,8 +172,7 @@ export function createRacerList(root, cat, actions) {
     if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss && prev.mean === mean && prev.arrived === arrived) return;
     lastStats[i] = { step: state.step, status: state.status, loss: state.loss, mean, arrived };
     setText(card.stepText, `step ${state.step}`);
-    // With noisy gradients the loss jumps from step to step: the card gives the level it hovers at.
-    setText(card.lossText, mean === null ? `loss ${fmtLoss(state.loss)}` : `mean loss ${fmtLoss(mean)}`);
+    setText(card.lossText, lossText(state));
     card.lossText.title = mean === null ? '' : `the mean over the latest tenth of the steps; this step: ${fmtLoss(state.loss)}`;
     const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
