@@ -16,7 +16,8 @@ USAGE:
                                   with every path, the loss chart and a legend; size 1280x640 by default;
                                   --sweep adds the learning-rate sweep chart under the loss chart
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
-                                  own): its loss after the spec's steps (at most 2000) at each, as JSON
+                                  own): its loss after the spec's steps (at most 2000; with noisy gradients
+                                  its mean over the latest tenth of them) at each, as JSON
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
