@@ -61,12 +61,17 @@ fn describe(out: &mut String, p: &Param) {
         crate::schema::Value::Number(x) => num(*x),
         crate::schema::Value::Pair([a, b]) => format!("[{}, {}]", num(*a), num(*b)),
         crate::schema::Value::Text(t) => format!("{t:?}"),
+        crate::schema::Value::Choice(c) => c.map_or("null".into(), |c| format!("{c:?}")),
     };
     let range = match p.kind {
         Kind::Number { range, .. } => format!("in {range}"),
         Kind::Pair { range, .. } => format!("each in {range}"),
         Kind::Flag => "true or false".into(),
         Kind::Text { max_chars } => format!("text, <= {max_chars} chars"),
+        Kind::Choice { choices, nullable } => {
+            let names: Vec<String> = choices.iter().map(|c| format!("{c:?}")).chain(nullable.then(|| "null".into())).collect();
+            names.join(" | ")
+        }
     };
     let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
 }

@@ -19,6 +19,8 @@ pub enum Value {
     Pair([f64; 2]),
     /// A formula typed by the user (a `static` text for a table's default).
     Text(Cow<'static, str>),
+    /// One of a parameter's named choices; `None` is JSON `null` (torch's `None`).
+    Choice(Option<&'static str>),
 }
 
 impl Value {
@@ -28,6 +30,7 @@ impl Value {
             Value::Number(x) => number(*x),
             Value::Pair([a, b]) => Json::Array(vec![number(*a), number(*b)]),
             Value::Text(t) => Json::String(t.to_string()),
+            Value::Choice(c) => c.map_or(Json::Null, |c| Json::String(c.to_string())),
         }
     }
 }
@@ -120,6 +123,8 @@ pub enum Kind {
     Flag,
     /// Text of at most `max_chars` characters, checked by the parameter's `check`.
     Text { max_chars: usize },
+    /// One name from a fixed list (as torch's string options), or `null` where `nullable`.
+    Choice { choices: &'static [&'static str], nullable: bool },
 }
 
 /// The check of a text parameter: `Err(reason)` when the text is not valid.
@@ -150,6 +155,17 @@ impl Param {
     }
     pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
         Param { name, default: Value::Text(Cow::Borrowed(default)), kind: Kind::Text { max_chars }, doc, check: Some(check) }
+    }
+
+    /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
+    pub const fn choice(
+        name: &'static str,
+        default: Option<&'static str>,
+        choices: &'static [&'static str],
+        nullable: bool,
+        doc: &'static str,
+    ) -> Param {
+        Param { name, default: Value::Choice(default), kind: Kind::Choice { choices, nullable }, doc, check: None }
     }
 
     /// Checks one JSON value against this parameter.
@@ -183,6 +199,16 @@ impl Param {
                     check(text).map_err(|e| format!("`{name}`: {e}"))?;
                 }
                 Ok(Value::Text(Cow::Owned(text.to_owned())))
+            }
+            Kind::Choice { choices, nullable } => {
+                if json.is_null() && nullable {
+                    return Ok(Value::Choice(None));
+                }
+                if let Some(&c) = json.as_str().and_then(|t| choices.iter().find(|&&c| c == t)) {
+                    return Ok(Value::Choice(Some(c)));
+                }
+                let listed: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).chain(nullable.then(|| "null".to_string())).collect();
+                Err(format!("`{name}` must be one of {}, got {}", listed.join(", "), short(json)))
             }
         }
     }
@@ -275,6 +301,14 @@ impl Hyper {
         }
     }
 
+    /// The choice `name`: one of its table's names, or None for `null`.
+    pub fn choice(&self, name: &str) -> Option<&'static str> {
+        match self.get(name) {
+            Value::Choice(c) => *c,
+            other => unreachable!("`{name}` is {other:?}, not a choice"),
+        }
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (&'static str, &Value)> + '_ {
         self.values.iter().map(|(n, v)| (*n, v))
     }
@@ -305,6 +339,7 @@ mod tests {
         Param::number("lr", 1e-3, Range::NON_NEGATIVE, sliders::LR, "step size"),
         Param::pair("betas", [0.9, 0.999], Range::UNIT_OPEN, sliders::BETA, ""),
         Param::flag("amsgrad", false, ""),
+        Param::choice("line_search_fn", None, &["strong_wolfe"], true, ""),
     ];
 
     fn fields(v: Json) -> Map<String, Json> {
@@ -333,6 +368,8 @@ mod tests {
             (json!({"betas": [0.9]}), "list of two numbers"),
             (json!({"amsgrad": 1}), "true or false"),
             (json!({"lr": "fast"}), "must be a number"),
+            (json!({"line_search_fn": "wolfe"}), "`line_search_fn` must be one of \"strong_wolfe\", null, got \"wolfe\""),
+            (json!({"line_search_fn": 1}), "must be one of"),
         ] {
             let e = Hyper::from_fields("adam", TABLE, &fields(bad.clone())).unwrap_err();
             assert!(e.contains(needle), "{bad}: {e}");
@@ -343,5 +380,10 @@ mod tests {
     fn fields_round_trip() {
         let h = Hyper::from_fields("adam", TABLE, &fields(json!({"lr": 0.25, "amsgrad": true}))).unwrap();
         assert_eq!(Hyper::from_fields("adam", TABLE, &h.to_fields()).unwrap(), h);
+        let h = Hyper::from_fields("lbfgs", TABLE, &fields(json!({"line_search_fn": "strong_wolfe"}))).unwrap();
+        assert_eq!(h.choice("line_search_fn"), Some("strong_wolfe"));
+        assert_eq!(Hyper::from_fields("lbfgs", TABLE, &h.to_fields()).unwrap(), h);
+        assert_eq!(Hyper::defaults(TABLE).choice("line_search_fn"), None);
+        assert_eq!(Hyper::defaults(TABLE).to_fields()["line_search_fn"], Json::Null);
     }
 }

@@ -108,6 +108,9 @@ fn check_hyper<'a>(params: &[Param], values: impl Iterator<Item = (&'static str,
             (Kind::Text { max_chars }, HyperValue::Text(t)) => {
                 prop_assert!(t.chars().count() <= max_chars && p.check.is_none_or(|check| check(t).is_ok()), "{name} = {t:?}")
             }
+            (Kind::Choice { choices, nullable }, HyperValue::Choice(c)) => {
+                prop_assert!(c.map_or(nullable, |c| choices.contains(&c)), "{name} = {c:?}")
+            }
             (kind, v) => prop_assert!(false, "{name}: {v:?} for {kind:?}"),
         }
     }
@@ -252,6 +255,10 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
             Kind::Number { range, .. } => number(value_in(range, u, log)),
             Kind::Pair { range, .. } => json!([value_in(range, u, log), value_in(range, u2, log)]),
             Kind::Text { .. } => json!(FORMULAS[((u * FORMULAS.len() as f64) as usize).min(FORMULAS.len() - 1)]),
+            Kind::Choice { choices, nullable } => {
+                let k = ((u * (choices.len() + usize::from(nullable)) as f64) as usize).min(choices.len() + usize::from(nullable) - 1);
+                choices.get(k).map_or(Value::Null, |c| json!(c))
+            }
         };
         fields.insert(p.name.to_string(), v);
     }

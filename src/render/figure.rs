@@ -279,6 +279,7 @@ fn setting(value: &Value) -> String {
         Value::Number(x) => number(*x),
         Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
         Value::Text(text) => text.to_string(),
+        Value::Choice(c) => c.unwrap_or("none").to_string(),
     }
 }
 

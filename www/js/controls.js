@@ -1,6 +1,6 @@
 // Controls generated from the catalog's parameter descriptions: a number is a slider plus a typed
-// field, a pair (betas) two of those, a flag a checkbox, text (a formula) a text field. No
-// optimizer or landscape has code of its own here.
+// field, a pair (betas) two of those, a flag a checkbox, text (a formula) a text field, a choice a
+// drop-down. No optimizer or landscape has code of its own here.
 
 import { el, uid } from './dom.js';
 import { fmt, parseNumber, sliderScale } from './scales.js';
@@ -160,6 +160,46 @@ function textRow({ label, doc, maxChars, value, commit }) {
   };
 }
 
+/** The name a choice shows: its own, or "none" for null (torch's None). */
+const choiceName = (c) => c ?? 'none';
+
+/** A drop-down for a choice parameter; null (torch's None) shows as "none". */
+function choiceRow(param, value, commit) {
+  const id = uid('c');
+  const options = [...param.choices, ...(param.nullable ? [null] : [])];
+  const select = el(
+    'select',
+    { id, class: 'choice', 'aria-describedby': `${id}-doc` },
+    ...options.map((c, k) => el('option', { value: String(k), text: choiceName(c) })),
+  );
+  const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
+  let current = value;
+  const show = (v) => {
+    current = v;
+    select.value = String(Math.max(0, options.indexOf(v)));
+  };
+  select.addEventListener('change', () => {
+    const next = options[Number(select.value)];
+    const problem = commit(next);
+    error.textContent = problem || '';
+    error.hidden = !problem;
+    if (problem) show(current);
+    else current = next;
+  });
+  show(value);
+  return {
+    el: el(
+      'div',
+      { class: 'param param-choice' },
+      el('label', { for: id, class: 'param-label', text: param.name }),
+      select,
+      el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
+      error,
+    ),
+    set: show,
+  };
+}
+
 /**
  * The control for one catalog parameter.
  * `commit(value)` applies a new value and returns an error message or null.
@@ -198,6 +238,7 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
   if (param.type === 'text') {
     return textRow({ label: param.name, doc: param.doc, maxChars: param.max_chars, value, commit });
   }
+  if (param.type === 'choice') return choiceRow(param, value, commit);
   // flag
   const id = uid('f');
   const box = el('input', { type: 'checkbox', id, checked: Boolean(value), 'aria-describedby': `${id}-doc` });
@@ -241,5 +282,6 @@ export function settingText(p, v) {
   if (p.type === 'flag') return v ? p.name : `no ${p.name}`;
   if (p.type === 'pair') return `${p.name} ${fmt(v[0])}, ${fmt(v[1])}`;
   if (p.type === 'text') return `${p.name} = ${v}`;
+  if (p.type === 'choice') return `${p.name} ${choiceName(v)}`;
   return `${p.name} ${fmt(v)}`;
 }
