@@ -5,11 +5,18 @@
 //! coordinates pass [`DIVERGENCE_LIMIT`] in magnitude, stops: it keeps its last finite point and
 //! records the step at which it diverged, while the others carry on. A racer that comes within
 //! [`ARRIVAL_FRACTION`] of the landscape's default view diagonal of a known minimum has arrived
-//! there: the first such step is its [`Arrival`], and it keeps stepping.
+//! there: the first such step is its [`Arrival`], and it keeps stepping. With noisy gradients no
+//! racer arrives: each is kicked about by the noise, and passing within a pixel of a minimum is
+//! luck, not a result (the trailing mean of the loss says how low it hovers).
+//!
+//! A race has one clock ([`Race::clock`]): every racer has taken that many steps, or stopped
+//! before. A racer that is edited, added or restarted is behind the clock and is replayed up to
+//! it ([`Race::catch_up`]) before the race goes on; [`Race::apply`] decides which racers a new
+//! spec restarts and which it keeps as they are, bit for bit.
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
 use crate::optim::{Derivatives, Entry, Stepper};
-use crate::spec::{RacerSpec, RunSpec};
+use crate::spec::{LandscapeSpec, RacerSpec, RunSpec};
 use serde::Serialize;
 
 /// Coordinates beyond this magnitude count as divergence.
@@ -34,6 +41,11 @@ impl Finish {
         let minima = marks.iter().filter(|m| m.kind != MarkKind::Saddle).map(|m| (m.at, m.kind == MarkKind::Global)).collect();
         let radius = ARRIVAL_FRACTION * (view.x[1] - view.x[0]).hypot(view.y[1] - view.y[0]);
         Finish { minima, radius }
+    }
+
+    /// No minimum to arrive at (with noisy gradients), the same radius.
+    pub fn unreachable(view: &View) -> Finish {
+        Finish { minima: Vec::new(), ..Finish::new(&[], view) }
     }
 
     /// The arrival at `step` if `p` is within the radius of a minimum (the nearest one). Runs
@@ -64,6 +76,9 @@ pub struct Arrival {
 pub enum Status {
     Ok,
     Diverged,
+    /// Stopped where its optimizer has no step: Newton's method without a fallback, at a
+    /// singular Hessian. Its point is finite; it stays there.
+    Singular,
 }
 
 pub struct Racer {
@@ -76,6 +91,8 @@ pub struct Racer {
     pub step: u64,
     /// The step whose iterate was not finite, once diverged.
     pub diverged_at: Option<u64>,
+    /// The step its optimizer could not take (see [`Status::Singular`]), once stopped there.
+    pub singular_at: Option<u64>,
     /// The first step at a known minimum, once there.
     pub arrival: Option<Arrival>,
     finish: Finish,
@@ -109,7 +126,8 @@ impl Racer {
     pub fn new(spec: RacerSpec, objective: &Objective, start: Point, finish: &Finish) -> Racer {
         let stepper = spec.optimizer().start(&start);
         let finish = finish.clone();
-        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, arrival: None, finish, previous: None };
+        let mut racer =
+            Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, singular_at: None, arrival: None, finish, previous: None };
         racer.reset(objective, start);
         racer
     }
@@ -117,8 +135,25 @@ impl Racer {
     pub fn status(&self) -> Status {
         if self.diverged_at.is_some() {
             Status::Diverged
+        } else if self.singular_at.is_some() {
+            Status::Singular
         } else {
             Status::Ok
+        }
+    }
+
+    /// Whether it stopped (diverged or singular): it takes no more steps.
+    pub fn stopped(&self) -> bool {
+        self.diverged_at.is_some() || self.singular_at.is_some()
+    }
+
+    /// The step of the race it stands at when the race's clock reads `clock`: its own step, or
+    /// the clock once it stopped (it stays where it stopped).
+    pub fn step_at(&self, clock: u64) -> u64 {
+        if self.stopped() {
+            clock.max(self.step)
+        } else {
+            self.step
         }
     }
 
@@ -156,6 +191,7 @@ impl Racer {
         self.loss = objective.value(start);
         self.step = 0;
         self.diverged_at = None;
+        self.singular_at = None;
         self.previous = None;
         if !is_sane(start, self.loss) {
             self.diverged_at = Some(0);
@@ -168,7 +204,7 @@ impl Racer {
     pub fn advance(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(u64, Point, f64)) -> u64 {
         let needs_hessian = self.stepper.needs_hessian();
         for taken in 0..n {
-            if self.diverged_at.is_some() {
+            if self.stopped() {
                 return taken;
             }
             let p = self.position;
@@ -177,6 +213,10 @@ impl Racer {
             let mut next = p;
             self.stepper.step(&mut next, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]) });
             let step = self.step + 1;
+            if self.stepper.undefined() {
+                self.singular_at = Some(step);
+                return taken;
+            }
             let loss = if next.iter().all(|c| c.is_finite()) { objective.value(next) } else { f64::NAN };
             if !is_sane(next, loss) {
                 self.diverged_at = Some(step);
@@ -199,8 +239,11 @@ fn is_sane(p: Point, loss: f64) -> bool {
     p.iter().all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT) && loss.is_finite()
 }
 
-/// Every racer of a spec on its landscape.
+/// Every racer of a spec on its landscape, and the race's clock.
 pub struct Race {
+    /// The landscape as specified, and where the racers start as specified (None: its default).
+    pub landscape: LandscapeSpec,
+    start_spec: Option<Point>,
     pub objective: Objective,
     /// The landscape's default view and known critical points.
     pub default_view: View,
@@ -208,17 +251,188 @@ pub struct Race {
     pub finish: Finish,
     pub start: Point,
     pub racers: Vec<Racer>,
+    /// The race's step: every racer has taken this many steps, has stopped before, or is behind
+    /// and is caught up to it ([`Race::catch_up`]) before the clock moves on.
+    pub clock: u64,
+}
+
+/// Racer steps a racer behind the clock takes before the next one's turn: racers caught up a
+/// few frames at a time move up together.
+const CATCH_UP_TURN: u64 = 256;
+
+/// What [`Race::apply`] did to the racers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Applied {
+    /// For each racer of the new spec, the index it had before when it was kept (its step,
+    /// state and path as they were, only its label or colour perhaps new); None when it is new
+    /// or its settings changed, so it starts over and is behind the clock.
+    pub kept: Vec<Option<usize>>,
+    /// Racers (new indices) sent back to the start because the clock went back (the new stop
+    /// step lies behind it); they are behind the clock too.
+    pub rewound: Vec<usize>,
+    /// The landscape, its parameters or the start changed: every racer starts over.
+    pub landscape: bool,
+}
+
+impl Applied {
+    /// Whether racer `i` (of the new spec) starts over: its path so far is gone.
+    pub fn restarted(&self, i: usize) -> bool {
+        self.kept[i].is_none() || self.rewound.contains(&i)
+    }
 }
 
 impl Race {
     pub fn new(spec: &RunSpec) -> Race {
-        let Built { f, view, start, marks } = spec.landscape.build();
-        let start = spec.start.unwrap_or(start);
+        let built = spec.landscape.build();
+        let start = spec.start_point(&built);
+        let Built { f, view, marks, .. } = built;
         let objective = spec.landscape.objective(f);
-        let finish = Finish::new(&marks, &view);
+        let finish = if objective.noise.is_none() { Finish::new(&marks, &view) } else { Finish::unreachable(&view) };
         let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start, &finish)).collect();
-        Race { objective, default_view: view, marks, finish, start, racers }
+        Race { landscape: spec.landscape.clone(), start_spec: spec.start, objective, default_view: view, marks, finish, start, racers, clock: 0 }
     }
+
+    /// The racers behind the clock (not stopped, fewer steps than the clock).
+    pub fn behind(&self) -> impl Iterator<Item = (usize, &Racer)> + '_ {
+        self.racers.iter().enumerate().filter(|(_, r)| !r.stopped() && r.step < self.clock)
+    }
+
+    /// Whether every racer is at the clock or stopped before it.
+    pub fn in_step(&self) -> bool {
+        self.behind().next().is_none()
+    }
+
+    /// Steps the racers behind the clock toward it, about `budget` racer steps in all, taking
+    /// turns; `visit(racer, step, point, loss)` sees every new finite point. True once every
+    /// racer is in step.
+    pub fn catch_up(&mut self, mut budget: u64, mut visit: impl FnMut(usize, u64, Point, f64)) -> bool {
+        let (objective, clock) = (&self.objective, self.clock);
+        while budget > 0 {
+            let mut moved = false;
+            for (i, r) in self.racers.iter_mut().enumerate() {
+                if r.stopped() || r.step >= clock || budget == 0 {
+                    continue;
+                }
+                let n = (clock - r.step).min(CATCH_UP_TURN).min(budget);
+                r.advance(objective, n, |k, p, l| visit(i, k, p, l));
+                budget -= n;
+                moved = true;
+            }
+            if !moved {
+                break;
+            }
+        }
+        self.in_step()
+    }
+
+    /// Moves the clock `n` steps on and steps every racer there.
+    pub fn advance(&mut self, n: u64, visit: impl FnMut(usize, u64, Point, f64)) {
+        self.clock = self.clock.saturating_add(n);
+        self.catch_up(u64::MAX, visit);
+    }
+
+    /// Sets the clock to `step`. Going back sends the racers that were past it back to the
+    /// start (they are then behind it, to be caught up: doubles take no step back); returns
+    /// those racers' indices.
+    pub fn seek(&mut self, step: u64) -> Vec<usize> {
+        let mut rewound = Vec::new();
+        if step < self.clock {
+            let (objective, start) = (&self.objective, self.start);
+            for (i, r) in self.racers.iter_mut().enumerate() {
+                // Still before `step`: a racer that has not got there, or stopped before it.
+                let stopped_by = r.diverged_at.or(r.singular_at).is_some_and(|k| k <= step);
+                if r.step > step || (r.stopped() && !stopped_by) {
+                    r.reset(objective, start);
+                    rewound.push(i);
+                }
+            }
+        }
+        self.clock = step;
+        rewound
+    }
+
+    /// Every racer back to the start, the clock at 0.
+    pub fn reset(&mut self) {
+        let (objective, start) = (&self.objective, self.start);
+        self.racers.iter_mut().for_each(|r| r.reset(objective, start));
+        self.clock = 0;
+    }
+
+    /// Takes a new spec, keeping the clock (or moving it back to the spec's stop step when that
+    /// lies behind it). A new landscape, landscape parameter or start restarts every racer; else
+    /// the racers are matched to the new list in order by optimizer and hyperparameters (so a
+    /// racer added, duplicated or removed leaves the others alone): matched ones are kept, bit
+    /// for bit, with their new label and colour; the others start over. Racers that start over
+    /// are behind the clock until [`Race::catch_up`] replays them.
+    pub fn apply(&mut self, spec: &RunSpec) -> Applied {
+        let landscape = spec.landscape != self.landscape || spec.start != self.start_spec;
+        let kept = if landscape {
+            let clock = self.clock;
+            *self = Race::new(spec);
+            self.clock = clock;
+            vec![None; spec.racers.len()]
+        } else {
+            let pairs = match_racers(&self.racers, &spec.racers);
+            let mut old: Vec<Option<Racer>> = std::mem::take(&mut self.racers).into_iter().map(Some).collect();
+            let (objective, start, finish) = (&self.objective, self.start, &self.finish);
+            let mut kept = Vec::with_capacity(spec.racers.len());
+            for (j, new) in spec.racers.iter().enumerate() {
+                let from = pairs.iter().find(|&&(_, b)| b == j).map(|&(a, _)| a);
+                let racer = match from.and_then(|a| old[a].take()) {
+                    Some(mut r) => {
+                        r.spec = new.clone();
+                        r
+                    }
+                    None => Racer::new(new.clone(), objective, start, finish),
+                };
+                kept.push(from);
+                self.racers.push(racer);
+            }
+            kept
+        };
+        let rewound = if spec.steps < self.clock { self.seek(spec.steps) } else { Vec::new() };
+        Applied { kept, rewound, landscape }
+    }
+}
+
+/// Which old racers become which new ones: pairs (old, new), both in increasing order, of the
+/// same optimizer and hyperparameters. The most such pairs, and among those the most whose
+/// label and colour are the same too (so a duplicate, which differs only in those, is the new
+/// one).
+fn match_racers(old: &[Racer], new: &[RacerSpec]) -> Vec<(usize, usize)> {
+    let weight = |a: &RacerSpec, b: &RacerSpec| {
+        if a.info != b.info || a.hyper != b.hyper {
+            0
+        } else if a.label == b.label && a.color == b.color {
+            3
+        } else {
+            2
+        }
+    };
+    let (m, n) = (old.len(), new.len());
+    // best[i][j]: the best total weight matching old[i..] with new[j..].
+    let mut best = vec![vec![0u32; n + 1]; m + 1];
+    for i in (0..m).rev() {
+        for j in (0..n).rev() {
+            let w = weight(&old[i].spec, &new[j]);
+            let pair = if w > 0 { w + best[i + 1][j + 1] } else { 0 };
+            best[i][j] = pair.max(best[i + 1][j]).max(best[i][j + 1]);
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < m && j < n {
+        let w = weight(&old[i].spec, &new[j]);
+        if w > 0 && best[i][j] == w + best[i + 1][j + 1] {
+            pairs.push((i, j));
+            i += 1;
+            j += 1;
+        } else if best[i][j] == best[i + 1][j] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    pairs
 }
 
 /// One racer's full result, as `optiscape run` prints it.
@@ -231,6 +445,9 @@ pub struct RacerResult {
     pub loss: Vec<f64>,
     pub status: Status,
     pub diverged_at: Option<u64>,
+    /// With [`Status::Singular`]: the step its optimizer could not take.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub singular_at: Option<u64>,
     pub arrival: Option<Arrival>,
 }
 
@@ -246,6 +463,7 @@ pub fn run(spec: &RunSpec) -> RunResult {
 
 /// Advances every racer of `race` by `steps` steps and keeps every point, from where it stands.
 pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
+    race.clock = race.clock.saturating_add(steps);
     let objective = &race.objective;
     let racers = race
         .racers
@@ -268,6 +486,7 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
                 loss,
                 status: r.status(),
                 diverged_at: r.diverged_at,
+                singular_at: r.singular_at,
                 arrival: r.arrival,
             }
         })
@@ -278,6 +497,7 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
 
     fn race(spec: &str) -> Race {
         Race::new(&RunSpec::parse(spec).unwrap())
@@ -415,4 +635,143 @@ mod tests {
         assert!((adam.angle_to_descent.unwrap() - want).abs() < 1e-6, "{adam:?} vs {want}");
         assert!(want > 30.0, "far from the gradient's direction: {want}");
     }
+    /// Every racer's position, loss, step, status and optimizer state: what "kept bit for bit"
+    /// compares.
+    fn snapshot(r: &Racer) -> (u64, [u64; 2], u64, Status, String) {
+        (r.step, r.position.map(f64::to_bits), r.loss.to_bits(), r.status(), format!("{:?}", r.inspect()))
+    }
+
+    fn spec_with(racers: &str, steps: u64) -> RunSpec {
+        RunSpec::parse(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "steps": {steps}, "racers": [{racers}]}}"#)).unwrap()
+    }
+
+    /// Racer i of `spec` after `k` steps, raced alone from the start.
+    fn alone(spec: &RunSpec, i: usize, k: u64) -> (u64, [u64; 2], u64, Status, String) {
+        let mut solo = spec.clone();
+        solo.racers = vec![spec.racers[i].clone()];
+        let mut race = Race::new(&solo);
+        race.advance(k, |_, _, _, _| {});
+        snapshot(&race.racers[0])
+    }
+
+    const A: &str = r#"{"name": "adam", "lr": 0.05}"#;
+    const B: &str = r#"{"name": "sgd", "lr": 0.001, "momentum": 0.9}"#;
+    const C: &str = r#"{"name": "sgd", "lr": 0.01}"#;
+    const D: &str = r#"{"name": "newton", "lr": 0.5}"#;
+
+    #[test]
+    fn one_clock_edits_replay_only_what_changed() {
+        let spec = spec_with(&[A, B, C, D].join(","), 3000);
+        let mut race = Race::new(&spec);
+        race.advance(700, |_, _, _, _| {});
+        assert_eq!(race.racers[2].status(), Status::Diverged, "the third diverges before step 700");
+        let before: Vec<_> = race.racers.iter().map(snapshot).collect();
+        // Duplicate B (a copy after it, new label and colour), change D's lr, remove C.
+        let copy = r##"{"name": "sgd", "lr": 0.001, "momentum": 0.9, "label": "copy", "color": "#123456"}"##;
+        let edited = spec_with(&[A, B, copy, r#"{"name": "newton", "lr": 0.25}"#].join(","), 3000);
+        let applied = race.apply(&edited);
+        assert_eq!(applied, Applied { kept: vec![Some(0), Some(1), None, None], rewound: vec![], landscape: false });
+        assert_eq!(snapshot(&race.racers[0]), before[0]);
+        assert_eq!(snapshot(&race.racers[1]), before[1]);
+        assert_eq!(race.racers[2].spec.label.as_deref(), Some("copy"));
+        assert_eq!(race.racers[2].step, 0);
+        assert!(!race.in_step() && race.behind().count() == 2);
+        // Caught up in small budgets, they stand where racing from the start takes them.
+        let mut seen = vec![0u64; 4];
+        while !race.catch_up(97, |i, k, _, _| {
+            assert_eq!(k, seen[i] + 1, "racer {i} visits every step once, in order");
+            seen[i] = k;
+        }) {}
+        assert_eq!(seen, vec![0, 0, 700, 700]);
+        for i in 0..4 {
+            assert_eq!(snapshot(&race.racers[i]), alone(&edited, i, 700), "racer {i}");
+        }
+        assert_eq!(race.clock, 700);
+        // A label or colour only: nothing restarts.
+        let mut relabelled = edited.clone();
+        relabelled.racers[0].label = Some("A".into());
+        relabelled.racers[3].color = Some("#abcdef".into());
+        assert_eq!(race.apply(&relabelled).kept, vec![Some(0), Some(1), Some(2), Some(3)]);
+        assert!(race.in_step());
+    }
+
+    #[test]
+    fn a_stop_below_the_clock_seeks_back_and_the_landscape_restarts_everyone() {
+        let spec = spec_with(&[A, B, C].join(","), 3000);
+        let mut race = Race::new(&spec);
+        race.advance(500, |_, _, _, _| {});
+        let diverged_at = race.racers[2].diverged_at.unwrap();
+        assert!(diverged_at < 300);
+        let mut shorter = spec.clone();
+        shorter.steps = 300;
+        let applied = race.apply(&shorter);
+        // The third racer diverged before step 300: it stays as it was.
+        assert_eq!(applied, Applied { kept: vec![Some(0), Some(1), Some(2)], rewound: vec![0, 1], landscape: false });
+        assert!(applied.restarted(0) && !applied.restarted(2));
+        assert_eq!(race.clock, 300);
+        race.catch_up(u64::MAX, |_, _, _, _| {});
+        for i in 0..3 {
+            assert_eq!(snapshot(&race.racers[i]), alone(&shorter, i, 300));
+            assert_eq!(race.racers[i].step_at(race.clock), 300, "every racer stands at the clock");
+        }
+        // A scale changes every racer's race: all start over and are caught up to the clock.
+        let mut scaled = shorter.clone();
+        scaled.landscape = LandscapeSpec::from_fields("rosenbrock", serde_json::json!({"scale": 2}).as_object().unwrap().clone()).unwrap();
+        let applied = race.apply(&scaled);
+        assert!(applied.landscape && applied.kept == vec![None; 3]);
+        assert_eq!(race.clock, 300);
+        race.catch_up(u64::MAX, |_, _, _, _| {});
+        for i in 0..3 {
+            assert_eq!(snapshot(&race.racers[i]), alone(&scaled, i, 300));
+        }
+        // Seeking forward and back is the same as racing there.
+        race.seek(420);
+        race.catch_up(u64::MAX, |_, _, _, _| {});
+        assert_eq!(snapshot(&race.racers[0]), alone(&scaled, 0, 420));
+        race.seek(10);
+        assert!(!race.in_step());
+        race.catch_up(u64::MAX, |_, _, _, _| {});
+        assert_eq!(snapshot(&race.racers[1]), alone(&scaled, 1, 10));
+        race.reset();
+        assert_eq!((race.clock, race.racers[0].step), (0, 0));
+    }
+
+    #[test]
+    fn racers_are_matched_in_order_by_settings() {
+        let r = |text: &str| RacerSpec::deserialize(serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap();
+        let race = Race::new(&spec_with(&[A, B, A, C].join(","), 10));
+        // The first racer removed: the others are kept, in order (the two A are the same race,
+        // so either could stay).
+        let pairs = match_racers(&race.racers, &[r(B), r(A), r(C)]);
+        assert_eq!(pairs, vec![(1, 0), (2, 1), (3, 2)]);
+        // Reversed lists keep one racer.
+        assert_eq!(match_racers(&race.racers, &[r(C), r(B)]).len(), 1);
+        assert!(match_racers(&race.racers, &[]).is_empty());
+    }
+
+    #[test]
+    fn noisy_gradients_arrive_nowhere() {
+        let quiet = race(r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#);
+        assert!(quiet.racers[0].arrival.is_some());
+        let mut noisy = race(r#"{"landscape": {"name": "quadratic", "noise": 0.01}, "start": [0, 0], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        noisy.advance(200, |_, _, _, _| {});
+        assert_eq!(noisy.racers[0].arrival, None);
+    }
+
+    #[test]
+    fn textbook_newton_stops_where_the_hessian_is_singular() {
+        // sin(x) cos(y) at (1.9, 1.9): the Hessian is singular. The safeguarded Newton takes a
+        // gradient step; textbook Newton has no step and stops there, at a finite point.
+        let spec = r#"{"landscape": {"name": "custom", "f": "sin(x) cos(y)"}, "steps": 20, "racers": [{"name": "newton"}, {"name": "newton", "fallback": null}]}"#;
+        let result = run(&RunSpec::parse(spec).unwrap());
+        let [safe, textbook] = [&result.racers[0], &result.racers[1]];
+        assert_eq!((safe.status, safe.trajectory.len()), (Status::Ok, 21));
+        assert_eq!((textbook.status, textbook.singular_at, textbook.diverged_at), (Status::Singular, Some(1), None));
+        assert_eq!(textbook.trajectory, vec![[1.9, 1.9]]);
+        let mut r = race(spec);
+        r.advance(5, |_, _, _, _| {});
+        assert_eq!(r.racers[1].step_at(r.clock), 5);
+        assert_eq!(serde_json::to_value(Status::Singular).unwrap(), "singular");
+    }
 }
+

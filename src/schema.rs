@@ -141,20 +141,24 @@ pub struct Param {
     /// For text: what makes it valid beyond its length.
     #[serde(skip)]
     pub check: Option<TextCheck>,
+    /// A key setting: a racer's card and legend give it even at its default, because it sets
+    /// the optimizer apart (AdamW's weight decay, Newton's fallback). Others are given when
+    /// they differ from their default (and `lr` always).
+    pub key: bool,
 }
 
 impl Param {
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc, check: None }
+        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc, check: None, key: false }
     }
     pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc, check: None }
+        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc, check: None, key: false }
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc, check: None }
+        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc, check: None, key: false }
     }
     pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
-        Param { name, default: Value::Text(Cow::Borrowed(default)), kind: Kind::Text { max_chars }, doc, check: Some(check) }
+        Param { name, default: Value::Text(Cow::Borrowed(default)), kind: Kind::Text { max_chars }, doc, check: Some(check), key: false }
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -165,7 +169,13 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param { name, default: Value::Choice(default), kind: Kind::Choice { choices, nullable }, doc, check: None }
+        Param { name, default: Value::Choice(default), kind: Kind::Choice { choices, nullable }, doc, check: None, key: false }
+    }
+
+    /// The same parameter as a key setting (see [`Param::key`]).
+    pub const fn key(mut self) -> Param {
+        self.key = true;
+        self
     }
 
     /// Checks one JSON value against this parameter.

@@ -29,6 +29,10 @@ fn check_case(case: &Value) -> Result<f64, String> {
     if ours.diverged_at != theirs {
         return Err(format!("diverged at {:?}, reference at {theirs:?}", ours.diverged_at));
     }
+    let singular = case["singular_at"].as_u64();
+    if ours.singular_at != singular {
+        return Err(format!("singular at {:?}, reference at {singular:?}", ours.singular_at));
+    }
     let mut worst = 0.0f64;
     for point in case["points"].as_array().unwrap() {
         let i = point[0].as_u64().unwrap() as usize;

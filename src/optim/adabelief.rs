@@ -21,7 +21,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         Param::flag("amsgrad", false, "use the running max of s (AMSGrad)"),
         Param::flag("weight_decouple", true, "decay the weights directly, as AdamW"),
         Param::flag("fixed_decay", false, "with weight_decouple: decay by weight_decay, not lr*weight_decay"),
-        Param::flag("rectify", true, "rectify the adaptive step, as RAdam"),
+        Param::flag("rectify", true, "rectify the adaptive step, as RAdam").key(),
         Param::flag("degenerated_to_sgd", true, "with rectify: take SGD steps while N_sma < 5"),
     ],
     needs_hessian: false,

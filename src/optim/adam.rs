@@ -30,7 +30,7 @@ pub static INFO_W: OptimizerInfo = OptimizerInfo {
     name: "adamw",
     title: "AdamW",
     reference: "torch.optim.AdamW",
-    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2), AMSGRAD],
+    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2).key(), AMSGRAD],
     needs_hessian: false,
     build: |h| Ok(Box::new(Adam::new(h, true))),
 };

@@ -61,6 +61,11 @@ pub trait Optimizer {
     fn update(&self, params: &mut [f64], d: &Derivatives, state: &mut Self::State);
     /// The state as named values, for the page's inspector.
     fn inspect(&self, state: &Self::State) -> Vec<Entry>;
+    /// Whether the last update had no step to take (Newton's method without a fallback at a
+    /// singular Hessian): it left the parameters as they were, and the racer stops there.
+    fn undefined(&self, _state: &Self::State) -> bool {
+        false
+    }
 }
 
 /// One named value of an optimizer's state.
@@ -101,6 +106,8 @@ pub trait Stepper {
     fn reset(&mut self, params: &[f64]);
     fn step(&mut self, params: &mut [f64], d: &Derivatives);
     fn inspect(&self) -> Vec<Entry>;
+    /// See [`Optimizer::undefined`].
+    fn undefined(&self) -> bool;
 }
 
 struct Running<O: Optimizer> {
@@ -120,6 +127,9 @@ impl<O: Optimizer> Stepper for Running<O> {
     }
     fn inspect(&self) -> Vec<Entry> {
         self.opt.inspect(&self.state)
+    }
+    fn undefined(&self) -> bool {
+        self.opt.undefined(&self.state)
     }
 }
 

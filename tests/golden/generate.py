@@ -13,7 +13,8 @@ The gradient fed to the reference is optiscape's own analytic one, reproduced op
 operation in plain float arithmetic (so that chaotic trajectories, which amplify a last-bit
 difference, still agree); derivatives.json separately pins those derivatives to torch.autograd. The trajectory is kept at steps 0-20 and every 10th step
 after; tests/golden.rs compares to 1e-10. A run stops, as optiscape's runner does, at the first
-iterate that is not finite or exceeds 1e12 in magnitude, or whose loss is not finite.
+iterate that is not finite or exceeds 1e12 in magnitude, or whose loss is not finite (diverged_at),
+or where textbook Newton has no step at a singular Hessian (singular_at).
 
 Output: tests/golden/<optimizer>.json, one file per optimizer.
 """
@@ -343,16 +344,29 @@ LANDSCAPES = {
 
 # --- Newton: the reference is the formula, written with the same operations as src/optim/newton.rs
 
+def damped(h, damping):
+    """H + damping*I and the size below which a pivot counts as zero: n*eps times its largest entry."""
+    n = len(h)
+    a = [[h[i][j] + (damping if i == j else 0.0) for j in range(n)] for i in range(n)]
+    largest = 0.0
+    for row in a:
+        for x in row:
+            largest = max(largest, abs(x))
+    return a, n * sys.float_info.epsilon * largest
+
+
 def damped_solve(h, damping, g):
+    """Cholesky; None where H + damping*I is not positive definite (or singular)."""
     n = len(g)
+    a, tiny = damped(h, damping)
     l = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1):
-            s = h[i][j] + (damping if i == j else 0.0)
+            s = a[i][j]
             for k in range(j):
                 s -= l[i][k] * l[j][k]
             if i == j:
-                if not s > 0.0:
+                if not s > tiny:
                     return None
                 l[i][i] = math.sqrt(s)
             else:
@@ -372,11 +386,44 @@ def damped_solve(h, damping, g):
     return z
 
 
+def general_solve(h, damping, g):
+    """Gaussian elimination with partial pivoting (the first largest pivot); None where singular."""
+    n = len(g)
+    a, tiny = damped(h, damping)
+    b = list(g)
+    for k in range(n):
+        p = k
+        for i in range(k + 1, n):
+            if abs(a[i][k]) > abs(a[p][k]):
+                p = i
+        if not abs(a[p][k]) > tiny:
+            return None
+        if p != k:
+            a[p], a[k] = a[k], a[p]
+            b[p], b[k] = b[k], b[p]
+        for i in range(k + 1, n):
+            f = a[i][k] / a[k][k]
+            for j in range(k + 1, n):
+                a[i][j] -= f * a[k][j]
+            b[i] -= f * b[k]
+    z = [0.0] * n
+    for i in reversed(range(n)):
+        s = b[i]
+        for j in range(i + 1, n):
+            s -= a[i][j] * z[j]
+        z[i] = s / a[i][i]
+    return z
+
+
 class Newton:
-    def __init__(self, params, lr=1.0, damping=0.0):
+    """fallback "gradient": a gradient step where not positive definite; None: textbook Newton,
+    which has no step (and stops the run) where the matrix is singular."""
+
+    def __init__(self, params, lr=1.0, damping=0.0, fallback="gradient"):
         self.p = params[0]
-        self.lr, self.damping = lr, damping
+        self.lr, self.damping, self.fallback = lr, damping, fallback
         self.hessian = None  # set by the driver before each step
+        self.singular = False
 
     def zero_grad(self):
         self.p.grad = None
@@ -387,7 +434,10 @@ class Newton:
         h = self.hessian.tolist()
         z = damped_solve(h, self.damping, g)
         if z is None:
-            z = g
+            z = g if self.fallback == "gradient" else general_solve(h, self.damping, g)
+        self.singular = z is None
+        if z is None:
+            return
         for i in range(len(z)):
             self.p[i] += -self.lr * z[i]
 
@@ -478,6 +528,8 @@ OPTIMIZERS = [
     ("newton", Newton, ("fixed", 1.0), [
         {},
         {"lr": 0.5, "damping": 1.0},
+        {"fallback": None},
+        {"fallback": None, "lr": 0.5, "damping": 0.1},
     ]),
 ]
 
@@ -516,7 +568,7 @@ def run_case(ctor, kwargs, landscape, scale, start, noise=None):
     p = torch.tensor(start)
     opt = ctor([p], **kwargs)
     traj = [list(start)]
-    diverged_at = None
+    diverged_at = singular_at = None
     for step in range(1, STEPS + 1):
         opt.zero_grad()
         g, h = derivatives(*p.tolist())
@@ -528,6 +580,9 @@ def run_case(ctor, kwargs, landscape, scale, start, noise=None):
         if isinstance(opt, Newton):
             opt.hessian = torch.tensor([[scale * h[i][j] for j in range(2)] for i in range(2)])
         opt.step()
+        if getattr(opt, "singular", False):
+            singular_at = step
+            break
         x = p.detach().tolist()
         with torch.no_grad():
             loss = scale * f(p).item() if all(math.isfinite(c) for c in x) else math.nan
@@ -535,7 +590,7 @@ def run_case(ctor, kwargs, landscape, scale, start, noise=None):
             diverged_at = step
             break
         traj.append(x)
-    return traj, diverged_at
+    return traj, diverged_at, singular_at
 
 
 def kept(i):
@@ -579,7 +634,7 @@ def main():
                             kwargs["lr"] = gd_lr * factor / scale
                         elif family == "adaptive":
                             kwargs["lr"] = adaptive_lr * factor
-                    traj, diverged_at = run_case(ctor, kwargs, landscape, scale, start, noise)
+                    traj, diverged_at, singular_at = run_case(ctor, kwargs, landscape, scale, start, noise)
                     spec = {"name": name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}}
                     cases.append({
                         "racer": spec,
@@ -587,6 +642,7 @@ def main():
                         "start": start,
                         "steps": STEPS,
                         "diverged_at": diverged_at,
+                        **({"singular_at": singular_at} if singular_at is not None else {}),
                         "points": [[i, x] for i, x in enumerate(traj) if kept(i)] + (
                             [[len(traj) - 1, traj[-1]]] if not kept(len(traj) - 1) else []),
                     })
