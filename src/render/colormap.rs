@@ -12,10 +12,14 @@
 //! `c + f (255 - c)` per channel), which keeps the order and the hue of the map but lifts its
 //! darkest end to a mid tone, where saturated line colours and dark iso-lines both read.
 //!
-//! [`PALETTE`] gives the racers' colours: the eight of Okabe & Ito ("Color Universal Design",
-//! 2008), then nine of Paul Tol's "muted" scheme (SRON technical note EPS/TN/09-002, 2021), each
-//! scheme ordered so that the first colours stand out most on the map's blues, greens and
-//! yellows (greens and yellows, which blend into it, come last).
+//! [`PALETTE`] gives the racers' colours: twelve that people with any of the three kinds of colour
+//! blindness tell apart, the eight of Okabe & Ito ("Color Universal Design", 2008) and four darker
+//! ones (Paul Tol's indigo, SRON EPS/TN/09-002; a purple, a brown and a grey), every pair at least
+//! 10 CIEDE2000 apart for normal vision and as simulated for protanopia, deuteranopia and
+//! tritanopia (Machado, Oliveira & Fernandes, 2009): the closest pair is Okabe–Ito's own reddish
+//! purple and orange. They are ordered so that the first ones stand out most on the map (yellow,
+//! which blends into its light end, comes last). A scene with more racers than colours, or two
+//! racers of one colour, tells them apart by dash patterns ([`dashes`]).
 
 use plotters::style::RGBColor;
 
@@ -117,17 +121,48 @@ pub fn lookup(lut: &[[u8; 3]; 256], t: f64) -> [u8; 3] {
     lut[(t.clamp(0.0, 1.0) * 255.0).round() as usize]
 }
 
-/// Racer colours, "#rrggbb": Okabe–Ito's eight, then nine of Paul Tol's muted scheme.
-pub const PALETTE: [&str; 17] = [
-    // Okabe & Ito: blue, vermillion, reddish purple, black, orange, sky blue, bluish green, yellow.
-    "#0072b2", "#d55e00", "#cc79a7", "#000000", "#e69f00", "#56b4e9", "#009e73", "#f0e442",
-    // Tol muted: rose, indigo, wine, sand, olive, green, purple, cyan, teal.
-    "#cc6677", "#332288", "#882255", "#ddcc77", "#999933", "#117733", "#aa4499", "#88ccee", "#44aa99",
+/// Racer colours, "#rrggbb" (see the module's notes).
+pub const PALETTE: [&str; 12] = [
+    // blue, vermillion, black, reddish purple, orange, indigo, sky blue, brown, bluish green,
+    // purple, grey, yellow.
+    "#0072b2", "#d55e00", "#000000", "#cc79a7", "#e69f00", "#332288", "#56b4e9", "#772200", "#009e73", "#aa3377", "#bbbbbb",
+    "#f0e442",
 ];
 
 /// The colour of racer `i`; the palette repeats after [`PALETTE`]`.len()` racers.
 pub fn racer_color(i: usize) -> RGBColor {
     parse_hex(PALETTE[i % PALETTE.len()]).expect("the palette is valid hex")
+}
+
+/// How a racer's line is drawn: solid, or one of the dash patterns that tell apart racers of one
+/// colour.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dash {
+    #[default]
+    Solid,
+    Dashed,
+    Dotted,
+    DashDot,
+}
+
+impl Dash {
+    /// On and off lengths in CSS pixels, repeated along the line; empty when solid.
+    pub fn pattern(self) -> &'static [f64] {
+        match self {
+            Dash::Solid => &[],
+            Dash::Dashed => &[9.0, 6.0],
+            Dash::Dotted => &[1.5, 5.0],
+            Dash::DashDot => &[9.0, 4.5, 1.5, 4.5],
+        }
+    }
+}
+
+/// Each racer's dash pattern, given every racer's colour in order: solid for the first racer of
+/// a colour, then dashed, dotted and dash-dot for the second, third and fourth (and round again).
+pub fn dashes(colors: &[RGBColor]) -> Vec<Dash> {
+    const ORDER: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot];
+    colors.iter().enumerate().map(|(i, c)| ORDER[colors[..i].iter().filter(|d| *d == c).count() % ORDER.len()]).collect()
 }
 
 /// Parses "#rrggbb" (or "rrggbb"), either case.
@@ -204,6 +239,118 @@ mod tests {
         for (a, b) in VIRIDIS.iter().zip(bg.iter()) {
             assert!((0..3).all(|i| b[i] >= a[i]));
         }
+    }
+
+    /// CIELAB of an sRGB colour, as people with protanopia (1), deuteranopia (2) or tritanopia
+    /// (3) see it (0: normal vision): Machado, Oliveira & Fernandes (2009), severity 1, applied
+    /// to linear RGB; D65 white.
+    fn seen_as(rgb: RGBColor, kind: usize) -> [f64; 3] {
+        const MACHADO: [[[f64; 3]; 3]; 3] = [
+            [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+            [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+            [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+        ];
+        let lin = |c: u8| {
+            let c = c as f64 / 255.0;
+            if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        };
+        let mut l = [lin(rgb.0), lin(rgb.1), lin(rgb.2)];
+        if kind > 0 {
+            let m = MACHADO[kind - 1];
+            l = [0, 1, 2].map(|i| (m[i][0] * l[0] + m[i][1] * l[1] + m[i][2] * l[2]).clamp(0.0, 1.0));
+        }
+        let xyz = [
+            (0.4124564 * l[0] + 0.3575761 * l[1] + 0.1804375 * l[2]) / 0.95047,
+            0.2126729 * l[0] + 0.7151522 * l[1] + 0.0721750 * l[2],
+            (0.0193339 * l[0] + 0.1191920 * l[1] + 0.9503041 * l[2]) / 1.08883,
+        ];
+        let f = |t: f64| if t > 216.0 / 24389.0 { t.cbrt() } else { (24389.0 / 27.0 * t + 16.0) / 116.0 };
+        let [fx, fy, fz] = xyz.map(f);
+        [116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)]
+    }
+
+    /// CIEDE2000 colour difference (Sharma, Wu & Dalal, 2005).
+    fn ciede2000([l1, a1, b1]: [f64; 3], [l2, a2, b2]: [f64; 3]) -> f64 {
+        let c7 = |c: f64| (c.powi(7) / (c.powi(7) + 25f64.powi(7))).sqrt();
+        let cb = (a1.hypot(b1) + a2.hypot(b2)) / 2.0;
+        let g = 0.5 * (1.0 - c7(cb));
+        let (a1p, a2p) = ((1.0 + g) * a1, (1.0 + g) * a2);
+        let (c1p, c2p) = (a1p.hypot(b1), a2p.hypot(b2));
+        let hue = |b: f64, a: f64, c: f64| if c == 0.0 { 0.0 } else { b.atan2(a).to_degrees().rem_euclid(360.0) };
+        let (h1p, h2p) = (hue(b1, a1p, c1p), hue(b2, a2p, c2p));
+        let dhp = if c1p * c2p == 0.0 {
+            0.0
+        } else if (h2p - h1p).abs() <= 180.0 {
+            h2p - h1p
+        } else if h2p - h1p > 180.0 {
+            h2p - h1p - 360.0
+        } else {
+            h2p - h1p + 360.0
+        };
+        let (dl, dc, dh) = (l2 - l1, c2p - c1p, 2.0 * (c1p * c2p).sqrt() * (dhp / 2.0).to_radians().sin());
+        let (lb, cbp) = ((l1 + l2) / 2.0, (c1p + c2p) / 2.0);
+        let hb = if c1p * c2p == 0.0 {
+            h1p + h2p
+        } else if (h1p - h2p).abs() <= 180.0 {
+            (h1p + h2p) / 2.0
+        } else if h1p + h2p < 360.0 {
+            (h1p + h2p + 360.0) / 2.0
+        } else {
+            (h1p + h2p - 360.0) / 2.0
+        };
+        let cos = |d: f64| d.to_radians().cos();
+        let t = 1.0 - 0.17 * cos(hb - 30.0) + 0.24 * cos(2.0 * hb) + 0.32 * cos(3.0 * hb + 6.0) - 0.20 * cos(4.0 * hb - 63.0);
+        let theta = 30.0 * (-((hb - 275.0) / 25.0).powi(2)).exp();
+        let rt = -(2.0 * theta).to_radians().sin() * 2.0 * c7(cbp);
+        let sl = 1.0 + 0.015 * (lb - 50.0).powi(2) / (20.0 + (lb - 50.0).powi(2)).sqrt();
+        let (sc, sh) = (1.0 + 0.045 * cbp, 1.0 + 0.015 * cbp * t);
+        ((dl / sl).powi(2) + (dc / sc).powi(2) + (dh / sh).powi(2) + rt * (dc / sc) * (dh / sh)).sqrt()
+    }
+
+    #[test]
+    fn ciede2000_matches_sharmas_test_data() {
+        // Pairs 1, 7 and 17 of Sharma, Wu & Dalal's table.
+        for (a, b, want) in [
+            ([50.0, 2.6772, -79.7751], [50.0, 0.0, -82.7485], 2.0425),
+            ([50.0, 0.0, 0.0], [50.0, -1.0, 2.0], 2.3669),
+            ([50.0, 2.5, 0.0], [73.0, 25.0, -18.0], 27.1492),
+        ] {
+            assert!((ciede2000(a, b) - want).abs() < 1e-4, "{a:?} {b:?}: {}", ciede2000(a, b));
+        }
+    }
+
+    #[test]
+    fn the_palette_is_told_apart_with_any_colour_blindness() {
+        assert!(PALETTE.len() >= 12);
+        let colors: Vec<RGBColor> = PALETTE.iter().map(|s| parse_hex(s).unwrap()).collect();
+        for kind in 0..4 {
+            for (i, &a) in colors.iter().enumerate() {
+                for (j, &b) in colors.iter().enumerate().skip(i + 1) {
+                    let d = ciede2000(seen_as(a, kind), seen_as(b, kind));
+                    assert!(d >= 10.0, "{} and {} are {d:.1} apart (vision {kind})", PALETTE[i], PALETTE[j]);
+                }
+            }
+        }
+        // Deuteranopia makes red and green one colour: the test's simulation sees that.
+        let (red, green) = (RGBColor(200, 60, 40), RGBColor(110, 130, 40));
+        assert!(ciede2000(seen_as(red, 0), seen_as(green, 0)) > 30.0);
+        assert!(ciede2000(seen_as(red, 2), seen_as(green, 2)) < 10.0);
+    }
+
+    #[test]
+    fn racers_of_one_colour_get_dash_patterns() {
+        let c = |i| racer_color(i);
+        let colors: Vec<RGBColor> = (0..30).map(c).collect();
+        let d = dashes(&colors);
+        assert!(d[..PALETTE.len()].iter().all(|&d| d == Dash::Solid));
+        assert!(d[PALETTE.len()..2 * PALETTE.len()].iter().all(|&d| d == Dash::Dashed));
+        assert_eq!(d[2 * PALETTE.len()], Dash::Dotted);
+        // Every (colour, dash) pair of those 30 racers is distinct.
+        let styles: std::collections::BTreeSet<_> = colors.iter().zip(&d).map(|(c, d)| (to_hex(*c), *d as u8)).collect();
+        assert_eq!(styles.len(), 30);
+        // Two racers given the same colour by hand are told apart too.
+        assert_eq!(dashes(&[c(1), c(0), c(1)]), vec![Dash::Solid, Dash::Solid, Dash::Dashed]);
+        assert!(Dash::Solid.pattern().is_empty() && Dash::Dotted.pattern().len() == 2);
     }
 
     #[test]
