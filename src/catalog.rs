@@ -1,10 +1,14 @@
 //! What `optiscape list` prints and the page builds its controls from: every optimizer and
-//! landscape with its parameters, defaults, ranges and slider hints, and the spec's limits.
+//! landscape with its parameters, defaults, ranges and slider hints, the spec's limits, the
+//! racers' palette and the presets (scenes and experiments, with their hints).
 
+use crate::classify::train::TrainSpec;
 use crate::landscape::{self, Mark, Point, View, SHARED};
 use crate::optim::{self, OptimizerInfo};
+use crate::presets::{self, Preset};
+use crate::render::colormap;
 use crate::schema::{Hyper, Kind, Param};
-use crate::spec;
+use crate::spec::{self, RunSpec};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -32,6 +36,12 @@ pub struct Catalog {
     pub optimizers: Vec<&'static OptimizerInfo>,
     pub landscapes: Vec<LandscapeEntry>,
     pub limits: Limits,
+    /// Racer colours, "#rrggbb", in the order racers get them.
+    pub palette: &'static [&'static str],
+    /// The landscape page's scenes, the first the default.
+    pub presets: &'static [Preset<RunSpec>],
+    /// The classifier's experiments, the first the default.
+    pub experiments: &'static [Preset<TrainSpec>],
 }
 
 pub fn catalog() -> Catalog {
@@ -52,6 +62,9 @@ pub fn catalog() -> Catalog {
             max_speed: spec::MAX_SPEED,
             divergence_limit: crate::race::DIVERGENCE_LIMIT,
         },
+        palette: &colormap::PALETTE,
+        presets: presets::scenes(),
+        experiments: presets::experiments(),
     }
 }
 
@@ -97,6 +110,10 @@ pub fn text() -> String {
         let _ = writeln!(out, "\n  {}  ({}: f = {})", l.info.name, l.info.title, l.info.formula);
         let _ = writeln!(out, "    view x {:?} y {:?}, default start {:?}", l.view.x, l.view.y, l.start);
         l.all_params.iter().for_each(|p| describe(&mut out, p));
+    }
+    out.push_str("\nPRESETS (scenes of the page, then the classifier's experiments)\n\n");
+    for (id, title) in cat.presets.iter().map(|p| (&p.id, &p.title)).chain(cat.experiments.iter().map(|p| (&p.id, &p.title))) {
+        let _ = writeln!(out, "  {id:<14} {title}");
     }
     let _ = writeln!(
         out,

@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod classify;
 pub mod landscape;
 pub mod optim;
+pub mod presets;
 pub mod race;
 pub mod render;
 pub mod schema;

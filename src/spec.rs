@@ -60,6 +60,9 @@ pub struct RunSpec {
     /// The visible rectangle (the page's, `optiscape plot`'s); the landscape's default view when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub view: Option<View>,
+    /// The preset the scene was made from (see [`crate::presets`]), so a link keeps its lesson.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preset: Option<String>,
 }
 
 fn default_steps() -> u64 {
@@ -109,6 +112,9 @@ impl RunSpec {
         if let Some(view) = &self.view {
             view.check().map_err(|e| format!("view: {e}"))?;
         }
+        if let Some(id) = &self.preset {
+            crate::presets::check_id(id, false).map_err(|e| format!("preset: {e}"))?;
+        }
         Ok(())
     }
 
@@ -146,8 +152,20 @@ fn parse_unescaped<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) ->
     let de = &mut serde_json::Deserializer::from_str(text);
     let Object(spec) = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
         let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if path == "." || path.is_empty() {
+        let inner = e.into_inner();
+        // A wrong value is placed by its path (and a formula's message places it in the
+        // formula): serde_json's line and column in the JSON text would be a second place.
+        // Broken JSON keeps them, as they are its only place.
+        let inner = match inner.classify() {
+            serde_json::error::Category::Data => {
+                let text = inner.to_string();
+                let place = format!(" at line {} column {}", inner.line(), inner.column());
+                text.strip_suffix(&place).map(str::to_string).unwrap_or(text)
+            }
+            _ => inner.to_string(),
+        };
+        // `?`: no field yet (the text broke before one).
+        if path == "." || path == "?" || path.is_empty() {
             inner
         } else {
             format!("{path}: {inner}")
@@ -505,5 +523,20 @@ mod tests {
             assert!(e.contains(needle), "{text}\n  gave: {e}");
             assert!(!e.contains('\n'), "one line: {e}");
         }
+    }
+
+    #[test]
+    fn an_error_names_one_place() {
+        // A wrong value: its path, and a formula's own character, never the JSON text's line
+        // and column as well.
+        let e = RunSpec::parse(r#"{"landscape": {"name": "custom", "f": "x^2 + * y"}, "racers": [{"name": "sgd"}]}"#).unwrap_err();
+        assert_eq!(e, "landscape: `f`: unexpected `*` at character 7");
+        let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": "fast"}]}"#).unwrap_err();
+        assert_eq!(e, "racers[0]: `lr` must be a number, got \"fast\"");
+        let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "preset": "sadle"}"#).unwrap_err();
+        assert!(e.starts_with("preset: unknown preset `sadle`; expected one of: rosenbrock,"), "{e}");
+        // Broken JSON has only its place in the text.
+        let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"},, "racers": []}"#).unwrap_err();
+        assert_eq!(e, "key must be a string at line 1 column 38");
     }
 }

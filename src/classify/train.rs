@@ -84,6 +84,8 @@ pub struct TrainSpec {
     pub racers: Vec<RacerSpec>,
     /// Per racer (as long as `racers`): its own `input`, replacing the spec's; see [`TrainSpec::input_of`].
     pub racer_inputs: Vec<Option<Input>>,
+    /// The experiment it was made from (see [`crate::presets`]), so a link keeps its lesson.
+    pub preset: Option<String>,
 }
 
 /// A training-spec racer: a run-spec racer and, optionally, an `input` of its own.
@@ -139,6 +141,8 @@ struct RawTrainSpec {
     #[serde(default, deserialize_with = "object")]
     pub input: Input,
     racers: Vec<TrainRacer>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    preset: Option<String>,
 }
 
 impl From<RawTrainSpec> for TrainSpec {
@@ -153,6 +157,7 @@ impl From<RawTrainSpec> for TrainSpec {
             input: raw.input,
             racers,
             racer_inputs,
+            preset: raw.preset,
         }
     }
 }
@@ -168,6 +173,7 @@ impl From<TrainSpec> for RawTrainSpec {
             seed: spec.seed,
             input: spec.input,
             racers: spec.racers.into_iter().zip(inputs).map(|(racer, input)| TrainRacer { racer, input }).collect(),
+            preset: spec.preset,
         }
     }
 }
@@ -209,6 +215,9 @@ impl TrainSpec {
             if r.info.needs_hessian {
                 return Err(format!("racers[{i}]: {} needs a Hessian; the classifiers provide gradients only", r.info.name));
             }
+        }
+        if let Some(id) = &spec.preset {
+            crate::presets::check_id(id, true).map_err(|e| format!("preset: {e}"))?;
         }
         Ok(())
     }
