@@ -105,3 +105,60 @@ proptest! {
         prop_assert_eq!(h[0][1], h[1][0]);
     }
 }
+
+/// A number of the golden file: a JSON number, or "nan", "inf", "-inf".
+fn golden_number(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a number: {v}")))
+}
+
+/// Whether `ours` is torch's number: both NaN, the same infinity, or within 1e-12 of it
+/// relative to `size`.
+fn same_number(ours: f64, theirs: f64, size: f64) -> bool {
+    if theirs.is_nan() || theirs.is_infinite() {
+        ours.to_bits() == theirs.to_bits() || (ours.is_nan() && theirs.is_nan())
+    } else {
+        (ours - theirs).abs() <= 1e-12 * size.max(theirs.abs()).max(1e-300)
+    }
+}
+
+/// Typed formulas where torch.autograd's rules decide a derivative (x^y at x = 0, roots,
+/// logarithms and abs at 0), and ordinary points beside them (tests/golden/derivatives.json,
+/// `formulas`, written by tests/golden/generate.py): the value and gradient are torch's,
+/// NaN and infinities included; every Hessian entry torch gives as a number is torch's. (Where
+/// torch's double backward gives NaN, a zero it sent into a branch that `where` did not take met
+/// an infinite derivative there; the exact rules give a number.)
+#[test]
+fn derivatives_follow_torch_autograd_where_its_rules_decide() {
+    let path = format!("{}/tests/golden/derivatives.json", env!("CARGO_MANIFEST_DIR"));
+    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let cases = file["formulas"].as_array().expect("derivatives.json has formulas");
+    let (mut failures, mut hessian_entries) = (Vec::new(), 0);
+    for case in cases {
+        let text = case["f"].as_str().unwrap();
+        let at = [golden_number(&case["at"][0]), golden_number(&case["at"][1])];
+        let (value, g, h) = Formula::parse(text).unwrap().derivatives(at);
+        let theirs_g = [0, 1].map(|i| golden_number(&case["gradient"][i]));
+        let gsize = theirs_g.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+        let mut check = |what: String, ours: f64, theirs: f64, size: f64| {
+            if !same_number(ours, theirs, size) {
+                failures.push(format!("{text} at {at:?}: {what} {ours} vs torch {theirs}"));
+            }
+        };
+        check("value".into(), value, golden_number(&case["value"]), 1.0);
+        for i in 0..2 {
+            check(format!("gradient[{i}]"), g[i], theirs_g[i], gsize);
+            for j in 0..2 {
+                let theirs = golden_number(&case["hessian"][i][j]);
+                if theirs.is_finite() {
+                    hessian_entries += 1;
+                    check(format!("hessian[{i}][{j}]"), h[i][j], theirs, 1.0);
+                }
+            }
+        }
+    }
+    assert!(cases.len() >= 30 && hessian_entries >= 60, "{} cases, {hessian_entries} Hessian entries", cases.len());
+    assert!(failures.is_empty(), "{} differ from torch.autograd:\n{}", failures.len(), failures.join("\n"));
+    // The case of the race that stopped at lr 0: a finite gradient, so a racer there moves.
+    let (_, g, _) = Formula::parse("x^y + y^2").unwrap().derivatives([0.0, 1.0]);
+    assert_eq!(g, [1.0, 2.0]);
+}

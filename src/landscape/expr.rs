@@ -156,7 +156,7 @@ impl Formula {
             step(op, &mut stack, dx, dy);
         }
         let d = stack[0];
-        (d.v, d.g, [[d.h[0], d.h[1]], [d.h[1], d.h[2]]])
+        (d.v, d.g, [[d.h[0], d.h[1]], [d.h[2], d.h[3]]])
     }
 
     /// f along a row, appended to `out`: the program runs over the whole row one instruction at
@@ -319,79 +319,168 @@ fn call_derivatives(f: Func, u: f64, v: f64) -> (f64, f64) {
     }
 }
 
-/// A value with its gradient and Hessian (`h = [xx, xy, yy]`).
+/// A value with its gradient and Hessian, `h = [xx, xy, yx, yy]`, where `xy` is the derivative of
+/// the gradient's x component along y (torch.autograd's `hessian` entry [0][1]). The two mixed
+/// entries are equal wherever the formula is twice differentiable; where it is not (`x^y` at
+/// x = 0), each follows torch's rules for its own component (see [`pow`]).
+///
+/// `dep[i]`: whether the value depends on variable i at all. Where it does not, its derivatives
+/// along i are absent rather than zeros that an infinite factor could turn into NaN: as in
+/// torch's reverse mode, where no such path exists. So the derivative of `x^0.5 + y^2` along y
+/// at x = 0 is 2y, not ∞ · 0.
 #[derive(Clone, Copy, Debug)]
 struct Dual2 {
     v: f64,
     g: [f64; 2],
-    h: [f64; 3],
+    h: [f64; 4],
+    dep: [bool; 2],
+}
+
+/// `c * t` where the tangent `t` exists (`on`), else 0.
+fn part(on: bool, c: f64, t: f64) -> f64 {
+    if on {
+        c * t
+    } else {
+        0.0
+    }
+}
+
+/// The index in `h` of the derivative of gradient component i along j.
+const fn at(i: usize, j: usize) -> usize {
+    2 * i + j
 }
 
 impl Dual2 {
     fn var(v: f64, axis: usize) -> Dual2 {
-        let mut g = [0.0; 2];
+        let (mut g, mut dep) = ([0.0; 2], [false; 2]);
         g[axis] = 1.0;
-        Dual2 { v, g, h: [0.0; 3] }
+        dep[axis] = true;
+        Dual2 { v, g, h: [0.0; 4], dep }
     }
 
     /// `f(self)` given `f`, `f'` and `f''` there (the chain rule, to second order).
     fn chain(self, v: f64, d1: f64, d2: f64) -> Dual2 {
-        let [gx, gy] = self.g;
-        let [hxx, hxy, hyy] = self.h;
+        let (g, h, dep) = (self.g, self.h, self.dep);
         Dual2 {
             v,
-            g: [d1 * gx, d1 * gy],
-            h: [d1 * hxx + d2 * gx * gx, d1 * hxy + d2 * gx * gy, d1 * hyy + d2 * gy * gy],
+            g: [0, 1].map(|i| part(dep[i], d1, g[i])),
+            // The product of the two tangents in one order for both mixed entries: one rounding.
+            h: [0, 1, 2, 3].map(|k| {
+                let (i, j) = (k / 2, k % 2);
+                if dep[i] && dep[j] {
+                    d1 * h[k] + d2 * g[i.min(j)] * g[i.max(j)]
+                } else {
+                    0.0
+                }
+            }),
+            dep,
         }
     }
 }
 
+fn either(a: [bool; 2], b: [bool; 2]) -> [bool; 2] {
+    [a[0] || b[0], a[1] || b[1]]
+}
+
+/// `a^b` with both varying, differentiated as torch.autograd differentiates `pow`: the
+/// derivative along the base is 0 where the exponent is 0, and along the exponent 0 where the
+/// base is 0 and the exponent is not negative (where `u^v ln u` would be `0 · -inf`); the second
+/// derivatives apply the same rules to those formulas, as torch's double backward does. So
+/// `x^y + y^2` at (0, 1) has the gradient (1, 2), as in torch, and not NaN.
+fn pow(a: Dual2, b: Dual2) -> Dual2 {
+    let (u, w) = (a.v, b.v);
+    let v = u.powf(w);
+    let ln = u.ln();
+    // torch's pow_backward_self and pow_backward_exponent.
+    let p = |w: f64| if w == 0.0 { 0.0 } else { w * u.powf(w - 1.0) };
+    let q = |w: f64, v: f64| if u == 0.0 && w >= 0.0 { 0.0 } else { v * ln };
+    let (du, dw) = (p(w), q(w, v));
+    // d(du)/du, d(du)/dw, d(dw)/du, d(dw)/dw.
+    let duu = if w == 0.0 { 0.0 } else { w * p(w - 1.0) };
+    let duw = if w == 0.0 { 0.0 } else { u.powf(w - 1.0) + w * q(w - 1.0, u.powf(w - 1.0)) };
+    let (dwu, dww) = if u == 0.0 && w >= 0.0 { (0.0, 0.0) } else { (du * ln + v / u, dw * ln) };
+    // Where neither rule applies the two mixed derivatives are one number: one rounding of it.
+    let dwu = if u != 0.0 && w != 0.0 { duw } else { dwu };
+    let (ag, bg, ah, bh, ad, bd) = (a.g, b.g, a.h, b.h, a.dep, b.dep);
+    let dep = either(ad, bd);
+    // Products of the operands' tangents along i and along j (base a or exponent b), each where
+    // both tangents exist.
+    let pair = |(x, xd): ([f64; 2], [bool; 2]), (y, yd): ([f64; 2], [bool; 2]), i: usize, j: usize| (xd[i] && yd[j]).then(|| x[i] * y[j]);
+    let term = |c: f64, t: Option<f64>| t.map_or(0.0, |t| c * t);
+    let (ta, tb) = ((ag, ad), (bg, bd));
+    let h = |i: usize, j: usize| {
+        if !(dep[i] && dep[j]) {
+            return 0.0;
+        }
+        // For the mixed entries the tangents are multiplied x first and the coefficients paired
+        // with them in turn, so that where duw = dwu both entries are one rounding.
+        let (lo, hi) = (i.min(j), i.max(j));
+        let (ab, ba) = (pair(ta, tb, lo, hi), pair(tb, ta, lo, hi));
+        let (c_ab, c_ba) = if i <= j { (duw, dwu) } else { (dwu, duw) };
+        let k = at(i, j);
+        term(duu, pair(ta, ta, lo, hi)) + term(c_ab, ab) + term(c_ba, ba) + term(dww, pair(tb, tb, lo, hi))
+            + part(ad[i] && ad[j], du, ah[k])
+            + part(bd[i] && bd[j], dw, bh[k])
+    };
+    Dual2 { v, g: [0, 1].map(|i| part(ad[i], du, ag[i]) + part(bd[i], dw, bg[i])), h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+}
+
+fn product(a: Dual2, b: Dual2) -> Dual2 {
+    let (ag, bg, ah, bh, ad, bd) = (a.g, b.g, a.h, b.h, a.dep, b.dep);
+    let dep = either(ad, bd);
+    let h = |i: usize, j: usize| {
+        if !(dep[i] && dep[j]) {
+            return 0.0;
+        }
+        let k = at(i, j);
+        let own = part(ad[i] && ad[j], ah[k], b.v);
+        // The tangents' products, in one order for both mixed entries: one rounding.
+        let cross = if i == j { part(ad[i] && bd[i], 2.0 * ag[i], bg[i]) } else { part(ad[0] && bd[1], ag[0], bg[1]) };
+        let with_cross = own + cross;
+        let with_cross = if i == j { with_cross } else { with_cross + part(ad[1] && bd[0], ag[1], bg[0]) };
+        with_cross + part(bd[i] && bd[j], a.v, bh[k])
+    };
+    Dual2 { v: a.v * b.v, g: [0, 1].map(|i| part(ad[i], ag[i], b.v) + part(bd[i], a.v, bg[i])), h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+}
+
+fn quotient(a: Dual2, b: Dual2) -> Dual2 {
+    // q = a / b, so a = q b: solve the derivatives of that product for q's.
+    let (ag, bg, ah, bh, ad, bd) = (a.g, b.g, a.h, b.h, a.dep, b.dep);
+    let dep = either(ad, bd);
+    let q = a.v / b.v;
+    let qg = [0, 1].map(|i| if dep[i] { (part(ad[i], ag[i], 1.0) - part(bd[i], q, bg[i])) / b.v } else { 0.0 });
+    let h = |i: usize, j: usize| {
+        if !(dep[i] && dep[j]) {
+            return 0.0;
+        }
+        let k = at(i, j);
+        let own = part(ad[i] && ad[j], ah[k], 1.0);
+        let cross = if i == j { own - part(bd[i], 2.0 * qg[i], bg[i]) } else { own - part(bd[1], qg[0], bg[1]) - part(bd[0], qg[1], bg[0]) };
+        (cross - part(bd[i] && bd[j], q, bh[k])) / b.v
+    };
+    Dual2 { v: q, g: qg, h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+}
+
 impl Num for Dual2 {
     fn constant(c: f64) -> Dual2 {
-        Dual2 { v: c, g: [0.0; 2], h: [0.0; 3] }
+        Dual2 { v: c, g: [0.0; 2], h: [0.0; 4], dep: [false; 2] }
     }
 
     fn binary(op: &Op, a: Dual2, b: Dual2) -> Dual2 {
-        let (ag, bg, ah, bh) = (a.g, b.g, a.h, b.h);
+        let dep = either(a.dep, b.dep);
         match op {
-            Op::Add => Dual2 { v: a.v + b.v, g: [ag[0] + bg[0], ag[1] + bg[1]], h: [ah[0] + bh[0], ah[1] + bh[1], ah[2] + bh[2]] },
-            Op::Sub => Dual2 { v: a.v - b.v, g: [ag[0] - bg[0], ag[1] - bg[1]], h: [ah[0] - bh[0], ah[1] - bh[1], ah[2] - bh[2]] },
-            Op::Mul => Dual2 {
-                v: a.v * b.v,
-                g: [ag[0] * b.v + a.v * bg[0], ag[1] * b.v + a.v * bg[1]],
-                h: [
-                    ah[0] * b.v + 2.0 * ag[0] * bg[0] + a.v * bh[0],
-                    ah[1] * b.v + ag[0] * bg[1] + ag[1] * bg[0] + a.v * bh[1],
-                    ah[2] * b.v + 2.0 * ag[1] * bg[1] + a.v * bh[2],
-                ],
-            },
-            Op::Div => {
-                // q = a / b, so a = q b: solve the derivatives of that product for q's.
-                let q = a.v / b.v;
-                let qg = [(ag[0] - q * bg[0]) / b.v, (ag[1] - q * bg[1]) / b.v];
-                Dual2 {
-                    v: q,
-                    g: qg,
-                    h: [
-                        (ah[0] - 2.0 * qg[0] * bg[0] - q * bh[0]) / b.v,
-                        (ah[1] - qg[0] * bg[1] - qg[1] * bg[0] - q * bh[1]) / b.v,
-                        (ah[2] - 2.0 * qg[1] * bg[1] - q * bh[2]) / b.v,
-                    ],
-                }
-            }
-            _ => {
-                // u^v = exp(v ln u), with the value from powf as in `Formula::value`.
-                let t = Dual2::binary(&Op::Mul, b, a.chain(a.v.ln(), 1.0 / a.v, -1.0 / (a.v * a.v)));
-                let v = a.v.powf(b.v);
-                t.chain(v, v, v)
-            }
+            Op::Add => Dual2 { v: a.v + b.v, g: [0, 1].map(|i| a.g[i] + b.g[i]), h: [0, 1, 2, 3].map(|k| a.h[k] + b.h[k]), dep },
+            Op::Sub => Dual2 { v: a.v - b.v, g: [0, 1].map(|i| a.g[i] - b.g[i]), h: [0, 1, 2, 3].map(|k| a.h[k] - b.h[k]), dep },
+            Op::Mul => product(a, b),
+            Op::Div => quotient(a, b),
+            _ => pow(a, b),
         }
     }
 
     fn unary(op: &Op, a: Dual2) -> Dual2 {
         let u = a.v;
         match *op {
-            Op::Neg => Dual2 { v: -u, g: [-a.g[0], -a.g[1]], h: [-a.h[0], -a.h[1], -a.h[2]] },
+            Op::Neg => Dual2 { v: -u, g: a.g.map(|g| -g), h: a.h.map(|h| -h), dep: a.dep },
             Op::PowInt(n) => {
                 let nf = f64::from(n);
                 let d1 = if n == 0 { 0.0 } else { nf * powi(u, n - 1) };

@@ -597,8 +597,47 @@ def kept(i):
     return i <= 20 or i % 10 == 0
 
 
+# Typed formulas at points where a rule of torch.autograd decides a derivative (x^y at x = 0,
+# roots and logarithms at 0, abs at its kink) and at ordinary points beside them: the formula as
+# optiscape parses it (src/landscape/expr.rs), and the same in torch ops. A Hessian entry [i][j]
+# is the derivative of gradient component i along j (torch.autograd.functional.hessian's).
+FORMULAS = [
+    ("x^y + y^2", lambda x, y: x**y + y**2, [(0.0, 1.0), (0.0, 2.0), (0.0, 0.5), (0.0, 0.0), (0.0, 3.0), (2.0, 0.0), (1.5, 0.7), (-2.0, 2.0)]),
+    ("x^y", lambda x, y: x**y, [(0.0, 1.0), (0.0, -1.0), (0.3, 1.0), (0.0, 1.5)]),
+    ("y^(x + 1) - x", lambda x, y: y ** (x + 1) - x, [(0.0, 0.0), (1.0, 0.0), (-1.0, 0.0), (0.5, 2.0)]),
+    ("0^x + x^2 y", lambda x, y: 0.0**x + x**2 * y, [(1.0, 0.0), (0.0, 1.0), (2.0, -1.0)]),
+    ("2^(x y)", lambda x, y: 2.0 ** (x * y), [(0.0, 0.0), (1.0, -0.5)]),
+    ("sqrt(x^2 + y^2)", lambda x, y: torch.sqrt(x**2 + y**2), [(0.0, 0.0), (3.0, 4.0)]),
+    ("abs(x) + abs(y) x", lambda x, y: torch.abs(x) + torch.abs(y) * x, [(0.0, 0.0), (0.0, 1.0), (-1.0, -2.0)]),
+    ("x^0.5 + y^2", lambda x, y: x**0.5 + y**2, [(0.0, 1.0), (4.0, 1.0)]),
+    ("log(x) + y", lambda x, y: torch.log(x) + y, [(0.0, 1.0), (2.0, 1.0)]),
+    ("x^3 y^2 + x^-1", lambda x, y: x**3 * y**2 + x**-1, [(0.0, 0.0), (1.0, 2.0)]),
+]
+
+
+def formula_points():
+    out = []
+    for text, fn, points in FORMULAS:
+        f = lambda p: fn(p[0], p[1])  # noqa: E731
+        for at in points:
+            p = torch.tensor(at)
+            x = p.clone().requires_grad_(True)
+            (g,) = torch.autograd.grad(f(x), x)
+            h = torch.autograd.functional.hessian(f, p)
+            out.append({"f": text, "at": list(at), "value": finite_or_text(f(p).item()),
+                        "gradient": [finite_or_text(v) for v in g.tolist()],
+                        "hessian": [[finite_or_text(v) for v in row] for row in h.tolist()]})
+    return out
+
+
+def finite_or_text(v):
+    """A number, or "nan", "inf", "-inf" (JSON has no such numbers)."""
+    return v if math.isfinite(v) else str(v)
+
+
 def derivatives_file():
-    """Gradient and Hessian by torch.autograd at fixed pseudo-random points in each default view."""
+    """Gradient and Hessian by torch.autograd at fixed pseudo-random points in each default view,
+    and of typed formulas at the points of FORMULAS."""
     gen = torch.Generator().manual_seed(0)
     out = []
     for name, (f, _, start, _, _) in LANDSCAPES.items():
@@ -610,8 +649,8 @@ def derivatives_file():
             out.append({"landscape": name, "at": p.tolist(), "value": f(p).item(),
                         "gradient": g.tolist(), "hessian": h.tolist()})
     with open(os.path.join(HERE, "derivatives.json"), "w") as fh:
-        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__, "points": out}, fh,
-                  separators=(",", ":"))
+        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__, "points": out,
+                   "formulas": formula_points()}, fh, separators=(",", ":"), allow_nan=False)
         fh.write("\n")
 
 
