@@ -83,7 +83,7 @@ fn main() {
     let racers: Vec<RacerTrace> = trajectories
         .iter()
         .enumerate()
-        .map(|(k, points)| RacerTrace { color: colormap::racer_color(k), points, diverged: false })
+        .map(|(k, points)| RacerTrace { color: colormap::racer_color(k), points, diverged: false, dash: Default::default() })
         .collect();
     let mut svg = String::with_capacity(1 << 20);
     let overlay = median_ms(runs, || {

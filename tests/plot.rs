@@ -51,7 +51,11 @@ fn the_figure_shows_the_race_that_run_computes() {
         // A path on the landscape and a curve on the loss chart, at least.
         assert!(polylines_in(&svg, *color) >= 2, "{name}: {color:?}");
         let outcome = match (racer["diverged_at"].as_u64(), racer["arrival"].as_object()) {
-            (Some(step), _) => format!("diverged at step {step}"),
+            (Some(step), _) => {
+                let last = racer["trajectory"].as_array().unwrap().last().unwrap();
+                let (x, y) = (format_value(last[0].as_f64().unwrap()), format_value(last[1].as_f64().unwrap()));
+                format!("diverged at step {step} (last finite point ({x}, {y}) at step {})", step - 1)
+            }
             (None, arrival) => {
                 let loss = format!("loss {}", format_value(racer["loss"].as_array().unwrap().last().unwrap().as_f64().unwrap()));
                 match arrival {

@@ -61,7 +61,7 @@ fn render(name: &str, spec_json: &str, (width, height): (u32, u32), dpr: f64) ->
         .racers
         .iter()
         .zip(&colors)
-        .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged })
+        .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged, dash: Default::default() })
         .collect();
     let mut svg = String::new();
     {

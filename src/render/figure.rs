@@ -149,7 +149,8 @@ fn draw<DB: DrawingBackend>(
         .racers
         .iter()
         .zip(colors)
-        .map(|(r, &color)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged })
+        .zip(colormap::dashes(colors))
+        .map(|((r, &color), dash)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged, dash })
         .collect();
     draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
@@ -196,10 +197,14 @@ fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str,
     area.draw_text(caption, &text_style(m.title_font(), FontStyle::Normal, HPos::Left, VPos::Center), (margin as i32, middle(0)))?;
     let rows = entries.len().div_ceil(columns);
     let style = text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Center);
-    for (i, (text, &color)) in entries.iter().zip(colors).enumerate() {
+    for (i, ((text, &color), dash)) in entries.iter().zip(colors).zip(colormap::dashes(colors)).enumerate() {
         let x = (margin + column * (i / rows) as f64).round() as i32;
         let y = middle(1 + i % rows);
-        area.draw(&PathElement::new(vec![(x, y), (x + 28, y)], stroke(color, m.stroke(3.0))))?;
+        // The swatch as the racer's line: its colour and dash pattern.
+        let pattern: Vec<f64> = dash.pattern().iter().map(|&l| m.px(l)).collect();
+        for piece in crate::render::path::dash(&[[x as f64, y as f64], [x as f64 + 28.0, y as f64]], &pattern, 0.0).0 {
+            area.draw(&PathElement::new(crate::render::path::to_backend(&piece), stroke(color, m.stroke(3.0))))?;
+        }
         area.draw_text(text, &style, (x + 38, y))?;
     }
     Ok(())
@@ -236,7 +241,8 @@ fn describe(spec: &RacerSpec, result: &RacerResult, mean: Option<f64>) -> String
     };
     let outcome = match (result.status, result.diverged_at) {
         (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),
-        (Status::Diverged, Some(step)) => format!("diverged at step {step}"),
+        (Status::Diverged, Some(step)) => diverged_text(step, result.trajectory.last().copied()),
+        (Status::Singular, _) => singular_text(result.singular_at.unwrap_or(0)),
         _ => {
             let loss = match mean {
                 Some(m) => format!("mean loss {}", format_value(m)),
@@ -251,17 +257,32 @@ fn describe(spec: &RacerSpec, result: &RacerResult, mean: Option<f64>) -> String
     format!("{name}: {settings} \u{b7} {outcome}")
 }
 
+/// "diverged at step 12 (last finite point (0.5, 3) at step 11)", as the page's cards say it
+/// (`divergence` in www/js/racers.js).
+pub fn diverged_text(step: u64, last: Option<[f64; 2]>) -> String {
+    match last {
+        Some([x, y]) if step > 0 => format!("diverged at step {step} (last finite point ({}, {}) at step {})", format_value(x), format_value(y), step - 1),
+        _ => format!("diverged at step {step}"),
+    }
+}
+
+/// "stopped before step 12: singular Hessian, no Newton step", as the page's cards say it.
+pub fn singular_text(step: u64) -> String {
+    format!("stopped before step {step}: singular Hessian, no Newton step")
+}
+
 /// "reached the minimum at step 12" (a global one) or "reached a local minimum at step 12", as
 /// the page's saved image and announcements say it (`arrivalText` in www/js/racers.js).
 pub fn arrival_text(a: &Arrival) -> String {
     format!("{} at step {}", if a.global { "reached the minimum" } else { "reached a local minimum" }, a.step)
 }
 
-/// The learning rate and every setting away from its default, as the page's racer cards show.
+/// The learning rate, the key settings (see [`crate::schema::Param::key`]) and every setting
+/// away from its default, as the page's racer cards show.
 pub fn key_settings(spec: &RacerSpec) -> String {
     let mut parts = Vec::new();
     for (param, (name, value)) in spec.info.params.iter().zip(spec.hyper.iter()) {
-        if name != "lr" && *value == param.default {
+        if name != "lr" && !param.key && *value == param.default {
             continue;
         }
         parts.push(match value {

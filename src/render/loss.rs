@@ -7,8 +7,9 @@
 //! redrawn on new axes: a few times per race rather than every frame. [`draw_loss`] draws a
 //! whole chart in one go.
 
+use super::colormap::{dashes, Dash};
 use super::layout::{Layout, Mapping, Metrics, PlotRect};
-use super::path::{clip, straighten, thin, to_backend};
+use super::path::{clip, dash_by_x, straighten, thin, to_backend};
 use super::scene::{at, fill, frame_and_ticks, stroke, titles, x_ticks, DrawResult, INK};
 use super::ticks;
 use plotters::coord::Shift;
@@ -33,21 +34,26 @@ pub struct LossSeries<'a> {
     pub points: &'a [(f64, f64)],
     /// Drawn thin and pale, under what is drawn in full (a noisy loss under its mean).
     pub faint: bool,
+    /// The racer's dash pattern (racers of one colour): dashed by step, so a live chart drawn
+    /// piece by piece is dashed as one drawn whole.
+    pub dash: Dash,
 }
 
 impl<'a> LossSeries<'a> {
     pub fn new(color: RGBColor, points: &'a [(f64, f64)]) -> LossSeries<'a> {
-        LossSeries { color, points, faint: false }
+        LossSeries { color, points, faint: false, dash: Dash::Solid }
     }
 }
 
 /// The chart's series for racers given as `[loss]` or `[loss, trailing mean]` (noisy gradients):
 /// every loss that has a mean drawn faint first, then the rest and the means over them.
+/// Racers of one colour get the dash patterns of [`dashes`].
 pub fn loss_series<'a>(racers: &'a [Vec<Vec<(f64, f64)>>], colors: &[RGBColor]) -> Vec<LossSeries<'a>> {
-    let nth = |k: usize| racers.iter().zip(colors).filter_map(move |(traces, &color)| Some((traces.get(k)?, color, traces.len() > 1)));
-    let losses = nth(0).map(|(points, color, has_mean)| LossSeries { color, points, faint: has_mean });
+    let styles: Vec<(RGBColor, Dash)> = colors.iter().copied().zip(dashes(colors)).collect();
+    let nth = |k: usize| racers.iter().zip(&styles).filter_map(move |(traces, &style)| Some((traces.get(k)?, style, traces.len() > 1)));
+    let losses = nth(0).map(|(points, (color, dash), has_mean)| LossSeries { color, points, faint: has_mean, dash });
     let (faint, plain): (Vec<_>, Vec<_>) = losses.partition(|s| s.faint);
-    faint.into_iter().chain(plain).chain(nth(1).map(|(points, color, _)| LossSeries::new(color, points))).collect()
+    faint.into_iter().chain(plain).chain(nth(1).map(|(points, (color, dash), _)| LossSeries { dash, ..LossSeries::new(color, points) })).collect()
 }
 
 /// A series' colour drawn faint: 70 % of the way to white.
@@ -240,10 +246,13 @@ pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: 
             }
             continue;
         }
+        let pattern: Vec<f64> = if s.faint { Vec::new() } else { s.dash.pattern().iter().map(|&l| m.px(l)).collect() };
         for part in clip(&px, b) {
-            let part = straighten(&to_backend(&part), 0.5);
-            if part.len() >= 2 {
-                area.draw(&PathElement::new(part, stroke(color, width)))?;
+            for piece in dash_by_x(&part, &pattern) {
+                let piece = straighten(&to_backend(&piece), 0.5);
+                if piece.len() >= 2 {
+                    area.draw(&PathElement::new(piece, stroke(color, width)))?;
+                }
             }
         }
     }
@@ -358,7 +367,7 @@ mod tests {
         {
             let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
             let line = [(0.0, 1.0), (10.0, 0.1)];
-            draw_loss(&area, &[LossSeries { color: a, points: &line, faint: true }, LossSeries::new(b, &line)], None, 1.0).unwrap();
+            draw_loss(&area, &[LossSeries { color: a, points: &line, faint: true, dash: Dash::Solid }, LossSeries::new(b, &line)], None, 1.0).unwrap();
         }
         let faint = svg.lines().find(|l| l.contains("stroke=\"#B3D5E8\"")).expect("the pale line");
         let bold = svg.lines().find(|l| l.contains("stroke=\"#E69F00\"")).expect("the bold line");

@@ -60,7 +60,7 @@
 //!     let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
 //!     draw_background(&area, &BackgroundInput { mapping, field: &field, marks: &marks, dpr }).unwrap();
 //!     let path = [[-1.2, 1.0], [-1.0, 0.9], [-0.5, 0.3]];
-//!     let racers = [RacerTrace { color: colormap::racer_color(0), points: &path, diverged: false }];
+//!     let racers = [RacerTrace { color: colormap::racer_color(0), points: &path, diverged: false, dash: colormap::Dash::Solid }];
 //!     draw_racers(&area, &mapping, Some(built.start), &racers, dpr).unwrap();
 //! }
 //! assert!(svg.contains("<polyline"));

@@ -106,6 +106,150 @@ pub fn clip(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
     parts
 }
 
+/// The polyline without its segments that lie wholly outside `bounds` and reach far from it
+/// (farther than the bounds' own width or height): a racer flung far away and back, or
+/// bouncing between far points, would draw a line across the plot that no step of it took
+/// there. What is left is split where segments were dropped.
+pub fn drop_far(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
+    let (w, h) = (bounds[2] - bounds[0], bounds[3] - bounds[1]);
+    let outside = |p: [f64; 2]| p[0] < bounds[0] || p[0] > bounds[2] || p[1] < bounds[1] || p[1] > bounds[3];
+    let far = |p: [f64; 2]| p[0] < bounds[0] - w || p[0] > bounds[2] + w || p[1] < bounds[1] - h || p[1] > bounds[3] + h;
+    let mut runs: Vec<Vec<[f64; 2]>> = Vec::new();
+    let mut current: Vec<[f64; 2]> = Vec::new();
+    for (k, &p) in points.iter().enumerate() {
+        let dropped = k > 0 && {
+            let q = points[k - 1];
+            outside(p) && outside(q) && (far(p) || far(q))
+        };
+        if dropped && !current.is_empty() {
+            runs.push(std::mem::take(&mut current));
+        }
+        current.push(p);
+    }
+    if !current.is_empty() {
+        runs.push(current);
+    }
+    runs
+}
+
+/// The drawn pieces of a polyline with a dash `pattern` (on, off, on, off... lengths, in the
+/// points' units) that starts `phase` into the pattern, and the phase where the line ends (the
+/// next piece of the same line goes on from there).
+pub fn dash(points: &[[f64; 2]], pattern: &[f64], phase: f64) -> (Vec<Vec<[f64; 2]>>, f64) {
+    let period: f64 = pattern.iter().sum();
+    if pattern.is_empty() || !(period > 0.0) || points.len() < 2 {
+        return (vec![points.to_vec()], phase);
+    }
+    // Where in the pattern the line starts: element k, `left` of it still to go.
+    let mut at = phase.rem_euclid(period);
+    let mut k = 0;
+    while at >= pattern[k] {
+        at -= pattern[k];
+        k = (k + 1) % pattern.len();
+    }
+    let mut left = pattern[k] - at;
+    let (mut pieces, mut current) = (Vec::new(), Vec::new());
+    if k % 2 == 0 {
+        current.push(points[0]);
+    }
+    let mut travelled = phase;
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let len = (b[0] - a[0]).hypot(b[1] - a[1]);
+        let mut done = 0.0;
+        while left <= len - done {
+            done += left;
+            let t = done / len;
+            let p = [a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])];
+            if k % 2 == 0 {
+                current.push(p);
+                pieces.push(std::mem::take(&mut current));
+            } else {
+                current.push(p);
+            }
+            k = (k + 1) % pattern.len();
+            left = pattern[k];
+        }
+        left -= len - done;
+        if k % 2 == 0 && current.last() != Some(&b) {
+            current.push(b);
+        }
+        travelled += len;
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    (pieces, travelled)
+}
+
+/// The drawn pieces of a polyline dashed by its x coordinate: on where `x` falls in an "on"
+/// element of `pattern` repeated from x = 0. A line that runs left to right (a loss curve
+/// against step) is dashed the same whether it is drawn whole or piece by piece.
+pub fn dash_by_x(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
+    let period: f64 = pattern.iter().sum();
+    if pattern.is_empty() || !(period > 0.0) {
+        return vec![points.to_vec()];
+    }
+    let on = |x: f64| {
+        let mut at = x.rem_euclid(period);
+        let mut k = 0;
+        while k + 1 < pattern.len() && at >= pattern[k] {
+            at -= pattern[k];
+            k += 1;
+        }
+        k % 2 == 0
+    };
+    // Where the pattern changes between x0 and x1 (at most a few hundred per segment).
+    let cuts = |x0: f64, x1: f64| {
+        let (lo, hi) = (x0.min(x1), x0.max(x1));
+        let mut out = Vec::new();
+        let mut start = (lo / period).floor() * period;
+        while start <= hi && out.len() < 4096 {
+            let mut edge = start;
+            for &len in pattern {
+                edge += len;
+                if edge > lo && edge < hi {
+                    out.push(edge);
+                }
+            }
+            start += period;
+        }
+        if x1 < x0 {
+            out.reverse();
+        }
+        out
+    };
+    let (mut pieces, mut current): (Vec<Vec<[f64; 2]>>, Vec<[f64; 2]>) = (Vec::new(), Vec::new());
+    for w in points.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        let mut xs = vec![a[0]];
+        xs.extend(cuts(a[0], b[0]));
+        xs.push(b[0]);
+        let point = |x: f64| if b[0] == a[0] { a } else { [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])] };
+        for pair in xs.windows(2) {
+            let (p, q) = (if pair[0] == a[0] { a } else { point(pair[0]) }, if pair[1] == b[0] { b } else { point(pair[1]) });
+            if on(0.5 * (pair[0] + pair[1])) {
+                if current.last() != Some(&p) {
+                    if current.len() >= 2 {
+                        pieces.push(std::mem::take(&mut current));
+                    }
+                    current.clear();
+                    current.push(p);
+                }
+                current.push(q);
+            } else if current.len() >= 2 {
+                pieces.push(std::mem::take(&mut current));
+            } else {
+                current.clear();
+            }
+        }
+    }
+    if current.len() >= 2 {
+        pieces.push(current);
+    }
+    pieces
+}
+
 fn clip_segment(p: [f64; 2], q: [f64; 2], b: Bounds) -> Option<([f64; 2], [f64; 2])> {
     let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
@@ -228,4 +372,43 @@ mod tests {
     fn backend_points_are_whole_and_distinct() {
         assert_eq!(to_backend(&[[0.4, 0.4], [0.1, 0.2], [1.6, 0.0], [f64::NAN, 0.0]]), vec![(0, 0), (2, 0)]);
     }
+    #[test]
+    fn segments_far_outside_are_dropped_not_drawn_across() {
+        let b = [0.0, 0.0, 100.0, 100.0];
+        // In, out a little (kept: it may cut a corner), far out, far out on the other side
+        // (the segment between them would cross the plot), back in.
+        let path = [[50.0, 50.0], [120.0, 50.0], [1e9, 50.0], [-1e9, 60.0], [50.0, 60.0]];
+        let runs = drop_far(&path, b);
+        assert_eq!(runs, vec![vec![[50.0, 50.0], [120.0, 50.0]], vec![[1e9, 50.0]], vec![[-1e9, 60.0], [50.0, 60.0]]]);
+        // Clipped, the path leaves at the right edge and comes back from the left one.
+        let parts: Vec<_> = runs.iter().flat_map(|r| clip(r, b)).collect();
+        assert_eq!(parts, vec![vec![[50.0, 50.0], [100.0, 50.0]], vec![[0.0, 60.0], [50.0, 60.0]]]);
+        assert_eq!(drop_far(&[[1.0, 1.0]], b), vec![vec![[1.0, 1.0]]]);
+    }
+
+    #[test]
+    fn dashes_follow_the_pattern_across_pieces() {
+        let pattern = [4.0, 2.0];
+        let line = [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0]];
+        let (pieces, end) = dash(&line, &pattern, 0.0);
+        assert_eq!(end, 15.0);
+        assert_eq!(pieces, vec![vec![[0.0, 0.0], [4.0, 0.0]], vec![[6.0, 0.0], [10.0, 0.0]], vec![[10.0, 2.0], [10.0, 5.0]]]);
+        // The same line in two pieces gives the same dashes.
+        let (first, mid) = dash(&line[..2], &pattern, 0.0);
+        let (second, _) = dash(&line[1..], &pattern, mid);
+        assert_eq!(first.len() + second.len(), pieces.len());
+        assert_eq!(second[0], vec![[10.0, 2.0], [10.0, 5.0]]);
+        // Solid: the line itself.
+        assert_eq!(dash(&line, &[], 3.0), (vec![line.to_vec()], 3.0));
+        // By x: the same pieces whole or split.
+        let curve = [[0.0, 0.0], [7.0, 7.0], [13.0, 1.0]];
+        let whole = dash_by_x(&curve, &pattern);
+        assert_eq!(whole.len(), 3);
+        assert_eq!(whole[0], vec![[0.0, 0.0], [4.0, 4.0]]);
+        let split: Vec<_> = [&curve[..2], &curve[1..]].iter().flat_map(|c| dash_by_x(c, &pattern)).collect();
+        let xs = |ps: &[Vec<[f64; 2]>]| ps.iter().map(|p| (p[0][0], p.last().unwrap()[0])).collect::<Vec<_>>();
+        assert_eq!(xs(&whole), vec![(0.0, 4.0), (6.0, 10.0), (12.0, 13.0)]);
+        assert_eq!(xs(&split), vec![(0.0, 4.0), (6.0, 7.0), (7.0, 10.0), (12.0, 13.0)]);
+    }
 }
+

@@ -7,21 +7,29 @@
 //! whole race has drawn so far. [`draw_racers`] draws both at once, for pictures made in one go
 //! (SVG in tests).
 //!
+//! Racers of one colour are told apart by their dash patterns ([`super::colormap::dashes`]); a
+//! dashed line goes on from where its last piece ended in the pattern. A path flung far outside
+//! the view draws nothing there: no segment between two far points crosses the plot (see
+//! [`super::path::drop_far`]). A diverged racer ends in a cross at its last finite point, or,
+//! when that is out of view, in an "off view" arrow where its path last leaves the plot.
+//!
 //! Each racer's line has a casing in a contrasting colour under it. A live page keeps the
 //! casings on a canvas of their own under the lines, opaque, and shows that canvas translucent
 //! ([`Casings::OwnLayer`]): so every casing stays under every line, as in a picture drawn in one
 //! go, and overlapping pieces do not darken. Appending a piece strokes the casing from the last
 //! point drawn and the line from the point before it, so the pieces join seamlessly.
 
+use super::colormap::Dash;
 use super::layout::{Mapping, Metrics};
-use super::path::{clip, straighten, thin, to_backend, Bounds};
-use super::scene::{at, bounds, casing, cross, fill, stroke, DrawResult, DIVERGED, INK, WHITE};
+use super::path::{clip, dash, drop_far, straighten, thin, to_backend, Bounds};
+use super::scene::{at, bounds, casing, cross, fill, stroke, text_style, DrawResult, DIVERGED, INK, WHITE};
 use crate::landscape::Point;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{Circle, PathElement, Rectangle};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::prelude::DrawingBackend;
-use plotters::style::RGBColor;
+use plotters::style::text_anchor::{HPos, VPos};
+use plotters::style::{FontStyle, RGBColor};
 
 /// A racer's path drops wiggles smaller than this many device pixels across (see
 /// [`super::path::straighten`]): below the width of its line, they read as noise.
@@ -37,6 +45,7 @@ pub struct RacerTrace<'a> {
     pub points: &'a [Point],
     /// Ends with a red-outlined cross instead of a dot.
     pub diverged: bool,
+    pub dash: Dash,
 }
 
 /// Where a racer's path was last drawn, in device pixels: the last two points stroked. A new
@@ -44,11 +53,14 @@ pub struct RacerTrace<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct Pen {
     tail: Vec<[f64; 2]>,
+    /// How far into its dash pattern the line drawn so far ends, in device pixels.
+    phase: f64,
 }
 
 impl Pen {
     pub fn clear(&mut self) {
         self.tail.clear();
+        self.phase = 0.0;
     }
 
     /// The device-pixel polylines for the next piece of a path whose new points are `points`:
@@ -77,7 +89,25 @@ struct Piece {
 }
 
 fn parts(px: &[[f64; 2]], b: Bounds) -> Vec<Vec<(i32, i32)>> {
-    clip(px, b).iter().map(|part| straighten(&to_backend(part), RACER_JITTER_PX)).filter(|p| p.len() >= 2).collect()
+    drop_far(px, b)
+        .iter()
+        .flat_map(|run| clip(run, b))
+        .map(|part| straighten(&to_backend(&part), RACER_JITTER_PX))
+        .filter(|p| p.len() >= 2)
+        .collect()
+}
+
+/// The dashes of `parts` (device pixels) for `pattern` in CSS pixels, from the pen's phase on.
+fn dashed(parts: &[Vec<(i32, i32)>], pattern: &[f64], m: &Metrics, phase: &mut f64) -> Vec<Vec<(i32, i32)>> {
+    let pattern: Vec<f64> = pattern.iter().map(|&l| m.px(l)).collect();
+    let mut out = Vec::new();
+    for part in parts {
+        let points: Vec<[f64; 2]> = part.iter().map(|&(x, y)| [x as f64, y as f64]).collect();
+        let (pieces, end) = dash(&points, &pattern, *phase);
+        *phase = end;
+        out.extend(pieces.iter().map(|p| to_backend(p)).filter(|p| p.len() >= 2));
+    }
+    out
 }
 
 /// Line and casing widths in device pixels.
@@ -114,10 +144,16 @@ pub fn draw_trails<DB: DrawingBackend>(
 ) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
     let b = bounds(mapping);
-    let pieces: Vec<(RGBColor, Piece)> =
-        racers.iter().zip(pens.iter_mut()).filter_map(|(r, pen)| Some((r.color, pen.advance(mapping, r.points)?))).collect();
+    let mut pieces: Vec<(RGBColor, Dash, Piece, &mut f64)> = racers
+        .iter()
+        .zip(pens.iter_mut())
+        .filter_map(|(r, pen)| {
+            let piece = pen.advance(mapping, r.points)?;
+            Some((r.color, r.dash, piece, &mut pen.phase))
+        })
+        .collect();
     let (line_w, casing_w) = widths(&m);
-    for (color, piece) in &pieces {
+    for (color, _, piece, _) in &pieces {
         let c = casing(*color);
         let style = match casings {
             Casings::Translucent => stroke(c, casing_w),
@@ -127,9 +163,11 @@ pub fn draw_trails<DB: DrawingBackend>(
             casing_area.draw(&PathElement::new(part, style))?;
         }
     }
-    for (color, piece) in &pieces {
+    for (color, dash, piece, phase) in &mut pieces {
         let style = stroke(*color, line_w);
-        for part in parts(&piece.line, b) {
+        // A dashed line is cut from the new part alone (the casing's), going on in its pattern.
+        let lines = if *dash == Dash::Solid { parts(&piece.line, b) } else { dashed(&parts(&piece.casing, b), dash.pattern(), &m, phase) };
+        for part in lines {
             area.draw(&PathElement::new(part, style))?;
         }
     }
@@ -142,17 +180,28 @@ pub struct Head {
     pub color: RGBColor,
     /// The latest finite point (data coordinates), if any.
     pub at: Option<Point>,
-    /// A diverged racer ends in a cross; when its last point is out of sight, the cross goes
-    /// where its path last leaves the plot (see [`exit_point`]).
+    /// A diverged racer ends in a cross at its last point; when that is out of sight, in an
+    /// "off view" arrow where its path last leaves the plot (see [`exit_point`]).
     pub diverged: bool,
-    pub exit: Option<[f64; 2]>,
+    pub exit: Option<Exit>,
 }
+
+/// Where a path last leaves the plot (device pixels) and its direction there (a unit vector).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Exit {
+    pub at: [f64; 2],
+    pub toward: [f64; 2],
+}
+
+/// What a diverged racer's arrow at the edge of the plot says.
+pub const OFF_VIEW: &str = "off view";
 
 /// What [`draw_heads`] draws, where (device pixels).
 enum HeadMark {
     Start([f64; 2]),
     Dot([f64; 2], RGBColor),
     Cross([f64; 2], RGBColor),
+    OffView(Exit, RGBColor),
 }
 
 fn head_marks(mapping: &Mapping, start: Option<Point>, heads: &[Head]) -> Vec<HeadMark> {
@@ -169,8 +218,10 @@ fn head_marks(mapping: &Mapping, start: Option<Point>, heads: &[Head]) -> Vec<He
         let Some(p) = h.at.filter(|p| p[0].is_finite() && p[1].is_finite()) else { continue };
         let px = mapping.to_px(p);
         if h.diverged {
-            if let Some(end) = if inside(px) { Some(px) } else { h.exit } {
-                marks.push(HeadMark::Cross(end, h.color));
+            if inside(px) {
+                marks.push(HeadMark::Cross(px, h.color));
+            } else if let Some(exit) = h.exit {
+                marks.push(HeadMark::OffView(exit, h.color));
             }
         } else if inside(px) {
             marks.push(HeadMark::Dot(px, h.color));
@@ -201,6 +252,15 @@ pub fn draw_heads<DB: DrawingBackend>(
                 cross(area, end, m.px(6.0), stroke(DIVERGED, m.stroke(5.0)))?;
                 cross(area, end, m.px(6.0), stroke(color, m.stroke(2.0)))?;
             }
+            HeadMark::OffView(exit, color) => {
+                // A red arrowhead, the racer's colour inside it.
+                area.draw(&Polygon::new(arrow(exit.at, exit.toward, m.px(14.0), m.px(7.0)), fill(DIVERGED)))?;
+                let tip = [exit.at[0] - exit.toward[0] * m.px(2.5), exit.at[1] - exit.toward[1] * m.px(2.5)];
+                area.draw(&Polygon::new(arrow(tip, exit.toward, m.px(9.0), m.px(4.0)), fill(color)))?;
+                let (pos, h, v) = off_view_label(exit, &m);
+                let style = text_style(m.px(12.0), FontStyle::Bold, h, v);
+                area.draw_text(OFF_VIEW, &style.color(&DIVERGED), pos)?;
+            }
             HeadMark::Dot(px, color) => {
                 if let Some(c) = at(px) {
                     let radius = m.px(4.0);
@@ -213,23 +273,52 @@ pub fn draw_heads<DB: DrawingBackend>(
     Ok(())
 }
 
+/// An arrowhead (three corners) with its tip at `[x, y]`, pointing along the unit vector
+/// `[dx, dy]`, `len` long and `2 half` wide.
+fn arrow([x, y]: [f64; 2], [dx, dy]: [f64; 2], len: f64, half: f64) -> Vec<(i32, i32)> {
+    let (bx, by) = (x - dx * len, y - dy * len);
+    [[x, y], [bx - dy * half, by + dx * half], [bx + dy * half, by - dx * half]]
+        .iter()
+        .map(|&[px, py]| (px.round() as i32, py.round() as i32))
+        .collect()
+}
+
+/// Where the "off view" label goes: inside the plot, beyond the arrow's base, aligned away
+/// from the edge the path left by.
+fn off_view_label(exit: Exit, m: &Metrics) -> ((i32, i32), HPos, VPos) {
+    let ([x, y], [dx, dy]) = (exit.at, exit.toward);
+    let back = m.px(18.0);
+    let (lx, ly) = (x - dx * back, y - dy * back);
+    let h = if dx > 0.5 { HPos::Right } else if dx < -0.5 { HPos::Left } else { HPos::Center };
+    let v = if dy > 0.5 { VPos::Bottom } else if dy < -0.5 { VPos::Top } else { VPos::Center };
+    ((lx.round() as i32, ly.round() as i32), h, v)
+}
+
 /// Device-pixel boxes `[x, y, width, height]` that hold everything [`draw_heads`] draws for
 /// the same arguments: clearing them erases the heads, without clearing the whole canvas.
 pub fn head_boxes(mapping: &Mapping, start: Option<Point>, heads: &[Head], dpr: f64) -> Vec<[f64; 4]> {
-    let half = Metrics::new(dpr).px(11.0).ceil();
+    let m = Metrics::new(dpr);
+    let half = m.px(11.0).ceil();
+    // The arrow, and its label: eight characters of a 12 px bold font, from the arrow's base.
+    let reach = (m.px(18.0) + 8.0 * 0.75 * m.px(12.0) + m.px(4.0)).ceil();
     head_marks(mapping, start, heads)
         .into_iter()
         .map(|mark| match mark {
             HeadMark::Start(p) | HeadMark::Dot(p, _) | HeadMark::Cross(p, _) => [p[0].round() - half, p[1].round() - half, 2.0 * half, 2.0 * half],
+            HeadMark::OffView(e, _) => [e.at[0].round() - reach, e.at[1].round() - reach, 2.0 * reach, 2.0 * reach],
         })
         .collect()
 }
 
-/// Where a path last leaves the plot, in device pixels: the end of its last visible part.
-pub fn exit_point(mapping: &Mapping, points: &[Point]) -> Option<[f64; 2]> {
+/// Where a path last leaves the plot, in device pixels: the end of its last visible part, and
+/// the direction of that part's last segment.
+pub fn exit_point(mapping: &Mapping, points: &[Point]) -> Option<Exit> {
     let px = thin(points.iter().map(|&p| mapping.to_px(p)), THIN_PX);
     let last = parts(&px, bounds(mapping)).pop()?;
-    last.last().map(|&(x, y)| [x as f64, y as f64])
+    let (&(x1, y1), &(x0, y0)) = (last.last()?, last.get(last.len().checked_sub(2)?)?);
+    let (dx, dy) = ((x1 - x0) as f64, (y1 - y0) as f64);
+    let len = dx.hypot(dy);
+    (len > 0.0).then(|| Exit { at: [x1 as f64, y1 as f64], toward: [dx / len, dy / len] })
 }
 
 /// Every racer's whole path, head and end, and the shared start, in one go: what
@@ -277,9 +366,9 @@ mod tests {
         let far = [[0.0, 0.0], [1e12, -1e12], [f64::NAN, 0.0], [f64::INFINITY, 1.0]];
         let lone = [[0.5, 0.5]];
         let racers = [
-            RacerTrace { color: RGBColor(0, 114, 178), points: &far, diverged: true },
-            RacerTrace { color: RGBColor(213, 94, 0), points: &lone, diverged: false },
-            RacerTrace { color: RGBColor(0, 0, 0), points: &[], diverged: false },
+            RacerTrace { color: RGBColor(0, 114, 178), points: &far, diverged: true, dash: Dash::Solid },
+            RacerTrace { color: RGBColor(213, 94, 0), points: &lone, diverged: false, dash: Dash::Solid },
+            RacerTrace { color: RGBColor(0, 0, 0), points: &[], diverged: false, dash: Dash::Solid },
         ];
         let mut svg = String::new();
         {
@@ -294,9 +383,11 @@ mod tests {
                 assert!((0..=400).contains(&x) && (0..=400).contains(&y), "{x},{y}");
             }
         }
-        // Per call: the diverged racer's casing and line, and its cross (two red strokes, two in
-        // its colour) where it leaves the plot.
-        assert_eq!(svg.matches("<polyline").count(), 2 * 6, "{svg}");
+        // Per call: the diverged racer's casing and line, and where it leaves the plot an arrow
+        // (red, its colour inside) saying "off view", not a cross: its last point is far away.
+        assert_eq!(svg.matches("<polyline").count(), 2 * 2, "{svg}");
+        assert_eq!(svg.matches("<polygon").count(), 2 * 2, "{svg}");
+        assert_eq!(svg.matches(OFF_VIEW).count(), 2, "{svg}");
     }
 
     #[test]
@@ -312,7 +403,7 @@ mod tests {
             {
                 let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
                 let mut pens = vec![Pen::default()];
-                draw_trails(&area, &area, Casings::Translucent, &mapping, &[RacerTrace { color, points: &path, diverged: false }], &mut pens, 1.0).unwrap();
+                draw_trails(&area, &area, Casings::Translucent, &mapping, &[RacerTrace { color, points: &path, diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
             }
             polylines(&svg)
         };
@@ -322,10 +413,10 @@ mod tests {
             let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
             let mut pens = vec![Pen::default()];
             for chunk in path.chunks(7) {
-                draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: chunk, diverged: false }], &mut pens, 1.0).unwrap();
+                draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: chunk, diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
             }
             // Nothing new: nothing drawn.
-            draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: &[], diverged: false }], &mut pens, 1.0).unwrap();
+            draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: &[], diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
         }
         let pieces = polylines(&svg);
         assert_eq!(pieces.len(), 2 * path.chunks(7).count());
@@ -352,16 +443,18 @@ mod tests {
             let heads = [
                 Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None },
                 Head { color, at: Some([5.0, 0.0]), diverged: false, exit: None },
-                Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some([200.0, 200.0]) },
+                Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some(Exit { at: [200.0, 200.0], toward: [1.0, 0.0] }) },
                 Head { color, at: None, diverged: true, exit: None },
             ];
             draw_heads(&area, &mapping, Some([0.5, 0.5]), &heads, 1.0).unwrap();
         }
         assert_eq!(svg.matches("<circle").count(), 2, "one live head in sight: dot and halo");
-        assert_eq!(svg.matches("<polyline").count(), 4, "one cross: two red strokes, two in colour");
+        assert_eq!(svg.matches("<polyline").count(), 0, "no cross: the diverged racer's last point is out of sight");
+        assert_eq!(svg.matches("<polygon").count(), 2, "its off-view arrow: red, its colour inside");
+        assert_eq!(svg.matches(OFF_VIEW).count(), 1);
         assert_eq!(svg.matches("<rect").count(), 2, "the start square and its frame");
         // The boxes hold every coordinate drawn.
-        let heads = [Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None }, Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some([200.0, 200.0]) }];
+        let heads = [Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None }, Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some(Exit { at: [200.0, 200.0], toward: [1.0, 0.0] }) }];
         let boxes = head_boxes(&mapping, Some([0.5, 0.5]), &heads, 1.0);
         assert_eq!(boxes.len(), 3);
         let mut svg = String::new();
@@ -381,5 +474,70 @@ mod tests {
                 assert!(inside(x as f64, y as f64), "{x},{y}");
             }
         }
+    }
+
+    #[test]
+    fn a_diverged_racer_ends_at_its_last_point_in_view_and_no_line_crosses_from_far_away() {
+        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
+        let color = RGBColor(0, 114, 178);
+        // Oscillating ever wider, as SGD does at too large a step: in view, then far on either
+        // side. Its last finite point is far out: the arrow where it left, at the plot's edge.
+        let bouncing = [[0.1, 0.0], [-0.5, 0.2], [3.0, 0.3], [-40.0, 0.4], [900.0, 0.5], [-2e4, 0.6]];
+        let svg = |points: &[Point]| {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+                draw_racers(&area, &mapping, None, &[RacerTrace { color, points, diverged: true, dash: Dash::Solid }], 1.0).unwrap();
+            }
+            svg
+        };
+        let drawn = svg(&bouncing);
+        let b = bounds(&mapping);
+        let lines = polylines(&drawn);
+        // The casing and the line, in and out to x = 3 (clipped at the edge) and nothing after
+        // (every later segment joins two far points); then the arrow's two polygons.
+        assert_eq!(lines.len(), 2 + 2, "{drawn}");
+        let right = b[2].round() as i64;
+        for line in &lines[..2] {
+            assert_eq!(line.last().unwrap().0, right, "the path ends where it leaves, at the right edge: {line:?}");
+        }
+        assert!(drawn.contains(OFF_VIEW));
+        // Where its last point is in view, a cross marks it there, and no "off view".
+        let inside = [[0.1, 0.0], [-0.5, 0.2], [0.3, -0.4]];
+        let drawn = svg(&inside);
+        assert!(!drawn.contains(OFF_VIEW) && drawn.matches("<polyline").count() == 2 + 4, "{drawn}");
+        let last = mapping.to_px([0.3, -0.4]);
+        let crosses = &polylines(&drawn)[2..];
+        for c in crosses {
+            let mid = ((c[0].0 + c[1].0) as f64 / 2.0, (c[0].1 + c[1].1) as f64 / 2.0);
+            assert!((mid.0 - last[0]).abs() <= 1.0 && (mid.1 - last[1]).abs() <= 1.0, "the cross is at the last point: {c:?} vs {last:?}");
+        }
+    }
+
+    #[test]
+    fn a_dashed_trail_is_dashed_piece_by_piece_as_whole() {
+        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
+        let path: Vec<Point> = (0..120).map(|i| [-0.9 + 1.6 * i as f64 / 119.0, 0.3 * (i as f64 / 15.0).sin()]).collect();
+        fn trace(points: &[Point]) -> RacerTrace<'_> {
+            RacerTrace { color: RGBColor(0, 0, 0), points, diverged: false, dash: Dash::Dashed }
+        }
+        let lines = |chunk: usize| {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
+                let casing = SVGBackend::new("/dev/null", (400, 400)).into_drawing_area();
+                let mut pens = vec![Pen::default()];
+                for piece in path.chunks(chunk) {
+                    draw_trails(&casing, &area, Casings::OwnLayer, &mapping, &[trace(piece)], &mut pens, 1.0).unwrap();
+                }
+            }
+            polylines(&svg)
+        };
+        let (whole, pieces) = (lines(path.len()), lines(9));
+        assert!(whole.len() > 10, "dashes: {}", whole.len());
+        // About as many dashes whichever way it was drawn (a dash may be cut where a piece ends).
+        assert!(pieces.len() >= whole.len() && pieces.len() <= whole.len() + path.len() / 9 + 1, "{} vs {}", pieces.len(), whole.len());
+        let ink = |ls: &[Vec<(i64, i64)>]| ls.iter().map(|l| l.windows(2).map(|w| (((w[1].0 - w[0].0).pow(2) + (w[1].1 - w[0].1).pow(2)) as f64).sqrt()).sum::<f64>()).sum::<f64>();
+        assert!((ink(&pieces) / ink(&whole) - 1.0).abs() < 0.1, "{} vs {}", ink(&pieces), ink(&whole));
     }
 }
