@@ -6,7 +6,7 @@ use crate::classify::train::TrainSpec;
 use crate::landscape::{self, Mark, Point, View, SHARED};
 use crate::optim::{self, OptimizerInfo};
 use crate::presets::{self, Preset};
-use crate::render::colormap;
+use crate::render::colormap::{self, Dash};
 use crate::schema::{Hyper, Kind, Param};
 use crate::spec::{self, RunSpec};
 use serde::Serialize;
@@ -38,6 +38,8 @@ pub struct Catalog {
     pub limits: Limits,
     /// Racer colours, "#rrggbb", in the order racers get them.
     pub palette: &'static [&'static str],
+    /// Each dash pattern's on and off lengths in CSS pixels (empty: solid), by name.
+    pub dashes: std::collections::BTreeMap<Dash, &'static [f64]>,
     /// The landscape page's scenes, the first the default.
     pub presets: &'static [Preset<RunSpec>],
     /// The classifier's experiments, the first the default.
@@ -63,6 +65,7 @@ pub fn catalog() -> Catalog {
             divergence_limit: crate::race::DIVERGENCE_LIMIT,
         },
         palette: &colormap::PALETTE,
+        dashes: [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot].into_iter().map(|d| (d, d.pattern())).collect(),
         presets: presets::scenes(),
         experiments: presets::experiments(),
     }

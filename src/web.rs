@@ -7,10 +7,11 @@
 
 use crate::landscape::{Point, View};
 use crate::optim::{Entry, EntryValue};
-use crate::race::{Arrival, Race, Racer, Status};
+use crate::race::{Applied, Arrival, Race, Racer, Status};
 use crate::spec::RunSpec;
 use crate::trace::{Curve, Path, TrailingMean};
 use crate::render::loss::{draw_loss_axes, draw_loss_lines, loss_series, LossAxes, LossSeries};
+use crate::render::colormap::Dash;
 use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use crate::render::sweep::{draw_sweep, SweepSeries};
@@ -45,6 +46,13 @@ const COARSE_STEP: u32 = 4;
 /// the costliest landscape (digits2d, ~10 µs a step).
 const SWEEP_CHUNK: u64 = 50;
 const REFINE_ROWS: usize = 4;
+/// Most milliseconds a change spends replaying the racers it restarted before it returns (a
+/// race thousands of steps long replays at once); longer replays go on a frame at a time.
+const APPLY_CATCH_UP_MS: f64 = 60.0;
+/// Milliseconds of replay per frame while racers are behind the race's clock.
+const FRAME_CATCH_UP_MS: f64 = 12.0;
+/// Racer steps of replay between two looks at the clock.
+const CATCH_UP_CHUNK: u64 = 2000;
 
 thread_local! {
     /// The message of the panic that stopped the module, for the page's banner.
@@ -87,19 +95,12 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(err)
 }
 
-#[derive(Serialize)]
-struct CatalogWithPalette {
-    #[serde(flatten)]
-    catalog: catalog::Catalog,
-    palette: &'static [&'static str],
-}
-
-/// Every optimizer and landscape and the racer palette, as JSON text: the very JSON of
-/// `optiscape list --json` (an infinite range end is `null`) plus `palette`. One string is much
-/// cheaper to hand over than an object built field by field across the boundary.
+/// Every optimizer and landscape, the racer palette and the presets, as JSON text: the very JSON
+/// of `optiscape list --json` (an infinite range end is `null`). One string is much cheaper to
+/// hand over than an object built field by field across the boundary.
 #[wasm_bindgen]
 pub fn catalog_json() -> String {
-    serde_json::to_string(&CatalogWithPalette { catalog: catalog::catalog(), palette: &colormap::PALETTE }).expect("the catalog always serializes")
+    serde_json::to_string(&catalog::catalog()).expect("the catalog always serializes")
 }
 
 /// A loss curve for the chart: its bounded history, the samples not drawn yet, and the last one
@@ -122,9 +123,11 @@ impl LossTrace {
         self.tail = None;
     }
 
-    fn push(&mut self, step: u64, value: f64) {
+    fn push(&mut self, step: u64, value: f64, fresh: bool) {
         self.curve.push(step, value);
-        self.fresh.push((step as f64, value));
+        if fresh {
+            self.fresh.push((step as f64, value));
+        }
     }
 }
 
@@ -165,17 +168,21 @@ impl Trail {
             trace.clear();
         }
         self.pen.clear();
-        if racer.status() == Status::Ok {
-            self.record(0, racer.position, racer.loss);
+        if racer.diverged_at.is_none() {
+            self.record(0, racer.position, racer.loss, true);
         }
     }
 
-    fn record(&mut self, step: u64, p: Point, loss: f64) {
+    /// A new point; `fresh`: to be drawn as a piece of the path next frame (else the whole
+    /// path is drawn again: a replay of many steps at once).
+    fn record(&mut self, step: u64, p: Point, loss: f64, fresh: bool) {
         self.path.push(p);
-        self.fresh.push(p);
-        self.loss.push(step, loss);
+        if fresh {
+            self.fresh.push(p);
+        }
+        self.loss.push(step, loss, fresh);
         if let Some((mean, trace)) = &mut self.mean {
-            trace.push(step, mean.push(loss));
+            trace.push(step, mean.push(loss), fresh);
         }
     }
 
@@ -196,6 +203,9 @@ struct RacerState<'a> {
     name: &'static str,
     label: Option<&'a str>,
     color: &'a str,
+    /// Racers of one colour are told apart by it.
+    dash: Dash,
+    /// The race's step it stands at (the clock, once it stopped; less while it is replayed).
     step: u64,
     position: Point,
     loss: f64,
@@ -203,6 +213,7 @@ struct RacerState<'a> {
     mean_loss: Option<f64>,
     status: Status,
     diverged_at: Option<u64>,
+    singular_at: Option<u64>,
     arrival: Option<Arrival>,
 }
 
@@ -314,52 +325,119 @@ impl Scene {
         self.loss_axes = None;
     }
 
-    /// Validates and applies a new spec; on error the scene is unchanged. Racers whose
-    /// hyperparameters changed restart from the start; a new landscape, scale or start restarts
-    /// every racer; labels and colours only redraw.
+    /// Validates and applies a new spec; on error the scene is unchanged. The race keeps its
+    /// clock ([`Race::apply`]): racers whose settings changed, new ones, and all of them on a
+    /// new landscape or start, are replayed up to it (for at most [`APPLY_CATCH_UP_MS`] here,
+    /// then a frame at a time: see [`Scene::behind`]); the others keep their step and path. A
+    /// stop step below the clock takes the race back to it. Labels and colours only redraw.
     pub fn set_spec(&mut self, spec_json: &str) -> Result<(), JsError> {
         let spec = RunSpec::parse(spec_json).map_err(err)?;
-        let landscape_changed = spec.landscape != self.spec.landscape;
         let sweep_steps = sweep::horizon(spec.steps);
         let horizon_changed = sweep_steps != sweep::horizon(self.spec.steps);
-        if landscape_changed || spec.start != self.spec.start {
-            self.race = Race::new(&spec);
-            self.restart_trails(sweep_steps);
-        } else {
-            let (resolution, noisy) = (self.resolution(), self.noisy());
-            let (objective, start) = (&self.race.objective, self.race.start);
-            self.race.racers.truncate(spec.racers.len());
-            self.trails.truncate(spec.racers.len());
-            for (i, new) in spec.racers.iter().enumerate() {
-                match self.race.racers.get_mut(i) {
-                    Some(r) if r.spec.info == new.info && r.spec.hyper == new.hyper => {
-                        r.spec = new.clone();
-                        // The same racer; its sweep again only if it runs to another step.
-                        if horizon_changed {
-                            self.trails[i].sweep = Sweep::new(new, sweep_steps);
-                        }
-                    }
-                    Some(r) => {
-                        *r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails[i] = Trail::new(r, resolution, sweep_steps, noisy);
-                    }
-                    None => {
-                        let r = Racer::new(new.clone(), objective, start, &self.race.finish);
-                        self.trails.push(Trail::new(&r, resolution, sweep_steps, noisy));
-                        self.race.racers.push(r);
-                    }
-                }
-            }
-        }
+        let applied = self.race.apply(&spec);
+        self.take_trails(&applied, horizon_changed.then_some(sweep_steps), sweep_steps);
         let view = spec.view.unwrap_or(self.race.default_view);
         let view_changed = view != self.view;
         self.view = view;
         self.spec = spec;
         self.redraw_all_racers();
-        if landscape_changed || view_changed {
+        if applied.landscape || view_changed {
             self.draw_background()?;
         }
+        self.catch_up(APPLY_CATCH_UP_MS);
         self.draw_frame()
+    }
+
+    /// The trails for the racers after `applied`: a kept racer's own (started over when the
+    /// clock went back; with a new sweep when `new_sweeps` gives its steps), a new one for the
+    /// others.
+    fn take_trails(&mut self, applied: &Applied, new_sweeps: Option<u64>, sweep_steps: u64) {
+        let (resolution, noisy) = (self.resolution(), self.noisy());
+        let mut old: Vec<Option<Trail>> = std::mem::take(&mut self.trails).into_iter().map(Some).collect();
+        self.trails = self
+            .race
+            .racers
+            .iter()
+            .enumerate()
+            .map(|(i, racer)| match applied.kept[i].and_then(|j| old.get_mut(j).and_then(Option::take)) {
+                Some(mut t) => {
+                    if applied.restarted(i) {
+                        t.restart(racer);
+                    }
+                    if let Some(steps) = new_sweeps {
+                        t.sweep = Sweep::new(&racer.spec, steps);
+                    }
+                    t
+                }
+                None => Trail::new(racer, resolution, sweep_steps, noisy),
+            })
+            .collect();
+    }
+
+    /// Replays the racers behind the clock for about `budget_ms`, recording their paths (drawn
+    /// whole next frame); true once every racer is in step.
+    fn catch_up(&mut self, budget_ms: f64) -> bool {
+        if self.race.in_step() {
+            return true;
+        }
+        let t0 = now();
+        self.redraw_all_racers();
+        loop {
+            let trails = &mut self.trails;
+            if self.race.catch_up(CATCH_UP_CHUNK, |i, k, p, l| trails[i].record(k, p, l, false)) {
+                return true;
+            }
+            if now() - t0 >= budget_ms {
+                return false;
+            }
+        }
+    }
+
+    /// The race's clock: the step every racer is at (or stopped before, or is replayed to).
+    pub fn clock(&self) -> f64 {
+        self.race.clock as f64
+    }
+
+    /// How many racers are behind the clock, being replayed a frame at a time (the page says
+    /// so; the clock waits for them).
+    pub fn behind(&self) -> u32 {
+        self.race.behind().count() as u32
+    }
+
+    /// Replays every racer behind the clock now, however long it takes, and draws.
+    pub fn settle(&mut self) -> Result<(), JsError> {
+        self.catch_up(f64::INFINITY);
+        self.draw_frame()
+    }
+
+    /// Sets the race's clock to `step` (at most the stop step): going back replays every racer
+    /// from the start. Replays for at most [`APPLY_CATCH_UP_MS`]; the rest follows a frame at
+    /// a time. Returns whether every racer is there.
+    pub fn seek(&mut self, step: f64) -> Result<bool, JsError> {
+        let step = if step.is_finite() { step.max(0.0).min(self.spec.steps as f64) as u64 } else { 0 };
+        for i in self.race.seek(step) {
+            self.trails[i].restart(&self.race.racers[i]);
+        }
+        let done = self.catch_up(APPLY_CATCH_UP_MS);
+        self.draw_frame()?;
+        Ok(done)
+    }
+
+    /// Takes a spec as a fresh race: every racer at the start, the clock at 0 (throws the spec's
+    /// one-line error when invalid, and then changes nothing).
+    pub fn load(&mut self, spec_json: &str) -> Result<(), JsError> {
+        RunSpec::parse(spec_json).map_err(err)?;
+        self.race.reset();
+        for (r, trail) in self.race.racers.iter().zip(&mut self.trails) {
+            trail.restart(r);
+        }
+        self.set_spec(spec_json)
+    }
+
+    /// Where the scene's preset stands: `{id, title, hint}` (hint null once the race departs
+    /// from the preset's), or null when it comes from none.
+    pub fn lesson(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::presets::lesson(&self.spec))
     }
 
     /// The current run spec as canonical JSON text.
@@ -389,28 +467,35 @@ impl Scene {
     }
 
     /// The per-frame call while racing: as [`Scene::frame`], but returns plain numbers, eleven
-    /// per racer: `step, x, y, loss, diverged (0 or 1), diverged_at (NaN when none)`, then its
-    /// arrival `step, x, y (of the minimum), global (0 or 1)`, all NaN when none, then its
-    /// trailing mean loss (NaN without noisy gradients). No string
-    /// crosses to JavaScript, so a frame costs what its steps and pixels cost.
+    /// per racer: `step, x, y, loss, status (0 ok, 1 diverged, 2 singular), the step it
+    /// stopped at (diverged_at or singular_at; NaN when none)`, then its arrival `step, x, y (of
+    /// the minimum), global (0 or 1)`, all NaN when none, then its trailing mean loss (NaN
+    /// without noisy gradients); and after every racer's, the clock and how many racers are
+    /// behind it. While racers are behind, the frame replays them instead of moving the clock.
+    /// No string crosses to JavaScript, so a frame costs what its steps and pixels cost.
     pub fn advance(&mut self, n: u32) -> Result<Vec<f64>, JsError> {
         self.step_and_draw(n)?;
-        Ok(self
+        let clock = self.race.clock;
+        let mut packed: Vec<f64> = self
             .race
             .racers
             .iter()
             .zip(&self.trails)
             .flat_map(|(r, trail)| {
-                let diverged = r.status() == Status::Diverged;
+                let status = match r.status() {
+                    Status::Ok => 0.0,
+                    Status::Diverged => 1.0,
+                    Status::Singular => 2.0,
+                };
                 let [arrived_at, x, y, global] =
                     r.arrival.map_or([f64::NAN; 4], |a| [a.step as f64, a.at[0], a.at[1], if a.global { 1.0 } else { 0.0 }]);
                 [
-                    r.step as f64,
+                    r.step_at(clock) as f64,
                     r.position[0],
                     r.position[1],
                     r.loss,
-                    if diverged { 1.0 } else { 0.0 },
-                    r.diverged_at.map_or(f64::NAN, |k| k as f64),
+                    status,
+                    r.diverged_at.or(r.singular_at).map_or(f64::NAN, |k| k as f64),
                     arrived_at,
                     x,
                     y,
@@ -418,25 +503,32 @@ impl Scene {
                     trail.mean_loss().unwrap_or(f64::NAN),
                 ]
             })
-            .collect())
+            .collect();
+        packed.extend([clock as f64, self.behind() as f64]);
+        Ok(packed)
     }
 
+    /// Moves the clock `n` steps on (at most the stop step) and steps every racer there; while
+    /// racers are behind it, replays them for a frame's budget instead.
     fn step_and_draw(&mut self, n: u32) -> Result<(), JsError> {
         let t0 = now();
-        let n = n.min(crate::spec::MAX_SPEED) as u64;
-        let objective = &self.race.objective;
-        for (r, trail) in self.race.racers.iter_mut().zip(&mut self.trails) {
-            r.advance(objective, n, |step, p, loss| trail.record(step, p, loss));
+        if !self.catch_up(FRAME_CATCH_UP_MS) {
+            self.timings.step_ms = now() - t0;
+            return self.draw_frame();
         }
+        let n = (n.min(crate::spec::MAX_SPEED) as u64).min(self.spec.steps.saturating_sub(self.race.clock));
+        let trails = &mut self.trails;
+        self.race.advance(n, |i, step, p, loss| trails[i].record(step, p, loss, true));
         self.timings.step_ms = now() - t0;
         self.draw_frame()?;
         self.timings.frame_ms = now() - t0;
         Ok(())
     }
 
-    /// Every racer: `{index, name, label, color, step, position, loss, status, diverged_at,
-    /// arrival}` (arrival: `{step, at, global}` or null).
+    /// Every racer: `{index, name, label, color, dash, step, position, loss, mean_loss, status,
+    /// diverged_at, singular_at, arrival}` (arrival: `{step, at, global}` or null).
     pub fn states(&self) -> Result<JsValue, JsError> {
+        let dashes = self.dashes();
         let states: Vec<RacerState> = self
             .race
             .racers
@@ -447,16 +539,23 @@ impl Scene {
                 name: r.spec.info.name,
                 label: r.spec.label.as_deref(),
                 color: self.color(index),
-                step: r.step,
+                dash: dashes[index],
+                step: r.step_at(self.race.clock),
                 position: r.position,
                 loss: r.loss,
                 mean_loss: self.trails[index].mean_loss(),
                 status: r.status(),
                 diverged_at: r.diverged_at,
+                singular_at: r.singular_at,
                 arrival: r.arrival,
             })
             .collect();
         to_js(&states)
+    }
+
+    /// Every racer's dash pattern: racers of one colour are told apart by it.
+    fn dashes(&self) -> Vec<Dash> {
+        colormap::dashes(&self.colors())
     }
 
     fn color(&self, index: usize) -> &str {
@@ -469,11 +568,10 @@ impl Scene {
         (0..self.trails.len()).map(|i| hex(self.color(i))).collect()
     }
 
-    /// Every racer back to the start.
+    /// Every racer back to the start, the clock at 0.
     pub fn reset(&mut self) -> Result<(), JsError> {
-        let start = self.race.start;
-        for (r, trail) in self.race.racers.iter_mut().zip(&mut self.trails) {
-            r.reset(&self.race.objective, start);
+        self.race.reset();
+        for (r, trail) in self.race.racers.iter().zip(&mut self.trails) {
             trail.restart(r);
         }
         self.redraw_all_racers();
@@ -790,6 +888,7 @@ impl Scene {
             Vec::new()
         };
         let mut pens: Vec<Pen> = self.trails.iter_mut().map(|t| std::mem::take(&mut t.pen)).collect();
+        let dashes = colormap::dashes(colors);
         let traces: Vec<RacerTrace> = self
             .trails
             .iter()
@@ -798,6 +897,7 @@ impl Scene {
                 color: colors[i],
                 points: if stale { &whole[i] } else { &t.fresh },
                 diverged: false,
+                dash: dashes[i],
             })
             .collect();
         let (area, casing_area) = (&self.trails_layer.area, &self.casings.area);

@@ -17,8 +17,9 @@
 //! ones (Paul Tol's indigo, SRON EPS/TN/09-002; a purple, a brown and a grey), every pair at least
 //! 10 CIEDE2000 apart for normal vision and as simulated for protanopia, deuteranopia and
 //! tritanopia (Machado, Oliveira & Fernandes, 2009): the closest pair is Okabe–Ito's own reddish
-//! purple and orange. They are ordered so that the first ones stand out most on the map (yellow,
-//! which blends into its light end, comes last). A scene with more racers than colours, or two
+//! purple and orange. They are ordered so that the first ones stand out most on the map (the dark
+//! ones after the first eight, as they sink into its dark end; yellow, which blends into its
+//! light end, last). A scene with more racers than colours, or two
 //! racers of one colour, tells them apart by dash patterns ([`dashes`]).
 
 use plotters::style::RGBColor;
@@ -123,9 +124,9 @@ pub fn lookup(lut: &[[u8; 3]; 256], t: f64) -> [u8; 3] {
 
 /// Racer colours, "#rrggbb" (see the module's notes).
 pub const PALETTE: [&str; 12] = [
-    // blue, vermillion, black, reddish purple, orange, indigo, sky blue, brown, bluish green,
+    // blue, vermillion, black, reddish purple, orange, sky blue, bluish green, brown, indigo,
     // purple, grey, yellow.
-    "#0072b2", "#d55e00", "#000000", "#cc79a7", "#e69f00", "#332288", "#56b4e9", "#772200", "#009e73", "#aa3377", "#bbbbbb",
+    "#0072b2", "#d55e00", "#000000", "#cc79a7", "#e69f00", "#56b4e9", "#009e73", "#772200", "#332288", "#aa3377", "#bbbbbb",
     "#f0e442",
 ];
 
@@ -136,7 +137,7 @@ pub fn racer_color(i: usize) -> RGBColor {
 
 /// How a racer's line is drawn: solid, or one of the dash patterns that tell apart racers of one
 /// colour.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Dash {
     #[default]

@@ -259,6 +259,12 @@ impl Training {
         self.trainer.spec.to_json()
     }
 
+    /// Where the experiment's preset stands: `{id, title, hint}` (hint null once the training
+    /// race departs from the preset's), or null when it comes from none.
+    pub fn lesson(&self) -> Result<JsValue, JsError> {
+        to_js(&crate::presets::train_lesson(&self.trainer.spec))
+    }
+
     /// Every racer back to the seeded initial weights.
     pub fn reset(&mut self) -> Result<(), JsError> {
         self.trainer = Trainer::new(self.trainer.spec.clone(), &self.digits);

@@ -14,10 +14,9 @@ import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { keySettings, paramControl } from './controls.js';
 import { createRacerList, editingActions } from './racers.js';
-import { DEFAULT_TRAIN_PRESET, TRAIN_PRESETS } from './classify-presets.js';
-import { withColors } from './presets.js';
 import { fmt, fmtLoss, parseNumber } from './scales.js';
 import { composeSnapshot, download, legendName } from './snapshot.js';
+import { listenKeys } from './keys.js';
 
 const $ = (id) => document.getElementById(id);
 export const TRAIN_HASH = '#train=';
@@ -118,8 +117,11 @@ export function attachClassifier({ cat, setMode }) {
     $('classify-actions').hidden = mode !== 'classify';
   }
 
+  /** The experiments (the first the default one), with their hints (presets/experiments.json). */
+  const experiments = cat.experiments;
+
   function defaultSpec() {
-    return withColors(DEFAULT_TRAIN_PRESET.spec, cat.palette);
+    return experiments[0].spec;
   }
 
   const url = specState({
@@ -146,13 +148,24 @@ export function attachClassifier({ cat, setMode }) {
     }
     if (!c.training) {
       c.training = new Training(JSON.stringify(defaultSpec()), bytes, $('train-loss'), $('train-acc'));
-      $('train-hint').textContent = DEFAULT_TRAIN_PRESET.hint;
-      $('train-preset').value = DEFAULT_TRAIN_PRESET.id;
     }
     if (problem) showMessage(`This link’s training spec is invalid (${problem}), so the default experiment is shown instead.`);
     c.training.attach_projection($('train-proj'), $('train-proj-over'));
     c.spec = JSON.parse(c.training.spec());
     c.states = c.training.states();
+    showLesson();
+  }
+
+  /**
+   * The picker and the hint say which experiment this is: its hint while the training race is
+   * the experiment's own, only "based on" it once it departs (presets::train_lesson).
+   */
+  function showLesson() {
+    const lesson = c.training.lesson();
+    const same = lesson && lesson.hint !== null;
+    $('train-preset').value = same ? lesson.id : '';
+    $('train-hint').textContent = same ? lesson.hint : lesson ? `Based on the experiment “${lesson.title}”, changed since: its lesson may no longer hold here.` : '';
+    $('train-hint').classList.toggle('based-on', Boolean(lesson) && !same);
   }
 
   /** Shows the classifier (creating it on first use) and starts training unless paused. */
@@ -195,7 +208,6 @@ export function attachClassifier({ cat, setMode }) {
   function load(spec) {
     url.load(spec, () => {
       c.racerList.reset();
-      $('train-hint').textContent = '';
     });
   }
 
@@ -213,6 +225,7 @@ export function attachClassifier({ cat, setMode }) {
     c.states = c.training.states();
     if (!c.held && !c.training.finished()) c.playing = true;
     syncUi();
+    showLesson();
     url.writeSoon();
   }
 
@@ -324,7 +337,7 @@ export function attachClassifier({ cat, setMode }) {
     const input = $(id);
     const error = $(`${id}-err`);
     const commit = () => {
-      const parsed = parseNumber(input.value, { lo, hi, lo_open: false, hi_open: false }, name);
+      const parsed = parseNumber(input.value, { lo, hi, lo_open: false, hi_open: false }, name, { whole: true });
       let problem = parsed.error;
       if (!problem && !Number.isInteger(parsed.value)) problem = `${name}: give a whole number`;
       if (!problem) problem = change((s) => apply(s, parsed.value));
@@ -342,9 +355,9 @@ export function attachClassifier({ cat, setMode }) {
   }
 
   function buildStatic() {
-    for (const p of TRAIN_PRESETS) $('train-preset').append(el('option', { value: p.id, text: p.title }));
+    for (const p of experiments) $('train-preset').append(el('option', { value: p.id, text: p.title }));
     $('train-preset').addEventListener('change', () => {
-      const preset = TRAIN_PRESETS.find((p) => p.id === $('train-preset').value);
+      const preset = experiments.find((p) => p.id === $('train-preset').value);
       if (preset) loadPreset(preset);
     });
     $('train-copy-link').addEventListener('click', () => url.copyLink($('train-copy-link')));
@@ -388,7 +401,7 @@ export function attachClassifier({ cat, setMode }) {
     $('train-banner-close').addEventListener('click', hideMessage);
     $('train-banner-reset').addEventListener('click', () => {
       hideMessage();
-      loadPreset(DEFAULT_TRAIN_PRESET);
+      loadPreset(experiments[0]);
     });
 
     c.racerList = createRacerList($('train-racer-list'), { ...cat, optimizers: cat.optimizers }, {
@@ -440,24 +453,13 @@ export function attachClassifier({ cat, setMode }) {
   }
 
   function wireKeysAndSizes() {
-    document.addEventListener('keydown', (e) => {
-      if (!c.active || !c.training || e.ctrlKey || e.metaKey || e.altKey) return;
-      const t = e.target;
-      if (t instanceof HTMLElement) {
-        if (t.isContentEditable || t.tagName === 'SELECT' || t.tagName === 'TEXTAREA') return;
-        if (t.tagName === 'INPUT' && (e.key === ' ' || !['range', 'checkbox', 'color'].includes(t.type))) return;
-        if (e.key === ' ' && (t.tagName === 'BUTTON' || t.tagName === 'A')) return;
-      }
-      const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
-      if (key === ' ') {
-        e.preventDefault();
-        if (c.playing) pause();
-        else play();
-      } else if (key === 'r') {
-        e.preventDefault();
-        reset();
-      }
-    });
+    listenKeys(
+      [
+        { keys: [' '], run: () => (c.playing ? pause() : play()) },
+        { keys: ['r'], run: () => reset() },
+      ],
+      () => c.active && Boolean(c.training),
+    );
 
     new ResizeObserver(() => fitCharts()).observe($('train-loss-box'));
     new ResizeObserver(() => fitCharts()).observe($('train-acc-box'));
@@ -467,13 +469,11 @@ export function attachClassifier({ cat, setMode }) {
 
   function loadPreset(preset) {
     try {
-      load(withColors(preset.spec, cat.palette));
+      load(preset.spec);
     } catch (e) {
       showMessage(messageOf(e));
       return;
     }
-    $('train-hint').textContent = preset.hint;
-    $('train-preset').value = preset.id;
     c.held = false;
     c.training.reset();
     c.states = c.training.states();
@@ -753,8 +753,10 @@ export function attachClassifier({ cat, setMode }) {
     active: () => c.active,
     spec: () => JSON.parse(c.training.spec()),
     load: (spec) => load(spec),
-    preset: (id) => loadPreset(TRAIN_PRESETS.find((p) => p.id === id)),
-    presets: () => TRAIN_PRESETS.map((p) => ({ id: p.id, title: p.title })),
+    preset: (id) => loadPreset(experiments.find((p) => p.id === id)),
+    presets: () => experiments.map((p) => ({ id: p.id, title: p.title })),
+    /** The experiment the race is, or is based on: {id, title, hint} (hint null once it departs). */
+    lesson: () => c.training.lesson(),
     states: () => c.training.states(),
     epochs: () => c.training.epochs(),
     /** The projected view's progress (Training.projection). */

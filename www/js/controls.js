@@ -242,6 +242,13 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
   // flag
   const id = uid('f');
   const box = el('input', { type: 'checkbox', id, checked: Boolean(value), 'aria-describedby': `${id}-doc` });
+  // Space plays and pauses wherever the focus is (keys.js): Enter ticks a focused checkbox.
+  box.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      box.click();
+    }
+  });
   const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
   box.addEventListener('change', () => {
     const problem = commit(box.checked);
@@ -264,14 +271,16 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
   };
 }
 
-/** A short summary of a racer's settings for the legend: lr and whatever differs from default. */
+/** A short summary of a racer's settings for the legend: lr, the key settings and whatever
+ * differs from its default. */
 export function keySettings(optimizer, racer) {
   const parts = [];
   for (const p of optimizer.params) {
     const v = racer[p.name];
     if (v === undefined) continue;
     const isDefault = JSON.stringify(v) === JSON.stringify(p.default);
-    if (p.name !== 'lr' && isDefault) continue;
+    // lr and the key settings always (AdamW's weight decay sets it apart even at its default).
+    if (p.name !== 'lr' && !p.key && isDefault) continue;
     parts.push(settingText(p, v));
   }
   return parts.join(' · ');

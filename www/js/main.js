@@ -11,11 +11,11 @@ import { el, icon, setText } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { attachPlot } from './plot.js';
 import { attachClassifier } from './classify.js';
-import { DEFAULT_PRESET, PRESETS, withColors } from './presets.js';
-import { arrivalText, createRacerList, divergence, editingActions, lossText } from './racers.js';
+import { arrivalText, createRacerList, editingActions, lossText, outcomeText } from './racers.js';
 import { fmt, parseNumber, speedScale } from './scales.js';
 import { keySettings, paramControl, settingText } from './controls.js';
 import { composeSnapshot, download, legendName } from './snapshot.js';
+import { keyList, listenKeys } from './keys.js';
 import { attachSweep } from './sweep.js';
 
 const $ = (id) => document.getElementById(id);
@@ -24,28 +24,30 @@ const DEFAULT_SPEED = 5;
 const LEGEND_HZ = 10; // legend refreshes per second while racing
 const INSPECT_INTERVAL_MS = 250;
 const REFINE_MS = 8; // per frame, while a costly landscape is refined
-/** Numbers per racer in Scene.advance()'s answer (see src/web.rs). */
+/** Numbers per racer in Scene.advance()'s answer, and after them the clock and the racers
+ * behind it (see src/web.rs). */
 const PACKED = 11;
+const PACKED_TAIL = 2;
+const STATUS = ['ok', 'diverged', 'singular'];
 const CHUNK = 1000; // scene.frame advances at most this many steps per call
-const SEEK_MS = 12; // per frame, while the race replays up to the step the timeline was dragged to
 
 const app = {
   cat: null,
   scene: null,
   spec: null, // the canonical spec (parsed scene.spec())
   states: [], // the last scene.frame result
+  clock: 0, // the race's step: every racer is there, stopped before, or being replayed to it
+  behind: 0, // racers being replayed up to the clock, a frame at a time
+  seeking: false, // the timeline was dragged: it shows its own value until the replay is done
   playing: false,
   held: false, // paused on purpose (pause, step): a change does not restart the animation
   broken: false, // a wasm trap happened: only a reload helps
   firstFrameMs: null,
-  /** The step the timeline was dragged to, until the race is there (null: none). */
-  seekTo: null,
   lastLegend: 0,
   lastInspect: 0,
   size: { w: 0, h: 0, lw: 0, lh: 0, dpr: 0 },
   landscapeKey: '',
   landscapeControls: new Map(),
-  preset: null, // the preset the scene came from, until the page shows something else
   racerList: null,
   plot: null,
   pendingView: null,
@@ -99,7 +101,7 @@ window.addEventListener('unhandledrejection', (e) => {
 // Specs and the URL.
 
 function defaultSpec() {
-  return withColors(DEFAULT_PRESET.spec, app.cat.palette);
+  return app.cat.presets[0].spec;
 }
 
 const url = specState({
@@ -109,12 +111,29 @@ const url = specState({
   afterChange: () => afterChange(),
 });
 
-/** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
+/** Validates and applies a spec object or JSON text as a fresh race (every racer at the start);
+ * throws Error(message) when invalid. */
 function load(spec) {
-  url.load(spec, () => {
-    app.racerList.reset();
-    showPreset(null);
+  const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
+  try {
+    app.scene.load(text);
+  } catch (e) {
+    throw new Error(messageOf(e));
+  }
+  app.racerList.reset();
+  afterChange();
+}
+
+/** Validates and applies a changed spec as the controls do: the race keeps its step, and only
+ * racers whose settings changed are replayed to it. Throws Error(message) when invalid. */
+function update(spec) {
+  const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
+  const problem = change((s) => {
+    for (const k of Object.keys(s)) delete s[k];
+    Object.assign(s, JSON.parse(text));
   });
+  if (problem) throw new Error(problem);
+  return racers();
 }
 
 /**
@@ -125,22 +144,26 @@ function change(mutate) {
   return url.change(app.spec, mutate);
 }
 
-/**
- * A core message shown next to its own control: without the `racers[2]: ` path prefix, nor the
- * place in the spec's JSON text (which the user never typed).
- */
+/** A core message shown next to its own control: without the `racers[2]: ` path prefix. */
 function local(message) {
-  return message && message.replace(/^(racers\[\d+\]|landscape): /, '').replace(/ at line \d+ column \d+$/, '');
+  return message && message.replace(/^(racers\[\d+\]|landscape): /, '');
 }
 
 function afterChange() {
-  app.seekTo = null;
   app.spec = JSON.parse(app.scene.spec());
-  app.states = app.scene.frame(0);
+  readStates();
   resumeUnlessHeld();
   syncUi();
+  showLesson();
   url.writeSoon();
   app.sweep?.schedule();
+}
+
+/** Every racer's state, the clock and who is behind it, after a change (not the per-frame path). */
+function readStates() {
+  app.states = app.scene.frame(0);
+  app.clock = app.scene.clock();
+  app.behind = app.scene.behind();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,24 +173,25 @@ function speed() {
   return app.spec.speed ?? DEFAULT_SPEED;
 }
 
-/** Steps to take this frame: up to speed, until every running racer has reached spec.steps. */
+/** Steps to take this frame: up to speed, until the clock reaches the stop step (none once
+ * every racer stopped). */
 function stepsThisFrame() {
-  let behind = 0;
-  for (const s of app.states) {
-    if (s.status === 'ok') behind = Math.max(behind, app.spec.steps - s.step);
-  }
-  return Math.min(speed(), behind);
+  if (app.states.every((s) => s.status !== 'ok')) return 0;
+  return Math.min(speed(), Math.max(0, app.spec.steps - app.clock));
 }
 
+/** Whether the race is over: at its stop step (or every racer stopped), none being replayed. */
 function finished() {
-  return stepsThisFrame() === 0;
+  return app.behind === 0 && stepsThisFrame() === 0;
 }
 
 /** The per-frame work: one wasm call, then the legend (throttled). */
 /** `live`: racing frame after frame (the legend then refreshes a few cards per frame). */
 function advance(n, now = performance.now(), live = app.playing) {
   const packed = app.scene.advance(n);
-  if (packed.length !== PACKED * app.states.length) {
+  const tail = packed.length - PACKED_TAIL;
+  [app.clock, app.behind] = [packed[tail], packed[tail + 1]];
+  if (tail !== PACKED * app.states.length) {
     app.states = app.scene.states();
   } else {
     app.states.forEach((s, i) => {
@@ -175,8 +199,10 @@ function advance(n, now = performance.now(), live = app.playing) {
       s.step = packed[o];
       s.position = [packed[o + 1], packed[o + 2]];
       s.loss = packed[o + 3];
-      s.status = packed[o + 4] ? 'diverged' : 'ok';
-      s.diverged_at = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
+      s.status = STATUS[packed[o + 4]];
+      const stoppedAt = Number.isNaN(packed[o + 5]) ? null : packed[o + 5];
+      s.diverged_at = s.status === 'diverged' ? stoppedAt : null;
+      s.singular_at = s.status === 'singular' ? stoppedAt : null;
       const arrived = packed[o + 6];
       if (Number.isNaN(arrived)) s.arrival = null;
       else if (s.arrival?.step !== arrived) s.arrival = { step: arrived, at: [packed[o + 7], packed[o + 8]], global: packed[o + 9] === 1 };
@@ -193,6 +219,15 @@ function advance(n, now = performance.now(), live = app.playing) {
     app.lastInspect = now;
     app.racerList.updateInspectors();
   }
+  showCatchUp();
+}
+
+/** The note that says racers are being replayed up to the race's step (the others wait). */
+function showCatchUp() {
+  const note = $('catch-up');
+  const show = app.behind > 0;
+  if (note.hidden === show) note.hidden = !show;
+  if (show) setText(note, `Replaying ${app.behind === 1 ? '1 racer' : `${app.behind} racers`} to step ${app.clock}…`);
 }
 
 function tick(now) {
@@ -212,10 +247,18 @@ function tick(now) {
     // second frame on, so the first one shows the page as soon as it can (the wasm still runs
     // its baseline code then, and a sharp repaint there cost as much as the coarse one).
     if (app.scene.refining() && app.firstFrameMs !== null) app.scene.refine(REFINE_MS);
-    if (app.seekTo !== null) seekSome(now);
+    // Racers behind the clock are replayed a frame at a time, playing or not.
+    if (app.behind > 0 && !app.playing) {
+      advance(0, now, true);
+      if (app.behind === 0) {
+        app.racerList.updateStats(app.spec, app.states);
+        app.racerList.updateInspectors();
+        updateTransport();
+      }
+    }
     if (app.playing && app.mode === 'landscape') {
       const n = stepsThisFrame();
-      if (n > 0) {
+      if (n > 0 || app.behind > 0) {
         advance(n, now);
       } else {
         app.playing = false;
@@ -253,11 +296,10 @@ function resumeUnlessHeld() {
 }
 
 function play() {
-  app.seekTo = null; // plays on from where the replay got to
   app.held = false;
   if (finished()) {
     app.scene.reset();
-    app.states = app.scene.frame(0);
+    readStates();
   }
   app.playing = true;
   updateTransport();
@@ -271,91 +313,61 @@ function pause() {
 }
 
 function reset() {
-  app.seekTo = null;
   app.scene.reset();
-  app.states = app.scene.frame(0);
+  readStates();
   resumeUnlessHeld();
   app.racerList.updateStats(app.spec, app.states);
   app.racerList.updateInspectors();
   updateTransport();
 }
 
-/** Advances every racer n steps now (pausing the animation) and redraws. */
+/** Advances every racer n steps now (pausing the animation; never past the stop step) and
+ * redraws: racers behind the clock are replayed to it first. */
 function stepNow(n) {
   const total = Math.max(0, Math.floor(Number(n) || 0));
   app.playing = false;
   app.held = true;
+  app.scene.settle();
   let left = total;
   do {
     const k = Math.min(left, CHUNK);
     app.states = app.scene.frame(k);
     left -= k;
   } while (left > 0);
+  app.clock = app.scene.clock();
+  app.behind = app.scene.behind();
   app.racerList.updateStats(app.spec, app.states);
   app.racerList.updateInspectors();
   updateTransport();
+  showCatchUp();
   return racers();
 }
 
-/** The race's step: the furthest any racer got (racers restarted by a change lag behind). */
-function raceStep() {
-  return app.states.reduce((m, s) => Math.max(m, s.step), 0);
-}
-
-/** Whether every running racer stands at `step` (so the race can go on from there). */
-function allAt(step) {
-  return app.states.every((s) => s.status !== 'ok' || s.step === step);
-}
-
-/** Whether every racer diverged: no step can be replayed further. */
-function allStopped() {
-  return app.states.every((s) => s.status !== 'ok');
-}
-
-/** Back to the start when `target` lies behind the race or its racers are not in step. */
-function rewindFor(target) {
-  if (target < raceStep() || !allAt(raceStep())) {
-    app.scene.reset();
-    app.states = app.scene.frame(0);
-  }
-}
-
-/**
- * Replays the race toward app.seekTo for about SEEK_MS: from the start when the target lies
- * behind (or the racers are not in step), else onward from where they are. A far target takes
- * several frames, so the page never freezes.
- */
-function seekSome(now) {
-  const target = Math.min(app.seekTo, app.spec.steps);
-  rewindFor(target);
-  const t0 = performance.now();
-  while (raceStep() < target && !allStopped() && performance.now() - t0 < SEEK_MS) {
-    advance(Math.min(CHUNK, target - raceStep()), now, true);
-  }
-  if (raceStep() >= target || allStopped()) {
-    app.seekTo = null;
-    app.racerList.updateStats(app.spec, app.states);
-    app.racerList.updateInspectors();
-  }
-  updateTimeline();
-}
-
-/** Every racer at step `k` of the race (from the start when needed), at once: the API's seek. */
-function seekNow(k) {
+/** Every racer at step `k` of the race (replayed from the start when it lies behind). `now`:
+ * at once; else as far as a frame's budget allows, the rest over the next frames. */
+function seekTo(k, now) {
   const target = Math.max(0, Math.min(Math.floor(Number(k) || 0), app.spec.steps));
-  app.seekTo = null;
-  rewindFor(target);
-  return stepNow(target - raceStep());
+  app.scene.seek(target);
+  if (now) app.scene.settle();
+  app.states = app.scene.frame(0);
+  app.clock = app.scene.clock();
+  app.behind = app.scene.behind();
+  app.racerList.updateStats(app.spec, app.states);
+  app.racerList.updateInspectors();
+  updateTimeline();
+  showCatchUp();
+  return racers();
 }
 
 /** The timeline slider and its read-out follow the race (not while it is being dragged). */
 function updateTimeline() {
   if (!app.spec) return;
   const seek = $('seek');
-  const step = raceStep();
+  const step = app.clock;
   const max = String(app.spec.steps);
   if (seek.max !== max) seek.max = max;
-  if (app.seekTo === null && seek.value !== String(step)) seek.value = String(step);
+  if (app.behind === 0) app.seeking = false;
+  if (!app.seeking && seek.value !== String(step)) seek.value = String(step);
   setText($('seek-out'), `${step} / ${app.spec.steps}`);
   seek.setAttribute('aria-valuetext', `step ${step} of ${app.spec.steps}`);
 }
@@ -369,6 +381,7 @@ function racers() {
     mean_loss: s.mean_loss ?? null,
     status: s.status,
     diverged_at: s.diverged_at ?? null,
+    singular_at: s.singular_at ?? null,
     arrival: s.arrival ? { step: s.arrival.step, at: [...s.arrival.at], global: s.arrival.global } : null,
   }));
 }
@@ -428,25 +441,26 @@ function resetView() {
 const speeds = { scale: null };
 
 /**
- * The scene's preset, or null once the page shows something else (another link, another
- * landscape): the picker and the hint under the racers say so.
+ * The picker and the hint say which preset the scene is: its hint while the race is the preset's
+ * own, only "based on" it once the scene departs (the core decides: presets::lesson).
  */
-function showPreset(preset) {
-  app.preset = preset;
-  $('preset').value = preset?.id ?? '';
-  $('hint').textContent = preset?.hint ?? '';
+function showLesson() {
+  const lesson = app.scene.lesson();
+  const same = lesson && lesson.hint !== null;
+  $('preset').value = same ? lesson.id : '';
+  setText($('hint'), same ? lesson.hint : lesson ? `Based on the preset “${lesson.title}”, changed since: its lesson may no longer hold here.` : '');
+  $('hint').classList.toggle('based-on', Boolean(lesson) && !same);
+  $('hint').hidden = !lesson;
 }
 
 function buildStatic() {
   const { cat } = app;
   // Presets.
-  for (const p of PRESETS) $('preset').append(el('option', { value: p.id, text: p.title }));
+  for (const p of cat.presets) $('preset').append(el('option', { value: p.id, text: p.title }));
   $('preset').addEventListener('change', () => {
-    const preset = PRESETS.find((p) => p.id === $('preset').value);
+    const preset = cat.presets.find((p) => p.id === $('preset').value);
     if (!preset) return;
-    load(withColors(preset.spec, cat.palette));
-    showPreset(preset);
-    reset();
+    load(preset.spec);
     play();
   });
 
@@ -460,15 +474,16 @@ function buildStatic() {
       s.landscape = Object.fromEntries(Object.entries({ name, scale, noise, seed }).filter(([, v]) => v !== undefined));
       delete s.start;
       delete s.view;
+      delete s.preset; // another landscape is no longer based on the preset
     });
     if (problem) showBanner(problem);
-    showPreset(null);
   });
 
   // Transport.
   $('play').addEventListener('click', () => (app.playing ? pause() : play()));
   $('step').append(icon('step'), el('span', { text: 'Step' }));
   $('step').addEventListener('click', () => stepNow(1));
+  $('step').title = 'Single step (S)';
   $('reset').append(icon('reset'), el('span', { text: 'Reset' }));
   $('reset').addEventListener('click', reset);
 
@@ -482,18 +497,20 @@ function buildStatic() {
     });
   });
 
-  // The timeline: dragging replays the race up to that step (and pauses there).
+  // The timeline: dragging replays the race up to that step (and pauses there); a far step
+  // is replayed over a few frames.
   $('seek').addEventListener('input', () => {
-    app.seekTo = Number($('seek').value);
     app.playing = false;
     app.held = true;
+    app.seeking = true;
+    seekTo(Number($('seek').value), false);
     updateTransport();
   });
 
   const stepsInput = $('steps');
   const commitSteps = () => {
     const range = { lo: 1, lo_open: false, hi: cat.limits.max_steps, hi_open: false };
-    const parsed = parseNumber(stepsInput.value, range, 'Stop at');
+    const parsed = parseNumber(stepsInput.value, range, 'Stop at', { whole: true });
     let problem = parsed.error;
     if (!problem && !Number.isInteger(parsed.value)) problem = 'Stop at: give a whole number of steps';
     if (!problem) {
@@ -596,7 +613,6 @@ function resetToDefault() {
   }
   try {
     load(defaultSpec());
-    showPreset(DEFAULT_PRESET);
     play();
   } catch (e) {
     reportError(e);
@@ -617,8 +633,8 @@ async function saveImage() {
     const racer = spec.racers[i];
     const opt = cat.optimizers.find((o) => o.name === racer.name);
     const arrived = arrivalText(state);
-    const outcome = state.status === 'diverged' ? divergence(state) : `step ${state.step} \u00b7 ${lossText(state)}${arrived ? ` \u00b7 ${arrived}` : ''}`;
-    return { color: state.color, text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
+    const outcome = state.status !== 'ok' ? outcomeText(state) : `step ${state.step} \u00b7 ${lossText(state)}${arrived ? ` \u00b7 ${arrived}` : ''}`;
+    return { color: state.color, dash: cat.dashes[state.dash], text: `${legendName(racer, opt)}: ${keySettings(opt, racer)} \u00b7 ${outcome}` };
   });
   caption.push(`learning rates: ${noisy ? 'mean loss' : 'loss'} at step ${app.scene.sweep_steps()}`);
   // The landscape as drawn; beside it the loss chart and the learning-rate sweep drawn again,
@@ -717,36 +733,20 @@ function updateTransport() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Keyboard shortcuts (only where a key has no meaning of its own).
+// Keys: the handler and the Keys card read this one table (keys.js).
 
-/** Whether `key` pressed on `target` belongs to that control rather than to the page. */
-function ownsKey(target, key) {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA') return true;
-  if (target.tagName === 'INPUT') return key === ' ' || !['range', 'checkbox', 'color'].includes(target.type);
-  return key === ' ' && (target.tagName === 'BUTTON' || target.tagName === 'A');
-}
+const KEYS = [
+  { keys: [' '], label: ['Space'], text: 'play / pause', run: () => (app.playing ? pause() : play()) },
+  // As in video players: a step forward and a step back.
+  { keys: ['s', '.'], label: ['S', '.'], text: 'one step', run: () => stepNow(1), repeats: true },
+  { keys: [','], label: [','], text: 'one step back', run: () => seekTo(app.clock - 1, true), repeats: true },
+  { keys: ['r'], label: ['R'], text: 'reset', run: () => reset() },
+  { keys: ['+', '='], label: ['+'], text: 'zoom in', run: () => app.plot.zoom(1 / 1.5), repeats: true },
+  { keys: ['-'], label: ['−'], text: 'zoom out', run: () => app.plot.zoom(1.5), repeats: true },
+  { keys: ['0'], label: ['0'], text: 'reset the view', run: () => resetView() },
+];
 
-document.addEventListener('keydown', (e) => {
-  if (e.ctrlKey || e.metaKey || e.altKey || !app.scene || app.mode !== 'landscape' || ownsKey(e.target, e.key)) return;
-  const actions = {
-    ' ': () => (app.playing ? pause() : play()),
-    s: () => stepNow(1),
-    // As in video players: a step back and a step forward.
-    ',': () => seekNow(raceStep() - 1),
-    '.': () => stepNow(1),
-    r: reset,
-    '+': () => app.plot.zoom(1 / 1.5),
-    '=': () => app.plot.zoom(1 / 1.5),
-    '-': () => app.plot.zoom(1.5),
-    0: resetView,
-  };
-  const action = actions[e.key.length === 1 ? e.key.toLowerCase() : e.key];
-  if (action) {
-    e.preventDefault();
-    action();
-  }
-});
+listenKeys(KEYS, () => Boolean(app.scene) && app.mode === 'landscape');
 
 // ---------------------------------------------------------------------------------------------
 // Measurements for `cargo xtask bench`, taken in this page.
@@ -780,7 +780,6 @@ function percentile(xs, q) {
 async function bench({ frames = 300 } = {}) {
   await ready;
   const saved = app.scene.spec();
-  const savedPreset = app.preset;
   const wasPlaying = app.playing;
   const wasHeld = app.held;
   app.playing = false;
@@ -793,7 +792,7 @@ async function bench({ frames = 300 } = {}) {
   fitCanvases();
   const results = {};
   try {
-    load({ landscape: { name: 'rosenbrock' }, steps: 100000, speed: 10, racers: withColors({ racers: BENCH_RACERS }, app.cat.palette).racers });
+    load({ landscape: { name: 'rosenbrock' }, steps: 100000, speed: 10, racers: BENCH_RACERS.map((r, i) => ({ ...r, color: app.cat.palette[i] })) });
     const times = [];
     const wasmTimes = [];
     const parts = { step: [], overlay: [], loss: [] };
@@ -846,7 +845,6 @@ async function bench({ frames = 300 } = {}) {
     plot.style.height = '';
     fitCanvases();
     load(saved);
-    showPreset(savedPreset);
     app.playing = wasPlaying;
     app.held = wasHeld;
     updateTransport();
@@ -874,8 +872,18 @@ window.optiscape = {
   reset: () => reset(),
   step: (n = 1) => stepNow(n),
   /** Every racer at step k of the race (replayed from the start if k lies behind). */
-  seek: (k) => seekNow(k),
+  seek: (k) => seekTo(k, true),
+  /** A fresh race of `spec` (every racer at the start). */
   load: (spec) => load(spec),
+  /** `spec` applied as the controls apply a change: the race keeps its step, and only racers
+   * whose settings changed are replayed to it (at once, or over a few frames for a long race:
+   * see `behind()`). Returns racers(). */
+  update: (spec) => update(spec),
+  /** The race's step, and how many racers are still being replayed up to it. */
+  clock: () => app.clock,
+  behind: () => app.behind,
+  /** The preset the scene is, or is based on: {id, title, hint} (hint null once it departs). */
+  lesson: () => app.scene.lesson(),
   /** Bytes of wasm linear memory (it only grows): for the long-lecture test. */
   memory: () => app.memory?.buffer.byteLength ?? 0,
   /** Whether a costly landscape is still being sharpened. */
@@ -894,6 +902,7 @@ async function boot() {
   performance.mark('optiscape:wasm');
   app.cat = JSON.parse(catalogJson());
   buildStatic();
+  $('keys').replaceChildren(...keyList(KEYS));
 
   const fromUrl = url.fromHash();
   let problem = fromUrl?.error ?? null;
@@ -906,15 +915,15 @@ async function boot() {
   }
   if (!app.scene) {
     app.scene = new Scene(JSON.stringify(defaultSpec()), $('bg'), $('casings'), $('trails'), $('overlay'), $('loss'));
-    showPreset(DEFAULT_PRESET);
   }
   if (problem) showBanner(`This link’s scene is invalid (${problem}), so the default scene is shown instead.`);
   performance.mark('optiscape:scene');
   // The scene draws nothing until it knows the canvases' size: one full-size drawing.
   fitCanvases();
   app.spec = JSON.parse(app.scene.spec());
-  app.states = app.scene.frame(0);
+  readStates();
   syncUi();
+  showLesson();
   performance.mark('optiscape:ui');
 
   app.plot = attachPlot($('overlay'), {

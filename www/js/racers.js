@@ -3,7 +3,7 @@
 
 import { el, icon, iconButton, setText, uid } from './dom.js';
 import { keySettings, paramControl } from './controls.js';
-import { fmt, fmtLoss } from './scales.js';
+import { fmt, fmtLoss, fmtValue } from './scales.js';
 
 const MAX_LABEL = 40;
 /** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
@@ -11,10 +11,17 @@ const LAST_STEP = 'last step:';
 const MODEL_NOTE =
   'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative. Degrees from −gradient: how far the step turned away from steepest descent (0 for plain gradient descent, above 90 uphill). On the plot, while these settings are open: the step’s direction at the racer’s head (an arrow in its colour), steepest descent (a black arrow) and the model’s lowest point along the step (a ring, when on the plot).';
 
-/** What a diverged racer's card says. Step 0 is the start itself: the landscape is undefined
- * there (a typed log or square root). */
-export function divergence(state) {
-  return state.diverged_at === 0 ? 'no finite loss at the start' : `diverged at step ${state.diverged_at}`;
+/**
+ * What a stopped racer's card says (as plot's legend says it: src/render/figure.rs). A diverged
+ * racer stands at its last finite point, one step before it diverged; step 0 is the start itself,
+ * where the landscape is undefined (a typed log or square root). Textbook Newton stops before a
+ * step it has not got (a singular Hessian).
+ */
+export function outcomeText(state) {
+  if (state.status === 'singular') return `stopped before step ${state.singular_at}: singular Hessian, no Newton step`;
+  if (state.diverged_at === 0) return 'no finite loss at the start';
+  const [x, y] = state.position.map(fmtValue);
+  return `diverged at step ${state.diverged_at} (last finite point (${x}, ${y}) at step ${state.diverged_at - 1})`;
 }
 
 /**
@@ -149,6 +156,9 @@ export function createRacerList(root, cat, actions) {
     const opt = optimizers.get(racer.name);
     const color = state?.color || racer.color;
     card.li.style.setProperty('--racer', color);
+    // Racers of one colour are told apart by their lines' dash patterns, the swatch's ring too.
+    card.swatch.dataset.dash = state?.dash ?? 'solid';
+    card.swatch.title = state?.dash && state.dash !== 'solid' ? `${state.dash.replace('_', '-')} line` : '';
     card.name.textContent = title(racer);
     card.what.textContent = (racer.label ? `${opt.title} · ` : '') + keySettings(opt, racer);
     const label = `racer ${i + 1}, ${title(racer)}`;
@@ -172,16 +182,16 @@ export function createRacerList(root, cat, actions) {
     if (prev && prev.step === state.step && prev.status === state.status && prev.loss === state.loss && prev.mean === mean && prev.arrived === arrived) return;
     lastStats[i] = { step: state.step, status: state.status, loss: state.loss, mean, arrived };
     setText(card.stepText, `step ${state.step}`);
-    setText(card.lossText, lossText(state));
+    const diverged = state.status !== 'ok';
+    setText(card.lossText, diverged ? `last ${lossText(state)}` : lossText(state));
     card.lossText.title = mean === null ? '' : `the mean over the latest tenth of the steps; this step: ${fmtLoss(state.loss)}`;
-    const diverged = state.status === 'diverged';
     card.li.classList.toggle('diverged', diverged);
     card.li.classList.toggle('arrived', !diverged && arrived !== null);
-    const why = divergence(state);
+    const why = outcomeText(state);
     setText(card.status, diverged ? why : arrived ?? '');
     const reached = arrived && `${title(racer)} ${arrivalText(state)}`;
     card.status.title = !diverged && reached ? `${reached} (${fmt(state.arrival.at[0])}, ${fmt(state.arrival.at[1])})` : '';
-    if (diverged && prev && prev.status !== 'diverged') actions.announce(`${title(racer)}: ${why}`);
+    if (diverged && prev && prev.status === 'ok') actions.announce(`${title(racer)}: ${why}`);
     else if (reached && prev && !prev.arrived && state.arrival.step > 0) actions.announce(reached);
   }
 

@@ -108,16 +108,21 @@ export function rangeText(range) {
 
 /**
  * Parses a typed number. Returns {value} or {error}; accepts what JSON accepts plus a leading
- * '+', '.5' and surrounding spaces, nothing else (no expressions, nothing evaluated).
+ * '+', '.5', a typeset minus '−' and surrounding spaces, nothing else (no expressions, nothing
+ * evaluated). A comma is the decimal sign where people write it so (0,05 is 0.05); where a whole
+ * number is asked for (`whole`), commas before groups of three digits separate thousands instead
+ * (1,000 is 1000).
  */
-export function parseNumber(text, range, name) {
-  const t = String(text).trim();
+export function parseNumber(text, range, name, { whole = false } = {}) {
+  const typed = String(text).trim();
+  const grouped = whole && /^[+-]?\d{1,3}(,\d{3})+$/.test(typed);
+  const t = (grouped ? typed.replaceAll(',', '') : typed.replace(/^([+\-\u2212]?\d*),(\d)/, '$1.$2')).replace(/^\u2212/, '-');
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) {
-    return { error: `${name}: "${t.slice(0, 20)}" is not a number` };
+    return { error: `${name}: "${typed.slice(0, 20)}" is not a number` };
   }
   const value = Number(t);
-  if (!Number.isFinite(value)) return { error: `${name}: "${t.slice(0, 20)}" is too large to be a number (the largest is about 1.8e308)` };
-  if (!inRange(value, range)) return { error: `${name} must be in ${rangeText(range)}, got ${t.slice(0, 20)}` };
+  if (!Number.isFinite(value)) return { error: `${name}: "${typed.slice(0, 20)}" is too large to be a number (the largest is about 1.8e308)` };
+  if (!inRange(value, range)) return { error: `${name} must be in ${rangeText(range)}, got ${typed.slice(0, 20)}` };
   return { value };
 }
 
@@ -129,6 +134,27 @@ export function fmt(x, digits = 4) {
   const a = Math.abs(x);
   if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(digits + 2)));
   return x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
+}
+
+/**
+ * About three significant digits, as plot's legend writes a value (format_value in
+ * src/render/ticks.rs): "0.05", "2500", "−3.2×10⁻⁶".
+ */
+export function fmtValue(v) {
+  if (!Number.isFinite(v)) return '';
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  let s;
+  if (a >= 1e-3 && a < 1e5) {
+    s = v.toFixed(Math.max(0, 2 - Math.floor(Math.log10(a))));
+    if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  } else {
+    const [m, e] = v.toExponential(1).split('e');
+    const mantissa = m.replace(/\.0$/, '');
+    const power = `10${[...String(Number(e))].map((d) => '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'['0123456789-'.indexOf(d)]).join('')}`;
+    s = mantissa === '1' ? power : mantissa === '-1' ? `-${power}` : `${mantissa}×${power}`;
+  }
+  return s.replace('-', '−');
 }
 
 /** A loss for the legend: always 3 significant digits, exponent when small or large. */

@@ -11,7 +11,7 @@ const TWO_COLUMNS_CSS = 900; // figures at least this wide have a two-column leg
  * A canvas holding the figure: `panels` left to right, top-aligned, then a legend under them.
  * A panel is `{ layers }` (canvases of one size, bottom first, as shown on screen) or
  * `{ width, height, draw(canvas) }` (drawn afresh on a canvas of that size). `caption`: one
- * line; `entries`: [{ color, text }]; `dpr`: device pixels per CSS pixel (the canvases' scale).
+ * line; `entries`: [{ color, dash (on and off CSS px, none when solid), text }]; `dpr`: device pixels per CSS pixel (the canvases' scale).
  */
 export function composeSnapshot({ panels, caption, entries, dpr }) {
   const px = (css) => Math.round(css * dpr);
@@ -52,10 +52,11 @@ export function composeSnapshot({ panels, caption, entries, dpr }) {
   const column = (width - 2 * px(MARGIN_CSS)) / columns;
   ctx.lineWidth = px(3);
   ctx.lineCap = 'round';
-  entries.forEach(({ color, text }, i) => {
+  entries.forEach(({ color, dash = [], text }, i) => {
     const x = px(MARGIN_CSS) + column * Math.floor(i / rows);
     const at = y(1 + (i % rows));
     ctx.strokeStyle = color;
+    ctx.setLineDash(dash.map(px));
     ctx.beginPath();
     ctx.moveTo(x, at);
     ctx.lineTo(x + px(28), at);
