@@ -890,9 +890,15 @@ test('the formula preset tells the truth: momentum, Adam and Lion find the camel
     for (const r of [momentum, adam]) assert.equal(r.arrival?.global, true, `${r.label ?? r.name}: ${JSON.stringify(r.arrival)}`);
     for (const r of [sgd, rmsprop, newton]) assert.equal(r.arrival?.global, false, `${r.name}: ${JSON.stringify(r.arrival)}`);
 
-    // The picker and the hint name the preset only while the page shows it.
+    // The picker and the hint name the preset only while the page shows it: another formula is
+    // only based on it, another landscape not even that.
     assert.equal(await page.locator('#preset').inputValue(), 'formula');
     assert.match(await page.locator('#hint').textContent(), /three-hump camel/);
+    const field = page.locator('#landscape-params .formula-input');
+    await field.fill('sin(x) cos(y)');
+    await field.press('Enter');
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.equal(await page.locator('#hint').textContent(), 'Based on the preset “Type your own function (three-hump camel)”, changed since: its lesson may no longer hold here.');
     await page.locator('#landscape').selectOption('himmelblau');
     assert.equal(await page.locator('#preset').inputValue(), '');
     assert.equal(await page.locator('#hint').textContent(), '');
@@ -938,14 +944,26 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
     const arrived = (r) => r.arrival?.step ?? Infinity;
     const dist = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1]);
 
-    // Rosenbrock: SGD crawls, Newton arrives first.
-    let race = await racePreset(page, 'rosenbrock');
-    assert.match(race.hint, /SGD crawls.*Newton’s method uses curvature to arrive first/);
-    assert.equal(race.by.SGD.arrival, null);
+    /** The number after `before` in the hint (a regex source, escaped where needed). */
+    const said = (hint, before) => {
+      const m = hint.match(new RegExp(`${before}\\D*?(\\d+)`));
+      assert.ok(m, `the hint says ${before}: ${hint}`);
+      return Number(m[1]);
+    };
+
+    // Rosenbrock: Newton first, momentum overshoots the floor and swings back, then Adam; SGD, RMSprop, Adagrad on the way.
+    let race = await racePreset(page, 'rosenbrock', { paths: true });
+    assert.equal(race.by.newton.arrival?.step, said(race.hint, 'arrives first, at step'));
+    assert.equal(race.by['Momentum 0.9'].arrival?.step, said(race.hint, 'swings back each time and arrives at step'));
+    assert.equal(race.by.adam.arrival?.step, said(race.hint, 'Adam at step'));
+    for (const l of ['SGD', 'rmsprop', 'adagrad']) assert.equal(race.by[l].arrival, null, l);
     for (const r of race.racers) {
       assert.equal(r.status, 'ok', JSON.stringify(r));
       if (r.name !== 'newton') assert.ok(arrived(race.by.newton) < arrived(r), `${JSON.stringify(r)} arrived before Newton`);
     }
+    const floorCrossings = (p) => p.slice(1).filter((q, k) => Math.sign(q[1] - q[0] ** 2) !== Math.sign(p[k][1] - p[k][0] ** 2)).length;
+    assert.ok(floorCrossings(race.pathOf['Momentum 0.9']) >= 10, `momentum crosses the floor ${floorCrossings(race.pathOf['Momentum 0.9'])} times`);
+    assert.ok(arrived(race.by['Momentum 0.9']) < arrived(race.by.adam));
 
     // The ravine: SGD just under its stability limit zig-zags; tuned momentum, Nesterov, momentum, SGD arrive in that order.
     race = await racePreset(page, 'ravine', { paths: true });
@@ -956,28 +974,66 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
     ys.slice(1).forEach((s, k) => assert.equal(s, -ys[k], `SGD does not zig-zag at step ${k + 1}`));
     const order = ['Momentum 0.6, tuned', 'Nesterov 0.9', 'Momentum 0.9', 'SGD, lr near the limit'].map((l) => arrived(race.by[l]));
     assert.ok(order.every((s, k) => Number.isFinite(s) && (k === 0 || s > order[k - 1])), `arrivals ${order}`);
+    // Overshoot: past the minimum (x = 0) along the floor; Nesterov less than momentum, the tuned one not at all.
+    const overshoot = (l) => Math.max(...race.pathOf[l].map((p) => p[0]));
+    assert.ok(overshoot('Momentum 0.9') > overshoot('Nesterov 0.9') && overshoot('Nesterov 0.9') > 0.1, `${overshoot('Momentum 0.9')} ${overshoot('Nesterov 0.9')}`);
+    assert.ok(overshoot('Momentum 0.6, tuned') <= 1e-9, `tuned ${overshoot('Momentum 0.6, tuned')}`);
 
-    // The Adam family: RAdam's un-normalised first steps blow up; no other racer diverges.
-    race = await racePreset(page, 'adam-family');
-    for (const r of race.racers) {
-      if (r.name === 'radam') assert.ok(r.status === 'diverged' && r.diverged_at <= 6, JSON.stringify(r));
-      else assert.equal(r.status, 'ok', JSON.stringify(r));
+    // The Adam family: arrivals in the order and at the steps the hint gives; AdamW (its weight
+    // decay on its card) and Adamax short of the minimum; RAdam's first steps blow up.
+    race = await racePreset(page, 'adam-family', { paths: true });
+    const family = [['AdaBelief, no rectify', 'reaches the minimum first, at step'], ['lion', 'Lion at'], ['adam', 'Adam at'], ['nadam', 'NAdam at'], ['AMSGrad', 'AMSGrad at']];
+    family.forEach(([l, before], k) => {
+      assert.equal(race.by[l].arrival?.step, said(race.hint, before), l);
+      if (k > 0) assert.ok(arrived(race.by[l]) > arrived(race.by[family[k - 1][0]]), l);
+    });
+    const minimum = race.by.adam.arrival.at;
+    for (const l of ['adamw', 'adamax']) {
+      assert.equal(race.by[l].arrival, null, l);
+      const d = race.pathOf[l].map((q) => dist(q, minimum));
+      assert.ok(d[2000] < d[1500] && d[1500] < d[1000], `${l} is still on the way: ${d[1000]} ${d[1500]} ${d[2000]}`);
     }
-    assert.equal(race.by.lion.arrival?.global, true);
+    // AdamW is Adam with weight decay: held back by it, at every step from the hundredth on.
+    const [adamSpec, adamwSpec] = [race.spec.racers[0], race.spec.racers[2]];
+    for (const k of ['lr', 'betas', 'eps', 'amsgrad']) assert.deepEqual(adamwSpec[k], adamSpec[k], k);
+    assert.deepEqual([adamSpec.weight_decay, adamwSpec.weight_decay], [0, 0.01]);
+    const [adamPath, adamwPath] = [race.pathOf.adam, race.pathOf.adamw];
+    assert.ok(adamwPath.slice(100).every((q, k) => dist(q, minimum) > dist(adamPath[k + 100], minimum)), 'AdamW trails Adam');
+    assert.match(await card(page, 2).innerText(), /weight_decay 0\.01/);
+    assert.ok(race.by.radam.status === 'diverged' && race.by.radam.diverged_at === said(race.hint, 'they blow up, at step'), JSON.stringify(race.by.radam));
+    for (const r of race.racers) if (r.name !== 'radam') assert.equal(r.status, 'ok', JSON.stringify(r));
+    // Every racer its own colour.
+    assert.equal(new Set(race.spec.racers.map((r) => r.color)).size, race.racers.length);
 
-    // The saddle: SGD lingers near (0, 0) longest and escapes last; Newton leaps where the curvature nearly vanishes.
+    // The saddle: textbook Newton goes to the saddle and stays; safeguarded Newton arrives first;
+    // the adaptive methods leave the ridge at once, SGD lingers and leaves last; arrivals as said.
     race = await racePreset(page, 'saddle', { paths: true });
-    const lingers = (p) => p.filter((q) => dist(q, [0, 0]) < 0.1).length;
+    const textbook = race.pathOf['Newton, textbook'];
+    assert.equal(race.by['Newton, textbook'].arrival, null);
+    assert.ok(textbook.slice(40).every((q) => dist(q, [0, 0]) < 1e-6), `textbook Newton at ${textbook.find((q, k) => k >= 40 && dist(q, [0, 0]) >= 1e-6)}`);
+    assert.equal(race.spec.racers.find((r) => r.label === 'Newton, textbook').fallback, null);
+    assert.equal(race.spec.racers.find((r) => r.label === 'Newton, safeguarded').fallback, 'gradient');
+    const safe = race.by['Newton, safeguarded'];
+    assert.equal(safe.arrival?.step, said(race.hint, 'arrives first, at step'));
+    for (const r of race.racers) if (r !== safe && r.arrival) assert.ok(r.arrival.step > safe.arrival.step, JSON.stringify(r));
     const escapes = (p) => p.findIndex((q) => Math.abs(q[1]) > 0.5);
-    for (const [label, p] of Object.entries(race.pathOf)) {
-      if (label === 'SGD') continue;
-      if (label !== 'newton') assert.ok(lingers(p) < lingers(race.pathOf.SGD), `${label} lingers ${lingers(p)} steps`);
-      assert.ok(escapes(p) > 0 && escapes(p) < escapes(race.pathOf.SGD), `${label} escapes at ${escapes(p)}, SGD at ${escapes(race.pathOf.SGD)}`);
+    const within = said(race.hint, 'past 0.5 within');
+    for (const l of ['adam', 'rmsprop', 'adagrad']) assert.ok(escapes(race.pathOf[l]) > 0 && escapes(race.pathOf[l]) <= within, `${l} at ${escapes(race.pathOf[l])}`);
+    assert.equal(escapes(race.pathOf.SGD), said(race.hint, 'leaves it last \\(step'));
+    const lingers = (p) => p.filter((q) => dist(q, [0, 0]) < 0.1).length;
+    for (const [l, p] of Object.entries(race.pathOf)) {
+      if (l === 'SGD' || l === 'Newton, textbook') continue;
+      assert.ok(escapes(p) < escapes(race.pathOf.SGD), `${l} leaves at ${escapes(p)}, SGD at ${escapes(race.pathOf.SGD)}`);
+      assert.ok(lingers(p) < lingers(race.pathOf.SGD), `${l} lingers ${lingers(p)} steps`);
     }
-    const newton = race.pathOf.newton;
-    const longest = newton.slice(1).reduce((best, q, k) => (dist(q, newton[k]) > dist(newton[best + 1], newton[best]) ? k : best), 0);
-    const curvature = 3 * newton[longest][1] ** 2 - 1; // d²f/dy² where the longest step starts
-    assert.ok(Math.abs(curvature) < 0.1 && dist(newton[longest + 1], newton[longest]) > 2, `Newton's longest step from ${newton[longest]}`);
+    const arrivals = [['adam', 'Adam at step'], ['Momentum 0.9', 'momentum at'], ['adagrad', 'Adagrad at'], ['SGD', 'SGD at'], ['rmsprop', 'last, at']];
+    arrivals.forEach(([l, before], k) => {
+      assert.equal(race.by[l].arrival?.step, said(race.hint, before), l);
+      if (k > 0) assert.ok(arrived(race.by[l]) > arrived(race.by[arrivals[k - 1][0]]), l);
+    });
+    // Each card says which Newton it is.
+    assert.match(await card(page, 5).innerText(), /fallback none/);
+    assert.match(await card(page, 6).innerText(), /fallback gradient/);
 
     // The cliff: Adam with β2 0.999, AMSGrad and Adagrad are still on the way down; β2 0.9 arrives when the hint says.
     race = await racePreset(page, 'memory');
@@ -998,6 +1054,9 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
     assert.ok(floor(sgdFast) > 0.2 && floor(sgdFast) < 0.4, `SGD lr 0.1 hovers at ${floor(sgdFast)}`);
     assert.ok(floor(sgdSlow) < floor(sgdFast) / 10, `${floor(sgdSlow)} against ${floor(sgdFast)}`);
     assert.ok(below1(heavy) <= 2 * below1(sgdFast) + 5 && floor(heavy) > 0.5 * floor(sgdFast) && floor(heavy) < floor(sgdFast), `momentum ${below1(heavy)} ${floor(heavy)}`);
+    // No arrival is counted under noise (and no card says one).
+    assert.ok(race.racers.every((r) => r.arrival === null) && /arrivals are not counted/.test(race.hint));
+    assert.doesNotMatch(await page.locator('#racer-list').innerText(), /minimum at step/);
     const adamRatio = floor(sgdFast) / floor(adamNoisy);
     assert.ok(adamRatio > 2 && adamRatio < 4 && /two to four times lower/.test(race.hint), `Adam hovers ${adamRatio} times lower`);
     // The cards give the mean over the latest tenth of the steps (201 of 2001 losses here).
@@ -1017,9 +1076,21 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
     const named = Number(race.hint.match(/a constant rate of about ([0-9.]+)/)[1]);
     assert.ok(Math.abs(best.lr / named - 1) < 0.01, `SGD's sweep is lowest at lr ${best.lr}, the hint says ${named}`);
 
-    // Divergence: the three large steps blow up; Adam at lr 0.5 survives, no coordinate of its step longer than lr.
+    // Divergence: the three large steps blow up at the step said, their last finite points far
+    // out of view (so the plot marks them "off view" where they leave: tested natively), as the
+    // cards say; Adam at lr 0.5 survives, no coordinate of its step longer than lr.
     race = await racePreset(page, 'divergence', { paths: true });
-    for (const l of ['SGD lr 0.01', 'RAdam lr 0.01', 'Newton lr 1.5']) assert.equal(race.by[l].status, 'diverged', l);
+    const view = await api(page, () => window.optiscape.spec().view);
+    for (const [k, l] of ['SGD lr 0.01', 'RAdam lr 0.01', 'Newton lr 1.5'].entries()) {
+      const r = race.by[l];
+      assert.equal(r.status, 'diverged', l);
+      assert.equal(r.diverged_at, said(race.hint, 'all diverge at step'), l);
+      const [x, y] = r.position;
+      assert.ok(x < view.x[0] || x > view.x[1] || y < view.y[0] || y > view.y[1], `${l}'s last finite point ${r.position} is out of view`);
+      assert.deepEqual(race.pathOf[l].at(-1), r.position);
+      const text = await card(page, k + 1 + (k > 0 ? 1 : 0)).innerText();
+      assert.match(text, new RegExp(`diverged at step ${r.diverged_at} \\(last finite point \\(.+\\) at step ${r.diverged_at - 1}\\)`), text);
+    }
     for (const l of ['SGD lr 0.001', 'Adam lr 0.5']) assert.equal(race.by[l].status, 'ok', l);
     const adam = race.pathOf['Adam lr 0.5'];
     const longestCoordinate = Math.max(...adam.slice(1).flatMap((q, k) => q.map((c, j) => Math.abs(c - adam[k][j]))));
