@@ -257,6 +257,33 @@ test('the URL carries the training spec: a fresh page restores it', async () => 
   }
 });
 
+test('an experiment’s link opens with it and its hint; once the race departs (the MLP), only "based on" it', async () => {
+  await page.selectOption('#train-preset', 'standardized');
+  const hint = await page.textContent('#train-hint');
+  assert.match(hint, /standardized/);
+  await page.waitForFunction(() => decodeURIComponent(location.hash).includes('"preset":"standardized"'));
+  const url = await page.evaluate(() => location.href);
+  const other = await openPage(browser, url);
+  try {
+    await waitReady(other);
+    await other.waitForFunction(() => window.optiscape.classify.active());
+    await other.evaluate(() => window.optiscape.classify.open());
+    assert.equal(await other.inputValue('#train-preset'), 'standardized');
+    assert.equal(await other.textContent('#train-hint'), hint);
+    // Another model is another race: the hint no longer holds.
+    await other.selectOption('#train-model', 'mlp');
+    assert.equal(await other.inputValue('#train-preset'), '');
+    assert.equal(await other.textContent('#train-hint'), 'Based on the experiment “Adam on standardized inputs”, changed since: its lesson may no longer hold here.');
+    assert.deepEqual(await other.evaluate(() => window.optiscape.classify.lesson()), { id: 'standardized', title: 'Adam on standardized inputs', hint: null });
+    // Back to the linear model, it is the experiment again.
+    await other.selectOption('#train-model', 'linear');
+    assert.equal(await other.textContent('#train-hint'), hint);
+    expectClean(other);
+  } finally {
+    await other.context().close();
+  }
+});
+
 test('a bad #train= link shows a message and the default experiment', async () => {
   for (const [hash, expected] of [
     ['#train=%7Bnope', /invalid/],

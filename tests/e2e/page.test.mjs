@@ -506,6 +506,316 @@ test('URL round trip: a #spec= link restores the scene, changes are written back
   });
 });
 
+test('links carry the lesson: a preset’s link opens with the preset and its hint; once the scene departs, "based on" it', async () => {
+  const presets = await (async () => {
+    let list;
+    await withPage('', async (page) => {
+      list = await api(page, () => [...document.querySelectorAll('#preset option')].map((o) => o.value).filter(Boolean));
+    });
+    return list;
+  })();
+  assert.ok(presets.length >= 10);
+  for (const id of presets) {
+    let link;
+    let hint;
+    await withPage('', async (page) => {
+      await page.locator('#preset').selectOption(id);
+      hint = await page.locator('#hint').textContent();
+      assert.ok(hint.length > 40, `${id}: ${hint}`);
+      await urlSettled(page);
+      link = await api(page, () => window.location.hash);
+      assert.equal((await spec(page)).preset, id);
+    });
+    await withPage(link, async (page) => {
+      assert.equal(await page.locator('#preset').inputValue(), id, `${id}: the link opens with its preset`);
+      assert.equal(await page.locator('#hint').textContent(), hint);
+      assert.deepEqual(await api(page, () => window.optiscape.lesson()), { id, title: await page.locator('#preset option:checked').textContent(), hint });
+    });
+  }
+  // A departed scene: "based on", in the page and in its link; a link made before presets were
+  // named (no `preset` field) still finds its preset when its race is the preset's.
+  let departed;
+  let unnamed;
+  await withPage('', async (page) => {
+    await page.locator('#preset').selectOption('saddle');
+    await api(page, () => window.optiscape.pause());
+    const title = await page.locator('#preset option:checked').textContent();
+    const s = await spec(page);
+    delete s.preset;
+    unnamed = specHash(s);
+    // Zooming or recolouring keeps the lesson: the race is the same.
+    await page.keyboard.press('+');
+    await openSettings(page, 0);
+    await card(page, 0).getByLabel('Colour').fill('#123456');
+    assert.equal(await page.locator('#preset').inputValue(), 'saddle');
+    // A learning rate does not.
+    const typed = card(page, 0).getByLabel('lr (type a value)');
+    await typed.fill('0.07');
+    await typed.press('Enter');
+    const based = `Based on the preset “${title}”, changed since: its lesson may no longer hold here.`;
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.equal(await page.locator('#hint').textContent(), based);
+    await urlSettled(page);
+    departed = await api(page, () => window.location.hash);
+    // Put back, it is the preset again.
+    await typed.fill('0.05');
+    await typed.press('Enter');
+    assert.equal(await page.locator('#preset').inputValue(), 'saddle');
+  });
+  await withPage(departed, async (page) => {
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.match(await page.locator('#hint').textContent(), /^Based on the preset “Saddle escape”/);
+  });
+  await withPage(unnamed, async (page) => {
+    assert.equal(await page.locator('#preset').inputValue(), 'saddle');
+    assert.match(await page.locator('#hint').textContent(), /Textbook Newton/);
+  });
+  // A scene from no preset has no hint.
+  await withPage(specHash({ landscape: { name: 'beale' }, racers: [{ name: 'adam' }] }), async (page) => {
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.equal(await page.locator('#hint').isHidden(), true);
+    assert.equal(await api(page, () => window.optiscape.lesson()), null);
+  });
+});
+
+/** A seeded generator of numbers in [0, 1) (an LCG: the same walk on every run). */
+function seeded(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+test('one clock: 240 random edits at random moments (playing, paused, finished), each leaving every racer at one step, none past the stop, where optiscape run puts it, the untouched racers bit for bit', { timeout: 900_000 }, async () => {
+  const seed0 = Number(process.env.OPTISCAPE_CLOCK_SEED ?? 20261207);
+  const rnd = seeded(seed0);
+  const pick = (list) => list[Math.floor(rnd() * list.length)];
+  const round = (x) => Number(x.toPrecision(3));
+  const OPTIMIZERS = [
+    { name: 'sgd', lr: 0.002 },
+    { name: 'sgd', lr: 0.001, momentum: 0.9 },
+    { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
+    { name: 'adam', lr: 0.05 },
+    { name: 'adamw', lr: 0.03 },
+    { name: 'rmsprop', lr: 0.01 },
+    { name: 'adagrad', lr: 0.3 },
+    { name: 'lion', lr: 0.01 },
+    { name: 'nadam', lr: 0.02 },
+    { name: 'newton', lr: 0.5 },
+    { name: 'newton', lr: 0.5, fallback: null },
+    { name: 'sgd', lr: 0.05 }, // diverges on the steeper landscapes
+  ];
+  const LANDSCAPES = [
+    { name: 'rosenbrock' },
+    { name: 'quadratic', condition: 20 },
+    { name: 'himmelblau' },
+    { name: 'saddle' },
+    { name: 'beale' },
+    { name: 'custom', f: 'x^2 + 3 y^2 + sin(x y)' },
+    { name: 'custom', f: 'sin(x) cos(y)' },
+    { name: 'quadratic', condition: 5, noise: 0.5, seed: 3 },
+  ];
+  const scene = { landscape: { name: 'rosenbrock' }, steps: 400, speed: 7, racers: OPTIMIZERS.slice(0, 5) };
+  await withPage(specHash(scene), async (page) => {
+    page.setDefaultTimeout(10_000);
+    const cliCache = new Map();
+    const cli = (s, k) => {
+      const key = JSON.stringify([s, k]);
+      if (!cliCache.has(key)) cliCache.set(key, runCli({ ...s, steps: k }));
+      return cliCache.get(key);
+    };
+    /** Every check after an edit: one step for all, not past the stop, each where run puts it. */
+    const check = async (what, state) => {
+      let { racers: rs, spec: s, behind } = state;
+      if (behind > 0) {
+        // A long replay goes on over frames: wait for it, then read again at once.
+        await page.waitForFunction(() => window.optiscape.behind() === 0);
+        ({ racers: rs, spec: s } = await api(page, () => ({ racers: window.optiscape.racers(), spec: window.optiscape.spec() })));
+      }
+      const k = rs[0].step;
+      assert.ok(rs.every((r) => r.step === k), `${what}: racers at steps ${rs.map((r) => r.step)}`);
+      assert.ok(k <= s.steps, `${what}: step ${k} past the stop ${s.steps}`);
+      const run = cli(s, k);
+      rs.forEach((r, i) => {
+        const c = run.racers[i];
+        assert.equal(r.status, c.status, `${what}: racer ${i} ${r.name}`);
+        assertNear(r.position, c.trajectory.at(-1), `${what}: racer ${i} ${r.name} at step ${k}`);
+      });
+      return rs;
+    };
+    const moments = { playing: 0, paused: 0, finished: 0 };
+    const edits = {};
+    const N = Number(process.env.OPTISCAPE_CLOCK_EDITS ?? 240);
+    for (let n = 0; n < N; n++) {
+      // A moment: playing (for a random while), paused (after some steps), or finished.
+      const moment = pick(['playing', 'playing', 'paused', 'finished']);
+      moments[moment] += 1;
+      if (moment === 'playing') {
+        await api(page, () => window.optiscape.play());
+        await page.waitForTimeout(Math.floor(rnd() * 60));
+      } else if (moment === 'paused') {
+        await api(page, (k) => {
+          window.optiscape.pause();
+          window.optiscape.step(k);
+        }, Math.floor(rnd() * 40));
+      } else {
+        await api(page, () => window.optiscape.seek(window.optiscape.spec().steps));
+      }
+      const current = await spec(page);
+      const next = structuredClone(current);
+      delete next.view;
+      const i = Math.floor(rnd() * next.racers.length);
+      // Edits through the API (applied as the controls apply them) at any moment; through the
+      // controls themselves when paused or finished (the clock stands still meanwhile).
+      const kinds = ['lr', 'lr', 'param', 'add', 'duplicate', 'remove', 'recolour', 'rename', 'start', 'landscape', 'landscape-param', 'stop-below', 'stop-above'];
+      const ui = moment !== 'playing' && rnd() < 0.35;
+      const kind = pick(ui ? ['ui-lr', 'ui-duplicate', 'ui-remove', 'ui-stop', 'ui-start', 'ui-slider'] : kinds);
+      edits[kind] = (edits[kind] ?? 0) + 1;
+      const what = `seed ${seed0}, edit ${n} (${kind}, ${moment})`;
+      let untouched = []; // indices (before, after) of racers the edit must leave bit for bit
+      if (kind.startsWith('ui-')) {
+        const before = await racers(page);
+        const count = before.length;
+        if (kind === 'ui-lr') {
+          await openSettings(page, i);
+          const field = card(page, i).getByLabel('lr (type a value)');
+          await field.fill(String(round(current.racers[i].lr * (0.5 + rnd()))).replace('.', pick(['.', ','])));
+          await field.press('Enter');
+          untouched = before.map((_, j) => [j, j]).filter(([j]) => j !== i);
+        } else if (kind === 'ui-duplicate' && count < 10) {
+          await card(page, i).getByRole('button', { name: /^Duplicate/ }).click();
+          untouched = before.map((_, j) => [j, j <= i ? j : j + 1]).concat([[i, i + 1]]);
+        } else if (kind === 'ui-remove' && count > 1) {
+          await card(page, i).getByRole('button', { name: /^Remove/ }).click();
+          untouched = before.map((_, j) => [j, j < i ? j : j - 1]).filter(([j]) => j !== i);
+        } else if (kind === 'ui-stop') {
+          const stop = Math.max(1, before[0].step + Math.floor((rnd() - 0.6) * 300));
+          await page.locator('#steps').fill(String(stop));
+          await page.locator('#steps').press('Enter');
+          if (stop >= before[0].step) untouched = before.map((_, j) => [j, j]);
+        } else if (kind === 'ui-start') {
+          await page.locator('#start-x').fill(String(round(-1.5 + 3 * rnd())).replace('.', ','));
+          await page.locator('#start-x').press('Enter');
+        } else if (kind === 'ui-slider') {
+          await openSettings(page, i);
+          await card(page, i).getByLabel('lr', { exact: true }).evaluate((e, f) => {
+            e.value = String(Math.round(Number(e.min) + (Number(e.max) - Number(e.min)) * f));
+            e.dispatchEvent(new Event('input', { bubbles: true }));
+          }, 0.2 + 0.4 * rnd());
+          untouched = before.map((_, j) => [j, j]).filter(([j]) => j !== i);
+        }
+        const after = await api(page, () => ({ racers: window.optiscape.racers(), spec: window.optiscape.spec(), behind: window.optiscape.behind() }));
+        const rs = await check(what, after);
+        for (const [a, b] of untouched) assert.deepEqual(rs[b], { ...before[a], name: rs[b].name }, `${what}: racer ${a} untouched`);
+        continue;
+      }
+      if (kind === 'lr') {
+        next.racers[i].lr = round(next.racers[i].lr * (0.3 + 1.4 * rnd()));
+        untouched = next.racers.map((_, j) => [j, j]).filter(([j]) => j !== i);
+      } else if (kind === 'param') {
+        const r = next.racers[i];
+        if ('momentum' in r && r.name === 'sgd' && !r.nesterov) r.momentum = round(0.5 + 0.45 * rnd());
+        else if ('betas' in r) r.betas = [round(0.5 + 0.45 * rnd()), r.betas[1]];
+        else if ('damping' in r) r.damping = round(rnd());
+        else r.weight_decay = round(0.1 * rnd());
+        untouched = next.racers.map((_, j) => [j, j]).filter(([j]) => j !== i);
+      } else if (kind === 'add' && next.racers.length < 10) {
+        next.racers.push({ ...pick(OPTIMIZERS) });
+        untouched = current.racers.map((_, j) => [j, j]);
+      } else if (kind === 'duplicate' && next.racers.length < 10) {
+        next.racers.splice(i + 1, 0, { ...next.racers[i], label: 'copy', color: '#654321' });
+        untouched = current.racers.map((_, j) => [j, j <= i ? j : j + 1]).concat([[i, i + 1]]);
+      } else if (kind === 'remove' && next.racers.length > 1) {
+        next.racers.splice(i, 1);
+        untouched = current.racers.map((_, j) => [j, j < i ? j : j - 1]).filter(([j]) => j !== i);
+      } else if (kind === 'recolour') {
+        next.racers[i].color = `#${Math.floor(rnd() * 0xffffff).toString(16).padStart(6, '0')}`;
+        untouched = current.racers.map((_, j) => [j, j]);
+      } else if (kind === 'rename') {
+        next.racers[i].label = `racer ${n}`;
+        untouched = current.racers.map((_, j) => [j, j]);
+      } else if (kind === 'start') {
+        next.start = [round(-1.5 + 3 * rnd()), round(-1 + 2.5 * rnd())];
+      } else if (kind === 'landscape') {
+        next.landscape = { ...pick(LANDSCAPES) };
+        delete next.start;
+      } else if (kind === 'landscape-param') {
+        next.landscape.scale = round(0.3 + 2 * rnd());
+      } else if (kind === 'stop-below' || kind === 'stop-above') {
+        next.steps = Math.max(1, Math.floor(kind === 'stop-below' ? rnd() * next.steps : next.steps + rnd() * 300));
+        if (next.steps > 900) next.steps = 900;
+      }
+      const result = await api(page, (s) => {
+        const before = window.optiscape.racers();
+        window.optiscape.update(s);
+        return { before, racers: window.optiscape.racers(), spec: window.optiscape.spec(), behind: window.optiscape.behind() };
+      }, next);
+      const stopMoved = result.spec.steps < result.before[0].step;
+      const rs = await check(what, result);
+      if (!stopMoved) {
+        for (const [a, b] of untouched) {
+          assert.deepEqual({ ...rs[b], name: null }, { ...result.before[a], name: null }, `${what}: racer ${a} untouched, bit for bit`);
+        }
+      }
+    }
+    console.log(`# one clock: ${N} edits, moments ${JSON.stringify(moments)}, edits ${JSON.stringify(edits)}`);
+    assert.ok(moments.playing >= 40 && moments.paused >= 20 && moments.finished >= 20, JSON.stringify(moments));
+  });
+});
+
+test('a long replay catches up over frames with a visible note while the others wait', { timeout: 300_000 }, async () => {
+  const scene = { landscape: { name: 'rosenbrock' }, steps: 2_000_000, racers: [{ name: 'adam', lr: 0.05 }, { name: 'sgd', lr: 0.001, momentum: 0.9 }, { name: 'rmsprop', lr: 0.01 }] };
+  await withPage(specHash(scene), async (page) => {
+    const before = await api(page, () => {
+      window.optiscape.pause();
+      return window.optiscape.seek(1_500_000);
+    });
+    assert.ok(before.every((r) => r.step === 1_500_000));
+    // Three racers replayed 1.5 million steps each: more than one change's budget.
+    const after = await api(page, (s) => {
+      s.racers.forEach((r) => (r.lr *= 1.01));
+      window.optiscape.update(s);
+      return { behind: window.optiscape.behind(), note: document.getElementById('catch-up').textContent, hidden: document.getElementById('catch-up').hidden, clock: window.optiscape.clock() };
+    }, { ...scene, racers: scene.racers.map((r) => ({ ...r })) });
+    assert.ok(after.behind > 0, JSON.stringify(after));
+    assert.equal(after.hidden, false);
+    assert.match(after.note, /^Replaying [23] racers to step 1500000…$/);
+    assert.equal(after.clock, 1_500_000, 'the clock waits');
+    await page.waitForFunction(() => window.optiscape.behind() === 0, null, { timeout: 240_000 });
+    assert.equal(await page.locator('#catch-up').isHidden(), true);
+    const replayed = await racers(page);
+    assert.ok(replayed.every((r) => r.step === 1_500_000), JSON.stringify(replayed.map((r) => r.step)));
+    // Where a fresh race of the same spec is at that step.
+    const fresh = await api(page, () => {
+      window.optiscape.load(window.optiscape.spec());
+      return window.optiscape.seek(1_500_000);
+    });
+    assert.deepEqual(replayed, fresh);
+  });
+});
+
+test('textbook Newton stops where the Hessian is singular, at a finite point, and says so; the safeguarded one goes on', async () => {
+  const scene = { landscape: { name: 'custom', f: 'sin(x) cos(y)' }, steps: 50, racers: [{ name: 'newton', fallback: null }, { name: 'newton' }] };
+  await withPage(specHash(scene), async (page) => {
+    const rs = await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.reset();
+      return window.optiscape.step(20);
+    });
+    assert.deepEqual(rs.map((r) => [r.status, r.singular_at, r.diverged_at, r.step]), [['singular', 1, null, 20], ['ok', null, null, 20]]);
+    assert.deepEqual(rs[0].position, [1.9, 1.9]);
+    const text = await card(page, 0).innerText();
+    assert.match(text, /stopped before step 1: singular Hessian, no Newton step/);
+    assert.doesNotMatch(text, /diverged/);
+    assert.match(text, /fallback none/);
+    assert.match(await card(page, 1).innerText(), /fallback gradient/);
+    // Its inspector says so too.
+    await openSettings(page, 0);
+    assert.match(await card(page, 0).locator('.state').innerText(), /singular\s*true/);
+  });
+});
+
 test('Copy link puts the scene\'s link on the clipboard and says so, then reads "Copy link" again', async () => {
   await withPage('', async (page) => {
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ORIGIN });
@@ -1575,6 +1885,57 @@ test('keyboard: space plays and pauses, S steps, "," and "." step back and forwa
     await page.locator('#play').focus();
     const outline = await page.locator('#play').evaluate((e) => getComputedStyle(e).outlineStyle);
     assert.notEqual(outline, 'none');
+
+    // After clicking Step, Space plays (it does not press the focused button again), and S
+    // steps wherever the focus is but in a text field.
+    await api(page, () => {
+      window.optiscape.reset();
+      window.optiscape.pause();
+    });
+    await page.getByRole('button', { name: /^Step/ }).click();
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'step');
+    await page.keyboard.press(' ');
+    await page.waitForFunction(() => window.optiscape.racers()[0].step > 5);
+    assert.equal(await page.locator('#play').textContent(), 'Pause');
+    await page.keyboard.press(' ');
+    assert.equal(await page.locator('#play').textContent(), 'Play');
+    await openSettings(page, 1);
+    const flag = card(page, 1).getByLabel('nesterov');
+    await flag.focus();
+    let k = (await racers(page))[0].step;
+    await page.keyboard.press('s');
+    assert.equal((await racers(page))[0].step, k + 1, 'S on a focused checkbox steps');
+    await page.keyboard.press(' ');
+    assert.equal(await flag.isChecked(), false, 'Space on a checkbox plays, it does not tick it');
+    await page.keyboard.press(' ');
+    await page.keyboard.press('Enter');
+    assert.equal(await flag.isChecked(), true, 'Enter ticks it');
+    assert.equal((await spec(page)).racers[1].nesterov, true);
+    const lr = card(page, 1).getByLabel('lr (type a value)');
+    await lr.focus();
+    k = (await racers(page))[0].step;
+    await page.keyboard.press('s');
+    await page.keyboard.press(' ');
+    assert.equal((await racers(page))[0].step, k, 'in a text field, S and Space type');
+    await page.keyboard.press('Escape');
+    // The Keys card lists every key the page acts on, and each does what it says.
+    const listed = await page.locator('#keys li').allTextContents();
+    for (const [keys, what] of [['Space', 'play / pause'], ['S .', 'one step'], [',', 'one step back'], ['R', 'reset'], ['+', 'zoom in'], ['−', 'zoom out'], ['0', 'reset the view'], ['← ↑ → ↓', 'pan'], ['Enter', 'apply a typed value; tick a focused checkbox'], ['Esc', 'put back a typed value']]) {
+      assert.ok(listed.some((t) => t.startsWith(`${keys} ${what}`)), `the Keys card lists ${keys}: ${listed.join(' | ')}`);
+    }
+    // The view changes on the next frame.
+    const width = () => api(page, () => window.optiscape.spec().view).then((v) => v.x[1] - v.x[0]);
+    await page.locator('body').click({ position: { x: 5, y: 200 } });
+    const v0 = await api(page, () => window.optiscape.spec().view);
+    const w0 = v0.x[1] - v0.x[0];
+    await page.keyboard.press('+');
+    await page.waitForFunction((w) => window.optiscape.spec().view.x[1] - window.optiscape.spec().view.x[0] < w, w0);
+    await page.keyboard.press('-');
+    await page.keyboard.press('-');
+    await page.waitForFunction((w) => window.optiscape.spec().view.x[1] - window.optiscape.spec().view.x[0] > w, w0);
+    assert.ok((await width()) > w0, '− zooms out');
+    await page.keyboard.press('0');
+    await page.waitForFunction((v) => JSON.stringify(window.optiscape.spec().view) === JSON.stringify(v), v0);
   });
 });
 

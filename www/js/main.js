@@ -164,6 +164,7 @@ function readStates() {
   app.states = app.scene.frame(0);
   app.clock = app.scene.clock();
   app.behind = app.scene.behind();
+  showCatchUp();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ const MODEL_NOTE =
  */
 export function outcomeText(state) {
   if (state.status === 'singular') return `stopped before step ${state.singular_at}: singular Hessian, no Newton step`;
+  if (state.diverged_at_epoch != null) return `diverged in epoch ${state.diverged_at_epoch}`;
   if (state.diverged_at === 0) return 'no finite loss at the start';
   const [x, y] = state.position.map(fmtValue);
   return `diverged at step ${state.diverged_at} (last finite point (${x}, ${y}) at step ${state.diverged_at - 1})`;
@@ -187,7 +188,7 @@ export function createRacerList(root, cat, actions) {
     card.lossText.title = mean === null ? '' : `the mean over the latest tenth of the steps; this step: ${fmtLoss(state.loss)}`;
     card.li.classList.toggle('diverged', diverged);
     card.li.classList.toggle('arrived', !diverged && arrived !== null);
-    const why = outcomeText(state);
+    const why = diverged ? outcomeText(state) : null;
     setText(card.status, diverged ? why : arrived ?? '');
     const reached = arrived && `${title(racer)} ${arrivalText(state)}`;
     card.status.title = !diverged && reached ? `${reached} (${fmt(state.arrival.at[0])}, ${fmt(state.arrival.at[1])})` : '';
