@@ -1325,6 +1325,12 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
     assert.equal(race.spec.racers.find((r) => r.label === 'Newton, safeguarded').fallback, 'gradient');
     const safe = race.by['Newton, safeguarded'];
     assert.equal(safe.arrival?.step, said(race.hint, 'arrives first, at step'));
+    // Its leap: the longest step starts where the curvature along y, 3y² − 1, is nearly zero, and
+    // lands out of view.
+    const safePath = race.pathOf['Newton, safeguarded'];
+    const leap = safePath.slice(1).reduce((best, q, k) => (dist(q, safePath[k]) > dist(safePath[best + 1], safePath[best]) ? k : best), 0);
+    const saddleView = await api(page, () => window.optiscape.spec().view);
+    assert.ok(Math.abs(3 * safePath[leap][1] ** 2 - 1) < 0.1 && Math.abs(safePath[leap + 1][1]) > saddleView.y[1], `the leap from ${safePath[leap]} to ${safePath[leap + 1]}`);
     for (const r of race.racers) if (r !== safe && r.arrival) assert.ok(r.arrival.step > safe.arrival.step, JSON.stringify(r));
     const escapes = (p) => p.findIndex((q) => Math.abs(q[1]) > 0.5);
     const within = said(race.hint, 'past 0.5 within');
