@@ -695,7 +695,8 @@ fn every_inspector_counts_steps_and_names_its_state() {
     assert_eq!(names(json!({"name": "adam", "amsgrad": true})), ["step", "m", "v", "m_hat", "v_hat", "max_v"]);
     assert_eq!(names(json!({"name": "adamw"})), ["step", "m", "v", "m_hat", "v_hat"]);
     assert_eq!(names(json!({"name": "radam"})), ["step", "rho_t", "rectified", "m", "v"]);
-    assert_eq!(names(json!({"name": "newton"})), ["step", "fallback", "direction"]);
+    assert_eq!(names(json!({"name": "newton"})), ["step", "positive_definite", "fallback", "direction"]);
+    assert_eq!(names(json!({"name": "newton", "fallback": null})), ["step", "positive_definite", "singular", "direction"]);
     assert_eq!(names(json!({"name": "lion"})), ["step", "m"]);
     assert_eq!(names(json!({"name": "nadam"})), ["step", "mu", "mu_product", "m", "v"]);
     assert_eq!(names(json!({"name": "adamax"})), ["step", "m", "u"]);

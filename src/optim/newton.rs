@@ -190,7 +190,7 @@ impl Optimizer for Newton {
     }
 
     fn inspect(&self, s: &NewtonState) -> Vec<Entry> {
-        let mut entries = vec![Entry::int("step", s.step), Entry::flag("positive definite", s.positive_definite)];
+        let mut entries = vec![Entry::int("step", s.step), Entry::flag("positive_definite", s.positive_definite)];
         if self.gradient_fallback {
             entries.push(Entry::flag("fallback", s.fallback));
         } else {
