@@ -1905,6 +1905,18 @@ test('keyboard: space plays and pauses, S steps, "," and "." step back and forwa
     assert.equal(await page.locator('#play').textContent(), 'Pause');
     await page.keyboard.press(' ');
     assert.equal(await page.locator('#play').textContent(), 'Play');
+    // After choosing a scene in the picker, which keeps the focus, Space pauses and plays.
+    await page.locator('#preset').selectOption('ravine');
+    await page.locator('#preset').focus();
+    assert.equal(await page.locator('#play').textContent(), 'Pause');
+    await page.keyboard.press(' ');
+    assert.equal(await page.locator('#play').textContent(), 'Play');
+    const paused = (await racers(page))[0].step;
+    await page.keyboard.press('s');
+    assert.equal((await racers(page))[0].step, paused + 1);
+    assert.equal(await page.locator('#preset').inputValue(), 'ravine', 'S steps; it does not choose the Scale lesson');
+    await page.locator('#preset').selectOption('rosenbrock');
+    await api(page, () => window.optiscape.pause());
     await openSettings(page, 1);
     const flag = card(page, 1).getByLabel('nesterov');
     await flag.focus();

@@ -1,14 +1,14 @@
 // The page's keys: one table feeds the keyboard handler and the Keys card, so the card lists
-// every key there is. A key acts wherever the focus is, except where keys type or choose (a text
-// field, a drop-down): Space on a focused button or checkbox plays and pauses rather than
-// pressing it again (Enter does that).
+// every key there is. A key acts wherever the focus is, except in a text field: Space on a
+// focused button, checkbox or drop-down (the Scene picker just used) plays and pauses rather than
+// pressing, ticking or opening it (Enter presses and ticks, the arrow keys choose).
 
 import { el } from './dom.js';
 
-/** Whether keys pressed on `target` type or choose there rather than act on the page. */
+/** Whether keys pressed on `target` type there (a text field) rather than act on the page. */
 export function typing(target) {
   if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable || target.tagName === 'TEXTAREA' || target.tagName === 'SELECT') return true;
+  if (target.isContentEditable || target.tagName === 'TEXTAREA') return true;
   return target.tagName === 'INPUT' && !['range', 'checkbox', 'color', 'button', 'radio'].includes(target.type);
 }
 
