@@ -8,6 +8,7 @@
 //! there: the first such step is its [`Arrival`], and it keeps stepping.
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
+use crate::math::{self, powi};
 use crate::optim::{Derivatives, Entry, Stepper};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
@@ -32,7 +33,8 @@ impl Finish {
     /// [`ARRIVAL_FRACTION`] of `view`'s diagonal.
     pub fn new(marks: &[Mark], view: &View) -> Finish {
         let minima = marks.iter().filter(|m| m.kind != MarkKind::Saddle).map(|m| (m.at, m.kind == MarkKind::Global)).collect();
-        let radius = ARRIVAL_FRACTION * (view.x[1] - view.x[0]).hypot(view.y[1] - view.y[0]);
+        let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
+        let radius = ARRIVAL_FRACTION * (w * w + h * h).sqrt();
         Finish { minima, radius }
     }
 
@@ -42,7 +44,7 @@ impl Finish {
         let r2 = self.radius * self.radius;
         self.minima
             .iter()
-            .map(|&(at, global)| ((p[0] - at[0]).powi(2) + (p[1] - at[1]).powi(2), at, global))
+            .map(|&(at, global)| (powi(p[0] - at[0], 2) + powi(p[1] - at[1], 2), at, global))
             .filter(|&(d2, _, _)| d2 <= r2)
             .min_by(|a, b| a.0.total_cmp(&b.0))
             .map(|(_, at, global)| Arrival { step, at, global })
@@ -144,7 +146,7 @@ impl Racer {
         let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
         let gg = g[0] * g[0] + g[1] * g[1];
         let angle_to_descent = (gg > 0.0)
-            .then(|| (-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0).acos().to_degrees())
+            .then(|| math::acos((-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0)).to_degrees())
             .filter(|a| a.is_finite());
         curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
     }
