@@ -83,7 +83,8 @@ impl Optimizer for RAdam {
             s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
             let m_hat = s.exp_avg[i] / bias_correction1;
             let update = if s.rectified {
-                let adaptive_lr = powf(bias_correction2, 0.5) / (s.exp_avg_sq[i].sqrt() + self.eps);
+                // torch's `float / tensor` is `tensor.reciprocal() * float`: two roundings.
+                let adaptive_lr = (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
                 m_hat * self.lr * adaptive_lr * rect
             } else {
                 m_hat * self.lr
