@@ -8,7 +8,7 @@
 //! there: the first such step is its [`Arrival`], and it keeps stepping.
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
-use crate::math::{self, powi};
+use crate::math::{atan, powi};
 use crate::optim::{Derivatives, Entry, Stepper};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
@@ -145,9 +145,7 @@ impl Racer {
         let curvature = dhd / dd;
         let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
         let gg = g[0] * g[0] + g[1] * g[1];
-        let angle_to_descent = (gg > 0.0)
-            .then(|| math::acos((-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0)).to_degrees())
-            .filter(|a| a.is_finite());
+        let angle_to_descent = (gg > 0.0).then(|| angle(d[0] * g[1] - d[1] * g[0], -dg).to_degrees()).filter(|a| a.is_finite());
         curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
     }
 
@@ -194,6 +192,19 @@ impl Racer {
             visit(step, next, loss);
         }
         n
+    }
+}
+
+/// The angle in [0, pi] of a vector at cosine-like `c` and sine-like `s` (atan2(|s|, c)), through
+/// the one arc tangent: accurate near 0 and pi, where acos of a rounded cosine is not.
+fn angle(s: f64, c: f64) -> f64 {
+    let s = s.abs();
+    if c > 0.0 {
+        atan(s / c)
+    } else if c < 0.0 {
+        std::f64::consts::PI - atan(s / -c)
+    } else {
+        std::f64::consts::FRAC_PI_2
     }
 }
 
