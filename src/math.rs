@@ -62,7 +62,7 @@ pub fn powf(x: f64, y: f64) -> f64 {
     let r = if y == -0.5 && !(1e-300..=1e300).contains(&ax) {
         // (x 4^-k)^-0.5 = x^-0.5 2^k exactly; the result is normal either way.
         let k = (ax.log2_floor() / 2) as i32;
-        pxfm::f_pow(ax * pow2(-2 * k), -0.5) * pow2(-k)
+        pxfm::f_pow(ax * pow2(-k) * pow2(-k), -0.5) * pow2(-k)
     } else if ax == 2.0 || ax == 10.0 {
         pxfm::f_pow(ax * ax, y * 0.5)
     } else {

@@ -145,7 +145,7 @@ impl Racer {
         let curvature = dhd / dd;
         let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
         let gg = g[0] * g[0] + g[1] * g[1];
-        let angle_to_descent = (gg > 0.0).then(|| angle(d[0] * g[1] - d[1] * g[0], -dg).to_degrees()).filter(|a| a.is_finite());
+        let angle_to_descent = (gg > 0.0).then(|| arc_cos((-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0)).to_degrees()).filter(|a| a.is_finite());
         curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
     }
 
@@ -195,17 +195,11 @@ impl Racer {
     }
 }
 
-/// The angle in [0, pi] of a vector at cosine-like `c` and sine-like `s` (atan2(|s|, c)), through
-/// the one arc tangent: accurate near 0 and pi, where acos of a rounded cosine is not.
-fn angle(s: f64, c: f64) -> f64 {
-    let s = s.abs();
-    if c > 0.0 {
-        atan(s / c)
-    } else if c < 0.0 {
-        std::f64::consts::PI - atan(s / -c)
-    } else {
-        std::f64::consts::FRAC_PI_2
-    }
+/// acos(c) for c in [-1, 1], as 2 atan(sqrt((1 - c) / (1 + c))): the core's one arc tangent
+/// (math.rs has no acos: it was 20 KB of the browser's module for this one number). 0 at c = 1,
+/// so a step along the steepest descent reads 0 degrees.
+fn arc_cos(c: f64) -> f64 {
+    2.0 * atan(((1.0 - c) / (1.0 + c)).sqrt())
 }
 
 fn is_sane(p: Point, loss: f64) -> bool {

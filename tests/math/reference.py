@@ -512,6 +512,13 @@ def table():
         for x in (2.0, 0.5, 4.0, 0.25, 10.0, 0.1, 2.0**-1074, 2.0**1023, 1.7976931348623157e308, 5e-324, 1e-300, 1e300):
             add("powf", x, y)
             add("powf", -x, y)
+    # x^-0.5 and x^0.5 beyond 1e-300 and 1e300, where src/math.rs scales x^-0.5 by powers of four.
+    for e in list(range(-1074, -990, 3)) + list(range(990, 1024, 2)):
+        for m in (1.0, 1.5, 3.0, 1.2345678901234567, 1.9999999999999998):
+            x = m * 2.0**e if e > -1022 else math.ldexp(m, e)
+            if x != 0 and math.isfinite(x):
+                add("powf", x, -0.5)
+                add("powf", x, 0.5)
     for y in range(-330, 310):
         add("powf", 10.0, y + 0.5)
         add("powf", 2.0, y * 3.3)
