@@ -12,6 +12,8 @@
 //   train_wasm_s                  the seed workload (linear digits classifier, batch 1, 15 epochs,
 //                                 Adam lr 1e-3, seed 0, raw inputs) trained entirely in wasm in
 //                                 the page, training alone timed (median of the runs)
+//   steps_<landscape>_ms          8 racers x 2000 steps by `window.optiscape.step` on landscapes
+//                                 whose every step calls exp, log, pow, sin... (median of the runs)
 //
 // Adding a figure from the page: make `window.optiscape.bench()` (may be async) return it, e.g.
 // `{ frame_p95_ms: 12.5, background_ms: 3 }`. Units come from the name's suffix (_ms, _bytes,
@@ -235,6 +237,53 @@ async function trainFigures() {
   }
 }
 
+/**
+ * Races whose every step calls elementary functions (exp, log, pow, sin, ...; src/math.rs), timed
+ * through `window.optiscape.step(n)`: 8 racers (Adam, NAdam, RAdam and SGD with momentum, two
+ * each) taking 2000 steps, each step a gradient, a value and the optimizers' own `beta^t`.
+ */
+const STEP_WORKLOADS = {
+  steps_rastrigin_ms: { name: 'rastrigin', scale: 1000 },
+  steps_gaussian_mixture_ms: { name: 'gaussian_mixture' },
+  steps_digits2d_ms: { name: 'digits2d', input_scale: 30 },
+  steps_custom_ms: { name: 'custom', f: '2^(x/3) sin(3y) + tanh(x y) + atan(x - y) + exp(-(x^2 + y^2)/9) + log10(1 + x^2)' },
+};
+const STEP_RACERS = ['adam', 'nadam', 'radam', 'sgd'].flatMap((name) => [0.1, 0.01].map((lr) => ({ name, lr, ...(name === 'sgd' && { momentum: 0.9 }) })));
+
+/** steps_*_ms: the median over RUNS of the wall time of `step(2000)` on each workload. */
+async function stepFigures() {
+  const browser = await launch();
+  try {
+    const page = await openPage(browser);
+    try {
+      await page.waitForFunction(() => window.optiscape?.ready, null, { timeout: READY_TIMEOUT_MS });
+      await page.evaluate(() => window.optiscape.ready);
+      for (const [figure, landscape] of Object.entries(STEP_WORKLOADS)) {
+        const runs = await page.evaluate(
+          ({ spec, runs }) => {
+            window.optiscape.load(spec);
+            window.optiscape.pause();
+            const out = [];
+            for (let i = 0; i <= runs; i++) {
+              window.optiscape.reset();
+              const t0 = performance.now();
+              window.optiscape.step(spec.steps);
+              out.push(performance.now() - t0);
+            }
+            return out.slice(1); // the first warms up
+          },
+          { spec: { landscape, steps: 2000, racers: STEP_RACERS }, runs: RUNS },
+        );
+        print(figure, median(runs), 'ms');
+      }
+    } finally {
+      await page.context().close();
+    }
+  } finally {
+    await browser.close();
+  }
+}
+
 // --- main -----------------------------------------------------------------------------------
 
 console.log(`# optiscape bench: ${process.env.OPTISCAPE_URL ?? '(OPTISCAPE_URL unset)'}, ${RUNS} page load(s), medians`);
@@ -253,6 +302,12 @@ if (!process.env.OPTISCAPE_URL) {
     await trainFigures();
   } catch (e) {
     console.error(`bench (train_wasm_s): ${e?.stack ?? e}`);
+    failed = true;
+  }
+  try {
+    await stepFigures();
+  } catch (e) {
+    console.error(`bench (steps_*_ms): ${e?.stack ?? e}`);
     failed = true;
   }
 }

@@ -8,6 +8,7 @@
 //! f), while Adam's stays put, a factor c higher.
 
 use crate::landscape::{Objective, Point};
+use crate::math::{log10, powf};
 use crate::race::{Finish, Race, Racer};
 use crate::schema::{sliders, Hyper};
 use crate::spec::{RacerSpec, RunSpec};
@@ -22,14 +23,14 @@ pub const PER_DECADE: u32 = 5;
 
 /// The learning rates every sweep tries: the lr slider's range, [`PER_DECADE`] per decade.
 pub fn grid() -> Vec<f64> {
-    let (lo, hi) = (sliders::LR.min.log10().round() as i32, sliders::LR.max.log10().round() as i32);
+    let (lo, hi) = (log10(sliders::LR.min).round() as i32, log10(sliders::LR.max).round() as i32);
     let n = (hi - lo) as u32 * PER_DECADE;
     (0..=n)
         .map(|k| {
             let (decade, within) = (lo + (k / PER_DECADE) as i32, k % PER_DECADE);
             // 10^k exactly at whole decades; between them 10^(k/5).
             let base: f64 = format!("1e{decade}").parse().expect("a float literal");
-            if within == 0 { base } else { base * 10f64.powf(within as f64 / PER_DECADE as f64) }
+            if within == 0 { base } else { base * powf(10.0, within as f64 / PER_DECADE as f64) }
         })
         .collect()
 }

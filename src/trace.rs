@@ -36,7 +36,10 @@ impl Path {
         self.head = Some(p);
         let far = match self.points.last() {
             None => true,
-            Some(q) => (p[0] - q[0]).hypot(p[1] - q[1]) >= self.min_gap,
+            Some(q) => {
+                let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
+                (dx * dx + dy * dy).sqrt() >= self.min_gap
+            }
         };
         if far {
             self.points.push(p);

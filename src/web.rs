@@ -305,7 +305,8 @@ impl Scene {
 
     fn resolution(&self) -> f64 {
         let v = self.race.default_view;
-        (v.x[1] - v.x[0]).hypot(v.y[1] - v.y[0]) * PATH_RESOLUTION
+        let (w, h) = (v.x[1] - v.x[0], v.y[1] - v.y[0]);
+        (w * w + h * h).sqrt() * PATH_RESOLUTION
     }
 
     /// Whether the racers' gradients are noisy: the loss chart then draws trailing means too.

@@ -6,6 +6,7 @@
 //! `logsumexp(z) - z_label` (torch's `CrossEntropyLoss`); gradients are derived by hand and
 //! property-tested against central differences.
 
+use crate::math::{exp, ln};
 use crate::optim::lanes::{self, Lanes};
 use serde::{Deserialize, Serialize};
 
@@ -192,12 +193,12 @@ pub fn softmax_cross_entropy(z: &mut [f64], y: usize) -> f64 {
     let zy = z[y];
     let mut sum = 0.0;
     for v in z.iter_mut() {
-        *v = (*v - max).exp();
+        *v = exp(*v - max);
         sum += *v;
     }
     z.iter_mut().for_each(|v| *v /= sum);
     z[y] -= 1.0;
-    sum.ln() + max - zy
+    ln(sum) + max - zy
 }
 
 /// `logsumexp(z) - z[y]`, the cross-entropy of logits `z` for label `y`, without the gradient:
@@ -206,9 +207,9 @@ pub fn cross_entropy(z: &[f64], y: usize) -> f64 {
     let max = z.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let mut sum = 0.0;
     for &v in z {
-        sum += (v - max).exp();
+        sum += exp(v - max);
     }
-    sum.ln() + max - z[y]
+    ln(sum) + max - z[y]
 }
 
 /// Adds the gradient of one dense layer, `dW += dz x'`, `db += dz`, at `offset` in `grad`.

@@ -56,6 +56,7 @@ use super::digits::{Digits, CLASSES, FEATURES};
 use super::model::{cross_entropy, dot, Model, Rng};
 use super::train::{prepare, TrainSpec};
 use crate::landscape::View;
+use crate::math::{cos, ln, powi};
 use crate::optim::{Adam, Derivatives, Optimizer};
 
 /// Full-batch Adam steps from `w0` to the reference solution `w_ref`.
@@ -151,7 +152,7 @@ impl Plane {
         let r: Vec<f64> = weights.iter().zip(&self.w0).map(|(w, o)| w - o).collect();
         let s2 = self.scale * self.scale;
         let (a, b) = (dot(&r, &self.u) / s2, dot(&r, &self.v) / s2);
-        let residual: f64 = r.iter().zip(&self.u).zip(&self.v).map(|((r, u), v)| (r - a * u - b * v).powi(2)).sum();
+        let residual: f64 = r.iter().zip(&self.u).zip(&self.v).map(|((r, u), v)| powi(r - a * u - b * v, 2)).sum();
         let distance = residual.sqrt();
         Projection { coords: [a, b], distance, relative_distance: distance / self.scale }
     }
@@ -177,7 +178,7 @@ fn direction(w0: &[f64], u: &[f64], seed: u64, scale: f64) -> Vec<f64> {
     let mut gaussian = || {
         // Box-Muller; 1 - uniform is in (0, 1], so the log is finite.
         let (r, t) = (1.0 - rng.uniform(), rng.uniform());
-        (-2.0 * r.ln()).sqrt() * (std::f64::consts::TAU * t).cos()
+        (-2.0 * ln(r)).sqrt() * cos(std::f64::consts::TAU * t)
     };
     let mut d = vec![0.0; w0.len()];
     let (rows, _bias) = d.split_at_mut(CLASSES * FEATURES);

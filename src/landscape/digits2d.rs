@@ -32,6 +32,7 @@
 //! start (-1, 1), on the valley's wall.
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
+use crate::math;
 use crate::schema::{Param, Range, Scale, Slider};
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -126,7 +127,7 @@ impl Digits2d {
     fn terms(&self, [x, y]: Point) -> impl Iterator<Item = (Point, f64, f64)> + '_ {
         self.a.iter().map(move |&a| {
             let m = x * a[0] + y * a[1];
-            (a, m, (-m.abs()).exp())
+            (a, m, math::exp(-m.abs()))
         })
     }
 }
@@ -150,7 +151,7 @@ impl Landscape for Digits2d {
             linear += m.max(0.0);
             product *= 1.0 + e;
         }
-        (linear + product.ln()) / self.a.len() as f64
+        (linear + math::ln(product)) / self.a.len() as f64
     }
     fn gradient(&self, p: Point) -> Point {
         let mut g = [0.0, 0.0];

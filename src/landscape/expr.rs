@@ -11,6 +11,7 @@
 //! parsed.
 
 use super::{Matrix, Point};
+use crate::math::{self, powf, powi};
 
 /// Longest formula accepted, in characters.
 pub const MAX_CHARS: usize = 300;
@@ -54,20 +55,21 @@ fn func(name: &str) -> Option<Func> {
     FUNCTIONS.iter().find(|(n, _)| *n == name).map(|&(_, f)| f)
 }
 
-/// What `f` computes: one place for points, rows and constants alike.
+/// What `f` computes: one place for points, rows and constants alike. Correctly rounded
+/// ([`crate::math`]; sqrt and abs are exact anyway), so a formula has the same bits everywhere.
 fn function(f: Func) -> fn(f64) -> f64 {
     match f {
-        Func::Sin => f64::sin,
-        Func::Cos => f64::cos,
-        Func::Tan => f64::tan,
-        Func::Exp => f64::exp,
-        Func::Ln => f64::ln,
-        Func::Log10 => f64::log10,
+        Func::Sin => math::sin,
+        Func::Cos => math::cos,
+        Func::Tan => math::tan,
+        Func::Exp => math::exp,
+        Func::Ln => math::ln,
+        Func::Log10 => math::log10,
         Func::Sqrt => f64::sqrt,
-        Func::Sinh => f64::sinh,
-        Func::Cosh => f64::cosh,
-        Func::Tanh => f64::tanh,
-        Func::Atan => f64::atan,
+        Func::Sinh => math::sinh,
+        Func::Cosh => math::cosh,
+        Func::Tanh => math::tanh,
+        Func::Atan => math::atan,
         Func::Abs => f64::abs,
     }
 }
@@ -192,7 +194,7 @@ impl Formula {
                         Op::Sub => each2(a, &b, |a, b| a - b),
                         Op::Mul => each2(a, &b, |a, b| a * b),
                         Op::Div => each2(a, &b, |a, b| a / b),
-                        _ => each2(a, &b, f64::powf),
+                        _ => each2(a, &b, powf),
                     }
                     spare.push(b);
                 }
@@ -200,7 +202,7 @@ impl Formula {
                 // powi(u, 2) is exactly u * u.
                 Op::PowInt(2) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u * u),
                 Op::PowInt(n) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powi(u, n)),
-                Op::PowConst(c) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u.powf(c)),
+                Op::PowConst(c) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powf(u, c)),
                 Op::Call(f) => each(stack.last_mut().expect("a parsed program is balanced"), function(f)),
             }
         }
@@ -250,7 +252,7 @@ fn binary(op: &Op, a: f64, b: f64) -> f64 {
         Op::Sub => a - b,
         Op::Mul => a * b,
         Op::Div => a / b,
-        _ => a.powf(b),
+        _ => powf(a, b),
     }
 }
 
@@ -265,40 +267,18 @@ impl Num for f64 {
         match *op {
             Op::Neg => -a,
             Op::PowInt(n) => powi(a, n),
-            Op::PowConst(c) => a.powf(c),
+            Op::PowConst(c) => powf(a, c),
             Op::Call(f) => function(f)(a),
             _ => unreachable!("not a unary operation: {op:?}"),
         }
     }
 }
 
-/// `u^n` by repeated squaring: the same products wherever it runs (`f64::powi` is the
-/// platform's).
-fn powi(u: f64, n: i32) -> f64 {
-    let mut base = u;
-    let mut k = n.unsigned_abs();
-    let mut acc = 1.0;
-    while k > 0 {
-        if k & 1 == 1 {
-            acc *= base;
-        }
-        k >>= 1;
-        if k > 0 {
-            base *= base;
-        }
-    }
-    if n < 0 {
-        1.0 / acc
-    } else {
-        acc
-    }
-}
-
 /// The first and second derivatives of `f` at `u`, given `v = f(u)`.
 fn call_derivatives(f: Func, u: f64, v: f64) -> (f64, f64) {
     match f {
-        Func::Sin => (u.cos(), -v),
-        Func::Cos => (-u.sin(), -v),
+        Func::Sin => (math::cos(u), -v),
+        Func::Cos => (-math::sin(u), -v),
         Func::Tan => (1.0 + v * v, 2.0 * v * (1.0 + v * v)),
         Func::Exp => (v, v),
         Func::Ln => (1.0 / u, -1.0 / (u * u)),
@@ -307,8 +287,8 @@ fn call_derivatives(f: Func, u: f64, v: f64) -> (f64, f64) {
             (1.0 / (u * k), -1.0 / (u * u * k))
         }
         Func::Sqrt => (0.5 / v, -0.25 / (u * v)),
-        Func::Sinh => (u.cosh(), v),
-        Func::Cosh => (u.sinh(), v),
+        Func::Sinh => (math::cosh(u), v),
+        Func::Cosh => (math::sinh(u), v),
         Func::Tanh => (1.0 - v * v, -2.0 * v * (1.0 - v * v)),
         Func::Atan => {
             let q = 1.0 / (1.0 + u * u);
@@ -389,15 +369,15 @@ fn either(a: [bool; 2], b: [bool; 2]) -> [bool; 2] {
 /// `x^y + y^2` at (0, 1) has the gradient (1, 2), as in torch, and not NaN.
 fn pow(a: Dual2, b: Dual2) -> Dual2 {
     let (u, w) = (a.v, b.v);
-    let v = u.powf(w);
-    let ln = u.ln();
+    let v = powf(u, w);
+    let ln = math::ln(u);
     // torch's pow_backward_self and pow_backward_exponent.
-    let p = |w: f64| if w == 0.0 { 0.0 } else { w * u.powf(w - 1.0) };
+    let p = |w: f64| if w == 0.0 { 0.0 } else { w * powf(u, w - 1.0) };
     let q = |w: f64, v: f64| if u == 0.0 && w >= 0.0 { 0.0 } else { v * ln };
     let (du, dw) = (p(w), q(w, v));
     // d(du)/du, d(du)/dw, d(dw)/du, d(dw)/dw.
     let duu = if w == 0.0 { 0.0 } else { w * p(w - 1.0) };
-    let duw = if w == 0.0 { 0.0 } else { u.powf(w - 1.0) + w * q(w - 1.0, u.powf(w - 1.0)) };
+    let duw = if w == 0.0 { 0.0 } else { powf(u, w - 1.0) + w * q(w - 1.0, powf(u, w - 1.0)) };
     let (dwu, dww) = if u == 0.0 && w >= 0.0 { (0.0, 0.0) } else { (du * ln + v / u, dw * ln) };
     // Where neither rule applies the two mixed derivatives are one number: one rounding of it.
     let dwu = if u != 0.0 && w != 0.0 { duw } else { dwu };
@@ -487,7 +467,7 @@ impl Num for Dual2 {
                 let d2 = if n == 0 || n == 1 { 0.0 } else { nf * (nf - 1.0) * powi(u, n - 2) };
                 a.chain(powi(u, n), d1, d2)
             }
-            Op::PowConst(c) => a.chain(u.powf(c), c * u.powf(c - 1.0), c * (c - 1.0) * u.powf(c - 2.0)),
+            Op::PowConst(c) => a.chain(powf(u, c), c * powf(u, c - 1.0), c * (c - 1.0) * powf(u, c - 2.0)),
             Op::Call(f) => {
                 let v = function(f)(u);
                 let (d1, d2) = call_derivatives(f, u, v);

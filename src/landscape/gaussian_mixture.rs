@@ -9,6 +9,7 @@
 //! Written by hand.
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
+use crate::math::exp;
 use std::f64::consts::PI;
 
 const MEANS: [Point; 4] = [[-2.0, -2.0], [2.0, 2.0], [-2.0, 2.0], [2.0, -2.0]];
@@ -38,7 +39,7 @@ fn components(p: Point) -> impl Iterator<Item = (f64, Point)> {
         let d = [p[0] - mu[0], p[1] - mu[1]];
         let sd = [INV[0][0] * d[0] + INV[0][1] * d[1], INV[1][0] * d[0] + INV[1][1] * d[1]];
         let q = d[0] * sd[0] + d[1] * sd[1];
-        (WEIGHT * norm * (-0.5 * q).exp(), sd)
+        (WEIGHT * norm * exp(-0.5 * q), sd)
     })
 }
 

@@ -22,6 +22,8 @@ pub struct Noise {
 const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 /// Uniforms per normal number.
 const TERMS: u64 = 12;
+/// 2^-49, the step of the 49-bit uniforms.
+const UNIT: f64 = 1.0 / (1u64 << 49) as f64;
 
 impl Noise {
     pub const NONE: Noise = Noise { std: 0.0, seed: 0 };
@@ -40,7 +42,7 @@ impl Noise {
     /// Twelve uniforms from output `first` of the seed's SplitMix64 stream on, summed, minus 6.
     fn normal(&self, first: u64) -> f64 {
         // Each uniform is a multiple of 2^-49 below 1, so the sum is exact in a double.
-        let sum: f64 = (0..TERMS).map(|j| (splitmix64(self.seed, first.wrapping_add(j)) >> 15) as f64 * 2f64.powi(-49)).sum();
+        let sum: f64 = (0..TERMS).map(|j| (splitmix64(self.seed, first.wrapping_add(j)) >> 15) as f64 * UNIT).sum();
         sum - 6.0
     }
 }

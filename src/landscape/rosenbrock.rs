@@ -7,6 +7,7 @@
 //! the default a = 1).
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
+use crate::math::powi;
 use crate::schema::{Param, Range, Scale, Slider};
 use argmin_testfunctions::rosenbrock_ab_derivative_const;
 
@@ -46,7 +47,7 @@ impl Landscape for Rosenbrock {
         // argmin's operations in argmin's order, with 2 for its 2a: bit for bit the same at a = 1.
         let b = self.b;
         let off = -4.0 * b * x;
-        [[12.0 * b * x.powi(2) - 4.0 * b * y + 2.0, off], [off, 2.0 * b]]
+        [[12.0 * b * powi(x, 2) - 4.0 * b * y + 2.0, off], [off, 2.0 * b]]
     }
 }
 

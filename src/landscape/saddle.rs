@@ -6,6 +6,7 @@
 //! (1.5, 0.05), just off the saddle's stable line. Written by hand.
 
 use super::{Built, Landscape, LandscapeInfo, Mark, MarkKind, Matrix, Point, View};
+use crate::math::powi;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
     name: "saddle",
@@ -28,10 +29,10 @@ pub struct Saddle;
 
 impl Landscape for Saddle {
     fn value(&self, [x, y]: Point) -> f64 {
-        x * x + 0.25 * y.powi(4) - 0.5 * y * y
+        x * x + 0.25 * powi(y, 4) - 0.5 * y * y
     }
     fn gradient(&self, [x, y]: Point) -> Point {
-        [2.0 * x, y.powi(3) - y]
+        [2.0 * x, powi(y, 3) - y]
     }
     fn hessian(&self, [_, y]: Point) -> Matrix {
         [[2.0, 0.0], [0.0, 3.0 * y * y - 1.0]]

@@ -7,6 +7,7 @@
 //! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
 
 use super::{add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::math::powf;
 use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -78,18 +79,18 @@ impl Optimizer for AdaBelief {
         let (lr, eps) = (self.lr, self.eps);
         s.step += 1;
         let step = s.step as f64;
-        let bias_correction1 = 1.0 - beta1.powf(step);
-        let bias_correction2 = 1.0 - beta2.powf(step);
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2 = 1.0 - powf(beta2, step);
         // The rectified step size, computed once per step as the package does.
-        let beta2_t = beta2.powf(step);
+        let beta2_t = powf(beta2, step);
         let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
         let n_sma = n_sma_max - 2.0 * step * beta2_t / (1.0 - beta2_t);
         s.n_sma = n_sma;
         let rect_step = if n_sma >= 5.0 {
             ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt()
-                / (1.0 - beta1.powf(step))
+                / (1.0 - powf(beta1, step))
         } else if self.degenerated_to_sgd {
-            1.0 / (1.0 - beta1.powf(step))
+            1.0 / (1.0 - powf(beta1, step))
         } else {
             -1.0
         };

@@ -6,6 +6,7 @@
 
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::math::powf;
 use crate::schema::{Hyper, Param};
 
 const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)");
@@ -77,10 +78,10 @@ impl Optimizer for Adam {
         let [beta1, beta2] = self.betas;
         s.step += 1;
         let step = s.step as f64;
-        let bias_correction1 = 1.0 - beta1.powf(step);
-        let bias_correction2 = 1.0 - beta2.powf(step);
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2 = 1.0 - powf(beta2, step);
         let step_size = self.lr / bias_correction1;
-        let bias_correction2_sqrt = bias_correction2.powf(0.5);
+        let bias_correction2_sqrt = powf(bias_correction2, 0.5);
         // Two weights at a time where wasm SIMD allows (see `lanes`), with the same bits.
         crate::each_lane!(p.len(), |i, L| {
             let mut param = L::load(p, i);
@@ -109,7 +110,7 @@ impl Optimizer for Adam {
         let [beta1, beta2] = self.betas;
         let t = s.step as f64;
         // Before the first step 1 - beta^0 = 0: nothing to correct (m = v = 0), and 0/0 is NaN.
-        let correct = |x: f64, beta: f64| if s.step == 0 { x } else { x / (1.0 - beta.powf(t)) };
+        let correct = |x: f64, beta: f64| if s.step == 0 { x } else { x / (1.0 - powf(beta, t)) };
         let m_hat: Vec<f64> = s.exp_avg.iter().map(|&m| correct(m, beta1)).collect();
         let v_hat: Vec<f64> = s.exp_avg_sq.iter().map(|&v| correct(v, beta2)).collect();
         let mut out = vec![

@@ -2,6 +2,7 @@
 //! `u = max(beta2 * u, |g| + eps)`.
 
 use super::{add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::math::powf;
 use crate::schema::Hyper;
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -44,7 +45,7 @@ impl Optimizer for Adamax {
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdamaxState) {
         let [beta1, beta2] = self.betas;
         s.step += 1;
-        let clr = self.lr / (1.0 - beta1.powf(s.step as f64));
+        let clr = self.lr / (1.0 - powf(beta1, s.step as f64));
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {

@@ -3,6 +3,7 @@
 //! kept in f64 (torch keeps it in the default dtype).
 
 use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::math::powf;
 use crate::schema::{Hyper, Param, Range, Scale, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -64,9 +65,9 @@ impl Optimizer for NAdam {
         let [beta1, beta2] = self.betas;
         s.step += 1;
         let step = s.step as f64;
-        let bias_correction2 = 1.0 - beta2.powf(step);
-        let mu = beta1 * (1.0 - 0.5 * 0.96f64.powf(step * self.momentum_decay));
-        let mu_next = beta1 * (1.0 - 0.5 * 0.96f64.powf((step + 1.0) * self.momentum_decay));
+        let bias_correction2 = 1.0 - powf(beta2, step);
+        let mu = beta1 * (1.0 - 0.5 * powf(0.96, step * self.momentum_decay));
+        let mu_next = beta1 * (1.0 - 0.5 * powf(0.96, (step + 1.0) * self.momentum_decay));
         s.mu = mu;
         s.mu_product *= mu;
         let mu_product_next = s.mu_product * mu_next;

@@ -4,6 +4,7 @@
 //! bias correction.
 
 use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use crate::math::powf;
 use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -62,13 +63,13 @@ impl Optimizer for RAdam {
         let [beta1, beta2] = self.betas;
         s.step += 1;
         let step = s.step as f64;
-        let bias_correction1 = 1.0 - beta1.powf(step);
-        let bias_correction2 = 1.0 - beta2.powf(step);
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2 = 1.0 - powf(beta2, step);
         let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
-        let rho_t = rho_inf - 2.0 * step * beta2.powf(step) / bias_correction2;
+        let rho_t = rho_inf - 2.0 * step * powf(beta2, step) / bias_correction2;
         s.rho_t = rho_t;
         s.rectified = rho_t > 5.0;
-        let rect = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)).powf(0.5);
+        let rect = powf((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t), 0.5);
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
@@ -82,7 +83,8 @@ impl Optimizer for RAdam {
             s.exp_avg_sq[i] = addcmul(s.exp_avg_sq[i] * beta2, g, g, 1.0 - beta2);
             let m_hat = s.exp_avg[i] / bias_correction1;
             let update = if s.rectified {
-                let adaptive_lr = bias_correction2.powf(0.5) / (s.exp_avg_sq[i].sqrt() + self.eps);
+                // torch's `float / tensor` is `tensor.reciprocal() * float`: two roundings.
+                let adaptive_lr = (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
                 m_hat * self.lr * adaptive_lr * rect
             } else {
                 m_hat * self.lr

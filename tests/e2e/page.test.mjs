@@ -349,8 +349,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
       const cli = runCli(await spec(page), 'sweep');
       assert.equal(cli.racers.length, 2);
       assert.equal(cli.steps, steps);
-      // The same learning rates and divergences, and the same losses to rounding (the wasm's
-      // pow is not the native libm's, as in the CLI agreement test above).
+      // The same learning rates, divergences and losses, to the last bit.
       sweeps.forEach((w, i) => {
         const c = cli.racers[i];
         assert.equal(w.steps, steps);
@@ -358,7 +357,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
         assert.deepEqual(w.points.map((p) => [p.lr, p.diverged_at]), c.points.map((p) => [p.lr, p.diverged_at]), `racer ${i} at scale ${scale}`);
         w.points.forEach((p, k) => {
           const q = c.points[k].loss;
-          assert.ok(p.loss === q || Math.abs(p.loss - q) <= 1e-9 * Math.abs(q), `racer ${i} at lr ${p.lr}, scale ${scale}: ${p.loss} against the CLI's ${q}`);
+          assert.equal(p.loss, q, `racer ${i} at lr ${p.lr}, scale ${scale}: ${p.loss} against the CLI's ${q}`);
         });
       });
       return sweeps;

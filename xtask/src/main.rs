@@ -20,7 +20,8 @@ commands:
                      into www/pkg/; prints the wasm size (raw and gzip -9)
   serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8000)
   dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
-  test               native tests, wasm32 check, build, then the browser tests (tests/e2e/) in
+  test               clippy's disallowed methods, native tests, wasm32 check and tests under
+                     Node's WASI, build, then the browser tests (tests/e2e/) in
                      headless Chromium; installs what is missing (rust target, npm packages,
                      Chromium via apt when root)
   bench              build, then run benches/page.mjs against the served page; prints
@@ -146,6 +147,11 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     };
 
     timed("native tests", &mut || {
+        // The core's numbers go through src/math.rs (correctly rounded, the same bits natively
+        // and in wasm): clippy.toml's disallowed methods, denied here and in step 2 for wasm32.
+        step("[1/5] clippy: no std elementary function in the core (clippy.toml)");
+        setup::ensure_clippy()?;
+        run(cargo(paths).args(["clippy", "--package", "optiscape", "--lib", "--bins", "--"]).args(DISALLOWED_ONLY))?;
         // The workspace's tests: the core in release (as it ships); xtask's own few tests in the
         // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
@@ -154,14 +160,15 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 + SIMD", &mut || {
-        step("[2/5] wasm32 check: cargo check --target wasm32-unknown-unknown --lib");
+        step("[2/5] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib (disallowed methods)");
         setup::ensure_target(setup::WASM_TARGET)?;
-        run(cargo(paths).args(["check", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape"]))?;
+        run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--"]).args(DISALLOWED_ONLY))?;
         // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
-        // against an exact FMA, run by V8 under Node's WASI (runner and +simd128 in .cargo/config.toml).
-        step("[2/5] wasm SIMD tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma");
+        // against an exact FMA, and src/math.rs against the correctly rounded results, run by V8
+        // under Node's WASI (runner and +simd128 in .cargo/config.toml).
+        step("[2/5] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
         setup::ensure_target(setup::WASI_TARGET)?;
-        run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--", "--nocapture"]))
+        run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--test", "math", "--", "--nocapture"]))
     })?;
     timed("build", &mut || {
         step("[3/5] build");
@@ -181,6 +188,9 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         Ok(())
     })
 }
+
+/// clippy's arguments for the one lint the build enforces: disallowed methods (clippy.toml).
+const DISALLOWED_ONLY: [&str; 4] = ["-A", "clippy::all", "-D", "clippy::disallowed_methods"];
 
 /// Runs `node --test` over tests/e2e/*.test.mjs, echoing its output to stdout, and returns the
 /// runner's closing counts (`pass N, fail N, ...`).

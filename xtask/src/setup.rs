@@ -23,6 +23,15 @@ pub fn ensure_target(target: &str) -> Result<()> {
     run(Command::new("rustup").args(["target", "add", target]))
 }
 
+/// clippy, for the check that the core calls no std elementary function (clippy.toml).
+pub fn ensure_clippy() -> Result<()> {
+    if util::which("rustup").is_none() || Command::new("cargo").args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    println!("xtask: installing the clippy rust component");
+    run(Command::new("rustup").args(["component", "add", "clippy"]))
+}
+
 /// `npm ci` when node_modules/ is missing or was installed from another package-lock.json.
 /// The lockfile's fingerprint is kept in node_modules/.xtask-lock after a successful install.
 pub fn ensure_npm(paths: &Paths) -> Result<()> {
