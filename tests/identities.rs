@@ -12,6 +12,8 @@ use optiscape::spec::{LandscapeSpec, RacerSpec, RunSpec};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
+mod common;
+
 // --- helpers -----------------------------------------------------------------------------------
 
 fn fields(v: &Value) -> (String, Map<String, Value>) {
@@ -291,7 +293,7 @@ fn adam_at_scale_c_is_adam_with_eps_over_c() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(common::seed::config(500))]
 
     /// Adam's first step is lr g / (|g| + eps) per coordinate: a full lr-sized step where
     /// |g| >> eps, whatever the scale, and a step shrunk by |g| / eps where |g| << eps. This is the
@@ -390,7 +392,7 @@ fn sgd_at_scale_c_with_the_same_lr_is_a_different_race() {
 // --- Newton ------------------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(common::seed::config(500))]
 
     /// On a quadratic the full Newton step lands on the minimum, whatever the conditioning, the
     /// start and the scale.

@@ -15,6 +15,8 @@ use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};
 
+mod common;
+
 // --- the property ------------------------------------------------------------------------------
 
 /// Words one of which every error names: a reason, not just a position. The formula parser's own
@@ -576,7 +578,7 @@ const fn cases(n: u32) -> u32 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(15_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(15_000)))]
 
     /// (a) Arbitrary strings.
     #[test]
@@ -613,7 +615,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(40_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(40_000)))]
 
     /// (c) Mutations of valid specs.
     #[test]
@@ -680,7 +682,7 @@ fn arb_train_spec() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(5_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(5_000)))]
 
     /// Any key repeated, at any depth, is an error naming it: never the last value silently.
     #[test]

@@ -994,8 +994,12 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
 test('a random walk through the controls (seeded): no console error, no NaN, never a frozen page', { timeout: 600_000 }, async () => {
   // Odd values where a value is typed, every kind of control, in a random (but repeatable) order.
   // A walk like this found a scale of 5e-324 freezing the page (src/render/levels.rs).
-  // OPTISCAPE_WALK_SEED picks another walk; OPTISCAPE_WALK_STEPS a longer one.
-  const seed0 = Number(process.env.OPTISCAPE_WALK_SEED ?? 20261202);
+  // OPTISCAPE_TEST_SEED picks another walk (a whole number, or `fresh`), as it does for the
+  // native property tests; OPTISCAPE_WALK_STEPS a longer one. A failure names its seed.
+  const asked = process.env.OPTISCAPE_TEST_SEED ?? process.env.OPTISCAPE_WALK_SEED;
+  const seed0 = !asked ? 20261202 : asked === 'fresh' ? Math.floor(Math.random() * 2147483648) : Number(asked);
+  if (!Number.isInteger(seed0)) throw new Error(`OPTISCAPE_TEST_SEED must be a whole number or fresh, got ${asked}`);
+  if (asked) console.log(`random walk seed ${seed0}`);
   let seed = seed0;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = (list) => list[Math.floor(rnd() * list.length)];
