@@ -236,3 +236,22 @@ pub(crate) fn lerp<L: Lanes>(start: L, end: L, weight: f64) -> L {
 pub(crate) fn maximum<L: Lanes>(a: L, b: L) -> L {
     a.maximum(b)
 }
+
+/// torch's `sign` (and `sgn` on real numbers), as its CPU kernel computes it, `(0 < x) - (x < 0)`:
+/// -1, 0 or 1, and 0 for NaN and for -0.
+#[inline(always)]
+pub(crate) fn sign(x: f64) -> f64 {
+    f64::from(i8::from(0.0 < x) - i8::from(x < 0.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_is_torchs() {
+        // torch.sign(torch.tensor([-0.0, 0.0, nan, 3.0, -2.0], dtype=torch.float64)) in torch 2.15.
+        let got: Vec<u64> = [-0.0, 0.0, f64::NAN, 3.0, -2.0, f64::INFINITY, -f64::MIN_POSITIVE].map(sign).map(f64::to_bits).to_vec();
+        assert_eq!(got, [0.0, 0.0, 0.0, 1.0, -1.0, 1.0, -1.0].map(f64::to_bits));
+    }
+}
