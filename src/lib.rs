@@ -11,6 +11,7 @@ pub mod landscape;
 pub mod optim;
 pub mod race;
 pub mod render;
+pub mod schedule;
 pub mod schema;
 pub mod spec;
 pub mod sweep;

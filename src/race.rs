@@ -8,8 +8,10 @@
 //! there: the first such step is its [`Arrival`], and it keeps stepping.
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
-use crate::optim::{Derivatives, Entry, Stepper};
-use crate::spec::{RacerSpec, RunSpec};
+use crate::optim::{Closure, Derivatives, Entry, Stepper};
+use crate::schedule::Scheduled;
+use crate::spec::{Clip, RacerSpec, RunSpec};
+use std::cell::Cell;
 use serde::Serialize;
 
 /// Coordinates beyond this magnitude count as divergence.
@@ -69,6 +71,10 @@ pub enum Status {
 pub struct Racer {
     pub spec: RacerSpec,
     stepper: Box<dyn Stepper>,
+    /// Its learning-rate scheduler, stepped after every optimizer step.
+    schedule: Option<Scheduled>,
+    /// Evaluations of the objective and its gradient so far: one a step, more for L-BFGS.
+    pub evaluations: u64,
     /// The current iterate: the last finite one once diverged.
     pub position: Point,
     pub loss: f64,
@@ -109,9 +115,26 @@ impl Racer {
     pub fn new(spec: RacerSpec, objective: &Objective, start: Point, finish: &Finish) -> Racer {
         let stepper = spec.optimizer().start(&start);
         let finish = finish.clone();
-        let mut racer = Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, arrival: None, finish, previous: None };
+        let mut racer = Racer {
+            spec,
+            stepper,
+            schedule: None,
+            evaluations: 0,
+            position: start,
+            loss: 0.0,
+            step: 0,
+            diverged_at: None,
+            arrival: None,
+            finish,
+            previous: None,
+        };
         racer.reset(objective, start);
         racer
+    }
+
+    /// The learning rate its next step uses (as its scheduler has set it).
+    pub fn lr(&mut self) -> f64 {
+        *self.stepper.lr_mut()
     }
 
     pub fn status(&self) -> Status {
@@ -152,6 +175,11 @@ impl Racer {
     /// Starts over from `start` with a fresh optimizer state.
     pub fn reset(&mut self, objective: &Objective, start: Point) {
         self.stepper.reset(&start);
+        self.schedule = self.spec.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *self.stepper) {
+            Ok(s) => s,
+            Err(e) => unreachable!("racer spec was validated: {e}"),
+        });
+        self.evaluations = 0;
         self.position = start;
         self.loss = objective.value(start);
         self.step = 0;
@@ -166,16 +194,23 @@ impl Racer {
     /// Takes up to `n` steps, calling `visit(step, point, loss)` for every new finite point.
     /// Returns the number of steps taken (fewer than `n` when the racer diverges).
     pub fn advance(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(u64, Point, f64)) -> u64 {
-        let needs_hessian = self.stepper.needs_hessian();
+        self.advance_visits(objective, n, |v| visit(v.step, v.point, v.loss))
+    }
+
+    /// As [`Racer::advance`], with everything each step did ([`Visit`]).
+    pub fn advance_visits(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(&Visit)) -> u64 {
         for taken in 0..n {
             if self.diverged_at.is_some() {
                 return taken;
             }
             let p = self.position;
-            let grad = objective.observed_gradient(p, self.step);
-            let hessian = needs_hessian.then(|| objective.hessian(p));
+            let lr = self.lr();
             let mut next = p;
-            self.stepper.step(&mut next, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]) });
+            self.evaluations += self.step_once(objective, &mut next);
+            if let Some(s) = &mut self.schedule {
+                // ReduceLROnPlateau watches the noise-free loss where the step's gradient was taken.
+                s.step(&mut *self.stepper, self.loss);
+            }
             let step = self.step + 1;
             let loss = if next.iter().all(|c| c.is_finite()) { objective.value(next) } else { f64::NAN };
             if !is_sane(next, loss) {
@@ -189,10 +224,52 @@ impl Racer {
             if self.arrival.is_none() {
                 self.arrival = self.finish.arrival(step, next);
             }
-            visit(step, next, loss);
+            visit(&Visit { step, point: next, loss, lr, evaluations: self.evaluations });
         }
         n
     }
+
+    /// One optimizer step from `next`, the racer's position; returns the evaluations it made.
+    fn step_once(&mut self, objective: &Objective, next: &mut Point) -> u64 {
+        step(&mut *self.stepper, objective, self.spec.clip, self.step, next)
+    }
+}
+
+/// One step of `stepper` from `p`, iterate `k` of a race on `objective`, as a racer takes it: the
+/// gradient it sees (scaled, noisy, clipped), and the Hessian or the objective again where the
+/// optimizer asks for them (every evaluation within the step sees step k's noise: the same
+/// mini-batch). Returns the evaluations made: 1, more for L-BFGS.
+pub fn step(stepper: &mut dyn Stepper, objective: &Objective, clip: Clip, k: u64, p: &mut Point) -> u64 {
+    let gradient = |q: Point| {
+        let mut g = objective.observed_gradient(q, k);
+        clip.apply(&mut g);
+        g
+    };
+    let at = *p;
+    let grad = gradient(at);
+    let hessian = stepper.needs_hessian().then(|| objective.hessian(at));
+    let calls = Cell::new(0);
+    let eval = |q: &[f64], g: &mut [f64]| {
+        calls.set(calls.get() + 1);
+        let q = [q[0], q[1]];
+        g.copy_from_slice(&gradient(q));
+        objective.batch_value(q, k)
+    };
+    let closure = stepper.needs_closure().then(|| Closure { loss: objective.batch_value(at, k), eval: &eval });
+    stepper.step(p, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]), closure });
+    1 + calls.get()
+}
+
+/// What one step of a racer did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Visit {
+    pub step: u64,
+    pub point: Point,
+    pub loss: f64,
+    /// The learning rate the step used.
+    pub lr: f64,
+    /// Evaluations of the objective so far, this step's included.
+    pub evaluations: u64,
 }
 
 fn is_sane(p: Point, loss: f64) -> bool {
@@ -229,6 +306,11 @@ pub struct RacerResult {
     pub label: Option<String>,
     pub trajectory: Vec<Point>,
     pub loss: Vec<f64>,
+    /// Evaluations of the objective and its gradient before each point of the trajectory (0 at
+    /// the start, one a step, more for L-BFGS).
+    pub evaluations: Vec<u64>,
+    /// The learning rate each step used: `lr[k]` took point k to point k + 1.
+    pub lr: Vec<f64>,
     pub status: Status,
     pub diverged_at: Option<u64>,
     pub arrival: Option<Arrival>,
@@ -251,21 +333,25 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .racers
         .iter_mut()
         .map(|r| {
-            let mut trajectory = Vec::new();
-            let mut loss = Vec::new();
+            let (mut trajectory, mut loss, mut evaluations, mut lr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             if r.diverged_at.is_none() {
                 trajectory.push(r.position);
                 loss.push(r.loss);
+                evaluations.push(r.evaluations);
             }
-            r.advance(objective, steps, |_, p, l| {
-                trajectory.push(p);
-                loss.push(l);
+            r.advance_visits(objective, steps, |v| {
+                trajectory.push(v.point);
+                loss.push(v.loss);
+                evaluations.push(v.evaluations);
+                lr.push(v.lr);
             });
             RacerResult {
                 name: r.spec.info.name,
                 label: r.spec.label.clone(),
                 trajectory,
                 loss,
+                evaluations,
+                lr,
                 status: r.status(),
                 diverged_at: r.diverged_at,
                 arrival: r.arrival,

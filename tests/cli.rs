@@ -289,10 +289,38 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         ("lion", "weight_decay", json!(0.0)),
         ("newton", "lr", json!(1.0)),
         ("newton", "damping", json!(0.0)),
+        ("rprop", "lr", json!(0.01)),
+        ("rprop", "etas", json!([0.5, 1.2])),
+        ("rprop", "step_sizes", json!([1e-6, 50.0])),
+        ("asgd", "lr", json!(0.01)),
+        ("asgd", "lambd", json!(1e-4)),
+        ("asgd", "alpha", json!(0.75)),
+        ("asgd", "t0", json!(1e6)),
+        ("asgd", "weight_decay", json!(0.0)),
+        ("adafactor", "lr", json!(0.01)),
+        ("adafactor", "beta2_decay", json!(-0.8)),
+        ("adafactor", "eps", json!([null, 1e-3])),
+        ("adafactor", "d", json!(1.0)),
+        ("adafactor", "weight_decay", json!(0.0)),
+        ("muon", "lr", json!(1e-3)),
+        ("muon", "weight_decay", json!(0.1)),
+        ("muon", "momentum", json!(0.95)),
+        ("muon", "nesterov", json!(true)),
+        ("muon", "ns_coefficients", json!([3.4445, -4.775, 2.0315])),
+        ("muon", "eps", json!(1e-7)),
+        ("muon", "ns_steps", json!(5)),
+        ("muon", "adjust_lr_fn", json!(null)),
+        ("lbfgs", "lr", json!(1.0)),
+        ("lbfgs", "max_iter", json!(20)),
+        ("lbfgs", "max_eval", json!(null)),
+        ("lbfgs", "tolerance_grad", json!(1e-7)),
+        ("lbfgs", "tolerance_change", json!(1e-9)),
+        ("lbfgs", "history_size", json!(100)),
+        ("lbfgs", "line_search_fn", json!(null)),
     ] {
         assert_eq!(default(opt, param), value, "{opt} {param}");
     }
-    // Landscapes: every one, `scale`, `noise` and `seed` first among its parameters (the page puts
+    // Landscapes: every one, `scale`, `noise`, `seed` and `rotate` first among its parameters (the page puts
     // the first under the plot), default start inside the view.
     let landscapes = cat["landscapes"].as_array().unwrap();
     assert_eq!(landscapes.len(), landscape::REGISTRY.len());
@@ -302,7 +330,8 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         assert_eq!(l["all_params"][0]["default"], json!(1.0));
         assert_eq!((&l["all_params"][1]["name"], &l["all_params"][1]["default"]), (&json!("noise"), &json!(0.0)));
         assert_eq!((&l["all_params"][2]["name"], &l["all_params"][2]["default"]), (&json!("seed"), &json!(0.0)));
-        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 3);
+        assert_eq!((&l["all_params"][3]["name"], &l["all_params"][3]["default"]), (&json!("rotate"), &json!(0.0)));
+        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 4);
         let (x, y) = (num(&l["start"][0]), num(&l["start"][1]));
         assert!(
             num(&l["view"]["x"][0]) <= x && x <= num(&l["view"]["x"][1]) && num(&l["view"]["y"][0]) <= y && y <= num(&l["view"]["y"][1])

@@ -59,4 +59,12 @@ impl Optimizer for Lion {
     fn inspect(&self, s: &LionState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg)]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
+    }
 }

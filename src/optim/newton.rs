@@ -110,6 +110,10 @@ impl Optimizer for Newton {
     fn inspect(&self, s: &NewtonState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::flag("fallback", s.fallback), Entry::vector("direction", &s.direction)]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
 }
 
 #[cfg(test)]

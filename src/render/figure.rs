@@ -270,6 +270,15 @@ pub fn key_settings(spec: &RacerSpec) -> String {
             other => format!("{name} {}", setting(other)),
         });
     }
+    if let Some(norm) = spec.clip.norm {
+        parts.push(format!("clip_grad_norm {}", number(norm)));
+    }
+    if let Some(value) = spec.clip.value {
+        parts.push(format!("clip_grad_value {}", number(value)));
+    }
+    if let Some(s) = &spec.schedule {
+        parts.push(schedule_text(s));
+    }
     parts.join(", ")
 }
 
@@ -280,7 +289,26 @@ fn setting(value: &Value) -> String {
         Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
         Value::Text(text) => text.to_string(),
         Value::Choice(c) => c.unwrap_or("none").to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Null => "none".into(),
+        Value::Tuple(items) => format!("({})", items.iter().map(|x| x.map_or("none".into(), number)).collect::<Vec<_>>().join(", ")),
+        Value::Ints(items) => format!("[{}]", items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        Value::Scheduler(n) => schedule_text(n),
+        Value::Schedulers(list) => list.iter().map(schedule_text).collect::<Vec<_>>().join(" then "),
     }
+}
+
+/// "StepLR(step_size 100, gamma 0.5)": a scheduler's class and its arguments away from their
+/// defaults.
+pub fn schedule_text(n: &crate::schema::Named) -> String {
+    let info = crate::schedule::find(n.name);
+    let args: Vec<String> = n
+        .hyper
+        .iter()
+        .filter(|(name, v)| info.and_then(|i| i.params.iter().find(|p| p.name == *name)).is_none_or(|p| p.required || **v != p.default))
+        .map(|(name, v)| format!("{name} {}", setting(v)))
+        .collect();
+    format!("{}({})", n.name, args.join(", "))
 }
 
 /// The shortest text that reads back as `x`: "0.05", "1e-8".
