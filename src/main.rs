@@ -1,5 +1,6 @@
 //! The `optiscape` command line: `optiscape run` races a run spec, `optiscape plot` draws it as
-//! an SVG figure, `optiscape sweep` races each racer again across learning rates,
+//! an SVG figure, `optiscape sweep` races each racer again across learning rates, `optiscape
+//! tune` sets each racer's learning rate to its sweep's best,
 //! `optiscape list` describes every optimizer and landscape.
 
 use optiscape::{catalog, race, spec::spec_text, spec::RunSpec};
@@ -18,6 +19,8 @@ USAGE:
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000; with noisy gradients
                                   its mean over the latest tenth of them) at each, as JSON
+    optiscape tune [--spec FILE]  the same spec with each racer's lr set to the best point of its sweep (lowest loss,
+                                  or mean loss under noise, at the sweep's last step; the schedule kept), as JSON
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
@@ -51,6 +54,8 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["plot", options @ ..] => plot(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
+        ["tune"] => tune(spec_text(&read_stdin()?)?),
+        ["tune", "--spec", file] => tune(spec_text(&read_file(file)?)?),
         ["train"] => train(spec_text(&read_stdin()?)?),
         ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
         ["list"] => Ok(catalog::text()),
@@ -86,6 +91,12 @@ fn run(text: &str) -> Result<String, String> {
 fn sweep(text: &str) -> Result<String, String> {
     let spec = RunSpec::parse(text)?;
     Ok(serde_json::to_string(&optiscape::sweep::sweep(&spec)).map_err(|e| e.to_string())? + "\n")
+}
+
+fn tune(text: &str) -> Result<String, String> {
+    let spec = RunSpec::parse(text)?;
+    let (tuned, _) = optiscape::sweep::tune(&spec);
+    Ok(tuned.to_json() + "\n")
 }
 
 /// `optiscape plot`: its options in any order, each at most once.

@@ -339,3 +339,30 @@ fn list_json_has_every_parameter_with_torch_defaults() {
     }
     assert_eq!(cat["limits"]["max_steps"], json!(optiscape::spec::MAX_STEPS));
 }
+
+/// `run` gives each racer's evaluations (one a step; L-BFGS's closure calls) and the learning
+/// rate of each step; `tune` prints the spec with each racer's best rate; `list` shows the
+/// schedulers and the fields every racer takes.
+#[test]
+fn run_tune_and_list_know_the_schedulers() {
+    let spec = r#"{"landscape": {"name": "quadratic"}, "steps": 20, "racers": [
+        {"name": "sgd", "lr": 0.01, "lr_scheduler": {"name": "StepLR", "step_size": 5, "gamma": 0.5}}, {"name": "lbfgs"}]}"#;
+    let result = ok_json(&cli(&["run"], spec));
+    let sgd = &result["racers"][0];
+    assert_eq!(sgd["evaluations"].as_array().unwrap().len(), 21);
+    assert_eq!(sgd["lr"][0], json!(0.01));
+    assert_eq!(sgd["lr"][19], json!(0.01 * 0.5 * 0.5 * 0.5));
+    assert!(result["racers"][1]["evaluations"][20].as_u64().unwrap() >= 20);
+    let tuned = ok_json(&cli(&["tune"], spec));
+    let again = RunSpec::parse(&tuned.to_string()).unwrap();
+    assert_eq!(again.racers[0].schedule.as_ref().unwrap().name, "StepLR");
+    assert!(optiscape::sweep::grid().contains(&again.racers[0].hyper.num("lr")));
+    assert_fails(&cli(&["tune"], "{"), "EOF", "tune, bad spec");
+    let text = stdout(&cli(&["list"], "")).to_string();
+    for word in ["SCHEDULERS", "OneCycleLR", "total_steps", "lr_scheduler", "clip_grad_norm", "rotate", "(required)"] {
+        assert!(text.contains(word), "list does not say {word}");
+    }
+    let cat = ok_json(&cli(&["list", "--json"], ""));
+    assert_eq!(cat["schedulers"].as_array().unwrap().len(), optiscape::schedule::REGISTRY.len());
+    assert_eq!(cat["racer_params"][2]["type"], "scheduler");
+}
