@@ -12,10 +12,11 @@ optiscape: see how optimizers move
 
 USAGE:
     optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
-    optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--sweep]
+    optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--x steps|evaluations] [--sweep]
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default;
-                                  --sweep adds the learning-rate sweep chart under the loss chart
+                                  --x evaluations puts the objective's evaluations (the work done) on the
+                                  loss chart's x axis; --sweep adds the learning-rate sweep chart under it
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000; with noisy gradients
                                   its mean over the latest tenth of them) at each, as JSON
@@ -101,7 +102,7 @@ fn tune(text: &str) -> Result<String, String> {
 
 /// `optiscape plot`: its options in any order, each at most once.
 fn plot(options: &[&str]) -> Result<String, String> {
-    let (mut spec, mut out, mut size, mut sweep) = (None, None, None, false);
+    let (mut spec, mut out, mut size, mut sweep, mut x) = (None, None, None, false, None);
     let mut rest = options;
     while let [flag, tail @ ..] = rest {
         if *flag == "--sweep" {
@@ -116,7 +117,8 @@ fn plot(options: &[&str]) -> Result<String, String> {
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--size" => &mut size,
-            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --sweep")),
+            "--x" => &mut x,
+            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --x steps|evaluations, --sweep")),
         };
         let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
         if slot.replace(*value).is_some() {
@@ -134,7 +136,12 @@ fn plot(options: &[&str]) -> Result<String, String> {
     };
     let spec = RunSpec::parse(spec_text(&bytes)?)?;
     spec.check_points("plot")?;
-    let svg = optiscape::render::figure::figure(&spec, width, height, sweep)?;
+    let x = match x {
+        None | Some("steps") => optiscape::render::XAxis::Steps,
+        Some("evaluations") => optiscape::render::XAxis::Evaluations,
+        Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+    };
+    let svg = optiscape::render::figure::figure_against(&spec, width, height, sweep, x)?;
     match out {
         None => Ok(svg),
         Some(file) => {
