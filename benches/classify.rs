@@ -86,7 +86,7 @@ pub fn main() {
         let mut state = adam.init(&p);
         for k in 0..steps {
             let i = k % TRAIN;
-            adam.update(&mut p, &Derivatives { grad: &grads[i * n..(i + 1) * n], hessian: None }, &mut state);
+            adam.update(&mut p, &Derivatives::of(&grads[i * n..(i + 1) * n]), &mut state);
         }
         black_box(&p);
     });

@@ -7,6 +7,7 @@ use crate::landscape::{self, Mark, Point, View, SHARED};
 use crate::optim::{self, OptimizerInfo};
 use crate::presets::{self, Preset};
 use crate::render::colormap::{self, Dash};
+use crate::schedule::{self, SchedulerInfo};
 use crate::schema::{Hyper, Kind, Param};
 use crate::spec::{self, RunSpec};
 use serde::Serialize;
@@ -34,6 +35,10 @@ pub struct Limits {
 #[derive(Serialize)]
 pub struct Catalog {
     pub optimizers: Vec<&'static OptimizerInfo>,
+    /// The fields every racer takes beyond its optimizer's: clipping and a scheduler.
+    pub racer_params: Vec<Param>,
+    /// The schedulers an `lr_scheduler` field names, with their arguments.
+    pub schedulers: Vec<&'static SchedulerInfo>,
     pub landscapes: Vec<LandscapeEntry>,
     pub limits: Limits,
     /// Racer colours, "#rrggbb", in the order racers get them.
@@ -49,6 +54,8 @@ pub struct Catalog {
 pub fn catalog() -> Catalog {
     Catalog {
         optimizers: optim::REGISTRY.to_vec(),
+        racer_params: spec::RACER_PARAMS.to_vec(),
+        schedulers: schedule::REGISTRY.to_vec(),
         landscapes: landscape::REGISTRY
             .iter()
             .map(|&info| {
@@ -72,13 +79,22 @@ pub fn catalog() -> Catalog {
 }
 
 fn describe(out: &mut String, p: &Param) {
+    use crate::schema::Value;
     let default = match &p.default {
-        crate::schema::Value::Flag(b) => b.to_string(),
-        crate::schema::Value::Number(x) => num(*x),
-        crate::schema::Value::Pair([a, b]) => format!("[{}, {}]", num(*a), num(*b)),
-        crate::schema::Value::Text(t) => format!("{t:?}"),
-        crate::schema::Value::Choice(c) => c.map_or("null".into(), |c| format!("{c:?}")),
+        _ if p.required => "(required)".into(),
+        Value::Flag(b) => b.to_string(),
+        Value::Number(x) => num(*x),
+        Value::Pair([a, b]) => format!("[{}, {}]", num(*a), num(*b)),
+        Value::Text(t) => format!("{t:?}"),
+        Value::Choice(c) => c.map_or("null".into(), |c| format!("{c:?}")),
+        Value::Int(i) => i.to_string(),
+        Value::Null => "null".into(),
+        Value::Tuple(items) => format!("[{}]", items.iter().map(|x| x.map_or("null".into(), num)).collect::<Vec<_>>().join(", ")),
+        Value::Ints(items) => format!("{items:?}"),
+        Value::Scheduler(n) => n.to_json().to_string(),
+        Value::Schedulers(list) => format!("{} schedulers", list.len()),
     };
+    let or_null = |nullable: bool| if nullable { " or null" } else { "" };
     let range = match p.kind {
         Kind::Number { range, .. } => format!("in {range}"),
         Kind::Pair { range, .. } => format!("each in {range}"),
@@ -88,6 +104,15 @@ fn describe(out: &mut String, p: &Param) {
             let names: Vec<String> = choices.iter().map(|c| format!("{c:?}")).chain(nullable.then(|| "null".into())).collect();
             names.join(" | ")
         }
+        Kind::Integer { range, nullable, .. } => format!("whole, in {range}{}", or_null(nullable)),
+        Kind::OptionalNumber { range, .. } => format!("in {range} or null"),
+        Kind::Tuple { items } => {
+            let items: Vec<String> = items.iter().map(|i| format!("{}{}", i.range, or_null(i.nullable))).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Kind::Integers { range, increasing } => format!("whole numbers in {range}{}", if increasing { ", increasing" } else { "" }),
+        Kind::Scheduler { nullable } => format!("a scheduler{}", or_null(nullable)),
+        Kind::Schedulers => "a list of schedulers".into(),
     };
     let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
 }
@@ -107,6 +132,13 @@ pub fn text() -> String {
     for o in &cat.optimizers {
         let _ = writeln!(out, "\n  {}  ({}; reference: {})", o.name, o.title, o.reference);
         o.params.iter().for_each(|p| describe(&mut out, p));
+    }
+    out.push_str("\nEVERY RACER (beyond its optimizer's hyperparameters)\n\n");
+    cat.racer_params.iter().for_each(|p| describe(&mut out, p));
+    out.push_str("\nSCHEDULERS (lr_scheduler: {\"name\": <class>, <arguments>}; argument, default, valid values)\n");
+    for s in &cat.schedulers {
+        let _ = writeln!(out, "\n  {}  ({}; reference: torch.optim.lr_scheduler.{})", s.name, s.doc, s.name);
+        s.params.iter().for_each(|p| describe(&mut out, p));
     }
     out.push_str("\nLANDSCAPES (parameter, default, valid values)\n");
     for l in &cat.landscapes {

@@ -18,6 +18,7 @@ pub mod race;
 // last bit of their logarithms and powers, so std's functions are fine there.
 #[allow(clippy::disallowed_methods, reason = "drawing only; the core's numbers use crate::math")]
 pub mod render;
+pub mod schedule;
 pub mod schema;
 pub mod spec;
 pub mod sweep;

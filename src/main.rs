@@ -1,5 +1,6 @@
 //! The `optiscape` command line: `optiscape run` races a run spec, `optiscape plot` draws it as
-//! an SVG figure, `optiscape sweep` races each racer again across learning rates,
+//! an SVG figure, `optiscape sweep` races each racer again across learning rates, `optiscape
+//! tune` sets each racer's learning rate to its sweep's best,
 //! `optiscape list` describes every optimizer and landscape.
 
 use optiscape::{catalog, race, spec::spec_text, spec::RunSpec};
@@ -11,13 +12,16 @@ optiscape: see how optimizers move
 
 USAGE:
     optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
-    optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--sweep]
+    optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--x steps|evaluations] [--sweep]
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default;
-                                  --sweep adds the learning-rate sweep chart under the loss chart
+                                  --x evaluations puts the objective's evaluations (the work done) on the
+                                  loss chart's x axis; --sweep adds the learning-rate sweep chart under it
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000; with noisy gradients
                                   its mean over the latest tenth of them) at each, as JSON
+    optiscape tune [--spec FILE]  the same spec with each racer's lr set to the best point of its sweep (lowest loss,
+                                  or mean loss under noise, at the sweep's last step; the schedule kept), as JSON
     optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
@@ -51,6 +55,8 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["plot", options @ ..] => plot(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
+        ["tune"] => tune(spec_text(&read_stdin()?)?),
+        ["tune", "--spec", file] => tune(spec_text(&read_file(file)?)?),
         ["train"] => train(spec_text(&read_stdin()?)?),
         ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
         ["list"] => Ok(catalog::text()),
@@ -88,9 +94,15 @@ fn sweep(text: &str) -> Result<String, String> {
     Ok(serde_json::to_string(&optiscape::sweep::sweep(&spec)).map_err(|e| e.to_string())? + "\n")
 }
 
+fn tune(text: &str) -> Result<String, String> {
+    let spec = RunSpec::parse(text)?;
+    let (tuned, _) = optiscape::sweep::tune(&spec);
+    Ok(tuned.to_json() + "\n")
+}
+
 /// `optiscape plot`: its options in any order, each at most once.
 fn plot(options: &[&str]) -> Result<String, String> {
-    let (mut spec, mut out, mut size, mut sweep) = (None, None, None, false);
+    let (mut spec, mut out, mut size, mut sweep, mut x) = (None, None, None, false, None);
     let mut rest = options;
     while let [flag, tail @ ..] = rest {
         if *flag == "--sweep" {
@@ -105,7 +117,8 @@ fn plot(options: &[&str]) -> Result<String, String> {
             "--spec" => &mut spec,
             "--out" => &mut out,
             "--size" => &mut size,
-            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --sweep")),
+            "--x" => &mut x,
+            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --x steps|evaluations, --sweep")),
         };
         let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
         if slot.replace(*value).is_some() {
@@ -123,7 +136,12 @@ fn plot(options: &[&str]) -> Result<String, String> {
     };
     let spec = RunSpec::parse(spec_text(&bytes)?)?;
     spec.check_points("plot")?;
-    let svg = optiscape::render::figure::figure(&spec, width, height, sweep)?;
+    let x = match x {
+        None | Some("steps") => optiscape::render::XAxis::Steps,
+        Some("evaluations") => optiscape::render::XAxis::Evaluations,
+        Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+    };
+    let svg = optiscape::render::figure::figure_against(&spec, width, height, sweep, x)?;
     match out {
         None => Ok(svg),
         Some(file) => {

@@ -16,8 +16,10 @@
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
 use crate::math::{atan, powi};
-use crate::optim::{Derivatives, Entry, Stepper};
-use crate::spec::{LandscapeSpec, RacerSpec, RunSpec};
+use crate::optim::{Closure, Derivatives, Entry, Stepper};
+use crate::schedule::Scheduled;
+use crate::spec::{Clip, LandscapeSpec, RacerSpec, RunSpec};
+use std::cell::Cell;
 use serde::Serialize;
 
 /// Coordinates beyond this magnitude count as divergence.
@@ -86,6 +88,10 @@ pub enum Status {
 pub struct Racer {
     pub spec: RacerSpec,
     stepper: Box<dyn Stepper>,
+    /// Its learning-rate scheduler, stepped after every optimizer step.
+    schedule: Option<Scheduled>,
+    /// Evaluations of the objective and its gradient so far: one a step, more for L-BFGS.
+    pub evaluations: u64,
     /// The current iterate: the last finite one once diverged.
     pub position: Point,
     pub loss: f64,
@@ -128,10 +134,27 @@ impl Racer {
     pub fn new(spec: RacerSpec, objective: &Objective, start: Point, finish: &Finish) -> Racer {
         let stepper = spec.optimizer().start(&start);
         let finish = finish.clone();
-        let mut racer =
-            Racer { spec, stepper, position: start, loss: 0.0, step: 0, diverged_at: None, singular_at: None, arrival: None, finish, previous: None };
+        let mut racer = Racer {
+            spec,
+            stepper,
+            schedule: None,
+            evaluations: 0,
+            position: start,
+            loss: 0.0,
+            step: 0,
+            diverged_at: None,
+            singular_at: None,
+            arrival: None,
+            finish,
+            previous: None,
+        };
         racer.reset(objective, start);
         racer
+    }
+
+    /// The learning rate its next step uses (as its scheduler has set it).
+    pub fn lr(&mut self) -> f64 {
+        *self.stepper.lr_mut()
     }
 
     pub fn status(&self) -> Status {
@@ -187,6 +210,11 @@ impl Racer {
     /// Starts over from `start` with a fresh optimizer state.
     pub fn reset(&mut self, objective: &Objective, start: Point) {
         self.stepper.reset(&start);
+        self.schedule = self.spec.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *self.stepper) {
+            Ok(s) => s,
+            Err(e) => unreachable!("racer spec was validated: {e}"),
+        });
+        self.evaluations = 0;
         self.position = start;
         self.loss = objective.value(start);
         self.step = 0;
@@ -202,16 +230,23 @@ impl Racer {
     /// Takes up to `n` steps, calling `visit(step, point, loss)` for every new finite point.
     /// Returns the number of steps taken (fewer than `n` when the racer diverges).
     pub fn advance(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(u64, Point, f64)) -> u64 {
-        let needs_hessian = self.stepper.needs_hessian();
+        self.advance_visits(objective, n, |v| visit(v.step, v.point, v.loss))
+    }
+
+    /// As [`Racer::advance`], with everything each step did ([`Visit`]).
+    pub fn advance_visits(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(&Visit)) -> u64 {
         for taken in 0..n {
             if self.stopped() {
                 return taken;
             }
             let p = self.position;
-            let grad = objective.observed_gradient(p, self.step);
-            let hessian = needs_hessian.then(|| objective.hessian(p));
+            let lr = self.lr();
             let mut next = p;
-            self.stepper.step(&mut next, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]) });
+            self.evaluations += self.step_once(objective, &mut next);
+            if let Some(s) = &mut self.schedule {
+                // ReduceLROnPlateau watches the noise-free loss where the step's gradient was taken.
+                s.step(&mut *self.stepper, self.loss);
+            }
             let step = self.step + 1;
             if self.stepper.undefined() {
                 self.singular_at = Some(step);
@@ -229,10 +264,52 @@ impl Racer {
             if self.arrival.is_none() {
                 self.arrival = self.finish.arrival(step, next);
             }
-            visit(step, next, loss);
+            visit(&Visit { step, point: next, loss, lr, evaluations: self.evaluations });
         }
         n
     }
+
+    /// One optimizer step from `next`, the racer's position; returns the evaluations it made.
+    fn step_once(&mut self, objective: &Objective, next: &mut Point) -> u64 {
+        step(&mut *self.stepper, objective, self.spec.clip, self.step, next)
+    }
+}
+
+/// One step of `stepper` from `p`, iterate `k` of a race on `objective`, as a racer takes it: the
+/// gradient it sees (scaled, noisy, clipped), and the Hessian or the objective again where the
+/// optimizer asks for them (every evaluation within the step sees step k's noise: the same
+/// mini-batch). Returns the evaluations made: 1, more for L-BFGS.
+pub fn step(stepper: &mut dyn Stepper, objective: &Objective, clip: Clip, k: u64, p: &mut Point) -> u64 {
+    let gradient = |q: Point| {
+        let mut g = objective.observed_gradient(q, k);
+        clip.apply(&mut g);
+        g
+    };
+    let at = *p;
+    let grad = gradient(at);
+    let hessian = stepper.needs_hessian().then(|| objective.hessian(at));
+    let calls = Cell::new(0);
+    let eval = |q: &[f64], g: &mut [f64]| {
+        calls.set(calls.get() + 1);
+        let q = [q[0], q[1]];
+        g.copy_from_slice(&gradient(q));
+        objective.batch_value(q, k)
+    };
+    let closure = stepper.needs_closure().then(|| Closure { loss: objective.batch_value(at, k), eval: &eval });
+    stepper.step(p, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]), closure });
+    1 + calls.get()
+}
+
+/// What one step of a racer did.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Visit {
+    pub step: u64,
+    pub point: Point,
+    pub loss: f64,
+    /// The learning rate the step used.
+    pub lr: f64,
+    /// Evaluations of the objective so far, this step's included.
+    pub evaluations: u64,
 }
 
 /// acos(c) for c in [-1, 1], as 2 atan(sqrt((1 - c) / (1 + c))): the core's one arc tangent
@@ -367,7 +444,7 @@ impl Race {
 
     /// Takes a new spec, keeping the clock (or moving it back to the spec's stop step when that
     /// lies behind it). A new landscape, landscape parameter or start restarts every racer; else
-    /// the racers are matched to the new list in order by optimizer and hyperparameters (so a
+    /// the racers are matched to the new list in order by optimizer and settings (so a
     /// racer added, duplicated or removed leaves the others alone): matched ones are kept, bit
     /// for bit, with their new label and colour; the others start over. Racers that start over
     /// are behind the clock until [`Race::catch_up`] replays them.
@@ -403,12 +480,12 @@ impl Race {
 }
 
 /// Which old racers become which new ones: pairs (old, new), both in increasing order, of the
-/// same optimizer and hyperparameters. The most such pairs, and among those the most whose
+/// same optimizer, hyperparameters, clipping and scheduler. The most such pairs, and among those the most whose
 /// label and colour are the same too (so a duplicate, which differs only in those, is the new
 /// one).
 fn match_racers(old: &[Racer], new: &[RacerSpec]) -> Vec<(usize, usize)> {
     let weight = |a: &RacerSpec, b: &RacerSpec| {
-        if a.info != b.info || a.hyper != b.hyper {
+        if a.info != b.info || a.hyper != b.hyper || a.clip != b.clip || a.schedule != b.schedule {
             0
         } else if a.label == b.label && a.color == b.color {
             3
@@ -450,6 +527,11 @@ pub struct RacerResult {
     pub label: Option<String>,
     pub trajectory: Vec<Point>,
     pub loss: Vec<f64>,
+    /// Evaluations of the objective and its gradient before each point of the trajectory (0 at
+    /// the start, one a step, more for L-BFGS).
+    pub evaluations: Vec<u64>,
+    /// The learning rate each step used: `lr[k]` took point k to point k + 1.
+    pub lr: Vec<f64>,
     pub status: Status,
     pub diverged_at: Option<u64>,
     /// With [`Status::Singular`]: the step its optimizer could not take.
@@ -476,21 +558,25 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .racers
         .iter_mut()
         .map(|r| {
-            let mut trajectory = Vec::new();
-            let mut loss = Vec::new();
+            let (mut trajectory, mut loss, mut evaluations, mut lr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             if r.diverged_at.is_none() {
                 trajectory.push(r.position);
                 loss.push(r.loss);
+                evaluations.push(r.evaluations);
             }
-            r.advance(objective, steps, |_, p, l| {
-                trajectory.push(p);
-                loss.push(l);
+            r.advance_visits(objective, steps, |v| {
+                trajectory.push(v.point);
+                loss.push(v.loss);
+                evaluations.push(v.evaluations);
+                lr.push(v.lr);
             });
             RacerResult {
                 name: r.spec.info.name,
                 label: r.spec.label.clone(),
                 trajectory,
                 loss,
+                evaluations,
+                lr,
                 status: r.status(),
                 diverged_at: r.diverged_at,
                 singular_at: r.singular_at,

@@ -21,6 +21,40 @@ pub enum Value {
     Text(Cow<'static, str>),
     /// One of a parameter's named choices; `None` is JSON `null` (torch's `None`).
     Choice(Option<&'static str>),
+    /// A whole number (torch's `int` arguments).
+    Int(i64),
+    /// JSON `null`: torch's `None`, or a field that is off (no clipping, no scheduler).
+    Null,
+    /// A fixed number of numbers, some items possibly `null` (Adafactor's `eps`).
+    Tuple(Cow<'static, [Option<f64>]>),
+    /// A list of whole numbers (MultiStepLR's `milestones`).
+    Ints(Cow<'static, [i64]>),
+    /// A learning-rate scheduler: its class name and arguments.
+    Scheduler(Box<Named>),
+    /// A list of schedulers (SequentialLR's `schedulers`).
+    Schedulers(Vec<Named>),
+}
+
+/// One table chosen by name with its values: a scheduler `{"name": "StepLR", "step_size": 30}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Named {
+    pub name: &'static str,
+    pub hyper: Hyper,
+}
+
+impl Named {
+    pub fn to_json(&self) -> Json {
+        let mut fields = Map::new();
+        fields.insert("name".into(), Json::String(self.name.into()));
+        fields.extend(self.hyper.to_fields());
+        Json::Object(fields)
+    }
+}
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
 }
 
 impl Value {
@@ -31,6 +65,12 @@ impl Value {
             Value::Pair([a, b]) => Json::Array(vec![number(*a), number(*b)]),
             Value::Text(t) => Json::String(t.to_string()),
             Value::Choice(c) => c.map_or(Json::Null, |c| Json::String(c.to_string())),
+            Value::Int(i) => Json::from(*i),
+            Value::Null => Json::Null,
+            Value::Tuple(items) => Json::Array(items.iter().map(|x| x.map_or(Json::Null, number)).collect()),
+            Value::Ints(items) => Json::Array(items.iter().map(|&i| Json::from(i)).collect()),
+            Value::Scheduler(n) => n.to_json(),
+            Value::Schedulers(list) => Json::Array(list.iter().map(Named::to_json).collect()),
         }
     }
 }
@@ -125,7 +165,34 @@ pub enum Kind {
     Text { max_chars: usize },
     /// One name from a fixed list (as torch's string options), or `null` where `nullable`.
     Choice { choices: &'static [&'static str], nullable: bool },
+    /// A whole number in `range` (torch's `int` arguments), or `null` where `nullable` (torch's
+    /// `None`, whose meaning the parameter's doc gives).
+    Integer { range: Range, slider: Slider, nullable: bool },
+    /// A number in `range`, or `null` (off).
+    OptionalNumber { range: Range, slider: Slider },
+    /// A fixed number of numbers, one per item (an item's `nullable` allows `null` there).
+    Tuple { items: &'static [Item] },
+    /// A list of at most [`MAX_LIST`] whole numbers in `range`, strictly increasing where
+    /// `increasing` (torch's milestones).
+    Integers { range: Range, increasing: bool },
+    /// A learning-rate scheduler, `{"name": <torch.optim.lr_scheduler class>, <its arguments>}`
+    /// (the catalog's `schedulers` lists them), or `null` where `nullable`.
+    Scheduler { nullable: bool },
+    /// A list of at least one and at most [`MAX_LIST`] schedulers.
+    Schedulers,
 }
+
+/// One number of a [`Kind::Tuple`].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Item {
+    pub range: Range,
+    pub slider: Slider,
+    /// Whether `null` is allowed here (torch's `None`).
+    pub nullable: bool,
+}
+
+/// The longest list a [`Kind::Integers`] or [`Kind::Schedulers`] value may hold.
+pub const MAX_LIST: usize = 32;
 
 /// The check of a text parameter: `Err(reason)` when the text is not valid.
 pub type TextCheck = fn(&str) -> Result<(), String>;
@@ -134,7 +201,11 @@ pub type TextCheck = fn(&str) -> Result<(), String>;
 #[derive(Clone, Debug, Serialize)]
 pub struct Param {
     pub name: &'static str,
+    /// `Null` where the parameter is required (torch's arguments without a default).
     pub default: Value,
+    /// A required parameter has no default: a spec must give it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
     #[serde(flatten)]
     pub kind: Kind,
     pub doc: &'static str,
@@ -149,16 +220,16 @@ pub struct Param {
 
 impl Param {
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Number(default), kind: Kind::Number { range, slider }, doc, check: None, key: false }
+        Param { name, default: Value::Number(default), required: false, kind: Kind::Number { range, slider }, doc, check: None, key: false }
     }
     pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Pair(default), kind: Kind::Pair { range, slider }, doc, check: None, key: false }
+        Param { name, default: Value::Pair(default), required: false, kind: Kind::Pair { range, slider }, doc, check: None, key: false }
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Flag(default), kind: Kind::Flag, doc, check: None, key: false }
+        Param { name, default: Value::Flag(default), required: false, kind: Kind::Flag, doc, check: None, key: false }
     }
     pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
-        Param { name, default: Value::Text(Cow::Borrowed(default)), kind: Kind::Text { max_chars }, doc, check: Some(check), key: false }
+        Param { name, default: Value::Text(Cow::Borrowed(default)), required: false, kind: Kind::Text { max_chars }, doc, check: Some(check), key: false }
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -169,13 +240,55 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param { name, default: Value::Choice(default), kind: Kind::Choice { choices, nullable }, doc, check: None, key: false }
+        Param { name, default: Value::Choice(default), required: false, kind: Kind::Choice { choices, nullable }, doc, check: None, key: false }
     }
 
     /// The same parameter as a key setting (see [`Param::key`]).
     pub const fn key(mut self) -> Param {
         self.key = true;
         self
+    }
+
+    /// A whole number in `range`; `default` None is `null` (allowed only where `nullable`).
+    pub const fn integer(name: &'static str, default: Option<i64>, range: Range, slider: Slider, nullable: bool, doc: &'static str) -> Param {
+        let default = match default {
+            Some(i) => Value::Int(i),
+            None => Value::Null,
+        };
+        Param { name, default, required: false, kind: Kind::Integer { range, slider, nullable }, doc, check: None, key: false }
+    }
+
+    /// A number in `range` or `null` (off), `null` by default.
+    pub const fn optional_number(name: &'static str, range: Range, slider: Slider, doc: &'static str) -> Param {
+        Param { name, default: Value::Null, required: false, kind: Kind::OptionalNumber { range, slider }, doc, check: None, key: false }
+    }
+
+    /// A tuple of `items.len()` numbers.
+    pub const fn tuple(name: &'static str, default: &'static [Option<f64>], items: &'static [Item], doc: &'static str) -> Param {
+        Param { name, default: Value::Tuple(Cow::Borrowed(default)), required: false, kind: Kind::Tuple { items }, doc, check: None, key: false }
+    }
+
+    /// A list of whole numbers.
+    pub const fn integers(name: &'static str, default: &'static [i64], range: Range, increasing: bool, doc: &'static str) -> Param {
+        Param { name, default: Value::Ints(Cow::Borrowed(default)), required: false, kind: Kind::Integers { range, increasing }, doc, check: None, key: false }
+    }
+
+    /// A scheduler or `null` (none), `null` by default.
+    pub const fn scheduler(name: &'static str, doc: &'static str) -> Param {
+        Param { name, default: Value::Null, required: false, kind: Kind::Scheduler { nullable: true }, doc, check: None, key: false }
+    }
+
+    /// A list of schedulers.
+    pub const fn schedulers(name: &'static str, doc: &'static str) -> Param {
+        Param { name, default: Value::Schedulers(Vec::new()), required: false, kind: Kind::Schedulers, doc, check: None, key: false }
+    }
+
+    /// This parameter without a default: a spec must give it.
+    pub const fn required(self) -> Param {
+        let required = Param { name: self.name, default: Value::Null, required: true, kind: self.kind, doc: self.doc, check: self.check, key: self.key };
+        // The default it had is dropped unread (a const fn cannot run its destructor).
+        std::mem::forget(self);
+        required
     }
 
     /// Checks one JSON value against this parameter.
@@ -220,7 +333,86 @@ impl Param {
                 let listed: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).chain(nullable.then(|| "null".to_string())).collect();
                 Err(format!("`{name}` must be one of {}, got {}", listed.join(", "), short(json)))
             }
+            Kind::Integer { range, nullable, .. } => {
+                if json.is_null() && nullable {
+                    return Ok(Value::Null);
+                }
+                let i = whole(json).ok_or_else(|| format!("`{name}` must be a whole number{}, got {}", or_null(nullable), short(json)))?;
+                check(name, i as f64, range)?;
+                Ok(Value::Int(i))
+            }
+            Kind::OptionalNumber { range, .. } => {
+                if json.is_null() {
+                    return Ok(Value::Null);
+                }
+                let x = json.as_f64().ok_or_else(|| format!("`{name}` must be a number or null, got {}", short(json)))?;
+                check(name, x, range)?;
+                Ok(Value::Number(x))
+            }
+            Kind::Tuple { items } => {
+                let n = items.len();
+                let list = json.as_array().filter(|a| a.len() == n).ok_or_else(|| format!("`{name}` must be a list of {n} numbers, got {}", short(json)))?;
+                let mut out = Vec::with_capacity(n);
+                for (i, (item, v)) in items.iter().zip(list).enumerate() {
+                    if v.is_null() && item.nullable {
+                        out.push(None);
+                        continue;
+                    }
+                    let x = v.as_f64().ok_or_else(|| format!("`{name}[{i}]` must be a number{}, got {}", or_null(item.nullable), short(v)))?;
+                    check(&format!("{name}[{i}]"), x, item.range)?;
+                    out.push(Some(x));
+                }
+                Ok(Value::Tuple(Cow::Owned(out)))
+            }
+            Kind::Integers { range, increasing } => {
+                let list = json.as_array().ok_or_else(|| format!("`{name}` must be a list of whole numbers, got {}", short(json)))?;
+                if list.len() > MAX_LIST {
+                    return Err(format!("`{name}` has at most {MAX_LIST} numbers, got {}", list.len()));
+                }
+                let mut out: Vec<i64> = Vec::with_capacity(list.len());
+                for (i, v) in list.iter().enumerate() {
+                    let k = whole(v).ok_or_else(|| format!("`{name}[{i}]` must be a whole number, got {}", short(v)))?;
+                    check(&format!("{name}[{i}]"), k as f64, range)?;
+                    if increasing && out.last().is_some_and(|&last| k <= last) {
+                        return Err(format!("`{name}` must be increasing, got {k} after {}", out[i - 1]));
+                    }
+                    out.push(k);
+                }
+                Ok(Value::Ints(Cow::Owned(out)))
+            }
+            Kind::Scheduler { nullable } => {
+                if json.is_null() && nullable {
+                    return Ok(Value::Null);
+                }
+                crate::schedule::parse(json).map(|n| Value::Scheduler(Box::new(n))).map_err(|e| format!("`{name}`: {e}"))
+            }
+            Kind::Schedulers => {
+                let list = json.as_array().ok_or_else(|| format!("`{name}` must be a list of schedulers, got {}", short(json)))?;
+                if list.is_empty() || list.len() > MAX_LIST {
+                    return Err(format!("`{name}` must hold 1 to {MAX_LIST} schedulers, got {}", list.len()));
+                }
+                let parsed: Result<Vec<Named>, String> =
+                    list.iter().enumerate().map(|(i, v)| crate::schedule::parse(v).map_err(|e| format!("`{name}[{i}]`: {e}"))).collect();
+                Ok(Value::Schedulers(parsed?))
+            }
         }
+    }
+}
+
+/// A JSON number that is a whole number exactly (`3` or `3.0`), within ±2^53.
+fn whole(json: &Json) -> Option<i64> {
+    if let Some(i) = json.as_i64() {
+        return (i.unsigned_abs() <= 1 << 53).then_some(i);
+    }
+    let x = json.as_f64()?;
+    (x.fract() == 0.0 && x.abs() <= 9_007_199_254_740_992.0).then_some(x as i64)
+}
+
+fn or_null(nullable: bool) -> &'static str {
+    if nullable {
+        " or null"
+    } else {
+        ""
     }
 }
 
@@ -268,8 +460,10 @@ impl Hyper {
         }
         let mut hyper = Hyper::defaults(params);
         for (p, (_, value)) in params.iter().zip(hyper.values.iter_mut()) {
-            if let Some(json) = fields.get(p.name) {
-                *value = p.parse(json)?;
+            match fields.get(p.name) {
+                Some(json) => *value = p.parse(json)?,
+                None if p.required => return Err(format!("`{}` is missing: {owner} requires it", p.name)),
+                None => {}
             }
         }
         Ok(hyper)
@@ -316,6 +510,73 @@ impl Hyper {
         match self.get(name) {
             Value::Choice(c) => *c,
             other => unreachable!("`{name}` is {other:?}, not a choice"),
+        }
+    }
+
+    /// The whole number `name`.
+    pub fn int(&self, name: &str) -> i64 {
+        match self.get(name) {
+            Value::Int(i) => *i,
+            other => unreachable!("`{name}` is {other:?}, not a whole number"),
+        }
+    }
+
+    /// The whole number `name`, or None for `null`.
+    pub fn opt_int(&self, name: &str) -> Option<i64> {
+        match self.get(name) {
+            Value::Int(i) => Some(*i),
+            Value::Null => None,
+            other => unreachable!("`{name}` is {other:?}, not a whole number or null"),
+        }
+    }
+
+    /// The number `name`, or None for `null`.
+    pub fn opt_num(&self, name: &str) -> Option<f64> {
+        match self.get(name) {
+            Value::Number(x) => Some(*x),
+            Value::Null => None,
+            other => unreachable!("`{name}` is {other:?}, not a number or null"),
+        }
+    }
+
+    /// The tuple `name`, None where an item is `null`.
+    pub fn tuple(&self, name: &str) -> &[Option<f64>] {
+        match self.get(name) {
+            Value::Tuple(t) => t,
+            other => unreachable!("`{name}` is {other:?}, not a tuple"),
+        }
+    }
+
+    /// The list of whole numbers `name`.
+    pub fn ints(&self, name: &str) -> &[i64] {
+        match self.get(name) {
+            Value::Ints(t) => t,
+            other => unreachable!("`{name}` is {other:?}, not a list of whole numbers"),
+        }
+    }
+
+    /// The scheduler `name`, or None for `null`.
+    pub fn scheduler(&self, name: &str) -> Option<&Named> {
+        match self.get(name) {
+            Value::Scheduler(n) => Some(n),
+            Value::Null => None,
+            other => unreachable!("`{name}` is {other:?}, not a scheduler"),
+        }
+    }
+
+    /// The list of schedulers `name`.
+    pub fn schedulers(&self, name: &str) -> &[Named] {
+        match self.get(name) {
+            Value::Schedulers(list) => list,
+            other => unreachable!("`{name}` is {other:?}, not a list of schedulers"),
+        }
+    }
+
+    /// Replaces the value of `name` (already checked by the caller).
+    pub fn set(&mut self, name: &str, value: Value) {
+        match self.values.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, v)) => *v = value,
+            None => unreachable!("no hyperparameter `{name}`: a table and its caller disagree"),
         }
     }
 
@@ -382,6 +643,47 @@ mod tests {
             (json!({"line_search_fn": 1}), "must be one of"),
         ] {
             let e = Hyper::from_fields("adam", TABLE, &fields(bad.clone())).unwrap_err();
+            assert!(e.contains(needle), "{bad}: {e}");
+        }
+    }
+
+    const KINDS: &[Param] = &[
+        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), sliders::LR, false, ""),
+        Param::integer("max_eval", None, Range::closed(1.0, 1000.0), sliders::LR, true, ""),
+        Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, sliders::LR, ""),
+        Param::tuple(
+            "eps",
+            &[None, Some(1e-3)],
+            &[
+                Item { range: Range::NON_NEGATIVE, slider: sliders::EPS, nullable: true },
+                Item { range: Range::NON_NEGATIVE, slider: sliders::EPS, nullable: false },
+            ],
+            "",
+        ),
+        Param::integers("milestones", &[], Range::closed(1.0, 1e9), true, "").required(),
+    ];
+
+    #[test]
+    fn whole_numbers_nulls_tuples_lists_and_required_fields() {
+        let h = Hyper::from_fields("t", KINDS, &fields(json!({"max_iter": 3.0, "milestones": [2, 5]}))).unwrap();
+        assert_eq!((h.int("max_iter"), h.opt_int("max_eval"), h.opt_num("clip_grad_norm")), (3, None, None));
+        assert_eq!(h.tuple("eps"), [None, Some(1e-3)]);
+        assert_eq!(h.ints("milestones"), [2, 5]);
+        assert_eq!(Hyper::from_fields("t", KINDS, &h.to_fields()).unwrap(), h);
+        let h = Hyper::from_fields("t", KINDS, &fields(json!({"max_eval": 7, "clip_grad_norm": 0.5, "eps": [1e-30, 0.01], "milestones": []}))).unwrap();
+        assert_eq!((h.opt_int("max_eval"), h.opt_num("clip_grad_norm"), h.tuple("eps")), (Some(7), Some(0.5), &[Some(1e-30), Some(0.01)][..]));
+        for (bad, needle) in [
+            (json!({"milestones": [1], "max_iter": 2.5}), "`max_iter` must be a whole number, got 2.5"),
+            (json!({"milestones": [1], "max_iter": null}), "`max_iter` must be a whole number, got null"),
+            (json!({"milestones": [1], "max_iter": 0}), "`max_iter` must be in [1, 1000], got 0"),
+            (json!({"milestones": [1], "max_eval": "x"}), "`max_eval` must be a whole number or null"),
+            (json!({"milestones": [1], "eps": [null, null]}), "`eps[1]` must be a number, got null"),
+            (json!({"milestones": [1], "eps": [0.1]}), "`eps` must be a list of 2 numbers"),
+            (json!({"milestones": [3, 3]}), "`milestones` must be increasing, got 3 after 3"),
+            (json!({"milestones": [0]}), "`milestones[0]` must be in [1, 1e9], got 0"),
+            (json!({}), "`milestones` is missing: t requires it"),
+        ] {
+            let e = Hyper::from_fields("t", KINDS, &fields(bad.clone())).unwrap_err();
             assert!(e.contains(needle), "{bad}: {e}");
         }
     }

@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Range};
+use crate::schema::{short, Hyper, Named, Param, Range, Scale, Slider};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -114,6 +114,15 @@ impl RunSpec {
         }
         if let Some(id) = &self.preset {
             crate::presets::check_id(id, false).map_err(|e| format!("preset: {e}"))?;
+        }
+        for (i, r) in self.racers.iter().enumerate() {
+            let limit = r.schedule.as_ref().and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
+            if let Some((name, max)) = limit.filter(|&(_, max)| self.steps > max) {
+                return Err(format!(
+                    "racers[{i}].lr_scheduler: {name} follows at most {max} steps (torch raises after them), but the race has {} steps",
+                    self.steps
+                ));
+            }
         }
         Ok(())
     }
@@ -300,11 +309,13 @@ fn unknown(kind: &str, name: &str, known: impl Iterator<Item = &'static str>) ->
     format!("unknown {kind} `{}`; expected one of: {}", name.chars().take(40).collect::<String>(), known.collect::<Vec<_>>().join(", "))
 }
 
-/// A landscape, its scale, its gradient noise and its own parameters.
+/// A landscape, its scale, its gradient noise, its turn and its own parameters.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LandscapeSpec {
     pub info: &'static LandscapeInfo,
     pub scale: f64,
+    /// Degrees, counter-clockwise ([`crate::landscape::Rotation`]).
+    pub rotate: f64,
     /// No noise unless a `noise` above 0 is given.
     pub noise: Noise,
     pub hyper: Hyper,
@@ -317,7 +328,7 @@ impl LandscapeSpec {
         // landscape's.
         let shared: Map<String, Json> = landscape::SHARED.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
         let shared = Hyper::from_fields(info.name, &landscape::SHARED, &shared)?;
-        let (scale, std, seed) = (shared.num("scale"), shared.num("noise"), shared.num("seed"));
+        let (scale, std, seed, rotate) = (shared.num("scale"), shared.num("noise"), shared.num("seed"), shared.num("rotate"));
         if seed.fract() != 0.0 {
             return Err(format!("`seed` must be a whole number, got {seed}"));
         }
@@ -329,15 +340,16 @@ impl LandscapeSpec {
                 e
             }
         })?;
-        Ok(LandscapeSpec { info, scale, noise: Noise { std, seed: seed as u64 }, hyper })
+        Ok(LandscapeSpec { info, scale, rotate, noise: Noise { std, seed: seed as u64 }, hyper })
     }
 
     pub fn named(name: &str) -> Result<LandscapeSpec, String> {
         LandscapeSpec::from_fields(name, Map::new())
     }
 
+    /// The landscape, turned by `rotate`.
     pub fn build(&self) -> Built {
-        (self.info.build)(&self.hyper)
+        (self.info.build)(&self.hyper).turned(self.rotate)
     }
 
     /// `f` (built from this spec) as the racers see it: times the scale, with this noise.
@@ -366,6 +378,9 @@ impl Serialize for LandscapeSpec {
         if self.noise.seed != 0 {
             map.serialize_entry("seed", &self.noise.seed)?;
         }
+        if self.rotate != 0.0 {
+            map.serialize_entry("rotate", &self.rotate)?;
+        }
         for (k, v) in &fields {
             map.serialize_entry(k, v)?;
         }
@@ -373,7 +388,8 @@ impl Serialize for LandscapeSpec {
     }
 }
 
-/// One racer: an optimizer with its hyperparameters, and how the page shows it.
+/// One racer: an optimizer with its hyperparameters, its gradient clipping and learning-rate
+/// scheduler, and how the page shows it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RacerSpec {
     pub info: &'static OptimizerInfo,
@@ -382,6 +398,78 @@ pub struct RacerSpec {
     pub label: Option<String>,
     /// `#rrggbb`; the page picks from its palette when omitted.
     pub color: Option<String>,
+    pub clip: Clip,
+    /// `lr_scheduler`: a torch scheduler stepped after every optimizer step.
+    pub schedule: Option<Named>,
+}
+
+/// The racer fields beyond its optimizer's table: every racer takes them.
+pub const RACER_PARAMS: [Param; 3] = [
+    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
+    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
+    Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate"),
+];
+
+/// Gradient clipping, applied to every gradient a racer gets (after scale and noise, before the
+/// step): first `clip_grad_norm_`, then `clip_grad_value_`, as torch.nn.utils computes them.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Clip {
+    /// `max_norm` of `clip_grad_norm_`.
+    pub norm: Option<f64>,
+    /// `clip_value` of `clip_grad_value_`.
+    pub value: Option<f64>,
+}
+
+impl Clip {
+    /// Clips one tensor's gradient (a landscape's point): torch's total norm of one tensor is
+    /// its norm, and `max_norm / (norm + 1e-6)` is computed as `(norm + 1e-6).reciprocal() *
+    /// max_norm` (a float divided by a tensor), clamped at 1.
+    pub fn apply(&self, grad: &mut [f64]) {
+        if let Some(max_norm) = self.norm {
+            let coef = clip_coef(max_norm, crate::optim::norm2(grad));
+            grad.iter_mut().for_each(|g| *g *= coef);
+        }
+        self.clamp(grad);
+    }
+
+    /// Clips a model's gradient, `tensors` giving the shapes: the total norm is the norm of the
+    /// tensors' norms.
+    pub fn apply_model(&self, grad: &mut [f64], tensors: &[crate::optim::Tensor]) {
+        if let Some(max_norm) = self.norm {
+            let mut offset = 0;
+            let norms: Vec<f64> = tensors
+                .iter()
+                .map(|t| {
+                    let n = crate::optim::norm2(&grad[offset..offset + t.len()]);
+                    offset += t.len();
+                    n
+                })
+                .collect();
+            let coef = clip_coef(max_norm, crate::optim::norm2(&norms));
+            grad.iter_mut().for_each(|g| *g *= coef);
+        }
+        self.clamp(grad);
+    }
+
+    fn clamp(&self, grad: &mut [f64]) {
+        if let Some(v) = self.value {
+            grad.iter_mut().for_each(|g| *g = crate::optim::clamp(*g, -v, v));
+        }
+    }
+
+    pub fn is_none(&self) -> bool {
+        self.norm.is_none() && self.value.is_none()
+    }
+}
+
+/// torch's `torch.clamp(max_norm / (total_norm + 1e-6), max=1.0)`.
+fn clip_coef(max_norm: f64, total_norm: f64) -> f64 {
+    let coef = 1.0 / (total_norm + 1e-6) * max_norm;
+    if coef.is_nan() {
+        coef
+    } else {
+        coef.min(1.0)
+    }
 }
 
 impl PartialEq for OptimizerInfo {
@@ -422,15 +510,24 @@ impl RacerSpec {
             Some(Json::String(s)) if is_hex_color(&s) => Some(s),
             Some(other) => return Err(format!("`color` must be a colour as \"#rrggbb\", got {}", short(&other))),
         };
+        let racer_fields: Map<String, Json> = RACER_PARAMS.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
+        let racer = Hyper::from_fields(info.name, &RACER_PARAMS, &racer_fields)?;
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
             if e.starts_with("unknown field") {
-                format!("{e}, label, color")
+                let racer = RACER_PARAMS.map(|p| p.name).join(", ");
+                format!("{e}, label, color, {racer}")
             } else {
                 e
             }
         })?;
-        (info.build)(&hyper)?;
-        Ok(RacerSpec { info, hyper, label, color })
+        let optimizer = (info.build)(&hyper)?;
+        let clip = Clip { norm: racer.opt_num("clip_grad_norm"), value: racer.opt_num("clip_grad_value") };
+        let schedule = racer.scheduler("lr_scheduler").cloned();
+        if let Some(s) = &schedule {
+            // Built once against this optimizer: a cycling scheduler needs its momentum.
+            crate::schedule::Scheduled::start(s, &mut *optimizer.start(&[0.0, 0.0])).map_err(|e| format!("`lr_scheduler`: {e}"))?;
+        }
+        Ok(RacerSpec { info, hyper, label, color, clip, schedule })
     }
 
     pub fn named(name: &str) -> Result<RacerSpec, String> {
@@ -474,6 +571,16 @@ impl Serialize for RacerSpec {
         }
         for (k, v) in &fields {
             map.serialize_entry(k, v)?;
+        }
+        // Only when set, so specs without them read as before.
+        if let Some(norm) = self.clip.norm {
+            map.serialize_entry("clip_grad_norm", &norm)?;
+        }
+        if let Some(value) = self.clip.value {
+            map.serialize_entry("clip_grad_value", &value)?;
+        }
+        if let Some(s) = &self.schedule {
+            map.serialize_entry("lr_scheduler", s)?;
         }
         map.end()
     }

@@ -116,13 +116,43 @@ impl Sweep {
     }
 }
 
-/// `racer` with learning rate `lr`, everything else as it is; None where its optimizer does not
-/// accept that learning rate.
+/// `racer` with learning rate `lr`, everything else as it is, its schedule kept: a scheduler's
+/// own rates (CyclicLR's `base_lr` and `max_lr`, OneCycleLR's `max_lr`, the floors `eta_min` and
+/// `min_lr`) move by the same factor as `lr`, so the schedule has the same shape at another base
+/// rate. None where its optimizer does not accept that learning rate.
 pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
     let mut fields = racer.hyper.to_fields();
     fields.insert("lr".into(), serde_json::Value::from(lr));
     let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).ok()?;
-    Some(RacerSpec { hyper, ..racer.clone() })
+    let own = racer.hyper.num("lr");
+    let schedule = match &racer.schedule {
+        Some(s) if own > 0.0 && lr != own => Some(crate::schedule::scaled(s, lr / own)),
+        other => other.clone(),
+    };
+    Some(RacerSpec { hyper, schedule, ..racer.clone() })
+}
+
+/// `spec` with each racer's learning rate set to the best point of its sweep: the lowest loss
+/// (with noisy gradients, the lowest mean loss) after the sweep's steps. A racer that diverged
+/// at every rate keeps its own. Returns the tuned spec and each racer's chosen point.
+pub fn tune(spec: &RunSpec) -> (RunSpec, Vec<Option<SweepPoint>>) {
+    let sweeps = sweep(spec);
+    let mut tuned = spec.clone();
+    let mut best = Vec::new();
+    for (racer, s) in tuned.racers.iter_mut().zip(&sweeps.racers) {
+        // The first lowest: ties go to the smaller rate.
+        let point = s.points.iter().filter(|p| p.loss.is_some()).fold(None::<&SweepPoint>, |b, p| match b {
+            Some(b) if b.loss <= p.loss => Some(b),
+            _ => Some(p),
+        });
+        if let Some(p) = point {
+            if let Some(r) = with_lr(racer, p.lr) {
+                *racer = r;
+            }
+        }
+        best.push(point.copied());
+    }
+    (tuned, best)
 }
 
 /// One racer's whole sweep, as `optiscape sweep` prints it.

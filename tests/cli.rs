@@ -289,10 +289,38 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         ("lion", "weight_decay", json!(0.0)),
         ("newton", "lr", json!(1.0)),
         ("newton", "damping", json!(0.0)),
+        ("rprop", "lr", json!(0.01)),
+        ("rprop", "etas", json!([0.5, 1.2])),
+        ("rprop", "step_sizes", json!([1e-6, 50.0])),
+        ("asgd", "lr", json!(0.01)),
+        ("asgd", "lambd", json!(1e-4)),
+        ("asgd", "alpha", json!(0.75)),
+        ("asgd", "t0", json!(1e6)),
+        ("asgd", "weight_decay", json!(0.0)),
+        ("adafactor", "lr", json!(0.01)),
+        ("adafactor", "beta2_decay", json!(-0.8)),
+        ("adafactor", "eps", json!([null, 1e-3])),
+        ("adafactor", "d", json!(1.0)),
+        ("adafactor", "weight_decay", json!(0.0)),
+        ("muon", "lr", json!(1e-3)),
+        ("muon", "weight_decay", json!(0.1)),
+        ("muon", "momentum", json!(0.95)),
+        ("muon", "nesterov", json!(true)),
+        ("muon", "ns_coefficients", json!([3.4445, -4.775, 2.0315])),
+        ("muon", "eps", json!(1e-7)),
+        ("muon", "ns_steps", json!(5)),
+        ("muon", "adjust_lr_fn", json!(null)),
+        ("lbfgs", "lr", json!(1.0)),
+        ("lbfgs", "max_iter", json!(20)),
+        ("lbfgs", "max_eval", json!(null)),
+        ("lbfgs", "tolerance_grad", json!(1e-7)),
+        ("lbfgs", "tolerance_change", json!(1e-9)),
+        ("lbfgs", "history_size", json!(100)),
+        ("lbfgs", "line_search_fn", json!(null)),
     ] {
         assert_eq!(default(opt, param), value, "{opt} {param}");
     }
-    // Landscapes: every one, `scale`, `noise` and `seed` first among its parameters (the page puts
+    // Landscapes: every one, `scale`, `noise`, `seed` and `rotate` first among its parameters (the page puts
     // the first under the plot), default start inside the view.
     let landscapes = cat["landscapes"].as_array().unwrap();
     assert_eq!(landscapes.len(), landscape::REGISTRY.len());
@@ -302,11 +330,39 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         assert_eq!(l["all_params"][0]["default"], json!(1.0));
         assert_eq!((&l["all_params"][1]["name"], &l["all_params"][1]["default"]), (&json!("noise"), &json!(0.0)));
         assert_eq!((&l["all_params"][2]["name"], &l["all_params"][2]["default"]), (&json!("seed"), &json!(0.0)));
-        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 3);
+        assert_eq!((&l["all_params"][3]["name"], &l["all_params"][3]["default"]), (&json!("rotate"), &json!(0.0)));
+        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 4);
         let (x, y) = (num(&l["start"][0]), num(&l["start"][1]));
         assert!(
             num(&l["view"]["x"][0]) <= x && x <= num(&l["view"]["x"][1]) && num(&l["view"]["y"][0]) <= y && y <= num(&l["view"]["y"][1])
         );
     }
     assert_eq!(cat["limits"]["max_steps"], json!(optiscape::spec::MAX_STEPS));
+}
+
+/// `run` gives each racer's evaluations (one a step; L-BFGS's closure calls) and the learning
+/// rate of each step; `tune` prints the spec with each racer's best rate; `list` shows the
+/// schedulers and the fields every racer takes.
+#[test]
+fn run_tune_and_list_know_the_schedulers() {
+    let spec = r#"{"landscape": {"name": "quadratic"}, "steps": 20, "racers": [
+        {"name": "sgd", "lr": 0.01, "lr_scheduler": {"name": "StepLR", "step_size": 5, "gamma": 0.5}}, {"name": "lbfgs"}]}"#;
+    let result = ok_json(&cli(&["run"], spec));
+    let sgd = &result["racers"][0];
+    assert_eq!(sgd["evaluations"].as_array().unwrap().len(), 21);
+    assert_eq!(sgd["lr"][0], json!(0.01));
+    assert_eq!(sgd["lr"][19], json!(0.01 * 0.5 * 0.5 * 0.5));
+    assert!(result["racers"][1]["evaluations"][20].as_u64().unwrap() >= 20);
+    let tuned = ok_json(&cli(&["tune"], spec));
+    let again = RunSpec::parse(&tuned.to_string()).unwrap();
+    assert_eq!(again.racers[0].schedule.as_ref().unwrap().name, "StepLR");
+    assert!(optiscape::sweep::grid().contains(&again.racers[0].hyper.num("lr")));
+    assert_fails(&cli(&["tune"], "{"), "EOF", "tune, bad spec");
+    let text = stdout(&cli(&["list"], "")).to_string();
+    for word in ["SCHEDULERS", "OneCycleLR", "total_steps", "lr_scheduler", "clip_grad_norm", "rotate", "(required)"] {
+        assert!(text.contains(word), "list does not say {word}");
+    }
+    let cat = ok_json(&cli(&["list", "--json"], ""));
+    assert_eq!(cat["schedulers"].as_array().unwrap().len(), optiscape::schedule::REGISTRY.len());
+    assert_eq!(cat["racer_params"][2]["type"], "scheduler");
 }

@@ -4,7 +4,7 @@
 //! every run is deterministic to the bit.
 
 use optiscape::landscape::{self, Point};
-use optiscape::optim::{self, Derivatives};
+use optiscape::optim;
 use optiscape::race::{self, RacerResult, Status, DIVERGENCE_LIMIT};
 use optiscape::spec::RunSpec;
 use serde_json::json;
@@ -58,9 +58,7 @@ fn check(spec: &RunSpec, r: &RacerResult) -> Result<(), String> {
     let last = r.diverged_at.unwrap_or(STEPS);
     for k in 0..=last {
         if k > 0 {
-            let g = objective.gradient(p);
-            let h = stepper.needs_hessian().then(|| objective.hessian(p));
-            stepper.step(&mut p, &Derivatives { grad: &g, hessian: h.as_ref().map(|h| &h[..]) });
+            race::step(&mut *stepper, &objective, spec.racers[0].clip, k - 1, &mut p);
         }
         let loss = if p.iter().all(|c| c.is_finite()) { objective.value(p) } else { f64::NAN };
         if Some(k) == r.diverged_at {

@@ -5,6 +5,8 @@
 use optiscape::landscape::expr::Formula;
 use proptest::prelude::*;
 
+mod common;
+
 /// Random smooth formulas in x and y, well defined everywhere (divisions by 1 + u^2, roots of
 /// u^2 + 1, exponentials of bounded arguments).
 fn arb_formula() -> impl Strategy<Value = String> {
@@ -41,7 +43,7 @@ fn stencil(f: &dyn Fn([f64; 2]) -> f64, p: [f64; 2], axis: usize, h: f64) -> f64
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(common::seed::config(300))]
 
     /// A fast oscillation (sin(y^6) near y = 1.94, met by a CI run: too fast for a stencil step
     /// of 1e-3), against its second derivative worked out by hand.

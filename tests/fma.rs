@@ -7,6 +7,8 @@ use optiscape::classify::model;
 use optiscape::optim::fma::fma;
 #[cfg(not(target_os = "wasi"))]
 use proptest::prelude::*;
+#[cfg(not(target_os = "wasi"))]
+mod common;
 
 /// The crate's splitmix64, with the draws this test needs.
 struct Rng(model::Rng);
@@ -307,7 +309,7 @@ fn special_values() {
 
 #[cfg(not(target_os = "wasi"))]
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 20_000, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(20_000))]
 
     /// The same property with proptest's shrinking, on operands near each other in exponent.
     #[test]

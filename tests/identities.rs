@@ -6,11 +6,13 @@
 //! (a fused multiply-add against two roundings, sqrt(v / c) against sqrt(v) / sqrt(c), ...).
 
 use optiscape::landscape::{Objective, Point};
-use optiscape::optim::{Derivatives, Entry, EntryValue, Stepper, REGISTRY};
+use optiscape::optim::{Entry, EntryValue, Stepper, REGISTRY};
 use optiscape::race::{self, Race, RacerResult, Status};
-use optiscape::spec::{LandscapeSpec, RacerSpec, RunSpec};
+use optiscape::spec::{Clip, LandscapeSpec, RacerSpec, RunSpec};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
+
+mod common;
 
 // --- helpers -----------------------------------------------------------------------------------
 
@@ -36,11 +38,9 @@ fn stepper(racer: &Value, start: Point) -> Box<dyn Stepper> {
     RacerSpec::from_fields(&name, f).unwrap_or_else(|e| panic!("{racer}: {e}")).optimizer().start(&start)
 }
 
-/// One step of `s` at `p` on `obj`.
+/// One step of `s` at `p` on `obj` (no noise), as a racer takes it.
 fn step(s: &mut dyn Stepper, obj: &Objective, p: &mut Point) {
-    let g = obj.gradient(*p);
-    let h = s.needs_hessian().then(|| obj.hessian(*p));
-    s.step(p, &Derivatives { grad: &g, hessian: h.as_ref().map(|h| &h[..]) });
+    race::step(s, obj, Clip::default(), 0, p);
 }
 
 /// The trajectory (start included) and the inspector after every step, taken one step at a time.
@@ -291,7 +291,7 @@ fn adam_at_scale_c_is_adam_with_eps_over_c() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(common::seed::config(500))]
 
     /// Adam's first step is lr g / (|g| + eps) per coordinate: a full lr-sized step where
     /// |g| >> eps, whatever the scale, and a step shrunk by |g| / eps where |g| << eps. This is the
@@ -390,7 +390,7 @@ fn sgd_at_scale_c_with_the_same_lr_is_a_different_race() {
 // --- Newton ------------------------------------------------------------------------------------
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(500))]
+    #![proptest_config(common::seed::config(500))]
 
     /// On a quadratic the full Newton step lands on the minimum, whatever the conditioning, the
     /// start and the scale.
@@ -652,6 +652,115 @@ fn adamax_keeps_a_decaying_max_of_the_gradient() {
     }
 }
 
+// --- Rprop, ASGD, Adafactor, Muon, L-BFGS -------------------------------------------------------
+
+/// Rprop moves each coordinate by its step size against the gradient's sign; the size grows by
+/// etaplus while the sign holds and shrinks by etaminus where it flips, and there the coordinate
+/// holds still for that step.
+#[test]
+fn rprop_holds_a_coordinate_whose_gradient_flips() {
+    let l = json!({"name": "rosenbrock"});
+    let racer = json!({"name": "rprop", "lr": 0.01, "etas": [0.5, 1.2], "step_sizes": [1e-6, 50.0]});
+    let (points, inspected) = trace(&racer, &l, [-1.2, 1.0], 300);
+    let obj = objective(&l);
+    let (mut flips, mut holds) = (0, 0);
+    for t in 1..300 {
+        let g = obj.gradient(points[t]);
+        let prev = vector(&inspected[t - 1], "prev");
+        let (size_before, size) = (vector(&inspected[t - 1], "step_size"), vector(&inspected[t], "step_size"));
+        for i in 0..2 {
+            let moved = points[t + 1][i] - points[t][i];
+            if g[i] * prev[i] < 0.0 {
+                flips += 1;
+                assert_eq!(moved, 0.0, "step {}: a flipped coordinate holds", t + 1);
+                assert_eq!(size[i], (size_before[i] * 0.5).max(1e-6));
+            } else if g[i] * prev[i] > 0.0 {
+                holds += 1;
+                assert_eq!(size[i], (size_before[i] * 1.2).min(50.0));
+                assert_eq!(points[t + 1][i], points[t][i] - sign(g[i]) * size[i], "step {}", t + 1);
+            }
+        }
+    }
+    assert!(flips > 10 && holds > 10, "{flips} flips, {holds} holds");
+}
+
+/// ASGD's step shrinks as lr / (1 + lambd lr t)^alpha, and from t0 on it averages its iterates
+/// (the average is in the inspector; the race follows the iterates).
+#[test]
+fn asgd_shrinks_its_step_and_averages_its_iterates() {
+    let l = json!({"name": "quadratic"});
+    let (lr, lambd, alpha) = (0.05, 0.1, 0.75);
+    let racer = json!({"name": "asgd", "lr": lr, "lambd": lambd, "alpha": alpha, "t0": 0.0});
+    let (points, inspected) = trace(&racer, &l, [-3.5, 1.5], 60);
+    for (t, ins) in inspected.iter().enumerate() {
+        let t = (t + 1) as f64;
+        assert_eq!(scalar(ins, "eta"), lr / (1.0 + lambd * lr * t).powf(alpha));
+    }
+    // With t0 = 0 the average is of the iterates from the second step on.
+    let ax = vector(&inspected[59], "ax");
+    for i in 0..2 {
+        let mean = points[2..=60].iter().map(|p| p[i]).sum::<f64>() / 59.0;
+        assert!((ax[i] - mean).abs() <= 1e-12 * mean.abs().max(1e-3), "{} vs {mean}", ax[i]);
+    }
+}
+
+/// Adafactor's eps1 null is float64's eps (torch.finfo), used squared.
+#[test]
+fn adafactor_eps1_null_is_float64s_eps() {
+    for (l, _, _) in landscapes() {
+        let start = default_start(&l);
+        let null = run_ok(&json!({"name": "adafactor", "lr": 0.05, "eps": [null, 1e-3]}), &l, Some(start), 300);
+        let given = run_ok(&json!({"name": "adafactor", "lr": 0.05, "eps": [f64::EPSILON, 1e-3]}), &l, Some(start), 300);
+        assert_bitwise(&null, &given, &format!("adafactor on {l}"));
+    }
+}
+
+/// Muon's update is the Newton-Schulz orthogonalization of (Nesterov) momentum: on a (1, 2) row,
+/// about its direction with a length near 1, so every step is about lr long whatever the
+/// gradient's size; "match_rms_adamw" takes 0.2 √2 times that step, "spectral_unclamped" 1/√2.
+#[test]
+fn muon_steps_about_lr_along_its_momentum() {
+    let l = json!({"name": "rosenbrock"});
+    for scale in [1e-3, 1.0, 1e3] {
+        let lscale = json!({"name": "rosenbrock", "scale": scale});
+        let (points, _) = trace(&json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0}), &lscale, [-1.2, 1.0], 50);
+        for w in points.windows(2) {
+            let step = (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
+            assert!((0.005..0.013).contains(&step), "scale {scale}: a step of {step}");
+        }
+    }
+    let first = |fields: Value| {
+        let (points, _) = trace(&fields, &l, [-1.2, 1.0], 1);
+        (points[1][0] + 1.2).hypot(points[1][1] - 1.0)
+    };
+    let original = first(json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0}));
+    let adamw = first(json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0, "adjust_lr_fn": "match_rms_adamw"}));
+    let spectral = first(json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0, "adjust_lr_fn": "spectral_unclamped"}));
+    assert!((adamw / original - 0.2 * 2f64.sqrt()).abs() < 1e-12, "{adamw} / {original}");
+    assert!((spectral / original - 0.5f64.sqrt()).abs() < 1e-12, "{spectral} / {original}");
+}
+
+/// L-BFGS's first step moves by min(1, 1/|g|₁) lr against the gradient (torch's first
+/// iteration); one inner iteration without a line search evaluates once a step; with the strong
+/// Wolfe search it reaches a quadratic's minimum in one step (of several evaluations).
+#[test]
+fn lbfgs_first_step_evaluations_and_a_quadratic() {
+    let l = json!({"name": "rosenbrock"});
+    let g = objective(&l).gradient([-1.2, 1.0]);
+    let t = (1.0 / (g[0].abs() + g[1].abs())).min(1.0) * 0.5;
+    let r = run(&json!({"name": "lbfgs", "lr": 0.5, "max_iter": 1}), &l, None, 20);
+    assert_eq!(r.trajectory[1], [t.mul_add(-g[0], -1.2), t.mul_add(-g[1], 1.0)]);
+    assert_eq!(r.evaluations, (0..=20).collect::<Vec<u64>>(), "max_iter 1, no line search: one evaluation a step");
+    // The strong Wolfe search evaluates at least once more a step.
+    let wolfe = run(&json!({"name": "lbfgs", "max_iter": 1, "line_search_fn": "strong_wolfe"}), &l, None, 20);
+    assert!(wolfe.evaluations.windows(2).all(|w| w[1] - w[0] == 2), "{:?}", wolfe.evaluations);
+    let q = run(&json!({"name": "lbfgs", "line_search_fn": "strong_wolfe"}), &json!({"name": "quadratic", "condition": 50}), None, 3);
+    let end = q.trajectory[q.trajectory.len() - 1];
+    // Within torch's tolerance_change of the loss (1e-9) of the minimum, from (-3.5, 1.5).
+    assert!(end[0].hypot(end[1]) < 1e-5, "{end:?} after {:?} evaluations", q.evaluations);
+    assert!(*q.evaluations.last().unwrap() <= 3 * 25, "at most max_eval a step");
+}
+
 // --- the inspector -----------------------------------------------------------------------------
 
 #[test]
@@ -703,6 +812,11 @@ fn every_inspector_counts_steps_and_names_its_state() {
     assert_eq!(names(json!({"name": "sgd", "momentum": 0.9})), ["step", "momentum_buffer"]);
     assert_eq!(names(json!({"name": "rmsprop", "centered": true, "momentum": 0.5})), ["step", "square_avg", "grad_avg", "momentum_buffer"]);
     assert_eq!(names(json!({"name": "adabelief"})), ["step", "m", "s", "n_sma", "rectified"]);
+    assert_eq!(names(json!({"name": "rprop"})), ["step", "step_size", "prev"]);
+    assert_eq!(names(json!({"name": "asgd"})), ["step", "eta", "mu", "ax"]);
+    assert_eq!(names(json!({"name": "adafactor"})), ["step", "v"]);
+    assert_eq!(names(json!({"name": "muon"})), ["step", "momentum_buffer", "update"]);
+    assert_eq!(names(json!({"name": "lbfgs"})), ["step", "func_evals", "n_iter", "history", "t", "d"]);
 }
 
 /// Adam's m_hat and v_hat are m and v bias-corrected by 1 - b^t.

@@ -11,6 +11,8 @@ use optiscape::schema::Hyper;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
 
+mod common;
+
 fn build(name: &str, fields: Value) -> Built {
     let info = landscape::find(name).unwrap_or_else(|| panic!("no landscape {name}"));
     let fields: Map<String, Value> = fields.as_object().cloned().unwrap_or_default();
@@ -95,7 +97,7 @@ fn in_view(b: &Built, u: f64, v: f64) -> Point {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(4000))]
+    #![proptest_config(common::seed::config(4000))]
 
     #[test]
     fn derivatives_match_central_differences(i in 0..REGISTRY.len(), u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
@@ -389,7 +391,7 @@ fn default_starts_and_marks_are_inside_the_default_view() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(common::seed::config(300))]
 
     /// With b > 0 the minimum (a, a^2) is strict. (At b = 0 the function is (a - x)^2, whose
     /// minimum is the whole line x = a: the Hessian there is only positive semi-definite.)

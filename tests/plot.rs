@@ -122,13 +122,14 @@ fn sweep_adds_the_learning_rate_chart_that_optiscape_sweep_computes() {
 
 #[test]
 fn bad_options_fail_with_one_line() {
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["plot", "--size", "100x500"], "the width must be 320 to 4000 pixels, got 100"),
         (&["plot", "--size", "800x9000"], "the height must be 320 to 4000 pixels, got 9000"),
         (&["plot", "--size", "big"], "--size must be WIDTHxHEIGHT in pixels, like 1280x640, got `big`"),
         (&["plot", "--size"], "`--size` needs a value"),
         (&["plot", "--out", "a.svg", "--out", "b.svg"], "`--out` given twice"),
         (&["plot", "--png"], "unknown option `--png`"),
+        (&["plot", "--x", "time"], "--x must be steps or evaluations, got `time`"),
         (&["plot", "--sweep", "--size", "800x500", "--sweep"], "`--sweep` given twice"),
         (&["plot", "--spec", "/nonexistent/spec.json"], "cannot read /nonexistent/spec.json"),
         (&["plot", "--out", "/nonexistent/dir/race.svg"], "cannot write /nonexistent/dir/race.svg"),
@@ -205,4 +206,26 @@ fn noisy_gradients_draw_each_loss_pale_under_its_mean() {
         assert!(polylines_in(&noisy_svg, pale(color)) >= 1, "racer {i}: no pale loss");
         assert_eq!(polylines_in(&quiet_svg, pale(color)), 0, "racer {i}: a pale line without noise");
     }
+}
+
+/// `--x evaluations`: the loss chart counts evaluations of the objective, where L-BFGS's many a
+/// step stretch its curve and Adam's and Newton's keep their steps.
+#[test]
+fn the_loss_chart_can_count_evaluations() {
+    let spec = r#"{"landscape": {"name": "rosenbrock"}, "steps": 40, "racers": [
+        {"name": "lbfgs", "line_search_fn": "strong_wolfe"}, {"name": "newton"}, {"name": "adam", "lr": 0.05}]}"#;
+    let by_steps = texts(&svg_of(&cli(&["plot"], spec)));
+    let by_work = texts(&svg_of(&cli(&["plot", "--x", "evaluations"], spec)));
+    assert!(by_steps.iter().any(|t| t == "step") && !by_steps.iter().any(|t| t == "evaluations"));
+    assert!(by_work.iter().any(|t| t == "evaluations") && !by_work.iter().any(|t| t == "step"));
+    // The x axis reaches L-BFGS's evaluations, past the 40 steps.
+    let run: Value = serde_json::from_slice(&cli(&["run"], spec).stdout).unwrap();
+    let most = run["racers"][0]["evaluations"].as_array().unwrap().last().unwrap().as_f64().unwrap();
+    assert!(most > 40.0, "{most}");
+    // The loss chart's x tick labels: the numbers just before its first decade label.
+    let ticks = |t: &[String]| {
+        let decade = t.iter().position(|s| s.starts_with("10") && !s.chars().all(|c| c.is_ascii_digit())).unwrap();
+        t[..decade].iter().rev().map_while(|s| s.parse::<f64>().ok()).fold(0.0, f64::max)
+    };
+    assert!(ticks(&by_work) > 40.0 && ticks(&by_steps) <= 40.0, "{} {}", ticks(&by_work), ticks(&by_steps));
 }

@@ -8,16 +8,39 @@
 
 use optiscape::landscape::{self, SCALE};
 use optiscape::optim;
-use optiscape::schema::{Kind, Param, Range, Value as HyperValue};
+use optiscape::classify::model::Rng;
+use optiscape::schedule;
+use optiscape::schema::{Kind, Named, Param, Range, Value as HyperValue, MAX_LIST};
 use optiscape::classify::train::TrainSpec;
-use optiscape::spec::{spec_text, RunSpec, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
+use optiscape::spec::{spec_text, RunSpec, RACER_PARAMS, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};
 
+mod common;
+
 // --- the property ------------------------------------------------------------------------------
 
-/// Words one of which every error names: a reason, not just a position.
+/// The rules between fields that no single parameter's table states, each named in its message:
+/// SGD's nesterov needs momentum; Rprop's etas straddle 1; a cycling scheduler needs momentum;
+/// OneCycleLR needs total_steps (or epochs and steps_per_epoch) and a first phase; SequentialLR
+/// one milestone fewer than schedulers, and single schedulers inside it and ChainedScheduler; a
+/// scheduler's limit on the race's steps.
+const CROSS_FIELD: &[&str] = &[
+    "`nesterov` requires",
+    "`etas` must be",
+    "cycle_momentum needs",
+    "give `total_steps`",
+    "epochs x steps_per_epoch",
+    "leaves the first phase empty",
+    "`milestones` must hold one fewer",
+    "cannot be",
+    "follows at most",
+];
+
+/// Words one of which every error names: a reason, not just a position. The formula parser's own
+/// phrases are here too ("ends where", "not closed", ...): `every_formula_error_gives_a_reason`
+/// checks each of its messages, so that none waits for a random input to be found.
 const REASONS: &[&str] = &[
     "expected",
     "must",
@@ -40,6 +63,13 @@ const REASONS: &[&str] = &[
     "surrogate",
     "escape",
     "give",
+    "empty",
+    "ends where",
+    "not a number",
+    "not closed",
+    "not finite",
+    "too deeply",
+    "takes one argument",
 ];
 
 /// Checks everything `parse` promises for one input.
@@ -111,10 +141,36 @@ fn check_hyper<'a>(params: &[Param], values: impl Iterator<Item = (&'static str,
             (Kind::Choice { choices, nullable }, HyperValue::Choice(c)) => {
                 prop_assert!(c.map_or(nullable, |c| choices.contains(&c)), "{name} = {c:?}")
             }
+            (Kind::Integer { range, .. }, &HyperValue::Int(i)) => prop_assert!(in_range(i as f64, range), "{name} = {i}"),
+            (Kind::Integer { nullable: true, .. } | Kind::OptionalNumber { .. } | Kind::Scheduler { nullable: true }, HyperValue::Null) => {}
+            (Kind::OptionalNumber { range, .. }, &HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
+            (Kind::Tuple { items }, HyperValue::Tuple(t)) => {
+                prop_assert_eq!(t.len(), items.len());
+                for (item, x) in items.iter().zip(t.iter()) {
+                    prop_assert!(x.map_or(item.nullable, |x| in_range(x, item.range)), "{name} = {t:?}");
+                }
+            }
+            (Kind::Integers { range, increasing }, HyperValue::Ints(list)) => {
+                prop_assert!(list.len() <= MAX_LIST && list.iter().all(|&i| in_range(i as f64, range)), "{name} = {list:?}");
+                prop_assert!(!increasing || list.windows(2).all(|w| w[0] < w[1]), "{name} = {list:?}");
+            }
+            (Kind::Scheduler { .. }, HyperValue::Scheduler(n)) => check_scheduler(n)?,
+            (Kind::Schedulers, HyperValue::Schedulers(list)) => {
+                prop_assert!(!list.is_empty() && list.len() <= MAX_LIST);
+                for n in list {
+                    check_scheduler(n)?;
+                }
+            }
             (kind, v) => prop_assert!(false, "{name}: {v:?} for {kind:?}"),
         }
     }
     Ok(())
+}
+
+fn check_scheduler(n: &Named) -> Result<(), TestCaseError> {
+    let info = schedule::find(n.name);
+    prop_assert!(info.is_some(), "unknown scheduler {}", n.name);
+    check_hyper(info.unwrap().params, n.hyper.iter())
 }
 
 // --- generators --------------------------------------------------------------------------------
@@ -137,6 +193,11 @@ fn all_names() -> Vec<String> {
     for l in landscape::REGISTRY {
         out.push(l.name.into());
         out.extend(l.params.iter().map(|p| p.name.to_string()));
+    }
+    out.extend(landscape::SHARED.iter().chain(&RACER_PARAMS).map(|p| p.name.to_string()));
+    for sch in schedule::REGISTRY {
+        out.push(sch.name.into());
+        out.extend(sch.params.iter().map(|p| p.name.to_string()));
     }
     out.sort();
     out.dedup();
@@ -214,6 +275,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
 fn value_in(range: Range, u: f64, log: f64) -> f64 {
     let x = if range.hi.is_finite() && range.lo.is_finite() {
         range.lo + u * (range.hi - range.lo)
+    } else if range.hi.is_finite() {
+        range.hi - 10f64.powf(log)
     } else {
         range.lo.max(0.0) + 10f64.powf(log)
     };
@@ -259,17 +322,74 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
                 let k = ((u * (choices.len() + usize::from(nullable)) as f64) as usize).min(choices.len() + usize::from(nullable) - 1);
                 choices.get(k).map_or(Value::Null, |c| json!(c))
             }
+            Kind::Integer { nullable: true, .. } if flag => Value::Null,
+            Kind::Integer { range, .. } => json!(whole_in(range, u, log)),
+            Kind::OptionalNumber { .. } if flag => Value::Null,
+            Kind::OptionalNumber { range, .. } => number(value_in(range, u, log)),
+            Kind::Tuple { items } => Value::Array(
+                items.iter().enumerate().map(|(i, item)| if item.nullable && flag { Value::Null } else { number(value_in(item.range, [u, u2][i % 2], log)) }).collect(),
+            ),
+            Kind::Integers { range, increasing } => {
+                let n = (u2 * 4.0) as usize;
+                let mut list: Vec<i64> = (0..n).map(|i| whole_in(range, (u + i as f64 * u2).fract(), log)).collect();
+                if increasing {
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                json!(list)
+            }
+            Kind::Scheduler { nullable } => {
+                if nullable && flag {
+                    Value::Null
+                } else {
+                    scheduler(seed_of(u, u2), true)
+                }
+            }
+            Kind::Schedulers => Value::Array((0..1 + (u2 * 3.0) as usize).map(|i| scheduler(seed_of(u, u2) + i as u64, false)).collect()),
         };
         fields.insert(p.name.to_string(), v);
     }
     fields
 }
 
+/// A whole number inside `range`, spread over decades where the range is wide.
+fn whole_in(range: Range, u: f64, log: f64) -> i64 {
+    let x = value_in(Range { hi: range.hi.min(1e6), ..range }, u, log.min(4.0)).round();
+    if range.contains(x) {
+        x as i64
+    } else {
+        range.lo.max(0.0).ceil() as i64
+    }
+}
+
+fn seed_of(u: f64, u2: f64) -> u64 {
+    u.to_bits() ^ u2.to_bits().rotate_left(17)
+}
+
+/// A scheduler object from the registry (a SequentialLR or ChainedScheduler only where
+/// `composite`), its fields drawn from `seed`: every required field given.
+fn scheduler(seed: u64, composite: bool) -> Value {
+    let mut rng = Rng::new(seed);
+    let choices: Vec<_> = schedule::REGISTRY.iter().filter(|s| composite || !matches!(s.name, "SequentialLR" | "ChainedScheduler" | "ReduceLROnPlateau")).collect();
+    let info = choices[(rng.uniform() * choices.len() as f64) as usize];
+    let draws: Vec<Draw> = info.params.iter().map(|p| (p.required || rng.uniform() < 0.5, rng.uniform(), rng.uniform(), -8.0 + 12.0 * rng.uniform(), rng.uniform() < 0.5)).collect();
+    let mut fields = fields_from(info.params, &draws);
+    if info.name == "SequentialLR" {
+        // As many milestones as torch wants, mostly.
+        let n = fields["schedulers"].as_array().map_or(1, Vec::len);
+        if rng.uniform() < 0.9 {
+            fields.insert("milestones".into(), json!((1..n as i64).map(|k| 37 * k).collect::<Vec<_>>()));
+        }
+    }
+    fields.insert("name".into(), json!(info.name));
+    Value::Object(fields)
+}
+
 // Strategies are built once per test, not per case (`prop_flat_map` would rebuild the regex
 // strategies for every input, which is slow in debug builds).
 fn arb_racer() -> impl Strategy<Value = Value> {
-    (0..optim::REGISTRY.len(), arb_draws(), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}")).prop_map(
-        |(i, draws, label, color)| {
+    (0..optim::REGISTRY.len(), arb_draws(), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}"), prop::option::of(arb_draws())).prop_map(
+        |(i, draws, label, color, racer)| {
             let info = optim::REGISTRY[i];
             let mut fields = fields_from(info.params, &draws);
             fields.insert("name".into(), json!(info.name));
@@ -279,18 +399,24 @@ fn arb_racer() -> impl Strategy<Value = Value> {
             if let Some(c) = color {
                 fields.insert("color".into(), json!(c));
             }
+            if let Some(draws) = racer {
+                fields.extend(fields_from(&RACER_PARAMS, &draws));
+            }
             Value::Object(fields)
         },
     )
 }
 
 fn arb_landscape() -> impl Strategy<Value = Value> {
-    (0..landscape::REGISTRY.len(), arb_draws(), prop::option::of(-6.0..6.0f64)).prop_map(|(i, draws, log_scale)| {
+    (0..landscape::REGISTRY.len(), arb_draws(), prop::option::of(-6.0..6.0f64), prop::option::of(-360.0..=360.0f64)).prop_map(|(i, draws, log_scale, rotate)| {
         let info = landscape::REGISTRY[i];
         let mut fields = fields_from(info.params, &draws);
         fields.insert("name".into(), json!(info.name));
         if let Some(s) = log_scale {
             fields.insert(SCALE.name.into(), number(10f64.powf(s)));
+        }
+        if let Some(degrees) = rotate {
+            fields.insert("rotate".into(), number(degrees));
         }
         Value::Object(fields)
     })
@@ -567,7 +693,7 @@ const fn cases(n: u32) -> u32 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(15_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(15_000)))]
 
     /// (a) Arbitrary strings.
     #[test]
@@ -588,7 +714,8 @@ proptest! {
         check(&json!({"landscape": l, "racers": [racer]}).to_string())?;
     }
 
-    /// Valid specs are accepted (all but SGD's nesterov without momentum) and round-trip.
+    /// Specs whose every field is valid are accepted, or refused by a rule between fields (which
+    /// names it), and round-trip.
     #[test]
     fn valid_specs_round_trip(spec in arb_spec()) {
         let text = spec.to_string();
@@ -597,14 +724,14 @@ proptest! {
         });
         match RunSpec::parse(&text) {
             Ok(_) => prop_assert!(!nesterov_without_momentum),
-            Err(e) => prop_assert!(nesterov_without_momentum, "{e}: {text}"),
+            Err(e) => prop_assert!(CROSS_FIELD.iter().any(|rule| e.contains(rule)), "{e}: {text}"),
         }
         check(&text)?;
     }
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(40_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(40_000)))]
 
     /// (c) Mutations of valid specs.
     #[test]
@@ -647,8 +774,17 @@ fn arb_train_spec() -> impl Strategy<Value = Value> {
         any::<bool>(),
     )
         .prop_map(|(racers, transform, log_scale, epochs, own_input)| {
-            // Newton needs a Hessian; SGD's nesterov needs momentum (valid_specs_round_trip covers both).
-            let mut racers: Vec<Value> = racers.into_iter().filter(|r| r["name"] != "newton" && r["nesterov"] != true).collect();
+            // Newton needs a Hessian; the racers refused by a rule between fields and the
+            // schedulers that limit the steps are valid_specs_round_trip's.
+            let valid = |r: &Value| RunSpec::parse(&json!({"landscape": {"name": "quadratic"}, "steps": 1, "racers": [r]}).to_string()).is_ok();
+            let mut racers: Vec<Value> = racers
+                .into_iter()
+                .filter(|r| r["name"] != "newton" && valid(r))
+                .map(|mut r| {
+                    r.as_object_mut().unwrap().remove("lr_scheduler");
+                    r
+                })
+                .collect();
             if racers.is_empty() {
                 racers.push(json!({"name": "adam"}));
             }
@@ -671,7 +807,7 @@ fn arb_train_spec() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(5_000), failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(common::seed::config(cases(5_000)))]
 
     /// Any key repeated, at any depth, is an error naming it: never the last value silently.
     #[test]
@@ -704,6 +840,25 @@ proptest! {
 }
 
 // --- deterministic limits --------------------------------------------------------------------
+
+/// Every message the formula parser gives (one formula for each, as in src/landscape/expr.rs's
+/// own tests) passes `check` as a custom landscape's `f`.
+#[test]
+fn every_formula_error_gives_a_reason() {
+    let deep = format!("{}x{}", "(".repeat(60), ")".repeat(60));
+    let long = "x+".repeat(200);
+    let formulas = [
+        "", "   ", "x +", "x^2 + 3 y^2^", "x + * y", "(x + y", "x + y)", "z^2", "sinn(x)", "sin x", "atan(x, y)", "x # y", "x\u{1b}",
+        "1.2.3", "1/0", &deep, &long,
+    ];
+    for f in formulas {
+        let text = json!({"landscape": {"name": "custom", "f": f}, "racers": [{"name": "sgd"}]}).to_string();
+        assert!(RunSpec::parse(&text).is_err(), "{f:?} parses");
+        if let Err(e) = check(&text) {
+            panic!("{f:?}: {e}");
+        }
+    }
+}
 
 const BASE: &str = r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]}"#;
 

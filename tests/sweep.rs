@@ -118,3 +118,39 @@ fn a_sweep_in_small_pieces_is_the_sweep() {
         assert_eq!(pieces.points, whole.racers[i].points, "racer {i}");
     }
 }
+
+/// A racer with a schedule is swept with its schedule: the rates a scheduler sets itself
+/// (CyclicLR's base_lr and max_lr) move with the racer's lr, so the schedule keeps its shape.
+#[test]
+fn the_sweep_keeps_the_schedule() {
+    let s = spec(json!({"landscape": {"name": "quadratic"}, "steps": 40,
+        "racers": [{"name": "sgd", "lr": 0.01, "momentum": 0.5, "lr_scheduler": {"name": "CyclicLR", "base_lr": 0.001, "max_lr": 0.01, "step_size_up": 10}}]}));
+    let tenfold = with_lr(&s.racers[0], 0.1).unwrap();
+    let mut one = s.clone();
+    one.racers = vec![tenfold];
+    let (base, faster) = (run(&s).racers.remove(0), run(&one).racers.remove(0));
+    for (a, b) in base.lr.iter().zip(&faster.lr) {
+        assert!((b / a - 10.0).abs() < 1e-12, "{a} -> {b}");
+    }
+}
+
+/// `optiscape tune`: each racer at the best point of its sweep, which a race of the tuned spec
+/// reaches to the bit.
+#[test]
+fn tune_sets_each_racer_to_its_best_learning_rate() {
+    let s = spec(json!({"landscape": {"name": "rosenbrock"}, "steps": 300,
+        "racers": [{"name": "sgd", "lr": 1e-5}, {"name": "adam", "lr": 1e-4, "lr_scheduler": {"name": "ExponentialLR", "gamma": 0.999}},
+                   {"name": "lbfgs", "line_search_fn": "strong_wolfe"}]}));
+    let (tuned, best) = optiscape::sweep::tune(&s);
+    let sweeps = sweep(&s);
+    let result = run(&tuned);
+    for ((r, b), (sw, ran)) in tuned.racers.iter().zip(&best).zip(sweeps.racers.iter().zip(&result.racers)) {
+        let lowest = sw.points.iter().filter_map(|p| p.loss).fold(f64::INFINITY, f64::min);
+        let b = b.expect("a point that did not diverge");
+        assert_eq!(b.loss, Some(lowest), "{}", r.info.name);
+        assert_eq!(r.hyper.num("lr"), b.lr);
+        assert_eq!(ran.loss[300].to_bits(), lowest.to_bits(), "{}: the tuned race is the sweep's best point", r.info.name);
+    }
+    assert!(tuned.racers[1].schedule.is_some(), "the schedule is kept");
+    assert_eq!(RunSpec::parse(&tuned.to_json()).unwrap(), tuned);
+}

@@ -8,6 +8,7 @@
 
 use crate::math::{exp, ln};
 use crate::optim::lanes::{self, Lanes};
+use crate::optim::Tensor;
 use serde::{Deserialize, Serialize};
 
 /// splitmix64: a tiny, well-mixed generator, identical natively and in wasm.
@@ -69,6 +70,12 @@ impl Model {
             None => vec![(self.inputs, self.classes)],
             Some(h) => vec![(self.inputs, h), (h, self.classes)],
         }
+    }
+
+    /// The parameters tensor by tensor, as torch's `model.parameters()` gives them: each
+    /// layer's weight (`out x in`), then its bias.
+    pub fn tensors(&self) -> Vec<Tensor> {
+        self.layers().into_iter().flat_map(|(fan_in, fan_out)| [Tensor::Matrix { rows: fan_out, cols: fan_in }, Tensor::Vector(fan_out)]).collect()
     }
 
     pub fn n_params(&self) -> usize {

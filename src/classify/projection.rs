@@ -112,7 +112,7 @@ impl Plane {
         let mut grad = vec![0.0; n];
         for _ in 0..REFERENCE_STEPS {
             model.loss_grad(&w_ref, xs, ys, &mut grad);
-            adam.update(&mut w_ref, &Derivatives { grad: &grad, hessian: None }, &mut state);
+            adam.update(&mut w_ref, &Derivatives::of(&grad), &mut state);
         }
 
         let u: Vec<f64> = w_ref.iter().zip(&w0).map(|(r, o)| r - o).collect();

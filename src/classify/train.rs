@@ -17,7 +17,8 @@
 
 use super::digits::{Digits, CLASSES, FEATURES, TRAIN};
 use super::model::{Architecture, Model};
-use crate::optim::{Derivatives, Stepper};
+use crate::optim::{Closure, Derivatives, Stepper, Tensor};
+use crate::schedule::Scheduled;
 use crate::spec::{object, parse_document, RacerSpec, StrictJson, MAX_RACERS};
 use serde::{Deserialize, Serialize};
 
@@ -215,6 +216,10 @@ impl TrainSpec {
             if r.info.needs_hessian {
                 return Err(format!("racers[{i}]: {} needs a Hessian; the classifiers provide gradients only", r.info.name));
             }
+            let limit = r.schedule.as_ref().and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
+            if let Some((name, max)) = limit.filter(|&(_, max)| u64::from(spec.epochs) > max) {
+                return Err(format!("racers[{i}].lr_scheduler: {name} follows at most {max} steps (one per epoch; torch raises after them), but training has {} epochs", spec.epochs));
+            }
         }
         if let Some(id) = &spec.preset {
             crate::presets::check_id(id, true).map_err(|e| format!("preset: {e}"))?;
@@ -266,12 +271,16 @@ pub fn prepare(data: &Digits, input: Input) -> Prepared {
 pub struct Epoch {
     pub train_loss: f64,
     pub test_accuracy: f64,
+    /// The learning rate the epoch was trained at (a scheduler steps once per epoch).
+    pub lr: f64,
 }
 
 /// One optimizer training its own copy of the model.
 pub struct Learner {
     pub spec: RacerSpec,
     stepper: Box<dyn Stepper>,
+    /// Its learning-rate scheduler, stepped after every epoch with the epoch's training loss.
+    schedule: Option<Scheduled>,
     pub params: Vec<f64>,
     grad: Vec<f64>,
     /// Samples seen in the current epoch and their summed loss.
@@ -294,6 +303,8 @@ impl Learner {
 pub struct Trainer {
     pub spec: TrainSpec,
     pub model: Model,
+    /// The model's parameters tensor by tensor.
+    tensors: Vec<Tensor>,
     /// The data under the spec's `input`.
     pub data: Prepared,
     /// Data under the racers' own inputs, when they differ from the spec's.
@@ -322,12 +333,22 @@ impl Trainer {
                 k + 1
             })
             .collect();
+        let tensors = model.tensors();
         let learners = spec
             .racers
             .iter()
-            .map(|r| Learner {
+            .map(|r| {
+                let mut stepper = r.optimizer().start_model(&init, &tensors);
+                let schedule = r.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *stepper) {
+                    Ok(s) => s,
+                    Err(e) => unreachable!("racer spec was validated: {e}"),
+                });
+                (r, stepper, schedule)
+            })
+            .map(|(r, stepper, schedule)| Learner {
                 spec: r.clone(),
-                stepper: r.optimizer().start(&init),
+                stepper,
+                schedule,
                 params: init.clone(),
                 grad: vec![0.0; init.len()],
                 cursor: 0,
@@ -338,7 +359,7 @@ impl Trainer {
                 seconds: 0.0,
             })
             .collect();
-        Trainer { spec, model, data, others, data_index, learners }
+        Trainer { spec, model, tensors, data, others, data_index, learners }
     }
 
     /// The data learner `i` trains and is tested on (under its input).
@@ -379,8 +400,18 @@ impl Trainer {
             let end = (l.cursor + batch).min(TRAIN);
             let xs = &data.train_x[l.cursor * FEATURES..end * FEATURES];
             let ys = &data.train_y[l.cursor..end];
+            let clip = l.spec.clip;
+            let tensors = &self.tensors;
             let loss = model.loss_grad(&l.params, xs, ys, &mut l.grad);
-            l.stepper.step(&mut l.params, &Derivatives { grad: &l.grad, hessian: None });
+            clip.apply_model(&mut l.grad, tensors);
+            // L-BFGS evaluates the same mini-batch again.
+            let eval = |q: &[f64], g: &mut [f64]| {
+                let loss = model.loss_grad(q, xs, ys, g);
+                clip.apply_model(g, tensors);
+                loss
+            };
+            let closure = l.stepper.needs_closure().then_some(Closure { loss, eval: &eval });
+            l.stepper.step(&mut l.params, &Derivatives { grad: &l.grad, hessian: None, closure });
             l.steps += 1;
             taken += 1;
             l.loss_sum += loss * (end - l.cursor) as f64;
@@ -393,7 +424,10 @@ impl Trainer {
             if l.cursor == TRAIN {
                 let train_loss = l.loss_sum / TRAIN as f64;
                 let test_accuracy = model.accuracy(&l.params, &data.test_x, &data.test_y);
-                l.epochs.push(Epoch { train_loss, test_accuracy });
+                l.epochs.push(Epoch { train_loss, test_accuracy, lr: *l.stepper.lr_mut() });
+                if let Some(s) = &mut l.schedule {
+                    s.step(&mut *l.stepper, train_loss);
+                }
                 l.cursor = 0;
                 l.loss_sum = 0.0;
             }

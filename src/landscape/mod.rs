@@ -21,10 +21,12 @@ mod noise;
 mod quadratic;
 mod rastrigin;
 mod rosenbrock;
+mod rotation;
 mod saddle;
 mod styblinski_tang;
 
 pub use noise::Noise;
+pub use rotation::{Rotated, Rotation};
 
 pub type Point = [f64; 2];
 pub type Matrix = [[f64; 2]; 2];
@@ -93,6 +95,24 @@ pub struct Built {
     pub marks: Vec<Mark>,
 }
 
+impl Built {
+    /// The landscape turned by `degrees` about the centre of its default view: its function, its
+    /// start and its marks (the view stays).
+    pub fn turned(self, degrees: f64) -> Built {
+        if degrees == 0.0 {
+            return self;
+        }
+        let centre = [0.5 * (self.view.x[0] + self.view.x[1]), 0.5 * (self.view.y[0] + self.view.y[1])];
+        let rotation = Rotation::new(degrees, centre);
+        Built {
+            f: Box::new(Rotated { f: self.f, rotation }),
+            view: self.view,
+            start: rotation.turn(self.start),
+            marks: self.marks.into_iter().map(|m| Mark { at: rotation.turn(m.at), ..m }).collect(),
+        }
+    }
+}
+
 /// The description of one landscape, as `optiscape list` prints it.
 #[derive(Serialize)]
 pub struct LandscapeInfo {
@@ -135,8 +155,17 @@ pub const SEED: Param = Param::number(
     "seed of the noise's draws (a whole number)",
 );
 
-/// The parameters every landscape takes, before its own: scale, noise, seed.
-pub const SHARED: [Param; 3] = [SCALE, NOISE, SEED];
+/// The turn of the landscape, in degrees ([`Rotation`]).
+pub const ROTATE: Param = Param::number(
+    "rotate",
+    0.0,
+    Range::closed(-360.0, 360.0),
+    Slider { min: -180.0, max: 180.0, scale: Scale::Linear },
+    "degrees the landscape is turned counter-clockwise about the centre of its default view; its marks, minima and default start turn with it",
+);
+
+/// The parameters every landscape takes, before its own: scale, noise, seed, rotate.
+pub const SHARED: [Param; 4] = [SCALE, NOISE, SEED, ROTATE];
 
 /// Every landscape, in the order the page lists them.
 pub static REGISTRY: &[&LandscapeInfo] = &[
@@ -185,6 +214,16 @@ impl Objective {
         let [gx, gy] = self.f.gradient(p);
         let [nx, ny] = self.noise.at(step);
         [self.scale * (gx + nx), self.scale * (gy + ny)]
+    }
+    /// The loss whose gradient [`Objective::observed_gradient`] gives at iterate `step`: with
+    /// noise, `scale * (f + σ ξ_step · p)`, a mini-batch's loss, which an optimizer evaluating
+    /// the objective inside a step (L-BFGS) compares along its line; `value` without noise.
+    pub fn batch_value(&self, p: Point, step: u64) -> f64 {
+        if self.noise.is_none() {
+            return self.value(p);
+        }
+        let [nx, ny] = self.noise.at(step);
+        self.scale * (self.f.value(p) + (nx * p[0] + ny * p[1]))
     }
     /// Row-major, as [`crate::optim::Derivatives::hessian`] wants it.
     pub fn hessian(&self, p: Point) -> [f64; 4] {

@@ -138,4 +138,12 @@ impl Optimizer for AdaBelief {
         }
         out
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
+    }
 }

@@ -64,4 +64,8 @@ impl Optimizer for Adadelta {
     fn inspect(&self, s: &AdadeltaState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg), Entry::vector("acc_delta", &s.acc_delta)]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
 }

@@ -76,4 +76,8 @@ impl Optimizer for Adagrad {
     fn inspect(&self, s: &AdagradState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("sum", &s.sum), Entry::scalar("clr", s.clr)]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
 }

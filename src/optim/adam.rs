@@ -125,4 +125,12 @@ impl Optimizer for Adam {
         }
         out
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
+    }
 }

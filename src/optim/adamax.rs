@@ -60,4 +60,12 @@ impl Optimizer for Adamax {
     fn inspect(&self, s: &AdamaxState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("u", &s.exp_inf)]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
+    }
 }

@@ -2,7 +2,7 @@
 //! momentum and gradient, taken before the momentum itself is updated with beta2. Every
 //! coordinate moves by exactly lr (or 0), so Lion wants a smaller lr than Adam.
 
-use super::{add, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{add, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -37,17 +37,6 @@ pub struct LionState {
     pub exp_avg: Vec<f64>,
 }
 
-/// torch's `sgn`: -1, 0 or 1, and NaN for NaN.
-fn sgn(x: f64) -> f64 {
-    if x > 0.0 {
-        1.0
-    } else if x < 0.0 {
-        -1.0
-    } else {
-        x
-    }
-}
-
 impl Optimizer for Lion {
     type State = LionState;
 
@@ -61,7 +50,7 @@ impl Optimizer for Lion {
         for i in 0..p.len() {
             let g = d.grad[i];
             p[i] *= 1.0 - self.lr * self.weight_decay;
-            let update = sgn(add(s.exp_avg[i] * beta1, g, 1.0 - beta1));
+            let update = sign(add(s.exp_avg[i] * beta1, g, 1.0 - beta1));
             p[i] = add(p[i], update, -self.lr);
             s.exp_avg[i] = add(s.exp_avg[i] * beta2, g, 1.0 - beta2);
         }
@@ -69,5 +58,13 @@ impl Optimizer for Lion {
 
     fn inspect(&self, s: &LionState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg)]
+    }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
     }
 }

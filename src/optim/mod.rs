@@ -14,33 +14,44 @@
 #![allow(clippy::needless_range_loop)]
 
 use crate::schema::{Hyper, Param};
+pub use crate::schedule::Knobs;
 use lanes::Lanes;
 use serde::Serialize;
 
 mod adabelief;
 mod adadelta;
+mod adafactor;
 mod adagrad;
 mod adam;
 mod adamax;
+mod asgd;
 pub mod fma;
 pub mod lanes;
+mod lbfgs;
 mod lion;
+mod muon;
 mod nadam;
 mod newton;
 mod radam;
 mod rmsprop;
+mod rprop;
 mod sgd;
 
 pub use adabelief::AdaBelief;
 pub use adadelta::Adadelta;
+pub use adafactor::Adafactor;
 pub use adagrad::Adagrad;
 pub use adam::Adam;
 pub use adamax::Adamax;
+pub use asgd::Asgd;
+pub use lbfgs::Lbfgs;
 pub use lion::Lion;
+pub use muon::{newton_schulz, Muon};
 pub use nadam::NAdam;
 pub use newton::Newton;
 pub use radam::RAdam;
 pub use rmsprop::RMSprop;
+pub use rprop::Rprop;
 pub use sgd::Sgd;
 
 /// What an optimizer may ask of the objective at the current parameters.
@@ -49,14 +60,67 @@ pub struct Derivatives<'a> {
     pub grad: &'a [f64],
     /// The Hessian, row-major n x n; present when the optimizer's `NEEDS_HESSIAN` is true.
     pub hessian: Option<&'a [f64]>,
+    /// The objective again, for an optimizer that evaluates it inside a step (torch's
+    /// `step(closure)`); present when the optimizer's `NEEDS_CLOSURE` is true.
+    pub closure: Option<Closure<'a>>,
 }
 
-/// One optimization algorithm with fixed hyperparameters.
+impl<'a> Derivatives<'a> {
+    /// The gradient alone.
+    pub fn of(grad: &'a [f64]) -> Derivatives<'a> {
+        Derivatives { grad, hessian: None, closure: None }
+    }
+}
+
+/// torch's `closure`: what the step's objective gives where the gradient was taken, and a way
+/// to evaluate it elsewhere.
+#[derive(Clone, Copy)]
+pub struct Closure<'a> {
+    /// The loss where [`Derivatives::grad`] was taken (the closure's first call, made by the
+    /// caller with the gradient).
+    pub loss: f64,
+    /// `eval(params, grad)` writes the gradient at `params` into `grad` and returns the loss
+    /// there: one more evaluation of the objective.
+    pub eval: &'a dyn Fn(&[f64], &mut [f64]) -> f64,
+}
+
+/// One tensor of a model's parameters (torch's `model.parameters()`), in the order they lie in
+/// the flat parameter vector.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tensor {
+    /// A weight matrix, `rows x cols`, row-major (a Linear layer's `(out, in)`).
+    Matrix { rows: usize, cols: usize },
+    /// A vector: a bias.
+    Vector(usize),
+}
+
+impl Tensor {
+    pub fn len(&self) -> usize {
+        match *self {
+            Tensor::Matrix { rows, cols } => rows * cols,
+            Tensor::Vector(n) => n,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// One optimization algorithm with its hyperparameters (torch's param group).
 pub trait Optimizer {
     type State: Clone;
     /// Whether [`Derivatives::hessian`] must be given to `update`.
     const NEEDS_HESSIAN: bool = false;
+    /// Whether [`Derivatives::closure`] must be given to `update`.
+    const NEEDS_CLOSURE: bool = false;
+    /// A fresh state for a landscape's point (one parameter of 2 coordinates).
     fn init(&self, params: &[f64]) -> Self::State;
+    /// A fresh state for a model's parameters, tensor by tensor: `init`, unless the optimizer
+    /// treats a matrix otherwise than a vector (Adafactor factors it, Muon orthogonalizes it).
+    fn init_model(&self, params: &[f64], _tensors: &[Tensor]) -> Self::State {
+        self.init(params)
+    }
     /// One step: moves `params` in place and advances `state`.
     fn update(&self, params: &mut [f64], d: &Derivatives, state: &mut Self::State);
     /// The state as named values, for the page's inspector.
@@ -65,6 +129,13 @@ pub trait Optimizer {
     /// singular Hessian): it left the parameters as they were, and the racer stops there.
     fn undefined(&self, _state: &Self::State) -> bool {
         false
+    }
+    /// torch's `group["lr"]`, which a scheduler sets between steps.
+    fn lr_mut(&mut self) -> &mut f64;
+    /// torch's `group["momentum"]` or `group["betas"][0]`, which CyclicLR and OneCycleLR set
+    /// between steps; None where the optimizer has neither.
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        None
     }
 }
 
@@ -99,10 +170,13 @@ impl Entry {
     }
 }
 
-/// An optimizer together with its state, behind one object-safe face.
-pub trait Stepper {
+/// An optimizer together with its state, behind one object-safe face; its learning rate and
+/// momentum are a scheduler's [`Knobs`].
+pub trait Stepper: Knobs {
     fn needs_hessian(&self) -> bool;
-    /// Starts over from `params`, as a fresh `init`.
+    fn needs_closure(&self) -> bool;
+    /// Starts over from `params`: a fresh state, and the hyperparameters as built (a
+    /// scheduler's changes undone).
     fn reset(&mut self, params: &[f64]);
     fn step(&mut self, params: &mut [f64], d: &Derivatives);
     fn inspect(&self) -> Vec<Entry>;
@@ -111,16 +185,43 @@ pub trait Stepper {
 }
 
 struct Running<O: Optimizer> {
+    /// The hyperparameters as built.
+    built: O,
+    /// As a scheduler has set them.
     opt: O,
     state: O::State,
+    /// A model's tensors; None for a landscape's point.
+    tensors: Option<Vec<Tensor>>,
 }
 
-impl<O: Optimizer> Stepper for Running<O> {
+impl<O: Optimizer + Clone> Running<O> {
+    fn fresh_state(&self, params: &[f64]) -> O::State {
+        match &self.tensors {
+            Some(t) => self.opt.init_model(params, t),
+            None => self.opt.init(params),
+        }
+    }
+}
+
+impl<O: Optimizer + Clone> Knobs for Running<O> {
+    fn lr_mut(&mut self) -> &mut f64 {
+        self.opt.lr_mut()
+    }
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        self.opt.momentum_mut()
+    }
+}
+
+impl<O: Optimizer + Clone> Stepper for Running<O> {
     fn needs_hessian(&self) -> bool {
         O::NEEDS_HESSIAN
     }
+    fn needs_closure(&self) -> bool {
+        O::NEEDS_CLOSURE
+    }
     fn reset(&mut self, params: &[f64]) {
-        self.state = self.opt.init(params);
+        self.opt = self.built.clone();
+        self.state = self.fresh_state(params);
     }
     fn step(&mut self, params: &mut [f64], d: &Derivatives) {
         self.opt.update(params, d, &mut self.state)
@@ -133,10 +234,15 @@ impl<O: Optimizer> Stepper for Running<O> {
     }
 }
 
-/// Pairs an optimizer with a fresh state for `params`.
-pub fn running<O: Optimizer + 'static>(opt: O, params: &[f64]) -> Box<dyn Stepper> {
-    let state = opt.init(params);
-    Box::new(Running { opt, state })
+/// Pairs an optimizer with a fresh state for `params`: a landscape's point, or a model's
+/// `tensors`.
+pub fn running<O: Optimizer + Clone + 'static>(opt: O, params: &[f64], tensors: Option<&[Tensor]>) -> Box<dyn Stepper> {
+    let tensors = tensors.map(<[Tensor]>::to_vec);
+    let state = match &tensors {
+        Some(t) => opt.init_model(params, t),
+        None => opt.init(params),
+    };
+    Box::new(Running { built: opt.clone(), opt, state, tensors })
 }
 
 /// The description of one optimizer: what `optiscape list` prints and the page builds its
@@ -155,12 +261,18 @@ pub struct OptimizerInfo {
 
 /// Built hyperparameters, ready to start any number of runs.
 pub trait OptimizerFactory {
+    /// A run from a landscape's point.
     fn start(&self, params: &[f64]) -> Box<dyn Stepper>;
+    /// A run on a model's parameters, `tensors` giving their shapes in order.
+    fn start_model(&self, params: &[f64], tensors: &[Tensor]) -> Box<dyn Stepper>;
 }
 
 impl<O: Optimizer + Clone + 'static> OptimizerFactory for O {
     fn start(&self, params: &[f64]) -> Box<dyn Stepper> {
-        running(self.clone(), params)
+        running(self.clone(), params, None)
+    }
+    fn start_model(&self, params: &[f64], tensors: &[Tensor]) -> Box<dyn Stepper> {
+        running(self.clone(), params, Some(tensors))
     }
 }
 
@@ -177,6 +289,11 @@ pub static REGISTRY: &[&OptimizerInfo] = &[
     &adamax::INFO,
     &adabelief::INFO,
     &lion::INFO,
+    &rprop::INFO,
+    &asgd::INFO,
+    &adafactor::INFO,
+    &muon::INFO,
+    &lbfgs::INFO,
     &newton::INFO,
 ];
 
@@ -245,4 +362,52 @@ pub(crate) fn lerp<L: Lanes>(start: L, end: L, weight: f64) -> L {
 #[inline(always)]
 pub(crate) fn maximum<L: Lanes>(a: L, b: L) -> L {
     a.maximum(b)
+}
+
+/// torch's `sign` (and `sgn` on real numbers), as its CPU kernel computes it, `(0 < x) - (x < 0)`:
+/// -1, 0 or 1, and 0 for NaN and for -0.
+#[inline(always)]
+pub(crate) fn sign(x: f64) -> f64 {
+    f64::from(i8::from(0.0 < x) - i8::from(x < 0.0))
+}
+
+/// torch's `linalg.vector_norm(x)` (2-norm) of float64, as ATen's CPU reduction computes it:
+/// the squares accumulated by fused multiply-adds in order (`sqrt(fma(y, y, x²))` for two
+/// coordinates), the absolute value for one.
+pub fn norm2(x: &[f64]) -> f64 {
+    match x {
+        [v] => v.abs(),
+        _ => x.iter().fold(0.0, |acc: f64, &v| <f64 as Lanes>::fused(v, v, acc)).sqrt(),
+    }
+}
+
+/// torch's `clamp(x, min, max)`: `min(max(x, lo), hi)`, NaN for NaN (Rust's `f64::clamp` would
+/// panic where lo > hi; torch gives hi there).
+#[inline(always)]
+pub fn clamp(x: f64, lo: f64, hi: f64) -> f64 {
+    if x.is_nan() {
+        x
+    } else {
+        x.max(lo).min(hi)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_is_torchs() {
+        // torch.sign(torch.tensor([-0.0, 0.0, nan, 3.0, -2.0], dtype=torch.float64)) in torch 2.15.
+        let got: Vec<u64> = [-0.0, 0.0, f64::NAN, 3.0, -2.0, f64::INFINITY, -f64::MIN_POSITIVE].map(sign).map(f64::to_bits).to_vec();
+        assert_eq!(got, [0.0, 0.0, 0.0, 1.0, -1.0, 1.0, -1.0].map(f64::to_bits));
+    }
+
+    #[test]
+    fn clamp_is_torchs() {
+        // torch.clamp(torch.tensor([nan, 5.0, -5.0, 0.5]), min=1.0, max=-1.0) and min=0, max=1.
+        assert!(clamp(f64::NAN, 1.0, -1.0).is_nan());
+        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 1.0, -1.0)), [-1.0, -1.0, -1.0]);
+        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 0.0, 1.0)), [1.0, 0.0, 0.5]);
+    }
 }

@@ -203,6 +203,10 @@ impl Optimizer for Newton {
     fn undefined(&self, s: &NewtonState) -> bool {
         s.singular
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
 }
 
 #[cfg(test)]

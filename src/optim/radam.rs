@@ -102,4 +102,12 @@ impl Optimizer for RAdam {
             Entry::vector("v", &s.exp_avg_sq),
         ]
     }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.betas[0])
+    }
 }

@@ -62,8 +62,11 @@ impl Optimizer for Sgd {
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut SgdState) {
         s.step += 1;
+        // torch creates the buffer at the first step with momentum (a scheduler may turn it on
+        // later), as a copy of that step's gradient.
         let first = s.momentum_buffer.is_none();
-        let buf = s.momentum_buffer.get_or_insert_with(|| zeros(p));
+        let mut none = Vec::new();
+        let buf = if self.momentum != 0.0 { s.momentum_buffer.get_or_insert_with(|| zeros(p)) } else { &mut none };
         crate::each_lane!(p.len(), |i, L| {
             let param = L::load(p, i);
             let mut g = L::load(d.grad, i);
@@ -87,5 +90,13 @@ impl Optimizer for Sgd {
             }
         }
         out
+    }
+
+    fn lr_mut(&mut self) -> &mut f64 {
+        &mut self.lr
+    }
+
+    fn momentum_mut(&mut self) -> Option<&mut f64> {
+        Some(&mut self.momentum)
     }
 }

@@ -11,7 +11,7 @@ use super::scene::{stroke, text_style, DrawResult};
 use super::ticks::format_value;
 use super::sweep::{draw_sweep, SweepSeries};
 use super::loss::loss_series;
-use super::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
+use super::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
 use crate::landscape::View;
 use crate::race::{run_race, Arrival, Race, RacerResult, Status};
 use crate::schema::Value;
@@ -44,6 +44,12 @@ const WIDE: u32 = 900;
 /// shares its place with the learning-rate sweep chart ([`crate::sweep`]) under it, as in the
 /// page's saved image.
 pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<String, String> {
+    figure_against(spec, width, height, sweep, XAxis::Steps)
+}
+
+/// [`figure`] with the loss chart's x axis counting `x` (steps, or evaluations of the
+/// objective: the work done, which sets L-BFGS, Newton and Adam apart differently).
+pub fn figure_against(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis) -> Result<String, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
             return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
@@ -79,7 +85,7 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<St
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (width, height + below + legend_height)).into_drawing_area();
-        let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref() };
+        let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref(), x };
         let drawn = draw(&root, &race, &result, &colors, spec, panels);
         drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
         root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
@@ -130,6 +136,8 @@ struct Panels<'a> {
     columns: usize,
     /// The sweeps, drawn under the loss chart in its place.
     sweeps: Option<&'a crate::sweep::SweepsResult>,
+    /// What the loss chart's x axis counts.
+    x: XAxis,
 }
 
 fn draw<DB: DrawingBackend>(
@@ -160,7 +168,11 @@ fn draw<DB: DrawingBackend>(
         .racers
         .iter()
         .map(|r| {
-            let loss: Vec<(f64, f64)> = r.loss.iter().enumerate().map(|(k, &l)| (k as f64, l)).collect();
+            let at = |k: usize| match p.x {
+                XAxis::Steps => k as f64,
+                XAxis::Evaluations => r.evaluations[k] as f64,
+            };
+            let loss: Vec<(f64, f64)> = r.loss.iter().enumerate().map(|(k, &l)| (at(k), l)).collect();
             let mut mean = TrailingMean::default();
             let means = noisy.then(|| loss.iter().map(|&(k, l)| (k, mean.push(l))).collect());
             std::iter::once(loss).chain(means).collect()
@@ -170,10 +182,10 @@ fn draw<DB: DrawingBackend>(
     let reference = known_minimum(&race.objective, &race.marks);
     let mut caption = caption(spec, race.start);
     match p.sweeps {
-        None => draw_loss(&loss, &series, reference, DPR)?,
+        None => draw_loss_against(&loss, &series, reference, DPR, p.x)?,
         Some(sweeps) => {
             let (loss, below) = loss.split_vertically(loss.dim_in_pixel().1 / 2);
-            draw_loss(&loss, &series, reference, DPR)?;
+            draw_loss_against(&loss, &series, reference, DPR, p.x)?;
             let curves: Vec<SweepSeries> =
                 sweeps.racers.iter().zip(colors).map(|(s, &color)| SweepSeries { color, points: &s.points, lr: s.lr }).collect();
             draw_sweep(&below, &curves, reference, DPR)?;
@@ -291,6 +303,15 @@ pub fn key_settings(spec: &RacerSpec) -> String {
             other => format!("{name} {}", setting(other)),
         });
     }
+    if let Some(norm) = spec.clip.norm {
+        parts.push(format!("clip_grad_norm {}", number(norm)));
+    }
+    if let Some(value) = spec.clip.value {
+        parts.push(format!("clip_grad_value {}", number(value)));
+    }
+    if let Some(s) = &spec.schedule {
+        parts.push(schedule_text(s));
+    }
     parts.join(", ")
 }
 
@@ -301,7 +322,26 @@ fn setting(value: &Value) -> String {
         Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
         Value::Text(text) => text.to_string(),
         Value::Choice(c) => c.unwrap_or("none").to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Null => "none".into(),
+        Value::Tuple(items) => format!("({})", items.iter().map(|x| x.map_or("none".into(), number)).collect::<Vec<_>>().join(", ")),
+        Value::Ints(items) => format!("[{}]", items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        Value::Scheduler(n) => schedule_text(n),
+        Value::Schedulers(list) => list.iter().map(schedule_text).collect::<Vec<_>>().join(" then "),
     }
+}
+
+/// "StepLR(step_size 100, gamma 0.5)": a scheduler's class and its arguments away from their
+/// defaults.
+pub fn schedule_text(n: &crate::schema::Named) -> String {
+    let info = crate::schedule::find(n.name);
+    let args: Vec<String> = n
+        .hyper
+        .iter()
+        .filter(|(name, v)| info.and_then(|i| i.params.iter().find(|p| p.name == *name)).is_none_or(|p| p.required || **v != p.default))
+        .map(|(name, v)| format!("{name} {}", setting(v)))
+        .collect();
+    format!("{}({})", n.name, args.join(", "))
 }
 
 /// The shortest text that reads back as `x`: "0.05", "1e-8".

@@ -205,8 +205,31 @@ impl LossAxes {
     }
 }
 
+/// What the loss chart's x axis counts: steps, or evaluations of the objective and its gradient
+/// (one a step, more for L-BFGS: the work done), both whole numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum XAxis {
+    #[default]
+    Steps,
+    Evaluations,
+}
+
+impl XAxis {
+    pub fn title(self) -> &'static str {
+        match self {
+            XAxis::Steps => "step",
+            XAxis::Evaluations => "evaluations",
+        }
+    }
+}
+
 /// Light grid at the labelled decades, frame, ticks, labels and titles.
 pub fn draw_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes) -> DrawResult<DB> {
+    draw_loss_axes_of(area, axes, XAxis::Steps)
+}
+
+/// [`draw_loss_axes`] with the x axis counting `x`.
+pub fn draw_loss_axes_of<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, x: XAxis) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
     let mapping = Mapping::new(p, crate::landscape::View::new(0.0, axes.steps, 0.0, 1.0));
     let (mut xs, xstep) = x_ticks([0.0, axes.steps], p.width as f64, m);
@@ -214,7 +237,7 @@ pub fn draw_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &
     xs.retain(|t| t.fract() == 0.0);
     let xstep = xstep.max(1.0);
     let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
-    draw_log_loss_axes(area, axes, &xt, "step")
+    draw_log_loss_axes(area, axes, &xt, x.title())
 }
 
 /// [`draw_loss_axes`] with any x axis: its ticks (device px, label) and title.
@@ -262,9 +285,14 @@ pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: 
 /// A whole loss chart on tight axes ([`LossAxes::fit`]). Empty series, single points and
 /// constant series are all drawn sensibly; non-finite values are dropped.
 pub fn draw_loss<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[LossSeries], reference: Option<f64>, dpr: f64) -> DrawResult<DB> {
+    draw_loss_against(area, series, reference, dpr, XAxis::Steps)
+}
+
+/// [`draw_loss`] with the series' x values counting `x`.
+pub fn draw_loss_against<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[LossSeries], reference: Option<f64>, dpr: f64, x: XAxis) -> DrawResult<DB> {
     let (w, h) = area.dim_in_pixel();
     let axes = LossAxes::fit(w, h, dpr, series, reference);
-    draw_loss_axes(area, &axes)?;
+    draw_loss_axes_of(area, &axes, x)?;
     draw_loss_lines(area, &axes, series, true)
 }
 

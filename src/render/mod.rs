@@ -85,6 +85,6 @@ pub mod training;
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};
 pub use levels::Levels;
-pub use loss::{draw_loss, LossSeries};
+pub use loss::{draw_loss, draw_loss_against, LossSeries, XAxis};
 pub use racers::{draw_racers, RacerTrace};
 pub use scene::{draw_background, BackgroundInput};

@@ -1,7 +1,10 @@
-//! Running the real `optiscape` binary, for the tests of its commands (`mod common;`), and
-//! reading the SVG it and the drawing code write (`common::svg`).
+//! Running the real `optiscape` binary, for the tests of its commands (`mod common;`), reading
+//! the SVG it and the drawing code write (`common::svg`), and the property tests' seed
+//! (`common::seed`).
 #![allow(dead_code)] // each test file uses some of these
 
+#[cfg(not(target_os = "wasi"))]
+pub mod seed;
 pub mod svg;
 
 use std::io::Write;

@@ -251,7 +251,8 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
     assert.ok(s.racers.length >= 12);
     s.racers.forEach((r) => assert.match(r.color, /^#[0-9a-f]{6}$/i, 'added racers carry a colour'));
     for (const [k, o] of cat.optimizers.entries()) {
-      const sliders = o.params.reduce((n, p) => n + (p.type === 'number' ? 1 : p.type === 'pair' ? 2 : 0), 0);
+      const slider = (p) => p.type === 'number' || (p.type === 'integer' && !p.nullable);
+      const sliders = o.params.reduce((n, p) => n + (slider(p) ? 1 : p.type === 'pair' ? 2 : 0), 0);
       const flags = o.params.filter((p) => p.type === 'flag').length;
       const c = card(page, k + 1);
       assert.equal(await c.locator('.racer-settings input[type=range]').count(), sliders, `${o.name} sliders`);
@@ -270,7 +271,8 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
       assert.equal(now.landscape.name, l.name);
       assert.equal(now.landscape.noise, 0.5, `${l.name} keeps the noise`);
       assert.deepEqual(now.view, l.view, `${l.name} opens on its default view`);
-      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 2 + l.params.filter((p) => p.type === 'number').length);
+      // noise, seed and rotate, then its own numbers.
+      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 3 + l.params.filter((p) => p.type === 'number').length);
       for (const shared of ['scale', 'noise', 'seed']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
     }
   });
@@ -1423,8 +1425,12 @@ test('every preset’s hint tells the truth (the scale and formula presets have 
 test('a random walk through the controls (seeded): no console error, no NaN, never a frozen page', { timeout: 600_000 }, async () => {
   // Odd values where a value is typed, every kind of control, in a random (but repeatable) order.
   // A walk like this found a scale of 5e-324 freezing the page (src/render/levels.rs).
-  // OPTISCAPE_WALK_SEED picks another walk; OPTISCAPE_WALK_STEPS a longer one.
-  const seed0 = Number(process.env.OPTISCAPE_WALK_SEED ?? 20261202);
+  // OPTISCAPE_TEST_SEED picks another walk (a whole number, or `fresh`), as it does for the
+  // native property tests; OPTISCAPE_WALK_STEPS a longer one. A failure names its seed.
+  const asked = process.env.OPTISCAPE_TEST_SEED ?? process.env.OPTISCAPE_WALK_SEED;
+  const seed0 = !asked ? 20261202 : asked === 'fresh' ? Math.floor(Math.random() * 2147483648) : Number(asked);
+  if (!Number.isInteger(seed0)) throw new Error(`OPTISCAPE_TEST_SEED must be a whole number or fresh, got ${asked}`);
+  if (asked) console.log(`random walk seed ${seed0}`);
   let seed = seed0;
   const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = (list) => list[Math.floor(rnd() * list.length)];

@@ -33,12 +33,14 @@ def bits(x):
 
 
 def digest(case):
-    """FNV-1a-like over each kept point (step, x, y) and the step it diverged at (tests/golden.rs)."""
+    """FNV-1a-like over each kept point (step, x, y), the step it diverged at and, for a scheduled
+    race, every step's learning rate (tests/golden.rs)."""
     h = 0xCBF29CE484222325
     words = []
     for i, (x, y) in case["points"]:
         words += [i, bits(x), bits(y)]
     words.append(U64 if case["diverged_at"] is None else case["diverged_at"])
+    words += [bits(lr) for lr in case.get("lr", [])]
     for w in words:
         h = ((h ^ w) * 0x100000001B3) & U64
     return f"{h:016x}"
@@ -51,9 +53,10 @@ def main():
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         generate.HERE = tmp
-        sys.argv = [sys.argv[0]] + [name for name, *_ in generate.OPTIMIZERS]
+        files = [name for name, *_ in generate.OPTIMIZERS] + generate.FEATURES
+        sys.argv = [sys.argv[0]] + files
         generate.main()
-        for name, *_ in generate.OPTIMIZERS:
+        for name in files:
             with open(os.path.join(tmp, f"{name}.json")) as fh:
                 cases = json.load(fh)["cases"]
             out[name] = [{"racer": c["racer"], "landscape": c["landscape"], "digest": digest(c)} for c in cases]

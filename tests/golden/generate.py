@@ -1,10 +1,15 @@
 #!/usr/bin/env python3
 """Generate the golden trajectories that pin every optimizer to its reference implementation.
 
-Run once by hand where the references are installed (CI never runs this; it reads the JSON):
+Run by hand where the references are installed (CI never runs this; it reads the JSON):
 
     pip install torch adabelief-pytorch==0.2.1 lion-pytorch
-    python3 tests/golden/generate.py
+    python3 tests/golden/generate.py            # every file
+    python3 tests/golden/generate.py adam lion  # only these optimizers' files
+
+torch drives every case; each other reference package is imported only by the optimizer that
+uses it, so generating one optimizer's goldens needs only torch and that optimizer's reference.
+An optimizer with no reference package is pinned by a formula in tests/golden.rs instead.
 
 For every optimizer configuration below, on every landscape (and the default configuration also at
 scale 1e-3 and 1e3, and with noisy gradients at scales 1 and 1e3), the reference optimizer takes
@@ -16,7 +21,9 @@ after; tests/golden.rs compares to 1e-10. A run stops, as optiscape's runner doe
 iterate that is not finite or exceeds 1e12 in magnitude, or whose loss is not finite (diverged_at),
 or where textbook Newton has no step at a singular Hessian (singular_at).
 
-Output: tests/golden/<optimizer>.json, one file per optimizer.
+Output: tests/golden/<optimizer>.json, one file per optimizer, and lr_scheduler.json,
+clipping.json and rotate.json: races with every scheduler (and the learning rate of every
+step), with gradient clipping, and on turned landscapes.
 """
 
 import json
@@ -27,9 +34,6 @@ import sys
 import torch
 
 torch.set_default_dtype(torch.float64)
-
-import adabelief_pytorch  # noqa: E402
-import lion_pytorch  # noqa: E402
 
 
 # torch's CPU sqrt on contiguous float64 tensors goes through MKL's vdSqrt, which is not correctly
@@ -49,6 +53,16 @@ def _correct_sqrt_(t):
 
 torch.Tensor.sqrt = _correct_sqrt
 torch.Tensor.sqrt_ = _correct_sqrt_
+
+# ATen picks its CPU kernels by the machine's vector instructions, and their last bits differ: with
+# ATEN_CPU_CAPABILITY=default (no FMA), 541 of the 910 cases of the first twelve optimizers change,
+# the chaotic ones by whole units. optiscape mirrors the AVX2 and AVX-512 kernels (built with FMA:
+# see src/optim/mod.rs), so the goldens come from one of those, and each file records which
+# ("cpu_capability"). They were made with torch 2.15 on an AMD EPYC with AVX-512; the files from
+# before that field regenerate identically there.
+CPU_CAPABILITY = torch.backends.cpu.get_cpu_capability()
+if CPU_CAPABILITY not in ("AVX2", "AVX512"):
+    sys.exit(f"ATen's CPU capability is {CPU_CAPABILITY}: generate the goldens where it is AVX2 or AVX512")
 
 STEPS = 500
 LIMIT = 1e12
@@ -309,6 +323,11 @@ def custom(p):
 
 
 def custom_d(x, y):
+    d = custom_dual(x, y)
+    return d.g, [[d.h[0], d.h[1]], [d.h[1], d.h[2]]]
+
+
+def custom_dual(x, y):
     stack = []
     for op in CUSTOM_PROGRAM:
         if op[0] == "c":
@@ -323,7 +342,80 @@ def custom_d(x, y):
             b = stack.pop()
             stack.append(_dual_op(op[0], stack.pop(), b))
     (d,) = stack
-    return d.g, [[d.h[0], d.h[1]], [d.h[1], d.h[2]]]
+    return d
+
+
+# Values as optiscape computes them (the same operations in the same order), for what compares
+# losses: L-BFGS's closure and ReduceLROnPlateau.
+
+def rosenbrock_v(x, y, a=1.0, b=100.0):
+    t, u = a - x, y - x * x
+    return t * t + b * (u * u)
+
+
+def gaussian_mixture_v(x, y):
+    norm = 1.0 / (2.0 * math.pi * math.sqrt(0.75))
+    total = -0.0
+    for mx, my in MEANS:
+        d = [x - mx, y - my]
+        sd = [INV[0][0] * d[0] + INV[0][1] * d[1], INV[1][0] * d[0] + INV[1][1] * d[1]]
+        q = d[0] * sd[0] + d[1] * sd[1]
+        total += 0.25 * norm * math.exp(-0.5 * q)
+    return -total
+
+
+def beale_v(x1, x2):
+    return (powi(1.5 - x1 + x1 * x2, 2) + powi(2.25 - x1 + x1 * powi(x2, 2), 2)
+            + powi(2.625 - x1 + x1 * powi(x2, 3), 2))
+
+
+def himmelblau_v(x1, x2):
+    return powi(powi(x1, 2) + x2 - 11.0, 2) + powi(x1 + powi(x2, 2) - 7.0, 2)
+
+
+def rastrigin_v(x, y, a=10.0):
+    g = [powi(c, 2) - a * math.cos(2.0 * math.pi * c) for c in (x, y)]
+    return a * 2.0 + (-0.0 + g[0] + g[1])
+
+
+def styblinski_tang_v(x, y):
+    return 0.5 * (-0.0 + sum_in_order(powi(c, 4) - 16.0 * powi(c, 2) + 5.0 * c for c in (x, y)))
+
+
+def sum_in_order(values):
+    total = -0.0
+    for v in values:
+        total += v
+    return total
+
+
+def quadratic_v(x, y, k=10.0):
+    return 0.5 * (x * x + k * y * y)
+
+
+def saddle_v(x, y):
+    return x * x + 0.25 * powi(y, 4) - 0.5 * y * y
+
+
+def digits2d_v(x, y):
+    linear, product = 0.0, 1.0
+    for a0, a1 in DIGITS2D:
+        m = x * a0 + y * a1
+        linear += max(m, 0.0)
+        product *= 1.0 + math.exp(-abs(m))
+    return (linear + math.log(product)) / float(len(DIGITS2D))
+
+
+def custom_v(x, y):
+    return custom_dual(x, y).v
+
+
+VALUES = {"rosenbrock": rosenbrock_v, "gaussian_mixture": gaussian_mixture_v, "beale": beale_v,
+          "himmelblau": himmelblau_v, "rastrigin": rastrigin_v, "styblinski_tang": styblinski_tang_v,
+          "quadratic": quadratic_v, "saddle": saddle_v, "digits2d": digits2d_v, "custom": custom_v}
+
+# The centres of the default views, about which `rotate` turns each landscape.
+CENTRES = {"rosenbrock": (0.0, 1.0), "digits2d": (1.0, -1.0)}
 
 
 # name: (function in torch ops, derivatives as optiscape computes them, default start,
@@ -447,7 +539,15 @@ class Newton:
 # The lr family picks the per-landscape learning rate: "gd" or "adaptive", times a factor.
 
 def adabelief(params, **kw):
+    import adabelief_pytorch
+
     return adabelief_pytorch.AdaBelief(params, print_change_log=False, **kw)
+
+
+def lion(params, **kw):
+    import lion_pytorch
+
+    return lion_pytorch.Lion(params, **kw)
 
 
 def silence(fn):
@@ -460,6 +560,8 @@ def silence(fn):
             sys.stdout = stdout
     return wrapped
 
+
+MUON = torch.optim.Muon  # its parameter is a (1, 2) row: torch's Muon takes matrices only
 
 OPTIMIZERS = [
     ("sgd", torch.optim.SGD, ("gd", 1.0), [
@@ -520,10 +622,42 @@ OPTIMIZERS = [
         {"degenerated_to_sgd": False, "betas": [0.9, 0.99]},
         {"rectify": False, "amsgrad": True, "weight_decay": 0.05},
     ]),
-    ("lion", lion_pytorch.Lion, ("adaptive", 0.2), [
+    ("lion", lion, ("adaptive", 0.2), [
         {},
         {"weight_decay": 0.1},
         {"betas": [0.95, 0.98]},
+    ]),
+    ("rprop", torch.optim.Rprop, ("adaptive", 0.2), [
+        {},
+        {"etas": [0.3, 1.5]},
+        {"step_sizes": [1e-4, 0.05]},
+    ]),
+    ("asgd", torch.optim.ASGD, ("gd", 1.0), [
+        {},
+        {"lambd": 0.01, "alpha": 0.5, "t0": 100.0},
+        {"weight_decay": 0.1, "t0": 0.0},
+    ]),
+    ("adafactor", torch.optim.Adafactor, ("adaptive", 1.0), [
+        {},
+        {"beta2_decay": -0.5, "eps": [1e-30, 1e-2], "d": 2.0},
+        {"weight_decay": 0.1},
+        {"eps": [None, 0.0]},
+    ]),
+    ("muon", MUON, ("adaptive", 0.2), [
+        {},
+        {"nesterov": False, "momentum": 0.9},
+        {"adjust_lr_fn": "match_rms_adamw"},
+        {"adjust_lr_fn": "spectral_unclamped", "weight_decay": 0.0, "ns_steps": 3},
+        {"ns_coefficients": [2.0, -1.5, 0.5], "eps": 1e-3},
+    ]),
+    ("lbfgs", torch.optim.LBFGS, ("lbfgs", 1.0), [
+        {},
+        {"line_search_fn": "strong_wolfe"},
+        {"max_iter": 1, "line_search_fn": "strong_wolfe"},
+        {"max_iter": 4, "history_size": 3, "line_search_fn": "strong_wolfe", "tolerance_change": 1e-6},
+        {"max_iter": 1},
+        # A first trial far too short: the line search extrapolates from a step that is a tensor.
+        {"line_search_fn": "strong_wolfe", "lr": 0.01},
     ]),
     ("newton", Newton, ("fixed", 1.0), [
         {},
@@ -563,34 +697,152 @@ def noise_at(std, seed, step):
     return [std * normal(seed, step * 24), std * normal(seed, step * 24 + 12)]
 
 
-def run_case(ctor, kwargs, landscape, scale, start, noise=None):
-    f, derivatives = LANDSCAPES[landscape][:2]
-    p = torch.tensor(start)
+class Rotation:
+    """src/landscape/rotation.rs: the landscape turned counter-clockwise about its view's centre."""
+
+    def __init__(self, degrees, centre):
+        self.cx, self.cy = centre
+        quarter = degrees / 90.0
+        if quarter == int(quarter):
+            self.sin, self.cos = [(0.0, 1.0), (1.0, 0.0), (0.0, -1.0), (-1.0, 0.0)][int(quarter) % 4]
+        else:
+            r = math.radians(degrees)
+            self.sin, self.cos = math.sin(r), math.cos(r)
+
+    def turn(self, p):
+        dx, dy = p[0] - self.cx, p[1] - self.cy
+        return [self.cx + (self.cos * dx - self.sin * dy), self.cy + (self.sin * dx + self.cos * dy)]
+
+    def back(self, p):
+        dx, dy = p[0] - self.cx, p[1] - self.cy
+        return [self.cx + (self.cos * dx + self.sin * dy), self.cy + (self.cos * dy - self.sin * dx)]
+
+    def vector(self, v):
+        return [self.cos * v[0] - self.sin * v[1], self.sin * v[0] + self.cos * v[1]]
+
+    def hessian(self, h):
+        r0, r1 = self.vector([h[0][0], h[1][0]]), self.vector([h[0][1], h[1][1]])
+        m00, m10, m01, m11 = r0[0], r0[1], r1[0], r1[1]
+        c, s = self.cos, self.sin
+        return [[m00 * c - m01 * s, m00 * s + m01 * c], [m10 * c - m11 * s, m10 * s + m11 * c]]
+
+
+class Objective:
+    """src/landscape/mod.rs's Objective: scale * f (turned), with noisy gradients."""
+
+    def __init__(self, landscape, scale=1.0, noise=None, rotate=0.0):
+        self.f, self.derivatives = LANDSCAPES[landscape][:2]
+        self.value_of = VALUES[landscape]
+        self.scale, self.noise = scale, noise
+        self.rotation = Rotation(rotate, CENTRES.get(landscape, (0.0, 0.0))) if rotate else None
+
+    def under(self, p):
+        return self.rotation.back(p) if self.rotation else list(p)
+
+    def loss(self, p):
+        """scale * f(p) in torch ops, for the divergence check (as before rotations came)."""
+        with torch.no_grad():
+            return self.scale * self.f(torch.tensor(self.under(p))).item()
+
+    def value(self, p):
+        """scale * f(p) as optiscape computes it."""
+        return self.scale * self.value_of(*self.under(p))
+
+    def draw(self, step):
+        return noise_at(self.noise["noise"], self.noise["seed"], step) if self.noise else None
+
+    def gradient(self, p, step):
+        g, _ = self.derivatives(*self.under(p))
+        if self.rotation:
+            g = self.rotation.vector(g)
+        n = self.draw(step)
+        if n:
+            return [self.scale * (g[0] + n[0]), self.scale * (g[1] + n[1])]
+        return [self.scale * g[0], self.scale * g[1]]
+
+    def hessian(self, p):
+        _, h = self.derivatives(*self.under(p))
+        if self.rotation:
+            h = self.rotation.hessian(h)
+        return [[self.scale * h[i][j] for j in range(2)] for i in range(2)]
+
+    def batch_value(self, p, step):
+        n = self.draw(step)
+        if not n:
+            return self.value(p)
+        return self.scale * (self.value_of(*self.under(p)) + (n[0] * p[0] + n[1] * p[1]))
+
+
+def clip(p, clip_grad_norm=None, clip_grad_value=None):
+    """torch.nn.utils's clipping, norm first (the order optiscape applies them in)."""
+    if clip_grad_norm is not None:
+        torch.nn.utils.clip_grad_norm_([p], clip_grad_norm)
+    if clip_grad_value is not None:
+        torch.nn.utils.clip_grad_value_([p], clip_grad_value)
+
+
+SCHEDULERS = {name: getattr(torch.optim.lr_scheduler, name) for name in [
+    "StepLR", "MultiStepLR", "ConstantLR", "LinearLR", "ExponentialLR", "PolynomialLR", "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts", "CyclicLR", "OneCycleLR", "ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"]}
+
+
+def scheduler(opt, spec):
+    """A torch scheduler from an lr_scheduler spec, its schedulers made first, in order."""
+    kw = {k: v for k, v in spec.items() if k != "name"}
+    if "schedulers" in kw:
+        kw["schedulers"] = [scheduler(opt, s) for s in kw["schedulers"]]
+    if spec["name"] == "ChainedScheduler":
+        return SCHEDULERS["ChainedScheduler"](kw["schedulers"], optimizer=opt)
+    return SCHEDULERS[spec["name"]](opt, **kw)
+
+
+def run_case(ctor, kwargs, landscape, scale, start, noise=None, rotate=0.0, clipping=None, lr_scheduler=None):
+    """Races one reference optimizer; returns the trajectory, the step it diverged at, the
+    evaluations before each point and the learning rate of each step."""
+    objective = Objective(landscape, scale, noise, rotate)
+    clipping = clipping or {}
+    row = ctor is MUON
+    p = torch.tensor([start] if row else start)
     opt = ctor([p], **kwargs)
-    traj = [list(start)]
+    sched = scheduler(opt, lr_scheduler) if lr_scheduler else None
+    traj, evaluations, lrs = [list(start)], [0], []
+    count = [0]
     diverged_at = singular_at = None
     for step in range(1, STEPS + 1):
+        here = p.detach().flatten().tolist()
+        lrs.append(float(opt.param_groups[0]["lr"]) if hasattr(opt, "param_groups") else opt.lr)
+
+        def closure():
+            count[0] += 1
+            at = p.detach().flatten().tolist()
+            p.grad = torch.tensor(objective.gradient(at, step - 1)).reshape(p.shape)
+            clip(p, **clipping)
+            return torch.tensor(objective.batch_value(at, step - 1))
+
         opt.zero_grad()
-        g, h = derivatives(*p.tolist())
-        if noise:
-            n = noise_at(noise["noise"], noise["seed"], step - 1)
-            p.grad = torch.tensor([scale * (g[0] + n[0]), scale * (g[1] + n[1])])
+        if isinstance(opt, torch.optim.LBFGS):
+            opt.step(closure)
         else:
-            p.grad = torch.tensor([scale * g[0], scale * g[1]])
-        if isinstance(opt, Newton):
-            opt.hessian = torch.tensor([[scale * h[i][j] for j in range(2)] for i in range(2)])
-        opt.step()
+            closure()
+            if isinstance(opt, Newton):
+                opt.hessian = torch.tensor(objective.hessian(here))
+            opt.step()
         if getattr(opt, "singular", False):
             singular_at = step
             break
-        x = p.detach().tolist()
-        with torch.no_grad():
-            loss = scale * f(p).item() if all(math.isfinite(c) for c in x) else math.nan
+        if sched is not None:
+            if isinstance(sched, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                sched.step(objective.value(here))
+            else:
+                sched.step()
+        x = p.detach().flatten().tolist()
+        loss = objective.loss(x) if all(math.isfinite(c) for c in x) else math.nan
         if not all(math.isfinite(c) and abs(c) <= LIMIT for c in x) or not math.isfinite(loss):
             diverged_at = step
             break
         traj.append(x)
-    return traj, diverged_at, singular_at
+        evaluations.append(count[0])
+    return traj, diverged_at, singular_at, evaluations, lrs[:len(traj) - 1]
 
 
 def kept(i):
@@ -649,9 +901,160 @@ def derivatives_file():
             out.append({"landscape": name, "at": p.tolist(), "value": f(p).item(),
                         "gradient": g.tolist(), "hessian": h.tolist()})
     with open(os.path.join(HERE, "derivatives.json"), "w") as fh:
-        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__, "points": out,
-                   "formulas": formula_points()}, fh, separators=(",", ":"), allow_nan=False)
+        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__,
+                   "cpu_capability": CPU_CAPABILITY, "points": out, "formulas": formula_points()}, fh,
+                  separators=(",", ":"), allow_nan=False)
         fh.write("\n")
+
+
+def lr_of(family, factor, landscape, scale):
+    """The learning rate of a configuration without its own: a gradient-descent one divided by
+    the scale, an adaptive one not; None keeps the reference's default (Newton's and L-BFGS's 1)."""
+    _, _, _, gd_lr, adaptive_lr = LANDSCAPES[landscape]
+    if family == "gd":
+        return gd_lr * factor / scale
+    if family == "adaptive":
+        return adaptive_lr * factor
+    return None
+
+
+def case(racer, landscape, start, traj, diverged_at, evaluations=None, lrs=None, singular_at=None):
+    """One golden case: the spec's pieces and the trajectory kept at steps 0-20 and every 10th."""
+    keep = [i for i in range(len(traj)) if kept(i)]
+    if keep[-1] != len(traj) - 1:
+        keep.append(len(traj) - 1)
+    c = {"racer": racer, "landscape": landscape, "start": start, "steps": STEPS, "diverged_at": diverged_at,
+         "points": [[i, traj[i]] for i in keep]}
+    if singular_at is not None:
+        c["singular_at"] = singular_at
+    if evaluations is not None:
+        c["evaluations"] = [[i, evaluations[i]] for i in keep]
+    if lrs is not None:
+        c["lr"] = lrs
+    return c
+
+
+def write(name, cases):
+    path = os.path.join(HERE, f"{name}.json")
+    with open(path, "w") as out:
+        json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__,
+                   "cpu_capability": CPU_CAPABILITY, "cases": cases}, out, separators=(",", ":"))
+        out.write("\n")
+    diverged = sum(c["diverged_at"] is not None for c in cases)
+    print(f"{name}: {len(cases)} cases, {diverged} diverged, {os.path.getsize(path)} bytes")
+
+
+def optimizer_cases(name, ctor, family, factor, configs):
+    cases = []
+    for ci, extra in enumerate(configs):
+        for landscape, (_, _, start, _, _) in LANDSCAPES.items():
+            runs = [(scale, None) for scale in [1.0] + (SCALES if ci == 0 else [])]
+            runs += [(scale, NOISE) for scale in (NOISY_SCALES if ci == 0 else [])]
+            for scale, noise in runs:
+                kwargs = dict(extra)
+                lr = lr_of(family, factor, landscape, scale)
+                if "lr" not in kwargs and lr is not None:
+                    kwargs["lr"] = lr
+                traj, diverged_at, singular_at, evaluations, _ = run_case(ctor, kwargs, landscape, scale, start, noise)
+                spec = {"name": name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}}
+                cases.append(case(spec, {"name": landscape, "scale": scale, **(noise or {})}, start, traj, diverged_at,
+                                  evaluations if name == "lbfgs" else None, singular_at=singular_at))
+    return cases
+
+
+# --- schedulers, clipping and rotation: races of torch optimizers with each ----------------------
+CTORS = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam, "adagrad": torch.optim.Adagrad, "rmsprop": torch.optim.RMSprop,
+         "asgd": torch.optim.ASGD, "rprop": torch.optim.Rprop, "lbfgs": torch.optim.LBFGS, "muon": MUON,
+         "adamw": torch.optim.AdamW, "nadam": torch.optim.NAdam, "newton": Newton}
+
+# (racer, landscapes): every scheduler with the optimizers whose group it drives in its own way.
+SCHEDULED = [
+    ({"name": "sgd", "lr": 0.02, "momentum": 0.9, "lr_scheduler": {"name": "StepLR", "step_size": 50, "gamma": 0.5}}, ["quadratic", "himmelblau"]),
+    ({"name": "adam", "lr": 0.1, "lr_scheduler": {"name": "MultiStepLR", "milestones": [200, 30, 80, 80], "gamma": 0.3}}, ["rosenbrock", "beale"]),
+    ({"name": "sgd", "lr": 0.001, "momentum": 0.9, "lr_scheduler": {"name": "ConstantLR", "factor": 0.25, "total_iters": 40}}, ["rosenbrock"]),
+    ({"name": "adam", "lr": 0.2, "lr_scheduler": {"name": "LinearLR", "start_factor": 0.1, "total_iters": 100}}, ["rosenbrock", "quadratic"]),
+    ({"name": "sgd", "lr": 0.05, "lr_scheduler": {"name": "LinearLR", "start_factor": 1.0, "end_factor": 0.0, "total_iters": 300}}, ["quadratic"]),
+    ({"name": "adam", "lr": 0.1, "lr_scheduler": {"name": "ExponentialLR", "gamma": 0.99}}, ["himmelblau", "rastrigin"]),
+    ({"name": "sgd", "lr": 0.005, "lr_scheduler": {"name": "PolynomialLR", "total_iters": 400, "power": 2.0}}, ["himmelblau"]),
+    ({"name": "adam", "lr": 0.1, "lr_scheduler": {"name": "CosineAnnealingLR", "T_max": 150, "eta_min": 1e-4}}, ["rosenbrock", "styblinski_tang"]),
+    ({"name": "sgd", "lr": 0.02, "lr_scheduler": {"name": "CosineAnnealingWarmRestarts", "T_0": 50, "T_mult": 2, "eta_min": 1e-5}}, ["quadratic", "custom"]),
+    ({"name": "sgd", "lr": 0.01, "momentum": 0.5, "lr_scheduler": {"name": "CyclicLR", "base_lr": 1e-3, "max_lr": 0.05, "step_size_up": 40, "mode": "triangular2"}}, ["quadratic", "himmelblau"]),
+    ({"name": "adam", "lr": 0.01, "lr_scheduler": {"name": "CyclicLR", "base_lr": 0.01, "max_lr": 0.2, "step_size_up": 30, "step_size_down": 70}}, ["rosenbrock"]),
+    ({"name": "adagrad", "lr": 0.1, "lr_scheduler": {"name": "CyclicLR", "base_lr": 0.05, "max_lr": 0.5, "step_size_up": 25, "mode": "exp_range", "gamma": 0.995, "cycle_momentum": False}}, ["beale"]),
+    ({"name": "adam", "lr": 0.01, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 0.3, "total_steps": 500}}, ["rosenbrock", "himmelblau"]),
+    ({"name": "sgd", "lr": 0.01, "momentum": 0.9, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 0.02, "epochs": 10, "steps_per_epoch": 50, "anneal_strategy": "linear", "three_phase": True}}, ["quadratic"]),
+    ({"name": "rmsprop", "lr": 0.01, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 0.05, "total_steps": 600, "pct_start": 0.1, "cycle_momentum": False, "div_factor": 5.0}}, ["beale"]),
+    ({"name": "sgd", "lr": 0.1, "lr_scheduler": {"name": "ReduceLROnPlateau", "factor": 0.5, "patience": 5, "threshold": 1e-3}}, ["quadratic-noisy", "himmelblau-noisy"]),
+    ({"name": "adam", "lr": 0.1, "lr_scheduler": {"name": "ReduceLROnPlateau", "threshold_mode": "abs", "cooldown": 3, "min_lr": 1e-3, "patience": 2}}, ["rosenbrock"]),
+    ({"name": "adam", "lr": 0.2, "lr_scheduler": {"name": "SequentialLR", "schedulers": [{"name": "LinearLR", "start_factor": 0.1, "total_iters": 20}, {"name": "CosineAnnealingLR", "T_max": 480}], "milestones": [20]}}, ["rosenbrock", "beale"]),
+    ({"name": "sgd", "lr": 0.02, "momentum": 0.9, "lr_scheduler": {"name": "SequentialLR", "schedulers": [{"name": "ConstantLR", "factor": 0.5, "total_iters": 100}, {"name": "ExponentialLR", "gamma": 0.98}, {"name": "StepLR", "step_size": 30, "gamma": 0.7}], "milestones": [50, 200]}}, ["quadratic"]),
+    ({"name": "sgd", "lr": 0.02, "lr_scheduler": {"name": "ChainedScheduler", "schedulers": [{"name": "ConstantLR", "factor": 0.5, "total_iters": 30}, {"name": "ExponentialLR", "gamma": 0.995}]}}, ["himmelblau"]),
+    ({"name": "asgd", "lr": 0.01, "lr_scheduler": {"name": "StepLR", "step_size": 20, "gamma": 0.5}}, ["quadratic"]),
+    ({"name": "rprop", "lr": 0.01, "lr_scheduler": {"name": "ExponentialLR", "gamma": 0.9}}, ["rosenbrock"]),
+    ({"name": "lbfgs", "lr": 0.5, "line_search_fn": "strong_wolfe", "lr_scheduler": {"name": "StepLR", "step_size": 5, "gamma": 0.5}}, ["rosenbrock"]),
+    ({"name": "muon", "lr": 0.05, "lr_scheduler": {"name": "OneCycleLR", "max_lr": 0.05, "total_steps": 500}}, ["himmelblau"]),
+    ({"name": "nadam", "lr": 0.05, "lr_scheduler": {"name": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 50}}, ["beale"]),
+]
+
+CLIPPED = [
+    ({"name": "sgd", "lr": 0.001, "clip_grad_norm": 1.0}, "every"),
+    ({"name": "adam", "lr": 0.05, "clip_grad_norm": 0.5, "clip_grad_value": 0.1}, "every"),
+    ({"name": "sgd", "lr": 0.01, "momentum": 0.9, "clip_grad_value": 1.0}, ["rosenbrock", "himmelblau", "quadratic"]),
+    ({"name": "lbfgs", "line_search_fn": "strong_wolfe", "clip_grad_norm": 2.0}, ["rosenbrock", "beale"]),
+    # A max_norm that is not a power of two: torch divides it by the norm as a float by a tensor.
+    ({"name": "sgd", "lr": 0.003, "clip_grad_norm": 0.7}, ["rosenbrock", "beale", "himmelblau", "rastrigin"]),
+]
+
+ROTATED = [
+    ({"name": "sgd"}, ("gd", 1.0), [30.0, 90.0, -135.0]),
+    ({"name": "adam"}, ("adaptive", 1.0), [30.0, 90.0, -135.0]),
+    ({"name": "newton"}, ("fixed", 1.0), [45.0]),
+]
+
+
+def racer_kwargs(racer):
+    return {k: v for k, v in racer.items() if k not in ("name", "lr_scheduler", "clip_grad_norm", "clip_grad_value")}
+
+
+def landscape_of(label):
+    name, _, noisy = label.partition("-")
+    return name, (NOISE if noisy else None)
+
+
+def feature_cases(which):
+    cases = []
+    if which == "lr_scheduler":
+        for racer, landscapes in SCHEDULED:
+            for label in landscapes:
+                name, noise = landscape_of(label)
+                start = LANDSCAPES[name][2]
+                traj, diverged_at, _, evaluations, lrs = run_case(CTORS[racer["name"]], racer_kwargs(racer), name, 1.0, start, noise,
+                                                               lr_scheduler=racer["lr_scheduler"])
+                cases.append(case(racer, {"name": name, "scale": 1.0, **(noise or {})}, start, traj, diverged_at, evaluations, lrs))
+    elif which == "clipping":
+        for racer, landscapes in CLIPPED:
+            for name in (LANDSCAPES if landscapes == "every" else landscapes):
+                start = LANDSCAPES[name][2]
+                clipping = {k: racer[k] for k in ("clip_grad_norm", "clip_grad_value") if k in racer}
+                for noise in [None, NOISE]:
+                    traj, diverged_at, _, evaluations, _ = run_case(CTORS[racer["name"]], racer_kwargs(racer), name, 1.0, start, noise,
+                                                                 clipping=clipping)
+                    cases.append(case(racer, {"name": name, "scale": 1.0, **(noise or {})}, start, traj, diverged_at, evaluations))
+    elif which == "rotate":
+        for racer, (family, factor), angles in ROTATED:
+            for name, (_, _, start, _, _) in LANDSCAPES.items():
+                for rotate in angles:
+                    kwargs = racer_kwargs(racer)
+                    lr = lr_of(family, factor, name, 1.0)
+                    if lr is not None:
+                        kwargs["lr"] = lr
+                    turned = Rotation(rotate, CENTRES.get(name, (0.0, 0.0))).turn(start)
+                    traj, diverged_at, _, _, _ = run_case(CTORS[racer["name"]], kwargs, name, 1.0, turned, None, rotate=rotate)
+                    cases.append(case({**racer, **kwargs}, {"name": name, "scale": 1.0, "rotate": rotate}, turned, traj, diverged_at))
+    return cases
+
+
+FEATURES = ["lr_scheduler", "clipping", "rotate"]
 
 
 def main():
@@ -659,39 +1062,11 @@ def main():
     if not only or "derivatives" in only:
         derivatives_file()
     for name, ctor, (family, factor), configs in OPTIMIZERS:
-        if only and name not in only:
-            continue
-        cases = []
-        for ci, extra in enumerate(configs):
-            for landscape, (_, _, start, gd_lr, adaptive_lr) in LANDSCAPES.items():
-                runs = [(scale, None) for scale in [1.0] + (SCALES if ci == 0 else [])]
-                runs += [(scale, NOISE) for scale in (NOISY_SCALES if ci == 0 else [])]
-                for scale, noise in runs:
-                    kwargs = dict(extra)
-                    if "lr" not in kwargs:
-                        if family == "gd":
-                            kwargs["lr"] = gd_lr * factor / scale
-                        elif family == "adaptive":
-                            kwargs["lr"] = adaptive_lr * factor
-                    traj, diverged_at, singular_at = run_case(ctor, kwargs, landscape, scale, start, noise)
-                    spec = {"name": name, **{k: (list(v) if isinstance(v, tuple) else v) for k, v in kwargs.items()}}
-                    cases.append({
-                        "racer": spec,
-                        "landscape": {"name": landscape, "scale": scale, **(noise or {})},
-                        "start": start,
-                        "steps": STEPS,
-                        "diverged_at": diverged_at,
-                        **({"singular_at": singular_at} if singular_at is not None else {}),
-                        "points": [[i, x] for i, x in enumerate(traj) if kept(i)] + (
-                            [[len(traj) - 1, traj[-1]]] if not kept(len(traj) - 1) else []),
-                    })
-        path = os.path.join(HERE, f"{name}.json")
-        with open(path, "w") as out:
-            json.dump({"generator": "tests/golden/generate.py", "torch": torch.__version__,
-                       "cases": cases}, out, separators=(",", ":"))
-            out.write("\n")
-        diverged = sum(c["diverged_at"] is not None for c in cases)
-        print(f"{name}: {len(cases)} cases, {diverged} diverged, {os.path.getsize(path)} bytes")
+        if not only or name in only:
+            write(name, optimizer_cases(name, ctor, family, factor, configs))
+    for which in FEATURES:
+        if not only or which in only:
+            write(which, feature_cases(which))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
 // Controls generated from the catalog's parameter descriptions: a number is a slider plus a typed
-// field, a pair (betas) two of those, a flag a checkbox, text (a formula) a text field, a choice a
-// drop-down. No optimizer or landscape has code of its own here.
+// field, a whole number the same in whole steps, a pair (betas) two of those, a flag a checkbox,
+// text (a formula) a text field, a choice a drop-down; any other kind (a value that may be null, a
+// tuple, a list, a scheduler) a field holding its JSON, which the core checks. No optimizer or
+// landscape has code of its own here.
 
 import { el, uid } from './dom.js';
 import { fmt, parseNumber, sliderScale } from './scales.js';
@@ -31,7 +33,8 @@ function typedKeys(field, apply, revert) {
  * A slider with a typed field for one number.
  * `commit(value)` applies it and returns an error message, or null when applied.
  */
-function numberRow({ label, doc, range, slider, value, commit, compact = false }) {
+function numberRow({ label, doc, range, slider, value, commit, compact = false, whole = false }) {
+  const snap = whole ? Math.round : (v) => v;
   const id = uid('p');
   const scale = sliderScale(slider);
   const range_ = el('input', {
@@ -64,7 +67,7 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
   }
 
   range_.addEventListener('input', () => {
-    const v = scale.value(Number(range_.value));
+    const v = snap(scale.value(Number(range_.value)));
     const problem = commit(v);
     showError(problem);
     if (problem) show(current, { force: true });
@@ -74,6 +77,10 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false }
     const parsed = parseNumber(text.value, range, label);
     if (parsed.error) {
       showError(parsed.error);
+      return;
+    }
+    if (whole && !Number.isInteger(parsed.value)) {
+      showError(`${label} must be a whole number`);
       return;
     }
     if (parsed.value === current) {
@@ -201,6 +208,62 @@ function choiceRow(param, value, commit) {
 }
 
 /**
+ * A field holding a value as JSON (`null`, `[null, 0.001]`, `{"name": "StepLR", "step_size": 100}`),
+ * for the kinds without a control of their own: applied on Enter or when it loses focus, and
+ * checked by the core, whose message shows under it.
+ */
+function jsonRow({ label, doc, value, commit }) {
+  const id = uid('j');
+  const input = el('input', {
+    type: 'text',
+    id,
+    class: 'text json-input',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    autocapitalize: 'off',
+    'aria-describedby': `${id}-doc ${id}-err`,
+  });
+  const error = errorLine(id, input);
+  let current = JSON.stringify(value ?? null);
+  const show = (v, { force = false } = {}) => {
+    current = JSON.stringify(v ?? null);
+    if (force || document.activeElement !== input) input.value = current;
+  };
+  const apply = () => {
+    if (input.value === current) {
+      error.show(null);
+      return;
+    }
+    let parsed;
+    try {
+      parsed = JSON.parse(input.value);
+    } catch {
+      error.show(`${label}: not JSON`);
+      return;
+    }
+    const problem = commit(parsed);
+    error.show(problem);
+    if (!problem) show(parsed, { force: true });
+  };
+  typedKeys(input, apply, () => {
+    error.show(null);
+    show(JSON.parse(current), { force: true });
+  });
+  show(value, { force: true });
+  return {
+    el: el(
+      'div',
+      { class: 'param param-json' },
+      el('label', { for: id, class: 'param-label', text: label }),
+      input,
+      el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
+      error.el,
+    ),
+    set: (v) => show(v),
+  };
+}
+
+/**
  * The control for one catalog parameter.
  * `commit(value)` applies a new value and returns an error message or null.
  * Returns { el, set(value) }.
@@ -239,6 +302,10 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
     return textRow({ label: param.name, doc: param.doc, maxChars: param.max_chars, value, commit });
   }
   if (param.type === 'choice') return choiceRow(param, value, commit);
+  if (param.type === 'integer' && !param.nullable) {
+    return numberRow({ label: param.name, doc: param.doc, range: param.range, slider: param.slider, value, commit, compact, whole: true });
+  }
+  if (param.type !== 'flag') return jsonRow({ label: param.name, doc: param.doc, value, commit });
   // flag
   const id = uid('f');
   const box = el('input', { type: 'checkbox', id, checked: Boolean(value), 'aria-describedby': `${id}-doc` });
@@ -292,5 +359,6 @@ export function settingText(p, v) {
   if (p.type === 'pair') return `${p.name} ${fmt(v[0])}, ${fmt(v[1])}`;
   if (p.type === 'text') return `${p.name} = ${v}`;
   if (p.type === 'choice') return `${p.name} ${choiceName(v)}`;
-  return `${p.name} ${fmt(v)}`;
+  if (typeof v === 'number') return `${p.name} ${fmt(v)}`;
+  return `${p.name} ${JSON.stringify(v)}`;
 }

@@ -470,9 +470,9 @@ function buildStatic() {
   $('landscape').addEventListener('change', () => {
     const name = $('landscape').value;
     const problem = change((s) => {
-      // What every landscape takes (scale, noise, seed) stays; the landscape's own parameters go.
-      const { scale, noise, seed } = s.landscape;
-      s.landscape = Object.fromEntries(Object.entries({ name, scale, noise, seed }).filter(([, v]) => v !== undefined));
+      // What every landscape takes (scale, noise, seed, rotate) stays; its own parameters go.
+      const { scale, noise, seed, rotate } = s.landscape;
+      s.landscape = Object.fromEntries(Object.entries({ name, scale, noise, seed, rotate }).filter(([, v]) => v !== undefined));
       delete s.start;
       delete s.view;
       delete s.preset; // another landscape is no longer based on the preset
