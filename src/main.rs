@@ -11,7 +11,10 @@ const USAGE: &str = "\
 optiscape: see how optimizers move
 
 USAGE:
-    optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
+    optiscape run [--spec FILE] [--format json|csv] [--state]
+                                  read a JSON run spec (stdin by default), print the trajectories as JSON;
+                                  --state adds each racer's optimizer state at every point; --format csv
+                                  prints one row per racer and step, with the state as columns
     optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--x steps|evaluations] [--sweep]
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default;
@@ -22,7 +25,9 @@ USAGE:
                                   its mean over the latest tenth of them) at each, as JSON
     optiscape tune [--spec FILE]  the same spec with each racer's lr set to the best point of its sweep (lowest loss,
                                   or mean loss under noise, at the sweep's last step; the schedule kept), as JSON
-    optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
+    optiscape train [--spec FILE] [--format json|csv]
+                                  read a JSON training spec (stdin by default), train classifiers on the digits;
+                                  --format csv prints one row per racer and epoch
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
 
@@ -50,15 +55,13 @@ fn main() -> ExitCode {
 
 fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
-        ["run"] => run(spec_text(&read_stdin()?)?),
-        ["run", "--spec", file] => run(spec_text(&read_file(file)?)?),
+        ["run", options @ ..] => run(options),
         ["plot", options @ ..] => plot(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
         ["tune"] => tune(spec_text(&read_stdin()?)?),
         ["tune", "--spec", file] => tune(spec_text(&read_file(file)?)?),
-        ["train"] => train(spec_text(&read_stdin()?)?),
-        ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
+        ["train", options @ ..] => train(options),
         ["list"] => Ok(catalog::text()),
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
@@ -82,11 +85,17 @@ fn read_file(file: &str) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))
 }
 
-fn run(text: &str) -> Result<String, String> {
-    let spec = RunSpec::parse(text)?;
+/// `optiscape run [--spec FILE] [--format json|csv] [--state]`.
+fn run(args: &[&str]) -> Result<String, String> {
+    let o = Options::parse("run", args, &["--spec", "--format"], &["--state"])?;
+    let format = o.format()?;
+    let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     spec.check_points("run")?;
-    let result = race::run(&spec);
-    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+    Ok(match (format, o.flag("--state")) {
+        (Format::Csv, _) => optiscape::export::csv::race_csv(&spec),
+        (Format::Json, true) => optiscape::export::state::run_json(&spec),
+        (Format::Json, false) => serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n",
+    })
 }
 
 fn sweep(text: &str) -> Result<String, String> {
@@ -156,10 +165,78 @@ fn parse_size(text: &str) -> Option<(u32, u32)> {
     Some((w.parse().ok()?, h.parse().ok()?))
 }
 
-fn train(text: &str) -> Result<String, String> {
+/// `optiscape train [--spec FILE] [--format json|csv]`.
+fn train(args: &[&str]) -> Result<String, String> {
     use optiscape::classify::{digits::Digits, train};
-    let spec = train::TrainSpec::parse(text)?;
+    let o = Options::parse("train", args, &["--spec", "--format"], &[])?;
+    let format = o.format()?;
+    let spec = train::TrainSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let start = std::time::Instant::now();
     let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
-    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+    Ok(match format {
+        Format::Csv => optiscape::export::csv::train_csv(&spec, &result),
+        Format::Json => serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n",
+    })
+}
+
+/// What `run` and `train` print.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+/// A command's options, in any order, each at most once: `--name VALUE` or a bare `--flag`.
+struct Options<'a> {
+    command: &'static str,
+    values: Vec<(&'a str, &'a str)>,
+    flags: Vec<&'a str>,
+}
+
+impl<'a> Options<'a> {
+    fn parse(command: &'static str, args: &[&'a str], valued: &[&str], flags: &[&str]) -> Result<Options<'a>, String> {
+        let mut o = Options { command, values: Vec::new(), flags: Vec::new() };
+        let mut rest = args;
+        while let [name, tail @ ..] = rest {
+            if o.flags.contains(name) || o.values.iter().any(|(n, _)| n == name) {
+                return Err(format!("{command}: `{name}` given twice"));
+            }
+            if flags.contains(name) {
+                o.flags.push(name);
+                rest = tail;
+            } else if valued.contains(name) {
+                let [value, tail @ ..] = tail else { return Err(format!("{command}: `{name}` needs a value")) };
+                o.values.push((name, value));
+                rest = tail;
+            } else {
+                let known: Vec<String> = valued.iter().map(|n| format!("{n} VALUE")).chain(flags.iter().map(|f| f.to_string())).collect();
+                return Err(format!("{command}: unknown option `{name}`; expected {}", known.join(", ")));
+            }
+        }
+        Ok(o)
+    }
+
+    fn value(&self, name: &str) -> Option<&'a str> {
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.flags.contains(&name)
+    }
+
+    /// The spec's bytes: `--spec FILE`, or stdin.
+    fn spec_bytes(&self) -> Result<Vec<u8>, String> {
+        match self.value("--spec") {
+            Some(file) => read_file(file),
+            None => read_stdin(),
+        }
+    }
+
+    fn format(&self) -> Result<Format, String> {
+        match self.value("--format") {
+            None | Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some(other) => Err(format!("{}: --format must be json or csv, got `{other}`", self.command)),
+        }
+    }
 }
