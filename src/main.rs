@@ -20,6 +20,11 @@ USAGE:
                                   with every path, the loss chart and a legend; size 1280x640 by default;
                                   --x evaluations puts the objective's evaluations (the work done) on the
                                   loss chart's x axis; --sweep adds the learning-rate sweep chart under it
+    optiscape animate [--spec FILE] --out FILE.gif [--size WxH] [--fps N] [--steps-per-frame N] [--from K] [--to K]
+                                  the plot figure as an animated GIF: paths growing, the legend with each
+                                  racer's loss at the step shown; charts 960x540 by default, 25 frames a
+                                  second, about 100 frames (steps per frame: the steps / 100, rounded up),
+                                  steps 0 to the spec's steps; the last frame stays 2 s before it loops
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000; with noisy gradients
                                   its mean over the latest tenth of them) at each, as JSON
@@ -57,6 +62,7 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
         ["run", options @ ..] => run(options),
         ["plot", options @ ..] => plot(options),
+        ["animate", options @ ..] => animate(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
         ["tune"] => tune(spec_text(&read_stdin()?)?),
@@ -158,6 +164,29 @@ fn plot(options: &[&str]) -> Result<String, String> {
             Ok(String::new())
         }
     }
+}
+
+/// `optiscape animate`.
+fn animate(args: &[&str]) -> Result<String, String> {
+    use optiscape::export::animate;
+    let o = Options::parse("animate", args, &["--spec", "--out", "--size", "--fps", "--steps-per-frame", "--from", "--to"], &[])?;
+    let Some(out) = o.value("--out") else { return Err("animate: give the GIF's file with --out FILE.gif".into()) };
+    let mut options = animate::Options::default();
+    if let Some(size) = o.value("--size") {
+        (options.width, options.height) =
+            parse_size(size).ok_or_else(|| format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`"))?;
+    }
+    let whole = |name: &str| -> Result<Option<u64>, String> {
+        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))).transpose()
+    };
+    if let Some(fps) = whole("--fps")? {
+        options.fps = u32::try_from(fps).unwrap_or(u32::MAX);
+    }
+    (options.steps_per_frame, options.from, options.to) = (whole("--steps-per-frame")?, whole("--from")?, whole("--to")?);
+    let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
+    let gif = animate::animate(&spec, &options)?;
+    std::fs::write(out, gif).map_err(|e| format!("cannot write {out}: {e}"))?;
+    Ok(String::new())
 }
 
 fn parse_size(text: &str) -> Option<(u32, u32)> {
