@@ -33,6 +33,9 @@ USAGE:
     optiscape train [--spec FILE] [--format json|csv]
                                   read a JSON training spec (stdin by default), train classifiers on the digits;
                                   --format csv prints one row per racer and epoch
+    optiscape torch [--spec FILE] a self-contained PyTorch script (torch only; matplotlib if installed) that reruns
+                                  the race in float64: the same landscape, optimizers, schedulers, clipping,
+                                  start and noise; `python3 race.py` prints each racer's last point and loss
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
 
@@ -63,6 +66,7 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["run", options @ ..] => run(options),
         ["plot", options @ ..] => plot(options),
         ["animate", options @ ..] => animate(options),
+        ["torch", options @ ..] => torch(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
         ["tune"] => tune(spec_text(&read_stdin()?)?),
@@ -164,6 +168,12 @@ fn plot(options: &[&str]) -> Result<String, String> {
             Ok(String::new())
         }
     }
+}
+
+/// `optiscape torch [--spec FILE]`: the PyTorch script of a run spec.
+fn torch(args: &[&str]) -> Result<String, String> {
+    let o = Options::parse("torch", args, &["--spec"], &[])?;
+    optiscape::export::torch::script(spec_text(&o.spec_bytes()?)?)
 }
 
 /// `optiscape animate`.

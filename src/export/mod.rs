@@ -6,6 +6,7 @@
 //!   the CLI's byte for byte.
 //! * [`gif`]: an animated GIF from RGBA frames: one palette, only the pixels that changed per
 //!   frame. No file system: the page can record its canvas through it.
+//! * [`torch`]: a self-contained PyTorch script that reruns a race (`optiscape torch`).
 //! * `raster` and `animate` (native only, not in the browser's module): a plotters backend on an
 //!   RGBA buffer with text in DejaVu Sans, and `optiscape plot`'s figure drawn through it frame
 //!   by frame into a GIF (`optiscape animate`).
@@ -13,6 +14,7 @@
 pub mod csv;
 pub mod gif;
 pub mod state;
+pub mod torch;
 
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub mod animate;
