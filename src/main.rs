@@ -35,7 +35,9 @@ USAGE:
                                   --format csv prints one row per racer and epoch
     optiscape torch [--spec FILE] a self-contained PyTorch script (torch only; matplotlib if installed) that reruns
                                   the race in float64: the same landscape, optimizers, schedulers, clipping,
-                                  start and noise; `python3 race.py` prints each racer's last point and loss
+                                  start and noise; `python3 race.py` prints each racer's last point and loss.
+                                  Given a training spec (one with a \"model\"), the same training loop on the
+                                  same digits from the same initial weights
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
 
@@ -170,7 +172,7 @@ fn plot(options: &[&str]) -> Result<String, String> {
     }
 }
 
-/// `optiscape torch [--spec FILE]`: the PyTorch script of a run spec.
+/// `optiscape torch [--spec FILE]`: the PyTorch script of a run spec or a training spec.
 fn torch(args: &[&str]) -> Result<String, String> {
     let o = Options::parse("torch", args, &["--spec"], &[])?;
     optiscape::export::torch::script(spec_text(&o.spec_bytes()?)?)

@@ -6,7 +6,8 @@
 //!   the CLI's byte for byte.
 //! * [`gif`]: an animated GIF from RGBA frames: one palette, only the pixels that changed per
 //!   frame. No file system: the page can record its canvas through it.
-//! * [`torch`]: a self-contained PyTorch script that reruns a race (`optiscape torch`).
+//! * [`torch`]: a self-contained PyTorch script that reruns a race or a training race
+//!   (`optiscape torch`).
 //! * `raster` and `animate` (native only, not in the browser's module): a plotters backend on an
 //!   RGBA buffer with text in DejaVu Sans, and `optiscape plot`'s figure drawn through it frame
 //!   by frame into a GIF (`optiscape animate`).

@@ -11,11 +11,16 @@
 //! The gradients are torch.autograd's and the elementary functions the platform's, where
 //! optiscape's are analytic and correctly rounded: the points agree to about 1e-12, not to the
 //! bit (`tests/torch_script.rs` holds every preset to it).
+//!
+//! For a training spec ([`train_script`]) the script trains the same classifier on the same
+//! digits (embedded) in the seed notebook's loop; see [`train`].
 
 mod landscape;
 mod literal;
+mod train;
 
 pub use landscape::formula_to_torch;
+pub use train::train_script;
 
 use crate::optim::OptimizerInfo;
 use crate::render::colormap;
@@ -29,9 +34,14 @@ const LION: &str = include_str!("python/lion.py");
 const ADABELIEF: &str = include_str!("python/adabelief.py");
 const RACE: &str = include_str!("python/race.py");
 
-/// The script of a run spec's text.
+/// The script of a spec's text: a training spec (it has a `model`) or a run spec.
 pub fn script(text: &str) -> Result<String, String> {
-    Ok(race_script(&RunSpec::parse(text)?))
+    let json = serde_json::from_str::<serde_json::Value>(text).ok();
+    if json.is_some_and(|j| j.get("model").is_some() && j.get("landscape").is_none()) {
+        Ok(train_script(&crate::classify::train::TrainSpec::parse(text)?))
+    } else {
+        Ok(race_script(&RunSpec::parse(text)?))
+    }
 }
 
 /// The PyTorch script of the race of `spec`.
@@ -43,7 +53,7 @@ pub fn race_script(spec: &RunSpec) -> String {
     let uses = |name: &str| spec.racers.iter().any(|r| r.info.name == name);
     let title = format!("{}, {} racer{}, {} steps", l.info.title, spec.racers.len(), if spec.racers.len() == 1 { "" } else { "s" }, spec.steps);
 
-    let mut out = header(&title, "an optiscape race", &spec.to_json(), RUN_USAGE);
+    let mut out = header(&title, "an optiscape race", &spec.to_json(), RUN_USAGE, &["json", "math", "sys"]);
     out.push_str("\n# --- The landscape -----------------------------------------------------------------------------\n");
     out.push_str(&landscape::function(l));
     out.push_str(&format!("\n\nSCALE = {}\n", float(l.scale)));
@@ -151,8 +161,10 @@ The gradients here are torch.autograd's and exp, log, sin, cos... the platform's
 differentiates analytically with correctly rounded functions: the points agree with optiscape's
 to about 1e-12, and a chaotic race, which grows a last-bit difference, may part further.";
 
-/// The script's opening: what it is, how to run it, and the spec it came from.
-fn header(title: &str, what: &str, spec_json: &str, usage: &str) -> String {
+/// The script's opening: what it is, how to run it, the spec it came from, and the imports
+/// (torch, and these modules of Python's standard library).
+pub(crate) fn header(title: &str, what: &str, spec_json: &str, usage: &str, modules: &[&str]) -> String {
+    let imports: String = modules.iter().map(|m| format!("import {m}\n")).collect();
     format!(
         "#!/usr/bin/env python3
 \"\"\"{title}: {what}, in PyTorch.
@@ -165,10 +177,7 @@ The spec:
     {}
 \"\"\"
 
-import json
-import math
-import sys
-
+{imports}
 import torch
 
 torch.set_default_dtype(torch.float64)
@@ -195,29 +204,36 @@ fn pretty(json: &str) -> String {
 
 /// One entry of `RACERS`.
 fn racer(i: usize, r: &RacerSpec) -> String {
-    let color = r.color.clone().unwrap_or_else(|| colormap::to_hex(colormap::racer_color(i)));
-    let scheduler = r.schedule.as_ref().map_or("None".to_string(), |s| format!("lambda opt: {}", scheduler(s)));
-    let clip = |x: Option<f64>| x.map_or("None".to_string(), float);
     let matrix = if r.info.name == "muon" { ", \"matrix\": True" } else { "" };
-    format!(
-        "    {{\"label\": {}, \"color\": {}, \"optimizer\": lambda params: {},\n     \"scheduler\": {scheduler}, \"clip_grad_norm\": {}, \"clip_grad_value\": {}{matrix}}},\n",
-        string(r.display_name()),
-        string(&color),
-        optimizer(r),
-        clip(r.clip.norm),
-        clip(r.clip.value)
-    )
+    format!("    {{{}, \"optimizer\": lambda params: {},\n     {}{matrix}}},\n", identity(i, r), optimizer(r), schedule_and_clipping(r))
 }
 
-/// The optimizer's constructor with `lr` and every argument away from its default (torch's
-/// defaults are optiscape's: the rest need not be written).
+/// A racer's `"label"` and `"color"` entries.
+fn identity(i: usize, r: &RacerSpec) -> String {
+    let color = r.color.clone().unwrap_or_else(|| colormap::to_hex(colormap::racer_color(i)));
+    format!("\"label\": {}, \"color\": {}", string(r.display_name()), string(&color))
+}
+
+/// A racer's `"scheduler"`, `"clip_grad_norm"` and `"clip_grad_value"` entries.
+fn schedule_and_clipping(r: &RacerSpec) -> String {
+    let scheduler = r.schedule.as_ref().map_or("None".to_string(), |s| format!("lambda opt: {}", scheduler(s)));
+    let clip = |x: Option<f64>| x.map_or("None".to_string(), float);
+    format!("\"scheduler\": {scheduler}, \"clip_grad_norm\": {}, \"clip_grad_value\": {}", clip(r.clip.norm), clip(r.clip.value))
+}
+
+/// The optimizer's constructor on `params` with `lr` and every argument away from its default
+/// (torch's defaults are optiscape's: the rest need not be written).
 pub fn optimizer(r: &RacerSpec) -> String {
+    optimizer_on(r, "params")
+}
+
+fn optimizer_on(r: &RacerSpec, params: &str) -> String {
     let args = arguments(r.info.params, r.hyper.iter(), |p| p.name == "lr");
     match r.info.name {
-        "newton" => format!("Newton(params, {args}, hessian=hessian)"),
-        "lion" => format!("Lion(params, {args})"),
-        "adabelief" => format!("AdaBelief(params, {args})"),
-        _ => format!("{}(params, {args})", torch_class(r.info)),
+        "newton" => format!("Newton({params}, {args}, hessian=hessian)"),
+        "lion" => format!("Lion({params}, {args})"),
+        "adabelief" => format!("AdaBelief({params}, {args})"),
+        _ => format!("{}({params}, {args})", torch_class(r.info)),
     }
 }
 
