@@ -89,6 +89,7 @@ def plot(runs):
     installed; saved as optiscape_race.png and shown."""
     try:
         import matplotlib.pyplot as plt
+        from matplotlib.colors import BoundaryNorm
     except ImportError:
         print("(matplotlib is not installed: no plot)")
         return
@@ -101,11 +102,14 @@ def plot(runs):
     finite_z = z[torch.isfinite(z)]
     levels = torch.unique(torch.quantile(finite_z, torch.linspace(0, 1, 30))).tolist()
     fig, ax = plt.subplots(figsize=(7, 6))
-    ax.contourf(gx.tolist(), gy.tolist(), z.tolist(), levels=levels, cmap="viridis", alpha=0.8)
-    ax.contour(gx.tolist(), gy.tolist(), z.tolist(), levels=levels, colors="k", linewidths=0.3, alpha=0.4)
+    # Levels at quantiles of the values, coloured by their rank: every band as wide on screen.
+    norm = BoundaryNorm(levels, 256)
+    ax.contourf(gx.tolist(), gy.tolist(), z.tolist(), levels=levels, cmap="viridis", norm=norm, alpha=0.55)
+    ax.contour(gx.tolist(), gy.tolist(), z.tolist(), levels=levels, colors="k", linewidths=0.3, alpha=0.3)
     for run, racer in zip(runs, RACERS):
         if run["trajectory"]:
             px, py = zip(*run["trajectory"])
+            ax.plot(px, py, "-", color="white", lw=3, alpha=0.7)
             ax.plot(px, py, "-", color=racer["color"], lw=1.5, label=run["label"])
             ax.plot(px[-1], py[-1], "o", color=racer["color"], mec="white")
     ax.plot(*START, "ks", ms=6)
