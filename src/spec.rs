@@ -131,6 +131,15 @@ impl RunSpec {
         Ok(())
     }
 
+    /// Refuses external racers where `place` cannot race them yet (the page, whose racer cards
+    /// and controls do not know them).
+    pub fn without_external(&self, place: &str) -> Result<(), String> {
+        match self.racers.iter().position(|r| r.trajectory.is_some()) {
+            Some(i) => Err(format!("racers[{i}]: {place} does not race external trajectories yet; optiscape run and plot and the Python package do")),
+            None => Ok(()),
+        }
+    }
+
     /// The start point: the spec's, or the landscape's default.
     pub fn start_point(&self, built: &Built) -> Point {
         self.start.unwrap_or(built.start)

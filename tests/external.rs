@@ -127,6 +127,9 @@ fn the_spec_checks_it_like_every_field() {
         assert!(!e.contains('\n'));
     }
     assert!(RunSpec::parse(&base(json!({"name": "externl"}))).unwrap_err().ends_with(", newton, external"));
+    // The page refuses it, with a line of its own, until its racer cards know it.
+    assert_eq!(spec.without_external("the page").unwrap_err(), "racers[1]: the page does not race external trajectories yet; optiscape run and plot and the Python package do");
+    assert_eq!(RunSpec::parse(&base(json!({"name": "adam"}))).unwrap().without_external("the page"), Ok(()));
     let e = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "external", "trajectory": [[0, 0]]}]}"#).unwrap_err();
     assert_eq!(e, "racers[0]: an external racer must race on a landscape: the classifiers train optimizers");
 }
