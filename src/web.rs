@@ -87,6 +87,13 @@ pub fn panic_for_tests() {
     panic!("a deliberate panic from the tests");
 }
 
+/// A spec for the page: the CLI's parser, and no external racer (their cards are still to come).
+fn page_spec(text: &str) -> Result<RunSpec, JsError> {
+    let spec = RunSpec::parse(text).map_err(err)?;
+    spec.without_external("the page").map_err(err)?;
+    Ok(spec)
+}
+
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
@@ -276,7 +283,7 @@ impl Scene {
         overlay: HtmlCanvasElement,
         loss: HtmlCanvasElement,
     ) -> Result<Scene, JsError> {
-        let spec = RunSpec::parse(spec_json).map_err(err)?;
+        let spec = page_spec(spec_json)?;
         let race = Race::new(&spec);
         let view = spec.view.unwrap_or(race.default_view);
         let mut scene = Scene {
@@ -332,7 +339,7 @@ impl Scene {
     /// then a frame at a time: see [`Scene::behind`]); the others keep their step and path. A
     /// stop step below the clock takes the race back to it. Labels and colours only redraw.
     pub fn set_spec(&mut self, spec_json: &str) -> Result<(), JsError> {
-        let spec = RunSpec::parse(spec_json).map_err(err)?;
+        let spec = page_spec(spec_json)?;
         let sweep_steps = sweep::horizon(spec.steps);
         let horizon_changed = sweep_steps != sweep::horizon(self.spec.steps);
         let applied = self.race.apply(&spec);
@@ -427,7 +434,7 @@ impl Scene {
     /// Takes a spec as a fresh race: every racer at the start, the clock at 0 (throws the spec's
     /// one-line error when invalid, and then changes nothing).
     pub fn load(&mut self, spec_json: &str) -> Result<(), JsError> {
-        RunSpec::parse(spec_json).map_err(err)?;
+        page_spec(spec_json)?;
         self.race.reset();
         for (r, trail) in self.race.racers.iter().zip(&mut self.trails) {
             trail.restart(r);

@@ -293,6 +293,9 @@ pub fn arrival_text(a: &Arrival) -> String {
 /// away from its default, as the page's racer cards show.
 pub fn key_settings(spec: &RacerSpec) -> String {
     let mut parts = Vec::new();
+    if let Some(points) = &spec.trajectory {
+        parts.push(format!("given trajectory of {} points", points.len()));
+    }
     for (param, (name, value)) in spec.info.params.iter().zip(spec.hyper.iter()) {
         if name != "lr" && !param.key && *value == param.default {
             continue;
