@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { BASE_URL, ORIGIN, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, runCli, screenshot, waitReady } from './harness.mjs';
+import { BASE_URL, MIXED, ORIGIN, assertAllFinite, assertNear, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, runCli, screenshot, waitReady } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -52,41 +52,6 @@ async function urlSettled(page) {
     return h.startsWith('#spec=') && JSON.stringify(JSON.parse(decodeURIComponent(h.slice(6)))) === JSON.stringify(window.optiscape.spec());
   });
 }
-
-/** Asserts that point `p` is `want` to 1e-12 (relative to its size, at least 1): the page's
- * exp, ln and pow may differ from the CLI's in the last bit. */
-function assertNear(p, want, what) {
-  for (const d of [0, 1]) {
-    assert.ok(Math.abs(p[d] - want[d]) <= 1e-12 * Math.max(1, Math.abs(want[d])), `${what}: ${p} vs ${want}`);
-  }
-}
-
-function assertAllFinite(value, where = 'racers()') {
-  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} holds ${value}`);
-  else if (Array.isArray(value)) value.forEach((v, i) => assertAllFinite(v, `${where}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertAllFinite(v, `${where}.${k}`);
-}
-
-const MIXED = {
-  landscape: { name: 'rosenbrock', scale: 0.5 },
-  start: [-1.5, 2],
-  steps: 300,
-  racers: [
-    { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
-    { name: 'adam', lr: 0.02, amsgrad: true, color: '#123456', label: 'AMSGrad' },
-    { name: 'rmsprop', lr: 0.005, centered: true, momentum: 0.5 },
-    { name: 'adagrad', lr: 0.3 },
-    { name: 'adadelta', lr: 1 },
-    { name: 'adamw', lr: 0.03, weight_decay: 0.1 },
-    { name: 'nadam', lr: 0.02 },
-    { name: 'radam', lr: 0.01, betas: [0.8, 0.99] },
-    { name: 'adamax', lr: 0.05 },
-    { name: 'adabelief', lr: 0.01, rectify: false },
-    { name: 'lion', lr: 0.003 },
-    { name: 'newton', lr: 0.5, damping: 0.1 },
-    { name: 'sgd', lr: 0.05 }, // diverges
-  ],
-};
 
 test('load and race: steps advance and positions change', async () => {
   await withPage('', async (page) => {
