@@ -12,7 +12,7 @@ pub fn test(paths: &Paths) -> Result<()> {
     let venv = paths.target.join("python");
     ensure_venv(paths, &venv)?;
     let python = venv.join("bin/python");
-    step("[3/6] python: pip install ./python (maturin builds the extension with cargo)");
+    step("[3/7] python: pip install ./python (maturin builds the extension with cargo)");
     // As in an activated venv: maturin's build hook runs the `maturin` on PATH.
     let mut path = vec![venv.join("bin")];
     path.extend(std::env::var_os("PATH").iter().flat_map(std::env::split_paths));
@@ -21,7 +21,7 @@ pub fn test(paths: &Paths) -> Result<()> {
         .current_dir(&paths.root)
         .env("VIRTUAL_ENV", venv)
         .env("PATH", std::env::join_paths(path)?))?;
-    step("[3/6] python: pytest python/tests");
+    step("[3/7] python: pytest python/tests");
     run(Command::new(&python)
         .args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "python/tests"])
         .current_dir(&paths.root)
@@ -41,7 +41,7 @@ fn ensure_venv(paths: &Paths, venv: &Path) -> Result<()> {
     let Some(python3) = util::which("python3") else {
         bail!("`python3` not found: the Python package's tests need CPython 3.9 or later with venv and pip");
     };
-    step(&format!("[3/6] python: a venv in {} with {}", venv.display(), requirements.display()));
+    step(&format!("[3/7] python: a venv in {} with {}", venv.display(), requirements.display()));
     run(Command::new(python3).args(["-m", "venv", "--clear", "--system-site-packages"]).arg(venv))?;
     run(Command::new(venv.join("bin/python"))
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
