@@ -9,6 +9,9 @@
 
 pub mod catalog;
 pub mod classify;
+// A whole race as one SVG figure (`optiscape plot`): not in the browser's module.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod figure;
 pub mod landscape;
 pub mod math;
 pub mod optim;

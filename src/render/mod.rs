@@ -17,8 +17,6 @@
 //! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
 //!   descent and where the quadratic model along it is lowest.
 //! * [`loss`]: the loss chart and its live axes.
-//! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
-//!   (`optiscape plot`).
 //! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
 //!
@@ -69,8 +67,6 @@
 pub mod colormap;
 pub mod contour;
 pub mod field;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub mod figure;
 pub mod layout;
 pub mod levels;
 pub mod loss;

@@ -12,7 +12,7 @@ const MODEL_NOTE =
   'α*: where the quadratic model at the start of the last step (exact gradient and Hessian) is lowest along that step, in steps: 1 means the step landed there, 2 that it went half as far, 0.5 twice as far. None when the curvature along the step is negative. Degrees from −gradient: how far the step turned away from steepest descent (0 for plain gradient descent, above 90 uphill). On the plot, while these settings are open: the step’s direction at the racer’s head (an arrow in its colour), steepest descent (a black arrow) and the model’s lowest point along the step (a ring, when on the plot).';
 
 /**
- * What a stopped racer's card says (as plot's legend says it: src/render/figure.rs). A diverged
+ * What a stopped racer's card says (as plot's legend says it: src/figure.rs). A diverged
  * racer stands at its last finite point, one step before it diverged; step 0 is the start itself,
  * where the landscape is undefined (a typed log or square root). Textbook Newton stops before a
  * step it has not got (a singular Hessian).

@@ -5,13 +5,13 @@
 //! filled contours, an RGBA buffer in the page, are embedded as a PNG `<image>` under the vector
 //! layers, at one image pixel per plot pixel.
 
-use super::field::known_minimum;
-use super::layout::Metrics;
-use super::scene::{stroke, text_style, DrawResult};
-use super::ticks::format_value;
-use super::sweep::{draw_sweep, SweepSeries};
-use super::loss::loss_series;
-use super::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
+use crate::render::field::known_minimum;
+use crate::render::layout::Metrics;
+use crate::render::scene::{stroke, text_style, DrawResult};
+use crate::render::ticks::format_value;
+use crate::render::sweep::{draw_sweep, SweepSeries};
+use crate::render::loss::loss_series;
+use crate::render::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
 use crate::landscape::View;
 use crate::race::{run_race, Arrival, Race, RacerResult, Status};
 use crate::schema::Value;
