@@ -343,10 +343,6 @@ impl LandscapeSpec {
         Ok(LandscapeSpec { info, scale, rotate, noise: Noise { std, seed: seed as u64 }, hyper })
     }
 
-    pub fn named(name: &str) -> Result<LandscapeSpec, String> {
-        LandscapeSpec::from_fields(name, Map::new())
-    }
-
     /// The landscape, turned by `rotate`.
     pub fn build(&self) -> Built {
         (self.info.build)(&self.hyper).turned(self.rotate)
@@ -530,10 +526,6 @@ impl RacerSpec {
         Ok(RacerSpec { info, hyper, label, color, clip, schedule })
     }
 
-    pub fn named(name: &str) -> Result<RacerSpec, String> {
-        RacerSpec::from_fields(name, Map::new())
-    }
-
     /// The optimizer with these hyperparameters (validated when the spec was parsed).
     pub fn optimizer(&self) -> Box<dyn OptimizerFactory> {
         match (self.info.build)(&self.hyper) {
@@ -583,15 +575,6 @@ impl Serialize for RacerSpec {
             map.serialize_entry("lr_scheduler", s)?;
         }
         map.end()
-    }
-}
-
-/// Checks a number against a range, with the field's name in the message.
-pub fn check_range(field: &str, x: f64, range: Range) -> Result<f64, String> {
-    if range.contains(x) {
-        Ok(x)
-    } else {
-        Err(format!("`{field}` must be in {range}, got {x}"))
     }
 }
 
