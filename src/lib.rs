@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod schema;
 pub mod spec;
 pub mod sweep;
+pub mod text;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
