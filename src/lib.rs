@@ -13,6 +13,7 @@ pub mod classify;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub mod figure;
 pub mod landscape;
+pub mod live;
 pub mod math;
 pub mod optim;
 pub mod presets;

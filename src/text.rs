@@ -6,6 +6,7 @@
 //! at step 412"; a card gives the same settings on a line of their own, parted by " · ", and
 //! its step and loss in the page's compact numbers ("loss 1.95e-5").
 
+use crate::classify::train::{Epoch, TrainSpec, TRAIN_PARAMS};
 use crate::landscape::Point;
 use crate::race::{Arrival, Racer, RacerResult, Status};
 use crate::render::ticks::format_value;
@@ -214,6 +215,29 @@ pub fn caption(spec: &RunSpec, start: Point, clock: u64, sweep_steps: Option<u64
         parts.push(format!("learning rates swept: {} at step {steps}", if noisy { "mean loss" } else { "loss" }));
     }
     parts.join(SEP)
+}
+
+/// The classifier's caption: "Digits classifier · Linear, 64 → 10 · input raw · batch 1 · 15
+/// epochs · seed 0", `input` the spec's input in words.
+pub fn classify_caption(spec: &TrainSpec, input: &str) -> String {
+    let model = TRAIN_PARAMS.iter().find(|p| p.name == "model").map_or(spec.model.name(), |p| p.title_of(spec.model.name()));
+    format!("Digits classifier{SEP}{model}{SEP}input {input}{SEP}batch {}{SEP}{} epochs{SEP}seed {}", spec.batch_size, spec.epochs, spec.seed)
+}
+
+/// A classifier racer's legend line: "Adam on X/50 (Adam): lr 0.001 · input raw / 50 · epoch
+/// 15/15 · loss 0.12 · test accuracy 91.3 %", or "... · diverged in epoch 3". `input`: its own
+/// input in words, when it has one.
+pub fn classify_line(spec: &RacerSpec, input: Option<&str>, epoch: usize, epochs: u32, last: Option<&Epoch>, diverged_in: Option<u32>) -> String {
+    let input = input.map(|i| format!("{SEP}input {i}")).unwrap_or_default();
+    let outcome = match diverged_in {
+        Some(k) => format!("diverged in epoch {k}"),
+        None => {
+            let loss = last.map_or("\u{2013}".into(), |e| format_value(e.train_loss));
+            let accuracy = last.map_or("\u{2013}".into(), |e| format!("{:.1} %", 100.0 * e.test_accuracy));
+            format!("epoch {epoch}/{epochs}{SEP}loss {loss}{SEP}test accuracy {accuracy}")
+        }
+    };
+    format!("{}: {}{input}{SEP}{outcome}", legend_name(spec), key_settings(spec))
 }
 
 /// One racer's card in the page: what the racer list shows of it, and what a screen reader

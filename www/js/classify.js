@@ -9,7 +9,7 @@
 // main.js owns the landscape; it calls attachClassifier() once at boot with a `setMode` hook and
 // stops its own loop, URL and keys while this mode is shown.
 
-import { Training } from '../pkg/optiscape.js';
+import { Classify as Training } from '../pkg/optiscape.js';
 import { el, icon } from './dom.js';
 import { messageOf, specState } from './specstate.js';
 import { keySettings, paramControl } from './controls.js';
