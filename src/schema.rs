@@ -135,10 +135,10 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-/// How the page's slider maps its position to a value.
+/// How the page's slider spaces its positions over its values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Scale {
+pub enum Spacing {
     Linear,
     /// Evenly spaced in log10(value).
     Log,
@@ -146,12 +146,13 @@ pub enum Scale {
     OneMinusLog,
 }
 
-/// The page's slider for a number: its ends and its scale. Typed values may leave it.
+/// The page's slider for a number: its ends and how its positions are spaced. Typed values may
+/// leave it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Slider {
     pub min: f64,
     pub max: f64,
-    pub scale: Scale,
+    pub spacing: Spacing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -618,13 +619,13 @@ impl Hyper {
 
 /// Slider presets shared by many tables.
 pub mod sliders {
-    use super::{Scale, Slider};
-    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, scale: Scale::Log };
-    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, scale: Scale::OneMinusLog };
-    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, scale: Scale::Log };
-    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, scale: Scale::OneMinusLog };
-    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
-    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
+    use super::{Spacing, Slider};
+    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, spacing: Spacing::Log };
+    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, spacing: Spacing::OneMinusLog };
+    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, spacing: Spacing::Log };
+    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, spacing: Spacing::OneMinusLog };
+    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
+    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
 }
 
 #[cfg(test)]

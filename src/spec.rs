@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Named, Param, Range, Scale, Slider};
+use crate::schema::{short, Hyper, Named, Param, Range, Spacing, Slider};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -401,8 +401,8 @@ pub struct RacerSpec {
 
 /// The racer fields beyond its optimizer's table: every racer takes them.
 pub const RACER_PARAMS: [Param; 3] = [
-    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
-    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
+    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
+    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
     Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate"),
 ];
 

@@ -20,7 +20,7 @@ use super::model::{Architecture, Model};
 use crate::optim::{Closure, Derivatives, Stepper, Tensor};
 use crate::schedule::Scheduled;
 use crate::landscape::MAX_SEED;
-use crate::schema::{Param, Range, Scale, Slider, Value};
+use crate::schema::{Param, Range, Spacing, Slider, Value};
 use crate::spec::{object, parse_document, RacerSpec, StrictJson, MAX_RACERS};
 use serde::{Deserialize, Serialize};
 
@@ -35,16 +35,16 @@ pub const TRAIN_PARAMS: [Param; 5] = [
     Param::choice("model", None, &["linear", "mlp"], false, "linear: logistic regression on the 64 pixels (seed 000); mlp: one hidden layer of 32 ReLU units")
         .titled(&["Linear, 64 \u{2192} 10", "MLP, 64 \u{2192} 32 \u{2192} 10 (ReLU)"])
         .required(),
-    Param::integer("epochs", Some(15), Range::closed(1.0, MAX_EPOCHS as f64), Slider { min: 1.0, max: MAX_EPOCHS as f64, scale: Scale::Log }, false, "passes over the training digits"),
-    Param::integer("batch_size", Some(1), Range::closed(1.0, TRAIN as f64), Slider { min: 1.0, max: TRAIN as f64, scale: Scale::Log }, false, "training digits per step (the last batch of an epoch may be smaller)"),
-    Param::integer("seed", Some(0), Range::closed(0.0, MAX_SEED), Slider { min: 0.0, max: 100.0, scale: Scale::Linear }, false, "seed of the initial weights (every racer starts from the same ones)"),
+    Param::integer("epochs", Some(15), Range::closed(1.0, MAX_EPOCHS as f64), Slider { min: 1.0, max: MAX_EPOCHS as f64, spacing: Spacing::Log }, false, "passes over the training digits"),
+    Param::integer("batch_size", Some(1), Range::closed(1.0, TRAIN as f64), Slider { min: 1.0, max: TRAIN as f64, spacing: Spacing::Log }, false, "training digits per step (the last batch of an epoch may be smaller)"),
+    Param::integer("seed", Some(0), Range::closed(0.0, MAX_SEED), Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, false, "seed of the initial weights (every racer starts from the same ones)"),
 ];
 
 /// The fields of an `input` (the spec's, or a racer's own).
 pub const INPUT_PARAMS: [Param; 2] = [
     Param::choice("transform", Some("raw"), &["raw", "standardize"], false, "raw: pixel values 0 to 16; standardize: per pixel, minus the training mean, over the training standard deviation")
         .titled(&["Raw pixels (0 to 16)", "Standardized per pixel"]),
-    Param::number("scale", 1.0, Range::closed(1e-6, 1e6), Slider { min: 0.01, max: 100.0, scale: Scale::Log }, "Multiplies every input after the transform: 0.02 is X/50, 50 is X\u{d7}50."),
+    Param::number("scale", 1.0, Range::closed(1e-6, 1e6), Slider { min: 0.01, max: 100.0, spacing: Spacing::Log }, "Multiplies every input after the transform: 0.02 is X/50, 50 is X\u{d7}50."),
 ];
 
 /// The default of the whole number `name` in [`TRAIN_PARAMS`].
@@ -80,9 +80,9 @@ pub enum Transform {
 pub struct Input {
     #[serde(default = "raw")]
     pub transform: Transform,
-    /// Multiplies the inputs after the transform (seed 000's X/50, X*50).
-    #[serde(default = "one")]
-    pub scale: f64,
+    /// Multiplies the inputs after the transform (seed 000's X/50, X*50): the spec's `scale`.
+    #[serde(default = "one", rename = "scale")]
+    pub factor: f64,
 }
 
 fn raw() -> Transform {
@@ -101,13 +101,13 @@ fn one() -> f64 {
 impl Input {
     /// The scale's range check, with `field` (the path to this input) in the message.
     fn check(&self, field: &str) -> Result<(), String> {
-        param(&INPUT_PARAMS, "scale").check_number(self.scale).map_err(|e| format!("{field}: {e}"))
+        param(&INPUT_PARAMS, "scale").check_number(self.factor).map_err(|e| format!("{field}: {e}"))
     }
 }
 
 impl Default for Input {
     fn default() -> Input {
-        Input { transform: Transform::Raw, scale: 1.0 }
+        Input { transform: Transform::Raw, factor: 1.0 }
     }
 }
 
@@ -298,8 +298,8 @@ pub fn prepare(data: &Digits, input: Input) -> Prepared {
             }
         }
     }
-    if input.scale != 1.0 {
-        xs.iter_mut().for_each(|x| *x *= input.scale);
+    if input.factor != 1.0 {
+        xs.iter_mut().for_each(|x| *x *= input.factor);
     }
     let test_x = xs.split_off(TRAIN * FEATURES);
     Prepared { train_x: xs, train_y: data.labels[..TRAIN].to_vec(), test_x, test_y: data.labels[TRAIN..].to_vec() }
@@ -554,9 +554,9 @@ mod tests {
             "racers": [{"name": "adam", "lr": 0.001},
                        {"name": "adam", "lr": 0.001, "label": "X/50", "input": {"scale": 0.02}}]}"#;
         let spec = TrainSpec::parse(text).unwrap();
-        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, scale: 0.02 })]);
+        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, factor: 0.02 })]);
         assert_eq!(spec.input_of(0).transform, Transform::Standardize);
-        assert_eq!(spec.input_of(1).scale, 0.02);
+        assert_eq!(spec.input_of(1).factor, 0.02);
         let again = TrainSpec::parse(&spec.to_json()).unwrap();
         assert_eq!(again, spec);
         let json = spec.to_json();

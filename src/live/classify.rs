@@ -49,7 +49,7 @@ pub struct LearnerState<'a> {
     /// The step at which the loss or a weight became non-finite.
     pub diverged_at: Option<u64>,
     pub diverged_at_epoch: Option<u32>,
-    /// "raw", "standardized", with " × s" for a scale other than 1.
+    /// "raw", "standardized", with " × k" for a factor other than 1.
     pub input: String,
     /// The projected view: where the racer's (equivalent) weights project on the plane, their
     /// distance from it (in weight space, and in units of `|w_ref - w0|`), and how it is placed:
@@ -66,12 +66,13 @@ pub fn input_text(input: Input) -> String {
         Transform::Raw => "raw",
         Transform::Standardize => "standardized",
     };
-    if input.scale == 1.0 {
+    let k = input.factor;
+    if k == 1.0 {
         t.into()
-    } else if input.scale < 1.0 && (1.0 / input.scale).fract().abs() < 1e-9 {
-        format!("{t} / {}", 1.0 / input.scale)
+    } else if k < 1.0 && (1.0 / k).fract().abs() < 1e-9 {
+        format!("{t} / {}", 1.0 / k)
     } else {
-        format!("{t} \u{d7} {}", input.scale)
+        format!("{t} \u{d7} {k}")
     }
 }
 

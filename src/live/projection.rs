@@ -3,8 +3,8 @@
 //! while it fills, and each racer's projected weights, recorded every few steps in a bounded
 //! [`Path`] and drawn on an overlay.
 //!
-//! Racers on another input scale are placed at their equivalent weights for the spec's input
-//! (weights times `scale_racer / scale_spec`, biases kept: the same logits on every sample);
+//! Racers on another input factor are placed at their equivalent weights for the spec's input
+//! (weights times `factor_racer / factor_spec`, biases kept: the same logits on every sample);
 //! racers on another transform are not projected.
 
 use super::{drawn, Clock, Layer};
@@ -47,7 +47,7 @@ impl PlaneKey {
 pub enum Placement {
     /// Trained on the spec's input: its own weights.
     Same,
-    /// Trained on the spec's transform at another input scale: weights times this factor.
+    /// Trained on the spec's transform with another input factor: weights times their ratio.
     Rescaled(f64),
     /// Another transform: not projected.
     Other,
@@ -204,7 +204,7 @@ impl<L: Layer> Projected<L> {
                 if own == spec.input {
                     Placement::Same
                 } else if own.transform == spec.input.transform {
-                    Placement::Rescaled(own.scale / spec.input.scale)
+                    Placement::Rescaled(own.factor / spec.input.factor)
                 } else {
                     Placement::Other
                 }
@@ -338,7 +338,7 @@ impl<L: Layer> Projected<L> {
             plane_ms: self.plane_ms,
             fill_ms: self.fill_ms,
             compute_ms: self.compute_ms,
-            unit: self.plane.as_ref().map(|pl| pl.scale),
+            unit: self.plane.as_ref().map(|pl| pl.unit),
             min: finite().reduce(f64::min),
             max: finite().reduce(f64::max),
             rescaled: pick(|x| matches!(x, Placement::Rescaled(_))),

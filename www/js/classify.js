@@ -51,7 +51,7 @@ const INPUT_SCALE = {
   type: 'number',
   doc: 'Multiplies every input after the transform: 0.02 is X/50, 50 is X×50.',
   range: { lo: 1e-6, lo_open: false, hi: 1e6, hi_open: false },
-  slider: { min: 0.01, max: 100, scale: 'log' },
+  slider: { min: 0.01, max: 100, spacing: 'log' },
   default: 1,
 };
 

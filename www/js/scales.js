@@ -32,16 +32,16 @@ function niceStep(raw) {
 
 /**
  * The positions of a slider: an `<input type=range>` runs over 0..count-1 and each position is
- * one nice value. `scale` is the catalog's: 'linear', 'log' (evenly spaced in log10 x) or
+ * one nice value. `spacing` is the catalog's: 'linear', 'log' (evenly spaced in log10 x) or
  * 'one_minus_log' (evenly spaced in log10(1 - x): 0.9, 0.99, 0.999, 0.9999 are equally far apart).
  */
-export function sliderScale({ min, max, scale }) {
+export function sliderScale({ min, max, spacing }) {
   let values;
   let key;
-  if (scale === 'log' && min > 0) {
+  if (spacing === 'log' && min > 0) {
     values = niceLogValues(min, max);
     key = (x) => Math.log10(x);
-  } else if (scale === 'one_minus_log' && max < 1) {
+  } else if (spacing === 'one_minus_log' && max < 1) {
     values = niceLogValues(1 - max, 1 - min).map((d) => clean(1 - d)).reverse();
     key = (x) => -Math.log10(1 - x);
   } else {
