@@ -443,7 +443,8 @@ fn or_null(nullable: bool) -> &'static str {
     }
 }
 
-fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
+/// Checks `x` against `range`: "`lr` must be in [0, inf), got -1".
+pub fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
     if range.contains(x) {
         Ok(())
     } else {

@@ -8,6 +8,7 @@
 
 use crate::classify::train::{Epoch, TrainSpec, TRAIN_PARAMS};
 use crate::landscape::Point;
+use crate::presets::Lesson;
 use crate::race::{Arrival, Racer, RacerResult, Status};
 use crate::render::ticks::format_value;
 use crate::schema::{Named, Value};
@@ -240,6 +241,96 @@ pub fn classify_line(spec: &RacerSpec, input: Option<&str>, epoch: usize, epochs
     format!("{}: {}{input}{SEP}{outcome}", legend_name(spec), key_settings(spec))
 }
 
+/// The pointer's read-out: "x 1.25   y -0.50   loss 3.21", each coordinate to `decimals`.
+pub fn readout([x, y]: Point, [dx, dy]: [usize; 2], loss: f64) -> String {
+    let coord = |v: f64, d: usize| fixed(if v.abs() < 0.5 * crate::math::powi(10.0, -(d as i32)) { 0.0 } else { v }, d);
+    let loss = if loss.is_finite() { short_loss(loss) } else { "undefined".into() };
+    format!("x {}   y {}   loss {loss}", coord(x, dx), coord(y, dy))
+}
+
+/// `x` with `decimals` digits after the point, as ECMAScript's `toFixed` writes it (a tie away
+/// from zero; no minus for −0).
+pub fn fixed(x: f64, decimals: usize) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return if x.is_finite() { format!("{:.decimals$}", 0.0) } else { js_special(x) };
+    }
+    let shortest = format!("{:e}", x.abs());
+    let e: i32 = shortest.split_once('e').map_or(0, |(_, e)| e.parse().unwrap_or(0));
+    let digits = e + 1 + decimals as i32;
+    if digits < 1 {
+        return format!("{x:.decimals$}");
+    }
+    let (d, e2) = round_digits(x, digits as usize);
+    // d's last digit is worth 10^(e2 - digits + 1): as many decimals as that, at most `decimals`.
+    let mut n = d;
+    n.extend(std::iter::repeat_n('0', (decimals as i32 - (digits - 1 - e2)).max(0) as usize));
+    if n.len() <= decimals {
+        n = format!("{}{n}", "0".repeat(decimals + 1 - n.len()));
+    }
+    let (int, frac) = n.split_at(n.len() - decimals);
+    let sign = if x < 0.0 { "-" } else { "" };
+    if decimals == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac}")
+    }
+}
+
+/// The loss chart's subtitle.
+pub fn loss_chart_note(noisy: bool) -> String {
+    if noisy {
+        "against step, log scale; pale: each step, bold: the mean over the latest tenth of the steps".into()
+    } else {
+        "against step, log scale".into()
+    }
+}
+
+/// The sweep chart's subtitle: "loss at step 500, log scales".
+pub fn sweep_chart_note(noisy: bool, steps: u64) -> String {
+    format!("{} at step {steps}, log scales", if noisy { "mean loss" } else { "loss" })
+}
+
+/// The hint under a preset's race: its lesson while the race is the preset's own, else what
+/// it was based on. `kind`: "preset" or "experiment".
+pub fn lesson(l: &Lesson, kind: &str) -> String {
+    match &l.hint {
+        Some(hint) => hint.clone(),
+        None => format!("Based on the {kind} \u{201c}{}\u{201d}, changed since: its lesson may no longer hold here.", l.title),
+    }
+}
+
+/// The projected view's status: how far its sampling is, or its grid, fill time and lowest
+/// loss once done.
+pub fn projection_status(available: bool, evaluated: usize, cells: usize, grid: [usize; 2], fill_ms: Option<f64>, min: Option<f64>) -> String {
+    match (available, fill_ms) {
+        (false, _) => "linear model only".into(),
+        _ if cells == 0 || evaluated == 0 => "sampling the plane\u{2026}".into(),
+        (true, Some(ms)) if evaluated >= cells => {
+            let lowest = min.map_or("\u{2013}".into(), short_loss);
+            format!("{} \u{d7} {} points, filled in {} s; lowest loss {lowest}", grid[0], grid[1], fixed(ms / 1000.0, 1))
+        }
+        _ => format!("sampling the plane\u{2026} {} %", 100 * evaluated / cells),
+    }
+}
+
+/// What the projected view says of racers trained on a rescaled input (drawn at equivalent
+/// weights), racers on another transform (not drawn), and racers outside the view: `rescaled`,
+/// `elsewhere` are their names; `outside` names with their plane coordinates.
+pub fn projection_notes(base_input: &str, rescaled: &[String], elsewhere: &[String], outside: &[(String, [f64; 2])]) -> String {
+    let mut notes = Vec::new();
+    if !rescaled.is_empty() {
+        notes.push(format!("{}: trained on a rescaled input, so drawn at the equivalent weights for the model\u{2019}s input ({base_input}): weights times the scale ratio, biases kept, the same logits on every digit. They start away from w\u{2080} because their initial function differs.", rescaled.join(", ")));
+    }
+    if !elsewhere.is_empty() {
+        notes.push(format!("{}: not drawn. Trained on another transform (standardized vs raw pixels), their weights do not live in the plane\u{2019}s space.", elsewhere.join(", ")));
+    }
+    if !outside.is_empty() {
+        let at: Vec<String> = outside.iter().map(|(name, [a, b])| format!("{name} (a = {}, b = {})", compact(*a, 1), compact(*b, 1))).collect();
+        notes.push(format!("Outside the view now: {}.", at.join(", ")));
+    }
+    notes.join(" ")
+}
+
 /// One racer's card in the page: what the racer list shows of it, and what a screen reader
 /// hears when it diverges or arrives.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -319,16 +410,23 @@ pub fn short_loss(x: f64) -> String {
 /// A number in a tooltip: at most six significant digits ("0.001", "2.5e-5"), as the page's
 /// sliders show values.
 pub fn short_number(x: f64) -> String {
+    compact(x, 4)
+}
+
+/// `x` to `digits + 2` significant digits in [0.001, 100000), else in exponent form with
+/// `digits` of them, trailing zeros dropped: the page's `fmt(x, digits)`.
+pub fn compact(x: f64, digits: usize) -> String {
     if !x.is_finite() || x == 0.0 {
         return js_special(x);
     }
     let a = x.abs();
     if (1e-3..1e5).contains(&a) {
-        // ECMAScript's String(Number(x.toPrecision(6))): the shortest text of the rounded value.
-        let rounded: f64 = to_precision(x, 6).parse().unwrap_or(x);
+        // ECMAScript's String(Number(x.toPrecision(digits + 2))): the shortest text of the
+        // rounded value.
+        let rounded: f64 = to_precision(x, digits + 2).parse().unwrap_or(x);
         return format!("{rounded}");
     }
-    let e = to_exponential(x, 3);
+    let e = to_exponential(x, digits.saturating_sub(1));
     let (mantissa, exponent) = e.split_once('e').unwrap_or((&e, "0"));
     let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
     format!("{mantissa}e{}", exponent.trim_start_matches('+'))
@@ -468,6 +566,9 @@ mod tests {
             (0.0, "0"),
         ] {
             assert_eq!(short_loss(x), text, "{x}");
+        }
+        for (x, d, text) in [(0.125, 2, "0.13"), (1.005, 2, "1.00"), (-0.0001, 2, "-0.00"), (-0.0, 2, "0.00"), (2.5, 0, "3"), (99.996, 2, "100.00"), (1234.5678, 3, "1234.568"), (0.00012, 6, "0.000120"), (-3.0, 1, "-3.0"), (0.0004, 3, "0.000")] {
+            assert_eq!(fixed(x, d), text, "{x} to {d}");
         }
         for (x, text) in [(0.001, "0.001"), (0.038, "0.038"), (0.123456789, "0.123457"), (2.5e-5, "2.5e-5"), (123456.0, "1.235e5"), (-1.0, "-1")] {
             assert_eq!(short_number(x), text, "{x}");

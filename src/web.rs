@@ -62,6 +62,20 @@ pub fn packed_layout() -> Result<JsValue, JsError> {
     to_js(&crate::live::report::PACKED_LAYOUT)
 }
 
+/// What the core says of a typed number outside a range of the catalog (`lo`, `hi` with their
+/// ends open or closed; infinite for none): "`lr` must be in [0, inf), got -1", or undefined.
+#[wasm_bindgen]
+pub fn range_error(name: &str, lo: f64, lo_open: bool, hi: f64, hi_open: bool, x: f64) -> Option<String> {
+    crate::schema::check(name, x, crate::schema::Range { lo, lo_open, hi, hi_open }).err()
+}
+
+/// A number on a control or read-out: `digits + 2` significant digits in [0.001, 100000), else
+/// `digits` in exponent form (`crate::text::compact`).
+#[wasm_bindgen]
+pub fn compact_number(x: f64, digits: usize) -> String {
+    crate::text::compact(x, digits)
+}
+
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }

@@ -7,7 +7,7 @@ use optiscape::classify::train::TrainSpec;
 use optiscape::live::raster::{Pixels, Raster};
 use optiscape::live::report::{PACKED_FIELDS, PACKED_STATUS, PACKED_TAIL};
 use optiscape::live::scene::Layers;
-use optiscape::live::{Classify, Layer, Scene};
+use optiscape::live::{Classify, Scene};
 use optiscape::race::Status;
 use optiscape::spec::RunSpec;
 use std::cell::Cell;

@@ -60,6 +60,25 @@ pub struct LearnerState<'a> {
     pub projection: Option<&'static str>,
 }
 
+/// One racer's row of the results table: its input, epoch, last training loss, test
+/// accuracy, distance from the projected view's plane, and training time.
+#[derive(Serialize)]
+pub struct Row {
+    pub input: String,
+    pub epoch: String,
+    pub loss: String,
+    pub accuracy: String,
+    pub off_plane: String,
+    pub time: String,
+}
+
+/// The projected view's status line and notes.
+#[derive(Serialize)]
+pub struct ProjectionTexts {
+    pub status: String,
+    pub notes: String,
+}
+
 /// A racer's input in words: "raw", "standardized / 50", "raw × 5".
 pub fn input_text(input: Input) -> String {
     let t = match input.transform {
@@ -338,6 +357,52 @@ impl<L: Layer> Classify<L> {
                 }
             })
             .collect()
+    }
+
+    /// Every racer's row of the results table.
+    pub fn rows(&self) -> Vec<Row> {
+        let projection = self.projection();
+        (self.states().iter())
+            .map(|s| {
+                let off = match s.off_plane_relative {
+                    Some(d) => text::compact(d, 1),
+                    None if projection.available && projection.not_projected.contains(&s.index) => "not drawn".into(),
+                    None => "\u{2013}".into(),
+                };
+                Row {
+                    input: s.input.clone(),
+                    epoch: match s.diverged_at_epoch {
+                        Some(k) => format!("diverged ({k})"),
+                        None => format!("{}/{}", s.epoch, s.epochs),
+                    },
+                    loss: s.loss.map_or("\u{2013}".into(), text::short_loss),
+                    accuracy: s.test_accuracy.map_or("\u{2013}".into(), |a| format!("{} %", text::fixed(100.0 * a, 1))),
+                    off_plane: off,
+                    time: format!("{} s", text::fixed(s.seconds, 2)),
+                }
+            })
+            .collect()
+    }
+
+    /// The projected view's status line and its notes on racers drawn elsewhere or not at all.
+    pub fn projection_texts(&self) -> ProjectionTexts {
+        let p = self.projection();
+        let status = text::projection_status(p.available, p.evaluated, p.cells, p.grid, p.fill_ms, p.min);
+        let names = |list: &[usize]| -> Vec<String> { list.iter().filter_map(|&i| self.trainer.learners.get(i)).map(|l| l.spec.display_name().to_string()).collect() };
+        let outside: Vec<(String, [f64; 2])> = match p.view.filter(|_| p.available) {
+            Some(v) => (self.states().iter())
+                .filter_map(|s| s.plane.filter(|[a, b]| *a < v.x[0] || *a > v.x[1] || *b < v.y[0] || *b > v.y[1]).map(|at| (self.trainer.learners[s.index].spec.display_name().to_string(), at)))
+                .collect(),
+            None => Vec::new(),
+        };
+        let (rescaled, elsewhere) = if p.available { (names(&p.rescaled), names(&p.not_projected)) } else { (Vec::new(), Vec::new()) };
+        ProjectionTexts { status, notes: text::projection_notes(&input_text(self.trainer.spec.input), &rescaled, &elsewhere, &outside) }
+    }
+
+    /// What the hint says of the experiment: its lesson while the race is the experiment's own,
+    /// else what it was based on; empty for a race from no experiment.
+    pub fn lesson_text(&self) -> String {
+        self.lesson().map_or_else(String::new, |l| text::lesson(&l, "experiment"))
     }
 
     /// The saved image's caption and a line per racer.

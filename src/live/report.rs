@@ -169,4 +169,50 @@ impl<L: Layer> Scene<L> {
     pub fn loss_at(&self, p: Point) -> f64 {
         self.race.objective.value(p)
     }
+
+    /// The decimals that tell a CSS pixel of the plot from the next, along x and y.
+    fn pixel_decimals(&self) -> [usize; 2] {
+        self.mapping().data_per_px().map(|per_px| {
+            let a = (per_px * self.dpr).abs();
+            if a.is_finite() && a > 0.0 {
+                (-crate::math::log10(a)).ceil().clamp(0.0, 17.0) as usize
+            } else {
+                3
+            }
+        })
+    }
+
+    /// The pointer's read-out at a CSS-pixel position on the plot: "x 1.25   y −0.50   loss
+    /// 3.21", to a pixel's digits; None outside the plot.
+    pub fn readout(&self, css_x: f64, css_y: f64) -> Option<String> {
+        let p = self.data_at(css_x, css_y)?;
+        let [dx, dy] = self.pixel_decimals();
+        Some(text::readout(p, [dx, dy], self.loss_at(p)))
+    }
+
+    /// The data point under a CSS-pixel position, rounded to the pixel's digits (a click sets
+    /// the start there: sub-pixel digits are noise, and would make the link long).
+    pub fn start_at(&self, css_x: f64, css_y: f64) -> Option<Point> {
+        let p = self.data_at(css_x, css_y)?;
+        let d = self.pixel_decimals();
+        Some([0, 1].map(|k| text::fixed(p[k], d[k]).parse().unwrap_or(p[k])))
+    }
+
+    /// The loss chart's and the sweep chart's subtitles.
+    pub fn chart_notes(&self) -> ChartNotes {
+        ChartNotes { loss: text::loss_chart_note(self.noisy()), sweep: text::sweep_chart_note(self.noisy(), self.sweep_steps()) }
+    }
+
+    /// What the hint says of the scene's preset: its lesson while the race is the preset's own,
+    /// else what it was based on; empty for a scene from no preset.
+    pub fn lesson_text(&self) -> String {
+        self.lesson().map_or_else(String::new, |l| text::lesson(&l, "preset"))
+    }
+}
+
+/// The subtitles of the loss chart and the sweep chart.
+#[derive(Serialize)]
+pub struct ChartNotes {
+    pub loss: String,
+    pub sweep: String,
 }

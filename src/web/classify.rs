@@ -119,6 +119,21 @@ impl Classify {
         to_js(&self.live.legend())
     }
 
+    /// Every racer's row of the results table: `{input, epoch, loss, accuracy, off_plane, time}`.
+    pub fn rows(&self) -> Result<JsValue, JsError> {
+        to_js(&self.live.rows())
+    }
+
+    /// The projected view's status line and notes: `{status, notes}`.
+    pub fn projection_texts(&self) -> Result<JsValue, JsError> {
+        to_js(&self.live.projection_texts())
+    }
+
+    /// The hint: the experiment's lesson while the race is its own, else what it was based on.
+    pub fn lesson_text(&self) -> String {
+        self.live.lesson_text()
+    }
+
     /// Every racer's epochs so far: `[{train_loss, test_accuracy, lr}, ...]` per racer.
     pub fn epochs(&self) -> Result<JsValue, JsError> {
         to_js(&self.live.epochs())

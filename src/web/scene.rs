@@ -159,9 +159,32 @@ impl Scene {
         to_js(&self.live.race().default_view)
     }
 
-    /// The objective (the landscape times its scale) at `(x, y)`, for the pointer's read-out.
+    /// The objective (the landscape times its scale) at `(x, y)`: what a racer standing there
+    /// would show as its loss.
     pub fn loss_at(&self, x: f64, y: f64) -> f64 {
         self.live.loss_at([x, y])
+    }
+
+    /// The pointer's read-out at a CSS-pixel position on the plot canvas ("x 1.25   y 0.50
+    /// loss 3.21"), or undefined outside the plot.
+    pub fn readout(&self, css_x: f64, css_y: f64) -> Option<String> {
+        self.live.readout(css_x, css_y)
+    }
+
+    /// The data point under a CSS-pixel position, rounded to the pixel's digits (where a click
+    /// sets the start), or undefined outside the plot.
+    pub fn start_at(&self, css_x: f64, css_y: f64) -> Option<Vec<f64>> {
+        self.live.start_at(css_x, css_y).map(|p| p.to_vec())
+    }
+
+    /// The loss chart's and the sweep chart's subtitles: `{loss, sweep}`.
+    pub fn chart_notes(&self) -> Result<JsValue, JsError> {
+        to_js(&self.live.chart_notes())
+    }
+
+    /// The hint: the preset's lesson while the race is its own, else what it was based on.
+    pub fn lesson_text(&self) -> String {
+        self.live.lesson_text()
     }
 
     /// The whole loss chart on `canvas`, at the size the caller gave it ("Save image").
