@@ -6,6 +6,9 @@
 //
 // Figures:
 //   wasm_bytes, wasm_gzip_bytes   www/pkg/*.wasm, raw and `gzip -9 -n`
+//   landscape_only_wasm_bytes, landscape_only_wasm_gzip_bytes
+//                                 the same of the module without the classifier's shell
+//                                 (OPTISCAPE_LANDSCAPE_ONLY_PKG, built by `cargo xtask bench`)
 //   first_frame_ms                navigation start -> first animation frame after
 //                                 `window.optiscape.ready` resolved (median of the runs)
 //   anything bench() of www/js/bench.js returns (median of the runs)
@@ -76,12 +79,12 @@ function gzipSize(file) {
   }
 }
 
-function wasmFigures() {
-  const pkg = path.join(WWW, 'pkg');
+/** `prefix`wasm_bytes and `prefix`wasm_gzip_bytes of the modules in `pkg`. */
+function wasmFigures(pkg = path.join(WWW, 'pkg'), prefix = '') {
   const files = fs.existsSync(pkg) ? fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm')) : [];
   if (files.length === 0) {
-    skipped('wasm_bytes', `no .wasm in ${pkg} (run cargo xtask build)`);
-    skipped('wasm_gzip_bytes', `no .wasm in ${pkg}`);
+    skipped(`${prefix}wasm_bytes`, `no .wasm in ${pkg} (run cargo xtask build)`);
+    skipped(`${prefix}wasm_gzip_bytes`, `no .wasm in ${pkg}`);
     return;
   }
   let raw = 0;
@@ -91,8 +94,8 @@ function wasmFigures() {
     raw += fs.statSync(file).size;
     gz += gzipSize(file);
   }
-  print('wasm_bytes', raw);
-  print('wasm_gzip_bytes', gz);
+  print(`${prefix}wasm_bytes`, raw);
+  print(`${prefix}wasm_gzip_bytes`, gz);
 }
 
 // --- page figures ---------------------------------------------------------------------------
@@ -285,6 +288,7 @@ async function stepFigures() {
 
 console.log(`# optiscape bench: ${process.env.OPTISCAPE_URL ?? '(OPTISCAPE_URL unset)'}, ${RUNS} page load(s), medians`);
 wasmFigures();
+if (process.env.OPTISCAPE_LANDSCAPE_ONLY_PKG) wasmFigures(process.env.OPTISCAPE_LANDSCAPE_ONLY_PKG, 'landscape_only_');
 if (!process.env.OPTISCAPE_URL) {
   skipped('first_frame_ms', 'OPTISCAPE_URL is not set (run through cargo xtask bench)');
   for (const name of PAGE_FIGURES) skipped(name, 'OPTISCAPE_URL is not set');
