@@ -45,6 +45,8 @@ pub struct Limits {
     pub max_racers: usize,
     pub max_speed: u32,
     pub divergence_limit: f64,
+    /// Most points an external racer's `trajectory` gives.
+    pub max_trajectory: usize,
 }
 
 #[derive(Serialize)]
@@ -94,6 +96,7 @@ pub fn catalog() -> Catalog {
             max_racers: spec::MAX_RACERS,
             max_speed: spec::MAX_SPEED,
             divergence_limit: crate::race::DIVERGENCE_LIMIT,
+            max_trajectory: spec::MAX_TRAJECTORY,
         },
         palette: &colormap::PALETTE,
         dashes: [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot].into_iter().map(|d| (d, d.pattern())).collect(),

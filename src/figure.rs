@@ -25,17 +25,17 @@ use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontStyle, RGBColor, WHITE};
 
 /// SVG units per CSS pixel of the page: fonts and strokes as the page draws them at 1x.
-const DPR: f64 = 1.0;
+pub const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
 pub const MIN_SIZE: u32 = 320;
 pub const MAX_SIZE: u32 = 4000;
 /// The landscape takes between these shares of the figure's width; the loss chart the rest.
 const LANDSCAPE_SHARE: [f64; 2] = [0.45, 0.65];
 /// Height of one legend line, in pixels.
-const LINE: f64 = 24.0;
+pub const LINE: f64 = 24.0;
 /// Figures at least this wide have the loss chart beside the landscape and two legend columns;
 /// narrower ones stack them.
-const WIDE: u32 = 900;
+pub const WIDE: u32 = 900;
 
 /// The figure of `spec` raced for `spec.steps` steps, as SVG text: a landscape and loss chart of
 /// `width x height` pixels (under [`WIDE`], the landscape alone, and the loss chart half as tall
@@ -115,7 +115,7 @@ pub fn round_lines(svg: &str) -> String {
 
 /// The landscape panel's width: as wide as the view's shape asks at this height (the plot keeps
 /// equal scales on both axes), within a share of the figure; the loss chart takes the rest.
-fn landscape_width(width: u32, height: u32, view: View) -> u32 {
+pub fn landscape_width(width: u32, height: u32, view: View) -> u32 {
     let trial = Layout::landscape(width, height, DPR).plot;
     let (margin_x, margin_y) = ((width - trial.width) as f64, (height - trial.height) as f64);
     let aspect = (view.x[1] - view.x[0]) / (view.y[1] - view.y[0]);
@@ -197,7 +197,7 @@ fn draw<DB: DrawingBackend>(
 }
 
 /// The legend: a caption, then a line per racer (its colour, then its text), in `columns`.
-fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, entries: &[String], colors: &[RGBColor], columns: usize) -> DrawResult<DB> {
+pub fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, entries: &[String], colors: &[RGBColor], columns: usize) -> DrawResult<DB> {
     let m = Metrics::new(DPR);
     let (width, _) = area.dim_in_pixel();
     let margin = m.px(24.0);

@@ -11,18 +11,33 @@ const USAGE: &str = "\
 optiscape: see how optimizers move
 
 USAGE:
-    optiscape run [--spec FILE]   read a JSON run spec (stdin by default), print the trajectories as JSON
+    optiscape run [--spec FILE] [--format json|csv] [--state]
+                                  read a JSON run spec (stdin by default), print the trajectories as JSON;
+                                  --state adds each racer's optimizer state at every point; --format csv
+                                  prints one row per racer and step, with the state as columns
     optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--x steps|evaluations] [--sweep]
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default;
                                   --x evaluations puts the objective's evaluations (the work done) on the
                                   loss chart's x axis; --sweep adds the learning-rate sweep chart under it
+    optiscape animate [--spec FILE] --out FILE.gif [--size WxH] [--fps N] [--steps-per-frame N] [--from K] [--to K]
+                                  the plot figure as an animated GIF: paths growing, the legend with each
+                                  racer's loss at the step shown; charts 960x540 by default, 25 frames a
+                                  second, about 100 frames (steps per frame: the steps / 100, rounded up),
+                                  steps 0 to the spec's steps; the last frame stays 2 s before it loops
     optiscape sweep [--spec FILE] each racer again at learning rates from 1e-5 to 10 (five per decade and its
                                   own): its loss after the spec's steps (at most 2000; with noisy gradients
                                   its mean over the latest tenth of them) at each, as JSON
     optiscape tune [--spec FILE]  the same spec with each racer's lr set to the best point of its sweep (lowest loss,
                                   or mean loss under noise, at the sweep's last step; the schedule kept), as JSON
-    optiscape train [--spec FILE] read a JSON training spec (stdin by default), train classifiers on the digits
+    optiscape train [--spec FILE] [--format json|csv]
+                                  read a JSON training spec (stdin by default), train classifiers on the digits;
+                                  --format csv prints one row per racer and epoch
+    optiscape torch [--spec FILE] a self-contained PyTorch script (torch only; matplotlib if installed) that reruns
+                                  the race in float64: the same landscape, optimizers, schedulers, clipping,
+                                  start and noise; `python3 race.py` prints each racer's last point and loss.
+                                  Given a training spec (one with a \"model\"), the same training loop on the
+                                  same digits from the same initial weights
     optiscape list [--json]       every optimizer and landscape with its parameters and defaults
     optiscape help                this text
 
@@ -50,15 +65,15 @@ fn main() -> ExitCode {
 
 fn dispatch(args: &[&str]) -> Result<String, String> {
     match args {
-        ["run"] => run(spec_text(&read_stdin()?)?),
-        ["run", "--spec", file] => run(spec_text(&read_file(file)?)?),
+        ["run", options @ ..] => run(options),
         ["plot", options @ ..] => plot(options),
+        ["animate", options @ ..] => animate(options),
+        ["torch", options @ ..] => torch(options),
         ["sweep"] => sweep(spec_text(&read_stdin()?)?),
         ["sweep", "--spec", file] => sweep(spec_text(&read_file(file)?)?),
         ["tune"] => tune(spec_text(&read_stdin()?)?),
         ["tune", "--spec", file] => tune(spec_text(&read_file(file)?)?),
-        ["train"] => train(spec_text(&read_stdin()?)?),
-        ["train", "--spec", file] => train(spec_text(&read_file(file)?)?),
+        ["train", options @ ..] => train(options),
         ["list"] => Ok(catalog::text()),
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
@@ -82,11 +97,17 @@ fn read_file(file: &str) -> Result<Vec<u8>, String> {
     std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))
 }
 
-fn run(text: &str) -> Result<String, String> {
-    let spec = RunSpec::parse(text)?;
+/// `optiscape run [--spec FILE] [--format json|csv] [--state]`.
+fn run(args: &[&str]) -> Result<String, String> {
+    let o = Options::parse("run", args, &["--spec", "--format"], &["--state"])?;
+    let format = o.format()?;
+    let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     spec.check_points("run")?;
-    let result = race::run(&spec);
-    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+    Ok(match (format, o.flag("--state")) {
+        (Format::Csv, _) => optiscape::export::csv::race_csv(&spec),
+        (Format::Json, true) => optiscape::export::state::run_json(&spec),
+        (Format::Json, false) => serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n",
+    })
 }
 
 fn sweep(text: &str) -> Result<String, String> {
@@ -151,15 +172,112 @@ fn plot(options: &[&str]) -> Result<String, String> {
     }
 }
 
+/// `optiscape torch [--spec FILE]`: the PyTorch script of a run spec or a training spec.
+fn torch(args: &[&str]) -> Result<String, String> {
+    let o = Options::parse("torch", args, &["--spec"], &[])?;
+    optiscape::export::torch::script(spec_text(&o.spec_bytes()?)?)
+}
+
+/// `optiscape animate`.
+fn animate(args: &[&str]) -> Result<String, String> {
+    use optiscape::export::animate;
+    let o = Options::parse("animate", args, &["--spec", "--out", "--size", "--fps", "--steps-per-frame", "--from", "--to"], &[])?;
+    let Some(out) = o.value("--out") else { return Err("animate: give the GIF's file with --out FILE.gif".into()) };
+    let mut options = animate::Options::default();
+    if let Some(size) = o.value("--size") {
+        (options.width, options.height) =
+            parse_size(size).ok_or_else(|| format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`"))?;
+    }
+    let whole = |name: &str| -> Result<Option<u64>, String> {
+        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))).transpose()
+    };
+    if let Some(fps) = whole("--fps")? {
+        options.fps = u32::try_from(fps).unwrap_or(u32::MAX);
+    }
+    (options.steps_per_frame, options.from, options.to) = (whole("--steps-per-frame")?, whole("--from")?, whole("--to")?);
+    let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
+    let gif = animate::animate(&spec, &options)?;
+    std::fs::write(out, gif).map_err(|e| format!("cannot write {out}: {e}"))?;
+    Ok(String::new())
+}
+
 fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.split_once('x')?;
     Some((w.parse().ok()?, h.parse().ok()?))
 }
 
-fn train(text: &str) -> Result<String, String> {
+/// `optiscape train [--spec FILE] [--format json|csv]`.
+fn train(args: &[&str]) -> Result<String, String> {
     use optiscape::classify::{digits::Digits, train};
-    let spec = train::TrainSpec::parse(text)?;
+    let o = Options::parse("train", args, &["--spec", "--format"], &[])?;
+    let format = o.format()?;
+    let spec = train::TrainSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let start = std::time::Instant::now();
     let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
-    Ok(serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n")
+    Ok(match format {
+        Format::Csv => optiscape::export::csv::train_csv(&spec, &result),
+        Format::Json => serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n",
+    })
+}
+
+/// What `run` and `train` print.
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Json,
+    Csv,
+}
+
+/// A command's options, in any order, each at most once: `--name VALUE` or a bare `--flag`.
+struct Options<'a> {
+    command: &'static str,
+    values: Vec<(&'a str, &'a str)>,
+    flags: Vec<&'a str>,
+}
+
+impl<'a> Options<'a> {
+    fn parse(command: &'static str, args: &[&'a str], valued: &[&str], flags: &[&str]) -> Result<Options<'a>, String> {
+        let mut o = Options { command, values: Vec::new(), flags: Vec::new() };
+        let mut rest = args;
+        while let [name, tail @ ..] = rest {
+            if o.flags.contains(name) || o.values.iter().any(|(n, _)| n == name) {
+                return Err(format!("{command}: `{name}` given twice"));
+            }
+            if flags.contains(name) {
+                o.flags.push(name);
+                rest = tail;
+            } else if valued.contains(name) {
+                let [value, tail @ ..] = tail else { return Err(format!("{command}: `{name}` needs a value")) };
+                o.values.push((name, value));
+                rest = tail;
+            } else {
+                let known: Vec<String> = valued.iter().map(|n| format!("{n} VALUE")).chain(flags.iter().map(|f| f.to_string())).collect();
+                return Err(format!("{command}: unknown option `{name}`; expected {}", known.join(", ")));
+            }
+        }
+        Ok(o)
+    }
+
+    fn value(&self, name: &str) -> Option<&'a str> {
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    fn flag(&self, name: &str) -> bool {
+        self.flags.contains(&name)
+    }
+
+    /// The spec's bytes: `--spec FILE`, or stdin.
+    fn spec_bytes(&self) -> Result<Vec<u8>, String> {
+        match self.value("--spec") {
+            Some(file) => read_file(file),
+            None => read_stdin(),
+        }
+    }
+
+    fn format(&self) -> Result<Format, String> {
+        match self.value("--format") {
+            None | Some("json") => Ok(Format::Json),
+            Some("csv") => Ok(Format::Csv),
+            Some(other) => Err(format!("{}: --format must be json or csv, got `{other}`", self.command)),
+        }
+    }
 }

@@ -111,7 +111,7 @@ pub struct Lesson {
 /// Two racers race alike: the same optimizer, hyperparameters and label (the hints name
 /// racers by label).
 fn same_racers(a: &[RacerSpec], b: &[RacerSpec]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.info == b.info && a.hyper == b.hyper && a.label == b.label)
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.info == b.info && a.hyper == b.hyper && a.label == b.label && a.trajectory == b.trajectory)
 }
 
 fn same_scene(a: &RunSpec, b: &RunSpec) -> bool {

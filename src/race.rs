@@ -167,9 +167,15 @@ impl Racer {
         }
     }
 
-    /// Whether it stopped (diverged or singular): it takes no more steps.
+    /// Whether it stopped (diverged, singular, or an external racer at its last point): it
+    /// takes no more steps.
     pub fn stopped(&self) -> bool {
-        self.diverged_at.is_some() || self.singular_at.is_some()
+        self.diverged_at.is_some() || self.singular_at.is_some() || self.stepper.ended()
+    }
+
+    /// The step it stopped at, once stopped: where it diverged, had no step, or ended.
+    fn stopped_at(&self) -> Option<u64> {
+        self.diverged_at.or(self.singular_at).or_else(|| self.stepper.ended().then_some(self.step))
     }
 
     /// The step of the race it stands at when the race's clock reads `clock`: its own step, or
@@ -207,8 +213,10 @@ impl Racer {
         curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
     }
 
-    /// Starts over from `start` with a fresh optimizer state.
+    /// Starts over from `start` (an external racer from its own first point) with a fresh
+    /// optimizer state.
     pub fn reset(&mut self, objective: &Objective, start: Point) {
+        let start = self.spec.start_from(start);
         self.stepper.reset(&start);
         self.schedule = self.spec.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *self.stepper) {
             Ok(s) => s,
@@ -424,7 +432,7 @@ impl Race {
             let (objective, start) = (&self.objective, self.start);
             for (i, r) in self.racers.iter_mut().enumerate() {
                 // Still before `step`: a racer that has not got there, or stopped before it.
-                let stopped_by = r.diverged_at.or(r.singular_at).is_some_and(|k| k <= step);
+                let stopped_by = r.stopped_at().is_some_and(|k| k <= step);
                 if r.step > step || (r.stopped() && !stopped_by) {
                     r.reset(objective, start);
                     rewound.push(i);
@@ -485,7 +493,7 @@ impl Race {
 /// one).
 fn match_racers(old: &[Racer], new: &[RacerSpec]) -> Vec<(usize, usize)> {
     let weight = |a: &RacerSpec, b: &RacerSpec| {
-        if a.info != b.info || a.hyper != b.hyper || a.clip != b.clip || a.schedule != b.schedule {
+        if a.info != b.info || a.hyper != b.hyper || a.clip != b.clip || a.schedule != b.schedule || a.trajectory != b.trajectory {
             0
         } else if a.label == b.label && a.color == b.color {
             3
@@ -530,7 +538,8 @@ pub struct RacerResult {
     /// Evaluations of the objective and its gradient before each point of the trajectory (0 at
     /// the start, one a step, more for L-BFGS).
     pub evaluations: Vec<u64>,
-    /// The learning rate each step used: `lr[k]` took point k to point k + 1.
+    /// The learning rate each step used: `lr[k]` took point k to point k + 1. Empty for an
+    /// external racer, which has none.
     pub lr: Vec<f64>,
     pub status: Status,
     pub diverged_at: Option<u64>,
@@ -559,6 +568,7 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .iter_mut()
         .map(|r| {
             let (mut trajectory, mut loss, mut evaluations, mut lr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let has_lr = r.spec.lr().is_some();
             if r.diverged_at.is_none() {
                 trajectory.push(r.position);
                 loss.push(r.loss);
@@ -568,7 +578,9 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
                 trajectory.push(v.point);
                 loss.push(v.loss);
                 evaluations.push(v.evaluations);
-                lr.push(v.lr);
+                if has_lr {
+                    lr.push(v.lr);
+                }
             });
             RacerResult {
                 name: r.spec.info.name,

@@ -24,6 +24,7 @@ use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
+use std::sync::Arc;
 
 /// Most steps one spec may ask for: the page pauses there (a billion steps is hours of a
 /// lecture at full speed; the page keeps bounded trails).
@@ -32,14 +33,17 @@ pub const MAX_STEPS: u64 = 1_000_000_000;
 pub const MAX_RUN_POINTS: u64 = 2_000_000;
 /// Most racers in one spec.
 pub const MAX_RACERS: usize = 32;
-/// Longest spec text accepted, in bytes.
-pub const MAX_SPEC_BYTES: usize = 64 * 1024;
+/// Longest spec text accepted, in bytes: room for an external racer's [`MAX_TRAJECTORY`]
+/// points at full precision (about 43 bytes each).
+pub const MAX_SPEC_BYTES: usize = 1024 * 1024;
 /// Largest start coordinate accepted.
 pub const MAX_START: f64 = 1e9;
 /// Longest racer label, in characters.
 pub const MAX_LABEL: usize = 40;
 /// Fastest page speed, in steps per frame.
 pub const MAX_SPEED: u32 = 1000;
+/// Most points an external racer's trajectory may give: 20,000 steps and its start.
+pub const MAX_TRAJECTORY: usize = 20_001;
 
 // Deserialize through `Object` (see `parse_document`), never directly: derived structs would also
 // take a JSON list of their fields' values in order.
@@ -125,6 +129,15 @@ impl RunSpec {
             }
         }
         Ok(())
+    }
+
+    /// Refuses external racers where `place` cannot race them yet (the page, whose racer cards
+    /// and controls do not know them).
+    pub fn without_external(&self, place: &str) -> Result<(), String> {
+        match self.racers.iter().position(|r| r.trajectory.is_some()) {
+            Some(i) => Err(format!("racers[{i}]: {place} does not race external trajectories yet; optiscape run and plot and the Python package do")),
+            None => Ok(()),
+        }
     }
 
     /// The start point: the spec's, or the landscape's default.
@@ -397,6 +410,9 @@ pub struct RacerSpec {
     pub clip: Clip,
     /// `lr_scheduler`: a torch scheduler stepped after every optimizer step.
     pub schedule: Option<Named>,
+    /// An external racer's given points (its `info` is [`optim::external::INFO`]); None for an
+    /// optimizer.
+    pub trajectory: Option<Arc<[Point]>>,
 }
 
 /// The racer fields beyond its optimizer's table: every racer takes them.
@@ -494,18 +510,12 @@ impl std::fmt::Debug for LandscapeInfo {
 
 impl RacerSpec {
     pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<RacerSpec, String> {
-        let info = optim::find(name).ok_or_else(|| unknown("optimizer", name, optim::REGISTRY.iter().map(|o| o.name)))?;
-        let label = match fields.remove("label") {
-            None => None,
-            Some(Json::String(s)) if s.chars().count() <= MAX_LABEL => Some(s),
-            Some(Json::String(_)) => return Err(format!("`label` is longer than {MAX_LABEL} characters")),
-            Some(other) => return Err(format!("`label` must be a string, got {}", short(&other))),
-        };
-        let color = match fields.remove("color") {
-            None => None,
-            Some(Json::String(s)) if is_hex_color(&s) => Some(s),
-            Some(other) => return Err(format!("`color` must be a colour as \"#rrggbb\", got {}", short(&other))),
-        };
+        if name == optim::external::INFO.name {
+            return RacerSpec::external(fields);
+        }
+        let names = optim::REGISTRY.iter().map(|o| o.name).chain([optim::external::INFO.name]);
+        let info = optim::find(name).ok_or_else(|| unknown("optimizer", name, names))?;
+        let (label, color) = looks(&mut fields)?;
         let racer_fields: Map<String, Json> = RACER_PARAMS.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
         let racer = Hyper::from_fields(info.name, &RACER_PARAMS, &racer_fields)?;
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
@@ -523,11 +533,52 @@ impl RacerSpec {
             // Built once against this optimizer: a cycling scheduler needs its momentum.
             crate::schedule::Scheduled::start(s, &mut *optimizer.start(&[0.0, 0.0])).map_err(|e| format!("`lr_scheduler`: {e}"))?;
         }
-        Ok(RacerSpec { info, hyper, label, color, clip, schedule })
+        Ok(RacerSpec { info, hyper, label, color, clip, schedule, trajectory: None })
     }
 
-    /// The optimizer with these hyperparameters (validated when the spec was parsed).
+    /// `{"name": "external", "trajectory": [[x, y], ...], "label": ..., "color": ...}`: a path
+    /// computed elsewhere, raced as given (see [`optim::external`]).
+    fn external(mut fields: Map<String, Json>) -> Result<RacerSpec, String> {
+        let (label, color) = looks(&mut fields)?;
+        let points = fields.remove("trajectory");
+        if let Some(unknown) = fields.keys().next() {
+            return Err(format!("unknown field `{unknown}` for external; expected one of: trajectory, label, color"));
+        }
+        let points = points.ok_or("`trajectory` is missing: external requires it")?;
+        let list = points.as_array().ok_or_else(|| format!("`trajectory` must be a list of points [x, y], got {}", short(&points)))?;
+        if list.is_empty() || list.len() > MAX_TRAJECTORY {
+            return Err(format!("`trajectory` must hold 1 to {MAX_TRAJECTORY} points, got {}", list.len()));
+        }
+        let trajectory = list
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                p.as_array()
+                    .filter(|xy| xy.len() == 2)
+                    .and_then(|xy| Some([xy[0].as_f64()?, xy[1].as_f64()?]))
+                    .ok_or_else(|| format!("`trajectory[{k}]` must be a list of two numbers, got {}", short(p)))
+            })
+            .collect::<Result<Arc<[Point]>, String>>()?;
+        let info = &optim::external::INFO;
+        Ok(RacerSpec { info, hyper: Hyper::defaults(info.params), label, color, clip: Clip::default(), schedule: None, trajectory: Some(trajectory) })
+    }
+
+    /// Where it starts when the race starts at `start`: an external racer at its own first point.
+    pub fn start_from(&self, start: Point) -> Point {
+        self.trajectory.as_ref().map_or(start, |t| t[0])
+    }
+
+    /// Its learning rate; None for an external racer, which has none.
+    pub fn lr(&self) -> Option<f64> {
+        self.trajectory.is_none().then(|| self.hyper.num("lr"))
+    }
+
+    /// The optimizer with these hyperparameters (validated when the spec was parsed), or the
+    /// replay of an external racer's points.
     pub fn optimizer(&self) -> Box<dyn OptimizerFactory> {
+        if let Some(points) = &self.trajectory {
+            return Box::new(optim::external::Given(points.clone()));
+        }
         match (self.info.build)(&self.hyper) {
             Ok(f) => f,
             Err(e) => unreachable!("racer spec was validated: {e}"),
@@ -537,6 +588,22 @@ impl RacerSpec {
     pub fn display_name(&self) -> &str {
         self.label.as_deref().unwrap_or(self.info.title)
     }
+}
+
+/// A racer's `label` and `color`, taken out of its fields.
+fn looks(fields: &mut Map<String, Json>) -> Result<(Option<String>, Option<String>), String> {
+    let label = match fields.remove("label") {
+        None => None,
+        Some(Json::String(s)) if s.chars().count() <= MAX_LABEL => Some(s),
+        Some(Json::String(_)) => return Err(format!("`label` is longer than {MAX_LABEL} characters")),
+        Some(other) => return Err(format!("`label` must be a string, got {}", short(&other))),
+    };
+    let color = match fields.remove("color") {
+        None => None,
+        Some(Json::String(s)) if is_hex_color(&s) => Some(s),
+        Some(other) => return Err(format!("`color` must be a colour as \"#rrggbb\", got {}", short(&other))),
+    };
+    Ok((label, color))
 }
 
 fn is_hex_color(s: &str) -> bool {
@@ -573,6 +640,9 @@ impl Serialize for RacerSpec {
         }
         if let Some(s) = &self.schedule {
             map.serialize_entry("lr_scheduler", s)?;
+        }
+        if let Some(points) = &self.trajectory {
+            map.serialize_entry("trajectory", &**points)?;
         }
         map.end()
     }

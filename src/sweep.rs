@@ -65,9 +65,13 @@ pub struct Sweep {
 }
 
 impl Sweep {
-    /// The sweep of `racer` over [`grid`] and its own learning rate, `horizon` steps each.
+    /// The sweep of `racer` over [`grid`] and its own learning rate, `horizon` steps each. An
+    /// external racer has no learning rate to sweep: its sweep is empty, done at once, and its
+    /// `lr` NaN (`null` in JSON).
     pub fn new(racer: &RacerSpec, horizon: u64) -> Sweep {
-        let lr = racer.hyper.num("lr");
+        let Some(lr) = racer.lr() else {
+            return Sweep { lr: f64::NAN, racers: Vec::new(), horizon, points: Vec::new(), running: None };
+        };
         let mut lrs = grid();
         if !lrs.contains(&lr) {
             lrs.push(lr);

@@ -111,11 +111,14 @@ pub fn schedule_text(n: &Named) -> String {
     format!("{}({})", n.name, args.join(", "))
 }
 
-/// A racer's settings worth naming: the learning rate, the key settings (see
-/// [`crate::schema::Param::key`]), every setting away from its default, its clipping and its
-/// scheduler.
+/// A racer's settings worth naming: an external racer's trajectory, the learning rate, the key
+/// settings (see [`crate::schema::Param::key`]), every setting away from its default, its
+/// clipping and its scheduler.
 pub fn settings(spec: &RacerSpec) -> Vec<String> {
     let mut parts = Vec::new();
+    if let Some(points) = &spec.trajectory {
+        parts.push(format!("given trajectory of {} points", points.len()));
+    }
     for (param, (name, value)) in spec.info.params.iter().zip(spec.hyper.iter()) {
         if name == "lr" || param.key || *value != param.default {
             parts.push(named_setting(name, value));

@@ -111,7 +111,7 @@ fn train_rejects_bad_specs_like_run() {
         (r#"{"model": "linear", "racers": [{"name": "ad\nam"}]}"#.into(), "unknown optimizer `ad\\nam`", "a newline in a name"),
         (r#"{"model": "linear", "racers": [{"name": "adam"}]} {}"#.into(), "trailing characters", "two documents"),
         (r#"{"model": "linear", "racers": [{"name": "newton"}]}"#.into(), "needs a Hessian", "newton"),
-        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), "more than 65536 bytes", "over the limit cut inside a character"),
+        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), &format!("more than {MAX_SPEC_BYTES} bytes"), "over the limit cut inside a character"),
     ] {
         assert_fails(&cli(&["train"], &text), needle, what);
     }
@@ -142,6 +142,7 @@ fn a_diverging_racer_stops_and_the_others_carry_on() {
 #[test]
 fn bad_inputs_fail_with_one_line_naming_the_problem() {
     let racer = |r: &str| format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{r}]}}"#);
+    let (at_most, more_than) = (format!("at most {MAX_SPEC_BYTES}"), format!("more than {MAX_SPEC_BYTES} bytes"));
     let cases: Vec<(String, &str, &str)> = vec![
         (racer(r#"{"name": "adma"}"#), "unknown optimizer `adma`", "unknown optimizer"),
         (racer(r#"{"name": "adam", "beta": [0.9, 0.99]}"#), "unknown field `beta`", "unknown field beta"),
@@ -187,9 +188,9 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
         (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}]} {}"#.into(), "trailing characters", "two documents"),
         ("".into(), "EOF while parsing a value", "empty stdin"),
         ("\n\n  \n".into(), "EOF while parsing a value", "blank stdin"),
-        (" ".repeat(MAX_SPEC_BYTES + 10), "at most 65536", "stdin over the size limit"),
+        (" ".repeat(MAX_SPEC_BYTES + 10), at_most.as_str(), "stdin over the size limit"),
         // Read up to one byte past the limit: here that byte is the first half of an "é".
-        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), "more than 65536 bytes", "stdin over the limit cut inside a character"),
+        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), more_than.as_str(), "stdin over the limit cut inside a character"),
         (racer(r#"{"name": "adam", "lr": 0.1, "lr": 0.2}"#), "racers[0]: duplicate field `lr`", "a key given twice"),
         (r#"[{"name": "rosenbrock"}, null, 500, [{"name": "adam"}], null, null]"#.into(), "expected an object", "a list for the spec"),
     ];

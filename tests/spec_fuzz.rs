@@ -12,7 +12,7 @@ use optiscape::classify::model::Rng;
 use optiscape::schedule;
 use optiscape::schema::{Kind, Named, Param, Range, Value as HyperValue, MAX_LIST};
 use optiscape::classify::train::TrainSpec;
-use optiscape::spec::{spec_text, RunSpec, RACER_PARAMS, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS};
+use optiscape::spec::{spec_text, RunSpec, RACER_PARAMS, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS, MAX_TRAJECTORY};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};
@@ -122,6 +122,10 @@ fn check_valid(spec: &RunSpec) -> Result<(), TestCaseError> {
         if let Some(color) = &r.color {
             prop_assert!(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit()));
         }
+        if let Some(points) = &r.trajectory {
+            prop_assert!(r.info.name == "external" && r.clip.is_none() && r.schedule.is_none());
+            prop_assert!((1..=MAX_TRAJECTORY).contains(&points.len()) && points.iter().flatten().all(|c| c.is_finite()));
+        }
     }
     Ok(())
 }
@@ -182,7 +186,7 @@ fn names() -> &'static [String] {
 }
 
 fn all_names() -> Vec<String> {
-    let mut out: Vec<String> = ["landscape", "start", "steps", "racers", "speed", "view", "name", "label", "color", "x", "y", "scale"]
+    let mut out: Vec<String> = ["landscape", "start", "steps", "racers", "speed", "view", "name", "label", "color", "x", "y", "scale", "external", "trajectory"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -385,9 +389,31 @@ fn scheduler(seed: u64, composite: bool) -> Value {
     Value::Object(fields)
 }
 
+/// An external racer: a few given points, any finite coordinates, and perhaps a label and colour.
+fn arb_external() -> impl Strategy<Value = Value> {
+    let coordinate = prop_oneof![select(EXTREMES).prop_map(number), (-1e3..1e3f64).prop_map(number), (-3i64..3).prop_map(|i| json!(i))];
+    (prop::collection::vec((coordinate.clone(), coordinate), 1..6), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}")).prop_map(|(points, label, color)| {
+        let mut fields = Map::new();
+        fields.insert("name".into(), json!("external"));
+        fields.insert("trajectory".into(), Value::Array(points.into_iter().map(|(x, y)| json!([x, y])).collect()));
+        if let Some(l) = label {
+            fields.insert("label".into(), json!(l));
+        }
+        if let Some(c) = color {
+            fields.insert("color".into(), json!(c));
+        }
+        Value::Object(fields)
+    })
+}
+
+/// A racer: mostly an optimizer, sometimes an external trajectory.
+fn arb_racer() -> impl Strategy<Value = Value> {
+    prop_oneof![9 => arb_optimizer_racer(), 1 => arb_external()]
+}
+
 // Strategies are built once per test, not per case (`prop_flat_map` would rebuild the regex
 // strategies for every input, which is slow in debug builds).
-fn arb_racer() -> impl Strategy<Value = Value> {
+fn arb_optimizer_racer() -> impl Strategy<Value = Value> {
     (0..optim::REGISTRY.len(), arb_draws(), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}"), prop::option::of(arb_draws())).prop_map(
         |(i, draws, label, color, racer)| {
             let info = optim::REGISTRY[i];
@@ -561,7 +587,8 @@ fn apply(spec: &mut Value, at: &str, m: Mutation) {
         }
         Mutation::Huge(n) => {
             let slot = spec.pointer_mut(at).unwrap();
-            // Past ~70 KB of text the size check rejects it before parsing: no need to build more.
+            // At most ~70 KB of text: past that a huge array only costs time (the size limit
+            // has tests of its own below).
             let n = n.min(70_000 / (slot.to_string().len() + 1)).max(2);
             *slot = Value::Array(vec![slot.take(); n]);
         }
@@ -767,7 +794,7 @@ fn check_train(text: &str) -> Result<(), TestCaseError> {
 /// A valid training spec, built from valid run-spec racers (Newton aside: it needs a Hessian).
 fn arb_train_spec() -> impl Strategy<Value = Value> {
     (
-        prop::collection::vec(arb_racer(), 1..4),
+        prop::collection::vec(arb_optimizer_racer(), 1..4),
         prop::option::of(select(vec!["raw", "standardize"])),
         prop::option::of(-3.0..3.0f64),
         prop::option::of(1u32..=3),
@@ -881,7 +908,7 @@ fn specs_over_the_size_limit_are_rejected() {
     let e = err(&pad(MAX_SPEC_BYTES + 1));
     assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains(&MAX_SPEC_BYTES.to_string()), "{e}");
     let e = err(&"x".repeat(10 * MAX_SPEC_BYTES));
-    assert!(e.contains("at most 65536"), "{e}");
+    assert!(e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
     // The size counts bytes, not characters.
     let label = "é".repeat(MAX_SPEC_BYTES / 2);
     let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "label": "{label}"}}]}}"#));
@@ -1045,7 +1072,7 @@ fn training_specs_follow_the_same_rules() {
     let pad = |n: usize| format!("{TRAIN}{}", " ".repeat(n - TRAIN.len()));
     assert!(TrainSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(), "exactly the limit is accepted");
     let e = train_err(&pad(MAX_SPEC_BYTES + 1));
-    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains("at most 65536"), "{e}");
+    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
     // Identical messages for identical mistakes, placed by their path alone.
     let run = err(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": -1}]}"#);
     let train = train_err(r#"{"model": "linear", "racers": [{"name": "adam", "lr": -1}]}"#);
@@ -1060,7 +1087,7 @@ fn spec_bytes_over_the_limit_cut_inside_a_character() {
     let cut = &text.as_bytes()[..MAX_SPEC_BYTES + 1];
     assert!(std::str::from_utf8(cut).is_err(), "the cut is inside a character");
     let e = spec_text(cut).unwrap_err();
-    assert!(e.contains("more than 65536 bytes") && e.contains("at most 65536"), "{e}");
+    assert!(e.contains(&format!("more than {MAX_SPEC_BYTES} bytes")) && e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
     assert_eq!(spec_text(BASE.as_bytes()), Ok(BASE));
     let e = spec_text(b"{\"a\": \"\xff\"}").unwrap_err();
     assert!(e.contains("not UTF-8") && e.contains("offset 7"), "{e}");

@@ -20,14 +20,17 @@ fuzz_target!(|data: &[u8]| {
     spec.steps = spec.steps.min(MAX_FUZZ_STEPS);
     let result = race::run(&spec);
     assert_eq!(result.racers.len(), spec.racers.len());
-    for r in &result.racers {
+    for (r, s) in result.racers.iter().zip(&spec.racers) {
         assert_eq!(r.trajectory.len(), r.loss.len());
         assert!(r.trajectory.iter().flatten().all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT));
         assert!(r.loss.iter().all(|l| l.is_finite()));
-        match (r.status, r.diverged_at) {
-            (Status::Ok, None) => assert_eq!(r.trajectory.len() as u64, spec.steps + 1),
-            (Status::Diverged, Some(k)) => assert_eq!(r.trajectory.len() as u64, k),
-            (status, at) => panic!("status {status:?} with diverged_at {at:?}"),
+        // An external racer stops at its last given point.
+        let points = s.trajectory.as_ref().map_or(u64::MAX, |t| t.len() as u64).min(spec.steps + 1);
+        match (r.status, r.diverged_at, r.singular_at) {
+            (Status::Ok, None, None) => assert_eq!(r.trajectory.len() as u64, points),
+            (Status::Diverged, Some(k), None) => assert_eq!(r.trajectory.len() as u64, k),
+            (Status::Singular, None, Some(k)) => assert_eq!(r.trajectory.len() as u64, k),
+            (status, at, singular) => panic!("status {status:?} with diverged_at {at:?}, singular_at {singular:?}"),
         }
     }
 });

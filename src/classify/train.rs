@@ -251,6 +251,9 @@ impl TrainSpec {
             return Err(format!("racers: give 1 to {MAX_RACERS} racers, got {}", spec.racers.len()));
         }
         for (i, r) in spec.racers.iter().enumerate() {
+            if r.trajectory.is_some() {
+                return Err(format!("racers[{i}]: an external racer must race on a landscape: the classifiers train optimizers"));
+            }
             if r.info.needs_hessian {
                 return Err(format!("racers[{i}]: {} needs a Hessian; the classifiers provide gradients only", r.info.name));
             }

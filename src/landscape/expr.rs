@@ -18,8 +18,9 @@ pub const MAX_CHARS: usize = 300;
 /// Deepest nesting of parentheses and operators accepted.
 const MAX_DEPTH: usize = 40;
 
+/// A function a formula may call.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Func {
+pub enum Func {
     Sin,
     Cos,
     Tan,
@@ -76,7 +77,7 @@ fn function(f: Func) -> fn(f64) -> f64 {
 
 /// One instruction of the stack program.
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Op {
+pub enum Op {
     X,
     Y,
     Const(f64),
@@ -138,6 +139,12 @@ impl Formula {
         flatten(&tree, &mut ops);
         let depth = stack_depth(&ops);
         Ok(Formula { ops, depth })
+    }
+
+    /// The stack program, in postfix order, constants folded: what a translation of the formula
+    /// to another language reads (`optiscape torch`).
+    pub fn program(&self) -> &[Op] {
+        &self.ops
     }
 
     /// f(x, y).

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 mod beale;
 mod custom;
-mod digits2d;
+pub mod digits2d;
 pub mod expr;
 mod gaussian_mixture;
 mod himmelblau;

@@ -33,6 +33,11 @@ impl Rotation {
         Rotation { centre, cos, sin }
     }
 
+    /// The centre, and the cosine and sine of the angle.
+    pub fn parts(&self) -> (Point, f64, f64) {
+        (self.centre, self.cos, self.sin)
+    }
+
     /// `c + R(θ)(p − c)`: where the point `p` of the unturned landscape lies after the turn.
     pub fn turn(&self, p: Point) -> Point {
         let [cx, cy] = self.centre;

@@ -25,6 +25,7 @@ mod adagrad;
 mod adam;
 mod adamax;
 mod asgd;
+pub mod external;
 pub mod fma;
 pub mod lanes;
 mod lbfgs;
@@ -182,6 +183,11 @@ pub trait Stepper: Knobs {
     fn inspect(&self) -> Vec<Entry>;
     /// See [`Optimizer::undefined`].
     fn undefined(&self) -> bool;
+    /// Whether it has no next point at all: an external racer at the end of its given
+    /// trajectory. The racer stops there, its status still ok.
+    fn ended(&self) -> bool {
+        false
+    }
 }
 
 struct Running<O: Optimizer> {

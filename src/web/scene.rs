@@ -18,8 +18,11 @@ pub struct Scene {
     live: crate::live::Scene<Canvas>,
 }
 
+/// A spec for the page: the CLI's parser, and no external racer (their cards are still to come).
 fn parse(spec_json: &str) -> Result<RunSpec, JsError> {
-    RunSpec::parse(spec_json).map_err(err)
+    let spec = RunSpec::parse(spec_json).map_err(err)?;
+    spec.without_external("the page").map_err(err)?;
+    Ok(spec)
 }
 
 /// A step from JavaScript: anything but a finite number above 0 is 0.

@@ -853,6 +853,7 @@ test('an invalid URL shows the reason and falls back to the default scene', asyn
     [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'adma' }] }), /unknown optimizer `adma`/],
     [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'sgd', lr: -1 }] }), /`lr` must be in \[0, inf\)/],
     [specHash({ landscape: { name: 'rosenbrock' }, racers: [] }), /at least one racer/],
+    [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'external', trajectory: [[0, 0], [1, 1]] }] }), /racers\[0\]: the page does not race external trajectories yet/],
     [specHash({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'sgd', label: '<img src=x onerror=alert(1)>', color: 'red' }] }), /#rrggbb/],
     ['#spec=%E0%A4%A', /not valid URI encoding/],
   ];

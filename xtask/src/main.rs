@@ -2,6 +2,7 @@
 //! hand. See `cargo xtask help`.
 
 mod build;
+mod python;
 mod serve;
 mod setup;
 mod util;
@@ -21,8 +22,9 @@ commands:
   serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8000)
   dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
   test               clippy's disallowed methods, native tests, wasm32 check and tests under
-                     Node's WASI, build, then the browser tests (tests/e2e/) in
-                     headless Chromium; installs what is missing (rust target, npm packages,
+                     Node's WASI, the Python package's pytest (in a venv under target/python),
+                     build, then the browser tests (tests/e2e/) in headless Chromium; installs
+                     what is missing (rust target, PyPI packages in that venv, npm packages,
                      Chromium via apt when root)
   bench              build (and, into target/split/, the module without the classifier's
                      shell), then run benches/page.mjs against the served page; prints
@@ -150,38 +152,41 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     timed("native tests", &mut || {
         // The core's numbers go through src/math.rs (correctly rounded, the same bits natively
         // and in wasm): clippy.toml's disallowed methods, denied here and in step 2 for wasm32.
-        step("[1/5] clippy: no std elementary function in the core (clippy.toml)");
+        step("[1/6] clippy: no std elementary function in the core (clippy.toml)");
         setup::ensure_clippy()?;
         run(cargo(paths).args(["clippy", "--package", "optiscape", "--lib", "--bins", "--"]).args(DISALLOWED_ONLY))?;
         // The workspace's tests: the core in release (as it ships); xtask's own few tests in the
         // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
-        step("[1/5] native tests: cargo test --workspace --release --exclude xtask; cargo test -p xtask");
-        run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask"]))?;
+        // The Python extension is tested by pytest in step 3 (`cargo test` has nothing to link it into).
+        step("[1/6] native tests: cargo test --workspace --release --exclude xtask --exclude optiscape-python; cargo test -p xtask");
+        run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask", "--exclude", "optiscape-python"]))?;
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 + SIMD", &mut || {
-        step("[2/5] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib (disallowed methods)");
+        step("[2/6] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib (disallowed methods)");
         setup::ensure_target(setup::WASM_TARGET)?;
         run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--"]).args(DISALLOWED_ONLY))?;
         // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
         // against an exact FMA, and src/math.rs against the correctly rounded results, run by V8
         // under Node's WASI (runner and +simd128 in .cargo/config.toml).
-        step("[2/5] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
+        step("[2/6] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
         setup::ensure_target(setup::WASI_TARGET)?;
         run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--test", "math", "--", "--nocapture"]))
     })?;
+    // After the native tests, which built the CLI the package is held to (target/release/optiscape).
+    timed("python", &mut || python::test(paths))?;
     timed("build", &mut || {
-        step("[3/5] build");
+        step("[4/6] build");
         build::build(paths)
     })?;
     timed("browser setup", &mut || {
-        step("[4/5] browser tests: ensure Chromium and npm packages");
+        step("[5/6] browser tests: ensure Chromium and npm packages");
         setup::ensure_chromium()?;
         setup::ensure_npm(paths)
     })?;
     timed("browser tests", &mut || {
-        step("[5/5] browser tests: node --test tests/e2e/");
+        step("[6/6] browser tests: node --test tests/e2e/");
         let server = serve::Server::start(&paths.www, 0, false)?;
         let result = run_e2e(paths, &server.url());
         server.stop();
