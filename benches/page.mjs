@@ -6,16 +6,20 @@
 //
 // Figures:
 //   wasm_bytes, wasm_gzip_bytes   www/pkg/*.wasm, raw and `gzip -9 -n`
+//   landscape_only_wasm_bytes, landscape_only_wasm_gzip_bytes
+//                                 the same of the module without the classifier's shell
+//                                 (OPTISCAPE_LANDSCAPE_ONLY_PKG, built by `cargo xtask bench`)
 //   first_frame_ms                navigation start -> first animation frame after
 //                                 `window.optiscape.ready` resolved (median of the runs)
-//   anything window.optiscape.bench() returns (median of the runs)
+//   anything bench() of www/js/bench.js returns (median of the runs)
 //   train_wasm_s                  the seed workload (linear digits classifier, batch 1, 15 epochs,
 //                                 Adam lr 1e-3, seed 0, raw inputs) trained entirely in wasm in
 //                                 the page, training alone timed (median of the runs)
 //   steps_<landscape>_ms          8 racers x 2000 steps by `window.optiscape.step` on landscapes
 //                                 whose every step calls exp, log, pow, sin... (median of the runs)
 //
-// Adding a figure from the page: make `window.optiscape.bench()` (may be async) return it, e.g.
+// Adding a figure from the page: make bench() in www/js/bench.js (loaded only here, never by the
+// page itself) return it, e.g.
 // `{ frame_p95_ms: 12.5, background_ms: 3 }`. Units come from the name's suffix (_ms, _bytes,
 // _fps, _count) or are given explicitly as `{ value: 12.5, unit: 'ms' }`. A figure the page
 // returns under the name of one measured here (first_frame_ms) replaces ours. Names listed in
@@ -32,7 +36,7 @@ const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = process.env.OPTISCAPE_WWW ?? path.join(REPO, 'www');
 const RUNS = Math.max(1, Number(process.env.OPTISCAPE_BENCH_RUNS ?? 3));
 const READY_TIMEOUT_MS = 30_000;
-/** Figures the page is expected to provide through window.optiscape.bench(). */
+/** Figures the page is expected to provide through bench() (www/js/bench.js). */
 const PAGE_FIGURES = ['frame_p95_ms', 'background_ms'];
 
 let failed = false;
@@ -75,12 +79,12 @@ function gzipSize(file) {
   }
 }
 
-function wasmFigures() {
-  const pkg = path.join(WWW, 'pkg');
+/** `prefix`wasm_bytes and `prefix`wasm_gzip_bytes of the modules in `pkg`. */
+function wasmFigures(pkg = path.join(WWW, 'pkg'), prefix = '') {
   const files = fs.existsSync(pkg) ? fs.readdirSync(pkg).filter((f) => f.endsWith('.wasm')) : [];
   if (files.length === 0) {
-    skipped('wasm_bytes', `no .wasm in ${pkg} (run cargo xtask build)`);
-    skipped('wasm_gzip_bytes', `no .wasm in ${pkg}`);
+    skipped(`${prefix}wasm_bytes`, `no .wasm in ${pkg} (run cargo xtask build)`);
+    skipped(`${prefix}wasm_gzip_bytes`, `no .wasm in ${pkg}`);
     return;
   }
   let raw = 0;
@@ -90,8 +94,8 @@ function wasmFigures() {
     raw += fs.statSync(file).size;
     gz += gzipSize(file);
   }
-  print('wasm_bytes', raw);
-  print('wasm_gzip_bytes', gz);
+  print(`${prefix}wasm_bytes`, raw);
+  print(`${prefix}wasm_gzip_bytes`, gz);
 }
 
 // --- page figures ---------------------------------------------------------------------------
@@ -145,8 +149,8 @@ async function pageRun(browser) {
     await page.waitForFunction(() => window.__benchFirstFrame !== undefined, null, { timeout: READY_TIMEOUT_MS });
     const firstFrame = await page.evaluate(() => window.__benchFirstFrame);
     const bench = await page.evaluate(async () => {
-      if (typeof window.optiscape.bench !== 'function') return null;
-      return JSON.parse(JSON.stringify(await window.optiscape.bench()));
+      const { bench } = await import('./js/bench.js');
+      return JSON.parse(JSON.stringify(await bench(window.optiscape)));
     });
     const { pageErrors } = recordsOf(page);
     if (pageErrors.length) console.log(`# warning: uncaught errors in the page: ${pageErrors.join(' | ')}`);
@@ -185,8 +189,7 @@ async function pageFigures() {
       for (const [name, { value, unit }] of fromPage) add(name, value, unit);
     }
     for (const [name, { unit, values }] of figures) print(name, median(values), unit);
-    const reason = runs[0].bench === null ? 'window.optiscape.bench() is not provided by the page yet' : 'not returned by window.optiscape.bench()';
-    for (const name of PAGE_FIGURES) if (!figures.has(name)) skipped(name, reason);
+    for (const name of PAGE_FIGURES) if (!figures.has(name)) skipped(name, 'not returned by bench() (www/js/bench.js)');
   } finally {
     await browser.close();
   }
@@ -204,7 +207,7 @@ const SEED_WORKLOAD = {
   racers: [{ name: 'adam', lr: 0.001 }],
 };
 
-/** train_wasm_s: window.optiscape.classify.benchTrain() times Training.train_steps in large slices. */
+/** train_wasm_s: benchTrain() of www/js/bench.js times Classify.train_steps in large slices. */
 async function trainFigures() {
   const browser = await launch();
   try {
@@ -212,15 +215,12 @@ async function trainFigures() {
     try {
       await page.waitForFunction(() => window.optiscape?.ready, null, { timeout: READY_TIMEOUT_MS });
       await page.evaluate(() => window.optiscape.ready);
-      if (!(await page.evaluate(() => typeof window.optiscape.classify?.benchTrain === 'function'))) {
-        skipped('train_wasm_s', 'the page has no window.optiscape.classify.benchTrain');
-        return;
-      }
       const runs = [];
       let accuracy = null;
       for (let i = 0; i < RUNS; i++) {
         const r = await page.evaluate(async (spec) => {
-          const { seconds, states } = await window.optiscape.classify.benchTrain(spec);
+          const { benchTrain } = await import('./js/bench.js');
+          const { seconds, states } = await benchTrain(spec);
           return { seconds, accuracy: states[0].test_accuracy, epoch: states[0].epoch };
         }, SEED_WORKLOAD);
         if (r.epoch !== SEED_WORKLOAD.epochs) throw new Error(`benchTrain stopped at epoch ${r.epoch}`);
@@ -288,6 +288,7 @@ async function stepFigures() {
 
 console.log(`# optiscape bench: ${process.env.OPTISCAPE_URL ?? '(OPTISCAPE_URL unset)'}, ${RUNS} page load(s), medians`);
 wasmFigures();
+if (process.env.OPTISCAPE_LANDSCAPE_ONLY_PKG) wasmFigures(process.env.OPTISCAPE_LANDSCAPE_ONLY_PKG, 'landscape_only_');
 if (!process.env.OPTISCAPE_URL) {
   skipped('first_frame_ms', 'OPTISCAPE_URL is not set (run through cargo xtask bench)');
   for (const name of PAGE_FIGURES) skipped(name, 'OPTISCAPE_URL is not set');

@@ -162,7 +162,7 @@ fn plot(options: &[&str]) -> Result<String, String> {
         Some("evaluations") => optiscape::render::XAxis::Evaluations,
         Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
     };
-    let svg = optiscape::render::figure::figure_against(&spec, width, height, sweep, x)?;
+    let svg = optiscape::figure::figure_against(&spec, width, height, sweep, x)?;
     match out {
         None => Ok(svg),
         Some(file) => {

@@ -135,10 +135,10 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-/// How the page's slider maps its position to a value.
+/// How the page's slider spaces its positions over its values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Scale {
+pub enum Spacing {
     Linear,
     /// Evenly spaced in log10(value).
     Log,
@@ -146,12 +146,13 @@ pub enum Scale {
     OneMinusLog,
 }
 
-/// The page's slider for a number: its ends and its scale. Typed values may leave it.
+/// The page's slider for a number: its ends and how its positions are spaced. Typed values may
+/// leave it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Slider {
     pub min: f64,
     pub max: f64,
-    pub scale: Scale,
+    pub spacing: Spacing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -216,20 +217,24 @@ pub struct Param {
     /// the optimizer apart (AdamW's weight decay, Newton's fallback). Others are given when
     /// they differ from their default (and `lr` always).
     pub key: bool,
+    /// A choice's names for people, one per choice, for the page's drop-down ("Linear, 64 →
+    /// 10" for `linear`); none: the names themselves.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub titles: &'static [&'static str],
 }
 
 impl Param {
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Number(default), required: false, kind: Kind::Number { range, slider }, doc, check: None, key: false }
+        Param { name, default: Value::Number(default), required: false, kind: Kind::Number { range, slider }, doc, check: None, key: false, titles: &[] }
     }
     pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Pair(default), required: false, kind: Kind::Pair { range, slider }, doc, check: None, key: false }
+        Param { name, default: Value::Pair(default), required: false, kind: Kind::Pair { range, slider }, doc, check: None, key: false, titles: &[] }
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Flag(default), required: false, kind: Kind::Flag, doc, check: None, key: false }
+        Param { name, default: Value::Flag(default), required: false, kind: Kind::Flag, doc, check: None, key: false, titles: &[] }
     }
     pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
-        Param { name, default: Value::Text(Cow::Borrowed(default)), required: false, kind: Kind::Text { max_chars }, doc, check: Some(check), key: false }
+        Param { name, default: Value::Text(Cow::Borrowed(default)), required: false, kind: Kind::Text { max_chars }, doc, check: Some(check), key: false, titles: &[] }
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -240,7 +245,29 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param { name, default: Value::Choice(default), required: false, kind: Kind::Choice { choices, nullable }, doc, check: None, key: false }
+        Param { name, default: Value::Choice(default), required: false, kind: Kind::Choice { choices, nullable }, doc, check: None, key: false, titles: &[] }
+    }
+
+    /// The same choice parameter with its choices' `titles` for people, in order.
+    pub const fn titled(mut self, titles: &'static [&'static str]) -> Param {
+        self.titles = titles;
+        self
+    }
+
+    /// The title of `choice` (its name where there are none).
+    pub fn title_of<'a>(&self, choice: &'a str) -> &'a str {
+        match self.kind {
+            Kind::Choice { choices, .. } => choices.iter().position(|&c| c == choice).and_then(|i| self.titles.get(i).copied()).unwrap_or(choice),
+            _ => choice,
+        }
+    }
+
+    /// Checks a number against this parameter's range: "`epochs` must be in [1, 200], got 0".
+    pub fn check_number(&self, x: f64) -> Result<(), String> {
+        match self.kind {
+            Kind::Number { range, .. } | Kind::Integer { range, .. } | Kind::OptionalNumber { range, .. } => check(self.name, x, range),
+            _ => Ok(()),
+        }
     }
 
     /// The same parameter as a key setting (see [`Param::key`]).
@@ -255,37 +282,37 @@ impl Param {
             Some(i) => Value::Int(i),
             None => Value::Null,
         };
-        Param { name, default, required: false, kind: Kind::Integer { range, slider, nullable }, doc, check: None, key: false }
+        Param { name, default, required: false, kind: Kind::Integer { range, slider, nullable }, doc, check: None, key: false, titles: &[] }
     }
 
     /// A number in `range` or `null` (off), `null` by default.
     pub const fn optional_number(name: &'static str, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Null, required: false, kind: Kind::OptionalNumber { range, slider }, doc, check: None, key: false }
+        Param { name, default: Value::Null, required: false, kind: Kind::OptionalNumber { range, slider }, doc, check: None, key: false, titles: &[] }
     }
 
     /// A tuple of `items.len()` numbers.
     pub const fn tuple(name: &'static str, default: &'static [Option<f64>], items: &'static [Item], doc: &'static str) -> Param {
-        Param { name, default: Value::Tuple(Cow::Borrowed(default)), required: false, kind: Kind::Tuple { items }, doc, check: None, key: false }
+        Param { name, default: Value::Tuple(Cow::Borrowed(default)), required: false, kind: Kind::Tuple { items }, doc, check: None, key: false, titles: &[] }
     }
 
     /// A list of whole numbers.
     pub const fn integers(name: &'static str, default: &'static [i64], range: Range, increasing: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Ints(Cow::Borrowed(default)), required: false, kind: Kind::Integers { range, increasing }, doc, check: None, key: false }
+        Param { name, default: Value::Ints(Cow::Borrowed(default)), required: false, kind: Kind::Integers { range, increasing }, doc, check: None, key: false, titles: &[] }
     }
 
     /// A scheduler or `null` (none), `null` by default.
     pub const fn scheduler(name: &'static str, doc: &'static str) -> Param {
-        Param { name, default: Value::Null, required: false, kind: Kind::Scheduler { nullable: true }, doc, check: None, key: false }
+        Param { name, default: Value::Null, required: false, kind: Kind::Scheduler { nullable: true }, doc, check: None, key: false, titles: &[] }
     }
 
     /// A list of schedulers.
     pub const fn schedulers(name: &'static str, doc: &'static str) -> Param {
-        Param { name, default: Value::Schedulers(Vec::new()), required: false, kind: Kind::Schedulers, doc, check: None, key: false }
+        Param { name, default: Value::Schedulers(Vec::new()), required: false, kind: Kind::Schedulers, doc, check: None, key: false, titles: &[] }
     }
 
     /// This parameter without a default: a spec must give it.
     pub const fn required(self) -> Param {
-        let required = Param { name: self.name, default: Value::Null, required: true, kind: self.kind, doc: self.doc, check: self.check, key: self.key };
+        let required = Param { name: self.name, default: Value::Null, required: true, kind: self.kind, doc: self.doc, check: self.check, key: self.key, titles: self.titles };
         // The default it had is dropped unread (a const fn cannot run its destructor).
         std::mem::forget(self);
         required
@@ -416,7 +443,8 @@ fn or_null(nullable: bool) -> &'static str {
     }
 }
 
-fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
+/// Checks `x` against `range`: "`lr` must be in [0, inf), got -1".
+pub fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
     if range.contains(x) {
         Ok(())
     } else {
@@ -592,13 +620,13 @@ impl Hyper {
 
 /// Slider presets shared by many tables.
 pub mod sliders {
-    use super::{Scale, Slider};
-    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, scale: Scale::Log };
-    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, scale: Scale::OneMinusLog };
-    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, scale: Scale::Log };
-    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, scale: Scale::OneMinusLog };
-    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
-    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
+    use super::{Spacing, Slider};
+    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, spacing: Spacing::Log };
+    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, spacing: Spacing::OneMinusLog };
+    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, spacing: Spacing::Log };
+    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, spacing: Spacing::OneMinusLog };
+    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
+    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Named, Param, Range, Scale, Slider};
+use crate::schema::{short, Hyper, Named, Param, Range, Spacing, Slider};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -356,10 +356,6 @@ impl LandscapeSpec {
         Ok(LandscapeSpec { info, scale, rotate, noise: Noise { std, seed: seed as u64 }, hyper })
     }
 
-    pub fn named(name: &str) -> Result<LandscapeSpec, String> {
-        LandscapeSpec::from_fields(name, Map::new())
-    }
-
     /// The landscape, turned by `rotate`.
     pub fn build(&self) -> Built {
         (self.info.build)(&self.hyper).turned(self.rotate)
@@ -421,8 +417,8 @@ pub struct RacerSpec {
 
 /// The racer fields beyond its optimizer's table: every racer takes them.
 pub const RACER_PARAMS: [Param; 3] = [
-    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
-    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
+    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
+    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
     Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate"),
 ];
 
@@ -577,10 +573,6 @@ impl RacerSpec {
         self.trajectory.is_none().then(|| self.hyper.num("lr"))
     }
 
-    pub fn named(name: &str) -> Result<RacerSpec, String> {
-        RacerSpec::from_fields(name, Map::new())
-    }
-
     /// The optimizer with these hyperparameters (validated when the spec was parsed), or the
     /// replay of an external racer's points.
     pub fn optimizer(&self) -> Box<dyn OptimizerFactory> {
@@ -653,15 +645,6 @@ impl Serialize for RacerSpec {
             map.serialize_entry("trajectory", &**points)?;
         }
         map.end()
-    }
-}
-
-/// Checks a number against a range, with the field's name in the message.
-pub fn check_range(field: &str, x: f64, range: Range) -> Result<f64, String> {
-    if range.contains(x) {
-        Ok(x)
-    } else {
-        Err(format!("`{field}` must be in {range}, got {x}"))
     }
 }
 

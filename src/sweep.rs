@@ -10,7 +10,7 @@
 use crate::landscape::{Objective, Point};
 use crate::math::{log10, powf};
 use crate::race::{Finish, Race, Racer};
-use crate::schema::{sliders, Hyper};
+use crate::schema::sliders;
 use crate::spec::{RacerSpec, RunSpec};
 use crate::trace::TrailingMean;
 use serde::Serialize;
@@ -125,9 +125,10 @@ impl Sweep {
 /// `min_lr`) move by the same factor as `lr`, so the schedule has the same shape at another base
 /// rate. None where its optimizer does not accept that learning rate.
 pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
-    let mut fields = racer.hyper.to_fields();
-    fields.insert("lr".into(), serde_json::Value::from(lr));
-    let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).ok()?;
+    // The rate checked by its own table entry; the other settings were checked already.
+    let value = racer.info.params.iter().find(|p| p.name == "lr")?.parse(&serde_json::Value::from(lr)).ok()?;
+    let mut hyper = racer.hyper.clone();
+    hyper.set("lr", value);
     let own = racer.hyper.num("lr");
     let schedule = match &racer.schedule {
         Some(s) if own > 0.0 && lr != own => Some(crate::schedule::scaled(s, lr / own)),

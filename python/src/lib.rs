@@ -102,7 +102,7 @@ fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: &st
         "evaluations" => XAxis::Evaluations,
         other => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
     };
-    py.detach(|| optiscape::render::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
+    py.detach(|| optiscape::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
 }
 
 /// `{"landscape": {...}}`: a landscape read by the spec's own rules and messages.

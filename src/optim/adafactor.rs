@@ -10,7 +10,7 @@
 
 use crate::math::{powf, powi};
 use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Item, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adafactor",
@@ -18,7 +18,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adafactor",
     params: &[
         Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "learning rate (capped by 1/sqrt(step))"),
-        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, scale: Scale::Linear }, "the second moment's weight at step t is t^beta2_decay"),
+        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, spacing: Spacing::Linear }, "the second moment's weight at step t is t^beta2_decay"),
         Param::tuple(
             "eps",
             &[None, Some(1e-3)],
@@ -28,7 +28,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
             ],
             "[eps1, eps2]: eps1 (null: the dtype's eps) floors the second moment, squared; eps2 the relative step",
         ),
-        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, scale: Scale::Linear }, "clipping threshold of the update's RMS"),
+        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, "clipping threshold of the update's RMS"),
         params_weight_decay(),
     ],
     needs_hessian: false,

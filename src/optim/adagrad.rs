@@ -3,7 +3,7 @@
 
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adagrad",
@@ -11,7 +11,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adagrad",
     params: &[
         params::lr(1e-2),
-        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, scale: Scale::Linear }, "learning rate decay"),
+        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, spacing: Spacing::Linear }, "learning rate decay"),
         params::weight_decay(0.0),
         Param::number("initial_accumulator_value", 0.0, Range::NON_NEGATIVE, sliders::UNIT, "initial value of the sum of squares"),
         params::eps(1e-10),

@@ -15,7 +15,7 @@
 
 use super::adam::{Adam, AdamState};
 use super::{add, lerp, params, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Item, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "muon",
@@ -33,7 +33,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
             "(a, b, c) of the Newton-Schulz polynomial a X + b (X Xᵀ) X + c (X Xᵀ)² X",
         ),
         Param::number("eps", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "floor of the update's norm"),
-        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, scale: Scale::Linear }, false, "Newton-Schulz iterations"),
+        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, spacing: Spacing::Linear }, false, "Newton-Schulz iterations"),
         Param::choice(
             "adjust_lr_fn",
             None,
@@ -46,7 +46,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     build: |h| Ok(Box::new(Muon::new(h))),
 };
 
-const NS_COEFFICIENT: Item = Item { range: Range::ANY, slider: Slider { min: -10.0, max: 10.0, scale: Scale::Linear }, nullable: false };
+const NS_COEFFICIENT: Item = Item { range: Range::ANY, slider: Slider { min: -10.0, max: 10.0, spacing: Spacing::Linear }, nullable: false };
 
 #[derive(Clone, Debug)]
 pub struct Muon {

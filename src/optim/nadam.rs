@@ -4,7 +4,7 @@
 
 use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
-use crate::schema::{Hyper, Param, Range, Scale, Slider};
+use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "nadam",
@@ -15,7 +15,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::betas(0.9, 0.999),
         params::eps(1e-8),
         params::weight_decay(0.0),
-        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, scale: Scale::Log }, "momentum decay psi"),
+        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, spacing: Spacing::Log }, "momentum decay psi"),
         Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
     ],
     needs_hessian: false,

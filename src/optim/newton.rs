@@ -17,7 +17,7 @@
 //! the golden generator (tests/golden/generate.py).
 
 use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "newton",
@@ -25,7 +25,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "x - lr (H + damping I)^-1 g; where not positive definite, a gradient step or (fallback null) textbook Newton",
     params: &[
         Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "step size (1 is the full Newton step)"),
-        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, scale: Scale::Linear }, "added to the Hessian's diagonal"),
+        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, "added to the Hessian's diagonal"),
         Param::choice(
             "fallback",
             Some(GRADIENT),

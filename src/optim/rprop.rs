@@ -9,7 +9,7 @@
 //! the product `grad * prev` (which can underflow to 0: no change of size then).
 
 use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "rprop",
@@ -17,8 +17,8 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Rprop",
     params: &[
         Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "initial step size of every coordinate (read at the first step only)"),
-        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, scale: Scale::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size"),
-        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, scale: Scale::Log }, "smallest and largest step size"),
+        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, spacing: Spacing::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size"),
+        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, spacing: Spacing::Log }, "smallest and largest step size"),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Rprop::new(h)?)),

@@ -17,9 +17,7 @@
 //! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
 //!   descent and where the quadratic model along it is lowest.
 //! * [`loss`]: the loss chart and its live axes.
-//! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
-//!   (`optiscape plot`).
-//! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
+//! * [`classify`]: the classifier race's charts, loss and test accuracy per epoch, and its projected view.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
 //!
 //! In the browser (canvases sized `css size * devicePixelRatio`, one `Field` kept and
@@ -69,8 +67,6 @@
 pub mod colormap;
 pub mod contour;
 pub mod field;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub mod figure;
 pub mod layout;
 pub mod levels;
 pub mod loss;
@@ -80,7 +76,7 @@ pub mod scene;
 pub mod step_glyph;
 pub mod sweep;
 pub mod ticks;
-pub mod training;
+pub mod classify;
 
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};

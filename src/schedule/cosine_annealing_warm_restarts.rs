@@ -3,7 +3,7 @@
 
 use crate::math::cos;
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 use std::f64::consts::PI;
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
@@ -11,7 +11,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     doc: "a cosine from the rate down to eta_min over T_0 steps, restarting, each period T_mult times longer",
     params: &[
         Param::integer("T_0", None, super::COUNT, super::STEPS, false, "steps of the first period").required(),
-        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, scale: Scale::Linear }, false, "factor by which each period grows"),
+        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, false, "factor by which each period grows"),
         Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate"),
     ],
     cycles_momentum: false,

@@ -2,7 +2,7 @@
 
 use crate::math::powf;
 use super::{no_check, no_limit, Base, Group, Rule, SchedulerInfo, Standard};
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "PolynomialLR",
@@ -10,7 +10,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     params: &[
         // torch takes 0 but then divides by it in its closed form (SequentialLR's milestones).
         Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps until the rate is 0"),
-        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, scale: Scale::Linear }, "power of the polynomial"),
+        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, spacing: Spacing::Linear }, "power of the polynomial"),
     ],
     cycles_momentum: false,
     check: no_check,

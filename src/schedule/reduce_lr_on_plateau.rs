@@ -4,7 +4,7 @@
 //! epoch's mean training loss. It cuts only when the old rate minus the new exceeds `eps`.
 
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{sliders, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Param, Range, Spacing, Slider};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ReduceLROnPlateau",
@@ -13,7 +13,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
         Param::choice("mode", Some("min"), &["min", "max"], false, "min: the loss should fall; max: rise"),
         Param::number("factor", 0.1, Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true }, sliders::UNIT, "factor of each cut"),
         Param::integer("patience", Some(10), super::COUNT_FROM_0, super::STEPS, false, "steps without improvement tolerated"),
-        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, scale: Scale::Log }, "least improvement that counts"),
+        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "least improvement that counts"),
         Param::choice("threshold_mode", Some("rel"), &["rel", "abs"], false, "rel: a fraction of the best; abs: an amount"),
         Param::integer("cooldown", Some(0), super::COUNT_FROM_0, super::STEPS, false, "steps of rest after a cut"),
         Param::number("min_lr", 0.0, Range::NON_NEGATIVE, sliders::LR, "lowest rate"),

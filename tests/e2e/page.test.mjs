@@ -83,7 +83,7 @@ test('a slider replays its racer alone to the race’s step, and spec() reflects
     await typed.press('Enter');
     assert.equal((await spec(page)).racers[0].lr, 12.5);
     for (const [bad, message] of [
-      ['-1', 'lr must be in [0, inf), got -1'],
+      ['-1', '`lr` must be in [0, inf), got -1'],
       ['1e999', 'lr: "1e999" is too large to be a number'],
       ['fast', 'is not a number'],
       ['1e-3*2', 'is not a number'],
@@ -304,7 +304,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     };
     const firstDiverged = (w) => w.points.findIndex((p) => p.loss === null);
     const one = await agree(1);
-    assert.equal(await page.locator('#sweep-steps').innerText(), '300');
+    assert.equal(await page.locator('#sweep-sub').innerText(), 'loss at step 300, log scales');
     // The chart shows both racers' colours.
     await defineReadPixels(page);
     const colours = await api(page, (hex) => {
@@ -349,7 +349,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     assert.ok(restarted.every((w) => !w.done && w.steps === 200), JSON.stringify(restarted.map((w) => [w.done, w.steps])));
     await settled();
     await agree(100, 200);
-    assert.equal(await page.locator('#sweep-steps').innerText(), '200');
+    assert.equal(await page.locator('#sweep-sub').innerText(), 'loss at step 200, log scales');
   });
 });
 
@@ -1913,11 +1913,12 @@ test('a browser without WebAssembly SIMD is told so, in words', async () => {
   }
 });
 
-test('bench() measures in the page', async () => {
+test('the benchmarks measure in the page, and the page loads them only when asked', async () => {
   await withPage('', async (page) => {
     const before = await spec(page);
-    const figures = await api(page, () => window.optiscape.bench({ frames: 40 }));
-    for (const name of ['frame_p95_ms', 'background_ms', 'first_frame_ms']) {
+    assert.ok(!recordsOf(page).requests.some((u) => u.endsWith('/bench.js')), 'the page itself never loads bench.js');
+    const figures = await api(page, async () => (await import('./js/bench.js')).bench(window.optiscape, { frames: 40 }));
+    for (const name of ['frame_p95_ms', 'frame_p95_ms_32x1000', 'background_ms', 'first_frame_ms']) {
       assert.ok(Number.isFinite(figures[name]) && figures[name] > 0, `${name} = ${figures[name]}`);
     }
     assert.deepEqual(await spec(page), before, 'the scene is restored afterwards');

@@ -5,7 +5,7 @@
 // landscape has code of its own here.
 
 import { el, uid } from './dom.js';
-import { fmt, parseNumber, sliderScale } from './scales.js';
+import { fmt, parseNumber, sliderSteps } from './numbers.js';
 
 /** The line under a typed field (`${id}-err`): `show(message)` shows or clears it and marks the field. */
 function errorLine(id, field) {
@@ -36,13 +36,13 @@ function typedKeys(field, apply, revert) {
 function numberRow({ label, doc, range, slider, value, commit, compact = false, whole = false }) {
   const snap = whole ? Math.round : (v) => v;
   const id = uid('p');
-  const scale = sliderScale(slider);
+  const steps = sliderSteps(slider);
   const range_ = el('input', {
     type: 'range',
     id,
     class: 'slider',
     min: 0,
-    max: scale.count - 1,
+    max: steps.count - 1,
     step: 1,
     'aria-describedby': doc ? `${id}-doc` : null,
   });
@@ -61,13 +61,13 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false, 
 
   function show(v, { force = false } = {}) {
     current = v;
-    range_.value = String(scale.index(v));
+    range_.value = String(steps.index(v));
     range_.setAttribute('aria-valuetext', fmt(v));
     if (force || document.activeElement !== text) text.value = String(v);
   }
 
   range_.addEventListener('input', () => {
-    const v = snap(scale.value(Number(range_.value)));
+    const v = snap(steps.value(Number(range_.value)));
     const problem = commit(v);
     showError(problem);
     if (problem) show(current, { force: true });
@@ -338,27 +338,22 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
   };
 }
 
-/** A short summary of a racer's settings for the legend: lr, the key settings and whatever
- * differs from its default. */
-export function keySettings(optimizer, racer) {
-  const parts = [];
-  for (const p of optimizer.params) {
-    const v = racer[p.name];
-    if (v === undefined) continue;
-    const isDefault = JSON.stringify(v) === JSON.stringify(p.default);
-    // lr and the key settings always (AdamW's weight decay sets it apart even at its default).
-    if (p.name !== 'lr' && !p.key && isDefault) continue;
-    parts.push(settingText(p, v));
-  }
-  return parts.join(' · ');
-}
-
-/** One parameter's value in words: "lr 0.001", "betas 0.9, 0.999", "amsgrad", "f = x^2". */
-export function settingText(p, v) {
-  if (p.type === 'flag') return v ? p.name : `no ${p.name}`;
-  if (p.type === 'pair') return `${p.name} ${fmt(v[0])}, ${fmt(v[1])}`;
-  if (p.type === 'text') return `${p.name} = ${v}`;
-  if (p.type === 'choice') return `${p.name} ${choiceName(v)}`;
-  if (typeof v === 'number') return `${p.name} ${fmt(v)}`;
-  return `${p.name} ${JSON.stringify(v)}`;
+/**
+ * A whole number typed in an existing `input` (its error line `error`), applied on Enter or when
+ * it loses focus: read with the decimal and thousands commas people write, checked against
+ * `range` (the catalog's) and applied by `commit(value)`, which returns the core's message or
+ * null.
+ */
+export function wholeField(input, error, { name, range, commit }) {
+  const apply = () => {
+    const parsed = parseNumber(input.value, range, name, { whole: true });
+    let problem = parsed.error;
+    if (!problem && !Number.isInteger(parsed.value)) problem = `${name}: give a whole number`;
+    if (!problem) problem = commit(parsed.value);
+    error.textContent = problem || '';
+    error.hidden = !problem;
+    input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  };
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (e) => e.key === 'Enter' && apply());
 }

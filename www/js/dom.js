@@ -1,6 +1,12 @@
 // Small DOM helpers. Text always goes in as text nodes (never innerHTML): labels and URL content
 // are user text.
 
+/** `$(id)`: the element of that id inside `root` (the document, or the element the page is
+ * mounted in). */
+export function finder(root) {
+  return (id) => root.querySelector(`#${id}`);
+}
+
 /**
  * Creates an element. `attrs` keys: `class`, `text` (textContent), `on<event>` (listener),
  * `hidden`/`disabled`/`checked`/`value` (properties), anything else an attribute.

@@ -27,7 +27,8 @@ commands:
                      shared ones (tests/e2e/engines.test.mjs) in headless Firefox ESR; installs
                      what is missing (rust target, PyPI packages in that venv, npm packages,
                      Chromium and Firefox ESR via apt when root)
-  bench              build, then run benches/page.mjs against the served page; prints
+  bench              build (and, into target/split/, the module without the classifier's
+                     shell), then run benches/page.mjs against the served page; prints
                      `name value unit` lines
 
 environment:
@@ -255,6 +256,9 @@ fn run_e2e(paths: &Paths, url: &str, engine: &str, files: &[PathBuf], timeout_se
 fn bench_cmd() -> Result<()> {
     let paths = Paths::discover()?;
     build::build(&paths)?;
+    // The module without the classifier's shell: what the landscape tab would download first if
+    // that shell came as a second module.
+    let landscape_only = build::build_landscape_only(&paths)?;
     setup::ensure_browsers(&[&setup::CHROMIUM])?;
     setup::ensure_npm(&paths)?;
     let server = serve::Server::start(&paths.www, 0, false)?;
@@ -263,7 +267,8 @@ fn bench_cmd() -> Result<()> {
     cmd.arg("benches/page.mjs")
         .current_dir(&paths.root)
         .env("OPTISCAPE_URL", server.url())
-        .env("OPTISCAPE_WWW", &paths.www);
+        .env("OPTISCAPE_WWW", &paths.www)
+        .env("OPTISCAPE_LANDSCAPE_ONLY_PKG", &landscape_only);
     let result = run(&mut cmd);
     server.stop();
     result

@@ -75,7 +75,7 @@ pub fn train_script(spec: &TrainSpec) -> String {
             "    {{{}, \"input\": ({}, {}), \"optimizers\": lambda model: {optimizers},\n     {}}},\n",
             identity(i, r),
             string(transform),
-            float(input.scale),
+            float(input.factor),
             schedule_and_clipping(r)
         ));
     }

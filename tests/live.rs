@@ -1,0 +1,262 @@
+//! The live view without a browser: a race drawn frame after frame on in-memory layers, as the
+//! page draws it on canvases. What a frame draws, what a change restarts, what the page reads
+//! back, and that the saved image's legend is `optiscape plot`'s.
+
+use optiscape::classify::digits::Digits;
+use optiscape::classify::train::TrainSpec;
+use optiscape::live::raster::{Pixels, Raster};
+use optiscape::live::report::{PACKED_FIELDS, PACKED_STATUS, PACKED_TAIL};
+use optiscape::live::scene::Layers;
+use optiscape::live::{Classify, Scene};
+use optiscape::race::Status;
+use optiscape::spec::RunSpec;
+use std::cell::Cell;
+
+mod common;
+use common::svg::texts;
+
+const W: u32 = 360;
+const H: u32 = 320;
+
+/// A clock that stands still: every budget is met at once, nothing is ever too slow.
+fn frozen() -> f64 {
+    0.0
+}
+
+thread_local!(static TICKS: Cell<f64> = const { Cell::new(0.0) });
+
+/// A clock that moves a millisecond every time it is read: budgets run out.
+fn ticking() -> f64 {
+    TICKS.with(|t| {
+        t.set(t.get() + 1.0);
+        t.get()
+    })
+}
+
+fn layers() -> Layers<Raster> {
+    Layers { background: Raster::new(W, H), casings: Raster::new(W, H), trails: Raster::new(W, H), overlay: Raster::new(W, H), loss: Raster::new(W, H / 2) }
+}
+
+fn scene(spec: &str) -> Scene<Raster> {
+    scene_with(spec, frozen)
+}
+
+fn scene_with(spec: &str, now: fn() -> f64) -> Scene<Raster> {
+    let mut s = Scene::new(RunSpec::parse(spec).unwrap(), layers(), now);
+    s.resize(1.0).unwrap();
+    s
+}
+
+const THREE: &str = r##"{"landscape": {"name": "rosenbrock"}, "steps": 600, "racers": [
+    {"name": "adam", "lr": 0.05}, {"name": "sgd", "lr": 0.001, "momentum": 0.9}, {"name": "rmsprop", "lr": 0.01}]}"##;
+
+/// The share of `a`'s inked pixels with no inked pixel of `b` within a pixel (lines drawn in
+/// pieces may land a pixel aside where pieces join).
+fn strays(a: &Pixels, b: &Pixels) -> f64 {
+    let inked = |p: &Pixels, x: i64, y: i64| x >= 0 && y >= 0 && x < p.width as i64 && y < p.height as i64 && p.at(x as u32, y as u32)[3] > 0;
+    let (mut n, mut stray) = (0, 0);
+    for y in 0..a.height as i64 {
+        for x in 0..a.width as i64 {
+            if inked(a, x, y) {
+                n += 1;
+                if !(-1..=1).any(|dy| (-1..=1).any(|dx| inked(b, x + dx, y + dy))) {
+                    stray += 1;
+                }
+            }
+        }
+    }
+    stray as f64 / n.max(1) as f64
+}
+
+#[test]
+fn trails_drawn_a_few_steps_a_frame_match_the_same_trails_drawn_at_once() {
+    let mut pieces = scene(THREE);
+    for _ in 0..30 {
+        pieces.step_and_draw(20).unwrap();
+    }
+    let mut whole = scene(THREE);
+    whole.step_and_draw(600).unwrap();
+    assert_eq!(pieces.clock(), 600);
+    for (a, b) in [(pieces.layers().trails.pixels(), whole.layers().trails.pixels()), (pieces.layers().casings.pixels(), whole.layers().casings.pixels())] {
+        assert!(a.inked() > 500, "{} pixels of trails", a.inked());
+        let (there, missing) = (strays(&a, &b), strays(&b, &a));
+        assert!(there < 0.01 && missing < 0.01, "{there} of the pieces off the whole, {missing} of the whole not drawn in pieces");
+    }
+}
+
+#[test]
+fn the_heads_move_without_leaving_marks_behind() {
+    let mut moving = scene(THREE);
+    for _ in 0..40 {
+        moving.step_and_draw(7).unwrap();
+    }
+    // The same race drawn once at its step: the overlay holds the heads and the start alone.
+    let mut still = scene(THREE);
+    still.seek(280).unwrap();
+    assert_eq!((moving.clock(), still.clock()), (280, 280));
+    assert_eq!(*moving.layers().overlay.pixels(), *still.layers().overlay.pixels());
+}
+
+#[test]
+fn a_changed_racer_alone_is_replayed_to_the_races_step() {
+    let mut s = scene(THREE);
+    s.step_and_draw(200).unwrap();
+    let standing = |s: &Scene<Raster>| -> Vec<String> { s.states().iter().map(|r| format!("{} {:?} {:?} {:?} {:?}", r.step, r.position.map(f64::to_bits), r.loss.to_bits(), r.status, r.arrival)).collect() };
+    let before = standing(&s);
+    let kept: Vec<Vec<[f64; 2]>> = s.trails().iter().map(|t| t.path.points().collect()).collect();
+    let spec = THREE.replace(r#""lr": 0.001, "momentum": 0.9"#, r#""lr": 0.002, "momentum": 0.9"#);
+    s.set_spec(RunSpec::parse(&spec).unwrap()).unwrap();
+    assert_eq!((s.clock(), s.behind()), (200, 0));
+    let now = standing(&s);
+    for i in [0, 2] {
+        assert_eq!(now[i], before[i], "racer {i} is untouched");
+        assert_eq!(s.trails()[i].path.points().collect::<Vec<_>>(), kept[i], "racer {i} keeps its path");
+    }
+    let after = s.states();
+    // The edited racer stands where a race of the new spec puts it at step 200.
+    let run = optiscape::race::run(&RunSpec::parse(&spec.replace(r#""steps": 600"#, r#""steps": 200"#)).unwrap());
+    assert_eq!(after[1].position, *run.racers[1].trajectory.last().unwrap());
+    assert_ne!(s.trails()[1].path.points().collect::<Vec<_>>(), kept[1]);
+}
+
+#[test]
+fn a_long_replay_goes_on_over_frames_while_the_clock_waits() {
+    let spec = THREE.replace(r#""steps": 600"#, r#""steps": 200000"#);
+    let mut s = scene_with(&spec, ticking);
+    s.seek(150_000).unwrap();
+    assert!(s.behind() > 0, "not replayed in one go on a clock that runs out");
+    let mut frames = 1;
+    s.step_and_draw(10).unwrap();
+    while s.behind() > 0 {
+        assert_eq!(s.clock(), 150_000, "the clock waits");
+        s.step_and_draw(10).unwrap();
+        frames += 1;
+    }
+    assert!(frames > 1);
+    // The frame that finished the replay moved the clock on.
+    assert_eq!(s.clock(), 150_010);
+}
+
+#[test]
+fn the_packed_numbers_are_the_states() {
+    let spec = r#"{"landscape": {"name": "quadratic"}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.1}, {"name": "sgd", "lr": 3}, {"name": "newton", "lr": 1, "fallback": null}]}"#;
+    let mut s = scene(spec);
+    s.step_and_draw(300).unwrap();
+    let packed = s.packed();
+    let n = PACKED_FIELDS.len();
+    assert_eq!(packed.len(), n * 3 + PACKED_TAIL.len());
+    let at = |i: usize, name: &str| packed[n * i + PACKED_FIELDS.iter().position(|&f| f == name).unwrap()];
+    for (i, r) in s.states().iter().enumerate() {
+        assert_eq!(at(i, "step"), r.step as f64);
+        assert_eq!([at(i, "x"), at(i, "y")], r.position);
+        assert_eq!(at(i, "loss").to_bits(), r.loss.to_bits());
+        assert_eq!(PACKED_STATUS[at(i, "status") as usize], r.status);
+        let stopped = r.diverged_at.or(r.singular_at).map(|k| k as f64);
+        assert_eq!(Some(at(i, "stopped_at")).filter(|x| !x.is_nan()), stopped);
+        assert_eq!(Some(at(i, "arrival_step")).filter(|x| !x.is_nan()), r.arrival.map(|a| a.step as f64));
+    }
+    assert_eq!(s.states()[1].status, Status::Diverged, "the spec has a diverging racer");
+    assert!(s.states()[0].arrival.is_some(), "and an arriving one");
+    assert_eq!(packed[n * 3..], [300.0, 0.0]);
+}
+
+#[test]
+fn the_loss_chart_is_appended_to_until_its_axes_must_grow() {
+    let mut s = scene(THREE);
+    let mut redraws = 0;
+    let mut labels = s.layers().loss.pixels().texts.clone();
+    for _ in 0..60 {
+        s.step_and_draw(10).unwrap();
+        let now = s.layers().loss.pixels().texts.clone();
+        if now != labels {
+            redraws += 1;
+            labels = now;
+        }
+    }
+    assert!((1..=8).contains(&redraws), "the chart's axes were drawn {redraws} times in 60 frames");
+    assert!(labels.iter().any(|(t, _)| t == "step"), "{labels:?}");
+}
+
+#[test]
+fn a_costly_landscape_shows_coarse_then_sharp() {
+    let spec = r#"{"landscape": {"name": "digits2d"}, "racers": [{"name": "adam", "lr": 0.1}]}"#;
+    let mut s = scene_with(spec, ticking);
+    assert!(s.refining(), "sampling takes more than a frame on this clock");
+    while s.refine(8.0).unwrap() {}
+    let sharp = scene(spec);
+    assert!(!sharp.refining());
+    assert_eq!(*s.layers().background.pixels(), *sharp.layers().background.pixels());
+}
+
+/// The saved image's legend is `optiscape plot --sweep`'s, caption and lines, once the race
+/// ran to its stop step: with noisy gradients, a racer that diverges and one that arrives.
+#[test]
+fn the_saved_images_legend_is_plots() {
+    for spec in [
+        r##"{"landscape": {"name": "rosenbrock"}, "steps": 800, "racers": [{"name": "adam", "lr": 0.05},
+            {"name": "sgd", "lr": 0.002, "momentum": 0.9, "label": "heavy ball"}, {"name": "sgd", "lr": 0.01, "label": "too fast", "color": "#123456"},
+            {"name": "adamw", "lr": 0.05, "betas": [0.8, 0.99]}, {"name": "newton", "lr": 0.5, "fallback": null}]}"##,
+        r#"{"landscape": {"name": "quadratic", "noise": 2, "seed": 4}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.1}, {"name": "adam", "lr": 0.1}]}"#,
+        r#"{"landscape": {"name": "custom", "f": "sqrt(-x) + y^2"}, "start": [1, 1], "steps": 50, "racers": [{"name": "adam"}]}"#,
+    ] {
+        let parsed = RunSpec::parse(spec).unwrap();
+        let mut s = scene(spec);
+        s.seek(parsed.steps).unwrap();
+        while s.sweep_work(f64::INFINITY, 1000) {}
+        let legend = s.legend();
+        let svg = optiscape::figure::figure(&parsed, 1280, 640, true).unwrap();
+        let plot = texts(&svg);
+        assert!(plot.contains(&legend.caption), "caption {:?} not in {plot:?}", legend.caption);
+        for e in &legend.entries {
+            assert!(plot.contains(&e.text), "{:?} not in {plot:?}", e.text);
+        }
+        assert_eq!(legend.entries.len(), parsed.racers.len());
+    }
+}
+
+#[test]
+fn cards_say_where_each_racer_stands() {
+    let spec = r#"{"landscape": {"name": "quadratic"}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.1, "label": "SGD lr 0.1"}, {"name": "sgd", "lr": 3}, {"name": "newton", "lr": 1, "fallback": null}]}"#;
+    let mut s = scene(spec);
+    s.step_and_draw(300).unwrap();
+    let cards = s.cards();
+    assert_eq!((cards[0].name.as_str(), cards[0].what.as_str(), cards[0].step.as_str()), ("SGD lr 0.1", "SGD \u{b7} lr 0.1", "step 300"));
+    assert!(cards[0].status.starts_with("minimum at step "), "{:?}", cards[0]);
+    assert!(cards[0].news.starts_with("SGD lr 0.1 reached the minimum at step "), "{:?}", cards[0]);
+    assert!(cards[1].status.starts_with("diverged at step ") && cards[1].loss.starts_with("last loss "), "{:?}", cards[1]);
+    assert_eq!(cards[1].news, format!("SGD: {}", cards[1].status));
+}
+
+fn classify(spec: &str) -> Classify<Raster> {
+    let mut c = Classify::new(TrainSpec::parse(spec).unwrap(), Digits::embedded(), Raster::new(W, H), Raster::new(W, H), frozen).unwrap();
+    c.attach_projection(Raster::new(W, H), Raster::new(W, H)).unwrap();
+    c.resize(1.0).unwrap();
+    c
+}
+
+#[test]
+fn the_classifiers_charts_grow_by_epoch_and_its_plane_fills() {
+    let mut c = classify(r#"{"model": "linear", "epochs": 3, "batch_size": 16, "racers": [{"name": "adam", "lr": 0.01}, {"name": "sgd", "lr": 0.01, "input": {"scale": 0.5}}]}"#);
+    assert!(c.projection().available);
+    let mut frames = 0;
+    while !c.finished() {
+        c.advance(f64::INFINITY, 20, 0.0).unwrap();
+        frames += 1;
+    }
+    assert!(frames > 3, "the pace caps the steps per frame");
+    while !c.projection().done {
+        c.advance(0.0, 0, f64::INFINITY).unwrap();
+    }
+    let states = c.states();
+    assert!(states.iter().all(|s| s.epoch == 3 && s.test_accuracy.unwrap() > 0.5));
+    assert_eq!((states[0].projection, states[1].projection), (Some("same"), Some("rescaled")));
+    assert_eq!(c.cards()[1].what, "lr 0.01 \u{b7} input raw / 2");
+    assert_eq!(c.cards()[0].step, "epoch 3/3");
+    let legend = c.legend();
+    assert_eq!(legend.caption, "Digits classifier \u{b7} Linear, 64 \u{2192} 10 \u{b7} input raw \u{b7} batch 16 \u{b7} 3 epochs \u{b7} seed 0");
+    assert!(legend.entries[0].text.starts_with("Adam: lr 0.01 \u{b7} epoch 3/3 \u{b7} loss "), "{:?}", legend.entries[0]);
+    // The MLP has no plane: the view says why and draws nothing.
+    let mut c = classify(r#"{"model": "mlp", "epochs": 1, "racers": [{"name": "adam"}]}"#);
+    c.advance(1.0, 5, 1.0).unwrap();
+    assert!(!c.projection().available && c.projection().reason.is_some());
+}
