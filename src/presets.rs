@@ -8,7 +8,7 @@
 //! view, speed and the loss chart's axis do not change a race). Once the scene departs from it,
 //! the page says only what it was based on. A scene may name landscape settings its hint asks
 //! the student to change (`"vary": ["rotate"]`): the hint then holds, and stays, at any value of
-//! them.
+//! them (the lessons' test, `tests/lessons.rs`, checks it across their range).
 
 use crate::classify::train::TrainSpec;
 use crate::render::colormap::PALETTE;
@@ -242,6 +242,34 @@ mod tests {
             *r = RacerSpec::from_fields("sgd", fields.as_object().unwrap().clone()).unwrap();
         };
         assert_eq!(with(scheduled), None);
+    }
+
+    #[test]
+    fn a_scene_keeps_its_hint_across_the_settings_it_lets_vary() {
+        let turn = scenes().iter().find(|p| p.id == "turn").unwrap();
+        assert_eq!(turn.vary, ["rotate"]);
+        let mut spec = turn.spec.clone();
+        spec.landscape.rotate = 37.0;
+        assert_eq!(lesson(&spec).unwrap().hint, Some(turn.hint.clone()));
+        // Unnamed, the turned race is still found.
+        spec.preset = None;
+        assert_eq!(lesson(&spec).unwrap().id, "turn");
+        // Other settings still make it another race.
+        spec.landscape.scale = 2.0;
+        assert_eq!(lesson(&spec), None);
+        let mut noisy = turn.spec.clone();
+        noisy.landscape.noise.std = 1.0;
+        assert_eq!(lesson(&noisy).unwrap().hint, None, "the turn lesson does not let the noise vary");
+        // The decay lesson lets the seed vary, not the angle.
+        let decay = scenes().iter().find(|p| p.id == "decay").unwrap();
+        let mut seeded = decay.spec.clone();
+        seeded.landscape.noise.seed = 12345;
+        assert_eq!(lesson(&seeded).unwrap().hint, Some(decay.hint.clone()));
+        seeded.landscape.rotate = 10.0;
+        assert_eq!(lesson(&seeded).unwrap().hint, None);
+        // A preset without `vary` serializes without it (the page's catalog stays as it was).
+        let text = serde_json::to_string(&scenes()[0]).unwrap();
+        assert!(!text.contains("vary") && serde_json::to_string(turn).unwrap().contains(r#""vary":["rotate"]"#));
     }
 
     #[test]
