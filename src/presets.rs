@@ -1,6 +1,7 @@
 //! The ready-made scenes of the page's Scene picker and the classifier's experiments, each with
 //! the hint that states its lesson: data in `presets/scenes.json` and `presets/experiments.json`,
-//! read here (the page gets them through the catalog; the browser tests check every hint).
+//! read here (the page gets them through the catalog; the browser tests and `tests/lessons.rs`
+//! check the hints).
 //!
 //! A spec made from a preset names it (`"preset": "saddle"`), so a link keeps its lesson. The
 //! hint is shown only while the race is the preset's own ([`lesson`]): the same landscape,
