@@ -41,9 +41,9 @@ pub const WIDE: u32 = 900;
 /// `width x height` pixels (under [`WIDE`], the landscape alone, and the loss chart half as tall
 /// under it), and under them a legend as tall as the racers need. With `sweep`, the loss chart
 /// shares its place with the learning-rate sweep chart ([`crate::sweep`]) under it, as in the
-/// page's saved image.
+/// page's saved image. The loss chart's x axis counts what the spec's `loss_x` says.
 pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<String, String> {
-    figure_against(spec, width, height, sweep, XAxis::Steps)
+    figure_against(spec, width, height, sweep, spec.loss_x)
 }
 
 /// [`figure`] with the loss chart's x axis counting `x` (steps, or evaluations of the

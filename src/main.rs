@@ -19,7 +19,8 @@ USAGE:
                                   draw the race as an SVG figure (stdout by default): the landscape
                                   with every path, the loss chart and a legend; size 1280x640 by default;
                                   --x evaluations puts the objective's evaluations (the work done) on the
-                                  loss chart's x axis; --sweep adds the learning-rate sweep chart under it
+                                  loss chart's x axis (by default the spec's loss_x, else steps); --sweep
+                                  adds the learning-rate sweep chart under it
     optiscape animate [--spec FILE] --out FILE.gif [--size WxH] [--fps N] [--steps-per-frame N] [--from K] [--to K]
                                   the plot figure as an animated GIF: paths growing, the legend with each
                                   racer's loss at the step shown; charts 960x540 by default, 25 frames a
@@ -158,7 +159,8 @@ fn plot(options: &[&str]) -> Result<String, String> {
     let spec = RunSpec::parse(spec_text(&bytes)?)?;
     spec.check_points("plot")?;
     let x = match x {
-        None | Some("steps") => optiscape::render::XAxis::Steps,
+        None => spec.loss_x,
+        Some("steps") => optiscape::render::XAxis::Steps,
         Some("evaluations") => optiscape::render::XAxis::Evaluations,
         Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
     };

@@ -64,9 +64,28 @@ pub struct RunSpec {
     /// The visible rectangle (the page's, `optiscape plot`'s); the landscape's default view when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub view: Option<View>,
+    /// What the loss chart's x axis counts (the page's, `optiscape plot`'s): steps when omitted.
+    #[serde(default, skip_serializing_if = "XAxis::is_steps")]
+    pub loss_x: XAxis,
     /// The preset the scene was made from (see [`crate::presets`]), so a link keeps its lesson.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+}
+
+/// What the loss chart's x axis counts: steps, or evaluations of the objective and its gradient
+/// (one a step, more for L-BFGS: the work done), both whole numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum XAxis {
+    #[default]
+    Steps,
+    Evaluations,
+}
+
+impl XAxis {
+    fn is_steps(&self) -> bool {
+        *self == XAxis::Steps
+    }
 }
 
 fn default_steps() -> u64 {

@@ -43,12 +43,12 @@ def train(spec):
     return _json.loads(_core.train(_spec_text(spec)))
 
 
-def plot(spec, width=1280, height=640, sweep=False, x="steps"):
+def plot(spec, width=1280, height=640, sweep=False, x=None):
     """The race of ``spec`` as an SVG figure (text), as ``optiscape plot --size WIDTHxHEIGHT``
-    draws it: the landscape with every path, the loss chart (``x``: "steps" or "evaluations"),
-    with ``sweep`` the learning-rate sweep under it, and a legend. In a notebook,
-    ``IPython.display.SVG(optiscape.plot(spec))`` shows it."""
-    return _core.plot(_spec_text(spec), _whole(width, "width"), _whole(height, "height"), bool(sweep), str(x))
+    draws it: the landscape with every path, the loss chart (``x``: "steps" or "evaluations";
+    by default the spec's ``loss_x``, else steps), with ``sweep`` the learning-rate sweep under
+    it, and a legend. In a notebook, ``IPython.display.SVG(optiscape.plot(spec))`` shows it."""
+    return _core.plot(_spec_text(spec), _whole(width, "width"), _whole(height, "height"), bool(sweep), None if x is None else str(x))
 
 
 def landscape(name, **params):

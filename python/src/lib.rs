@@ -92,15 +92,17 @@ fn train(py: Python<'_>, text: &str) -> PyResult<String> {
     serde_json::to_string(&result).map_err(|e| value_error(e.to_string()))
 }
 
-/// `optiscape plot`: the race's SVG figure, `x` "steps" or "evaluations".
+/// `optiscape plot`: the race's SVG figure, `x` "steps" or "evaluations" (None: the spec's `loss_x`).
 #[pyfunction]
-fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: &str) -> PyResult<String> {
+#[pyo3(signature = (text, width, height, sweep, x=None))]
+fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: Option<&str>) -> PyResult<String> {
     let spec = RunSpec::parse(checked(text)?).map_err(value_error)?;
     spec.check_points("plot").map_err(value_error)?;
     let x = match x {
-        "steps" => XAxis::Steps,
-        "evaluations" => XAxis::Evaluations,
-        other => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
+        None => spec.loss_x,
+        Some("steps") => XAxis::Steps,
+        Some("evaluations") => XAxis::Evaluations,
+        Some(other) => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
     };
     py.detach(|| optiscape::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
 }

@@ -888,6 +888,41 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
   });
 });
 
+test('turn lesson: the rotate slider turns the landscape and its start, the hint stays, SGD arrives at the same step, Adam does not', async () => {
+  await withPage('', async (page) => {
+    await page.locator('#preset').selectOption('turn');
+    await api(page, () => window.optiscape.pause());
+    const hint = await page.locator('#hint').textContent();
+    const at = async (degrees) => {
+      const field = page.getByLabel('rotate (type a value)');
+      await field.fill(String(degrees));
+      await field.press('Enter');
+      assert.equal((await spec(page)).landscape.rotate ?? 0, degrees);
+      await api(page, () => window.optiscape.reset());
+      const start = (await racers(page))[0].position;
+      return { start, rs: await api(page, () => window.optiscape.step(600)) };
+    };
+    const straight = await at(0);
+    const turned = await at(45);
+    // The hint stays: the preset lets the angle vary, and says what happens at any angle.
+    assert.equal(await page.locator('#preset').inputValue(), 'turn');
+    assert.equal(await page.locator('#hint').textContent(), hint);
+    assert.equal((await spec(page)).start, undefined, 'the start is the landscape’s, turned with it');
+    const [c, s] = [Math.SQRT1_2, Math.SQRT1_2];
+    assertNear(turned.start, [c * straight.start[0] - s * straight.start[1], s * straight.start[0] + c * straight.start[1]], 'the start turned by 45°');
+    const step = (r) => r.arrival?.step;
+    assert.equal(step(turned.rs[0]), step(straight.rs[0]));
+    assert.equal(step(straight.rs[0]), Number(hint.match(/reaches the minimum at step (\d+)/)[1]));
+    assert.equal(step(straight.rs[1]), Number(hint.match(/it arrives first, at step (\d+)/)[1]));
+    assert.equal(step(turned.rs[1]), Number(hint.match(/Turned by 45°, it arrives at step (\d+)/)[1]));
+    // Another change is another race: only "based on" it.
+    await page.getByLabel('condition (type a value)').fill('20');
+    await page.getByLabel('condition (type a value)').press('Enter');
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.match(await page.locator('#hint').textContent(), /^Based on the preset “Turn the landscape/);
+  });
+});
+
 /** Loads `spec` in the page, resets and steps every racer `spec.steps` times: racers(). */
 const raceInPage = (page, spec) =>
   api(page, (text) => {
