@@ -94,7 +94,7 @@ pub fn main() {
 
     // One fused multiply-add, over independent random operands of everyday exponents.
     let mut rng = Rng::new(7);
-    let mut draw = || (2.0 * rng.uniform() - 1.0) * 2f64.powi((rng.uniform() * 40.0) as i32 - 20);
+    let mut draw = || (2.0 * rng.uniform() - 1.0) * optiscape::math::powi(2.0, (rng.uniform() * 40.0) as i32 - 20);
     let operands: Vec<[f64; 3]> = (0..4096).map(|_| [draw(), draw(), draw()]).collect();
     let reps = 500;
     let per_op_ns = |t: (f64, Option<f64>)| (t.0 * 1e6 / (reps * operands.len()) as f64, t.1.map(|c| c * 1e6 / (reps * operands.len()) as f64));
