@@ -208,6 +208,6 @@ mod tests {
         let g = grid();
         assert_eq!(g.len(), 31);
         assert_eq!((g[0], g[5], g[25], g[30]), (1e-5, 1e-4, 1.0, 10.0));
-        assert!(g.windows(2).all(|w| (w[1] / w[0] - 10f64.powf(0.2)).abs() < 1e-12));
+        assert!(g.windows(2).all(|w| (w[1] / w[0] - crate::math::powf(10.0, 0.2)).abs() < 1e-12));
     }
 }

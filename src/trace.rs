@@ -190,12 +190,12 @@ mod tests {
         assert_eq!(p.len(), 50);
         let mut p = Path::new(0.0, 64);
         for i in 0..10_000 {
-            p.push([i as f64, (i as f64).sin()]);
+            p.push([i as f64, crate::math::sin(i as f64)]);
         }
         let pts: Vec<_> = p.points().collect();
         assert!(pts.len() < 64);
         assert_eq!(pts[0], [0.0, 0.0]);
-        assert_eq!(*pts.last().unwrap(), [9999.0, 9999f64.sin()]);
+        assert_eq!(*pts.last().unwrap(), [9999.0, crate::math::sin(9999.0)]);
     }
 
     #[test]

@@ -76,6 +76,14 @@ pub fn compact_number(x: f64, digits: usize) -> String {
     crate::text::compact(x, digits)
 }
 
+/// The contour levels the landscape's fill and iso-lines take for these samples (`known_min`:
+/// the landscape's global minimum value, when known). `cargo xtask bench` hands them to
+/// d3-contour, its anchor for the background, so both draw the same bands.
+#[wasm_bindgen]
+pub fn contour_levels(samples: &[f64], known_min: Option<f64>) -> Vec<f64> {
+    crate::render::levels::Levels::choose(samples, known_min).values
+}
+
 fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }

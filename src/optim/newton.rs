@@ -93,7 +93,7 @@ pub fn damped_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
             }
             if i == j {
                 // Not positive definite, singular, or NaN.
-                if !(sum > tiny) {
+                if sum.is_nan() || sum <= tiny {
                     return None;
                 }
                 l[i * n + i] = sum.sqrt();
@@ -134,7 +134,8 @@ pub fn general_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
                 p = i;
             }
         }
-        if !(a[p * n + k].abs() > tiny) {
+        let pivot = a[p * n + k].abs();
+        if pivot.is_nan() || pivot <= tiny {
             return None;
         }
         if p != k {
@@ -237,7 +238,7 @@ mod tests {
         // sin(x) cos(y) at (1.9, 1.9): every entry of the Hessian is sin(1.9) cos(1.9) up to
         // sign; its determinant is rounding noise, and Newton's step would be that noise's
         // reciprocal.
-        let c = -(1.9f64.sin() * 1.9f64.cos());
+        let c = -(crate::math::sin(1.9) * crate::math::cos(1.9));
         let h = [c, c, c, c];
         assert!(damped_solve(&h, 0.0, &[0.3, -0.1]).is_none());
         assert!(general_solve(&h, 0.0, &[0.3, -0.1]).is_none());

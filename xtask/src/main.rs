@@ -21,15 +21,16 @@ commands:
                      into www/pkg/; prints the wasm size (raw and gzip -9)
   serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8000)
   dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
-  test               clippy's disallowed methods, native tests, wasm32 check and tests under
+  test               clippy (-D warnings) and rustfmt --check, native tests, wasm32 check and tests under
                      Node's WASI, the Python package's pytest (in a venv under target/python),
                      build, then the browser tests (tests/e2e/) in headless Chromium and the
                      shared ones (tests/e2e/engines.test.mjs) in headless Firefox ESR; installs
                      what is missing (rust target, PyPI packages in that venv, npm packages,
                      Chromium and Firefox ESR via apt when root)
   bench              build (and, into target/split/, the module without the classifier's
-                     shell), then run benches/page.mjs against the served page; prints
-                     `name value unit` lines
+                     shell) and the native classify bench, then run benches/page.mjs against
+                     the served page; prints `name value unit` lines, each ratio beside its
+                     figure and anchor
 
 environment:
   OPTISCAPE_WASM_OPT   wasm-opt optimisation flag for `build` (default -Oz; e.g. -O3)
@@ -152,11 +153,15 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     };
 
     timed("native tests", &mut || {
-        // The core's numbers go through src/math.rs (correctly rounded, the same bits natively
-        // and in wasm): clippy.toml's disallowed methods, denied here and in step 2 for wasm32.
-        step("[1/7] clippy: no std elementary function in the core (clippy.toml)");
+        // Every lint as an error, on every target (tests and benches too). Among them clippy.toml's
+        // disallowed methods: the core's numbers go through src/math.rs (correctly rounded, the
+        // same bits natively and in wasm); step 2 denies them for wasm32 too.
+        step("[1/7] clippy: cargo clippy --workspace --all-targets -- -D warnings (clippy.toml's disallowed methods included)");
         setup::ensure_clippy()?;
-        run(cargo(paths).args(["clippy", "--package", "optiscape", "--lib", "--bins", "--"]).args(DISALLOWED_ONLY))?;
+        run(cargo(paths).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        step("[1/7] format: cargo fmt --all --check");
+        setup::ensure_rustfmt()?;
+        run(cargo(paths).args(["fmt", "--all", "--check"]))?;
         // The workspace's tests: the core in release (as it ships); xtask's own few tests in the
         // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
@@ -166,9 +171,10 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 + SIMD", &mut || {
-        step("[2/7] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib (disallowed methods)");
+        // The browser shell (src/web/) compiles for wasm32 alone: every lint there too.
+        step("[2/7] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings");
         setup::ensure_target(setup::WASM_TARGET)?;
-        run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--"]).args(DISALLOWED_ONLY))?;
+        run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--", "-D", "warnings"]))?;
         // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
         // against an exact FMA, and src/math.rs against the correctly rounded results, run by V8
         // under Node's WASI (runner and +simd128 in .cargo/config.toml).
@@ -209,9 +215,6 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
 
 /// The browser tests that every engine runs (the others are Chromium's alone).
 const SHARED_E2E: &str = "tests/e2e/engines.test.mjs";
-
-/// clippy's arguments for the one lint the build enforces: disallowed methods (clippy.toml).
-const DISALLOWED_ONLY: [&str; 4] = ["-A", "clippy::all", "-D", "clippy::disallowed_methods"];
 
 /// tests/e2e/*.test.mjs, sorted.
 fn e2e_files(paths: &Paths) -> Result<Vec<PathBuf>> {
@@ -259,6 +262,7 @@ fn bench_cmd() -> Result<()> {
     // The module without the classifier's shell: what the landscape tab would download first if
     // that shell came as a second module.
     let landscape_only = build::build_landscape_only(&paths)?;
+    let native_train = native_classify_bench(&paths)?;
     setup::ensure_browsers(&[&setup::CHROMIUM])?;
     setup::ensure_npm(&paths)?;
     let server = serve::Server::start(&paths.www, 0, false)?;
@@ -268,8 +272,25 @@ fn bench_cmd() -> Result<()> {
         .current_dir(&paths.root)
         .env("OPTISCAPE_URL", server.url())
         .env("OPTISCAPE_WWW", &paths.www)
-        .env("OPTISCAPE_LANDSCAPE_ONLY_PKG", &landscape_only);
+        .env("OPTISCAPE_LANDSCAPE_ONLY_PKG", &landscape_only)
+        .env("OPTISCAPE_NATIVE_TRAIN", &native_train);
     let result = run(&mut cmd);
     server.stop();
     result
+}
+
+/// benches/classify.rs built natively (the bench profile: release, as `optiscape train`): the
+/// anchor page.mjs runs with `--train SPEC` beside the page's training of the same spec.
+fn native_classify_bench(paths: &Paths) -> Result<PathBuf> {
+    step("cargo bench --bench classify --no-run (the native anchor of train_wasm_vs_native)");
+    let out = util::output(cargo(paths).args(["bench", "--package", "optiscape", "--bench", "classify", "--no-run", "--message-format=json-render-diagnostics"]))?;
+    for line in out.lines() {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        if v["reason"] == "compiler-artifact" && v["target"]["name"] == "classify" {
+            if let Some(exe) = v["executable"].as_str() {
+                return Ok(PathBuf::from(exe));
+            }
+        }
+    }
+    bail!("`cargo bench --bench classify --no-run` named no executable")
 }

@@ -24,13 +24,23 @@ pub fn ensure_target(target: &str) -> Result<()> {
     run(Command::new("rustup").args(["target", "add", target]))
 }
 
-/// clippy, for the check that the core calls no std elementary function (clippy.toml).
+/// clippy, for `cargo clippy -- -D warnings` (clippy.toml's disallowed methods among them).
 pub fn ensure_clippy() -> Result<()> {
-    if util::which("rustup").is_none() || Command::new("cargo").args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success()) {
+    ensure_component("clippy", "clippy")
+}
+
+/// rustfmt, for `cargo fmt --check`.
+pub fn ensure_rustfmt() -> Result<()> {
+    ensure_component("rustfmt", "fmt")
+}
+
+/// The rust `component` when `cargo <subcommand> --version` fails and rustup is there to add it.
+fn ensure_component(component: &str, subcommand: &str) -> Result<()> {
+    if util::which("rustup").is_none() || Command::new("cargo").args([subcommand, "--version"]).output().is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
-    println!("xtask: installing the clippy rust component");
-    run(Command::new("rustup").args(["component", "add", "clippy"]))
+    println!("xtask: installing the {component} rust component");
+    run(Command::new("rustup").args(["component", "add", component]))
 }
 
 /// `npm ci` when node_modules/ is missing or was installed from another package-lock.json.
