@@ -18,6 +18,7 @@ export async function mountNotebook(el, model) {
   compiled ??= WebAssembly.compile(model.get('_wasm').buffer);
   const wasm = await init({ module_or_path: await compiled });
   const root = el.attachShadow ? (el.shadowRoot ?? el.attachShadow({ mode: 'open' })) : el;
+  el.classList.add('optiscape-widget');
   // Keys pressed in the cell are the race's, not the notebook's shortcuts.
   el.dataset.lmSuppressShortcuts = 'true';
   el.addEventListener('keydown', (e) => e.stopPropagation());
