@@ -83,6 +83,16 @@ test('the example notebook draws the race in its cell, and the spec syncs both w
   await waitFor(async () => (await kernel('print(race.spec.get("speed"))')).trim() === String(moved), 'race.spec has the slider\'s speed');
   assert.notEqual(String(moved), String(before), 'the slider moved');
 
+  // Typing in the cell: a racer's name is applied key by key, and reaches Python.
+  await page.locator('#racer-list button[title="Settings"]').first().click();
+  const name = page.getByLabel('Name').first();
+  await name.fill('');
+  await name.pressSequentially('ab');
+  await page.keyboard.press('ArrowLeft');
+  await name.pressSequentially('XY');
+  assert.equal(await name.inputValue(), 'aXYb');
+  await waitFor(async () => (await kernel('print(race.spec["racers"][0].get("label"))')).trim() === 'aXYb', 'race.spec has the typed name');
+
   // racers(): the cell's state, a step behind at most by the report interval.
   await page.evaluate(() => widget().optiscape.pause());
   await page.waitForTimeout(800);
@@ -90,6 +100,18 @@ test('the example notebook draws the race in its cell, and the spec syncs both w
   const inPython = JSON.parse(await kernel('import json; print(json.dumps(race.racers()))'));
   assert.deepEqual(inPython, inCell);
   assert.ok(inCell.every((r) => r.step > 20));
+
+  // A field being typed in keeps what is typed when a change comes from Python meanwhile (the
+  // page redraws its controls, but the one with the focus, which it finds in its shadow root).
+  const stopAt = page.locator('#steps');
+  await stopAt.click();
+  await stopAt.press('End');
+  await stopAt.pressSequentially('7');
+  const typed = await stopAt.inputValue();
+  await kernel('race.spec = dict(race.spec, speed=3)');
+  await page.waitForFunction(() => widget().optiscape.spec().speed === 3, null, { timeout: 5_000 });
+  assert.equal(await stopAt.inputValue(), typed);
+  assert.notEqual(typed, String(await page.evaluate(() => widget().optiscape.spec().steps)));
 
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png') });
