@@ -113,6 +113,18 @@ test('the example notebook draws the race in its cell, and the spec syncs both w
   assert.equal(await stopAt.inputValue(), typed);
   assert.notEqual(typed, String(await page.evaluate(() => widget().optiscape.spec().steps)));
 
+  // Keys pressed in the cell are the race's, never the notebook's shortcuts ("0 0" restarts the
+  // kernel, "a" and "b" add cells, "d d" deletes one).
+  const notebook = () => page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    return { cells: panel.content.widgets.length, kernel: panel.sessionContext.session.kernel.id };
+  });
+  const beforeKeys = await notebook();
+  await page.locator('#overlay').focus();
+  for (const key of ['0', '0', 'a', 'b', 'd', 'd', 'm']) await page.keyboard.press(key);
+  await page.waitForTimeout(500);
+  assert.deepEqual(await notebook(), beforeKeys);
+
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, 'notebook.png') });
   const origin = new URL(lab.url).host;
