@@ -15,14 +15,15 @@ let compiled = null;
 
 /** Mounts the page in the widget's element `el`; returns what anywidget calls to remove it. */
 export async function mountNotebook(el, model) {
-  compiled ??= WebAssembly.compile(model.get('_wasm').buffer);
+  const bytes = model.get('_wasm'); // a DataView of the binary buffer the comm brought
+  compiled ??= WebAssembly.compile(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   const wasm = await init({ module_or_path: await compiled });
   const root = el.attachShadow ? (el.shadowRoot ?? el.attachShadow({ mode: 'open' })) : el;
   el.classList.add('optiscape-widget');
   // Keys pressed in the cell are the race's, not the notebook's shortcuts.
   el.dataset.lmSuppressShortcuts = 'true';
   el.addEventListener('keydown', (e) => e.stopPropagation());
-  const page = pageElement(model);
+  let page = pageElement(model);
   root.replaceChildren(styleElement(model), page);
 
   const host = notebookHost(model, () => remount());
@@ -35,7 +36,9 @@ export async function mountNotebook(el, model) {
     mounted.stop();
     const fresh = pageElement(model);
     page.replaceWith(fresh);
-    mounted = mount(fresh);
+    page = fresh;
+    mounted = mount(page);
+    onPresent();
     el.optiscape = mounted.api;
   }
 
@@ -59,7 +62,8 @@ export async function mountNotebook(el, model) {
 
   model.on('change:spec', onSpec);
   model.on('change:present', onPresent);
-  model.on('change:height', () => page.style.setProperty('--cell-height', model.get('height')));
+  const onHeight = () => page.style.setProperty('--cell-height', model.get('height'));
+  model.on('change:height', onHeight);
   onPresent();
   const timer = setInterval(sendRacers, RACERS_MS);
   el.optiscape = mounted.api; // for tests and scripting: the page's API for this cell
@@ -68,6 +72,7 @@ export async function mountNotebook(el, model) {
     clearInterval(timer);
     model.off('change:spec', onSpec);
     model.off('change:present', onPresent);
+    model.off('change:height', onHeight);
     mounted.stop();
   };
 }
