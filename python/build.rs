@@ -19,7 +19,12 @@ fn main() {
     let mut modules: Vec<(String, PathBuf)> = js_files(&www.join("js"))
         .into_iter()
         .filter(|p| !NOT_IN_WIDGET.iter().any(|n| p.ends_with(n)))
-        .map(|p| (format!("js/{}", p.file_name().unwrap().to_string_lossy()), p))
+        .map(|p| {
+            (
+                format!("js/{}", p.file_name().unwrap().to_string_lossy()),
+                p,
+            )
+        })
         .collect();
     let glue = www.join("pkg/optiscape.js");
     let wasm = www.join("pkg/optiscape_bg.wasm");
@@ -34,13 +39,33 @@ fn main() {
     out.push_str("pub static MODULES: &[(&str, &str)] = &[\n");
     for (name, path) in &modules {
         println!("cargo:rerun-if-changed={}", path.display());
-        writeln!(out, "    ({name:?}, include_str!({:?})),", path.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "    ({name:?}, include_str!({:?})),",
+            path.display().to_string()
+        )
+        .unwrap();
     }
     out.push_str("];\n");
-    writeln!(out, "pub static STYLE: &str = include_str!({:?});", www.join("style.css").display().to_string()).unwrap();
-    writeln!(out, "pub static MARKUP: &str = include_str!({:?});", www.join("index.html").display().to_string()).unwrap();
+    writeln!(
+        out,
+        "pub static STYLE: &str = include_str!({:?});",
+        www.join("style.css").display().to_string()
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "pub static MARKUP: &str = include_str!({:?});",
+        www.join("index.html").display().to_string()
+    )
+    .unwrap();
     if built {
-        writeln!(out, "pub static WASM: Option<&[u8]> = Some(include_bytes!({:?}));", wasm.display().to_string()).unwrap();
+        writeln!(
+            out,
+            "pub static WASM: Option<&[u8]> = Some(include_bytes!({:?}));",
+            wasm.display().to_string()
+        )
+        .unwrap();
     } else {
         out.push_str("pub static WASM: Option<&[u8]> = None;\n");
     }
@@ -51,7 +76,11 @@ fn main() {
 /// The .js files of `dir`, sorted.
 fn js_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "js")).collect())
+        .map(|d| {
+            d.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "js"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files

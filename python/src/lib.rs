@@ -227,11 +227,14 @@ mod assets {
     include!(concat!(env!("OUT_DIR"), "/widget_assets.rs"));
 }
 
+/// (modules, style, markup, wasm): see `widget_assets`.
+type WidgetAssets<'py> = (Bound<'py, PyDict>, &'static str, &'static str, Option<Bound<'py, pyo3::types::PyBytes>>);
+
 /// What the notebook widget loads, built into the extension (build.rs): `(modules, style,
 /// markup, wasm)`, the page's ES modules by their path under www/, its stylesheet and markup,
 /// and the wasm module's bytes (None when the package was built without the wasm).
 #[pyfunction]
-fn widget_assets(py: Python<'_>) -> PyResult<(Bound<'_, PyDict>, &'static str, &'static str, Option<Bound<'_, pyo3::types::PyBytes>>)> {
+fn widget_assets(py: Python<'_>) -> PyResult<WidgetAssets<'_>> {
     let modules = PyDict::new(py);
     for (name, text) in assets::MODULES {
         modules.set_item(name, text)?;
