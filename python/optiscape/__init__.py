@@ -26,8 +26,12 @@ __all__ = ["run", "landscape", "catalog", "train", "plot", "Landscape", "Race"]
 def __getattr__(name):
     # The widget only when asked for: the core needs numpy alone, the widget anywidget too.
     if name == "Race":
-        from .widget import Race
-
+        try:
+            from .widget import Race
+        except ModuleNotFoundError as e:
+            if e.name != "anywidget":
+                raise
+            raise ModuleNotFoundError("optiscape.Race needs anywidget: pip install anywidget (or pip install \"./python[widget]\")", name="anywidget") from None
         return Race
     raise AttributeError(f"module 'optiscape' has no attribute {name!r}")
 

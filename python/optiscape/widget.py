@@ -3,8 +3,8 @@
 Everything the cell runs ships inside this package: the page's ES modules, stylesheet and markup
 and the wasm module are compiled into the extension at build time (``python/build.rs`` copies
 them from ``www/``), and reach the cell through the widget's own comm, the wasm as a binary
-buffer. Nothing is fetched: no CDN, no server route, so it runs offline in JupyterLab, Jupyter
-Notebook 7, classic Notebook (ipywidgets 8) and VS Code alike.
+buffer. Nothing is fetched: no CDN, no server route, no notebook extension, so it runs offline
+wherever anywidget runs (tested in JupyterLab).
 """
 
 import json as _json
