@@ -69,3 +69,13 @@ def test_the_core_imports_without_anywidget():
     code = "import sys, optiscape; optiscape.run({'landscape': {'name': 'rosenbrock'}, 'racers': [{'name': 'sgd'}], 'steps': 3}); print('anywidget' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_race_without_anywidget_says_what_to_install():
+    code = (
+        "import sys; sys.modules['anywidget'] = None\n"
+        "import optiscape\n"
+        "try:\n    optiscape.Race\nexcept ModuleNotFoundError as e:\n    print(e)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == 'optiscape.Race needs anywidget: pip install anywidget (or pip install "./python[widget]")'
