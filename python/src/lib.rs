@@ -216,12 +216,40 @@ fn pairs<'a>(
     Ok(xs.iter().zip(ys).enumerate().map(move |(i, (&x, &y))| ([x, y], steps.map(|s| s[i]))))
 }
 
+/// The spec as the core reads it, every field given (what the page's `spec()` returns); a bad
+/// one raises `ValueError` with the CLI's message.
+#[pyfunction]
+fn canonical_spec(text: &str) -> PyResult<String> {
+    Ok(RunSpec::parse(checked(text)?).map_err(value_error)?.to_json())
+}
+
+mod assets {
+    include!(concat!(env!("OUT_DIR"), "/widget_assets.rs"));
+}
+
+/// (modules, style, markup, wasm): see `widget_assets`.
+type WidgetAssets<'py> = (Bound<'py, PyDict>, &'static str, &'static str, Option<Bound<'py, pyo3::types::PyBytes>>);
+
+/// What the notebook widget loads, built into the extension (build.rs): `(modules, style,
+/// markup, wasm)`, the page's ES modules by their path under www/, its stylesheet and markup,
+/// and the wasm module's bytes (None when the package was built without the wasm).
+#[pyfunction]
+fn widget_assets(py: Python<'_>) -> PyResult<WidgetAssets<'_>> {
+    let modules = PyDict::new(py);
+    for (name, text) in assets::MODULES {
+        modules.set_item(name, text)?;
+    }
+    Ok((modules, assets::STYLE, assets::MARKUP, assets::WASM.map(|w| pyo3::types::PyBytes::new(py, w))))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(catalog, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(plot, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(widget_assets, m)?)?;
     m.add_class::<Landscape>()?;
     Ok(())
 }

@@ -6,7 +6,7 @@
 // results table and the projected view.
 
 import { Classify } from '../pkg/optiscape.js';
-import { el, finder, uid } from './dom.js';
+import { el, finder, focused, uid } from './dom.js';
 import { paramControl, wholeField } from './controls.js';
 import { parseNumber } from './numbers.js';
 import { createRace } from './race.js';
@@ -109,7 +109,7 @@ export function createClassify(root, cat, host, banner) {
     $('train-transform').value = spec.input.transform;
     c.scale.set(spec.input.scale);
     for (const [id, v] of [['train-epochs', spec.epochs], ['train-batch', spec.batch_size], ['train-seed', spec.seed]]) {
-      if (document.activeElement !== $(id)) $(id).value = String(v);
+      if (!focused($(id))) $(id).value = String(v);
       $(`${id}-err`).hidden = true;
     }
   }
@@ -139,7 +139,7 @@ export function createClassify(root, cat, host, banner) {
     const box = el('div', { class: 'racer-input' }, el('label', { for: id, class: 'param-label', text: 'input' }), select, el('span', { class: 'racer-input-times', 'aria-hidden': 'true', text: '×' }), scale, error);
     const set = (racer) => {
       select.value = racer.input ? racer.input.transform : '';
-      if (document.activeElement !== scale) scale.value = String(racer.input ? racer.input.scale : 1);
+      if (!focused(scale)) scale.value = String(racer.input ? racer.input.scale : 1);
       scale.disabled = !racer.input;
     };
     return { el: box, set };

@@ -4,7 +4,7 @@
 // tuple, a list, a scheduler) a field holding its JSON, which the core checks. No optimizer or
 // landscape has code of its own here.
 
-import { el, uid } from './dom.js';
+import { el, focused, uid } from './dom.js';
 import { fmt, parseNumber, sliderSteps } from './numbers.js';
 
 /** The line under a typed field (`${id}-err`): `show(message)` shows or clears it and marks the field. */
@@ -63,7 +63,7 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false, 
     current = v;
     range_.value = String(steps.index(v));
     range_.setAttribute('aria-valuetext', fmt(v));
-    if (force || document.activeElement !== text) text.value = String(v);
+    if (force || !focused(text)) text.value = String(v);
   }
 
   range_.addEventListener('input', () => {
@@ -134,7 +134,7 @@ function textRow({ label, doc, maxChars, value, commit }) {
 
   function show(v, { force = false } = {}) {
     current = v;
-    if (force || document.activeElement !== input) input.value = v;
+    if (force || !focused(input)) input.value = v;
   }
 
   const apply = () => {
@@ -227,7 +227,7 @@ function jsonRow({ label, doc, value, commit }) {
   let current = JSON.stringify(value ?? null);
   const show = (v, { force = false } = {}) => {
     current = JSON.stringify(v ?? null);
-    if (force || document.activeElement !== input) input.value = current;
+    if (force || !focused(input)) input.value = current;
   };
   const apply = () => {
     if (input.value === current) {

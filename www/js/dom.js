@@ -7,6 +7,12 @@ export function finder(root) {
   return (id) => root.querySelector(`#${id}`);
 }
 
+/** Whether `node` has the focus, asked of its own root: in a page mounted in a shadow root (a
+ * notebook cell), the document's active element is the root's host. */
+export function focused(node) {
+  return node.getRootNode().activeElement === node;
+}
+
 /**
  * Creates an element. `attrs` keys: `class`, `text` (textContent), `on<event>` (listener),
  * `hidden`/`disabled`/`checked`/`value` (properties), anything else an attribute.

@@ -2,7 +2,7 @@
 // zoom buttons, and the Landscape card (the function, its parameters from the catalog, the
 // start). Each edits a copy of the spec through the race (race.js), which the core checks.
 
-import { el, icon } from './dom.js';
+import { el, focused, icon } from './dom.js';
 import { paramControl, wholeField } from './controls.js';
 import { parseNumber, speedSteps } from './numbers.js';
 import { localMessage } from './specstate.js';
@@ -114,11 +114,11 @@ function syncControls($, cat, scene, race, speed, speeds, shown) {
   for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
     // Every digit: a click rounds the start to the pixel, so it is short, and a start typed or
     // linked with more digits than a read-out keeps must not read as another.
-    if (document.activeElement !== $(id)) $(id).value = String(start[k]);
+    if (!focused($(id))) $(id).value = String(start[k]);
   }
   $('start-err').hidden = true;
   $('speed').value = String(speeds.index(speed));
   $('speed-out').textContent = `${speed} / frame`;
   $('speed').setAttribute('aria-valuetext', `${speed} steps per frame`);
-  if (document.activeElement !== $('steps')) $('steps').value = String(spec.steps);
+  if (!focused($('steps'))) $('steps').value = String(spec.steps);
 }

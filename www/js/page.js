@@ -15,7 +15,7 @@ import { messageOf } from './specstate.js';
  */
 export function mountPage(root, { cat, host, layout, memory }) {
   const $ = finder(root);
-  const page = { broken: false, mode: 'landscape' };
+  const page = { broken: false, mode: 'landscape', stopped: false };
   const banner = createBanner({ box: $('banner'), text: $('banner-text'), dismiss: $('banner-close'), reset: $('banner-reset'), onReset: resetToDefault });
   const trainBanner = createBanner({ box: $('train-banner'), text: $('train-banner-text'), dismiss: $('train-banner-close'), reset: $('train-banner-reset'), onReset: () => classify.race.loadPreset(cat.experiments[0]) });
   const landscape = createLandscape(root, cat, host, layout, banner);
@@ -48,6 +48,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   /** The one animation loop: the tab on screen races (the landscape refines and replays in the
    * background as well). */
   function frame(now) {
+    if (page.stopped) return;
     requestAnimationFrame(frame);
     if (page.broken) return;
     try {
@@ -124,6 +125,8 @@ export function mountPage(root, { cat, host, layout, memory }) {
   return {
     reportError,
     firstFrame: landscape.firstFrame,
+    /** Ends the animation loop (a page mounted in a notebook cell that goes away). */
+    stop: () => void (page.stopped = true),
     api: {
       spec: () => JSON.parse(landscape.scene().spec()),
       racers: landscape.racers,

@@ -2,7 +2,7 @@
 // status (the words are the core's: `cards()`), and on demand its settings (generated from the
 // catalog) and optimizer state. Shared by both tabs.
 
-import { el, icon, iconButton, setText, uid } from './dom.js';
+import { el, focused, icon, iconButton, setText, uid } from './dom.js';
 import { paramControl } from './controls.js';
 import { fmt } from './numbers.js';
 
@@ -103,7 +103,7 @@ export function createRacerList(root, cat, actions) {
     Object.assign(card, { racer, state });
     const b = card.built;
     if (!b) return;
-    if (document.activeElement !== b.labelInput) b.labelInput.value = racer.label || '';
+    if (!focused(b.labelInput)) b.labelInput.value = racer.label || '';
     if (color && b.colorInput.value !== color) b.colorInput.value = color;
     for (const p of optimizers.get(racer.name).params) b.controls.get(p.name).set(racer[p.name] ?? p.default);
     b.extra?.set(racer);

@@ -21,10 +21,11 @@ commands:
                      into www/pkg/; prints the wasm size (raw and gzip -9)
   serve [--port N]   build, then serve www/ on http://127.0.0.1:N/ (default 8000)
   dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
-  test               clippy (-D warnings) and rustfmt --check, native tests, wasm32 check and tests under
-                     Node's WASI, the Python package's pytest (in a venv under target/python),
-                     build, then the browser tests (tests/e2e/) in headless Chromium and the
-                     shared ones (tests/e2e/engines.test.mjs) in headless Firefox ESR; installs
+  test               clippy (-D warnings) and rustfmt --check, native tests, wasm32 check and
+                     tests under Node's WASI, build, the Python package's pytest (in a venv under
+                     target/python), then the browser tests (tests/e2e/) in headless Chromium,
+                     the shared ones (tests/e2e/engines.test.mjs) in headless Firefox ESR, and
+                     the notebook widget in a headless JupyterLab (tests/notebook/); installs
                      what is missing (rust target, PyPI packages in that venv, npm packages,
                      Chromium and Firefox ESR via apt when root)
   bench              build (and, into target/split/, the module without the classifier's
@@ -156,62 +157,76 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         // Every lint as an error, on every target (tests and benches too). Among them clippy.toml's
         // disallowed methods: the core's numbers go through src/math.rs (correctly rounded, the
         // same bits natively and in wasm); step 2 denies them for wasm32 too.
-        step("[1/7] clippy: cargo clippy --workspace --all-targets -- -D warnings (clippy.toml's disallowed methods included)");
+        step("[1/8] clippy: cargo clippy --workspace --all-targets -- -D warnings (clippy.toml's disallowed methods included)");
         setup::ensure_clippy()?;
         run(cargo(paths).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
-        step("[1/7] format: cargo fmt --all --check");
+        step("[1/8] format: cargo fmt --all --check");
         setup::ensure_rustfmt()?;
         run(cargo(paths).args(["fmt", "--all", "--check"]))?;
         // The workspace's tests: the core in release (as it ships); xtask's own few tests in the
         // dev profile, whose dependencies `cargo xtask` has just compiled (a release + LTO build of
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
         // The Python extension is tested by pytest in step 3 (`cargo test` has nothing to link it into).
-        step("[1/7] native tests: cargo test --workspace --release --exclude xtask --exclude optiscape-python; cargo test -p xtask");
+        step("[1/8] native tests: cargo test --workspace --release --exclude xtask --exclude optiscape-python; cargo test -p xtask");
         run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask", "--exclude", "optiscape-python"]))?;
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 + SIMD", &mut || {
         // The browser shell (src/web/) compiles for wasm32 alone: every lint there too.
-        step("[2/7] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings");
+        step("[2/8] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings");
         setup::ensure_target(setup::WASM_TARGET)?;
         run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--", "-D", "warnings"]))?;
         // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
         // against an exact FMA, and src/math.rs against the correctly rounded results, run by V8
         // under Node's WASI (runner and +simd128 in .cargo/config.toml).
-        step("[2/7] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
+        step("[2/8] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
         setup::ensure_target(setup::WASI_TARGET)?;
         run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--test", "math", "--", "--nocapture"]))
     })?;
-    // After the native tests, which built the CLI the package is held to (target/release/optiscape).
-    timed("python", &mut || python::test(paths))?;
+    // The wasm build before the Python package, which carries it (and the page's modules) for
+    // its notebook widget.
     timed("build", &mut || {
-        step("[4/7] build");
+        step("[3/8] build");
         build::build(paths)
     })?;
+    // After the native tests, which built the CLI the package is held to (target/release/optiscape).
+    timed("python", &mut || python::test(paths))?;
     timed("browser setup", &mut || {
-        step("[5/7] browser tests: ensure Chromium, Firefox ESR and npm packages");
+        step("[5/8] browser tests: ensure Chromium, Firefox ESR and npm packages");
         setup::ensure_browsers(&[&setup::CHROMIUM, &setup::FIREFOX])?;
         setup::ensure_npm(paths)
     })?;
     let server = serve::Server::start(&paths.www, 0, false)?;
     let url = server.url();
     let chromium = timed("chromium tests", &mut || {
-        step("[6/7] browser tests in Chromium: node --test tests/e2e/");
-        let summary = run_e2e(paths, &url, "chromium", &e2e_files(paths)?, 15 * 60)?;
+        step("[6/8] browser tests in Chromium: node --test tests/e2e/");
+        let summary = run_e2e(paths, &url, "chromium", &e2e_files(paths)?, 15 * 60, &[])?;
         e2e_summary.push((setup::CHROMIUM.name, summary));
         Ok(())
     });
     // The tests written once for every engine (engine.mjs's driver), in the second engine; run
     // even when Chromium's failed, so that one run reports both.
     let firefox = timed("firefox tests", &mut || {
-        step(&format!("[7/7] browser tests in Firefox ESR: node --test {SHARED_E2E}"));
-        let summary = run_e2e(paths, &url, "firefox", &[paths.root.join(SHARED_E2E)], 5 * 60)?;
+        step(&format!("[7/8] browser tests in Firefox ESR: node --test {SHARED_E2E}"));
+        let summary = run_e2e(paths, &url, "firefox", &[paths.root.join(SHARED_E2E)], 5 * 60, &[])?;
         e2e_summary.push((setup::FIREFOX.name, summary));
         Ok(())
     });
     server.stop();
-    chromium.and(firefox)
+    // The notebook widget in JupyterLab, which the test starts (with the Python package's venv)
+    // and stops.
+    let notebook = timed("notebook test", &mut || {
+        step(&format!("[8/8] notebook widget in JupyterLab and Chromium: node --test {NOTEBOOK_TEST}"));
+        let python = python::venv_python(paths);
+        let summary = run_e2e(paths, &url, "chromium", &[paths.root.join(NOTEBOOK_TEST)], 4 * 60, &[("OPTISCAPE_PYTHON", python.as_os_str())])?;
+        e2e_summary.push(("JupyterLab", summary));
+        Ok(())
+    });
+    chromium.and(firefox).and(notebook)
 }
+
+/// optiscape.Race in JupyterLab (not under tests/e2e/: it needs the Python package, not the page's server).
+const NOTEBOOK_TEST: &str = "tests/notebook/widget.test.mjs";
 
 /// The browser tests that every engine runs (the others are Chromium's alone).
 const SHARED_E2E: &str = "tests/e2e/engines.test.mjs";
@@ -237,7 +252,7 @@ fn e2e_files(paths: &Paths) -> Result<Vec<PathBuf>> {
 /// Runs `node --test` over `files` in `engine` (OPTISCAPE_ENGINES, read by engines.test.mjs),
 /// echoing its output to stdout, and returns the runner's closing counts (`pass N, fail N, ...`).
 /// Stops it, browsers and all, after `timeout_secs`.
-fn run_e2e(paths: &Paths, url: &str, engine: &str, files: &[PathBuf], timeout_secs: u64) -> Result<String> {
+fn run_e2e(paths: &Paths, url: &str, engine: &str, files: &[PathBuf], timeout_secs: u64, env: &[(&str, &std::ffi::OsStr)]) -> Result<String> {
     // Files are named explicitly (not the directory): node 20 and node 22+ disagree on how a
     // directory argument to `--test` is expanded. The TAP reporter to stdout keeps the closing
     // `# pass N` / `# fail N` lines in the log whether or not stdout is a terminal.
@@ -247,7 +262,8 @@ fn run_e2e(paths: &Paths, url: &str, engine: &str, files: &[PathBuf], timeout_se
         .current_dir(&paths.root)
         .env("OPTISCAPE_URL", url)
         .env("OPTISCAPE_ENGINES", engine)
-        .env("OPTISCAPE_ARTIFACTS", paths.target.join("e2e"));
+        .env("OPTISCAPE_ARTIFACTS", paths.target.join("e2e"))
+        .envs(env.iter().copied());
     let (status, summary) = util::run_tee_summary(&mut cmd, std::time::Duration::from_secs(timeout_secs))?;
     let summary = summary.join(", ");
     if !status {
