@@ -19,6 +19,8 @@ export function landscapeControls($, cat, t, race, banner, fns) {
   const shown = { name: '', controls: new Map() };
   buildTransport($, cat, t, race, fns, speeds);
   buildLandscapeCard($, cat, race, banner);
+  // What the loss chart's x axis counts (a preset's hint stays: it is no part of the race).
+  $('loss-x').addEventListener('change', () => race.change((s) => void (s.loss_x = $('loss-x').value)));
   return { sync: () => syncControls($, cat, t.scene, race, fns.speed(), speeds, shown) };
 }
 
@@ -109,7 +111,10 @@ function syncControls($, cat, scene, race, speed, speeds, shown) {
   $('formula').hidden = entry.all_params.some((p) => p.type === 'text');
   if (shown.name !== entry.name) landscapeParams($, entry, spec, race, shown);
   else for (const p of entry.all_params) shown.controls.get(p.name).set(spec.landscape[p.name] ?? p.default);
-  $('loss-sub').textContent = scene.chart_notes().loss;
+  const notes = scene.chart_notes();
+  $('loss-sub').textContent = notes.loss;
+  $('loss').setAttribute('aria-label', notes.loss_label);
+  $('loss-x').value = spec.loss_x ?? 'steps';
   const start = spec.start ?? entry.start;
   for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
     // Every digit: a click rounds the start to the pixel, so it is short, and a start typed or
