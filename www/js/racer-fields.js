@@ -30,21 +30,18 @@ function optionalNumber(param, value, commit) {
     showError(problem);
     if (problem) box.checked = !box.checked;
   });
-  const row = el(
-    'div',
-    { class: 'param param-flag param-optional' },
-    box,
-    el('label', { for: id, class: 'param-label', text: param.name }),
-    el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
-    error,
-  );
+  // The number's own label only for screen readers: the checkbox's names it on screen.
+  number.el.classList.add('optional-value');
+  number.el.querySelector('.param-label')?.classList.add('sr-only');
+  const row = el('div', { class: 'param param-flag' }, box, el('label', { for: id, class: 'param-label', text: param.name }));
   const set = (v) => {
     box.checked = v !== null && v !== undefined;
     number.el.hidden = !box.checked;
     if (box.checked) number.set(v);
   };
   set(value);
-  return { el: el('div', { class: 'optional-number' }, row, number.el), set };
+  const doc = el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc });
+  return { el: el('div', { class: 'optional-number' }, row, number.el, doc, error), set };
 }
 
 /**
