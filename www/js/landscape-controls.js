@@ -85,19 +85,25 @@ function buildLandscapeCard($, cat, race, banner) {
   $('start-default').addEventListener('click', () => race.change((s) => void delete s.start));
 }
 
-/** The landscape's parameter controls, built from the catalog: the first, `scale`, shared by
- * every landscape, sits under the plot. */
+/** What every landscape takes that transforms it: its sliders sit under the plot. */
+const UNDER_PLOT = ['scale', 'rotate'];
+
+/** The landscape's parameter controls, built from the catalog: `scale` and `rotate`, shared by
+ * every landscape, sit under the plot, the others in the Landscape card. */
 function landscapeParams($, entry, spec, race, shown) {
   shown.name = entry.name;
   shown.controls.clear();
-  const nodes = entry.all_params.map((p, k) => {
+  const under = [];
+  const card = [];
+  for (const p of entry.all_params) {
     const commit = (v) => localMessage(race.change((s) => void (s.landscape[p.name] = v)));
-    const c = paramControl(p, spec.landscape[p.name] ?? p.default, commit, { compact: k === 0 });
+    const compact = UNDER_PLOT.includes(p.name);
+    const c = paramControl(p, spec.landscape[p.name] ?? p.default, commit, { compact });
     shown.controls.set(p.name, c);
-    return c.el;
-  });
-  $('scale-box').replaceChildren(nodes[0]);
-  $('landscape-params').replaceChildren(...nodes.slice(1));
+    (compact ? under : card).push(c.el);
+  }
+  $('scale-box').replaceChildren(...under);
+  $('landscape-params').replaceChildren(...card);
 }
 
 /** Brings the tab's own controls in line with the race's spec (rebuilding only what changed
