@@ -87,6 +87,15 @@ impl Sweep {
         self.points.len() == self.racers.len()
     }
 
+    /// The learning rates it runs, those run or not.
+    pub fn len(&self) -> usize {
+        self.racers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.racers.is_empty()
+    }
+
     /// Takes up to `steps` steps of the learning rates still to run (a point is added each time
     /// one reaches the horizon or diverges); false once every one has run.
     pub fn work(&mut self, objective: &Objective, start: Point, finish: &Finish, mut steps: u64) -> bool {

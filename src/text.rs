@@ -324,6 +324,12 @@ pub fn lr_curve_label(lrs: &[f64], steps: u64) -> String {
     )
 }
 
+/// The Tune button while the sweeps it waits for run: "Tuning… 40 %" (`run` of `total` learning
+/// rates raced).
+pub fn tuning(run: usize, total: usize) -> String {
+    format!("Tuning\u{2026} {} %", (100 * run).checked_div(total).unwrap_or(100))
+}
+
 /// The sweep chart's subtitle: "loss at step 500, log scales".
 pub fn sweep_chart_note(noisy: bool, steps: u64) -> String {
     format!("{} at step {steps}, log scales", if noisy { "mean loss" } else { "loss" })
@@ -624,6 +630,7 @@ mod tests {
         let standing = Standing { status: Status::Ok, step: 3, position: Some([0.0, 0.0]), loss: 1.0, mean_loss: None, diverged_at: None, singular_at: None, arrival: None };
         assert_eq!(tuned_card(&spec.racers[0], &standing, Some(500)).what, tuned);
         assert_eq!(tuned_card(&spec.racers[0], &standing, None), card(&spec.racers[0], &standing));
+        assert_eq!((tuning(40, 100).as_str(), tuning(0, 0).as_str()), ("Tuning\u{2026} 40 %", "Tuning\u{2026} 100 %"));
     }
 
     /// The card's numbers as ECMAScript writes them (`toPrecision`, `toExponential`), ties away

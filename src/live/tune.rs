@@ -34,6 +34,14 @@ impl<L: Layer> Scene<L> {
         Ok(())
     }
 
+    /// What "Tune" has left to wait for, in words: "Tuning… 40 %" of the sweeps' learning
+    /// rates run.
+    pub fn tuning_text(&self) -> String {
+        let total: usize = self.trails.iter().map(|t| t.sweep.len()).sum();
+        let run: usize = self.trails.iter().map(|t| t.sweep.points.len()).sum();
+        crate::text::tuning(run, total)
+    }
+
     /// The steps of the sweep whose best point racer `i`'s learning rate is, when "Tune" set
     /// it and neither the racer nor its landscape changed since.
     pub fn tuned_at(&self, i: usize) -> Option<u64> {

@@ -217,6 +217,11 @@ impl Scene {
         self.live.sweep_steps() as u32
     }
 
+    /// The Tune button's label while the sweeps run: "Tuning… 40 %".
+    pub fn tuning_text(&self) -> String {
+        self.live.tuning_text()
+    }
+
     /// Racer `i`'s loss curve as the loss chart holds it: `[x0, loss0, x1, loss1, ...]`, x the
     /// step or the evaluations (the spec's `loss_x`); empty past the last racer.
     pub fn loss_curve(&self, i: usize) -> Vec<f64> {

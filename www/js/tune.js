@@ -1,6 +1,7 @@
 // "Tune": each racer's learning rate set to the best point of its sweep, as `optiscape tune`
 // sets it. What is left of the sweeps runs a few milliseconds a frame first, so the page never
-// freezes; then the core applies the tuned spec and the cards say which rates it set.
+// freezes (the button says how far they are); then the core applies the tuned spec and the cards
+// say which rates it set.
 
 import { messageOf } from './specstate.js';
 
@@ -25,6 +26,7 @@ export function attachTune(button, hooks) {
   function frame() {
     try {
       if (hooks.scene().sweep_work(WORK_MS)) {
+        button.textContent = hooks.scene().tuning_text();
         requestAnimationFrame(frame);
         return;
       }
@@ -41,7 +43,7 @@ export function attachTune(button, hooks) {
     running = true;
     button.disabled = true;
     button.setAttribute('aria-busy', 'true');
-    button.textContent = `${label}…`;
+    button.textContent = hooks.scene().tuning_text();
     requestAnimationFrame(frame);
   });
 }
