@@ -397,7 +397,12 @@ impl Race {
     /// Steps the racers behind the clock toward it, about `budget` racer steps in all, taking
     /// turns; `visit(racer, step, point, loss)` sees every new finite point. True once every
     /// racer is in step.
-    pub fn catch_up(&mut self, mut budget: u64, mut visit: impl FnMut(usize, u64, Point, f64)) -> bool {
+    pub fn catch_up(&mut self, budget: u64, mut visit: impl FnMut(usize, u64, Point, f64)) -> bool {
+        self.catch_up_visits(budget, |i, v| visit(i, v.step, v.point, v.loss))
+    }
+
+    /// As [`Race::catch_up`], with everything each step did ([`Visit`]).
+    pub fn catch_up_visits(&mut self, mut budget: u64, mut visit: impl FnMut(usize, &Visit)) -> bool {
         let (objective, clock) = (&self.objective, self.clock);
         while budget > 0 {
             let mut moved = false;
@@ -406,7 +411,7 @@ impl Race {
                     continue;
                 }
                 let n = (clock - r.step).min(CATCH_UP_TURN).min(budget);
-                r.advance(objective, n, |k, p, l| visit(i, k, p, l));
+                r.advance_visits(objective, n, |v| visit(i, v));
                 budget -= n;
                 moved = true;
             }
@@ -421,6 +426,12 @@ impl Race {
     pub fn advance(&mut self, n: u64, visit: impl FnMut(usize, u64, Point, f64)) {
         self.clock = self.clock.saturating_add(n);
         self.catch_up(u64::MAX, visit);
+    }
+
+    /// As [`Race::advance`], with everything each step did ([`Visit`]).
+    pub fn advance_visits(&mut self, n: u64, visit: impl FnMut(usize, &Visit)) {
+        self.clock = self.clock.saturating_add(n);
+        self.catch_up_visits(u64::MAX, visit);
     }
 
     /// Sets the clock to `step`. Going back sends the racers that were past it back to the

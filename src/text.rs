@@ -10,6 +10,7 @@ use crate::classify::train::{Epoch, TrainSpec, TRAIN_PARAMS};
 use crate::landscape::Point;
 use crate::presets::Lesson;
 use crate::race::{Arrival, Racer, RacerResult, Status};
+use crate::render::loss::XAxis;
 use crate::render::ticks::format_value;
 use crate::schema::{Named, Value};
 use crate::spec::{RacerSpec, RunSpec};
@@ -281,11 +282,52 @@ pub fn fixed(x: f64, decimals: usize) -> String {
 
 /// The loss chart's subtitle.
 pub fn loss_chart_note(noisy: bool) -> String {
+    loss_chart_note_of(noisy, XAxis::Steps)
+}
+
+/// The loss chart's subtitle, its x axis counting `x`: "against evaluations, log scale".
+pub fn loss_chart_note_of(noisy: bool, x: XAxis) -> String {
+    let against = format!("against {}, log scale", x.title());
     if noisy {
-        "against step, log scale; pale: each step, bold: the mean over the latest tenth of the steps".into()
+        format!("{against}; pale: each step, bold: the mean over the latest tenth of the steps")
     } else {
-        "against step, log scale".into()
+        against
     }
+}
+
+/// The loss chart's accessible name: "Loss of every racer against step, logarithmic scale".
+pub fn loss_chart_label(x: XAxis) -> String {
+    format!("Loss of every racer against {}, logarithmic scale", x.title())
+}
+
+/// Under a learning-rate curve: "500 steps", or "12 of 500 steps" when the racer stopped first.
+pub fn steps_text(steps: u64, drawn: u64) -> String {
+    if drawn < steps {
+        format!("{drawn} of {steps} steps")
+    } else {
+        format!("{steps} steps")
+    }
+}
+
+/// A learning-rate curve in words: "Learning rate against step: 0.1 at step 1, 0.0001 at
+/// step 500, highest 0.1; 500 steps".
+pub fn lr_curve_label(lrs: &[f64], steps: u64) -> String {
+    let (Some(first), Some(last)) = (lrs.first(), lrs.last()) else { return "Learning rate against step: none (the racer stops at the start)".into() };
+    let top = lrs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!(
+        "Learning rate against step: {} at step 1, {} at step {}, highest {}; {}",
+        short_number(*first),
+        short_number(*last),
+        lrs.len(),
+        short_number(top),
+        steps_text(steps, lrs.len() as u64)
+    )
+}
+
+/// The Tune button while the sweeps it waits for run: "Tuning… 40 %" (`run` of `total` learning
+/// rates raced).
+pub fn tuning(run: usize, total: usize) -> String {
+    format!("Tuning\u{2026} {} %", (100 * run).checked_div(total).unwrap_or(100))
 }
 
 /// The sweep chart's subtitle: "loss at step 500, log scales".
@@ -363,6 +405,32 @@ pub fn card_name(spec: &RacerSpec) -> (String, String) {
     let settings = settings(spec).join(SEP);
     let what = if spec.label.is_some() { format!("{}{SEP}{settings}", spec.info.title) } else { settings };
     (name, what)
+}
+
+/// What a card says of a learning rate set by "Tune": ", tuned: best of the sweep at step 500".
+pub fn tuned_note(steps: u64) -> String {
+    format!(", tuned: best of the sweep at step {steps}")
+}
+
+/// [`card_name`] of a racer whose learning rate "Tune" set to the best point of its sweep of
+/// `steps` steps: "lr 0.0123, tuned: best of the sweep at step 500 · momentum 0.9".
+pub fn tuned_card_name(spec: &RacerSpec, steps: u64) -> (String, String) {
+    let (name, what) = card_name(spec);
+    let lr = spec.hyper.iter().find(|(n, _)| *n == "lr").map(|(n, v)| named_setting(n, v));
+    let what = match lr {
+        Some(lr) => what.replacen(&lr, &format!("{lr}{}", tuned_note(steps)), 1),
+        None => what,
+    };
+    (name, what)
+}
+
+/// A landscape racer's card; `tuned`: the sweep's steps when "Tune" set its learning rate.
+pub fn tuned_card(spec: &RacerSpec, s: &Standing, tuned: Option<u64>) -> Card {
+    let mut c = card(spec, s);
+    if let Some(steps) = tuned {
+        c.what = tuned_card_name(spec, steps).1;
+    }
+    c
 }
 
 /// A landscape racer's card.
@@ -543,6 +611,26 @@ mod tests {
         assert_eq!(got, ["lr 0.001, momentum 0.9, nesterov", "lr 0.001", "lr 0.001, betas (0.8, 0.99), amsgrad"]);
         let (name, what) = card_name(&spec.racers[0]);
         assert_eq!((name.as_str(), what.as_str()), ("SGD", "lr 0.001 \u{b7} momentum 0.9 \u{b7} nesterov"));
+    }
+
+    /// A card names the racer's scheduler and clipping, and a tuned learning rate says so.
+    #[test]
+    fn a_card_names_the_schedule_clipping_and_tuning() {
+        let spec = RunSpec::parse(
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [
+            {"name": "sgd", "lr": 0.1, "lr_scheduler": {"name": "StepLR", "step_size": 500}, "clip_grad_norm": 1},
+            {"name": "adam", "label": "warm", "lr_scheduler": {"name": "SequentialLR", "milestones": [50],
+              "schedulers": [{"name": "LinearLR", "start_factor": 0.1, "total_iters": 50}, {"name": "ExponentialLR", "gamma": 0.99}]}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(card_name(&spec.racers[0]).1, "lr 0.1 \u{b7} clip_grad_norm 1 \u{b7} StepLR(step_size 500)");
+        assert_eq!(card_name(&spec.racers[1]).1, "Adam \u{b7} lr 0.001 \u{b7} SequentialLR(schedulers LinearLR(start_factor 0.1, total_iters 50) then ExponentialLR(gamma 0.99), milestones [50])");
+        let tuned = tuned_card_name(&spec.racers[0], 500).1;
+        assert_eq!(tuned, "lr 0.1, tuned: best of the sweep at step 500 \u{b7} clip_grad_norm 1 \u{b7} StepLR(step_size 500)");
+        let standing = Standing { status: Status::Ok, step: 3, position: Some([0.0, 0.0]), loss: 1.0, mean_loss: None, diverged_at: None, singular_at: None, arrival: None };
+        assert_eq!(tuned_card(&spec.racers[0], &standing, Some(500)).what, tuned);
+        assert_eq!(tuned_card(&spec.racers[0], &standing, None), card(&spec.racers[0], &standing));
+        assert_eq!((tuning(40, 100).as_str(), tuning(0, 0).as_str()), ("Tuning\u{2026} 40 %", "Tuning\u{2026} 100 %"));
     }
 
     /// The card's numbers as ECMAScript writes them (`toPrecision`, `toExponential`), ties away

@@ -13,6 +13,7 @@ mod canvas;
 #[cfg(feature = "classify-shell")]
 mod classify;
 mod scene;
+mod schedule;
 
 thread_local! {
     /// The message of the panic that stopped the module, for the page's banner.

@@ -260,3 +260,82 @@ fn the_classifiers_charts_grow_by_epoch_and_its_plane_fills() {
     c.advance(1.0, 5, 1.0).unwrap();
     assert!(!c.projection().available && c.projection().reason.is_some());
 }
+
+/// The "work" preset's race: L-BFGS, L-BFGS with max_iter 1, Newton and Adam, its loss chart
+/// counting evaluations.
+fn work_spec() -> String {
+    let preset = optiscape::presets::scenes().iter().find(|p| p.id == "work").expect("the work preset");
+    preset.spec.to_json()
+}
+
+/// With `loss_x` "evaluations" the live loss chart puts each step's loss at the evaluations made
+/// by then, as `optiscape run` counts them, and its axis says so; switched to steps, the race
+/// keeps its clock and its hint, and the curves are drawn again against step.
+#[test]
+fn the_live_loss_chart_counts_what_the_spec_says() {
+    let text = work_spec();
+    let spec = RunSpec::parse(&text).unwrap();
+    let run = optiscape::race::run(&spec);
+    let mut s = scene(&text);
+    for _ in 0..40 {
+        s.step_and_draw(50).unwrap();
+    }
+    assert_eq!(s.clock(), spec.steps);
+    let titles = |s: &Scene<Raster>| s.layers().loss.pixels().texts.iter().map(|(t, _)| t.clone()).collect::<Vec<_>>();
+    assert!(titles(&s).contains(&"evaluations".to_string()) && !titles(&s).contains(&"step".to_string()), "{:?}", titles(&s));
+    assert_eq!(s.chart_notes().loss, "against evaluations, log scale");
+    for (i, r) in run.racers.iter().enumerate() {
+        let curve: Vec<(f64, f64)> = s.trails()[i].loss.curve.samples().collect();
+        assert!(curve.len() > 2, "racer {i}");
+        for &(x, loss) in &curve {
+            let k = r.evaluations.iter().position(|&e| e as f64 == x).unwrap_or_else(|| panic!("racer {i}: {x} is no count of evaluations"));
+            assert_eq!(loss.to_bits(), r.loss[k].to_bits(), "racer {i} at {x} evaluations");
+        }
+        assert_eq!(curve.last().unwrap().0, *r.evaluations.last().unwrap() as f64, "racer {i}'s curve ends at its last evaluation");
+    }
+    // L-BFGS arrives at step 3, after 60 evaluations: its curve has that point.
+    let arrival = run.racers[0].arrival.unwrap();
+    assert_eq!((arrival.step, run.racers[0].evaluations[arrival.step as usize]), (3, 60));
+    assert!(s.trails()[0].loss.curve.samples().any(|(x, l)| x == 60.0 && l == run.racers[0].loss[3]));
+    let hint = s.lesson().unwrap().hint;
+    assert!(hint.is_some());
+
+    let mut steps = spec.clone();
+    steps.loss_x = optiscape::spec::XAxis::Steps;
+    s.set_spec(steps).unwrap();
+    s.settle().unwrap();
+    assert_eq!(s.clock(), spec.steps);
+    assert_eq!(s.lesson().unwrap().hint, hint, "the axis is no part of the lesson");
+    assert!(titles(&s).contains(&"step".to_string()) && !titles(&s).contains(&"evaluations".to_string()), "{:?}", titles(&s));
+    assert_eq!(s.chart_notes().loss, "against step, log scale");
+    for (i, r) in run.racers.iter().enumerate() {
+        for (x, loss) in s.trails()[i].loss.curve.samples() {
+            assert_eq!(loss.to_bits(), r.loss[x as usize].to_bits(), "racer {i} at step {x}");
+        }
+    }
+}
+
+/// "Tune" sets every racer's learning rate as `optiscape tune` does, and the cards say so until
+/// a racer's settings change.
+#[test]
+fn tune_sets_what_optiscape_tune_sets_and_the_cards_say_so() {
+    let text = r#"{"landscape": {"name": "rosenbrock"}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.0001, "momentum": 0.9},
+        {"name": "adam", "lr_scheduler": {"name": "StepLR", "step_size": 100, "gamma": 0.5}}, {"name": "sgd", "lr": 0.001, "label": "plain"}]}"#;
+    let spec = RunSpec::parse(text).unwrap();
+    let (want, best) = optiscape::sweep::tune(&spec);
+    let mut s = scene(text);
+    s.step_and_draw(100).unwrap();
+    s.tune().unwrap();
+    assert_eq!(s.spec().racers, want.racers);
+    assert_eq!(s.clock(), 100, "the race keeps its step");
+    for (i, b) in best.iter().enumerate() {
+        let card = &s.cards()[i];
+        let lr = optiscape::text::number(b.unwrap().lr);
+        assert!(card.what.contains(&format!("lr {lr}, tuned: best of the sweep at step 300")), "{card:?}");
+    }
+    let mut changed = s.spec();
+    changed.racers[0] = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": 0.01, "momentum": 0.9}]}"#).unwrap().racers.remove(0);
+    s.set_spec(changed).unwrap();
+    assert!(!s.cards()[0].what.contains("tuned"), "{:?}", s.cards()[0]);
+    assert!(s.cards()[1].what.contains("tuned"), "{:?}", s.cards()[1]);
+}

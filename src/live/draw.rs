@@ -9,7 +9,7 @@ use crate::landscape::Point;
 use crate::race::Status;
 use crate::render::colormap::{self, Dash};
 use crate::render::field::{known_minimum, Sampler};
-use crate::render::loss::{draw_loss_axes, draw_loss_lines, loss_series, LossAxes, LossSeries};
+use crate::render::loss::{draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes, LossSeries, XAxis};
 use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use crate::render::sweep::{draw_sweep, SweepSeries};
@@ -195,9 +195,14 @@ impl<L: Layer> Scene<L> {
     fn new_loss_axes(&self, layer: &L, series: &[LossSeries]) -> Result<LossAxes, String> {
         let reference = known_minimum(&self.race.objective, &self.race.marks);
         let (w, h) = layer.size();
-        let axes = LossAxes::live(w, h, self.dpr, series, reference, self.spec.steps as f64);
+        // Evaluations have no horizon known before the race: the axis grows as they come.
+        let horizon = match self.spec.loss_x {
+            XAxis::Steps => self.spec.steps as f64,
+            XAxis::Evaluations => f64::INFINITY,
+        };
+        let axes = LossAxes::live(w, h, self.dpr, series, reference, horizon);
         layer.fill_white();
-        drawn(draw_loss_axes(layer.area(), &axes))?;
+        drawn(draw_loss_axes_of(layer.area(), &axes, self.spec.loss_x))?;
         Ok(axes)
     }
 

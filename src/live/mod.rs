@@ -21,6 +21,7 @@ pub mod raster;
 pub mod report;
 pub mod scene;
 pub mod trail;
+pub mod tune;
 
 pub use classify::Classify;
 pub use scene::Scene;

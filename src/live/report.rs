@@ -123,7 +123,7 @@ impl<L: Layer> Scene<L> {
 
     /// Every racer's card.
     pub fn cards(&self) -> Vec<Card> {
-        (0..self.race.racers.len()).map(|i| text::card(&self.race.racers[i].spec, &self.standing(i))).collect()
+        (0..self.race.racers.len()).map(|i| text::tuned_card(&self.race.racers[i].spec, &self.standing(i), self.tuned_at(i))).collect()
     }
 
     /// The saved image's legend: the race's caption (its landscape, start, step and sweeps) and
@@ -200,7 +200,12 @@ impl<L: Layer> Scene<L> {
 
     /// The loss chart's and the sweep chart's subtitles.
     pub fn chart_notes(&self) -> ChartNotes {
-        ChartNotes { loss: text::loss_chart_note(self.noisy()), sweep: text::sweep_chart_note(self.noisy(), self.sweep_steps()) }
+        let x = self.spec.loss_x;
+        ChartNotes {
+            loss: text::loss_chart_note_of(self.noisy(), x),
+            loss_label: text::loss_chart_label(x),
+            sweep: text::sweep_chart_note(self.noisy(), self.sweep_steps()),
+        }
     }
 
     /// What the hint says of the scene's preset: its lesson while the race is the preset's own,
@@ -214,5 +219,7 @@ impl<L: Layer> Scene<L> {
 #[derive(Serialize)]
 pub struct ChartNotes {
     pub loss: String,
+    /// The loss chart's accessible name.
+    pub loss_label: String,
     pub sweep: String,
 }

@@ -81,6 +81,8 @@ pub struct Scene<L: Layer> {
     pub(super) refining: Option<Sampler>,
     pub(super) drew_background: bool,
     pub(super) now: Clock,
+    /// The racers "Tune" set, while the landscape and the sweeps' steps are as they were.
+    pub(super) tuned: Vec<super::tune::Tuned>,
 }
 
 impl<L: Layer> Scene<L> {
@@ -104,6 +106,7 @@ impl<L: Layer> Scene<L> {
             refining: None,
             drew_background: false,
             now,
+            tuned: Vec::new(),
         };
         let (resolution, noisy, steps) = (scene.resolution(), scene.noisy(), sweep::horizon(scene.spec.steps));
         scene.trails = scene.race.racers.iter().map(|r| Trail::new(r, resolution, steps, noisy)).collect();
@@ -169,6 +172,12 @@ impl<L: Layer> Scene<L> {
         let horizon_changed = sweep_steps != sweep::horizon(self.spec.steps);
         let applied = self.race.apply(&spec);
         self.take_trails(&applied, horizon_changed.then_some(sweep_steps), sweep_steps);
+        if spec.loss_x != self.spec.loss_x {
+            self.replay_all();
+        }
+        if applied.landscape || horizon_changed {
+            self.tuned.clear();
+        }
         let view = spec.view.unwrap_or(self.race.default_view);
         let view_changed = view != self.view;
         self.view = view;
@@ -188,6 +197,17 @@ impl<L: Layer> Scene<L> {
             trail.restart(r);
         }
         self.set_spec(spec)
+    }
+
+    /// Every racer back to the start with the clock kept, to be replayed up to it: their loss
+    /// curves are recorded again (against another x axis).
+    fn replay_all(&mut self) {
+        let clock = self.race.clock;
+        self.race.seek(0);
+        self.race.clock = clock;
+        for (r, trail) in self.race.racers.iter().zip(&mut self.trails) {
+            trail.restart(r);
+        }
     }
 
     /// The trails for the racers after `applied`: a kept racer's own (started over when the
@@ -225,8 +245,8 @@ impl<L: Layer> Scene<L> {
         let t0 = (self.now)();
         self.redraw_all_racers();
         loop {
-            let trails = &mut self.trails;
-            if self.race.catch_up(CATCH_UP_CHUNK, |i, k, p, l| trails[i].record(k, p, l, false)) {
+            let (trails, x) = (&mut self.trails, self.spec.loss_x);
+            if self.race.catch_up_visits(CATCH_UP_CHUNK, |i, v| trails[i].record(v.step, x_of(x, v), v.point, v.loss, false)) {
                 return true;
             }
             if (self.now)() - t0 >= budget_ms {
@@ -283,8 +303,8 @@ impl<L: Layer> Scene<L> {
             return self.draw_frame();
         }
         let n = (n.min(MAX_SPEED) as u64).min(self.spec.steps.saturating_sub(self.race.clock));
-        let trails = &mut self.trails;
-        self.race.advance(n, |i, step, p, loss| trails[i].record(step, p, loss, true));
+        let (trails, x) = (&mut self.trails, self.spec.loss_x);
+        self.race.advance_visits(n, |i, v| trails[i].record(v.step, x_of(x, v), v.point, v.loss, true));
         self.timings.step_ms = (self.now)() - t0;
         self.draw_frame()?;
         self.timings.frame_ms = (self.now)() - t0;
@@ -337,5 +357,14 @@ impl<L: Layer> Scene<L> {
     /// The steps each learning rate of a sweep runs (the race's, at most 2000).
     pub fn sweep_steps(&self) -> u64 {
         sweep::horizon(self.spec.steps)
+    }
+}
+
+/// Where a step's loss goes on the loss chart's x axis: at its step, or at the evaluations made
+/// by then (the spec's `loss_x`).
+fn x_of(x: crate::spec::XAxis, v: &crate::race::Visit) -> f64 {
+    match x {
+        crate::spec::XAxis::Steps => v.step as f64,
+        crate::spec::XAxis::Evaluations => v.evaluations as f64,
     }
 }

@@ -33,10 +33,11 @@ impl LossTrace {
         self.tail = None;
     }
 
-    fn push(&mut self, step: u64, value: f64, fresh: bool) {
-        self.curve.push(step, value);
+    /// Step `step`'s value, drawn at `x` on the chart's axis (the step, or the evaluations).
+    fn push(&mut self, step: u64, x: f64, value: f64, fresh: bool) {
+        self.curve.push_at(step, x, value);
         if fresh {
-            self.fresh.push((step as f64, value));
+            self.fresh.push((x, value));
         }
     }
 
@@ -98,20 +99,21 @@ impl Trail {
         }
         self.pen.clear();
         if racer.diverged_at.is_none() {
-            self.record(0, racer.position, racer.loss, true);
+            self.record(0, 0.0, racer.position, racer.loss, true);
         }
     }
 
-    /// A new point; `fresh`: to be drawn as a piece of the path next frame (else the whole
-    /// path is drawn again: a replay of many steps at once).
-    pub fn record(&mut self, step: u64, p: Point, loss: f64, fresh: bool) {
+    /// A new point of step `step`, its loss drawn at `x` on the loss chart's axis (the step, or
+    /// the evaluations made by then); `fresh`: to be drawn as a piece of the path next frame
+    /// (else the whole path is drawn again: a replay of many steps at once).
+    pub fn record(&mut self, step: u64, x: f64, p: Point, loss: f64, fresh: bool) {
         self.path.push(p);
         if fresh {
             self.fresh.push(p);
         }
-        self.loss.push(step, loss, fresh);
+        self.loss.push(step, x, loss, fresh);
         if let Some((mean, trace)) = &mut self.mean {
-            trace.push(step, mean.push(loss), fresh);
+            trace.push(step, x, mean.push(loss), fresh);
         }
     }
 

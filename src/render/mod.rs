@@ -70,6 +70,7 @@ pub mod field;
 pub mod layout;
 pub mod levels;
 pub mod loss;
+pub mod lr_curve;
 pub mod path;
 pub mod racers;
 pub mod scene;

@@ -27,8 +27,13 @@ mod multi_step_lr;
 mod one_cycle_lr;
 mod polynomial_lr;
 mod reduce_lr_on_plateau;
+mod sequence;
 mod sequential_lr;
+mod starter;
 mod step_lr;
+
+pub use sequence::lr_sequence;
+pub use starter::starter;
 
 /// Whole numbers from 1 (periods, step counts torch divides by).
 const COUNT: Range = Range::closed(1.0, 1e9);

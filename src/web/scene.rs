@@ -217,6 +217,24 @@ impl Scene {
         self.live.sweep_steps() as u32
     }
 
+    /// The Tune button's label while the sweeps run: "Tuning… 40 %".
+    pub fn tuning_text(&self) -> String {
+        self.live.tuning_text()
+    }
+
+    /// Racer `i`'s loss curve as the loss chart holds it: `[x0, loss0, x1, loss1, ...]`, x the
+    /// step or the evaluations (the spec's `loss_x`); empty past the last racer.
+    pub fn loss_curve(&self, i: usize) -> Vec<f64> {
+        self.live.trails().get(i).map_or_else(Vec::new, |t| t.loss.curve.samples().flat_map(|(x, l)| [x, l]).collect())
+    }
+
+    /// Sets each racer's learning rate to the best point of its sweep, as `optiscape tune`
+    /// does (what is left of the sweeps runs first: call [`Scene::sweep_work`] until done to
+    /// spread it over frames); the cards say so while the racers stay as tuned.
+    pub fn tune(&mut self) -> Result<(), JsError> {
+        self.live.tune().map_err(err)
+    }
+
     /// The optimizer state of racer `i` as named values, then its last step against the local
     /// quadratic model.
     pub fn inspect(&self, i: usize) -> Result<JsValue, JsError> {

@@ -188,10 +188,12 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
     assert.equal(s.racers.length, cat.optimizers.length + 1);
     assert.ok(s.racers.length >= 12);
     s.racers.forEach((r) => assert.match(r.color, /^#[0-9a-f]{6}$/i, 'added racers carry a colour'));
+    // Every racer also takes the catalog's racer_params: an optional number is a checkbox and a slider.
+    const optional = cat.racer_params.filter((p) => p.type === 'optional_number').length;
     for (const [k, o] of cat.optimizers.entries()) {
       const slider = (p) => p.type === 'number' || (p.type === 'integer' && !p.nullable);
-      const sliders = o.params.reduce((n, p) => n + (slider(p) ? 1 : p.type === 'pair' ? 2 : 0), 0);
-      const flags = o.params.filter((p) => p.type === 'flag').length;
+      const sliders = o.params.reduce((n, p) => n + (slider(p) ? 1 : p.type === 'pair' ? 2 : 0), 0) + optional;
+      const flags = o.params.filter((p) => p.type === 'flag').length + optional;
       const c = card(page, k + 1);
       assert.equal(await c.locator('.racer-settings input[type=range]').count(), sliders, `${o.name} sliders`);
       assert.equal(await c.locator('.racer-settings input[type=checkbox]').count(), flags, `${o.name} flags`);
@@ -209,9 +211,10 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
       assert.equal(now.landscape.name, l.name);
       assert.equal(now.landscape.noise, 0.5, `${l.name} keeps the noise`);
       assert.deepEqual(now.view, l.view, `${l.name} opens on its default view`);
-      // noise, seed and rotate, then its own numbers.
-      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 3 + l.params.filter((p) => p.type === 'number').length);
-      for (const shared of ['scale', 'noise', 'seed']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
+      // noise and seed, then its own numbers; scale and rotate under the plot.
+      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 2 + l.params.filter((p) => p.type === 'number').length);
+      assert.equal(await page.locator('#scale-box input[type=range]').count(), 2);
+      for (const shared of ['scale', 'noise', 'seed', 'rotate']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
     }
   });
 });

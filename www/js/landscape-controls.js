@@ -19,6 +19,8 @@ export function landscapeControls($, cat, t, race, banner, fns) {
   const shown = { name: '', controls: new Map() };
   buildTransport($, cat, t, race, fns, speeds);
   buildLandscapeCard($, cat, race, banner);
+  // What the loss chart's x axis counts (a preset's hint stays: it is no part of the race).
+  $('loss-x').addEventListener('change', () => race.change((s) => void (s.loss_x = $('loss-x').value)));
   return { sync: () => syncControls($, cat, t.scene, race, fns.speed(), speeds, shown) };
 }
 
@@ -83,19 +85,25 @@ function buildLandscapeCard($, cat, race, banner) {
   $('start-default').addEventListener('click', () => race.change((s) => void delete s.start));
 }
 
-/** The landscape's parameter controls, built from the catalog: the first, `scale`, shared by
- * every landscape, sits under the plot. */
+/** What every landscape takes that transforms it: its sliders sit under the plot. */
+const UNDER_PLOT = ['scale', 'rotate'];
+
+/** The landscape's parameter controls, built from the catalog: `scale` and `rotate`, shared by
+ * every landscape, sit under the plot, the others in the Landscape card. */
 function landscapeParams($, entry, spec, race, shown) {
   shown.name = entry.name;
   shown.controls.clear();
-  const nodes = entry.all_params.map((p, k) => {
+  const under = [];
+  const card = [];
+  for (const p of entry.all_params) {
     const commit = (v) => localMessage(race.change((s) => void (s.landscape[p.name] = v)));
-    const c = paramControl(p, spec.landscape[p.name] ?? p.default, commit, { compact: k === 0 });
+    const compact = UNDER_PLOT.includes(p.name);
+    const c = paramControl(p, spec.landscape[p.name] ?? p.default, commit, { compact });
     shown.controls.set(p.name, c);
-    return c.el;
-  });
-  $('scale-box').replaceChildren(nodes[0]);
-  $('landscape-params').replaceChildren(...nodes.slice(1));
+    (compact ? under : card).push(c.el);
+  }
+  $('scale-box').replaceChildren(...under);
+  $('landscape-params').replaceChildren(...card);
 }
 
 /** Brings the tab's own controls in line with the race's spec (rebuilding only what changed
@@ -109,7 +117,10 @@ function syncControls($, cat, scene, race, speed, speeds, shown) {
   $('formula').hidden = entry.all_params.some((p) => p.type === 'text');
   if (shown.name !== entry.name) landscapeParams($, entry, spec, race, shown);
   else for (const p of entry.all_params) shown.controls.get(p.name).set(spec.landscape[p.name] ?? p.default);
-  $('loss-sub').textContent = scene.chart_notes().loss;
+  const notes = scene.chart_notes();
+  $('loss-sub').textContent = notes.loss;
+  $('loss').setAttribute('aria-label', notes.loss_label);
+  $('loss-x').value = spec.loss_x ?? 'steps';
   const start = spec.start ?? entry.start;
   for (const [k, id] of [[0, 'start-x'], [1, 'start-y']]) {
     // Every digit: a click rounds the start to the pixel, so it is short, and a start typed or

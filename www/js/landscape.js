@@ -3,7 +3,7 @@
 // one call per animation frame, the timeline, speed and stop step, the landscape card, the view
 // (zoom and pan) and the learning-rate sweep card.
 
-import { Scene } from '../pkg/optiscape.js';
+import { Scene, draw_lr_sequence as drawLrSequence, lr_sequence as lrSequence, scheduler_for as schedulerFor } from '../pkg/optiscape.js';
 import { finder, setText } from './dom.js';
 import { frameReader } from './frames.js';
 import { keyList } from './keys.js';
@@ -12,6 +12,7 @@ import { attachPlot } from './plot.js';
 import { createRace } from './race.js';
 import { messageOf } from './specstate.js';
 import { attachSweep } from './sweep.js';
+import { attachTune } from './tune.js';
 
 export const SPEC_KEY = '#spec=';
 const DEFAULT_SPEED = 5;
@@ -62,6 +63,15 @@ export function createLandscape(root, cat, host, layout, banner) {
     ],
     inspect: (i) => t.scene.inspect(i),
     showSteps: (open) => t.scene.set_inspected(Uint32Array.from(open)),
+    schedule: {
+      starter: (i, name) => schedulerFor(JSON.stringify(race.spec), i, name),
+      /** What racer i's learning rates depend on: the landscape, start, steps and its settings. */
+      key(i) {
+        const { label, color, ...settings } = race.spec.racers[i];
+        return JSON.stringify([race.spec.landscape, race.spec.start ?? null, race.spec.steps, settings, t.states[i]?.color]);
+      },
+      curve: (i, canvas, dpr) => drawLrSequence(canvas, lrSequence(JSON.stringify(race.spec), i), t.states[i]?.color ?? '#222222', race.spec.steps, dpr),
+    },
   });
 
   /** Every racer's state, the clock and who is behind it, after a change (not every frame). */
@@ -306,6 +316,7 @@ export function createLandscape(root, cat, host, layout, banner) {
         $('readout').hidden = !text;
       },
     });
+    attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
     window.addEventListener('resize', fit);
     race.held = host.reducedMotion();
@@ -334,6 +345,8 @@ export function createLandscape(root, cat, host, layout, banner) {
     followLink,
     racers,
     stepNow: (n) => (stepNow(n), racers()),
+    /** "Tune" at once: every racer's learning rate at the best point of its sweep. */
+    tune: () => (t.scene.tune(), race.afterChange(), racers()),
     seekTo: (k) => (seekTo(k, true), racers()),
     scene: () => t.scene,
     firstFrame: () => t.firstFrame,

@@ -2,7 +2,7 @@
 // tabs (landscape and classifier), their banners, the one animation loop, the tabs' switch,
 // links, and never a dead page. Returns the page's API (what window.optiscape offers).
 
-import { panic_message as panicMessage } from '../pkg/optiscape.js';
+import { lr_sequence as lrSequence, panic_message as panicMessage } from '../pkg/optiscape.js';
 import { createBanner } from './banner.js';
 import { createClassify, TRAIN_KEY } from './classify.js';
 import { finder } from './dom.js';
@@ -134,6 +134,17 @@ export function mountPage(root, { cat, host, layout, memory }) {
       pause: () => landscape.race.pause(),
       reset: () => landscape.race.reset(),
       step: (n = 1) => landscape.stepNow(n),
+      /** Each racer's learning rate set to the best point of its sweep (`optiscape tune`). Returns racers(). */
+      tune: () => landscape.tune(),
+      /** Racer i's card: {name, what, step, loss, ...}, as the core words it. */
+      card: (i) => landscape.scene().cards()[i],
+      /** The learning rate each step of racer i's race uses, as its settings' curve draws it. */
+      lrs: (i) => Array.from(lrSequence(landscape.scene().spec(), i)),
+      /** Racer i's loss curve as the loss chart draws it: [[x, loss], ...] (x: step or evaluations). */
+      lossCurve: (i) => {
+        const flat = landscape.scene().loss_curve(i);
+        return Array.from({ length: flat.length / 2 }, (_, k) => [flat[2 * k], flat[2 * k + 1]]);
+      },
       /** Every racer at step k of the race (replayed from the start if k lies behind). */
       seek: (k) => landscape.seekTo(k),
       /** A fresh race of `spec` (every racer at the start). */

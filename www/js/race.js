@@ -23,7 +23,7 @@ import { localMessage, messageOf, specState } from './specstate.js';
  * - `problem(text)`: shows a message; `panels()`, `fileName()`: the saved image's charts;
  * - optional: `keyTable({play, reset})` (the key table with the shared entries in it),
  *   `transport()` and `refresh()` (the tab's own read-outs), `inspect(i)`, `showSteps(indices)`,
- *   `extraSettings(i, racer)` (see racers.js).
+ *   `extraSettings(i, racer)`, `schedule` (see racers.js).
  */
 export function createRace(root, cat, host, tab) {
   const $ = finder(root);
@@ -189,6 +189,7 @@ export function createRace(root, cat, host, tab) {
       inspect: tab.inspect,
       showSteps: tab.showSteps,
       extraSettings: tab.extraSettings,
+      schedule: tab.schedule,
       announce: (text) => void ($(tab.ids.announce).textContent = text),
     });
   }

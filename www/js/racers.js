@@ -4,6 +4,7 @@
 
 import { el, focused, icon, iconButton, setText, uid } from './dom.js';
 import { paramControl } from './controls.js';
+import { racerFields } from './racer-fields.js';
 import { fmt } from './numbers.js';
 
 const MAX_LABEL = 40;
@@ -40,7 +41,7 @@ function cardShell(i, open, toggle, actions) {
 }
 
 /** A card's settings: name, colour, one control per catalog parameter, its optimizer state. */
-function buildSettings(card, opt, racer, state, actions) {
+function buildSettings(card, opt, racer, state, actions, cat) {
   const i = card.i;
   const labelId = uid('label');
   const attrs = { type: 'text', id: labelId, class: 'text', maxlength: MAX_LABEL, placeholder: opt.title, value: racer.label || '', spellcheck: 'false', autocomplete: 'off' };
@@ -51,6 +52,8 @@ function buildSettings(card, opt, racer, state, actions) {
   colorInput.addEventListener('input', () => actions.setColor(i, colorInput.value));
   const controls = new Map(opt.params.map((p) => [p.name, paramControl(p, racer[p.name] ?? p.default, (v) => actions.setParam(i, p.name, v))]));
   const extra = actions.extraSettings?.(i, racer) ?? null;
+  // Clipping and the scheduler, where the tab draws a racer's learning rates.
+  const fields = actions.schedule ? racerFields(cat, i, racer, actions.setParam, actions.schedule) : null;
   const stateList = el('dl', { class: 'state' });
   const modelNote = el('p', { class: 'param-doc', hidden: true, text: MODEL_NOTE });
   card.settings.append(
@@ -58,12 +61,13 @@ function buildSettings(card, opt, racer, state, actions) {
     el('div', { class: 'racer-meta' }, el('label', { for: labelId, text: 'Name' }), labelInput, el('label', { for: colorId, text: 'Colour' }), colorInput),
     el('p', { class: 'racer-ref', text: `${opt.title}: ${opt.reference}` }),
     ...[...controls.values()].map((c) => c.el),
+    ...(fields ? [fields.el] : []),
     el('div', { class: 'racer-settings-foot' }, iconButton('undo', 'Restore defaults', () => actions.restoreDefaults(i), { showLabel: true })),
     el('h4', { class: 'state-title', text: 'Optimizer state' }),
     stateList,
     modelNote,
   );
-  card.built = { labelInput, colorInput, controls, extra, stateList, modelNote };
+  card.built = { labelInput, colorInput, controls, extra, fields, stateList, modelNote };
 }
 
 /** A value of the optimizer state: a number, a flag, or a vector of numbers. */
@@ -77,8 +81,9 @@ function stateText(value) {
  * The racer list in `root` for the catalog's optimizers. `actions`: setParam(i, name, value) ->
  * error|null, setLabel(i, text), setColor(i, hex), duplicate(i), remove(i), restoreDefaults(i),
  * announce(text); optionally inspect(i) -> [{name, value}], showSteps(indices) (the racers whose
- * settings are open) and extraSettings(i, racer) -> {el, set(racer)} (a tab's own control at the
- * top of a racer's settings).
+ * settings are open), extraSettings(i, racer) -> {el, set(racer)} (a tab's own control at the
+ * top of a racer's settings) and schedule (clipping and scheduler controls with the learning
+ * rate's curve: see racer-fields.js).
  */
 export function createRacerList(root, cat, actions) {
   const optimizers = new Map(cat.optimizers.map((o) => [o.name, o]));
@@ -107,6 +112,7 @@ export function createRacerList(root, cat, actions) {
     if (color && b.colorInput.value !== color) b.colorInput.value = color;
     for (const p of optimizers.get(racer.name).params) b.controls.get(p.name).set(racer[p.name] ?? p.default);
     b.extra?.set(racer);
+    b.fields?.set(racer);
   }
 
   /** The card's step, loss and status; a screen reader hears a new divergence or arrival. */
@@ -128,7 +134,7 @@ export function createRacerList(root, cat, actions) {
   }
 
   function showSettings(card, open) {
-    if (open && !card.built) buildSettings(card, optimizers.get(card.racer.name), card.racer, card.state, actions);
+    if (open && !card.built) buildSettings(card, optimizers.get(card.racer.name), card.racer, card.state, actions, cat);
     card.settings.hidden = !open;
     card.toggle.setAttribute('aria-expanded', open ? 'true' : 'false');
     card.li.classList.toggle('open', open);
