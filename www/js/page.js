@@ -9,6 +9,7 @@ import { finder } from './dom.js';
 import { keyList } from './keys.js';
 import { createLandscape, SPEC_KEY } from './landscape.js';
 import { attachPresent } from './present.js';
+import { trackHeader } from './viewport.js';
 import { messageOf } from './specstate.js';
 
 /**
@@ -118,6 +119,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   }
 
   showMode('landscape');
+  trackHeader(root.querySelector('.top'));
   landscape.start();
   const present = attachPresent(root, { landscape, cat, host });
   $('keys').replaceChildren(...keyList([...landscape.race.keys, ...present.keys]));
