@@ -15,6 +15,8 @@
 //   train_wasm_s                  the seed workload (linear digits classifier, batch 1, 15 epochs,
 //                                 Adam lr 1e-3, seed 0, raw inputs) trained entirely in wasm in
 //                                 the page, training alone timed (median of the runs)
+//   present_4k_*, present_800_*   presentation mode at 3840x2160 device px beside 800x800
+//                                 (benches/present.mjs)
 //   steps_<landscape>_ms          8 racers x 2000 steps by `window.optiscape.step` on landscapes
 //                                 whose every step calls exp, log, pow, sin... (median of the runs)
 //
@@ -31,6 +33,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, recordsOf } from '../tests/e2e/harness.mjs';
+import { presentFigures } from './present.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = process.env.OPTISCAPE_WWW ?? path.join(REPO, 'www');
@@ -310,6 +313,15 @@ if (!process.env.OPTISCAPE_URL) {
   } catch (e) {
     console.error(`bench (steps_*_ms): ${e?.stack ?? e}`);
     failed = true;
+  }
+  const browser = await launch();
+  try {
+    await presentFigures(browser, print);
+  } catch (e) {
+    console.error(`bench (present_*): ${e?.stack ?? e}`);
+    failed = true;
+  } finally {
+    await browser.close();
   }
 }
 process.exitCode = failed ? 1 : 0;
