@@ -309,6 +309,25 @@ fn a_room_scale_draws_lines_and_labels_for_a_projector() {
     assert_eq!(room.room(), optiscape::live::scene::MAX_ROOM);
 }
 
+/// Presentation mode's scale for a window: twice the desk's at 1080p and above (28 px tick
+/// labels), lines of at least 4 device pixels at 720p, the desk's on a phone and at 150 % zoom's
+/// 853 x 480 only as far as its device pixels widen the lines.
+#[test]
+fn presentation_modes_scale_follows_the_window() {
+    use optiscape::live::scene::present_room;
+    assert_eq!(present_room(1920.0, 1080.0, 1.0), 2.0);
+    assert_eq!(present_room(1920.0, 1080.0, 2.0), 2.0);
+    assert_eq!(present_room(1280.0, 720.0, 1.0), 2.0);
+    assert_eq!(present_room(390.0, 844.0, 3.0), 1.0);
+    let zoomed = present_room(853.0, 480.0, 1.5);
+    assert!((zoomed - 2.0 / 1.5).abs() < 1e-12, "{zoomed}");
+    for (w, h, dpr) in [(1280.0, 720.0, 1.0), (853.0, 480.0, 1.5), (390.0, 844.0, 3.0), (3840.0, 2160.0, 1.0)] {
+        let room = present_room(w, h, dpr);
+        assert!(2.0 * room * dpr >= 4.0 - 1e-9 && (1.0..=2.0).contains(&room), "{w}x{h} at {dpr}: {room}");
+    }
+    assert_eq!(present_room(f64::NAN, 5.0, f64::NAN), 2.0);
+}
+
 /// A pan or zoom shows the landscape coarse at once when sampling it sharp would take more than
 /// a small part of a frame (here 16 ms on a clock that ticks a millisecond a read), then
 /// sharpens it over the next frames to the very pixels of a landscape drawn sharp at once.

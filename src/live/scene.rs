@@ -24,8 +24,20 @@ pub const APPLY_CATCH_UP_MS: f64 = 60.0;
 pub const FRAME_CATCH_UP_MS: f64 = 12.0;
 /// The largest room scale: lines, markers and text at most this many times their desk size.
 pub const MAX_ROOM: f64 = 3.0;
-/// The room scale of presentation mode: 2 CSS px trails become 4, 14 px tick labels 28.
+/// The room scale of presentation mode on a screen 1080 CSS px high: 2 CSS px trails become 4,
+/// 14 px tick labels 28.
 pub const PRESENT_ROOM: f64 = 2.0;
+
+/// The room scale presentation mode draws at on a window of `css_width x css_height` at `dpr`:
+/// text in proportion to the window's shorter side ([`PRESENT_ROOM`] from 1080 CSS px on, never
+/// below the desk's), and trails at least 4 device pixels wide; a phone or a zoomed-in browser
+/// keeps its desk sizes, which its device pixels already make wide enough.
+pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
+    let side = css_width.min(css_height);
+    let text = if side.is_finite() { side / 1080.0 * PRESENT_ROOM } else { 1.0 };
+    let lines = 2.0 / dpr_of(dpr);
+    text.max(lines).clamp(1.0, PRESENT_ROOM)
+}
 /// Racer steps of replay between two looks at the clock.
 const CATCH_UP_CHUNK: u64 = 2000;
 

@@ -153,14 +153,14 @@ impl Scene {
     }
 
     /// Draws lines, markers and text `room` times their desk size (1 to 3; presentation mode
-    /// uses `present_room()`), and redraws.
+    /// uses `present_room(...)`), and redraws.
     pub fn set_room(&mut self, room: f64) -> Result<(), JsError> {
         self.live.set_room(room).map_err(err)
     }
 
-    /// The room scale of presentation mode.
-    pub fn present_room() -> f64 {
-        crate::live::scene::PRESENT_ROOM
+    /// The room scale presentation mode draws at on a `css_width x css_height` window at `dpr`.
+    pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
+        crate::live::scene::present_room(css_width, css_height, dpr)
     }
 
     /// Zooms or pans to a new view; throws on an invalid one.

@@ -44,9 +44,8 @@ export function attachPresent(root, { landscape, cat, host }) {
     body.classList.toggle('presenting', on);
     button.setAttribute('aria-pressed', String(on));
     legend.hidden = !on;
-    const scene = landscape.scene();
     landscape.fit();
-    scene.set_room(on ? Scene.present_room() : 1);
+    fitRoom();
     clearInterval(state.timer);
     if (on) {
       state.shown = '';
@@ -59,6 +58,12 @@ export function attachPresent(root, { landscape, cat, host }) {
       button.focus({ preventScroll: true });
     }
     return on;
+  }
+
+  /** Presentation mode's room scale for the window as it is (the desk's outside it). */
+  function fitRoom() {
+    const view = doc.defaultView;
+    landscape.scene().set_room(state.on ? Scene.present_room(view.innerWidth, view.innerHeight, view.devicePixelRatio || 1) : 1);
   }
 
   function requestFull() {
@@ -137,6 +142,7 @@ export function attachPresent(root, { landscape, cat, host }) {
       set(false);
     }
   });
+  doc.defaultView.addEventListener('resize', () => state.on && fitRoom());
   button.append(icon('present'));
   button.addEventListener('click', () => set(!state.on));
 
