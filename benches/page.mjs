@@ -26,6 +26,8 @@
 //   train_native_s                the same spec trained by the native build (benches/classify.rs
 //                                 --train, OPTISCAPE_NATIVE_TRAIN), run alternately with the page
 //   train_wasm_vs_native          train_wasm_s / train_native_s
+//   present_4k_*, present_800_*   presentation mode at 3840x2160 device px beside 800x800
+//                                 (benches/present.mjs)
 //   steps_<landscape>_ms          8 racers x 2000 steps by `window.optiscape.step` on landscapes
 //                                 whose every step calls exp, log, pow, sin... (median of the runs)
 //
@@ -42,6 +44,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, recordsOf } from '../tests/e2e/harness.mjs';
+import { presentFigures } from './present.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = process.env.OPTISCAPE_WWW ?? path.join(REPO, 'www');
@@ -409,6 +412,15 @@ if (!process.env.OPTISCAPE_URL) {
   } catch (e) {
     console.error(`bench (steps_*_ms): ${e?.stack ?? e}`);
     failed = true;
+  }
+  const browser = await launch();
+  try {
+    await presentFigures(browser, print);
+  } catch (e) {
+    console.error(`bench (present_*): ${e?.stack ?? e}`);
+    failed = true;
+  } finally {
+    await browser.close();
   }
 }
 process.exitCode = failed ? 1 : 0;

@@ -339,3 +339,88 @@ fn tune_sets_what_optiscape_tune_sets_and_the_cards_say_so() {
     assert!(!s.cards()[0].what.contains("tuned"), "{:?}", s.cards()[0]);
     assert!(s.cards()[1].what.contains("tuned"), "{:?}", s.cards()[1]);
 }
+
+/// Thickest run of inked pixels down column `x` of `p`.
+fn thickest_run(p: &Pixels, x: u32) -> u32 {
+    let (mut best, mut run) = (0, 0);
+    for y in 0..p.height {
+        run = if p.at(x, y)[3] > 0 { run + 1 } else { 0 };
+        best = best.max(run);
+    }
+    best
+}
+
+/// Presentation mode's room scale: the same race with trails at least 4 device pixels wide at a
+/// device ratio of 1 (twice the desk's), wider margins for larger tick labels, and the same
+/// data under a CSS pixel; nonsense scales are 1.
+#[test]
+fn a_room_scale_draws_lines_and_labels_for_a_projector() {
+    use optiscape::live::scene::PRESENT_ROOM;
+    let spec = r#"{"landscape": {"name": "quadratic"}, "start": [1.5, 0], "steps": 40, "racers": [{"name": "sgd", "lr": 0.02}]}"#;
+    let wide = || {
+        let (w, h) = (3 * W, 3 * H);
+        let layers = Layers { background: Raster::new(w, h), casings: Raster::new(w, h), trails: Raster::new(w, h), overlay: Raster::new(w, h), loss: Raster::new(w, h / 2) };
+        let mut s = Scene::new(RunSpec::parse(spec).unwrap(), layers, frozen);
+        s.resize(1.0).unwrap();
+        s
+    };
+    let (mut desk, mut room) = (wide(), wide());
+    room.set_room(PRESENT_ROOM).unwrap();
+    assert_eq!(room.room(), PRESENT_ROOM);
+    for s in [&mut desk, &mut room] {
+        s.step_and_draw(40).unwrap();
+    }
+    let column = |s: &Scene<Raster>| {
+        let m = s.mapping();
+        let [x, _] = m.to_px([1.0, 0.0]);
+        thickest_run(&s.layers().trails.pixels(), x.round() as u32)
+    };
+    let (thin, thick) = (column(&desk), column(&room));
+    assert!((2..=3).contains(&thin), "a desk's trail is {thin} px thick");
+    assert!(thick >= 4 && thick >= 2 * thin - 1, "a room's trail is {thick} px thick (desk {thin})");
+    assert!(room.mapping().plot.x as f64 >= 1.8 * desk.mapping().plot.x as f64, "{:?} {:?}", room.mapping().plot, desk.mapping().plot);
+    assert_eq!(room.data_at(200.0, 150.0).is_some(), true);
+    for bad in [f64::NAN, 0.0, -2.0] {
+        room.set_room(bad).unwrap();
+        assert_eq!(room.room(), 1.0);
+    }
+    room.set_room(10.0).unwrap();
+    assert_eq!(room.room(), optiscape::live::scene::MAX_ROOM);
+}
+
+/// Presentation mode's scale for a window: twice the desk's at 1080p and above (28 px tick
+/// labels), lines of at least 4 device pixels at 720p, the desk's on a phone and at 150 % zoom's
+/// 853 x 480 only as far as its device pixels widen the lines.
+#[test]
+fn presentation_modes_scale_follows_the_window() {
+    use optiscape::live::scene::present_room;
+    assert_eq!(present_room(1920.0, 1080.0, 1.0), 2.0);
+    assert_eq!(present_room(1920.0, 1080.0, 2.0), 2.0);
+    assert_eq!(present_room(1280.0, 720.0, 1.0), 2.0);
+    assert_eq!(present_room(390.0, 844.0, 3.0), 1.0);
+    let zoomed = present_room(853.0, 480.0, 1.5);
+    assert!((zoomed - 2.0 / 1.5).abs() < 1e-12, "{zoomed}");
+    for (w, h, dpr) in [(1280.0, 720.0, 1.0), (853.0, 480.0, 1.5), (390.0, 844.0, 3.0), (3840.0, 2160.0, 1.0)] {
+        let room = present_room(w, h, dpr);
+        assert!(2.0 * room * dpr >= 4.0 - 1e-9 && (1.0..=2.0).contains(&room), "{w}x{h} at {dpr}: {room}");
+    }
+    assert_eq!(present_room(f64::NAN, 5.0, f64::NAN), 2.0);
+}
+
+/// A pan or zoom shows the landscape coarse at once when sampling it sharp would take more than
+/// a small part of a frame (here 16 ms on a clock that ticks a millisecond a read), then
+/// sharpens it over the next frames to the very pixels of a landscape drawn sharp at once.
+#[test]
+fn a_pan_never_waits_for_a_sharp_landscape() {
+    let mut s = scene_with(THREE, ticking);
+    while s.refine(50.0).unwrap() {}
+    let mut v = s.spec().view.unwrap_or(s.race().default_view);
+    v.x = [v.x[0] + 0.1, v.x[1] + 0.1];
+    s.set_view(v).unwrap();
+    assert!(s.refining(), "a pan shows the coarse landscape first");
+    while s.refine(8.0).unwrap() {}
+    let mut sharp = scene(THREE);
+    sharp.set_view(v).unwrap();
+    assert!(!sharp.refining());
+    assert_eq!(*s.layers().background.pixels(), *sharp.layers().background.pixels());
+}

@@ -22,14 +22,20 @@ const BACKGROUND_BUDGET_MS: f64 = 40.0;
 /// The very first landscape has a tighter budget: the page shows up at once (the wasm still
 /// runs its baseline code then) and the landscape sharpens in the next frames.
 const FIRST_BACKGROUND_BUDGET_MS: f64 = 5.0;
+/// A pan or zoom never waits for a sharp landscape: sharper than coarse at once only when that
+/// fits in this part of a frame.
+pub(super) const VIEW_BACKGROUND_BUDGET_MS: f64 = 6.0;
 const COARSE_STEP: u32 = 4;
+/// At most about this many samples in a coarse landscape: a projector's 3840 x 2160 plot is
+/// sampled a dozen pixels apart at first, as fast as an 800 x 800 one four apart.
+const COARSE_SAMPLES: f64 = 65_536.0;
 const REFINE_ROWS: usize = 4;
 
 impl<L: Layer> Scene<L> {
     /// Data to device pixels on the landscape layers (they share one size).
     pub fn mapping(&self) -> Mapping {
         let (w, h) = self.layers.background.size();
-        Mapping::fit(Layout::landscape(w, h, self.dpr).plot, self.view)
+        Mapping::fit(Layout::landscape(w, h, self.ink()).plot, self.view)
     }
 
     /// Data coordinates of a CSS-pixel position on the plot, or None outside it.
@@ -58,6 +64,13 @@ impl<L: Layer> Scene<L> {
     /// The landscape: sampled at every plot pixel when that fits in a frame; else sampled
     /// coarse and drawn at once, then refined a few rows per frame ([`Scene::refine`]).
     pub(super) fn draw_background(&mut self) -> Result<(), String> {
+        let budget = if self.drew_background { BACKGROUND_BUDGET_MS } else { FIRST_BACKGROUND_BUDGET_MS };
+        self.draw_background_within(budget)
+    }
+
+    /// [`Scene::draw_background`], sharp at once only when that is estimated to take at most
+    /// `budget` milliseconds.
+    pub(super) fn draw_background_within(&mut self, budget: f64) -> Result<(), String> {
         let t0 = (self.now)();
         self.refining = None;
         let mapping = self.mapping();
@@ -65,15 +78,16 @@ impl<L: Layer> Scene<L> {
             return self.paint_background(&mapping, None, 1);
         }
         let (objective, marks) = (&self.race.objective, &self.race.marks);
-        let coarse = Field::for_mapping_at(objective, &mapping, marks, COARSE_STEP);
-        let estimate = ((self.now)() - t0) * (COARSE_STEP * COARSE_STEP) as f64;
-        let budget = if std::mem::replace(&mut self.drew_background, true) { BACKGROUND_BUDGET_MS } else { FIRST_BACKGROUND_BUDGET_MS };
+        let step = coarse_step(&mapping);
+        let coarse = Field::for_mapping_at(objective, &mapping, marks, step);
+        let estimate = ((self.now)() - t0) * (step * step) as f64;
+        self.drew_background = true;
         if estimate <= budget {
             let field = Field::for_mapping(objective, &mapping, marks);
             self.paint_background(&mapping, Some(&field), 1)?;
         } else {
             self.refining = Some(Sampler::new(objective, &mapping, marks));
-            self.paint_background(&mapping, Some(&coarse), COARSE_STEP)?;
+            self.paint_background(&mapping, Some(&coarse), step)?;
         }
         self.timings.background_ms = (self.now)() - t0;
         Ok(())
@@ -121,7 +135,7 @@ impl<L: Layer> Scene<L> {
         if step > 1 {
             layer.scale_up([x, y, field.width as f64, field.height as f64], step as f64, p)?;
         }
-        let input = scene::BackgroundInput { mapping: *mapping, field, marks: &self.race.marks, dpr: self.dpr };
+        let input = scene::BackgroundInput { mapping: *mapping, field, marks: &self.race.marks, dpr: self.ink() };
         drawn(scene::draw_background(layer.area(), &input))?;
         layer.present()
     }
@@ -152,7 +166,7 @@ impl<L: Layer> Scene<L> {
         let traces: Vec<RacerTrace> = (self.trails.iter().enumerate())
             .map(|(i, t)| RacerTrace { color: colors[i], points: if stale { &whole[i] } else { &t.fresh }, diverged: false, dash: dashes[i] })
             .collect();
-        let result = draw_trails(casing_area.area(), area.area(), Casings::OwnLayer, &mapping, &traces, &mut pens, self.dpr);
+        let result = draw_trails(casing_area.area(), area.area(), Casings::OwnLayer, &mapping, &traces, &mut pens, self.ink());
         drop(traces);
         for (t, pen) in self.trails.iter_mut().zip(pens) {
             t.pen = pen;
@@ -177,7 +191,7 @@ impl<L: Layer> Scene<L> {
             })
             .collect();
         let overlay = &self.layers.overlay;
-        let boxes = head_boxes(&mapping, Some(self.race.start), &heads, self.dpr);
+        let boxes = head_boxes(&mapping, Some(self.race.start), &heads, self.ink());
         if self.glyphs_drawn || !glyphs.is_empty() {
             overlay.clear();
         } else {
@@ -185,8 +199,8 @@ impl<L: Layer> Scene<L> {
         }
         self.head_boxes = boxes;
         self.glyphs_drawn = !glyphs.is_empty();
-        drawn(draw_step_glyphs(overlay.area(), &mapping, &glyphs, self.dpr))?;
-        drawn(draw_heads(overlay.area(), &mapping, Some(self.race.start), &heads, self.dpr))?;
+        drawn(draw_step_glyphs(overlay.area(), &mapping, &glyphs, self.ink()))?;
+        drawn(draw_heads(overlay.area(), &mapping, Some(self.race.start), &heads, self.ink()))?;
         overlay.present()
     }
 
@@ -200,7 +214,7 @@ impl<L: Layer> Scene<L> {
             XAxis::Steps => self.spec.steps as f64,
             XAxis::Evaluations => f64::INFINITY,
         };
-        let axes = LossAxes::live(w, h, self.dpr, series, reference, horizon);
+        let axes = LossAxes::live(w, h, self.ink(), series, reference, horizon);
         layer.fill_white();
         drawn(draw_loss_axes_of(layer.area(), &axes, self.spec.loss_x))?;
         Ok(axes)
@@ -240,7 +254,7 @@ impl<L: Layer> Scene<L> {
         layer.fill_white();
         let series: Vec<SweepSeries> = (self.trails.iter().zip(self.colors())).map(|(t, color)| SweepSeries { color, points: &t.sweep.points, lr: t.sweep.lr }).collect();
         let reference = known_minimum(&self.race.objective, &self.race.marks);
-        drawn(draw_sweep(layer.area(), &series, reference, self.dpr))?;
+        drawn(draw_sweep(layer.area(), &series, reference, self.ink()))?;
         layer.present()
     }
 }
@@ -253,4 +267,11 @@ fn head(status: Status, t: &Trail, color: RGBColor, mapping: &Mapping) -> Head {
     let out_of_sight = at.is_some_and(|p| !mapping.plot.contains(mapping.to_px(p)));
     let exit = if diverged && out_of_sight { exit_point(mapping, &t.path.points().collect::<Vec<Point>>()) } else { None };
     Head { color, at, diverged, exit }
+}
+
+/// Pixels between two samples of a coarse landscape: [`COARSE_STEP`], or more on a plot so large
+/// that it would take more than [`COARSE_SAMPLES`].
+pub(super) fn coarse_step(mapping: &Mapping) -> u32 {
+    let pixels = mapping.plot.width as f64 * mapping.plot.height as f64;
+    ((pixels / COARSE_SAMPLES).sqrt().ceil() as u32).max(COARSE_STEP)
 }

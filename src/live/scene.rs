@@ -22,6 +22,22 @@ use serde::Serialize;
 pub const APPLY_CATCH_UP_MS: f64 = 60.0;
 /// Milliseconds of replay per frame while racers are behind the race's clock.
 pub const FRAME_CATCH_UP_MS: f64 = 12.0;
+/// The largest room scale: lines, markers and text at most this many times their desk size.
+pub const MAX_ROOM: f64 = 3.0;
+/// The room scale of presentation mode on a screen 1080 CSS px high: 2 CSS px trails become 4,
+/// 14 px tick labels 28.
+pub const PRESENT_ROOM: f64 = 2.0;
+
+/// The room scale presentation mode draws at on a window of `css_width x css_height` at `dpr`:
+/// text in proportion to the window's shorter side ([`PRESENT_ROOM`] from 1080 CSS px on, never
+/// below the desk's), and trails at least 4 device pixels wide; a phone or a zoomed-in browser
+/// keeps its desk sizes, which its device pixels already make wide enough.
+pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
+    let side = css_width.min(css_height);
+    let text = if side.is_finite() { side / 1080.0 * PRESENT_ROOM } else { 1.0 };
+    let lines = 2.0 / dpr_of(dpr);
+    text.max(lines).clamp(1.0, PRESENT_ROOM)
+}
 /// Racer steps of replay between two looks at the clock.
 const CATCH_UP_CHUNK: u64 = 2000;
 
@@ -72,6 +88,8 @@ pub struct Scene<L: Layer> {
     /// Step glyphs are on the overlay: the next frame clears all of it.
     pub(super) glyphs_drawn: bool,
     pub(super) dpr: f64,
+    /// How much larger than on a desk lines, markers and text are drawn ([`Scene::set_room`]).
+    pub(super) room: f64,
     pub(super) timings: Timings,
     /// The trails layer must be cleared and every path drawn again.
     pub(super) trails_stale: bool,
@@ -100,6 +118,7 @@ impl<L: Layer> Scene<L> {
             inspected: Vec::new(),
             glyphs_drawn: false,
             dpr: 1.0,
+            room: 1.0,
             timings: Timings::default(),
             trails_stale: true,
             loss_axes: None,
@@ -321,13 +340,30 @@ impl<L: Layer> Scene<L> {
         self.draw_frame()
     }
 
+    /// Draws lines, markers and text `room` times their desk size (1 to [`MAX_ROOM`]; anything
+    /// else is 1), for a room watching a projector, and redraws every layer.
+    pub fn set_room(&mut self, room: f64) -> Result<(), String> {
+        self.room = if room.is_finite() { room.clamp(1.0, MAX_ROOM) } else { 1.0 };
+        self.resize(self.dpr)
+    }
+
+    /// How much larger than on a desk the scene draws (1 unless [`Scene::set_room`] said so).
+    pub fn room(&self) -> f64 {
+        self.room
+    }
+
+    /// Device pixels per CSS pixel of drawing: the device's ratio times the room's scale.
+    pub(super) fn ink(&self) -> f64 {
+        self.dpr * self.room
+    }
+
     /// Zooms or pans to `view` (checked: an invalid one is an error and changes nothing).
     pub fn set_view(&mut self, view: View) -> Result<(), String> {
         view.check()?;
         self.view = view;
         self.spec.view = Some(view);
         self.trails_stale = true;
-        self.draw_background()?;
+        self.draw_background_within(super::draw::VIEW_BACKGROUND_BUDGET_MS)?;
         self.draw_frame()
     }
 

@@ -152,6 +152,17 @@ impl Scene {
         self.live.data_at(css_x, css_y).map(|p| p.to_vec())
     }
 
+    /// Draws lines, markers and text `room` times their desk size (1 to 3; presentation mode
+    /// uses `present_room(...)`), and redraws.
+    pub fn set_room(&mut self, room: f64) -> Result<(), JsError> {
+        self.live.set_room(room).map_err(err)
+    }
+
+    /// The room scale presentation mode draws at on a `css_width x css_height` window at `dpr`.
+    pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
+        crate::live::scene::present_room(css_width, css_height, dpr)
+    }
+
     /// Zooms or pans to a new view; throws on an invalid one.
     pub fn set_view(&mut self, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<(), JsError> {
         self.live.set_view(View { x: [x0, x1], y: [y0, y1] }).map_err(err)

@@ -207,6 +207,66 @@ everyEngine('the console stays clean through a preset, a racer\'s settings, the 
   }),
 );
 
+/** The largest canvas's share of the viewport, and the CSS size of the legend's and the
+ * caption's text. */
+const presentLayout = (page) =>
+  page.evaluate(() => {
+    const area = (r) => Math.max(0, Math.min(r.right, innerWidth) - Math.max(r.left, 0)) * Math.max(0, Math.min(r.bottom, innerHeight) - Math.max(r.top, 0));
+    const largest = Math.max(...[...document.querySelectorAll('canvas')].map((c) => area(c.getBoundingClientRect())));
+    const size = (sel) => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize);
+    const shown = (sel) => document.querySelector(sel).getBoundingClientRect().height > 0;
+    return { share: largest / (innerWidth * innerHeight), legend: size('.present-name'), caption: size('#hint'), header: shown('.top'), inset: shown('#loss'), rows: document.querySelectorAll('.present-racer').length };
+  });
+
+everyEngine('presentation mode: ?present=1 opens in it, the plot fills the screen with room-sized text; the legend says the cards\' words, the clicker steps through scenes, Esc leaves and P comes back', (withPage) =>
+  withPage('?present=1', async (page) => {
+    assert.equal(await page.evaluate(() => window.optiscape.present()), true);
+    await page.waitFor(() => window.optiscape.racers()[0].step > 20);
+    const at1080 = await presentLayout(page);
+    assert.ok(at1080.share >= 0.85, `the plot covers ${at1080.share} of the viewport`);
+    assert.ok(at1080.legend >= 24 && at1080.caption >= 24, `text of ${at1080.legend} and ${at1080.caption} px at 1080p`);
+    assert.equal(at1080.header, false, 'the header is hidden');
+    assert.equal(at1080.inset, true, 'the loss chart is an inset');
+    // The legend: one row per racer, the cards' very words.
+    await page.waitFor(() => {
+      const cards = [...document.querySelectorAll('#racer-list .racer-loss')].map((e) => e.textContent);
+      const rows = [...document.querySelectorAll('.present-loss')].map((e) => e.textContent);
+      return rows.length === cards.length && rows.length > 0;
+    });
+    const names = await page.evaluate(() => [...document.querySelectorAll('.present-name')].map((e) => e.textContent));
+    const cardNames = await page.evaluate(() => [...document.querySelectorAll('#racer-list .racer-name')].map((e) => e.textContent));
+    assert.deepEqual(names, cardNames);
+    const first = await page.evaluate(() => window.optiscape.lesson().id);
+    await page.press('PageDown');
+    await page.waitFor((id) => window.optiscape.lesson()?.id !== id, first);
+    const second = await page.evaluate(() => window.optiscape.lesson().id);
+    await page.press('ArrowLeft');
+    await page.waitFor((id) => window.optiscape.lesson()?.id === id, first);
+    await page.press('ArrowRight');
+    await page.waitFor((id) => window.optiscape.lesson()?.id === id, second);
+    await page.press('PageUp');
+    await page.waitFor((id) => window.optiscape.lesson()?.id === id, first);
+    await page.press('Escape');
+    assert.equal(await page.evaluate(() => window.optiscape.present()), false);
+    const desk = await presentLayout(page);
+    assert.ok(desk.header && desk.share < 0.85, `out of presentation mode: ${JSON.stringify(desk)}`);
+    // Out of presentation mode the arrow keys do not change the scene.
+    await page.press('PageDown');
+    assert.equal(await page.evaluate(() => window.optiscape.lesson().id), first);
+    await page.press('KeyP');
+    await page.waitFor(() => window.optiscape.present());
+    assert.ok((await presentLayout(page)).share >= 0.85);
+  }, { viewport: { width: 1920, height: 1080 } }).then(() =>
+    withPage('', async (page) => {
+      await page.click('#present');
+      assert.equal(await page.evaluate(() => window.optiscape.present()), true);
+      const at720 = await presentLayout(page);
+      assert.ok(at720.share >= 0.85 && !at720.header, `at 1280x720: ${JSON.stringify(at720)}`);
+      assert.equal(await page.evaluate(() => window.optiscape.present(false)), false);
+    }, { viewport: { width: 1280, height: 720 } }),
+  ),
+);
+
 // Registered last: every engine runs every SHARED test, each engine in one browser.
 for (const name of enginesToRun()) {
   describe(name, () => {

@@ -7,6 +7,12 @@
 import { el, focused, uid } from './dom.js';
 import { fmt, parseNumber, sliderSteps } from './numbers.js';
 
+/** A parameter's label: a long snake_case name breaks after its underscores, not mid-word. */
+function paramLabel(id, text) {
+  const parts = String(text).split(/(?<=_)/);
+  return el('label', { for: id, class: 'param-label' }, ...parts.flatMap((p, i) => (i > 0 ? [el('wbr'), p] : [p])));
+}
+
 /** The line under a typed field (`${id}-err`): `show(message)` shows or clears it and marks the field. */
 function errorLine(id, field) {
   const line = el('p', { class: 'param-error', id: `${id}-err`, 'aria-live': 'polite', hidden: true });
@@ -101,7 +107,7 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false, 
   const row = el(
     'div',
     { class: 'param' },
-    el('label', { for: id, class: 'param-label', text: label }),
+    paramLabel(id, label),
     range_,
     text,
     doc ? el('p', { class: compact ? 'sr-only' : 'param-doc', id: `${id}-doc`, text: doc }) : null,
@@ -157,7 +163,7 @@ function textRow({ label, doc, maxChars, value, commit }) {
     el: el(
       'div',
       { class: 'param param-text' },
-      el('label', { for: id, class: 'param-label', text: label }),
+      paramLabel(id, label),
       input,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
       error.el,
@@ -198,7 +204,7 @@ function choiceRow(param, value, commit) {
     el: el(
       'div',
       { class: 'param param-choice' },
-      el('label', { for: id, class: 'param-label', text: param.name }),
+      paramLabel(id, param.name),
       select,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
       error,
@@ -254,7 +260,7 @@ function jsonRow({ label, doc, value, commit }) {
     el: el(
       'div',
       { class: 'param param-json' },
-      el('label', { for: id, class: 'param-label', text: label }),
+      paramLabel(id, label),
       input,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
       error.el,
@@ -328,7 +334,7 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
       'div',
       { class: 'param param-flag' },
       box,
-      el('label', { for: id, class: 'param-label', text: param.name }),
+      paramLabel(id, param.name),
       el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
       error,
     ),

@@ -45,7 +45,11 @@ const ICONS = {
   reset: 'M4.5 12a7.5 7.5 0 1 0 2.2-5.3M4.5 3.5v4h4',
   plus: 'M12 5v14M5 12h14',
   minus: 'M5 12h14',
-  fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
+  // The default view back: a house, as plotting tools' "home" button (not four corners, which
+  // read as full screen).
+  fit: 'M3.5 11.5L12 4l8.5 7.5M6 9.5v10h12v-10M10 19.5v-5h4v5',
+  // A projector's screen on its stand.
+  present: 'M3 4.5h18M4.5 4.5v10h15v-10M12 14.5v3M8 20.5l4-3 4 3',
   copy: 'M8 8h11v11H8zM5 16V5h11',
   download: 'M12 4v11M7 10.5l5 5 5-5M5 19.5h14',
   remove: 'M6 6l12 12M18 6L6 18',

@@ -7,6 +7,8 @@ export function windowHost() {
   const { location, history } = window;
   return {
     hash: () => location.hash,
+    /** The link's query (`?present=1`). */
+    search: () => location.search,
     setHash: (hash) => history.replaceState(null, '', hash),
     /** The whole link with `hash`. */
     link: (hash) => location.origin + location.pathname + location.search + hash,

@@ -130,14 +130,16 @@ export function createLandscape(root, cat, host, layout, banner) {
   /** One animation frame while the tab is shown. */
   function tick(now) {
     if (t.onFrame) return t.onFrame(now);
-    if (t.pendingView) {
+    const panned = Boolean(t.pendingView);
+    if (panned) {
       const v = t.pendingView;
       t.pendingView = null;
       applyView(v);
     }
     // A landscape too costly to sample in one frame is shown coarse, then sharpened: from the
-    // second frame on, so the first one shows the page as soon as it can.
-    if (t.scene.refining() && t.firstFrame !== null) t.scene.refine(REFINE_MS);
+    // second frame on, so the first one shows the page as soon as it can, and not while the
+    // view moves (each pan starts it over).
+    if (!panned && t.scene.refining() && t.firstFrame !== null) t.scene.refine(REFINE_MS);
     // Racers behind the clock are replayed a frame at a time, playing or not.
     if (t.behind > 0 && !race.playing) {
       advance(0, now, true);

@@ -6,7 +6,10 @@ import { lr_sequence as lrSequence, panic_message as panicMessage } from '../pkg
 import { createBanner } from './banner.js';
 import { createClassify, TRAIN_KEY } from './classify.js';
 import { finder } from './dom.js';
+import { keyList } from './keys.js';
 import { createLandscape, SPEC_KEY } from './landscape.js';
+import { attachPresent } from './present.js';
+import { trackHeader } from './viewport.js';
 import { messageOf } from './specstate.js';
 
 /**
@@ -117,7 +120,10 @@ export function mountPage(root, { cat, host, layout, memory }) {
   }
 
   showMode('landscape');
+  trackHeader(root.querySelector('.top'));
   landscape.start();
+  const present = attachPresent(root, { landscape, cat, host });
+  $('keys').replaceChildren(...keyList([...landscape.race.keys, ...present.keys]));
   wireTabs();
   if (host.hash().startsWith(TRAIN_KEY)) openClassify().catch(() => {});
   requestAnimationFrame(frame);
@@ -166,6 +172,9 @@ export function mountPage(root, { cat, host, layout, memory }) {
       refining: () => landscape.scene().refining(),
       /** Each racer's learning-rate sweep as far as it has run: [{lr, steps, done, points: [{lr, loss, diverged_at}]}]. */
       sweeps: () => landscape.scene().sweeps(),
+      /** Presentation mode: `present(true)` enters it, `present(false)` leaves; returns whether
+       * it is on (`present()` only asks). */
+      present: (on) => (on === undefined ? present.on() : present.set(on)),
       classify: { open: openClassify, close: () => setMode('landscape'), active: () => page.mode === 'classify', ...classify.api },
       /** For benchmarks (benches/bench.js): the landscape's frame hook, scene and first frame. */
       instrument: { ...landscape.instrument, scene: landscape.scene, firstFrame: landscape.firstFrame, plot: $('plot') },

@@ -7,6 +7,7 @@ import { el, setText } from './dom.js';
 export function resultsTable(body) {
   let rows = [];
   let structure = '';
+  const heads = [...(body.closest('table')?.tHead?.rows[0]?.cells ?? [])].map((c) => c.textContent);
 
   function build(states) {
     rows = states.map(() => {
@@ -23,6 +24,8 @@ export function resultsTable(body) {
       };
       const racer = el('th', { scope: 'row' }, el('span', { class: 'result-racer' }, cells.swatch, cells.name), el('span', { class: 'result-progress', 'aria-hidden': 'true' }, cells.bar));
       cells.tr = el('tr', {}, racer, cells.input, cells.epoch, cells.loss, cells.accuracy, cells.off_plane, cells.time);
+      // Each cell carries its column's heading, shown beside it where the table reflows (a phone).
+      [...cells.tr.cells].forEach((cell, i) => (cell.dataset.label = heads[i] ?? ''));
       return cells;
     });
     body.replaceChildren(...rows.map((r) => r.tr));

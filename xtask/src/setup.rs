@@ -60,6 +60,7 @@ pub fn ensure_npm(paths: &Paths) -> Result<()> {
         wasm_opt(paths),
         paths.root.join("node_modules/playwright-core/package.json"),
         paths.root.join("node_modules/puppeteer-core/package.json"),
+        paths.root.join("node_modules/axe-core/axe.min.js"),
     ];
     let fresh = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == fingerprint)
         && wanted_bins.iter().all(|p| p.exists());
