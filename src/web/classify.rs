@@ -138,4 +138,15 @@ impl Classify {
     pub fn epochs(&self) -> Result<JsValue, JsError> {
         to_js(&self.live.epochs())
     }
+
+    /// The epochs finished so far as CSV: `optiscape train --format csv`'s bytes once every
+    /// racer has finished.
+    pub fn csv(&self) -> String {
+        crate::export::csv::trainer_csv(self.live.trainer())
+    }
+
+    /// The PyTorch script of the training race: `optiscape torch`'s bytes for this spec.
+    pub fn torch_script(&self) -> String {
+        crate::export::torch::train_script(self.live.spec())
+    }
 }

@@ -6,6 +6,7 @@ import { panic_message as panicMessage } from '../pkg/optiscape.js';
 import { createBanner } from './banner.js';
 import { createClassify, TRAIN_KEY } from './classify.js';
 import { finder } from './dom.js';
+import { mountExport } from './export.js';
 import { createLandscape, SPEC_KEY } from './landscape.js';
 import { messageOf } from './specstate.js';
 
@@ -20,6 +21,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   const trainBanner = createBanner({ box: $('train-banner'), text: $('train-banner-text'), dismiss: $('train-banner-close'), reset: $('train-banner-reset'), onReset: () => classify.race.loadPreset(cat.experiments[0]) });
   const landscape = createLandscape(root, cat, host, layout, banner);
   const classify = createClassify(root, cat, host, trainBanner);
+  const exporter = mountExport(root, { landscape, classify, host, problem: (text) => banner.show(text), trainProblem: (text) => trainBanner.show(text) });
 
   /** What went wrong, in the banner; a wasm trap stops the page (only a reload helps). */
   function reportError(e, context = 'Something went wrong') {
@@ -152,6 +154,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
       refining: () => landscape.scene().refining(),
       /** Each racer's learning-rate sweep as far as it has run: [{lr, steps, done, points: [{lr, loss, diverged_at}]}]. */
       sweeps: () => landscape.scene().sweeps(),
+      ...exporter.api,
       classify: { open: openClassify, close: () => setMode('landscape'), active: () => page.mode === 'classify', ...classify.api },
       /** For benchmarks (benches/bench.js): the landscape's frame hook, scene and first frame. */
       instrument: { ...landscape.instrument, scene: landscape.scene, firstFrame: landscape.firstFrame, plot: $('plot') },
