@@ -146,7 +146,9 @@ impl Classify {
     }
 
     /// The PyTorch script of the training race: `optiscape torch`'s bytes for this spec.
-    pub fn torch_script(&self) -> String {
-        crate::export::torch::train_script(self.live.spec())
+    /// `digits_b64`: the digits' text the script embeds (`pkg/digits.b64`, which the build puts
+    /// beside the module; fetched only for this); any other text is refused.
+    pub fn torch_script(&self, digits_b64: &str) -> Result<String, JsError> {
+        crate::export::torch::train_script_with(self.live.spec(), digits_b64).map_err(err)
     }
 }

@@ -108,7 +108,8 @@ test('the Export menu works from the keyboard: Enter opens it at its first item,
   assert.equal(await page.evaluate(() => document.activeElement.id), 'export');
 });
 
-/** The frames of a GIF: its image descriptors, found by walking its blocks. Also its size. */
+/** The frames of a GIF: its image descriptors, found by walking its blocks; its size, and each
+ * frame's delay (hundredths of a second, from its graphic control extension). */
 function gifFrames(bytes) {
   assert.equal(bytes.subarray(0, 6).toString(), 'GIF89a');
   const [width, height] = [bytes.readUInt16LE(6), bytes.readUInt16LE(8)];
@@ -118,10 +119,12 @@ function gifFrames(bytes) {
     at += 1;
   };
   let frames = 0;
+  const delays = [];
   for (;;) {
     const block = bytes[at];
     if (block === 0x3b) break; // trailer
     if (block === 0x21) {
+      if (bytes[at + 1] === 0xf9) delays.push(bytes.readUInt16LE(at + 4));
       at += 2; // extension introducer and label
       skipSubBlocks();
     } else if (block === 0x2c) {
@@ -134,7 +137,7 @@ function gifFrames(bytes) {
       assert.fail(`unexpected GIF block 0x${block?.toString(16)} at byte ${at}`);
     }
   }
-  return { width, height, frames };
+  return { width, height, frames, delays };
 }
 
 /** EBML: an element's id and size at `at` (size null when unknown, as a live recording's). */
@@ -203,6 +206,11 @@ test('Record as GIF: the race plays, stops with it, and the GIF holds the frames
   const plot = await page.evaluate(() => document.getElementById('overlay').getBoundingClientRect().width);
   assert.equal(gif.width, Math.round(Math.min(plot, 720)));
   assert.equal(gif.frames, last.frames);
+  assert.equal(gif.delays.length, gif.frames);
+  // Each frame stays as long as it was on screen (identical ones merged: the finished race's
+  // last second joins the last frame), the last one 2 s more, as `optiscape animate`'s.
+  assert.ok(gif.delays.at(-1) >= 200 + 80 && gif.delays.at(-1) <= 200 + 250, `the last frame's delay ${gif.delays.at(-1)}`);
+  assert.ok(gif.delays.slice(0, -1).every((d) => d >= 2), `delays ${gif.delays}`);
   // 60 steps at one a frame take a second at 60 fps; frames come at most every 80 ms.
   assert.ok(gif.frames >= 5 && gif.frames <= 60, `${gif.frames} frames`);
   assert.ok(bytes.length > 5_000 && bytes.length < 3_000_000, `${bytes.length} bytes`);

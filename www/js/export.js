@@ -104,10 +104,11 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     return `optiscape-digits${spec?.preset ? `-${spec.preset}` : ''}`;
   };
 
-  /** Runs `make()` for a file's text, and offers it; the core's message if it refuses. */
-  function offer(make, name, type, report) {
+  /** Runs `make()` for a file's text (or its promise), and offers it; the core's message if it
+   * refuses. */
+  async function offer(make, name, type, report) {
     try {
-      const text = make();
+      const text = await make();
       downloadFile(text, name, type);
       say(`Saved ${name} (${size(new Blob([text]).size)})`);
     } catch (e) {
@@ -119,7 +120,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
   async function copyScript(make, name, report) {
     let text;
     try {
-      text = make();
+      text = await make();
     } catch (e) {
       return report(`Cannot write the PyTorch script: ${messageOf(e)}`);
     }
@@ -145,14 +146,25 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     { label: 'PyTorch script (.py)', run: () => offer(() => raceTorch(spec()), `${raceName()}.py`, 'text/x-python', problem) },
   ], 'export-menu');
 
-  // The classifier's Export menu.
+  // The classifier's Export menu. Its script embeds the digits, fetched (from beside the module)
+  // only for it.
   const target = () => classify.target();
+  let digits = null;
+  const trainScript = async () => {
+    digits ??= fetch(new URL('../pkg/digits.b64', import.meta.url)).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`the digits file: HTTP ${r.status}`))));
+    try {
+      return target().torch_script(await digits);
+    } catch (e) {
+      digits = null;
+      throw e;
+    }
+  };
   const trainExport = exportButton('train-export', 'Export the training: CSV, PyTorch');
   $('train-copy-link').before(trainExport);
   disclosure(trainExport, [
     { label: 'Epochs as CSV', run: () => offer(() => target().csv(), `${trainName()}.csv`, 'text/csv', trainProblem) },
-    { label: 'Copy as PyTorch', run: () => copyScript(() => target().torch_script(), `${trainName()}.py`, trainProblem) },
-    { label: 'PyTorch script (.py)', run: () => offer(() => target().torch_script(), `${trainName()}.py`, 'text/x-python', trainProblem) },
+    { label: 'Copy as PyTorch', run: () => copyScript(trainScript, `${trainName()}.py`, trainProblem) },
+    { label: 'PyTorch script (.py)', run: () => offer(trainScript, `${trainName()}.py`, 'text/x-python', trainProblem) },
   ], 'export-menu');
 
   // Record.
