@@ -188,6 +188,21 @@ mod tests {
     }
 
     #[test]
+    fn a_finished_trainer_gives_train_s_bytes_and_one_in_progress_its_finished_epochs() {
+        use crate::classify::{digits::Digits, train};
+        let spec = train::TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "sgd", "label": "plain, \"SGD\""}, {"name": "adam"}]}"#).unwrap();
+        let digits = Digits::embedded();
+        let mut trainer = train::Trainer::new(spec.clone(), &digits);
+        assert_eq!(trainer_csv(&trainer), "epoch,racer,label,optimizer,train_loss,test_accuracy,lr\n");
+        trainer.advance(0, u64::MAX);
+        let partial = trainer_csv(&trainer);
+        assert_eq!(partial.lines().count(), 3, "{partial}");
+        assert!(partial.lines().nth(1).unwrap().starts_with("1,0,\"plain, \"\"SGD\"\"\",sgd,"), "{partial}");
+        trainer.advance(1, u64::MAX);
+        assert_eq!(trainer_csv(&trainer), train_csv(&spec, &train::train(&spec, &digits, &|| 0.0)));
+    }
+
+    #[test]
     fn numbers_read_back() {
         for x in [0.05, 1e-8, -3.5, 0.0, -0.0, 1e300, 5e-324, 1.0 / 3.0, 2.0] {
             assert_eq!(number(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");

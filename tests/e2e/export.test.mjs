@@ -251,21 +251,33 @@ test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `trai
   assert.match(csv.name, /^optiscape-digits.*\.csv$/);
   assert.ok(csv.bytes.equals(cli(['train', '--format', 'csv'], spec)), "the page's epochs differ from `train --format csv`'s");
   assert.equal(csv.bytes.toString().trim().split('\n').length, 1 + 2 * JSON.parse(spec).racers.length);
+  const want = cli(['torch'], spec);
   const script = await download(page, 'Export the training', 'PyTorch script (.py)');
-  assert.ok(script.bytes.equals(cli(['torch'], spec)), "the page's training script differs from `torch`'s");
+  assert.ok(script.bytes.equals(want), "the page's training script differs from `torch`'s");
+  await page.getByRole('button', { name: 'Export the training' }).click();
+  await page.locator('#train-export-menu').getByRole('button', { name: 'Copy as PyTorch' }).click();
+  await page.getByRole('status').filter({ hasText: 'PyTorch script copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), want.toString());
   await page.evaluate(() => window.optiscape.classify.close());
   expectClean(page);
 });
 
-test('on a phone, Record, Save image, Export and Copy link fit the header', async () => {
+test('on a phone, Record and Export and their menus fit the screen, in the transport\'s row', async () => {
   const p = await openPage(browser, '', { viewport: { width: 390, height: 844 }, device: { deviceScaleFactor: 2, isMobile: true, hasTouch: true } });
   assert.equal(await waitReady(p), 'ready');
-  for (const name of ['Record the plot', 'Save image', 'Export the race', 'Copy link']) {
-    const box = await p.getByRole('button', { name, exact: name !== 'Export the race' }).boundingBox();
-    assert.ok(box && box.x >= 0 && box.x + box.width <= 390 && box.height >= 40, `${name}: ${JSON.stringify(box)}`);
+  const inside = (box, what) => assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${what}: ${JSON.stringify(box)}`);
+  for (const [button, menu] of [['Record the plot', '#record-menu'], ['Export the race', '#export-menu']]) {
+    const box = await p.getByRole('button', { name: button }).boundingBox();
+    inside(box, button);
+    assert.ok(box.height >= 40, `${button} is ${box.height}px high`);
+    await p.getByRole('button', { name: button }).click();
+    inside(await p.locator(menu).boundingBox(), menu);
+    await p.keyboard.press('Escape');
   }
-  await p.getByRole('button', { name: 'Export the race' }).click();
-  const menu = await p.locator('#export-menu').boundingBox();
-  assert.ok(menu.x >= 0 && menu.x + menu.width <= 390, `the menu: ${JSON.stringify(menu)}`);
+  const [record, exporter, reset] = await Promise.all(['#record', '#export', '#reset'].map((q) => p.locator(q).boundingBox()));
+  assert.ok(Math.abs(record.y - reset.y) < 2 && Math.abs(exporter.y - reset.y) < 2, 'Record and Export sit in the row of Reset');
+  // The header is as it was: its actions on one row.
+  const middles = await p.locator('#landscape-actions > *').evaluateAll((es) => es.map((e) => e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2));
+  assert.ok(Math.max(...middles) - Math.min(...middles) < 4, `the header's actions at ${middles}`);
   await p.context().close();
 });

@@ -47,6 +47,9 @@ function disclosure(button, items, cls) {
 
   function open(focusFirst) {
     panel.hidden = false;
+    // Below the button, on the side that keeps it inside the window.
+    panel.classList.remove('to-left');
+    if (panel.getBoundingClientRect().left < 0) panel.classList.add('to-left');
     button.setAttribute('aria-expanded', 'true');
     if (focusFirst) buttons.find((b) => !b.disabled)?.focus();
   }
@@ -75,7 +78,8 @@ function disclosure(button, items, cls) {
 }
 
 /**
- * Mounts Record and the Export menus in `root`'s headers. `landscape` and `classify` are the
+ * Mounts Record and the Export menus in `root`, in each tab's transport beside Reset (the
+ * race's own actions; the header keeps the scene's). `landscape` and `classify` are the
  * tabs (landscape.js, classify.js), `host` the page's surroundings (its clipboard), `problem`
  * and `trainProblem` show a message in each tab's banner. Returns what window.optiscape offers
  * (`record`) and `setRecordSource(fn)`: what Record records (`fn()` returns `{ layers, dpr }`:
@@ -138,7 +142,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
 
   // The landscape's Export menu.
   const raceExport = exportButton('export', 'Export the race: CSV, JSON, PyTorch');
-  $('copy-link').before(raceExport);
+  $('reset').after(raceExport); // Record comes between them, below
   disclosure(raceExport, [
     { label: 'Race as CSV', run: () => offer(() => raceCsv(spec()), `${raceName()}.csv`, 'text/csv', problem) },
     { label: 'Race as JSON, with optimizer state', run: () => offer(() => raceJson(spec()), `${raceName()}.json`, 'application/json', problem) },
@@ -160,7 +164,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     }
   };
   const trainExport = exportButton('train-export', 'Export the training: CSV, PyTorch');
-  $('train-copy-link').before(trainExport);
+  $('train-reset').after(trainExport);
   disclosure(trainExport, [
     { label: 'Epochs as CSV', run: () => offer(() => target().csv(), `${trainName()}.csv`, 'text/csv', trainProblem) },
     { label: 'Copy as PyTorch', run: () => copyScript(trainScript, `${trainName()}.py`, trainProblem) },
@@ -171,10 +175,10 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
   const plotSource = () => ({ layers: ['bg', 'casings', 'trails', 'overlay'].map($), dpr: window.devicePixelRatio || 1 });
   let source = plotSource;
   const rec = { recording: null, finishedAt: null, timer: 0, stopping: null, last: null };
-  const recordButton = el('button', { type: 'button', id: 'record', class: 'btn record', title: 'Record the plot while the race plays' });
+  const recordButton = el('button', { type: 'button', id: 'record', class: 'btn icon-only record', title: 'Record the plot while the race plays: WebM video or GIF' });
   const badge = el('p', { class: 'rec-badge', role: 'status', hidden: true });
   $('plot').append(badge);
-  $('save-image').before(recordButton);
+  $('reset').after(recordButton);
   const webm = webmType();
   const recordMenu = disclosure(recordButton, [
     { label: 'Video (WebM)', run: () => start('webm'), disabled: !webm, note: webm ? null : 'This browser cannot record video' },
@@ -184,7 +188,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
 
   function showRecordButton() {
     const on = rec.recording !== null;
-    recordButton.replaceChildren(icon(on ? 'stop' : 'record'), el('span', { class: 'record-text', text: on ? 'Stop' : 'Record' }));
+    recordButton.replaceChildren(icon(on ? 'stop' : 'record'));
     recordButton.setAttribute('aria-label', on ? 'Stop recording' : 'Record the plot');
     recordButton.classList.toggle('recording', on);
     if (on) recordButton.removeAttribute('aria-expanded');

@@ -111,3 +111,19 @@ fn script_with(spec: &TrainSpec, digits: &str) -> String {
     out.push_str(TRAIN);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_with_the_digits_given_is_the_embedded_ones_and_refuses_others() {
+        let spec = TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "adam"}, {"name": "lion"}]}"#).unwrap();
+        assert_eq!(train_script_with(&spec, DIGITS).unwrap(), train_script(&spec));
+        let mut other = DIGITS.to_string();
+        other.replace_range(100..101, if &DIGITS[100..101] == "A" { "B" } else { "A" });
+        let message = train_script_with(&spec, &other).unwrap_err();
+        assert!(message.contains("is not the one this optiscape embeds"), "{message}");
+        assert!(train_script_with(&spec, "").is_err());
+    }
+}
