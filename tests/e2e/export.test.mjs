@@ -83,7 +83,7 @@ test('Copy as PyTorch copies `optiscape torch`\'s script and says so', async () 
 
 test('without the clipboard, Copy as PyTorch downloads the script instead', async () => {
   const p = await openPage(browser);
-  assert.equal(await waitReady(p), 'ready');
+  assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
   await p.evaluate(() => {
     navigator.clipboard.writeText = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
   });
@@ -264,7 +264,7 @@ test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `trai
 
 test('on a phone, Record and Export and their menus fit the screen, in the transport\'s row', async () => {
   const p = await openPage(browser, '', { viewport: { width: 390, height: 844 }, device: { deviceScaleFactor: 2, isMobile: true, hasTouch: true } });
-  assert.equal(await waitReady(p), 'ready');
+  assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
   const inside = (box, what) => assert.ok(box && box.x >= 0 && box.x + box.width <= 390, `${what}: ${JSON.stringify(box)}`);
   for (const [button, menu] of [['Record the plot', '#record-menu'], ['Export the race', '#export-menu']]) {
     const box = await p.getByRole('button', { name: button }).boundingBox();
