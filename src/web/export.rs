@@ -8,10 +8,23 @@ use crate::export::{csv, gif::GifEncoder, state, torch};
 use crate::spec::RunSpec;
 use wasm_bindgen::prelude::*;
 
-/// A run spec for a download: the CLI's parser, and `run`'s limit on the points it keeps.
+/// Points a download from the page may hold, `(steps + 1) x racers`: a tenth of what
+/// `optiscape run` keeps, so that the file, with every optimizer's state, and its copy as a
+/// JavaScript string stay well within a browser tab's memory (and it is made in about a second).
+const MAX_POINTS: u64 = crate::spec::MAX_RUN_POINTS / 10;
+
+/// A run spec for a download: the CLI's parser, and a limit on the points it keeps.
 fn parse(spec_json: &str) -> Result<RunSpec, JsError> {
     let spec = RunSpec::parse(spec_json).map_err(err)?;
-    spec.check_points("run").map_err(err)?;
+    let points = (spec.steps + 1).saturating_mul(spec.racers.len() as u64);
+    if points > MAX_POINTS {
+        return Err(err(format!(
+            "steps: the page's files keep every point, so (steps + 1) x racers must stay within {MAX_POINTS}, got ({} + 1) x {}; `optiscape run` takes up to {}",
+            spec.steps,
+            spec.racers.len(),
+            crate::spec::MAX_RUN_POINTS
+        )));
+    }
     Ok(spec)
 }
 

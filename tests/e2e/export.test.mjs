@@ -68,6 +68,20 @@ test('the race as CSV and as JSON with state: the bytes of `run --format csv` an
   expectClean(page);
 });
 
+test('a race too long for a file in the page says so in the banner, and saves nothing', async () => {
+  await page.evaluate(() => window.optiscape.load({ landscape: { name: 'rosenbrock' }, steps: 100000, racers: [{ name: 'adam' }, { name: 'sgd' }] }));
+  let downloads = 0;
+  const count = () => (downloads += 1);
+  page.on('download', count);
+  await page.getByRole('button', { name: 'Export the race' }).click();
+  await page.getByRole('button', { name: 'Race as CSV', exact: true }).click();
+  await page.locator('#banner-text').filter({ hasText: 'Cannot export optiscape-rosenbrock.csv: steps: the page\'s files keep every point, so (steps + 1) x racers must stay within 200000, got (100000 + 1) x 2' }).waitFor();
+  await page.waitForTimeout(300);
+  page.off('download', count);
+  assert.equal(downloads, 0);
+  await page.locator('#banner-close').click();
+});
+
 test('Copy as PyTorch copies `optiscape torch`\'s script and says so', async () => {
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
   await page.evaluate(() => window.optiscape.load({ landscape: { name: 'beale' }, steps: 200, racers: [{ name: 'adam', lr: 0.05 }, { name: 'lion', lr: 0.01 }] }));
