@@ -229,7 +229,8 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     const r = rec.recording;
     if (!r) return;
     const s = Math.floor(r.seconds());
-    badge.textContent = `REC ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} · ${r.format === 'gif' ? 'GIF' : 'WebM'} · ${r.frames()} frames`;
+    // A GIF's frames are the encoder's; a video's are the browser's, which it does not tell.
+    badge.textContent = `REC ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} · ${r.format === 'gif' ? `GIF · ${r.frames()} frames` : 'WebM'}`;
     const done = !landscape.race.playing && landscape.scene().clock() >= landscape.race.spec.steps;
     if (!done) rec.finishedAt = null;
     else if (rec.finishedAt === null) rec.finishedAt = performance.now();
@@ -243,11 +244,12 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     if (!r) return Promise.resolve(null);
     clearInterval(rec.timer);
     const name = `${raceName()}.${r.format}`;
+    const seconds = r.seconds();
     rec.stopping = r
       .stop()
       .then((blob) => {
         downloadFile(blob, name);
-        say(`Saved ${name} (${size(blob.size)}, ${blob.frames} frames)`);
+        say(`Saved ${name} (${size(blob.size)}, ${r.format === 'gif' ? `${blob.frames} frames` : `${seconds.toFixed(1)} s`})`);
         return (rec.last = { name, bytes: blob.size, frames: blob.frames });
       })
       .catch((e) => {
@@ -272,7 +274,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
         /** Stops and saves; resolves to { name, bytes, frames } of the file. */
         stop,
         recording: () => rec.recording?.format ?? null,
-        /** The last file saved: { name, bytes, frames }. */
+        /** The last file saved: { name, bytes, frames } (a video's frames: those drawn for it). */
         last: () => rec.last,
       },
     },
