@@ -253,6 +253,14 @@ test('Record as WebM: a video of the race, its frames counted in the file, Stop 
   assert.ok(stopped >= 5, `${stopped} frames in a second's video`);
   await page.getByRole('status').filter({ hasText: /Saved optiscape-rosenbrock\.webm \(\d+ kB, \d\.\d s\)/ }).waitFor();
   await badge.waitFor({ state: 'hidden' });
+
+  // Leaving the tab saves what was recorded.
+  await page.evaluate(() => window.optiscape.record.start('gif'));
+  await badge.filter({ hasText: 'GIF' }).waitFor();
+  const [gif] = await Promise.all([page.waitForEvent('download'), page.getByRole('tab', { name: 'Digits classifier' }).click()]);
+  assert.equal(gif.suggestedFilename(), 'optiscape-rosenbrock.gif');
+  assert.ok(gifFrames(fs.readFileSync(await gif.path())).frames >= 1);
+  await page.getByRole('tab', { name: 'Landscape' }).click();
   expectClean(page);
 });
 

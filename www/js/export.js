@@ -224,10 +224,12 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
     say(`Recording the plot as ${format === 'gif' ? 'a GIF' : 'WebM video'}: Stop saves it`);
   }
 
-  /** The badge's time and frames; a finished race stops the recording after a moment. */
+  /** The badge's time and frames; a finished race stops the recording after a moment, and so
+   * does leaving the tab (the file is saved with what was recorded). */
   function watch() {
     const r = rec.recording;
     if (!r) return;
+    if (!landscape.race.active) return void stop();
     const s = Math.floor(r.seconds());
     // A GIF's frames are the encoder's; a video's are the browser's, which it does not tell.
     badge.textContent = `REC ${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')} · ${r.format === 'gif' ? `GIF · ${r.frames()} frames` : 'WebM'}`;
