@@ -138,4 +138,17 @@ impl Classify {
     pub fn epochs(&self) -> Result<JsValue, JsError> {
         to_js(&self.live.epochs())
     }
+
+    /// The epochs finished so far as CSV: `optiscape train --format csv`'s bytes once every
+    /// racer has finished.
+    pub fn csv(&self) -> String {
+        crate::export::csv::trainer_csv(self.live.trainer())
+    }
+
+    /// The PyTorch script of the training race: `optiscape torch`'s bytes for this spec.
+    /// `digits_b64`: the digits' text the script embeds (`pkg/digits.b64`, which the build puts
+    /// beside the module; fetched only for this); any other text is refused.
+    pub fn torch_script(&self, digits_b64: &str) -> Result<String, JsError> {
+        crate::export::torch::train_script_with(self.live.spec(), digits_b64).map_err(err)
+    }
 }

@@ -264,6 +264,7 @@ export function createClassify(root, cat, host, banner) {
     fit,
     followLink,
     opened: () => c.classify !== null,
+    target: () => c.classify,
     api: {
       spec: () => JSON.parse(c.classify.spec()),
       load: (spec) => race.update(spec),

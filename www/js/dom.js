@@ -55,8 +55,11 @@ const ICONS = {
   remove: 'M6 6l12 12M18 6L6 18',
   gear: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 4.5v5M8 14.5v5',
   undo: 'M9 5L4 10l5 5M4 10h10a6 6 0 0 1 0 12h-3',
+  export: 'M12 14.5V4M7.5 8.5L12 4l4.5 4.5M5 12.5v7h14v-7',
+  record: 'M12 5.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z',
+  stop: 'M6.5 6.5h11v11h-11z',
 };
-const FILLED = new Set(['play', 'pause', 'step']);
+const FILLED = new Set(['play', 'pause', 'step', 'record', 'stop']);
 
 /** An inline SVG icon, hidden from assistive technology (its button carries the label). */
 export function icon(name) {

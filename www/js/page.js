@@ -7,6 +7,7 @@ import { createBanner } from './banner.js';
 import { createClassify, TRAIN_KEY } from './classify.js';
 import { finder } from './dom.js';
 import { keyList } from './keys.js';
+import { mountExport } from './export.js';
 import { createLandscape, SPEC_KEY } from './landscape.js';
 import { attachPresent } from './present.js';
 import { trackHeader } from './viewport.js';
@@ -23,6 +24,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   const trainBanner = createBanner({ box: $('train-banner'), text: $('train-banner-text'), dismiss: $('train-banner-close'), reset: $('train-banner-reset'), onReset: () => classify.race.loadPreset(cat.experiments[0]) });
   const landscape = createLandscape(root, cat, host, layout, banner);
   const classify = createClassify(root, cat, host, trainBanner);
+  const exporter = mountExport(root, { landscape, classify, host, problem: (text) => banner.show(text), trainProblem: (text) => trainBanner.show(text) });
 
   /** What went wrong, in the banner; a wasm trap stops the page (only a reload helps). */
   function reportError(e, context = 'Something went wrong') {
@@ -175,6 +177,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
       /** Presentation mode: `present(true)` enters it, `present(false)` leaves; returns whether
        * it is on (`present()` only asks). */
       present: (on) => (on === undefined ? present.on() : present.set(on)),
+      ...exporter.api,
       classify: { open: openClassify, close: () => setMode('landscape'), active: () => page.mode === 'classify', ...classify.api },
       /** For benchmarks (benches/bench.js): the landscape's frame hook, scene and first frame. */
       instrument: { ...landscape.instrument, scene: landscape.scene, firstFrame: landscape.firstFrame, plot: $('plot') },

@@ -14,6 +14,9 @@ const STEM: &str = "optiscape";
 /// Bump when the post-processing below changes, so stale www/pkg/ outputs are regenerated.
 const PIPELINE_VERSION: &str = "xtask-build-1";
 
+/// The digits as the training script embeds them (see `train_script_with`).
+const DIGITS_B64: &str = "src/export/torch/python/digits.b64";
+
 /// The Cargo profile of the browser build (Cargo.toml: release, optimized for size).
 const WASM_PROFILE: &str = "wasm";
 
@@ -112,6 +115,10 @@ fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Ins
         std::fs::rename(&tmp, &out_wasm)?;
         std::fs::write(stamp_path, &stamp)?;
     }
+
+    // The digits' text the classifier's PyTorch script embeds, beside the module: the page
+    // fetches it only when it writes that script, so it stays out of the module.
+    std::fs::copy(paths.root.join(DIGITS_B64), pkg.join("digits.b64")).with_context(|| format!("copying {DIGITS_B64}"))?;
 
     let wasm = std::fs::read(&out_wasm)?;
     let gz = gzip_len(&out_wasm)?;
