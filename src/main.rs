@@ -54,7 +54,9 @@ fn main() -> ExitCode {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`optiscape list | head`) is not an error worth a message.
-            let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+            let _ = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -79,7 +81,10 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
         [] => Err(format!("no command given\n\n{USAGE}")),
-        _ => Err(format!("unknown arguments `{}`; see `optiscape help`", args.join(" "))),
+        _ => Err(format!(
+            "unknown arguments `{}`; see `optiscape help`",
+            args.join(" ")
+        )),
     }
 }
 
@@ -107,7 +112,9 @@ fn run(args: &[&str]) -> Result<String, String> {
     Ok(match (format, o.flag("--state")) {
         (Format::Csv, _) => optiscape::export::csv::race_csv(&spec),
         (Format::Json, true) => optiscape::export::state::run_json(&spec),
-        (Format::Json, false) => serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n",
+        (Format::Json, false) => {
+            serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n"
+        }
     })
 }
 
@@ -142,7 +149,9 @@ fn plot(options: &[&str]) -> Result<String, String> {
             "--x" => &mut x,
             _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --x steps|evaluations, --sweep")),
         };
-        let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
+        let [value, tail @ ..] = tail else {
+            return Err(format!("plot: `{flag}` needs a value"));
+        };
         if slot.replace(*value).is_some() {
             return Err(format!("plot: `{flag}` given twice"));
         }
@@ -150,7 +159,9 @@ fn plot(options: &[&str]) -> Result<String, String> {
     }
     let (width, height) = match size {
         None => (1280, 640),
-        Some(size) => parse_size(size).ok_or_else(|| format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`"))?,
+        Some(size) => parse_size(size).ok_or_else(|| {
+            format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`")
+        })?,
     };
     let bytes = match spec {
         Some(file) => read_file(file)?,
@@ -162,7 +173,11 @@ fn plot(options: &[&str]) -> Result<String, String> {
         None => spec.loss_x,
         Some("steps") => optiscape::render::XAxis::Steps,
         Some("evaluations") => optiscape::render::XAxis::Evaluations,
-        Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+        Some(other) => {
+            return Err(format!(
+                "plot: --x must be steps or evaluations, got `{other}`"
+            ))
+        }
     };
     let svg = optiscape::figure::figure_against(&spec, width, height, sweep, x)?;
     match out {
@@ -183,20 +198,45 @@ fn torch(args: &[&str]) -> Result<String, String> {
 /// `optiscape animate`.
 fn animate(args: &[&str]) -> Result<String, String> {
     use optiscape::export::animate;
-    let o = Options::parse("animate", args, &["--spec", "--out", "--size", "--fps", "--steps-per-frame", "--from", "--to"], &[])?;
-    let Some(out) = o.value("--out") else { return Err("animate: give the GIF's file with --out FILE.gif".into()) };
+    let o = Options::parse(
+        "animate",
+        args,
+        &[
+            "--spec",
+            "--out",
+            "--size",
+            "--fps",
+            "--steps-per-frame",
+            "--from",
+            "--to",
+        ],
+        &[],
+    )?;
+    let Some(out) = o.value("--out") else {
+        return Err("animate: give the GIF's file with --out FILE.gif".into());
+    };
     let mut options = animate::Options::default();
     if let Some(size) = o.value("--size") {
-        (options.width, options.height) =
-            parse_size(size).ok_or_else(|| format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`"))?;
+        (options.width, options.height) = parse_size(size).ok_or_else(|| {
+            format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`")
+        })?;
     }
     let whole = |name: &str| -> Result<Option<u64>, String> {
-        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))).transpose()
+        o.value(name)
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))
+            })
+            .transpose()
     };
     if let Some(fps) = whole("--fps")? {
         options.fps = u32::try_from(fps).unwrap_or(u32::MAX);
     }
-    (options.steps_per_frame, options.from, options.to) = (whole("--steps-per-frame")?, whole("--from")?, whole("--to")?);
+    (options.steps_per_frame, options.from, options.to) = (
+        whole("--steps-per-frame")?,
+        whole("--from")?,
+        whole("--to")?,
+    );
     let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let gif = animate::animate(&spec, &options)?;
     std::fs::write(out, gif).map_err(|e| format!("cannot write {out}: {e}"))?;
@@ -215,7 +255,9 @@ fn train(args: &[&str]) -> Result<String, String> {
     let format = o.format()?;
     let spec = train::TrainSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let start = std::time::Instant::now();
-    let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
+    let result = train::train(&spec, &Digits::embedded(), &|| {
+        start.elapsed().as_secs_f64()
+    });
     Ok(match format {
         Format::Csv => optiscape::export::csv::train_csv(&spec, &result),
         Format::Json => serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n",
@@ -237,8 +279,17 @@ struct Options<'a> {
 }
 
 impl<'a> Options<'a> {
-    fn parse(command: &'static str, args: &[&'a str], valued: &[&str], flags: &[&str]) -> Result<Options<'a>, String> {
-        let mut o = Options { command, values: Vec::new(), flags: Vec::new() };
+    fn parse(
+        command: &'static str,
+        args: &[&'a str],
+        valued: &[&str],
+        flags: &[&str],
+    ) -> Result<Options<'a>, String> {
+        let mut o = Options {
+            command,
+            values: Vec::new(),
+            flags: Vec::new(),
+        };
         let mut rest = args;
         while let [name, tail @ ..] = rest {
             if o.flags.contains(name) || o.values.iter().any(|(n, _)| n == name) {
@@ -248,19 +299,31 @@ impl<'a> Options<'a> {
                 o.flags.push(name);
                 rest = tail;
             } else if valued.contains(name) {
-                let [value, tail @ ..] = tail else { return Err(format!("{command}: `{name}` needs a value")) };
+                let [value, tail @ ..] = tail else {
+                    return Err(format!("{command}: `{name}` needs a value"));
+                };
                 o.values.push((name, value));
                 rest = tail;
             } else {
-                let known: Vec<String> = valued.iter().map(|n| format!("{n} VALUE")).chain(flags.iter().map(|f| f.to_string())).collect();
-                return Err(format!("{command}: unknown option `{name}`; expected {}", known.join(", ")));
+                let known: Vec<String> = valued
+                    .iter()
+                    .map(|n| format!("{n} VALUE"))
+                    .chain(flags.iter().map(|f| f.to_string()))
+                    .collect();
+                return Err(format!(
+                    "{command}: unknown option `{name}`; expected {}",
+                    known.join(", ")
+                ));
             }
         }
         Ok(o)
     }
 
     fn value(&self, name: &str) -> Option<&'a str> {
-        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -279,7 +342,10 @@ impl<'a> Options<'a> {
         match self.value("--format") {
             None | Some("json") => Ok(Format::Json),
             Some("csv") => Ok(Format::Csv),
-            Some(other) => Err(format!("{}: --format must be json or csv, got `{other}`", self.command)),
+            Some(other) => Err(format!(
+                "{}: --format must be json or csv, got `{other}`",
+                self.command
+            )),
         }
     }
 }

@@ -6,7 +6,9 @@
 //! tests N_sma >= 5 (RAdam: > 5), uses sqrt(s) without bias correction, and before that either
 //! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
 
-use super::{add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
 
@@ -20,10 +22,22 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::eps(1e-16),
         params::weight_decay(0.0),
         Param::flag("amsgrad", false, "use the running max of s (AMSGrad)"),
-        Param::flag("weight_decouple", true, "decay the weights directly, as AdamW"),
-        Param::flag("fixed_decay", false, "with weight_decouple: decay by weight_decay, not lr*weight_decay"),
+        Param::flag(
+            "weight_decouple",
+            true,
+            "decay the weights directly, as AdamW",
+        ),
+        Param::flag(
+            "fixed_decay",
+            false,
+            "with weight_decouple: decay by weight_decay, not lr*weight_decay",
+        ),
         Param::flag("rectify", true, "rectify the adaptive step, as RAdam").key(),
-        Param::flag("degenerated_to_sgd", true, "with rectify: take SGD steps while N_sma < 5"),
+        Param::flag(
+            "degenerated_to_sgd",
+            true,
+            "with rectify: take SGD steps while N_sma < 5",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(AdaBelief::new(h))),
@@ -71,7 +85,13 @@ impl Optimizer for AdaBelief {
     type State = AdaBeliefState;
 
     fn init(&self, p: &[f64]) -> AdaBeliefState {
-        AdaBeliefState { step: 0, n_sma: 0.0, exp_avg: zeros(p), exp_avg_var: zeros(p), max_exp_avg_var: zeros(p) }
+        AdaBeliefState {
+            step: 0,
+            n_sma: 0.0,
+            exp_avg: zeros(p),
+            exp_avg_var: zeros(p),
+            max_exp_avg_var: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdaBeliefState) {
@@ -87,7 +107,10 @@ impl Optimizer for AdaBelief {
         let n_sma = n_sma_max - 2.0 * step * beta2_t / (1.0 - beta2_t);
         s.n_sma = n_sma;
         let rect_step = if n_sma >= 5.0 {
-            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt()
+            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma
+                * n_sma_max
+                / (n_sma_max - 2.0))
+                .sqrt()
                 / (1.0 - powf(beta1, step))
         } else if self.degenerated_to_sgd {
             1.0 / (1.0 - powf(beta1, step))
@@ -128,7 +151,11 @@ impl Optimizer for AdaBelief {
     }
 
     fn inspect(&self, s: &AdaBeliefState) -> Vec<Entry> {
-        let mut out = vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("s", &s.exp_avg_var)];
+        let mut out = vec![
+            Entry::int("step", s.step),
+            Entry::vector("m", &s.exp_avg),
+            Entry::vector("s", &s.exp_avg_var),
+        ];
         if self.amsgrad {
             out.push(Entry::vector("max_s", &s.max_exp_avg_var));
         }

@@ -10,7 +10,13 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adadelta",
     params: &[
         params::lr(1.0),
-        Param::number("rho", 0.9, Range::UNIT, sliders::BETA, "decay rate of the running averages"),
+        Param::number(
+            "rho",
+            0.9,
+            Range::UNIT,
+            sliders::BETA,
+            "decay rate of the running averages",
+        ),
         params::eps(1e-6),
         params::weight_decay(0.0),
     ],
@@ -28,7 +34,12 @@ pub struct Adadelta {
 
 impl Adadelta {
     pub fn new(h: &Hyper) -> Adadelta {
-        Adadelta { lr: h.num("lr"), rho: h.num("rho"), eps: h.num("eps"), weight_decay: h.num("weight_decay") }
+        Adadelta {
+            lr: h.num("lr"),
+            rho: h.num("rho"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -43,7 +54,11 @@ impl Optimizer for Adadelta {
     type State = AdadeltaState;
 
     fn init(&self, p: &[f64]) -> AdadeltaState {
-        AdadeltaState { step: 0, square_avg: zeros(p), acc_delta: zeros(p) }
+        AdadeltaState {
+            step: 0,
+            square_avg: zeros(p),
+            acc_delta: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdadeltaState) {
@@ -62,7 +77,11 @@ impl Optimizer for Adadelta {
     }
 
     fn inspect(&self, s: &AdadeltaState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg), Entry::vector("acc_delta", &s.acc_delta)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("square_avg", &s.square_avg),
+            Entry::vector("acc_delta", &s.acc_delta),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -3,7 +3,7 @@
 
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adagrad",
@@ -11,9 +11,25 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adagrad",
     params: &[
         params::lr(1e-2),
-        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, spacing: Spacing::Linear }, "learning rate decay"),
+        Param::number(
+            "lr_decay",
+            0.0,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 0.0,
+                max: 0.1,
+                spacing: Spacing::Linear,
+            },
+            "learning rate decay",
+        ),
         params::weight_decay(0.0),
-        Param::number("initial_accumulator_value", 0.0, Range::NON_NEGATIVE, sliders::UNIT, "initial value of the sum of squares"),
+        Param::number(
+            "initial_accumulator_value",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::UNIT,
+            "initial value of the sum of squares",
+        ),
         params::eps(1e-10),
     ],
     needs_hessian: false,
@@ -52,7 +68,11 @@ impl Optimizer for Adagrad {
     type State = AdagradState;
 
     fn init(&self, p: &[f64]) -> AdagradState {
-        AdagradState { step: 0, sum: vec![self.initial_accumulator_value; p.len()], clr: self.lr }
+        AdagradState {
+            step: 0,
+            sum: vec![self.initial_accumulator_value; p.len()],
+            clr: self.lr,
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdagradState) {
@@ -74,7 +94,11 @@ impl Optimizer for Adagrad {
     }
 
     fn inspect(&self, s: &AdagradState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("sum", &s.sum), Entry::scalar("clr", s.clr)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("sum", &s.sum),
+            Entry::scalar("clr", s.clr),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

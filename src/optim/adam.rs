@@ -5,7 +5,10 @@
 //! AdamW decays the weights by `1 - lr*weight_decay` before the moments are updated.
 
 use super::lanes::Lanes;
-use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer,
+    OptimizerInfo,
+};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
 
@@ -21,7 +24,11 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::eps(1e-8),
         params::weight_decay(0.0),
         AMSGRAD,
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        Param::flag(
+            "decoupled_weight_decay",
+            false,
+            "decay the weights directly, as AdamW",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Adam::new(h, h.flag("decoupled_weight_decay")))),
@@ -31,7 +38,13 @@ pub static INFO_W: OptimizerInfo = OptimizerInfo {
     name: "adamw",
     title: "AdamW",
     reference: "torch.optim.AdamW",
-    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2).key(), AMSGRAD],
+    params: &[
+        params::lr(1e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-8),
+        params::weight_decay(1e-2).key(),
+        AMSGRAD,
+    ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Adam::new(h, true))),
 };
@@ -71,7 +84,12 @@ impl Optimizer for Adam {
     type State = AdamState;
 
     fn init(&self, p: &[f64]) -> AdamState {
-        AdamState { step: 0, exp_avg: zeros(p), exp_avg_sq: zeros(p), max_exp_avg_sq: zeros(p) }
+        AdamState {
+            step: 0,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+            max_exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdamState) {
@@ -94,7 +112,12 @@ impl Optimizer for Adam {
                 }
             }
             let m = lerp(L::load(&s.exp_avg, i), g, 1.0 - beta1);
-            let mut v = addcmul(L::load(&s.exp_avg_sq, i) * L::splat(beta2), g, g, 1.0 - beta2);
+            let mut v = addcmul(
+                L::load(&s.exp_avg_sq, i) * L::splat(beta2),
+                g,
+                g,
+                1.0 - beta2,
+            );
             m.store(&mut s.exp_avg, i);
             v.store(&mut s.exp_avg_sq, i);
             if self.amsgrad {
@@ -110,7 +133,13 @@ impl Optimizer for Adam {
         let [beta1, beta2] = self.betas;
         let t = s.step as f64;
         // Before the first step 1 - beta^0 = 0: nothing to correct (m = v = 0), and 0/0 is NaN.
-        let correct = |x: f64, beta: f64| if s.step == 0 { x } else { x / (1.0 - powf(beta, t)) };
+        let correct = |x: f64, beta: f64| {
+            if s.step == 0 {
+                x
+            } else {
+                x / (1.0 - powf(beta, t))
+            }
+        };
         let m_hat: Vec<f64> = s.exp_avg.iter().map(|&m| correct(m, beta1)).collect();
         let v_hat: Vec<f64> = s.exp_avg_sq.iter().map(|&v| correct(v, beta2)).collect();
         let mut out = vec![

@@ -1,7 +1,9 @@
 //! Adamax, as `torch.optim.Adamax`: Adam with the infinity norm. eps sits *inside* the max:
 //! `u = max(beta2 * u, |g| + eps)`.
 
-use super::{add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use crate::math::powf;
 use crate::schema::Hyper;
 
@@ -9,7 +11,12 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adamax",
     title: "Adamax",
     reference: "torch.optim.Adamax",
-    params: &[params::lr(2e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(0.0)],
+    params: &[
+        params::lr(2e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-8),
+        params::weight_decay(0.0),
+    ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Adamax::new(h))),
 };
@@ -24,7 +31,12 @@ pub struct Adamax {
 
 impl Adamax {
     pub fn new(h: &Hyper) -> Adamax {
-        Adamax { lr: h.num("lr"), betas: h.pair("betas"), eps: h.num("eps"), weight_decay: h.num("weight_decay") }
+        Adamax {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -39,7 +51,11 @@ impl Optimizer for Adamax {
     type State = AdamaxState;
 
     fn init(&self, p: &[f64]) -> AdamaxState {
-        AdamaxState { step: 0, exp_avg: zeros(p), exp_inf: zeros(p) }
+        AdamaxState {
+            step: 0,
+            exp_avg: zeros(p),
+            exp_inf: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdamaxState) {
@@ -58,7 +74,11 @@ impl Optimizer for Adamax {
     }
 
     fn inspect(&self, s: &AdamaxState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("u", &s.exp_inf)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("m", &s.exp_avg),
+            Entry::vector("u", &s.exp_inf),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

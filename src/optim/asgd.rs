@@ -6,9 +6,9 @@
 //! Traps this file keeps: `eta` starts at the lr of the first step, and the eta after step t
 //! uses the lr of step t, so a scheduled lr arrives one step late.
 
-use crate::math::powf;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{Hyper, Param, Range, Spacing, Slider};
+use crate::math::powf;
+use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "asgd",
@@ -16,9 +16,39 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.ASGD",
     params: &[
         params::lr(1e-2),
-        Param::number("lambd", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "decay term"),
-        Param::number("alpha", 0.75, Range::NON_NEGATIVE, Slider { min: 0.0, max: 2.0, spacing: Spacing::Linear }, "power for the eta update"),
-        Param::number("t0", 1e6, Range::ANY, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "step at which averaging starts"),
+        Param::number(
+            "lambd",
+            1e-4,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 1e-8,
+                max: 1.0,
+                spacing: Spacing::Log,
+            },
+            "decay term",
+        ),
+        Param::number(
+            "alpha",
+            0.75,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 0.0,
+                max: 2.0,
+                spacing: Spacing::Linear,
+            },
+            "power for the eta update",
+        ),
+        Param::number(
+            "t0",
+            1e6,
+            Range::ANY,
+            Slider {
+                min: 1.0,
+                max: 1e6,
+                spacing: Spacing::Log,
+            },
+            "step at which averaging starts",
+        ),
         params::weight_decay(0.0),
     ],
     needs_hessian: false,
@@ -36,7 +66,13 @@ pub struct Asgd {
 
 impl Asgd {
     pub fn new(h: &Hyper) -> Asgd {
-        Asgd { lr: h.num("lr"), lambd: h.num("lambd"), alpha: h.num("alpha"), t0: h.num("t0"), weight_decay: h.num("weight_decay") }
+        Asgd {
+            lr: h.num("lr"),
+            lambd: h.num("lambd"),
+            alpha: h.num("alpha"),
+            t0: h.num("t0"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -53,7 +89,12 @@ impl Optimizer for Asgd {
     type State = AsgdState;
 
     fn init(&self, p: &[f64]) -> AsgdState {
-        AsgdState { step: 0, eta: self.lr, mu: 1.0, ax: zeros(p) }
+        AsgdState {
+            step: 0,
+            eta: self.lr,
+            mu: 1.0,
+            ax: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AsgdState) {
@@ -82,7 +123,12 @@ impl Optimizer for Asgd {
     }
 
     fn inspect(&self, s: &AsgdState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::scalar("eta", s.eta), Entry::scalar("mu", s.mu), Entry::vector("ax", &s.ax)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::scalar("eta", s.eta),
+            Entry::scalar("mu", s.mu),
+            Entry::vector("ax", &s.ax),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -24,12 +24,19 @@ pub struct Given(pub Arc<[Point]>);
 
 impl OptimizerFactory for Given {
     fn start(&self, _params: &[f64]) -> Box<dyn Stepper> {
-        Box::new(Replay { points: self.0.clone(), step: 0, lr: f64::NAN })
+        Box::new(Replay {
+            points: self.0.clone(),
+            step: 0,
+            lr: f64::NAN,
+        })
     }
 
     fn start_model(&self, params: &[f64], _tensors: &[Tensor]) -> Box<dyn Stepper> {
         // The training spec refuses external racers; a model's parameters are no 2-D point.
-        unreachable!("an external racer on a model of {} parameters", params.len())
+        unreachable!(
+            "an external racer on a model of {} parameters",
+            params.len()
+        )
     }
 }
 

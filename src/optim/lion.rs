@@ -11,8 +11,20 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "lion-pytorch (Lion)",
     params: &[
         Param::number("lr", 1e-4, Range::POSITIVE, sliders::LR, "learning rate"),
-        Param::pair("betas", [0.9, 0.99], Range::UNIT, sliders::BETA, "interpolation (beta1) and momentum decay (beta2)"),
-        Param::number("weight_decay", 0.0, Range::NON_NEGATIVE, sliders::WEIGHT_DECAY, "decoupled weight decay"),
+        Param::pair(
+            "betas",
+            [0.9, 0.99],
+            Range::UNIT,
+            sliders::BETA,
+            "interpolation (beta1) and momentum decay (beta2)",
+        ),
+        Param::number(
+            "weight_decay",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::WEIGHT_DECAY,
+            "decoupled weight decay",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Lion::new(h))),
@@ -27,7 +39,11 @@ pub struct Lion {
 
 impl Lion {
     pub fn new(h: &Hyper) -> Lion {
-        Lion { lr: h.num("lr"), betas: h.pair("betas"), weight_decay: h.num("weight_decay") }
+        Lion {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -41,7 +57,10 @@ impl Optimizer for Lion {
     type State = LionState;
 
     fn init(&self, p: &[f64]) -> LionState {
-        LionState { step: 0, exp_avg: zeros(p) }
+        LionState {
+            step: 0,
+            exp_avg: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut LionState) {

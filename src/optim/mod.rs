@@ -13,8 +13,8 @@
 // element-wise formulas read; zipping five slices would hide that.
 #![allow(clippy::needless_range_loop)]
 
-use crate::schema::{Hyper, Param};
 pub use crate::schedule::Knobs;
+use crate::schema::{Hyper, Param};
 use lanes::Lanes;
 use serde::Serialize;
 
@@ -69,7 +69,11 @@ pub struct Derivatives<'a> {
 impl<'a> Derivatives<'a> {
     /// The gradient alone.
     pub fn of(grad: &'a [f64]) -> Derivatives<'a> {
-        Derivatives { grad, hessian: None, closure: None }
+        Derivatives {
+            grad,
+            hessian: None,
+            closure: None,
+        }
     }
 }
 
@@ -158,16 +162,28 @@ pub enum EntryValue {
 
 impl Entry {
     pub fn int(name: &'static str, v: u64) -> Entry {
-        Entry { name, value: EntryValue::Int(v) }
+        Entry {
+            name,
+            value: EntryValue::Int(v),
+        }
     }
     pub fn scalar(name: &'static str, v: f64) -> Entry {
-        Entry { name, value: EntryValue::Scalar(v) }
+        Entry {
+            name,
+            value: EntryValue::Scalar(v),
+        }
     }
     pub fn vector(name: &'static str, v: &[f64]) -> Entry {
-        Entry { name, value: EntryValue::Vector(v.to_vec()) }
+        Entry {
+            name,
+            value: EntryValue::Vector(v.to_vec()),
+        }
     }
     pub fn flag(name: &'static str, v: bool) -> Entry {
-        Entry { name, value: EntryValue::Flag(v) }
+        Entry {
+            name,
+            value: EntryValue::Flag(v),
+        }
     }
 }
 
@@ -242,13 +258,22 @@ impl<O: Optimizer + Clone> Stepper for Running<O> {
 
 /// Pairs an optimizer with a fresh state for `params`: a landscape's point, or a model's
 /// `tensors`.
-pub fn running<O: Optimizer + Clone + 'static>(opt: O, params: &[f64], tensors: Option<&[Tensor]>) -> Box<dyn Stepper> {
+pub fn running<O: Optimizer + Clone + 'static>(
+    opt: O,
+    params: &[f64],
+    tensors: Option<&[Tensor]>,
+) -> Box<dyn Stepper> {
     let tensors = tensors.map(<[Tensor]>::to_vec);
     let state = match &tensors {
         Some(t) => opt.init_model(params, t),
         None => opt.init(params),
     };
-    Box::new(Running { built: opt.clone(), opt, state, tensors })
+    Box::new(Running {
+        built: opt.clone(),
+        opt,
+        state,
+        tensors,
+    })
 }
 
 /// The description of one optimizer: what `optiscape list` prints and the page builds its
@@ -312,16 +337,40 @@ pub(crate) mod params {
     use crate::schema::{sliders, Param, Range};
 
     pub const fn lr(default: f64) -> Param {
-        Param::number("lr", default, Range::NON_NEGATIVE, sliders::LR, "learning rate")
+        Param::number(
+            "lr",
+            default,
+            Range::NON_NEGATIVE,
+            sliders::LR,
+            "learning rate",
+        )
     }
     pub const fn betas(b1: f64, b2: f64) -> Param {
-        Param::pair("betas", [b1, b2], Range::UNIT_OPEN, sliders::BETA, "decay rates of the first and second moment averages")
+        Param::pair(
+            "betas",
+            [b1, b2],
+            Range::UNIT_OPEN,
+            sliders::BETA,
+            "decay rates of the first and second moment averages",
+        )
     }
     pub const fn eps(default: f64) -> Param {
-        Param::number("eps", default, Range::NON_NEGATIVE, sliders::EPS, "term added to the denominator for numerical stability")
+        Param::number(
+            "eps",
+            default,
+            Range::NON_NEGATIVE,
+            sliders::EPS,
+            "term added to the denominator for numerical stability",
+        )
     }
     pub const fn weight_decay(default: f64) -> Param {
-        Param::number("weight_decay", default, Range::NON_NEGATIVE, sliders::WEIGHT_DECAY, "weight decay (L2 penalty)")
+        Param::number(
+            "weight_decay",
+            default,
+            Range::NON_NEGATIVE,
+            sliders::WEIGHT_DECAY,
+            "weight decay (L2 penalty)",
+        )
     }
 }
 
@@ -383,7 +432,10 @@ pub(crate) fn sign(x: f64) -> f64 {
 pub fn norm2(x: &[f64]) -> f64 {
     match x {
         [v] => v.abs(),
-        _ => x.iter().fold(0.0, |acc: f64, &v| <f64 as Lanes>::fused(v, v, acc)).sqrt(),
+        _ => x
+            .iter()
+            .fold(0.0, |acc: f64, &v| <f64 as Lanes>::fused(v, v, acc))
+            .sqrt(),
     }
 }
 
@@ -405,7 +457,18 @@ mod tests {
     #[test]
     fn sign_is_torchs() {
         // torch.sign(torch.tensor([-0.0, 0.0, nan, 3.0, -2.0], dtype=torch.float64)) in torch 2.15.
-        let got: Vec<u64> = [-0.0, 0.0, f64::NAN, 3.0, -2.0, f64::INFINITY, -f64::MIN_POSITIVE].map(sign).map(f64::to_bits).to_vec();
+        let got: Vec<u64> = [
+            -0.0,
+            0.0,
+            f64::NAN,
+            3.0,
+            -2.0,
+            f64::INFINITY,
+            -f64::MIN_POSITIVE,
+        ]
+        .map(sign)
+        .map(f64::to_bits)
+        .to_vec();
         assert_eq!(got, [0.0, 0.0, 0.0, 1.0, -1.0, 1.0, -1.0].map(f64::to_bits));
     }
 
@@ -413,7 +476,13 @@ mod tests {
     fn clamp_is_torchs() {
         // torch.clamp(torch.tensor([nan, 5.0, -5.0, 0.5]), min=1.0, max=-1.0) and min=0, max=1.
         assert!(clamp(f64::NAN, 1.0, -1.0).is_nan());
-        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 1.0, -1.0)), [-1.0, -1.0, -1.0]);
-        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 0.0, 1.0)), [1.0, 0.0, 0.5]);
+        assert_eq!(
+            [5.0, -5.0, 0.5].map(|x| clamp(x, 1.0, -1.0)),
+            [-1.0, -1.0, -1.0]
+        );
+        assert_eq!(
+            [5.0, -5.0, 0.5].map(|x| clamp(x, 0.0, 1.0)),
+            [1.0, 0.0, 0.5]
+        );
     }
 }

@@ -2,9 +2,11 @@
 //! `mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))`. The running product of the mu_t is
 //! kept in f64 (torch keeps it in the default dtype).
 
-use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use crate::math::powf;
-use crate::schema::{Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "nadam",
@@ -15,8 +17,22 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::betas(0.9, 0.999),
         params::eps(1e-8),
         params::weight_decay(0.0),
-        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, spacing: Spacing::Log }, "momentum decay psi"),
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        Param::number(
+            "momentum_decay",
+            4e-3,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 1e-4,
+                max: 1.0,
+                spacing: Spacing::Log,
+            },
+            "momentum decay psi",
+        ),
+        Param::flag(
+            "decoupled_weight_decay",
+            false,
+            "decay the weights directly, as AdamW",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(NAdam::new(h))),
@@ -58,7 +74,13 @@ impl Optimizer for NAdam {
     type State = NAdamState;
 
     fn init(&self, p: &[f64]) -> NAdamState {
-        NAdamState { step: 0, mu_product: 1.0, mu: 0.0, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
+        NAdamState {
+            step: 0,
+            mu_product: 1.0,
+            mu: 0.0,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut NAdamState) {

@@ -17,7 +17,7 @@
 //! the golden generator (tests/golden/generate.py).
 
 use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "newton",
@@ -52,7 +52,11 @@ pub struct Newton {
 
 impl Newton {
     pub fn new(h: &Hyper) -> Newton {
-        Newton { lr: h.num("lr"), damping: h.num("damping"), gradient_fallback: h.choice("fallback") == Some(GRADIENT) }
+        Newton {
+            lr: h.num("lr"),
+            damping: h.num("damping"),
+            gradient_fallback: h.choice("fallback") == Some(GRADIENT),
+        }
     }
 }
 
@@ -168,12 +172,20 @@ impl Optimizer for Newton {
     const NEEDS_HESSIAN: bool = true;
 
     fn init(&self, p: &[f64]) -> NewtonState {
-        NewtonState { step: 0, positive_definite: false, fallback: false, singular: false, direction: vec![0.0; p.len()] }
+        NewtonState {
+            step: 0,
+            positive_definite: false,
+            fallback: false,
+            singular: false,
+            direction: vec![0.0; p.len()],
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut NewtonState) {
         s.step += 1;
-        let hessian = d.hessian.expect("newton is only started where the Hessian is given");
+        let hessian = d
+            .hessian
+            .expect("newton is only started where the Hessian is given");
         let cholesky = damped_solve(hessian, self.damping, d.grad);
         s.positive_definite = cholesky.is_some();
         let direction = match cholesky {
@@ -191,7 +203,10 @@ impl Optimizer for Newton {
     }
 
     fn inspect(&self, s: &NewtonState) -> Vec<Entry> {
-        let mut entries = vec![Entry::int("step", s.step), Entry::flag("positive_definite", s.positive_definite)];
+        let mut entries = vec![
+            Entry::int("step", s.step),
+            Entry::flag("positive_definite", s.positive_definite),
+        ];
         if self.gradient_fallback {
             entries.push(Entry::flag("fallback", s.fallback));
         } else {
@@ -242,7 +257,10 @@ mod tests {
         let h = [c, c, c, c];
         assert!(damped_solve(&h, 0.0, &[0.3, -0.1]).is_none());
         assert!(general_solve(&h, 0.0, &[0.3, -0.1]).is_none());
-        assert!(general_solve(&[0.0, 1.0, 1.0, 0.0], 0.0, &[1.0, 2.0]).is_some(), "a zero on the diagonal is pivoted away");
+        assert!(
+            general_solve(&[0.0, 1.0, 1.0, 0.0], 0.0, &[1.0, 2.0]).is_some(),
+            "a zero on the diagonal is pivoted away"
+        );
         assert!(general_solve(&[0.0; 4], 0.0, &[1.0, 2.0]).is_none());
     }
 }

@@ -16,7 +16,11 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::betas(0.9, 0.999),
         params::eps(1e-8),
         params::weight_decay(0.0),
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        Param::flag(
+            "decoupled_weight_decay",
+            false,
+            "decay the weights directly, as AdamW",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(RAdam::new(h))),
@@ -56,7 +60,13 @@ impl Optimizer for RAdam {
     type State = RAdamState;
 
     fn init(&self, p: &[f64]) -> RAdamState {
-        RAdamState { step: 0, rho_t: 0.0, rectified: false, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
+        RAdamState {
+            step: 0,
+            rho_t: 0.0,
+            rectified: false,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RAdamState) {
@@ -69,7 +79,10 @@ impl Optimizer for RAdam {
         let rho_t = rho_inf - 2.0 * step * powf(beta2, step) / bias_correction2;
         s.rho_t = rho_t;
         s.rectified = rho_t > 5.0;
-        let rect = powf((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t), 0.5);
+        let rect = powf(
+            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+            0.5,
+        );
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
@@ -84,7 +97,8 @@ impl Optimizer for RAdam {
             let m_hat = s.exp_avg[i] / bias_correction1;
             let update = if s.rectified {
                 // torch's `float / tensor` is `tensor.reciprocal() * float`: two roundings.
-                let adaptive_lr = (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
+                let adaptive_lr =
+                    (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
                 m_hat * self.lr * adaptive_lr * rect
             } else {
                 m_hat * self.lr

@@ -2,7 +2,9 @@
 //! by their running standard deviation), optionally with momentum. eps is added after the root.
 
 use super::lanes::Lanes;
-use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -11,11 +13,27 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.RMSprop",
     params: &[
         params::lr(1e-2),
-        Param::number("alpha", 0.99, Range::UNIT, sliders::BETA, "smoothing constant of the squared-gradient average"),
+        Param::number(
+            "alpha",
+            0.99,
+            Range::UNIT,
+            sliders::BETA,
+            "smoothing constant of the squared-gradient average",
+        ),
         params::eps(1e-8),
         params::weight_decay(0.0),
-        Param::number("momentum", 0.0, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor"),
-        Param::flag("centered", false, "normalize by the estimated variance of the gradient"),
+        Param::number(
+            "momentum",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::MOMENTUM,
+            "momentum factor",
+        ),
+        Param::flag(
+            "centered",
+            false,
+            "normalize by the estimated variance of the gradient",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(RMSprop::new(h))),
@@ -56,7 +74,12 @@ impl Optimizer for RMSprop {
     type State = RMSpropState;
 
     fn init(&self, p: &[f64]) -> RMSpropState {
-        RMSpropState { step: 0, square_avg: zeros(p), grad_avg: zeros(p), momentum_buffer: zeros(p) }
+        RMSpropState {
+            step: 0,
+            square_avg: zeros(p),
+            grad_avg: zeros(p),
+            momentum_buffer: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RMSpropState) {
@@ -67,7 +90,12 @@ impl Optimizer for RMSprop {
             if self.weight_decay != 0.0 {
                 g = add(g, param, self.weight_decay);
             }
-            let square_avg = addcmul(L::load(&s.square_avg, i) * L::splat(self.alpha), g, g, 1.0 - self.alpha);
+            let square_avg = addcmul(
+                L::load(&s.square_avg, i) * L::splat(self.alpha),
+                g,
+                g,
+                1.0 - self.alpha,
+            );
             square_avg.store(&mut s.square_avg, i);
             let avg = if self.centered {
                 let grad_avg = lerp(L::load(&s.grad_avg, i), g, 1.0 - self.alpha);
@@ -77,7 +105,12 @@ impl Optimizer for RMSprop {
                 square_avg.sqrt()
             } + L::splat(self.eps);
             if self.momentum > 0.0 {
-                let buf = addcdiv(L::load(&s.momentum_buffer, i) * L::splat(self.momentum), g, avg, 1.0);
+                let buf = addcdiv(
+                    L::load(&s.momentum_buffer, i) * L::splat(self.momentum),
+                    g,
+                    avg,
+                    1.0,
+                );
                 buf.store(&mut s.momentum_buffer, i);
                 add(param, buf, -self.lr).store(p, i);
             } else {
@@ -87,7 +120,10 @@ impl Optimizer for RMSprop {
     }
 
     fn inspect(&self, s: &RMSpropState) -> Vec<Entry> {
-        let mut out = vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg)];
+        let mut out = vec![
+            Entry::int("step", s.step),
+            Entry::vector("square_avg", &s.square_avg),
+        ];
         if self.centered {
             out.push(Entry::vector("grad_avg", &s.grad_avg));
         }

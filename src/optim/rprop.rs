@@ -9,16 +9,42 @@
 //! the product `grad * prev` (which can underflow to 0: no change of size then).
 
 use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "rprop",
     title: "Rprop",
     reference: "torch.optim.Rprop",
     params: &[
-        Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "initial step size of every coordinate (read at the first step only)"),
-        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, spacing: Spacing::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size"),
-        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, spacing: Spacing::Log }, "smallest and largest step size"),
+        Param::number(
+            "lr",
+            1e-2,
+            Range::NON_NEGATIVE,
+            sliders::LR,
+            "initial step size of every coordinate (read at the first step only)",
+        ),
+        Param::pair(
+            "etas",
+            [0.5, 1.2],
+            Range::POSITIVE,
+            Slider {
+                min: 0.1,
+                max: 2.0,
+                spacing: Spacing::Linear,
+            },
+            "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size",
+        ),
+        Param::pair(
+            "step_sizes",
+            [1e-6, 50.0],
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 1e-8,
+                max: 100.0,
+                spacing: Spacing::Log,
+            },
+            "smallest and largest step size",
+        ),
     ],
     needs_hessian: false,
     build: |h| Ok(Box::new(Rprop::new(h)?)),
@@ -37,7 +63,11 @@ impl Rprop {
         if !(0.0 < etas[0] && etas[0] < 1.0 && 1.0 < etas[1]) {
             return Err(format!("`etas` must be [etaminus, etaplus] with 0 < etaminus < 1 < etaplus (as in torch), got [{}, {}]", etas[0], etas[1]));
         }
-        Ok(Rprop { lr: h.num("lr"), etas, step_sizes: h.pair("step_sizes") })
+        Ok(Rprop {
+            lr: h.num("lr"),
+            etas,
+            step_sizes: h.pair("step_sizes"),
+        })
     }
 }
 
@@ -53,7 +83,11 @@ impl Optimizer for Rprop {
     type State = RpropState;
 
     fn init(&self, p: &[f64]) -> RpropState {
-        RpropState { step: 0, prev: zeros(p), step_size: vec![self.lr; p.len()] }
+        RpropState {
+            step: 0,
+            prev: zeros(p),
+            step_size: vec![self.lr; p.len()],
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RpropState) {
@@ -81,7 +115,11 @@ impl Optimizer for Rprop {
     }
 
     fn inspect(&self, s: &RpropState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("step_size", &s.step_size), Entry::vector("prev", &s.prev)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("step_size", &s.step_size),
+            Entry::vector("prev", &s.prev),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -12,8 +12,20 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.SGD",
     params: &[
         params::lr(1e-3),
-        Param::number("momentum", 0.0, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor"),
-        Param::number("dampening", 0.0, Range::UNIT, sliders::UNIT, "dampening for momentum"),
+        Param::number(
+            "momentum",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::MOMENTUM,
+            "momentum factor",
+        ),
+        Param::number(
+            "dampening",
+            0.0,
+            Range::UNIT,
+            sliders::UNIT,
+            "dampening for momentum",
+        ),
         params::weight_decay(0.0),
         Param::flag("nesterov", false, "use Nesterov momentum"),
     ],
@@ -40,7 +52,9 @@ impl Sgd {
             nesterov: h.flag("nesterov"),
         };
         if opt.nesterov && (opt.momentum <= 0.0 || opt.dampening != 0.0) {
-            return Err("`nesterov` requires `momentum` > 0 and `dampening` = 0 (as in torch)".into());
+            return Err(
+                "`nesterov` requires `momentum` > 0 and `dampening` = 0 (as in torch)".into(),
+            );
         }
         Ok(opt)
     }
@@ -57,7 +71,10 @@ impl Optimizer for Sgd {
     type State = SgdState;
 
     fn init(&self, _params: &[f64]) -> SgdState {
-        SgdState { step: 0, momentum_buffer: None }
+        SgdState {
+            step: 0,
+            momentum_buffer: None,
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut SgdState) {
@@ -66,7 +83,11 @@ impl Optimizer for Sgd {
         // later), as a copy of that step's gradient.
         let first = s.momentum_buffer.is_none();
         let mut none = Vec::new();
-        let buf = if self.momentum != 0.0 { s.momentum_buffer.get_or_insert_with(|| zeros(p)) } else { &mut none };
+        let buf = if self.momentum != 0.0 {
+            s.momentum_buffer.get_or_insert_with(|| zeros(p))
+        } else {
+            &mut none
+        };
         crate::each_lane!(p.len(), |i, L| {
             let param = L::load(p, i);
             let mut g = L::load(d.grad, i);
@@ -74,9 +95,21 @@ impl Optimizer for Sgd {
                 g = add(g, param, self.weight_decay);
             }
             if self.momentum != 0.0 {
-                let b = if first { g } else { add(L::load(buf, i) * L::splat(self.momentum), g, 1.0 - self.dampening) };
+                let b = if first {
+                    g
+                } else {
+                    add(
+                        L::load(buf, i) * L::splat(self.momentum),
+                        g,
+                        1.0 - self.dampening,
+                    )
+                };
                 b.store(buf, i);
-                g = if self.nesterov { add(g, b, self.momentum) } else { b };
+                g = if self.nesterov {
+                    add(g, b, self.momentum)
+                } else {
+                    b
+                };
             }
             add(param, g, -self.lr).store(p, i);
         });

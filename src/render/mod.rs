@@ -64,6 +64,7 @@
 //! assert!(svg.contains("<polyline"));
 //! ```
 
+pub mod classify;
 pub mod colormap;
 pub mod contour;
 pub mod field;
@@ -77,7 +78,6 @@ pub mod scene;
 pub mod step_glyph;
 pub mod sweep;
 pub mod ticks;
-pub mod classify;
 
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};

@@ -10,8 +10,17 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     params: &[Param::schedulers("schedulers", "the schedulers, stepped in this order").required()],
     cycles_momentum: false,
     check: check_children,
-    build: |h, g| Ok(Box::new(Chained { schedulers: build_children(h, g)? })),
-    max_steps: |h| h.schedulers("schedulers").iter().filter_map(super::max_steps).min(),
+    build: |h, g| {
+        Ok(Box::new(Chained {
+            schedulers: build_children(h, g)?,
+        }))
+    },
+    max_steps: |h| {
+        h.schedulers("schedulers")
+            .iter()
+            .filter_map(super::max_steps)
+            .min()
+    },
     rates: &[],
 };
 
@@ -21,7 +30,9 @@ pub struct Chained {
 
 impl Schedule for Chained {
     fn step(&mut self, group: &mut Group, metric: f64) {
-        self.schedulers.iter_mut().for_each(|s| s.step(group, metric));
+        self.schedulers
+            .iter_mut()
+            .for_each(|s| s.step(group, metric));
     }
 
     // Not inside a SequentialLR (refused by `check_children`): nothing to restart.

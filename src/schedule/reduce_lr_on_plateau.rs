@@ -4,20 +4,79 @@
 //! epoch's mean training loss. It cuts only when the old rate minus the new exceeds `eps`.
 
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{sliders, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Param, Range, Slider, Spacing};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ReduceLROnPlateau",
     doc: "the rate times factor when the loss stops improving for patience steps",
     params: &[
-        Param::choice("mode", Some("min"), &["min", "max"], false, "min: the loss should fall; max: rise"),
-        Param::number("factor", 0.1, Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true }, sliders::UNIT, "factor of each cut"),
-        Param::integer("patience", Some(10), super::COUNT_FROM_0, super::STEPS, false, "steps without improvement tolerated"),
-        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "least improvement that counts"),
-        Param::choice("threshold_mode", Some("rel"), &["rel", "abs"], false, "rel: a fraction of the best; abs: an amount"),
-        Param::integer("cooldown", Some(0), super::COUNT_FROM_0, super::STEPS, false, "steps of rest after a cut"),
-        Param::number("min_lr", 0.0, Range::NON_NEGATIVE, sliders::LR, "lowest rate"),
-        Param::number("eps", 1e-8, Range::NON_NEGATIVE, sliders::EPS, "a cut smaller than this is not made"),
+        Param::choice(
+            "mode",
+            Some("min"),
+            &["min", "max"],
+            false,
+            "min: the loss should fall; max: rise",
+        ),
+        Param::number(
+            "factor",
+            0.1,
+            Range {
+                lo: 0.0,
+                lo_open: false,
+                hi: 1.0,
+                hi_open: true,
+            },
+            sliders::UNIT,
+            "factor of each cut",
+        ),
+        Param::integer(
+            "patience",
+            Some(10),
+            super::COUNT_FROM_0,
+            super::STEPS,
+            false,
+            "steps without improvement tolerated",
+        ),
+        Param::number(
+            "threshold",
+            1e-4,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 1e-8,
+                max: 1.0,
+                spacing: Spacing::Log,
+            },
+            "least improvement that counts",
+        ),
+        Param::choice(
+            "threshold_mode",
+            Some("rel"),
+            &["rel", "abs"],
+            false,
+            "rel: a fraction of the best; abs: an amount",
+        ),
+        Param::integer(
+            "cooldown",
+            Some(0),
+            super::COUNT_FROM_0,
+            super::STEPS,
+            false,
+            "steps of rest after a cut",
+        ),
+        Param::number(
+            "min_lr",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::LR,
+            "lowest rate",
+        ),
+        Param::number(
+            "eps",
+            1e-8,
+            Range::NON_NEGATIVE,
+            sliders::EPS,
+            "a cut smaller than this is not made",
+        ),
     ],
     cycles_momentum: false,
     check: no_check,
@@ -32,7 +91,11 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             cooldown: h.int("cooldown"),
             min_lr: h.num("min_lr"),
             eps: h.num("eps"),
-            best: if max { f64::NEG_INFINITY } else { f64::INFINITY },
+            best: if max {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            },
             num_bad_epochs: 0,
             cooldown_counter: 0,
             last_epoch: 0,
