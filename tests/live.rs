@@ -569,7 +569,7 @@ fn a_room_scale_draws_lines_and_labels_for_a_projector() {
         room.mapping().plot,
         desk.mapping().plot
     );
-    assert_eq!(room.data_at(200.0, 150.0).is_some(), true);
+    assert!(room.data_at(200.0, 150.0).is_some());
     for bad in [f64::NAN, 0.0, -2.0] {
         room.set_room(bad).unwrap();
         assert_eq!(room.room(), 1.0);
