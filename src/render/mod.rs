@@ -16,6 +16,8 @@
 //! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
 //! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
 //!   descent and where the quadratic model along it is lowest.
+//! * [`explain`]: a racer's next update, piece by piece, at its head, and the panel listing
+//!   the pieces (`optiscape plot --explain`, the page's "explain step" view).
 //! * [`loss`]: the loss chart and its live axes.
 //! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
 //!   (`optiscape plot`).
@@ -68,6 +70,9 @@
 
 pub mod colormap;
 pub mod contour;
+pub mod explain;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod explain_figure;
 pub mod field;
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub mod figure;
