@@ -21,9 +21,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # mathematical operators (− √ ∞ ∇ ⋅), geometric shapes, the modifier letter ᵀ and check marks.
 RANGES = [(0x20, 0x7E), (0xA0, 0x17F), (0x300, 0x36F), (0x370, 0x3FF), (0x1D00, 0x1DBF), (0x2000, 0x206F), (0x2070, 0x209F),
           (0x2190, 0x21FF), (0x2200, 0x22FF), (0x25A0, 0x25FF), (0x2713, 0x2717)]
-# The oblique face sets one-letter axis titles: Latin and Greek are enough there. The bold one
-# sets the explained step's labels (−m̂, √v̂ + ε), which need the regular face's characters.
-SHORT = [(0x20, 0x7E), (0xA0, 0xFF), (0x370, 0x3FF)]
+# The oblique face sets the axes' names (x, f − f*): Latin, Greek and the minus sign. The bold
+# one sets the explained step's labels (−m̂, √v̂ + ε), which need the regular face's characters.
+SHORT = [(0x20, 0x7E), (0xA0, 0xFF), (0x370, 0x3FF), (0x2212, 0x2212)]
 FACES = {"DejaVuSans.ttf": ("Book", RANGES), "DejaVuSans-Oblique.ttf": ("Oblique", SHORT), "DejaVuSans-Bold.ttf": ("Bold", RANGES)}
 FAMILY = "optiscape DejaVu Sans"
 

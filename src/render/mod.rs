@@ -18,6 +18,8 @@
 //!   descent and where the quadratic model along it is lowest.
 //! * [`explain`]: a racer's next update, piece by piece, at its head, and the panel listing
 //!   the pieces (`optiscape plot --explain`, the page's "explain step" view).
+//! * [`surface`]: the landscape as a shaded 3-D surface with the paths riding on it (the
+//!   page's 3-D view, `optiscape plot --3d`).
 //! * [`loss`]: the loss chart and its live axes.
 //! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
 //!   (`optiscape plot`).
@@ -83,6 +85,9 @@ pub mod path;
 pub mod racers;
 pub mod scene;
 pub mod step_glyph;
+pub mod surface;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod surface_figure;
 pub mod sweep;
 pub mod ticks;
 pub mod training;
