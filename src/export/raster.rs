@@ -62,10 +62,16 @@ impl Raster {
             return;
         }
         let i = (y as usize * self.width as usize + x as usize) * 4;
-        let a = alpha.min(1.0);
+        if alpha >= 1.0 {
+            self.rgba[i..i + 3].copy_from_slice(&[rgb.0, rgb.1, rgb.2]);
+            return;
+        }
+        let a = alpha;
         for (k, c) in [rgb.0, rgb.1, rgb.2].into_iter().enumerate() {
             let d = self.rgba[i + k] as f64;
-            self.rgba[i + k] = (c as f64 * a + d * (1.0 - a)).round() as u8;
+            // Rounded half up (the sum is not negative): `f64::round` is a libm call, and this
+            // runs for every translucent pixel.
+            self.rgba[i + k] = (c as f64 * a + d * (1.0 - a) + 0.5) as u8;
         }
     }
 }

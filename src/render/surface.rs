@@ -82,6 +82,8 @@ pub struct Surface {
     pub values: Vec<f64>,
     /// The contour plot's levels for these values: the cells' colours.
     pub levels: Levels,
+    /// The height of every vertex, as `values`.
+    heights: Vec<f64>,
     pub height: Height,
     /// The lowest and highest finite height.
     pub z: [f64; 2],
@@ -126,7 +128,8 @@ impl Surface {
         } else {
             [0.0, 1.0]
         };
-        let mut surface = Surface { view, n, values, levels, height, z, cut: Vec::new() };
+        let heights = values.iter().map(|&v| height.of(v)).collect();
+        let mut surface = Surface { view, n, values, levels, height, heights, z, cut: Vec::new() };
         surface.cut = (0..(n - 1) * (n - 1))
             .map(|c| {
                 let (i, j) = (c % (n - 1), c / (n - 1));
@@ -157,7 +160,7 @@ impl Surface {
         let n = self.n;
         let x = self.view.x[0] + (self.view.x[1] - self.view.x[0]) * i as f64 / (n - 1) as f64;
         let y = self.view.y[0] + (self.view.y[1] - self.view.y[0]) * j as f64 / (n - 1) as f64;
-        (x, self.height.of(self.values[j * n + i]), y)
+        (x, self.heights[j * n + i], y)
     }
 
     /// A point of the plane at the height of `loss` (clamped to the surface's), and never under
@@ -236,12 +239,16 @@ pub enum Layers {
 }
 
 /// The surface and the paths in `area`, turned as `turn` says. `start` (a point and its loss)
-/// is marked where the racers set off; each path ends in a dot.
+/// is marked where the racers set off; each path ends in a dot. On a bitmap; a canvas that
+/// antialiases wants [`draw_surface_layers`] with `seams`.
 pub fn draw_surface<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Surface, paths: &[SurfacePath], start: Option<(Point, f64)>, turn: Turn, dpr: f64) -> DrawResult<DB> {
-    draw_surface_layers(area, s, paths, start, turn, dpr, Layers::All)
+    draw_surface_layers(area, s, paths, start, turn, dpr, Layers::All, false)
 }
 
-/// [`draw_surface`], only the `layers` asked for.
+/// [`draw_surface`], only the `layers` asked for; with `seams`, each triangle outlined in its
+/// own colour (an antialiasing canvas leaves hairline seams between abutting triangles; a
+/// bitmap does not, and the outlines cost it a third of the frame).
+#[allow(clippy::too_many_arguments)]
 pub fn draw_surface_layers<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     s: &Surface,
@@ -250,6 +257,7 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
     turn: Turn,
     dpr: f64,
     layers: Layers,
+    seams: bool,
 ) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
     let (x, y, z) = (s.view.x, s.view.y, s.z);
@@ -305,15 +313,31 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
     // plotters' projected depth grows away from the viewer.
     cells.sort_by_key(|c| std::cmp::Reverse(c.0));
 
-    // Each racer's segments, by the cell holding their midpoint.
+    // Each racer's segments, each after the nearest cell it crosses: on top of the cells it
+    // lies on (after its midpoint's alone, the nearer cells it crosses cut it into dashes), under
+    // the ones in front of it.
+    let mut rank = vec![0usize; (n - 1) * (n - 1)];
+    for (order, &(_, i, j)) in cells.iter().enumerate() {
+        rank[j * (n - 1) + i] = order;
+    }
+    let cell_step = ((s.view.x[1] - s.view.x[0]).min(s.view.y[1] - s.view.y[0]) / (n - 1) as f64) / 2.0;
     let mut on_cell: Vec<Vec<(usize, usize)>> = vec![Vec::new(); (n - 1) * (n - 1)];
     for (r, path) in paths.iter().enumerate() {
         for k in 0..path.points.len().min(path.losses.len()).saturating_sub(1) {
             let (a, b) = (path.points[k], path.points[k + 1]);
-            if s.lift(a, path.losses[k]).is_some() && s.lift(b, path.losses[k + 1]).is_some() {
-                let (i, j) = s.cell_of([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]);
-                on_cell[j * (n - 1) + i].push((r, k));
+            if s.lift(a, path.losses[k]).is_none() || s.lift(b, path.losses[k + 1]).is_none() {
+                continue;
             }
+            let samples = (((b[0] - a[0]).hypot(b[1] - a[1]) / cell_step).ceil() as usize).clamp(1, 4 * n);
+            let last = (0..=samples)
+                .map(|q| {
+                    let t = q as f64 / samples as f64;
+                    let (i, j) = s.cell_of([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+                    j * (n - 1) + i
+                })
+                .max_by_key(|&c| rank[c])
+                .unwrap_or(0);
+            on_cell[last].push((r, k));
         }
     }
 
@@ -340,8 +364,11 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
             let ordered = if centre(&t1) >= centre(&t2) { [t1, t2] } else { [t2, t1] };
             for t in ordered {
                 area3.draw(&Polygon::new(t.to_vec(), ShapeStyle { color, filled: true, stroke_width: 0 }))?;
-                // Its outline in its own colour too: no hairline gaps between triangles.
-                area3.draw(&PathElement::new(vec![t[0], t[1], t[2], t[0]], ShapeStyle { color, filled: false, stroke_width: 1 }))?;
+                // On an antialiasing canvas, its outline in its own colour too: no hairline
+                // seams between triangles.
+                if seams {
+                    area3.draw(&PathElement::new(vec![t[0], t[1], t[2], t[0]], ShapeStyle { color, filled: false, stroke_width: 1 }))?;
+                }
             }
         }
         let segments = &on_cell[j * (n - 1) + i];
@@ -497,9 +524,11 @@ fn ticks(s: &Surface) -> [Vec<(f64, String)>; 3] {
 fn draw_panels<DB: DrawingBackend>(area: &Area3<DB>, b: &Box3, s: &Surface, m: &Metrics) -> DrawResult<DB> {
     let (x, y, z) = (b.x, b.y, b.z);
     let (fx, fy) = b.far();
-    let panel = ShapeStyle { color: RGBAColor(0, 0, 0, 0.04), filled: true, stroke_width: 0 };
-    let edge = ShapeStyle { color: RGBAColor(0, 0, 0, 0.35), filled: false, stroke_width: m.stroke(1.0) };
-    let grid = ShapeStyle { color: RGBAColor(0, 0, 0, 0.13), filled: false, stroke_width: m.stroke(1.0) };
+    // Opaque greys (the page and the figures draw on white): a translucent fill of half the
+    // picture is a blend per pixel.
+    let panel = ShapeStyle { color: RGBColor(245, 245, 245).to_rgba(), filled: true, stroke_width: 0 };
+    let edge = ShapeStyle { color: RGBColor(160, 160, 160).to_rgba(), filled: false, stroke_width: m.stroke(1.0) };
+    let grid = ShapeStyle { color: RGBColor(215, 215, 215).to_rgba(), filled: false, stroke_width: m.stroke(1.0) };
     let faces = [
         vec![(x[0], z[0], y[0]), (x[1], z[0], y[0]), (x[1], z[0], y[1]), (x[0], z[0], y[1])],
         vec![(fx, z[0], y[0]), (fx, z[1], y[0]), (fx, z[1], y[1]), (fx, z[0], y[1])],

@@ -96,7 +96,7 @@ struct Scene<'a> {
 fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Scene, layers: Layers) -> DrawResult<DB> {
     let paths: Vec<SurfacePath> = s.result.racers.iter().zip(s.colors).map(|(r, &color)| SurfacePath { color, points: &r.trajectory, losses: &r.loss }).collect();
     let start = s.race.start;
-    draw_surface_layers(area, s.surface, &paths, Some((start, s.race.objective.value(start))), s.turn, DPR, layers)
+    draw_surface_layers(area, s.surface, &paths, Some((start, s.race.objective.value(start))), s.turn, DPR, layers, false)
 }
 
 /// The legend under it: the caption (the step shown when it is not the last), each racer's line.
