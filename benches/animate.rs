@@ -6,7 +6,7 @@
 //! seconds (budget: 3 MB and 5 s), the SVG's, and the ratios.
 
 use optiscape::export::animate::{animate, Options};
-use optiscape::render::figure::figure;
+use optiscape::figure::figure;
 use optiscape::spec::RunSpec;
 use std::hint::black_box;
 #[path = "timing.rs"]

@@ -25,6 +25,10 @@
 //! routine in wasm) and `unfused_mul_add` (`a * b + c`, two roundings: the floor).
 //! `plane_new` builds the projected view's plane (classify::projection, its reference run
 //! included) and `surface_200x200` samples a whole 200 x 200 surface on it.
+//!
+//! `classify --train SPEC_JSON` instead trains that spec once (after one run to warm up) and
+//! prints `train_native_s`, the training alone: `cargo xtask bench` runs it beside the page's
+//! own training of the same spec (benches/page.mjs, `train_wasm_vs_native`).
 
 use optiscape::classify::digits::{Digits, FEATURES, TRAIN};
 use optiscape::classify::model::{Architecture, Model, Rng};
@@ -38,6 +42,19 @@ use timing::time_ms;
 
 const SUFFIX: &str = if cfg!(target_arch = "wasm32") { "wasm" } else { "native" };
 
+/// Trains `spec` to the end once to warm up, then once timed: prints `train_native_s` and the
+/// first racer's test accuracy.
+fn train_once(spec: &TrainSpec, digits: &Digits) {
+    train::train(spec, digits, &|| 0.0);
+    let start = std::time::Instant::now();
+    let result = train::train(spec, digits, &|| 0.0);
+    let seconds = start.elapsed().as_secs_f64();
+    println!("train_{SUFFIX}_s {seconds:.4} s");
+    if let Some(accuracy) = result.racers[0].test_accuracy {
+        println!("# test accuracy {:.2} %", 100.0 * accuracy);
+    }
+}
+
 /// Prints `name_SUFFIX_ms` (median wall) and `name_SUFFIX_cpu_ms` (mean CPU time).
 fn report(name: &str, (wall, cpu): (f64, Option<f64>), digits: usize) {
     println!("{name}_{SUFFIX}_ms {wall:.digits$} ms");
@@ -48,6 +65,11 @@ fn report(name: &str, (wall, cpu): (f64, Option<f64>), digits: usize) {
 
 pub fn main() {
     let digits = Digits::parse(include_bytes!("../www/data/digits.bin")).expect("the committed digits file is valid");
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--train") {
+        let spec = TrainSpec::parse(args.get(i + 1).map_or("", String::as_str)).unwrap_or_else(|e| panic!("--train SPEC_JSON: {e}"));
+        return train_once(&spec, &digits);
+    }
     let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.001}]}"#).unwrap();
     let runs = 9;
     println!("# optiscape classify bench ({SUFFIX}): linear digits classifier, Adam lr 1e-3, 15 epochs; wall: median of {runs}, cpu: mean");
@@ -94,7 +116,7 @@ pub fn main() {
 
     // One fused multiply-add, over independent random operands of everyday exponents.
     let mut rng = Rng::new(7);
-    let mut draw = || (2.0 * rng.uniform() - 1.0) * 2f64.powi((rng.uniform() * 40.0) as i32 - 20);
+    let mut draw = || (2.0 * rng.uniform() - 1.0) * optiscape::math::powi(2.0, (rng.uniform() * 40.0) as i32 - 20);
     let operands: Vec<[f64; 3]> = (0..4096).map(|_| [draw(), draw(), draw()]).collect();
     let reps = 500;
     let per_op_ns = |t: (f64, Option<f64>)| (t.0 * 1e6 / (reps * operands.len()) as f64, t.1.map(|c| c * 1e6 / (reps * operands.len()) as f64));

@@ -74,8 +74,8 @@ fn main() {
             (0..20_000)
                 .map(|i| {
                     let t = i as f64 * 0.01 + k as f64;
-                    let r = 1.5 * (-(i as f64) / 8000.0).exp();
-                    [r * t.cos(), 1.0 + r * t.sin()]
+                    let r = 1.5 * optiscape::math::exp(-(i as f64) / 8000.0);
+                    [r * optiscape::math::cos(t), 1.0 + r * optiscape::math::sin(t)]
                 })
                 .collect()
         })

@@ -2,7 +2,8 @@
 //! landscape with its parameters, defaults, ranges and slider hints, the spec's limits, the
 //! racers' palette and the presets (scenes and experiments, with their hints).
 
-use crate::classify::train::TrainSpec;
+use crate::classify::digits;
+use crate::classify::train::{self, TrainSpec};
 use crate::landscape::{self, Mark, Point, View, SHARED};
 use crate::optim::{self, OptimizerInfo, Quantity};
 use crate::presets::{self, Preset};
@@ -24,9 +25,23 @@ pub struct LandscapeEntry {
     pub marks: Vec<Mark>,
 }
 
+/// The training spec's fields (`optiscape train`, the page's classifier).
+#[derive(Serialize)]
+pub struct ClassifyEntry {
+    /// The spec's own fields: dataset, model, epochs, batch_size, seed.
+    pub params: Vec<Param>,
+    /// The fields of an `input`, the spec's or a racer's own.
+    pub input: Vec<Param>,
+    /// Digits trained on and held out.
+    pub train_samples: usize,
+    pub test_samples: usize,
+}
+
 #[derive(Serialize)]
 pub struct Limits {
     pub max_steps: u64,
+    /// The largest start coordinate, in magnitude.
+    pub max_start: f64,
     pub max_racers: usize,
     pub max_speed: u32,
     pub divergence_limit: f64,
@@ -42,6 +57,8 @@ pub struct Catalog {
     /// The schedulers an `lr_scheduler` field names, with their arguments.
     pub schedulers: Vec<&'static SchedulerInfo>,
     pub landscapes: Vec<LandscapeEntry>,
+    /// The classifier's training spec.
+    pub classify: ClassifyEntry,
     pub limits: Limits,
     /// Racer colours, "#rrggbb", in the order racers get them.
     pub palette: &'static [&'static str],
@@ -90,8 +107,15 @@ pub fn catalog() -> Catalog {
                 LandscapeEntry { info, all_params, view: built.view, start: built.start, marks: built.marks }
             })
             .collect(),
+        classify: ClassifyEntry {
+            params: train::TRAIN_PARAMS.to_vec(),
+            input: train::INPUT_PARAMS.to_vec(),
+            train_samples: digits::TRAIN,
+            test_samples: digits::TEST,
+        },
         limits: Limits {
             max_steps: spec::MAX_STEPS,
+            max_start: spec::MAX_START,
             max_racers: spec::MAX_RACERS,
             max_speed: spec::MAX_SPEED,
             divergence_limit: crate::race::DIVERGENCE_LIMIT,
@@ -106,6 +130,11 @@ pub fn catalog() -> Catalog {
 }
 
 fn describe(out: &mut String, p: &Param) {
+    describe_at(out, p, 4);
+}
+
+/// A parameter's line of `optiscape list`, `indent` spaces in.
+fn describe_at(out: &mut String, p: &Param, indent: usize) {
     use crate::schema::Value;
     let default = match &p.default {
         _ if p.required => "(required)".into(),
@@ -141,7 +170,7 @@ fn describe(out: &mut String, p: &Param) {
         Kind::Scheduler { nullable } => format!("a scheduler{}", or_null(nullable)),
         Kind::Schedulers => "a list of schedulers".into(),
     };
-    let _ = writeln!(out, "    {:<26} {:<16} {:<22} {}", p.name, default, range, p.doc);
+    let _ = writeln!(out, "{:indent$}{:<w$} {:<16} {:<22} {}", "", p.name, default, range, p.doc, w = 30 - indent);
 }
 
 fn num(x: f64) -> String {
@@ -173,6 +202,12 @@ pub fn text() -> String {
         let _ = writeln!(out, "    view x {:?} y {:?}, default start {:?}", l.view.x, l.view.y, l.start);
         l.all_params.iter().for_each(|p| describe(&mut out, p));
     }
+    out.push_str("\nTRAINING SPEC (optiscape train; field, default, valid values)\n\n");
+    cat.classify.params.iter().for_each(|p| describe(&mut out, p));
+    let racers = format!("1 to {} racers", spec::MAX_RACERS);
+    let _ = writeln!(out, "    {:<26} {:<16} {racers:<22} as a run spec's, each with an optional input of its own", "racers", "(required)");
+    out.push_str("    input                      {}               an object              the inputs every racer trains on:\n");
+    cat.classify.input.iter().for_each(|p| describe_at(&mut out, p, 6));
     out.push_str("\nPRESETS (scenes of the page, then the classifier's experiments)\n\n");
     for (id, title) in cat.presets.iter().map(|p| (&p.id, &p.title)).chain(cat.experiments.iter().map(|p| (&p.id, &p.title))) {
         let _ = writeln!(out, "  {id:<14} {title}");

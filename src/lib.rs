@@ -11,7 +11,11 @@ pub mod catalog;
 pub mod explanation;
 pub mod export;
 pub mod classify;
+// A whole race as one SVG figure (`optiscape plot`): not in the browser's module.
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod figure;
 pub mod landscape;
+pub mod live;
 pub mod math;
 pub mod optim;
 pub mod presets;
@@ -24,6 +28,7 @@ pub mod schedule;
 pub mod schema;
 pub mod spec;
 pub mod sweep;
+pub mod text;
 pub mod trace;
 
 #[cfg(target_arch = "wasm32")]

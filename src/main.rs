@@ -19,8 +19,9 @@ USAGE:
                                   draw the race as an SVG figure (stdout by default; a PNG when --out
                                   ends in .png): the landscape with every path, the loss chart and a
                                   legend; size 1280x640 by default; --x evaluations puts the objective's
-                                  evaluations (the work done) on the loss chart's x axis; --sweep adds
-                                  the learning-rate sweep chart under it
+                                  evaluations (the work done) on the loss chart's x axis (by default the
+                                  spec's loss_x, else steps); --sweep adds the learning-rate sweep chart
+                                  under it
     optiscape plot --explain I [--at K] [--spec FILE] [--out FILE] [--size WxH]
                                   racer I's (from 0) update from step K (the spec's steps by default)
                                   drawn piece by piece at its head, with a panel of every piece's value
@@ -132,7 +133,7 @@ fn tune(text: &str) -> Result<String, String> {
 
 /// `optiscape plot`: its options in any order, each at most once.
 fn plot(args: &[&str]) -> Result<String, String> {
-    use optiscape::render::figure::Format;
+    use optiscape::figure::Format;
     let valued = ["--spec", "--out", "--size", "--x", "--explain", "--at", "--yaw", "--pitch"];
     let o = Options::parse("plot", args, &valued, &["--sweep", "--3d"])?;
     let (explain, surface) = (o.value("--explain"), o.flag("--3d"));
@@ -177,19 +178,20 @@ fn plot(args: &[&str]) -> Result<String, String> {
     let at = whole("--at")?;
     let bytes = if let Some(racer) = explain {
         let racer = racer.parse::<usize>().map_err(|_| format!("plot: --explain takes a racer's index (from 0), got `{racer}`"))?;
-        optiscape::render::explain_figure::explain_figure(&spec, racer, at, width, height, format)?
+        optiscape::figure::explain::explain_figure(&spec, racer, at, width, height, format)?
     } else if surface {
         let mut view = optiscape::render::surface::Turn::default();
         view.yaw = degrees("--yaw")?.unwrap_or(view.yaw);
         view.pitch = degrees("--pitch")?.unwrap_or(view.pitch);
-        optiscape::render::surface_figure::surface_figure(&spec, at, view, width, height, format)?
+        optiscape::figure::surface::surface_figure(&spec, at, view, width, height, format)?
     } else {
         let x = match o.value("--x") {
-            None | Some("steps") => optiscape::render::XAxis::Steps,
+            None => spec.loss_x,
+            Some("steps") => optiscape::render::XAxis::Steps,
             Some("evaluations") => optiscape::render::XAxis::Evaluations,
             Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
         };
-        optiscape::render::figure::figure_as(&spec, width, height, o.flag("--sweep"), x, format)?
+        optiscape::figure::figure_as(&spec, width, height, o.flag("--sweep"), x, format)?
     };
     match out {
         None => String::from_utf8(bytes).map_err(|_| "plot: the figure is not text".to_string()),

@@ -1,11 +1,15 @@
 //! The ready-made scenes of the page's Scene picker and the classifier's experiments, each with
 //! the hint that states its lesson: data in `presets/scenes.json` and `presets/experiments.json`,
-//! read here (the page gets them through the catalog; the browser tests check every hint).
+//! read here (the page gets them through the catalog; the browser tests and `tests/lessons.rs`
+//! check the hints).
 //!
 //! A spec made from a preset names it (`"preset": "saddle"`), so a link keeps its lesson. The
 //! hint is shown only while the race is the preset's own ([`lesson`]): the same landscape,
-//! start, stop step and racers (optimizer, hyperparameters, label; colours, view and speed do
-//! not change a race). Once the scene departs from it, the page says only what it was based on.
+//! start, stop step and racers (optimizer, hyperparameters, scheduler, clipping, label; colours,
+//! view, speed and the loss chart's axis do not change a race). Once the scene departs from it,
+//! the page says only what it was based on. A scene may name landscape settings its hint asks
+//! the student to change (`"vary": ["rotate"]`): the hint then holds, and stays, at any value of
+//! them (the lessons' test, `tests/lessons.rs`, checks it across their range).
 
 use crate::classify::train::TrainSpec;
 use crate::render::colormap::PALETTE;
@@ -25,6 +29,10 @@ pub struct Preset<S> {
     pub title: String,
     pub hint: String,
     pub spec: S,
+    /// The landscape settings (of [`crate::landscape::SHARED`]) the hint invites the student to
+    /// change: a race that differs from the preset's only in them is still the preset's own.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vary: Vec<String>,
 }
 
 /// The landscape page's scenes, the first the default one.
@@ -94,7 +102,14 @@ fn read<S: PresetSpec>(text: &str, parse: fn(&str) -> Result<S, String>) -> Vec<
                 r.color.get_or_insert_with(|| PALETTE[i % PALETTE.len()].to_string());
             }
             spec.set_preset(&id);
-            Preset { title: field("title"), hint: field("hint"), spec, id }
+            let vary: Vec<String> = match &p["vary"] {
+                Json::Null => Vec::new(),
+                list => serde_json::from_value(list.clone()).unwrap_or_else(|e| panic!("preset {id}: `vary` is a list of names: {e}")),
+            };
+            for name in &vary {
+                assert!(crate::landscape::SHARED.iter().any(|q| q.name == name), "preset {id}: `vary` names `{name}`, not a setting every landscape takes");
+            }
+            Preset { title: field("title"), hint: field("hint"), spec, id, vary }
         })
         .collect()
 }
@@ -108,18 +123,33 @@ pub struct Lesson {
     pub hint: Option<String>,
 }
 
-/// Two racers race alike: the same optimizer, hyperparameters and label (the hints name
-/// racers by label).
+/// Two racers race alike: the same optimizer, hyperparameters, scheduler, clipping and label
+/// (the hints name racers by label).
 fn same_racers(a: &[RacerSpec], b: &[RacerSpec]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.info == b.info && a.hyper == b.hyper && a.label == b.label && a.trajectory == b.trajectory)
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(a, b)| {
+            a.info == b.info && a.hyper == b.hyper && a.schedule == b.schedule && a.clip == b.clip && a.label == b.label && a.trajectory == b.trajectory
+        })
 }
 
-fn same_scene(a: &RunSpec, b: &RunSpec) -> bool {
-    a.landscape == b.landscape && a.start == b.start && a.steps == b.steps && same_racers(&a.racers, &b.racers)
+/// `spec` is `preset`'s race, but perhaps for the settings the preset lets vary.
+fn same_scene(spec: &RunSpec, preset: &Preset<RunSpec>) -> bool {
+    let p = &preset.spec;
+    let mut landscape = spec.landscape.clone();
+    for name in &preset.vary {
+        match name.as_str() {
+            "scale" => landscape.scale = p.landscape.scale,
+            "noise" => landscape.noise.std = p.landscape.noise.std,
+            "seed" => landscape.noise.seed = p.landscape.noise.seed,
+            "rotate" => landscape.rotate = p.landscape.rotate,
+            other => unreachable!("`vary` was checked when the presets were read, got {other}"),
+        }
+    }
+    landscape == p.landscape && spec.start == p.start && spec.steps == p.steps && same_racers(&spec.racers, &p.racers)
 }
 
-fn same_experiment(a: &TrainSpec, b: &TrainSpec) -> bool {
-    let (mut a, mut b) = (a.clone(), b.clone());
+fn same_experiment(a: &TrainSpec, preset: &Preset<TrainSpec>) -> bool {
+    let (mut a, mut b) = (a.clone(), preset.spec.clone());
     a.preset = None;
     b.preset = None;
     same_racers(&a.racers, &b.racers) && {
@@ -130,13 +160,13 @@ fn same_experiment(a: &TrainSpec, b: &TrainSpec) -> bool {
     }
 }
 
-fn lesson_of<S>(spec: &S, named: Option<&str>, list: &'static [Preset<S>], same: fn(&S, &S) -> bool) -> Option<Lesson> {
+fn lesson_of<S>(spec: &S, named: Option<&str>, list: &'static [Preset<S>], same: fn(&S, &Preset<S>) -> bool) -> Option<Lesson> {
     // The preset it names, else any preset whose race it is (a link made before presets were named).
     let preset = match named {
         Some(id) => list.iter().find(|p| p.id == id)?,
-        None => list.iter().find(|p| same(spec, &p.spec))?,
+        None => list.iter().find(|p| same(spec, p))?,
     };
-    let hint = same(spec, &preset.spec).then(|| preset.hint.clone());
+    let hint = same(spec, preset).then(|| preset.hint.clone());
     Some(Lesson { id: preset.id.clone(), title: preset.title.clone(), hint })
 }
 
@@ -173,7 +203,7 @@ mod tests {
 
     #[test]
     fn a_scene_that_departs_keeps_only_its_origin() {
-        let p = &scenes()[4];
+        let p = scenes().iter().find(|p| p.id == "saddle").unwrap();
         let mut spec = p.spec.clone();
         // Colours, view and speed do not change the race.
         spec.racers[0].color = Some("#000000".into());
@@ -195,6 +225,52 @@ mod tests {
         assert_eq!(lesson(&changed), None);
         assert!(check_id("nope", false).unwrap_err().contains("unknown preset `nope`"));
         assert!(check_id(&p.id, false).is_ok() && check_id(&p.id, true).is_err());
+    }
+
+    #[test]
+    fn a_scheduler_or_clipping_changes_the_race() {
+        let p = scenes().iter().find(|p| p.id == "noise").unwrap();
+        let with = |f: fn(&mut RacerSpec)| {
+            let mut spec = p.spec.clone();
+            f(&mut spec.racers[0]);
+            lesson(&spec).unwrap().hint
+        };
+        assert_eq!(with(|_| ()), Some(p.hint.clone()));
+        assert_eq!(with(|r| r.clip.norm = Some(1.0)), None);
+        assert_eq!(with(|r| r.clip.value = Some(1.0)), None);
+        let scheduled = |r: &mut RacerSpec| {
+            let fields = serde_json::json!({"label": "SGD lr 0.1", "lr": 0.1, "lr_scheduler": {"name": "StepLR", "step_size": 500}});
+            *r = RacerSpec::from_fields("sgd", fields.as_object().unwrap().clone()).unwrap();
+        };
+        assert_eq!(with(scheduled), None);
+    }
+
+    #[test]
+    fn a_scene_keeps_its_hint_across_the_settings_it_lets_vary() {
+        let turn = scenes().iter().find(|p| p.id == "turn").unwrap();
+        assert_eq!(turn.vary, ["rotate"]);
+        let mut spec = turn.spec.clone();
+        spec.landscape.rotate = 37.0;
+        assert_eq!(lesson(&spec).unwrap().hint, Some(turn.hint.clone()));
+        // Unnamed, the turned race is still found.
+        spec.preset = None;
+        assert_eq!(lesson(&spec).unwrap().id, "turn");
+        // Other settings still make it another race.
+        spec.landscape.scale = 2.0;
+        assert_eq!(lesson(&spec), None);
+        let mut noisy = turn.spec.clone();
+        noisy.landscape.noise.std = 1.0;
+        assert_eq!(lesson(&noisy).unwrap().hint, None, "the turn lesson does not let the noise vary");
+        // The decay lesson lets the seed vary, not the angle.
+        let decay = scenes().iter().find(|p| p.id == "decay").unwrap();
+        let mut seeded = decay.spec.clone();
+        seeded.landscape.noise.seed = 12345;
+        assert_eq!(lesson(&seeded).unwrap().hint, Some(decay.hint.clone()));
+        seeded.landscape.rotate = 10.0;
+        assert_eq!(lesson(&seeded).unwrap().hint, None);
+        // A preset without `vary` serializes without it (the page's catalog stays as it was).
+        let text = serde_json::to_string(&scenes()[0]).unwrap();
+        assert!(!text.contains("vary") && serde_json::to_string(turn).unwrap().contains(r#""vary":["rotate"]"#));
     }
 
     #[test]

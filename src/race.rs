@@ -421,7 +421,12 @@ impl Race {
     /// Steps the racers behind the clock toward it, about `budget` racer steps in all, taking
     /// turns; `visit(racer, step, point, loss)` sees every new finite point. True once every
     /// racer is in step.
-    pub fn catch_up(&mut self, mut budget: u64, mut visit: impl FnMut(usize, u64, Point, f64)) -> bool {
+    pub fn catch_up(&mut self, budget: u64, mut visit: impl FnMut(usize, u64, Point, f64)) -> bool {
+        self.catch_up_visits(budget, |i, v| visit(i, v.step, v.point, v.loss))
+    }
+
+    /// As [`Race::catch_up`], with everything each step did ([`Visit`]).
+    pub fn catch_up_visits(&mut self, mut budget: u64, mut visit: impl FnMut(usize, &Visit)) -> bool {
         let (objective, clock) = (&self.objective, self.clock);
         while budget > 0 {
             let mut moved = false;
@@ -430,7 +435,7 @@ impl Race {
                     continue;
                 }
                 let n = (clock - r.step).min(CATCH_UP_TURN).min(budget);
-                r.advance(objective, n, |k, p, l| visit(i, k, p, l));
+                r.advance_visits(objective, n, |v| visit(i, v));
                 budget -= n;
                 moved = true;
             }
@@ -445,6 +450,12 @@ impl Race {
     pub fn advance(&mut self, n: u64, visit: impl FnMut(usize, u64, Point, f64)) {
         self.clock = self.clock.saturating_add(n);
         self.catch_up(u64::MAX, visit);
+    }
+
+    /// As [`Race::advance`], with everything each step did ([`Visit`]).
+    pub fn advance_visits(&mut self, n: u64, visit: impl FnMut(usize, &Visit)) {
+        self.clock = self.clock.saturating_add(n);
+        self.catch_up_visits(u64::MAX, visit);
     }
 
     /// Sets the clock to `step`. Going back sends the racers that were past it back to the
@@ -692,7 +703,7 @@ mod tests {
             let mut near: Vec<(f64, &Mark)> = marks
                 .iter()
                 .filter(|m| m.kind != MarkKind::Saddle)
-                .map(|m| (((p[0] - m.at[0]).powi(2) + (p[1] - m.at[1]).powi(2)).sqrt(), m))
+                .map(|m| (((p[0] - m.at[0]) * (p[0] - m.at[0]) + (p[1] - m.at[1]) * (p[1] - m.at[1])).sqrt(), m))
                 .filter(|(d, _)| *d <= radius)
                 .collect();
             near.sort_by(|a, b| a.0.total_cmp(&b.0));
@@ -717,7 +728,7 @@ mod tests {
             let race = Race::new(&parsed);
             let radius = race.finish.radius;
             let view = race.default_view;
-            assert_eq!(radius, ARRIVAL_FRACTION * ((view.x[1] - view.x[0]).powi(2) + (view.y[1] - view.y[0]).powi(2)).sqrt());
+            assert_eq!(radius, ARRIVAL_FRACTION * ((view.x[1] - view.x[0]) * (view.x[1] - view.x[0]) + (view.y[1] - view.y[0]) * (view.y[1] - view.y[0])).sqrt());
             for r in run(&parsed).racers {
                 let want = first_at_a_minimum(&r.trajectory, &race.marks, radius);
                 assert_eq!(r.arrival.map(|a| (a.step, a.at, a.global)), want, "{spec}: {}", r.name);
@@ -753,6 +764,8 @@ mod tests {
         let objective = &r.objective;
         let g = objective.gradient([1.0, 1.0]);
         assert!((g[1] / g[0] - kappa).abs() < 1e-12, "the landscape is the quadratic assumed: {g:?}");
+        // src/math.rs has no acos: std's, for a reference angle compared to 1e-9 degrees.
+        #[allow(clippy::disallowed_methods)]
         let want = ((1.0 + kappa) / (2.0f64.sqrt() * (1.0 + kappa * kappa).sqrt())).acos().to_degrees();
         for racer in &mut r.racers {
             racer.advance(objective, 1, |_, _, _| {});

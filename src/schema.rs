@@ -135,10 +135,10 @@ fn fmt_num(x: f64) -> String {
     }
 }
 
-/// How the page's slider maps its position to a value.
+/// How the page's slider spaces its positions over its values.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Scale {
+pub enum Spacing {
     Linear,
     /// Evenly spaced in log10(value).
     Log,
@@ -146,12 +146,13 @@ pub enum Scale {
     OneMinusLog,
 }
 
-/// The page's slider for a number: its ends and its scale. Typed values may leave it.
+/// The page's slider for a number: its ends and how its positions are spaced. Typed values may
+/// leave it.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Slider {
     pub min: f64,
     pub max: f64,
-    pub scale: Scale,
+    pub spacing: Spacing,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -216,6 +217,10 @@ pub struct Param {
     /// the optimizer apart (AdamW's weight decay, Newton's fallback). Others are given when
     /// they differ from their default (and `lr` always).
     pub key: bool,
+    /// A choice's names for people, one per choice, for the page's drop-down ("Linear, 64 →
+    /// 10" for `linear`); none: the names themselves.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub titles: &'static [&'static str],
     /// What it does, in one plain-language line for a tooltip (`doc` is the reference's own
     /// wording); empty until [`Param::tip`] sets it.
     pub tip: &'static str,
@@ -234,7 +239,7 @@ pub struct ItemTip {
 
 impl Param {
     const fn base(name: &'static str, default: Value, kind: Kind, doc: &'static str, check: Option<TextCheck>) -> Param {
-        Param { name, default, required: false, kind, doc, check, key: false, tip: "", item_tips: &[] }
+        Param { name, default, required: false, kind, doc, check, key: false, titles: &[], tip: "", item_tips: &[] }
     }
 
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
@@ -261,12 +266,6 @@ impl Param {
         Param::base(name, Value::Choice(default), Kind::Choice { choices, nullable }, doc, None)
     }
 
-    /// The same parameter as a key setting (see [`Param::key`]).
-    pub const fn key(mut self) -> Param {
-        self.key = true;
-        self
-    }
-
     /// The same parameter with its plain-language line (see [`Param::tip`]).
     pub const fn tip(mut self, tip: &'static str) -> Param {
         self.tip = tip;
@@ -277,6 +276,34 @@ impl Param {
     /// tuple.
     pub const fn item_tips(mut self, items: &'static [ItemTip]) -> Param {
         self.item_tips = items;
+        self
+    }
+
+    /// The same choice parameter with its choices' `titles` for people, in order.
+    pub const fn titled(mut self, titles: &'static [&'static str]) -> Param {
+        self.titles = titles;
+        self
+    }
+
+    /// The title of `choice` (its name where there are none).
+    pub fn title_of<'a>(&self, choice: &'a str) -> &'a str {
+        match self.kind {
+            Kind::Choice { choices, .. } => choices.iter().position(|&c| c == choice).and_then(|i| self.titles.get(i).copied()).unwrap_or(choice),
+            _ => choice,
+        }
+    }
+
+    /// Checks a number against this parameter's range: "`epochs` must be in [1, 200], got 0".
+    pub fn check_number(&self, x: f64) -> Result<(), String> {
+        match self.kind {
+            Kind::Number { range, .. } | Kind::Integer { range, .. } | Kind::OptionalNumber { range, .. } => check(self.name, x, range),
+            _ => Ok(()),
+        }
+    }
+
+    /// The same parameter as a key setting (see [`Param::key`]).
+    pub const fn key(mut self) -> Param {
+        self.key = true;
         self
     }
 
@@ -324,6 +351,7 @@ impl Param {
             doc: self.doc,
             check: self.check,
             key: self.key,
+            titles: self.titles,
             tip: self.tip,
             item_tips: self.item_tips,
         };
@@ -457,7 +485,8 @@ fn or_null(nullable: bool) -> &'static str {
     }
 }
 
-fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
+/// Checks `x` against `range`: "`lr` must be in [0, inf), got -1".
+pub fn check(name: &str, x: f64, range: Range) -> Result<(), String> {
     if range.contains(x) {
         Ok(())
     } else {
@@ -633,13 +662,13 @@ impl Hyper {
 
 /// Slider presets shared by many tables.
 pub mod sliders {
-    use super::{Scale, Slider};
-    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, scale: Scale::Log };
-    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, scale: Scale::OneMinusLog };
-    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, scale: Scale::Log };
-    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, scale: Scale::OneMinusLog };
-    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
-    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, scale: Scale::Linear };
+    use super::{Spacing, Slider};
+    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, spacing: Spacing::Log };
+    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, spacing: Spacing::OneMinusLog };
+    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, spacing: Spacing::Log };
+    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, spacing: Spacing::OneMinusLog };
+    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
+    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
 }
 
 #[cfg(test)]

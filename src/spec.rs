@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Named, Param, Range, Scale, Slider};
+use crate::schema::{short, Hyper, Named, Param, Range, Spacing, Slider};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -64,9 +64,28 @@ pub struct RunSpec {
     /// The visible rectangle (the page's, `optiscape plot`'s); the landscape's default view when omitted.
     #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
     pub view: Option<View>,
+    /// What the loss chart's x axis counts (the page's, `optiscape plot`'s): steps when omitted.
+    #[serde(default, skip_serializing_if = "XAxis::is_steps")]
+    pub loss_x: XAxis,
     /// The preset the scene was made from (see [`crate::presets`]), so a link keeps its lesson.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preset: Option<String>,
+}
+
+/// What the loss chart's x axis counts: steps, or evaluations of the objective and its gradient
+/// (one a step, more for L-BFGS: the work done), both whole numbers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum XAxis {
+    #[default]
+    Steps,
+    Evaluations,
+}
+
+impl XAxis {
+    fn is_steps(&self) -> bool {
+        *self == XAxis::Steps
+    }
 }
 
 fn default_steps() -> u64 {
@@ -356,10 +375,6 @@ impl LandscapeSpec {
         Ok(LandscapeSpec { info, scale, rotate, noise: Noise { std, seed: seed as u64 }, hyper })
     }
 
-    pub fn named(name: &str) -> Result<LandscapeSpec, String> {
-        LandscapeSpec::from_fields(name, Map::new())
-    }
-
     /// The landscape, turned by `rotate`.
     pub fn build(&self) -> Built {
         (self.info.build)(&self.hyper).turned(self.rotate)
@@ -421,9 +436,9 @@ pub struct RacerSpec {
 
 /// The racer fields beyond its optimizer's table: every racer takes them.
 pub const RACER_PARAMS: [Param; 3] = [
-    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none")
+    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none")
         .tip("caps the gradient's length: a longer gradient is scaled down to it (null: no cap)"),
-    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, scale: Scale::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none")
+    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none")
         .tip("caps every coordinate of the gradient to ± this value (null: no cap)"),
     Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate")
         .tip("changes the learning rate as the race goes on (null: it stays constant)"),
@@ -580,10 +595,6 @@ impl RacerSpec {
         self.trajectory.is_none().then(|| self.hyper.num("lr"))
     }
 
-    pub fn named(name: &str) -> Result<RacerSpec, String> {
-        RacerSpec::from_fields(name, Map::new())
-    }
-
     /// The optimizer with these hyperparameters (validated when the spec was parsed), or the
     /// replay of an external racer's points.
     pub fn optimizer(&self) -> Box<dyn OptimizerFactory> {
@@ -656,15 +667,6 @@ impl Serialize for RacerSpec {
             map.serialize_entry("trajectory", &**points)?;
         }
         map.end()
-    }
-}
-
-/// Checks a number against a range, with the field's name in the message.
-pub fn check_range(field: &str, x: f64, range: Range) -> Result<f64, String> {
-    if range.contains(x) {
-        Ok(x)
-    } else {
-        Err(format!("`{field}` must be in {range}, got {x}"))
     }
 }
 

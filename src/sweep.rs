@@ -10,7 +10,7 @@
 use crate::landscape::{Objective, Point};
 use crate::math::{log10, powf};
 use crate::race::{Finish, Race, Racer};
-use crate::schema::{sliders, Hyper};
+use crate::schema::sliders;
 use crate::spec::{RacerSpec, RunSpec};
 use crate::trace::TrailingMean;
 use serde::Serialize;
@@ -87,6 +87,15 @@ impl Sweep {
         self.points.len() == self.racers.len()
     }
 
+    /// The learning rates it runs, those run or not.
+    pub fn len(&self) -> usize {
+        self.racers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.racers.is_empty()
+    }
+
     /// Takes up to `steps` steps of the learning rates still to run (a point is added each time
     /// one reaches the horizon or diverges); false once every one has run.
     pub fn work(&mut self, objective: &Objective, start: Point, finish: &Finish, mut steps: u64) -> bool {
@@ -125,9 +134,10 @@ impl Sweep {
 /// `min_lr`) move by the same factor as `lr`, so the schedule has the same shape at another base
 /// rate. None where its optimizer does not accept that learning rate.
 pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
-    let mut fields = racer.hyper.to_fields();
-    fields.insert("lr".into(), serde_json::Value::from(lr));
-    let hyper = Hyper::from_fields(racer.info.name, racer.info.params, &fields).ok()?;
+    // The rate checked by its own table entry; the other settings were checked already.
+    let value = racer.info.params.iter().find(|p| p.name == "lr")?.parse(&serde_json::Value::from(lr)).ok()?;
+    let mut hyper = racer.hyper.clone();
+    hyper.set("lr", value);
     let own = racer.hyper.num("lr");
     let schedule = match &racer.schedule {
         Some(s) if own > 0.0 && lr != own => Some(crate::schedule::scaled(s, lr / own)),
@@ -141,14 +151,17 @@ pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
 /// at every rate keeps its own. Returns the tuned spec and each racer's chosen point.
 pub fn tune(spec: &RunSpec) -> (RunSpec, Vec<Option<SweepPoint>>) {
     let sweeps = sweep(spec);
+    let points: Vec<&[SweepPoint]> = sweeps.racers.iter().map(|s| &s.points[..]).collect();
+    tune_with(spec, &points)
+}
+
+/// [`tune`] with each racer's sweep already run (`points[i]`, racer i's whole sweep): what the
+/// page does with the sweeps it ran in idle time.
+pub fn tune_with(spec: &RunSpec, points: &[&[SweepPoint]]) -> (RunSpec, Vec<Option<SweepPoint>>) {
     let mut tuned = spec.clone();
     let mut best = Vec::new();
-    for (racer, s) in tuned.racers.iter_mut().zip(&sweeps.racers) {
-        // The first lowest: ties go to the smaller rate.
-        let point = s.points.iter().filter(|p| p.loss.is_some()).fold(None::<&SweepPoint>, |b, p| match b {
-            Some(b) if b.loss <= p.loss => Some(b),
-            _ => Some(p),
-        });
+    for (racer, points) in tuned.racers.iter_mut().zip(points) {
+        let point = best_point(points);
         if let Some(p) = point {
             if let Some(r) = with_lr(racer, p.lr) {
                 *racer = r;
@@ -157,6 +170,14 @@ pub fn tune(spec: &RunSpec) -> (RunSpec, Vec<Option<SweepPoint>>) {
         best.push(point.copied());
     }
     (tuned, best)
+}
+
+/// The lowest loss of a sweep that did not diverge; the first lowest: ties go to the smaller rate.
+pub fn best_point(points: &[SweepPoint]) -> Option<&SweepPoint> {
+    points.iter().filter(|p| p.loss.is_some()).fold(None::<&SweepPoint>, |b, p| match b {
+        Some(b) if b.loss <= p.loss => Some(b),
+        _ => Some(p),
+    })
 }
 
 /// One racer's whole sweep, as `optiscape sweep` prints it.
@@ -207,6 +228,6 @@ mod tests {
         let g = grid();
         assert_eq!(g.len(), 31);
         assert_eq!((g[0], g[5], g[25], g[30]), (1e-5, 1e-4, 1.0, 10.0));
-        assert!(g.windows(2).all(|w| (w[1] / w[0] - 10f64.powf(0.2)).abs() < 1e-12));
+        assert!(g.windows(2).all(|w| (w[1] / w[0] - crate::math::powf(10.0, 0.2)).abs() < 1e-12));
     }
 }

@@ -88,6 +88,8 @@ impl Path {
 #[derive(Clone, Debug)]
 pub struct Curve {
     samples: Vec<(f64, f64)>,
+    /// The step of each kept sample: thinning goes by step, whatever the x values count.
+    steps: Vec<u64>,
     head: Option<(f64, f64)>,
     stride: u64,
     capacity: usize,
@@ -95,23 +97,32 @@ pub struct Curve {
 
 impl Curve {
     pub fn new(capacity: usize) -> Curve {
-        Curve { samples: Vec::new(), head: None, stride: 1, capacity: capacity.max(4) }
+        Curve { samples: Vec::new(), steps: Vec::new(), head: None, stride: 1, capacity: capacity.max(4) }
     }
 
     pub fn clear(&mut self) {
         self.samples.clear();
+        self.steps.clear();
         self.head = None;
         self.stride = 1;
     }
 
     pub fn push(&mut self, step: u64, value: f64) {
-        self.head = Some((step as f64, value));
+        self.push_at(step, step as f64, value);
+    }
+
+    /// The value of step `step`, drawn at `x` (the evaluations made by then, say).
+    pub fn push_at(&mut self, step: u64, x: f64, value: f64) {
+        self.head = Some((x, value));
         if step.is_multiple_of(self.stride) {
-            self.samples.push((step as f64, value));
+            self.samples.push((x, value));
+            self.steps.push(step);
             if self.samples.len() >= self.capacity {
                 self.stride *= 2;
-                let stride = self.stride as f64;
-                self.samples.retain(|&(s, _)| s % stride == 0.0);
+                let stride = self.stride;
+                let mut keep = self.steps.iter().map(|s| s.is_multiple_of(stride));
+                self.samples.retain(|_| keep.next().unwrap_or(false));
+                self.steps.retain(|s| s.is_multiple_of(stride));
             }
         }
     }
@@ -127,7 +138,7 @@ impl Curve {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.samples.capacity() * std::mem::size_of::<(f64, f64)>()
+        self.samples.capacity() * std::mem::size_of::<(f64, f64)>() + self.steps.capacity() * std::mem::size_of::<u64>()
     }
 }
 
@@ -190,12 +201,12 @@ mod tests {
         assert_eq!(p.len(), 50);
         let mut p = Path::new(0.0, 64);
         for i in 0..10_000 {
-            p.push([i as f64, (i as f64).sin()]);
+            p.push([i as f64, crate::math::sin(i as f64)]);
         }
         let pts: Vec<_> = p.points().collect();
         assert!(pts.len() < 64);
         assert_eq!(pts[0], [0.0, 0.0]);
-        assert_eq!(*pts.last().unwrap(), [9999.0, 9999f64.sin()]);
+        assert_eq!(*pts.last().unwrap(), [9999.0, crate::math::sin(9999.0)]);
     }
 
     #[test]

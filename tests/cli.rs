@@ -202,7 +202,7 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
 #[test]
 fn unknown_commands_fail() {
     assert_fails(&cli(&["frobnicate"], ""), "unknown arguments `frobnicate`", "unknown command");
-    assert_fails(&cli(&["run", "--spec"], ""), "unknown arguments", "--spec without a file");
+    assert_fails(&cli(&["run", "--spec"], ""), "run: `--spec` needs a value", "--spec without a file");
     assert_fails(&cli(&["list", "--yaml"], ""), "unknown arguments", "list --yaml");
     // No command prints the usage after the error (several lines), and fails.
     let out = cli(&[], "");

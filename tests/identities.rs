@@ -6,11 +6,18 @@
 //! (a fused multiply-add against two roundings, sqrt(v / c) against sqrt(v) / sqrt(c), ...).
 
 use optiscape::landscape::{Objective, Point};
+use optiscape::math::{powf, powi};
 use optiscape::optim::{Entry, EntryValue, Stepper, REGISTRY};
 use optiscape::race::{self, Race, RacerResult, Status};
 use optiscape::spec::{Clip, LandscapeSpec, RacerSpec, RunSpec};
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
+
+/// Euclidean distance between two points (exact operations only).
+fn distance(a: Point, b: Point) -> f64 {
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    (dx * dx + dy * dy).sqrt()
+}
 
 mod common;
 
@@ -168,7 +175,7 @@ fn rmsprop_bias_corrected(l: &Value, start: Point, lr: f64, b2: f64, eps: f64, n
         let g = obj.gradient(x);
         for i in 0..2 {
             v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-            x[i] -= lr * g[i] / (v[i].sqrt() / (1.0 - b2.powi(t as i32)).sqrt() + eps);
+            x[i] -= lr * g[i] / (v[i].sqrt() / (1.0 - powi(b2, t as i32)).sqrt() + eps);
         }
         out.push(x);
     }
@@ -281,7 +288,7 @@ fn adam_without_eps_ignores_the_scale() {
 fn adam_at_scale_c_is_adam_with_eps_over_c() {
     for (l, lr, _) in landscapes() {
         for k in [-20, -10, 10, 20] {
-            let c = 2f64.powi(k);
+            let c = powi(2.0, k);
             let eps = 1e-8;
             let scaled = run_ok(&json!({"name": "adam", "lr": lr, "eps": eps}), &with_scale(&l, c), None, 300);
             let unscaled = run_ok(&json!({"name": "adam", "lr": lr, "eps": eps / c}), &l, None, 300);
@@ -300,9 +307,9 @@ proptest! {
     fn adam_first_step_is_lr_g_over_abs_g_plus_eps(log_g in -12.0..6.0f64, log_c in -3.0..3.0f64, negative in any::<bool>(),
                                                     lr in 1e-4..1.0f64, eps_i in 0usize..3) {
         let eps = [1e-8, 1e-3, 0.0][eps_i];
-        let c = 10f64.powf(log_c);
+        let c = powf(10.0, log_c);
         // On the quadratic, g = c (x, k y): put x where the scaled gradient has magnitude 10^log_g.
-        let g0 = 10f64.powf(log_g) * if negative { -1.0 } else { 1.0 };
+        let g0 = powf(10.0, log_g) * if negative { -1.0 } else { 1.0 };
         let start = [g0 / c, 0.5];
         let l = json!({"name": "quadratic", "condition": 1.0, "scale": c});
         let (points, _) = trace(&json!({"name": "adam", "lr": lr, "eps": eps}), &l, start, 1);
@@ -376,7 +383,7 @@ fn sgd_at_scale_c_with_the_same_lr_is_a_different_race() {
     let small = run_ok(&racer, &with_scale(&l, 1e-3), None, 500);
     let f = |p: Point| objective(&l).value(p);
     let (end_one, end_small) = (one[500], small[500]);
-    assert!((end_one[0] - end_small[0]).hypot(end_one[1] - end_small[1]) > 0.5, "{end_one:?} vs {end_small:?}");
+    assert!(distance(end_one, end_small) > 0.5, "{end_one:?} vs {end_small:?}");
     assert!(f(end_small) > 4.0 * f(end_one), "f {} vs {}", f(end_small), f(end_one));
     // While Adam at the same scales ends up where it does at scale 1 (eps / c = 1e-5 at most).
     let adam = json!({"name": "adam", "lr": 0.01});
@@ -397,8 +404,8 @@ proptest! {
     #[test]
     fn newton_solves_the_quadratic_in_one_step(log_k in -6.0..=6.0f64, log_c in -3.0..=3.0f64,
                                                 x in -1e3..1e3f64, y in -1e3..1e3f64) {
-        let k = 10f64.powf(log_k);
-        let l = json!({"name": "quadratic", "condition": k, "scale": 10f64.powf(log_c)});
+        let k = powf(10.0, log_k);
+        let l = json!({"name": "quadratic", "condition": k, "scale": powf(10.0, log_c)});
         let r = run(&json!({"name": "newton"}), &l, Some([x, y]), 3);
         prop_assert_eq!(r.status, Status::Ok);
         for p in &r.trajectory[1..] {
@@ -431,7 +438,7 @@ fn newton_falls_back_to_a_gradient_step_where_the_hessian_is_indefinite() {
     // Where |y| > 1/sqrt(3) the Hessian is positive definite: a Newton step, no fallback.
     let (points, inspected) = trace(&json!({"name": "newton"}), &json!({"name": "saddle"}), [1.5, 1.5], 1);
     assert!(!flag(&inspected[0], "fallback"));
-    let newton_y = 1.5 - (1.5f64.powi(3) - 1.5) / (3.0 * 1.5 * 1.5 - 1.0);
+    let newton_y = 1.5 - (powi(1.5, 3) - 1.5) / (3.0 * 1.5 * 1.5 - 1.0);
     assert!(points[1][0].abs() < 1e-15 && (points[1][1] - newton_y).abs() < 1e-15, "{:?}", points[1]);
 
     // Damping makes H + damping I positive definite: no fallback at the first start either.
@@ -543,6 +550,7 @@ fn radam_is_momentum_sgd_until_rho_t_passes_5_then_rectified_adam() {
                 // 2 t b2^t / (1 - b2^t) nearly cancels rho_inf, and 1 - b2^t cancels too: rho_t
                 // is ill-conditioned (an ulp in b2^t moves the step by ~1e-11 relative), so b2^t
                 // is computed as torch does, with pow.
+                #[allow(clippy::disallowed_methods)]
                 let b2t = b2.powf(tf);
                 let rho_t = rho_inf - 2.0 * tf * b2t / (1.0 - b2t);
                 let ins = &inspected[t - 1];
@@ -552,7 +560,7 @@ fn radam_is_momentum_sgd_until_rho_t_passes_5_then_rectified_adam() {
                 for i in 0..2 {
                     m[i] = b1 * m[i] + (1.0 - b1) * g[i];
                     v[i] = b2 * v[i] + (1.0 - b2) * g[i] * g[i];
-                    let m_hat = m[i] / (1.0 - b1.powi(t as i32));
+                    let m_hat = m[i] / (1.0 - powi(b1, t as i32));
                     expected[i] -= if rho_t > 5.0 {
                         let r = ((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t)).sqrt();
                         lr * m_hat * r * (1.0 - b2t).sqrt() / (v[i].sqrt() + 1e-8)
@@ -613,7 +621,7 @@ fn adabelief_without_momentum_has_zero_belief_residual() {
     let racer = json!({"name": "adabelief", "lr": 1e-7, "betas": [0.0, 0.9], "eps": 1e-6, "rectify": false});
     let (_, inspected) = trace(&racer, &json!({"name": "himmelblau"}), [-1.0, 0.0], 30);
     for (t, ins) in inspected.iter().enumerate() {
-        let expected = 1e-6 * (1.0 - 0.9f64.powi(t as i32 + 1)) / (1.0 - 0.9);
+        let expected = 1e-6 * (1.0 - powi(0.9, t as i32 + 1)) / (1.0 - 0.9);
         for s in vector(ins, "s") {
             assert!((s - expected).abs() <= 1e-14 * expected, "step {}: s {s:e}, expected {expected:e}", t + 1);
         }
@@ -627,7 +635,7 @@ fn nadam_momentum_schedule() {
         let (_, inspected) = trace(&json!({"name": "nadam", "momentum_decay": psi}), &json!({"name": "rosenbrock"}), [-1.2, 1.0], 50);
         let mut product = 1.0;
         for (t, ins) in inspected.iter().enumerate() {
-            let mu = 0.9 * (1.0 - 0.5 * 0.96f64.powf((t + 1) as f64 * psi));
+            let mu = 0.9 * (1.0 - 0.5 * powf(0.96, (t + 1) as f64 * psi));
             product *= mu;
             assert!((scalar(ins, "mu") - mu).abs() <= 1e-15, "psi {psi}, step {}", t + 1);
             assert!((scalar(ins, "mu_product") - product).abs() <= 1e-14 * product, "psi {psi}, step {}", t + 1);
@@ -694,7 +702,7 @@ fn asgd_shrinks_its_step_and_averages_its_iterates() {
     let (points, inspected) = trace(&racer, &l, [-3.5, 1.5], 60);
     for (t, ins) in inspected.iter().enumerate() {
         let t = (t + 1) as f64;
-        assert_eq!(scalar(ins, "eta"), lr / (1.0 + lambd * lr * t).powf(alpha));
+        assert_eq!(scalar(ins, "eta"), lr / powf(1.0 + lambd * lr * t, alpha));
     }
     // With t0 = 0 the average is of the iterates from the second step on.
     let ax = vector(&inspected[59], "ax");
@@ -725,13 +733,13 @@ fn muon_steps_about_lr_along_its_momentum() {
         let lscale = json!({"name": "rosenbrock", "scale": scale});
         let (points, _) = trace(&json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0}), &lscale, [-1.2, 1.0], 50);
         for w in points.windows(2) {
-            let step = (w[1][0] - w[0][0]).hypot(w[1][1] - w[0][1]);
+            let step = distance(w[1], w[0]);
             assert!((0.005..0.013).contains(&step), "scale {scale}: a step of {step}");
         }
     }
     let first = |fields: Value| {
         let (points, _) = trace(&fields, &l, [-1.2, 1.0], 1);
-        (points[1][0] + 1.2).hypot(points[1][1] - 1.0)
+        distance(points[1], [-1.2, 1.0])
     };
     let original = first(json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0}));
     let adamw = first(json!({"name": "muon", "lr": 0.01, "weight_decay": 0.0, "adjust_lr_fn": "match_rms_adamw"}));
@@ -757,7 +765,7 @@ fn lbfgs_first_step_evaluations_and_a_quadratic() {
     let q = run(&json!({"name": "lbfgs", "line_search_fn": "strong_wolfe"}), &json!({"name": "quadratic", "condition": 50}), None, 3);
     let end = q.trajectory[q.trajectory.len() - 1];
     // Within torch's tolerance_change of the loss (1e-9) of the minimum, from (-3.5, 1.5).
-    assert!(end[0].hypot(end[1]) < 1e-5, "{end:?} after {:?} evaluations", q.evaluations);
+    assert!(distance(end, [0.0, 0.0]) < 1e-5, "{end:?} after {:?} evaluations", q.evaluations);
     assert!(*q.evaluations.last().unwrap() <= 3 * 25, "at most max_eval a step");
 }
 
@@ -827,8 +835,8 @@ fn adam_inspector_bias_corrects() {
         let t = (t + 1) as i32;
         let (m, v, m_hat, v_hat) = (vector(ins, "m"), vector(ins, "v"), vector(ins, "m_hat"), vector(ins, "v_hat"));
         for i in 0..2 {
-            assert!((m_hat[i] - m[i] / (1.0 - 0.8f64.powi(t))).abs() <= 1e-14 * m_hat[i].abs());
-            assert!((v_hat[i] - v[i] / (1.0 - 0.99f64.powi(t))).abs() <= 1e-14 * v_hat[i].abs());
+            assert!((m_hat[i] - m[i] / (1.0 - powi(0.8, t))).abs() <= 1e-14 * m_hat[i].abs());
+            assert!((v_hat[i] - v[i] / (1.0 - powi(0.99, t))).abs() <= 1e-14 * v_hat[i].abs());
         }
         assert!(v.iter().all(|&x| x > 0.0));
     }

@@ -7,6 +7,7 @@
 #![allow(clippy::neg_cmp_op_on_partial_ord, clippy::needless_range_loop)]
 
 use optiscape::landscape::{self, Built, Landscape, MarkKind, Matrix, Objective, Point, REGISTRY};
+use optiscape::math::powf;
 use optiscape::schema::Hyper;
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -111,7 +112,7 @@ proptest! {
     #[test]
     fn rosenbrock_derivatives_at_any_parameters(a in -10.0..=10.0f64, log_b in -3.0..=6.0f64, zero_b in any::<bool>(),
                                                  u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
-        let b_param = if zero_b { 0.0 } else { 10f64.powf(log_b) };
+        let b_param = if zero_b { 0.0 } else { powf(10.0, log_b) };
         let b = build("rosenbrock", serde_json::json!({"a": a, "b": b_param}));
         let p = in_view(&b, u, v);
         prop_assert!(check_derivatives(&*b.f, p).is_ok(), "a {a} b {b_param}: {:?}", check_derivatives(&*b.f, p));
@@ -119,7 +120,7 @@ proptest! {
 
     #[test]
     fn quadratic_derivatives_at_any_condition(log_k in -6.0..=6.0f64, u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
-        let k = 10f64.powf(log_k);
+        let k = powf(10.0, log_k);
         let b = build("quadratic", serde_json::json!({"condition": k}));
         let p = in_view(&b, u, v);
         prop_assert!(check_derivatives(&*b.f, p).is_ok(), "k {k}: {:?}", check_derivatives(&*b.f, p));
@@ -135,7 +136,7 @@ proptest! {
     /// f_s(w) = f_1(s w), so gradient and Hessian scale as s and s^2.
     #[test]
     fn digits2d_derivatives_at_any_input_scale(log_s in -2.0..=2.0f64, u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
-        let s = 10f64.powf(log_s);
+        let s = powf(10.0, log_s);
         let b = build("digits2d", serde_json::json!({"input_scale": s}));
         let one = build("digits2d", Value::Null);
         let q = in_view(&one, u, v);
@@ -162,7 +163,7 @@ proptest! {
     #[test]
     fn objective_scales_value_gradient_and_hessian(i in 0..REGISTRY.len(), log_c in -6.0..=6.0f64,
                                                     u in 0.0..=1.0f64, v in 0.0..=1.0f64) {
-        let c = 10f64.powf(log_c);
+        let c = powf(10.0, log_c);
         let b = build_default(i);
         let p = in_view(&b, u, v);
         let (value, gradient, hessian) = (b.f.value(p), b.f.gradient(p), b.f.hessian(p));
@@ -366,7 +367,7 @@ fn typed_formulas_agree_with_the_written_out_landscapes() {
 fn typed_formulas_mark_only_true_minima() {
     let none = build("custom", json!({ "f": "exp(50 x) + y^2" }));
     assert!(none.marks.is_empty(), "{:?}", none.marks);
-    for (formula, at) in [("x^4 + y^4", [0.0, 0.0]), ("x^6 + 3 y^2", [0.0, 0.0]), ("x^8 + y^8", [0.0, 0.0]), ("(x - 1)^4 + (y + 0.5)^2", [1.0, -0.5]), ("exp(x) - 2x + y^2", [2f64.ln(), 0.0])] {
+    for (formula, at) in [("x^4 + y^4", [0.0, 0.0]), ("x^6 + 3 y^2", [0.0, 0.0]), ("x^8 + y^8", [0.0, 0.0]), ("(x - 1)^4 + (y + 0.5)^2", [1.0, -0.5]), ("exp(x) - 2x + y^2", [optiscape::math::ln(2.0), 0.0])] {
         let b = build("custom", json!({ "f": formula }));
         let global: Vec<_> = b.marks.iter().filter(|m| m.kind == MarkKind::Global).collect();
         assert_eq!(global.len(), 1, "{formula}: {:?}", b.marks);
@@ -397,18 +398,20 @@ proptest! {
     /// minimum is the whole line x = a: the Hessian there is only positive semi-definite.)
     #[test]
     fn rosenbrock_marks_at_any_parameters(a in -10.0..=10.0f64, log_b in -3.0..=6.0f64) {
-        let b = build("rosenbrock", serde_json::json!({"a": a, "b": 10f64.powf(log_b)}));
+        let b = build("rosenbrock", serde_json::json!({"a": a, "b": powf(10.0, log_b)}));
         check_marks("rosenbrock", &b);
         prop_assert_eq!(b.marks[0].at, [a, a * a]);
     }
 
     #[test]
     fn quadratic_marks_at_any_condition(log_k in -6.0..=6.0f64) {
-        check_marks("quadratic", &build("quadratic", serde_json::json!({"condition": 10f64.powf(log_k)})));
+        check_marks("quadratic", &build("quadratic", serde_json::json!({"condition": powf(10.0, log_k)})));
     }
 }
 
 #[test]
+// The textbook formula with std's cos on purpose: a reference independent of src/math.rs.
+#[allow(clippy::disallowed_methods)]
 fn rastrigin_value_is_the_textbook_formula() {
     // argmin's rastrigin_a(p, A) = A n + sum(x^2 - A cos(2 pi x)); torch's generator writes
     // 20 + sum(...). They are the same function (the golden comparison above pins it to 1e-12).

@@ -20,7 +20,7 @@ fn value(rng: &mut Rng) -> f64 {
         2 => sign * 1e300,
         3 => f64::NAN,
         4 => sign * f64::INFINITY,
-        _ => sign * mantissa * 2f64.powi((rng.next_u64() % 60) as i32 - 40),
+        _ => sign * mantissa * optiscape::math::powi(2.0, (rng.next_u64() % 60) as i32 - 40),
     }
 }
 

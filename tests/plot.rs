@@ -228,4 +228,12 @@ fn the_loss_chart_can_count_evaluations() {
         t[..decade].iter().rev().map_while(|s| s.parse::<f64>().ok()).fold(0.0, f64::max)
     };
     assert!(ticks(&by_work) > 40.0 && ticks(&by_steps) <= 40.0, "{} {}", ticks(&by_work), ticks(&by_steps));
+
+    // The spec's `loss_x` says the same, and `--x` overrides it.
+    let counted = spec.replacen('{', r#"{"loss_x": "evaluations", "#, 1);
+    assert_eq!(texts(&svg_of(&cli(&["plot"], &counted))), by_work);
+    assert_eq!(texts(&svg_of(&cli(&["plot", "--x", "steps"], &counted))), by_steps);
+    let wrong = cli(&["plot"], &spec.replacen('{', r#"{"loss_x": "time", "#, 1));
+    let message = String::from_utf8_lossy(&wrong.stderr);
+    assert!(message.contains("loss_x: unknown variant `time`, expected `steps` or `evaluations`"), "{message}");
 }

@@ -45,11 +45,11 @@ fn the_plane_starts_at_the_racers_init_and_is_orthonormal_ish() {
     assert_eq!(trainer.weights(1), &p.w0[..]);
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     let (uu, vv, uv) = (dot(&p.u, &p.u), dot(&p.v, &p.v), dot(&p.u, &p.v));
-    assert!(close(uu.sqrt(), p.scale, 1e-15) && close(vv.sqrt(), p.scale, 1e-14), "|u| {} |v| {} scale {}", uu.sqrt(), vv.sqrt(), p.scale);
+    assert!(close(uu.sqrt(), p.unit, 1e-15) && close(vv.sqrt(), p.unit, 1e-14), "|u| {} |v| {} unit {}", uu.sqrt(), vv.sqrt(), p.unit);
     assert!(uv.abs() < 1e-13 * uu, "u.v = {uv:e}");
     // The reference solution is better than the start.
     assert!(p.loss_at([1.0, 0.0]) < 0.5 * p.loss_at([0.0, 0.0]), "{} vs {}", p.loss_at([1.0, 0.0]), p.loss_at([0.0, 0.0]));
-    println!("|w_ref - w0| = {}, loss at w0 {}, at w_ref {} ({REFERENCE_STEPS} full-batch Adam steps)", p.scale, p.loss_at([0.0, 0.0]), p.loss_at([1.0, 0.0]));
+    println!("|w_ref - w0| = {}, loss at w0 {}, at w_ref {} ({REFERENCE_STEPS} full-batch Adam steps)", p.unit, p.loss_at([0.0, 0.0]), p.loss_at([1.0, 0.0]));
 }
 
 #[test]
@@ -60,11 +60,11 @@ fn projections_of_known_points() {
     assert_eq!(at0.distance, 0.0);
     let at_ref = p.project(&p.w_ref);
     assert!(close(at_ref.coords[0], 1.0, 1e-14) && at_ref.coords[1].abs() < 1e-13, "{:?}", at_ref.coords);
-    assert!(at_ref.distance < 1e-13 * p.scale, "{:e}", at_ref.distance);
+    assert!(at_ref.distance < 1e-13 * p.unit, "{:e}", at_ref.distance);
     // A plane point, then the same pushed off the plane along a direction orthogonal to u and v.
     let on = p.weights_at([0.3, -0.7]);
     let pr = p.project(&on);
-    assert!(close(pr.coords[0], 0.3, 1e-13) && close(pr.coords[1], -0.7, 1e-13) && pr.distance < 1e-12 * p.scale, "{pr:?}");
+    assert!(close(pr.coords[0], 0.3, 1e-13) && close(pr.coords[1], -0.7, 1e-13) && pr.distance < 1e-12 * p.unit, "{pr:?}");
     let mut n: Vec<f64> = (0..on.len()).map(|k| ((k * 7919) % 13) as f64 - 6.0).collect();
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     for d in [&p.u, &p.v] {
@@ -72,10 +72,10 @@ fn projections_of_known_points() {
         n.iter_mut().zip(d.iter()).for_each(|(x, d)| *x -= k * d);
     }
     let len = dot(&n, &n).sqrt();
-    let off: Vec<f64> = on.iter().zip(&n).map(|(w, n)| w + 0.25 * p.scale * n / len).collect();
+    let off: Vec<f64> = on.iter().zip(&n).map(|(w, n)| w + 0.25 * p.unit * n / len).collect();
     let pr = p.project(&off);
     assert!(close(pr.coords[0], 0.3, 1e-12) && close(pr.coords[1], -0.7, 1e-12), "{pr:?}");
-    assert!(close(pr.distance, 0.25 * p.scale, 1e-12) && close(pr.relative_distance, 0.25, 1e-12), "{pr:?}");
+    assert!(close(pr.distance, 0.25 * p.unit, 1e-12) && close(pr.relative_distance, 0.25, 1e-12), "{pr:?}");
 }
 
 #[test]

@@ -12,7 +12,7 @@
 use optiscape::landscape::{find, MarkKind, Objective};
 use optiscape::race::{run, Status};
 use optiscape::render::field::known_minimum;
-use optiscape::render::figure::{png, round_lines, with_fill};
+use optiscape::figure::{png, round_lines, with_fill};
 use optiscape::render::{colormap, draw_background, draw_loss, draw_racers, BackgroundInput, Field, Layout, LossSeries, Mapping, RacerTrace};
 use optiscape::schema::Hyper;
 use optiscape::spec::RunSpec;

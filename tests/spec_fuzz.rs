@@ -7,6 +7,7 @@
 //! spec (`TrainSpec::parse`) shares the parser's rules and error formatting, and is fuzzed too.
 
 use optiscape::landscape::{self, SCALE};
+use optiscape::math::powf;
 use optiscape::optim;
 use optiscape::classify::model::Rng;
 use optiscape::schedule;
@@ -243,7 +244,7 @@ fn arb_number() -> impl Strategy<Value = Value> {
     prop_oneof![
         select(EXTREMES).prop_map(number),
         any::<f64>().prop_map(number),
-        (-8.0..8.0f64).prop_map(|e| number(10f64.powf(e))),
+        (-8.0..8.0f64).prop_map(|e| number(powf(10.0, e))),
         (0.0..1.0f64).prop_map(number),
         (-3i64..2000).prop_map(|i| json!(i)),
         any::<u64>().prop_map(|i| json!(i)),
@@ -280,9 +281,9 @@ fn value_in(range: Range, u: f64, log: f64) -> f64 {
     let x = if range.hi.is_finite() && range.lo.is_finite() {
         range.lo + u * (range.hi - range.lo)
     } else if range.hi.is_finite() {
-        range.hi - 10f64.powf(log)
+        range.hi - powf(10.0, log)
     } else {
-        range.lo.max(0.0) + 10f64.powf(log)
+        range.lo.max(0.0) + powf(10.0, log)
     };
     if range.contains(x) {
         x
@@ -439,7 +440,7 @@ fn arb_landscape() -> impl Strategy<Value = Value> {
         let mut fields = fields_from(info.params, &draws);
         fields.insert("name".into(), json!(info.name));
         if let Some(s) = log_scale {
-            fields.insert(SCALE.name.into(), number(10f64.powf(s)));
+            fields.insert(SCALE.name.into(), number(powf(10.0, s)));
         }
         if let Some(degrees) = rotate {
             fields.insert("rotate".into(), number(degrees));
@@ -820,7 +821,7 @@ fn arb_train_spec() -> impl Strategy<Value = Value> {
                 input.insert("transform".into(), json!(t));
             }
             if let Some(l) = log_scale {
-                input.insert("scale".into(), number(10f64.powf(l)));
+                input.insert("scale".into(), number(powf(10.0, l)));
             }
             if own_input {
                 racers[0]["input"] = Value::Object(input.clone());

@@ -1,7 +1,9 @@
 //! `optiscape torch`: the PyTorch script of every preset, run where torch is installed, puts every
 //! racer where `optiscape run` does, to 1e-12 (|a − b| <= 1e-12 · max(1, |b|)), point by point,
-//! with the same losses, learning rates, evaluations and stops; so do scripts covering every
-//! optimizer, landscape, scheduler, clipping, turn and noise. A training script starts from
+//! with the same losses, learning rates, evaluations and stops (but the few chaotic or sensitive
+//! racers listed below, which part as far from themselves when their gradients are nudged in the
+//! last bits); so do scripts covering every optimizer, landscape, scheduler, clipping, turn and
+//! noise. A training script starts from
 //! optiscape's weights and data to the bit and trains to its losses within 1e-10 and its
 //! accuracies exactly. Without torch these tests say they skipped (CI has no torch); the
 //! scripts are still checked to be valid Python where python3 is.
@@ -9,7 +11,7 @@
 //! Run them with torch: `cargo test --release --test torch_script -- --nocapture`.
 
 use optiscape::export::torch::{race_script, script};
-use optiscape::race::{self, RunResult};
+use optiscape::race::{self, RacerResult, RunResult};
 use optiscape::spec::RunSpec;
 use serde_json::Value;
 use std::process::Command;
@@ -32,6 +34,39 @@ struct Chaotic {
     preset: &'static str,
     label: &'static str,
     agree: usize,
+}
+
+/// Racers of the presets that magnify last-bit differences without being chaotic, so a gradient
+/// a last bit apart (torch.autograd's against optiscape's analytic one) moves their path, or
+/// their loss relative to its size, by up to `within` mid-race; both runs then end at the same
+/// point (within 1e-10), with the same evaluations all along. L-BFGS without a line search takes
+/// unit quasi-Newton steps across Rosenbrock's steep valley walls; Adam at lr 0.5, warmed up,
+/// bursts out of its ravine's floor again and again, each burst a climb up a wall a thousand
+/// times steeper than the floor. optiscape's own race parts as far when every gradient is nudged
+/// in its last bits (noise 1e-15, tested below).
+const SENSITIVE: &[Sensitive] = &[
+    Sensitive { preset: "work", label: "L-BFGS", within: 1e-8 },
+    Sensitive { preset: "work", label: "L-BFGS, max_iter 1", within: 1e-6 },
+    Sensitive { preset: "warmup", label: "Adam lr 0.5, warm-up", within: 1e-9 },
+];
+
+struct Sensitive {
+    preset: &'static str,
+    label: &'static str,
+    within: f64,
+}
+
+/// How far the script's racer `s` strays from optiscape's `r`: the largest difference of a
+/// coordinate along the way, relative to the loss too, and of the last point. Both must have
+/// the same points and evaluations.
+fn strays(r: &RacerResult, s: &Value) -> (f64, f64) {
+    let f = |v: &Value| v.as_f64().unwrap();
+    let points = s["trajectory"].as_array().unwrap();
+    assert_eq!(points.len(), r.trajectory.len());
+    assert!(r.evaluations.iter().enumerate().all(|(k, &e)| s["evaluations"][k] == e), "the same evaluations");
+    let apart = |k: usize| (f(&points[k][0]) - r.trajectory[k][0]).abs().max((f(&points[k][1]) - r.trajectory[k][1]).abs());
+    let most = (0..points.len()).map(|k| apart(k).max((f(&s["loss"][k]) - r.loss[k]).abs() / r.loss[k].abs().max(1.0))).fold(0.0, f64::max);
+    (most, apart(points.len() - 1))
 }
 
 fn python_has(module: &str) -> bool {
@@ -100,6 +135,13 @@ fn every_presets_script_reruns_its_race() {
         let got = run_script(&format!("preset-{}", preset.id), &race_script(spec));
         for (i, parting) in partings(&result, &got).into_iter().enumerate() {
             let label = spec.racers[i].display_name();
+            if let Some(c) = SENSITIVE.iter().find(|c| c.preset == preset.id && c.label == label) {
+                assert!(parting.is_some(), "{} {label}: listed as sensitive, but agrees to {TOLERANCE}: take it off the list", preset.id);
+                let (most, end) = strays(&result.racers[i], &got["racers"][i]);
+                assert!(most <= c.within && end <= 1e-10, "{} {label}: strays by {most}, ends {end} apart", preset.id);
+                eprintln!("{} {label}: strays by {most:.1e} along the way, ends {end:.1e} apart (a sensitive race)", preset.id);
+                continue;
+            }
             let chaotic = CHAOTIC.iter().find(|c| c.preset == preset.id && c.label == label);
             match (parting, chaotic) {
                 (None, None) => {}
@@ -119,22 +161,26 @@ fn every_presets_script_reruns_its_race() {
     }
 }
 
-/// The chaotic racers part in optiscape alone when every gradient is nudged in its last bits
-/// (noise 1e-15): the reason they may part from torch. The others of their presets do not.
+/// The chaotic and sensitive racers part in optiscape alone when every gradient is nudged in its
+/// last bits (noise 1e-15): the reason they may part from torch. The others of their presets do not.
 #[test]
 fn the_chaotic_racers_part_by_themselves() {
-    for c in CHAOTIC {
-        let preset = optiscape::presets::scenes().iter().find(|p| p.id == c.preset).unwrap();
+    let listed = |preset: &str, label: &str| CHAOTIC.iter().any(|c| c.preset == preset && c.label == label) || SENSITIVE.iter().any(|c| c.preset == preset && c.label == label);
+    let presets: std::collections::BTreeSet<&str> = CHAOTIC.iter().map(|c| c.preset).chain(SENSITIVE.iter().map(|c| c.preset)).collect();
+    for id in presets {
+        let preset = optiscape::presets::scenes().iter().find(|p| p.id == id).unwrap();
         let mut nudged = preset.spec.clone();
         nudged.landscape.noise = optiscape::landscape::Noise { std: 1e-15, seed: 1 };
         let (a, b) = (race::run(&preset.spec), race::run(&nudged));
         for (i, (p, q)) in a.racers.iter().zip(&b.racers).enumerate() {
             let apart = p.trajectory.iter().zip(&q.trajectory).map(|(p, q)| (p[0] - q[0]).abs().max((p[1] - q[1]).abs())).fold(0.0, f64::max);
             let label = preset.spec.racers[i].display_name();
-            if label == c.label {
-                assert!(apart > 1e-3, "{} {label}: nudged gradients part it by {apart} only", c.preset);
-            } else if CHAOTIC.iter().all(|o| o.preset != c.preset || o.label != label) {
-                assert!(apart < TOLERANCE, "{} {label}: nudged gradients part it by {apart}", c.preset);
+            if CHAOTIC.iter().any(|c| c.preset == id && c.label == label) {
+                assert!(apart > 1e-3, "{id} {label}: nudged gradients part it by {apart} only");
+            } else if let Some(c) = SENSITIVE.iter().find(|c| c.preset == id && c.label == label) {
+                assert!(apart > TOLERANCE && apart <= c.within, "{id} {label}: nudged gradients part it by {apart}");
+            } else {
+                assert!(!listed(id, label) && apart < TOLERANCE, "{id} {label}: nudged gradients part it by {apart}");
             }
         }
     }

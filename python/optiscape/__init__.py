@@ -6,6 +6,7 @@ and page (every optimizer equal to torch.optim to the last bit in float64).
 - ``catalog()``: every optimizer, landscape, scheduler and preset (``optiscape list --json``).
 - ``train(spec)``: classifiers trained on the 8x8 digits (``optiscape train``).
 - ``plot(spec)``: the race as an SVG figure (``optiscape plot``).
+- ``Race(spec)``: the page's live race in a notebook cell (needs ``anywidget``).
 
 A spec is a dict (numpy arrays and numbers welcome inside it) or JSON text, exactly as the
 CLI reads it; a bad one raises ``ValueError`` with the CLI's one-line message. The README's
@@ -19,7 +20,20 @@ import numpy as _np
 
 from . import _core
 
-__all__ = ["run", "landscape", "catalog", "train", "plot", "Landscape"]
+__all__ = ["run", "landscape", "catalog", "train", "plot", "Landscape", "Race"]
+
+
+def __getattr__(name):
+    # The widget only when asked for: the core needs numpy alone, the widget anywidget too.
+    if name == "Race":
+        try:
+            from .widget import Race
+        except ModuleNotFoundError as e:
+            if e.name != "anywidget":
+                raise
+            raise ModuleNotFoundError("optiscape.Race needs anywidget: pip install anywidget (or pip install \"./python[widget]\")", name="anywidget") from None
+        return Race
+    raise AttributeError(f"module 'optiscape' has no attribute {name!r}")
 
 
 def run(spec):
@@ -43,12 +57,12 @@ def train(spec):
     return _json.loads(_core.train(_spec_text(spec)))
 
 
-def plot(spec, width=1280, height=640, sweep=False, x="steps"):
+def plot(spec, width=1280, height=640, sweep=False, x=None):
     """The race of ``spec`` as an SVG figure (text), as ``optiscape plot --size WIDTHxHEIGHT``
-    draws it: the landscape with every path, the loss chart (``x``: "steps" or "evaluations"),
-    with ``sweep`` the learning-rate sweep under it, and a legend. In a notebook,
-    ``IPython.display.SVG(optiscape.plot(spec))`` shows it."""
-    return _core.plot(_spec_text(spec), _whole(width, "width"), _whole(height, "height"), bool(sweep), str(x))
+    draws it: the landscape with every path, the loss chart (``x``: "steps" or "evaluations";
+    by default the spec's ``loss_x``, else steps), with ``sweep`` the learning-rate sweep under
+    it, and a legend. In a notebook, ``IPython.display.SVG(optiscape.plot(spec))`` shows it."""
+    return _core.plot(_spec_text(spec), _whole(width, "width"), _whole(height, "height"), bool(sweep), None if x is None else str(x))
 
 
 def landscape(name, **params):

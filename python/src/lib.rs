@@ -92,17 +92,19 @@ fn train(py: Python<'_>, text: &str) -> PyResult<String> {
     serde_json::to_string(&result).map_err(|e| value_error(e.to_string()))
 }
 
-/// `optiscape plot`: the race's SVG figure, `x` "steps" or "evaluations".
+/// `optiscape plot`: the race's SVG figure, `x` "steps" or "evaluations" (None: the spec's `loss_x`).
 #[pyfunction]
-fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: &str) -> PyResult<String> {
+#[pyo3(signature = (text, width, height, sweep, x=None))]
+fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: Option<&str>) -> PyResult<String> {
     let spec = RunSpec::parse(checked(text)?).map_err(value_error)?;
     spec.check_points("plot").map_err(value_error)?;
     let x = match x {
-        "steps" => XAxis::Steps,
-        "evaluations" => XAxis::Evaluations,
-        other => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
+        None => spec.loss_x,
+        Some("steps") => XAxis::Steps,
+        Some("evaluations") => XAxis::Evaluations,
+        Some(other) => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
     };
-    py.detach(|| optiscape::render::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
+    py.detach(|| optiscape::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
 }
 
 /// `{"landscape": {...}}`: a landscape read by the spec's own rules and messages.
@@ -214,12 +216,40 @@ fn pairs<'a>(
     Ok(xs.iter().zip(ys).enumerate().map(move |(i, (&x, &y))| ([x, y], steps.map(|s| s[i]))))
 }
 
+/// The spec as the core reads it, every field given (what the page's `spec()` returns); a bad
+/// one raises `ValueError` with the CLI's message.
+#[pyfunction]
+fn canonical_spec(text: &str) -> PyResult<String> {
+    Ok(RunSpec::parse(checked(text)?).map_err(value_error)?.to_json())
+}
+
+mod assets {
+    include!(concat!(env!("OUT_DIR"), "/widget_assets.rs"));
+}
+
+/// (modules, style, markup, wasm): see `widget_assets`.
+type WidgetAssets<'py> = (Bound<'py, PyDict>, &'static str, &'static str, Option<Bound<'py, pyo3::types::PyBytes>>);
+
+/// What the notebook widget loads, built into the extension (build.rs): `(modules, style,
+/// markup, wasm)`, the page's ES modules by their path under www/, its stylesheet and markup,
+/// and the wasm module's bytes (None when the package was built without the wasm).
+#[pyfunction]
+fn widget_assets(py: Python<'_>) -> PyResult<WidgetAssets<'_>> {
+    let modules = PyDict::new(py);
+    for (name, text) in assets::MODULES {
+        modules.set_item(name, text)?;
+    }
+    Ok((modules, assets::STYLE, assets::MARKUP, assets::WASM.map(|w| pyo3::types::PyBytes::new(py, w))))
+}
+
 #[pymodule]
 fn _core(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(run, m)?)?;
     m.add_function(wrap_pyfunction!(catalog, m)?)?;
     m.add_function(wrap_pyfunction!(train, m)?)?;
     m.add_function(wrap_pyfunction!(plot, m)?)?;
+    m.add_function(wrap_pyfunction!(canonical_spec, m)?)?;
+    m.add_function(wrap_pyfunction!(widget_assets, m)?)?;
     m.add_class::<Landscape>()?;
     Ok(())
 }

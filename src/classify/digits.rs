@@ -12,6 +12,8 @@ pub const FEATURES: usize = 64;
 pub const CLASSES: usize = 10;
 /// The seed's split: the first half trains, the rest tests, no shuffle.
 pub const TRAIN: usize = 898;
+/// The held-out digits, after the training ones.
+pub const TEST: usize = 899;
 
 const MAGIC: &[u8] = b"OPTDIGITS1";
 

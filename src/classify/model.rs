@@ -41,6 +41,16 @@ pub enum Architecture {
     Mlp,
 }
 
+impl Architecture {
+    /// Its name in a training spec: "linear", "mlp".
+    pub fn name(self) -> &'static str {
+        match self {
+            Architecture::Linear => "linear",
+            Architecture::Mlp => "mlp",
+        }
+    }
+}
+
 /// A model's shape: input features, hidden units (none for linear), classes.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Model {

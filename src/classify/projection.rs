@@ -85,7 +85,7 @@ pub struct Plane {
     pub u: Vec<f64>,
     pub v: Vec<f64>,
     /// `|u| = |v| = |w_ref - w0|`.
-    pub scale: f64,
+    pub unit: f64,
     model: Model,
     labels: Vec<u8>,
     /// Per training sample and class: logits at `w0`, and their derivatives along `u` and `v`.
@@ -116,11 +116,11 @@ impl Plane {
         }
 
         let u: Vec<f64> = w_ref.iter().zip(&w0).map(|(r, o)| r - o).collect();
-        let scale = norm(&u);
-        if !(scale > 0.0 && scale.is_finite()) {
-            return Err(format!("the reference run moved the weights by {scale}: no plane"));
+        let unit = norm(&u);
+        if !(unit > 0.0 && unit.is_finite()) {
+            return Err(format!("the reference run moved the weights by {unit}: no plane"));
         }
-        let v = direction(&w0, &u, spec.seed ^ DIRECTION_SEED, scale);
+        let v = direction(&w0, &u, spec.seed ^ DIRECTION_SEED, unit);
 
         let logits = |w: &[f64]| -> Vec<f64> {
             let (weights, bias) = w.split_at(CLASSES * FEATURES);
@@ -129,7 +129,7 @@ impl Plane {
                 .collect()
         };
         let (z0, zu, zv) = (logits(&w0), logits(&u), logits(&v));
-        Ok(Plane { w0, w_ref, u, v, scale, model, labels: ys.clone(), z0, zu, zv })
+        Ok(Plane { w0, w_ref, u, v, unit, model, labels: ys.clone(), z0, zu, zv })
     }
 
     /// `a` in [-0.5, 1.5], `b` in [-1, 1]: `w0` at (0, 0) and `w_ref` at (1, 0), centred.
@@ -150,11 +150,11 @@ impl Plane {
     pub fn project(&self, weights: &[f64]) -> Projection {
         assert_eq!(weights.len(), self.w0.len(), "weights of another model");
         let r: Vec<f64> = weights.iter().zip(&self.w0).map(|(w, o)| w - o).collect();
-        let s2 = self.scale * self.scale;
+        let s2 = self.unit * self.unit;
         let (a, b) = (dot(&r, &self.u) / s2, dot(&r, &self.v) / s2);
         let residual: f64 = r.iter().zip(&self.u).zip(&self.v).map(|((r, u), v)| powi(r - a * u - b * v, 2)).sum();
         let distance = residual.sqrt();
-        Projection { coords: [a, b], distance, relative_distance: distance / self.scale }
+        Projection { coords: [a, b], distance, relative_distance: distance / self.unit }
     }
 
     /// Mean training cross-entropy at plane point `[a, b]` (see the module header).
@@ -172,8 +172,8 @@ impl Plane {
     }
 }
 
-/// Li et al.'s filter-normalized random direction, orthogonal to `u`, of norm `scale`.
-fn direction(w0: &[f64], u: &[f64], seed: u64, scale: f64) -> Vec<f64> {
+/// Li et al.'s filter-normalized random direction, orthogonal to `u`, of norm `length`.
+fn direction(w0: &[f64], u: &[f64], seed: u64, length: f64) -> Vec<f64> {
     let mut rng = Rng::new(seed);
     let mut gaussian = || {
         // Box-Muller; 1 - uniform is in (0, 1], so the log is finite.
@@ -187,12 +187,12 @@ fn direction(w0: &[f64], u: &[f64], seed: u64, scale: f64) -> Vec<f64> {
         let k = norm(w) / norm(row);
         row.iter_mut().for_each(|x| *x *= k);
     }
-    // Gram-Schmidt against u, twice for orthogonality to rounding; then |d| = scale.
+    // Gram-Schmidt against u, twice for orthogonality to rounding; then |d| = length.
     for _ in 0..2 {
         let k = dot(&d, u) / dot(u, u);
         d.iter_mut().zip(u).for_each(|(x, u)| *x -= k * u);
     }
-    let k = scale / norm(&d);
+    let k = length / norm(&d);
     d.iter_mut().for_each(|x| *x *= k);
     d
 }

@@ -19,10 +19,46 @@ use super::digits::{Digits, CLASSES, FEATURES, TRAIN};
 use super::model::{Architecture, Model};
 use crate::optim::{Closure, Derivatives, Stepper, Tensor};
 use crate::schedule::Scheduled;
+use crate::landscape::MAX_SEED;
+use crate::schema::{Param, Range, Spacing, Slider, Value};
 use crate::spec::{object, parse_document, RacerSpec, StrictJson, MAX_RACERS};
 use serde::{Deserialize, Serialize};
 
+/// Most epochs a training spec may ask for.
 pub const MAX_EPOCHS: u32 = 200;
+
+/// The training spec's own fields, described as optimizers' and landscapes' parameters are:
+/// the one source of their defaults, ranges and choices for the parser, `optiscape list` and
+/// the page's controls. Its `racers` are run-spec racers; its `input` is [`INPUT_PARAMS`].
+pub const TRAIN_PARAMS: [Param; 5] = [
+    Param::choice("dataset", Some("digits"), &["digits"], false, "the 8x8 digits (UCI), 898 to train and 899 to test").titled(&["8×8 digits"]),
+    Param::choice("model", None, &["linear", "mlp"], false, "linear: logistic regression on the 64 pixels (seed 000); mlp: one hidden layer of 32 ReLU units")
+        .titled(&["Linear, 64 \u{2192} 10", "MLP, 64 \u{2192} 32 \u{2192} 10 (ReLU)"])
+        .required(),
+    Param::integer("epochs", Some(15), Range::closed(1.0, MAX_EPOCHS as f64), Slider { min: 1.0, max: MAX_EPOCHS as f64, spacing: Spacing::Log }, false, "passes over the training digits"),
+    Param::integer("batch_size", Some(1), Range::closed(1.0, TRAIN as f64), Slider { min: 1.0, max: TRAIN as f64, spacing: Spacing::Log }, false, "training digits per step (the last batch of an epoch may be smaller)"),
+    Param::integer("seed", Some(0), Range::closed(0.0, MAX_SEED), Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, false, "seed of the initial weights (every racer starts from the same ones)"),
+];
+
+/// The fields of an `input` (the spec's, or a racer's own).
+pub const INPUT_PARAMS: [Param; 2] = [
+    Param::choice("transform", Some("raw"), &["raw", "standardize"], false, "raw: pixel values 0 to 16; standardize: per pixel, minus the training mean, over the training standard deviation")
+        .titled(&["Raw pixels (0 to 16)", "Standardized per pixel"]),
+    Param::number("scale", 1.0, Range::closed(1e-6, 1e6), Slider { min: 0.01, max: 100.0, spacing: Spacing::Log }, "Multiplies every input after the transform: 0.02 is X/50, 50 is X\u{d7}50."),
+];
+
+/// The default of the whole number `name` in [`TRAIN_PARAMS`].
+fn default_int(name: &str) -> i64 {
+    match TRAIN_PARAMS.iter().find(|p| p.name == name).map(|p| &p.default) {
+        Some(Value::Int(i)) => *i,
+        _ => unreachable!("TRAIN_PARAMS has a whole number `{name}`"),
+    }
+}
+
+/// The parameter `name` of `table`.
+fn param<'a>(table: &'a [Param], name: &str) -> &'a Param {
+    table.iter().find(|p| p.name == name).unwrap_or_else(|| unreachable!("no field `{name}` in the training spec's tables"))
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -44,32 +80,34 @@ pub enum Transform {
 pub struct Input {
     #[serde(default = "raw")]
     pub transform: Transform,
-    /// Multiplies the inputs after the transform (seed 000's X/50, X*50).
-    #[serde(default = "one")]
-    pub scale: f64,
+    /// Multiplies the inputs after the transform (seed 000's X/50, X*50): the spec's `scale`.
+    #[serde(default = "one", rename = "scale")]
+    pub factor: f64,
 }
 
 fn raw() -> Transform {
-    Transform::Raw
+    match &param(&INPUT_PARAMS, "transform").default {
+        Value::Choice(Some(name)) => Transform::deserialize(serde_json::Value::from(*name)).unwrap_or_else(|e| unreachable!("{e}")),
+        _ => unreachable!("INPUT_PARAMS has a `transform` choice"),
+    }
 }
 fn one() -> f64 {
-    1.0
+    match param(&INPUT_PARAMS, "scale").default {
+        Value::Number(x) => x,
+        _ => unreachable!("INPUT_PARAMS has a `scale` number"),
+    }
 }
 
 impl Input {
     /// The scale's range check, with `field` (the path to this input) in the message.
     fn check(&self, field: &str) -> Result<(), String> {
-        let s = self.scale;
-        if !(s.is_finite() && (1e-6..=1e6).contains(&s)) {
-            return Err(format!("{field}.scale: must be in [1e-6, 1e6], got {s}"));
-        }
-        Ok(())
+        param(&INPUT_PARAMS, "scale").check_number(self.factor).map_err(|e| format!("{field}: {e}"))
     }
 }
 
 impl Default for Input {
     fn default() -> Input {
-        Input { transform: Transform::Raw, scale: 1.0 }
+        Input { transform: Transform::Raw, factor: 1.0 }
     }
 }
 
@@ -133,11 +171,11 @@ struct RawTrainSpec {
     #[serde(default = "digits")]
     pub dataset: Dataset,
     pub model: Architecture,
-    #[serde(default = "fifteen")]
+    #[serde(default = "default_epochs")]
     pub epochs: u32,
-    #[serde(default = "one_usize")]
+    #[serde(default = "default_batch_size")]
     pub batch_size: usize,
-    #[serde(default)]
+    #[serde(default = "default_seed")]
     pub seed: u64,
     #[serde(default, deserialize_with = "object")]
     pub input: Input,
@@ -182,11 +220,14 @@ impl From<TrainSpec> for RawTrainSpec {
 fn digits() -> Dataset {
     Dataset::Digits
 }
-fn fifteen() -> u32 {
-    15
+fn default_epochs() -> u32 {
+    default_int("epochs") as u32
 }
-fn one_usize() -> usize {
-    1
+fn default_batch_size() -> usize {
+    default_int("batch_size") as usize
+}
+fn default_seed() -> u64 {
+    default_int("seed") as u64
 }
 
 impl TrainSpec {
@@ -197,11 +238,8 @@ impl TrainSpec {
     }
 
     fn validate(spec: &TrainSpec) -> Result<(), String> {
-        if !(1..=MAX_EPOCHS).contains(&spec.epochs) {
-            return Err(format!("epochs: must be 1 to {MAX_EPOCHS}, got {}", spec.epochs));
-        }
-        if !(1..=TRAIN).contains(&spec.batch_size) {
-            return Err(format!("batch_size: must be 1 to {TRAIN}, got {}", spec.batch_size));
+        for (name, x) in [("epochs", spec.epochs as f64), ("batch_size", spec.batch_size as f64), ("seed", spec.seed as f64)] {
+            param(&TRAIN_PARAMS, name).check_number(x)?;
         }
         spec.input.check("input")?;
         for (i, input) in spec.racer_inputs.iter().enumerate() {
@@ -263,8 +301,8 @@ pub fn prepare(data: &Digits, input: Input) -> Prepared {
             }
         }
     }
-    if input.scale != 1.0 {
-        xs.iter_mut().for_each(|x| *x *= input.scale);
+    if input.factor != 1.0 {
+        xs.iter_mut().for_each(|x| *x *= input.factor);
     }
     let test_x = xs.split_off(TRAIN * FEATURES);
     Prepared { train_x: xs, train_y: data.labels[..TRAIN].to_vec(), test_x, test_y: data.labels[TRAIN..].to_vec() }
@@ -485,15 +523,43 @@ pub fn train(spec: &TrainSpec, digits: &Digits, clock: &dyn Fn() -> f64) -> Trai
 mod tests {
     use super::*;
 
+    /// The tables are what the parser takes: their defaults fill a bare spec, every choice
+    /// parses, and every range end is accepted and one past it refused.
+    #[test]
+    fn the_tables_describe_the_parser() {
+        let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "sgd"}]}"#).unwrap();
+        assert_eq!((spec.epochs as i64, spec.batch_size as i64, spec.seed as i64), (default_int("epochs"), default_int("batch_size"), default_int("seed")));
+        assert_eq!(spec.input, Input::default());
+        let choices = |table: &[Param], name: &str| match param(table, name).kind {
+            crate::schema::Kind::Choice { choices, .. } => choices,
+            _ => unreachable!(),
+        };
+        for m in choices(&TRAIN_PARAMS, "model") {
+            assert!(TrainSpec::parse(&format!(r#"{{"model": "{m}", "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{m}");
+        }
+        for d in choices(&TRAIN_PARAMS, "dataset") {
+            assert!(TrainSpec::parse(&format!(r#"{{"dataset": "{d}", "model": "linear", "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{d}");
+        }
+        for t in choices(&INPUT_PARAMS, "transform") {
+            assert!(TrainSpec::parse(&format!(r#"{{"model": "linear", "input": {{"transform": "{t}"}}, "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{t}");
+        }
+        for name in ["epochs", "batch_size", "seed"] {
+            let crate::schema::Kind::Integer { range, .. } = param(&TRAIN_PARAMS, name).kind else { unreachable!() };
+            let spec = |x: f64| TrainSpec::parse(&format!(r#"{{"model": "linear", "{name}": {x}, "racers": [{{"name": "sgd"}}]}}"#));
+            assert!(spec(range.lo).is_ok() && spec(range.hi).is_ok(), "{name}");
+            assert!(spec(range.hi + 1.0).unwrap_err().contains(&format!("`{name}` must be in")), "{name}");
+        }
+    }
+
     #[test]
     fn racers_may_carry_their_own_input() {
         let text = r#"{"model": "linear", "input": {"transform": "standardize"},
             "racers": [{"name": "adam", "lr": 0.001},
                        {"name": "adam", "lr": 0.001, "label": "X/50", "input": {"scale": 0.02}}]}"#;
         let spec = TrainSpec::parse(text).unwrap();
-        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, scale: 0.02 })]);
+        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, factor: 0.02 })]);
         assert_eq!(spec.input_of(0).transform, Transform::Standardize);
-        assert_eq!(spec.input_of(1).scale, 0.02);
+        assert_eq!(spec.input_of(1).factor, 0.02);
         let again = TrainSpec::parse(&spec.to_json()).unwrap();
         assert_eq!(again, spec);
         let json = spec.to_json();
@@ -505,7 +571,7 @@ mod tests {
     fn a_racers_input_is_checked_like_the_specs() {
         let bad = |racer: &str| TrainSpec::parse(&format!(r#"{{"model": "linear", "racers": [{{"name": "sgd"}}, {racer}]}}"#)).unwrap_err();
         let e = bad(r#"{"name": "adam", "input": {"scale": 0}}"#);
-        assert_eq!(e, "racers[1].input.scale: must be in [1e-6, 1e6], got 0");
+        assert_eq!(e, "racers[1].input: `scale` must be in [0.000001, 1000000], got 0");
         let e = bad(r#"{"name": "adam", "input": {"scael": 2}}"#);
         assert!(e.starts_with("racers[1]: input: unknown field `scael`"), "{e}");
         let e = bad(r#"{"name": "adam", "betas": 3}"#);

@@ -12,10 +12,11 @@ use super::raster::Raster;
 use crate::race::{run, RacerResult, RunResult, Status};
 use crate::render::colormap;
 use crate::render::field::known_minimum;
-use crate::render::figure::{self, DPR, LINE, WIDE};
+use crate::figure::{self, DPR, LINE, WIDE};
 use crate::render::loss::{draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes};
 use crate::render::{draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
 use crate::spec::RunSpec;
+use crate::text::{self, Standing};
 use crate::trace::TrailingMean;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
@@ -156,7 +157,7 @@ impl Film {
             })
             .collect();
 
-        // The layout of `plot`'s figure (src/render/figure.rs), without the sweep chart, and
+        // The layout of `plot`'s figure (src/figure.rs), without the sweep chart, and
         // with one legend column where two would not hold the racers' lines.
         let wide = width >= WIDE;
         let columns = if wide && legend_fits(&spec, &result, width, 2) { 2 } else { 1 };
@@ -226,13 +227,13 @@ impl Film {
             self.losses.iter().map(|traces| traces.iter().map(|t| t[..shown.min(t.len())].to_vec()).collect()).collect();
         let series = loss_series(&losses, &self.colors);
         let means = losses.iter().map(|traces| traces.get(1).and_then(|mean| mean.last()).map(|&(_, m)| m));
-        let entries: Vec<String> = self.spec.racers.iter().zip(&racers).zip(means).map(|((s, r), mean)| figure::describe(s, r, mean)).collect();
+        let entries: Vec<String> = self.spec.racers.iter().zip(&racers).zip(means).map(|((s, r), mean)| text::legend_line(s, &Standing::of_result(r, mean))).collect();
         {
             let root = picture.backend().into_drawing_area();
             let (landscape, loss, legend) = self.areas(&root);
             let drawn = draw_racers(&landscape, &self.mapping, Some(self.start), &traces, DPR)
                 .and_then(|_| draw_loss_lines(&loss, &self.axes, &series, true))
-                .and_then(|_| figure::draw_legend(&legend, &live_caption(&figure::caption(&self.spec, self.start), k, self.spec.steps), &entries, &self.colors, self.columns));
+                .and_then(|_| figure::draw_legend(&legend, &live_caption(&text::caption(&self.spec, self.start, self.spec.steps, None), k, self.spec.steps), &entries, &self.colors, self.columns));
             drawn.map_err(|e| format!("cannot draw frame {k}: {e}"))?;
         }
         Ok(picture)
@@ -248,7 +249,7 @@ fn legend_fits(spec: &RunSpec, result: &RunResult, width: u32, columns: usize) -
     let slack = super::raster::text_width("0.000000", m.font());
     let widest = [0, spec.steps]
         .into_iter()
-        .flat_map(|k| spec.racers.iter().zip(&result.racers).map(move |(s, r)| figure::describe(s, &at_step(r, k), None)))
+        .flat_map(|k| spec.racers.iter().zip(&result.racers).map(move |(s, r)| text::legend_line(s, &Standing::of_result(&at_step(r, k), None))))
         .map(|text| super::raster::text_width(&text, m.font()))
         .fold(0.0, f64::max);
     38.0 + widest + slack <= column
@@ -294,7 +295,7 @@ mod tests {
     #[test]
     fn the_caption_shows_the_step() {
         let spec = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "steps": 300, "racers": [{"name": "adam"}]}"#).unwrap();
-        let caption = figure::caption(&spec, [-1.2, 1.0]);
+        let caption = text::caption(&spec, [-1.2, 1.0], spec.steps, None);
         assert!(caption.ends_with(" \u{b7} 300 steps"), "plot's caption ends with the race's length: {caption}");
         let live = live_caption(&caption, 120, 300);
         assert!(live.ends_with(" \u{b7} step 120 of 300") && !live.contains("300 steps"), "{live}");

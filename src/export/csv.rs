@@ -9,7 +9,7 @@
 //! empty field is a value that does not exist at that row.
 
 use super::state::{run_with_state, Snapshot, StatefulRun};
-use crate::classify::train::TrainResult;
+use crate::classify::train::{Epoch, TrainResult, Trainer};
 use crate::optim::EntryValue;
 use crate::spec::RunSpec;
 
@@ -65,17 +65,28 @@ pub fn csv_of_run(spec: &RunSpec, run: &StatefulRun) -> String {
 /// through), `test_accuracy` (a fraction, after the epoch) and `lr` (the rate the epoch was
 /// trained at). A racer that diverged has the epochs it finished.
 pub fn train_csv(spec: &crate::classify::train::TrainSpec, result: &TrainResult) -> String {
+    epochs_csv(spec, result.racers.iter().map(|r| (r.name, &r.epochs[..])))
+}
+
+/// The epochs a training race in progress has finished so far, as [`train_csv`] writes them
+/// (the page's classifier tab): once every racer has finished, the same bytes as `train`'s.
+pub fn trainer_csv(trainer: &Trainer) -> String {
+    epochs_csv(&trainer.spec, trainer.learners.iter().map(|l| (l.spec.info.name, &l.epochs[..])))
+}
+
+/// The rows of [`train_csv`]: each racer's optimizer name and epochs, in the spec's order.
+fn epochs_csv<'a>(spec: &crate::classify::train::TrainSpec, racers: impl Iterator<Item = (&'a str, &'a [Epoch])>) -> String {
     let mut out = String::new();
     row(&mut out, TRAIN_COLUMNS.iter().map(|c| c.to_string()).collect());
-    for (i, (racer, rs)) in result.racers.iter().zip(&spec.racers).enumerate() {
-        for (e, epoch) in racer.epochs.iter().enumerate() {
+    for (i, ((name, epochs), rs)) in racers.zip(&spec.racers).enumerate() {
+        for (e, epoch) in epochs.iter().enumerate() {
             row(
                 &mut out,
                 vec![
                     (e + 1).to_string(),
                     i.to_string(),
                     rs.display_name().to_string(),
-                    racer.name.to_string(),
+                    name.to_string(),
                     number(epoch.train_loss),
                     number(epoch.test_accuracy),
                     number(epoch.lr),
@@ -174,6 +185,21 @@ mod tests {
         let mut out = String::new();
         row(&mut out, vec!["a".into(), "SGD, lr 0.1".into(), "say \"hi\"".into(), "two\nlines".into(), String::new()]);
         assert_eq!(out, "a,\"SGD, lr 0.1\",\"say \"\"hi\"\"\",\"two\nlines\",\n");
+    }
+
+    #[test]
+    fn a_finished_trainer_gives_train_s_bytes_and_one_in_progress_its_finished_epochs() {
+        use crate::classify::{digits::Digits, train};
+        let spec = train::TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "sgd", "label": "plain, \"SGD\""}, {"name": "adam"}]}"#).unwrap();
+        let digits = Digits::embedded();
+        let mut trainer = train::Trainer::new(spec.clone(), &digits);
+        assert_eq!(trainer_csv(&trainer), "epoch,racer,label,optimizer,train_loss,test_accuracy,lr\n");
+        trainer.advance(0, u64::MAX);
+        let partial = trainer_csv(&trainer);
+        assert_eq!(partial.lines().count(), 3, "{partial}");
+        assert!(partial.lines().nth(1).unwrap().starts_with("1,0,\"plain, \"\"SGD\"\"\",sgd,"), "{partial}");
+        trainer.advance(1, u64::MAX);
+        assert_eq!(trainer_csv(&trainer), train_csv(&spec, &train::train(&spec, &digits, &|| 0.0)));
     }
 
     #[test]

@@ -33,7 +33,7 @@
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
 use crate::math;
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
     name: "digits2d",
@@ -43,7 +43,7 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         "input_scale",
         1.0,
         Range::closed(1e-2, 1e2),
-        Slider { min: 1e-2, max: 1e2, scale: Scale::Log },
+        Slider { min: 1e-2, max: 1e2, spacing: Spacing::Log },
         "multiplies the two input features: the minimum moves to w*/s and the curvature grows as s^2",
     )
         .tip("multiplies the two input features: the bowl's curvature grows as its square")],

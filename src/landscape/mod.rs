@@ -8,7 +8,7 @@
 //! The optimized objective is `scale * f`: [`Objective`] applies the scale, so every gradient is
 //! multiplied by it (seed 000's lesson: Adam is nearly invariant to it, SGD is not).
 
-use crate::schema::{Hyper, Param, Range, Scale, Slider};
+use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 use serde::Serialize;
 
 mod beale;
@@ -130,7 +130,7 @@ pub const SCALE: Param = Param::number(
     "scale",
     1.0,
     Range::POSITIVE,
-    Slider { min: 1e-3, max: 1e3, scale: Scale::Log },
+    Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log },
     "the optimized objective is scale * f, so every gradient is multiplied by scale",
 )
         .tip("multiplies the whole landscape, and so every gradient: adaptive optimizers barely notice, plain gradient descent does");
@@ -140,7 +140,7 @@ pub const NOISE: Param = Param::number(
     "noise",
     0.0,
     Range::NON_NEGATIVE,
-    Slider { min: 0.0, max: 10.0, scale: Scale::Linear },
+    Slider { min: 0.0, max: 10.0, spacing: Spacing::Linear },
     "gradients are scale * (grad f + noise * a nearly N(0, 1) draw per coordinate), the same draws for every racer; 0: exact",
 )
         .tip("shakes every gradient by this much, as a mini-batch would (the same shakes for every racer); 0: exact gradients");
@@ -153,7 +153,7 @@ pub const SEED: Param = Param::number(
     "seed",
     0.0,
     Range { lo: 0.0, lo_open: false, hi: MAX_SEED, hi_open: false },
-    Slider { min: 0.0, max: 100.0, scale: Scale::Linear },
+    Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear },
     "seed of the noise's draws (a whole number)",
 )
         .tip("which shakes: another seed, other random draws of the noise");
@@ -163,7 +163,7 @@ pub const ROTATE: Param = Param::number(
     "rotate",
     0.0,
     Range::closed(-360.0, 360.0),
-    Slider { min: -180.0, max: 180.0, scale: Scale::Linear },
+    Slider { min: -180.0, max: 180.0, spacing: Spacing::Linear },
     "degrees the landscape is turned counter-clockwise about the centre of its default view; its marks, minima and default start turn with it",
 )
         .tip("turns the landscape: optimizers that treat each coordinate alone take other paths");

@@ -4,7 +4,7 @@
 //! Global minimum f = 0 at (0, 0). View [-4, 4]^2; start (-3.5, 1.5). Written by hand.
 
 use super::{Built, Landscape, LandscapeInfo, Mark, MarkKind, Matrix, Point, View};
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
     name: "quadratic",
@@ -14,7 +14,7 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         "condition",
         10.0,
         Range { lo: 0.0, lo_open: true, hi: 1e6, hi_open: false },
-        Slider { min: 0.1, max: 1000.0, scale: Scale::Log },
+        Slider { min: 0.1, max: 1000.0, spacing: Spacing::Log },
         "condition number k: the curvature along y relative to x",
     )
         .tip("how much steeper the bowl is along y than along x: a long narrow ravine when large")],

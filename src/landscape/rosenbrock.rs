@@ -8,7 +8,7 @@
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
 use crate::math::powi;
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 use argmin_testfunctions::rosenbrock_ab_derivative_const;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -16,9 +16,9 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
     title: "Rosenbrock",
     formula: "(a - x)^2 + b (y - x^2)^2",
     params: &[
-        Param::number("a", 1.0, Range::closed(-10.0, 10.0), Slider { min: -2.0, max: 2.0, scale: Scale::Linear }, "position of the minimum (a, a^2)")
+        Param::number("a", 1.0, Range::closed(-10.0, 10.0), Slider { min: -2.0, max: 2.0, spacing: Spacing::Linear }, "position of the minimum (a, a^2)")
         .tip("where the minimum is: at (a, a²)"),
-        Param::number("b", 100.0, Range::closed(0.0, 1e6), Slider { min: 1.0, max: 1000.0, scale: Scale::Log }, "steepness of the valley walls")
+        Param::number("b", 100.0, Range::closed(0.0, 1e6), Slider { min: 1.0, max: 1000.0, spacing: Spacing::Log }, "steepness of the valley walls")
         .tip("how steep the walls of the curved valley are"),
     ],
     build: |h| {

@@ -10,7 +10,7 @@
 
 use crate::math::{powf, powi};
 use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -21,7 +21,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     params: &[
         Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "learning rate (capped by 1/sqrt(step))")
         .tip("the relative step size, capped by 1/√t: each step is about lr times the weights' own size"),
-        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, scale: Scale::Linear }, "the second moment's weight at step t is t^beta2_decay")
+        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, spacing: Spacing::Linear }, "the second moment's weight at step t is t^beta2_decay")
         .tip("how fast the memory of the gradient's size lengthens: its newest squared gradient weighs t^beta2_decay"),
         Param::tuple(
             "eps",
@@ -34,7 +34,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         )
         .tip("two floors: under the memory of the gradient's size, and under the weights' size that sets the step")
         .item_tips(&[ItemTip { symbol: "ε1", tip: "floor under the memory of the gradient's size (null: the smallest relative step of a double, 2⁻⁵²)" }, ItemTip { symbol: "ε2", tip: "floor under the weights' size that sets the step" }]),
-        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, scale: Scale::Linear }, "clipping threshold of the update's RMS")
+        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, "clipping threshold of the update's RMS")
         .tip("the largest typical size an update may have before it is scaled down"),
         params_weight_decay(),
     ],

@@ -3,7 +3,7 @@
 
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -13,7 +13,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adagrad",
     params: &[
         params::lr(1e-2),
-        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, scale: Scale::Linear }, "learning rate decay")
+        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, spacing: Spacing::Linear }, "learning rate decay")
         .tip("shrinks the learning rate every step: lr / (1 + (t − 1) · lr_decay)"),
         params::weight_decay(0.0),
         Param::number("initial_accumulator_value", 0.0, Range::NON_NEGATIVE, sliders::UNIT, "initial value of the sum of squares")

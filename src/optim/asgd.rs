@@ -8,7 +8,7 @@
 
 use crate::math::powf;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{Hyper, Param, Range, Scale, Slider};
+use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -18,11 +18,11 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.ASGD",
     params: &[
         params::lr(1e-2),
-        Param::number("lambd", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, scale: Scale::Log }, "decay term")
+        Param::number("lambd", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "decay term")
         .tip("how fast the step size shrinks over the steps, and how hard the weights are pulled toward zero"),
-        Param::number("alpha", 0.75, Range::NON_NEGATIVE, Slider { min: 0.0, max: 2.0, scale: Scale::Linear }, "power for the eta update")
+        Param::number("alpha", 0.75, Range::NON_NEGATIVE, Slider { min: 0.0, max: 2.0, spacing: Spacing::Linear }, "power for the eta update")
         .tip("how steeply the step size shrinks: lr / (1 + lambd · lr · t)^alpha"),
-        Param::number("t0", 1e6, Range::ANY, Slider { min: 1.0, max: 1e6, scale: Scale::Log }, "step at which averaging starts")
+        Param::number("t0", 1e6, Range::ANY, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "step at which averaging starts")
         .tip("the step from which the iterates are averaged (the average is ASGD's answer; the race follows the iterate)"),
         params::weight_decay(0.0),
     ],

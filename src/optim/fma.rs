@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn known_values() {
         // 0.1 * 10 - 1 is 2^-54 fused (0.1 is slightly above 1/10), 0 unfused.
-        assert_eq!(fma(0.1, 10.0, -1.0), 2f64.powi(-54));
+        assert_eq!(fma(0.1, 10.0, -1.0), crate::math::powi(2.0, -54));
         assert_eq!(fma(-0.0, 1.0, 0.0).to_bits(), 0.0f64.to_bits());
         assert_eq!(fma(-0.0, 1.0, -0.0).to_bits(), (-0.0f64).to_bits());
         assert_eq!(fma(3.0, -2.0, 6.0).to_bits(), 0.0f64.to_bits());
@@ -201,8 +201,8 @@ mod tests {
     fn midpoints_fall_back_and_stay_exact() {
         // (1 + 2^-30)^2 = 1 + 2^-29 + 2^-60: ul = 2^-60. With c = 2^-53, Y = 1 + 2^-29 + 2^-53 is
         // a midpoint only after rounding tl + ul; the exact sum is just above it.
-        let a = 1.0 + 2f64.powi(-30);
-        for c in [2f64.powi(-53), -(2f64.powi(-53)), 3.0 * 2f64.powi(-53), 2f64.powi(-54)] {
+        let a = 1.0 + crate::math::powi(2.0, -30);
+        for c in [crate::math::powi(2.0, -53), -(crate::math::powi(2.0, -53)), 3.0 * crate::math::powi(2.0, -53), crate::math::powi(2.0, -54)] {
             assert!(same(fma(a, a, c), a.mul_add(a, c)), "c = {c:e}");
         }
     }

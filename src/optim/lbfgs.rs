@@ -13,7 +13,7 @@
 //! * float` (two roundings): [`Num`] keeps track of which is which where it matters.
 
 use super::{add, Closure, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use std::collections::VecDeque;
 use super::explain::{common, downhill, number, PieceInfo, Value};
 use super::{Quantity, STEP};
@@ -25,15 +25,15 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     params: &[
         Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "learning rate (the step length tried first)")
         .tip("the step length tried first along each direction"),
-        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, scale: Scale::Log }, false, "iterations per step")
+        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "iterations per step")
         .tip("how many inner iterations one step may take"),
-        Param::integer("max_eval", None, Range::closed(1.0, 10_000.0), Slider { min: 1.0, max: 100.0, scale: Scale::Log }, true, "evaluations per step (null: max_iter * 5 / 4)")
+        Param::integer("max_eval", None, Range::closed(1.0, 10_000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, true, "evaluations per step (null: max_iter * 5 / 4)")
         .tip("how many evaluations of the objective one step may make"),
         Param::number("tolerance_grad", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "stop when every |gradient| is at most this")
         .tip("stop a step once the gradient is this flat in every coordinate"),
         Param::number("tolerance_change", 1e-9, Range::NON_NEGATIVE, sliders::EPS, "stop when the loss or the step changes less than this")
         .tip("stop a step once the loss or the move changes less than this"),
-        Param::integer("history_size", Some(100), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, scale: Scale::Log }, false, "pairs of steps and gradient changes kept")
+        Param::integer("history_size", Some(100), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "pairs of steps and gradient changes kept")
         .tip("how many recent steps it remembers to estimate the curvature"),
         Param::choice("line_search_fn", None, &["strong_wolfe"], true, "the line search (null: a fixed step of lr)")
         .tip("search along each direction for a step that lowers the loss enough (null: always step lr)"),

@@ -15,7 +15,7 @@
 
 use super::adam::{Adam, AdamState};
 use super::{add, lerp, params, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -40,7 +40,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         .item_tips(&[ItemTip { symbol: "a", tip: "the polynomial's linear term" }, ItemTip { symbol: "b", tip: "its cubic term" }, ItemTip { symbol: "c", tip: "its fifth-power term" }]),
         Param::number("eps", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "floor of the update's norm")
         .tip("a tiny floor under the update's length, so a zero update is not divided by zero"),
-        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, scale: Scale::Linear }, false, "Newton-Schulz iterations")
+        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, spacing: Spacing::Linear }, false, "Newton-Schulz iterations")
         .tip("how many rounds of the polynomial orthogonalize the update: more rounds, closer to orthogonal"),
         Param::choice(
             "adjust_lr_fn",
@@ -57,7 +57,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     build: |h| Ok(Box::new(Muon::new(h))),
 };
 
-const NS_COEFFICIENT: Item = Item { range: Range::ANY, slider: Slider { min: -10.0, max: 10.0, scale: Scale::Linear }, nullable: false };
+const NS_COEFFICIENT: Item = Item { range: Range::ANY, slider: Slider { min: -10.0, max: 10.0, spacing: Spacing::Linear }, nullable: false };
 
 #[derive(Clone, Debug)]
 pub struct Muon {
@@ -298,7 +298,7 @@ mod tests {
     #[test]
     fn a_row_is_orthogonalized_to_about_its_direction() {
         let o = newton_schulz(&[3.0, -4.0], 1, 2, [3.4445, -4.775, 2.0315], 5, 1e-7);
-        let norm = o[0].hypot(o[1]);
+        let norm = (o[0] * o[0] + o[1] * o[1]).sqrt();
         assert!((0.6..1.3).contains(&norm), "{o:?}");
         assert!((o[0] / o[1] + 0.75).abs() < 0.02, "the direction of (3, -4): {o:?}");
     }

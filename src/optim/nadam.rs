@@ -4,7 +4,7 @@
 
 use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
-use crate::schema::{Hyper, Param, Range, Scale, Slider};
+use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 use super::adam::{M, V, V_HAT};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
@@ -18,7 +18,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::betas(0.9, 0.999),
         params::eps(1e-8),
         params::weight_decay(0.0).tip(params::EITHER_TIP),
-        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, scale: Scale::Log }, "momentum decay psi")
+        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, spacing: Spacing::Log }, "momentum decay psi")
         .tip("how fast the momentum factor ramps up from β1/2 to β1 over the first steps"),
         Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW")
         .tip("shrink the weights directly by lr · weight_decay of themselves, apart from the gradient, as AdamW does"),

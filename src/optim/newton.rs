@@ -17,7 +17,7 @@
 //! the golden generator (tests/golden/generate.py).
 
 use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use super::explain::{common, downhill, flag, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -28,7 +28,7 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     params: &[
         Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "step size (1 is the full Newton step)")
         .tip("how much of the Newton step to take: 1 jumps to the lowest point of the local bowl"),
-        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, scale: Scale::Linear }, "added to the Hessian's diagonal")
+        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, "added to the Hessian's diagonal")
         .tip("added to every curvature: larger damping, shorter steps that lean toward the gradient's direction"),
         Param::choice(
             "fallback",
@@ -100,7 +100,7 @@ pub fn damped_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
             }
             if i == j {
                 // Not positive definite, singular, or NaN.
-                if !(sum > tiny) {
+                if sum.is_nan() || sum <= tiny {
                     return None;
                 }
                 l[i * n + i] = sum.sqrt();
@@ -141,7 +141,8 @@ pub fn general_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
                 p = i;
             }
         }
-        if !(a[p * n + k].abs() > tiny) {
+        let pivot = a[p * n + k].abs();
+        if pivot.is_nan() || pivot <= tiny {
             return None;
         }
         if p != k {
@@ -295,7 +296,7 @@ mod tests {
         // sin(x) cos(y) at (1.9, 1.9): every entry of the Hessian is sin(1.9) cos(1.9) up to
         // sign; its determinant is rounding noise, and Newton's step would be that noise's
         // reciprocal.
-        let c = -(1.9f64.sin() * 1.9f64.cos());
+        let c = -(crate::math::sin(1.9) * crate::math::cos(1.9));
         let h = [c, c, c, c];
         assert!(damped_solve(&h, 0.0, &[0.3, -0.1]).is_none());
         assert!(general_solve(&h, 0.0, &[0.3, -0.1]).is_none());

@@ -9,7 +9,7 @@
 //! the product `grad * prev` (which can underflow to 0: no change of size then).
 
 use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, ItemTip, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{common, downhill, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
 
@@ -20,10 +20,10 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     params: &[
         Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "initial step size of every coordinate (read at the first step only)")
         .tip("every coordinate's first step size"),
-        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, scale: Scale::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size")
+        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, spacing: Spacing::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size")
         .tip("how each coordinate's step size changes: shrinks when the gradient's sign flips, grows while it holds")
         .item_tips(&[ItemTip { symbol: "η−", tip: "the factor a step size shrinks by when the gradient's sign flips (below 1)" }, ItemTip { symbol: "η+", tip: "the factor it grows by while the sign holds (above 1)" }]),
-        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, scale: Scale::Log }, "smallest and largest step size")
+        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, spacing: Spacing::Log }, "smallest and largest step size")
         .tip("the smallest and largest step size a coordinate may have")
         .item_tips(&[ItemTip { symbol: "min", tip: "the smallest step size" }, ItemTip { symbol: "max", tip: "the largest step size" }]),
     ],

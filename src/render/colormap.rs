@@ -159,11 +159,18 @@ impl Dash {
     }
 }
 
-/// Each racer's dash pattern, given every racer's colour in order: solid for the first racer of
-/// a colour, then dashed, dotted and dash-dot for the second, third and fourth (and round again).
+/// Each racer's dash pattern, given every racer's colour in order, so that racers differ by more
+/// than colour: solid, dashed, dotted and dash-dot in turn (racer `i` takes the `i % 4`-th), and a
+/// racer whose colour an earlier racer has takes the next pattern that colour has not had yet.
 pub fn dashes(colors: &[RGBColor]) -> Vec<Dash> {
     const ORDER: [Dash; 4] = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot];
-    colors.iter().enumerate().map(|(i, c)| ORDER[colors[..i].iter().filter(|d| *d == c).count() % ORDER.len()]).collect()
+    let mut out: Vec<Dash> = Vec::with_capacity(colors.len());
+    for (i, c) in colors.iter().enumerate() {
+        let had: Vec<Dash> = colors[..i].iter().zip(&out).filter(|(e, _)| *e == c).map(|(_, d)| *d).collect();
+        let fresh = (0..ORDER.len()).map(|k| ORDER[(i + k) % ORDER.len()]).find(|d| !had.contains(d));
+        out.push(fresh.unwrap_or(ORDER[(i + had.len()) % ORDER.len()]));
+    }
+    out
 }
 
 /// Parses "#rrggbb" (or "rrggbb"), either case.
@@ -339,18 +346,19 @@ mod tests {
     }
 
     #[test]
-    fn racers_of_one_colour_get_dash_patterns() {
+    fn racers_differ_by_more_than_colour() {
         let c = |i| racer_color(i);
         let colors: Vec<RGBColor> = (0..30).map(c).collect();
         let d = dashes(&colors);
-        assert!(d[..PALETTE.len()].iter().all(|&d| d == Dash::Solid));
-        assert!(d[PALETTE.len()..2 * PALETTE.len()].iter().all(|&d| d == Dash::Dashed));
-        assert_eq!(d[2 * PALETTE.len()], Dash::Dotted);
+        // Racers of distinct colours take the four patterns in turn: four in a row never share one.
+        let order = [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot];
+        assert!((0..PALETTE.len()).all(|i| d[i] == order[i % 4]), "{d:?}");
         // Every (colour, dash) pair of those 30 racers is distinct.
         let styles: std::collections::BTreeSet<_> = colors.iter().zip(&d).map(|(c, d)| (to_hex(*c), *d as u8)).collect();
         assert_eq!(styles.len(), 30);
         // Two racers given the same colour by hand are told apart too.
-        assert_eq!(dashes(&[c(1), c(0), c(1)]), vec![Dash::Solid, Dash::Solid, Dash::Dashed]);
+        assert_eq!(dashes(&[c(1), c(0), c(1)]), vec![Dash::Solid, Dash::Dashed, Dash::Dotted]);
+        assert_eq!(dashes(&[c(1), c(1), c(1), c(1), c(1)]), vec![Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot, Dash::Solid]);
         assert!(Dash::Solid.pattern().is_empty() && Dash::Dotted.pattern().len() == 2);
     }
 

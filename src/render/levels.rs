@@ -88,7 +88,8 @@ impl Levels {
         if min.is_finite() && max.is_finite() && min < max {
             let span = max - min;
             let mut best: Option<(f64, usize)> = None;
-            let k0 = (span / 15.0).log10().floor() as i32;
+            // A span past f64's range (max - min overflows to infinity) would make k0 i32::MAX.
+            let k0 = ((span / 15.0).log10().floor() as i32).clamp(-400, 400);
             for k in k0 - 1..=k0 + 1 {
                 for m in [1.0, 2.0, 2.5, 5.0] {
                     let step = m * 10f64.powi(k);

@@ -205,16 +205,10 @@ impl LossAxes {
     }
 }
 
-/// What the loss chart's x axis counts: steps, or evaluations of the objective and its gradient
-/// (one a step, more for L-BFGS: the work done), both whole numbers.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum XAxis {
-    #[default]
-    Steps,
-    Evaluations,
-}
+pub use crate::spec::XAxis;
 
 impl XAxis {
+    /// The axis's title.
     pub fn title(self) -> &'static str {
         match self {
             XAxis::Steps => "step",

@@ -21,9 +21,7 @@
 //! * [`surface`]: the landscape as a shaded 3-D surface with the paths riding on it (the
 //!   page's 3-D view, `optiscape plot --3d`).
 //! * [`loss`]: the loss chart and its live axes.
-//! * `figure` (not in the browser's module): a whole race as one SVG, landscape, loss chart and legend
-//!   (`optiscape plot`).
-//! * [`training`]: the classifier race's charts, loss and test accuracy per epoch.
+//! * [`classify`]: the classifier race's charts, loss and test accuracy per epoch, and its projected view.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
 //!
 //! In the browser (canvases sized `css size * devicePixelRatio`, one `Field` kept and
@@ -73,24 +71,19 @@
 pub mod colormap;
 pub mod contour;
 pub mod explain;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub mod explain_figure;
 pub mod field;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub mod figure;
 pub mod layout;
 pub mod levels;
 pub mod loss;
+pub mod lr_curve;
 pub mod path;
 pub mod racers;
 pub mod scene;
 pub mod step_glyph;
 pub mod surface;
-#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
-pub mod surface_figure;
 pub mod sweep;
 pub mod ticks;
-pub mod training;
+pub mod classify;
 
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};

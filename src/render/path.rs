@@ -137,7 +137,7 @@ pub fn drop_far(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
 /// next piece of the same line goes on from there).
 pub fn dash(points: &[[f64; 2]], pattern: &[f64], phase: f64) -> (Vec<Vec<[f64; 2]>>, f64) {
     let period: f64 = pattern.iter().sum();
-    if pattern.is_empty() || !(period > 0.0) || points.len() < 2 {
+    if pattern.is_empty() || period.is_nan() || period <= 0.0 || points.len() < 2 {
         return (vec![points.to_vec()], phase);
     }
     // Where in the pattern the line starts: element k, `left` of it still to go.
@@ -187,7 +187,7 @@ pub fn dash(points: &[[f64; 2]], pattern: &[f64], phase: f64) -> (Vec<Vec<[f64; 
 /// against step) is dashed the same whether it is drawn whole or piece by piece.
 pub fn dash_by_x(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
     let period: f64 = pattern.iter().sum();
-    if pattern.is_empty() || !(period > 0.0) {
+    if pattern.is_empty() || period.is_nan() || period <= 0.0 {
         return vec![points.to_vec()];
     }
     let on = |x: f64| {

@@ -52,11 +52,11 @@ fn font(size: f64, style: FontStyle) -> FontDesc<'static> {
     FontDesc::new(FontFamily::SansSerif, size, style)
 }
 
-pub(super) fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
+pub fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
     TextStyle { font: font(size, style), color: INK.to_backend_color(), pos: Pos::new(h, v) }
 }
 
-pub(super) fn stroke(color: impl Color, width: u32) -> ShapeStyle {
+pub fn stroke(color: impl Color, width: u32) -> ShapeStyle {
     ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: width }
 }
 

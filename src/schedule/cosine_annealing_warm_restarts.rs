@@ -3,7 +3,7 @@
 
 use crate::math::cos;
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 use std::f64::consts::PI;
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
@@ -12,7 +12,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     params: &[
         Param::integer("T_0", None, super::COUNT, super::STEPS, false, "steps of the first period")
         .tip("how many steps the first glide down takes before the rate jumps back up").required(),
-        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, scale: Scale::Linear }, false, "factor by which each period grows")
+        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, false, "factor by which each period grows")
         .tip("each glide lasts this many times longer than the one before"),
         Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate")
         .tip("the lowest rate it glides down to"),

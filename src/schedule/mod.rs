@@ -12,7 +12,7 @@
 //! Each file holds one scheduler: its parameter table and its `get_lr` in torch's order of
 //! floating-point operations. [`REGISTRY`] lists them all.
 
-use crate::schema::{sliders, Hyper, Named, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Named, Param, Range, Spacing, Slider};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -27,15 +27,20 @@ mod multi_step_lr;
 mod one_cycle_lr;
 mod polynomial_lr;
 mod reduce_lr_on_plateau;
+mod sequence;
 mod sequential_lr;
+mod starter;
 mod step_lr;
+
+pub use sequence::lr_sequence;
+pub use starter::starter;
 
 /// Whole numbers from 1 (periods, step counts torch divides by).
 const COUNT: Range = Range::closed(1.0, 1e9);
 /// Whole numbers from 0 (patience, milestones).
 const COUNT_FROM_0: Range = Range::closed(0.0, 1e9);
 /// The slider of a number of steps.
-const STEPS: Slider = Slider { min: 1.0, max: 10_000.0, scale: Scale::Log };
+const STEPS: Slider = Slider { min: 1.0, max: 10_000.0, spacing: Spacing::Log };
 /// The slider of a decay factor.
 const GAMMA: Slider = sliders::BETA;
 

@@ -6,7 +6,7 @@
 
 use crate::math::cos;
 use super::{Base, Group, Rule, Schedule, SchedulerInfo, Standard};
-use crate::schema::{sliders, Hyper, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use std::f64::consts::PI;
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
@@ -31,9 +31,9 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
         .tip("the momentum at the top of the rate"),
         Param::number("max_momentum", 0.95, Range::UNIT, sliders::MOMENTUM, "momentum at the lowest rate")
         .tip("the momentum at the bottom of the rate"),
-        Param::number("div_factor", 25.0, Range::POSITIVE, Slider { min: 1.0, max: 1e3, scale: Scale::Log }, "initial_lr = max_lr / div_factor")
+        Param::number("div_factor", 25.0, Range::POSITIVE, Slider { min: 1.0, max: 1e3, spacing: Spacing::Log }, "initial_lr = max_lr / div_factor")
         .tip("the rate starts at max_lr divided by this"),
-        Param::number("final_div_factor", 1e4, Range::POSITIVE, Slider { min: 1.0, max: 1e6, scale: Scale::Log }, "min_lr = initial_lr / final_div_factor")
+        Param::number("final_div_factor", 1e4, Range::POSITIVE, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "min_lr = initial_lr / final_div_factor")
         .tip("and ends at the starting rate divided by this"),
         Param::flag("three_phase", false, "climb, come back to initial_lr, then descend to min_lr")
         .tip("climb, come back down to the start, then fall to the end, instead of climb then fall"),

@@ -2,7 +2,7 @@
 
 use crate::math::powf;
 use super::{no_check, no_limit, Base, Group, Rule, SchedulerInfo, Standard};
-use crate::schema::{Param, Range, Scale, Slider};
+use crate::schema::{Param, Range, Spacing, Slider};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "PolynomialLR",
@@ -11,7 +11,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
         // torch takes 0 but then divides by it in its closed form (SequentialLR's milestones).
         Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps until the rate is 0")
         .tip("how many steps the rate takes to fall to 0"),
-        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, scale: Scale::Linear }, "power of the polynomial")
+        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, spacing: Spacing::Linear }, "power of the polynomial")
         .tip("the fall's shape: 1 a straight line, above 1 fast then slow"),
     ],
     cycles_momentum: false,

@@ -4,7 +4,7 @@
 //! epoch's mean training loss. It cuts only when the old rate minus the new exceeds `eps`.
 
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{sliders, Param, Range, Scale, Slider};
+use crate::schema::{sliders, Param, Range, Spacing, Slider};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ReduceLROnPlateau",
@@ -16,7 +16,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
         .tip("the rate is multiplied by this when the loss stops improving"),
         Param::integer("patience", Some(10), super::COUNT_FROM_0, super::STEPS, false, "steps without improvement tolerated")
         .tip("how many steps without improvement it waits before cutting the rate"),
-        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, scale: Scale::Log }, "least improvement that counts")
+        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "least improvement that counts")
         .tip("how much better the loss must get to count as an improvement"),
         Param::choice("threshold_mode", Some("rel"), &["rel", "abs"], false, "rel: a fraction of the best; abs: an amount")
         .tip("whether that threshold is a share of the best loss (rel) or an amount (abs)"),

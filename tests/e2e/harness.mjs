@@ -102,16 +102,22 @@ export function offOriginRequests(page) {
  * expected in a particular test.
  */
 export function expectClean(page, { allow = [] } = {}) {
-  const r = recordsOf(page);
-  const consoleLines = r.console.filter((line) => !allow.some((re) => re.test(line)));
-  const problems = [
-    ...consoleLines.map((l) => `console ${l}`),
+  const problems = problemsIn(recordsOf(page), { allow });
+  assert.deepEqual(problems, [], `the page was not clean:\n  ${problems.join('\n  ')}`);
+}
+
+/**
+ * What is wrong in a page's records (as recordsOf() gives them): console errors and warnings
+ * but those matching `allow`, uncaught errors, off-origin and failed requests, HTTP errors.
+ */
+export function problemsIn(r, { allow = [] } = {}) {
+  return [
+    ...r.console.filter((line) => !allow.some((re) => re.test(line))).map((l) => `console ${l}`),
     ...r.pageErrors.map((e) => `uncaught ${e}`),
-    ...offOriginRequests(page).map((u) => `off-origin request ${u}`),
+    ...r.requests.filter((u) => !isSameOrigin(u)).map((u) => `off-origin request ${u}`),
     ...r.failed.map((f) => `failed request ${f}`),
     ...r.httpErrors.map((h) => `HTTP ${h}`),
   ];
-  assert.deepEqual(problems, [], `the page was not clean:\n  ${problems.join('\n  ')}`);
 }
 
 /** Writes a PNG screenshot to ARTIFACTS/`name`.png and returns its path. */
@@ -178,3 +184,40 @@ export function runCli(spec, command = 'run') {
   assert.ok(exe, `no release CLI at ${candidates.join(' or ')}: run cargo build --release`);
   return JSON.parse(execFileSync(exe, [command], { input: JSON.stringify(spec), maxBuffer: 256 << 20 }));
 }
+
+/** Asserts that point `p` is `want` to 1e-12 (relative to its size, at least 1): the page's
+ * exp, ln and pow may differ from the CLI's in the last bit. */
+export function assertNear(p, want, what) {
+  for (const d of [0, 1]) {
+    assert.ok(Math.abs(p[d] - want[d]) <= 1e-12 * Math.max(1, Math.abs(want[d])), `${what}: ${p} vs ${want}`);
+  }
+}
+
+/** Asserts that every number in `value` (racers(), say), however deep, is finite. */
+export function assertAllFinite(value, where = 'racers()') {
+  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} holds ${value}`);
+  else if (Array.isArray(value)) value.forEach((v, i) => assertAllFinite(v, `${where}[${i}]`));
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertAllFinite(v, `${where}.${k}`);
+}
+
+/** A race of every kind of optimizer on a scaled Rosenbrock, one of which (the last) diverges. */
+export const MIXED = {
+  landscape: { name: 'rosenbrock', scale: 0.5 },
+  start: [-1.5, 2],
+  steps: 300,
+  racers: [
+    { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
+    { name: 'adam', lr: 0.02, amsgrad: true, color: '#123456', label: 'AMSGrad' },
+    { name: 'rmsprop', lr: 0.005, centered: true, momentum: 0.5 },
+    { name: 'adagrad', lr: 0.3 },
+    { name: 'adadelta', lr: 1 },
+    { name: 'adamw', lr: 0.03, weight_decay: 0.1 },
+    { name: 'nadam', lr: 0.02 },
+    { name: 'radam', lr: 0.01, betas: [0.8, 0.99] },
+    { name: 'adamax', lr: 0.05 },
+    { name: 'adabelief', lr: 0.01, rectify: false },
+    { name: 'lion', lr: 0.003 },
+    { name: 'newton', lr: 0.5, damping: 0.1 },
+    { name: 'sgd', lr: 0.05 }, // diverges
+  ],
+};

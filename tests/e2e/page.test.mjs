@@ -1,5 +1,7 @@
-// End-to-end tests of the page (www/): the race, the generated controls, the start point, the
-// URL state, bad URLs, divergence, the CLI agreement, the layout and a clean console.
+// End-to-end tests of the page (www/) in Chromium: the generated controls, the one clock, the
+// start point, the URL state, bad URLs, the presets' hints, the layout and a clean console. The
+// tests every engine runs (load, a race, the CLI agreement, divergence, requests) are in
+// engines.test.mjs.
 //
 // Run with `cargo xtask test`, or by hand against a running `cargo xtask serve`:
 //   OPTISCAPE_URL=http://127.0.0.1:8000/ node --test tests/e2e/page.test.mjs
@@ -9,7 +11,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, test } from 'node:test';
-import { BASE_URL, ORIGIN, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, runCli, screenshot, waitReady } from './harness.mjs';
+import { BASE_URL, MIXED, ORIGIN, assertAllFinite, assertNear, defineReadPixels, expectClean, launch, offOriginRequests, openPage, recordsOf, runCli, screenshot, waitReady } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -53,70 +55,6 @@ async function urlSettled(page) {
   });
 }
 
-/** Asserts that point `p` is `want` to 1e-12 (relative to its size, at least 1): the page's
- * exp, ln and pow may differ from the CLI's in the last bit. */
-function assertNear(p, want, what) {
-  for (const d of [0, 1]) {
-    assert.ok(Math.abs(p[d] - want[d]) <= 1e-12 * Math.max(1, Math.abs(want[d])), `${what}: ${p} vs ${want}`);
-  }
-}
-
-function assertAllFinite(value, where = 'racers()') {
-  if (typeof value === 'number') assert.ok(Number.isFinite(value), `${where} holds ${value}`);
-  else if (Array.isArray(value)) value.forEach((v, i) => assertAllFinite(v, `${where}[${i}]`));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) assertAllFinite(v, `${where}.${k}`);
-}
-
-const MIXED = {
-  landscape: { name: 'rosenbrock', scale: 0.5 },
-  start: [-1.5, 2],
-  steps: 300,
-  racers: [
-    { name: 'sgd', lr: 0.001, momentum: 0.9, nesterov: true },
-    { name: 'adam', lr: 0.02, amsgrad: true, color: '#123456', label: 'AMSGrad' },
-    { name: 'rmsprop', lr: 0.005, centered: true, momentum: 0.5 },
-    { name: 'adagrad', lr: 0.3 },
-    { name: 'adadelta', lr: 1 },
-    { name: 'adamw', lr: 0.03, weight_decay: 0.1 },
-    { name: 'nadam', lr: 0.02 },
-    { name: 'radam', lr: 0.01, betas: [0.8, 0.99] },
-    { name: 'adamax', lr: 0.05 },
-    { name: 'adabelief', lr: 0.01, rectify: false },
-    { name: 'lion', lr: 0.003 },
-    { name: 'newton', lr: 0.5, damping: 0.1 },
-    { name: 'sgd', lr: 0.05 }, // diverges
-  ],
-};
-
-test('load and race: steps advance and positions change', async () => {
-  await withPage('', async (page) => {
-    const first = await racers(page);
-    const { start } = await spec(page);
-    assert.ok(first.length >= 5, `the default scene has ${first.length} racers`);
-    await page.waitForFunction((s0) => window.optiscape.racers().every((r) => r.step > s0 + 20), Math.max(...first.map((r) => r.step)));
-    const later = await racers(page);
-    later.forEach((r) => {
-      assert.equal(r.status, 'ok', `${r.name} diverged in the default scene`);
-      assert.ok(Math.hypot(r.position[0] - start[0], r.position[1] - start[1]) > 1e-3, `${r.name} did not move from ${start}`);
-    });
-    // Every racer is still moving (the fastest may already sit on the minimum).
-    const moving = later.filter((r, i) => r.position[0] !== first[i].position[0] || r.position[1] !== first[i].position[1]);
-    assert.ok(moving.length >= later.length - 1, `only ${moving.length} racers moved`);
-    assertAllFinite(later);
-    // The legend shows every racer with its step and loss.
-    assert.equal(await page.locator('#racer-list > li').count(), later.length);
-    assert.match(await card(page, 0).innerText(), /step [\d,]+/);
-    assert.match(await card(page, 0).innerText(), /loss /);
-    // Play/pause: paused, nothing moves.
-    await page.getByRole('button', { name: /^Pause/ }).click();
-    const paused = await racers(page);
-    await page.waitForTimeout(300);
-    assert.deepEqual(await racers(page), paused);
-    await page.getByRole('button', { name: /^Step/ }).click();
-    assert.deepEqual((await racers(page)).map((r) => r.step), paused.map((r) => r.step + 1));
-  });
-});
-
 test('a slider replays its racer alone to the race’s step, and spec() reflects the new value', async () => {
   await withPage('', async (page) => {
     const before50 = await api(page, () => {
@@ -145,7 +83,7 @@ test('a slider replays its racer alone to the race’s step, and spec() reflects
     await typed.press('Enter');
     assert.equal((await spec(page)).racers[0].lr, 12.5);
     for (const [bad, message] of [
-      ['-1', 'lr must be in [0, inf), got -1'],
+      ['-1', '`lr` must be in [0, inf), got -1'],
       ['1e999', 'lr: "1e999" is too large to be a number'],
       ['fast', 'is not a number'],
       ['1e-3*2', 'is not a number'],
@@ -250,10 +188,12 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
     assert.equal(s.racers.length, cat.optimizers.length + 1);
     assert.ok(s.racers.length >= 12);
     s.racers.forEach((r) => assert.match(r.color, /^#[0-9a-f]{6}$/i, 'added racers carry a colour'));
+    // Every racer also takes the catalog's racer_params: an optional number is a checkbox and a slider.
+    const optional = cat.racer_params.filter((p) => p.type === 'optional_number').length;
     for (const [k, o] of cat.optimizers.entries()) {
       const slider = (p) => p.type === 'number' || (p.type === 'integer' && !p.nullable);
-      const sliders = o.params.reduce((n, p) => n + (slider(p) ? 1 : p.type === 'pair' ? 2 : 0), 0);
-      const flags = o.params.filter((p) => p.type === 'flag').length;
+      const sliders = o.params.reduce((n, p) => n + (slider(p) ? 1 : p.type === 'pair' ? 2 : 0), 0) + optional;
+      const flags = o.params.filter((p) => p.type === 'flag').length + optional;
       const c = card(page, k + 1);
       assert.equal(await c.locator('.racer-settings input[type=range]').count(), sliders, `${o.name} sliders`);
       assert.equal(await c.locator('.racer-settings input[type=checkbox]').count(), flags, `${o.name} flags`);
@@ -271,9 +211,10 @@ test('controls come from the catalog: every optimizer and landscape, twelve race
       assert.equal(now.landscape.name, l.name);
       assert.equal(now.landscape.noise, 0.5, `${l.name} keeps the noise`);
       assert.deepEqual(now.view, l.view, `${l.name} opens on its default view`);
-      // noise, seed and rotate, then its own numbers.
-      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 3 + l.params.filter((p) => p.type === 'number').length);
-      for (const shared of ['scale', 'noise', 'seed']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
+      // noise and seed, then its own numbers; scale and rotate under the plot.
+      assert.equal(await page.locator('#landscape-params input[type=range]').count(), 2 + l.params.filter((p) => p.type === 'number').length);
+      assert.equal(await page.locator('#scale-box input[type=range]').count(), 2);
+      for (const shared of ['scale', 'noise', 'seed', 'rotate']) assert.equal(await page.locator('#landscape-view').getByLabel(shared, { exact: true }).count(), 1, shared);
     }
   });
 });
@@ -366,7 +307,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     };
     const firstDiverged = (w) => w.points.findIndex((p) => p.loss === null);
     const one = await agree(1);
-    assert.equal(await page.locator('#sweep-steps').innerText(), '300');
+    assert.equal(await page.locator('#sweep-sub').innerText(), 'loss at step 300, log scales');
     // The chart shows both racers' colours.
     await defineReadPixels(page);
     const colours = await api(page, (hex) => {
@@ -411,7 +352,7 @@ test('the learning-rate sweep: every point as the CLI races it, the scale lesson
     assert.ok(restarted.every((w) => !w.done && w.steps === 200), JSON.stringify(restarted.map((w) => [w.done, w.steps])));
     await settled();
     await agree(100, 200);
-    assert.equal(await page.locator('#sweep-steps').innerText(), '200');
+    assert.equal(await page.locator('#sweep-sub').innerText(), 'loss at step 200, log scales');
   });
 });
 
@@ -918,42 +859,6 @@ test('trails drawn a few steps per frame match the same trails drawn in one go',
   });
 });
 
-test('divergence is shown: "diverged at step N", the others keep running, no NaN', async () => {
-  const scene = {
-    landscape: { name: 'rosenbrock' },
-    steps: 5000,
-    racers: [{ name: 'sgd', lr: 10 }, { name: 'adam', lr: 0.05 }, { name: 'sgd', lr: 0.001, momentum: 0.9 }],
-  };
-  await withPage(specHash(scene), async (page) => {
-    await api(page, () => {
-      window.optiscape.pause();
-      window.optiscape.reset();
-    });
-    let rs = await api(page, () => window.optiscape.step(100));
-    assert.equal(rs[0].status, 'diverged');
-    assert.ok(Number.isInteger(rs[0].diverged_at) && rs[0].diverged_at >= 1, `diverged_at ${rs[0].diverged_at}`);
-    // It stands at its last finite point, at the race's step like every racer.
-    const cli = runCli({ ...scene, steps: 100 });
-    assert.equal(rs[0].step, 100);
-    assertNear(rs[0].position, cli.racers[0].trajectory.at(-1), 'its last finite point');
-    assert.equal(cli.racers[0].trajectory.length, rs[0].diverged_at);
-    assert.deepEqual(rs.slice(1).map((r) => [r.status, r.step]), [['ok', 100], ['ok', 100]]);
-    assertAllFinite(rs);
-    // The card: the race's step, and where and when it diverged, with its last finite point and step.
-    const legend = await card(page, 0).innerText();
-    assert.match(legend, /step 100\b/);
-    assert.match(legend, new RegExp(`diverged at step ${rs[0].diverged_at} \\(last finite point \\(.+\\) at step ${rs[0].diverged_at - 1}\\)`));
-    assert.doesNotMatch(await page.locator('#racer-list').innerText(), /NaN|Infinity/);
-    // The others keep running, live.
-    await api(page, () => window.optiscape.play());
-    await page.waitForFunction(() => window.optiscape.racers()[1].step > 150);
-    rs = await racers(page);
-    assert.equal(rs[0].status, 'diverged');
-    assert.ok(rs[2].step > 150 && rs[2].status === 'ok');
-    assertAllFinite(rs);
-  });
-});
-
 test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', async () => {
   await withPage('', async (page) => {
     await page.locator('#preset').selectOption('scale');
@@ -986,6 +891,41 @@ test('scale lesson: scaling the loss wrecks SGD while Adam barely changes', asyn
   });
 });
 
+test('turn lesson: the rotate slider turns the landscape and its start, the hint stays, SGD arrives at the same step, Adam does not', async () => {
+  await withPage('', async (page) => {
+    await page.locator('#preset').selectOption('turn');
+    await api(page, () => window.optiscape.pause());
+    const hint = await page.locator('#hint').textContent();
+    const at = async (degrees) => {
+      const field = page.getByLabel('rotate (type a value)');
+      await field.fill(String(degrees));
+      await field.press('Enter');
+      assert.equal((await spec(page)).landscape.rotate ?? 0, degrees);
+      await api(page, () => window.optiscape.reset());
+      const start = (await racers(page))[0].position;
+      return { start, rs: await api(page, () => window.optiscape.step(600)) };
+    };
+    const straight = await at(0);
+    const turned = await at(45);
+    // The hint stays: the preset lets the angle vary, and says what happens at any angle.
+    assert.equal(await page.locator('#preset').inputValue(), 'turn');
+    assert.equal(await page.locator('#hint').textContent(), hint);
+    assert.equal((await spec(page)).start, undefined, 'the start is the landscape’s, turned with it');
+    const [c, s] = [Math.SQRT1_2, Math.SQRT1_2];
+    assertNear(turned.start, [c * straight.start[0] - s * straight.start[1], s * straight.start[0] + c * straight.start[1]], 'the start turned by 45°');
+    const step = (r) => r.arrival?.step;
+    assert.equal(step(turned.rs[0]), step(straight.rs[0]));
+    assert.equal(step(straight.rs[0]), Number(hint.match(/reaches the minimum at step (\d+)/)[1]));
+    assert.equal(step(straight.rs[1]), Number(hint.match(/it arrives first, at step (\d+)/)[1]));
+    assert.equal(step(turned.rs[1]), Number(hint.match(/Turned by 45°, it arrives at step (\d+)/)[1]));
+    // Another change is another race: only "based on" it.
+    await page.getByLabel('condition (type a value)').fill('20');
+    await page.getByLabel('condition (type a value)').press('Enter');
+    assert.equal(await page.locator('#preset').inputValue(), '');
+    assert.match(await page.locator('#hint').textContent(), /^Based on the preset “Turn the landscape/);
+  });
+});
+
 /** Loads `spec` in the page, resets and steps every racer `spec.steps` times: racers(). */
 const raceInPage = (page, spec) =>
   api(page, (text) => {
@@ -993,36 +933,6 @@ const raceInPage = (page, spec) =>
     window.optiscape.reset();
     return window.optiscape.step(JSON.parse(text).steps);
   }, JSON.stringify(spec));
-
-test('agrees with the CLI: position after n steps equals point n of `optiscape run`, to 1e-12, with and without gradient noise', async () => {
-  const n = 300;
-  for (const landscape of [MIXED.landscape, { ...MIXED.landscape, noise: 3, seed: 17 }]) {
-    const cli = runCli({ ...MIXED, landscape, steps: n });
-    await withPage('', async (page) => {
-      const rs = await raceInPage(page, { ...MIXED, landscape, steps: n });
-      assert.equal(rs.length, cli.racers.length);
-      let diverged = 0;
-      rs.forEach((r, i) => {
-        const c = cli.racers[i];
-        const what = `${i} ${r.name}, ${JSON.stringify(landscape)}`;
-        assert.equal(r.name, c.name);
-        assert.equal(r.status, c.status, what);
-        assert.equal(r.diverged_at, c.diverged_at, what);
-        const k = c.status === 'ok' ? n : c.trajectory.length - 1;
-        if (c.status !== 'ok') diverged += 1;
-        assert.equal(r.step, n, 'every racer at the race’s step (a diverged one at its last finite point)');
-        const expected = c.trajectory[k];
-        for (const d of [0, 1]) {
-          const err = Math.abs(r.position[d] - expected[d]);
-          assert.ok(err <= 1e-12 * Math.max(1, Math.abs(expected[d])), `${what}: ${r.position} vs ${expected}`);
-        }
-        assert.ok(Math.abs(r.loss - c.loss[k]) <= 1e-12 * Math.max(1, Math.abs(c.loss[k])), `${what} loss`);
-        assert.equal(r.mean_loss === null, landscape.noise === undefined, `${what}: a mean loss with noise only`);
-      });
-      assert.ok(diverged >= 1 && diverged < rs.length, 'the spec has racers that diverge and racers that do not');
-    });
-  }
-});
 
 test('arrival: a racer at a known minimum says which one and when, as the CLI computes it; the others do not', async () => {
   // From here SGD, Adam and momentum reach one of Styblinski-Tang's local minima; SGD at a tiny
@@ -2041,23 +1951,15 @@ test('a browser without WebAssembly SIMD is told so, in words', async () => {
   }
 });
 
-test('bench() measures in the page', async () => {
+test('the benchmarks measure in the page, and the page loads them only when asked', async () => {
   await withPage('', async (page) => {
     const before = await spec(page);
-    const figures = await api(page, () => window.optiscape.bench({ frames: 40 }));
-    for (const name of ['frame_p95_ms', 'background_ms', 'first_frame_ms']) {
+    assert.ok(!recordsOf(page).requests.some((u) => u.endsWith('/bench.js')), 'the page itself never loads bench.js');
+    const figures = await api(page, async () => (await import('./js/bench.js')).bench(window.optiscape, { frames: 40 }));
+    for (const name of ['frame_p95_ms', 'frame_32x1000_p95_ms', 'background_ms', 'background_levels_count']) {
       assert.ok(Number.isFinite(figures[name]) && figures[name] > 0, `${name} = ${figures[name]}`);
     }
     assert.deepEqual(await spec(page), before, 'the scene is restored afterwards');
-  });
-});
-
-test('no request leaves the origin', async () => {
-  await withPage('', async (page) => {
-    await page.waitForFunction(() => window.optiscape.racers()[0].step > 10);
-    const requests = recordsOf(page).requests;
-    assert.ok(requests.length > 3);
-    assert.ok(requests.every((u) => u.startsWith(ORIGIN) || u.startsWith('data:')), requests.join('\n'));
   });
 });
 

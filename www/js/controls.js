@@ -4,8 +4,14 @@
 // tuple, a list, a scheduler) a field holding its JSON, which the core checks. No optimizer or
 // landscape has code of its own here.
 
-import { el, uid } from './dom.js';
-import { fmt, parseNumber, sliderScale } from './scales.js';
+import { el, focused, uid } from './dom.js';
+import { fmt, parseNumber, sliderSteps } from './numbers.js';
+
+/** A parameter's label: a long snake_case name breaks after its underscores, not mid-word. */
+function paramLabel(id, text) {
+  const parts = String(text).split(/(?<=_)/);
+  return el('label', { for: id, class: 'param-label' }, ...parts.flatMap((p, i) => (i > 0 ? [el('wbr'), p] : [p])));
+}
 
 /** The line under a typed field (`${id}-err`): `show(message)` shows or clears it and marks the field. */
 function errorLine(id, field) {
@@ -36,13 +42,13 @@ function typedKeys(field, apply, revert) {
 function numberRow({ label, doc, range, slider, value, commit, compact = false, whole = false }) {
   const snap = whole ? Math.round : (v) => v;
   const id = uid('p');
-  const scale = sliderScale(slider);
+  const steps = sliderSteps(slider);
   const range_ = el('input', {
     type: 'range',
     id,
     class: 'slider',
     min: 0,
-    max: scale.count - 1,
+    max: steps.count - 1,
     step: 1,
     'aria-describedby': doc ? `${id}-doc` : null,
   });
@@ -61,13 +67,13 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false, 
 
   function show(v, { force = false } = {}) {
     current = v;
-    range_.value = String(scale.index(v));
+    range_.value = String(steps.index(v));
     range_.setAttribute('aria-valuetext', fmt(v));
-    if (force || document.activeElement !== text) text.value = String(v);
+    if (force || !focused(text)) text.value = String(v);
   }
 
   range_.addEventListener('input', () => {
-    const v = snap(scale.value(Number(range_.value)));
+    const v = snap(steps.value(Number(range_.value)));
     const problem = commit(v);
     showError(problem);
     if (problem) show(current, { force: true });
@@ -101,7 +107,7 @@ function numberRow({ label, doc, range, slider, value, commit, compact = false, 
   const row = el(
     'div',
     { class: 'param' },
-    el('label', { for: id, class: 'param-label', text: label }),
+    paramLabel(id, label),
     range_,
     text,
     doc ? el('p', { class: compact ? 'sr-only' : 'param-doc', id: `${id}-doc`, text: doc }) : null,
@@ -134,7 +140,7 @@ function textRow({ label, doc, maxChars, value, commit }) {
 
   function show(v, { force = false } = {}) {
     current = v;
-    if (force || document.activeElement !== input) input.value = v;
+    if (force || !focused(input)) input.value = v;
   }
 
   const apply = () => {
@@ -157,7 +163,7 @@ function textRow({ label, doc, maxChars, value, commit }) {
     el: el(
       'div',
       { class: 'param param-text' },
-      el('label', { for: id, class: 'param-label', text: label }),
+      paramLabel(id, label),
       input,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
       error.el,
@@ -198,7 +204,7 @@ function choiceRow(param, value, commit) {
     el: el(
       'div',
       { class: 'param param-choice' },
-      el('label', { for: id, class: 'param-label', text: param.name }),
+      paramLabel(id, param.name),
       select,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
       error,
@@ -227,7 +233,7 @@ function jsonRow({ label, doc, value, commit }) {
   let current = JSON.stringify(value ?? null);
   const show = (v, { force = false } = {}) => {
     current = JSON.stringify(v ?? null);
-    if (force || document.activeElement !== input) input.value = current;
+    if (force || !focused(input)) input.value = current;
   };
   const apply = () => {
     if (input.value === current) {
@@ -254,7 +260,7 @@ function jsonRow({ label, doc, value, commit }) {
     el: el(
       'div',
       { class: 'param param-json' },
-      el('label', { for: id, class: 'param-label', text: label }),
+      paramLabel(id, label),
       input,
       el('p', { class: 'param-doc', id: `${id}-doc`, text: doc }),
       error.el,
@@ -328,7 +334,7 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
       'div',
       { class: 'param param-flag' },
       box,
-      el('label', { for: id, class: 'param-label', text: param.name }),
+      paramLabel(id, param.name),
       el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc }),
       error,
     ),
@@ -338,27 +344,22 @@ export function paramControl(param, value, commit, { compact = false } = {}) {
   };
 }
 
-/** A short summary of a racer's settings for the legend: lr, the key settings and whatever
- * differs from its default. */
-export function keySettings(optimizer, racer) {
-  const parts = [];
-  for (const p of optimizer.params) {
-    const v = racer[p.name];
-    if (v === undefined) continue;
-    const isDefault = JSON.stringify(v) === JSON.stringify(p.default);
-    // lr and the key settings always (AdamW's weight decay sets it apart even at its default).
-    if (p.name !== 'lr' && !p.key && isDefault) continue;
-    parts.push(settingText(p, v));
-  }
-  return parts.join(' · ');
-}
-
-/** One parameter's value in words: "lr 0.001", "betas 0.9, 0.999", "amsgrad", "f = x^2". */
-export function settingText(p, v) {
-  if (p.type === 'flag') return v ? p.name : `no ${p.name}`;
-  if (p.type === 'pair') return `${p.name} ${fmt(v[0])}, ${fmt(v[1])}`;
-  if (p.type === 'text') return `${p.name} = ${v}`;
-  if (p.type === 'choice') return `${p.name} ${choiceName(v)}`;
-  if (typeof v === 'number') return `${p.name} ${fmt(v)}`;
-  return `${p.name} ${JSON.stringify(v)}`;
+/**
+ * A whole number typed in an existing `input` (its error line `error`), applied on Enter or when
+ * it loses focus: read with the decimal and thousands commas people write, checked against
+ * `range` (the catalog's) and applied by `commit(value)`, which returns the core's message or
+ * null.
+ */
+export function wholeField(input, error, { name, range, commit }) {
+  const apply = () => {
+    const parsed = parseNumber(input.value, range, name, { whole: true });
+    let problem = parsed.error;
+    if (!problem && !Number.isInteger(parsed.value)) problem = `${name}: give a whole number`;
+    if (!problem) problem = commit(parsed.value);
+    error.textContent = problem || '';
+    error.hidden = !problem;
+    input.setAttribute('aria-invalid', problem ? 'true' : 'false');
+  };
+  input.addEventListener('change', apply);
+  input.addEventListener('keydown', (e) => e.key === 'Enter' && apply());
 }

@@ -1,6 +1,18 @@
 // Small DOM helpers. Text always goes in as text nodes (never innerHTML): labels and URL content
 // are user text.
 
+/** `$(id)`: the element of that id inside `root` (the document, or the element the page is
+ * mounted in). */
+export function finder(root) {
+  return (id) => root.querySelector(`#${id}`);
+}
+
+/** Whether `node` has the focus, asked of its own root: in a page mounted in a shadow root (a
+ * notebook cell), the document's active element is the root's host. */
+export function focused(node) {
+  return node.getRootNode().activeElement === node;
+}
+
 /**
  * Creates an element. `attrs` keys: `class`, `text` (textContent), `on<event>` (listener),
  * `hidden`/`disabled`/`checked`/`value` (properties), anything else an attribute.
@@ -33,14 +45,21 @@ const ICONS = {
   reset: 'M4.5 12a7.5 7.5 0 1 0 2.2-5.3M4.5 3.5v4h4',
   plus: 'M12 5v14M5 12h14',
   minus: 'M5 12h14',
-  fit: 'M4 9V4h5M15 4h5v5M20 15v5h-5M9 20H4v-5',
+  // The default view back: a house, as plotting tools' "home" button (not four corners, which
+  // read as full screen).
+  fit: 'M3.5 11.5L12 4l8.5 7.5M6 9.5v10h12v-10M10 19.5v-5h4v5',
+  // A projector's screen on its stand.
+  present: 'M3 4.5h18M4.5 4.5v10h15v-10M12 14.5v3M8 20.5l4-3 4 3',
   copy: 'M8 8h11v11H8zM5 16V5h11',
   download: 'M12 4v11M7 10.5l5 5 5-5M5 19.5h14',
   remove: 'M6 6l12 12M18 6L6 18',
   gear: 'M4 7h10M18 7h2M4 17h2M10 17h10M14 4.5v5M8 14.5v5',
   undo: 'M9 5L4 10l5 5M4 10h10a6 6 0 0 1 0 12h-3',
+  export: 'M12 14.5V4M7.5 8.5L12 4l4.5 4.5M5 12.5v7h14v-7',
+  record: 'M12 5.5a6.5 6.5 0 1 0 0 13a6.5 6.5 0 1 0 0-13z',
+  stop: 'M6.5 6.5h11v11h-11z',
 };
-const FILLED = new Set(['play', 'pause', 'step']);
+const FILLED = new Set(['play', 'pause', 'step', 'record', 'stop']);
 
 /** An inline SVG icon, hidden from assistive technology (its button carries the label). */
 export function icon(name) {

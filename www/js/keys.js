@@ -1,7 +1,7 @@
 // The page's keys: one table feeds the keyboard handler and the Keys card, so the card lists
-// every key there is. A key acts wherever the focus is, except in a text field: Space on a
-// focused button, checkbox or drop-down (the Scene picker just used) plays and pauses rather than
-// pressing, ticking or opening it (Enter presses and ticks, the arrow keys choose).
+// every key there is. A key acts wherever the focus is within the page, except in a text field:
+// Space on a focused button, checkbox or drop-down (the Scene picker just used) plays and pauses
+// rather than pressing, ticking or opening it (Enter presses and ticks, the arrow keys choose).
 
 import { el } from './dom.js';
 
@@ -13,12 +13,13 @@ export function typing(target) {
 }
 
 /**
- * Runs the action of `table`'s keys ([{keys: ['s', '.'], run}]) pressed anywhere while `active()`,
- * but where the focus types. Space taken here does not also press a focused button on its release.
+ * Runs the action of `table`'s keys ([{keys: ['s', '.'], run}]) pressed within `root` (the
+ * document, or the element the page is mounted in) while `active()`, but where the focus types.
+ * Space taken here does not also press a focused button on its release.
  */
-export function listenKeys(table, active) {
+export function listenKeys(root, table, active) {
   let tookSpace = false;
-  document.addEventListener('keydown', (e) => {
+  root.addEventListener('keydown', (e) => {
     if (e.ctrlKey || e.metaKey || e.altKey || !active() || typing(e.target)) return;
     const key = e.key.length === 1 ? e.key.toLowerCase() : e.key;
     const entry = table.find((k) => k.keys.includes(key));
@@ -27,7 +28,7 @@ export function listenKeys(table, active) {
     tookSpace = key === ' ';
     if (!e.repeat || entry.repeats) entry.run();
   });
-  document.addEventListener('keyup', (e) => {
+  root.addEventListener('keyup', (e) => {
     if (e.key === ' ' && tookSpace) {
       e.preventDefault();
       tookSpace = false;

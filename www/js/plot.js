@@ -1,22 +1,9 @@
 // Pointer, wheel and keyboard handling on the plot: click or tap sets the start, drag pans,
 // wheel and pinch zoom, arrow keys pan and +/- zoom. The mapping between CSS pixels and data
-// coordinates is the scene's (scene.data_at), so axis margins are never guessed here.
-
-import { fmtCoord, fmtLoss } from './scales.js';
+// coordinates is the scene's (scene.data_at), so axis margins are never guessed here, and so are
+// the read-out under the pointer and the start a click sets (to the pixel's digits).
 
 const CLICK_SLOP = 5; // px a pointer may move and still count as a click
-
-/** The pointer's read-out: where it is (to a pixel's `decimals`), and the loss a racer would have there. */
-function readout([x, y], loss, decimals) {
-  const value = Number.isFinite(loss) ? fmtLoss(loss) : 'undefined';
-  return `x ${fmtCoord(x, decimals[0])}   y ${fmtCoord(y, decimals[1])}   loss ${value}`;
-}
-
-/** The decimals that tell a pixel from the next, `perPixel` data units apart (3 by default). */
-function pixelDecimals(perPixel) {
-  const a = Math.abs(perPixel);
-  return Number.isFinite(a) && a > 0 ? Math.min(17, Math.max(0, Math.ceil(-Math.log10(a)))) : 3;
-}
 
 /**
  * `hooks`: scene() -> Scene, view() -> {x:[..], y:[..]}, setView(view), setStart([x, y]),
@@ -39,12 +26,6 @@ export function attachPlot(canvas, hooks) {
     const b = dataAt(w / 2 + 10, h / 2 + 10);
     if (!a || !b) return null;
     return [(b[0] - a[0]) / 10, (b[1] - a[1]) / 10];
-  }
-
-  /** Decimals for x and y at the current zoom: a click or a read-out is worth a pixel. */
-  function decimals() {
-    const u = unitsPerPixel();
-    return u ? u.map(pixelDecimals) : [3, 3];
   }
 
   /** [x, y] in data coordinates (a plain array: the scene may hand back a typed array). */
@@ -73,7 +54,7 @@ export function attachPlot(canvas, hooks) {
     }
     pointers.set(e.pointerId, local(e));
     if (pointers.size === 1) {
-      gesture = { kind: 'drag', start: local(e), view: hooks.view(), scale: unitsPerPixel(), moved: false };
+      gesture = { kind: 'drag', start: local(e), view: hooks.view(), perPixel: unitsPerPixel(), moved: false };
     } else if (pointers.size === 2) {
       const [p, q] = [...pointers.values()];
       const mid = [(p[0] + q[0]) / 2, (p[1] + q[1]) / 2];
@@ -83,8 +64,7 @@ export function attachPlot(canvas, hooks) {
 
   canvas.addEventListener('pointermove', (e) => {
     const pos = local(e);
-    const d = dataAt(...pos);
-    hooks.readout(d ? readout(d, hooks.scene().loss_at(d[0], d[1]), decimals()) : null);
+    hooks.readout(hooks.scene().readout(...pos) ?? null);
     if (!pointers.has(e.pointerId) || !gesture) return;
     pointers.set(e.pointerId, pos);
     if (gesture.kind === 'drag') {
@@ -93,8 +73,8 @@ export function attachPlot(canvas, hooks) {
       if (!gesture.moved && Math.hypot(dx, dy) < CLICK_SLOP) return;
       gesture.moved = true;
       canvas.classList.add('panning');
-      if (!gesture.scale) return;
-      const [sx, sy] = gesture.scale;
+      if (!gesture.perPixel) return;
+      const [sx, sy] = gesture.perPixel;
       hooks.setView({ x: gesture.view.x.map((v) => v - dx * sx), y: gesture.view.y.map((v) => v - dy * sy) });
     } else if (gesture.kind === 'pinch' && pointers.size === 2) {
       const [p, q] = [...pointers.values()];
@@ -108,13 +88,10 @@ export function attachPlot(canvas, hooks) {
     pointers.delete(e.pointerId);
     canvas.classList.remove('panning');
     if (gesture?.kind === 'drag' && !gesture.moved && e.type === 'pointerup') {
-      const d = dataAt(...local(e));
       // Rounded to the pixel (as the read-out shows it): sub-pixel digits are noise, and
       // would make the link and the start fields long.
-      if (d) {
-        const places = decimals();
-        hooks.setStart(d.map((v, i) => Number(v.toFixed(places[i]))));
-      }
+      const start = hooks.scene().start_at(...local(e));
+      if (start) hooks.setStart([start[0], start[1]]);
     }
     // After a pinch, the remaining finger does not start a click or a pan.
     gesture = pointers.size === 0 ? null : { kind: 'none' };

@@ -1,6 +1,6 @@
 // "Save image": a race as one PNG, for slides and notes. Charts side by side (canvases as they are
-// on screen, each layer at its CSS opacity, or drawn afresh at a chosen size), and under them a
-// legend with what the racer cards say. `optiscape plot` draws the landscape's figure as SVG.
+// on screen, each layer at its CSS opacity, or drawn afresh at a chosen size), and under them the
+// core's legend: the caption and lines `optiscape plot` writes under the same race.
 
 const LINE_CSS = 24; // legend line height
 const FONT_CSS = 14;
@@ -64,11 +64,6 @@ export function composeSnapshot({ panels, caption, entries, dpr }) {
     ctx.fillText(text, x + px(38), at, column - px(46));
   });
   return canvas;
-}
-
-/** A racer's name in a legend: its label with the optimizer's title, or the title alone. */
-export function legendName(racer, optimizer) {
-  return racer.label && racer.label !== optimizer.title ? `${racer.label} (${optimizer.title})` : optimizer.title;
 }
 
 /** Offers `canvas` as a PNG download named `name`. */

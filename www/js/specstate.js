@@ -1,8 +1,9 @@
-// A spec that lives in the URL hash (`#spec=`, `#train=`) and is applied through a wasm object
-// that validates it exactly as the CLI does (`set_spec(text)`, `spec()`). The landscape page and
-// the classifier each keep one.
+// A spec that lives in the page's link (`#spec=`, `#train=`) and is applied through a wasm object
+// that validates it exactly as the CLI does (`set_spec(text)`, `spec()`). The landscape tab and
+// the classifier each keep one. The link is the host's (see host.js): the browser's address bar,
+// or whatever the page is mounted in.
 
-const URL_DEBOUNCE_MS = 250;
+const LINK_DEBOUNCE_MS = 250;
 const COPIED_MS = 2000;
 
 /** The message of anything thrown: an Error, a wasm JsError, or a value. */
@@ -12,16 +13,23 @@ export function messageOf(e) {
   return String(e);
 }
 
+/** A core message shown next to its own control: without its path (`racers[2]: `, `landscape: `,
+ * `racers[0].input: `), which the control's place already says. */
+export function localMessage(message) {
+  return message && message.replace(/^(racers\[\d+\](\.input)?|landscape|input): /, '');
+}
+
 /**
- * `key`: the hash prefix. `target()`: the wasm object holding the spec. `active()`: whether this
- * spec owns the URL now. `afterChange()`: runs after every accepted spec.
+ * `key`: the link's prefix. `host`: the page's surroundings (host.js). `target()`: the wasm
+ * object holding the spec. `active()`: whether this spec owns the link now. `afterChange()`: runs
+ * after every accepted spec.
  */
-export function specState({ key, target, active, afterChange }) {
+export function specState({ key, host, target, active, afterChange }) {
   let timer = 0;
 
-  /** The spec text in the URL's hash, {text}, {error} or null when there is none. */
-  function fromHash() {
-    const hash = window.location.hash;
+  /** The spec text in the link, {text}, {error} or null when there is none. */
+  function fromLink() {
+    const hash = host.hash();
     if (!hash.startsWith(key)) return null;
     try {
       return { text: decodeURIComponent(hash.slice(key.length)) };
@@ -38,26 +46,22 @@ export function specState({ key, target, active, afterChange }) {
     clearTimeout(timer);
     if (!active()) return;
     const hash = currentHash();
-    if (window.location.hash !== hash) window.history.replaceState(null, '', hash);
+    if (host.hash() !== hash) host.setHash(hash);
   }
 
   function writeSoon() {
     clearTimeout(timer);
-    timer = setTimeout(writeNow, URL_DEBOUNCE_MS);
+    timer = setTimeout(writeNow, LINK_DEBOUNCE_MS);
   }
 
-  /**
-   * Validates and applies a spec object or JSON text; throws Error(message) when invalid.
-   * `accepted()` runs once the spec is in, before `afterChange()`.
-   */
-  function load(spec, accepted = () => {}) {
+  /** Validates and applies a spec object or JSON text; throws Error(message) when invalid. */
+  function load(spec) {
     const text = typeof spec === 'string' ? spec : JSON.stringify(spec);
     try {
       target().set_spec(text);
     } catch (e) {
       throw new Error(messageOf(e));
     }
-    accepted();
     afterChange();
   }
 
@@ -83,10 +87,9 @@ export function specState({ key, target, active, afterChange }) {
    */
   async function copyLink(button) {
     writeNow();
-    const { origin, pathname, search } = window.location;
     const label = (button.dataset.label ??= button.textContent); // not "Link copied" on a second click
     try {
-      await navigator.clipboard.writeText(origin + pathname + search + currentHash());
+      await host.copy(host.link(currentHash()));
       button.textContent = 'Link copied';
     } catch {
       button.textContent = 'Link is in the address bar';
@@ -96,5 +99,5 @@ export function specState({ key, target, active, afterChange }) {
     }, COPIED_MS);
   }
 
-  return { fromHash, currentHash, writeNow, writeSoon, load, change, copyLink, cancel: () => clearTimeout(timer) };
+  return { fromLink, writeNow, writeSoon, load, change, copyLink, cancel: () => clearTimeout(timer) };
 }

@@ -13,9 +13,9 @@ const whenIdle =
 /**
  * `hooks`: scene() -> Scene (or null before boot), active() -> whether the landscape is shown.
  * Returns schedule() (after any change to the race) and resize(dpr) (after the page's layout
- * changed). The chart's caption says how many steps each learning rate runs.
+ * changed). The chart's subtitle `note` says what it shows, as the core words it.
  */
-export function attachSweep(canvas, box, stepsOut, hooks) {
+export function attachSweep(canvas, box, note, hooks) {
   let pending = false;
   let lastDraw = 0;
   let size = { w: 0, h: 0, dpr: 0 };
@@ -41,7 +41,8 @@ export function attachSweep(canvas, box, stepsOut, hooks) {
   // schedules many times, and draws at most once per REDRAW_MS.
   function schedule() {
     const scene = hooks.scene();
-    if (scene) stepsOut.textContent = String(scene.sweep_steps());
+    const text = scene?.chart_notes().sweep;
+    if (text && note.textContent !== text) note.textContent = text;
     if (pending) return;
     pending = true;
     whenIdle(work, { timeout: 400 });

@@ -14,6 +14,9 @@ const STEM: &str = "optiscape";
 /// Bump when the post-processing below changes, so stale www/pkg/ outputs are regenerated.
 const PIPELINE_VERSION: &str = "xtask-build-1";
 
+/// The digits as the training script embeds them (see `train_script_with`).
+const DIGITS_B64: &str = "src/export/torch/python/digits.b64";
+
 /// The Cargo profile of the browser build (Cargo.toml: release, optimized for size).
 const WASM_PROFILE: &str = "wasm";
 
@@ -26,11 +29,36 @@ pub fn build(paths: &Paths) -> Result<()> {
     // Two builds in one checkout (say `serve` in one shell, `test` in another) would both rewrite
     // www/pkg/: take turns. The lock is released when `_lock` is dropped.
     let _lock = lock_file(&paths.target.join("xtask").join("build.lock"))?;
+    let input = compile(paths, &paths.target, &[])?;
+    emit(paths, &input, &paths.pkg, &paths.target.join("xtask").join("pkg.stamp"), started)
+}
 
-    step(&format!("cargo build --lib --profile {WASM_PROFILE} --target {WASM_TARGET} --package {PACKAGE}"));
-    run(cargo(paths).args(["build", "--lib", "--profile", WASM_PROFILE, "--target", WASM_TARGET, "--package", PACKAGE]))?;
-    let input = paths.target.join(WASM_TARGET).join(WASM_PROFILE).join(format!("{}.wasm", PACKAGE.replace('-', "_")));
-    let input_bytes = std::fs::read(&input).with_context(|| format!("reading {}", input.display()))?;
+/// The browser module without the classifier's bindings (`--no-default-features`), into
+/// `target/split/pkg/`: what the landscape tab would download first if the classifier's shell
+/// came as a second module when its tab opens. Built in a target directory of its own, so the
+/// page's build stays as it is. Returns the folder.
+pub fn build_landscape_only(paths: &Paths) -> Result<std::path::PathBuf> {
+    let started = Instant::now();
+    let target = paths.target.join("split");
+    let input = compile(paths, &target, &["--no-default-features"])?;
+    let out = target.join("pkg");
+    emit(paths, &input, &out, &target.join("pkg.stamp"), started)?;
+    Ok(out)
+}
+
+/// `cargo build` of the library for the browser, into `target_dir` with `more` arguments;
+/// returns the wasm rustc emitted.
+fn compile(paths: &Paths, target_dir: &Path, more: &[&str]) -> Result<std::path::PathBuf> {
+    step(&format!("cargo build --lib --profile {WASM_PROFILE} --target {WASM_TARGET} --package {PACKAGE} {}", more.join(" ")));
+    let dir = target_dir.to_str().context("a target directory that is not UTF-8")?;
+    run(cargo(paths).args(["build", "--lib", "--profile", WASM_PROFILE, "--target", WASM_TARGET, "--package", PACKAGE, "--target-dir", dir]).args(more))?;
+    Ok(target_dir.join(WASM_TARGET).join(WASM_PROFILE).join(format!("{}.wasm", PACKAGE.replace('-', "_"))))
+}
+
+/// wasm-bindgen (web target) and wasm-opt of `input` into `pkg`, unless `stamp_path` says it is
+/// up to date; prints the module's size.
+fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Instant) -> Result<()> {
+    let input_bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
 
     let opt_level = std::env::var("OPTISCAPE_WASM_OPT").unwrap_or_else(|_| "-Oz".into());
     if !opt_level.starts_with("-O") {
@@ -40,9 +68,8 @@ pub fn build(paths: &Paths) -> Result<()> {
     // OPTISCAPE_WASM_NAMES=1 keeps the function names, so a browser profile names Rust functions.
     let keep_names = std::env::var_os("OPTISCAPE_WASM_NAMES").is_some_and(|v| v != "0");
     let strip: &[&str] = if keep_names { &["--debuginfo", "--strip-dwarf", "--strip-producers"] } else { &["--strip-debug", "--strip-producers"] };
-    let out_wasm = paths.pkg.join(format!("{STEM}_bg.wasm"));
-    let out_js = paths.pkg.join(format!("{STEM}.js"));
-    let stamp_path = paths.target.join("xtask").join("pkg.stamp");
+    let out_wasm = pkg.join(format!("{STEM}_bg.wasm"));
+    let out_js = pkg.join(format!("{STEM}.js"));
     let stamp = format!(
         "{:016x}\n",
         util::fnv1a(&[
@@ -56,24 +83,24 @@ pub fn build(paths: &Paths) -> Result<()> {
     );
     let up_to_date = out_wasm.exists()
         && out_js.exists()
-        && std::fs::read_to_string(&stamp_path).is_ok_and(|s| s == stamp);
+        && std::fs::read_to_string(stamp_path).is_ok_and(|s| s == stamp);
 
     if up_to_date {
-        println!("www/pkg/ is up to date with {}", input.display());
+        println!("{} is up to date with {}", pkg.display(), input.display());
     } else {
         // A failed run leaves no stamp behind, so the next run starts over.
-        let _ = std::fs::remove_file(&stamp_path);
-        step("wasm-bindgen (web target) -> www/pkg/");
-        if paths.pkg.exists() {
-            std::fs::remove_dir_all(&paths.pkg).with_context(|| format!("clearing {}", paths.pkg.display()))?;
+        let _ = std::fs::remove_file(stamp_path);
+        step(&format!("wasm-bindgen (web target) -> {}", pkg.display()));
+        if pkg.exists() {
+            std::fs::remove_dir_all(pkg).with_context(|| format!("clearing {}", pkg.display()))?;
         }
         wasm_bindgen_cli_support::Bindgen::new()
-            .input_path(&input)
+            .input_path(input)
             .out_name(STEM)
             .web(true)?
             .omit_default_module_path(false)
             .typescript(false)
-            .generate(&paths.pkg)
+            .generate(pkg)
             .context("wasm-bindgen failed")?;
 
         step(&format!("wasm-opt {opt_level} {}", features.join(" ")));
@@ -86,14 +113,19 @@ pub fn build(paths: &Paths) -> Result<()> {
             .args(&features)
             .args(strip))?;
         std::fs::rename(&tmp, &out_wasm)?;
-        std::fs::write(&stamp_path, &stamp)?;
+        std::fs::write(stamp_path, &stamp)?;
     }
+
+    // The digits' text the classifier's PyTorch script embeds, beside the module: the page
+    // fetches it only when it writes that script, so it stays out of the module.
+    std::fs::copy(paths.root.join(DIGITS_B64), pkg.join("digits.b64")).with_context(|| format!("copying {DIGITS_B64}"))?;
 
     let wasm = std::fs::read(&out_wasm)?;
     let gz = gzip_len(&out_wasm)?;
     let js_len = std::fs::metadata(&out_js)?.len();
     println!(
-        "\nwww/pkg/{STEM}_bg.wasm: {} bytes raw, {} bytes gzip -9  (rustc emitted {}; JS glue {} bytes)  [{:.1} s]",
+        "\n{}: {} bytes raw, {} bytes gzip -9  (rustc emitted {}; JS glue {} bytes)  [{:.1} s]",
+        out_wasm.strip_prefix(&paths.root).unwrap_or(&out_wasm).display(),
         wasm.len(),
         gz,
         input_bytes.len(),

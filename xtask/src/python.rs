@@ -1,6 +1,7 @@
 //! The Python package (python/), built and tested as a user installs it: a venv under
-//! target/python (the system Python untouched), maturin, numpy and pytest in it from PyPI as
-//! python/requirements-test.txt pins them, `pip install ./python`, then pytest. The venv sees the
+//! target/python (the system Python untouched), maturin, numpy, pytest, jupyterlab and anywidget
+//! in it from PyPI as python/requirements-test.txt pins them, `pip install ./python`, then
+//! pytest (the notebook widget's browser test uses the same venv). The venv sees the
 //! system's site-packages, so that where torch is installed the torch example is checked too.
 
 use crate::util::{self, run, step, Paths};
@@ -8,11 +9,16 @@ use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::Command;
 
+/// The venv's python (with the package, jupyterlab and anywidget once `test` has run).
+pub fn venv_python(paths: &Paths) -> std::path::PathBuf {
+    paths.target.join("python/bin/python")
+}
+
 pub fn test(paths: &Paths) -> Result<()> {
     let venv = paths.target.join("python");
     ensure_venv(paths, &venv)?;
     let python = venv.join("bin/python");
-    step("[3/6] python: pip install ./python (maturin builds the extension with cargo)");
+    step("[4/8] python: pip install ./python (maturin builds the extension with cargo)");
     // As in an activated venv: maturin's build hook runs the `maturin` on PATH.
     let mut path = vec![venv.join("bin")];
     path.extend(std::env::var_os("PATH").iter().flat_map(std::env::split_paths));
@@ -21,7 +27,7 @@ pub fn test(paths: &Paths) -> Result<()> {
         .current_dir(&paths.root)
         .env("VIRTUAL_ENV", venv)
         .env("PATH", std::env::join_paths(path)?))?;
-    step("[3/6] python: pytest python/tests");
+    step("[4/8] python: pytest python/tests");
     run(Command::new(&python)
         .args(["-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", "python/tests"])
         .current_dir(&paths.root)
@@ -41,7 +47,7 @@ fn ensure_venv(paths: &Paths, venv: &Path) -> Result<()> {
     let Some(python3) = util::which("python3") else {
         bail!("`python3` not found: the Python package's tests need CPython 3.9 or later with venv and pip");
     };
-    step(&format!("[3/6] python: a venv in {} with {}", venv.display(), requirements.display()));
+    step(&format!("[4/8] python: a venv in {} with {}", venv.display(), requirements.display()));
     run(Command::new(python3).args(["-m", "venv", "--clear", "--system-site-packages"]).arg(venv))?;
     run(Command::new(venv.join("bin/python"))
         .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])

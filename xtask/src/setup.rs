@@ -1,8 +1,9 @@
-//! Installs what a fresh machine lacks: the wasm32 rust targets, the npm dev packages, Chromium.
+//! Installs what a fresh machine lacks: the wasm32 rust targets, the npm dev packages, Chromium
+//! and Firefox ESR.
 
 use crate::util::{self, output, run, Paths};
 use anyhow::{bail, Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -23,13 +24,23 @@ pub fn ensure_target(target: &str) -> Result<()> {
     run(Command::new("rustup").args(["target", "add", target]))
 }
 
-/// clippy, for the check that the core calls no std elementary function (clippy.toml).
+/// clippy, for `cargo clippy -- -D warnings` (clippy.toml's disallowed methods among them).
 pub fn ensure_clippy() -> Result<()> {
-    if util::which("rustup").is_none() || Command::new("cargo").args(["clippy", "--version"]).output().is_ok_and(|o| o.status.success()) {
+    ensure_component("clippy", "clippy")
+}
+
+/// rustfmt, for `cargo fmt --check`.
+pub fn ensure_rustfmt() -> Result<()> {
+    ensure_component("rustfmt", "fmt")
+}
+
+/// The rust `component` when `cargo <subcommand> --version` fails and rustup is there to add it.
+fn ensure_component(component: &str, subcommand: &str) -> Result<()> {
+    if util::which("rustup").is_none() || Command::new("cargo").args([subcommand, "--version"]).output().is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
-    println!("xtask: installing the clippy rust component");
-    run(Command::new("rustup").args(["component", "add", "clippy"]))
+    println!("xtask: installing the {component} rust component");
+    run(Command::new("rustup").args(["component", "add", component]))
 }
 
 /// `npm ci` when node_modules/ is missing or was installed from another package-lock.json.
@@ -45,7 +56,12 @@ pub fn ensure_npm(paths: &Paths) -> Result<()> {
             &std::fs::read(&manifest).with_context(|| format!("reading {}", manifest.display()))?,
         ])
     );
-    let wanted_bins = [wasm_opt(paths), paths.root.join("node_modules/playwright-core/package.json")];
+    let wanted_bins = [
+        wasm_opt(paths),
+        paths.root.join("node_modules/playwright-core/package.json"),
+        paths.root.join("node_modules/puppeteer-core/package.json"),
+        paths.root.join("node_modules/axe-core/axe.min.js"),
+    ];
     let fresh = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == fingerprint)
         && wanted_bins.iter().all(|p| p.exists());
     if fresh {
@@ -82,30 +98,49 @@ pub fn wasm_opt(paths: &Paths) -> PathBuf {
     paths.root.join("node_modules/.bin/wasm-opt")
 }
 
-pub fn chromium_path() -> PathBuf {
-    std::env::var_os("OPTISCAPE_CHROMIUM").map(PathBuf::from).unwrap_or_else(|| "/usr/bin/chromium".into())
+/// A browser the tests drive: Debian's build, installed with apt (the drivers' own browser
+/// downloads fetch from CDNs that a machine with only package registries cannot reach).
+pub struct Browser {
+    /// For people: "Chromium".
+    pub name: &'static str,
+    /// The variable that points at another binary.
+    env: &'static str,
+    default: &'static str,
+    packages: &'static [&'static str],
 }
 
-const APT_INSTALL: &str = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver";
+/// Debian's Chromium, driven by playwright-core: every browser test, and the bench.
+pub const CHROMIUM: Browser =
+    Browser { name: "Chromium", env: "OPTISCAPE_CHROMIUM", default: "/usr/bin/chromium", packages: &["chromium", "chromium-driver"] };
 
-/// Debian's Chromium (playwright's own browser download is not used: `npx playwright install`
-/// fetches from a CDN). Installed with apt when we are root; otherwise we stop and say how.
-pub fn ensure_chromium() -> Result<()> {
-    let chromium = chromium_path();
-    if chromium.exists() {
+/// Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi: the shared browser tests.
+pub const FIREFOX: Browser =
+    Browser { name: "Firefox ESR", env: "OPTISCAPE_FIREFOX", default: "/usr/bin/firefox-esr", packages: &["firefox-esr"] };
+
+impl Browser {
+    pub fn path(&self) -> PathBuf {
+        std::env::var_os(self.env).map(PathBuf::from).unwrap_or_else(|| self.default.into())
+    }
+}
+
+/// Installs the missing `browsers` with apt (one update, one install) when we are root;
+/// otherwise stops and says how.
+pub fn ensure_browsers(browsers: &[&Browser]) -> Result<()> {
+    let missing: Vec<&Browser> = browsers.iter().copied().filter(|b| !b.path().exists()).collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    if std::env::var_os("OPTISCAPE_CHROMIUM").is_some() {
-        bail!("OPTISCAPE_CHROMIUM={} does not exist", chromium.display());
+    for b in &missing {
+        if std::env::var_os(b.env).is_some() {
+            bail!("{}={} does not exist", b.env, b.path().display());
+        }
     }
+    let packages: Vec<&str> = missing.iter().flat_map(|b| b.packages.iter().copied()).collect();
+    let install = format!("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {}", packages.join(" "));
     if !util::is_root() || util::which("apt-get").is_none() {
-        bail!(
-            "{} not found. Install Debian's Chromium first:\n\n    sudo sh -c '{APT_INSTALL}'\n\n\
-             (or point OPTISCAPE_CHROMIUM at a Chromium binary)",
-            chromium.display()
-        );
+        bail!("{}", how_to_install(&missing, &install));
     }
-    println!("xtask: installing Chromium: {APT_INSTALL}");
+    println!("xtask: installing {}: {install}", missing.iter().map(|b| b.name).collect::<Vec<_>>().join(" and "));
     let apt = |args: &[&str]| {
         run(Command::new("apt-get")
             .args(args)
@@ -113,9 +148,42 @@ pub fn ensure_chromium() -> Result<()> {
             .env("NEEDRESTART_MODE", "a"))
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "chromium", "chromium-driver"])?;
-    if !Path::new(&chromium).exists() {
-        bail!("apt-get installed chromium but {} is still missing", chromium.display());
+    apt(&[&["install", "-y"][..], &packages].concat())?;
+    for b in &missing {
+        if !b.path().exists() {
+            bail!("apt-get installed {} but {} is still missing", b.packages.join(" "), b.path().display());
+        }
     }
     Ok(())
+}
+
+/// What to do when `missing` cannot be installed here: the apt command `install`, or a variable.
+fn how_to_install(missing: &[&Browser], install: &str) -> String {
+    let paths: Vec<String> = missing.iter().map(|b| b.path().display().to_string()).collect();
+    let others: Vec<String> = missing.iter().map(|b| format!("{} at a {} binary", b.env, b.name)).collect();
+    format!(
+        "{} not found. Install Debian's packages first:\n\n    sudo sh -c '{install}'\n\n(or point {})",
+        paths.join(" and "),
+        others.join(" and ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_browser_is_named_with_the_command_that_installs_it() {
+        let firefox = Browser { env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE", ..FIREFOX };
+        let text = how_to_install(&[&CHROMIUM, &firefox], "apt-get install -y chromium chromium-driver firefox-esr");
+        assert!(text.contains("/usr/bin/firefox-esr not found"), "{text}");
+        assert!(text.contains("sudo sh -c 'apt-get install -y chromium chromium-driver firefox-esr'"), "{text}");
+        assert!(text.contains("OPTISCAPE_TEST_NO_SUCH_VARIABLE at a Firefox ESR binary"), "{text}");
+    }
+
+    #[test]
+    fn present_browsers_need_nothing() {
+        let sh = Browser { name: "a shell", env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE", default: "/bin/sh", packages: &["dash"] };
+        assert!(ensure_browsers(&[&sh]).is_ok());
+    }
 }

@@ -126,15 +126,71 @@ pub fn run_tee_summary(cmd: &mut Command, timeout: Duration) -> Result<(bool, Ve
             break Some(s);
         }
         if started.elapsed() > timeout {
-            eprintln!("xtask: `{}` still running after {} s; killing it", describe(cmd), timeout.as_secs());
-            let _ = child.kill();
-            let _ = child.wait();
+            eprintln!("xtask: `{}` still running after {} s; stopping it and what it started", describe(cmd), timeout.as_secs());
+            stop_tree(&mut child, Duration::from_secs(5));
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
     let summary = reader.join().unwrap_or_default();
     Ok((status.is_some_and(|s| s.success()), summary))
+}
+
+/// Stops `child` and every process it started (`node --test`'s test files, their browsers and
+/// the browsers' own processes): SIGTERM to each first, on which playwright-core and
+/// puppeteer-core close their browsers and remove their profiles, then SIGKILL to whatever is
+/// left after `grace`. Where there is no /proc, only `child` is killed.
+fn stop_tree(child: &mut std::process::Child, grace: Duration) {
+    let tree = descendants(child.id());
+    let signal = |sig: &str, pids: &[u32]| {
+        if !pids.is_empty() {
+            let _ = Command::new("kill")
+                .arg(sig)
+                .args(pids.iter().map(|p| p.to_string()))
+                .stderr(Stdio::null())
+                .status();
+        }
+    };
+    let mut all: Vec<u32> = vec![child.id()];
+    all.extend(tree.iter().map(|&(pid, _)| pid));
+    signal("-TERM", &all);
+    let started = Instant::now();
+    while started.elapsed() < grace && !matches!(child.try_wait(), Ok(Some(_))) {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    // Only processes that still have the start time they had: a pid freed meanwhile may be reused.
+    let left: Vec<u32> = tree.iter().filter(|&&(pid, start)| proc_stat(pid).is_some_and(|s| s.1 == start)).map(|&(pid, _)| pid).collect();
+    signal("-KILL", &left);
+}
+
+/// The processes under `pid` (children, their children, ...) with their start times, from /proc.
+fn descendants(pid: u32) -> Vec<(u32, u64)> {
+    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let stats: Vec<(u32, u32, u64)> = dir
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|p| proc_stat(p).map(|(ppid, start)| (p, ppid, start)))
+        .collect();
+    let mut found: Vec<(u32, u64)> = Vec::new();
+    let mut parents = vec![pid];
+    while let Some(parent) = parents.pop() {
+        for &(p, ppid, start) in &stats {
+            if ppid == parent && !found.iter().any(|&(q, _)| q == p) {
+                found.push((p, start));
+                parents.push(p);
+            }
+        }
+    }
+    found
+}
+
+/// /proc/`pid`/stat's parent and start time (clock ticks after boot).
+fn proc_stat(pid: u32) -> Option<(u32, u64)> {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses; it ends at the last ')'.
+    let fields: Vec<&str> = text.get(text.rfind(')')? + 2..)?.split(' ').collect();
+    Some((fields.get(1)?.parse().ok()?, fields.get(19)?.parse().ok()?))
 }
 
 /// FNV-1a, 64 bit: a stable fingerprint for stamp files (not security relevant).
@@ -167,4 +223,36 @@ pub fn is_root() -> bool {
 pub fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stop_tree_ends_the_child_and_what_it_started() {
+        if !Path::new("/proc/self/stat").exists() {
+            return; // stop_tree then kills the child alone
+        }
+        // A shell that starts two grandchildren which ignore SIGTERM (as a stuck browser may).
+        let mut child = Command::new("sh")
+            .args(["-c", "trap '' TERM; sleep 300 & sleep 300 & wait"])
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let started = Instant::now();
+        let mut tree = descendants(child.id());
+        while tree.len() < 2 && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(20));
+            tree = descendants(child.id());
+        }
+        assert_eq!(tree.len(), 2, "the shell's two sleeps: {tree:?}");
+        stop_tree(&mut child, Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(200));
+        for (pid, start) in tree {
+            let alive = proc_stat(pid).is_some_and(|(_, s)| s == start)
+                && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ");
+            assert!(!alive, "process {pid} outlived stop_tree");
+        }
+    }
 }

@@ -20,7 +20,7 @@ mod literal;
 mod train;
 
 pub use landscape::formula_to_torch;
-pub use train::train_script;
+pub use train::{train_script, train_script_with};
 
 use crate::optim::OptimizerInfo;
 use crate::render::colormap;

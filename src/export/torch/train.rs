@@ -34,6 +34,34 @@ elsewhere).";
 
 /// The PyTorch script of the training race of `spec`.
 pub fn train_script(spec: &TrainSpec) -> String {
+    script_with(spec, DIGITS)
+}
+
+/// [`train_script`] with the embedded digits' text given by the caller: the page fetches it
+/// (`pkg/digits.b64`, which `cargo xtask build` copies from `python/digits.b64`) only when it
+/// writes a script, which keeps those 62 kB out of its module. Any other text is refused.
+pub fn train_script_with(spec: &TrainSpec, digits_b64: &str) -> Result<String, String> {
+    if digits_b64.len() != DIGITS.len() || fnv1a(digits_b64.as_bytes()) != DIGITS_HASH {
+        return Err(format!("the digits text ({} bytes) is not the one this optiscape embeds ({} bytes)", digits_b64.len(), DIGITS.len()));
+    }
+    Ok(script_with(spec, digits_b64))
+}
+
+/// FNV-1a of [`DIGITS`], computed when compiling, so the text itself need not be in the module.
+const DIGITS_HASH: u64 = fnv1a(DIGITS.as_bytes());
+
+const fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
+    let mut i = 0;
+    while i < bytes.len() {
+        hash ^= bytes[i] as u64;
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    hash
+}
+
+fn script_with(spec: &TrainSpec, digits: &str) -> String {
     let (hidden, model) = match spec.model {
         Architecture::Linear => ("None", "linear 64 -> 10"),
         Architecture::Mlp => ("32", "MLP 64 -> 32 -> 10"),
@@ -41,7 +69,7 @@ pub fn train_script(spec: &TrainSpec) -> String {
     let n = spec.racers.len();
     let title = format!("Digits, {model}, {n} racer{}, {} epochs", if n == 1 { "" } else { "s" }, spec.epochs);
     let mut out = header(&title, "an optiscape training race", &spec.to_json(), TRAIN_USAGE, &["base64", "json", "math", "sys", "zlib"]);
-    out.push_str(&format!("\nDIGITS = \"\"\"\n{DIGITS}\"\"\"\n"));
+    out.push_str(&format!("\nDIGITS = \"\"\"\n{digits}\"\"\"\n"));
     out.push_str(&format!("\nTITLE = {}\nEPOCHS = {}\nBATCH_SIZE = {}\nSEED = {}\nHIDDEN = {hidden}\n", string(&title), spec.epochs, spec.batch_size, spec.seed));
     let uses = |name: &str| spec.racers.iter().any(|r| r.info.name == name);
     for (name, code) in [("adabelief", ADABELIEF), ("lion", LION)] {
@@ -75,11 +103,27 @@ pub fn train_script(spec: &TrainSpec) -> String {
             "    {{{}, \"input\": ({}, {}), \"optimizers\": lambda model: {optimizers},\n     {}}},\n",
             identity(i, r),
             string(transform),
-            float(input.scale),
+            float(input.factor),
             schedule_and_clipping(r)
         ));
     }
     out.push_str("]\n\n\n");
     out.push_str(TRAIN);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_with_the_digits_given_is_the_embedded_ones_and_refuses_others() {
+        let spec = TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "adam"}, {"name": "lion"}]}"#).unwrap();
+        assert_eq!(train_script_with(&spec, DIGITS).unwrap(), train_script(&spec));
+        let mut other = DIGITS.to_string();
+        other.replace_range(100..101, if &DIGITS[100..101] == "A" { "B" } else { "A" });
+        let message = train_script_with(&spec, &other).unwrap_err();
+        assert!(message.contains("is not the one this optiscape embeds"), "{message}");
+        assert!(train_script_with(&spec, "").is_err());
+    }
 }

@@ -1,5 +1,7 @@
-// Numbers for people: slider scales built from the catalog's slider hints, range checks that
-// mirror the core's (for inline messages; the core validates again), and formatting.
+// Numbers for people: the positions of sliders built from the catalog's slider hints, typed
+// numbers read (the core words a value out of range), and values shown on controls.
+
+import { compact_number as compactNumber, range_error as rangeError } from '../pkg/optiscape.js';
 
 /** Mantissas of the "nice" values a log slider stops at, per decade. */
 const MANTISSAS = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9];
@@ -32,16 +34,16 @@ function niceStep(raw) {
 
 /**
  * The positions of a slider: an `<input type=range>` runs over 0..count-1 and each position is
- * one nice value. `scale` is the catalog's: 'linear', 'log' (evenly spaced in log10 x) or
+ * one nice value. `spacing` is the catalog's: 'linear', 'log' (evenly spaced in log10 x) or
  * 'one_minus_log' (evenly spaced in log10(1 - x): 0.9, 0.99, 0.999, 0.9999 are equally far apart).
  */
-export function sliderScale({ min, max, scale }) {
+export function sliderSteps({ min, max, spacing }) {
   let values;
   let key;
-  if (scale === 'log' && min > 0) {
+  if (spacing === 'log' && min > 0) {
     values = niceLogValues(min, max);
     key = (x) => Math.log10(x);
-  } else if (scale === 'one_minus_log' && max < 1) {
+  } else if (spacing === 'one_minus_log' && max < 1) {
     values = niceLogValues(1 - max, 1 - min).map((d) => clean(1 - d)).reverse();
     key = (x) => -Math.log10(1 - x);
   } else {
@@ -69,7 +71,7 @@ export function sliderScale({ min, max, scale }) {
 }
 
 /** Integer steps per frame from 1 to max, roughly evenly spaced in log. */
-export function speedScale(max) {
+export function speedSteps(max) {
   const values = [...new Set(niceLogValues(1, max).map(Math.round))];
   return {
     count: values.length,
@@ -82,28 +84,6 @@ export function speedScale(max) {
       return best;
     },
   };
-}
-
-/** The catalog's range with JSON's null read as infinity. */
-function bounds(range) {
-  return {
-    lo: range.lo ?? -Infinity,
-    hi: range.hi ?? Infinity,
-    loOpen: range.lo_open,
-    hiOpen: range.hi_open,
-  };
-}
-
-export function inRange(x, range) {
-  const { lo, hi, loOpen, hiOpen } = bounds(range);
-  return Number.isFinite(x) && (loOpen ? x > lo : x >= lo) && (hiOpen ? x < hi : x <= hi);
-}
-
-/** `[0, inf)` as the core prints it. */
-export function rangeText(range) {
-  const { lo, hi, loOpen, hiOpen } = bounds(range);
-  const end = (x) => (x === Infinity ? 'inf' : x === -Infinity ? '-inf' : String(x));
-  return `${loOpen ? '(' : '['}${end(lo)}, ${end(hi)}${hiOpen ? ')' : ']'}`;
 }
 
 /**
@@ -122,51 +102,12 @@ export function parseNumber(text, range, name, { whole = false } = {}) {
   }
   const value = Number(t);
   if (!Number.isFinite(value)) return { error: `${name}: "${typed.slice(0, 20)}" is too large to be a number (the largest is about 1.8e308)` };
-  if (!inRange(value, range)) return { error: `${name} must be in ${rangeText(range)}, got ${typed.slice(0, 20)}` };
+  const outside = rangeError(name, range.lo ?? -Infinity, range.lo_open, range.hi ?? Infinity, range.hi_open, value);
+  if (outside) return { error: outside };
   return { value };
 }
 
-/** A compact, exact-enough number for labels: 0.001, 0.9999, 2.5e-5, 1.23e+4. */
+/** A number on a control or read-out: 0.001, 0.9999, 2.5e-5, 1.23e4 (the core's compact form). */
 export function fmt(x, digits = 4) {
-  if (x === null || x === undefined) return '–';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e-3 && a < 1e5) return String(Number(x.toPrecision(digits + 2)));
-  return x.toExponential(digits - 1).replace(/\.?0+e/, 'e').replace('e+', 'e');
-}
-
-/**
- * About three significant digits, as plot's legend writes a value (format_value in
- * src/render/ticks.rs): "0.05", "2500", "−3.2×10⁻⁶".
- */
-export function fmtValue(v) {
-  if (!Number.isFinite(v)) return '';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  let s;
-  if (a >= 1e-3 && a < 1e5) {
-    s = v.toFixed(Math.max(0, 2 - Math.floor(Math.log10(a))));
-    if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
-  } else {
-    const [m, e] = v.toExponential(1).split('e');
-    const mantissa = m.replace(/\.0$/, '');
-    const power = `10${[...String(Number(e))].map((d) => '⁰¹²³⁴⁵⁶⁷⁸⁹⁻'['0123456789-'.indexOf(d)]).join('')}`;
-    s = mantissa === '1' ? power : mantissa === '-1' ? `-${power}` : `${mantissa}×${power}`;
-  }
-  return s.replace('-', '−');
-}
-
-/** A loss for the legend: always 3 significant digits, exponent when small or large. */
-export function fmtLoss(x) {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 0.01 && a < 1e4) return x.toPrecision(3);
-  return x.toExponential(2).replace('e+', 'e');
-}
-
-/** A coordinate for the pointer read-out, with `decimals` (those of a pixel at the zoom). */
-export function fmtCoord(x, decimals = 3) {
-  return (Math.abs(x) < 0.5 * 10 ** -decimals ? 0 : x).toFixed(decimals);
+  return x === null || x === undefined ? '\u2013' : compactNumber(x, digits);
 }

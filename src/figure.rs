@@ -3,19 +3,22 @@
 //!
 //! It is drawn by the same functions as the page's canvases, through plotters' SVG backend. The
 //! filled contours, an RGBA buffer in the page, are embedded as a PNG `<image>` under the vector
-//! layers, at one image pixel per plot pixel.
+//! layers, at one image pixel per plot pixel. [`explain`] is `plot --explain`'s figure,
+//! [`surface`] `plot --3d`'s; each writes a PNG too.
 
-use super::field::known_minimum;
-use super::layout::Metrics;
-use super::scene::{stroke, text_style, DrawResult};
-use super::ticks::format_value;
-use super::sweep::{draw_sweep, SweepSeries};
-use super::loss::loss_series;
-use super::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
+pub mod explain;
+pub mod surface;
+
+use crate::render::field::known_minimum;
+use crate::render::layout::Metrics;
+use crate::render::scene::{stroke, text_style, DrawResult};
+use crate::render::sweep::{draw_sweep, SweepSeries};
+use crate::render::loss::loss_series;
+use crate::render::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
 use crate::landscape::View;
-use crate::race::{run_race, Arrival, Race, RacerResult, Status};
-use crate::schema::Value;
-use crate::spec::{RacerSpec, RunSpec};
+use crate::race::{run_race, Race, Status};
+use crate::spec::RunSpec;
+use crate::text::{self, Standing};
 use crate::trace::TrailingMean;
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
@@ -62,9 +65,9 @@ pub const WIDE: u32 = 900;
 /// `width x height` pixels (under [`WIDE`], the landscape alone, and the loss chart half as tall
 /// under it), and under them a legend as tall as the racers need. With `sweep`, the loss chart
 /// shares its place with the learning-rate sweep chart ([`crate::sweep`]) under it, as in the
-/// page's saved image.
+/// page's saved image. The loss chart's x axis counts what the spec's `loss_x` says.
 pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<String, String> {
-    figure_against(spec, width, height, sweep, XAxis::Steps)
+    figure_against(spec, width, height, sweep, spec.loss_x)
 }
 
 /// [`figure`] with the loss chart's x axis counting `x` (steps, or evaluations of the
@@ -224,7 +227,7 @@ fn draw<DB: DrawingBackend>(
         .collect();
     let series = loss_series(&losses, colors);
     let reference = known_minimum(&race.objective, &race.marks);
-    let mut caption = caption(spec, race.start);
+    let caption = text::caption(spec, race.start, spec.steps, p.sweeps.map(|s| s.steps));
     match p.sweeps {
         None => draw_loss_against(&loss, &series, reference, DPR, p.x)?,
         Some(sweeps) => {
@@ -233,13 +236,11 @@ fn draw<DB: DrawingBackend>(
             let curves: Vec<SweepSeries> =
                 sweeps.racers.iter().zip(colors).map(|(s, &color)| SweepSeries { color, points: &s.points, lr: s.lr }).collect();
             draw_sweep(&below, &curves, reference, DPR)?;
-            let what = if noisy { "mean loss" } else { "loss" };
-            caption.push_str(&format!(" · learning rates swept: {what} at step {}", sweeps.steps));
         }
     }
 
     let means = losses.iter().map(|traces| traces.get(1).and_then(|mean| mean.last()).map(|&(_, m)| m));
-    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).zip(means).map(|((s, r), mean)| describe(s, r, mean)).collect();
+    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).zip(means).map(|((s, r), mean)| text::legend_line(s, &Standing::of_result(r, mean))).collect();
     draw_legend(&legend, &caption, &entries, colors, p.columns)
 }
 
@@ -264,138 +265,6 @@ pub fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &
         area.draw_text(text, &style, (x + 38, y))?;
     }
     Ok(())
-}
-
-/// "Rosenbrock · scale 1 · start (-1.2, 1) · 500 steps".
-pub fn caption(spec: &RunSpec, start: [f64; 2]) -> String {
-    let landscape = &spec.landscape;
-    let mut parts = vec![landscape.info.title.to_string()];
-    for (name, value) in landscape.hyper.iter() {
-        parts.push(match value {
-            Value::Text(text) => format!("{name} = {text}"),
-            other => format!("{name} {}", setting(other)),
-        });
-    }
-    parts.push(format!("scale {}", number(landscape.scale)));
-    if !landscape.noise.is_none() {
-        let noise = landscape.noise;
-        parts.push(format!("noise {}, seed {} (bold: mean loss over the latest tenth of the steps)", number(noise.std), noise.seed));
-    }
-    parts.push(format!("start ({}, {})", number(start[0]), number(start[1])));
-    parts.push(format!("{} steps", spec.steps));
-    parts.join(" \u{b7} ")
-}
-
-/// "Adam: lr 0.05, betas 0.9, 0.99 · loss 1.95×10⁻⁵", then "· reached the minimum at step 412"
-/// once it did, or "... · diverged at step 12". With noisy gradients, the loss's trailing `mean`
-/// instead: "mean loss 0.28".
-pub fn describe(spec: &RacerSpec, result: &RacerResult, mean: Option<f64>) -> String {
-    let settings = key_settings(spec);
-    let name = match &spec.label {
-        Some(label) if label != spec.info.title => format!("{label} ({})", spec.info.title),
-        _ => spec.info.title.to_string(),
-    };
-    let outcome = match (result.status, result.diverged_at) {
-        (Status::Diverged, Some(0)) => "no finite loss at the start".to_string(),
-        (Status::Diverged, Some(step)) => diverged_text(step, result.trajectory.last().copied()),
-        (Status::Singular, _) => singular_text(result.singular_at.unwrap_or(0)),
-        _ => {
-            let loss = match mean {
-                Some(m) => format!("mean loss {}", format_value(m)),
-                None => format!("loss {}", result.loss.last().map_or("–".into(), |&l| format_value(l))),
-            };
-            match result.arrival {
-                Some(a) => format!("{loss} \u{b7} {}", arrival_text(&a)),
-                None => loss,
-            }
-        }
-    };
-    format!("{name}: {settings} \u{b7} {outcome}")
-}
-
-/// "diverged at step 12 (last finite point (0.5, 3) at step 11)", as the page's cards say it
-/// (`divergence` in www/js/racers.js).
-pub fn diverged_text(step: u64, last: Option<[f64; 2]>) -> String {
-    match last {
-        Some([x, y]) if step > 0 => format!("diverged at step {step} (last finite point ({}, {}) at step {})", format_value(x), format_value(y), step - 1),
-        _ => format!("diverged at step {step}"),
-    }
-}
-
-/// "stopped before step 12: singular Hessian, no Newton step", as the page's cards say it.
-pub fn singular_text(step: u64) -> String {
-    format!("stopped before step {step}: singular Hessian, no Newton step")
-}
-
-/// "reached the minimum at step 12" (a global one) or "reached a local minimum at step 12", as
-/// the page's saved image and announcements say it (`arrivalText` in www/js/racers.js).
-pub fn arrival_text(a: &Arrival) -> String {
-    format!("{} at step {}", if a.global { "reached the minimum" } else { "reached a local minimum" }, a.step)
-}
-
-/// The learning rate, the key settings (see [`crate::schema::Param::key`]) and every setting
-/// away from its default, as the page's racer cards show.
-pub fn key_settings(spec: &RacerSpec) -> String {
-    let mut parts = Vec::new();
-    if let Some(points) = &spec.trajectory {
-        parts.push(format!("given trajectory of {} points", points.len()));
-    }
-    for (param, (name, value)) in spec.info.params.iter().zip(spec.hyper.iter()) {
-        if name != "lr" && !param.key && *value == param.default {
-            continue;
-        }
-        parts.push(match value {
-            Value::Flag(true) => name.to_string(),
-            Value::Flag(false) => format!("no {name}"),
-            other => format!("{name} {}", setting(other)),
-        });
-    }
-    if let Some(norm) = spec.clip.norm {
-        parts.push(format!("clip_grad_norm {}", number(norm)));
-    }
-    if let Some(value) = spec.clip.value {
-        parts.push(format!("clip_grad_value {}", number(value)));
-    }
-    if let Some(s) = &spec.schedule {
-        parts.push(schedule_text(s));
-    }
-    parts.join(", ")
-}
-
-fn setting(value: &Value) -> String {
-    match value {
-        Value::Flag(b) => b.to_string(),
-        Value::Number(x) => number(*x),
-        Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
-        Value::Text(text) => text.to_string(),
-        Value::Choice(c) => c.unwrap_or("none").to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Null => "none".into(),
-        Value::Tuple(items) => format!("({})", items.iter().map(|x| x.map_or("none".into(), number)).collect::<Vec<_>>().join(", ")),
-        Value::Ints(items) => format!("[{}]", items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
-        Value::Scheduler(n) => schedule_text(n),
-        Value::Schedulers(list) => list.iter().map(schedule_text).collect::<Vec<_>>().join(" then "),
-    }
-}
-
-/// "StepLR(step_size 100, gamma 0.5)": a scheduler's class and its arguments away from their
-/// defaults.
-pub fn schedule_text(n: &crate::schema::Named) -> String {
-    let info = crate::schedule::find(n.name);
-    let args: Vec<String> = n
-        .hyper
-        .iter()
-        .filter(|(name, v)| info.and_then(|i| i.params.iter().find(|p| p.name == *name)).is_none_or(|p| p.required || **v != p.default))
-        .map(|(name, v)| format!("{name} {}", setting(v)))
-        .collect();
-    format!("{}({})", n.name, args.join(", "))
-}
-
-/// The shortest text that reads back as `x`: "0.05", "1e-8".
-fn number(x: f64) -> String {
-    let a = x.abs();
-    let s = if a == 0.0 || (1e-3..1e5).contains(&a) { format!("{x}") } else { format!("{x:e}") };
-    s.replace('-', "\u{2212}")
 }
 
 /// An 8-bit RGBA PNG of `width x height` pixels (zlib-compressed, no filter).
@@ -470,25 +339,5 @@ mod tests {
         assert_eq!(rows, rgba);
         // Every chunk's CRC, against the polynomial's known value for IEND.
         assert_eq!(&file[file.len() - 4..], &0xAE42_6082u32.to_be_bytes());
-    }
-
-    #[test]
-    fn numbers_read_back() {
-        for x in [0.05, 0.001, 1e-8, 0.999, 1.5e-10, 12345.0, 1e6, -2.5, 0.0] {
-            assert_eq!(number(x).replace('\u{2212}', "-").parse::<f64>().unwrap(), x, "{x}");
-        }
-        assert_eq!(number(1e-8), "1e\u{2212}8");
-        assert_eq!(number(0.05), "0.05");
-    }
-
-    #[test]
-    fn key_settings_show_lr_and_what_differs() {
-        let spec = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [
-            {"name": "sgd", "lr": 0.001, "momentum": 0.9, "nesterov": true},
-            {"name": "adam"},
-            {"name": "adam", "betas": [0.8, 0.99], "amsgrad": true}]}"#)
-        .unwrap();
-        let got: Vec<String> = spec.racers.iter().map(key_settings).collect();
-        assert_eq!(got, ["lr 0.001, momentum 0.9, nesterov", "lr 0.001", "lr 0.001, betas (0.8, 0.99), amsgrad"]);
     }
 }

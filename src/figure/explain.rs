@@ -2,10 +2,10 @@
 //! its head over the landscape (every racer's path up to step K under it), and beside the plot
 //! a panel listing each piece with its value and caption. SVG or PNG, for slides.
 
-use super::explain::{draw_explanation, draw_panel};
-use super::figure::{self, Format, DPR, MAX_SIZE, MIN_SIZE};
-use super::scene::DrawResult;
-use super::{colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
+use super::{png, round_lines, with_fill, Format, DPR, MAX_SIZE, MIN_SIZE};
+use crate::render::explain::{draw_explanation, draw_panel};
+use crate::render::scene::DrawResult;
+use crate::render::{colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
 use crate::explanation::Explanation;
 use crate::export::raster::Raster;
 use crate::race::{run_race, Race, RunResult, Status};
@@ -67,7 +67,7 @@ pub fn explain_figure(spec: &RunSpec, racer: usize, at: Option<u64>, width: u32,
                 draw(&root, &scene).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
-            Ok(figure::round_lines(&figure::with_fill(&svg, &scene.mapping, &scene.field)?).into_bytes())
+            Ok(round_lines(&with_fill(&svg, &scene.mapping, &scene.field)?).into_bytes())
         }
         Format::Png => {
             let mut raster = Raster::new(width, height);
@@ -76,7 +76,7 @@ pub fn explain_figure(spec: &RunSpec, racer: usize, at: Option<u64>, width: u32,
                 let root = raster.backend().into_drawing_area();
                 draw(&root, &scene).map_err(|e| failed(e.to_string()))?;
             }
-            Ok(figure::png(raster.width, raster.height, &raster.rgba))
+            Ok(png(raster.width, raster.height, &raster.rgba))
         }
     }
 }

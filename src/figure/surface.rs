@@ -2,10 +2,11 @@
 //! every racer's path riding on it up to step K, and under it the legend of `plot`'s figure.
 //! SVG or PNG.
 
-use super::figure::{self, describe, draw_legend, Format, DPR, LINE, MAX_SIZE, MIN_SIZE};
-use super::scene::DrawResult;
-use super::surface::{draw_surface_layers, Layers, Surface, SurfacePath, Turn, GRID};
-use super::{colormap, Field, Layout, Mapping};
+use super::{draw_legend, landscape_width, png, with_image, Format, DPR, LINE, MAX_SIZE, MIN_SIZE, WIDE};
+use crate::render::scene::DrawResult;
+use crate::render::surface::{draw_surface_layers, Layers, Surface, SurfacePath, Turn, GRID};
+use crate::render::{colormap, Field, Layout, Mapping};
+use crate::text::{self, Standing};
 use crate::export::raster::Raster;
 use crate::race::{run_race, Race, RunResult};
 use crate::spec::RunSpec;
@@ -34,16 +35,16 @@ pub fn surface_figure(spec: &RunSpec, at: Option<u64>, turn: Turn, width: u32, h
     let view = spec.view.unwrap_or(race.default_view);
     // The levels `plot` would choose for this view at this size: the surface's heights and
     // colours then follow the same scale as the contour plot of the race.
-    let left = if width >= figure::WIDE { figure::landscape_width(width, height, view) } else { width };
+    let left = if width >= WIDE { landscape_width(width, height, view) } else { width };
     let contours = Field::for_mapping(&race.objective, &Mapping::fit(Layout::landscape(left, height, DPR).plot, view), &race.marks);
     let surface = Surface::with_levels(&race.objective, view, contours.levels, GRID);
     let colors: Vec<RGBColor> =
         spec.racers.iter().enumerate().map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i))).collect();
     let entries = legend_entries(spec, &race, &result);
-    // Two columns where the widest line fits one (as figure::draw_legend lays them out: margins
+    // Two columns where the widest line fits one (as draw_legend lays them out: margins
     // of 24 px, the swatch and its gap 38 px).
     let widest = entries.iter().map(|e| crate::export::raster::text_width(e, super::Metrics::new(DPR).font())).fold(0.0, f64::max);
-    let columns = if width >= figure::WIDE && 38.0 + widest <= (width as f64 - 48.0) / 2.0 { 2 } else { 1 };
+    let columns = if width >= WIDE && 38.0 + widest <= (width as f64 - 48.0) / 2.0 { 2 } else { 1 };
     let legend = (LINE * ((1 + result.racers.len().div_ceil(columns)) as f64 + 1.5)).round() as u32;
     let scene = Scene { spec, race: &race, surface: &surface, colors: &colors, turn, columns, at, entries, result: &result };
     let size = (width, height + legend);
@@ -65,7 +66,7 @@ pub fn surface_figure(spec: &RunSpec, at: Option<u64>, turn: Turn, width: u32, h
                 draw_key(&legend, &scene).map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
-            Ok(figure::with_image(&svg, [0, 0], raster.width, raster.height, &raster.rgba)?.into_bytes())
+            Ok(with_image(&svg, [0, 0], raster.width, raster.height, &raster.rgba)?.into_bytes())
         }
         Format::Png => {
             let mut raster = Raster::new(size.0, size.1);
@@ -75,7 +76,7 @@ pub fn surface_figure(spec: &RunSpec, at: Option<u64>, turn: Turn, width: u32, h
                 draw_chart(&chart, &scene, Layers::All).map_err(|e| failed(e.to_string()))?;
                 draw_key(&legend, &scene).map_err(|e| failed(e.to_string()))?;
             }
-            Ok(figure::png(raster.width, raster.height, &raster.rgba))
+            Ok(png(raster.width, raster.height, &raster.rgba))
         }
     }
 }
@@ -101,10 +102,7 @@ fn draw_chart<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Scene, laye
 
 /// The legend under it: the caption (the step shown when it is not the last), each racer's line.
 fn draw_key<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, s: &Scene) -> DrawResult<DB> {
-    let mut caption = figure::caption(s.spec, s.race.start);
-    if s.at != s.spec.steps {
-        caption = caption.replace(&format!("{} steps", s.spec.steps), &format!("step {} of {}", s.at, s.spec.steps));
-    }
+    let caption = text::caption(s.spec, s.race.start, s.at, None);
     draw_legend(area, &caption, &s.entries, s.colors, s.columns)
 }
 
@@ -118,7 +116,7 @@ fn legend_entries(spec: &RunSpec, race: &Race, result: &RunResult) -> Vec<String
         .map(|(s, r)| {
             let mut mean = TrailingMean::default();
             let m = noisy.then(|| r.loss.iter().map(|&l| mean.push(l)).last()).flatten();
-            describe(s, r, m)
+            text::legend_line(s, &Standing::of_result(r, m))
         })
         .collect()
 }

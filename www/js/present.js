@@ -1,0 +1,159 @@
+// Presentation mode: the landscape race fills the screen for a room. The plot covers the
+// window, drawn at the core's room scale (lines, markers and text twice their desk size); an
+// overlay legend gives each racer's name, live loss and arrival or divergence (the cards'
+// words, from the core); the loss chart is an inset and the hint a caption. P enters and
+// leaves, F also asks for the browser's full screen, Esc leaves; PageDown and PageUp (what a
+// presentation clicker sends) and the arrow keys go to the next and previous scene.
+
+import { Scene } from '../pkg/optiscape.js';
+import { el, finder, icon, setText } from './dom.js';
+import { listenKeys, typing } from './keys.js';
+
+const LEGEND_HZ = 5; // legend refreshes per second
+const NEXT = ['PageDown', 'ArrowRight', 'ArrowDown'];
+const PREVIOUS = ['PageUp', 'ArrowLeft', 'ArrowUp'];
+
+/** Whether the page's link asks for presentation mode (`?present=1`, or `present=1` after the
+ * hash's spec). */
+export function linkPresents(search, hash) {
+  const query = new URLSearchParams(search);
+  return query.get('present') === '1' || /(^|[#&])present=1(&|$)/.test(hash);
+}
+
+/**
+ * Presentation mode for the landscape tab `landscape` (landscape.js) mounted in `root`; `cat`
+ * the catalog (its presets), `host` the page's surroundings. Returns `{on(), set(on, full),
+ * keys}`: `keys` the entries the Keys card lists.
+ */
+export function attachPresent(root, { landscape, cat, host }) {
+  const $ = finder(root);
+  const doc = root.ownerDocument ?? root;
+  const body = doc.body;
+  const state = { on: false, full: false, timer: 0, shown: '' };
+  const button = $('present');
+  const legend = $('present-legend');
+
+  /** Enters (`on`) or leaves presentation mode; `full`: also the browser's full screen. */
+  function set(on, full = false) {
+    on = Boolean(on);
+    if (on === state.on) {
+      if (on && full) requestFull();
+      return state.on;
+    }
+    state.on = on;
+    body.classList.toggle('presenting', on);
+    button.setAttribute('aria-pressed', String(on));
+    legend.hidden = !on;
+    landscape.fit();
+    fitRoom();
+    clearInterval(state.timer);
+    if (on) {
+      state.shown = '';
+      refreshLegend();
+      state.timer = setInterval(refreshLegend, 1000 / LEGEND_HZ);
+      if (full) requestFull();
+    } else {
+      if (state.full && doc.fullscreenElement) doc.exitFullscreen?.().catch(() => {});
+      state.full = false;
+      button.focus({ preventScroll: true });
+    }
+    return on;
+  }
+
+  /** Presentation mode's room scale for the window as it is (the desk's outside it). */
+  function fitRoom() {
+    const view = doc.defaultView;
+    landscape.scene().set_room(state.on ? Scene.present_room(view.innerWidth, view.innerHeight, view.devicePixelRatio || 1) : 1);
+  }
+
+  function requestFull() {
+    const target = doc.documentElement;
+    if (!target.requestFullscreen || doc.fullscreenElement) return;
+    target.requestFullscreen().then(() => void (state.full = true), () => {});
+  }
+
+  /** Each racer's swatch (its colour and dash), name, loss and outcome: the core's words. */
+  function refreshLegend() {
+    const scene = landscape.scene();
+    const cards = scene.cards();
+    const { entries } = scene.legend();
+    const racers = landscape.racers();
+    const key = entries.map((e) => `${e.color}${e.dash.join()}`).join('|');
+    if (key !== state.shown) {
+      state.shown = key;
+      legend.replaceChildren(...entries.map((e, i) => legendRow(e, cards[i])));
+    }
+    legend.querySelectorAll('.present-racer').forEach((row, i) => {
+      const card = cards[i];
+      if (!card) return;
+      setText(row.querySelector('.present-name'), card.name);
+      setText(row.querySelector('.present-loss'), card.loss);
+      setText(row.querySelector('.present-status'), card.status);
+      row.classList.toggle('stopped', racers[i]?.status !== 'ok');
+    });
+  }
+
+  function legendRow(entry, card) {
+    const svgNs = 'http://www.w3.org/2000/svg';
+    const svg = doc.createElementNS(svgNs, 'svg');
+    svg.setAttribute('viewBox', '0 0 48 12');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('class', 'present-swatch');
+    const line = doc.createElementNS(svgNs, 'line');
+    for (const [k, v] of Object.entries({ x1: 2, y1: 6, x2: 46, y2: 6, stroke: entry.color, 'stroke-width': 4, 'stroke-linecap': 'round' })) line.setAttribute(k, v);
+    if (entry.dash.length) line.setAttribute('stroke-dasharray', entry.dash.join(' '));
+    svg.append(line);
+    return el('li', { class: 'present-racer' }, svg, el('span', { class: 'present-name', text: card?.name ?? '' }), el('span', { class: 'present-loss', text: card?.loss ?? '' }), el('span', { class: 'present-status', text: card?.status ?? '' }));
+  }
+
+  /** The scene `by` presets after (or before) the one the race is, or is based on. */
+  function stepPreset(by) {
+    const presets = cat.presets;
+    const lesson = landscape.scene().lesson();
+    const at = lesson ? presets.findIndex((p) => p.id === lesson.id) : -1;
+    const next = at < 0 ? (by > 0 ? 0 : presets.length - 1) : (at + by + presets.length) % presets.length;
+    landscape.race.loadPreset(presets[next]);
+    state.shown = '';
+    refreshLegend();
+  }
+
+  // The clicker's keys and Esc act before the focused plot's own arrow keys (capture phase).
+  root.addEventListener(
+    'keydown',
+    (e) => {
+      if (!state.on || e.ctrlKey || e.metaKey || e.altKey || typing(e.target)) return;
+      const by = NEXT.includes(e.key) ? 1 : PREVIOUS.includes(e.key) ? -1 : 0;
+      if (by !== 0) {
+        e.preventDefault();
+        e.stopPropagation();
+        if (!e.repeat) stepPreset(by);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        set(false);
+      }
+    },
+    true,
+  );
+  // Leaving the browser's full screen (its own Esc) leaves presentation mode entered with F.
+  doc.addEventListener('fullscreenchange', () => {
+    if (!doc.fullscreenElement && state.full) {
+      state.full = false;
+      set(false);
+    }
+  });
+  doc.defaultView.addEventListener('resize', () => state.on && fitRoom());
+  button.append(icon('present'));
+  button.addEventListener('click', () => set(!state.on));
+
+  const keys = [
+    { keys: ['p'], label: ['P'], text: 'presentation mode', run: () => set(!state.on) },
+    { keys: ['f'], label: ['F'], text: 'presentation mode in full screen', run: () => (state.on && state.full ? set(false) : set(true, true)) },
+    { keys: [], label: ['PgDn', 'PgUp', '→', '←'], text: 'next / previous scene (presenting; Esc leaves)', run: () => {} },
+  ];
+
+  listenKeys(root, keys.filter((k) => k.keys.length > 0), () => landscape.race.active);
+  if (linkPresents(host.search?.() ?? '', host.hash())) set(true);
+
+  return { on: () => state.on, set, keys };
+}
