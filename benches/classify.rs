@@ -40,7 +40,11 @@ use std::hint::black_box;
 mod timing;
 use timing::time_ms;
 
-const SUFFIX: &str = if cfg!(target_arch = "wasm32") { "wasm" } else { "native" };
+const SUFFIX: &str = if cfg!(target_arch = "wasm32") {
+    "wasm"
+} else {
+    "native"
+};
 
 /// Trains `spec` to the end once to warm up, then once timed: prints `train_native_s` and the
 /// first racer's test accuracy.
@@ -64,13 +68,17 @@ fn report(name: &str, (wall, cpu): (f64, Option<f64>), digits: usize) {
 }
 
 pub fn main() {
-    let digits = Digits::parse(include_bytes!("../www/data/digits.bin")).expect("the committed digits file is valid");
+    let digits = Digits::parse(include_bytes!("../www/data/digits.bin"))
+        .expect("the committed digits file is valid");
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--train") {
-        let spec = TrainSpec::parse(args.get(i + 1).map_or("", String::as_str)).unwrap_or_else(|e| panic!("--train SPEC_JSON: {e}"));
+        let spec = TrainSpec::parse(args.get(i + 1).map_or("", String::as_str))
+            .unwrap_or_else(|e| panic!("--train SPEC_JSON: {e}"));
         return train_once(&spec, &digits);
     }
-    let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.001}]}"#).unwrap();
+    let spec =
+        TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.001}]}"#)
+            .unwrap();
     let runs = 9;
     println!("# optiscape classify bench ({SUFFIX}): linear digits classifier, Adam lr 1e-3, 15 epochs; wall: median of {runs}, cpu: mean");
 
@@ -81,7 +89,10 @@ pub fn main() {
     let result = last.unwrap();
     let loss = result.racers[0].epochs.last().unwrap().train_loss;
     report("train_adam_linear", train, 2);
-    println!("# final training loss {loss:e} (bits {:016x})", loss.to_bits());
+    println!(
+        "# final training loss {loss:e} (bits {:016x})",
+        loss.to_bits()
+    );
 
     // The two halves of a step, alone: 15 x 898 gradients at the initial weights, and as many
     // Adam steps, fed the initial weights' per-sample gradients in the training order.
@@ -96,19 +107,35 @@ pub fn main() {
         for k in 0..steps {
             let i = k % TRAIN;
             let x = &data.train_x[i * FEATURES..(i + 1) * FEATURES];
-            total += model.loss_grad(&params, x, &data.train_y[i..i + 1], &mut grads[i * n..(i + 1) * n]);
+            total += model.loss_grad(
+                &params,
+                x,
+                &data.train_y[i..i + 1],
+                &mut grads[i * n..(i + 1) * n],
+            );
         }
         black_box(total);
     });
     report("loss_grad_linear", loss_grad, 2);
 
-    let adam = black_box(Adam { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.0, amsgrad: false, decoupled_weight_decay: false });
+    let adam = black_box(Adam {
+        lr: 1e-3,
+        betas: [0.9, 0.999],
+        eps: 1e-8,
+        weight_decay: 0.0,
+        amsgrad: false,
+        decoupled_weight_decay: false,
+    });
     let adam_step = time_ms(runs, || {
         let mut p = params.clone();
         let mut state = adam.init(&p);
         for k in 0..steps {
             let i = k % TRAIN;
-            adam.update(&mut p, &Derivatives::of(&grads[i * n..(i + 1) * n]), &mut state);
+            adam.update(
+                &mut p,
+                &Derivatives::of(&grads[i * n..(i + 1) * n]),
+                &mut state,
+            );
         }
         black_box(&p);
     });
@@ -116,10 +143,17 @@ pub fn main() {
 
     // One fused multiply-add, over independent random operands of everyday exponents.
     let mut rng = Rng::new(7);
-    let mut draw = || (2.0 * rng.uniform() - 1.0) * optiscape::math::powi(2.0, (rng.uniform() * 40.0) as i32 - 20);
+    let mut draw = || {
+        (2.0 * rng.uniform() - 1.0) * optiscape::math::powi(2.0, (rng.uniform() * 40.0) as i32 - 20)
+    };
     let operands: Vec<[f64; 3]> = (0..4096).map(|_| [draw(), draw(), draw()]).collect();
     let reps = 500;
-    let per_op_ns = |t: (f64, Option<f64>)| (t.0 * 1e6 / (reps * operands.len()) as f64, t.1.map(|c| c * 1e6 / (reps * operands.len()) as f64));
+    let per_op_ns = |t: (f64, Option<f64>)| {
+        (
+            t.0 * 1e6 / (reps * operands.len()) as f64,
+            t.1.map(|c| c * 1e6 / (reps * operands.len()) as f64),
+        )
+    };
     let time_fma = |name: &str, f: &dyn Fn(&[[f64; 3]]) -> f64| {
         let t = time_ms(runs, || {
             let mut sum = 0.0;
@@ -149,9 +183,18 @@ pub fn main() {
     let mut trainer = train::Trainer::new(spec.clone(), &digits);
     trainer.advance(0, u64::MAX);
     let end = plane.project(trainer.weights(0));
-    println!("# the Adam racer ends at (a, b) = ({:.3}, {:.3}), {:.3} |u| off the plane", end.coords[0], end.coords[1], end.relative_distance);
+    println!(
+        "# the Adam racer ends at (a, b) = ({:.3}, {:.3}), {:.3} |u| off the plane",
+        end.coords[0], end.coords[1], end.relative_distance
+    );
 
-    time_fma("fma_emulated", &|ops| ops.iter().map(|&[a, b, c]| fma::fma(a, b, c)).sum());
-    time_fma("fma_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a.mul_add(b, c)).sum());
-    time_fma("unfused_mul_add", &|ops| ops.iter().map(|&[a, b, c]| a * b + c).sum());
+    time_fma("fma_emulated", &|ops| {
+        ops.iter().map(|&[a, b, c]| fma::fma(a, b, c)).sum()
+    });
+    time_fma("fma_mul_add", &|ops| {
+        ops.iter().map(|&[a, b, c]| a.mul_add(b, c)).sum()
+    });
+    time_fma("unfused_mul_add", &|ops| {
+        ops.iter().map(|&[a, b, c]| a * b + c).sum()
+    });
 }

@@ -13,8 +13,8 @@
 use optiscape::landscape::{find, Objective, View};
 use optiscape::render::layout::PlotRect;
 use optiscape::render::{colormap, draw_racers, Field, Mapping, RacerTrace};
-use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use optiscape::schema::Hyper;
+use plotters::prelude::{IntoDrawingArea, SVGBackend};
 use std::hint::black_box;
 #[path = "timing.rs"]
 mod timing;
@@ -30,7 +30,15 @@ fn main() {
     let built = (info.build)(&Hyper::defaults(info.params));
     let marks = built.marks.clone();
     let objective = Objective::new(built.f, 1.0);
-    let mapping = Mapping::new(PlotRect { x: 0, y: 0, width: 800, height: 800 }, View::new(-2.0, 2.0, -1.0, 3.0));
+    let mapping = Mapping::new(
+        PlotRect {
+            x: 0,
+            y: 0,
+            width: 800,
+            height: 800,
+        },
+        View::new(-2.0, 2.0, -1.0, 3.0),
+    );
     let runs = 15;
 
     // As the page redraws on a pan or zoom: the field and the RGBA buffer are reused.
@@ -75,7 +83,10 @@ fn main() {
                 .map(|i| {
                     let t = i as f64 * 0.01 + k as f64;
                     let r = 1.5 * optiscape::math::exp(-(i as f64) / 8000.0);
-                    [r * optiscape::math::cos(t), 1.0 + r * optiscape::math::sin(t)]
+                    [
+                        r * optiscape::math::cos(t),
+                        1.0 + r * optiscape::math::sin(t),
+                    ]
                 })
                 .collect()
         })
@@ -83,7 +94,12 @@ fn main() {
     let racers: Vec<RacerTrace> = trajectories
         .iter()
         .enumerate()
-        .map(|(k, points)| RacerTrace { color: colormap::racer_color(k), points, diverged: false, dash: Default::default() })
+        .map(|(k, points)| RacerTrace {
+            color: colormap::racer_color(k),
+            points,
+            diverged: false,
+            dash: Default::default(),
+        })
         .collect();
     let mut svg = String::with_capacity(1 << 20);
     let overlay = median_ms(runs, || {

@@ -13,7 +13,9 @@
 use optiscape::export::raster::Raster;
 use optiscape::race::{run_race, Race};
 use optiscape::render::surface::{draw_surface, Surface, SurfacePath, Turn, GRID};
-use optiscape::render::{colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
+use optiscape::render::{
+    colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace,
+};
 use optiscape::spec::RunSpec;
 use plotters::prelude::IntoDrawingArea;
 use std::time::Instant;
@@ -36,9 +38,15 @@ fn frames_ms(frames: usize, mut f: impl FnMut(usize)) -> (f64, f64, f64) {
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    let cpu = cpu0.zip(timing::thread_cpu_ns()).map_or(f64::NAN, |(a, b)| (b - a) as f64 / frames as f64 / 1e6);
+    let cpu = cpu0
+        .zip(timing::thread_cpu_ns())
+        .map_or(f64::NAN, |(a, b)| (b - a) as f64 / frames as f64 / 1e6);
     t.sort_by(f64::total_cmp);
-    (t[t.len() / 2], t[((t.len() as f64 * 0.95).ceil() as usize).min(t.len()) - 1], cpu)
+    (
+        t[t.len() / 2],
+        t[((t.len() as f64 * 0.95).ceil() as usize).min(t.len()) - 1],
+        cpu,
+    )
 }
 
 fn main() {
@@ -52,7 +60,9 @@ fn main() {
     let mut race = Race::new(&spec);
     let result = run_race(&mut race, spec.steps);
     let points: usize = result.racers.iter().map(|r| r.trajectory.len()).sum();
-    let colors: Vec<_> = (0..result.racers.len()).map(colormap::racer_color).collect();
+    let colors: Vec<_> = (0..result.racers.len())
+        .map(colormap::racer_color)
+        .collect();
     let view = race.default_view;
     let mut raster = Raster::new(SIZE.0, SIZE.1);
     let white = |r: &mut Raster| r.rgba.fill(255);
@@ -62,18 +72,52 @@ fn main() {
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
     let rgba = field.rgba();
     let dashes = colormap::dashes(&colors);
-    let traces: Vec<RacerTrace> =
-        result.racers.iter().zip(&colors).zip(&dashes).map(|((r, &color), &dash)| RacerTrace { color, points: &r.trajectory, diverged: false, dash }).collect();
+    let traces: Vec<RacerTrace> = result
+        .racers
+        .iter()
+        .zip(&colors)
+        .zip(&dashes)
+        .map(|((r, &color), &dash)| RacerTrace {
+            color,
+            points: &r.trajectory,
+            diverged: false,
+            dash,
+        })
+        .collect();
     let (plot_median, plot_p95, plot_cpu) = frames_ms(FRAMES, |_| {
         white(&mut raster);
-        raster.put(mapping.plot.x, mapping.plot.y, field.width, field.height, &rgba);
+        raster.put(
+            mapping.plot.x,
+            mapping.plot.y,
+            field.width,
+            field.height,
+            &rgba,
+        );
         let area = raster.backend().into_drawing_area();
-        draw_background(&area, &BackgroundInput { mapping, field: &field, marks: &race.marks, dpr: 1.0 }).unwrap();
+        draw_background(
+            &area,
+            &BackgroundInput {
+                mapping,
+                field: &field,
+                marks: &race.marks,
+                dpr: 1.0,
+            },
+        )
+        .unwrap();
         draw_racers(&area, &mapping, Some(race.start), &traces, 1.0).unwrap();
     });
 
     // 3-D: turning, at the figure's grid and coarser ones.
-    let paths: Vec<SurfacePath> = result.racers.iter().zip(&colors).map(|(r, &color)| SurfacePath { color, points: &r.trajectory, losses: &r.loss }).collect();
+    let paths: Vec<SurfacePath> = result
+        .racers
+        .iter()
+        .zip(&colors)
+        .map(|(r, &color)| SurfacePath {
+            color,
+            points: &r.trajectory,
+            losses: &r.loss,
+        })
+        .collect();
     let start = Some((race.start, race.objective.value(race.start)));
     println!("# optiscape 3-D surface vs 2-D plot: Rosenbrock, {} racers, {points} points, {}x{} on a bitmap, {FRAMES} frames", paths.len(), SIZE.0, SIZE.1);
     println!("plot_frame_1080p_ms {plot_median:.1} ms");
@@ -81,22 +125,40 @@ fn main() {
     println!("plot_frame_1080p_cpu_ms {plot_cpu:.1} ms");
     for grid in [GRID, 90, 60] {
         let (sample, _) = time_ms(3, || {
-            std::hint::black_box(Surface::with_levels(&race.objective, view, field.levels.clone(), grid));
+            std::hint::black_box(Surface::with_levels(
+                &race.objective,
+                view,
+                field.levels.clone(),
+                grid,
+            ));
         });
         let surface = Surface::with_levels(&race.objective, view, field.levels.clone(), grid);
         let (median, p95, cpu) = frames_ms(FRAMES, |k| {
             white(&mut raster);
             let area = raster.backend().into_drawing_area();
-            let turn = Turn { yaw: Turn::default().yaw + 3.0 * k as f64, ..Turn::default() };
+            let turn = Turn {
+                yaw: Turn::default().yaw + 3.0 * k as f64,
+                ..Turn::default()
+            };
             draw_surface(&area, &surface, &paths, start, turn, 1.0).unwrap();
         });
-        let suffix = if grid == GRID { String::new() } else { format!("_grid{grid}") };
+        let suffix = if grid == GRID {
+            String::new()
+        } else {
+            format!("_grid{grid}")
+        };
         println!("surface_sample{suffix}_ms {sample:.1} ms");
         println!("surface_turn_frame{suffix}_ms {median:.1} ms");
         println!("surface_turn_frame{suffix}_p95_ms {p95:.1} ms");
         println!("surface_turn_frame{suffix}_cpu_ms {cpu:.1} ms");
-        println!("surface_vs_plot_frame{suffix} {:.2} ratio", median / plot_median);
-        println!("surface_vs_plot_frame{suffix}_cpu {:.2} ratio", cpu / plot_cpu);
+        println!(
+            "surface_vs_plot_frame{suffix} {:.2} ratio",
+            median / plot_median
+        );
+        println!(
+            "surface_vs_plot_frame{suffix}_cpu {:.2} ratio",
+            cpu / plot_cpu
+        );
     }
     println!("# 30 frames a second is 33.3 ms a frame; grid {GRID} is plot --3d's");
 }

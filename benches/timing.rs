@@ -34,7 +34,9 @@ pub fn time_ms(runs: usize, mut f: impl FnMut()) -> (f64, Option<f64>) {
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
-    let cpu = cpu0.zip(thread_cpu_ns()).map(|(a, b)| (b - a) as f64 / runs as f64 / 1e6);
+    let cpu = cpu0
+        .zip(thread_cpu_ns())
+        .map(|(a, b)| (b - a) as f64 / runs as f64 / 1e6);
     t.sort_by(f64::total_cmp);
     (t[t.len() / 2], cpu)
 }

@@ -104,7 +104,13 @@ pub fn catalog() -> Catalog {
                 let built = (info.build)(&Hyper::defaults(info.params));
                 let mut all_params = SHARED.to_vec();
                 all_params.extend_from_slice(info.params);
-                LandscapeEntry { info, all_params, view: built.view, start: built.start, marks: built.marks }
+                LandscapeEntry {
+                    info,
+                    all_params,
+                    view: built.view,
+                    start: built.start,
+                    marks: built.marks,
+                }
             })
             .collect(),
         classify: ClassifyEntry {
@@ -122,7 +128,10 @@ pub fn catalog() -> Catalog {
             max_trajectory: spec::MAX_TRAJECTORY,
         },
         palette: &colormap::PALETTE,
-        dashes: [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot].into_iter().map(|d| (d, d.pattern())).collect(),
+        dashes: [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot]
+            .into_iter()
+            .map(|d| (d, d.pattern()))
+            .collect(),
         presets: presets::scenes(),
         experiments: presets::experiments(),
         quantities: GLOSSARY,
@@ -145,7 +154,14 @@ fn describe_at(out: &mut String, p: &Param, indent: usize) {
         Value::Choice(c) => c.map_or("null".into(), |c| format!("{c:?}")),
         Value::Int(i) => i.to_string(),
         Value::Null => "null".into(),
-        Value::Tuple(items) => format!("[{}]", items.iter().map(|x| x.map_or("null".into(), num)).collect::<Vec<_>>().join(", ")),
+        Value::Tuple(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(|x| x.map_or("null".into(), num))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Ints(items) => format!("{items:?}"),
         Value::Scheduler(n) => n.to_json().to_string(),
         Value::Schedulers(list) => format!("{} schedulers", list.len()),
@@ -157,20 +173,41 @@ fn describe_at(out: &mut String, p: &Param, indent: usize) {
         Kind::Flag => "true or false".into(),
         Kind::Text { max_chars } => format!("text, <= {max_chars} chars"),
         Kind::Choice { choices, nullable } => {
-            let names: Vec<String> = choices.iter().map(|c| format!("{c:?}")).chain(nullable.then(|| "null".into())).collect();
+            let names: Vec<String> = choices
+                .iter()
+                .map(|c| format!("{c:?}"))
+                .chain(nullable.then(|| "null".into()))
+                .collect();
             names.join(" | ")
         }
-        Kind::Integer { range, nullable, .. } => format!("whole, in {range}{}", or_null(nullable)),
+        Kind::Integer {
+            range, nullable, ..
+        } => format!("whole, in {range}{}", or_null(nullable)),
         Kind::OptionalNumber { range, .. } => format!("in {range} or null"),
         Kind::Tuple { items } => {
-            let items: Vec<String> = items.iter().map(|i| format!("{}{}", i.range, or_null(i.nullable))).collect();
+            let items: Vec<String> = items
+                .iter()
+                .map(|i| format!("{}{}", i.range, or_null(i.nullable)))
+                .collect();
             format!("[{}]", items.join(", "))
         }
-        Kind::Integers { range, increasing } => format!("whole numbers in {range}{}", if increasing { ", increasing" } else { "" }),
+        Kind::Integers { range, increasing } => format!(
+            "whole numbers in {range}{}",
+            if increasing { ", increasing" } else { "" }
+        ),
         Kind::Scheduler { nullable } => format!("a scheduler{}", or_null(nullable)),
         Kind::Schedulers => "a list of schedulers".into(),
     };
-    let _ = writeln!(out, "{:indent$}{:<w$} {:<16} {:<22} {}", "", p.name, default, range, p.doc, w = 30 - indent);
+    let _ = writeln!(
+        out,
+        "{:indent$}{:<w$} {:<16} {:<22} {}",
+        "",
+        p.name,
+        default,
+        range,
+        p.doc,
+        w = 30 - indent
+    );
 }
 
 fn num(x: f64) -> String {
@@ -186,30 +223,61 @@ pub fn text() -> String {
     let cat = catalog();
     let mut out = String::from("OPTIMIZERS (hyperparameter, default, valid values)\n");
     for o in &cat.optimizers {
-        let _ = writeln!(out, "\n  {}  ({}; reference: {})", o.name, o.title, o.reference);
+        let _ = writeln!(
+            out,
+            "\n  {}  ({}; reference: {})",
+            o.name, o.title, o.reference
+        );
         o.params.iter().for_each(|p| describe(&mut out, p));
     }
     out.push_str("\nEVERY RACER (beyond its optimizer's hyperparameters)\n\n");
     cat.racer_params.iter().for_each(|p| describe(&mut out, p));
     out.push_str("\nSCHEDULERS (lr_scheduler: {\"name\": <class>, <arguments>}; argument, default, valid values)\n");
     for s in &cat.schedulers {
-        let _ = writeln!(out, "\n  {}  ({}; reference: torch.optim.lr_scheduler.{})", s.name, s.doc, s.name);
+        let _ = writeln!(
+            out,
+            "\n  {}  ({}; reference: torch.optim.lr_scheduler.{})",
+            s.name, s.doc, s.name
+        );
         s.params.iter().for_each(|p| describe(&mut out, p));
     }
     out.push_str("\nLANDSCAPES (parameter, default, valid values)\n");
     for l in &cat.landscapes {
-        let _ = writeln!(out, "\n  {}  ({}: f = {})", l.info.name, l.info.title, l.info.formula);
-        let _ = writeln!(out, "    view x {:?} y {:?}, default start {:?}", l.view.x, l.view.y, l.start);
+        let _ = writeln!(
+            out,
+            "\n  {}  ({}: f = {})",
+            l.info.name, l.info.title, l.info.formula
+        );
+        let _ = writeln!(
+            out,
+            "    view x {:?} y {:?}, default start {:?}",
+            l.view.x, l.view.y, l.start
+        );
         l.all_params.iter().for_each(|p| describe(&mut out, p));
     }
     out.push_str("\nTRAINING SPEC (optiscape train; field, default, valid values)\n\n");
-    cat.classify.params.iter().for_each(|p| describe(&mut out, p));
+    cat.classify
+        .params
+        .iter()
+        .for_each(|p| describe(&mut out, p));
     let racers = format!("1 to {} racers", spec::MAX_RACERS);
-    let _ = writeln!(out, "    {:<26} {:<16} {racers:<22} as a run spec's, each with an optional input of its own", "racers", "(required)");
+    let _ = writeln!(
+        out,
+        "    {:<26} {:<16} {racers:<22} as a run spec's, each with an optional input of its own",
+        "racers", "(required)"
+    );
     out.push_str("    input                      {}               an object              the inputs every racer trains on:\n");
-    cat.classify.input.iter().for_each(|p| describe_at(&mut out, p, 6));
+    cat.classify
+        .input
+        .iter()
+        .for_each(|p| describe_at(&mut out, p, 6));
     out.push_str("\nPRESETS (scenes of the page, then the classifier's experiments)\n\n");
-    for (id, title) in cat.presets.iter().map(|p| (&p.id, &p.title)).chain(cat.experiments.iter().map(|p| (&p.id, &p.title))) {
+    for (id, title) in cat
+        .presets
+        .iter()
+        .map(|p| (&p.id, &p.title))
+        .chain(cat.experiments.iter().map(|p| (&p.id, &p.title)))
+    {
         let _ = writeln!(out, "  {id:<14} {title}");
     }
     let _ = writeln!(

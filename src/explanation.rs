@@ -34,15 +34,29 @@ impl Race {
     /// Racer `i`'s next update, piece by piece, without taking it (nothing of the race
     /// changes). An error for a racer that does not exist or has stopped: it has no next step.
     pub fn explain(&self, i: usize) -> Result<Explanation, String> {
-        let racer = self.racers.get(i).ok_or_else(|| format!("no racer {i}: the race has {}", self.racers.len()))?;
+        let racer = self
+            .racers
+            .get(i)
+            .ok_or_else(|| format!("no racer {i}: the race has {}", self.racers.len()))?;
         let name = racer.spec.display_name().to_string();
         if racer.stopped() {
             let why = match racer.status() {
-                Status::Diverged => format!("diverged at step {}", racer.diverged_at.unwrap_or(racer.step)),
-                Status::Singular => format!("stopped at step {}: its Hessian is singular there", racer.step),
-                Status::Ok => format!("reached the end of its given trajectory at step {}", racer.step),
+                Status::Diverged => format!(
+                    "diverged at step {}",
+                    racer.diverged_at.unwrap_or(racer.step)
+                ),
+                Status::Singular => format!(
+                    "stopped at step {}: its Hessian is singular there",
+                    racer.step
+                ),
+                Status::Ok => format!(
+                    "reached the end of its given trajectory at step {}",
+                    racer.step
+                ),
             };
-            return Err(format!("racer {i} ({name}) {why}: it has no next step to explain"));
+            return Err(format!(
+                "racer {i} ({name}) {why}: it has no next step to explain"
+            ));
         }
         let explained = racer.explain_next(&self.objective);
         Ok(Explanation {

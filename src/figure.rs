@@ -9,14 +9,17 @@
 pub mod explain;
 pub mod surface;
 
-use crate::render::field::known_minimum;
-use crate::render::layout::Metrics;
-use crate::render::scene::{stroke, text_style, DrawResult};
-use crate::render::sweep::{draw_sweep, SweepSeries};
-use crate::render::loss::loss_series;
-use crate::render::{colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis};
 use crate::landscape::View;
 use crate::race::{run_race, Race, Status};
+use crate::render::field::known_minimum;
+use crate::render::layout::Metrics;
+use crate::render::loss::loss_series;
+use crate::render::scene::{stroke, text_style, DrawResult};
+use crate::render::sweep::{draw_sweep, SweepSeries};
+use crate::render::{
+    colormap, draw_background, draw_loss_against, draw_racers, BackgroundInput, Field, Layout,
+    Mapping, RacerTrace, XAxis,
+};
 use crate::spec::RunSpec;
 use crate::text::{self, Standing};
 use crate::trace::TrailingMean;
@@ -72,16 +75,31 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<St
 
 /// [`figure`] with the loss chart's x axis counting `x` (steps, or evaluations of the
 /// objective: the work done, which sets L-BFGS, Newton and Adam apart differently).
-pub fn figure_against(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis) -> Result<String, String> {
+pub fn figure_against(
+    spec: &RunSpec,
+    width: u32,
+    height: u32,
+    sweep: bool,
+    x: XAxis,
+) -> Result<String, String> {
     let svg = figure_as(spec, width, height, sweep, x, Format::Svg)?;
     Ok(String::from_utf8(svg).expect("SVG is text"))
 }
 
 /// [`figure_against`] as a file's bytes: SVG text, or a PNG picture.
-pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis, format: Format) -> Result<Vec<u8>, String> {
+pub fn figure_as(
+    spec: &RunSpec,
+    width: u32,
+    height: u32,
+    sweep: bool,
+    x: XAxis,
+    format: Format,
+) -> Result<Vec<u8>, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-            return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
+            return Err(format!(
+                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
+            ));
         }
     }
     let mut race = Race::new(spec);
@@ -90,7 +108,12 @@ pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis,
         .racers
         .iter()
         .enumerate()
-        .map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i)))
+        .map(|(i, r)| {
+            r.color
+                .as_deref()
+                .and_then(colormap::parse_hex)
+                .unwrap_or_else(|| colormap::racer_color(i))
+        })
         .collect();
 
     // Narrow figures stack the loss chart, half as tall, under the landscape; wide ones put it
@@ -100,7 +123,11 @@ pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis,
     let legend_lines = 1 + result.racers.len().div_ceil(columns);
     let legend_height = (LINE * (legend_lines as f64 + 1.5)).round() as u32;
     let view = spec.view.unwrap_or(race.default_view);
-    let left = if wide { landscape_width(width, height, view) } else { width };
+    let left = if wide {
+        landscape_width(width, height, view)
+    } else {
+        width
+    };
     let below = match (wide, sweep) {
         (true, _) => 0,
         (false, false) => height / 2,
@@ -112,7 +139,16 @@ pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis,
     let sweeps = sweep.then(|| crate::sweep::sweeps_of(&race, spec.steps));
 
     let size = (width, height + below + legend_height);
-    let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref(), x };
+    let panels = Panels {
+        left,
+        height,
+        below,
+        mapping,
+        field: &field,
+        columns,
+        sweeps: sweeps.as_ref(),
+        x,
+    };
     let failed = |e: String| format!("cannot draw the figure: {e}");
     match format {
         Format::Svg => {
@@ -120,17 +156,25 @@ pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis,
             {
                 let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
                 root.fill(&WHITE).map_err(|e| failed(e.to_string()))?;
-                draw(&root, &race, &result, &colors, spec, panels).map_err(|e| failed(e.to_string()))?;
+                draw(&root, &race, &result, &colors, spec, panels)
+                    .map_err(|e| failed(e.to_string()))?;
                 root.present().map_err(|e| failed(e.to_string()))?;
             }
             Ok(round_lines(&with_fill(&svg, &mapping, &field)?).into_bytes())
         }
         Format::Png => {
             let mut raster = crate::export::raster::Raster::new(size.0, size.1);
-            raster.put(mapping.plot.x, mapping.plot.y, field.width, field.height, &field.rgba());
+            raster.put(
+                mapping.plot.x,
+                mapping.plot.y,
+                field.width,
+                field.height,
+                &field.rgba(),
+            );
             {
                 let root = raster.backend().into_drawing_area();
-                draw(&root, &race, &result, &colors, spec, panels).map_err(|e| failed(e.to_string()))?;
+                draw(&root, &race, &result, &colors, spec, panels)
+                    .map_err(|e| failed(e.to_string()))?;
             }
             Ok(png(raster.width, raster.height, &raster.rgba))
         }
@@ -140,26 +184,44 @@ pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis,
 /// `svg` with `field`'s banded fill as a PNG `<image>` on the plot of `mapping`, right after the
 /// first element (the white background): under everything plotters drew, as the page puts it.
 pub fn with_fill(svg: &str, mapping: &Mapping, field: &Field) -> Result<String, String> {
-    with_image(svg, [mapping.plot.x, mapping.plot.y], field.width as u32, field.height as u32, &field.rgba())
+    with_image(
+        svg,
+        [mapping.plot.x, mapping.plot.y],
+        field.width as u32,
+        field.height as u32,
+        &field.rgba(),
+    )
 }
 
 /// `svg` with an RGBA picture of `width x height` pixels as a PNG `<image>` at `at`, right
 /// after the first element (the white background): under everything else.
-pub fn with_image(svg: &str, at: [i32; 2], width: u32, height: u32, rgba: &[u8]) -> Result<String, String> {
+pub fn with_image(
+    svg: &str,
+    at: [i32; 2],
+    width: u32,
+    height: u32,
+    rgba: &[u8],
+) -> Result<String, String> {
     let image = format!(
         r#"<image x="{}" y="{}" width="{width}" height="{height}" image-rendering="pixelated" href="data:image/png;base64,{}"/>"#,
         at[0],
         at[1],
         base64(&png(width, height, rgba))
     );
-    let cut = svg.find("<rect").and_then(|i| svg[i..].find("/>").map(|j| i + j + 2)).ok_or("cannot draw the figure: no background")?;
+    let cut = svg
+        .find("<rect")
+        .and_then(|i| svg[i..].find("/>").map(|j| i + j + 2))
+        .ok_or("cannot draw the figure: no background")?;
     Ok(format!("{}\n{image}{}", &svg[..cut], &svg[cut..]))
 }
 
 /// Round joins and caps on every line, as the page sets on its canvases (plotters cannot say
 /// so): zigzagging paths then have no miter spikes.
 pub fn round_lines(svg: &str) -> String {
-    svg.replace("<polyline ", "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ")
+    svg.replace(
+        "<polyline ",
+        "<polyline stroke-linejoin=\"round\" stroke-linecap=\"round\" ",
+    )
 }
 
 /// The landscape panel's width: as wide as the view's shape asks at this height (the plot keeps
@@ -197,15 +259,32 @@ fn draw<DB: DrawingBackend>(
     p: Panels,
 ) -> DrawResult<DB> {
     let (top, legend) = root.split_vertically(p.height + p.below);
-    let (landscape, loss) = if p.below == 0 { top.split_horizontally(p.left) } else { top.split_vertically(p.height) };
+    let (landscape, loss) = if p.below == 0 {
+        top.split_horizontally(p.left)
+    } else {
+        top.split_vertically(p.height)
+    };
 
-    draw_background(&landscape, &BackgroundInput { mapping: p.mapping, field: p.field, marks: &race.marks, dpr: DPR })?;
+    draw_background(
+        &landscape,
+        &BackgroundInput {
+            mapping: p.mapping,
+            field: p.field,
+            marks: &race.marks,
+            dpr: DPR,
+        },
+    )?;
     let traces: Vec<RacerTrace> = result
         .racers
         .iter()
         .zip(colors)
         .zip(colormap::dashes(colors))
-        .map(|((r, &color), dash)| RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged, dash })
+        .map(|((r, &color), dash)| RacerTrace {
+            color,
+            points: &r.trajectory,
+            diverged: r.status == Status::Diverged,
+            dash,
+        })
         .collect();
     draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
@@ -219,7 +298,12 @@ fn draw<DB: DrawingBackend>(
                 XAxis::Steps => k as f64,
                 XAxis::Evaluations => r.evaluations[k] as f64,
             };
-            let loss: Vec<(f64, f64)> = r.loss.iter().enumerate().map(|(k, &l)| (at(k), l)).collect();
+            let loss: Vec<(f64, f64)> = r
+                .loss
+                .iter()
+                .enumerate()
+                .map(|(k, &l)| (at(k), l))
+                .collect();
             let mut mean = TrailingMean::default();
             let means = noisy.then(|| loss.iter().map(|&(k, l)| (k, mean.push(l))).collect());
             std::iter::once(loss).chain(means).collect()
@@ -233,34 +317,74 @@ fn draw<DB: DrawingBackend>(
         Some(sweeps) => {
             let (loss, below) = loss.split_vertically(loss.dim_in_pixel().1 / 2);
             draw_loss_against(&loss, &series, reference, DPR, p.x)?;
-            let curves: Vec<SweepSeries> =
-                sweeps.racers.iter().zip(colors).map(|(s, &color)| SweepSeries { color, points: &s.points, lr: s.lr }).collect();
+            let curves: Vec<SweepSeries> = sweeps
+                .racers
+                .iter()
+                .zip(colors)
+                .map(|(s, &color)| SweepSeries {
+                    color,
+                    points: &s.points,
+                    lr: s.lr,
+                })
+                .collect();
             draw_sweep(&below, &curves, reference, DPR)?;
         }
     }
 
-    let means = losses.iter().map(|traces| traces.get(1).and_then(|mean| mean.last()).map(|&(_, m)| m));
-    let entries: Vec<String> = spec.racers.iter().zip(&result.racers).zip(means).map(|((s, r), mean)| text::legend_line(s, &Standing::of_result(r, mean))).collect();
+    let means = losses
+        .iter()
+        .map(|traces| traces.get(1).and_then(|mean| mean.last()).map(|&(_, m)| m));
+    let entries: Vec<String> = spec
+        .racers
+        .iter()
+        .zip(&result.racers)
+        .zip(means)
+        .map(|((s, r), mean)| text::legend_line(s, &Standing::of_result(r, mean)))
+        .collect();
     draw_legend(&legend, &caption, &entries, colors, p.columns)
 }
 
 /// The legend: a caption, then a line per racer (its colour, then its text), in `columns`.
-pub fn draw_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, caption: &str, entries: &[String], colors: &[RGBColor], columns: usize) -> DrawResult<DB> {
+pub fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    caption: &str,
+    entries: &[String],
+    colors: &[RGBColor],
+    columns: usize,
+) -> DrawResult<DB> {
     let m = Metrics::new(DPR);
     let (width, _) = area.dim_in_pixel();
     let margin = m.px(24.0);
     let column = (width as f64 - 2.0 * margin) / columns as f64;
     let middle = |line: usize| (LINE * (line as f64 + 1.0)).round() as i32;
-    area.draw_text(caption, &text_style(m.title_font(), FontStyle::Normal, HPos::Left, VPos::Center), (margin as i32, middle(0)))?;
+    area.draw_text(
+        caption,
+        &text_style(m.title_font(), FontStyle::Normal, HPos::Left, VPos::Center),
+        (margin as i32, middle(0)),
+    )?;
     let rows = entries.len().div_ceil(columns);
     let style = text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Center);
-    for (i, ((text, &color), dash)) in entries.iter().zip(colors).zip(colormap::dashes(colors)).enumerate() {
+    for (i, ((text, &color), dash)) in entries
+        .iter()
+        .zip(colors)
+        .zip(colormap::dashes(colors))
+        .enumerate()
+    {
         let x = (margin + column * (i / rows) as f64).round() as i32;
         let y = middle(1 + i % rows);
         // The swatch as the racer's line: its colour and dash pattern.
         let pattern: Vec<f64> = dash.pattern().iter().map(|&l| m.px(l)).collect();
-        for piece in crate::render::path::dash(&[[x as f64, y as f64], [x as f64 + 28.0, y as f64]], &pattern, 0.0).0 {
-            area.draw(&PathElement::new(crate::render::path::to_backend(&piece), stroke(color, m.stroke(3.0))))?;
+        for piece in crate::render::path::dash(
+            &[[x as f64, y as f64], [x as f64 + 28.0, y as f64]],
+            &pattern,
+            0.0,
+        )
+        .0
+        {
+            area.draw(&PathElement::new(
+                crate::render::path::to_backend(&piece),
+                stroke(color, m.stroke(3.0)),
+            ))?;
         }
         area.draw_text(text, &style, (x + 38, y))?;
     }
@@ -280,7 +404,11 @@ pub fn png(width: u32, height: u32, rgba: &[u8]) -> Vec<u8> {
     header.extend_from_slice(&height.to_be_bytes());
     header.extend_from_slice(&[8, 6, 0, 0, 0]);
     chunk(&mut out, b"IHDR", &header);
-    chunk(&mut out, b"IDAT", &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6));
+    chunk(
+        &mut out,
+        b"IDAT",
+        &miniz_oxide::deflate::compress_to_vec_zlib(&raw, 6),
+    );
     chunk(&mut out, b"IEND", &[]);
     out
 }
@@ -293,7 +421,11 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
     for &x in kind.iter().chain(data) {
         crc ^= x as u32;
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     out.extend_from_slice(&(!crc).to_be_bytes());
@@ -304,9 +436,15 @@ fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut s = String::with_capacity(data.len().div_ceil(3) * 4);
     for c in data.chunks(3) {
-        let n = (c[0] as u32) << 16 | (*c.get(1).unwrap_or(&0) as u32) << 8 | *c.get(2).unwrap_or(&0) as u32;
+        let n = (c[0] as u32) << 16
+            | (*c.get(1).unwrap_or(&0) as u32) << 8
+            | *c.get(2).unwrap_or(&0) as u32;
         for k in 0..4 {
-            s.push(if k <= c.len() { ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char } else { '=' });
+            s.push(if k <= c.len() {
+                ALPHABET[(n >> (18 - 6 * k) & 63) as usize] as char
+            } else {
+                '='
+            });
         }
     }
     s
@@ -318,7 +456,13 @@ mod tests {
 
     #[test]
     fn base64_of_known_texts() {
-        for (text, encoded) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
+        for (text, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64(text.as_bytes()), encoded);
         }
     }
@@ -331,11 +475,15 @@ mod tests {
         assert_eq!(&file[..8], b"\x89PNG\r\n\x1a\n");
         let idat = file.windows(4).position(|k| k == b"IDAT").unwrap();
         let len = u32::from_be_bytes(file[idat - 4..idat].try_into().unwrap()) as usize;
-        let raw = miniz_oxide::inflate::decompress_to_vec_zlib(&file[idat + 4..idat + 4 + len]).unwrap();
-        let rows: Vec<u8> = raw.chunks(w as usize * 4 + 1).flat_map(|r| {
-            assert_eq!(r[0], 0, "filter byte");
-            r[1..].to_vec()
-        }).collect();
+        let raw =
+            miniz_oxide::inflate::decompress_to_vec_zlib(&file[idat + 4..idat + 4 + len]).unwrap();
+        let rows: Vec<u8> = raw
+            .chunks(w as usize * 4 + 1)
+            .flat_map(|r| {
+                assert_eq!(r[0], 0, "filter byte");
+                r[1..].to_vec()
+            })
+            .collect();
         assert_eq!(rows, rgba);
         // Every chunk's CRC, against the polynomial's known value for IEND.
         assert_eq!(&file[file.len() - 4..], &0xAE42_6082u32.to_be_bytes());

@@ -8,9 +8,10 @@
 //! computes the same bits natively and in wasm.
 
 pub mod catalog;
+pub mod classify;
 pub mod explanation;
 pub mod export;
-pub mod classify;
+pub mod export;
 // A whole race as one SVG figure (`optiscape plot`): not in the browser's module.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
 pub mod figure;
@@ -22,7 +23,10 @@ pub mod presets;
 pub mod race;
 // Pixels only (axes, ticks, colour scales): no position, loss or figure of a race depends on the
 // last bit of their logarithms and powers, so std's functions are fine there.
-#[allow(clippy::disallowed_methods, reason = "drawing only; the core's numbers use crate::math")]
+#[allow(
+    clippy::disallowed_methods,
+    reason = "drawing only; the core's numbers use crate::math"
+)]
 pub mod render;
 pub mod schedule;
 pub mod schema;

@@ -63,7 +63,9 @@ fn main() -> ExitCode {
         Ok(out) => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`optiscape list | head`) is not an error worth a message.
-            let _ = stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush());
+            let _ = stdout
+                .write_all(out.as_bytes())
+                .and_then(|_| stdout.flush());
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -88,7 +90,10 @@ fn dispatch(args: &[&str]) -> Result<String, String> {
         ["list", "--json"] => Ok(catalog::json() + "\n"),
         ["help"] | ["--help"] | ["-h"] => Ok(USAGE.to_string()),
         [] => Err(format!("no command given\n\n{USAGE}")),
-        _ => Err(format!("unknown arguments `{}`; see `optiscape help`", args.join(" "))),
+        _ => Err(format!(
+            "unknown arguments `{}`; see `optiscape help`",
+            args.join(" ")
+        )),
     }
 }
 
@@ -116,7 +121,9 @@ fn run(args: &[&str]) -> Result<String, String> {
     Ok(match (format, o.flag("--state")) {
         (Format::Csv, _) => optiscape::export::csv::race_csv(&spec),
         (Format::Json, true) => optiscape::export::state::run_json(&spec),
-        (Format::Json, false) => serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n",
+        (Format::Json, false) => {
+            serde_json::to_string(&race::run(&spec)).map_err(|e| e.to_string())? + "\n"
+        }
     })
 }
 
@@ -134,7 +141,16 @@ fn tune(text: &str) -> Result<String, String> {
 /// `optiscape plot`: its options in any order, each at most once.
 fn plot(args: &[&str]) -> Result<String, String> {
     use optiscape::figure::Format;
-    let valued = ["--spec", "--out", "--size", "--x", "--explain", "--at", "--yaw", "--pitch"];
+    let valued = [
+        "--spec",
+        "--out",
+        "--size",
+        "--x",
+        "--explain",
+        "--at",
+        "--yaw",
+        "--pitch",
+    ];
     let o = Options::parse("plot", args, &valued, &["--sweep", "--3d"])?;
     let (explain, surface) = (o.value("--explain"), o.flag("--3d"));
     let only = |names: &[&str], with: &str| -> Result<(), String> {
@@ -147,7 +163,10 @@ fn plot(args: &[&str]) -> Result<String, String> {
         return Err("plot: --explain and --3d draw different figures; give one of them".into());
     }
     if explain.is_some() || surface {
-        only(&["--x", "--sweep"], "the race's figure (without --explain or --3d)")?;
+        only(
+            &["--x", "--sweep"],
+            "the race's figure (without --explain or --3d)",
+        )?;
     }
     if !surface {
         only(&["--yaw", "--pitch"], "--3d")?;
@@ -155,17 +174,35 @@ fn plot(args: &[&str]) -> Result<String, String> {
     if explain.is_none() && !surface {
         only(&["--at"], "--explain or --3d")?;
     }
-    let default_size = if explain.is_some() || surface { (1280, 720) } else { (1280, 640) };
+    let default_size = if explain.is_some() || surface {
+        (1280, 720)
+    } else {
+        (1280, 640)
+    };
     let (width, height) = match o.value("--size") {
         None => default_size,
-        Some(size) => parse_size(size).ok_or_else(|| format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`"))?,
+        Some(size) => parse_size(size).ok_or_else(|| {
+            format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`")
+        })?,
     };
     let whole = |name: &str| -> Result<Option<u64>, String> {
-        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("plot: {name} must be a whole number, got `{v}`"))).transpose()
+        o.value(name)
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("plot: {name} must be a whole number, got `{v}`"))
+            })
+            .transpose()
     };
     let degrees = |name: &str| -> Result<Option<f64>, String> {
         o.value(name)
-            .map(|v| v.parse::<f64>().ok().filter(|d| d.is_finite() && d.abs() <= 360.0).ok_or_else(|| format!("plot: {name} must be an angle in degrees, -360 to 360, got `{v}`")))
+            .map(|v| {
+                v.parse::<f64>()
+                    .ok()
+                    .filter(|d| d.is_finite() && d.abs() <= 360.0)
+                    .ok_or_else(|| {
+                        format!("plot: {name} must be an angle in degrees, -360 to 360, got `{v}`")
+                    })
+            })
             .transpose()
     };
     let out = o.value("--out");
@@ -177,7 +214,9 @@ fn plot(args: &[&str]) -> Result<String, String> {
     spec.check_points("plot")?;
     let at = whole("--at")?;
     let bytes = if let Some(racer) = explain {
-        let racer = racer.parse::<usize>().map_err(|_| format!("plot: --explain takes a racer's index (from 0), got `{racer}`"))?;
+        let racer = racer.parse::<usize>().map_err(|_| {
+            format!("plot: --explain takes a racer's index (from 0), got `{racer}`")
+        })?;
         optiscape::figure::explain::explain_figure(&spec, racer, at, width, height, format)?
     } else if surface {
         let mut view = optiscape::render::surface::Turn::default();
@@ -189,7 +228,11 @@ fn plot(args: &[&str]) -> Result<String, String> {
             None => spec.loss_x,
             Some("steps") => optiscape::render::XAxis::Steps,
             Some("evaluations") => optiscape::render::XAxis::Evaluations,
-            Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+            Some(other) => {
+                return Err(format!(
+                    "plot: --x must be steps or evaluations, got `{other}`"
+                ))
+            }
         };
         optiscape::figure::figure_as(&spec, width, height, o.flag("--sweep"), x, format)?
     };
@@ -211,20 +254,45 @@ fn torch(args: &[&str]) -> Result<String, String> {
 /// `optiscape animate`.
 fn animate(args: &[&str]) -> Result<String, String> {
     use optiscape::export::animate;
-    let o = Options::parse("animate", args, &["--spec", "--out", "--size", "--fps", "--steps-per-frame", "--from", "--to"], &[])?;
-    let Some(out) = o.value("--out") else { return Err("animate: give the GIF's file with --out FILE.gif".into()) };
+    let o = Options::parse(
+        "animate",
+        args,
+        &[
+            "--spec",
+            "--out",
+            "--size",
+            "--fps",
+            "--steps-per-frame",
+            "--from",
+            "--to",
+        ],
+        &[],
+    )?;
+    let Some(out) = o.value("--out") else {
+        return Err("animate: give the GIF's file with --out FILE.gif".into());
+    };
     let mut options = animate::Options::default();
     if let Some(size) = o.value("--size") {
-        (options.width, options.height) =
-            parse_size(size).ok_or_else(|| format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`"))?;
+        (options.width, options.height) = parse_size(size).ok_or_else(|| {
+            format!("animate: --size must be WIDTHxHEIGHT in pixels, like 960x540, got `{size}`")
+        })?;
     }
     let whole = |name: &str| -> Result<Option<u64>, String> {
-        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))).transpose()
+        o.value(name)
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| format!("animate: {name} must be a whole number, got `{v}`"))
+            })
+            .transpose()
     };
     if let Some(fps) = whole("--fps")? {
         options.fps = u32::try_from(fps).unwrap_or(u32::MAX);
     }
-    (options.steps_per_frame, options.from, options.to) = (whole("--steps-per-frame")?, whole("--from")?, whole("--to")?);
+    (options.steps_per_frame, options.from, options.to) = (
+        whole("--steps-per-frame")?,
+        whole("--from")?,
+        whole("--to")?,
+    );
     let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let gif = animate::animate(&spec, &options)?;
     std::fs::write(out, gif).map_err(|e| format!("cannot write {out}: {e}"))?;
@@ -243,7 +311,9 @@ fn train(args: &[&str]) -> Result<String, String> {
     let format = o.format()?;
     let spec = train::TrainSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     let start = std::time::Instant::now();
-    let result = train::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64());
+    let result = train::train(&spec, &Digits::embedded(), &|| {
+        start.elapsed().as_secs_f64()
+    });
     Ok(match format {
         Format::Csv => optiscape::export::csv::train_csv(&spec, &result),
         Format::Json => serde_json::to_string(&result).map_err(|e| e.to_string())? + "\n",
@@ -265,8 +335,17 @@ struct Options<'a> {
 }
 
 impl<'a> Options<'a> {
-    fn parse(command: &'static str, args: &[&'a str], valued: &[&str], flags: &[&str]) -> Result<Options<'a>, String> {
-        let mut o = Options { command, values: Vec::new(), flags: Vec::new() };
+    fn parse(
+        command: &'static str,
+        args: &[&'a str],
+        valued: &[&str],
+        flags: &[&str],
+    ) -> Result<Options<'a>, String> {
+        let mut o = Options {
+            command,
+            values: Vec::new(),
+            flags: Vec::new(),
+        };
         let mut rest = args;
         while let [name, tail @ ..] = rest {
             if o.flags.contains(name) || o.values.iter().any(|(n, _)| n == name) {
@@ -276,19 +355,31 @@ impl<'a> Options<'a> {
                 o.flags.push(name);
                 rest = tail;
             } else if valued.contains(name) {
-                let [value, tail @ ..] = tail else { return Err(format!("{command}: `{name}` needs a value")) };
+                let [value, tail @ ..] = tail else {
+                    return Err(format!("{command}: `{name}` needs a value"));
+                };
                 o.values.push((name, value));
                 rest = tail;
             } else {
-                let known: Vec<String> = valued.iter().map(|n| format!("{n} VALUE")).chain(flags.iter().map(|f| f.to_string())).collect();
-                return Err(format!("{command}: unknown option `{name}`; expected {}", known.join(", ")));
+                let known: Vec<String> = valued
+                    .iter()
+                    .map(|n| format!("{n} VALUE"))
+                    .chain(flags.iter().map(|f| f.to_string()))
+                    .collect();
+                return Err(format!(
+                    "{command}: unknown option `{name}`; expected {}",
+                    known.join(", ")
+                ));
             }
         }
         Ok(o)
     }
 
     fn value(&self, name: &str) -> Option<&'a str> {
-        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+        self.values
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
     }
 
     fn flag(&self, name: &str) -> bool {
@@ -307,7 +398,10 @@ impl<'a> Options<'a> {
         match self.value("--format") {
             None | Some("json") => Ok(Format::Json),
             Some("csv") => Ok(Format::Csv),
-            Some(other) => Err(format!("{}: --format must be json or csv, got `{other}`", self.command)),
+            Some(other) => Err(format!(
+                "{}: --format must be json or csv, got `{other}`",
+                self.command
+            )),
         }
     }
 }

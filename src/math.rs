@@ -110,7 +110,10 @@ fn round_big(limbs: &[u64], t: i64) -> f64 {
     let lsb = (top - 52).max(-1074);
     let shift = lsb - t;
     if shift <= 0 {
-        return round_scaled(u128::from(limbs[0]) | u128::from(*limbs.get(1).unwrap_or(&0)) << 64, t);
+        return round_scaled(
+            u128::from(limbs[0]) | u128::from(*limbs.get(1).unwrap_or(&0)) << 64,
+            t,
+        );
     }
     let mut q = 0u64;
     for i in (shift..bits).rev() {
@@ -165,7 +168,11 @@ fn exact_pow(x: f64, y: f64) -> Option<f64> {
 fn odd_significand(x: f64) -> (u64, i64) {
     let bits = x.to_bits();
     let biased = (bits >> 52) as i64;
-    let (mut m, mut e) = if biased == 0 { (bits, -1074) } else { (bits & ((1 << 52) - 1) | 1 << 52, biased - 1075) };
+    let (mut m, mut e) = if biased == 0 {
+        (bits, -1074)
+    } else {
+        (bits & ((1 << 52) - 1) | 1 << 52, biased - 1075)
+    };
     let z = m.trailing_zeros();
     m >>= z;
     e += i64::from(z);
@@ -177,7 +184,11 @@ fn dyadic(y: f64) -> (i64, u32) {
     let (m, e) = odd_significand(y.abs());
     let sign = if y < 0.0 { -1 } else { 1 };
     if e >= 0 {
-        return if e < 10 { (sign * ((m << e) as i64), 0) } else { (sign * (1 << 40), 0) };
+        return if e < 10 {
+            (sign * ((m << e) as i64), 0)
+        } else {
+            (sign * (1 << 40), 0)
+        };
     }
     (sign * m as i64, (-e) as u32)
 }

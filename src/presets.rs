@@ -51,7 +51,14 @@ pub fn experiments() -> &'static [Preset<TrainSpec>] {
 /// field is checked against these).
 fn ids(text: &str) -> Vec<String> {
     let list: Vec<Json> = serde_json::from_str(text).expect("the preset files are JSON lists");
-    list.iter().map(|p| p["id"].as_str().expect("every preset has an id").to_string()).collect()
+    list.iter()
+        .map(|p| {
+            p["id"]
+                .as_str()
+                .expect("every preset has an id")
+                .to_string()
+        })
+        .collect()
 }
 
 /// Checks a spec's `preset` field: the id of one of the scenes (`experiments` false) or
@@ -59,11 +66,19 @@ fn ids(text: &str) -> Vec<String> {
 pub fn check_id(id: &str, experiments: bool) -> Result<(), String> {
     static SCENE_IDS: OnceLock<Vec<String>> = OnceLock::new();
     static EXPERIMENT_IDS: OnceLock<Vec<String>> = OnceLock::new();
-    let known = if experiments { EXPERIMENT_IDS.get_or_init(|| ids(EXPERIMENTS)) } else { SCENE_IDS.get_or_init(|| ids(SCENES)) };
+    let known = if experiments {
+        EXPERIMENT_IDS.get_or_init(|| ids(EXPERIMENTS))
+    } else {
+        SCENE_IDS.get_or_init(|| ids(SCENES))
+    };
     if known.iter().any(|k| k == id) {
         Ok(())
     } else {
-        Err(format!("unknown preset `{}`; expected one of: {}", id.chars().take(40).collect::<String>(), known.join(", ")))
+        Err(format!(
+            "unknown preset `{}`; expected one of: {}",
+            id.chars().take(40).collect::<String>(),
+            known.join(", ")
+        ))
     }
 }
 
@@ -95,21 +110,37 @@ fn read<S: PresetSpec>(text: &str, parse: fn(&str) -> Result<S, String>) -> Vec<
     let list: Vec<Json> = serde_json::from_str(text).expect("the preset files are JSON lists");
     list.into_iter()
         .map(|p| {
-            let field = |k: &str| p[k].as_str().unwrap_or_else(|| panic!("a preset's `{k}` is text")).to_string();
+            let field = |k: &str| {
+                p[k].as_str()
+                    .unwrap_or_else(|| panic!("a preset's `{k}` is text"))
+                    .to_string()
+            };
             let id = field("id");
-            let mut spec = parse(&p["spec"].to_string()).unwrap_or_else(|e| panic!("preset {id}: {e}"));
+            let mut spec =
+                parse(&p["spec"].to_string()).unwrap_or_else(|e| panic!("preset {id}: {e}"));
             for (i, r) in spec.racers_mut().iter_mut().enumerate() {
-                r.color.get_or_insert_with(|| PALETTE[i % PALETTE.len()].to_string());
+                r.color
+                    .get_or_insert_with(|| PALETTE[i % PALETTE.len()].to_string());
             }
             spec.set_preset(&id);
             let vary: Vec<String> = match &p["vary"] {
                 Json::Null => Vec::new(),
-                list => serde_json::from_value(list.clone()).unwrap_or_else(|e| panic!("preset {id}: `vary` is a list of names: {e}")),
+                list => serde_json::from_value(list.clone())
+                    .unwrap_or_else(|e| panic!("preset {id}: `vary` is a list of names: {e}")),
             };
             for name in &vary {
-                assert!(crate::landscape::SHARED.iter().any(|q| q.name == name), "preset {id}: `vary` names `{name}`, not a setting every landscape takes");
+                assert!(
+                    crate::landscape::SHARED.iter().any(|q| q.name == name),
+                    "preset {id}: `vary` names `{name}`, not a setting every landscape takes"
+                );
             }
-            Preset { title: field("title"), hint: field("hint"), spec, id, vary }
+            Preset {
+                title: field("title"),
+                hint: field("hint"),
+                spec,
+                id,
+                vary,
+            }
         })
         .collect()
 }
@@ -128,7 +159,12 @@ pub struct Lesson {
 fn same_racers(a: &[RacerSpec], b: &[RacerSpec]) -> bool {
     a.len() == b.len()
         && a.iter().zip(b).all(|(a, b)| {
-            a.info == b.info && a.hyper == b.hyper && a.schedule == b.schedule && a.clip == b.clip && a.label == b.label && a.trajectory == b.trajectory
+            a.info == b.info
+                && a.hyper == b.hyper
+                && a.schedule == b.schedule
+                && a.clip == b.clip
+                && a.label == b.label
+                && a.trajectory == b.trajectory
         })
 }
 
@@ -145,7 +181,10 @@ fn same_scene(spec: &RunSpec, preset: &Preset<RunSpec>) -> bool {
             other => unreachable!("`vary` was checked when the presets were read, got {other}"),
         }
     }
-    landscape == p.landscape && spec.start == p.start && spec.steps == p.steps && same_racers(&spec.racers, &p.racers)
+    landscape == p.landscape
+        && spec.start == p.start
+        && spec.steps == p.steps
+        && same_racers(&spec.racers, &p.racers)
 }
 
 fn same_experiment(a: &TrainSpec, preset: &Preset<TrainSpec>) -> bool {
@@ -160,14 +199,23 @@ fn same_experiment(a: &TrainSpec, preset: &Preset<TrainSpec>) -> bool {
     }
 }
 
-fn lesson_of<S>(spec: &S, named: Option<&str>, list: &'static [Preset<S>], same: fn(&S, &Preset<S>) -> bool) -> Option<Lesson> {
+fn lesson_of<S>(
+    spec: &S,
+    named: Option<&str>,
+    list: &'static [Preset<S>],
+    same: fn(&S, &Preset<S>) -> bool,
+) -> Option<Lesson> {
     // The preset it names, else any preset whose race it is (a link made before presets were named).
     let preset = match named {
         Some(id) => list.iter().find(|p| p.id == id)?,
         None => list.iter().find(|p| same(spec, p))?,
     };
     let hint = same(spec, preset).then(|| preset.hint.clone());
-    Some(Lesson { id: preset.id.clone(), title: preset.title.clone(), hint })
+    Some(Lesson {
+        id: preset.id.clone(),
+        title: preset.title.clone(),
+        hint,
+    })
 }
 
 /// The scene's preset, with its hint while the race is the preset's own.
@@ -188,16 +236,39 @@ mod tests {
     fn every_preset_parses_with_distinct_colours_and_names_itself() {
         assert!(scenes().len() >= 10 && experiments().len() >= 4);
         for p in scenes() {
-            let colours: std::collections::BTreeSet<_> = p.spec.racers.iter().map(|r| r.color.clone().unwrap()).collect();
-            assert_eq!(colours.len(), p.spec.racers.len(), "{}: every racer its own colour", p.id);
+            let colours: std::collections::BTreeSet<_> = p
+                .spec
+                .racers
+                .iter()
+                .map(|r| r.color.clone().unwrap())
+                .collect();
+            assert_eq!(
+                colours.len(),
+                p.spec.racers.len(),
+                "{}: every racer its own colour",
+                p.id
+            );
             assert_eq!(p.spec.preset.as_deref(), Some(p.id.as_str()));
-            assert_eq!(RunSpec::parse(&p.spec.to_json()).unwrap(), p.spec, "{} round-trips", p.id);
+            assert_eq!(
+                RunSpec::parse(&p.spec.to_json()).unwrap(),
+                p.spec,
+                "{} round-trips",
+                p.id
+            );
             assert_eq!(lesson(&p.spec).and_then(|l| l.hint), Some(p.hint.clone()));
         }
         for p in experiments() {
             let text = serde_json::to_string(&p.spec).unwrap();
-            assert_eq!(TrainSpec::parse(&text).unwrap(), p.spec, "{} round-trips", p.id);
-            assert_eq!(train_lesson(&p.spec).and_then(|l| l.hint), Some(p.hint.clone()));
+            assert_eq!(
+                TrainSpec::parse(&text).unwrap(),
+                p.spec,
+                "{} round-trips",
+                p.id
+            );
+            assert_eq!(
+                train_lesson(&p.spec).and_then(|l| l.hint),
+                Some(p.hint.clone())
+            );
         }
     }
 
@@ -211,8 +282,22 @@ mod tests {
         assert_eq!(lesson(&spec).unwrap().hint, Some(p.hint.clone()));
         // A learning rate does.
         let mut changed = spec.clone();
-        changed.racers[0] = RacerSpec::from_fields("sgd", serde_json::json!({"lr": 0.123}).as_object().unwrap().clone()).unwrap();
-        assert_eq!(lesson(&changed), Some(Lesson { id: p.id.clone(), title: p.title.clone(), hint: None }));
+        changed.racers[0] = RacerSpec::from_fields(
+            "sgd",
+            serde_json::json!({"lr": 0.123})
+                .as_object()
+                .unwrap()
+                .clone(),
+        )
+        .unwrap();
+        assert_eq!(
+            lesson(&changed),
+            Some(Lesson {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                hint: None
+            })
+        );
         // So do the stop step and the landscape's parameters.
         let mut longer = spec.clone();
         longer.steps += 1;
@@ -223,7 +308,9 @@ mod tests {
         assert_eq!(lesson(&unnamed).unwrap().hint, Some(p.hint.clone()));
         changed.preset = None;
         assert_eq!(lesson(&changed), None);
-        assert!(check_id("nope", false).unwrap_err().contains("unknown preset `nope`"));
+        assert!(check_id("nope", false)
+            .unwrap_err()
+            .contains("unknown preset `nope`"));
         assert!(check_id(&p.id, false).is_ok() && check_id(&p.id, true).is_err());
     }
 
@@ -260,7 +347,11 @@ mod tests {
         assert_eq!(lesson(&spec), None);
         let mut noisy = turn.spec.clone();
         noisy.landscape.noise.std = 1.0;
-        assert_eq!(lesson(&noisy).unwrap().hint, None, "the turn lesson does not let the noise vary");
+        assert_eq!(
+            lesson(&noisy).unwrap().hint,
+            None,
+            "the turn lesson does not let the noise vary"
+        );
         // The decay lesson lets the seed vary, not the angle.
         let decay = scenes().iter().find(|p| p.id == "decay").unwrap();
         let mut seeded = decay.spec.clone();
@@ -270,7 +361,12 @@ mod tests {
         assert_eq!(lesson(&seeded).unwrap().hint, None);
         // A preset without `vary` serializes without it (the page's catalog stays as it was).
         let text = serde_json::to_string(&scenes()[0]).unwrap();
-        assert!(!text.contains("vary") && serde_json::to_string(turn).unwrap().contains(r#""vary":["rotate"]"#));
+        assert!(
+            !text.contains("vary")
+                && serde_json::to_string(turn)
+                    .unwrap()
+                    .contains(r#""vary":["rotate"]"#)
+        );
     }
 
     #[test]
@@ -284,6 +380,13 @@ mod tests {
         } else {
             crate::classify::model::Architecture::Linear
         };
-        assert_eq!(train_lesson(&spec), Some(Lesson { id: p.id.clone(), title: p.title.clone(), hint: None }));
+        assert_eq!(
+            train_lesson(&spec),
+            Some(Lesson {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                hint: None
+            })
+        );
     }
 }

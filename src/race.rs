@@ -19,8 +19,8 @@ use crate::math::{atan, powi};
 use crate::optim::{Closure, Derivatives, Entry, Explained, Stepper};
 use crate::schedule::Scheduled;
 use crate::spec::{Clip, LandscapeSpec, RacerSpec, RunSpec};
-use std::cell::Cell;
 use serde::Serialize;
+use std::cell::Cell;
 
 /// Coordinates beyond this magnitude count as divergence.
 pub const DIVERGENCE_LIMIT: f64 = 1e12;
@@ -41,7 +41,11 @@ impl Finish {
     /// The minima among `marks` (saddles are no place to arrive at), with a radius of
     /// [`ARRIVAL_FRACTION`] of `view`'s diagonal.
     pub fn new(marks: &[Mark], view: &View) -> Finish {
-        let minima = marks.iter().filter(|m| m.kind != MarkKind::Saddle).map(|m| (m.at, m.kind == MarkKind::Global)).collect();
+        let minima = marks
+            .iter()
+            .filter(|m| m.kind != MarkKind::Saddle)
+            .map(|m| (m.at, m.kind == MarkKind::Global))
+            .collect();
         let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
         let radius = ARRIVAL_FRACTION * (w * w + h * h).sqrt();
         Finish { minima, radius }
@@ -49,7 +53,10 @@ impl Finish {
 
     /// No minimum to arrive at (with noisy gradients), the same radius.
     pub fn unreachable(view: &View) -> Finish {
-        Finish { minima: Vec::new(), ..Finish::new(&[], view) }
+        Finish {
+            minima: Vec::new(),
+            ..Finish::new(&[], view)
+        }
     }
 
     /// The arrival at `step` if `p` is within the radius of a minimum (the nearest one). Runs
@@ -175,7 +182,9 @@ impl Racer {
 
     /// The step it stopped at, once stopped: where it diverged, had no step, or ended.
     fn stopped_at(&self) -> Option<u64> {
-        self.diverged_at.or(self.singular_at).or_else(|| self.stepper.ended().then_some(self.step))
+        self.diverged_at
+            .or(self.singular_at)
+            .or_else(|| self.stepper.ended().then_some(self.step))
     }
 
     /// The step of the race it stands at when the race's clock reads `clock`: its own step, or
@@ -209,8 +218,17 @@ impl Racer {
         let curvature = dhd / dd;
         let alpha_star = (dhd > 0.0).then(|| -dg / dhd).filter(|a| a.is_finite());
         let gg = g[0] * g[0] + g[1] * g[1];
-        let angle_to_descent = (gg > 0.0).then(|| arc_cos((-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0)).to_degrees()).filter(|a| a.is_finite());
-        curvature.is_finite().then_some(StepModel { from, step: d, gradient: g, curvature, alpha_star, angle_to_descent })
+        let angle_to_descent = (gg > 0.0)
+            .then(|| arc_cos((-dg / (dd.sqrt() * gg.sqrt())).clamp(-1.0, 1.0)).to_degrees())
+            .filter(|a| a.is_finite());
+        curvature.is_finite().then_some(StepModel {
+            from,
+            step: d,
+            gradient: g,
+            curvature,
+            alpha_star,
+            angle_to_descent,
+        })
     }
 
     /// Starts over from `start` (an external racer from its own first point) with a fresh
@@ -218,10 +236,14 @@ impl Racer {
     pub fn reset(&mut self, objective: &Objective, start: Point) {
         let start = self.spec.start_from(start);
         self.stepper.reset(&start);
-        self.schedule = self.spec.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *self.stepper) {
-            Ok(s) => s,
-            Err(e) => unreachable!("racer spec was validated: {e}"),
-        });
+        self.schedule =
+            self.spec
+                .schedule
+                .as_ref()
+                .map(|s| match Scheduled::start(s, &mut *self.stepper) {
+                    Ok(s) => s,
+                    Err(e) => unreachable!("racer spec was validated: {e}"),
+                });
         self.evaluations = 0;
         self.position = start;
         self.loss = objective.value(start);
@@ -237,12 +259,22 @@ impl Racer {
 
     /// Takes up to `n` steps, calling `visit(step, point, loss)` for every new finite point.
     /// Returns the number of steps taken (fewer than `n` when the racer diverges).
-    pub fn advance(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(u64, Point, f64)) -> u64 {
+    pub fn advance(
+        &mut self,
+        objective: &Objective,
+        n: u64,
+        mut visit: impl FnMut(u64, Point, f64),
+    ) -> u64 {
         self.advance_visits(objective, n, |v| visit(v.step, v.point, v.loss))
     }
 
     /// As [`Racer::advance`], with everything each step did ([`Visit`]).
-    pub fn advance_visits(&mut self, objective: &Objective, n: u64, mut visit: impl FnMut(&Visit)) -> u64 {
+    pub fn advance_visits(
+        &mut self,
+        objective: &Objective,
+        n: u64,
+        mut visit: impl FnMut(&Visit),
+    ) -> u64 {
         for taken in 0..n {
             if self.stopped() {
                 return taken;
@@ -260,7 +292,11 @@ impl Racer {
                 self.singular_at = Some(step);
                 return taken;
             }
-            let loss = if next.iter().all(|c| c.is_finite()) { objective.value(next) } else { f64::NAN };
+            let loss = if next.iter().all(|c| c.is_finite()) {
+                objective.value(next)
+            } else {
+                f64::NAN
+            };
             if !is_sane(next, loss) {
                 self.diverged_at = Some(step);
                 return taken;
@@ -272,7 +308,13 @@ impl Racer {
             if self.arrival.is_none() {
                 self.arrival = self.finish.arrival(step, next);
             }
-            visit(&Visit { step, point: next, loss, lr, evaluations: self.evaluations });
+            visit(&Visit {
+                step,
+                point: next,
+                loss,
+                lr,
+                evaluations: self.evaluations,
+            });
         }
         n
     }
@@ -282,12 +324,27 @@ impl Racer {
     pub fn explain_next(&self, objective: &Objective) -> Explained {
         let s = &*self.stepper;
         let (needs_hessian, needs_closure) = (s.needs_hessian(), s.needs_closure());
-        with_derivatives(needs_hessian, needs_closure, objective, self.spec.clip, self.step, self.position, |d| s.explain(&self.position, d)).0
+        with_derivatives(
+            needs_hessian,
+            needs_closure,
+            objective,
+            self.spec.clip,
+            self.step,
+            self.position,
+            |d| s.explain(&self.position, d),
+        )
+        .0
     }
 
     /// One optimizer step from `next`, the racer's position; returns the evaluations it made.
     fn step_once(&mut self, objective: &Objective, next: &mut Point) -> u64 {
-        step(&mut *self.stepper, objective, self.spec.clip, self.step, next)
+        step(
+            &mut *self.stepper,
+            objective,
+            self.spec.clip,
+            self.step,
+            next,
+        )
     }
 }
 
@@ -295,9 +352,18 @@ impl Racer {
 /// gradient it sees (scaled, noisy, clipped), and the Hessian or the objective again where the
 /// optimizer asks for them (every evaluation within the step sees step k's noise: the same
 /// mini-batch). Returns the evaluations made: 1, more for L-BFGS.
-pub fn step(stepper: &mut dyn Stepper, objective: &Objective, clip: Clip, k: u64, p: &mut Point) -> u64 {
+pub fn step(
+    stepper: &mut dyn Stepper,
+    objective: &Objective,
+    clip: Clip,
+    k: u64,
+    p: &mut Point,
+) -> u64 {
     let (needs_hessian, needs_closure) = (stepper.needs_hessian(), stepper.needs_closure());
-    let ((), evaluations) = with_derivatives(needs_hessian, needs_closure, objective, clip, k, *p, |d| stepper.step(p, d));
+    let ((), evaluations) =
+        with_derivatives(needs_hessian, needs_closure, objective, clip, k, *p, |d| {
+            stepper.step(p, d)
+        });
     evaluations
 }
 
@@ -327,8 +393,15 @@ fn with_derivatives<R>(
         g.copy_from_slice(&gradient(q));
         objective.batch_value(q, k)
     };
-    let closure = needs_closure.then(|| Closure { loss: objective.batch_value(at, k), eval: &eval });
-    let out = then(&Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]), closure });
+    let closure = needs_closure.then(|| Closure {
+        loss: objective.batch_value(at, k),
+        eval: &eval,
+    });
+    let out = then(&Derivatives {
+        grad: &grad,
+        hessian: hessian.as_ref().map(|h| &h[..]),
+        closure,
+    });
     (out, 1 + calls.get())
 }
 
@@ -352,7 +425,9 @@ fn arc_cos(c: f64) -> f64 {
 }
 
 fn is_sane(p: Point, loss: f64) -> bool {
-    p.iter().all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT) && loss.is_finite()
+    p.iter()
+        .all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT)
+        && loss.is_finite()
 }
 
 /// Every racer of a spec on its landscape, and the race's clock.
@@ -403,14 +478,35 @@ impl Race {
         let start = spec.start_point(&built);
         let Built { f, view, marks, .. } = built;
         let objective = spec.landscape.objective(f);
-        let finish = if objective.noise.is_none() { Finish::new(&marks, &view) } else { Finish::unreachable(&view) };
-        let racers = spec.racers.iter().map(|r| Racer::new(r.clone(), &objective, start, &finish)).collect();
-        Race { landscape: spec.landscape.clone(), start_spec: spec.start, objective, default_view: view, marks, finish, start, racers, clock: 0 }
+        let finish = if objective.noise.is_none() {
+            Finish::new(&marks, &view)
+        } else {
+            Finish::unreachable(&view)
+        };
+        let racers = spec
+            .racers
+            .iter()
+            .map(|r| Racer::new(r.clone(), &objective, start, &finish))
+            .collect();
+        Race {
+            landscape: spec.landscape.clone(),
+            start_spec: spec.start,
+            objective,
+            default_view: view,
+            marks,
+            finish,
+            start,
+            racers,
+            clock: 0,
+        }
     }
 
     /// The racers behind the clock (not stopped, fewer steps than the clock).
     pub fn behind(&self) -> impl Iterator<Item = (usize, &Racer)> + '_ {
-        self.racers.iter().enumerate().filter(|(_, r)| !r.stopped() && r.step < self.clock)
+        self.racers
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| !r.stopped() && r.step < self.clock)
     }
 
     /// Whether every racer is at the clock or stopped before it.
@@ -426,7 +522,11 @@ impl Race {
     }
 
     /// As [`Race::catch_up`], with everything each step did ([`Visit`]).
-    pub fn catch_up_visits(&mut self, mut budget: u64, mut visit: impl FnMut(usize, &Visit)) -> bool {
+    pub fn catch_up_visits(
+        &mut self,
+        mut budget: u64,
+        mut visit: impl FnMut(usize, &Visit),
+    ) -> bool {
         let (objective, clock) = (&self.objective, self.clock);
         while budget > 0 {
             let mut moved = false;
@@ -481,7 +581,9 @@ impl Race {
     /// Every racer back to the start, the clock at 0.
     pub fn reset(&mut self) {
         let (objective, start) = (&self.objective, self.start);
-        self.racers.iter_mut().for_each(|r| r.reset(objective, start));
+        self.racers
+            .iter_mut()
+            .for_each(|r| r.reset(objective, start));
         self.clock = 0;
     }
 
@@ -500,7 +602,10 @@ impl Race {
             vec![None; spec.racers.len()]
         } else {
             let pairs = match_racers(&self.racers, &spec.racers);
-            let mut old: Vec<Option<Racer>> = std::mem::take(&mut self.racers).into_iter().map(Some).collect();
+            let mut old: Vec<Option<Racer>> = std::mem::take(&mut self.racers)
+                .into_iter()
+                .map(Some)
+                .collect();
             let (objective, start, finish) = (&self.objective, self.start, &self.finish);
             let mut kept = Vec::with_capacity(spec.racers.len());
             for (j, new) in spec.racers.iter().enumerate() {
@@ -517,8 +622,16 @@ impl Race {
             }
             kept
         };
-        let rewound = if spec.steps < self.clock { self.seek(spec.steps) } else { Vec::new() };
-        Applied { kept, rewound, landscape }
+        let rewound = if spec.steps < self.clock {
+            self.seek(spec.steps)
+        } else {
+            Vec::new()
+        };
+        Applied {
+            kept,
+            rewound,
+            landscape,
+        }
     }
 }
 
@@ -528,7 +641,12 @@ impl Race {
 /// one).
 fn match_racers(old: &[Racer], new: &[RacerSpec]) -> Vec<(usize, usize)> {
     let weight = |a: &RacerSpec, b: &RacerSpec| {
-        if a.info != b.info || a.hyper != b.hyper || a.clip != b.clip || a.schedule != b.schedule || a.trajectory != b.trajectory {
+        if a.info != b.info
+            || a.hyper != b.hyper
+            || a.clip != b.clip
+            || a.schedule != b.schedule
+            || a.trajectory != b.trajectory
+        {
             0
         } else if a.label == b.label && a.color == b.color {
             3
@@ -602,7 +720,8 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .racers
         .iter_mut()
         .map(|r| {
-            let (mut trajectory, mut loss, mut evaluations, mut lr) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut trajectory, mut loss, mut evaluations, mut lr) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let has_lr = r.spec.lr().is_some();
             if r.diverged_at.is_none() {
                 trajectory.push(r.position);
@@ -647,15 +766,25 @@ mod tests {
     fn newton_lands_on_the_quadratic_models_minimum() {
         // On a quadratic the model is the function: Newton's full step is its minimum (alpha* 1),
         // a half step goes half as far (2), on Rosenbrock too, where the model is local.
-        for (landscape, lr, want) in [("quadratic", 1.0, 1.0), ("quadratic", 0.5, 2.0), ("rosenbrock", 1.0, 1.0), ("rosenbrock", 0.25, 4.0)] {
-            let mut r = race(&format!(r#"{{"landscape": {{"name": "{landscape}"}}, "racers": [{{"name": "newton", "lr": {lr}}}]}}"#));
+        for (landscape, lr, want) in [
+            ("quadratic", 1.0, 1.0),
+            ("quadratic", 0.5, 2.0),
+            ("rosenbrock", 1.0, 1.0),
+            ("rosenbrock", 0.25, 4.0),
+        ] {
+            let mut r = race(&format!(
+                r#"{{"landscape": {{"name": "{landscape}"}}, "racers": [{{"name": "newton", "lr": {lr}}}]}}"#
+            ));
             let objective = &r.objective;
             let racer = &mut r.racers[0];
             assert_eq!(racer.step_model(objective), None, "no step yet");
             racer.advance(objective, 1, |_, _, _| {});
             let m = racer.step_model(objective).unwrap();
             let alpha = m.alpha_star.unwrap();
-            assert!((alpha - want).abs() < 1e-9 * want, "{landscape} lr {lr}: alpha* {alpha}");
+            assert!(
+                (alpha - want).abs() < 1e-9 * want,
+                "{landscape} lr {lr}: alpha* {alpha}"
+            );
             assert!(m.curvature > 0.0);
         }
     }
@@ -664,7 +793,9 @@ mod tests {
     fn gradient_descent_against_its_model() {
         // Gradient descent steps d = -lr g, so alpha* = gᵀg / (lr gᵀHg), with the gradient and
         // Hessian where the step started (here a scaled quadratic, off its axes).
-        let mut r = race(r#"{"landscape": {"name": "quadratic", "scale": 3}, "start": [1.5, -0.7], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        let mut r = race(
+            r#"{"landscape": {"name": "quadratic", "scale": 3}, "start": [1.5, -0.7], "racers": [{"name": "sgd", "lr": 0.01}]}"#,
+        );
         let objective = &r.objective;
         let start = r.start;
         let g = objective.gradient(start);
@@ -675,7 +806,10 @@ mod tests {
         racer.advance(objective, 1, |_, _, _| {});
         let m = racer.step_model(objective).unwrap();
         let want = gg / (0.01 * ghg);
-        assert!((m.alpha_star.unwrap() - want).abs() < 1e-9 * want, "{m:?} vs {want}");
+        assert!(
+            (m.alpha_star.unwrap() - want).abs() < 1e-9 * want,
+            "{m:?} vs {want}"
+        );
         assert!((m.curvature - ghg / gg).abs() < 1e-9 * m.curvature);
         // It steps straight down: at most rounding away from -g.
         assert!(m.angle_to_descent.unwrap() < 1e-6, "{m:?}");
@@ -687,7 +821,9 @@ mod tests {
     #[test]
     fn no_minimum_along_a_direction_of_negative_curvature() {
         // On the saddle, a step straight down its falling direction (x = 0: y alone moves).
-        let mut r = race(r#"{"landscape": {"name": "saddle"}, "start": [0, 0.05], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        let mut r = race(
+            r#"{"landscape": {"name": "saddle"}, "start": [0, 0.05], "racers": [{"name": "sgd", "lr": 0.01}]}"#,
+        );
         let objective = &r.objective;
         let racer = &mut r.racers[0];
         racer.advance(objective, 1, |_, _, _| {});
@@ -698,16 +834,27 @@ mod tests {
 
     /// The first point of `trajectory` within `radius` of a minimum among `marks`, found the
     /// plain way: every point against every mark.
-    fn first_at_a_minimum(trajectory: &[Point], marks: &[Mark], radius: f64) -> Option<(u64, Point, bool)> {
+    fn first_at_a_minimum(
+        trajectory: &[Point],
+        marks: &[Mark],
+        radius: f64,
+    ) -> Option<(u64, Point, bool)> {
         trajectory.iter().enumerate().find_map(|(k, p)| {
             let mut near: Vec<(f64, &Mark)> = marks
                 .iter()
                 .filter(|m| m.kind != MarkKind::Saddle)
-                .map(|m| (((p[0] - m.at[0]) * (p[0] - m.at[0]) + (p[1] - m.at[1]) * (p[1] - m.at[1])).sqrt(), m))
+                .map(|m| {
+                    (
+                        ((p[0] - m.at[0]) * (p[0] - m.at[0]) + (p[1] - m.at[1]) * (p[1] - m.at[1]))
+                            .sqrt(),
+                        m,
+                    )
+                })
                 .filter(|(d, _)| *d <= radius)
                 .collect();
             near.sort_by(|a, b| a.0.total_cmp(&b.0));
-            near.first().map(|(_, m)| (k as u64, m.at, m.kind == MarkKind::Global))
+            near.first()
+                .map(|(_, m)| (k as u64, m.at, m.kind == MarkKind::Global))
         })
     }
 
@@ -728,29 +875,55 @@ mod tests {
             let race = Race::new(&parsed);
             let radius = race.finish.radius;
             let view = race.default_view;
-            assert_eq!(radius, ARRIVAL_FRACTION * ((view.x[1] - view.x[0]) * (view.x[1] - view.x[0]) + (view.y[1] - view.y[0]) * (view.y[1] - view.y[0])).sqrt());
+            assert_eq!(
+                radius,
+                ARRIVAL_FRACTION
+                    * ((view.x[1] - view.x[0]) * (view.x[1] - view.x[0])
+                        + (view.y[1] - view.y[0]) * (view.y[1] - view.y[0]))
+                        .sqrt()
+            );
             for r in run(&parsed).racers {
                 let want = first_at_a_minimum(&r.trajectory, &race.marks, radius);
-                assert_eq!(r.arrival.map(|a| (a.step, a.at, a.global)), want, "{spec}: {}", r.name);
+                assert_eq!(
+                    r.arrival.map(|a| (a.step, a.at, a.global)),
+                    want,
+                    "{spec}: {}",
+                    r.name
+                );
                 arrived += usize::from(want.is_some());
                 local += usize::from(want.is_some_and(|w| !w.2));
             }
         }
-        assert!(arrived >= 5 && local >= 1, "the cases reach minima, one a local one: {arrived}, {local}");
+        assert!(
+            arrived >= 5 && local >= 1,
+            "the cases reach minima, one a local one: {arrived}, {local}"
+        );
     }
 
     #[test]
     fn newton_arrives_in_one_full_step_on_the_quadratic_and_a_reset_forgets_it() {
-        let mut r = race(r#"{"landscape": {"name": "quadratic"}, "racers": [{"name": "newton", "lr": 1}]}"#);
+        let mut r = race(
+            r#"{"landscape": {"name": "quadratic"}, "racers": [{"name": "newton", "lr": 1}]}"#,
+        );
         let (objective, start) = (&r.objective, r.start);
         let racer = &mut r.racers[0];
         assert_eq!(racer.arrival, None);
         racer.advance(objective, 3, |_, _, _| {});
-        assert_eq!(racer.arrival, Some(Arrival { step: 1, at: [0.0, 0.0], global: true }), "and it stays the first step");
+        assert_eq!(
+            racer.arrival,
+            Some(Arrival {
+                step: 1,
+                at: [0.0, 0.0],
+                global: true
+            }),
+            "and it stays the first step"
+        );
         racer.reset(objective, start);
         assert_eq!(racer.arrival, None);
         // A start on the minimum is an arrival at step 0.
-        let r = race(r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#);
+        let r = race(
+            r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#,
+        );
         assert_eq!(r.racers[0].arrival.map(|a| a.step), Some(0));
     }
 
@@ -760,31 +933,53 @@ mod tests {
         // (1, κ) and the step goes straight to the minimum, along (-1, -1), so the angle between
         // them is that of (1, 1) and (1, κ).
         let kappa = 10.0;
-        let mut r = race(&format!(r#"{{"landscape": {{"name": "quadratic", "condition": {kappa}}}, "start": [1, 1], "racers": [{{"name": "newton", "lr": 0.5}}, {{"name": "adam", "lr": 0.1}}]}}"#));
+        let mut r = race(&format!(
+            r#"{{"landscape": {{"name": "quadratic", "condition": {kappa}}}, "start": [1, 1], "racers": [{{"name": "newton", "lr": 0.5}}, {{"name": "adam", "lr": 0.1}}]}}"#
+        ));
         let objective = &r.objective;
         let g = objective.gradient([1.0, 1.0]);
-        assert!((g[1] / g[0] - kappa).abs() < 1e-12, "the landscape is the quadratic assumed: {g:?}");
+        assert!(
+            (g[1] / g[0] - kappa).abs() < 1e-12,
+            "the landscape is the quadratic assumed: {g:?}"
+        );
         // src/math.rs has no acos: std's, for a reference angle compared to 1e-9 degrees.
         #[allow(clippy::disallowed_methods)]
-        let want = ((1.0 + kappa) / (2.0f64.sqrt() * (1.0 + kappa * kappa).sqrt())).acos().to_degrees();
+        let want = ((1.0 + kappa) / (2.0f64.sqrt() * (1.0 + kappa * kappa).sqrt()))
+            .acos()
+            .to_degrees();
         for racer in &mut r.racers {
             racer.advance(objective, 1, |_, _, _| {});
         }
         let newton = r.racers[0].step_model(objective).unwrap();
-        assert!((newton.angle_to_descent.unwrap() - want).abs() < 1e-9, "{newton:?} vs {want}");
+        assert!(
+            (newton.angle_to_descent.unwrap() - want).abs() < 1e-9,
+            "{newton:?} vs {want}"
+        );
         // Adam's first step is lr * sign(g) per coordinate: along (-1, -1) too.
         let adam = r.racers[1].step_model(objective).unwrap();
-        assert!((adam.angle_to_descent.unwrap() - want).abs() < 1e-6, "{adam:?} vs {want}");
+        assert!(
+            (adam.angle_to_descent.unwrap() - want).abs() < 1e-6,
+            "{adam:?} vs {want}"
+        );
         assert!(want > 30.0, "far from the gradient's direction: {want}");
     }
     /// Every racer's position, loss, step, status and optimizer state: what "kept bit for bit"
     /// compares.
     fn snapshot(r: &Racer) -> (u64, [u64; 2], u64, Status, String) {
-        (r.step, r.position.map(f64::to_bits), r.loss.to_bits(), r.status(), format!("{:?}", r.inspect()))
+        (
+            r.step,
+            r.position.map(f64::to_bits),
+            r.loss.to_bits(),
+            r.status(),
+            format!("{:?}", r.inspect()),
+        )
     }
 
     fn spec_with(racers: &str, steps: u64) -> RunSpec {
-        RunSpec::parse(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "steps": {steps}, "racers": [{racers}]}}"#)).unwrap()
+        RunSpec::parse(&format!(
+            r#"{{"landscape": {{"name": "rosenbrock"}}, "steps": {steps}, "racers": [{racers}]}}"#
+        ))
+        .unwrap()
     }
 
     /// Racer i of `spec` after `k` steps, raced alone from the start.
@@ -806,13 +1001,27 @@ mod tests {
         let spec = spec_with(&[A, B, C, D].join(","), 3000);
         let mut race = Race::new(&spec);
         race.advance(700, |_, _, _, _| {});
-        assert_eq!(race.racers[2].status(), Status::Diverged, "the third diverges before step 700");
+        assert_eq!(
+            race.racers[2].status(),
+            Status::Diverged,
+            "the third diverges before step 700"
+        );
         let before: Vec<_> = race.racers.iter().map(snapshot).collect();
         // Duplicate B (a copy after it, new label and colour), change D's lr, remove C.
         let copy = r##"{"name": "sgd", "lr": 0.001, "momentum": 0.9, "label": "copy", "color": "#123456"}"##;
-        let edited = spec_with(&[A, B, copy, r#"{"name": "newton", "lr": 0.25}"#].join(","), 3000);
+        let edited = spec_with(
+            &[A, B, copy, r#"{"name": "newton", "lr": 0.25}"#].join(","),
+            3000,
+        );
         let applied = race.apply(&edited);
-        assert_eq!(applied, Applied { kept: vec![Some(0), Some(1), None, None], rewound: vec![], landscape: false });
+        assert_eq!(
+            applied,
+            Applied {
+                kept: vec![Some(0), Some(1), None, None],
+                rewound: vec![],
+                landscape: false
+            }
+        );
         assert_eq!(snapshot(&race.racers[0]), before[0]);
         assert_eq!(snapshot(&race.racers[1]), before[1]);
         assert_eq!(race.racers[2].spec.label.as_deref(), Some("copy"));
@@ -826,14 +1035,21 @@ mod tests {
         }) {}
         assert_eq!(seen, vec![0, 0, 700, 700]);
         for i in 0..4 {
-            assert_eq!(snapshot(&race.racers[i]), alone(&edited, i, 700), "racer {i}");
+            assert_eq!(
+                snapshot(&race.racers[i]),
+                alone(&edited, i, 700),
+                "racer {i}"
+            );
         }
         assert_eq!(race.clock, 700);
         // A label or colour only: nothing restarts.
         let mut relabelled = edited.clone();
         relabelled.racers[0].label = Some("A".into());
         relabelled.racers[3].color = Some("#abcdef".into());
-        assert_eq!(race.apply(&relabelled).kept, vec![Some(0), Some(1), Some(2), Some(3)]);
+        assert_eq!(
+            race.apply(&relabelled).kept,
+            vec![Some(0), Some(1), Some(2), Some(3)]
+        );
         assert!(race.in_step());
     }
 
@@ -848,17 +1064,32 @@ mod tests {
         shorter.steps = 300;
         let applied = race.apply(&shorter);
         // The third racer diverged before step 300: it stays as it was.
-        assert_eq!(applied, Applied { kept: vec![Some(0), Some(1), Some(2)], rewound: vec![0, 1], landscape: false });
+        assert_eq!(
+            applied,
+            Applied {
+                kept: vec![Some(0), Some(1), Some(2)],
+                rewound: vec![0, 1],
+                landscape: false
+            }
+        );
         assert!(applied.restarted(0) && !applied.restarted(2));
         assert_eq!(race.clock, 300);
         race.catch_up(u64::MAX, |_, _, _, _| {});
         for i in 0..3 {
             assert_eq!(snapshot(&race.racers[i]), alone(&shorter, i, 300));
-            assert_eq!(race.racers[i].step_at(race.clock), 300, "every racer stands at the clock");
+            assert_eq!(
+                race.racers[i].step_at(race.clock),
+                300,
+                "every racer stands at the clock"
+            );
         }
         // A scale changes every racer's race: all start over and are caught up to the clock.
         let mut scaled = shorter.clone();
-        scaled.landscape = LandscapeSpec::from_fields("rosenbrock", serde_json::json!({"scale": 2}).as_object().unwrap().clone()).unwrap();
+        scaled.landscape = LandscapeSpec::from_fields(
+            "rosenbrock",
+            serde_json::json!({"scale": 2}).as_object().unwrap().clone(),
+        )
+        .unwrap();
         let applied = race.apply(&scaled);
         assert!(applied.landscape && applied.kept == vec![None; 3]);
         assert_eq!(race.clock, 300);
@@ -880,7 +1111,10 @@ mod tests {
 
     #[test]
     fn racers_are_matched_in_order_by_settings() {
-        let r = |text: &str| RacerSpec::deserialize(serde_json::from_str::<serde_json::Value>(text).unwrap()).unwrap();
+        let r = |text: &str| {
+            RacerSpec::deserialize(serde_json::from_str::<serde_json::Value>(text).unwrap())
+                .unwrap()
+        };
         let race = Race::new(&spec_with(&[A, B, A, C].join(","), 10));
         // The first racer removed: the others are kept, in order (the two A are the same race,
         // so either could stay).
@@ -893,9 +1127,13 @@ mod tests {
 
     #[test]
     fn noisy_gradients_arrive_nowhere() {
-        let quiet = race(r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#);
+        let quiet = race(
+            r#"{"landscape": {"name": "quadratic"}, "start": [0, 0], "racers": [{"name": "sgd"}]}"#,
+        );
         assert!(quiet.racers[0].arrival.is_some());
-        let mut noisy = race(r#"{"landscape": {"name": "quadratic", "noise": 0.01}, "start": [0, 0], "racers": [{"name": "sgd", "lr": 0.01}]}"#);
+        let mut noisy = race(
+            r#"{"landscape": {"name": "quadratic", "noise": 0.01}, "start": [0, 0], "racers": [{"name": "sgd", "lr": 0.01}]}"#,
+        );
         noisy.advance(200, |_, _, _, _| {});
         assert_eq!(noisy.racers[0].arrival, None);
     }
@@ -908,7 +1146,10 @@ mod tests {
         let result = run(&RunSpec::parse(spec).unwrap());
         let [safe, textbook] = [&result.racers[0], &result.racers[1]];
         assert_eq!((safe.status, safe.trajectory.len()), (Status::Ok, 21));
-        assert_eq!((textbook.status, textbook.singular_at, textbook.diverged_at), (Status::Singular, Some(1), None));
+        assert_eq!(
+            (textbook.status, textbook.singular_at, textbook.diverged_at),
+            (Status::Singular, Some(1), None)
+        );
         assert_eq!(textbook.trajectory, vec![[1.9, 1.9]]);
         let mut r = race(spec);
         r.advance(5, |_, _, _, _| {});
@@ -916,4 +1157,3 @@ mod tests {
         assert_eq!(serde_json::to_value(Status::Singular).unwrap(), "singular");
     }
 }
-

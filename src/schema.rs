@@ -67,7 +67,9 @@ impl Value {
             Value::Choice(c) => c.map_or(Json::Null, |c| Json::String(c.to_string())),
             Value::Int(i) => Json::from(*i),
             Value::Null => Json::Null,
-            Value::Tuple(items) => Json::Array(items.iter().map(|x| x.map_or(Json::Null, number)).collect()),
+            Value::Tuple(items) => {
+                Json::Array(items.iter().map(|x| x.map_or(Json::Null, number)).collect())
+            }
             Value::Ints(items) => Json::Array(items.iter().map(|&i| Json::from(i)).collect()),
             Value::Scheduler(n) => n.to_json(),
             Value::Schedulers(list) => Json::Array(list.iter().map(Named::to_json).collect()),
@@ -90,31 +92,77 @@ pub struct Range {
 
 impl Range {
     /// `[0, inf)`
-    pub const NON_NEGATIVE: Range = Range { lo: 0.0, lo_open: false, hi: f64::INFINITY, hi_open: true };
+    pub const NON_NEGATIVE: Range = Range {
+        lo: 0.0,
+        lo_open: false,
+        hi: f64::INFINITY,
+        hi_open: true,
+    };
     /// `(0, inf)`
-    pub const POSITIVE: Range = Range { lo: 0.0, lo_open: true, hi: f64::INFINITY, hi_open: true };
+    pub const POSITIVE: Range = Range {
+        lo: 0.0,
+        lo_open: true,
+        hi: f64::INFINITY,
+        hi_open: true,
+    };
     /// `[0, 1)`, the range of torch's betas.
-    pub const UNIT_OPEN: Range = Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true };
+    pub const UNIT_OPEN: Range = Range {
+        lo: 0.0,
+        lo_open: false,
+        hi: 1.0,
+        hi_open: true,
+    };
     /// `[0, 1]`
-    pub const UNIT: Range = Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: false };
+    pub const UNIT: Range = Range {
+        lo: 0.0,
+        lo_open: false,
+        hi: 1.0,
+        hi_open: false,
+    };
     /// Every finite number.
-    pub const ANY: Range = Range { lo: f64::NEG_INFINITY, lo_open: true, hi: f64::INFINITY, hi_open: true };
+    pub const ANY: Range = Range {
+        lo: f64::NEG_INFINITY,
+        lo_open: true,
+        hi: f64::INFINITY,
+        hi_open: true,
+    };
 
     pub const fn closed(lo: f64, hi: f64) -> Range {
-        Range { lo, lo_open: false, hi, hi_open: false }
+        Range {
+            lo,
+            lo_open: false,
+            hi,
+            hi_open: false,
+        }
     }
 
     pub fn contains(&self, x: f64) -> bool {
         x.is_finite()
-            && (if self.lo_open { x > self.lo } else { x >= self.lo })
-            && (if self.hi_open { x < self.hi } else { x <= self.hi })
+            && (if self.lo_open {
+                x > self.lo
+            } else {
+                x >= self.lo
+            })
+            && (if self.hi_open {
+                x < self.hi
+            } else {
+                x <= self.hi
+            })
     }
 }
 
 impl fmt::Display for Range {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lo = if self.lo.is_infinite() { "-inf".to_string() } else { fmt_num(self.lo) };
-        let hi = if self.hi.is_infinite() { "inf".to_string() } else { fmt_num(self.hi) };
+        let lo = if self.lo.is_infinite() {
+            "-inf".to_string()
+        } else {
+            fmt_num(self.lo)
+        };
+        let hi = if self.hi.is_infinite() {
+            "inf".to_string()
+        } else {
+            fmt_num(self.hi)
+        };
         write!(
             f,
             "{}{}, {}{}",
@@ -158,27 +206,52 @@ pub struct Slider {
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
-    Number { range: Range, slider: Slider },
+    Number {
+        range: Range,
+        slider: Slider,
+    },
     /// Two numbers in one field, as torch's `betas`.
-    Pair { range: Range, slider: Slider },
+    Pair {
+        range: Range,
+        slider: Slider,
+    },
     Flag,
     /// Text of at most `max_chars` characters, checked by the parameter's `check`.
-    Text { max_chars: usize },
+    Text {
+        max_chars: usize,
+    },
     /// One name from a fixed list (as torch's string options), or `null` where `nullable`.
-    Choice { choices: &'static [&'static str], nullable: bool },
+    Choice {
+        choices: &'static [&'static str],
+        nullable: bool,
+    },
     /// A whole number in `range` (torch's `int` arguments), or `null` where `nullable` (torch's
     /// `None`, whose meaning the parameter's doc gives).
-    Integer { range: Range, slider: Slider, nullable: bool },
+    Integer {
+        range: Range,
+        slider: Slider,
+        nullable: bool,
+    },
     /// A number in `range`, or `null` (off).
-    OptionalNumber { range: Range, slider: Slider },
+    OptionalNumber {
+        range: Range,
+        slider: Slider,
+    },
     /// A fixed number of numbers, one per item (an item's `nullable` allows `null` there).
-    Tuple { items: &'static [Item] },
+    Tuple {
+        items: &'static [Item],
+    },
     /// A list of at most [`MAX_LIST`] whole numbers in `range`, strictly increasing where
     /// `increasing` (torch's milestones).
-    Integers { range: Range, increasing: bool },
+    Integers {
+        range: Range,
+        increasing: bool,
+    },
     /// A learning-rate scheduler, `{"name": <torch.optim.lr_scheduler class>, <its arguments>}`
     /// (the catalog's `schedulers` lists them), or `null` where `nullable`.
-    Scheduler { nullable: bool },
+    Scheduler {
+        nullable: bool,
+    },
     /// A list of at least one and at most [`MAX_LIST`] schedulers.
     Schedulers,
 }
@@ -238,21 +311,74 @@ pub struct ItemTip {
 }
 
 impl Param {
-    const fn base(name: &'static str, default: Value, kind: Kind, doc: &'static str, check: Option<TextCheck>) -> Param {
-        Param { name, default, required: false, kind, doc, check, key: false, titles: &[], tip: "", item_tips: &[] }
+    const fn base(
+        name: &'static str,
+        default: Value,
+        kind: Kind,
+        doc: &'static str,
+        check: Option<TextCheck>,
+    ) -> Param {
+        Param {
+            name,
+            default,
+            required: false,
+            kind,
+            doc,
+            check,
+            key: false,
+            titles: &[],
+            tip: "",
+            item_tips: &[],
+        }
     }
 
-    pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param::base(name, Value::Number(default), Kind::Number { range, slider }, doc, None)
+    pub const fn number(
+        name: &'static str,
+        default: f64,
+        range: Range,
+        slider: Slider,
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Number(default),
+            Kind::Number { range, slider },
+            doc,
+            None,
+        )
     }
-    pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param::base(name, Value::Pair(default), Kind::Pair { range, slider }, doc, None)
+    pub const fn pair(
+        name: &'static str,
+        default: [f64; 2],
+        range: Range,
+        slider: Slider,
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Pair(default),
+            Kind::Pair { range, slider },
+            doc,
+            None,
+        )
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
         Param::base(name, Value::Flag(default), Kind::Flag, doc, None)
     }
-    pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
-        Param::base(name, Value::Text(Cow::Borrowed(default)), Kind::Text { max_chars }, doc, Some(check))
+    pub const fn text(
+        name: &'static str,
+        default: &'static str,
+        max_chars: usize,
+        check: TextCheck,
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Text(Cow::Borrowed(default)),
+            Kind::Text { max_chars },
+            doc,
+            Some(check),
+        )
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -263,7 +389,13 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param::base(name, Value::Choice(default), Kind::Choice { choices, nullable }, doc, None)
+        Param::base(
+            name,
+            Value::Choice(default),
+            Kind::Choice { choices, nullable },
+            doc,
+            None,
+        )
     }
 
     /// The same parameter with its plain-language line (see [`Param::tip`]).
@@ -288,7 +420,11 @@ impl Param {
     /// The title of `choice` (its name where there are none).
     pub fn title_of<'a>(&self, choice: &'a str) -> &'a str {
         match self.kind {
-            Kind::Choice { choices, .. } => choices.iter().position(|&c| c == choice).and_then(|i| self.titles.get(i).copied()).unwrap_or(choice),
+            Kind::Choice { choices, .. } => choices
+                .iter()
+                .position(|&c| c == choice)
+                .and_then(|i| self.titles.get(i).copied())
+                .unwrap_or(choice),
             _ => choice,
         }
     }
@@ -296,7 +432,9 @@ impl Param {
     /// Checks a number against this parameter's range: "`epochs` must be in [1, 200], got 0".
     pub fn check_number(&self, x: f64) -> Result<(), String> {
         match self.kind {
-            Kind::Number { range, .. } | Kind::Integer { range, .. } | Kind::OptionalNumber { range, .. } => check(self.name, x, range),
+            Kind::Number { range, .. }
+            | Kind::Integer { range, .. }
+            | Kind::OptionalNumber { range, .. } => check(self.name, x, range),
             _ => Ok(()),
         }
     }
@@ -308,37 +446,100 @@ impl Param {
     }
 
     /// A whole number in `range`; `default` None is `null` (allowed only where `nullable`).
-    pub const fn integer(name: &'static str, default: Option<i64>, range: Range, slider: Slider, nullable: bool, doc: &'static str) -> Param {
+    pub const fn integer(
+        name: &'static str,
+        default: Option<i64>,
+        range: Range,
+        slider: Slider,
+        nullable: bool,
+        doc: &'static str,
+    ) -> Param {
         let default = match default {
             Some(i) => Value::Int(i),
             None => Value::Null,
         };
-        Param::base(name, default, Kind::Integer { range, slider, nullable }, doc, None)
+        Param::base(
+            name,
+            default,
+            Kind::Integer {
+                range,
+                slider,
+                nullable,
+            },
+            doc,
+            None,
+        )
     }
 
     /// A number in `range` or `null` (off), `null` by default.
-    pub const fn optional_number(name: &'static str, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param::base(name, Value::Null, Kind::OptionalNumber { range, slider }, doc, None)
+    pub const fn optional_number(
+        name: &'static str,
+        range: Range,
+        slider: Slider,
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Null,
+            Kind::OptionalNumber { range, slider },
+            doc,
+            None,
+        )
     }
 
     /// A tuple of `items.len()` numbers.
-    pub const fn tuple(name: &'static str, default: &'static [Option<f64>], items: &'static [Item], doc: &'static str) -> Param {
-        Param::base(name, Value::Tuple(Cow::Borrowed(default)), Kind::Tuple { items }, doc, None)
+    pub const fn tuple(
+        name: &'static str,
+        default: &'static [Option<f64>],
+        items: &'static [Item],
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Tuple(Cow::Borrowed(default)),
+            Kind::Tuple { items },
+            doc,
+            None,
+        )
     }
 
     /// A list of whole numbers.
-    pub const fn integers(name: &'static str, default: &'static [i64], range: Range, increasing: bool, doc: &'static str) -> Param {
-        Param::base(name, Value::Ints(Cow::Borrowed(default)), Kind::Integers { range, increasing }, doc, None)
+    pub const fn integers(
+        name: &'static str,
+        default: &'static [i64],
+        range: Range,
+        increasing: bool,
+        doc: &'static str,
+    ) -> Param {
+        Param::base(
+            name,
+            Value::Ints(Cow::Borrowed(default)),
+            Kind::Integers { range, increasing },
+            doc,
+            None,
+        )
     }
 
     /// A scheduler or `null` (none), `null` by default.
     pub const fn scheduler(name: &'static str, doc: &'static str) -> Param {
-        Param::base(name, Value::Null, Kind::Scheduler { nullable: true }, doc, None)
+        Param::base(
+            name,
+            Value::Null,
+            Kind::Scheduler { nullable: true },
+            doc,
+            None,
+        )
     }
 
     /// A list of schedulers.
     pub const fn schedulers(name: &'static str, doc: &'static str) -> Param {
-        Param::base(name, Value::Schedulers(Vec::new()), Kind::Schedulers, doc, None)
+        Param::base(
+            name,
+            Value::Schedulers(Vec::new()),
+            Kind::Schedulers,
+            doc,
+            None,
+        )
     }
 
     /// This parameter without a default: a spec must give it.
@@ -364,9 +565,14 @@ impl Param {
     pub fn parse(&self, json: &Json) -> Result<Value, String> {
         let name = self.name;
         match self.kind {
-            Kind::Flag => json.as_bool().map(Value::Flag).ok_or_else(|| format!("`{name}` must be true or false, got {}", short(json))),
+            Kind::Flag => json
+                .as_bool()
+                .map(Value::Flag)
+                .ok_or_else(|| format!("`{name}` must be true or false, got {}", short(json))),
             Kind::Number { range, .. } => {
-                let x = json.as_f64().ok_or_else(|| format!("`{name}` must be a number, got {}", short(json)))?;
+                let x = json
+                    .as_f64()
+                    .ok_or_else(|| format!("`{name}` must be a number, got {}", short(json)))?;
                 check(name, x, range)?;
                 Ok(Value::Number(x))
             }
@@ -375,17 +581,26 @@ impl Param {
                     .as_array()
                     .filter(|a| a.len() == 2)
                     .and_then(|a| Some([a[0].as_f64()?, a[1].as_f64()?]))
-                    .ok_or_else(|| format!("`{name}` must be a list of two numbers, got {}", short(json)))?;
+                    .ok_or_else(|| {
+                        format!(
+                            "`{name}` must be a list of two numbers, got {}",
+                            short(json)
+                        )
+                    })?;
                 for (i, x) in pair.into_iter().enumerate() {
                     check(&format!("{name}[{i}]"), x, range)?;
                 }
                 Ok(Value::Pair(pair))
             }
             Kind::Text { max_chars } => {
-                let text = json.as_str().ok_or_else(|| format!("`{name}` must be text (a JSON string), got {}", short(json)))?;
+                let text = json.as_str().ok_or_else(|| {
+                    format!("`{name}` must be text (a JSON string), got {}", short(json))
+                })?;
                 let chars = text.chars().count();
                 if chars > max_chars {
-                    return Err(format!("`{name}` has at most {max_chars} characters, got {chars}"));
+                    return Err(format!(
+                        "`{name}` has at most {max_chars} characters, got {chars}"
+                    ));
                 }
                 if let Some(check) = self.check {
                     check(text).map_err(|e| format!("`{name}`: {e}"))?;
@@ -396,17 +611,36 @@ impl Param {
                 if json.is_null() && nullable {
                     return Ok(Value::Choice(None));
                 }
-                if let Some(&c) = json.as_str().and_then(|t| choices.iter().find(|&&c| c == t)) {
+                if let Some(&c) = json
+                    .as_str()
+                    .and_then(|t| choices.iter().find(|&&c| c == t))
+                {
                     return Ok(Value::Choice(Some(c)));
                 }
-                let listed: Vec<String> = choices.iter().map(|c| format!("\"{c}\"")).chain(nullable.then(|| "null".to_string())).collect();
-                Err(format!("`{name}` must be one of {}, got {}", listed.join(", "), short(json)))
+                let listed: Vec<String> = choices
+                    .iter()
+                    .map(|c| format!("\"{c}\""))
+                    .chain(nullable.then(|| "null".to_string()))
+                    .collect();
+                Err(format!(
+                    "`{name}` must be one of {}, got {}",
+                    listed.join(", "),
+                    short(json)
+                ))
             }
-            Kind::Integer { range, nullable, .. } => {
+            Kind::Integer {
+                range, nullable, ..
+            } => {
                 if json.is_null() && nullable {
                     return Ok(Value::Null);
                 }
-                let i = whole(json).ok_or_else(|| format!("`{name}` must be a whole number{}, got {}", or_null(nullable), short(json)))?;
+                let i = whole(json).ok_or_else(|| {
+                    format!(
+                        "`{name}` must be a whole number{}, got {}",
+                        or_null(nullable),
+                        short(json)
+                    )
+                })?;
                 check(name, i as f64, range)?;
                 Ok(Value::Int(i))
             }
@@ -414,36 +648,62 @@ impl Param {
                 if json.is_null() {
                     return Ok(Value::Null);
                 }
-                let x = json.as_f64().ok_or_else(|| format!("`{name}` must be a number or null, got {}", short(json)))?;
+                let x = json.as_f64().ok_or_else(|| {
+                    format!("`{name}` must be a number or null, got {}", short(json))
+                })?;
                 check(name, x, range)?;
                 Ok(Value::Number(x))
             }
             Kind::Tuple { items } => {
                 let n = items.len();
-                let list = json.as_array().filter(|a| a.len() == n).ok_or_else(|| format!("`{name}` must be a list of {n} numbers, got {}", short(json)))?;
+                let list = json.as_array().filter(|a| a.len() == n).ok_or_else(|| {
+                    format!(
+                        "`{name}` must be a list of {n} numbers, got {}",
+                        short(json)
+                    )
+                })?;
                 let mut out = Vec::with_capacity(n);
                 for (i, (item, v)) in items.iter().zip(list).enumerate() {
                     if v.is_null() && item.nullable {
                         out.push(None);
                         continue;
                     }
-                    let x = v.as_f64().ok_or_else(|| format!("`{name}[{i}]` must be a number{}, got {}", or_null(item.nullable), short(v)))?;
+                    let x = v.as_f64().ok_or_else(|| {
+                        format!(
+                            "`{name}[{i}]` must be a number{}, got {}",
+                            or_null(item.nullable),
+                            short(v)
+                        )
+                    })?;
                     check(&format!("{name}[{i}]"), x, item.range)?;
                     out.push(Some(x));
                 }
                 Ok(Value::Tuple(Cow::Owned(out)))
             }
             Kind::Integers { range, increasing } => {
-                let list = json.as_array().ok_or_else(|| format!("`{name}` must be a list of whole numbers, got {}", short(json)))?;
+                let list = json.as_array().ok_or_else(|| {
+                    format!(
+                        "`{name}` must be a list of whole numbers, got {}",
+                        short(json)
+                    )
+                })?;
                 if list.len() > MAX_LIST {
-                    return Err(format!("`{name}` has at most {MAX_LIST} numbers, got {}", list.len()));
+                    return Err(format!(
+                        "`{name}` has at most {MAX_LIST} numbers, got {}",
+                        list.len()
+                    ));
                 }
                 let mut out: Vec<i64> = Vec::with_capacity(list.len());
                 for (i, v) in list.iter().enumerate() {
-                    let k = whole(v).ok_or_else(|| format!("`{name}[{i}]` must be a whole number, got {}", short(v)))?;
+                    let k = whole(v).ok_or_else(|| {
+                        format!("`{name}[{i}]` must be a whole number, got {}", short(v))
+                    })?;
                     check(&format!("{name}[{i}]"), k as f64, range)?;
                     if increasing && out.last().is_some_and(|&last| k <= last) {
-                        return Err(format!("`{name}` must be increasing, got {k} after {}", out[i - 1]));
+                        return Err(format!(
+                            "`{name}` must be increasing, got {k} after {}",
+                            out[i - 1]
+                        ));
                     }
                     out.push(k);
                 }
@@ -453,15 +713,27 @@ impl Param {
                 if json.is_null() && nullable {
                     return Ok(Value::Null);
                 }
-                crate::schedule::parse(json).map(|n| Value::Scheduler(Box::new(n))).map_err(|e| format!("`{name}`: {e}"))
+                crate::schedule::parse(json)
+                    .map(|n| Value::Scheduler(Box::new(n)))
+                    .map_err(|e| format!("`{name}`: {e}"))
             }
             Kind::Schedulers => {
-                let list = json.as_array().ok_or_else(|| format!("`{name}` must be a list of schedulers, got {}", short(json)))?;
+                let list = json.as_array().ok_or_else(|| {
+                    format!("`{name}` must be a list of schedulers, got {}", short(json))
+                })?;
                 if list.is_empty() || list.len() > MAX_LIST {
-                    return Err(format!("`{name}` must hold 1 to {MAX_LIST} schedulers, got {}", list.len()));
+                    return Err(format!(
+                        "`{name}` must hold 1 to {MAX_LIST} schedulers, got {}",
+                        list.len()
+                    ));
                 }
-                let parsed: Result<Vec<Named>, String> =
-                    list.iter().enumerate().map(|(i, v)| crate::schedule::parse(v).map_err(|e| format!("`{name}[{i}]`: {e}"))).collect();
+                let parsed: Result<Vec<Named>, String> = list
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        crate::schedule::parse(v).map_err(|e| format!("`{name}[{i}]`: {e}"))
+                    })
+                    .collect();
                 Ok(Value::Schedulers(parsed?))
             }
         }
@@ -513,26 +785,40 @@ pub struct Hyper {
 impl Hyper {
     /// Every parameter at its default.
     pub fn defaults(params: &[Param]) -> Hyper {
-        Hyper { values: params.iter().map(|p| (p.name, p.default.clone())).collect() }
+        Hyper {
+            values: params.iter().map(|p| (p.name, p.default.clone())).collect(),
+        }
     }
 
     /// Validates `fields` against `params`. `owner` names the optimizer or landscape in messages.
     /// A field that is not a parameter is an error: a typo such as `beta` must not silently run
     /// with the default.
-    pub fn from_fields(owner: &str, params: &[Param], fields: &Map<String, Json>) -> Result<Hyper, String> {
-        if let Some(unknown) = fields.keys().find(|k| !params.iter().any(|p| p.name == k.as_str())) {
+    pub fn from_fields(
+        owner: &str,
+        params: &[Param],
+        fields: &Map<String, Json>,
+    ) -> Result<Hyper, String> {
+        if let Some(unknown) = fields
+            .keys()
+            .find(|k| !params.iter().any(|p| p.name == k.as_str()))
+        {
             let known: Vec<_> = params.iter().map(|p| p.name).collect();
             return Err(if known.is_empty() {
                 format!("unknown field `{unknown}`: {owner} takes no parameters")
             } else {
-                format!("unknown field `{unknown}` for {owner}; expected one of: {}", known.join(", "))
+                format!(
+                    "unknown field `{unknown}` for {owner}; expected one of: {}",
+                    known.join(", ")
+                )
             });
         }
         let mut hyper = Hyper::defaults(params);
         for (p, (_, value)) in params.iter().zip(hyper.values.iter_mut()) {
             match fields.get(p.name) {
                 Some(json) => *value = p.parse(json)?,
-                None if p.required => return Err(format!("`{}` is missing: {owner} requires it", p.name)),
+                None if p.required => {
+                    return Err(format!("`{}` is missing: {owner} requires it", p.name))
+                }
                 None => {}
             }
         }
@@ -656,19 +942,46 @@ impl Hyper {
 
     /// Every value as JSON fields, defaults included.
     pub fn to_fields(&self) -> Map<String, Json> {
-        self.values.iter().map(|(n, v)| (n.to_string(), v.to_json())).collect()
+        self.values
+            .iter()
+            .map(|(n, v)| (n.to_string(), v.to_json()))
+            .collect()
     }
 }
 
 /// Slider presets shared by many tables.
 pub mod sliders {
-    use super::{Spacing, Slider};
-    pub const LR: Slider = Slider { min: 1e-5, max: 10.0, spacing: Spacing::Log };
-    pub const BETA: Slider = Slider { min: 0.0, max: 0.9999, spacing: Spacing::OneMinusLog };
-    pub const EPS: Slider = Slider { min: 1e-16, max: 1.0, spacing: Spacing::Log };
-    pub const MOMENTUM: Slider = Slider { min: 0.0, max: 0.999, spacing: Spacing::OneMinusLog };
-    pub const WEIGHT_DECAY: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
-    pub const UNIT: Slider = Slider { min: 0.0, max: 1.0, spacing: Spacing::Linear };
+    use super::{Slider, Spacing};
+    pub const LR: Slider = Slider {
+        min: 1e-5,
+        max: 10.0,
+        spacing: Spacing::Log,
+    };
+    pub const BETA: Slider = Slider {
+        min: 0.0,
+        max: 0.9999,
+        spacing: Spacing::OneMinusLog,
+    };
+    pub const EPS: Slider = Slider {
+        min: 1e-16,
+        max: 1.0,
+        spacing: Spacing::Log,
+    };
+    pub const MOMENTUM: Slider = Slider {
+        min: 0.0,
+        max: 0.999,
+        spacing: Spacing::OneMinusLog,
+    };
+    pub const WEIGHT_DECAY: Slider = Slider {
+        min: 0.0,
+        max: 1.0,
+        spacing: Spacing::Linear,
+    };
+    pub const UNIT: Slider = Slider {
+        min: 0.0,
+        max: 1.0,
+        spacing: Spacing::Linear,
+    };
 }
 
 #[cfg(test)]
@@ -697,7 +1010,8 @@ mod tests {
 
     #[test]
     fn a_typo_is_an_error_naming_the_field() {
-        let e = Hyper::from_fields("adam", TABLE, &fields(json!({"beta": [0.9, 0.99]}))).unwrap_err();
+        let e =
+            Hyper::from_fields("adam", TABLE, &fields(json!({"beta": [0.9, 0.99]}))).unwrap_err();
         assert!(e.contains("`beta`") && e.contains("betas"), "{e}");
     }
 
@@ -709,7 +1023,10 @@ mod tests {
             (json!({"betas": [0.9]}), "list of two numbers"),
             (json!({"amsgrad": 1}), "true or false"),
             (json!({"lr": "fast"}), "must be a number"),
-            (json!({"line_search_fn": "wolfe"}), "`line_search_fn` must be one of \"strong_wolfe\", null, got \"wolfe\""),
+            (
+                json!({"line_search_fn": "wolfe"}),
+                "`line_search_fn` must be one of \"strong_wolfe\", null, got \"wolfe\"",
+            ),
             (json!({"line_search_fn": 1}), "must be one of"),
         ] {
             let e = Hyper::from_fields("adam", TABLE, &fields(bad.clone())).unwrap_err();
@@ -718,15 +1035,37 @@ mod tests {
     }
 
     const KINDS: &[Param] = &[
-        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), sliders::LR, false, ""),
-        Param::integer("max_eval", None, Range::closed(1.0, 1000.0), sliders::LR, true, ""),
+        Param::integer(
+            "max_iter",
+            Some(20),
+            Range::closed(1.0, 1000.0),
+            sliders::LR,
+            false,
+            "",
+        ),
+        Param::integer(
+            "max_eval",
+            None,
+            Range::closed(1.0, 1000.0),
+            sliders::LR,
+            true,
+            "",
+        ),
         Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, sliders::LR, ""),
         Param::tuple(
             "eps",
             &[None, Some(1e-3)],
             &[
-                Item { range: Range::NON_NEGATIVE, slider: sliders::EPS, nullable: true },
-                Item { range: Range::NON_NEGATIVE, slider: sliders::EPS, nullable: false },
+                Item {
+                    range: Range::NON_NEGATIVE,
+                    slider: sliders::EPS,
+                    nullable: true,
+                },
+                Item {
+                    range: Range::NON_NEGATIVE,
+                    slider: sliders::EPS,
+                    nullable: false,
+                },
             ],
             "",
         ),
@@ -735,22 +1074,65 @@ mod tests {
 
     #[test]
     fn whole_numbers_nulls_tuples_lists_and_required_fields() {
-        let h = Hyper::from_fields("t", KINDS, &fields(json!({"max_iter": 3.0, "milestones": [2, 5]}))).unwrap();
-        assert_eq!((h.int("max_iter"), h.opt_int("max_eval"), h.opt_num("clip_grad_norm")), (3, None, None));
+        let h = Hyper::from_fields(
+            "t",
+            KINDS,
+            &fields(json!({"max_iter": 3.0, "milestones": [2, 5]})),
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                h.int("max_iter"),
+                h.opt_int("max_eval"),
+                h.opt_num("clip_grad_norm")
+            ),
+            (3, None, None)
+        );
         assert_eq!(h.tuple("eps"), [None, Some(1e-3)]);
         assert_eq!(h.ints("milestones"), [2, 5]);
         assert_eq!(Hyper::from_fields("t", KINDS, &h.to_fields()).unwrap(), h);
         let h = Hyper::from_fields("t", KINDS, &fields(json!({"max_eval": 7, "clip_grad_norm": 0.5, "eps": [1e-30, 0.01], "milestones": []}))).unwrap();
-        assert_eq!((h.opt_int("max_eval"), h.opt_num("clip_grad_norm"), h.tuple("eps")), (Some(7), Some(0.5), &[Some(1e-30), Some(0.01)][..]));
+        assert_eq!(
+            (
+                h.opt_int("max_eval"),
+                h.opt_num("clip_grad_norm"),
+                h.tuple("eps")
+            ),
+            (Some(7), Some(0.5), &[Some(1e-30), Some(0.01)][..])
+        );
         for (bad, needle) in [
-            (json!({"milestones": [1], "max_iter": 2.5}), "`max_iter` must be a whole number, got 2.5"),
-            (json!({"milestones": [1], "max_iter": null}), "`max_iter` must be a whole number, got null"),
-            (json!({"milestones": [1], "max_iter": 0}), "`max_iter` must be in [1, 1000], got 0"),
-            (json!({"milestones": [1], "max_eval": "x"}), "`max_eval` must be a whole number or null"),
-            (json!({"milestones": [1], "eps": [null, null]}), "`eps[1]` must be a number, got null"),
-            (json!({"milestones": [1], "eps": [0.1]}), "`eps` must be a list of 2 numbers"),
-            (json!({"milestones": [3, 3]}), "`milestones` must be increasing, got 3 after 3"),
-            (json!({"milestones": [0]}), "`milestones[0]` must be in [1, 1e9], got 0"),
+            (
+                json!({"milestones": [1], "max_iter": 2.5}),
+                "`max_iter` must be a whole number, got 2.5",
+            ),
+            (
+                json!({"milestones": [1], "max_iter": null}),
+                "`max_iter` must be a whole number, got null",
+            ),
+            (
+                json!({"milestones": [1], "max_iter": 0}),
+                "`max_iter` must be in [1, 1000], got 0",
+            ),
+            (
+                json!({"milestones": [1], "max_eval": "x"}),
+                "`max_eval` must be a whole number or null",
+            ),
+            (
+                json!({"milestones": [1], "eps": [null, null]}),
+                "`eps[1]` must be a number, got null",
+            ),
+            (
+                json!({"milestones": [1], "eps": [0.1]}),
+                "`eps` must be a list of 2 numbers",
+            ),
+            (
+                json!({"milestones": [3, 3]}),
+                "`milestones` must be increasing, got 3 after 3",
+            ),
+            (
+                json!({"milestones": [0]}),
+                "`milestones[0]` must be in [1, 1e9], got 0",
+            ),
             (json!({}), "`milestones` is missing: t requires it"),
         ] {
             let e = Hyper::from_fields("t", KINDS, &fields(bad.clone())).unwrap_err();
@@ -760,12 +1142,27 @@ mod tests {
 
     #[test]
     fn fields_round_trip() {
-        let h = Hyper::from_fields("adam", TABLE, &fields(json!({"lr": 0.25, "amsgrad": true}))).unwrap();
-        assert_eq!(Hyper::from_fields("adam", TABLE, &h.to_fields()).unwrap(), h);
-        let h = Hyper::from_fields("lbfgs", TABLE, &fields(json!({"line_search_fn": "strong_wolfe"}))).unwrap();
+        let h = Hyper::from_fields("adam", TABLE, &fields(json!({"lr": 0.25, "amsgrad": true})))
+            .unwrap();
+        assert_eq!(
+            Hyper::from_fields("adam", TABLE, &h.to_fields()).unwrap(),
+            h
+        );
+        let h = Hyper::from_fields(
+            "lbfgs",
+            TABLE,
+            &fields(json!({"line_search_fn": "strong_wolfe"})),
+        )
+        .unwrap();
         assert_eq!(h.choice("line_search_fn"), Some("strong_wolfe"));
-        assert_eq!(Hyper::from_fields("lbfgs", TABLE, &h.to_fields()).unwrap(), h);
+        assert_eq!(
+            Hyper::from_fields("lbfgs", TABLE, &h.to_fields()).unwrap(),
+            h
+        );
         assert_eq!(Hyper::defaults(TABLE).choice("line_search_fn"), None);
-        assert_eq!(Hyper::defaults(TABLE).to_fields()["line_search_fn"], Json::Null);
+        assert_eq!(
+            Hyper::defaults(TABLE).to_fields()["line_search_fn"],
+            Json::Null
+        );
     }
 }

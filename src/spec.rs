@@ -18,7 +18,7 @@
 
 use crate::landscape::{self, Built, Landscape, LandscapeInfo, Noise, Objective, Point, View};
 use crate::optim::{self, OptimizerFactory, OptimizerInfo};
-use crate::schema::{short, Hyper, Named, Param, Range, Spacing, Slider};
+use crate::schema::{short, Hyper, Named, Param, Range, Slider, Spacing};
 use serde::de::value::MapAccessDeserializer;
 use serde::de::{DeserializeOwned, Deserializer, Error as _, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
@@ -62,7 +62,11 @@ pub struct RunSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speed: Option<u32>,
     /// The visible rectangle (the page's, `optiscape plot`'s); the landscape's default view when omitted.
-    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "optional_object")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "optional_object"
+    )]
     pub view: Option<View>,
     /// What the loss chart's x axis counts (the page's, `optiscape plot`'s): steps when omitted.
     #[serde(default, skip_serializing_if = "XAxis::is_steps")]
@@ -115,7 +119,9 @@ impl RunSpec {
     fn validate(&self) -> Result<(), String> {
         if let Some(start) = self.start {
             if !start.iter().all(|c| c.is_finite() && c.abs() <= MAX_START) {
-                return Err(format!("start: must be two finite numbers within {MAX_START:e}, got {start:?}"));
+                return Err(format!(
+                    "start: must be two finite numbers within {MAX_START:e}, got {start:?}"
+                ));
             }
         }
         if self.steps > MAX_STEPS {
@@ -125,11 +131,16 @@ impl RunSpec {
             return Err("racers: give at least one racer".into());
         }
         if self.racers.len() > MAX_RACERS {
-            return Err(format!("racers: at most {MAX_RACERS}, got {}", self.racers.len()));
+            return Err(format!(
+                "racers: at most {MAX_RACERS}, got {}",
+                self.racers.len()
+            ));
         }
         if let Some(speed) = self.speed {
             if !(1..=MAX_SPEED).contains(&speed) {
-                return Err(format!("speed: must be 1 to {MAX_SPEED} steps per frame, got {speed}"));
+                return Err(format!(
+                    "speed: must be 1 to {MAX_SPEED} steps per frame, got {speed}"
+                ));
             }
         }
         if let Some(view) = &self.view {
@@ -139,7 +150,10 @@ impl RunSpec {
             crate::presets::check_id(id, false).map_err(|e| format!("preset: {e}"))?;
         }
         for (i, r) in self.racers.iter().enumerate() {
-            let limit = r.schedule.as_ref().and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
+            let limit = r
+                .schedule
+                .as_ref()
+                .and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
             if let Some((name, max)) = limit.filter(|&(_, max)| self.steps > max) {
                 return Err(format!(
                     "racers[{i}].lr_scheduler: {name} follows at most {max} steps (torch raises after them), but the race has {} steps",
@@ -176,19 +190,36 @@ impl RunSpec {
 /// the document; the error is one line, `path.to.field: reason`, with control characters from
 /// the input escaped (messages quote names from the input, which may hold newlines or terminal
 /// escapes).
-pub fn parse_document<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) -> Result<(), String>) -> Result<T, String> {
+pub fn parse_document<T: DeserializeOwned>(
+    text: &str,
+    validate: impl FnOnce(&T) -> Result<(), String>,
+) -> Result<T, String> {
     parse_unescaped(text, validate).map_err(|e| {
         if e.chars().any(char::is_control) {
-            e.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+            e.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_default().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect()
         } else {
             e
         }
     })
 }
 
-fn parse_unescaped<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) -> Result<(), String>) -> Result<T, String> {
+fn parse_unescaped<T: DeserializeOwned>(
+    text: &str,
+    validate: impl FnOnce(&T) -> Result<(), String>,
+) -> Result<T, String> {
     if text.len() > MAX_SPEC_BYTES {
-        return Err(format!("spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted", text.len()));
+        return Err(format!(
+            "spec is {} bytes; at most {MAX_SPEC_BYTES} are accepted",
+            text.len()
+        ));
     }
     let de = &mut serde_json::Deserializer::from_str(text);
     let Object(spec) = serde_path_to_error::deserialize(&mut *de).map_err(|e| {
@@ -201,7 +232,9 @@ fn parse_unescaped<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) ->
             serde_json::error::Category::Data => {
                 let text = inner.to_string();
                 let place = format!(" at line {} column {}", inner.line(), inner.column());
-                text.strip_suffix(&place).map(str::to_string).unwrap_or(text)
+                text.strip_suffix(&place)
+                    .map(str::to_string)
+                    .unwrap_or(text)
             }
             _ => inner.to_string(),
         };
@@ -224,9 +257,16 @@ fn parse_unescaped<T: DeserializeOwned>(text: &str, validate: impl FnOnce(&T) ->
 /// character, is reported as too long rather than as broken UTF-8.
 pub fn spec_text(bytes: &[u8]) -> Result<&str, String> {
     if bytes.len() > MAX_SPEC_BYTES {
-        return Err(format!("spec is more than {MAX_SPEC_BYTES} bytes; at most {MAX_SPEC_BYTES} are accepted"));
+        return Err(format!(
+            "spec is more than {MAX_SPEC_BYTES} bytes; at most {MAX_SPEC_BYTES} are accepted"
+        ));
     }
-    std::str::from_utf8(bytes).map_err(|e| format!("spec is not UTF-8 text: invalid bytes at offset {}", e.valid_up_to()))
+    std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "spec is not UTF-8 text: invalid bytes at offset {}",
+            e.valid_up_to()
+        )
+    })
 }
 
 /// A `T` that must come from a JSON object: serde's derived structs also accept a list of their
@@ -245,7 +285,8 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
                 T::deserialize(MapAccessDeserializer::new(map))
             }
         }
-        d.deserialize_map(ObjectVisitor(std::marker::PhantomData)).map(Object)
+        d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
+            .map(Object)
     }
 }
 
@@ -255,7 +296,9 @@ pub fn object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<T,
 }
 
 /// For `#[serde(deserialize_with)]`: an optional struct field that must be an object or null.
-pub fn optional_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+pub fn optional_object<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
     Option::<Object<T>>::deserialize(d).map(|o| o.map(|Object(t)| t))
 }
 
@@ -315,7 +358,10 @@ impl<'de> Visitor<'de> for StrictVisitor {
         let mut fields = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if fields.contains_key(&key) {
-                return Err(A::Error::custom(format!("duplicate field `{}`", key.chars().take(40).collect::<String>())));
+                return Err(A::Error::custom(format!(
+                    "duplicate field `{}`",
+                    key.chars().take(40).collect::<String>()
+                )));
             }
             let StrictJson(value) = map.next_value()?;
             fields.insert(key, value);
@@ -325,20 +371,33 @@ impl<'de> Visitor<'de> for StrictVisitor {
 }
 
 /// Splits a JSON object into its `name` and the remaining fields.
-fn named_object<'de, D: Deserializer<'de>>(d: D, what: &str) -> Result<(String, Map<String, Json>), D::Error> {
+fn named_object<'de, D: Deserializer<'de>>(
+    d: D,
+    what: &str,
+) -> Result<(String, Map<String, Json>), D::Error> {
     let StrictJson(json) = StrictJson::deserialize(d)?;
     let Json::Object(mut fields) = json else {
-        return Err(D::Error::custom(format!("{what} must be an object with a \"name\", got {}", short(&json))));
+        return Err(D::Error::custom(format!(
+            "{what} must be an object with a \"name\", got {}",
+            short(&json)
+        )));
     };
     match fields.remove("name") {
         Some(Json::String(name)) => Ok((name, fields)),
-        Some(other) => Err(D::Error::custom(format!("`name` must be a string, got {}", short(&other)))),
+        Some(other) => Err(D::Error::custom(format!(
+            "`name` must be a string, got {}",
+            short(&other)
+        ))),
         None => Err(D::Error::custom(format!("{what} needs a \"name\""))),
     }
 }
 
 fn unknown(kind: &str, name: &str, known: impl Iterator<Item = &'static str>) -> String {
-    format!("unknown {kind} `{}`; expected one of: {}", name.chars().take(40).collect::<String>(), known.collect::<Vec<_>>().join(", "))
+    format!(
+        "unknown {kind} `{}`; expected one of: {}",
+        name.chars().take(40).collect::<String>(),
+        known.collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// A landscape, its scale, its gradient noise, its turn and its own parameters.
@@ -355,24 +414,54 @@ pub struct LandscapeSpec {
 
 impl LandscapeSpec {
     pub fn from_fields(name: &str, mut fields: Map<String, Json>) -> Result<LandscapeSpec, String> {
-        let info = landscape::find(name).ok_or_else(|| unknown("landscape", name, landscape::REGISTRY.iter().map(|l| l.name)))?;
+        let info = landscape::find(name).ok_or_else(|| {
+            unknown(
+                "landscape",
+                name,
+                landscape::REGISTRY.iter().map(|l| l.name),
+            )
+        })?;
         // The parameters every landscape takes, checked by their own table; the rest by the
         // landscape's.
-        let shared: Map<String, Json> = landscape::SHARED.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
+        let shared: Map<String, Json> = landscape::SHARED
+            .iter()
+            .filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?)))
+            .collect();
         let shared = Hyper::from_fields(info.name, &landscape::SHARED, &shared)?;
-        let (scale, std, seed, rotate) = (shared.num("scale"), shared.num("noise"), shared.num("seed"), shared.num("rotate"));
+        let (scale, std, seed, rotate) = (
+            shared.num("scale"),
+            shared.num("noise"),
+            shared.num("seed"),
+            shared.num("rotate"),
+        );
         if seed.fract() != 0.0 {
             return Err(format!("`seed` must be a whole number, got {seed}"));
         }
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
             if e.starts_with("unknown field") {
                 let shared = landscape::SHARED.map(|p| p.name).join(", ");
-                format!("{e}{}{shared}", if info.params.is_empty() { "; it takes only " } else { ", " })
+                format!(
+                    "{e}{}{shared}",
+                    if info.params.is_empty() {
+                        "; it takes only "
+                    } else {
+                        ", "
+                    }
+                )
             } else {
                 e
             }
         })?;
-        Ok(LandscapeSpec { info, scale, rotate, noise: Noise { std, seed: seed as u64 }, hyper })
+        Ok(LandscapeSpec {
+            info,
+            scale,
+            rotate,
+            noise: Noise {
+                std,
+                seed: seed as u64,
+            },
+            hyper,
+        })
     }
 
     /// The landscape, turned by `rotate`.
@@ -382,7 +471,11 @@ impl LandscapeSpec {
 
     /// `f` (built from this spec) as the racers see it: times the scale, with this noise.
     pub fn objective(&self, f: Box<dyn Landscape>) -> Objective {
-        Objective { f, scale: self.scale, noise: self.noise }
+        Objective {
+            f,
+            scale: self.scale,
+            noise: self.noise,
+        }
     }
 }
 
@@ -487,7 +580,8 @@ impl Clip {
 
     fn clamp(&self, grad: &mut [f64]) {
         if let Some(v) = self.value {
-            grad.iter_mut().for_each(|g| *g = crate::optim::clamp(*g, -v, v));
+            grad.iter_mut()
+                .for_each(|g| *g = crate::optim::clamp(*g, -v, v));
         }
     }
 
@@ -535,10 +629,16 @@ impl RacerSpec {
         if name == optim::external::INFO.name {
             return RacerSpec::external(fields);
         }
-        let names = optim::REGISTRY.iter().map(|o| o.name).chain([optim::external::INFO.name]);
+        let names = optim::REGISTRY
+            .iter()
+            .map(|o| o.name)
+            .chain([optim::external::INFO.name]);
         let info = optim::find(name).ok_or_else(|| unknown("optimizer", name, names))?;
         let (label, color) = looks(&mut fields)?;
-        let racer_fields: Map<String, Json> = RACER_PARAMS.iter().filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?))).collect();
+        let racer_fields: Map<String, Json> = RACER_PARAMS
+            .iter()
+            .filter_map(|p| Some((p.name.to_string(), fields.remove(p.name)?)))
+            .collect();
         let racer = Hyper::from_fields(info.name, &RACER_PARAMS, &racer_fields)?;
         let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| {
             if e.starts_with("unknown field") {
@@ -549,13 +649,25 @@ impl RacerSpec {
             }
         })?;
         let optimizer = (info.build)(&hyper)?;
-        let clip = Clip { norm: racer.opt_num("clip_grad_norm"), value: racer.opt_num("clip_grad_value") };
+        let clip = Clip {
+            norm: racer.opt_num("clip_grad_norm"),
+            value: racer.opt_num("clip_grad_value"),
+        };
         let schedule = racer.scheduler("lr_scheduler").cloned();
         if let Some(s) = &schedule {
             // Built once against this optimizer: a cycling scheduler needs its momentum.
-            crate::schedule::Scheduled::start(s, &mut *optimizer.start(&[0.0, 0.0])).map_err(|e| format!("`lr_scheduler`: {e}"))?;
+            crate::schedule::Scheduled::start(s, &mut *optimizer.start(&[0.0, 0.0]))
+                .map_err(|e| format!("`lr_scheduler`: {e}"))?;
         }
-        Ok(RacerSpec { info, hyper, label, color, clip, schedule, trajectory: None })
+        Ok(RacerSpec {
+            info,
+            hyper,
+            label,
+            color,
+            clip,
+            schedule,
+            trajectory: None,
+        })
     }
 
     /// `{"name": "external", "trajectory": [[x, y], ...], "label": ..., "color": ...}`: a path
@@ -564,12 +676,22 @@ impl RacerSpec {
         let (label, color) = looks(&mut fields)?;
         let points = fields.remove("trajectory");
         if let Some(unknown) = fields.keys().next() {
-            return Err(format!("unknown field `{unknown}` for external; expected one of: trajectory, label, color"));
+            return Err(format!(
+                "unknown field `{unknown}` for external; expected one of: trajectory, label, color"
+            ));
         }
         let points = points.ok_or("`trajectory` is missing: external requires it")?;
-        let list = points.as_array().ok_or_else(|| format!("`trajectory` must be a list of points [x, y], got {}", short(&points)))?;
+        let list = points.as_array().ok_or_else(|| {
+            format!(
+                "`trajectory` must be a list of points [x, y], got {}",
+                short(&points)
+            )
+        })?;
         if list.is_empty() || list.len() > MAX_TRAJECTORY {
-            return Err(format!("`trajectory` must hold 1 to {MAX_TRAJECTORY} points, got {}", list.len()));
+            return Err(format!(
+                "`trajectory` must hold 1 to {MAX_TRAJECTORY} points, got {}",
+                list.len()
+            ));
         }
         let trajectory = list
             .iter()
@@ -578,11 +700,24 @@ impl RacerSpec {
                 p.as_array()
                     .filter(|xy| xy.len() == 2)
                     .and_then(|xy| Some([xy[0].as_f64()?, xy[1].as_f64()?]))
-                    .ok_or_else(|| format!("`trajectory[{k}]` must be a list of two numbers, got {}", short(p)))
+                    .ok_or_else(|| {
+                        format!(
+                            "`trajectory[{k}]` must be a list of two numbers, got {}",
+                            short(p)
+                        )
+                    })
             })
             .collect::<Result<Arc<[Point]>, String>>()?;
         let info = &optim::external::INFO;
-        Ok(RacerSpec { info, hyper: Hyper::defaults(info.params), label, color, clip: Clip::default(), schedule: None, trajectory: Some(trajectory) })
+        Ok(RacerSpec {
+            info,
+            hyper: Hyper::defaults(info.params),
+            label,
+            color,
+            clip: Clip::default(),
+            schedule: None,
+            trajectory: Some(trajectory),
+        })
     }
 
     /// Where it starts when the race starts at `start`: an external racer at its own first point.
@@ -617,13 +752,20 @@ fn looks(fields: &mut Map<String, Json>) -> Result<(Option<String>, Option<Strin
     let label = match fields.remove("label") {
         None => None,
         Some(Json::String(s)) if s.chars().count() <= MAX_LABEL => Some(s),
-        Some(Json::String(_)) => return Err(format!("`label` is longer than {MAX_LABEL} characters")),
+        Some(Json::String(_)) => {
+            return Err(format!("`label` is longer than {MAX_LABEL} characters"))
+        }
         Some(other) => return Err(format!("`label` must be a string, got {}", short(&other))),
     };
     let color = match fields.remove("color") {
         None => None,
         Some(Json::String(s)) if is_hex_color(&s) => Some(s),
-        Some(other) => return Err(format!("`color` must be a colour as \"#rrggbb\", got {}", short(&other))),
+        Some(other) => {
+            return Err(format!(
+                "`color` must be a colour as \"#rrggbb\", got {}",
+                short(&other)
+            ))
+        }
     };
     Ok((label, color))
 }
@@ -689,17 +831,50 @@ mod tests {
     #[test]
     fn errors_name_the_field() {
         for (text, needle) in [
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "beta": [0.9, 0.99]}]}"#, "racers[0]: unknown field `beta`"),
-            (r#"{"landscape": {"name": "rosenbrok"}, "racers": [{"name": "adam"}]}"#, "unknown landscape `rosenbrok`"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adma"}]}"#, "unknown optimizer `adma`"),
-            (r#"{"landscape": {"name": "rosenbrock", "scale": 0}, "racers": [{"name": "adam"}]}"#, "`scale` must be in (0, inf)"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": -1}]}"#, "`lr` must be in [0, inf)"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "steps": 10000000000, "racers": [{"name": "sgd"}]}"#, "steps: at most"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#, "at least one racer"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "stpes": 3}"#, "unknown field `stpes`"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "nesterov": true}]}"#, "nesterov"),
-            (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "color": "red"}]}"#, "#rrggbb"),
-            (r#"{"landscape": {"name": "saddle", "condition": 3}, "racers": [{"name": "sgd"}]}"#, "takes only scale"),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "beta": [0.9, 0.99]}]}"#,
+                "racers[0]: unknown field `beta`",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrok"}, "racers": [{"name": "adam"}]}"#,
+                "unknown landscape `rosenbrok`",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adma"}]}"#,
+                "unknown optimizer `adma`",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock", "scale": 0}, "racers": [{"name": "adam"}]}"#,
+                "`scale` must be in (0, inf)",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": -1}]}"#,
+                "`lr` must be in [0, inf)",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "steps": 10000000000, "racers": [{"name": "sgd"}]}"#,
+                "steps: at most",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": []}"#,
+                "at least one racer",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "stpes": 3}"#,
+                "unknown field `stpes`",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "nesterov": true}]}"#,
+                "nesterov",
+            ),
+            (
+                r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "color": "red"}]}"#,
+                "#rrggbb",
+            ),
+            (
+                r#"{"landscape": {"name": "saddle", "condition": 3}, "racers": [{"name": "sgd"}]}"#,
+                "takes only scale",
+            ),
         ] {
             let e = RunSpec::parse(text).unwrap_err();
             assert!(e.contains(needle), "{text}\n  gave: {e}");
@@ -711,14 +886,24 @@ mod tests {
     fn an_error_names_one_place() {
         // A wrong value: its path, and a formula's own character, never the JSON text's line
         // and column as well.
-        let e = RunSpec::parse(r#"{"landscape": {"name": "custom", "f": "x^2 + * y"}, "racers": [{"name": "sgd"}]}"#).unwrap_err();
+        let e = RunSpec::parse(
+            r#"{"landscape": {"name": "custom", "f": "x^2 + * y"}, "racers": [{"name": "sgd"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e, "landscape: `f`: unexpected `*` at character 7");
-        let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": "fast"}]}"#).unwrap_err();
+        let e = RunSpec::parse(
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "lr": "fast"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e, "racers[0]: `lr` must be a number, got \"fast\"");
         let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd"}], "preset": "sadle"}"#).unwrap_err();
-        assert!(e.starts_with("preset: unknown preset `sadle`; expected one of: rosenbrock,"), "{e}");
+        assert!(
+            e.starts_with("preset: unknown preset `sadle`; expected one of: rosenbrock,"),
+            "{e}"
+        );
         // Broken JSON has only its place in the text.
-        let e = RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"},, "racers": []}"#).unwrap_err();
+        let e =
+            RunSpec::parse(r#"{"landscape": {"name": "rosenbrock"},, "racers": []}"#).unwrap_err();
         assert_eq!(e, "key must be a string at line 1 column 38");
     }
 }

@@ -23,14 +23,21 @@ pub const PER_DECADE: u32 = 5;
 
 /// The learning rates every sweep tries: the lr slider's range, [`PER_DECADE`] per decade.
 pub fn grid() -> Vec<f64> {
-    let (lo, hi) = (log10(sliders::LR.min).round() as i32, log10(sliders::LR.max).round() as i32);
+    let (lo, hi) = (
+        log10(sliders::LR.min).round() as i32,
+        log10(sliders::LR.max).round() as i32,
+    );
     let n = (hi - lo) as u32 * PER_DECADE;
     (0..=n)
         .map(|k| {
             let (decade, within) = (lo + (k / PER_DECADE) as i32, k % PER_DECADE);
             // 10^k exactly at whole decades; between them 10^(k/5).
             let base: f64 = format!("1e{decade}").parse().expect("a float literal");
-            if within == 0 { base } else { base * powf(10.0, within as f64 / PER_DECADE as f64) }
+            if within == 0 {
+                base
+            } else {
+                base * powf(10.0, within as f64 / PER_DECADE as f64)
+            }
         })
         .collect()
 }
@@ -70,7 +77,13 @@ impl Sweep {
     /// `lr` NaN (`null` in JSON).
     pub fn new(racer: &RacerSpec, horizon: u64) -> Sweep {
         let Some(lr) = racer.lr() else {
-            return Sweep { lr: f64::NAN, racers: Vec::new(), horizon, points: Vec::new(), running: None };
+            return Sweep {
+                lr: f64::NAN,
+                racers: Vec::new(),
+                horizon,
+                points: Vec::new(),
+                running: None,
+            };
         };
         let mut lrs = grid();
         if !lrs.contains(&lr) {
@@ -79,8 +92,17 @@ impl Sweep {
         }
         // Every grid learning rate is valid for every optimizer (tests/sweep.rs); one that
         // were not would be left out, never run as another.
-        let racers = lrs.into_iter().filter_map(|lr| with_lr(racer, lr)).collect();
-        Sweep { lr, racers, horizon, points: Vec::new(), running: None }
+        let racers = lrs
+            .into_iter()
+            .filter_map(|lr| with_lr(racer, lr))
+            .collect();
+        Sweep {
+            lr,
+            racers,
+            horizon,
+            points: Vec::new(),
+            running: None,
+        }
     }
 
     pub fn done(&self) -> bool {
@@ -98,9 +120,17 @@ impl Sweep {
 
     /// Takes up to `steps` steps of the learning rates still to run (a point is added each time
     /// one reaches the horizon or diverges); false once every one has run.
-    pub fn work(&mut self, objective: &Objective, start: Point, finish: &Finish, mut steps: u64) -> bool {
+    pub fn work(
+        &mut self,
+        objective: &Objective,
+        start: Point,
+        finish: &Finish,
+        mut steps: u64,
+    ) -> bool {
         while steps > 0 {
-            let Some(spec) = self.racers.get(self.points.len()) else { return false };
+            let Some(spec) = self.racers.get(self.points.len()) else {
+                return false;
+            };
             let lr = spec.hyper.num("lr");
             let (racer, mean) = self.running.get_or_insert_with(|| {
                 let racer = Racer::new(spec.clone(), objective, start, finish);
@@ -119,9 +149,16 @@ impl Sweep {
             });
             steps -= todo;
             if taken < todo || racer.step == self.horizon {
-                let last = mean.as_ref().and_then(TrailingMean::value).unwrap_or(racer.loss);
+                let last = mean
+                    .as_ref()
+                    .and_then(TrailingMean::value)
+                    .unwrap_or(racer.loss);
                 let loss = racer.diverged_at.is_none().then_some(last);
-                self.points.push(SweepPoint { lr, loss, diverged_at: racer.diverged_at });
+                self.points.push(SweepPoint {
+                    lr,
+                    loss,
+                    diverged_at: racer.diverged_at,
+                });
                 self.running = None;
             }
         }
@@ -135,7 +172,13 @@ impl Sweep {
 /// rate. None where its optimizer does not accept that learning rate.
 pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
     // The rate checked by its own table entry; the other settings were checked already.
-    let value = racer.info.params.iter().find(|p| p.name == "lr")?.parse(&serde_json::Value::from(lr)).ok()?;
+    let value = racer
+        .info
+        .params
+        .iter()
+        .find(|p| p.name == "lr")?
+        .parse(&serde_json::Value::from(lr))
+        .ok()?;
     let mut hyper = racer.hyper.clone();
     hyper.set("lr", value);
     let own = racer.hyper.num("lr");
@@ -143,7 +186,11 @@ pub fn with_lr(racer: &RacerSpec, lr: f64) -> Option<RacerSpec> {
         Some(s) if own > 0.0 && lr != own => Some(crate::schedule::scaled(s, lr / own)),
         other => other.clone(),
     };
-    Some(RacerSpec { hyper, schedule, ..racer.clone() })
+    Some(RacerSpec {
+        hyper,
+        schedule,
+        ..racer.clone()
+    })
 }
 
 /// `spec` with each racer's learning rate set to the best point of its sweep: the lowest loss
@@ -174,10 +221,13 @@ pub fn tune_with(spec: &RunSpec, points: &[&[SweepPoint]]) -> (RunSpec, Vec<Opti
 
 /// The lowest loss of a sweep that did not diverge; the first lowest: ties go to the smaller rate.
 pub fn best_point(points: &[SweepPoint]) -> Option<&SweepPoint> {
-    points.iter().filter(|p| p.loss.is_some()).fold(None::<&SweepPoint>, |b, p| match b {
-        Some(b) if b.loss <= p.loss => Some(b),
-        _ => Some(p),
-    })
+    points
+        .iter()
+        .filter(|p| p.loss.is_some())
+        .fold(None::<&SweepPoint>, |b, p| match b {
+            Some(b) if b.loss <= p.loss => Some(b),
+            _ => Some(p),
+        })
 }
 
 /// One racer's whole sweep, as `optiscape sweep` prints it.
@@ -213,7 +263,12 @@ pub fn sweeps_of(race: &Race, steps: u64) -> SweepsResult {
         .map(|r| {
             let mut s = Sweep::new(&r.spec, steps);
             while s.work(&race.objective, race.start, &race.finish, u64::MAX) {}
-            SweepResult { name: r.spec.info.name, label: r.spec.label.clone(), lr: s.lr, points: s.points }
+            SweepResult {
+                name: r.spec.info.name,
+                label: r.spec.label.clone(),
+                lr: s.lr,
+                points: s.points,
+            }
         })
         .collect();
     SweepsResult { steps, racers }
@@ -228,6 +283,8 @@ mod tests {
         let g = grid();
         assert_eq!(g.len(), 31);
         assert_eq!((g[0], g[5], g[25], g[30]), (1e-5, 1e-4, 1.0, 10.0));
-        assert!(g.windows(2).all(|w| (w[1] / w[0] - crate::math::powf(10.0, 0.2)).abs() < 1e-12));
+        assert!(g
+            .windows(2)
+            .all(|w| (w[1] / w[0] - crate::math::powf(10.0, 0.2)).abs() < 1e-12));
     }
 }

@@ -68,7 +68,11 @@ impl Standing {
 /// The shortest text that reads back as `x`, with a typeset minus: "0.05", "1e−8".
 pub fn number(x: f64) -> String {
     let a = x.abs();
-    let s = if a == 0.0 || (1e-3..1e5).contains(&a) { format!("{x}") } else { format!("{x:e}") };
+    let s = if a == 0.0 || (1e-3..1e5).contains(&a) {
+        format!("{x}")
+    } else {
+        format!("{x:e}")
+    };
     s.replace('-', "\u{2212}")
 }
 
@@ -82,10 +86,28 @@ pub fn setting(value: &Value) -> String {
         Value::Choice(c) => c.unwrap_or("none").to_string(),
         Value::Int(i) => i.to_string(),
         Value::Null => "none".into(),
-        Value::Tuple(items) => format!("({})", items.iter().map(|x| x.map_or("none".into(), number)).collect::<Vec<_>>().join(", ")),
-        Value::Ints(items) => format!("[{}]", items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        Value::Tuple(items) => format!(
+            "({})",
+            items
+                .iter()
+                .map(|x| x.map_or("none".into(), number))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Ints(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Scheduler(n) => schedule_text(n),
-        Value::Schedulers(list) => list.iter().map(schedule_text).collect::<Vec<_>>().join(" then "),
+        Value::Schedulers(list) => list
+            .iter()
+            .map(schedule_text)
+            .collect::<Vec<_>>()
+            .join(" then "),
     }
 }
 
@@ -106,7 +128,10 @@ pub fn schedule_text(n: &Named) -> String {
     let args: Vec<String> = n
         .hyper
         .iter()
-        .filter(|(name, v)| info.and_then(|i| i.params.iter().find(|p| p.name == *name)).is_none_or(|p| p.required || **v != p.default))
+        .filter(|(name, v)| {
+            info.and_then(|i| i.params.iter().find(|p| p.name == *name))
+                .is_none_or(|p| p.required || **v != p.default)
+        })
         .map(|(name, v)| format!("{name} {}", setting(v)))
         .collect();
     format!("{}({})", n.name, args.join(", "))
@@ -153,7 +178,12 @@ pub fn legend_name(spec: &RacerSpec) -> String {
 /// "diverged at step 12 (last finite point (0.5, 3) at step 11)".
 pub fn diverged_text(step: u64, last: Option<Point>) -> String {
     match last {
-        Some([x, y]) if step > 0 => format!("diverged at step {step} (last finite point ({}, {}) at step {})", format_value(x), format_value(y), step - 1),
+        Some([x, y]) if step > 0 => format!(
+            "diverged at step {step} (last finite point ({}, {}) at step {})",
+            format_value(x),
+            format_value(y),
+            step - 1
+        ),
         _ => format!("diverged at step {step}"),
     }
 }
@@ -165,7 +195,15 @@ pub fn singular_text(step: u64) -> String {
 
 /// "reached the minimum at step 12" (a global one) or "reached a local minimum at step 12".
 pub fn arrival_text(a: &Arrival) -> String {
-    format!("{} at step {}", if a.global { "reached the minimum" } else { "reached a local minimum" }, a.step)
+    format!(
+        "{} at step {}",
+        if a.global {
+            "reached the minimum"
+        } else {
+            "reached a local minimum"
+        },
+        a.step
+    )
 }
 
 /// A stopped racer's outcome: diverged, stopped at a singular Hessian, or no finite loss at the
@@ -198,7 +236,12 @@ pub fn outcome(s: &Standing) -> String {
 
 /// A racer's legend line: "Adam: lr 0.05 · loss 1.9×10⁻⁵".
 pub fn legend_line(spec: &RacerSpec, s: &Standing) -> String {
-    format!("{}: {}{SEP}{}", legend_name(spec), key_settings(spec), outcome(s))
+    format!(
+        "{}: {}{SEP}{}",
+        legend_name(spec),
+        key_settings(spec),
+        outcome(s)
+    )
 }
 
 /// The caption of a race's figure: "Rosenbrock · scale 1 · start (−1.2, 1) · 500 steps", at
@@ -207,17 +250,37 @@ pub fn legend_line(spec: &RacerSpec, s: &Standing) -> String {
 pub fn caption(spec: &RunSpec, start: Point, clock: u64, sweep_steps: Option<u64>) -> String {
     let landscape = &spec.landscape;
     let mut parts = vec![landscape.info.title.to_string()];
-    parts.extend(landscape.hyper.iter().map(|(name, value)| named_setting(name, value)));
+    parts.extend(
+        landscape
+            .hyper
+            .iter()
+            .map(|(name, value)| named_setting(name, value)),
+    );
     parts.push(format!("scale {}", number(landscape.scale)));
     let noisy = !landscape.noise.is_none();
     if noisy {
         let noise = landscape.noise;
-        parts.push(format!("noise {}, seed {} (bold: mean loss over the latest tenth of the steps)", number(noise.std), noise.seed));
+        parts.push(format!(
+            "noise {}, seed {} (bold: mean loss over the latest tenth of the steps)",
+            number(noise.std),
+            noise.seed
+        ));
     }
-    parts.push(format!("start ({}, {})", number(start[0]), number(start[1])));
-    parts.push(if clock >= spec.steps { format!("{} steps", spec.steps) } else { format!("step {clock} of {}", spec.steps) });
+    parts.push(format!(
+        "start ({}, {})",
+        number(start[0]),
+        number(start[1])
+    ));
+    parts.push(if clock >= spec.steps {
+        format!("{} steps", spec.steps)
+    } else {
+        format!("step {clock} of {}", spec.steps)
+    });
     if let Some(steps) = sweep_steps {
-        parts.push(format!("learning rates swept: {} at step {steps}", if noisy { "mean loss" } else { "loss" }));
+        parts.push(format!(
+            "learning rates swept: {} at step {steps}",
+            if noisy { "mean loss" } else { "loss" }
+        ));
     }
     parts.join(SEP)
 }
@@ -225,30 +288,62 @@ pub fn caption(spec: &RunSpec, start: Point, clock: u64, sweep_steps: Option<u64
 /// The classifier's caption: "Digits classifier · Linear, 64 → 10 · input raw · batch 1 · 15
 /// epochs · seed 0", `input` the spec's input in words.
 pub fn classify_caption(spec: &TrainSpec, input: &str) -> String {
-    let model = TRAIN_PARAMS.iter().find(|p| p.name == "model").map_or(spec.model.name(), |p| p.title_of(spec.model.name()));
-    format!("Digits classifier{SEP}{model}{SEP}input {input}{SEP}batch {}{SEP}{} epochs{SEP}seed {}", spec.batch_size, spec.epochs, spec.seed)
+    let model = TRAIN_PARAMS
+        .iter()
+        .find(|p| p.name == "model")
+        .map_or(spec.model.name(), |p| p.title_of(spec.model.name()));
+    format!(
+        "Digits classifier{SEP}{model}{SEP}input {input}{SEP}batch {}{SEP}{} epochs{SEP}seed {}",
+        spec.batch_size, spec.epochs, spec.seed
+    )
 }
 
 /// A classifier racer's legend line: "Adam on X/50 (Adam): lr 0.001 · input raw / 50 · epoch
 /// 15/15 · loss 0.12 · test accuracy 91.3 %", or "... · diverged in epoch 3". `input`: its own
 /// input in words, when it has one.
-pub fn classify_line(spec: &RacerSpec, input: Option<&str>, epoch: usize, epochs: u32, last: Option<&Epoch>, diverged_in: Option<u32>) -> String {
+pub fn classify_line(
+    spec: &RacerSpec,
+    input: Option<&str>,
+    epoch: usize,
+    epochs: u32,
+    last: Option<&Epoch>,
+    diverged_in: Option<u32>,
+) -> String {
     let input = input.map(|i| format!("{SEP}input {i}")).unwrap_or_default();
     let outcome = match diverged_in {
         Some(k) => format!("diverged in epoch {k}"),
         None => {
             let loss = last.map_or("\u{2013}".into(), |e| format_value(e.train_loss));
-            let accuracy = last.map_or("\u{2013}".into(), |e| format!("{:.1} %", 100.0 * e.test_accuracy));
+            let accuracy = last.map_or("\u{2013}".into(), |e| {
+                format!("{:.1} %", 100.0 * e.test_accuracy)
+            });
             format!("epoch {epoch}/{epochs}{SEP}loss {loss}{SEP}test accuracy {accuracy}")
         }
     };
-    format!("{}: {}{input}{SEP}{outcome}", legend_name(spec), key_settings(spec))
+    format!(
+        "{}: {}{input}{SEP}{outcome}",
+        legend_name(spec),
+        key_settings(spec)
+    )
 }
 
 /// The pointer's read-out: "x 1.25   y -0.50   loss 3.21", each coordinate to `decimals`.
 pub fn readout([x, y]: Point, [dx, dy]: [usize; 2], loss: f64) -> String {
-    let coord = |v: f64, d: usize| fixed(if v.abs() < 0.5 * crate::math::powi(10.0, -(d as i32)) { 0.0 } else { v }, d);
-    let loss = if loss.is_finite() { short_loss(loss) } else { "undefined".into() };
+    let coord = |v: f64, d: usize| {
+        fixed(
+            if v.abs() < 0.5 * crate::math::powi(10.0, -(d as i32)) {
+                0.0
+            } else {
+                v
+            },
+            d,
+        )
+    };
+    let loss = if loss.is_finite() {
+        short_loss(loss)
+    } else {
+        "undefined".into()
+    };
     format!("x {}   y {}   loss {loss}", coord(x, dx), coord(y, dy))
 }
 
@@ -256,10 +351,16 @@ pub fn readout([x, y]: Point, [dx, dy]: [usize; 2], loss: f64) -> String {
 /// from zero; no minus for −0).
 pub fn fixed(x: f64, decimals: usize) -> String {
     if x == 0.0 || !x.is_finite() {
-        return if x.is_finite() { format!("{:.decimals$}", 0.0) } else { js_special(x) };
+        return if x.is_finite() {
+            format!("{:.decimals$}", 0.0)
+        } else {
+            js_special(x)
+        };
     }
     let shortest = format!("{:e}", x.abs());
-    let e: i32 = shortest.split_once('e').map_or(0, |(_, e)| e.parse().unwrap_or(0));
+    let e: i32 = shortest
+        .split_once('e')
+        .map_or(0, |(_, e)| e.parse().unwrap_or(0));
     let digits = e + 1 + decimals as i32;
     if digits < 1 {
         return format!("{x:.decimals$}");
@@ -267,7 +368,10 @@ pub fn fixed(x: f64, decimals: usize) -> String {
     let (d, e2) = round_digits(x, digits as usize);
     // d's last digit is worth 10^(e2 - digits + 1): as many decimals as that, at most `decimals`.
     let mut n = d;
-    n.extend(std::iter::repeat_n('0', (decimals as i32 - (digits - 1 - e2)).max(0) as usize));
+    n.extend(std::iter::repeat_n(
+        '0',
+        (decimals as i32 - (digits - 1 - e2)).max(0) as usize,
+    ));
     if n.len() <= decimals {
         n = format!("{}{n}", "0".repeat(decimals + 1 - n.len()));
     }
@@ -297,7 +401,10 @@ pub fn loss_chart_note_of(noisy: bool, x: XAxis) -> String {
 
 /// The loss chart's accessible name: "Loss of every racer against step, logarithmic scale".
 pub fn loss_chart_label(x: XAxis) -> String {
-    format!("Loss of every racer against {}, logarithmic scale", x.title())
+    format!(
+        "Loss of every racer against {}, logarithmic scale",
+        x.title()
+    )
 }
 
 /// Under a learning-rate curve: "500 steps", or "12 of 500 steps" when the racer stopped first.
@@ -312,7 +419,9 @@ pub fn steps_text(steps: u64, drawn: u64) -> String {
 /// A learning-rate curve in words: "Learning rate against step: 0.1 at step 1, 0.0001 at
 /// step 500, highest 0.1; 500 steps".
 pub fn lr_curve_label(lrs: &[f64], steps: u64) -> String {
-    let (Some(first), Some(last)) = (lrs.first(), lrs.last()) else { return "Learning rate against step: none (the racer stops at the start)".into() };
+    let (Some(first), Some(last)) = (lrs.first(), lrs.last()) else {
+        return "Learning rate against step: none (the racer stops at the start)".into();
+    };
     let top = lrs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     format!(
         "Learning rate against step: {} at step 1, {} at step {}, highest {}; {}",
@@ -327,12 +436,18 @@ pub fn lr_curve_label(lrs: &[f64], steps: u64) -> String {
 /// The Tune button while the sweeps it waits for run: "Tuning… 40 %" (`run` of `total` learning
 /// rates raced).
 pub fn tuning(run: usize, total: usize) -> String {
-    format!("Tuning\u{2026} {} %", (100 * run).checked_div(total).unwrap_or(100))
+    format!(
+        "Tuning\u{2026} {} %",
+        (100 * run).checked_div(total).unwrap_or(100)
+    )
 }
 
 /// The sweep chart's subtitle: "loss at step 500, log scales".
 pub fn sweep_chart_note(noisy: bool, steps: u64) -> String {
-    format!("{} at step {steps}, log scales", if noisy { "mean loss" } else { "loss" })
+    format!(
+        "{} at step {steps}, log scales",
+        if noisy { "mean loss" } else { "loss" }
+    )
 }
 
 /// The hint under a preset's race: its lesson while the race is the preset's own, else what
@@ -346,13 +461,25 @@ pub fn lesson(l: &Lesson, kind: &str) -> String {
 
 /// The projected view's status: how far its sampling is, or its grid, fill time and lowest
 /// loss once done.
-pub fn projection_status(available: bool, evaluated: usize, cells: usize, grid: [usize; 2], fill_ms: Option<f64>, min: Option<f64>) -> String {
+pub fn projection_status(
+    available: bool,
+    evaluated: usize,
+    cells: usize,
+    grid: [usize; 2],
+    fill_ms: Option<f64>,
+    min: Option<f64>,
+) -> String {
     match (available, fill_ms) {
         (false, _) => "linear model only".into(),
         _ if cells == 0 || evaluated == 0 => "sampling the plane\u{2026}".into(),
         (true, Some(ms)) if evaluated >= cells => {
             let lowest = min.map_or("\u{2013}".into(), short_loss);
-            format!("{} \u{d7} {} points, filled in {} s; lowest loss {lowest}", grid[0], grid[1], fixed(ms / 1000.0, 1))
+            format!(
+                "{} \u{d7} {} points, filled in {} s; lowest loss {lowest}",
+                grid[0],
+                grid[1],
+                fixed(ms / 1000.0, 1)
+            )
         }
         _ => format!("sampling the plane\u{2026} {} %", 100 * evaluated / cells),
     }
@@ -361,7 +488,12 @@ pub fn projection_status(available: bool, evaluated: usize, cells: usize, grid: 
 /// What the projected view says of racers trained on a rescaled input (drawn at equivalent
 /// weights), racers on another transform (not drawn), and racers outside the view: `rescaled`,
 /// `elsewhere` are their names; `outside` names with their plane coordinates.
-pub fn projection_notes(base_input: &str, rescaled: &[String], elsewhere: &[String], outside: &[(String, [f64; 2])]) -> String {
+pub fn projection_notes(
+    base_input: &str,
+    rescaled: &[String],
+    elsewhere: &[String],
+    outside: &[(String, [f64; 2])],
+) -> String {
     let mut notes = Vec::new();
     if !rescaled.is_empty() {
         notes.push(format!("{}: trained on a rescaled input, so drawn at the equivalent weights for the model\u{2019}s input ({base_input}): weights times the scale ratio, biases kept, the same logits on every digit. They start away from w\u{2080} because their initial function differs.", rescaled.join(", ")));
@@ -370,7 +502,12 @@ pub fn projection_notes(base_input: &str, rescaled: &[String], elsewhere: &[Stri
         notes.push(format!("{}: not drawn. Trained on another transform (standardized vs raw pixels), their weights do not live in the plane\u{2019}s space.", elsewhere.join(", ")));
     }
     if !outside.is_empty() {
-        let at: Vec<String> = outside.iter().map(|(name, [a, b])| format!("{name} (a = {}, b = {})", compact(*a, 1), compact(*b, 1))).collect();
+        let at: Vec<String> = outside
+            .iter()
+            .map(|(name, [a, b])| {
+                format!("{name} (a = {}, b = {})", compact(*a, 1), compact(*b, 1))
+            })
+            .collect();
         notes.push(format!("Outside the view now: {}.", at.join(", ")));
     }
     notes.join(" ")
@@ -403,7 +540,11 @@ pub struct Card {
 pub fn card_name(spec: &RacerSpec) -> (String, String) {
     let name = spec.display_name().to_string();
     let settings = settings(spec).join(SEP);
-    let what = if spec.label.is_some() { format!("{}{SEP}{settings}", spec.info.title) } else { settings };
+    let what = if spec.label.is_some() {
+        format!("{}{SEP}{settings}", spec.info.title)
+    } else {
+        settings
+    };
     (name, what)
 }
 
@@ -416,7 +557,11 @@ pub fn tuned_note(steps: u64) -> String {
 /// `steps` steps: "lr 0.0123, tuned: best of the sweep at step 500 · momentum 0.9".
 pub fn tuned_card_name(spec: &RacerSpec, steps: u64) -> (String, String) {
     let (name, what) = card_name(spec);
-    let lr = spec.hyper.iter().find(|(n, _)| *n == "lr").map(|(n, v)| named_setting(n, v));
+    let lr = spec
+        .hyper
+        .iter()
+        .find(|(n, _)| *n == "lr")
+        .map(|(n, v)| named_setting(n, v));
     let what = match lr {
         Some(lr) => what.replacen(&lr, &format!("{lr}{}", tuned_note(steps)), 1),
         None => what,
@@ -442,17 +587,29 @@ pub fn card(spec: &RacerSpec, s: &Standing) -> Card {
         None => format!("loss {}", short_loss(s.loss)),
     };
     let loss_note = match s.mean_loss {
-        Some(_) => format!("the mean over the latest tenth of the steps; this step: {}", short_loss(s.loss)),
+        Some(_) => format!(
+            "the mean over the latest tenth of the steps; this step: {}",
+            short_loss(s.loss)
+        ),
         None => String::new(),
     };
     let arrived = s.arrival.filter(|_| stopped.is_none());
     let status = match (&stopped, &arrived) {
         (Some(text), _) => text.clone(),
-        (None, Some(a)) => format!("{} at step {}", if a.global { "minimum" } else { "local minimum" }, a.step),
+        (None, Some(a)) => format!(
+            "{} at step {}",
+            if a.global { "minimum" } else { "local minimum" },
+            a.step
+        ),
         (None, None) => String::new(),
     };
     let status_note = match &arrived {
-        Some(a) => format!("{name} {} ({}, {})", arrival_text(a), short_number(a.at[0]), short_number(a.at[1])),
+        Some(a) => format!(
+            "{name} {} ({}, {})",
+            arrival_text(a),
+            short_number(a.at[0]),
+            short_number(a.at[1])
+        ),
         None => String::new(),
     };
     let news = match (&stopped, &arrived) {
@@ -460,8 +617,21 @@ pub fn card(spec: &RacerSpec, s: &Standing) -> Card {
         (None, Some(a)) if a.step > 0 => format!("{name} {}", arrival_text(a)),
         _ => String::new(),
     };
-    let loss = if stopped.is_some() { format!("last {loss}") } else { loss };
-    Card { step: format!("step {}", s.step), loss, loss_note, status, status_note, news, name, what }
+    let loss = if stopped.is_some() {
+        format!("last {loss}")
+    } else {
+        loss
+    };
+    Card {
+        step: format!("step {}", s.step),
+        loss,
+        loss_note,
+        status,
+        status_note,
+        news,
+        name,
+        what,
+    }
 }
 
 /// A loss on a card: three significant digits, in exponent form when small or large ("0.283",
@@ -499,7 +669,11 @@ pub fn compact(x: f64, digits: usize) -> String {
     }
     let e = to_exponential(x, digits.saturating_sub(1));
     let (mantissa, exponent) = e.split_once('e').unwrap_or((&e, "0"));
-    let mantissa = if mantissa.contains('.') { mantissa.trim_end_matches('0').trim_end_matches('.') } else { mantissa };
+    let mantissa = if mantissa.contains('.') {
+        mantissa.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        mantissa
+    };
     format!("{mantissa}e{}", exponent.trim_start_matches('+'))
 }
 
@@ -542,7 +716,9 @@ fn is_tie(x: f64, digits: usize) -> bool {
     if d.len() != digits + 1 || !d.ends_with('5') {
         return false;
     }
-    let (Ok(d), Ok(e)) = (d.parse::<u64>(), exponent.parse::<i32>()) else { return false };
+    let (Ok(d), Ok(e)) = (d.parse::<u64>(), exponent.parse::<i32>()) else {
+        return false;
+    };
     // The decimal d x 10^(e - digits) is a double exactly when 5^(digits - e) divides d.
     let fives = digits as i32 - e;
     fives <= 0 || (fives < 28 && d % 5u64.pow(fives as u32) == 0)
@@ -550,7 +726,9 @@ fn is_tie(x: f64, digits: usize) -> bool {
 
 /// At a tie, whether Rust's half-to-even rounding picked the lower neighbour.
 fn round_half_even_went_down(x: f64, digits: usize, rounded: &str, exponent: i32) -> bool {
-    let value: f64 = format!("{rounded}e{}", exponent - digits as i32 + 1).parse().unwrap_or(x);
+    let value: f64 = format!("{rounded}e{}", exponent - digits as i32 + 1)
+        .parse()
+        .unwrap_or(x);
     value < x
 }
 
@@ -559,8 +737,16 @@ fn to_precision(x: f64, digits: usize) -> String {
     let (d, e) = round_digits(x, digits);
     let sign = if x < 0.0 { "-" } else { "" };
     if e < -6 || e >= digits as i32 {
-        let rest = if digits > 1 { format!(".{}", &d[1..]) } else { String::new() };
-        let exp = if e >= 0 { format!("+{e}") } else { e.to_string() };
+        let rest = if digits > 1 {
+            format!(".{}", &d[1..])
+        } else {
+            String::new()
+        };
+        let exp = if e >= 0 {
+            format!("+{e}")
+        } else {
+            e.to_string()
+        };
         return format!("{sign}{}{rest}e{exp}", &d[..1]);
     }
     if e >= 0 {
@@ -580,8 +766,16 @@ fn to_precision(x: f64, digits: usize) -> String {
 fn to_exponential(x: f64, fraction: usize) -> String {
     let (d, e) = round_digits(x, fraction + 1);
     let sign = if x < 0.0 { "-" } else { "" };
-    let rest = if fraction > 0 { format!(".{}", &d[1..]) } else { String::new() };
-    let exp = if e >= 0 { format!("+{e}") } else { e.to_string() };
+    let rest = if fraction > 0 {
+        format!(".{}", &d[1..])
+    } else {
+        String::new()
+    };
+    let exp = if e >= 0 {
+        format!("+{e}")
+    } else {
+        e.to_string()
+    };
     format!("{sign}{}{rest}e{exp}", &d[..1])
 }
 
@@ -592,7 +786,11 @@ mod tests {
     #[test]
     fn numbers_read_back() {
         for x in [0.05, 0.001, 1e-8, 0.999, 1.5e-10, 12345.0, 1e6, -2.5, 0.0] {
-            assert_eq!(number(x).replace('\u{2212}', "-").parse::<f64>().unwrap(), x, "{x}");
+            assert_eq!(
+                number(x).replace('\u{2212}', "-").parse::<f64>().unwrap(),
+                x,
+                "{x}"
+            );
         }
         assert_eq!(number(1e-8), "1e\u{2212}8");
         assert_eq!(number(0.05), "0.05");
@@ -608,9 +806,19 @@ mod tests {
         )
         .unwrap();
         let got: Vec<String> = spec.racers.iter().map(key_settings).collect();
-        assert_eq!(got, ["lr 0.001, momentum 0.9, nesterov", "lr 0.001", "lr 0.001, betas (0.8, 0.99), amsgrad"]);
+        assert_eq!(
+            got,
+            [
+                "lr 0.001, momentum 0.9, nesterov",
+                "lr 0.001",
+                "lr 0.001, betas (0.8, 0.99), amsgrad"
+            ]
+        );
         let (name, what) = card_name(&spec.racers[0]);
-        assert_eq!((name.as_str(), what.as_str()), ("SGD", "lr 0.001 \u{b7} momentum 0.9 \u{b7} nesterov"));
+        assert_eq!(
+            (name.as_str(), what.as_str()),
+            ("SGD", "lr 0.001 \u{b7} momentum 0.9 \u{b7} nesterov")
+        );
     }
 
     /// A card names the racer's scheduler and clipping, and a tuned learning rate says so.
@@ -623,14 +831,35 @@ mod tests {
               "schedulers": [{"name": "LinearLR", "start_factor": 0.1, "total_iters": 50}, {"name": "ExponentialLR", "gamma": 0.99}]}}]}"#,
         )
         .unwrap();
-        assert_eq!(card_name(&spec.racers[0]).1, "lr 0.1 \u{b7} clip_grad_norm 1 \u{b7} StepLR(step_size 500)");
+        assert_eq!(
+            card_name(&spec.racers[0]).1,
+            "lr 0.1 \u{b7} clip_grad_norm 1 \u{b7} StepLR(step_size 500)"
+        );
         assert_eq!(card_name(&spec.racers[1]).1, "Adam \u{b7} lr 0.001 \u{b7} SequentialLR(schedulers LinearLR(start_factor 0.1, total_iters 50) then ExponentialLR(gamma 0.99), milestones [50])");
         let tuned = tuned_card_name(&spec.racers[0], 500).1;
         assert_eq!(tuned, "lr 0.1, tuned: best of the sweep at step 500 \u{b7} clip_grad_norm 1 \u{b7} StepLR(step_size 500)");
-        let standing = Standing { status: Status::Ok, step: 3, position: Some([0.0, 0.0]), loss: 1.0, mean_loss: None, diverged_at: None, singular_at: None, arrival: None };
-        assert_eq!(tuned_card(&spec.racers[0], &standing, Some(500)).what, tuned);
-        assert_eq!(tuned_card(&spec.racers[0], &standing, None), card(&spec.racers[0], &standing));
-        assert_eq!((tuning(40, 100).as_str(), tuning(0, 0).as_str()), ("Tuning\u{2026} 40 %", "Tuning\u{2026} 100 %"));
+        let standing = Standing {
+            status: Status::Ok,
+            step: 3,
+            position: Some([0.0, 0.0]),
+            loss: 1.0,
+            mean_loss: None,
+            diverged_at: None,
+            singular_at: None,
+            arrival: None,
+        };
+        assert_eq!(
+            tuned_card(&spec.racers[0], &standing, Some(500)).what,
+            tuned
+        );
+        assert_eq!(
+            tuned_card(&spec.racers[0], &standing, None),
+            card(&spec.racers[0], &standing)
+        );
+        assert_eq!(
+            (tuning(40, 100).as_str(), tuning(0, 0).as_str()),
+            ("Tuning\u{2026} 40 %", "Tuning\u{2026} 100 %")
+        );
     }
 
     /// The card's numbers as ECMAScript writes them (`toPrecision`, `toExponential`), ties away
@@ -658,10 +887,28 @@ mod tests {
         ] {
             assert_eq!(short_loss(x), text, "{x}");
         }
-        for (x, d, text) in [(0.125, 2, "0.13"), (1.005, 2, "1.00"), (-0.0001, 2, "-0.00"), (-0.0, 2, "0.00"), (2.5, 0, "3"), (99.996, 2, "100.00"), (1234.5678, 3, "1234.568"), (0.00012, 6, "0.000120"), (-3.0, 1, "-3.0"), (0.0004, 3, "0.000")] {
+        for (x, d, text) in [
+            (0.125, 2, "0.13"),
+            (1.005, 2, "1.00"),
+            (-0.0001, 2, "-0.00"),
+            (-0.0, 2, "0.00"),
+            (2.5, 0, "3"),
+            (99.996, 2, "100.00"),
+            (1234.5678, 3, "1234.568"),
+            (0.00012, 6, "0.000120"),
+            (-3.0, 1, "-3.0"),
+            (0.0004, 3, "0.000"),
+        ] {
             assert_eq!(fixed(x, d), text, "{x} to {d}");
         }
-        for (x, text) in [(0.001, "0.001"), (0.038, "0.038"), (0.123456789, "0.123457"), (2.5e-5, "2.5e-5"), (123456.0, "1.235e5"), (-1.0, "-1")] {
+        for (x, text) in [
+            (0.001, "0.001"),
+            (0.038, "0.038"),
+            (0.123456789, "0.123457"),
+            (2.5e-5, "2.5e-5"),
+            (123456.0, "1.235e5"),
+            (-1.0, "-1"),
+        ] {
             assert_eq!(short_number(x), text, "{x}");
         }
     }

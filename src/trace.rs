@@ -24,7 +24,12 @@ pub struct Path {
 impl Path {
     /// `min_gap` in data units (for instance 1e-4 of the view's diagonal); `capacity` >= 4.
     pub fn new(min_gap: f64, capacity: usize) -> Path {
-        Path { points: Vec::new(), head: None, min_gap: min_gap.max(0.0), capacity: capacity.max(4) }
+        Path {
+            points: Vec::new(),
+            head: None,
+            min_gap: min_gap.max(0.0),
+            capacity: capacity.max(4),
+        }
     }
 
     pub fn clear(&mut self) {
@@ -57,7 +62,11 @@ impl Path {
             i += 1;
             keep
         });
-        self.min_gap = if self.min_gap > 0.0 { self.min_gap * 2.0 } else { f64::MIN_POSITIVE };
+        self.min_gap = if self.min_gap > 0.0 {
+            self.min_gap * 2.0
+        } else {
+            f64::MIN_POSITIVE
+        };
     }
 
     /// The kept points, ending with the latest one.
@@ -97,7 +106,13 @@ pub struct Curve {
 
 impl Curve {
     pub fn new(capacity: usize) -> Curve {
-        Curve { samples: Vec::new(), steps: Vec::new(), head: None, stride: 1, capacity: capacity.max(4) }
+        Curve {
+            samples: Vec::new(),
+            steps: Vec::new(),
+            head: None,
+            stride: 1,
+            capacity: capacity.max(4),
+        }
     }
 
     pub fn clear(&mut self) {
@@ -138,7 +153,8 @@ impl Curve {
     }
 
     pub fn heap_bytes(&self) -> usize {
-        self.samples.capacity() * std::mem::size_of::<(f64, f64)>() + self.steps.capacity() * std::mem::size_of::<u64>()
+        self.samples.capacity() * std::mem::size_of::<(f64, f64)>()
+            + self.steps.capacity() * std::mem::size_of::<u64>()
     }
 }
 
@@ -236,13 +252,18 @@ mod tests {
     #[test]
     fn a_trailing_mean_averages_the_last_tenth() {
         let mut m = TrailingMean::default();
-        let values: Vec<f64> = (0..30_000).map(|k| ((k * 7919) % 101) as f64 + if k < 50 { 1e6 } else { 0.0 }).collect();
+        let values: Vec<f64> = (0..30_000)
+            .map(|k| ((k * 7919) % 101) as f64 + if k < 50 { 1e6 } else { 0.0 })
+            .collect();
         for (k, &v) in values.iter().enumerate() {
             let mean = m.push(v);
             let n = k + 1;
             let window = n.div_ceil(10).min(MAX_MEAN_WINDOW);
             let exact = values[n - window..n].iter().sum::<f64>() / window as f64;
-            assert!((mean - exact).abs() <= 1e-12 * exact.abs().max(1.0), "after {n}: {mean} against {exact}");
+            assert!(
+                (mean - exact).abs() <= 1e-12 * exact.abs().max(1.0),
+                "after {n}: {mean} against {exact}"
+            );
         }
         assert_eq!(m.recent.len(), MAX_MEAN_WINDOW);
         // Huge values long gone leave nothing behind in the sum.

@@ -29,10 +29,20 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         let text = match info.payload().downcast_ref::<&str>() {
             Some(s) => s.to_string(),
-            None => info.payload().downcast_ref::<String>().cloned().unwrap_or_else(|| "a panic".into()),
+            None => info
+                .payload()
+                .downcast_ref::<String>()
+                .cloned()
+                .unwrap_or_else(|| "a panic".into()),
         };
-        let at = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
-        let _ = PANIC.try_with(|p| p.try_borrow_mut().map(|mut p| *p = Some(format!("{text}{at}"))));
+        let at = info
+            .location()
+            .map(|l| format!(" ({}:{})", l.file(), l.line()))
+            .unwrap_or_default();
+        let _ = PANIC.try_with(|p| {
+            p.try_borrow_mut()
+                .map(|mut p| *p = Some(format!("{text}{at}")))
+        });
         console_error_panic_hook::hook(info);
     }));
 }
@@ -40,7 +50,10 @@ pub fn start() {
 /// The message of the panic that stopped the module, if one did.
 #[wasm_bindgen]
 pub fn panic_message() -> Option<String> {
-    PANIC.try_with(|p| p.try_borrow().ok().and_then(|p| p.clone())).ok().flatten()
+    PANIC
+        .try_with(|p| p.try_borrow().ok().and_then(|p| p.clone()))
+        .ok()
+        .flatten()
 }
 
 /// Panics on purpose: the end-to-end tests check that the page survives one.
@@ -67,8 +80,25 @@ pub fn packed_layout() -> Result<JsValue, JsError> {
 /// What the core says of a typed number outside a range of the catalog (`lo`, `hi` with their
 /// ends open or closed; infinite for none): "`lr` must be in [0, inf), got -1", or undefined.
 #[wasm_bindgen]
-pub fn range_error(name: &str, lo: f64, lo_open: bool, hi: f64, hi_open: bool, x: f64) -> Option<String> {
-    crate::schema::check(name, x, crate::schema::Range { lo, lo_open, hi, hi_open }).err()
+pub fn range_error(
+    name: &str,
+    lo: f64,
+    lo_open: bool,
+    hi: f64,
+    hi_open: bool,
+    x: f64,
+) -> Option<String> {
+    crate::schema::check(
+        name,
+        x,
+        crate::schema::Range {
+            lo,
+            lo_open,
+            hi,
+            hi_open,
+        },
+    )
+    .err()
 }
 
 /// A number on a control or read-out: `digits + 2` significant digits in [0.001, 100000), else
@@ -91,10 +121,14 @@ fn err(e: impl std::fmt::Display) -> JsError {
 }
 
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
-    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(err)
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(err)
 }
 
 /// Milliseconds since the page loaded.
 fn now() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }

@@ -20,9 +20,15 @@ const EXAMPLE: &str = r#"{"landscape": {"name": "rosenbrock", "scale": 1.0},
 
 /// A successful run's output, parsed.
 fn ok_json(out: &Output) -> Value {
-    assert!(out.status.success(), "exit {:?}, stderr: {}", out.status, stderr(out));
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {}",
+        out.status,
+        stderr(out)
+    );
     assert_eq!(stderr(out), "", "a successful run writes nothing to stderr");
-    serde_json::from_str(stdout(out)).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
+    serde_json::from_str(stdout(out))
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", stdout(out)))
 }
 
 fn num(v: &Value) -> f64 {
@@ -63,7 +69,10 @@ fn the_issue_example_runs() {
         assert!(r.get("label").is_none());
     }
     // Exactly what the library computes, printed as JSON on one line.
-    assert_eq!(stdout(&out), serde_json::to_string(&race::run(&spec)).unwrap() + "\n");
+    assert_eq!(
+        stdout(&out),
+        serde_json::to_string(&race::run(&spec)).unwrap() + "\n"
+    );
 }
 
 #[test]
@@ -94,24 +103,57 @@ fn a_spec_file_works_like_stdin() {
     ok_json(&from_file);
     assert_eq!(stdout(&from_file), stdout(&cli(&["run"], EXAMPLE)));
     let missing = path.with_extension("missing.json");
-    assert_fails(&cli(&["run", "--spec", missing.to_str().unwrap()], ""), "cannot read", "missing spec file");
+    assert_fails(
+        &cli(&["run", "--spec", missing.to_str().unwrap()], ""),
+        "cannot read",
+        "missing spec file",
+    );
     let latin1 = path.with_extension("latin1.json");
     std::fs::write(&latin1, b"{\"landscape\": {\"name\": \"caf\xe9\"}}").unwrap();
     let out = cli(&["run", "--spec", latin1.to_str().unwrap()], "");
     std::fs::remove_file(&latin1).unwrap();
-    assert_fails(&out, "spec is not UTF-8 text: invalid bytes at offset 27", "a file that is not UTF-8");
+    assert_fails(
+        &out,
+        "spec is not UTF-8 text: invalid bytes at offset 27",
+        "a file that is not UTF-8",
+    );
 }
 
 /// `optiscape train` reads its spec by the same rules, with the same one-line errors.
 #[test]
 fn train_rejects_bad_specs_like_run() {
     for (text, needle, what) in [
-        (r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#.to_string(), "racers[0]: duplicate field `lr`", "a key given twice"),
-        (r#"{"model": "linear", "input": ["raw", 2], "racers": [{"name": "adam"}]}"#.into(), "input: invalid type: sequence, expected an object", "a list for input"),
-        (r#"{"model": "linear", "racers": [{"name": "ad\nam"}]}"#.into(), "unknown optimizer `ad\\nam`", "a newline in a name"),
-        (r#"{"model": "linear", "racers": [{"name": "adam"}]} {}"#.into(), "trailing characters", "two documents"),
-        (r#"{"model": "linear", "racers": [{"name": "newton"}]}"#.into(), "needs a Hessian", "newton"),
-        (format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)), &format!("more than {MAX_SPEC_BYTES} bytes"), "over the limit cut inside a character"),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#
+                .to_string(),
+            "racers[0]: duplicate field `lr`",
+            "a key given twice",
+        ),
+        (
+            r#"{"model": "linear", "input": ["raw", 2], "racers": [{"name": "adam"}]}"#.into(),
+            "input: invalid type: sequence, expected an object",
+            "a list for input",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "ad\nam"}]}"#.into(),
+            "unknown optimizer `ad\\nam`",
+            "a newline in a name",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam"}]} {}"#.into(),
+            "trailing characters",
+            "two documents",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "newton"}]}"#.into(),
+            "needs a Hessian",
+            "newton",
+        ),
+        (
+            format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES)),
+            &format!("more than {MAX_SPEC_BYTES} bytes"),
+            "over the limit cut inside a character",
+        ),
     ] {
         assert_fails(&cli(&["train"], &text), needle, what);
     }
@@ -126,14 +168,29 @@ fn a_diverging_racer_stops_and_the_others_carry_on() {
     let racers = result["racers"].as_array().unwrap();
     let bad = &racers[0];
     assert_eq!(bad["status"], "diverged");
-    let k = bad["diverged_at"].as_u64().expect("diverged_at is the step");
+    let k = bad["diverged_at"]
+        .as_u64()
+        .expect("diverged_at is the step");
     assert!((1..300).contains(&k), "{k}");
-    assert_eq!(bad["trajectory"].as_array().unwrap().len() as u64, k, "points 0..k-1 are kept");
+    assert_eq!(
+        bad["trajectory"].as_array().unwrap().len() as u64,
+        k,
+        "points 0..k-1 are kept"
+    );
     assert_eq!(bad["loss"].as_array().unwrap().len() as u64, k);
-    for c in bad["trajectory"].as_array().unwrap().iter().flat_map(|p| p.as_array().unwrap()) {
+    for c in bad["trajectory"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.as_array().unwrap())
+    {
         assert!(num(c).abs() <= race::DIVERGENCE_LIMIT, "{c}");
     }
-    assert!(bad["loss"].as_array().unwrap().iter().all(|l| num(l).is_finite()));
+    assert!(bad["loss"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| num(l).is_finite()));
     for r in &racers[1..] {
         check_racer(r, 300, &objective(&spec));
     }
@@ -142,7 +199,10 @@ fn a_diverging_racer_stops_and_the_others_carry_on() {
 #[test]
 fn bad_inputs_fail_with_one_line_naming_the_problem() {
     let racer = |r: &str| format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{r}]}}"#);
-    let (at_most, more_than) = (format!("at most {MAX_SPEC_BYTES}"), format!("more than {MAX_SPEC_BYTES} bytes"));
+    let (at_most, more_than) = (
+        format!("at most {MAX_SPEC_BYTES}"),
+        format!("more than {MAX_SPEC_BYTES} bytes"),
+    );
     let cases: Vec<(String, &str, &str)> = vec![
         (racer(r#"{"name": "adma"}"#), "unknown optimizer `adma`", "unknown optimizer"),
         (racer(r#"{"name": "adam", "beta": [0.9, 0.99]}"#), "unknown field `beta`", "unknown field beta"),
@@ -201,9 +261,21 @@ fn bad_inputs_fail_with_one_line_naming_the_problem() {
 
 #[test]
 fn unknown_commands_fail() {
-    assert_fails(&cli(&["frobnicate"], ""), "unknown arguments `frobnicate`", "unknown command");
-    assert_fails(&cli(&["run", "--spec"], ""), "run: `--spec` needs a value", "--spec without a file");
-    assert_fails(&cli(&["list", "--yaml"], ""), "unknown arguments", "list --yaml");
+    assert_fails(
+        &cli(&["frobnicate"], ""),
+        "unknown arguments `frobnicate`",
+        "unknown command",
+    );
+    assert_fails(
+        &cli(&["run", "--spec"], ""),
+        "run: `--spec` needs a value",
+        "--spec without a file",
+    );
+    assert_fails(
+        &cli(&["list", "--yaml"], ""),
+        "unknown arguments",
+        "list --yaml",
+    );
     // No command prints the usage after the error (several lines), and fails.
     let out = cli(&[], "");
     assert_eq!(out.status.code(), Some(2));
@@ -218,11 +290,18 @@ fn list_names_every_optimizer_and_landscape() {
     assert!(out.status.success());
     assert_eq!(stderr(&out), "");
     let text = stdout(&out);
-    let words: std::collections::HashSet<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).collect();
+    let words: std::collections::HashSet<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .collect();
     for o in optim::REGISTRY {
         assert!(words.contains(o.name), "`list` does not name {}", o.name);
         for p in o.params {
-            assert!(words.contains(p.name), "`list` does not show {}'s {}", o.name, p.name);
+            assert!(
+                words.contains(p.name),
+                "`list` does not show {}'s {}",
+                o.name,
+                p.name
+            );
         }
     }
     for l in landscape::REGISTRY {
@@ -234,20 +313,39 @@ fn list_names_every_optimizer_and_landscape() {
 fn list_json_has_every_parameter_with_torch_defaults() {
     let cat = ok_json(&cli(&["list", "--json"], ""));
     let optimizers = cat["optimizers"].as_array().unwrap();
-    let names: Vec<&str> = optimizers.iter().map(|o| o["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = optimizers
+        .iter()
+        .map(|o| o["name"].as_str().unwrap())
+        .collect();
     let expected: Vec<&str> = optim::REGISTRY.iter().map(|o| o.name).collect();
     assert_eq!(names, expected);
     let default = |opt: &str, param: &str| -> Value {
-        let o = optimizers.iter().find(|o| o["name"] == opt).unwrap_or_else(|| panic!("no {opt}"));
-        o["params"].as_array().unwrap().iter().find(|p| p["name"] == param).unwrap_or_else(|| panic!("{opt} has no {param}"))["default"]
+        let o = optimizers
+            .iter()
+            .find(|o| o["name"] == opt)
+            .unwrap_or_else(|| panic!("no {opt}"));
+        o["params"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == param)
+            .unwrap_or_else(|| panic!("{opt} has no {param}"))["default"]
             .clone()
     };
     // Every parameter of the registry, with its default.
     for o in optim::REGISTRY {
-        let listed = optimizers.iter().find(|x| x["name"] == o.name).unwrap()["params"].as_array().unwrap();
+        let listed = optimizers.iter().find(|x| x["name"] == o.name).unwrap()["params"]
+            .as_array()
+            .unwrap();
         assert_eq!(listed.len(), o.params.len(), "{}", o.name);
         for p in o.params {
-            assert_eq!(default(o.name, p.name), serde_json::to_value(&p.default).unwrap(), "{} {}", o.name, p.name);
+            assert_eq!(
+                default(o.name, p.name),
+                serde_json::to_value(&p.default).unwrap(),
+                "{} {}",
+                o.name,
+                p.name
+            );
         }
     }
     // torch.optim's (and the reference packages') defaults.
@@ -329,16 +427,34 @@ fn list_json_has_every_parameter_with_torch_defaults() {
         assert_eq!(l["name"], info.name);
         assert_eq!(l["all_params"][0]["name"], "scale");
         assert_eq!(l["all_params"][0]["default"], json!(1.0));
-        assert_eq!((&l["all_params"][1]["name"], &l["all_params"][1]["default"]), (&json!("noise"), &json!(0.0)));
-        assert_eq!((&l["all_params"][2]["name"], &l["all_params"][2]["default"]), (&json!("seed"), &json!(0.0)));
-        assert_eq!((&l["all_params"][3]["name"], &l["all_params"][3]["default"]), (&json!("rotate"), &json!(0.0)));
-        assert_eq!(l["all_params"].as_array().unwrap().len(), info.params.len() + 4);
+        assert_eq!(
+            (&l["all_params"][1]["name"], &l["all_params"][1]["default"]),
+            (&json!("noise"), &json!(0.0))
+        );
+        assert_eq!(
+            (&l["all_params"][2]["name"], &l["all_params"][2]["default"]),
+            (&json!("seed"), &json!(0.0))
+        );
+        assert_eq!(
+            (&l["all_params"][3]["name"], &l["all_params"][3]["default"]),
+            (&json!("rotate"), &json!(0.0))
+        );
+        assert_eq!(
+            l["all_params"].as_array().unwrap().len(),
+            info.params.len() + 4
+        );
         let (x, y) = (num(&l["start"][0]), num(&l["start"][1]));
         assert!(
-            num(&l["view"]["x"][0]) <= x && x <= num(&l["view"]["x"][1]) && num(&l["view"]["y"][0]) <= y && y <= num(&l["view"]["y"][1])
+            num(&l["view"]["x"][0]) <= x
+                && x <= num(&l["view"]["x"][1])
+                && num(&l["view"]["y"][0]) <= y
+                && y <= num(&l["view"]["y"][1])
         );
     }
-    assert_eq!(cat["limits"]["max_steps"], json!(optiscape::spec::MAX_STEPS));
+    assert_eq!(
+        cat["limits"]["max_steps"],
+        json!(optiscape::spec::MAX_STEPS)
+    );
 }
 
 /// `run` gives each racer's evaluations (one a step; L-BFGS's closure calls) and the learning
@@ -360,27 +476,66 @@ fn run_tune_and_list_know_the_schedulers() {
     assert!(optiscape::sweep::grid().contains(&again.racers[0].hyper.num("lr")));
     assert_fails(&cli(&["tune"], "{"), "EOF", "tune, bad spec");
     let text = stdout(&cli(&["list"], "")).to_string();
-    for word in ["SCHEDULERS", "OneCycleLR", "total_steps", "lr_scheduler", "clip_grad_norm", "rotate", "(required)"] {
+    for word in [
+        "SCHEDULERS",
+        "OneCycleLR",
+        "total_steps",
+        "lr_scheduler",
+        "clip_grad_norm",
+        "rotate",
+        "(required)",
+    ] {
         assert!(text.contains(word), "list does not say {word}");
     }
     let cat = ok_json(&cli(&["list", "--json"], ""));
-    assert_eq!(cat["schedulers"].as_array().unwrap().len(), optiscape::schedule::REGISTRY.len());
+    assert_eq!(
+        cat["schedulers"].as_array().unwrap().len(),
+        optiscape::schedule::REGISTRY.len()
+    );
     assert_eq!(cat["racer_params"][2]["type"], "scheduler");
 }
 
 #[test]
 fn list_json_gives_every_tooltip_and_explanation_table() {
     let cat = ok_json(&cli(&["list", "--json"], ""));
-    let adam = cat["optimizers"].as_array().unwrap().iter().find(|o| o["name"] == "adam").unwrap();
-    let betas = adam["params"].as_array().unwrap().iter().find(|p| p["name"] == "betas").unwrap();
+    let adam = cat["optimizers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == "adam")
+        .unwrap();
+    let betas = adam["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "betas")
+        .unwrap();
     assert!(betas["tip"].as_str().unwrap().contains("β1"));
     assert_eq!(betas["item_tips"][0]["symbol"], "β1");
-    assert!(betas["item_tips"][1]["tip"].as_str().unwrap().starts_with("memory of its size"));
-    let lr = adam["params"].as_array().unwrap().iter().find(|p| p["name"] == "lr").unwrap();
+    assert!(betas["item_tips"][1]["tip"]
+        .as_str()
+        .unwrap()
+        .starts_with("memory of its size"));
+    let lr = adam["params"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "lr")
+        .unwrap();
     assert!(lr.get("item_tips").is_none() && !lr["tip"].as_str().unwrap().is_empty());
-    let state: Vec<&str> = adam["state"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
+    let state: Vec<&str> = adam["state"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
     assert_eq!(state, ["step", "m", "v", "m_hat", "v_hat", "max_v"]);
-    let pieces: Vec<(&str, &str)> = adam["pieces"].as_array().unwrap().iter().map(|p| (p["key"].as_str().unwrap(), p["shape"].as_str().unwrap())).collect();
+    let pieces: Vec<(&str, &str)> = adam["pieces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["key"].as_str().unwrap(), p["shape"].as_str().unwrap()))
+        .collect();
     assert_eq!(pieces.last(), Some(&("step", "arrow")));
     assert!(pieces.contains(&("m_hat", "arrow")) && pieces.contains(&("v_hat", "box")));
     // Every landscape's and scheduler's parameter, and the page's own read-outs.
@@ -391,11 +546,26 @@ fn list_json_gives_every_tooltip_and_explanation_table() {
     }
     for s in cat["schedulers"].as_array().unwrap() {
         for p in s["params"].as_array().unwrap() {
-            assert!(!p["tip"].as_str().unwrap().is_empty(), "{} {}", s["name"], p["name"]);
+            assert!(
+                !p["tip"].as_str().unwrap().is_empty(),
+                "{} {}",
+                s["name"],
+                p["name"]
+            );
         }
     }
-    let quantities: Vec<&str> = cat["quantities"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
-    for name in ["f \u{2212} f*", "Off plane", "last step: model optimum α*", "loss"] {
+    let quantities: Vec<&str> = cat["quantities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    for name in [
+        "f \u{2212} f*",
+        "Off plane",
+        "last step: model optimum α*",
+        "loss",
+    ] {
         assert!(quantities.contains(&name), "{name}: {quantities:?}");
     }
 }

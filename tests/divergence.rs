@@ -15,7 +15,9 @@ const SCALES: [f64; 3] = [1e-3, 1.0, 1e3];
 const STEPS: u64 = 2000;
 
 fn sane(p: Point, loss: f64) -> bool {
-    p.iter().all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT) && loss.is_finite()
+    p.iter()
+        .all(|c| c.is_finite() && c.abs() <= DIVERGENCE_LIMIT)
+        && loss.is_finite()
 }
 
 fn same_bits(a: &RacerResult, b: &RacerResult) -> bool {
@@ -23,17 +25,32 @@ fn same_bits(a: &RacerResult, b: &RacerResult) -> bool {
         && a.diverged_at == b.diverged_at
         && a.trajectory.len() == b.trajectory.len()
         && a.loss.len() == b.loss.len()
-        && a.trajectory.iter().zip(&b.trajectory).all(|(p, q)| p[0].to_bits() == q[0].to_bits() && p[1].to_bits() == q[1].to_bits())
-        && a.loss.iter().zip(&b.loss).all(|(x, y)| x.to_bits() == y.to_bits())
+        && a.trajectory
+            .iter()
+            .zip(&b.trajectory)
+            .all(|(p, q)| p[0].to_bits() == q[0].to_bits() && p[1].to_bits() == q[1].to_bits())
+        && a.loss
+            .iter()
+            .zip(&b.loss)
+            .all(|(x, y)| x.to_bits() == y.to_bits())
 }
 
 /// Checks one racer's result against a replay with a fresh optimizer. Returns a description of
 /// what is wrong, if anything.
 fn check(spec: &RunSpec, r: &RacerResult) -> Result<(), String> {
     if r.trajectory.len() != r.loss.len() {
-        return Err(format!("{} points but {} losses", r.trajectory.len(), r.loss.len()));
+        return Err(format!(
+            "{} points but {} losses",
+            r.trajectory.len(),
+            r.loss.len()
+        ));
     }
-    if let Some((k, p)) = r.trajectory.iter().enumerate().find(|(_, p)| !p.iter().all(|c| c.is_finite())) {
+    if let Some((k, p)) = r
+        .trajectory
+        .iter()
+        .enumerate()
+        .find(|(_, p)| !p.iter().all(|c| c.is_finite()))
+    {
         return Err(format!("point {k} is {p:?}"));
     }
     if let Some((k, l)) = r.loss.iter().enumerate().find(|(_, l)| !l.is_finite()) {
@@ -45,7 +62,11 @@ fn check(spec: &RunSpec, r: &RacerResult) -> Result<(), String> {
         (status, at) => return Err(format!("status {status:?} with diverged_at {at:?}")),
     };
     if r.trajectory.len() as u64 != expected_len {
-        return Err(format!("diverged_at {:?} but {} points", r.diverged_at, r.trajectory.len()));
+        return Err(format!(
+            "diverged_at {:?} but {} points",
+            r.diverged_at,
+            r.trajectory.len()
+        ));
     }
 
     // Replay with a fresh optimizer: the same points and losses, bit for bit, and (when diverged)
@@ -58,19 +79,37 @@ fn check(spec: &RunSpec, r: &RacerResult) -> Result<(), String> {
     let last = r.diverged_at.unwrap_or(STEPS);
     for k in 0..=last {
         if k > 0 {
-            race::step(&mut *stepper, &objective, spec.racers[0].clip, k - 1, &mut p);
+            race::step(
+                &mut *stepper,
+                &objective,
+                spec.racers[0].clip,
+                k - 1,
+                &mut p,
+            );
         }
-        let loss = if p.iter().all(|c| c.is_finite()) { objective.value(p) } else { f64::NAN };
+        let loss = if p.iter().all(|c| c.is_finite()) {
+            objective.value(p)
+        } else {
+            f64::NAN
+        };
         if Some(k) == r.diverged_at {
             if sane(p, loss) {
-                return Err(format!("reported diverged at {k}, but the replayed step {k} is {p:?} with loss {loss}"));
+                return Err(format!(
+                    "reported diverged at {k}, but the replayed step {k} is {p:?} with loss {loss}"
+                ));
             }
         } else {
             if !sane(p, loss) {
-                return Err(format!("replayed step {k} is already bad ({p:?}, loss {loss}), reported {:?}", r.diverged_at));
+                return Err(format!(
+                    "replayed step {k} is already bad ({p:?}, loss {loss}), reported {:?}",
+                    r.diverged_at
+                ));
             }
             let (q, l) = (r.trajectory[k as usize], r.loss[k as usize]);
-            if p[0].to_bits() != q[0].to_bits() || p[1].to_bits() != q[1].to_bits() || loss.to_bits() != l.to_bits() {
+            if p[0].to_bits() != q[0].to_bits()
+                || p[1].to_bits() != q[1].to_bits()
+                || loss.to_bits() != l.to_bits()
+            {
                 return Err(format!("step {k}: replay {p:?} ({loss}), run {q:?} ({l})"));
             }
         }
@@ -88,7 +127,10 @@ fn divergence_matrix() {
             for scale in SCALES {
                 // One spec per (optimizer, landscape, scale), one racer per lr: racers are
                 // independent, and the runner must keep the others going when one diverges.
-                let racers: Vec<_> = LRS.iter().map(|lr| json!({"name": o.name, "lr": lr})).collect();
+                let racers: Vec<_> = LRS
+                    .iter()
+                    .map(|lr| json!({"name": o.name, "lr": lr}))
+                    .collect();
                 let text = json!({"landscape": {"name": l.name, "scale": scale}, "steps": STEPS, "racers": racers}).to_string();
                 let spec = RunSpec::parse(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
                 let first = match catch_unwind(AssertUnwindSafe(|| race::run(&spec))) {
@@ -100,7 +142,10 @@ fn divergence_matrix() {
                 };
                 for (i, r) in first.racers.iter().enumerate() {
                     runs += 1;
-                    let what = format!("{} lr {:e} on {} at scale {scale:e}", o.name, LRS[i], l.name);
+                    let what = format!(
+                        "{} lr {:e} on {} at scale {scale:e}",
+                        o.name, LRS[i], l.name
+                    );
                     // Run again, alone: the same bits (runs are deterministic, and a racer does
                     // not depend on the others).
                     let mut single = spec.clone();
@@ -120,10 +165,21 @@ fn divergence_matrix() {
         }
     }
     println!("{runs} runs; diverged per optimizer: {diverged:?}");
-    assert_eq!(runs, optim::REGISTRY.len() * landscape::REGISTRY.len() * LRS.len() * SCALES.len());
-    assert!(failures.is_empty(), "{} of {runs} runs fail:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(
+        runs,
+        optim::REGISTRY.len() * landscape::REGISTRY.len() * LRS.len() * SCALES.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} runs fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // The matrix does exercise divergence (SGD at lr 1e4 on Rosenbrock cannot survive) ...
-    assert!(diverged.get("sgd").copied().unwrap_or(0) > 10, "{diverged:?}");
+    assert!(
+        diverged.get("sgd").copied().unwrap_or(0) > 10,
+        "{diverged:?}"
+    );
     // ... and Lion, whose every step is exactly lr per coordinate, diverges only by walking out:
     // 2000 steps of at most 1e4 cannot pass 1e12.
     assert_eq!(diverged.get("lion"), None, "{diverged:?}");

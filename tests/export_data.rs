@@ -25,7 +25,13 @@ const SPEC: &str = r#"{"landscape": {"name": "rosenbrock"}, "steps": 60,
 
 /// RFC 4180 records (quoted fields with doubled quotes and line breaks).
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let (mut rows, mut row, mut field, mut quoted, mut chars) = (Vec::new(), Vec::new(), String::new(), false, text.chars().peekable());
+    let (mut rows, mut row, mut field, mut quoted, mut chars) = (
+        Vec::new(),
+        Vec::new(),
+        String::new(),
+        false,
+        text.chars().peekable(),
+    );
     while let Some(c) = chars.next() {
         match (quoted, c) {
             (true, '"') if chars.peek() == Some(&'"') => {
@@ -43,22 +49,33 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (false, c) => field.push(c),
         }
     }
-    assert!(field.is_empty() && row.is_empty() && !quoted, "the text ends with a line end");
+    assert!(
+        field.is_empty() && row.is_empty() && !quoted,
+        "the text ends with a line end"
+    );
     rows
 }
 
 fn num(field: &str) -> f64 {
-    field.parse().unwrap_or_else(|e| panic!("`{field}` is not a number: {e}"))
+    field
+        .parse()
+        .unwrap_or_else(|e| panic!("`{field}` is not a number: {e}"))
 }
 
 #[test]
 fn the_state_run_is_the_run_to_the_bit() {
-    let mut specs: Vec<RunSpec> = optiscape::presets::scenes().iter().map(|p| p.spec.clone()).collect();
+    let mut specs: Vec<RunSpec> = optiscape::presets::scenes()
+        .iter()
+        .map(|p| p.spec.clone())
+        .collect();
     specs.push(RunSpec::parse(SPEC).unwrap());
     for spec in &specs {
         let with_state = state::run_with_state(spec);
         let plain = race::run(spec);
-        assert_eq!(serde_json::to_string(&with_state.result).unwrap(), serde_json::to_string(&plain).unwrap());
+        assert_eq!(
+            serde_json::to_string(&with_state.result).unwrap(),
+            serde_json::to_string(&plain).unwrap()
+        );
         for (r, states) in with_state.result.racers.iter().zip(&with_state.states) {
             assert_eq!(states.len(), r.trajectory.len(), "a state per point");
         }
@@ -94,7 +111,12 @@ fn run_state_json_carries_every_racers_state_per_point() {
     assert_eq!(stdout(&out), state::run_json(&spec));
     let json: Value = serde_json::from_str(stdout(&out)).unwrap();
     let plain: Value = serde_json::to_value(race::run(&spec)).unwrap();
-    for (r, p) in json["racers"].as_array().unwrap().iter().zip(plain["racers"].as_array().unwrap()) {
+    for (r, p) in json["racers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(plain["racers"].as_array().unwrap())
+    {
         let mut without = r.clone();
         let states = without.as_object_mut().unwrap().remove("state").unwrap();
         assert_eq!(&without, p, "run's fields unchanged");
@@ -105,7 +127,13 @@ fn run_state_json_carries_every_racers_state_per_point() {
         }
     }
     // Adam with amsgrad keeps max_v; Newton says whether H was positive definite.
-    assert!(json["racers"][0]["state"][5]["max_v"].as_array().unwrap().len() == 2);
+    assert!(
+        json["racers"][0]["state"][5]["max_v"]
+            .as_array()
+            .unwrap()
+            .len()
+            == 2
+    );
     assert_eq!(json["racers"][2]["state"][1]["positive_definite"], true);
     assert_eq!(json["racers"][5]["status"], "diverged");
 }
@@ -117,8 +145,24 @@ fn race_csv_reads_back_to_runs_numbers_and_the_state() {
     let rows = parse_csv(&text);
     let header = &rows[0];
     assert_eq!(header[..9], csv::RACE_COLUMNS);
-    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name} in {header:?}"));
-    for name in ["state_step", "m_x", "m_y", "max_v_y", "momentum_buffer_x", "positive_definite", "func_evals", "t", "d_y", "rho_t"] {
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name} in {header:?}"))
+    };
+    for name in [
+        "state_step",
+        "m_x",
+        "m_y",
+        "max_v_y",
+        "momentum_buffer_x",
+        "positive_definite",
+        "func_evals",
+        "t",
+        "d_y",
+        "rho_t",
+    ] {
         col(name);
     }
     assert_eq!(header.iter().filter(|h| *h == "step").count(), 1);
@@ -146,7 +190,11 @@ fn race_csv_reads_back_to_runs_numbers_and_the_state() {
             // Every state entry in its columns; the other optimizers' columns empty.
             let mut filled = vec![false; header.len()];
             for e in &states[k].0 {
-                let name = if e.name == "step" { "state_step" } else { e.name };
+                let name = if e.name == "step" {
+                    "state_step"
+                } else {
+                    e.name
+                };
                 match &e.value {
                     EntryValue::Vector(v) => {
                         for (c, axis) in ["x", "y"].iter().enumerate() {
@@ -170,7 +218,11 @@ fn race_csv_reads_back_to_runs_numbers_and_the_state() {
                 }
             }
             for (j, f) in filled.iter().enumerate().skip(9) {
-                assert!(*f || row[j].is_empty(), "racer {i} step {k}: column {} should be empty", header[j]);
+                assert!(
+                    *f || row[j].is_empty(),
+                    "racer {i} step {k}: column {} should be empty",
+                    header[j]
+                );
             }
         }
     }
@@ -181,7 +233,11 @@ fn race_csv_reads_back_to_runs_numbers_and_the_state() {
     let diverged = &run.result.racers[5];
     assert!(diverged.trajectory.len() < 61 && diverged.diverged_at.is_some());
     // The label with a comma and quotes is one field.
-    assert!(text.contains("\"SGD, \"\"momentum\"\"\""), "{}", &text[..400]);
+    assert!(
+        text.contains("\"SGD, \"\"momentum\"\"\""),
+        "{}",
+        &text[..400]
+    );
 }
 
 #[test]
@@ -192,13 +248,39 @@ fn run_format_csv_is_the_core_function() {
     // --state changes nothing there: the state is always in the CSV.
     let file = std::env::temp_dir().join(format!("optiscape-csv-{}.json", std::process::id()));
     std::fs::write(&file, SPEC).unwrap();
-    let again = cli(&["run", "--state", "--format", "csv", "--spec", file.to_str().unwrap()], "");
+    let again = cli(
+        &[
+            "run",
+            "--state",
+            "--format",
+            "csv",
+            "--spec",
+            file.to_str().unwrap(),
+        ],
+        "",
+    );
     std::fs::remove_file(&file).unwrap();
     assert_eq!(stdout(&again), stdout(&out));
-    assert_fails(&cli(&["run", "--format", "xml"], SPEC), "--format must be json or csv, got `xml`", "xml");
-    assert_fails(&cli(&["run", "--state", "--state"], SPEC), "`--state` given twice", "twice");
-    assert_fails(&cli(&["run", "--format"], SPEC), "`--format` needs a value", "no value");
-    assert_fails(&cli(&["run", "--sate"], SPEC), "unknown option `--sate`", "typo");
+    assert_fails(
+        &cli(&["run", "--format", "xml"], SPEC),
+        "--format must be json or csv, got `xml`",
+        "xml",
+    );
+    assert_fails(
+        &cli(&["run", "--state", "--state"], SPEC),
+        "`--state` given twice",
+        "twice",
+    );
+    assert_fails(
+        &cli(&["run", "--format"], SPEC),
+        "`--format` needs a value",
+        "no value",
+    );
+    assert_fails(
+        &cli(&["run", "--sate"], SPEC),
+        "unknown option `--sate`",
+        "typo",
+    );
 }
 
 #[test]
@@ -222,5 +304,9 @@ fn train_csv_has_a_row_per_racer_and_epoch() {
         assert_eq!(num(&row[6]).to_bits(), epoch.lr.to_bits());
     }
     assert_eq!(rows[3][2], "SGD, lr 0.01");
-    assert_eq!((num(&rows[3][6]), num(&rows[4][6])), (0.01, 0.001), "the scheduler steps once per epoch");
+    assert_eq!(
+        (num(&rows[3][6]), num(&rows[4][6])),
+        (0.01, 0.001),
+        "the scheduler steps once per epoch"
+    );
 }

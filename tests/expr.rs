@@ -11,7 +11,11 @@ mod common;
 /// Random smooth formulas in x and y, well defined everywhere (divisions by 1 + u^2, roots of
 /// u^2 + 1, exponentials of bounded arguments).
 fn arb_formula() -> impl Strategy<Value = String> {
-    let leaf = prop_oneof![Just("x".to_string()), Just("y".to_string()), (-20i32..=20).prop_map(|k| format!("{}", f64::from(k) / 8.0)),];
+    let leaf = prop_oneof![
+        Just("x".to_string()),
+        Just("y".to_string()),
+        (-20i32..=20).prop_map(|k| format!("{}", f64::from(k) / 8.0)),
+    ];
     leaf.prop_recursive(4, 24, 2, |inner| {
         prop_oneof![
             inner.clone().prop_map(|a| format!("sin({a})")),
@@ -111,7 +115,11 @@ proptest! {
 
 /// A number of the golden file: a JSON number, or "nan", "inf", "-inf".
 fn golden_number(v: &serde_json::Value) -> f64 {
-    v.as_f64().unwrap_or_else(|| v.as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("not a number: {v}")))
+    v.as_f64().unwrap_or_else(|| {
+        v.as_str()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not a number: {v}"))
+    })
 }
 
 /// Whether `ours` is torch's number: both NaN, the same infinity, or within 1e-12 of it
@@ -132,16 +140,25 @@ fn same_number(ours: f64, theirs: f64, size: f64) -> bool {
 /// an infinite derivative there; the exact rules give a number.)
 #[test]
 fn derivatives_follow_torch_autograd_where_its_rules_decide() {
-    let path = format!("{}/tests/golden/derivatives.json", env!("CARGO_MANIFEST_DIR"));
-    let file: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let cases = file["formulas"].as_array().expect("derivatives.json has formulas");
+    let path = format!(
+        "{}/tests/golden/derivatives.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let cases = file["formulas"]
+        .as_array()
+        .expect("derivatives.json has formulas");
     let (mut failures, mut hessian_entries) = (Vec::new(), 0);
     for case in cases {
         let text = case["f"].as_str().unwrap();
         let at = [golden_number(&case["at"][0]), golden_number(&case["at"][1])];
         let (value, g, h) = Formula::parse(text).unwrap().derivatives(at);
         let theirs_g = [0, 1].map(|i| golden_number(&case["gradient"][i]));
-        let gsize = theirs_g.iter().filter(|v| v.is_finite()).fold(0.0f64, |m, v| m.max(v.abs()));
+        let gsize = theirs_g
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
         let mut check = |what: String, ours: f64, theirs: f64, size: f64| {
             if !same_number(ours, theirs, size) {
                 failures.push(format!("{text} at {at:?}: {what} {ours} vs torch {theirs}"));
@@ -159,8 +176,17 @@ fn derivatives_follow_torch_autograd_where_its_rules_decide() {
             }
         }
     }
-    assert!(cases.len() >= 30 && hessian_entries >= 60, "{} cases, {hessian_entries} Hessian entries", cases.len());
-    assert!(failures.is_empty(), "{} differ from torch.autograd:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        cases.len() >= 30 && hessian_entries >= 60,
+        "{} cases, {hessian_entries} Hessian entries",
+        cases.len()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} differ from torch.autograd:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     // The case of the race that stopped at lr 0: a finite gradient, so a racer there moves.
     let (_, g, _) = Formula::parse("x^y + y^2").unwrap().derivatives([0.0, 1.0]);
     assert_eq!(g, [1.0, 2.0]);

@@ -102,7 +102,11 @@ fn check(name: &str, seed: u64, n: usize, mut draw: impl FnMut(&mut Rng) -> [f64
             }
         }
     }
-    assert!(bad.is_empty(), "{name}: {mismatches} of {n} differ:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{name}: {mismatches} of {n} differ:\n{}",
+        bad.join("\n")
+    );
 }
 
 const N: usize = 2_000_000;
@@ -110,7 +114,13 @@ const N: usize = 2_000_000;
 #[test]
 fn any_bit_patterns() {
     // Every class at once: NaNs, infinities, subnormals, zeros are rare but present.
-    check("any bits", 1, N, |r| [f64::from_bits(r.next()), f64::from_bits(r.next()), f64::from_bits(r.next())]);
+    check("any bits", 1, N, |r| {
+        [
+            f64::from_bits(r.next()),
+            f64::from_bits(r.next()),
+            f64::from_bits(r.next()),
+        ]
+    });
     // Exponents concentrated on the extremes: each operand tiny, huge or ordinary.
     check("extreme exponents", 2, N, |r| {
         let one = |r: &mut Rng| match r.below(4) {
@@ -127,19 +137,39 @@ fn any_bit_patterns() {
 fn everyday_values() {
     check("everyday", 3, N, |r| {
         let (ea, eb) = (r.range(-30, 30), r.range(-30, 30));
-        [r.with_exponent(ea), r.with_exponent(eb), r.value(ea + eb - 60, ea + eb + 60)]
+        [
+            r.with_exponent(ea),
+            r.with_exponent(eb),
+            r.value(ea + eb - 60, ea + eb + 60),
+        ]
     });
     // The optimizers' calls: lerp(m, g, 0.1) = fma(0.1, g - m, m) and
     // addcmul(0.999 v, g, g, 0.001) = fma(0.001 g, g, 0.999 v), with zero gradients and states.
     let w = 1.0 - 0.9;
     check("lerp", 4, N, |r| {
-        let m = if r.below(5) == 0 { 0.0 } else { r.value(-40, 2) };
-        let g = if r.below(3) == 0 { 0.0 } else { r.value(-40, 2) };
+        let m = if r.below(5) == 0 {
+            0.0
+        } else {
+            r.value(-40, 2)
+        };
+        let g = if r.below(3) == 0 {
+            0.0
+        } else {
+            r.value(-40, 2)
+        };
         [w, g - m, m]
     });
     check("addcmul", 5, N, |r| {
-        let v = if r.below(5) == 0 { 0.0 } else { r.significand() * pow2(r.range(-80, 4)) };
-        let g = if r.below(3) == 0 { 0.0 } else { r.value(-40, 2) };
+        let v = if r.below(5) == 0 {
+            0.0
+        } else {
+            r.significand() * pow2(r.range(-80, 4))
+        };
+        let g = if r.below(3) == 0 {
+            0.0
+        } else {
+            r.value(-40, 2)
+        };
         [(1.0 - 0.999) * g, g, v * 0.999]
     });
 }
@@ -166,7 +196,11 @@ fn bounds_of_the_fast_path() {
     check("tiny products", 7, N, |r| {
         let ea = r.range(-1074, 60);
         // Around the 2^-968 bound, and down to results in the subnormal range.
-        let eb = if r.below(2) == 0 { r.range(-975, -960) } else { r.range(-1100, -960) } - ea;
+        let eb = if r.below(2) == 0 {
+            r.range(-975, -960)
+        } else {
+            r.range(-1100, -960)
+        } - ea;
         let c = match r.below(4) {
             0 => 0.0 * r.sign(),
             1 => f64::from_bits(r.next() >> 12) * r.sign(),
@@ -181,7 +215,11 @@ fn bounds_of_the_fast_path() {
         let eb = r.range(-1100, -900) - ea;
         let (a, b) = (r.with_exponent(ea), r.with_exponent(eb));
         let p = a * b;
-        [a, b, f64::from_bits((-p).to_bits().wrapping_add(r.range(-2, 2) as u64))]
+        [
+            a,
+            b,
+            f64::from_bits((-p).to_bits().wrapping_add(r.range(-2, 2) as u64)),
+        ]
     });
     check("huge", 8, N, |r| {
         let ea = r.range(960, 1023);
@@ -196,7 +234,11 @@ fn bounds_of_the_fast_path() {
     check("huge factor, small product", 9, N, |r| {
         let ea = r.range(990, 1023);
         let eb = r.range(-1100, -950);
-        [r.with_exponent(ea), r.with_exponent(eb).max(pow2(-1074)), r.value(ea + eb - 60, ea + eb + 5)]
+        [
+            r.with_exponent(ea),
+            r.with_exponent(eb).max(pow2(-1074)),
+            r.value(ea + eb - 60, ea + eb + 5),
+        ]
     });
 }
 
@@ -216,7 +258,9 @@ fn ties() {
         let big_b = (r.next() >> (64 - bits_b)) | 1 << (bits_b - 1);
         let product = (big_a * big_b) as i128 * if r.next() & 1 == 0 { 1 } else { -1 };
         // Mostly of the product's sign, so that X has 54 or 55 bits and rounds.
-        let mut big_c = (r.next() >> r.range(11, 50)) as i128 * product.signum() * if r.below(4) == 0 { -1 } else { 1 };
+        let mut big_c = (r.next() >> r.range(11, 50)) as i128
+            * product.signum()
+            * if r.below(4) == 0 { -1 } else { 1 };
         // Move C so that X = AB + C sits on (or next to) a midpoint of X's binade.
         let x = product + big_c;
         let magnitude = 128 - x.unsigned_abs().leading_zeros() as i32; // bits of |X|
@@ -231,13 +275,28 @@ fn ties() {
         }
         let x = product + big_c;
         let s = r.range(-1000, 900);
-        let (a, b, c) = (big_a as f64 * pow2(s) * if product < 0 { -1.0 } else { 1.0 }, big_b as f64, big_c as f64 * pow2(s));
+        let (a, b, c) = (
+            big_a as f64 * pow2(s) * if product < 0 { -1.0 } else { 1.0 },
+            big_b as f64,
+            big_c as f64 * pow2(s),
+        );
         let expected = x as f64 * pow2(s);
-        if !expected.is_finite() || expected.abs() < f64::MIN_POSITIVE || a.abs() < f64::MIN_POSITIVE || c != 0.0 && c.abs() < f64::MIN_POSITIVE {
+        if !expected.is_finite()
+            || expected.abs() < f64::MIN_POSITIVE
+            || a.abs() < f64::MIN_POSITIVE
+            || c != 0.0 && c.abs() < f64::MIN_POSITIVE
+        {
             continue; // scaling was not exact: the integer reference does not apply
         }
-        assert!(same(fma(a, b, c), expected), "fma({a:e}, {b:e}, {c:e}) = {:e}, exact {expected:e}", fma(a, b, c));
-        assert!(same(a.mul_add(b, c), expected), "mul_add itself is wrong on ({a:e}, {b:e}, {c:e})");
+        assert!(
+            same(fma(a, b, c), expected),
+            "fma({a:e}, {b:e}, {c:e}) = {:e}, exact {expected:e}",
+            fma(a, b, c)
+        );
+        assert!(
+            same(a.mul_add(b, c), expected),
+            "mul_add itself is wrong on ({a:e}, {b:e}, {c:e})"
+        );
         checked += 1;
     }
     assert!(checked > N / 2, "only {checked} tie cases were usable");
@@ -286,22 +345,59 @@ fn sparse_operands() {
 #[test]
 fn special_values() {
     let specials = [
-        0.0, -0.0, 1.0, -1.0, 0.5, 3.0, -7.0, 1.0 + f64::EPSILON, 1.0 - f64::EPSILON / 2.0,
-        f64::MIN_POSITIVE, -f64::MIN_POSITIVE, pow2(-1074), -pow2(-1074), f64::from_bits(0x000f_ffff_ffff_ffff),
-        pow2(-968), pow2(-969), pow2(-537), pow2(-484), pow2(511), pow2(512), pow2(995), pow2(996), pow2(1023),
-        f64::MAX, -f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN, 0.1, -0.1, 1e308, 1e-308,
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        0.5,
+        3.0,
+        -7.0,
+        1.0 + f64::EPSILON,
+        1.0 - f64::EPSILON / 2.0,
+        f64::MIN_POSITIVE,
+        -f64::MIN_POSITIVE,
+        pow2(-1074),
+        -pow2(-1074),
+        f64::from_bits(0x000f_ffff_ffff_ffff),
+        pow2(-968),
+        pow2(-969),
+        pow2(-537),
+        pow2(-484),
+        pow2(511),
+        pow2(512),
+        pow2(995),
+        pow2(996),
+        pow2(1023),
+        f64::MAX,
+        -f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+        0.1,
+        -0.1,
+        1e308,
+        1e-308,
     ];
     for &a in &specials {
         for &b in &specials {
             for &c in &specials {
                 let reference = a.mul_add(b, c);
                 let ours = fma(a, b, c);
-                assert!(same(ours, reference), "fma({a:e}, {b:e}, {c:e}) = {ours:e}, mul_add {reference:e}");
+                assert!(
+                    same(ours, reference),
+                    "fma({a:e}, {b:e}, {c:e}) = {ours:e}, mul_add {reference:e}"
+                );
                 // Beside an ordinary lane, and beside itself.
                 let [paired, _] = fused_pair([a, 0.1], [b, 3.0], [c, -7.0]);
-                assert!(same(paired, reference), "pair({a:e}, {b:e}, {c:e}) = {paired:e}, mul_add {reference:e}");
+                assert!(
+                    same(paired, reference),
+                    "pair({a:e}, {b:e}, {c:e}) = {paired:e}, mul_add {reference:e}"
+                );
                 let both = fused_pair([a, a], [b, b], [c, c]);
-                assert!(both.iter().all(|&x| same(x, reference)), "pair of ({a:e}, {b:e}, {c:e}) = {both:?}");
+                assert!(
+                    both.iter().all(|&x| same(x, reference)),
+                    "pair of ({a:e}, {b:e}, {c:e}) = {both:?}"
+                );
             }
         }
     }

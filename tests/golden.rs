@@ -119,7 +119,8 @@ const ONE_CYCLE_COS: &str = "OneCycleLR anneals with cos(pi * pct): at its 384th
 
 fn golden(name: &str) -> Value {
     let path = format!("{}/tests/golden/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e} (run tests/golden/generate.py)"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{path}: {e} (run tests/golden/generate.py)"));
     serde_json::from_str(&text).unwrap()
 }
 
@@ -137,11 +138,17 @@ fn race_case(case: &Value) -> Result<race::RacerResult, String> {
 fn compare(ours: &race::RacerResult, case: &Value) -> Result<f64, String> {
     let theirs = case["diverged_at"].as_u64();
     if ours.diverged_at != theirs {
-        return Err(format!("diverged at {:?}, reference at {theirs:?}", ours.diverged_at));
+        return Err(format!(
+            "diverged at {:?}, reference at {theirs:?}",
+            ours.diverged_at
+        ));
     }
     let singular = case["singular_at"].as_u64();
     if ours.singular_at != singular {
-        return Err(format!("singular at {:?}, reference at {singular:?}", ours.singular_at));
+        return Err(format!(
+            "singular at {:?}, reference at {singular:?}",
+            ours.singular_at
+        ));
     }
     let mut worst = 0.0f64;
     for point in case["points"].as_array().unwrap() {
@@ -154,16 +161,29 @@ fn compare(ours: &race::RacerResult, case: &Value) -> Result<f64, String> {
     }
     // The evaluations before each kept point (L-BFGS's closure calls), exactly.
     for point in case["evaluations"].as_array().into_iter().flatten() {
-        let (i, theirs) = (point[0].as_u64().unwrap() as usize, point[1].as_u64().unwrap());
+        let (i, theirs) = (
+            point[0].as_u64().unwrap() as usize,
+            point[1].as_u64().unwrap(),
+        );
         if ours.evaluations.get(i) != Some(&theirs) {
-            return Err(format!("evaluations before point {i}: {:?}, reference {theirs}", ours.evaluations.get(i)));
+            return Err(format!(
+                "evaluations before point {i}: {:?}, reference {theirs}",
+                ours.evaluations.get(i)
+            ));
         }
     }
     // The learning rate of every step, to the bit: the scheduler's own recursion.
     if let Some(lrs) = case["lr"].as_array() {
         let theirs: Vec<f64> = lrs.iter().map(|x| x.as_f64().unwrap()).collect();
-        if let Some(k) = (0..theirs.len().max(ours.lr.len())).find(|&k| ours.lr.get(k).map(|x| x.to_bits()) != theirs.get(k).map(|x| x.to_bits())) {
-            return Err(format!("lr of step {}: {:?}, reference {:?}", k + 1, ours.lr.get(k), theirs.get(k)));
+        if let Some(k) = (0..theirs.len().max(ours.lr.len()))
+            .find(|&k| ours.lr.get(k).map(|x| x.to_bits()) != theirs.get(k).map(|x| x.to_bits()))
+        {
+            return Err(format!(
+                "lr of step {}: {:?}, reference {:?}",
+                k + 1,
+                ours.lr.get(k),
+                theirs.get(k)
+            ));
         }
     }
     Ok(worst)
@@ -175,14 +195,21 @@ fn compare(ours: &race::RacerResult, case: &Value) -> Result<f64, String> {
 fn digest(ours: &race::RacerResult, with_lr: bool) -> String {
     let last = ours.trajectory.len() - 1;
     let mut words = Vec::new();
-    for (i, p) in ours.trajectory.iter().enumerate().filter(|&(i, _)| i <= 20 || i % 10 == 0 || i == last) {
+    for (i, p) in ours
+        .trajectory
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i <= 20 || i % 10 == 0 || i == last)
+    {
         words.extend([i as u64, p[0].to_bits(), p[1].to_bits()]);
     }
     words.push(ours.diverged_at.unwrap_or(u64::MAX));
     if with_lr {
         words.extend(ours.lr.iter().map(|x| x.to_bits()));
     }
-    let h = words.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &w| (h ^ w).wrapping_mul(0x100_0000_01b3));
+    let h = words.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, &w| {
+        (h ^ w).wrapping_mul(0x100_0000_01b3)
+    });
     format!("{h:016x}")
 }
 
@@ -200,7 +227,10 @@ fn check_feature(file: &str) -> Vec<(Value, Value)> {
     let golden = golden(file);
     let cases = golden["cases"].as_array().unwrap();
     check_cases(file, cases);
-    cases.iter().map(|c| (c["racer"].clone(), c["landscape"].clone())).collect()
+    cases
+        .iter()
+        .map(|c| (c["racer"].clone(), c["landscape"].clone()))
+        .collect()
 }
 
 /// Every scheduler of the registry is raced (inside SequentialLR and ChainedScheduler too), with
@@ -209,13 +239,20 @@ fn check_feature(file: &str) -> Vec<(Value, Value)> {
 fn schedulers() {
     fn names(s: &Value, out: &mut BTreeSet<String>) {
         out.insert(s["name"].as_str().unwrap().to_string());
-        s["schedulers"].as_array().into_iter().flatten().for_each(|c| names(c, out));
+        s["schedulers"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .for_each(|c| names(c, out));
     }
     let mut seen = BTreeSet::new();
     for (racer, _) in check_feature("lr_scheduler") {
         names(&racer["lr_scheduler"], &mut seen);
     }
-    let every: BTreeSet<String> = optiscape::schedule::REGISTRY.iter().map(|s| s.name.to_string()).collect();
+    let every: BTreeSet<String> = optiscape::schedule::REGISTRY
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect();
     assert_eq!(seen, every, "lr_scheduler.json must race every scheduler");
 }
 
@@ -225,17 +262,34 @@ fn clipping() {
     let races = check_feature("clipping");
     let both = |r: &Value| r.get("clip_grad_norm").is_some() && r.get("clip_grad_value").is_some();
     assert!(races.iter().any(|(r, _)| both(r)));
-    assert!(races.iter().any(|(r, _)| r.get("clip_grad_value").is_some() && !both(r)));
-    let landscapes: BTreeSet<&str> = races.iter().filter(|(r, _)| r.get("clip_grad_norm").is_some()).map(|(_, l)| l["name"].as_str().unwrap()).collect();
-    assert_eq!(landscapes.len(), landscape::REGISTRY.len(), "clip_grad_norm on every landscape");
+    assert!(races
+        .iter()
+        .any(|(r, _)| r.get("clip_grad_value").is_some() && !both(r)));
+    let landscapes: BTreeSet<&str> = races
+        .iter()
+        .filter(|(r, _)| r.get("clip_grad_norm").is_some())
+        .map(|(_, l)| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        landscapes.len(),
+        landscape::REGISTRY.len(),
+        "clip_grad_norm on every landscape"
+    );
 }
 
 /// Every landscape turned, by quarter turns (exact) and other angles.
 #[test]
 fn rotation() {
     let races = check_feature("rotate");
-    let landscapes: BTreeSet<&str> = races.iter().map(|(_, l)| l["name"].as_str().unwrap()).collect();
-    assert_eq!(landscapes.len(), landscape::REGISTRY.len(), "every landscape turned");
+    let landscapes: BTreeSet<&str> = races
+        .iter()
+        .map(|(_, l)| l["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        landscapes.len(),
+        landscape::REGISTRY.len(),
+        "every landscape turned"
+    );
     let angles: BTreeSet<String> = races.iter().map(|(_, l)| l["rotate"].to_string()).collect();
     assert!(angles.contains("90.0") && angles.len() >= 3, "{angles:?}");
 }
@@ -248,7 +302,10 @@ fn check_cases(name: &str, cases: &[Value]) {
     let mut failures = Vec::new();
     let (mut worst, mut identical) = (0.0f64, 0);
     for (case, cr) in cases.iter().zip(&rounded) {
-        assert!(cr["racer"] == case["racer"] && cr["landscape"] == case["landscape"], "{name}: correctly_rounded.json lists other cases");
+        assert!(
+            cr["racer"] == case["racer"] && cr["landscape"] == case["landscape"],
+            "{name}: correctly_rounded.json lists other cases"
+        );
         let what = format!("{} on {}", case["racer"], case["landscape"]);
         let ours = match race_case(case) {
             Ok(r) => r,
@@ -258,38 +315,87 @@ fn check_cases(name: &str, cases: &[Value]) {
             }
         };
         if digest(&ours, case.get("lr").is_some()) != cr["digest"] {
-            failures.push(format!("{what}: not the bits of torch with correctly rounded functions"));
+            failures.push(format!(
+                "{what}: not the bits of torch with correctly rounded functions"
+            ));
         }
-        let moved = MOVED.iter().find(|m| m.0 == name && serde_json::from_str::<Value>(m.1).unwrap() == case["racer"] && serde_json::from_str::<Value>(m.2).unwrap() == case["landscape"]);
+        let moved = MOVED.iter().find(|m| {
+            m.0 == name
+                && serde_json::from_str::<Value>(m.1).unwrap() == case["racer"]
+                && serde_json::from_str::<Value>(m.2).unwrap() == case["landscape"]
+        });
         match (compare(&ours, case), moved) {
             (Ok(d), None) if d <= TOLERANCE => {
                 worst = worst.max(d);
                 identical += usize::from(d == 0.0);
             }
-            (Ok(d), Some((.., Moved::By(by), why))) if (d - by).abs() <= 1e-3 * by => println!("{what}: {d:e} from torch with glibc, as listed: {why}"),
-            (Err(e), Some((.., Moved::First(first), why))) if e.starts_with(first) => println!("{what}: {e} with torch with glibc, as listed: {why}"),
-            (Ok(d), Some(_)) => failures.push(format!("{what}: {d:e} from torch with glibc, not as listed in MOVED")),
+            (Ok(d), Some((.., Moved::By(by), why))) if (d - by).abs() <= 1e-3 * by => {
+                println!("{what}: {d:e} from torch with glibc, as listed: {why}")
+            }
+            (Err(e), Some((.., Moved::First(first), why))) if e.starts_with(first) => {
+                println!("{what}: {e} with torch with glibc, as listed: {why}")
+            }
+            (Ok(d), Some(_)) => failures.push(format!(
+                "{what}: {d:e} from torch with glibc, not as listed in MOVED"
+            )),
             (Ok(d), None) => failures.push(format!("{what}: max |diff| {d:e}")),
             (Err(e), _) => failures.push(format!("{what}: {e}")),
         }
     }
     println!("{name}: {} cases, each the bits of torch with correctly rounded functions; from torch with glibc, {identical} identical, worst |diff| {worst:e} (apart from those listed)", cases.len());
-    assert!(failures.is_empty(), "{name}: {} of {} cases differ from the reference:\n{}", failures.len(), cases.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{name}: {} of {} cases differ from the reference:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
 }
 
 fn check_optimizer(name: &str) {
     let file = golden(name);
     let cases = file["cases"].as_array().unwrap();
-    assert!(cases.iter().all(|c| c["racer"]["name"] == name), "{name}.json races other optimizers");
+    assert!(
+        cases.iter().all(|c| c["racer"]["name"] == name),
+        "{name}.json races other optimizers"
+    );
     check_cases(name, cases);
-    let landscapes: BTreeSet<String> = cases.iter().map(|c| c["landscape"]["name"].as_str().unwrap().to_string()).collect();
-    let scales: BTreeSet<String> = cases.iter().map(|c| c["landscape"]["scale"].as_f64().unwrap().to_string()).collect();
-    let every: BTreeSet<String> = landscape::REGISTRY.iter().map(|l| l.name.to_string()).collect();
-    assert_eq!(landscapes, every, "{name}: goldens must cover every landscape");
-    assert!(scales.len() >= 3, "{name}: goldens must cover scales 1e-3, 1 and 1e3, got {scales:?}");
-    let noisy: BTreeSet<&str> = cases.iter().filter(|c| c["landscape"]["noise"].as_f64().is_some_and(|s| s > 0.0)).map(|c| c["landscape"]["name"].as_str().unwrap()).collect();
-    assert_eq!(noisy.len(), every.len(), "{name}: goldens must cover noisy gradients on every landscape");
-    assert!(cases.iter().any(|c| c["racer"].as_object().unwrap().len() > 2), "{name}: no non-default hyperparameters pinned");
+    let landscapes: BTreeSet<String> = cases
+        .iter()
+        .map(|c| c["landscape"]["name"].as_str().unwrap().to_string())
+        .collect();
+    let scales: BTreeSet<String> = cases
+        .iter()
+        .map(|c| c["landscape"]["scale"].as_f64().unwrap().to_string())
+        .collect();
+    let every: BTreeSet<String> = landscape::REGISTRY
+        .iter()
+        .map(|l| l.name.to_string())
+        .collect();
+    assert_eq!(
+        landscapes, every,
+        "{name}: goldens must cover every landscape"
+    );
+    assert!(
+        scales.len() >= 3,
+        "{name}: goldens must cover scales 1e-3, 1 and 1e3, got {scales:?}"
+    );
+    let noisy: BTreeSet<&str> = cases
+        .iter()
+        .filter(|c| c["landscape"]["noise"].as_f64().is_some_and(|s| s > 0.0))
+        .map(|c| c["landscape"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        noisy.len(),
+        every.len(),
+        "{name}: goldens must cover noisy gradients on every landscape"
+    );
+    assert!(
+        cases
+            .iter()
+            .any(|c| c["racer"].as_object().unwrap().len() > 2),
+        "{name}: no non-default hyperparameters pinned"
+    );
 }
 
 // --- optimizers without a reference package -------------------------------------------------
@@ -326,13 +432,23 @@ const FORMULAS: &[FormulaRoute] = &[];
 /// Runs `name`'s racers `racers` on every landscape (at scales 1e-3, 1 and 1e3, and with noisy
 /// gradients) beside `formula`, from each landscape's default start for 500 steps; returns the
 /// number of races, or the first difference.
-fn check_formula(name: &str, racers: &[&str], formula: fn(&Hyper) -> Formula) -> Result<usize, String> {
+fn check_formula(
+    name: &str,
+    racers: &[&str],
+    formula: fn(&Hyper) -> Formula,
+) -> Result<usize, String> {
     let mut races = 0;
     for fields in racers {
-        let mut racer: Value = serde_json::from_str(fields).map_err(|e| format!("{name}: racer {fields}: {e}"))?;
+        let mut racer: Value =
+            serde_json::from_str(fields).map_err(|e| format!("{name}: racer {fields}: {e}"))?;
         racer["name"] = json!(name);
         for l in landscape::REGISTRY {
-            let runs = [json!({"scale": 1e-3}), json!({"scale": 1.0}), json!({"scale": 1e3}), json!({"noise": 0.5, "seed": 2026})];
+            let runs = [
+                json!({"scale": 1e-3}),
+                json!({"scale": 1.0}),
+                json!({"scale": 1e3}),
+                json!({"noise": 0.5, "seed": 2026}),
+            ];
             for shared in runs {
                 let mut landscape = shared;
                 landscape["name"] = json!(l.name);
@@ -349,7 +465,9 @@ fn check_formula(name: &str, racers: &[&str], formula: fn(&Hyper) -> Formula) ->
                         step(&mut p, g);
                     }
                     if p.map(f64::to_bits) != point.map(f64::to_bits) {
-                        return Err(format!("{what}: step {k}: the optimizer is at {point:?}, the formula at {p:?}"));
+                        return Err(format!(
+                            "{what}: step {k}: the optimizer is at {point:?}, the formula at {p:?}"
+                        ));
                     }
                 }
                 if let Some(k) = ours.diverged_at {
@@ -357,9 +475,14 @@ fn check_formula(name: &str, racers: &[&str], formula: fn(&Hyper) -> Formula) ->
                     // coordinate beyond the divergence limit.
                     let g = race.objective.observed_gradient(p, k - 1);
                     step(&mut p, g);
-                    let sane = p.iter().all(|c| c.is_finite() && c.abs() <= race::DIVERGENCE_LIMIT) && race.objective.value(p).is_finite();
+                    let sane = p
+                        .iter()
+                        .all(|c| c.is_finite() && c.abs() <= race::DIVERGENCE_LIMIT)
+                        && race.objective.value(p).is_finite();
                     if sane {
-                        return Err(format!("{what}: the optimizer diverged at step {k}, the formula is at {p:?}"));
+                        return Err(format!(
+                            "{what}: the optimizer diverged at step {k}, the formula is at {p:?}"
+                        ));
                     }
                 }
                 races += 1;
@@ -389,7 +512,10 @@ fn the_formula_route_passes_a_true_formula_and_catches_a_false_one() {
         let lr = h.num("lr");
         Box::new(move |p, g| *p = [p[0] - lr * g[0], p[1] - lr * g[1]])
     };
-    assert_eq!(check_formula("sgd", &["{}", r#"{"lr": 0.01}"#], fused), Ok(2 * 4 * landscape::REGISTRY.len()));
+    assert_eq!(
+        check_formula("sgd", &["{}", r#"{"lr": 0.01}"#], fused),
+        Ok(2 * 4 * landscape::REGISTRY.len())
+    );
     let e = check_formula("sgd", &["{}"], rounded_twice).unwrap_err();
     assert!(e.contains("the formula at"), "{e}");
 }
@@ -399,7 +525,11 @@ fn the_formula_route_passes_a_true_formula_and_catches_a_false_one() {
 #[test]
 fn every_optimizer_has_a_reference() {
     for o in optim::REGISTRY {
-        let path = format!("{}/tests/golden/{}.json", env!("CARGO_MANIFEST_DIR"), o.name);
+        let path = format!(
+            "{}/tests/golden/{}.json",
+            env!("CARGO_MANIFEST_DIR"),
+            o.name
+        );
         let file = std::path::Path::new(&path).exists();
         let tested = GOLDEN.contains(&o.name);
         let formula = FORMULAS.iter().any(|f| f.0 == o.name);
@@ -420,7 +550,10 @@ fn every_optimizer_has_a_reference() {
         }
     }
     for name in GOLDEN.iter().chain(FORMULAS.iter().map(|f| &f.0)) {
-        assert!(optim::find(name).is_some(), "`{name}` is not an optimizer of the registry");
+        assert!(
+            optim::find(name).is_some(),
+            "`{name}` is not an optimizer of the registry"
+        );
     }
 }
 
@@ -432,4 +565,7 @@ macro_rules! golden_tests {
     };
 }
 
-golden_tests!(sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam, adamax, adabelief, lion, rprop, asgd, adafactor, muon, lbfgs, newton);
+golden_tests!(
+    sgd, adagrad, rmsprop, adadelta, adam, adamw, nadam, radam, adamax, adabelief, lion, rprop,
+    asgd, adafactor, muon, lbfgs, newton
+);

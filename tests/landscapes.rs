@@ -64,7 +64,9 @@ fn magnitude(values: impl Iterator<Item = f64>) -> f64 {
 }
 
 fn stencil_points(p: Point) -> impl Iterator<Item = Point> {
-    [-2.0, -1.0, 1.0, 2.0].into_iter().flat_map(move |k| [0, 1].map(|i| shifted(p, i, p[i] + k * H)))
+    [-2.0, -1.0, 1.0, 2.0]
+        .into_iter()
+        .flat_map(move |k| [0, 1].map(|i| shifted(p, i, p[i] + k * H)))
 }
 
 /// Checks gradient and Hessian against central differences; an error names the worst entry.
@@ -77,12 +79,18 @@ fn check_derivatives(f: &dyn Landscape, p: Point) -> Result<(), String> {
     for i in 0..2 {
         let tol = 1e-9 * (1.0 + g[i].abs()) + 1e-13 * fmag / H;
         if !((ng[i] - g[i]).abs() <= tol) {
-            return Err(format!("gradient[{i}] at {p:?}: exact {:e}, numerical {:e}, tolerance {tol:e}", g[i], ng[i]));
+            return Err(format!(
+                "gradient[{i}] at {p:?}: exact {:e}, numerical {:e}, tolerance {tol:e}",
+                g[i], ng[i]
+            ));
         }
         for j in 0..2 {
             let tol = 2e-9 * (1.0 + h[i][j].abs()) + 1e-13 * gmag / H;
             if !((nh[i][j] - h[i][j]).abs() <= tol) {
-                return Err(format!("hessian[{i}][{j}] at {p:?}: exact {:e}, numerical {:e}, tolerance {tol:e}", h[i][j], nh[i][j]));
+                return Err(format!(
+                    "hessian[{i}][{j}] at {p:?}: exact {:e}, numerical {:e}, tolerance {tol:e}",
+                    h[i][j], nh[i][j]
+                ));
             }
         }
     }
@@ -94,7 +102,10 @@ fn check_derivatives(f: &dyn Landscape, p: Point) -> Result<(), String> {
 
 /// A point of the view from two fractions in [0, 1].
 fn in_view(b: &Built, u: f64, v: f64) -> Point {
-    [b.view.x[0] + u * (b.view.x[1] - b.view.x[0]), b.view.y[0] + v * (b.view.y[1] - b.view.y[0])]
+    [
+        b.view.x[0] + u * (b.view.x[1] - b.view.x[0]),
+        b.view.y[0] + v * (b.view.y[1] - b.view.y[0]),
+    ]
 }
 
 proptest! {
@@ -204,11 +215,19 @@ fn a_slightly_wrong_derivative_is_caught() {
         let p = [0.37 * b.view.x[1] + 0.11, 0.61 * b.view.y[1] - 0.07];
         check_derivatives(&*b.f, p).unwrap_or_else(|e| panic!("{}: {e}", REGISTRY[i].name));
         for which in 0..2 {
-            let entry = if which == 0 { b.f.gradient(p)[1] } else { b.f.hessian(p)[0][0] };
+            let entry = if which == 0 {
+                b.f.gradient(p)[1]
+            } else {
+                b.f.hessian(p)[0][0]
+            };
             if entry.abs() < 1e-2 {
                 continue;
             }
-            assert!(check_derivatives(&Off(&*b.f, which), p).is_err(), "{}: error {which} not caught at {p:?}", REGISTRY[i].name);
+            assert!(
+                check_derivatives(&Off(&*b.f, which), p).is_err(),
+                "{}: error {which} not caught at {p:?}",
+                REGISTRY[i].name
+            );
         }
     }
 }
@@ -223,7 +242,10 @@ fn rel(ours: f64, theirs: f64, floor: f64) -> f64 {
 
 #[test]
 fn derivatives_agree_with_torch_autograd() {
-    let path = format!("{}/tests/golden/derivatives.json", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/golden/derivatives.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let points = file["points"].as_array().unwrap();
     let num = |v: &Value| v.as_f64().unwrap();
@@ -242,12 +264,22 @@ fn derivatives_agree_with_torch_autograd() {
         // least 1e-3 of the value's magnitude for the gradient), since a near-zero entry is a
         // difference of terms of that size and keeps only their absolute precision.
         let gfloor = gradient.iter().fold(1e-300f64, |m, g| m.max(g.abs())) * 1e-3;
-        let hfloor = hessian.iter().flatten().fold(1e-300f64, |m, h| m.max(h.abs())) * 1e-3;
+        let hfloor = hessian
+            .iter()
+            .flatten()
+            .fold(1e-300f64, |m, h| m.max(h.abs()))
+            * 1e-3;
         let mut checks = vec![("value".to_string(), rel(b.f.value(at), value, 1e-12))];
         for i in 0..2 {
-            checks.push((format!("gradient[{i}]"), rel(b.f.gradient(at)[i], gradient[i], gfloor.max(1e-12))));
+            checks.push((
+                format!("gradient[{i}]"),
+                rel(b.f.gradient(at)[i], gradient[i], gfloor.max(1e-12)),
+            ));
             for j in 0..2 {
-                checks.push((format!("hessian[{i}][{j}]"), rel(b.f.hessian(at)[i][j], hessian[i][j], hfloor.max(1e-12))));
+                checks.push((
+                    format!("hessian[{i}][{j}]"),
+                    rel(b.f.hessian(at)[i][j], hessian[i][j], hfloor.max(1e-12)),
+                ));
             }
         }
         for (what, r) in checks {
@@ -255,14 +287,28 @@ fn derivatives_agree_with_torch_autograd() {
                 worst = (r, format!("{name} {what} at {at:?}"));
             }
             if !(r <= 1e-12) {
-                failures.push(format!("{name} {what} at {at:?}: relative difference {r:e}"));
+                failures.push(format!(
+                    "{name} {what} at {at:?}: relative difference {r:e}"
+                ));
             }
         }
     }
-    println!("worst relative difference to torch.autograd: {:e} ({})", worst.0, worst.1);
-    assert!(failures.is_empty(), "{} entries differ from torch.autograd:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "worst relative difference to torch.autograd: {:e} ({})",
+        worst.0, worst.1
+    );
+    assert!(
+        failures.is_empty(),
+        "{} entries differ from torch.autograd:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
     for info in REGISTRY {
-        assert!(seen.get(info.name).copied().unwrap_or(0) >= 20, "derivatives.json has too few points for {}", info.name);
+        assert!(
+            seen.get(info.name).copied().unwrap_or(0) >= 20,
+            "derivatives.json has too few points for {}",
+            info.name
+        );
     }
 }
 
@@ -270,28 +316,48 @@ fn derivatives_agree_with_torch_autograd() {
 
 fn check_marks(name: &str, b: &Built) {
     assert!(!b.marks.is_empty(), "{name}: no marks");
-    assert!(b.marks.iter().any(|m| m.kind == MarkKind::Global), "{name}: no global minimum marked");
+    assert!(
+        b.marks.iter().any(|m| m.kind == MarkKind::Global),
+        "{name}: no global minimum marked"
+    );
     let values: Vec<f64> = b.marks.iter().map(|m| b.f.value(m.at)).collect();
     let lowest = values.iter().copied().fold(f64::INFINITY, f64::min);
     for (m, &value) in b.marks.iter().zip(&values) {
         let g = b.f.gradient(m.at);
         let [[a, off], [off2, d]] = b.f.hessian(m.at);
         let hnorm = a.abs().max(d.abs()).max(off.abs()).max(1.0);
-        assert!(g[0].abs().max(g[1].abs()) <= 1e-10 * hnorm * (1.0 + m.at[0].abs().max(m.at[1].abs())), "{name}: {m:?} has gradient {g:?}");
+        assert!(
+            g[0].abs().max(g[1].abs()) <= 1e-10 * hnorm * (1.0 + m.at[0].abs().max(m.at[1].abs())),
+            "{name}: {m:?} has gradient {g:?}"
+        );
         assert_eq!(off, off2, "{name}: {m:?}");
         let det = a * d - off * off2;
         match m.kind {
             MarkKind::Global | MarkKind::Local => {
-                assert!(a > 0.0 && det > 0.0, "{name}: minimum {m:?} has Hessian {:?}, not positive definite", b.f.hessian(m.at))
+                assert!(
+                    a > 0.0 && det > 0.0,
+                    "{name}: minimum {m:?} has Hessian {:?}, not positive definite",
+                    b.f.hessian(m.at)
+                )
             }
-            MarkKind::Saddle => assert!(det < 0.0, "{name}: saddle {m:?} has Hessian {:?}, not indefinite", b.f.hessian(m.at)),
+            MarkKind::Saddle => assert!(
+                det < 0.0,
+                "{name}: saddle {m:?} has Hessian {:?}, not indefinite",
+                b.f.hessian(m.at)
+            ),
         }
         match m.kind {
             MarkKind::Global => {
-                assert!(value - lowest <= 1e-9 * (1.0 + lowest.abs()), "{name}: global {m:?} at {value}, lowest mark {lowest}")
+                assert!(
+                    value - lowest <= 1e-9 * (1.0 + lowest.abs()),
+                    "{name}: global {m:?} at {value}, lowest mark {lowest}"
+                )
             }
             MarkKind::Local => {
-                assert!(value - lowest > 1e-9 * (1.0 + lowest.abs()), "{name}: local {m:?} at {value} is as low as the lowest {lowest}")
+                assert!(
+                    value - lowest > 1e-9 * (1.0 + lowest.abs()),
+                    "{name}: local {m:?} at {value} is as low as the lowest {lowest}"
+                )
             }
             MarkKind::Saddle => assert!(value > lowest, "{name}: saddle {m:?} is the lowest mark"),
         }
@@ -307,7 +373,13 @@ fn marks_are_critical_points_of_their_kind() {
 
 #[test]
 fn the_expected_marks_are_there() {
-    let count = |name: &str, kind: MarkKind| build(name, Value::Null).marks.iter().filter(|m| m.kind == kind).count();
+    let count = |name: &str, kind: MarkKind| {
+        build(name, Value::Null)
+            .marks
+            .iter()
+            .filter(|m| m.kind == kind)
+            .count()
+    };
     assert_eq!(count("himmelblau", MarkKind::Global), 4);
     assert_eq!(count("gaussian_mixture", MarkKind::Global), 2);
     assert_eq!(count("gaussian_mixture", MarkKind::Local), 2);
@@ -316,17 +388,30 @@ fn the_expected_marks_are_there() {
     assert_eq!(count("saddle", MarkKind::Saddle), 1);
     // Values stated in the headers.
     let st = build("styblinski_tang", Value::Null);
-    let global = st.marks.iter().find(|m| m.kind == MarkKind::Global).unwrap();
+    let global = st
+        .marks
+        .iter()
+        .find(|m| m.kind == MarkKind::Global)
+        .unwrap();
     assert!((st.f.value(global.at) + 78.33233).abs() < 1e-4);
     let beale = build("beale", Value::Null);
-    assert!((beale.marks[0].at[0] - 3.0).abs() < 1e-12 && (beale.marks[0].at[1] - 0.5).abs() < 1e-12);
+    assert!(
+        (beale.marks[0].at[0] - 3.0).abs() < 1e-12 && (beale.marks[0].at[1] - 0.5).abs() < 1e-12
+    );
     assert!(beale.f.value(beale.marks[0].at) < 1e-25);
     // The typed formula's default, the three-hump camel: found by the search, not stated.
     let camel = build("custom", Value::Null);
     assert_eq!(count("custom", MarkKind::Global), 1);
     assert_eq!(count("custom", MarkKind::Local), 2);
-    let global = camel.marks.iter().find(|m| m.kind == MarkKind::Global).unwrap();
-    assert!(global.at[0].abs() < 1e-12 && global.at[1].abs() < 1e-12, "{global:?}");
+    let global = camel
+        .marks
+        .iter()
+        .find(|m| m.kind == MarkKind::Global)
+        .unwrap();
+    assert!(
+        global.at[0].abs() < 1e-12 && global.at[1].abs() < 1e-12,
+        "{global:?}"
+    );
 }
 
 /// A typed formula is the landscape it spells: the same values, gradients and Hessians as the
@@ -335,10 +420,26 @@ fn the_expected_marks_are_there() {
 fn typed_formulas_agree_with_the_written_out_landscapes() {
     for (name, params, formula) in [
         ("rosenbrock", json!({}), "(1 - x)^2 + 100 (y - x^2)^2"),
-        ("himmelblau", json!({}), "(x^2 + y - 11)^2 + (x + y^2 - 7)^2"),
-        ("quadratic", json!({"condition": 25.0}), "(x^2 + 25 y^2) / 2"),
-        ("rastrigin", json!({}), "20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y)"),
-        ("beale", json!({}), "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2"),
+        (
+            "himmelblau",
+            json!({}),
+            "(x^2 + y - 11)^2 + (x + y^2 - 7)^2",
+        ),
+        (
+            "quadratic",
+            json!({"condition": 25.0}),
+            "(x^2 + 25 y^2) / 2",
+        ),
+        (
+            "rastrigin",
+            json!({}),
+            "20 + x^2 - 10 cos(2 pi x) + y^2 - 10 cos(2 pi y)",
+        ),
+        (
+            "beale",
+            json!({}),
+            "(1.5 - x + x y)^2 + (2.25 - x + x y^2)^2 + (2.625 - x + x y^3)^2",
+        ),
     ] {
         let written = build(name, params);
         let typed = build("custom", json!({ "f": formula }));
@@ -346,16 +447,37 @@ fn typed_formulas_agree_with_the_written_out_landscapes() {
         for i in 0..50 {
             let p = [-2.9 + 0.117 * f64::from(i), 2.7 - 0.093 * f64::from(i)];
             let (v, g, h) = (typed.f.value(p), typed.f.gradient(p), typed.f.hessian(p));
-            let (wv, wg, wh) = (written.f.value(p), written.f.gradient(p), written.f.hessian(p));
+            let (wv, wg, wh) = (
+                written.f.value(p),
+                written.f.gradient(p),
+                written.f.hessian(p),
+            );
             assert!(close(v, wv), "{name} at {p:?}: {v} vs {wv}");
-            assert!(close(g[0], wg[0]) && close(g[1], wg[1]), "{name} at {p:?}: {g:?} vs {wg:?}");
-            assert!((0..2).all(|r| (0..2).all(|c| close(h[r][c], wh[r][c]))), "{name} at {p:?}: {h:?} vs {wh:?}");
+            assert!(
+                close(g[0], wg[0]) && close(g[1], wg[1]),
+                "{name} at {p:?}: {g:?} vs {wg:?}"
+            );
+            assert!(
+                (0..2).all(|r| (0..2).all(|c| close(h[r][c], wh[r][c]))),
+                "{name} at {p:?}: {h:?} vs {wh:?}"
+            );
         }
         // Every minimum of the written-out landscape inside the typed one's view is found.
         let in_view = |p: Point| p[0].abs() <= 2.0 && p[1].abs() <= 2.0;
-        for m in written.marks.iter().filter(|m| m.kind != MarkKind::Saddle && in_view(m.at)) {
-            let found = typed.marks.iter().any(|t| (t.at[0] - m.at[0]).abs() < 1e-8 && (t.at[1] - m.at[1]).abs() < 1e-8);
-            assert!(found || typed.marks.len() == 12, "{name}: minimum {m:?} not found among {:?}", typed.marks);
+        for m in written
+            .marks
+            .iter()
+            .filter(|m| m.kind != MarkKind::Saddle && in_view(m.at))
+        {
+            let found = typed
+                .marks
+                .iter()
+                .any(|t| (t.at[0] - m.at[0]).abs() < 1e-8 && (t.at[1] - m.at[1]).abs() < 1e-8);
+            assert!(
+                found || typed.marks.len() == 12,
+                "{name}: minimum {m:?} not found among {:?}",
+                typed.marks
+            );
         }
     }
 }
@@ -367,11 +489,25 @@ fn typed_formulas_agree_with_the_written_out_landscapes() {
 fn typed_formulas_mark_only_true_minima() {
     let none = build("custom", json!({ "f": "exp(50 x) + y^2" }));
     assert!(none.marks.is_empty(), "{:?}", none.marks);
-    for (formula, at) in [("x^4 + y^4", [0.0, 0.0]), ("x^6 + 3 y^2", [0.0, 0.0]), ("x^8 + y^8", [0.0, 0.0]), ("(x - 1)^4 + (y + 0.5)^2", [1.0, -0.5]), ("exp(x) - 2x + y^2", [optiscape::math::ln(2.0), 0.0])] {
+    for (formula, at) in [
+        ("x^4 + y^4", [0.0, 0.0]),
+        ("x^6 + 3 y^2", [0.0, 0.0]),
+        ("x^8 + y^8", [0.0, 0.0]),
+        ("(x - 1)^4 + (y + 0.5)^2", [1.0, -0.5]),
+        ("exp(x) - 2x + y^2", [optiscape::math::ln(2.0), 0.0]),
+    ] {
         let b = build("custom", json!({ "f": formula }));
-        let global: Vec<_> = b.marks.iter().filter(|m| m.kind == MarkKind::Global).collect();
+        let global: Vec<_> = b
+            .marks
+            .iter()
+            .filter(|m| m.kind == MarkKind::Global)
+            .collect();
         assert_eq!(global.len(), 1, "{formula}: {:?}", b.marks);
-        assert!((global[0].at[0] - at[0]).abs() < 1e-4 && (global[0].at[1] - at[1]).abs() < 1e-4, "{formula}: {:?}", global[0]);
+        assert!(
+            (global[0].at[0] - at[0]).abs() < 1e-4 && (global[0].at[1] - at[1]).abs() < 1e-4,
+            "{formula}: {:?}",
+            global[0]
+        );
     }
 }
 
@@ -379,15 +515,30 @@ fn typed_formulas_mark_only_true_minima() {
 fn default_starts_and_marks_are_inside_the_default_view() {
     for (i, info) in REGISTRY.iter().enumerate() {
         let b = build_default(i);
-        b.view.check().unwrap_or_else(|e| panic!("{}: {e}", info.name));
-        let inside = |p: Point| b.view.x[0] <= p[0] && p[0] <= b.view.x[1] && b.view.y[0] <= p[1] && p[1] <= b.view.y[1];
-        assert!(inside(b.start), "{}: start {:?} outside {:?}", info.name, b.start, b.view);
+        b.view
+            .check()
+            .unwrap_or_else(|e| panic!("{}: {e}", info.name));
+        let inside = |p: Point| {
+            b.view.x[0] <= p[0] && p[0] <= b.view.x[1] && b.view.y[0] <= p[1] && p[1] <= b.view.y[1]
+        };
+        assert!(
+            inside(b.start),
+            "{}: start {:?} outside {:?}",
+            info.name,
+            b.start,
+            b.view
+        );
         for m in &b.marks {
             assert!(inside(m.at), "{}: {m:?} outside {:?}", info.name, b.view);
         }
         // The default start is not itself a critical point (every racer would sit still).
         let g = b.f.gradient(b.start);
-        assert!(g[0].abs() + g[1].abs() > 1e-3, "{}: start {:?} has gradient {g:?}", info.name, b.start);
+        assert!(
+            g[0].abs() + g[1].abs() > 1e-3,
+            "{}: start {:?} has gradient {g:?}",
+            info.name,
+            b.start
+        );
     }
 }
 
@@ -417,8 +568,14 @@ fn rastrigin_value_is_the_textbook_formula() {
     // 20 + sum(...). They are the same function (the golden comparison above pins it to 1e-12).
     let b = build("rastrigin", Value::Null);
     for p in [[0.0, 0.0], [1.0, -1.0], [2.8, 3.3], [-5.12, 4.0]] {
-        let textbook = 20.0 + p.iter().map(|x: &f64| x * x - 10.0 * (2.0 * std::f64::consts::PI * x).cos()).sum::<f64>();
-        assert!((b.f.value(p) - textbook).abs() <= 1e-12 * (1.0 + textbook.abs()), "{p:?}");
+        let textbook = 20.0
+            + p.iter()
+                .map(|x: &f64| x * x - 10.0 * (2.0 * std::f64::consts::PI * x).cos())
+                .sum::<f64>();
+        assert!(
+            (b.f.value(p) - textbook).abs() <= 1e-12 * (1.0 + textbook.abs()),
+            "{p:?}"
+        );
     }
     assert_eq!(b.f.value([0.0, 0.0]), 0.0);
 }
@@ -427,20 +584,43 @@ fn rastrigin_value_is_the_textbook_formula() {
 /// at a time): the row must hold exactly what `value` gives, point by point, bit for bit.
 #[test]
 fn rows_of_values_are_value_bit_for_bit() {
-    let special = [0.0, -0.0, 1e-300, -2.5e7, 1e160, f64::MAX, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
+    let special = [
+        0.0,
+        -0.0,
+        1e-300,
+        -2.5e7,
+        1e160,
+        f64::MAX,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NAN,
+    ];
     for i in 0..REGISTRY.len() {
         let b = build_default(i);
-        let mut xs: Vec<f64> = (0..37).map(|k| in_view(&b, k as f64 / 36.0, 0.0)[0]).collect();
+        let mut xs: Vec<f64> = (0..37)
+            .map(|k| in_view(&b, k as f64 / 36.0, 0.0)[0])
+            .collect();
         xs.extend(special);
-        let mut ys: Vec<f64> = (0..7).map(|k| in_view(&b, 0.0, k as f64 / 6.0)[1]).collect();
+        let mut ys: Vec<f64> = (0..7)
+            .map(|k| in_view(&b, 0.0, k as f64 / 6.0)[1])
+            .collect();
         ys.extend(special);
         for &y in &ys {
             let mut row = vec![-1.0];
             b.f.values_along_x(&xs, y, &mut row);
-            assert_eq!(row.len(), xs.len() + 1, "{}: appends one value per x", REGISTRY[i].name);
+            assert_eq!(
+                row.len(),
+                xs.len() + 1,
+                "{}: appends one value per x",
+                REGISTRY[i].name
+            );
             for (&x, &v) in xs.iter().zip(&row[1..]) {
                 let one = b.f.value([x, y]);
-                assert!(v.to_bits() == one.to_bits() || (v.is_nan() && one.is_nan()), "{} at ({x:e}, {y:e}): row {v:e}, value {one:e}", REGISTRY[i].name);
+                assert!(
+                    v.to_bits() == one.to_bits() || (v.is_nan() && one.is_nan()),
+                    "{} at ({x:e}, {y:e}): row {v:e}, value {one:e}",
+                    REGISTRY[i].name
+                );
             }
         }
     }

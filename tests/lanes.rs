@@ -32,7 +32,13 @@ fn same(x: f64, y: f64) -> bool {
 /// momentum (with the flags too, as nesterov needs it).
 fn settings(info: &optim::OptimizerInfo) -> Vec<Map<String, Value>> {
     let has_momentum = info.params.iter().any(|p| p.name == "momentum");
-    let base = || if has_momentum { Map::from_iter([("momentum".to_string(), json!(0.9))]) } else { Map::new() };
+    let base = || {
+        if has_momentum {
+            Map::from_iter([("momentum".to_string(), json!(0.9))])
+        } else {
+            Map::new()
+        }
+    };
     let mut out = vec![Map::new(), base()];
     for p in info.params {
         let changed = match p.default {
@@ -57,14 +63,20 @@ fn many_weights_step_as_each_alone() {
     const STEPS: usize = 40;
     let mut rng = Rng::new(7);
     let mut checked = 0;
-    for info in REGISTRY.iter().filter(|o| !o.needs_hessian && !WHOLE_VECTOR.contains(&o.name)) {
+    for info in REGISTRY
+        .iter()
+        .filter(|o| !o.needs_hessian && !WHOLE_VECTOR.contains(&o.name))
+    {
         for fields in settings(info) {
             let hyper = Hyper::from_fields(info.name, info.params, &fields).unwrap();
             let factory = (info.build)(&hyper).unwrap();
             let start: Vec<f64> = (0..WEIGHTS).map(|_| value(&mut rng)).collect();
             let mut together = start.clone();
             let mut all = factory.start(&together);
-            let mut alone: Vec<(Vec<f64>, _)> = start.iter().map(|&w| (vec![w], factory.start(&[w]))).collect();
+            let mut alone: Vec<(Vec<f64>, _)> = start
+                .iter()
+                .map(|&w| (vec![w], factory.start(&[w])))
+                .collect();
             for step in 0..STEPS {
                 let grad: Vec<f64> = (0..WEIGHTS).map(|_| value(&mut rng)).collect();
                 all.step(&mut together, &Derivatives::of(&grad));
@@ -106,6 +118,9 @@ fn dot_sums_in_its_documented_order() {
         }
         expected += tail;
         let got = optiscape::classify::model::dot(&a, &b);
-        assert!(same(got, expected), "length {len}: {got:e}, expected {expected:e}");
+        assert!(
+            same(got, expected),
+            "length {len}: {got:e}, expected {expected:e}"
+        );
     }
 }

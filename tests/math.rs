@@ -16,7 +16,9 @@ use optiscape::math;
 const CASES: &str = include_str!("math/cases.txt");
 const DIGESTS: &str = include_str!("math/digests.txt");
 const BLOCK: usize = 4096;
-const FUNCTIONS: [&str; 11] = ["exp", "ln", "log10", "powf", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan"];
+const FUNCTIONS: [&str; 11] = [
+    "exp", "ln", "log10", "powf", "sin", "cos", "tan", "sinh", "cosh", "tanh", "atan",
+];
 
 /// The function under test by name, and std's (this platform's C library natively, Rust's libm
 /// in wasm) for comparison.
@@ -87,8 +89,14 @@ fn every_case_is_correctly_rounded() {
         let entry = counts.entry(name).or_default();
         entry.0 += 1;
         if !same(ours, expected) {
-            let off = if ours.is_finite() && expected.is_finite() { format!("{} ulp", ulps(ours, expected)) } else { "not finite".into() };
-            failures.push(format!("{name}{args:?} = {ours:e}, correctly rounded {expected:e} ({off})"));
+            let off = if ours.is_finite() && expected.is_finite() {
+                format!("{} ulp", ulps(ours, expected))
+            } else {
+                "not finite".into()
+            };
+            failures.push(format!(
+                "{name}{args:?} = {ours:e}, correctly rounded {expected:e} ({off})"
+            ));
         }
         if !same(std, expected) {
             entry.1 += 1;
@@ -101,7 +109,13 @@ fn every_case_is_correctly_rounded() {
     let mut all = FUNCTIONS.to_vec();
     all.sort_unstable();
     assert_eq!(names, all, "every function of optiscape::math has cases");
-    assert!(failures.is_empty(), "{} of {} cases not correctly rounded:\n{}", failures.len(), counts.values().map(|c| c.0).sum::<usize>(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases not correctly rounded:\n{}",
+        failures.len(),
+        counts.values().map(|c| c.0).sum::<usize>(),
+        failures.join("\n")
+    );
 }
 
 /// Output `k` (from 0) of SplitMix64 seeded with `seed`, as reference.py computes it.
@@ -158,7 +172,11 @@ fn draw(name: &str, family: &str, d: &mut Draw) -> [f64; 2] {
         ("ln" | "log10", "near1") => one(1.0 + d.binade(-53, -2, true)),
         ("ln" | "log10", "subnormal") => one(f64::from_bits(d.u64() >> 12)),
         ("powf", "steps") => {
-            let beta = if d.below(2) == 0 { BETAS[d.below(BETAS.len() as u64) as usize] } else { d.unit() };
+            let beta = if d.below(2) == 0 {
+                BETAS[d.below(BETAS.len() as u64) as usize]
+            } else {
+                d.unit()
+            };
             let n = if d.below(4) == 0 { 1_000_000 } else { 2000 };
             let t = (1 + d.below(n)) as f64;
             [beta, if d.below(8) != 0 { t } else { t * 0.004 }]
@@ -190,7 +208,9 @@ fn draw(name: &str, family: &str, d: &mut Draw) -> [f64; 2] {
         ("sin" | "cos" | "tan", "wide") => one(d.binade(-60, 1023, true)),
         ("sin" | "cos" | "tan", "near_pio2") => {
             let k = 1 + d.below(1 << 20);
-            let b = (k as f64 * std::f64::consts::FRAC_PI_2).to_bits() as i64 + d.below(4001) as i64 - 2000;
+            let b = (k as f64 * std::f64::consts::FRAC_PI_2).to_bits() as i64
+                + d.below(4001) as i64
+                - 2000;
             one(f64::from_bits(b as u64))
         }
         ("sinh" | "cosh", "wide") => one(d.uniform(-712.0, 712.0)),
@@ -214,7 +234,11 @@ fn block_seed(name: &str, family: &str, block: u64) -> u64 {
 
 /// One step of the digest: a bijection of `h` for each result, any NaN counting as one value.
 fn digest_step(h: u64, x: f64) -> u64 {
-    let b = if x.is_nan() { 0x7ff8_0000_0000_0000 } else { x.to_bits() };
+    let b = if x.is_nan() {
+        0x7ff8_0000_0000_0000
+    } else {
+        x.to_bits()
+    };
     (h ^ b).wrapping_mul(0x100_0000_01b3)
 }
 
@@ -224,9 +248,14 @@ fn drawn_inputs_are_correctly_rounded() {
     let mut counts = std::collections::BTreeMap::<&str, (usize, usize)>::new();
     for line in DIGESTS.lines().filter(|l| !l.starts_with('#')) {
         let words: Vec<&str> = line.split(' ').collect();
-        let [name, family, block, digest] = words[..] else { panic!("malformed line `{line}`") };
+        let [name, family, block, digest] = words[..] else {
+            panic!("malformed line `{line}`")
+        };
         let block: u64 = block.parse().unwrap();
-        let mut d = Draw { seed: block_seed(name, family, block), k: 0 };
+        let mut d = Draw {
+            seed: block_seed(name, family, block),
+            k: 0,
+        };
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         let mut h_std = h;
         for _ in 0..BLOCK {
@@ -245,10 +274,21 @@ fn drawn_inputs_are_correctly_rounded() {
         }
     }
     for (name, (n, std_blocks)) in &counts {
-        println!("{name}: {n} drawn inputs; std here differs in {std_blocks} of {} blocks", n / BLOCK);
+        println!(
+            "{name}: {n} drawn inputs; std here differs in {std_blocks} of {} blocks",
+            n / BLOCK
+        );
     }
-    assert_eq!(counts.len(), FUNCTIONS.len(), "every function of optiscape::math has drawn inputs");
-    assert!(failures.is_empty(), "blocks whose results are not all correctly rounded:\n{}", failures.join("\n"));
+    assert_eq!(
+        counts.len(),
+        FUNCTIONS.len(),
+        "every function of optiscape::math has drawn inputs"
+    );
+    assert!(
+        failures.is_empty(),
+        "blocks whose results are not all correctly rounded:\n{}",
+        failures.join("\n")
+    );
 }
 
 /// `math::powi` spells out the products LLVM (and compiler-rt, and libgcc) compute for
@@ -265,8 +305,18 @@ fn powi_is_stds_powi() {
             assert!(same(ours, std), "powi({x:e}, {n}): {ours:e}, std {std:e}");
         }
         // And with the exponent a constant, as the landscapes write it (LLVM expands those).
-        for (n, std) in [(2, x.powi(2)), (3, x.powi(3)), (4, x.powi(4)), (5, x.powi(5)), (6, x.powi(6))] {
-            assert!(same(math::powi(x, n), std), "powi({x:e}, {n}): {:e}, std {std:e}", math::powi(x, n));
+        for (n, std) in [
+            (2, x.powi(2)),
+            (3, x.powi(3)),
+            (4, x.powi(4)),
+            (5, x.powi(5)),
+            (6, x.powi(6)),
+        ] {
+            assert!(
+                same(math::powi(x, n), std),
+                "powi({x:e}, {n}): {:e}, std {std:e}",
+                math::powi(x, n)
+            );
         }
     }
 }

@@ -32,7 +32,9 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
 fn model_loss(plane: &Plane, weights: &[f64]) -> f64 {
     let data = prepare(digits(), spec(SPEC).input);
     let mut grad = vec![0.0; weights.len()];
-    plane.model().loss_grad(weights, &data.train_x, &data.train_y, &mut grad)
+    plane
+        .model()
+        .loss_grad(weights, &data.train_x, &data.train_y, &mut grad)
 }
 
 #[test]
@@ -45,11 +47,27 @@ fn the_plane_starts_at_the_racers_init_and_is_orthonormal_ish() {
     assert_eq!(trainer.weights(1), &p.w0[..]);
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     let (uu, vv, uv) = (dot(&p.u, &p.u), dot(&p.v, &p.v), dot(&p.u, &p.v));
-    assert!(close(uu.sqrt(), p.unit, 1e-15) && close(vv.sqrt(), p.unit, 1e-14), "|u| {} |v| {} unit {}", uu.sqrt(), vv.sqrt(), p.unit);
+    assert!(
+        close(uu.sqrt(), p.unit, 1e-15) && close(vv.sqrt(), p.unit, 1e-14),
+        "|u| {} |v| {} unit {}",
+        uu.sqrt(),
+        vv.sqrt(),
+        p.unit
+    );
     assert!(uv.abs() < 1e-13 * uu, "u.v = {uv:e}");
     // The reference solution is better than the start.
-    assert!(p.loss_at([1.0, 0.0]) < 0.5 * p.loss_at([0.0, 0.0]), "{} vs {}", p.loss_at([1.0, 0.0]), p.loss_at([0.0, 0.0]));
-    println!("|w_ref - w0| = {}, loss at w0 {}, at w_ref {} ({REFERENCE_STEPS} full-batch Adam steps)", p.unit, p.loss_at([0.0, 0.0]), p.loss_at([1.0, 0.0]));
+    assert!(
+        p.loss_at([1.0, 0.0]) < 0.5 * p.loss_at([0.0, 0.0]),
+        "{} vs {}",
+        p.loss_at([1.0, 0.0]),
+        p.loss_at([0.0, 0.0])
+    );
+    println!(
+        "|w_ref - w0| = {}, loss at w0 {}, at w_ref {} ({REFERENCE_STEPS} full-batch Adam steps)",
+        p.unit,
+        p.loss_at([0.0, 0.0]),
+        p.loss_at([1.0, 0.0])
+    );
 }
 
 #[test]
@@ -59,23 +77,44 @@ fn projections_of_known_points() {
     assert_eq!(at0.coords, [0.0, 0.0]);
     assert_eq!(at0.distance, 0.0);
     let at_ref = p.project(&p.w_ref);
-    assert!(close(at_ref.coords[0], 1.0, 1e-14) && at_ref.coords[1].abs() < 1e-13, "{:?}", at_ref.coords);
+    assert!(
+        close(at_ref.coords[0], 1.0, 1e-14) && at_ref.coords[1].abs() < 1e-13,
+        "{:?}",
+        at_ref.coords
+    );
     assert!(at_ref.distance < 1e-13 * p.unit, "{:e}", at_ref.distance);
     // A plane point, then the same pushed off the plane along a direction orthogonal to u and v.
     let on = p.weights_at([0.3, -0.7]);
     let pr = p.project(&on);
-    assert!(close(pr.coords[0], 0.3, 1e-13) && close(pr.coords[1], -0.7, 1e-13) && pr.distance < 1e-12 * p.unit, "{pr:?}");
-    let mut n: Vec<f64> = (0..on.len()).map(|k| ((k * 7919) % 13) as f64 - 6.0).collect();
+    assert!(
+        close(pr.coords[0], 0.3, 1e-13)
+            && close(pr.coords[1], -0.7, 1e-13)
+            && pr.distance < 1e-12 * p.unit,
+        "{pr:?}"
+    );
+    let mut n: Vec<f64> = (0..on.len())
+        .map(|k| ((k * 7919) % 13) as f64 - 6.0)
+        .collect();
     let dot = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f64>();
     for d in [&p.u, &p.v] {
         let k = dot(&n, d) / dot(d, d);
         n.iter_mut().zip(d.iter()).for_each(|(x, d)| *x -= k * d);
     }
     let len = dot(&n, &n).sqrt();
-    let off: Vec<f64> = on.iter().zip(&n).map(|(w, n)| w + 0.25 * p.unit * n / len).collect();
+    let off: Vec<f64> = on
+        .iter()
+        .zip(&n)
+        .map(|(w, n)| w + 0.25 * p.unit * n / len)
+        .collect();
     let pr = p.project(&off);
-    assert!(close(pr.coords[0], 0.3, 1e-12) && close(pr.coords[1], -0.7, 1e-12), "{pr:?}");
-    assert!(close(pr.distance, 0.25 * p.unit, 1e-12) && close(pr.relative_distance, 0.25, 1e-12), "{pr:?}");
+    assert!(
+        close(pr.coords[0], 0.3, 1e-12) && close(pr.coords[1], -0.7, 1e-12),
+        "{pr:?}"
+    );
+    assert!(
+        close(pr.distance, 0.25 * p.unit, 1e-12) && close(pr.relative_distance, 0.25, 1e-12),
+        "{pr:?}"
+    );
 }
 
 #[test]
@@ -100,7 +139,11 @@ fn a_finished_surface_is_the_direct_evaluation_and_a_partial_one_is_coarse() {
     assert_eq!(s.evaluated(), first);
     for j in 0..h {
         for i in 0..w {
-            assert_eq!(s.values()[j * w + i], s.plane().loss_at(s.point(i / 8 * 8, j / 8 * 8)), "cell ({i}, {j})");
+            assert_eq!(
+                s.values()[j * w + i],
+                s.plane().loss_at(s.point(i / 8 * 8, j / 8 * 8)),
+                "cell ({i}, {j})"
+            );
         }
     }
     let mut calls = 0;
@@ -111,7 +154,11 @@ fn a_finished_surface_is_the_direct_evaluation_and_a_partial_one_is_coarse() {
     assert!(calls >= (w * h - first) / 50 - 1);
     for j in 0..h {
         for i in 0..w {
-            assert_eq!(s.values()[j * w + i], s.plane().loss_at(s.point(i, j)), "cell ({i}, {j})");
+            assert_eq!(
+                s.values()[j * w + i],
+                s.plane().loss_at(s.point(i, j)),
+                "cell ({i}, {j})"
+            );
         }
     }
     // Cell centres, row 0 at the top (render::Field's convention).
@@ -127,6 +174,9 @@ fn other_models_are_refused_and_trained_weights_project() {
     let mut trainer = Trainer::new(spec(SPEC), digits());
     trainer.advance(0, TRAIN as u64);
     let pr = p.project(trainer.weights(0));
-    assert!(pr.coords.iter().all(|c| c.is_finite()) && pr.distance > 0.0, "{pr:?}");
+    assert!(
+        pr.coords.iter().all(|c| c.is_finite()) && pr.distance > 0.0,
+        "{pr:?}"
+    );
     let _ = Model::new;
 }

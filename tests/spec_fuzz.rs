@@ -6,14 +6,17 @@
 //! given twice anywhere, and a list where an object belongs, are always errors. The training
 //! spec (`TrainSpec::parse`) shares the parser's rules and error formatting, and is fuzzed too.
 
+use optiscape::classify::model::Rng;
+use optiscape::classify::train::TrainSpec;
 use optiscape::landscape::{self, SCALE};
 use optiscape::math::powf;
 use optiscape::optim;
-use optiscape::classify::model::Rng;
 use optiscape::schedule;
 use optiscape::schema::{Kind, Named, Param, Range, Value as HyperValue, MAX_LIST};
-use optiscape::classify::train::TrainSpec;
-use optiscape::spec::{spec_text, RunSpec, RACER_PARAMS, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS, MAX_TRAJECTORY};
+use optiscape::spec::{
+    spec_text, RunSpec, MAX_LABEL, MAX_RACERS, MAX_SPEC_BYTES, MAX_SPEED, MAX_START, MAX_STEPS,
+    MAX_TRAJECTORY, RACER_PARAMS,
+};
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
 use serde_json::{json, Map, Value};
@@ -78,8 +81,15 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     match RunSpec::parse(text) {
         Err(e) => {
             prop_assert!(!e.trim().is_empty(), "empty error for {:?}", preview(text));
-            prop_assert!(!e.contains('\n') && !e.contains('\r'), "error is not one line: {e:?}");
-            prop_assert!(REASONS.iter().any(|r| e.contains(r)), "error gives no reason: {e:?} for {:?}", preview(text));
+            prop_assert!(
+                !e.contains('\n') && !e.contains('\r'),
+                "error is not one line: {e:?}"
+            );
+            prop_assert!(
+                REASONS.iter().any(|r| e.contains(r)),
+                "error gives no reason: {e:?} for {:?}",
+                preview(text)
+            );
         }
         Ok(spec) => {
             check_valid(&spec)?;
@@ -105,7 +115,10 @@ fn check_valid(spec: &RunSpec) -> Result<(), TestCaseError> {
     prop_assert!(spec.steps <= MAX_STEPS);
     prop_assert!(!spec.racers.is_empty() && spec.racers.len() <= MAX_RACERS);
     if let Some(s) = spec.start {
-        prop_assert!(s.iter().all(|c| c.is_finite() && c.abs() <= MAX_START), "{s:?}");
+        prop_assert!(
+            s.iter().all(|c| c.is_finite() && c.abs() <= MAX_START),
+            "{s:?}"
+        );
     }
     if let Some(speed) = spec.speed {
         prop_assert!((1..=MAX_SPEED).contains(&speed));
@@ -121,43 +134,81 @@ fn check_valid(spec: &RunSpec) -> Result<(), TestCaseError> {
             prop_assert!(label.chars().count() <= MAX_LABEL);
         }
         if let Some(color) = &r.color {
-            prop_assert!(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit()));
+            prop_assert!(
+                color.len() == 7
+                    && color.starts_with('#')
+                    && color[1..].chars().all(|c| c.is_ascii_hexdigit())
+            );
         }
         if let Some(points) = &r.trajectory {
             prop_assert!(r.info.name == "external" && r.clip.is_none() && r.schedule.is_none());
-            prop_assert!((1..=MAX_TRAJECTORY).contains(&points.len()) && points.iter().flatten().all(|c| c.is_finite()));
+            prop_assert!(
+                (1..=MAX_TRAJECTORY).contains(&points.len())
+                    && points.iter().flatten().all(|c| c.is_finite())
+            );
         }
     }
     Ok(())
 }
 
-fn check_hyper<'a>(params: &[Param], values: impl Iterator<Item = (&'static str, &'a HyperValue)>) -> Result<(), TestCaseError> {
+fn check_hyper<'a>(
+    params: &[Param],
+    values: impl Iterator<Item = (&'static str, &'a HyperValue)>,
+) -> Result<(), TestCaseError> {
     let values: Vec<_> = values.collect();
     prop_assert_eq!(values.len(), params.len());
     for (p, (name, v)) in params.iter().zip(values) {
         prop_assert_eq!(p.name, name);
         match (p.kind, v) {
             (Kind::Flag, HyperValue::Flag(_)) => {}
-            (Kind::Number { range, .. }, &HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
-            (Kind::Pair { range, .. }, &HyperValue::Pair([a, b])) => prop_assert!(in_range(a, range) && in_range(b, range), "{name}"),
+            (Kind::Number { range, .. }, &HyperValue::Number(x)) => {
+                prop_assert!(in_range(x, range), "{name} = {x}")
+            }
+            (Kind::Pair { range, .. }, &HyperValue::Pair([a, b])) => {
+                prop_assert!(in_range(a, range) && in_range(b, range), "{name}")
+            }
             (Kind::Text { max_chars }, HyperValue::Text(t)) => {
-                prop_assert!(t.chars().count() <= max_chars && p.check.is_none_or(|check| check(t).is_ok()), "{name} = {t:?}")
+                prop_assert!(
+                    t.chars().count() <= max_chars && p.check.is_none_or(|check| check(t).is_ok()),
+                    "{name} = {t:?}"
+                )
             }
             (Kind::Choice { choices, nullable }, HyperValue::Choice(c)) => {
-                prop_assert!(c.map_or(nullable, |c| choices.contains(&c)), "{name} = {c:?}")
+                prop_assert!(
+                    c.map_or(nullable, |c| choices.contains(&c)),
+                    "{name} = {c:?}"
+                )
             }
-            (Kind::Integer { range, .. }, &HyperValue::Int(i)) => prop_assert!(in_range(i as f64, range), "{name} = {i}"),
-            (Kind::Integer { nullable: true, .. } | Kind::OptionalNumber { .. } | Kind::Scheduler { nullable: true }, HyperValue::Null) => {}
-            (Kind::OptionalNumber { range, .. }, &HyperValue::Number(x)) => prop_assert!(in_range(x, range), "{name} = {x}"),
+            (Kind::Integer { range, .. }, &HyperValue::Int(i)) => {
+                prop_assert!(in_range(i as f64, range), "{name} = {i}")
+            }
+            (
+                Kind::Integer { nullable: true, .. }
+                | Kind::OptionalNumber { .. }
+                | Kind::Scheduler { nullable: true },
+                HyperValue::Null,
+            ) => {}
+            (Kind::OptionalNumber { range, .. }, &HyperValue::Number(x)) => {
+                prop_assert!(in_range(x, range), "{name} = {x}")
+            }
             (Kind::Tuple { items }, HyperValue::Tuple(t)) => {
                 prop_assert_eq!(t.len(), items.len());
                 for (item, x) in items.iter().zip(t.iter()) {
-                    prop_assert!(x.map_or(item.nullable, |x| in_range(x, item.range)), "{name} = {t:?}");
+                    prop_assert!(
+                        x.map_or(item.nullable, |x| in_range(x, item.range)),
+                        "{name} = {t:?}"
+                    );
                 }
             }
             (Kind::Integers { range, increasing }, HyperValue::Ints(list)) => {
-                prop_assert!(list.len() <= MAX_LIST && list.iter().all(|&i| in_range(i as f64, range)), "{name} = {list:?}");
-                prop_assert!(!increasing || list.windows(2).all(|w| w[0] < w[1]), "{name} = {list:?}");
+                prop_assert!(
+                    list.len() <= MAX_LIST && list.iter().all(|&i| in_range(i as f64, range)),
+                    "{name} = {list:?}"
+                );
+                prop_assert!(
+                    !increasing || list.windows(2).all(|w| w[0] < w[1]),
+                    "{name} = {list:?}"
+                );
             }
             (Kind::Scheduler { .. }, HyperValue::Scheduler(n)) => check_scheduler(n)?,
             (Kind::Schedulers, HyperValue::Schedulers(list)) => {
@@ -187,10 +238,25 @@ fn names() -> &'static [String] {
 }
 
 fn all_names() -> Vec<String> {
-    let mut out: Vec<String> = ["landscape", "start", "steps", "racers", "speed", "view", "name", "label", "color", "x", "y", "scale", "external", "trajectory"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let mut out: Vec<String> = [
+        "landscape",
+        "start",
+        "steps",
+        "racers",
+        "speed",
+        "view",
+        "name",
+        "label",
+        "color",
+        "x",
+        "y",
+        "scale",
+        "external",
+        "trajectory",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for o in optim::REGISTRY {
         out.push(o.name.into());
         out.extend(o.params.iter().map(|p| p.name.to_string()));
@@ -199,7 +265,12 @@ fn all_names() -> Vec<String> {
         out.push(l.name.into());
         out.extend(l.params.iter().map(|p| p.name.to_string()));
     }
-    out.extend(landscape::SHARED.iter().chain(&RACER_PARAMS).map(|p| p.name.to_string()));
+    out.extend(
+        landscape::SHARED
+            .iter()
+            .chain(&RACER_PARAMS)
+            .map(|p| p.name.to_string()),
+    );
     for sch in schedule::REGISTRY {
         out.push(sch.name.into());
         out.extend(sch.params.iter().map(|p| p.name.to_string()));
@@ -263,7 +334,12 @@ fn arb_string() -> impl Strategy<Value = String> {
 }
 
 fn arb_leaf() -> impl Strategy<Value = Value> {
-    prop_oneof![Just(Value::Null), any::<bool>().prop_map(Value::Bool), arb_number(), arb_string().prop_map(Value::String),]
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        arb_number(),
+        arb_string().prop_map(Value::String),
+    ]
 }
 
 /// Any JSON value, nested up to 5 deep, keys mostly names the spec knows.
@@ -271,7 +347,8 @@ fn arb_json() -> impl Strategy<Value = Value> {
     arb_leaf().prop_recursive(5, 24, 5, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
-            prop::collection::vec((arb_string(), inner), 0..6).prop_map(|kv| Value::Object(kv.into_iter().collect())),
+            prop::collection::vec((arb_string(), inner), 0..6)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
         ]
     })
 }
@@ -298,7 +375,12 @@ fn value_in(range: Range, u: f64, log: f64) -> f64 {
 }
 
 /// Valid text values (the only text parameter is a formula).
-const FORMULAS: &[&str] = &["x^2 + 3 y^2", "sin(x) cos(y)", "(1 - x)^2 + 100 (y - x^2)^2", "exp(-(x^2 + y^2)) - x y / 10"];
+const FORMULAS: &[&str] = &[
+    "x^2 + 3 y^2",
+    "sin(x) cos(y)",
+    "(1 - x)^2 + 100 (y - x^2)^2",
+    "exp(-(x^2 + y^2)) - x y / 10",
+];
 
 /// Draws for one parameter: keep it?, two uniform numbers, a log10 magnitude, a flag.
 type Draw = (bool, f64, f64, f64, bool);
@@ -307,7 +389,16 @@ type Draw = (bool, f64, f64, f64, bool);
 const MAX_PARAMS: usize = 12;
 
 fn arb_draws() -> impl Strategy<Value = Vec<Draw>> {
-    prop::collection::vec((any::<bool>(), 0.0..=1.0f64, 0.0..=1.0f64, -8.0..4.0f64, any::<bool>()), MAX_PARAMS)
+    prop::collection::vec(
+        (
+            any::<bool>(),
+            0.0..=1.0f64,
+            0.0..=1.0f64,
+            -8.0..4.0f64,
+            any::<bool>(),
+        ),
+        MAX_PARAMS,
+    )
 }
 
 /// Valid values for a random subset of a parameter table.
@@ -322,9 +413,12 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
             Kind::Flag => json!(flag),
             Kind::Number { range, .. } => number(value_in(range, u, log)),
             Kind::Pair { range, .. } => json!([value_in(range, u, log), value_in(range, u2, log)]),
-            Kind::Text { .. } => json!(FORMULAS[((u * FORMULAS.len() as f64) as usize).min(FORMULAS.len() - 1)]),
+            Kind::Text { .. } => {
+                json!(FORMULAS[((u * FORMULAS.len() as f64) as usize).min(FORMULAS.len() - 1)])
+            }
             Kind::Choice { choices, nullable } => {
-                let k = ((u * (choices.len() + usize::from(nullable)) as f64) as usize).min(choices.len() + usize::from(nullable) - 1);
+                let k = ((u * (choices.len() + usize::from(nullable)) as f64) as usize)
+                    .min(choices.len() + usize::from(nullable) - 1);
                 choices.get(k).map_or(Value::Null, |c| json!(c))
             }
             Kind::Integer { nullable: true, .. } if flag => Value::Null,
@@ -332,11 +426,23 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
             Kind::OptionalNumber { .. } if flag => Value::Null,
             Kind::OptionalNumber { range, .. } => number(value_in(range, u, log)),
             Kind::Tuple { items } => Value::Array(
-                items.iter().enumerate().map(|(i, item)| if item.nullable && flag { Value::Null } else { number(value_in(item.range, [u, u2][i % 2], log)) }).collect(),
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, item)| {
+                        if item.nullable && flag {
+                            Value::Null
+                        } else {
+                            number(value_in(item.range, [u, u2][i % 2], log))
+                        }
+                    })
+                    .collect(),
             ),
             Kind::Integers { range, increasing } => {
                 let n = (u2 * 4.0) as usize;
-                let mut list: Vec<i64> = (0..n).map(|i| whole_in(range, (u + i as f64 * u2).fract(), log)).collect();
+                let mut list: Vec<i64> = (0..n)
+                    .map(|i| whole_in(range, (u + i as f64 * u2).fract(), log))
+                    .collect();
                 if increasing {
                     list.sort_unstable();
                     list.dedup();
@@ -350,7 +456,11 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
                     scheduler(seed_of(u, u2), true)
                 }
             }
-            Kind::Schedulers => Value::Array((0..1 + (u2 * 3.0) as usize).map(|i| scheduler(seed_of(u, u2) + i as u64, false)).collect()),
+            Kind::Schedulers => Value::Array(
+                (0..1 + (u2 * 3.0) as usize)
+                    .map(|i| scheduler(seed_of(u, u2) + i as u64, false))
+                    .collect(),
+            ),
         };
         fields.insert(p.name.to_string(), v);
     }
@@ -359,7 +469,15 @@ fn fields_from(params: &[Param], draws: &[Draw]) -> Map<String, Value> {
 
 /// A whole number inside `range`, spread over decades where the range is wide.
 fn whole_in(range: Range, u: f64, log: f64) -> i64 {
-    let x = value_in(Range { hi: range.hi.min(1e6), ..range }, u, log.min(4.0)).round();
+    let x = value_in(
+        Range {
+            hi: range.hi.min(1e6),
+            ..range
+        },
+        u,
+        log.min(4.0),
+    )
+    .round();
     if range.contains(x) {
         x as i64
     } else {
@@ -375,15 +493,39 @@ fn seed_of(u: f64, u2: f64) -> u64 {
 /// `composite`), its fields drawn from `seed`: every required field given.
 fn scheduler(seed: u64, composite: bool) -> Value {
     let mut rng = Rng::new(seed);
-    let choices: Vec<_> = schedule::REGISTRY.iter().filter(|s| composite || !matches!(s.name, "SequentialLR" | "ChainedScheduler" | "ReduceLROnPlateau")).collect();
+    let choices: Vec<_> = schedule::REGISTRY
+        .iter()
+        .filter(|s| {
+            composite
+                || !matches!(
+                    s.name,
+                    "SequentialLR" | "ChainedScheduler" | "ReduceLROnPlateau"
+                )
+        })
+        .collect();
     let info = choices[(rng.uniform() * choices.len() as f64) as usize];
-    let draws: Vec<Draw> = info.params.iter().map(|p| (p.required || rng.uniform() < 0.5, rng.uniform(), rng.uniform(), -8.0 + 12.0 * rng.uniform(), rng.uniform() < 0.5)).collect();
+    let draws: Vec<Draw> = info
+        .params
+        .iter()
+        .map(|p| {
+            (
+                p.required || rng.uniform() < 0.5,
+                rng.uniform(),
+                rng.uniform(),
+                -8.0 + 12.0 * rng.uniform(),
+                rng.uniform() < 0.5,
+            )
+        })
+        .collect();
     let mut fields = fields_from(info.params, &draws);
     if info.name == "SequentialLR" {
         // As many milestones as torch wants, mostly.
         let n = fields["schedulers"].as_array().map_or(1, Vec::len);
         if rng.uniform() < 0.9 {
-            fields.insert("milestones".into(), json!((1..n as i64).map(|k| 37 * k).collect::<Vec<_>>()));
+            fields.insert(
+                "milestones".into(),
+                json!((1..n as i64).map(|k| 37 * k).collect::<Vec<_>>()),
+            );
         }
     }
     fields.insert("name".into(), json!(info.name));
@@ -392,19 +534,31 @@ fn scheduler(seed: u64, composite: bool) -> Value {
 
 /// An external racer: a few given points, any finite coordinates, and perhaps a label and colour.
 fn arb_external() -> impl Strategy<Value = Value> {
-    let coordinate = prop_oneof![select(EXTREMES).prop_map(number), (-1e3..1e3f64).prop_map(number), (-3i64..3).prop_map(|i| json!(i))];
-    (prop::collection::vec((coordinate.clone(), coordinate), 1..6), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}")).prop_map(|(points, label, color)| {
-        let mut fields = Map::new();
-        fields.insert("name".into(), json!("external"));
-        fields.insert("trajectory".into(), Value::Array(points.into_iter().map(|(x, y)| json!([x, y])).collect()));
-        if let Some(l) = label {
-            fields.insert("label".into(), json!(l));
-        }
-        if let Some(c) = color {
-            fields.insert("color".into(), json!(c));
-        }
-        Value::Object(fields)
-    })
+    let coordinate = prop_oneof![
+        select(EXTREMES).prop_map(number),
+        (-1e3..1e3f64).prop_map(number),
+        (-3i64..3).prop_map(|i| json!(i))
+    ];
+    (
+        prop::collection::vec((coordinate.clone(), coordinate), 1..6),
+        prop::option::of(".{0,40}"),
+        prop::option::of("#[0-9a-fA-F]{6}"),
+    )
+        .prop_map(|(points, label, color)| {
+            let mut fields = Map::new();
+            fields.insert("name".into(), json!("external"));
+            fields.insert(
+                "trajectory".into(),
+                Value::Array(points.into_iter().map(|(x, y)| json!([x, y])).collect()),
+            );
+            if let Some(l) = label {
+                fields.insert("label".into(), json!(l));
+            }
+            if let Some(c) = color {
+                fields.insert("color".into(), json!(c));
+            }
+            Value::Object(fields)
+        })
 }
 
 /// A racer: mostly an optimizer, sometimes an external trajectory.
@@ -415,8 +569,14 @@ fn arb_racer() -> impl Strategy<Value = Value> {
 // Strategies are built once per test, not per case (`prop_flat_map` would rebuild the regex
 // strategies for every input, which is slow in debug builds).
 fn arb_optimizer_racer() -> impl Strategy<Value = Value> {
-    (0..optim::REGISTRY.len(), arb_draws(), prop::option::of(".{0,40}"), prop::option::of("#[0-9a-fA-F]{6}"), prop::option::of(arb_draws())).prop_map(
-        |(i, draws, label, color, racer)| {
+    (
+        0..optim::REGISTRY.len(),
+        arb_draws(),
+        prop::option::of(".{0,40}"),
+        prop::option::of("#[0-9a-fA-F]{6}"),
+        prop::option::of(arb_draws()),
+    )
+        .prop_map(|(i, draws, label, color, racer)| {
             let info = optim::REGISTRY[i];
             let mut fields = fields_from(info.params, &draws);
             fields.insert("name".into(), json!(info.name));
@@ -430,23 +590,28 @@ fn arb_optimizer_racer() -> impl Strategy<Value = Value> {
                 fields.extend(fields_from(&RACER_PARAMS, &draws));
             }
             Value::Object(fields)
-        },
-    )
+        })
 }
 
 fn arb_landscape() -> impl Strategy<Value = Value> {
-    (0..landscape::REGISTRY.len(), arb_draws(), prop::option::of(-6.0..6.0f64), prop::option::of(-360.0..=360.0f64)).prop_map(|(i, draws, log_scale, rotate)| {
-        let info = landscape::REGISTRY[i];
-        let mut fields = fields_from(info.params, &draws);
-        fields.insert("name".into(), json!(info.name));
-        if let Some(s) = log_scale {
-            fields.insert(SCALE.name.into(), number(powf(10.0, s)));
-        }
-        if let Some(degrees) = rotate {
-            fields.insert("rotate".into(), number(degrees));
-        }
-        Value::Object(fields)
-    })
+    (
+        0..landscape::REGISTRY.len(),
+        arb_draws(),
+        prop::option::of(-6.0..6.0f64),
+        prop::option::of(-360.0..=360.0f64),
+    )
+        .prop_map(|(i, draws, log_scale, rotate)| {
+            let info = landscape::REGISTRY[i];
+            let mut fields = fields_from(info.params, &draws);
+            fields.insert("name".into(), json!(info.name));
+            if let Some(s) = log_scale {
+                fields.insert(SCALE.name.into(), number(powf(10.0, s)));
+            }
+            if let Some(degrees) = rotate {
+                fields.insert("rotate".into(), number(degrees));
+            }
+            Value::Object(fields)
+        })
 }
 
 /// A valid spec (rarely not: SGD's nesterov needs momentum > 0 and dampening 0).
@@ -537,7 +702,11 @@ fn pointers(v: &Value, at: String, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
             for (k, c) in m {
-                pointers(c, format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), out);
+                pointers(
+                    c,
+                    format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    out,
+                );
             }
         }
         Value::Array(a) => {
@@ -582,7 +751,11 @@ fn apply(spec: &mut Value, at: &str, m: Mutation) {
             let slot = spec.pointer_mut(at).unwrap();
             let mut v = slot.take();
             for _ in 0..n {
-                v = if objects { json!({"name": v}) } else { json!([v]) };
+                v = if objects {
+                    json!({"name": v})
+                } else {
+                    json!([v])
+                };
             }
             *slot = v;
         }
@@ -619,7 +792,10 @@ fn outside_strings(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 
 /// Where objects with a first key start: a `{` outside any string, followed by `"`.
 fn object_starts(text: &str) -> Vec<usize> {
-    outside_strings(text).filter(|&(i, c)| c == '{' && text[i + 1..].starts_with('"')).map(|(i, _)| i).collect()
+    outside_strings(text)
+        .filter(|&(i, c)| c == '{' && text[i + 1..].starts_with('"'))
+        .map(|(i, _)| i)
+        .collect()
 }
 
 fn apply_text(mut text: String, m: TextMutation) -> String {
@@ -687,7 +863,9 @@ fn apply_text(mut text: String, m: TextMutation) -> String {
                         in_str = true;
                     } else if b == b'-' || b.is_ascii_digit() {
                         let start = j;
-                        while j < bytes.len() && (bytes[j].is_ascii_digit() || b"+-.eE".contains(&bytes[j])) {
+                        while j < bytes.len()
+                            && (bytes[j].is_ascii_digit() || b"+-.eE".contains(&bytes[j]))
+                        {
                             j += 1;
                         }
                         out.push((start, j));
@@ -780,13 +958,28 @@ fn check_train(text: &str) -> Result<(), TestCaseError> {
     match TrainSpec::parse(text) {
         Err(e) => {
             prop_assert!(!e.trim().is_empty(), "empty error for {:?}", preview(text));
-            prop_assert!(!e.contains('\n') && !e.contains('\r'), "error is not one line: {e:?}");
-            prop_assert!(!e.chars().any(char::is_control), "control character in {e:?}");
-            prop_assert!(REASONS.iter().any(|r| e.contains(r)), "error gives no reason: {e:?} for {:?}", preview(text));
+            prop_assert!(
+                !e.contains('\n') && !e.contains('\r'),
+                "error is not one line: {e:?}"
+            );
+            prop_assert!(
+                !e.chars().any(char::is_control),
+                "control character in {e:?}"
+            );
+            prop_assert!(
+                REASONS.iter().any(|r| e.contains(r)),
+                "error gives no reason: {e:?} for {:?}",
+                preview(text)
+            );
         }
         Ok(spec) => {
             let again = TrainSpec::parse(&spec.to_json());
-            prop_assert_eq!(again.as_ref(), Ok(&spec), "round trip of {}", spec.to_json());
+            prop_assert_eq!(
+                again.as_ref(),
+                Ok(&spec),
+                "round trip of {}",
+                spec.to_json()
+            );
         }
     }
     Ok(())
@@ -804,7 +997,13 @@ fn arb_train_spec() -> impl Strategy<Value = Value> {
         .prop_map(|(racers, transform, log_scale, epochs, own_input)| {
             // Newton needs a Hessian; the racers refused by a rule between fields and the
             // schedulers that limit the steps are valid_specs_round_trip's.
-            let valid = |r: &Value| RunSpec::parse(&json!({"landscape": {"name": "quadratic"}, "steps": 1, "racers": [r]}).to_string()).is_ok();
+            let valid = |r: &Value| {
+                RunSpec::parse(
+                    &json!({"landscape": {"name": "quadratic"}, "steps": 1, "racers": [r]})
+                        .to_string(),
+                )
+                .is_ok()
+            };
             let mut racers: Vec<Value> = racers
                 .into_iter()
                 .filter(|r| r["name"] != "newton" && valid(r))
@@ -876,11 +1075,27 @@ fn every_formula_error_gives_a_reason() {
     let deep = format!("{}x{}", "(".repeat(60), ")".repeat(60));
     let long = "x+".repeat(200);
     let formulas = [
-        "", "   ", "x +", "x^2 + 3 y^2^", "x + * y", "(x + y", "x + y)", "z^2", "sinn(x)", "sin x", "atan(x, y)", "x # y", "x\u{1b}",
-        "1.2.3", "1/0", &deep, &long,
+        "",
+        "   ",
+        "x +",
+        "x^2 + 3 y^2^",
+        "x + * y",
+        "(x + y",
+        "x + y)",
+        "z^2",
+        "sinn(x)",
+        "sin x",
+        "atan(x, y)",
+        "x # y",
+        "x\u{1b}",
+        "1.2.3",
+        "1/0",
+        &deep,
+        &long,
     ];
     for f in formulas {
-        let text = json!({"landscape": {"name": "custom", "f": f}, "racers": [{"name": "sgd"}]}).to_string();
+        let text = json!({"landscape": {"name": "custom", "f": f}, "racers": [{"name": "sgd"}]})
+            .to_string();
         assert!(RunSpec::parse(&text).is_err(), "{f:?} parses");
         if let Err(e) = check(&text) {
             panic!("{f:?}: {e}");
@@ -905,28 +1120,57 @@ fn err(text: &str) -> String {
 #[test]
 fn specs_over_the_size_limit_are_rejected() {
     let pad = |n: usize| format!("{BASE}{}", " ".repeat(n - BASE.len()));
-    assert!(RunSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(), "exactly the limit is accepted");
+    assert!(
+        RunSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(),
+        "exactly the limit is accepted"
+    );
     let e = err(&pad(MAX_SPEC_BYTES + 1));
-    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains(&MAX_SPEC_BYTES.to_string()), "{e}");
+    assert!(
+        e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1))
+            && e.contains(&MAX_SPEC_BYTES.to_string()),
+        "{e}"
+    );
     let e = err(&"x".repeat(10 * MAX_SPEC_BYTES));
     assert!(e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
     // The size counts bytes, not characters.
     let label = "é".repeat(MAX_SPEC_BYTES / 2);
-    let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "label": "{label}"}}]}}"#));
+    let e = err(&format!(
+        r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "label": "{label}"}}]}}"#
+    ));
     assert!(e.contains("bytes"), "{e}");
 }
 
 #[test]
 fn steps_over_the_limit_are_rejected() {
-    assert_eq!(RunSpec::parse(&with("steps", json!(MAX_STEPS))).unwrap().steps, MAX_STEPS);
+    assert_eq!(
+        RunSpec::parse(&with("steps", json!(MAX_STEPS)))
+            .unwrap()
+            .steps,
+        MAX_STEPS
+    );
     assert_eq!(RunSpec::parse(&with("steps", json!(0))).unwrap().steps, 0);
     assert_eq!(RunSpec::parse(BASE).unwrap().steps, 500, "the default");
-    assert!(err(&with("steps", json!(MAX_STEPS + 1))).contains(&format!("steps: at most {MAX_STEPS}, got {}", MAX_STEPS + 1)));
+    assert!(err(&with("steps", json!(MAX_STEPS + 1))).contains(&format!(
+        "steps: at most {MAX_STEPS}, got {}",
+        MAX_STEPS + 1
+    )));
     assert!(err(&with("steps", json!(u64::MAX))).contains("steps: at most"));
-    let e = err(&BASE.replace("{\"landscape\"", "{\"steps\": 18446744073709551616, \"landscape\""));
+    let e = err(&BASE.replace(
+        "{\"landscape\"",
+        "{\"steps\": 18446744073709551616, \"landscape\"",
+    ));
     assert!(e.starts_with("steps"), "{e}");
-    for bad in [json!(-1), json!(1.5), json!("500"), json!(null), json!([500])] {
-        assert!(err(&with("steps", bad.clone())).starts_with("steps"), "{bad}");
+    for bad in [
+        json!(-1),
+        json!(1.5),
+        json!("500"),
+        json!(null),
+        json!([500]),
+    ] {
+        assert!(
+            err(&with("steps", bad.clone())).starts_with("steps"),
+            "{bad}"
+        );
     }
 }
 
@@ -937,12 +1181,23 @@ fn other_limits() {
     assert!(err(&racers(MAX_RACERS + 1)).contains("racers: at most 32, got 33"));
     assert!(err(&racers(0)).contains("at least one racer"));
     let label = |s: &str| with("racers", json!([{"name": "sgd", "label": s}]));
-    assert!(RunSpec::parse(&label(&"🦀".repeat(MAX_LABEL))).is_ok(), "the limit counts characters");
+    assert!(
+        RunSpec::parse(&label(&"🦀".repeat(MAX_LABEL))).is_ok(),
+        "the limit counts characters"
+    );
     assert!(err(&label(&"🦀".repeat(MAX_LABEL + 1))).contains("`label` is longer than 40"));
     assert!(RunSpec::parse(&with("start", json!([MAX_START, -MAX_START]))).is_ok());
-    for bad in [json!([MAX_START * (1.0 + f64::EPSILON), 0.0]), json!([0.0, 1e300]), json!([0.0]), json!([0.0, 0.0, 0.0]), json!("origin")]
-    {
-        assert!(err(&with("start", bad.clone())).starts_with("start"), "{bad}");
+    for bad in [
+        json!([MAX_START * (1.0 + f64::EPSILON), 0.0]),
+        json!([0.0, 1e300]),
+        json!([0.0]),
+        json!([0.0, 0.0, 0.0]),
+        json!("origin"),
+    ] {
+        assert!(
+            err(&with("start", bad.clone())).starts_with("start"),
+            "{bad}"
+        );
     }
     assert!(err(&with("speed", json!(0))).starts_with("speed"));
     assert!(err(&with("speed", json!(MAX_SPEED + 1))).starts_with("speed"));
@@ -957,16 +1212,40 @@ fn extreme_numbers_are_kept_exactly_or_rejected() {
         let spec = RunSpec::parse(&text).unwrap();
         let got = spec.racers[0].hyper.num("weight_decay");
         assert_eq!(got.to_bits(), x.to_bits(), "{x:e}");
-        assert_eq!(RunSpec::parse(&spec.to_json()).unwrap().racers[0].hyper.num("weight_decay").to_bits(), x.to_bits());
+        assert_eq!(
+            RunSpec::parse(&spec.to_json()).unwrap().racers[0]
+                .hyper
+                .num("weight_decay")
+                .to_bits(),
+            x.to_bits()
+        );
     }
     for lit in ["1e309", "NaN", "Infinity", "-Infinity", "1e400"] {
-        let text = format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {lit}}}]}}"#);
+        let text = format!(
+            r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {lit}}}]}}"#
+        );
         let e = err(&text);
-        assert!(e.starts_with("racers[0]") || e.contains("expected value") || e.contains("out of range"), "{lit}: {e}");
+        assert!(
+            e.starts_with("racers[0]")
+                || e.contains("expected value")
+                || e.contains("out of range"),
+            "{lit}: {e}"
+        );
     }
-    assert!(err(&with("racers", json!([{"name": "adam", "lr": -5e-324}]))).contains("`lr` must be in [0, inf)"));
-    assert!(err(&with("landscape", json!({"name": "rosenbrock", "scale": 0.0}))).contains("`scale` must be in (0, inf)"));
-    assert!(err(&with("landscape", json!({"name": "rosenbrock", "scale": -0.0}))).contains("`scale`"));
+    assert!(
+        err(&with("racers", json!([{"name": "adam", "lr": -5e-324}])))
+            .contains("`lr` must be in [0, inf)")
+    );
+    assert!(err(&with(
+        "landscape",
+        json!({"name": "rosenbrock", "scale": 0.0})
+    ))
+    .contains("`scale` must be in (0, inf)"));
+    assert!(err(&with(
+        "landscape",
+        json!({"name": "rosenbrock", "scale": -0.0})
+    ))
+    .contains("`scale`"));
 }
 
 /// A name from the input is quoted in the error: control characters in it are escaped, so the
@@ -974,12 +1253,27 @@ fn extreme_numbers_are_kept_exactly_or_rejected() {
 #[test]
 fn control_characters_in_names_are_escaped() {
     for (text, needle) in [
-        (with("racers", json!([{"name": "ad\nam"}])), "unknown optimizer `ad\\nam`"),
-        (with("landscape", json!({"name": "rosen\r\nbrock"})), "unknown landscape `rosen\\r\\nbrock`"),
-        (with("racers", json!([{"name": "adam", "be\nta": 1}])), "unknown field `be\\nta` for adam"),
-        (with("landscape", json!({"name": "saddle", "x\ny": 1})), "unknown field `x\\ny`"),
+        (
+            with("racers", json!([{"name": "ad\nam"}])),
+            "unknown optimizer `ad\\nam`",
+        ),
+        (
+            with("landscape", json!({"name": "rosen\r\nbrock"})),
+            "unknown landscape `rosen\\r\\nbrock`",
+        ),
+        (
+            with("racers", json!([{"name": "adam", "be\nta": 1}])),
+            "unknown field `be\\nta` for adam",
+        ),
+        (
+            with("landscape", json!({"name": "saddle", "x\ny": 1})),
+            "unknown field `x\\ny`",
+        ),
         (with("st\neps", json!(1)), "unknown field `st\\neps`"),
-        (with("view", json!({"x\u{1b}[31m": [0, 1]})), "unknown field `x\\u{1b}[31m`"),
+        (
+            with("view", json!({"x\u{1b}[31m": [0, 1]})),
+            "unknown field `x\\u{1b}[31m`",
+        ),
     ] {
         let e = err(&text);
         assert!(e.contains(needle), "{e}");
@@ -989,7 +1283,10 @@ fn control_characters_in_names_are_escaped() {
 
 #[test]
 fn anything_after_the_spec_is_an_error() {
-    assert!(RunSpec::parse(&format!(" \n{BASE}\n\t ")).is_ok(), "whitespace is fine");
+    assert!(
+        RunSpec::parse(&format!(" \n{BASE}\n\t ")).is_ok(),
+        "whitespace is fine"
+    );
     for tail in ["x", "{}", BASE, ",", "]", "// comment"] {
         let e = err(&format!("{BASE}{tail}"));
         assert!(e.contains("trailing characters"), "{tail}: {e}");
@@ -1002,9 +1299,13 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let deep = format!("{}1{}", "[".repeat(depth), "]".repeat(depth));
         err(&deep);
         err(&with("start", json!(null)).replace("null", &deep));
-        let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock", "a": {deep}}}, "racers": [{{"name": "adam"}}]}}"#));
+        let e = err(&format!(
+            r#"{{"landscape": {{"name": "rosenbrock", "a": {deep}}}, "racers": [{{"name": "adam"}}]}}"#
+        ));
         assert!(e.contains("recursion limit"), "{e}");
-        let e = err(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {deep}}}]}}"#));
+        let e = err(&format!(
+            r#"{{"landscape": {{"name": "rosenbrock"}}, "racers": [{{"name": "adam", "lr": {deep}}}]}}"#
+        ));
         assert!(e.contains("recursion limit"), "{e}");
     }
 }
@@ -1012,14 +1313,38 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
 #[test]
 fn a_key_given_twice_is_an_error_naming_it() {
     for (text, needle) in [
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#, "racers[0]: duplicate field `lr`"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "racers": [{"name": "sgd"}]}"#, "duplicate field `racers`"),
-        (r#"{"landscape": {"name": "rosenbrock", "name": "beale"}, "racers": [{"name": "adam"}]}"#, "landscape: duplicate field `name`"),
-        (r#"{"landscape": {"name": "rosenbrock", "scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#, "landscape: duplicate field `scale`"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "label": "a", "label": "b"}]}"#, "duplicate field `label`"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": {"x": [0, 1], "x": [0, 2], "y": [0, 1]}}"#, "view: duplicate field `x`"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "betas": {"a": 1, "a": 2}}]}"#, "duplicate field `a`"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "b\nx": 1, "b\nx": 2}]}"#, "duplicate field `b\\nx`"),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#,
+            "racers[0]: duplicate field `lr`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "racers": [{"name": "sgd"}]}"#,
+            "duplicate field `racers`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock", "name": "beale"}, "racers": [{"name": "adam"}]}"#,
+            "landscape: duplicate field `name`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock", "scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#,
+            "landscape: duplicate field `scale`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "sgd", "label": "a", "label": "b"}]}"#,
+            "duplicate field `label`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": {"x": [0, 1], "x": [0, 2], "y": [0, 1]}}"#,
+            "view: duplicate field `x`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "betas": {"a": 1, "a": 2}}]}"#,
+            "duplicate field `a`",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "b\nx": 1, "b\nx": 2}]}"#,
+            "duplicate field `b\\nx`",
+        ),
     ] {
         let e = err(text);
         assert!(e.contains(needle), "{text}\n  gave: {e}");
@@ -1031,15 +1356,33 @@ fn a_key_given_twice_is_an_error_naming_it() {
 fn a_list_where_an_object_belongs_is_an_error() {
     for (text, needle) in [
         // The fields in order, which serde's derived structs would take.
-        (r#"[{"name": "rosenbrock"}, null, 500, [{"name": "adam"}], null, null]"#, "expected an object"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": [[0, 1], [0, 1]]}"#, "view: invalid type: sequence, expected an object"),
-        (r#"{"landscape": ["rosenbrock"], "racers": [{"name": "adam"}]}"#, "landscape"),
-        (r#"{"landscape": {"name": "rosenbrock"}, "racers": [["adam"]]}"#, "racers[0]"),
+        (
+            r#"[{"name": "rosenbrock"}, null, 500, [{"name": "adam"}], null, null]"#,
+            "expected an object",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam"}], "view": [[0, 1], [0, 1]]}"#,
+            "view: invalid type: sequence, expected an object",
+        ),
+        (
+            r#"{"landscape": ["rosenbrock"], "racers": [{"name": "adam"}]}"#,
+            "landscape",
+        ),
+        (
+            r#"{"landscape": {"name": "rosenbrock"}, "racers": [["adam"]]}"#,
+            "racers[0]",
+        ),
     ] {
         let e = err(text);
         assert!(e.contains(needle), "{text}\n  gave: {e}");
     }
-    assert!(RunSpec::parse(&with("view", json!(null))).unwrap().view.is_none(), "null still means the default view");
+    assert!(
+        RunSpec::parse(&with("view", json!(null)))
+            .unwrap()
+            .view
+            .is_none(),
+        "null still means the default view"
+    );
 }
 
 fn train_err(text: &str) -> String {
@@ -1054,28 +1397,69 @@ fn training_specs_follow_the_same_rules() {
     const TRAIN: &str = r#"{"model": "linear", "racers": [{"name": "adam"}]}"#;
     assert!(TrainSpec::parse(TRAIN).is_ok());
     for (text, needle) in [
-        (r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#, "racers[0]: duplicate field `lr`"),
-        (r#"{"model": "linear", "model": "mlp", "racers": [{"name": "adam"}]}"#, "duplicate field `model`"),
-        (r#"{"model": "linear", "input": {"scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#, "input: duplicate field `scale`"),
-        (r#"{"model": "linear", "racers": [{"name": "adam", "input": {}, "input": {}}]}"#, "duplicate field `input`"),
-        (r#"["digits", "linear", 15, 1, 0, {}, [{"name": "adam"}]]"#, "expected an object"),
-        (r#"{"model": "linear", "input": ["standardize", 2.0], "racers": [{"name": "adam"}]}"#, "input: invalid type: sequence, expected an object"),
-        (r#"{"model": "linear", "racers": [{"name": "adam", "input": ["raw", 2.0]}]}"#, "expected an object"),
-        (r#"{"model": "linear", "racers": [{"name": "adam"}]} x"#, "trailing characters"),
-        (r#"{"model": "linear", "racers": [{"name": "ad\u001bam"}]}"#, "unknown optimizer `ad\\u{1b}am`"),
-        (r#"{"model": "linear", "racers": [{"name": "adam", "be\nta": 1}]}"#, "racers[0]: unknown field `be\\nta`"),
-        (r#"{"model": "linear", "epochs": "many", "racers": [{"name": "adam"}]}"#, "epochs: invalid type"),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam", "lr": 0.1, "lr": 0.2}]}"#,
+            "racers[0]: duplicate field `lr`",
+        ),
+        (
+            r#"{"model": "linear", "model": "mlp", "racers": [{"name": "adam"}]}"#,
+            "duplicate field `model`",
+        ),
+        (
+            r#"{"model": "linear", "input": {"scale": 2, "scale": 3}, "racers": [{"name": "adam"}]}"#,
+            "input: duplicate field `scale`",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam", "input": {}, "input": {}}]}"#,
+            "duplicate field `input`",
+        ),
+        (
+            r#"["digits", "linear", 15, 1, 0, {}, [{"name": "adam"}]]"#,
+            "expected an object",
+        ),
+        (
+            r#"{"model": "linear", "input": ["standardize", 2.0], "racers": [{"name": "adam"}]}"#,
+            "input: invalid type: sequence, expected an object",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam", "input": ["raw", 2.0]}]}"#,
+            "expected an object",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam"}]} x"#,
+            "trailing characters",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "ad\u001bam"}]}"#,
+            "unknown optimizer `ad\\u{1b}am`",
+        ),
+        (
+            r#"{"model": "linear", "racers": [{"name": "adam", "be\nta": 1}]}"#,
+            "racers[0]: unknown field `be\\nta`",
+        ),
+        (
+            r#"{"model": "linear", "epochs": "many", "racers": [{"name": "adam"}]}"#,
+            "epochs: invalid type",
+        ),
     ] {
         let e = train_err(text);
         assert!(e.contains(needle), "{text}\n  gave: {e}");
         assert!(!e.chars().any(char::is_control), "{e:?}");
     }
     let pad = |n: usize| format!("{TRAIN}{}", " ".repeat(n - TRAIN.len()));
-    assert!(TrainSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(), "exactly the limit is accepted");
+    assert!(
+        TrainSpec::parse(&pad(MAX_SPEC_BYTES)).is_ok(),
+        "exactly the limit is accepted"
+    );
     let e = train_err(&pad(MAX_SPEC_BYTES + 1));
-    assert!(e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1)) && e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
+    assert!(
+        e.contains(&format!("{} bytes", MAX_SPEC_BYTES + 1))
+            && e.contains(&format!("at most {MAX_SPEC_BYTES}")),
+        "{e}"
+    );
     // Identical messages for identical mistakes, placed by their path alone.
-    let run = err(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": -1}]}"#);
+    let run =
+        err(r#"{"landscape": {"name": "rosenbrock"}, "racers": [{"name": "adam", "lr": -1}]}"#);
     let train = train_err(r#"{"model": "linear", "racers": [{"name": "adam", "lr": -1}]}"#);
     assert_eq!(run, train);
     assert_eq!(run, "racers[0]: `lr` must be in [0, inf), got -1");
@@ -1086,9 +1470,16 @@ fn training_specs_follow_the_same_rules() {
 fn spec_bytes_over_the_limit_cut_inside_a_character() {
     let text = format!(r#"{{"a":"{}"}}"#, "é".repeat(MAX_SPEC_BYTES));
     let cut = &text.as_bytes()[..MAX_SPEC_BYTES + 1];
-    assert!(std::str::from_utf8(cut).is_err(), "the cut is inside a character");
+    assert!(
+        std::str::from_utf8(cut).is_err(),
+        "the cut is inside a character"
+    );
     let e = spec_text(cut).unwrap_err();
-    assert!(e.contains(&format!("more than {MAX_SPEC_BYTES} bytes")) && e.contains(&format!("at most {MAX_SPEC_BYTES}")), "{e}");
+    assert!(
+        e.contains(&format!("more than {MAX_SPEC_BYTES} bytes"))
+            && e.contains(&format!("at most {MAX_SPEC_BYTES}")),
+        "{e}"
+    );
     assert_eq!(spec_text(BASE.as_bytes()), Ok(BASE));
     let e = spec_text(b"{\"a\": \"\xff\"}").unwrap_err();
     assert!(e.contains("not UTF-8") && e.contains("offset 7"), "{e}");
@@ -1099,9 +1490,15 @@ fn braces_inside_labels_are_not_object_starts() {
     // The shrunk failure that once passed as a "repeated key": a label `{` looked like an object.
     let text = r#"{"landscape":{"name":"rosenbrock"},"racers":[{"label":"{","name":"sgd"},{"label":"}\"{","name":"sgd"}],"view":{"x":[0.0,0.001],"y":[0.0,0.001]}}"#;
     let starts = object_starts(text);
-    let expected: Vec<usize> = [r#"{"landscape""#, r#"{"name":"rosenbrock"}"#, r#"{"label":"{""#, r#"{"label":"}"#, r#"{"x""#]
-        .iter()
-        .map(|needle| text.find(needle).unwrap())
-        .collect();
+    let expected: Vec<usize> = [
+        r#"{"landscape""#,
+        r#"{"name":"rosenbrock"}"#,
+        r#"{"label":"{""#,
+        r#"{"label":"}"#,
+        r#"{"x""#,
+    ]
+    .iter()
+    .map(|needle| text.find(needle).unwrap())
+    .collect();
     assert_eq!(starts, expected);
 }

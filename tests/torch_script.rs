@@ -28,7 +28,18 @@ const TOLERANCE: f64 = 1e-12;
 /// optiscape's analytic derivatives (a last bit apart every few steps), and optiscape's own race
 /// parts just as far when every gradient is nudged in its last bits (noise 1e-15, tested below).
 /// They agree to 1e-12 for the first `agree` steps, then part by up to a few hundredths.
-const CHAOTIC: &[Chaotic] = &[Chaotic { preset: "rosenbrock", label: "RMSprop", agree: 400 }, Chaotic { preset: "formula", label: "RMSprop", agree: 400 }];
+const CHAOTIC: &[Chaotic] = &[
+    Chaotic {
+        preset: "rosenbrock",
+        label: "RMSprop",
+        agree: 400,
+    },
+    Chaotic {
+        preset: "formula",
+        label: "RMSprop",
+        agree: 400,
+    },
+];
 
 struct Chaotic {
     preset: &'static str,
@@ -45,9 +56,21 @@ struct Chaotic {
 /// times steeper than the floor. optiscape's own race parts as far when every gradient is nudged
 /// in its last bits (noise 1e-15, tested below).
 const SENSITIVE: &[Sensitive] = &[
-    Sensitive { preset: "work", label: "L-BFGS", within: 1e-8 },
-    Sensitive { preset: "work", label: "L-BFGS, max_iter 1", within: 1e-6 },
-    Sensitive { preset: "warmup", label: "Adam lr 0.5, warm-up", within: 1e-9 },
+    Sensitive {
+        preset: "work",
+        label: "L-BFGS",
+        within: 1e-8,
+    },
+    Sensitive {
+        preset: "work",
+        label: "L-BFGS, max_iter 1",
+        within: 1e-6,
+    },
+    Sensitive {
+        preset: "warmup",
+        label: "Adam lr 0.5, warm-up",
+        within: 1e-9,
+    },
 ];
 
 struct Sensitive {
@@ -63,14 +86,29 @@ fn strays(r: &RacerResult, s: &Value) -> (f64, f64) {
     let f = |v: &Value| v.as_f64().unwrap();
     let points = s["trajectory"].as_array().unwrap();
     assert_eq!(points.len(), r.trajectory.len());
-    assert!(r.evaluations.iter().enumerate().all(|(k, &e)| s["evaluations"][k] == e), "the same evaluations");
-    let apart = |k: usize| (f(&points[k][0]) - r.trajectory[k][0]).abs().max((f(&points[k][1]) - r.trajectory[k][1]).abs());
-    let most = (0..points.len()).map(|k| apart(k).max((f(&s["loss"][k]) - r.loss[k]).abs() / r.loss[k].abs().max(1.0))).fold(0.0, f64::max);
+    assert!(
+        r.evaluations
+            .iter()
+            .enumerate()
+            .all(|(k, &e)| s["evaluations"][k] == e),
+        "the same evaluations"
+    );
+    let apart = |k: usize| {
+        (f(&points[k][0]) - r.trajectory[k][0])
+            .abs()
+            .max((f(&points[k][1]) - r.trajectory[k][1]).abs())
+    };
+    let most = (0..points.len())
+        .map(|k| apart(k).max((f(&s["loss"][k]) - r.loss[k]).abs() / r.loss[k].abs().max(1.0)))
+        .fold(0.0, f64::max);
     (most, apart(points.len() - 1))
 }
 
 fn python_has(module: &str) -> bool {
-    Command::new("python3").args(["-c", &format!("import {module}")]).output().is_ok_and(|o| o.status.success())
+    Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn torch() -> bool {
@@ -84,12 +122,26 @@ fn torch() -> bool {
 
 /// Runs a script with `--json`; its output parsed.
 fn run_script(name: &str, text: &str) -> Value {
-    let file = std::env::temp_dir().join(format!("optiscape-torch-{}-{name}.py", std::process::id()));
+    let file =
+        std::env::temp_dir().join(format!("optiscape-torch-{}-{name}.py", std::process::id()));
     std::fs::write(&file, text).unwrap();
-    let out = Command::new("python3").arg(&file).arg("--json").output().unwrap();
+    let out = Command::new("python3")
+        .arg(&file)
+        .arg("--json")
+        .output()
+        .unwrap();
     std::fs::remove_file(&file).unwrap();
-    assert!(out.status.success(), "{name}: the script failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    assert!(
+        out.status.success(),
+        "{name}: the script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{name}: not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -111,15 +163,36 @@ fn partings(result: &RunResult, script: &Value) -> Vec<Option<String>> {
             for (k, (p, q)) in r.trajectory.iter().zip(points).enumerate() {
                 let (loss, lr) = (f(&s["loss"][k]), k.checked_sub(1).map(|j| f(&s["lr"][j])));
                 if !close(f(&q[0]), p[0]) || !close(f(&q[1]), p[1]) || !close(loss, r.loss[k]) {
-                    return Some(format!("step {k}: ({}, {}) loss {loss} against ({}, {}) loss {}", q[0], q[1], p[0], p[1], r.loss[k]));
+                    return Some(format!(
+                        "step {k}: ({}, {}) loss {loss} against ({}, {}) loss {}",
+                        q[0], q[1], p[0], p[1], r.loss[k]
+                    ));
                 }
-                if lr.is_some_and(|lr| !close(lr, r.lr[k - 1])) || s["evaluations"][k] != r.evaluations[k] {
-                    return Some(format!("step {k}: lr {lr:?} evaluations {} against {} and {}", s["evaluations"][k], r.lr[k - 1], r.evaluations[k]));
+                if lr.is_some_and(|lr| !close(lr, r.lr[k - 1]))
+                    || s["evaluations"][k] != r.evaluations[k]
+                {
+                    return Some(format!(
+                        "step {k}: lr {lr:?} evaluations {} against {} and {}",
+                        s["evaluations"][k],
+                        r.lr[k - 1],
+                        r.evaluations[k]
+                    ));
                 }
             }
-            let end = (points.len(), s["status"].as_str().unwrap(), s["diverged_at"].as_u64(), s["singular_at"].as_u64());
-            let want = (r.trajectory.len(), serde_json::to_value(r.status).unwrap(), r.diverged_at, r.singular_at);
-            (end.0 != want.0 || end.1 != want.1 || end.2 != want.2 || end.3 != want.3).then(|| format!("ends {end:?} against {want:?}"))
+            let end = (
+                points.len(),
+                s["status"].as_str().unwrap(),
+                s["diverged_at"].as_u64(),
+                s["singular_at"].as_u64(),
+            );
+            let want = (
+                r.trajectory.len(),
+                serde_json::to_value(r.status).unwrap(),
+                r.diverged_at,
+                r.singular_at,
+            );
+            (end.0 != want.0 || end.1 != want.1 || end.2 != want.2 || end.3 != want.3)
+                .then(|| format!("ends {end:?} against {want:?}"))
         })
         .collect()
 }
@@ -135,14 +208,23 @@ fn every_presets_script_reruns_its_race() {
         let got = run_script(&format!("preset-{}", preset.id), &race_script(spec));
         for (i, parting) in partings(&result, &got).into_iter().enumerate() {
             let label = spec.racers[i].display_name();
-            if let Some(c) = SENSITIVE.iter().find(|c| c.preset == preset.id && c.label == label) {
+            if let Some(c) = SENSITIVE
+                .iter()
+                .find(|c| c.preset == preset.id && c.label == label)
+            {
                 assert!(parting.is_some(), "{} {label}: listed as sensitive, but agrees to {TOLERANCE}: take it off the list", preset.id);
                 let (most, end) = strays(&result.racers[i], &got["racers"][i]);
-                assert!(most <= c.within && end <= 1e-10, "{} {label}: strays by {most}, ends {end} apart", preset.id);
+                assert!(
+                    most <= c.within && end <= 1e-10,
+                    "{} {label}: strays by {most}, ends {end} apart",
+                    preset.id
+                );
                 eprintln!("{} {label}: strays by {most:.1e} along the way, ends {end:.1e} apart (a sensitive race)", preset.id);
                 continue;
             }
-            let chaotic = CHAOTIC.iter().find(|c| c.preset == preset.id && c.label == label);
+            let chaotic = CHAOTIC
+                .iter()
+                .find(|c| c.preset == preset.id && c.label == label);
             match (parting, chaotic) {
                 (None, None) => {}
                 (None, Some(_)) => panic!("{} {label}: listed as chaotic, but agrees to {TOLERANCE}: take it off the list", preset.id),
@@ -165,22 +247,56 @@ fn every_presets_script_reruns_its_race() {
 /// last bits (noise 1e-15): the reason they may part from torch. The others of their presets do not.
 #[test]
 fn the_chaotic_racers_part_by_themselves() {
-    let listed = |preset: &str, label: &str| CHAOTIC.iter().any(|c| c.preset == preset && c.label == label) || SENSITIVE.iter().any(|c| c.preset == preset && c.label == label);
-    let presets: std::collections::BTreeSet<&str> = CHAOTIC.iter().map(|c| c.preset).chain(SENSITIVE.iter().map(|c| c.preset)).collect();
+    let listed = |preset: &str, label: &str| {
+        CHAOTIC
+            .iter()
+            .any(|c| c.preset == preset && c.label == label)
+            || SENSITIVE
+                .iter()
+                .any(|c| c.preset == preset && c.label == label)
+    };
+    let presets: std::collections::BTreeSet<&str> = CHAOTIC
+        .iter()
+        .map(|c| c.preset)
+        .chain(SENSITIVE.iter().map(|c| c.preset))
+        .collect();
     for id in presets {
-        let preset = optiscape::presets::scenes().iter().find(|p| p.id == id).unwrap();
+        let preset = optiscape::presets::scenes()
+            .iter()
+            .find(|p| p.id == id)
+            .unwrap();
         let mut nudged = preset.spec.clone();
-        nudged.landscape.noise = optiscape::landscape::Noise { std: 1e-15, seed: 1 };
+        nudged.landscape.noise = optiscape::landscape::Noise {
+            std: 1e-15,
+            seed: 1,
+        };
         let (a, b) = (race::run(&preset.spec), race::run(&nudged));
         for (i, (p, q)) in a.racers.iter().zip(&b.racers).enumerate() {
-            let apart = p.trajectory.iter().zip(&q.trajectory).map(|(p, q)| (p[0] - q[0]).abs().max((p[1] - q[1]).abs())).fold(0.0, f64::max);
+            let apart = p
+                .trajectory
+                .iter()
+                .zip(&q.trajectory)
+                .map(|(p, q)| (p[0] - q[0]).abs().max((p[1] - q[1]).abs()))
+                .fold(0.0, f64::max);
             let label = preset.spec.racers[i].display_name();
             if CHAOTIC.iter().any(|c| c.preset == id && c.label == label) {
-                assert!(apart > 1e-3, "{id} {label}: nudged gradients part it by {apart} only");
-            } else if let Some(c) = SENSITIVE.iter().find(|c| c.preset == id && c.label == label) {
-                assert!(apart > TOLERANCE && apart <= c.within, "{id} {label}: nudged gradients part it by {apart}");
+                assert!(
+                    apart > 1e-3,
+                    "{id} {label}: nudged gradients part it by {apart} only"
+                );
+            } else if let Some(c) = SENSITIVE
+                .iter()
+                .find(|c| c.preset == id && c.label == label)
+            {
+                assert!(
+                    apart > TOLERANCE && apart <= c.within,
+                    "{id} {label}: nudged gradients part it by {apart}"
+                );
             } else {
-                assert!(!listed(id, label) && apart < TOLERANCE, "{id} {label}: nudged gradients part it by {apart}");
+                assert!(
+                    !listed(id, label) && apart < TOLERANCE,
+                    "{id} {label}: nudged gradients part it by {apart}"
+                );
             }
         }
     }
@@ -188,7 +304,9 @@ fn the_chaotic_racers_part_by_themselves() {
 
 /// Races that exercise every piece of the translation, each within the tolerance.
 const COVERAGE: &[(&str, &str)] = &[
-    ("optimizers", r#"{"landscape": {"name": "quadratic", "condition": 10}, "steps": 200, "racers": [
+    (
+        "optimizers",
+        r#"{"landscape": {"name": "quadratic", "condition": 10}, "steps": 200, "racers": [
         {"name": "sgd", "lr": 0.02, "momentum": 0.8, "dampening": 0.1, "weight_decay": 0.01},
         {"name": "adagrad", "lr": 0.3, "lr_decay": 0.01, "initial_accumulator_value": 0.1},
         {"name": "rmsprop", "lr": 0.01, "centered": true, "momentum": 0.5},
@@ -209,23 +327,59 @@ const COVERAGE: &[(&str, &str)] = &[
         {"name": "lbfgs", "lr": 0.5, "line_search_fn": "strong_wolfe", "history_size": 5},
         {"name": "lbfgs", "max_iter": 4},
         {"name": "newton", "lr": 0.5, "damping": 0.5},
-        {"name": "newton", "fallback": null}]}"#),
-    ("rosenbrock", r#"{"landscape": {"name": "rosenbrock", "a": 2.0, "b": 50.0}, "start": [-1, 2], "steps": 150,
-        "racers": [{"name": "sgd", "lr": 0.0005, "momentum": 0.9}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#),
-    ("gaussian_mixture", r#"{"landscape": {"name": "gaussian_mixture"}, "steps": 150, "racers": [{"name": "sgd", "lr": 5.0}, {"name": "adam", "lr": 0.05}, {"name": "newton"}]}"#),
-    ("beale", r#"{"landscape": {"name": "beale"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.001}, {"name": "adam", "lr": 0.05}]}"#),
-    ("rastrigin", r#"{"landscape": {"name": "rastrigin"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.002}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#),
-    ("styblinski_tang", r#"{"landscape": {"name": "styblinski_tang"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.005}, {"name": "adam", "lr": 0.05}]}"#),
-    ("saddle", r#"{"landscape": {"name": "saddle"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.05}, {"name": "newton", "fallback": null}]}"#),
-    ("digits2d", r#"{"landscape": {"name": "digits2d", "input_scale": 0.5}, "steps": 150,
-        "racers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}, {"name": "lbfgs"}]}"#),
-    ("formula", r#"{"landscape": {"name": "custom", "f": "sin(x) cos(y) + tan(x/4) + exp(-x^2) + log(2 + y^2) + log10(3 + x^2) + sqrt(1 + y^2) + sinh(x/3) + cosh(y/3) + tanh(x y) + atan(y) + abs(x - 0.3) + 2^(x/2) + x^y^2/9 - (x+1)^-2/50"},
-        "start": [0.7, 0.4], "steps": 150, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.02}, {"name": "newton", "lr": 0.3, "damping": 1}]}"#),
-    ("rotate", r#"{"landscape": {"name": "rosenbrock", "rotate": 30}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.001}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#),
-    ("rotate90", r#"{"landscape": {"name": "quadratic", "rotate": -90, "scale": 3}, "steps": 200, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.05}]}"#),
-    ("noise", r#"{"landscape": {"name": "quadratic", "noise": 1.5, "seed": 2026, "scale": 10}, "steps": 200, "racers": [{"name": "sgd", "lr": 0.005}, {"name": "adam", "lr": 0.05},
-        {"name": "lbfgs", "line_search_fn": "strong_wolfe"}, {"name": "lbfgs", "max_iter": 3}, {"name": "newton", "lr": 0.3}]}"#),
-    ("schedulers", r#"{"landscape": {"name": "quadratic"}, "steps": 300, "racers": [
+        {"name": "newton", "fallback": null}]}"#,
+    ),
+    (
+        "rosenbrock",
+        r#"{"landscape": {"name": "rosenbrock", "a": 2.0, "b": 50.0}, "start": [-1, 2], "steps": 150,
+        "racers": [{"name": "sgd", "lr": 0.0005, "momentum": 0.9}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#,
+    ),
+    (
+        "gaussian_mixture",
+        r#"{"landscape": {"name": "gaussian_mixture"}, "steps": 150, "racers": [{"name": "sgd", "lr": 5.0}, {"name": "adam", "lr": 0.05}, {"name": "newton"}]}"#,
+    ),
+    (
+        "beale",
+        r#"{"landscape": {"name": "beale"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.001}, {"name": "adam", "lr": 0.05}]}"#,
+    ),
+    (
+        "rastrigin",
+        r#"{"landscape": {"name": "rastrigin"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.002}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#,
+    ),
+    (
+        "styblinski_tang",
+        r#"{"landscape": {"name": "styblinski_tang"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.005}, {"name": "adam", "lr": 0.05}]}"#,
+    ),
+    (
+        "saddle",
+        r#"{"landscape": {"name": "saddle"}, "steps": 150, "racers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.05}, {"name": "newton", "fallback": null}]}"#,
+    ),
+    (
+        "digits2d",
+        r#"{"landscape": {"name": "digits2d", "input_scale": 0.5}, "steps": 150,
+        "racers": [{"name": "sgd", "lr": 0.05}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}, {"name": "lbfgs"}]}"#,
+    ),
+    (
+        "formula",
+        r#"{"landscape": {"name": "custom", "f": "sin(x) cos(y) + tan(x/4) + exp(-x^2) + log(2 + y^2) + log10(3 + x^2) + sqrt(1 + y^2) + sinh(x/3) + cosh(y/3) + tanh(x y) + atan(y) + abs(x - 0.3) + 2^(x/2) + x^y^2/9 - (x+1)^-2/50"},
+        "start": [0.7, 0.4], "steps": 150, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.02}, {"name": "newton", "lr": 0.3, "damping": 1}]}"#,
+    ),
+    (
+        "rotate",
+        r#"{"landscape": {"name": "rosenbrock", "rotate": 30}, "steps": 300, "racers": [{"name": "sgd", "lr": 0.001}, {"name": "adam", "lr": 0.05}, {"name": "newton", "lr": 0.5}]}"#,
+    ),
+    (
+        "rotate90",
+        r#"{"landscape": {"name": "quadratic", "rotate": -90, "scale": 3}, "steps": 200, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.05}]}"#,
+    ),
+    (
+        "noise",
+        r#"{"landscape": {"name": "quadratic", "noise": 1.5, "seed": 2026, "scale": 10}, "steps": 200, "racers": [{"name": "sgd", "lr": 0.005}, {"name": "adam", "lr": 0.05},
+        {"name": "lbfgs", "line_search_fn": "strong_wolfe"}, {"name": "lbfgs", "max_iter": 3}, {"name": "newton", "lr": 0.3}]}"#,
+    ),
+    (
+        "schedulers",
+        r#"{"landscape": {"name": "quadratic"}, "steps": 300, "racers": [
         {"name": "sgd", "lr": 0.02, "momentum": 0.9, "lr_scheduler": {"name": "StepLR", "step_size": 50, "gamma": 0.5}},
         {"name": "adam", "lr": 0.1, "lr_scheduler": {"name": "MultiStepLR", "milestones": [200, 30, 80, 80], "gamma": 0.3}},
         {"name": "sgd", "lr": 0.01, "lr_scheduler": {"name": "ConstantLR", "factor": 0.25, "total_iters": 40}},
@@ -240,14 +394,21 @@ const COVERAGE: &[(&str, &str)] = &[
         {"name": "adam", "lr": 0.2, "lr_scheduler": {"name": "SequentialLR", "schedulers": [{"name": "LinearLR", "start_factor": 0.1, "total_iters": 20}, {"name": "CosineAnnealingLR", "T_max": 280}], "milestones": [20]}},
         {"name": "sgd", "lr": 0.02, "lr_scheduler": {"name": "ChainedScheduler", "schedulers": [{"name": "ConstantLR", "factor": 0.5, "total_iters": 30}, {"name": "ExponentialLR", "gamma": 0.995}]}},
         {"name": "nadam", "lr": 0.05, "lr_scheduler": {"name": "CyclicLR", "base_lr": 0.01, "max_lr": 0.1, "step_size_up": 50}},
-        {"name": "newton", "lr": 0.5, "lr_scheduler": {"name": "StepLR", "step_size": 5, "gamma": 0.5}}]}"#),
-    ("clipping", r#"{"landscape": {"name": "himmelblau"}, "start": [-1, 0], "steps": 300, "racers": [
+        {"name": "newton", "lr": 0.5, "lr_scheduler": {"name": "StepLR", "step_size": 5, "gamma": 0.5}}]}"#,
+    ),
+    (
+        "clipping",
+        r#"{"landscape": {"name": "himmelblau"}, "start": [-1, 0], "steps": 300, "racers": [
         {"name": "sgd", "lr": 0.003, "clip_grad_norm": 0.7},
         {"name": "adam", "lr": 0.05, "clip_grad_norm": 0.5, "clip_grad_value": 0.1},
         {"name": "sgd", "lr": 0.01, "momentum": 0.9, "clip_grad_value": 1.0},
         {"name": "lbfgs", "line_search_fn": "strong_wolfe", "clip_grad_norm": 2.0},
-        {"name": "lbfgs", "clip_grad_value": 0.5, "max_iter": 5}]}"#),
-    ("diverge", r#"{"landscape": {"name": "rosenbrock"}, "steps": 100, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.5}, {"name": "newton", "lr": 1.5}]}"#),
+        {"name": "lbfgs", "clip_grad_value": 0.5, "max_iter": 5}]}"#,
+    ),
+    (
+        "diverge",
+        r#"{"landscape": {"name": "rosenbrock"}, "steps": 100, "racers": [{"name": "sgd", "lr": 0.01}, {"name": "adam", "lr": 0.5}, {"name": "newton", "lr": 1.5}]}"#,
+    ),
 ];
 
 #[test]
@@ -261,10 +422,19 @@ fn scripts_cover_every_optimizer_landscape_and_feature() {
         optimizers.extend(spec.racers.iter().map(|r| r.info.name));
         let got = run_script(&format!("cover-{name}"), &race_script(&spec));
         for (i, parting) in partings(&race::run(&spec), &got).into_iter().enumerate() {
-            assert!(parting.is_none(), "{name} racer {i} ({}): {}", spec.racers[i].display_name(), parting.unwrap());
+            assert!(
+                parting.is_none(),
+                "{name} racer {i} ({}): {}",
+                spec.racers[i].display_name(),
+                parting.unwrap()
+            );
         }
     }
-    assert_eq!(optimizers.len(), optiscape::optim::REGISTRY.len(), "every optimizer is raced");
+    assert_eq!(
+        optimizers.len(),
+        optiscape::optim::REGISTRY.len(),
+        "every optimizer is raced"
+    );
 }
 
 #[test]
@@ -274,24 +444,56 @@ fn scripts_are_python_and_the_cli_writes_them() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), race_script(preset));
     let train = optiscape::presets::experiments()[0].spec.to_json();
-    assert_eq!(stdout(&cli(&["torch"], &train)), script(&train).unwrap(), "a training spec gets the training script");
-    assert!(script(&train).unwrap().contains("def initial_weights(model, seed):"));
-    assert!(script(r#"{"landscape": {"name": "nope"}, "racers": []}"#).unwrap_err().contains("unknown landscape `nope`"));
+    assert_eq!(
+        stdout(&cli(&["torch"], &train)),
+        script(&train).unwrap(),
+        "a training spec gets the training script"
+    );
+    assert!(script(&train)
+        .unwrap()
+        .contains("def initial_weights(model, seed):"));
+    assert!(script(r#"{"landscape": {"name": "nope"}, "racers": []}"#)
+        .unwrap_err()
+        .contains("unknown landscape `nope`"));
     assert!(script("{").is_err());
     if !python_has("ast") {
         eprintln!("skipped: no python3, so the scripts were not parsed");
         return;
     }
-    let mut texts: Vec<(String, String)> = optiscape::presets::scenes().iter().map(|p| (p.id.clone(), race_script(&p.spec))).collect();
-    texts.extend(COVERAGE.iter().map(|(name, text)| (name.to_string(), race_script(&RunSpec::parse(text).unwrap()))));
-    texts.extend(optiscape::presets::experiments().iter().map(|p| (p.id.clone(), script(&p.spec.to_json()).unwrap())));
+    let mut texts: Vec<(String, String)> = optiscape::presets::scenes()
+        .iter()
+        .map(|p| (p.id.clone(), race_script(&p.spec)))
+        .collect();
+    texts.extend(COVERAGE.iter().map(|(name, text)| {
+        (
+            name.to_string(),
+            race_script(&RunSpec::parse(text).unwrap()),
+        )
+    }));
+    texts.extend(
+        optiscape::presets::experiments()
+            .iter()
+            .map(|p| (p.id.clone(), script(&p.spec.to_json()).unwrap())),
+    );
     texts.push(("train-coverage".into(), script(TRAIN_COVERAGE).unwrap()));
     for (name, text) in texts {
-        let file = std::env::temp_dir().join(format!("optiscape-ast-{}-{name}.py", std::process::id()));
+        let file =
+            std::env::temp_dir().join(format!("optiscape-ast-{}-{name}.py", std::process::id()));
         std::fs::write(&file, &text).unwrap();
-        let out = Command::new("python3").args(["-c", "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())"]).arg(&file).output().unwrap();
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import ast, sys; ast.parse(open(sys.argv[1], encoding='utf-8').read())",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
         std::fs::remove_file(&file).unwrap();
-        assert!(out.status.success(), "{name}: not valid Python: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: not valid Python: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -316,20 +518,55 @@ const REDUCING: &[&str] = &["muon", "lbfgs"];
 fn check_epochs(name: &str, spec: &optiscape::classify::train::TrainSpec, got: &Value) {
     use optiscape::classify::{digits::Digits, train};
     let want = train::train(spec, &Digits::embedded(), &|| 0.0);
-    for (i, (r, s)) in want.racers.iter().zip(got["racers"].as_array().unwrap()).enumerate() {
+    for (i, (r, s)) in want
+        .racers
+        .iter()
+        .zip(got["racers"].as_array().unwrap())
+        .enumerate()
+    {
         let epochs = s["epochs"].as_array().unwrap();
         assert_eq!(epochs.len(), r.epochs.len(), "{name} racer {i}");
-        assert_eq!(s["diverged_at_epoch"].as_u64(), r.diverged_at_epoch.map(u64::from), "{name} racer {i}");
+        assert_eq!(
+            s["diverged_at_epoch"].as_u64(),
+            r.diverged_at_epoch.map(u64::from),
+            "{name} racer {i}"
+        );
         for (e, (w, g)) in r.epochs.iter().zip(epochs).enumerate() {
-            let (loss, accuracy, lr) = (g["train_loss"].as_f64().unwrap(), g["test_accuracy"].as_f64().unwrap(), g["lr"].as_f64().unwrap());
+            let (loss, accuracy, lr) = (
+                g["train_loss"].as_f64().unwrap(),
+                g["test_accuracy"].as_f64().unwrap(),
+                g["lr"].as_f64().unwrap(),
+            );
             let apart = (loss - w.train_loss).abs() / w.train_loss;
             if REDUCING.contains(&r.name) {
-                assert!(e > 0 || apart < 1e-2, "{name} racer {i} ({}) epoch 1: loss {loss} against {}", r.name, w.train_loss);
+                assert!(
+                    e > 0 || apart < 1e-2,
+                    "{name} racer {i} ({}) epoch 1: loss {loss} against {}",
+                    r.name,
+                    w.train_loss
+                );
                 continue;
             }
-            assert!(apart < 1e-10, "{name} racer {i} ({}) epoch {}: loss {loss} against {}", r.name, e + 1, w.train_loss);
-            assert_eq!(accuracy, w.test_accuracy, "{name} racer {i} ({}) epoch {}", r.name, e + 1);
-            assert!(close(lr, w.lr), "{name} racer {i} epoch {}: lr {lr} against {}", e + 1, w.lr);
+            assert!(
+                apart < 1e-10,
+                "{name} racer {i} ({}) epoch {}: loss {loss} against {}",
+                r.name,
+                e + 1,
+                w.train_loss
+            );
+            assert_eq!(
+                accuracy,
+                w.test_accuracy,
+                "{name} racer {i} ({}) epoch {}",
+                r.name,
+                e + 1
+            );
+            assert!(
+                close(lr, w.lr),
+                "{name} racer {i} epoch {}: lr {lr} against {}",
+                e + 1,
+                w.lr
+            );
         }
     }
 }
@@ -341,7 +578,8 @@ fn training_scripts_start_from_optiscapes_weights_and_data() {
         return;
     }
     let spec = train::TrainSpec::parse(TRAIN_COVERAGE).unwrap();
-    let file = std::env::temp_dir().join(format!("optiscape-torch-{}-start.py", std::process::id()));
+    let file =
+        std::env::temp_dir().join(format!("optiscape-torch-{}-start.py", std::process::id()));
     std::fs::write(&file, script(TRAIN_COVERAGE).unwrap()).unwrap();
     // The script as a module: its initial weights for both models, and each racer's inputs.
     let probe = r#"
@@ -361,24 +599,67 @@ for racer in m.RACERS:
     inputs.append([train_x.reshape(-1).tolist(), train_y.tolist(), test_x.reshape(-1).tolist(), test_y.tolist()])
 print(json.dumps({"weights": weights, "inputs": inputs}))
 "#;
-    let out = Command::new("python3").args(["-c", probe]).arg(&file).output().unwrap();
+    let out = Command::new("python3")
+        .args(["-c", probe])
+        .arg(&file)
+        .output()
+        .unwrap();
     std::fs::remove_file(&file).unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let bits = |v: &Value| v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap().to_bits()).collect::<Vec<u64>>();
-    let arch = [("None", optiscape::classify::model::Architecture::Linear), ("32", optiscape::classify::model::Architecture::Mlp)];
+    let bits = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap().to_bits())
+            .collect::<Vec<u64>>()
+    };
+    let arch = [
+        ("None", optiscape::classify::model::Architecture::Linear),
+        ("32", optiscape::classify::model::Architecture::Mlp),
+    ];
     for (key, architecture) in arch {
-        let want: Vec<u64> = Model::new(architecture, 64, 10).init(spec.seed).iter().map(|x| x.to_bits()).collect();
-        assert_eq!(bits(&got["weights"][key]), want, "initial weights, hidden {key}");
+        let want: Vec<u64> = Model::new(architecture, 64, 10)
+            .init(spec.seed)
+            .iter()
+            .map(|x| x.to_bits())
+            .collect();
+        assert_eq!(
+            bits(&got["weights"][key]),
+            want,
+            "initial weights, hidden {key}"
+        );
     }
     let digits = Digits::embedded();
     for i in 0..spec.racers.len() {
         let p = train::prepare(&digits, spec.input_of(i));
         let g = &got["inputs"][i];
-        assert_eq!(bits(&g[0]), p.train_x.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "racer {i}'s training inputs");
-        assert_eq!(bits(&g[2]), p.test_x.iter().map(|x| x.to_bits()).collect::<Vec<_>>(), "racer {i}'s test inputs");
-        let labels = |v: &Value| v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as u8).collect::<Vec<u8>>();
-        assert_eq!((labels(&g[1]), labels(&g[3])), (p.train_y.clone(), p.test_y.clone()), "racer {i}'s labels");
+        assert_eq!(
+            bits(&g[0]),
+            p.train_x.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            "racer {i}'s training inputs"
+        );
+        assert_eq!(
+            bits(&g[2]),
+            p.test_x.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+            "racer {i}'s test inputs"
+        );
+        let labels = |v: &Value| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as u8)
+                .collect::<Vec<u8>>()
+        };
+        assert_eq!(
+            (labels(&g[1]), labels(&g[3])),
+            (p.train_y.clone(), p.test_y.clone()),
+            "racer {i}'s labels"
+        );
     }
 }
 
@@ -389,8 +670,19 @@ fn training_scripts_rerun_the_epochs() {
         return;
     }
     let spec = TrainSpec::parse(TRAIN_COVERAGE).unwrap();
-    check_epochs("coverage", &spec, &run_script("train-coverage", &script(TRAIN_COVERAGE).unwrap()));
+    check_epochs(
+        "coverage",
+        &spec,
+        &run_script("train-coverage", &script(TRAIN_COVERAGE).unwrap()),
+    );
     // The seed's experiment: Adam, SGD, RMSprop and Adagrad, 15 epochs of one sample per step.
-    let four = optiscape::presets::experiments().iter().find(|p| p.id == "four").unwrap();
-    check_epochs("four", &four.spec, &run_script("train-four", &script(&four.spec.to_json()).unwrap()));
+    let four = optiscape::presets::experiments()
+        .iter()
+        .find(|p| p.id == "four")
+        .unwrap();
+    check_epochs(
+        "four",
+        &four.spec,
+        &run_script("train-four", &script(&four.spec.to_json()).unwrap()),
+    );
 }

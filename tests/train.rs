@@ -23,12 +23,22 @@ const TABLE: &[(&str, &str, &str, f64, Option<f64>)] = &[
     ("Adam X*50", "adam", r#"{"scale": 50}"#, 91.32, None),
     ("SGD X/5", "sgd", r#"{"scale": 0.2}"#, 92.10, None),
     ("SGD X*5", "sgd", r#"{"scale": 5}"#, 88.77, None),
-    ("Adam standardized", "adam", r#"{"transform": "standardize"}"#, 92.66, Some(2.5)),
+    (
+        "Adam standardized",
+        "adam",
+        r#"{"transform": "standardize"}"#,
+        92.66,
+        Some(2.5),
+    ),
 ];
 
 fn train(spec: &str) -> Value {
     let out = cli(&["train"], spec);
-    assert!(out.status.success(), "optiscape train failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "optiscape train failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
@@ -37,11 +47,18 @@ fn train_reproduces_the_issue_4_accuracy_table() {
     let racers: Vec<String> = TABLE
         .iter()
         .map(|(label, name, input, _, _)| {
-            let input = if *input == "null" { String::new() } else { format!(r#", "input": {input}"#) };
+            let input = if *input == "null" {
+                String::new()
+            } else {
+                format!(r#", "input": {input}"#)
+            };
             format!(r#"{{"name": "{name}", "lr": 0.001, "label": "{label}"{input}}}"#)
         })
         .collect();
-    let spec = format!(r#"{{"model": "linear", "epochs": 15, "batch_size": 1, "seed": 0, "racers": [{}]}}"#, racers.join(", "));
+    let spec = format!(
+        r#"{{"model": "linear", "epochs": 15, "batch_size": 1, "seed": 0, "racers": [{}]}}"#,
+        racers.join(", ")
+    );
     let result = train(&spec);
     let rows = result["racers"].as_array().unwrap();
     assert_eq!(rows.len(), TABLE.len());
@@ -55,11 +72,15 @@ fn train_reproduces_the_issue_4_accuracy_table() {
         println!("{label:<20} {torch:>7.2}% {ours:>9.2}%");
         if let Some(band) = band {
             if (ours - torch).abs() > *band {
-                failures.push(format!("{label}: {ours:.2}%, torch {torch:.2}% (band {band} points)"));
+                failures.push(format!(
+                    "{label}: {ours:.2}%, torch {torch:.2}% (band {band} points)"
+                ));
             }
         }
         if *label == "Adagrad" && ours >= 75.0 {
-            failures.push(format!("Adagrad should stall at lr 1e-3 (torch {torch:.2}%), got {ours:.2}%"));
+            failures.push(format!(
+                "Adagrad should stall at lr 1e-3 (torch {torch:.2}%), got {ours:.2}%"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

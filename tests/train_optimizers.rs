@@ -7,7 +7,10 @@ use optiscape::classify::digits::Digits;
 use optiscape::classify::train::{train, TrainSpec, Trainer};
 
 fn trainer(text: &str) -> Trainer {
-    Trainer::new(TrainSpec::parse(text).unwrap_or_else(|e| panic!("{text}: {e}")), &Digits::embedded())
+    Trainer::new(
+        TrainSpec::parse(text).unwrap_or_else(|e| panic!("{text}: {e}")),
+        &Digits::embedded(),
+    )
 }
 
 /// The linear model's parameters: the 10 x 64 weight matrix, then the 10 biases.
@@ -28,11 +31,17 @@ fn muon_steps_the_weights_and_adamw_the_biases() {
     assert_eq!(&muon[WEIGHTS..], &adamw[WEIGHTS..]);
     assert_ne!(&muon[WEIGHTS..], &init[WEIGHTS..]);
     // The weights did not: an orthogonalized update, with Muon's weight decay.
-    let differ = muon[..WEIGHTS].iter().zip(&adamw[..WEIGHTS]).filter(|(a, b)| a != b).count();
+    let differ = muon[..WEIGHTS]
+        .iter()
+        .zip(&adamw[..WEIGHTS])
+        .filter(|(a, b)| a != b)
+        .count();
     assert!(differ > WEIGHTS / 2, "{differ} weights differ");
     assert_eq!(t.weights(0), t.weights(2), "deterministic");
     // The MLP too: both weight matrices are Muon's, both bias vectors AdamW's.
-    let mut mlp = trainer(r#"{"model": "mlp", "epochs": 1, "batch_size": 64, "racers": [{"name": "muon", "lr": 0.02}, {"name": "adamw", "lr": 0.02}]}"#);
+    let mut mlp = trainer(
+        r#"{"model": "mlp", "epochs": 1, "batch_size": 64, "racers": [{"name": "muon", "lr": 0.02}, {"name": "adamw", "lr": 0.02}]}"#,
+    );
     mlp.advance(0, 1);
     mlp.advance(1, 1);
     let (m, a) = (mlp.weights(0), mlp.weights(1));
@@ -47,8 +56,15 @@ fn lbfgs_trains_on_its_mini_batches() {
     let spec = TrainSpec::parse(r#"{"model": "linear", "epochs": 4, "batch_size": 898, "racers": [{"name": "lbfgs", "max_iter": 5, "line_search_fn": "strong_wolfe"}]}"#).unwrap();
     let result = train(&spec, &Digits::embedded(), &|| 0.0);
     let epochs = &result.racers[0].epochs;
-    assert!(epochs.windows(2).all(|w| w[1].train_loss < w[0].train_loss), "{epochs:?}");
-    assert!(result.racers[0].test_accuracy.unwrap() > 0.85, "{:?}", result.racers[0].test_accuracy);
+    assert!(
+        epochs.windows(2).all(|w| w[1].train_loss < w[0].train_loss),
+        "{epochs:?}"
+    );
+    assert!(
+        result.racers[0].test_accuracy.unwrap() > 0.85,
+        "{:?}",
+        result.racers[0].test_accuracy
+    );
 }
 
 #[test]
@@ -61,9 +77,17 @@ fn adafactor_and_schedulers_in_training() {
     .unwrap();
     let result = train(&spec, &Digits::embedded(), &|| 0.0);
     let adafactor = &result.racers[0];
-    assert!(adafactor.test_accuracy.unwrap() > 0.8, "{:?}", adafactor.epochs);
+    assert!(
+        adafactor.test_accuracy.unwrap() > 0.8,
+        "{:?}",
+        adafactor.epochs
+    );
     let rates: Vec<f64> = result.racers[1].epochs.iter().map(|e| e.lr).collect();
-    assert_eq!(rates, [0.1, 0.05, 0.025, 0.0125], "one scheduler step per epoch");
+    assert_eq!(
+        rates,
+        [0.1, 0.05, 0.025, 0.0125],
+        "one scheduler step per epoch"
+    );
     // A scheduler that would follow fewer steps than the epochs is refused.
     let e = TrainSpec::parse(r#"{"model": "linear", "epochs": 3, "racers": [{"name": "adam", "lr_scheduler": {"name": "OneCycleLR", "max_lr": 0.01, "total_steps": 2}}]}"#).unwrap_err();
     assert!(e.contains("follows at most 2 steps (one per epoch"), "{e}");

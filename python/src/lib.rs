@@ -72,7 +72,9 @@ fn racer<'py>(py: Python<'py>, r: RacerResult) -> PyResult<Bound<'py, PyDict>> {
 /// Points as an `(n, 2)` array.
 fn points<'py>(py: Python<'py>, points: &[Point]) -> PyResult<Bound<'py, PyAny>> {
     let flat: Vec<f64> = points.iter().flatten().copied().collect();
-    Ok(PyArray1::from_vec(py, flat).reshape([points.len(), 2])?.into_any())
+    Ok(PyArray1::from_vec(py, flat)
+        .reshape([points.len(), 2])?
+        .into_any())
 }
 
 /// `optiscape list --json`.
@@ -87,7 +89,9 @@ fn train(py: Python<'_>, text: &str) -> PyResult<String> {
     let spec = training::TrainSpec::parse(checked(text)?).map_err(value_error)?;
     let result = py.detach(|| {
         let start = std::time::Instant::now();
-        training::train(&spec, &Digits::embedded(), &|| start.elapsed().as_secs_f64())
+        training::train(&spec, &Digits::embedded(), &|| {
+            start.elapsed().as_secs_f64()
+        })
     });
     serde_json::to_string(&result).map_err(|e| value_error(e.to_string()))
 }
@@ -95,16 +99,28 @@ fn train(py: Python<'_>, text: &str) -> PyResult<String> {
 /// `optiscape plot`: the race's SVG figure, `x` "steps" or "evaluations" (None: the spec's `loss_x`).
 #[pyfunction]
 #[pyo3(signature = (text, width, height, sweep, x=None))]
-fn plot(py: Python<'_>, text: &str, width: u32, height: u32, sweep: bool, x: Option<&str>) -> PyResult<String> {
+fn plot(
+    py: Python<'_>,
+    text: &str,
+    width: u32,
+    height: u32,
+    sweep: bool,
+    x: Option<&str>,
+) -> PyResult<String> {
     let spec = RunSpec::parse(checked(text)?).map_err(value_error)?;
     spec.check_points("plot").map_err(value_error)?;
     let x = match x {
         None => spec.loss_x,
         Some("steps") => XAxis::Steps,
         Some("evaluations") => XAxis::Evaluations,
-        Some(other) => return Err(value_error(format!("plot: x must be \"steps\" or \"evaluations\", got {other:?}"))),
+        Some(other) => {
+            return Err(value_error(format!(
+                "plot: x must be \"steps\" or \"evaluations\", got {other:?}"
+            )))
+        }
     };
-    py.detach(|| optiscape::figure::figure_against(&spec, width, height, sweep, x)).map_err(value_error)
+    py.detach(|| optiscape::figure::figure_against(&spec, width, height, sweep, x))
+        .map_err(value_error)
 }
 
 /// `{"landscape": {...}}`: a landscape read by the spec's own rules and messages.
@@ -129,10 +145,17 @@ impl Landscape {
     /// From `{"landscape": {"name": ..., ...}}` as JSON text.
     #[new]
     fn new(text: &str) -> PyResult<Landscape> {
-        let LandscapeDocument { landscape: spec } = parse_document(checked(text)?, |_| Ok(())).map_err(value_error)?;
+        let LandscapeDocument { landscape: spec } =
+            parse_document(checked(text)?, |_| Ok(())).map_err(value_error)?;
         let built = spec.build();
         let objective = spec.objective(built.f);
-        Ok(Landscape { spec, objective, view: built.view, start: built.start, marks: built.marks })
+        Ok(Landscape {
+            spec,
+            objective,
+            view: built.view,
+            start: built.start,
+            marks: built.marks,
+        })
     }
 
     /// The landscape's spec object, every parameter given (as `optiscape run` reads it back).
@@ -158,7 +181,10 @@ impl Landscape {
             MarkKind::Local => "local",
             MarkKind::Saddle => "saddle",
         };
-        self.marks.iter().map(|m| (kind(m.kind), (m.at[0], m.at[1]))).collect()
+        self.marks
+            .iter()
+            .map(|m| (kind(m.kind), (m.at[0], m.at[1])))
+            .collect()
     }
 
     /// `scale * f` at each point; with `steps`, the mini-batch loss of each point's step
@@ -173,7 +199,9 @@ impl Landscape {
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = pairs(&xs, &ys, steps.as_ref())?;
         let o = &self.objective;
-        let out: Vec<f64> = at.map(|(p, k)| k.map_or_else(|| o.value(p), |k| o.batch_value(p, k))).collect();
+        let out: Vec<f64> = at
+            .map(|(p, k)| k.map_or_else(|| o.value(p), |k| o.batch_value(p, k)))
+            .collect();
         Ok(PyArray1::from_vec(py, out).into_any())
     }
 
@@ -190,14 +218,23 @@ impl Landscape {
         let at = pairs(&xs, &ys, steps.as_ref())?;
         let o = &self.objective;
         let n = xs.len()?;
-        let out: Vec<f64> = at.flat_map(|(p, k)| k.map_or_else(|| o.gradient(p), |k| o.observed_gradient(p, k))).collect();
+        let out: Vec<f64> = at
+            .flat_map(|(p, k)| k.map_or_else(|| o.gradient(p), |k| o.observed_gradient(p, k)))
+            .collect();
         Ok(PyArray1::from_vec(py, out).reshape([n, 2])?.into_any())
     }
 
     /// The Hessian of `scale * f` at each point, as an `(n, 2, 2)` array.
-    fn hessians<'py>(&self, py: Python<'py>, xs: PyReadonlyArray1<'py, f64>, ys: PyReadonlyArray1<'py, f64>) -> PyResult<Bound<'py, PyAny>> {
+    fn hessians<'py>(
+        &self,
+        py: Python<'py>,
+        xs: PyReadonlyArray1<'py, f64>,
+        ys: PyReadonlyArray1<'py, f64>,
+    ) -> PyResult<Bound<'py, PyAny>> {
         let n = xs.len()?;
-        let out: Vec<f64> = pairs(&xs, &ys, None)?.flat_map(|(p, _)| self.objective.hessian(p)).collect();
+        let out: Vec<f64> = pairs(&xs, &ys, None)?
+            .flat_map(|(p, _)| self.objective.hessian(p))
+            .collect();
         Ok(PyArray1::from_vec(py, out).reshape([n, 2, 2])?.into_any())
     }
 }
@@ -213,14 +250,20 @@ fn pairs<'a>(
     if ys.len() != xs.len() || steps.is_some_and(|s| s.len() != xs.len()) {
         return Err(value_error("x, y and step must have one length".into()));
     }
-    Ok(xs.iter().zip(ys).enumerate().map(move |(i, (&x, &y))| ([x, y], steps.map(|s| s[i]))))
+    Ok(xs
+        .iter()
+        .zip(ys)
+        .enumerate()
+        .map(move |(i, (&x, &y))| ([x, y], steps.map(|s| s[i]))))
 }
 
 /// The spec as the core reads it, every field given (what the page's `spec()` returns); a bad
 /// one raises `ValueError` with the CLI's message.
 #[pyfunction]
 fn canonical_spec(text: &str) -> PyResult<String> {
-    Ok(RunSpec::parse(checked(text)?).map_err(value_error)?.to_json())
+    Ok(RunSpec::parse(checked(text)?)
+        .map_err(value_error)?
+        .to_json())
 }
 
 mod assets {
@@ -228,7 +271,12 @@ mod assets {
 }
 
 /// (modules, style, markup, wasm): see `widget_assets`.
-type WidgetAssets<'py> = (Bound<'py, PyDict>, &'static str, &'static str, Option<Bound<'py, pyo3::types::PyBytes>>);
+type WidgetAssets<'py> = (
+    Bound<'py, PyDict>,
+    &'static str,
+    &'static str,
+    Option<Bound<'py, pyo3::types::PyBytes>>,
+);
 
 /// What the notebook widget loads, built into the extension (build.rs): `(modules, style,
 /// markup, wasm)`, the page's ES modules by their path under www/, its stylesheet and markup,
@@ -239,7 +287,12 @@ fn widget_assets(py: Python<'_>) -> PyResult<WidgetAssets<'_>> {
     for (name, text) in assets::MODULES {
         modules.set_item(name, text)?;
     }
-    Ok((modules, assets::STYLE, assets::MARKUP, assets::WASM.map(|w| pyo3::types::PyBytes::new(py, w))))
+    Ok((
+        modules,
+        assets::STYLE,
+        assets::MARKUP,
+        assets::WASM.map(|w| pyo3::types::PyBytes::new(py, w)),
+    ))
 }
 
 #[pymodule]

@@ -26,14 +26,20 @@ pub struct Digits {
 
 impl Digits {
     pub fn parse(bytes: &[u8]) -> Result<Digits, String> {
-        let body = bytes.strip_prefix(MAGIC).ok_or("digits data: not an OPTDIGITS1 file")?;
+        let body = bytes
+            .strip_prefix(MAGIC)
+            .ok_or("digits data: not an OPTDIGITS1 file")?;
         if body.len() < 2 {
             return Err("digits data: truncated header".into());
         }
         let n = u16::from_le_bytes([body[0], body[1]]) as usize;
         let rows = &body[2..];
         if rows.len() != n * (FEATURES + 1) {
-            return Err(format!("digits data: {} bytes for {n} samples, expected {}", rows.len(), n * (FEATURES + 1)));
+            return Err(format!(
+                "digits data: {} bytes for {n} samples, expected {}",
+                rows.len(),
+                n * (FEATURES + 1)
+            ));
         }
         let mut pixels = Vec::with_capacity(n * FEATURES);
         let mut labels = Vec::with_capacity(n);
@@ -50,7 +56,8 @@ impl Digits {
     /// The copy compiled into native (and WASI) builds; the page fetches its own.
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     pub fn embedded() -> Digits {
-        Digits::parse(include_bytes!("../../www/data/digits.bin")).expect("the committed digits file is valid")
+        Digits::parse(include_bytes!("../../www/data/digits.bin"))
+            .expect("the committed digits file is valid")
     }
 
     pub fn len(&self) -> usize {

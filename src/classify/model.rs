@@ -72,7 +72,11 @@ impl Model {
             Architecture::Mlp => Some(32),
         };
         assert!(classes <= MAX_UNITS, "at most {MAX_UNITS} classes");
-        Model { inputs, hidden, classes }
+        Model {
+            inputs,
+            hidden,
+            classes,
+        }
     }
 
     fn layers(&self) -> Vec<Layer> {
@@ -85,7 +89,18 @@ impl Model {
     /// The parameters tensor by tensor, as torch's `model.parameters()` gives them: each
     /// layer's weight (`out x in`), then its bias.
     pub fn tensors(&self) -> Vec<Tensor> {
-        self.layers().into_iter().flat_map(|(fan_in, fan_out)| [Tensor::Matrix { rows: fan_out, cols: fan_in }, Tensor::Vector(fan_out)]).collect()
+        self.layers()
+            .into_iter()
+            .flat_map(|(fan_in, fan_out)| {
+                [
+                    Tensor::Matrix {
+                        rows: fan_out,
+                        cols: fan_in,
+                    },
+                    Tensor::Vector(fan_out),
+                ]
+            })
+            .collect()
     }
 
     pub fn n_params(&self) -> usize {
@@ -168,7 +183,11 @@ impl Model {
 
     /// Fraction of `ys` predicted right.
     pub fn accuracy(&self, params: &[f64], xs: &[f64], ys: &[u8]) -> f64 {
-        let right = xs.chunks_exact(self.inputs).zip(ys).filter(|(x, &y)| self.predict(params, x) == y as usize).count();
+        let right = xs
+            .chunks_exact(self.inputs)
+            .zip(ys)
+            .filter(|(x, &y)| self.predict(params, x) == y as usize)
+            .count();
         right as f64 / ys.len().max(1) as f64
     }
 }
@@ -232,10 +251,13 @@ pub fn cross_entropy(z: &[f64], y: usize) -> f64 {
 /// Adds the gradient of one dense layer, `dW += dz x'`, `db += dz`, at `offset` in `grad`.
 fn accumulate_layer(grad: &mut [f64], offset: usize, x: &[f64], dz: &[f64]) {
     let fan_in = x.len();
-    let (w, b) = grad[offset..offset + dz.len() * fan_in + dz.len()].split_at_mut(dz.len() * fan_in);
+    let (w, b) =
+        grad[offset..offset + dz.len() * fan_in + dz.len()].split_at_mut(dz.len() * fan_in);
     for ((row, &d), bias) in w.chunks_exact_mut(fan_in).zip(dz).zip(b) {
         if d != 0.0 {
-            crate::each_lane!(fan_in, |i, L| (L::load(row, i) + L::splat(d) * L::load(x, i)).store(row, i));
+            crate::each_lane!(fan_in, |i, L| (L::load(row, i)
+                + L::splat(d) * L::load(x, i))
+            .store(row, i));
         }
         *bias += d;
     }
@@ -245,7 +267,9 @@ fn accumulate_layer(grad: &mut [f64], offset: usize, x: &[f64], dz: &[f64]) {
 /// cheaper than `iter().all(is_finite)` on the 650 weights checked after every step.
 pub fn all_finite(values: &[f64]) -> bool {
     const EXPONENT: u64 = 0x7ff0_0000_0000_0000;
-    values.iter().fold(0u64, |bad, v| bad | u64::from(v.to_bits() & EXPONENT == EXPONENT)) == 0
+    values.iter().fold(0u64, |bad, v| {
+        bad | u64::from(v.to_bits() & EXPONENT == EXPONENT)
+    }) == 0
 }
 
 #[cfg(test)]
@@ -265,8 +289,14 @@ mod tests {
             let (mut up, mut down) = (params.clone(), params.clone());
             up[i] += h;
             down[i] -= h;
-            let fd = (model.loss_grad(&up, &xs, &ys, &mut scratch) - model.loss_grad(&down, &xs, &ys, &mut scratch)) / (2.0 * h);
-            assert!((fd - grad[i]).abs() < 1e-7 * (1.0 + fd.abs()), "param {i}: analytic {} vs central {fd}", grad[i]);
+            let fd = (model.loss_grad(&up, &xs, &ys, &mut scratch)
+                - model.loss_grad(&down, &xs, &ys, &mut scratch))
+                / (2.0 * h);
+            assert!(
+                (fd - grad[i]).abs() < 1e-7 * (1.0 + fd.abs()),
+                "param {i}: analytic {} vs central {fd}",
+                grad[i]
+            );
         }
     }
 

@@ -106,7 +106,14 @@ impl Plane {
         let w0 = model.init(spec.seed);
         let n = w0.len();
 
-        let adam = Adam { lr: REFERENCE_LR, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.0, amsgrad: false, decoupled_weight_decay: false };
+        let adam = Adam {
+            lr: REFERENCE_LR,
+            betas: [0.9, 0.999],
+            eps: 1e-8,
+            weight_decay: 0.0,
+            amsgrad: false,
+            decoupled_weight_decay: false,
+        };
         let mut w_ref = w0.clone();
         let mut state = adam.init(&w_ref);
         let mut grad = vec![0.0; n];
@@ -118,18 +125,36 @@ impl Plane {
         let u: Vec<f64> = w_ref.iter().zip(&w0).map(|(r, o)| r - o).collect();
         let unit = norm(&u);
         if !(unit > 0.0 && unit.is_finite()) {
-            return Err(format!("the reference run moved the weights by {unit}: no plane"));
+            return Err(format!(
+                "the reference run moved the weights by {unit}: no plane"
+            ));
         }
         let v = direction(&w0, &u, spec.seed ^ DIRECTION_SEED, unit);
 
         let logits = |w: &[f64]| -> Vec<f64> {
             let (weights, bias) = w.split_at(CLASSES * FEATURES);
             xs.chunks_exact(FEATURES)
-                .flat_map(|x| weights.chunks_exact(FEATURES).zip(bias).map(move |(row, b)| dot(row, x) + b))
+                .flat_map(|x| {
+                    weights
+                        .chunks_exact(FEATURES)
+                        .zip(bias)
+                        .map(move |(row, b)| dot(row, x) + b)
+                })
                 .collect()
         };
         let (z0, zu, zv) = (logits(&w0), logits(&u), logits(&v));
-        Ok(Plane { w0, w_ref, u, v, unit, model, labels: ys.clone(), z0, zu, zv })
+        Ok(Plane {
+            w0,
+            w_ref,
+            u,
+            v,
+            unit,
+            model,
+            labels: ys.clone(),
+            z0,
+            zu,
+            zv,
+        })
     }
 
     /// `a` in [-0.5, 1.5], `b` in [-1, 1]: `w0` at (0, 0) and `w_ref` at (1, 0), centred.
@@ -143,7 +168,12 @@ impl Plane {
 
     /// The weights at plane point `[a, b]`: `w0 + a u + b v`.
     pub fn weights_at(&self, [a, b]: [f64; 2]) -> Vec<f64> {
-        self.w0.iter().zip(&self.u).zip(&self.v).map(|((w, u), v)| w + a * u + b * v).collect()
+        self.w0
+            .iter()
+            .zip(&self.u)
+            .zip(&self.v)
+            .map(|((w, u), v)| w + a * u + b * v)
+            .collect()
     }
 
     /// The orthogonal projection of `weights` (a flat vector of the model's length) on the plane.
@@ -152,16 +182,29 @@ impl Plane {
         let r: Vec<f64> = weights.iter().zip(&self.w0).map(|(w, o)| w - o).collect();
         let s2 = self.unit * self.unit;
         let (a, b) = (dot(&r, &self.u) / s2, dot(&r, &self.v) / s2);
-        let residual: f64 = r.iter().zip(&self.u).zip(&self.v).map(|((r, u), v)| powi(r - a * u - b * v, 2)).sum();
+        let residual: f64 = r
+            .iter()
+            .zip(&self.u)
+            .zip(&self.v)
+            .map(|((r, u), v)| powi(r - a * u - b * v, 2))
+            .sum();
         let distance = residual.sqrt();
-        Projection { coords: [a, b], distance, relative_distance: distance / self.unit }
+        Projection {
+            coords: [a, b],
+            distance,
+            relative_distance: distance / self.unit,
+        }
     }
 
     /// Mean training cross-entropy at plane point `[a, b]` (see the module header).
     pub fn loss_at(&self, [a, b]: [f64; 2]) -> f64 {
         let mut z = [0.0; CLASSES];
         let mut total = 0.0;
-        let rows = self.z0.chunks_exact(CLASSES).zip(self.zu.chunks_exact(CLASSES)).zip(self.zv.chunks_exact(CLASSES));
+        let rows = self
+            .z0
+            .chunks_exact(CLASSES)
+            .zip(self.zu.chunks_exact(CLASSES))
+            .zip(self.zv.chunks_exact(CLASSES));
         for (((z0, zu), zv), &y) in rows.zip(&self.labels) {
             for (k, z) in z.iter_mut().enumerate() {
                 *z = z0[k] + a * zu[k] + b * zv[k];
@@ -182,7 +225,10 @@ fn direction(w0: &[f64], u: &[f64], seed: u64, length: f64) -> Vec<f64> {
     };
     let mut d = vec![0.0; w0.len()];
     let (rows, _bias) = d.split_at_mut(CLASSES * FEATURES);
-    for (row, w) in rows.chunks_exact_mut(FEATURES).zip(w0.chunks_exact(FEATURES)) {
+    for (row, w) in rows
+        .chunks_exact_mut(FEATURES)
+        .zip(w0.chunks_exact(FEATURES))
+    {
         row.iter_mut().for_each(|x| *x = gaussian());
         let k = norm(w) / norm(row);
         row.iter_mut().for_each(|x| *x *= k);
@@ -221,7 +267,16 @@ impl Surface {
     /// An empty `width x height` surface over `view` (values NaN until sampled).
     pub fn new(plane: Plane, view: View, width: usize, height: usize) -> Surface {
         assert!(width > 0 && height > 0, "a surface needs at least one cell");
-        Surface { plane, view, width, height, values: vec![f64::NAN; width * height], level: 0, next: 0, evaluated: 0 }
+        Surface {
+            plane,
+            view,
+            width,
+            height,
+            values: vec![f64::NAN; width * height],
+            level: 0,
+            next: 0,
+            evaluated: 0,
+        }
     }
 
     pub fn plane(&self) -> &Plane {
@@ -239,7 +294,10 @@ impl Surface {
     /// The plane point `[a, b]` at the centre of cell `(i, j)` (column `i`, row `j` from the top).
     pub fn point(&self, i: usize, j: usize) -> [f64; 2] {
         let (x, y) = (self.view.x, self.view.y);
-        [x[0] + (i as f64 + 0.5) / self.width as f64 * (x[1] - x[0]), y[1] - (j as f64 + 0.5) / self.height as f64 * (y[1] - y[0])]
+        [
+            x[0] + (i as f64 + 0.5) / self.width as f64 * (x[1] - x[0]),
+            y[1] - (j as f64 + 0.5) / self.height as f64 * (y[1] - y[0]),
+        ]
     }
 
     /// Evaluates up to `budget` more cells; returns whether the surface is complete.
@@ -262,7 +320,8 @@ impl Surface {
             let value = self.plane.loss_at(self.point(i, j));
             // Fill the block this cell stands for; it holds no cell of a coarser spacing.
             for row in j..(j + s).min(self.height) {
-                self.values[row * self.width + i..row * self.width + (i + s).min(self.width)].fill(value);
+                self.values[row * self.width + i..row * self.width + (i + s).min(self.width)]
+                    .fill(value);
             }
             self.evaluated += 1;
             spent += 1;

@@ -17,10 +17,10 @@
 
 use super::digits::{Digits, CLASSES, FEATURES, TRAIN};
 use super::model::{Architecture, Model};
+use crate::landscape::MAX_SEED;
 use crate::optim::{Closure, Derivatives, Stepper, Tensor};
 use crate::schedule::Scheduled;
-use crate::landscape::MAX_SEED;
-use crate::schema::{Param, Range, Spacing, Slider, Value};
+use crate::schema::{Param, Range, Slider, Spacing, Value};
 use crate::spec::{object, parse_document, RacerSpec, StrictJson, MAX_RACERS};
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +49,11 @@ pub const INPUT_PARAMS: [Param; 2] = [
 
 /// The default of the whole number `name` in [`TRAIN_PARAMS`].
 fn default_int(name: &str) -> i64 {
-    match TRAIN_PARAMS.iter().find(|p| p.name == name).map(|p| &p.default) {
+    match TRAIN_PARAMS
+        .iter()
+        .find(|p| p.name == name)
+        .map(|p| &p.default)
+    {
         Some(Value::Int(i)) => *i,
         _ => unreachable!("TRAIN_PARAMS has a whole number `{name}`"),
     }
@@ -57,7 +61,10 @@ fn default_int(name: &str) -> i64 {
 
 /// The parameter `name` of `table`.
 fn param<'a>(table: &'a [Param], name: &str) -> &'a Param {
-    table.iter().find(|p| p.name == name).unwrap_or_else(|| unreachable!("no field `{name}` in the training spec's tables"))
+    table
+        .iter()
+        .find(|p| p.name == name)
+        .unwrap_or_else(|| unreachable!("no field `{name}` in the training spec's tables"))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,7 +94,8 @@ pub struct Input {
 
 fn raw() -> Transform {
     match &param(&INPUT_PARAMS, "transform").default {
-        Value::Choice(Some(name)) => Transform::deserialize(serde_json::Value::from(*name)).unwrap_or_else(|e| unreachable!("{e}")),
+        Value::Choice(Some(name)) => Transform::deserialize(serde_json::Value::from(*name))
+            .unwrap_or_else(|e| unreachable!("{e}")),
         _ => unreachable!("INPUT_PARAMS has a `transform` choice"),
     }
 }
@@ -101,13 +109,18 @@ fn one() -> f64 {
 impl Input {
     /// The scale's range check, with `field` (the path to this input) in the message.
     fn check(&self, field: &str) -> Result<(), String> {
-        param(&INPUT_PARAMS, "scale").check_number(self.factor).map_err(|e| format!("{field}: {e}"))
+        param(&INPUT_PARAMS, "scale")
+            .check_number(self.factor)
+            .map_err(|e| format!("{field}: {e}"))
     }
 }
 
 impl Default for Input {
     fn default() -> Input {
-        Input { transform: Transform::Raw, factor: 1.0 }
+        Input {
+            transform: Transform::Raw,
+            factor: 1.0,
+        }
     }
 }
 
@@ -141,7 +154,9 @@ impl<'de> Deserialize<'de> for TrainRacer {
         let StrictJson(mut json) = StrictJson::deserialize(d)?;
         let input = match json.as_object_mut().and_then(|o| o.remove("input")) {
             None => None,
-            Some(v) => Some(object::<_, Input>(v).map_err(|e| D::Error::custom(format!("input: {e}")))?),
+            Some(v) => {
+                Some(object::<_, Input>(v).map_err(|e| D::Error::custom(format!("input: {e}")))?)
+            }
         };
         let racer = RacerSpec::deserialize(json).map_err(|e| D::Error::custom(e.to_string()))?;
         Ok(TrainRacer { racer, input })
@@ -152,7 +167,9 @@ impl Serialize for TrainRacer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::{Error, SerializeMap};
         let json = serde_json::to_value(&self.racer).map_err(S::Error::custom)?;
-        let serde_json::Value::Object(fields) = json else { return Err(S::Error::custom("a racer serializes to an object")) };
+        let serde_json::Value::Object(fields) = json else {
+            return Err(S::Error::custom("a racer serializes to an object"));
+        };
         let mut map = s.serialize_map(None)?;
         for (k, v) in &fields {
             map.serialize_entry(k, v)?;
@@ -211,7 +228,12 @@ impl From<TrainSpec> for RawTrainSpec {
             batch_size: spec.batch_size,
             seed: spec.seed,
             input: spec.input,
-            racers: spec.racers.into_iter().zip(inputs).map(|(racer, input)| TrainRacer { racer, input }).collect(),
+            racers: spec
+                .racers
+                .into_iter()
+                .zip(inputs)
+                .map(|(racer, input)| TrainRacer { racer, input })
+                .collect(),
             preset: spec.preset,
         }
     }
@@ -238,7 +260,11 @@ impl TrainSpec {
     }
 
     fn validate(spec: &TrainSpec) -> Result<(), String> {
-        for (name, x) in [("epochs", spec.epochs as f64), ("batch_size", spec.batch_size as f64), ("seed", spec.seed as f64)] {
+        for (name, x) in [
+            ("epochs", spec.epochs as f64),
+            ("batch_size", spec.batch_size as f64),
+            ("seed", spec.seed as f64),
+        ] {
             param(&TRAIN_PARAMS, name).check_number(x)?;
         }
         spec.input.check("input")?;
@@ -248,16 +274,25 @@ impl TrainSpec {
             }
         }
         if spec.racers.is_empty() || spec.racers.len() > MAX_RACERS {
-            return Err(format!("racers: give 1 to {MAX_RACERS} racers, got {}", spec.racers.len()));
+            return Err(format!(
+                "racers: give 1 to {MAX_RACERS} racers, got {}",
+                spec.racers.len()
+            ));
         }
         for (i, r) in spec.racers.iter().enumerate() {
             if r.trajectory.is_some() {
                 return Err(format!("racers[{i}]: an external racer must race on a landscape: the classifiers train optimizers"));
             }
             if r.info.needs_hessian {
-                return Err(format!("racers[{i}]: {} needs a Hessian; the classifiers provide gradients only", r.info.name));
+                return Err(format!(
+                    "racers[{i}]: {} needs a Hessian; the classifiers provide gradients only",
+                    r.info.name
+                ));
             }
-            let limit = r.schedule.as_ref().and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
+            let limit = r
+                .schedule
+                .as_ref()
+                .and_then(|s| crate::schedule::max_steps(s).map(|m| (s.name, m)));
             if let Some((name, max)) = limit.filter(|&(_, max)| u64::from(spec.epochs) > max) {
                 return Err(format!("racers[{i}].lr_scheduler: {name} follows at most {max} steps (one per epoch; torch raises after them), but training has {} epochs", spec.epochs));
             }
@@ -270,7 +305,11 @@ impl TrainSpec {
 
     /// The input racer `i` trains on: its own, or the spec's.
     pub fn input_of(&self, i: usize) -> Input {
-        self.racer_inputs.get(i).copied().flatten().unwrap_or(self.input)
+        self.racer_inputs
+            .get(i)
+            .copied()
+            .flatten()
+            .unwrap_or(self.input)
     }
 
     /// Canonical JSON text (every default written out), which [`TrainSpec::parse`] reads back.
@@ -305,7 +344,12 @@ pub fn prepare(data: &Digits, input: Input) -> Prepared {
         xs.iter_mut().for_each(|x| *x *= input.factor);
     }
     let test_x = xs.split_off(TRAIN * FEATURES);
-    Prepared { train_x: xs, train_y: data.labels[..TRAIN].to_vec(), test_x, test_y: data.labels[TRAIN..].to_vec() }
+    Prepared {
+        train_x: xs,
+        train_y: data.labels[..TRAIN].to_vec(),
+        test_x,
+        test_y: data.labels[TRAIN..].to_vec(),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -367,10 +411,13 @@ impl Trainer {
                 if input == spec.input {
                     return 0;
                 }
-                let k = others.iter().position(|(seen, _)| *seen == input).unwrap_or_else(|| {
-                    others.push((input, prepare(digits, input)));
-                    others.len() - 1
-                });
+                let k = others
+                    .iter()
+                    .position(|(seen, _)| *seen == input)
+                    .unwrap_or_else(|| {
+                        others.push((input, prepare(digits, input)));
+                        others.len() - 1
+                    });
                 k + 1
             })
             .collect();
@@ -380,10 +427,13 @@ impl Trainer {
             .iter()
             .map(|r| {
                 let mut stepper = r.optimizer().start_model(&init, &tensors);
-                let schedule = r.schedule.as_ref().map(|s| match Scheduled::start(s, &mut *stepper) {
-                    Ok(s) => s,
-                    Err(e) => unreachable!("racer spec was validated: {e}"),
-                });
+                let schedule =
+                    r.schedule
+                        .as_ref()
+                        .map(|s| match Scheduled::start(s, &mut *stepper) {
+                            Ok(s) => s,
+                            Err(e) => unreachable!("racer spec was validated: {e}"),
+                        });
                 (r, stepper, schedule)
             })
             .map(|(r, stepper, schedule)| Learner {
@@ -400,7 +450,15 @@ impl Trainer {
                 seconds: 0.0,
             })
             .collect();
-        Trainer { spec, model, tensors, data, others, data_index, learners }
+        Trainer {
+            spec,
+            model,
+            tensors,
+            data,
+            others,
+            data_index,
+            learners,
+        }
     }
 
     /// The data learner `i` trains and is tested on (under its input).
@@ -451,8 +509,18 @@ impl Trainer {
                 clip.apply_model(g, tensors);
                 loss
             };
-            let closure = l.stepper.needs_closure().then_some(Closure { loss, eval: &eval });
-            l.stepper.step(&mut l.params, &Derivatives { grad: &l.grad, hessian: None, closure });
+            let closure = l
+                .stepper
+                .needs_closure()
+                .then_some(Closure { loss, eval: &eval });
+            l.stepper.step(
+                &mut l.params,
+                &Derivatives {
+                    grad: &l.grad,
+                    hessian: None,
+                    closure,
+                },
+            );
             l.steps += 1;
             taken += 1;
             l.loss_sum += loss * (end - l.cursor) as f64;
@@ -465,7 +533,11 @@ impl Trainer {
             if l.cursor == TRAIN {
                 let train_loss = l.loss_sum / TRAIN as f64;
                 let test_accuracy = model.accuracy(&l.params, &data.test_x, &data.test_y);
-                l.epochs.push(Epoch { train_loss, test_accuracy, lr: *l.stepper.lr_mut() });
+                l.epochs.push(Epoch {
+                    train_loss,
+                    test_accuracy,
+                    lr: *l.stepper.lr_mut(),
+                });
                 if let Some(s) = &mut l.schedule {
                     s.step(&mut *l.stepper, train_loss);
                 }
@@ -509,10 +581,18 @@ pub fn train(spec: &TrainSpec, digits: &Digits, clock: &dyn Fn() -> f64) -> Trai
             .map(|l| LearnerResult {
                 name: l.spec.info.name,
                 label: l.spec.label.clone(),
-                test_accuracy: if l.diverged_at_epoch.is_none() { l.epochs.last().map(|e| e.test_accuracy) } else { None },
+                test_accuracy: if l.diverged_at_epoch.is_none() {
+                    l.epochs.last().map(|e| e.test_accuracy)
+                } else {
+                    None
+                },
                 epochs: l.epochs,
                 seconds: l.seconds,
-                status: if l.diverged_at_epoch.is_some() { crate::race::Status::Diverged } else { crate::race::Status::Ok },
+                status: if l.diverged_at_epoch.is_some() {
+                    crate::race::Status::Diverged
+                } else {
+                    crate::race::Status::Ok
+                },
                 diverged_at_epoch: l.diverged_at_epoch,
             })
             .collect(),
@@ -528,26 +608,56 @@ mod tests {
     #[test]
     fn the_tables_describe_the_parser() {
         let spec = TrainSpec::parse(r#"{"model": "linear", "racers": [{"name": "sgd"}]}"#).unwrap();
-        assert_eq!((spec.epochs as i64, spec.batch_size as i64, spec.seed as i64), (default_int("epochs"), default_int("batch_size"), default_int("seed")));
+        assert_eq!(
+            (spec.epochs as i64, spec.batch_size as i64, spec.seed as i64),
+            (
+                default_int("epochs"),
+                default_int("batch_size"),
+                default_int("seed")
+            )
+        );
         assert_eq!(spec.input, Input::default());
         let choices = |table: &[Param], name: &str| match param(table, name).kind {
             crate::schema::Kind::Choice { choices, .. } => choices,
             _ => unreachable!(),
         };
         for m in choices(&TRAIN_PARAMS, "model") {
-            assert!(TrainSpec::parse(&format!(r#"{{"model": "{m}", "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{m}");
+            assert!(
+                TrainSpec::parse(&format!(
+                    r#"{{"model": "{m}", "racers": [{{"name": "sgd"}}]}}"#
+                ))
+                .is_ok(),
+                "{m}"
+            );
         }
         for d in choices(&TRAIN_PARAMS, "dataset") {
-            assert!(TrainSpec::parse(&format!(r#"{{"dataset": "{d}", "model": "linear", "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{d}");
+            assert!(
+                TrainSpec::parse(&format!(
+                    r#"{{"dataset": "{d}", "model": "linear", "racers": [{{"name": "sgd"}}]}}"#
+                ))
+                .is_ok(),
+                "{d}"
+            );
         }
         for t in choices(&INPUT_PARAMS, "transform") {
             assert!(TrainSpec::parse(&format!(r#"{{"model": "linear", "input": {{"transform": "{t}"}}, "racers": [{{"name": "sgd"}}]}}"#)).is_ok(), "{t}");
         }
         for name in ["epochs", "batch_size", "seed"] {
-            let crate::schema::Kind::Integer { range, .. } = param(&TRAIN_PARAMS, name).kind else { unreachable!() };
-            let spec = |x: f64| TrainSpec::parse(&format!(r#"{{"model": "linear", "{name}": {x}, "racers": [{{"name": "sgd"}}]}}"#));
+            let crate::schema::Kind::Integer { range, .. } = param(&TRAIN_PARAMS, name).kind else {
+                unreachable!()
+            };
+            let spec = |x: f64| {
+                TrainSpec::parse(&format!(
+                    r#"{{"model": "linear", "{name}": {x}, "racers": [{{"name": "sgd"}}]}}"#
+                ))
+            };
             assert!(spec(range.lo).is_ok() && spec(range.hi).is_ok(), "{name}");
-            assert!(spec(range.hi + 1.0).unwrap_err().contains(&format!("`{name}` must be in")), "{name}");
+            assert!(
+                spec(range.hi + 1.0)
+                    .unwrap_err()
+                    .contains(&format!("`{name}` must be in")),
+                "{name}"
+            );
         }
     }
 
@@ -557,23 +667,46 @@ mod tests {
             "racers": [{"name": "adam", "lr": 0.001},
                        {"name": "adam", "lr": 0.001, "label": "X/50", "input": {"scale": 0.02}}]}"#;
         let spec = TrainSpec::parse(text).unwrap();
-        assert_eq!(spec.racer_inputs, [None, Some(Input { transform: Transform::Raw, factor: 0.02 })]);
+        assert_eq!(
+            spec.racer_inputs,
+            [
+                None,
+                Some(Input {
+                    transform: Transform::Raw,
+                    factor: 0.02
+                })
+            ]
+        );
         assert_eq!(spec.input_of(0).transform, Transform::Standardize);
         assert_eq!(spec.input_of(1).factor, 0.02);
         let again = TrainSpec::parse(&spec.to_json()).unwrap();
         assert_eq!(again, spec);
         let json = spec.to_json();
-        assert!(json.contains(r#""input":{"transform":"raw","scale":0.02}}]"#), "{json}");
+        assert!(
+            json.contains(r#""input":{"transform":"raw","scale":0.02}}]"#),
+            "{json}"
+        );
         assert_eq!(json.matches("\"input\"").count(), 2, "{json}");
     }
 
     #[test]
     fn a_racers_input_is_checked_like_the_specs() {
-        let bad = |racer: &str| TrainSpec::parse(&format!(r#"{{"model": "linear", "racers": [{{"name": "sgd"}}, {racer}]}}"#)).unwrap_err();
+        let bad = |racer: &str| {
+            TrainSpec::parse(&format!(
+                r#"{{"model": "linear", "racers": [{{"name": "sgd"}}, {racer}]}}"#
+            ))
+            .unwrap_err()
+        };
         let e = bad(r#"{"name": "adam", "input": {"scale": 0}}"#);
-        assert_eq!(e, "racers[1].input: `scale` must be in [0.000001, 1000000], got 0");
+        assert_eq!(
+            e,
+            "racers[1].input: `scale` must be in [0.000001, 1000000], got 0"
+        );
         let e = bad(r#"{"name": "adam", "input": {"scael": 2}}"#);
-        assert!(e.starts_with("racers[1]: input: unknown field `scael`"), "{e}");
+        assert!(
+            e.starts_with("racers[1]: input: unknown field `scael`"),
+            "{e}"
+        );
         let e = bad(r#"{"name": "adam", "betas": 3}"#);
         assert!(e.starts_with("racers[1]: "), "{e}");
         let e = TrainSpec::parse(r#"{"model": "linear", "racers": [], "extra": 1}"#).unwrap_err();

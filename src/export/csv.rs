@@ -14,10 +14,28 @@ use crate::optim::EntryValue;
 use crate::spec::RunSpec;
 
 /// The columns of a race's CSV before its state columns.
-pub const RACE_COLUMNS: [&str; 9] = ["step", "racer", "label", "optimizer", "x", "y", "loss", "lr", "evaluations"];
+pub const RACE_COLUMNS: [&str; 9] = [
+    "step",
+    "racer",
+    "label",
+    "optimizer",
+    "x",
+    "y",
+    "loss",
+    "lr",
+    "evaluations",
+];
 
 /// The columns of a training race's CSV.
-pub const TRAIN_COLUMNS: [&str; 7] = ["epoch", "racer", "label", "optimizer", "train_loss", "test_accuracy", "lr"];
+pub const TRAIN_COLUMNS: [&str; 7] = [
+    "epoch",
+    "racer",
+    "label",
+    "optimizer",
+    "train_loss",
+    "test_accuracy",
+    "lr",
+];
 
 /// The race of `spec` as CSV, with each racer's optimizer state after every step.
 ///
@@ -38,9 +56,20 @@ pub fn race_csv(spec: &RunSpec) -> String {
 pub fn csv_of_run(spec: &RunSpec, run: &StatefulRun) -> String {
     let columns = state_columns(&run.states);
     let mut out = String::new();
-    let header: Vec<String> = RACE_COLUMNS.iter().map(|c| c.to_string()).chain(columns.iter().map(|c| c.header())).collect();
+    let header: Vec<String> = RACE_COLUMNS
+        .iter()
+        .map(|c| c.to_string())
+        .chain(columns.iter().map(|c| c.header()))
+        .collect();
     row(&mut out, header);
-    for (i, ((racer, states), rs)) in run.result.racers.iter().zip(&run.states).zip(&spec.racers).enumerate() {
+    for (i, ((racer, states), rs)) in run
+        .result
+        .racers
+        .iter()
+        .zip(&run.states)
+        .zip(&spec.racers)
+        .enumerate()
+    {
         for (k, (point, snapshot)) in racer.trajectory.iter().zip(states).enumerate() {
             let mut fields = vec![
                 k.to_string(),
@@ -50,7 +79,9 @@ pub fn csv_of_run(spec: &RunSpec, run: &StatefulRun) -> String {
                 number(point[0]),
                 number(point[1]),
                 number(racer.loss[k]),
-                k.checked_sub(1).and_then(|j| racer.lr.get(j)).map_or(String::new(), |&lr| number(lr)),
+                k.checked_sub(1)
+                    .and_then(|j| racer.lr.get(j))
+                    .map_or(String::new(), |&lr| number(lr)),
                 racer.evaluations[k].to_string(),
             ];
             fields.extend(columns.iter().map(|c| c.field(snapshot)));
@@ -71,13 +102,25 @@ pub fn train_csv(spec: &crate::classify::train::TrainSpec, result: &TrainResult)
 /// The epochs a training race in progress has finished so far, as [`train_csv`] writes them
 /// (the page's classifier tab): once every racer has finished, the same bytes as `train`'s.
 pub fn trainer_csv(trainer: &Trainer) -> String {
-    epochs_csv(&trainer.spec, trainer.learners.iter().map(|l| (l.spec.info.name, &l.epochs[..])))
+    epochs_csv(
+        &trainer.spec,
+        trainer
+            .learners
+            .iter()
+            .map(|l| (l.spec.info.name, &l.epochs[..])),
+    )
 }
 
 /// The rows of [`train_csv`]: each racer's optimizer name and epochs, in the spec's order.
-fn epochs_csv<'a>(spec: &crate::classify::train::TrainSpec, racers: impl Iterator<Item = (&'a str, &'a [Epoch])>) -> String {
+fn epochs_csv<'a>(
+    spec: &crate::classify::train::TrainSpec,
+    racers: impl Iterator<Item = (&'a str, &'a [Epoch])>,
+) -> String {
     let mut out = String::new();
-    row(&mut out, TRAIN_COLUMNS.iter().map(|c| c.to_string()).collect());
+    row(
+        &mut out,
+        TRAIN_COLUMNS.iter().map(|c| c.to_string()).collect(),
+    );
     for (i, ((name, epochs), rs)) in racers.zip(&spec.racers).enumerate() {
         for (e, epoch) in epochs.iter().enumerate() {
             row(
@@ -107,7 +150,11 @@ struct StateColumn {
 
 impl StateColumn {
     fn header(&self) -> String {
-        let name = if RACE_COLUMNS.contains(&self.name) { format!("state_{}", self.name) } else { self.name.to_string() };
+        let name = if RACE_COLUMNS.contains(&self.name) {
+            format!("state_{}", self.name)
+        } else {
+            self.name.to_string()
+        };
         match self.coordinate {
             None => name,
             Some((0, 2)) => format!("{name}_x"),
@@ -117,7 +164,9 @@ impl StateColumn {
     }
 
     fn field(&self, snapshot: &Snapshot) -> String {
-        let Some(entry) = snapshot.0.iter().find(|e| e.name == self.name) else { return String::new() };
+        let Some(entry) = snapshot.0.iter().find(|e| e.name == self.name) else {
+            return String::new();
+        };
         match (&entry.value, self.coordinate) {
             (EntryValue::Int(v), None) => v.to_string(),
             (EntryValue::Scalar(v), None) => number(*v),
@@ -133,8 +182,16 @@ fn state_columns(states: &[Vec<Snapshot>]) -> Vec<StateColumn> {
     let mut columns: Vec<StateColumn> = Vec::new();
     for entry in states.iter().flatten().flat_map(|s| &s.0) {
         let new: Vec<StateColumn> = match &entry.value {
-            EntryValue::Vector(v) => (0..v.len()).map(|c| StateColumn { name: entry.name, coordinate: Some((c, v.len())) }).collect(),
-            _ => vec![StateColumn { name: entry.name, coordinate: None }],
+            EntryValue::Vector(v) => (0..v.len())
+                .map(|c| StateColumn {
+                    name: entry.name,
+                    coordinate: Some((c, v.len())),
+                })
+                .collect(),
+            _ => vec![StateColumn {
+                name: entry.name,
+                coordinate: None,
+            }],
         };
         for column in new {
             if !columns.contains(&column) {
@@ -183,8 +240,20 @@ mod tests {
     #[test]
     fn fields_are_quoted_only_when_they_must_be() {
         let mut out = String::new();
-        row(&mut out, vec!["a".into(), "SGD, lr 0.1".into(), "say \"hi\"".into(), "two\nlines".into(), String::new()]);
-        assert_eq!(out, "a,\"SGD, lr 0.1\",\"say \"\"hi\"\"\",\"two\nlines\",\n");
+        row(
+            &mut out,
+            vec![
+                "a".into(),
+                "SGD, lr 0.1".into(),
+                "say \"hi\"".into(),
+                "two\nlines".into(),
+                String::new(),
+            ],
+        );
+        assert_eq!(
+            out,
+            "a,\"SGD, lr 0.1\",\"say \"\"hi\"\"\",\"two\nlines\",\n"
+        );
     }
 
     #[test]
@@ -193,19 +262,36 @@ mod tests {
         let spec = train::TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "sgd", "label": "plain, \"SGD\""}, {"name": "adam"}]}"#).unwrap();
         let digits = Digits::embedded();
         let mut trainer = train::Trainer::new(spec.clone(), &digits);
-        assert_eq!(trainer_csv(&trainer), "epoch,racer,label,optimizer,train_loss,test_accuracy,lr\n");
+        assert_eq!(
+            trainer_csv(&trainer),
+            "epoch,racer,label,optimizer,train_loss,test_accuracy,lr\n"
+        );
         trainer.advance(0, u64::MAX);
         let partial = trainer_csv(&trainer);
         assert_eq!(partial.lines().count(), 3, "{partial}");
-        assert!(partial.lines().nth(1).unwrap().starts_with("1,0,\"plain, \"\"SGD\"\"\",sgd,"), "{partial}");
+        assert!(
+            partial
+                .lines()
+                .nth(1)
+                .unwrap()
+                .starts_with("1,0,\"plain, \"\"SGD\"\"\",sgd,"),
+            "{partial}"
+        );
         trainer.advance(1, u64::MAX);
-        assert_eq!(trainer_csv(&trainer), train_csv(&spec, &train::train(&spec, &digits, &|| 0.0)));
+        assert_eq!(
+            trainer_csv(&trainer),
+            train_csv(&spec, &train::train(&spec, &digits, &|| 0.0))
+        );
     }
 
     #[test]
     fn numbers_read_back() {
         for x in [0.05, 1e-8, -3.5, 0.0, -0.0, 1e300, 5e-324, 1.0 / 3.0, 2.0] {
-            assert_eq!(number(x).parse::<f64>().unwrap().to_bits(), x.to_bits(), "{x}");
+            assert_eq!(
+                number(x).parse::<f64>().unwrap().to_bits(),
+                x.to_bits(),
+                "{x}"
+            );
         }
         assert_eq!(number(0.05), "0.05");
         assert_eq!(number(f64::NAN), "nan");

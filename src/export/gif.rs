@@ -49,18 +49,46 @@ impl GifEncoder {
     /// A GIF of `width x height` pixels starting with `first` (RGBA, row-major, alpha ignored:
     /// frames are opaque), shown for `delay` hundredths of a second. `colors` are colours that
     /// must be exact in every frame (the racers'), besides the first frame's own.
-    pub fn new(width: u32, height: u32, first: &[u8], colors: &[[u8; 3]], delay: u16) -> Result<GifEncoder, String> {
+    pub fn new(
+        width: u32,
+        height: u32,
+        first: &[u8],
+        colors: &[[u8; 3]],
+        delay: u16,
+    ) -> Result<GifEncoder, String> {
         let (w, h) = match (u16::try_from(width), u16::try_from(height)) {
             (Ok(w), Ok(h)) if w > 0 && h > 0 => (w, h),
-            _ => return Err(format!("gif: the size must be 1 to 65535 pixels a side, got {width}x{height}")),
+            _ => {
+                return Err(format!(
+                    "gif: the size must be 1 to 65535 pixels a side, got {width}x{height}"
+                ))
+            }
         };
         check_len(first, w, h)?;
         let palette = Palette::new(first, colors);
         let mut encoder = gif::Encoder::new(Vec::new(), w, h, &palette.bytes()).map_err(message)?;
         encoder.set_repeat(gif::Repeat::Infinite).map_err(message)?;
-        let mut this = GifEncoder { encoder, width: w, height: h, palette, shown: Vec::new(), pending: None, frames: 0 };
+        let mut this = GifEncoder {
+            encoder,
+            width: w,
+            height: h,
+            palette,
+            shown: Vec::new(),
+            pending: None,
+            frames: 0,
+        };
         let indices = this.palette.indices(first);
-        this.pending = Some(Pending { rect: Rect { left: 0, top: 0, width: w, height: h }, indices: indices.clone(), delay, first: true });
+        this.pending = Some(Pending {
+            rect: Rect {
+                left: 0,
+                top: 0,
+                width: w,
+                height: h,
+            },
+            indices: indices.clone(),
+            delay,
+            first: true,
+        });
         this.shown = indices;
         this.frames = 1;
         Ok(this)
@@ -86,7 +114,12 @@ impl GifEncoder {
             }
         }
         self.flush()?;
-        self.pending = Some(Pending { rect, indices, delay, first: false });
+        self.pending = Some(Pending {
+            rect,
+            indices,
+            delay,
+            first: false,
+        });
         self.shown = next;
         self.frames += 1;
         Ok(())
@@ -104,7 +137,9 @@ impl GifEncoder {
     }
 
     fn flush(&mut self) -> Result<(), String> {
-        let Some(p) = self.pending.take() else { return Ok(()) };
+        let Some(p) = self.pending.take() else {
+            return Ok(());
+        };
         let frame = gif::Frame {
             delay: p.delay,
             dispose: gif::DisposalMethod::Keep,
@@ -127,18 +162,26 @@ fn message(e: gif::EncodingError) -> String {
 fn check_len(rgba: &[u8], w: u16, h: u16) -> Result<(), String> {
     let want = w as usize * h as usize * 4;
     if rgba.len() != want {
-        return Err(format!("gif: a {w}x{h} frame has {want} RGBA bytes, got {}", rgba.len()));
+        return Err(format!(
+            "gif: a {w}x{h} frame has {want} RGBA bytes, got {}",
+            rgba.len()
+        ));
     }
     Ok(())
 }
 
 /// The smallest rectangle holding every pixel where `a` and `b` differ; None when none does.
 fn changed(a: &[u8], b: &[u8], width: usize) -> Option<Rect> {
-    let rows: Vec<usize> = (0..a.len() / width).filter(|&y| a[y * width..(y + 1) * width] != b[y * width..(y + 1) * width]).collect();
+    let rows: Vec<usize> = (0..a.len() / width)
+        .filter(|&y| a[y * width..(y + 1) * width] != b[y * width..(y + 1) * width])
+        .collect();
     let (&top, &bottom) = (rows.first()?, rows.last()?);
     let (mut left, mut right) = (width, 0);
     for &y in &rows {
-        let (ra, rb) = (&a[y * width..(y + 1) * width], &b[y * width..(y + 1) * width]);
+        let (ra, rb) = (
+            &a[y * width..(y + 1) * width],
+            &b[y * width..(y + 1) * width],
+        );
         if let Some(l) = (0..left).find(|&x| ra[x] != rb[x]) {
             left = l;
         }
@@ -146,7 +189,12 @@ fn changed(a: &[u8], b: &[u8], width: usize) -> Option<Rect> {
             right = r;
         }
     }
-    Some(Rect { left: left as u16, top: top as u16, width: (right - left + 1) as u16, height: (bottom - top + 1) as u16 })
+    Some(Rect {
+        left: left as u16,
+        top: top as u16,
+        width: (right - left + 1) as u16,
+        height: (bottom - top + 1) as u16,
+    })
 }
 
 /// Up to 255 colours and the index each RGB value maps to.
@@ -171,7 +219,9 @@ impl Palette {
         let mut by_count: Vec<(usize, u32)> = counts.into_iter().map(|(k, n)| (n, k)).collect();
         by_count.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut colors: Vec<[u8; 3]> = Vec::with_capacity(COLORS);
-        let frequent = by_count.into_iter().map(|(_, k)| [(k >> 16) as u8, (k >> 8) as u8, k as u8]);
+        let frequent = by_count
+            .into_iter()
+            .map(|(_, k)| [(k >> 16) as u8, (k >> 8) as u8, k as u8]);
         for c in required.iter().copied().chain(frequent) {
             if colors.len() == COLORS {
                 break;
@@ -180,7 +230,11 @@ impl Palette {
                 colors.push(c);
             }
         }
-        let cache = colors.iter().enumerate().map(|(i, &c)| (key(c), i as u8)).collect();
+        let cache = colors
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| (key(c), i as u8))
+            .collect();
         Palette { colors, cache }
     }
 
@@ -226,7 +280,11 @@ fn nearest(colors: &[[u8; 3]], c: [u8; 3]) -> u8 {
         let [dr, dg, db] = [0, 1, 2].map(|k| p[k] as i32 - c[k] as i32);
         2 * dr * dr + 4 * dg * dg + 3 * db * db
     };
-    colors.iter().enumerate().min_by_key(|(_, p)| d(p)).map_or(0, |(i, _)| i as u8)
+    colors
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, p)| d(p))
+        .map_or(0, |(i, _)| i as u8)
 }
 
 #[cfg(test)]
@@ -245,7 +303,15 @@ mod tests {
         let mut b = a.clone();
         b[w + 2] = 1;
         b[3 * w + 5] = 1;
-        assert_eq!(changed(&a, &b, w), Some(Rect { left: 2, top: 1, width: 4, height: 3 }));
+        assert_eq!(
+            changed(&a, &b, w),
+            Some(Rect {
+                left: 2,
+                top: 1,
+                width: 4,
+                height: 3
+            })
+        );
     }
 
     #[test]
@@ -266,7 +332,10 @@ mod tests {
         g.push(&solid(4, 3, [255, 255, 255]), 5).unwrap();
         assert_eq!(g.frames(), 2);
         assert_eq!(g.pending.as_ref().unwrap().indices.len(), 12);
-        assert!(g.push(&[0; 3], 5).unwrap_err().contains("48 RGBA bytes, got 3"));
+        assert!(g
+            .push(&[0; 3], 5)
+            .unwrap_err()
+            .contains("48 RGBA bytes, got 3"));
         let bytes = g.finish().unwrap();
         assert_eq!(&bytes[..6], b"GIF89a");
         assert!(GifEncoder::new(0, 3, &[], &[], 5).is_err());

@@ -8,9 +8,11 @@
 //! below the anchor, a centred one's 0.35 em, a bottom-anchored one's 0.24 em above.
 
 use ab_glyph::{point, Font, FontRef, PxScale, ScaleFont};
-use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::FontStyle;
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
 use std::sync::OnceLock;
 
 /// An RGBA picture that plotters draws on; every pixel opaque.
@@ -36,7 +38,11 @@ impl std::error::Error for Never {}
 impl Raster {
     /// A white picture.
     pub fn new(width: u32, height: u32) -> Raster {
-        Raster { width, height, rgba: vec![255; width as usize * height as usize * 4] }
+        Raster {
+            width,
+            height,
+            rgba: vec![255; width as usize * height as usize * 4],
+        }
     }
 
     /// Copies an RGBA image of `w x h` pixels with its top left at `(x, y)` (clipped).
@@ -49,7 +55,10 @@ impl Raster {
             for col in 0..w {
                 let tx = x + col as i32;
                 if tx >= 0 && tx < self.width as i32 {
-                    let (s, d) = ((row * w + col) * 4, (ty as usize * self.width as usize + tx as usize) * 4);
+                    let (s, d) = (
+                        (row * w + col) * 4,
+                        (ty as usize * self.width as usize + tx as usize) * 4,
+                    );
                     self.rgba[d..d + 3].copy_from_slice(&rgba[s..s + 3]);
                 }
             }
@@ -80,11 +89,19 @@ impl Raster {
 fn face(style: FontStyle) -> &'static FontRef<'static> {
     static FACES: OnceLock<[FontRef<'static>; 3]> = OnceLock::new();
     let faces = FACES.get_or_init(|| {
-        let parse = |bytes: &'static [u8]| FontRef::try_from_slice(bytes).expect("the fonts in assets/fonts/ parse");
+        let parse = |bytes: &'static [u8]| {
+            FontRef::try_from_slice(bytes).expect("the fonts in assets/fonts/ parse")
+        };
         [
-            parse(include_bytes!("../../assets/fonts/optiscape-DejaVuSans.ttf")),
-            parse(include_bytes!("../../assets/fonts/optiscape-DejaVuSans-Oblique.ttf")),
-            parse(include_bytes!("../../assets/fonts/optiscape-DejaVuSans-Bold.ttf")),
+            parse(include_bytes!(
+                "../../assets/fonts/optiscape-DejaVuSans.ttf"
+            )),
+            parse(include_bytes!(
+                "../../assets/fonts/optiscape-DejaVuSans-Oblique.ttf"
+            )),
+            parse(include_bytes!(
+                "../../assets/fonts/optiscape-DejaVuSans-Bold.ttf"
+            )),
         ]
     });
     match style {
@@ -108,7 +125,9 @@ pub fn text_width(text: &str, size: f64) -> f64 {
 /// The text's advance width, in pixels.
 fn advance(font: &FontRef, size: f64, text: &str) -> f32 {
     let scaled = font.as_scaled(scale(font, size));
-    text.chars().map(|c| scaled.h_advance(font.glyph_id(c))).sum()
+    text.chars()
+        .map(|c| scaled.h_advance(font.glyph_id(c)))
+        .sum()
 }
 
 /// Plotters' face of a [`Raster`]: a drawing area over it (`raster.backend().into_drawing_area()`)
@@ -136,20 +155,48 @@ impl DrawingBackend for RasterBackend<'_> {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         self.0.blend(point, color.rgb, color.alpha);
         Ok(())
     }
 
     /// Filled rectangles pixel by pixel: plotters' own fills them with lines as wide as the
     /// style's stroke, which is 0 for a fill, so they came out empty (the colour bar did).
-    fn draw_rect<S: plotters_backend::BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_rect<S: plotters_backend::BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         if !fill {
-            return plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, fill);
+            return plotters_backend::rasterizer::draw_rect(
+                self,
+                upper_left,
+                bottom_right,
+                style,
+                fill,
+            );
         }
         let color = style.color();
-        let (x0, x1) = (upper_left.0.min(bottom_right.0).max(0), upper_left.0.max(bottom_right.0).min(self.0.width as i32 - 1));
-        let (y0, y1) = (upper_left.1.min(bottom_right.1).max(0), upper_left.1.max(bottom_right.1).min(self.0.height as i32 - 1));
+        let (x0, x1) = (
+            upper_left.0.min(bottom_right.0).max(0),
+            upper_left
+                .0
+                .max(bottom_right.0)
+                .min(self.0.width as i32 - 1),
+        );
+        let (y0, y1) = (
+            upper_left.1.min(bottom_right.1).max(0),
+            upper_left
+                .1
+                .max(bottom_right.1)
+                .min(self.0.height as i32 - 1),
+        );
         for y in y0..=y1 {
             for x in x0..=x1 {
                 self.0.blend((x, y), color.rgb, color.alpha);
@@ -158,7 +205,12 @@ impl DrawingBackend for RasterBackend<'_> {
         Ok(())
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<Never>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<Never>> {
         let color = style.color();
         if color.alpha == 0.0 {
             return Ok(());
@@ -186,19 +238,35 @@ impl DrawingBackend for RasterBackend<'_> {
             let id = font.glyph_id(c);
             let glyph = id.with_scale_and_position(px, point(caret, baseline));
             caret += scaled.h_advance(id);
-            let Some(outlined) = font.outline_glyph(glyph) else { continue };
+            let Some(outlined) = font.outline_glyph(glyph) else {
+                continue;
+            };
             let bounds = outlined.px_bounds();
             outlined.draw(|gx, gy, coverage| {
-                let (x, y) = transform.transform(bounds.min.x as i32 + gx as i32, bounds.min.y as i32 + gy as i32);
-                self.0.blend((pos.0 + x, pos.1 + y), color.rgb, color.alpha * coverage as f64);
+                let (x, y) = transform.transform(
+                    bounds.min.x as i32 + gx as i32,
+                    bounds.min.y as i32 + gy as i32,
+                );
+                self.0.blend(
+                    (pos.0 + x, pos.1 + y),
+                    color.rgb,
+                    color.alpha * coverage as f64,
+                );
             });
         }
         Ok(())
     }
 
-    fn estimate_text_size<S: BackendTextStyle>(&self, text: &str, style: &S) -> Result<(u32, u32), DrawingErrorKind<Never>> {
+    fn estimate_text_size<S: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &S,
+    ) -> Result<(u32, u32), DrawingErrorKind<Never>> {
         let font = face(style.style());
-        Ok((advance(font, style.size(), text).ceil() as u32, (style.size() * 1.2).ceil() as u32))
+        Ok((
+            advance(font, style.size(), text).ceil() as u32,
+            (style.size() * 1.2).ceil() as u32,
+        ))
     }
 }
 
@@ -209,7 +277,10 @@ mod tests {
     use plotters::style::text_anchor::Pos;
 
     fn ink(r: &Raster) -> Vec<(u32, u32)> {
-        (0..r.height).flat_map(|y| (0..r.width).map(move |x| (x, y))).filter(|&(x, y)| r.rgba[((y * r.width + x) * 4) as usize] < 128).collect()
+        (0..r.height)
+            .flat_map(|y| (0..r.width).map(move |x| (x, y)))
+            .filter(|&(x, y)| r.rgba[((y * r.width + x) * 4) as usize] < 128)
+            .collect()
     }
 
     #[test]
@@ -217,7 +288,9 @@ mod tests {
         let mut r = Raster::new(200, 60);
         {
             let area = r.backend().into_drawing_area();
-            let style = TextStyle::from(("sans-serif", 20).into_font()).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Top));
+            let style = TextStyle::from(("sans-serif", 20).into_font())
+                .color(&BLACK)
+                .pos(Pos::new(HPos::Center, VPos::Top));
             area.draw_text("Adam β₁ 10⁻⁵ −", &style, (100, 10)).unwrap();
         }
         let dark = ink(&r);
@@ -225,8 +298,14 @@ mod tests {
         let (xs, ys): (Vec<u32>, Vec<u32>) = dark.into_iter().unzip();
         let (left, right) = (*xs.iter().min().unwrap(), *xs.iter().max().unwrap());
         // Centred on x = 100, and below the anchor, within a line's height.
-        assert!((left as i32 + right as i32 - 200).abs() <= 6, "{left}..{right}");
-        assert!(*ys.iter().min().unwrap() >= 10 && *ys.iter().max().unwrap() <= 10 + 24, "{ys:?}");
+        assert!(
+            (left as i32 + right as i32 - 200).abs() <= 6,
+            "{left}..{right}"
+        );
+        assert!(
+            *ys.iter().min().unwrap() >= 10 && *ys.iter().max().unwrap() <= 10 + 24,
+            "{ys:?}"
+        );
     }
 
     #[test]
@@ -234,12 +313,24 @@ mod tests {
         let mut r = Raster::new(60, 200);
         {
             let area = r.backend().into_drawing_area();
-            let style = TextStyle::from(("sans-serif", 20).into_font().transform(FontTransform::Rotate270)).color(&BLACK).pos(Pos::new(HPos::Center, VPos::Bottom));
+            let style = TextStyle::from(
+                ("sans-serif", 20)
+                    .into_font()
+                    .transform(FontTransform::Rotate270),
+            )
+            .color(&BLACK)
+            .pos(Pos::new(HPos::Center, VPos::Bottom));
             area.draw_text("loss − min", &style, (40, 100)).unwrap();
         }
         let (xs, ys): (Vec<u32>, Vec<u32>) = ink(&r).into_iter().unzip();
-        assert!(ys.iter().max().unwrap() - ys.iter().min().unwrap() > 60, "tall");
-        assert!(xs.iter().max().unwrap() - xs.iter().min().unwrap() < 24, "narrow");
+        assert!(
+            ys.iter().max().unwrap() - ys.iter().min().unwrap() > 60,
+            "tall"
+        );
+        assert!(
+            xs.iter().max().unwrap() - xs.iter().min().unwrap() < 24,
+            "narrow"
+        );
     }
 
     #[test]
@@ -247,13 +338,22 @@ mod tests {
         let mut r = Raster::new(10, 10);
         {
             let area = r.backend().into_drawing_area();
-            area.draw(&Rectangle::new([(2, 2), (5, 4)], BLUE.filled())).unwrap();
-            area.draw(&Rectangle::new([(6, 6), (20, 20)], BLACK.mix(0.5).filled())).unwrap();
+            area.draw(&Rectangle::new([(2, 2), (5, 4)], BLUE.filled()))
+                .unwrap();
+            area.draw(&Rectangle::new([(6, 6), (20, 20)], BLACK.mix(0.5).filled()))
+                .unwrap();
         }
         let px = |x: usize, y: usize| r.rgba[(y * 10 + x) * 4..(y * 10 + x) * 4 + 3].to_vec();
-        assert_eq!((px(2, 2), px(5, 4), px(3, 3)), (vec![0, 0, 255], vec![0, 0, 255], vec![0, 0, 255]));
+        assert_eq!(
+            (px(2, 2), px(5, 4), px(3, 3)),
+            (vec![0, 0, 255], vec![0, 0, 255], vec![0, 0, 255])
+        );
         assert_eq!((px(1, 2), px(6, 2)), (vec![255; 3], vec![255; 3]));
-        assert_eq!(px(9, 9), vec![128; 3], "translucent, and cut at the picture's edge");
+        assert_eq!(
+            px(9, 9),
+            vec![128; 3],
+            "translucent, and cut at the picture's edge"
+        );
     }
 
     #[test]
@@ -261,7 +361,8 @@ mod tests {
         let mut r = Raster::new(20, 20);
         {
             let area = r.backend().into_drawing_area();
-            area.draw(&Circle::new((10, 10), 30, RED.mix(0.5).filled())).unwrap();
+            area.draw(&Circle::new((10, 10), 30, RED.mix(0.5).filled()))
+                .unwrap();
         }
         assert_eq!(&r.rgba[..4], &[255, 128, 128, 255]);
         r.put(-2, 18, 3, 3, &[0; 36]);

@@ -43,8 +43,13 @@ struct RacerWithState<'a> {
 
 impl Serialize for StatefulRun {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let racers: Vec<RacerWithState> =
-            self.result.racers.iter().zip(&self.states).map(|(result, state)| RacerWithState { result, state }).collect();
+        let racers: Vec<RacerWithState> = self
+            .result
+            .racers
+            .iter()
+            .zip(&self.states)
+            .map(|(result, state)| RacerWithState { result, state })
+            .collect();
         let mut map = s.serialize_map(Some(1))?;
         map.serialize_entry("racers", &racers)?;
         map.end()
@@ -61,7 +66,8 @@ pub fn run_with_state(spec: &RunSpec) -> StatefulRun {
     let mut racers = Vec::with_capacity(race.racers.len());
     let mut states = Vec::with_capacity(race.racers.len());
     for r in race.racers.iter_mut() {
-        let (mut trajectory, mut loss, mut evaluations, mut lr, mut state) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut trajectory, mut loss, mut evaluations, mut lr, mut state) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         if r.diverged_at.is_none() {
             trajectory.push(r.position);
             loss.push(r.loss);
@@ -94,7 +100,10 @@ pub fn run_with_state(spec: &RunSpec) -> StatefulRun {
         });
         states.push(state);
     }
-    StatefulRun { result: RunResult { racers }, states }
+    StatefulRun {
+        result: RunResult { racers },
+        states,
+    }
 }
 
 /// `optiscape run --state`'s output: `run`'s JSON with each racer's `state`, one object per

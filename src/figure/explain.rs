@@ -3,12 +3,14 @@
 //! a panel listing each piece with its value and caption. SVG or PNG, for slides.
 
 use super::{png, round_lines, with_fill, Format, DPR, MAX_SIZE, MIN_SIZE};
-use crate::render::explain::{draw_explanation, draw_panel};
-use crate::render::scene::DrawResult;
-use crate::render::{colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace};
 use crate::explanation::Explanation;
 use crate::export::raster::Raster;
 use crate::race::{run_race, Race, RunResult, Status};
+use crate::render::explain::{draw_explanation, draw_panel};
+use crate::render::scene::DrawResult;
+use crate::render::{
+    colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace,
+};
 use crate::spec::RunSpec;
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
@@ -33,30 +35,67 @@ struct Scene {
 
 /// Racer `racer` of `spec` explained at step `at` (the spec's `steps` when None), in a figure
 /// `width x height` pixels.
-pub fn explain_figure(spec: &RunSpec, racer: usize, at: Option<u64>, width: u32, height: u32, format: Format) -> Result<Vec<u8>, String> {
+pub fn explain_figure(
+    spec: &RunSpec,
+    racer: usize,
+    at: Option<u64>,
+    width: u32,
+    height: u32,
+    format: Format,
+) -> Result<Vec<u8>, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-            return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
+            return Err(format!(
+                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
+            ));
         }
     }
     if racer >= spec.racers.len() {
-        return Err(format!("plot: --explain {racer}: the spec has {} racers, numbered from 0", spec.racers.len()));
+        return Err(format!(
+            "plot: --explain {racer}: the spec has {} racers, numbered from 0",
+            spec.racers.len()
+        ));
     }
     let at = at.unwrap_or(spec.steps);
     if at > spec.steps {
-        return Err(format!("plot: --at must be at most the spec's steps ({}), got {at}", spec.steps));
+        return Err(format!(
+            "plot: --at must be at most the spec's steps ({}), got {at}",
+            spec.steps
+        ));
     }
     let mut race = Race::new(spec);
     let result = run_race(&mut race, at);
-    let explanation = race.explain(racer).map_err(|e| format!("plot: --explain: {e}; explain a step before it with --at"))?;
-    let colors: Vec<RGBColor> =
-        spec.racers.iter().enumerate().map(|(i, r)| r.color.as_deref().and_then(colormap::parse_hex).unwrap_or_else(|| colormap::racer_color(i))).collect();
-    let panel = (width as f64 * PANEL_SHARE).clamp(PANEL_WIDTH[0], PANEL_WIDTH[1]).min(width as f64 / 2.0).round() as u32;
+    let explanation = race
+        .explain(racer)
+        .map_err(|e| format!("plot: --explain: {e}; explain a step before it with --at"))?;
+    let colors: Vec<RGBColor> = spec
+        .racers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.color
+                .as_deref()
+                .and_then(colormap::parse_hex)
+                .unwrap_or_else(|| colormap::racer_color(i))
+        })
+        .collect();
+    let panel = (width as f64 * PANEL_SHARE)
+        .clamp(PANEL_WIDTH[0], PANEL_WIDTH[1])
+        .min(width as f64 / 2.0)
+        .round() as u32;
     let left = width - panel;
     let view = spec.view.unwrap_or(race.default_view);
     let mapping = Mapping::fit(Layout::landscape(left, height, DPR).plot, view);
     let field = Field::for_mapping(&race.objective, &mapping, &race.marks);
-    let scene = Scene { race, result, explanation, colors, mapping, field, left };
+    let scene = Scene {
+        race,
+        result,
+        explanation,
+        colors,
+        mapping,
+        field,
+        left,
+    };
     let failed = |e: String| format!("cannot draw the figure: {e}");
     match format {
         Format::Svg => {
@@ -71,7 +110,13 @@ pub fn explain_figure(spec: &RunSpec, racer: usize, at: Option<u64>, width: u32,
         }
         Format::Png => {
             let mut raster = Raster::new(width, height);
-            raster.put(scene.mapping.plot.x, scene.mapping.plot.y, scene.field.width, scene.field.height, &scene.field.rgba());
+            raster.put(
+                scene.mapping.plot.x,
+                scene.mapping.plot.y,
+                scene.field.width,
+                scene.field.height,
+                &scene.field.rgba(),
+            );
             {
                 let root = raster.backend().into_drawing_area();
                 draw(&root, &scene).map_err(|e| failed(e.to_string()))?;
@@ -85,7 +130,15 @@ pub fn explain_figure(spec: &RunSpec, racer: usize, at: Option<u64>, width: u32,
 /// the caller's, under everything.
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene) -> DrawResult<DB> {
     let (landscape, panel) = root.split_horizontally(s.left);
-    draw_background(&landscape, &BackgroundInput { mapping: s.mapping, field: &s.field, marks: &s.race.marks, dpr: DPR })?;
+    draw_background(
+        &landscape,
+        &BackgroundInput {
+            mapping: s.mapping,
+            field: &s.field,
+            marks: &s.race.marks,
+            dpr: DPR,
+        },
+    )?;
     // The other racers faded, under the one explained.
     let explained = s.explanation.racer;
     let mut traces: Vec<RacerTrace> = s
@@ -97,14 +150,26 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene) -> DrawRes
         .enumerate()
         .map(|(i, ((r, &color), dash))| {
             let color = if i == explained { color } else { faded(color) };
-            RacerTrace { color, points: &r.trajectory, diverged: r.status == Status::Diverged, dash }
+            RacerTrace {
+                color,
+                points: &r.trajectory,
+                diverged: r.status == Status::Diverged,
+                dash,
+            }
         })
         .collect();
     let own = traces.remove(explained);
     traces.push(own);
     draw_racers(&landscape, &s.mapping, Some(s.race.start), &traces, DPR)?;
     let color = s.colors[explained];
-    draw_explanation(&landscape, &s.mapping, &s.explanation, color, DPR, usize::MAX)?;
+    draw_explanation(
+        &landscape,
+        &s.mapping,
+        &s.explanation,
+        color,
+        DPR,
+        usize::MAX,
+    )?;
     draw_panel(&panel, &s.mapping, &s.explanation, color, DPR)
 }
 

@@ -7,7 +7,9 @@
 //! marked are those Newton's method finds from a grid of starts over the view.
 
 use super::expr::{Formula, MAX_CHARS};
-use super::{minima, newton_step, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View};
+use super::{
+    minima, newton_step, refine, Built, Landscape, LandscapeInfo, Mark, Matrix, Point, View,
+};
 use crate::schema::Param;
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
@@ -40,16 +42,26 @@ const MOST_MARKS: usize = 12;
 /// Hessian is positive definite, each once; the lowest are global.
 fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
     let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
-    let inside = |p: Point| view.x[0] <= p[0] && p[0] <= view.x[1] && view.y[0] <= p[1] && p[1] <= view.y[1];
+    let inside =
+        |p: Point| view.x[0] <= p[0] && p[0] <= view.x[1] && view.y[0] <= p[1] && p[1] <= view.y[1];
     let mut found: Vec<(f64, Point)> = Vec::new();
     for i in 0..GRID {
         for j in 0..GRID {
-            let guess = [view.x[0] + w * (i as f64 + 0.5) / GRID as f64, view.y[0] + h * (j as f64 + 0.5) / GRID as f64];
-            let Some(p) = newton(&f.0, guess, view) else { continue };
+            let guess = [
+                view.x[0] + w * (i as f64 + 0.5) / GRID as f64,
+                view.y[0] + h * (j as f64 + 0.5) / GRID as f64,
+            ];
+            let Some(p) = newton(&f.0, guess, view) else {
+                continue;
+            };
             // Polished before they are compared: starts converge to a flat bottom slowly, from
             // different sides.
             let p = refine(f, p);
-            if inside(p) && !found.iter().any(|(_, q)| (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h) {
+            if inside(p)
+                && !found.iter().any(|(_, q)| {
+                    (q[0] - p[0]).abs() <= 1e-6 * w && (q[1] - p[1]).abs() <= 1e-6 * h
+                })
+            {
                 found.push((f.0.value(p), p));
             }
         }
@@ -65,7 +77,10 @@ fn found_minima(f: &Custom, view: View) -> Vec<Mark> {
 /// definite.
 fn newton(f: &Formula, guess: Point, view: View) -> Option<Point> {
     let (w, h) = (view.x[1] - view.x[0], view.y[1] - view.y[0]);
-    let near = |p: Point| (p[0] - view.x[0]).abs().max((p[0] - view.x[1]).abs()) <= 2.0 * w && (p[1] - view.y[0]).abs().max((p[1] - view.y[1]).abs()) <= 2.0 * h;
+    let near = |p: Point| {
+        (p[0] - view.x[0]).abs().max((p[0] - view.x[1]).abs()) <= 2.0 * w
+            && (p[1] - view.y[0]).abs().max((p[1] - view.y[1]).abs()) <= 2.0 * h
+    };
     let mut p = guess;
     for _ in 0..50 {
         let (value, g, hessian) = f.derivatives(p);

@@ -118,11 +118,19 @@ impl Formula {
     pub fn parse(text: &str) -> Result<Formula, String> {
         let chars = text.chars().count();
         if chars > MAX_CHARS {
-            return Err(format!("a formula has at most {MAX_CHARS} characters, got {chars}"));
+            return Err(format!(
+                "a formula has at most {MAX_CHARS} characters, got {chars}"
+            ));
         }
-        let mut p = Parser { tokens: tokenize(text)?, at: 0, depth: 0 };
+        let mut p = Parser {
+            tokens: tokenize(text)?,
+            at: 0,
+            depth: 0,
+        };
         if p.tokens.len() == 1 {
-            return Err("the formula is empty: type a function of x and y, such as x^2 + 3 y^2".into());
+            return Err(
+                "the formula is empty: type a function of x and y, such as x^2 + 3 y^2".into(),
+            );
         }
         let tree = p.sum()?;
         let (tok, pos) = &p.tokens[p.at];
@@ -205,12 +213,27 @@ impl Formula {
                     }
                     spare.push(b);
                 }
-                Op::Neg => each(stack.last_mut().expect("a parsed program is balanced"), |u| -u),
+                Op::Neg => each(
+                    stack.last_mut().expect("a parsed program is balanced"),
+                    |u| -u,
+                ),
                 // powi(u, 2) is exactly u * u.
-                Op::PowInt(2) => each(stack.last_mut().expect("a parsed program is balanced"), |u| u * u),
-                Op::PowInt(n) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powi(u, n)),
-                Op::PowConst(c) => each(stack.last_mut().expect("a parsed program is balanced"), |u| powf(u, c)),
-                Op::Call(f) => each(stack.last_mut().expect("a parsed program is balanced"), function(f)),
+                Op::PowInt(2) => each(
+                    stack.last_mut().expect("a parsed program is balanced"),
+                    |u| u * u,
+                ),
+                Op::PowInt(n) => each(
+                    stack.last_mut().expect("a parsed program is balanced"),
+                    |u| powi(u, n),
+                ),
+                Op::PowConst(c) => each(
+                    stack.last_mut().expect("a parsed program is balanced"),
+                    |u| powf(u, c),
+                ),
+                Op::Call(f) => each(
+                    stack.last_mut().expect("a parsed program is balanced"),
+                    function(f),
+                ),
             }
         }
         out.extend_from_slice(&stack[0]);
@@ -302,7 +325,16 @@ fn call_derivatives(f: Func, u: f64, v: f64) -> (f64, f64) {
             (q, -2.0 * u * q * q)
         }
         // The subgradient 0 at the kink.
-        Func::Abs => (if u > 0.0 { 1.0 } else if u < 0.0 { -1.0 } else { 0.0 }, 0.0),
+        Func::Abs => (
+            if u > 0.0 {
+                1.0
+            } else if u < 0.0 {
+                -1.0
+            } else {
+                0.0
+            },
+            0.0,
+        ),
     }
 }
 
@@ -342,7 +374,12 @@ impl Dual2 {
         let (mut g, mut dep) = ([0.0; 2], [false; 2]);
         g[axis] = 1.0;
         dep[axis] = true;
-        Dual2 { v, g, h: [0.0; 4], dep }
+        Dual2 {
+            v,
+            g,
+            h: [0.0; 4],
+            dep,
+        }
     }
 
     /// `f(self)` given `f`, `f'` and `f''` there (the chain rule, to second order).
@@ -384,15 +421,26 @@ fn pow(a: Dual2, b: Dual2) -> Dual2 {
     let (du, dw) = (p(w), q(w, v));
     // d(du)/du, d(du)/dw, d(dw)/du, d(dw)/dw.
     let duu = if w == 0.0 { 0.0 } else { w * p(w - 1.0) };
-    let duw = if w == 0.0 { 0.0 } else { powf(u, w - 1.0) + w * q(w - 1.0, powf(u, w - 1.0)) };
-    let (dwu, dww) = if u == 0.0 && w >= 0.0 { (0.0, 0.0) } else { (du * ln + v / u, dw * ln) };
+    let duw = if w == 0.0 {
+        0.0
+    } else {
+        powf(u, w - 1.0) + w * q(w - 1.0, powf(u, w - 1.0))
+    };
+    let (dwu, dww) = if u == 0.0 && w >= 0.0 {
+        (0.0, 0.0)
+    } else {
+        (du * ln + v / u, dw * ln)
+    };
     // Where neither rule applies the two mixed derivatives are one number: one rounding of it.
     let dwu = if u != 0.0 && w != 0.0 { duw } else { dwu };
     let (ag, bg, ah, bh, ad, bd) = (a.g, b.g, a.h, b.h, a.dep, b.dep);
     let dep = either(ad, bd);
     // Products of the operands' tangents along i and along j (base a or exponent b), each where
     // both tangents exist.
-    let pair = |(x, xd): ([f64; 2], [bool; 2]), (y, yd): ([f64; 2], [bool; 2]), i: usize, j: usize| (xd[i] && yd[j]).then(|| x[i] * y[j]);
+    let pair = |(x, xd): ([f64; 2], [bool; 2]),
+                (y, yd): ([f64; 2], [bool; 2]),
+                i: usize,
+                j: usize| (xd[i] && yd[j]).then(|| x[i] * y[j]);
     let term = |c: f64, t: Option<f64>| t.map_or(0.0, |t| c * t);
     let (ta, tb) = ((ag, ad), (bg, bd));
     let h = |i: usize, j: usize| {
@@ -405,11 +453,19 @@ fn pow(a: Dual2, b: Dual2) -> Dual2 {
         let (ab, ba) = (pair(ta, tb, lo, hi), pair(tb, ta, lo, hi));
         let (c_ab, c_ba) = if i <= j { (duw, dwu) } else { (dwu, duw) };
         let k = at(i, j);
-        term(duu, pair(ta, ta, lo, hi)) + term(c_ab, ab) + term(c_ba, ba) + term(dww, pair(tb, tb, lo, hi))
+        term(duu, pair(ta, ta, lo, hi))
+            + term(c_ab, ab)
+            + term(c_ba, ba)
+            + term(dww, pair(tb, tb, lo, hi))
             + part(ad[i] && ad[j], du, ah[k])
             + part(bd[i] && bd[j], dw, bh[k])
     };
-    Dual2 { v, g: [0, 1].map(|i| part(ad[i], du, ag[i]) + part(bd[i], dw, bg[i])), h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+    Dual2 {
+        v,
+        g: [0, 1].map(|i| part(ad[i], du, ag[i]) + part(bd[i], dw, bg[i])),
+        h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)],
+        dep,
+    }
 }
 
 fn product(a: Dual2, b: Dual2) -> Dual2 {
@@ -422,12 +478,25 @@ fn product(a: Dual2, b: Dual2) -> Dual2 {
         let k = at(i, j);
         let own = part(ad[i] && ad[j], ah[k], b.v);
         // The tangents' products, in one order for both mixed entries: one rounding.
-        let cross = if i == j { part(ad[i] && bd[i], 2.0 * ag[i], bg[i]) } else { part(ad[0] && bd[1], ag[0], bg[1]) };
+        let cross = if i == j {
+            part(ad[i] && bd[i], 2.0 * ag[i], bg[i])
+        } else {
+            part(ad[0] && bd[1], ag[0], bg[1])
+        };
         let with_cross = own + cross;
-        let with_cross = if i == j { with_cross } else { with_cross + part(ad[1] && bd[0], ag[1], bg[0]) };
+        let with_cross = if i == j {
+            with_cross
+        } else {
+            with_cross + part(ad[1] && bd[0], ag[1], bg[0])
+        };
         with_cross + part(bd[i] && bd[j], a.v, bh[k])
     };
-    Dual2 { v: a.v * b.v, g: [0, 1].map(|i| part(ad[i], ag[i], b.v) + part(bd[i], a.v, bg[i])), h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+    Dual2 {
+        v: a.v * b.v,
+        g: [0, 1].map(|i| part(ad[i], ag[i], b.v) + part(bd[i], a.v, bg[i])),
+        h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)],
+        dep,
+    }
 }
 
 fn quotient(a: Dual2, b: Dual2) -> Dual2 {
@@ -435,29 +504,59 @@ fn quotient(a: Dual2, b: Dual2) -> Dual2 {
     let (ag, bg, ah, bh, ad, bd) = (a.g, b.g, a.h, b.h, a.dep, b.dep);
     let dep = either(ad, bd);
     let q = a.v / b.v;
-    let qg = [0, 1].map(|i| if dep[i] { (part(ad[i], ag[i], 1.0) - part(bd[i], q, bg[i])) / b.v } else { 0.0 });
+    let qg = [0, 1].map(|i| {
+        if dep[i] {
+            (part(ad[i], ag[i], 1.0) - part(bd[i], q, bg[i])) / b.v
+        } else {
+            0.0
+        }
+    });
     let h = |i: usize, j: usize| {
         if !(dep[i] && dep[j]) {
             return 0.0;
         }
         let k = at(i, j);
         let own = part(ad[i] && ad[j], ah[k], 1.0);
-        let cross = if i == j { own - part(bd[i], 2.0 * qg[i], bg[i]) } else { own - part(bd[1], qg[0], bg[1]) - part(bd[0], qg[1], bg[0]) };
+        let cross = if i == j {
+            own - part(bd[i], 2.0 * qg[i], bg[i])
+        } else {
+            own - part(bd[1], qg[0], bg[1]) - part(bd[0], qg[1], bg[0])
+        };
         (cross - part(bd[i] && bd[j], q, bh[k])) / b.v
     };
-    Dual2 { v: q, g: qg, h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)], dep }
+    Dual2 {
+        v: q,
+        g: qg,
+        h: [h(0, 0), h(0, 1), h(1, 0), h(1, 1)],
+        dep,
+    }
 }
 
 impl Num for Dual2 {
     fn constant(c: f64) -> Dual2 {
-        Dual2 { v: c, g: [0.0; 2], h: [0.0; 4], dep: [false; 2] }
+        Dual2 {
+            v: c,
+            g: [0.0; 2],
+            h: [0.0; 4],
+            dep: [false; 2],
+        }
     }
 
     fn binary(op: &Op, a: Dual2, b: Dual2) -> Dual2 {
         let dep = either(a.dep, b.dep);
         match op {
-            Op::Add => Dual2 { v: a.v + b.v, g: [0, 1].map(|i| a.g[i] + b.g[i]), h: [0, 1, 2, 3].map(|k| a.h[k] + b.h[k]), dep },
-            Op::Sub => Dual2 { v: a.v - b.v, g: [0, 1].map(|i| a.g[i] - b.g[i]), h: [0, 1, 2, 3].map(|k| a.h[k] - b.h[k]), dep },
+            Op::Add => Dual2 {
+                v: a.v + b.v,
+                g: [0, 1].map(|i| a.g[i] + b.g[i]),
+                h: [0, 1, 2, 3].map(|k| a.h[k] + b.h[k]),
+                dep,
+            },
+            Op::Sub => Dual2 {
+                v: a.v - b.v,
+                g: [0, 1].map(|i| a.g[i] - b.g[i]),
+                h: [0, 1, 2, 3].map(|k| a.h[k] - b.h[k]),
+                dep,
+            },
             Op::Mul => product(a, b),
             Op::Div => quotient(a, b),
             _ => pow(a, b),
@@ -467,14 +566,27 @@ impl Num for Dual2 {
     fn unary(op: &Op, a: Dual2) -> Dual2 {
         let u = a.v;
         match *op {
-            Op::Neg => Dual2 { v: -u, g: a.g.map(|g| -g), h: a.h.map(|h| -h), dep: a.dep },
+            Op::Neg => Dual2 {
+                v: -u,
+                g: a.g.map(|g| -g),
+                h: a.h.map(|h| -h),
+                dep: a.dep,
+            },
             Op::PowInt(n) => {
                 let nf = f64::from(n);
                 let d1 = if n == 0 { 0.0 } else { nf * powi(u, n - 1) };
-                let d2 = if n == 0 || n == 1 { 0.0 } else { nf * (nf - 1.0) * powi(u, n - 2) };
+                let d2 = if n == 0 || n == 1 {
+                    0.0
+                } else {
+                    nf * (nf - 1.0) * powi(u, n - 2)
+                };
                 a.chain(powi(u, n), d1, d2)
             }
-            Op::PowConst(c) => a.chain(powf(u, c), c * powf(u, c - 1.0), c * (c - 1.0) * powf(u, c - 2.0)),
+            Op::PowConst(c) => a.chain(
+                powf(u, c),
+                c * powf(u, c - 1.0),
+                c * (c - 1.0) * powf(u, c - 2.0),
+            ),
             Op::Call(f) => {
                 let v = function(f)(u);
                 let (d1, d2) = call_derivatives(f, u, v);
@@ -516,7 +628,9 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, String> {
         let pos = i + 1;
         if c.is_whitespace() {
             i += 1;
-        } else if c.is_ascii_digit() || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) {
+        } else if c.is_ascii_digit()
+            || (c == '.' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+        {
             let start = i;
             while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
                 i += 1;
@@ -535,7 +649,9 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, String> {
                 }
             }
             let s: String = chars[start..i].iter().collect();
-            let x: f64 = s.parse().map_err(|_| format!("`{s}` at character {pos} is not a number"))?;
+            let x: f64 = s
+                .parse()
+                .map_err(|_| format!("`{s}` at character {pos} is not a number"))?;
             out.push((Tok::Num(x), pos));
         } else if c.is_ascii_alphabetic() || c == '_' {
             let start = i;
@@ -554,7 +670,11 @@ fn tokenize(text: &str) -> Result<Vec<(Tok, usize)>, String> {
             out.extend(toks.into_iter().map(|t| (t, pos)));
             i += 1;
         } else {
-            let shown = if c.is_control() { c.escape_default().to_string() } else { c.to_string() };
+            let shown = if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            };
             return Err(format!("unexpected `{shown}` at character {pos}; a formula uses x, y, numbers, + - * / ^, parentheses and functions"));
         }
     }
@@ -592,7 +712,10 @@ impl Parser {
     fn deeper(&mut self) -> Result<(), String> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(format!("the formula nests too deeply (more than {MAX_DEPTH} levels) at character {}", self.pos()));
+            return Err(format!(
+                "the formula nests too deeply (more than {MAX_DEPTH} levels) at character {}",
+                self.pos()
+            ));
         }
         Ok(())
     }
@@ -603,7 +726,11 @@ impl Parser {
         while let Tok::Sym(c @ ('+' | '-')) = *self.peek() {
             self.at += 1;
             let right = self.product()?;
-            left = Node::Bin(if c == '+' { Op::Add } else { Op::Sub }, Box::new(left), Box::new(right));
+            left = Node::Bin(
+                if c == '+' { Op::Add } else { Op::Sub },
+                Box::new(left),
+                Box::new(right),
+            );
         }
         self.depth -= 1;
         Ok(left)
@@ -702,8 +829,13 @@ impl Parser {
                     Ok(Node::Call(f, Box::new(arg)))
                 }
             },
-            Tok::End => Err(format!("the formula ends where a number, x, y or `(` belongs (character {pos})")),
-            other => Err(format!("unexpected {} at character {pos}", other.describe())),
+            Tok::End => Err(format!(
+                "the formula ends where a number, x, y or `(` belongs (character {pos})"
+            )),
+            other => Err(format!(
+                "unexpected {} at character {pos}",
+                other.describe()
+            )),
         }
     }
 
@@ -809,8 +941,14 @@ mod tests {
             ("pi", std::f64::consts::PI),
             ("+x", x),
             ("xy + 2xxy", x * y + 2.0 * x * x * y),
-            ("3x² − y³ + π·x × y", 3.0 * (x * x) - y * y * y + std::f64::consts::PI * x * y),
-            ("ln(abs(y)) + log10(100) + sqrt(4)", math::ln(2.0) + 2.0 + 2.0),
+            (
+                "3x² − y³ + π·x × y",
+                3.0 * (x * x) - y * y * y + std::f64::consts::PI * x * y,
+            ),
+            (
+                "ln(abs(y)) + log10(100) + sqrt(4)",
+                math::ln(2.0) + 2.0 + 2.0,
+            ),
         ] {
             assert_eq!(f(text).value(at), want, "{text}");
         }
@@ -838,10 +976,16 @@ mod tests {
             assert!(e.contains(needle), "{text:?}: {e}");
         }
         let deep = format!("{}x{}", "(".repeat(60), ")".repeat(60));
-        assert!(Formula::parse(&deep).unwrap_err().contains("nests too deeply"));
+        assert!(Formula::parse(&deep)
+            .unwrap_err()
+            .contains("nests too deeply"));
         let minus = format!("{}x", "-".repeat(60));
-        assert!(Formula::parse(&minus).unwrap_err().contains("nests too deeply"));
-        assert!(Formula::parse(&"x+".repeat(200)).unwrap_err().contains("at most 300 characters"));
+        assert!(Formula::parse(&minus)
+            .unwrap_err()
+            .contains("nests too deeply"));
+        assert!(Formula::parse(&"x+".repeat(200))
+            .unwrap_err()
+            .contains("at most 300 characters"));
     }
 
     #[test]
@@ -862,33 +1006,73 @@ mod tests {
     fn derivatives_match_hand_derived_ones() {
         type Case = (&'static str, fn(f64, f64) -> (f64, [f64; 2], [f64; 3]));
         let cases: &[Case] = &[
-            ("x^3 y^2", |x, y| (x.powi(3) * y * y, [3.0 * x * x * y * y, 2.0 * x.powi(3) * y], [6.0 * x * y * y, 6.0 * x * x * y, 2.0 * x.powi(3)])),
+            ("x^3 y^2", |x, y| {
+                (
+                    x.powi(3) * y * y,
+                    [3.0 * x * x * y * y, 2.0 * x.powi(3) * y],
+                    [6.0 * x * y * y, 6.0 * x * x * y, 2.0 * x.powi(3)],
+                )
+            }),
             ("sin(x y)", |x, y| {
                 let (s, c) = (x * y).sin_cos();
                 (s, [y * c, x * c], [-y * y * s, c - x * y * s, -x * x * s])
             }),
-            ("x / y", |x, y| (x / y, [1.0 / y, -x / (y * y)], [0.0, -1.0 / (y * y), 2.0 * x / (y * y * y)])),
+            ("x / y", |x, y| {
+                (
+                    x / y,
+                    [1.0 / y, -x / (y * y)],
+                    [0.0, -1.0 / (y * y), 2.0 * x / (y * y * y)],
+                )
+            }),
             ("exp(x - y^2)", |x, y| {
                 let e = (x - y * y).exp();
-                (e, [e, -2.0 * y * e], [e, -2.0 * y * e, (4.0 * y * y - 2.0) * e])
+                (
+                    e,
+                    [e, -2.0 * y * e],
+                    [e, -2.0 * y * e, (4.0 * y * y - 2.0) * e],
+                )
             }),
             ("x^y", |x, y| {
                 let v = x.powf(y);
                 let l = x.ln();
-                (v, [y * v / x, v * l], [y * (y - 1.0) * v / (x * x), v / x * (1.0 + y * l), v * l * l])
+                (
+                    v,
+                    [y * v / x, v * l],
+                    [
+                        y * (y - 1.0) * v / (x * x),
+                        v / x * (1.0 + y * l),
+                        v * l * l,
+                    ],
+                )
             }),
             ("sqrt(x^2 + y^2)", |x, y| {
                 let r = (x * x + y * y).sqrt();
-                (r, [x / r, y / r], [y * y / r.powi(3), -x * y / r.powi(3), x * x / r.powi(3)])
+                (
+                    r,
+                    [x / r, y / r],
+                    [y * y / r.powi(3), -x * y / r.powi(3), x * x / r.powi(3)],
+                )
             }),
             ("log(x) atan(y)", |x, y| {
                 let (l, a) = (x.ln(), y.atan());
                 let q = 1.0 / (1.0 + y * y);
-                (l * a, [a / x, l * q], [-a / (x * x), q / x, -2.0 * y * q * q * l])
+                (
+                    l * a,
+                    [a / x, l * q],
+                    [-a / (x * x), q / x, -2.0 * y * q * q * l],
+                )
             }),
             ("tanh(x) + cosh(y) - x^0.5", |x, y| {
                 let t = x.tanh();
-                (t + y.cosh() - x.sqrt(), [1.0 - t * t - 0.5 / x.sqrt(), y.sinh()], [-2.0 * t * (1.0 - t * t) + 0.25 * x.powf(-1.5), 0.0, y.cosh()])
+                (
+                    t + y.cosh() - x.sqrt(),
+                    [1.0 - t * t - 0.5 / x.sqrt(), y.sinh()],
+                    [
+                        -2.0 * t * (1.0 - t * t) + 0.25 * x.powf(-1.5),
+                        0.0,
+                        y.cosh(),
+                    ],
+                )
             }),
         ];
         for &(text, want) in cases {
@@ -897,12 +1081,19 @@ mod tests {
                 let (v, g, h) = formula.derivatives(p);
                 let (wv, wg, wh) = want(p[0], p[1]);
                 let close = |a: f64, b: f64| (a - b).abs() <= 1e-13 * (1.0 + b.abs());
-                assert!(close(v, wv) && close(g[0], wg[0]) && close(g[1], wg[1]), "{text} at {p:?}: {v} {g:?} vs {wv} {wg:?}");
+                assert!(
+                    close(v, wv) && close(g[0], wg[0]) && close(g[1], wg[1]),
+                    "{text} at {p:?}: {v} {g:?} vs {wv} {wg:?}"
+                );
                 for (got, want) in [h[0][0], h[0][1], h[1][1]].into_iter().zip(wh) {
                     assert!(close(got, want), "{text} at {p:?}: hessian {h:?} vs {wh:?}");
                 }
                 assert_eq!(h[0][1], h[1][0]);
-                assert_eq!(v.to_bits(), formula.value(p).to_bits(), "{text}: value differs between the two evaluations");
+                assert_eq!(
+                    v.to_bits(),
+                    formula.value(p).to_bits(),
+                    "{text}: value differs between the two evaluations"
+                );
             }
         }
     }
@@ -919,14 +1110,27 @@ mod tests {
     fn rows_equal_points_bit_for_bit() {
         let xs: Vec<f64> = (0..37).map(|i| -3.0 + 0.17 * f64::from(i)).collect();
         let every_function = "tan(x) + exp(y) + log10(abs(x) + 1) + ln(y^2 + 1) + sinh(x) - cosh(y) + tanh(x y) + atan(y) + x^0.5 + x^-3 + abs(y)^2.5";
-        for text in ["x^2 + 3 y^2", "sin(x) cos(y) + (x^2 + y^2) / 10", "x^y", "2", "y", "log(x) - sqrt(y)", "-x / (1 + y^2)", every_function] {
+        for text in [
+            "x^2 + 3 y^2",
+            "sin(x) cos(y) + (x^2 + y^2) / 10",
+            "x^y",
+            "2",
+            "y",
+            "log(x) - sqrt(y)",
+            "-x / (1 + y^2)",
+            every_function,
+        ] {
             let formula = f(text);
             for y in [-1.5, 0.0, 0.8] {
                 let mut row = Vec::new();
                 formula.values_along_x(&xs, y, &mut row);
                 assert_eq!(row.len(), xs.len());
                 for (&x, &v) in xs.iter().zip(&row) {
-                    assert_eq!(v.to_bits(), formula.value([x, y]).to_bits(), "{text} at ({x}, {y})");
+                    assert_eq!(
+                        v.to_bits(),
+                        formula.value([x, y]).to_bits(),
+                        "{text} at ({x}, {y})"
+                    );
                 }
             }
         }

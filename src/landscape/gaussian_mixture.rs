@@ -37,7 +37,10 @@ fn components(p: Point) -> impl Iterator<Item = (f64, Point)> {
     let norm = 1.0 / (2.0 * PI * 0.75f64.sqrt());
     MEANS.iter().map(move |mu| {
         let d = [p[0] - mu[0], p[1] - mu[1]];
-        let sd = [INV[0][0] * d[0] + INV[0][1] * d[1], INV[1][0] * d[0] + INV[1][1] * d[1]];
+        let sd = [
+            INV[0][0] * d[0] + INV[0][1] * d[1],
+            INV[1][0] * d[0] + INV[1][1] * d[1],
+        ];
         let q = d[0] * sd[0] + d[1] * sd[1];
         (WEIGHT * norm * exp(-0.5 * q), sd)
     })
@@ -48,7 +51,9 @@ impl Landscape for GaussianMixture {
         -components(p).map(|(wn, _)| wn).sum::<f64>()
     }
     fn gradient(&self, p: Point) -> Point {
-        components(p).fold([0.0, 0.0], |g, (wn, sd)| [g[0] + wn * sd[0], g[1] + wn * sd[1]])
+        components(p).fold([0.0, 0.0], |g, (wn, sd)| {
+            [g[0] + wn * sd[0], g[1] + wn * sd[1]]
+        })
     }
     fn hessian(&self, p: Point) -> Matrix {
         components(p).fold([[0.0; 2]; 2], |mut h, (wn, sd)| {

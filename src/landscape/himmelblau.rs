@@ -17,7 +17,15 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         f: Box::new(Himmelblau),
         view: View::new(-5.0, 5.0, -5.0, 5.0),
         start: [-1.0, 0.0],
-        marks: minima(&Himmelblau, &[[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]]),
+        marks: minima(
+            &Himmelblau,
+            &[
+                [3.0, 2.0],
+                [-2.805118, 3.131312],
+                [-3.779310, -3.283186],
+                [3.584428, -1.848126],
+            ],
+        ),
     },
 };
 

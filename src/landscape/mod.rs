@@ -8,7 +8,7 @@
 //! The optimized objective is `scale * f`: [`Objective`] applies the scale, so every gradient is
 //! multiplied by it (seed 000's lesson: Adam is nearly invariant to it, SGD is not).
 
-use crate::schema::{Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 use serde::Serialize;
 
 mod beale;
@@ -54,7 +54,10 @@ pub struct View {
 
 impl View {
     pub const fn new(x0: f64, x1: f64, y0: f64, y1: f64) -> View {
-        View { x: [x0, x1], y: [y0, y1] }
+        View {
+            x: [x0, x1],
+            y: [y0, y1],
+        }
     }
 
     pub fn check(&self) -> Result<(), String> {
@@ -62,7 +65,13 @@ impl View {
             // Wider than 1e-12 of its coordinates' size too: narrower, doubles could not tell
             // its pixels (or its ticks) apart.
             let least = 1e-9f64.max(1e-12 * lo.abs().max(hi.abs()));
-            if !(lo.is_finite() && hi.is_finite() && lo < hi && hi - lo > least && lo.abs() < 1e9 && hi.abs() < 1e9) {
+            if !(lo.is_finite()
+                && hi.is_finite()
+                && lo < hi
+                && hi - lo > least
+                && lo.abs() < 1e9
+                && hi.abs() < 1e9)
+            {
                 return Err(format!(
                     "`view.{axis}` must be two finite numbers lo < hi within 1e9, more than 1e-9 and 1e-12 of their size apart, got [{lo}, {hi}]"
                 ));
@@ -102,13 +111,26 @@ impl Built {
         if degrees == 0.0 {
             return self;
         }
-        let centre = [0.5 * (self.view.x[0] + self.view.x[1]), 0.5 * (self.view.y[0] + self.view.y[1])];
+        let centre = [
+            0.5 * (self.view.x[0] + self.view.x[1]),
+            0.5 * (self.view.y[0] + self.view.y[1]),
+        ];
         let rotation = Rotation::new(degrees, centre);
         Built {
-            f: Box::new(Rotated { f: self.f, rotation }),
+            f: Box::new(Rotated {
+                f: self.f,
+                rotation,
+            }),
             view: self.view,
             start: rotation.turn(self.start),
-            marks: self.marks.into_iter().map(|m| Mark { at: rotation.turn(m.at), ..m }).collect(),
+            marks: self
+                .marks
+                .into_iter()
+                .map(|m| Mark {
+                    at: rotation.turn(m.at),
+                    ..m
+                })
+                .collect(),
         }
     }
 }
@@ -130,7 +152,11 @@ pub const SCALE: Param = Param::number(
     "scale",
     1.0,
     Range::POSITIVE,
-    Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log },
+    Slider {
+        min: 1e-3,
+        max: 1e3,
+        spacing: Spacing::Log,
+    },
     "the optimized objective is scale * f, so every gradient is multiplied by scale",
 )
         .tip("multiplies the whole landscape, and so every gradient: adaptive optimizers barely notice, plain gradient descent does");
@@ -152,11 +178,20 @@ pub const MAX_SEED: f64 = 1e15;
 pub const SEED: Param = Param::number(
     "seed",
     0.0,
-    Range { lo: 0.0, lo_open: false, hi: MAX_SEED, hi_open: false },
-    Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear },
+    Range {
+        lo: 0.0,
+        lo_open: false,
+        hi: MAX_SEED,
+        hi_open: false,
+    },
+    Slider {
+        min: 0.0,
+        max: 100.0,
+        spacing: Spacing::Linear,
+    },
     "seed of the noise's draws (a whole number)",
 )
-        .tip("which shakes: another seed, other random draws of the noise");
+.tip("which shakes: another seed, other random draws of the noise");
 
 /// The turn of the landscape, in degrees ([`Rotation`]).
 pub const ROTATE: Param = Param::number(
@@ -199,7 +234,11 @@ pub struct Objective {
 impl Objective {
     /// `scale * f` with exact gradients.
     pub fn new(f: Box<dyn Landscape>, scale: f64) -> Objective {
-        Objective { f, scale, noise: Noise::NONE }
+        Objective {
+            f,
+            scale,
+            noise: Noise::NONE,
+        }
     }
     pub fn value(&self, p: Point) -> f64 {
         self.scale * self.f.value(p)
@@ -248,7 +287,9 @@ pub fn newton_step([gx, gy]: Point, [[a, b], [c, d]]: Matrix) -> Option<Point> {
 pub fn refine(f: &dyn Landscape, guess: Point) -> Point {
     let mut p = guess;
     for _ in 0..50 {
-        let Some(step) = newton_step(f.gradient(p), f.hessian(p)) else { break };
+        let Some(step) = newton_step(f.gradient(p), f.hessian(p)) else {
+            break;
+        };
         p = [p[0] - step[0], p[1] - step[1]];
         if step[0].abs() + step[1].abs() < 1e-15 * (1.0 + p[0].abs() + p[1].abs()) {
             break;
@@ -260,13 +301,23 @@ pub fn refine(f: &dyn Landscape, guess: Point) -> Point {
 /// Marks minima, polished by [`refine`]; those with the lowest value are global.
 pub fn minima(f: &dyn Landscape, guesses: &[Point]) -> Vec<Mark> {
     let points: Vec<Point> = guesses.iter().map(|&g| refine(f, g)).collect();
-    let best = points.iter().map(|&p| f.value(p)).fold(f64::INFINITY, f64::min);
+    let best = points
+        .iter()
+        .map(|&p| f.value(p))
+        .fold(f64::INFINITY, f64::min);
     points
         .into_iter()
         .map(|at| {
             let v = f.value(at);
             let global = v - best <= 1e-9 * (1.0 + best.abs());
-            Mark { kind: if global { MarkKind::Global } else { MarkKind::Local }, at }
+            Mark {
+                kind: if global {
+                    MarkKind::Global
+                } else {
+                    MarkKind::Local
+                },
+                at,
+            }
         })
         .collect()
 }

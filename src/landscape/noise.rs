@@ -36,13 +36,18 @@ impl Noise {
     /// start being iterate 0).
     pub fn at(&self, step: u64) -> [f64; 2] {
         let base = step.wrapping_mul(2 * TERMS);
-        [self.std * self.normal(base), self.std * self.normal(base.wrapping_add(TERMS))]
+        [
+            self.std * self.normal(base),
+            self.std * self.normal(base.wrapping_add(TERMS)),
+        ]
     }
 
     /// Twelve uniforms from output `first` of the seed's SplitMix64 stream on, summed, minus 6.
     fn normal(&self, first: u64) -> f64 {
         // Each uniform is a multiple of 2^-49 below 1, so the sum is exact in a double.
-        let sum: f64 = (0..TERMS).map(|j| (splitmix64(self.seed, first.wrapping_add(j)) >> 15) as f64 * UNIT).sum();
+        let sum: f64 = (0..TERMS)
+            .map(|j| (splitmix64(self.seed, first.wrapping_add(j)) >> 15) as f64 * UNIT)
+            .sum();
         sum - 6.0
     }
 }

@@ -4,7 +4,7 @@
 //! Global minimum f = 0 at (0, 0). View [-4, 4]^2; start (-3.5, 1.5). Written by hand.
 
 use super::{Built, Landscape, LandscapeInfo, Mark, MarkKind, Matrix, Point, View};
-use crate::schema::{Param, Range, Spacing, Slider};
+use crate::schema::{Param, Range, Slider, Spacing};
 
 pub static INFO: LandscapeInfo = LandscapeInfo {
     name: "quadratic",
@@ -13,16 +13,30 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
     params: &[Param::number(
         "condition",
         10.0,
-        Range { lo: 0.0, lo_open: true, hi: 1e6, hi_open: false },
-        Slider { min: 0.1, max: 1000.0, spacing: Spacing::Log },
+        Range {
+            lo: 0.0,
+            lo_open: true,
+            hi: 1e6,
+            hi_open: false,
+        },
+        Slider {
+            min: 0.1,
+            max: 1000.0,
+            spacing: Spacing::Log,
+        },
         "condition number k: the curvature along y relative to x",
     )
-        .tip("how much steeper the bowl is along y than along x: a long narrow ravine when large")],
+    .tip("how much steeper the bowl is along y than along x: a long narrow ravine when large")],
     build: |h| Built {
-        f: Box::new(Quadratic { k: h.num("condition") }),
+        f: Box::new(Quadratic {
+            k: h.num("condition"),
+        }),
         view: View::new(-4.0, 4.0, -4.0, 4.0),
         start: [-3.5, 1.5],
-        marks: vec![Mark { kind: MarkKind::Global, at: [0.0, 0.0] }],
+        marks: vec![Mark {
+            kind: MarkKind::Global,
+            at: [0.0, 0.0],
+        }],
     },
 };
 

@@ -21,7 +21,10 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         f: Box::new(Rastrigin),
         view: View::new(-5.12, 5.12, -5.12, 5.12),
         start: [2.8, 3.3],
-        marks: vec![Mark { kind: MarkKind::Global, at: [0.0, 0.0] }],
+        marks: vec![Mark {
+            kind: MarkKind::Global,
+            at: [0.0, 0.0],
+        }],
     },
 };
 
@@ -43,7 +46,10 @@ impl Landscape for Rastrigin {
         p.map(|t| 2.0 * t + TAU * A * sin(TAU * t))
     }
     fn hessian(&self, [x, y]: Point) -> Matrix {
-        [[2.0 + FOUR_PI_SQUARED * A * cos(TAU * x), 0.0], [0.0, 2.0 + FOUR_PI_SQUARED * A * cos(TAU * y)]]
+        [
+            [2.0 + FOUR_PI_SQUARED * A * cos(TAU * x), 0.0],
+            [0.0, 2.0 + FOUR_PI_SQUARED * A * cos(TAU * y)],
+        ]
     }
     /// The value along a row, with the y term computed once: half the cosines.
     fn values_along_x(&self, xs: &[f64], y: f64, out: &mut Vec<f64>) {
@@ -55,17 +61,28 @@ impl Landscape for Rastrigin {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use argmin_testfunctions::{rastrigin_a, rastrigin_a_derivative_const, rastrigin_a_hessian_const};
+    use argmin_testfunctions::{
+        rastrigin_a, rastrigin_a_derivative_const, rastrigin_a_hessian_const,
+    };
 
     /// argmin's functions with std's sine and cosine: ours agree to rounding (and bit for bit
     /// wherever std's are correctly rounded, which they mostly are).
     #[test]
     fn agrees_with_argmin() {
         let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(1.0);
-        for &p in &[[2.8, 3.3], [0.0, 0.0], [-4.99, 0.51], [1e-9, -2.25], [5.12, -5.12]] {
+        for &p in &[
+            [2.8, 3.3],
+            [0.0, 0.0],
+            [-4.99, 0.51],
+            [1e-9, -2.25],
+            [5.12, -5.12],
+        ] {
             assert!(close(Rastrigin.value(p), rastrigin_a(&p, A)), "{p:?}");
             let (g, h) = (Rastrigin.gradient(p), Rastrigin.hessian(p));
-            let (ga, ha) = (rastrigin_a_derivative_const(&p, A), rastrigin_a_hessian_const::<2, f64>(&p, A));
+            let (ga, ha) = (
+                rastrigin_a_derivative_const(&p, A),
+                rastrigin_a_hessian_const::<2, f64>(&p, A),
+            );
             for i in 0..2 {
                 assert!(close(g[i], ga[i]), "{p:?}: {g:?} against {ga:?}");
                 for j in 0..2 {

@@ -42,14 +42,20 @@ impl Rotation {
     pub fn turn(&self, p: Point) -> Point {
         let [cx, cy] = self.centre;
         let (dx, dy) = (p[0] - cx, p[1] - cy);
-        [cx + (self.cos * dx - self.sin * dy), cy + (self.sin * dx + self.cos * dy)]
+        [
+            cx + (self.cos * dx - self.sin * dy),
+            cy + (self.sin * dx + self.cos * dy),
+        ]
     }
 
     /// `c + R(−θ)(p − c)`: the point of the unturned landscape under `p`.
     pub fn back(&self, p: Point) -> Point {
         let [cx, cy] = self.centre;
         let (dx, dy) = (p[0] - cx, p[1] - cy);
-        [cx + (self.cos * dx + self.sin * dy), cy + (self.cos * dy - self.sin * dx)]
+        [
+            cx + (self.cos * dx + self.sin * dy),
+            cy + (self.cos * dy - self.sin * dx),
+        ]
     }
 
     /// `R(θ) v`, a vector turned (no centre).
@@ -79,7 +85,10 @@ impl Landscape for Rotated {
         let [r0, r1] = [self.rotation.vector([a, c]), self.rotation.vector([b, d])];
         let (m00, m10, m01, m11) = (r0[0], r0[1], r1[0], r1[1]);
         let (cos, sin) = (self.rotation.cos, self.rotation.sin);
-        [[m00 * cos - m01 * sin, m00 * sin + m01 * cos], [m10 * cos - m11 * sin, m10 * sin + m11 * cos]]
+        [
+            [m00 * cos - m01 * sin, m00 * sin + m01 * cos],
+            [m10 * cos - m11 * sin, m10 * sin + m11 * cos],
+        ]
     }
 }
 
@@ -92,9 +101,18 @@ mod tests {
         let r = Rotation::new(90.0, [1.0, 2.0]);
         assert_eq!(r.turn([2.0, 2.0]), [1.0, 3.0]);
         assert_eq!(r.back([1.0, 3.0]), [2.0, 2.0]);
-        assert_eq!(Rotation::new(-90.0, [0.0, 0.0]).turn([1.0, 0.0]), [0.0, -1.0]);
-        assert_eq!(Rotation::new(180.0, [0.0, 0.0]).turn([1.0, 2.0]), [-1.0, -2.0]);
-        assert_eq!(Rotation::new(360.0, [0.0, 0.0]).turn([1.0, 2.0]), [1.0, 2.0]);
+        assert_eq!(
+            Rotation::new(-90.0, [0.0, 0.0]).turn([1.0, 0.0]),
+            [0.0, -1.0]
+        );
+        assert_eq!(
+            Rotation::new(180.0, [0.0, 0.0]).turn([1.0, 2.0]),
+            [-1.0, -2.0]
+        );
+        assert_eq!(
+            Rotation::new(360.0, [0.0, 0.0]).turn([1.0, 2.0]),
+            [1.0, 2.0]
+        );
     }
 
     #[test]
@@ -102,6 +120,9 @@ mod tests {
         let r = Rotation::new(33.0, [0.5, -1.5]);
         let p = [2.0, 0.25];
         let q = r.back(r.turn(p));
-        assert!((q[0] - p[0]).abs() < 1e-15 && (q[1] - p[1]).abs() < 1e-15, "{q:?}");
+        assert!(
+            (q[0] - p[0]).abs() < 1e-15 && (q[1] - p[1]).abs() < 1e-15,
+            "{q:?}"
+        );
     }
 }

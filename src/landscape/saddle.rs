@@ -18,9 +18,18 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         view: View::new(-2.0, 2.0, -2.0, 2.0),
         start: [1.5, 0.05],
         marks: vec![
-            Mark { kind: MarkKind::Global, at: [0.0, 1.0] },
-            Mark { kind: MarkKind::Global, at: [0.0, -1.0] },
-            Mark { kind: MarkKind::Saddle, at: [0.0, 0.0] },
+            Mark {
+                kind: MarkKind::Global,
+                at: [0.0, 1.0],
+            },
+            Mark {
+                kind: MarkKind::Global,
+                at: [0.0, -1.0],
+            },
+            Mark {
+                kind: MarkKind::Saddle,
+                at: [0.0, 0.0],
+            },
         ],
     },
 };

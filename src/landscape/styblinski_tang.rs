@@ -6,7 +6,9 @@
 //! (4, -0.5). Derivatives from `argmin_testfunctions`.
 
 use super::{minima, Built, Landscape, LandscapeInfo, Matrix, Point, View};
-use argmin_testfunctions::{styblinski_tang, styblinski_tang_derivative_const, styblinski_tang_hessian_const};
+use argmin_testfunctions::{
+    styblinski_tang, styblinski_tang_derivative_const, styblinski_tang_hessian_const,
+};
 
 const LO: f64 = -2.903534;
 const HI: f64 = 2.746803;

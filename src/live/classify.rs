@@ -111,9 +111,24 @@ pub struct Classify<L: Layer> {
 
 impl<L: Layer> Classify<L> {
     /// A race of `spec` on `digits`, its charts drawn on `loss` and `accuracy`.
-    pub fn new(spec: TrainSpec, digits: Digits, loss: L, accuracy: L, now: Clock) -> Result<Classify<L>, String> {
+    pub fn new(
+        spec: TrainSpec,
+        digits: Digits,
+        loss: L,
+        accuracy: L,
+        now: Clock,
+    ) -> Result<Classify<L>, String> {
         let trainer = Trainer::new(spec, &digits);
-        let mut c = Classify { digits, trainer, loss, accuracy, dpr: 1.0, drawn: Vec::new(), projected: None, now };
+        let mut c = Classify {
+            digits,
+            trainer,
+            loss,
+            accuracy,
+            dpr: 1.0,
+            drawn: Vec::new(),
+            projected: None,
+            now,
+        };
         c.draw()?;
         Ok(c)
     }
@@ -127,7 +142,9 @@ impl<L: Layer> Classify<L> {
     pub fn set_spec(&mut self, spec: TrainSpec) -> Result<(), String> {
         let looks = |s: &TrainSpec| {
             let mut s = s.clone();
-            s.racers.iter_mut().for_each(|r| (r.label, r.color) = (None, None));
+            s.racers
+                .iter_mut()
+                .for_each(|r| (r.label, r.color) = (None, None));
             s
         };
         if looks(&spec) == looks(&self.trainer.spec) {
@@ -204,13 +221,22 @@ impl<L: Layer> Classify<L> {
     /// racer (the page's pace; `u64::MAX` for none), the racer furthest behind first; redraws
     /// the charts when an epoch ended; with the projected view attached, projects racers'
     /// weights every few steps and samples the surface for up to `surface_ms` more.
-    pub fn advance(&mut self, budget_ms: f64, max_steps: u64, surface_ms: f64) -> Result<(), String> {
+    pub fn advance(
+        &mut self,
+        budget_ms: f64,
+        max_steps: u64,
+        surface_ms: f64,
+    ) -> Result<(), String> {
         let t0 = (self.now)();
         if let Some(p) = &mut self.projected {
             p.ensure_plane(&self.digits, &self.trainer, self.now);
         }
         let recording = self.projected.as_ref().is_some_and(Projected::recording);
-        let slice = if recording { self.slice().min(RECORD_STEPS) } else { self.slice() };
+        let slice = if recording {
+            self.slice().min(RECORD_STEPS)
+        } else {
+            self.slice()
+        };
         let start_steps: Vec<u64> = self.trainer.learners.iter().map(|l| l.steps).collect();
         while let Some(i) = self.behind(&start_steps, max_steps) {
             let left = max_steps - (self.trainer.learners[i].steps - start_steps[i]);
@@ -225,7 +251,13 @@ impl<L: Layer> Classify<L> {
                 break;
             }
         }
-        if self.trainer.learners.iter().map(|l| l.epochs.len()).ne(self.drawn.iter().copied()) {
+        if self
+            .trainer
+            .learners
+            .iter()
+            .map(|l| l.epochs.len())
+            .ne(self.drawn.iter().copied())
+        {
             self.draw()?;
         }
         self.fill_projection(surface_ms)
@@ -252,31 +284,68 @@ impl<L: Layer> Classify<L> {
     /// since `start_steps`.
     fn behind(&self, start_steps: &[u64], cap: u64) -> Option<usize> {
         let learners = &self.trainer.learners;
-        (0..learners.len()).filter(|&i| !self.trainer.finished(i) && learners[i].steps - start_steps[i] < cap).min_by_key(|&i| learners[i].steps)
+        (0..learners.len())
+            .filter(|&i| !self.trainer.finished(i) && learners[i].steps - start_steps[i] < cap)
+            .min_by_key(|&i| learners[i].steps)
     }
 
     /// Racer `i`'s colour: its own, or the palette's.
     pub fn color(&self, i: usize) -> &str {
         let palette = colormap::PALETTE;
-        self.trainer.learners[i].spec.color.as_deref().unwrap_or(palette[i % palette.len()])
+        self.trainer.learners[i]
+            .spec
+            .color
+            .as_deref()
+            .unwrap_or(palette[i % palette.len()])
     }
 
     fn colors(&self) -> Vec<RGBColor> {
-        (0..self.trainer.learners.len()).map(|i| colormap::parse_hex(self.color(i)).unwrap_or(scene::INK)).collect()
+        (0..self.trainer.learners.len())
+            .map(|i| colormap::parse_hex(self.color(i)).unwrap_or(scene::INK))
+            .collect()
     }
 
     /// Both charts, and the projected view again.
     fn draw(&mut self) -> Result<(), String> {
-        self.drawn = self.trainer.learners.iter().map(|l| l.epochs.len()).collect();
+        self.drawn = self
+            .trainer
+            .learners
+            .iter()
+            .map(|l| l.epochs.len())
+            .collect();
         let colors = self.colors();
-        for (layer, metric) in [(&self.loss, Metric::TrainLoss), (&self.accuracy, Metric::TestAccuracy)] {
-            let value = |e: &Epoch| if metric == Metric::TrainLoss { e.train_loss } else { e.test_accuracy };
-            let values: Vec<Vec<f64>> = self.trainer.learners.iter().map(|l| l.epochs.iter().map(value).collect()).collect();
+        for (layer, metric) in [
+            (&self.loss, Metric::TrainLoss),
+            (&self.accuracy, Metric::TestAccuracy),
+        ] {
+            let value = |e: &Epoch| {
+                if metric == Metric::TrainLoss {
+                    e.train_loss
+                } else {
+                    e.test_accuracy
+                }
+            };
+            let values: Vec<Vec<f64>> = self
+                .trainer
+                .learners
+                .iter()
+                .map(|l| l.epochs.iter().map(value).collect())
+                .collect();
             let series: Vec<EpochSeries> = (values.iter().zip(&self.trainer.learners).zip(&colors))
-                .map(|((values, l), &color)| EpochSeries { color, values, diverged: l.diverged_at_epoch.is_some() })
+                .map(|((values, l), &color)| EpochSeries {
+                    color,
+                    values,
+                    diverged: l.diverged_at_epoch.is_some(),
+                })
                 .collect();
             layer.fill_white();
-            drawn(draw_epochs(layer.area(), metric, &series, self.trainer.spec.epochs, self.dpr))?;
+            drawn(draw_epochs(
+                layer.area(),
+                metric,
+                &series,
+                self.trainer.spec.epochs,
+                self.dpr,
+            ))?;
             layer.present()?;
         }
         if let Some(p) = &mut self.projected {
@@ -288,7 +357,12 @@ impl<L: Layer> Classify<L> {
 
     fn fill_projection(&mut self, budget_ms: f64) -> Result<(), String> {
         let (colors, dpr, now) = (self.colors(), self.dpr, self.now);
-        let diverged: Vec<bool> = self.trainer.learners.iter().map(|l| l.diverged_at_epoch.is_some()).collect();
+        let diverged: Vec<bool> = self
+            .trainer
+            .learners
+            .iter()
+            .map(|l| l.diverged_at_epoch.is_some())
+            .collect();
         match &mut self.projected {
             Some(p) => p.fill(budget_ms, dpr, &colors, &diverged, now),
             None => Ok(()),
@@ -312,19 +386,33 @@ impl<L: Layer> Classify<L> {
                     step: l.steps,
                     epoch: l.epochs.len(),
                     epochs: spec.epochs,
-                    progress: if diverged { 1.0 } else { (l.steps.min(total) as f64 / total as f64).min(1.0) },
+                    progress: if diverged {
+                        1.0
+                    } else {
+                        (l.steps.min(total) as f64 / total as f64).min(1.0)
+                    },
                     loss: last.map(|e| e.train_loss),
                     running_loss: l.running_loss(),
                     test_accuracy: last.map(|e| e.test_accuracy),
                     seconds: l.seconds,
-                    status: if diverged { Status::Diverged } else { Status::Ok },
+                    status: if diverged {
+                        Status::Diverged
+                    } else {
+                        Status::Ok
+                    },
                     diverged_at: diverged.then_some(l.steps),
                     diverged_at_epoch: l.diverged_at_epoch,
                     input: input_text(spec.input_of(index)),
                     plane: placed.map(|(p, _)| p.coords),
                     off_plane: placed.map(|(p, _)| p.distance),
                     off_plane_relative: placed.map(|(p, _)| p.relative_distance),
-                    projection: placed.map(|(_, placement)| if placement == Placement::Same { "same" } else { "rescaled" }),
+                    projection: placed.map(|(_, placement)| {
+                        if placement == Placement::Same {
+                            "same"
+                        } else {
+                            "rescaled"
+                        }
+                    }),
                 }
             })
             .collect()
@@ -332,7 +420,11 @@ impl<L: Layer> Classify<L> {
 
     /// Every racer's epochs so far.
     pub fn epochs(&self) -> Vec<&[Epoch]> {
-        self.trainer.learners.iter().map(|l| &l.epochs[..]).collect()
+        self.trainer
+            .learners
+            .iter()
+            .map(|l| &l.epochs[..])
+            .collect()
     }
 
     /// Every racer's card.
@@ -344,10 +436,21 @@ impl<L: Layer> Classify<L> {
                 if spec.racer_inputs.get(i).copied().flatten().is_some() {
                     what = format!("{what}{SEP}input {}", input_text(spec.input_of(i)));
                 }
-                let last = l.epochs.last().map(|e| e.train_loss).or_else(|| l.running_loss());
-                let status = l.diverged_at_epoch.map(|k| format!("diverged in epoch {k}")).unwrap_or_default();
+                let last = l
+                    .epochs
+                    .last()
+                    .map(|e| e.train_loss)
+                    .or_else(|| l.running_loss());
+                let status = l
+                    .diverged_at_epoch
+                    .map(|k| format!("diverged in epoch {k}"))
+                    .unwrap_or_default();
                 Card {
-                    news: if status.is_empty() { String::new() } else { format!("{name}: {status}") },
+                    news: if status.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{name}: {status}")
+                    },
                     name,
                     what,
                     step: format!("epoch {}/{}", l.epochs.len(), spec.epochs),
@@ -366,7 +469,9 @@ impl<L: Layer> Classify<L> {
             .map(|s| {
                 let off = match s.off_plane_relative {
                     Some(d) => text::compact(d, 1),
-                    None if projection.available && projection.not_projected.contains(&s.index) => "not drawn".into(),
+                    None if projection.available && projection.not_projected.contains(&s.index) => {
+                        "not drawn".into()
+                    }
                     None => "\u{2013}".into(),
                 };
                 Row {
@@ -376,7 +481,9 @@ impl<L: Layer> Classify<L> {
                         None => format!("{}/{}", s.epoch, s.epochs),
                     },
                     loss: s.loss.map_or("\u{2013}".into(), text::short_loss),
-                    accuracy: s.test_accuracy.map_or("\u{2013}".into(), |a| format!("{} %", text::fixed(100.0 * a, 1))),
+                    accuracy: s.test_accuracy.map_or("\u{2013}".into(), |a| {
+                        format!("{} %", text::fixed(100.0 * a, 1))
+                    }),
                     off_plane: off,
                     time: format!("{} s", text::fixed(s.seconds, 2)),
                 }
@@ -387,22 +494,53 @@ impl<L: Layer> Classify<L> {
     /// The projected view's status line and its notes on racers drawn elsewhere or not at all.
     pub fn projection_texts(&self) -> ProjectionTexts {
         let p = self.projection();
-        let status = text::projection_status(p.available, p.evaluated, p.cells, p.grid, p.fill_ms, p.min);
-        let names = |list: &[usize]| -> Vec<String> { list.iter().filter_map(|&i| self.trainer.learners.get(i)).map(|l| l.spec.display_name().to_string()).collect() };
+        let status =
+            text::projection_status(p.available, p.evaluated, p.cells, p.grid, p.fill_ms, p.min);
+        let names = |list: &[usize]| -> Vec<String> {
+            list.iter()
+                .filter_map(|&i| self.trainer.learners.get(i))
+                .map(|l| l.spec.display_name().to_string())
+                .collect()
+        };
         let outside: Vec<(String, [f64; 2])> = match p.view.filter(|_| p.available) {
             Some(v) => (self.states().iter())
-                .filter_map(|s| s.plane.filter(|[a, b]| *a < v.x[0] || *a > v.x[1] || *b < v.y[0] || *b > v.y[1]).map(|at| (self.trainer.learners[s.index].spec.display_name().to_string(), at)))
+                .filter_map(|s| {
+                    s.plane
+                        .filter(|[a, b]| *a < v.x[0] || *a > v.x[1] || *b < v.y[0] || *b > v.y[1])
+                        .map(|at| {
+                            (
+                                self.trainer.learners[s.index]
+                                    .spec
+                                    .display_name()
+                                    .to_string(),
+                                at,
+                            )
+                        })
+                })
                 .collect(),
             None => Vec::new(),
         };
-        let (rescaled, elsewhere) = if p.available { (names(&p.rescaled), names(&p.not_projected)) } else { (Vec::new(), Vec::new()) };
-        ProjectionTexts { status, notes: text::projection_notes(&input_text(self.trainer.spec.input), &rescaled, &elsewhere, &outside) }
+        let (rescaled, elsewhere) = if p.available {
+            (names(&p.rescaled), names(&p.not_projected))
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        ProjectionTexts {
+            status,
+            notes: text::projection_notes(
+                &input_text(self.trainer.spec.input),
+                &rescaled,
+                &elsewhere,
+                &outside,
+            ),
+        }
     }
 
     /// What the hint says of the experiment: its lesson while the race is the experiment's own,
     /// else what it was based on; empty for a race from no experiment.
     pub fn lesson_text(&self) -> String {
-        self.lesson().map_or_else(String::new, |l| text::lesson(&l, "experiment"))
+        self.lesson()
+            .map_or_else(String::new, |l| text::lesson(&l, "experiment"))
     }
 
     /// The saved image's caption and a line per racer.
@@ -411,9 +549,25 @@ impl<L: Layer> Classify<L> {
         let caption = text::classify_caption(spec, &input_text(spec.input));
         let entries = (self.trainer.learners.iter().enumerate())
             .map(|(i, l)| {
-                let input = spec.racer_inputs.get(i).copied().flatten().map(|_| input_text(spec.input_of(i)));
-                let line = text::classify_line(&l.spec, input.as_deref(), l.epochs.len(), spec.epochs, l.epochs.last(), l.diverged_at_epoch);
-                super::report::LegendEntry { color: self.color(i).to_string(), dash: &[], text: line }
+                let input = spec
+                    .racer_inputs
+                    .get(i)
+                    .copied()
+                    .flatten()
+                    .map(|_| input_text(spec.input_of(i)));
+                let line = text::classify_line(
+                    &l.spec,
+                    input.as_deref(),
+                    l.epochs.len(),
+                    spec.epochs,
+                    l.epochs.last(),
+                    l.diverged_at_epoch,
+                );
+                super::report::LegendEntry {
+                    color: self.color(i).to_string(),
+                    dash: &[],
+                    text: line,
+                }
             })
             .collect();
         super::report::Legend { caption, entries }

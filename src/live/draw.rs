@@ -9,8 +9,12 @@ use crate::landscape::Point;
 use crate::race::Status;
 use crate::render::colormap::{self, Dash};
 use crate::render::field::{known_minimum, Sampler};
-use crate::render::loss::{draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes, LossSeries, XAxis};
-use crate::render::racers::{draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace};
+use crate::render::loss::{
+    draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes, LossSeries, XAxis,
+};
+use crate::render::racers::{
+    draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace,
+};
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use crate::render::sweep::{draw_sweep, SweepSeries};
 use crate::render::{scene, Field, Layout, Mapping};
@@ -42,18 +46,25 @@ impl<L: Layer> Scene<L> {
     pub fn data_at(&self, css_x: f64, css_y: f64) -> Option<Point> {
         let mapping = self.mapping();
         let px = [css_x * self.dpr, css_y * self.dpr];
-        (px[0].is_finite() && px[1].is_finite() && mapping.plot.contains(px)).then(|| mapping.to_data(px))
+        (px[0].is_finite() && px[1].is_finite() && mapping.plot.contains(px))
+            .then(|| mapping.to_data(px))
     }
 
     /// Racer `i`'s colour: its own, or the palette's.
     pub fn color(&self, i: usize) -> &str {
         let palette = colormap::PALETTE;
-        self.race.racers[i].spec.color.as_deref().unwrap_or(palette[i % palette.len()])
+        self.race.racers[i]
+            .spec
+            .color
+            .as_deref()
+            .unwrap_or(palette[i % palette.len()])
     }
 
     /// Every racer's colour, for drawing.
     pub(super) fn colors(&self) -> Vec<RGBColor> {
-        (0..self.race.racers.len()).map(|i| colormap::parse_hex(self.color(i)).unwrap_or(scene::INK)).collect()
+        (0..self.race.racers.len())
+            .map(|i| colormap::parse_hex(self.color(i)).unwrap_or(scene::INK))
+            .collect()
     }
 
     /// Every racer's dash pattern: racers of one colour are told apart by it.
@@ -64,7 +75,11 @@ impl<L: Layer> Scene<L> {
     /// The landscape: sampled at every plot pixel when that fits in a frame; else sampled
     /// coarse and drawn at once, then refined a few rows per frame ([`Scene::refine`]).
     pub(super) fn draw_background(&mut self) -> Result<(), String> {
-        let budget = if self.drew_background { BACKGROUND_BUDGET_MS } else { FIRST_BACKGROUND_BUDGET_MS };
+        let budget = if self.drew_background {
+            BACKGROUND_BUDGET_MS
+        } else {
+            FIRST_BACKGROUND_BUDGET_MS
+        };
         self.draw_background_within(budget)
     }
 
@@ -102,7 +117,9 @@ impl<L: Layer> Scene<L> {
     /// sampled. Returns whether refining goes on.
     pub fn refine(&mut self, budget_ms: f64) -> Result<bool, String> {
         let t0 = (self.now)();
-        let Some(sampler) = self.refining.as_mut() else { return Ok(false) };
+        let Some(sampler) = self.refining.as_mut() else {
+            return Ok(false);
+        };
         let field = loop {
             if let Some(field) = sampler.advance(&self.race.objective, REFINE_ROWS) {
                 break Some(field);
@@ -121,7 +138,12 @@ impl<L: Layer> Scene<L> {
 
     /// White around the plot, the banded fill over it (one image covering the plot, scaled up
     /// by `step` when sampled coarse), then axes, iso-lines and marks through plotters.
-    fn paint_background(&self, mapping: &Mapping, field: Option<&Field>, step: u32) -> Result<(), String> {
+    fn paint_background(
+        &self,
+        mapping: &Mapping,
+        field: Option<&Field>,
+        step: u32,
+    ) -> Result<(), String> {
         let layer = &self.layers.background;
         // Only a fill drawn pixel for pixel covers the plot exactly (a scaled one has edges).
         match field {
@@ -133,9 +155,18 @@ impl<L: Layer> Scene<L> {
         let (x, y) = (p.x as f64, p.y as f64);
         layer.put_rgba(&field.rgba(), field.width as u32, field.height as u32, x, y)?;
         if step > 1 {
-            layer.scale_up([x, y, field.width as f64, field.height as f64], step as f64, p)?;
+            layer.scale_up(
+                [x, y, field.width as f64, field.height as f64],
+                step as f64,
+                p,
+            )?;
         }
-        let input = scene::BackgroundInput { mapping: *mapping, field, marks: &self.race.marks, dpr: self.ink() };
+        let input = scene::BackgroundInput {
+            mapping: *mapping,
+            field,
+            marks: &self.race.marks,
+            dpr: self.ink(),
+        };
         drawn(scene::draw_background(layer.area(), &input))?;
         layer.present()
     }
@@ -160,13 +191,43 @@ impl<L: Layer> Scene<L> {
             area.clear();
             casing_area.clear();
         }
-        let whole: Vec<Vec<Point>> = if stale { self.trails.iter().map(|t| t.path.points().collect()).collect() } else { Vec::new() };
-        let mut pens: Vec<Pen> = self.trails.iter_mut().map(|t| if stale { Pen::default() } else { std::mem::take(&mut t.pen) }).collect();
+        let whole: Vec<Vec<Point>> = if stale {
+            self.trails
+                .iter()
+                .map(|t| t.path.points().collect())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut pens: Vec<Pen> = self
+            .trails
+            .iter_mut()
+            .map(|t| {
+                if stale {
+                    Pen::default()
+                } else {
+                    std::mem::take(&mut t.pen)
+                }
+            })
+            .collect();
         let dashes = colormap::dashes(&colors);
         let traces: Vec<RacerTrace> = (self.trails.iter().enumerate())
-            .map(|(i, t)| RacerTrace { color: colors[i], points: if stale { &whole[i] } else { &t.fresh }, diverged: false, dash: dashes[i] })
+            .map(|(i, t)| RacerTrace {
+                color: colors[i],
+                points: if stale { &whole[i] } else { &t.fresh },
+                diverged: false,
+                dash: dashes[i],
+            })
             .collect();
-        let result = draw_trails(casing_area.area(), area.area(), Casings::OwnLayer, &mapping, &traces, &mut pens, self.ink());
+        let result = draw_trails(
+            casing_area.area(),
+            area.area(),
+            Casings::OwnLayer,
+            &mapping,
+            &traces,
+            &mut pens,
+            self.ink(),
+        );
         drop(traces);
         for (t, pen) in self.trails.iter_mut().zip(pens) {
             t.pen = pen;
@@ -182,12 +243,22 @@ impl<L: Layer> Scene<L> {
     /// will be drawn.
     pub(super) fn draw_heads(&mut self) -> Result<(), String> {
         let (mapping, colors) = (self.mapping(), self.colors());
-        let heads: Vec<Head> = (self.race.racers.iter().zip(&self.trails).enumerate()).map(|(i, (r, t))| head(r.status(), t, colors[i], &mapping)).collect();
+        let heads: Vec<Head> = (self.race.racers.iter().zip(&self.trails).enumerate())
+            .map(|(i, (r, t))| head(r.status(), t, colors[i], &mapping))
+            .collect();
         let glyphs: Vec<StepGlyph> = (self.inspected.iter())
             .filter_map(|&i| {
-                let r = self.race.racers.get(i).filter(|r| r.status() == Status::Ok)?;
+                let r = self
+                    .race
+                    .racers
+                    .get(i)
+                    .filter(|r| r.status() == Status::Ok)?;
                 let model = r.step_model(&self.race.objective)?;
-                Some(StepGlyph { color: colors[i], head: r.position, model })
+                Some(StepGlyph {
+                    color: colors[i],
+                    head: r.position,
+                    model,
+                })
             })
             .collect();
         let overlay = &self.layers.overlay;
@@ -199,8 +270,19 @@ impl<L: Layer> Scene<L> {
         }
         self.head_boxes = boxes;
         self.glyphs_drawn = !glyphs.is_empty();
-        drawn(draw_step_glyphs(overlay.area(), &mapping, &glyphs, self.ink()))?;
-        drawn(draw_heads(overlay.area(), &mapping, Some(self.race.start), &heads, self.ink()))?;
+        drawn(draw_step_glyphs(
+            overlay.area(),
+            &mapping,
+            &glyphs,
+            self.ink(),
+        ))?;
+        drawn(draw_heads(
+            overlay.area(),
+            &mapping,
+            Some(self.race.start),
+            &heads,
+            self.ink(),
+        ))?;
         overlay.present()
     }
 
@@ -223,18 +305,34 @@ impl<L: Layer> Scene<L> {
     /// Appends the new loss samples while the axes hold them; else draws the chart again on
     /// axes with room to grow.
     fn draw_loss(&mut self) -> Result<(), String> {
-        let holds = self.loss_axes.is_some_and(|a| self.trails.iter().flat_map(Trail::loss_traces).all(|t| a.holds(&t.fresh)));
-        let pieces: Vec<Vec<Vec<(f64, f64)>>> = self.trails.iter().map(|t| t.loss_traces().map(|trace| trace.piece(holds)).collect()).collect();
+        let holds = self.loss_axes.is_some_and(|a| {
+            self.trails
+                .iter()
+                .flat_map(Trail::loss_traces)
+                .all(|t| a.holds(&t.fresh))
+        });
+        let pieces: Vec<Vec<Vec<(f64, f64)>>> = self
+            .trails
+            .iter()
+            .map(|t| t.loss_traces().map(|trace| trace.piece(holds)).collect())
+            .collect();
         let colors = self.colors();
         let series = loss_series(&pieces, &colors);
         let axes = match self.loss_axes.filter(|_| holds) {
             Some(axes) => axes,
             None => self.new_loss_axes(&self.layers.loss, &series)?,
         };
-        drawn(draw_loss_lines(self.layers.loss.area(), &axes, &series, !holds))?;
+        drawn(draw_loss_lines(
+            self.layers.loss.area(),
+            &axes,
+            &series,
+            !holds,
+        ))?;
         self.loss_axes = Some(axes);
         for (t, traces) in self.trails.iter_mut().zip(&pieces) {
-            t.loss_traces_mut().zip(traces).for_each(|(trace, piece)| trace.drawn(piece));
+            t.loss_traces_mut()
+                .zip(traces)
+                .for_each(|(trace, piece)| trace.drawn(piece));
         }
         self.layers.loss.present()
     }
@@ -242,7 +340,15 @@ impl<L: Layer> Scene<L> {
     /// The whole loss chart on `layer`, on the axes the live chart would take at its size (the
     /// saved image puts it beside the landscape).
     pub fn draw_loss_on(&self, layer: &L) -> Result<(), String> {
-        let curves: Vec<Vec<Vec<(f64, f64)>>> = self.trails.iter().map(|t| t.loss_traces().map(|trace| trace.curve.samples().collect()).collect()).collect();
+        let curves: Vec<Vec<Vec<(f64, f64)>>> = self
+            .trails
+            .iter()
+            .map(|t| {
+                t.loss_traces()
+                    .map(|trace| trace.curve.samples().collect())
+                    .collect()
+            })
+            .collect();
         let series = loss_series(&curves, &self.colors());
         let axes = self.new_loss_axes(layer, &series)?;
         drawn(draw_loss_lines(layer.area(), &axes, &series, true))?;
@@ -252,7 +358,13 @@ impl<L: Layer> Scene<L> {
     /// The sweep chart, as far as the sweeps have run, on `layer`.
     pub fn draw_sweep_on(&self, layer: &L) -> Result<(), String> {
         layer.fill_white();
-        let series: Vec<SweepSeries> = (self.trails.iter().zip(self.colors())).map(|(t, color)| SweepSeries { color, points: &t.sweep.points, lr: t.sweep.lr }).collect();
+        let series: Vec<SweepSeries> = (self.trails.iter().zip(self.colors()))
+            .map(|(t, color)| SweepSeries {
+                color,
+                points: &t.sweep.points,
+                lr: t.sweep.lr,
+            })
+            .collect();
         let reference = known_minimum(&self.race.objective, &self.race.marks);
         drawn(draw_sweep(layer.area(), &series, reference, self.ink()))?;
         layer.present()
@@ -265,8 +377,17 @@ fn head(status: Status, t: &Trail, color: RGBColor, mapping: &Mapping) -> Head {
     let diverged = status == Status::Diverged;
     let at = t.path.points().last();
     let out_of_sight = at.is_some_and(|p| !mapping.plot.contains(mapping.to_px(p)));
-    let exit = if diverged && out_of_sight { exit_point(mapping, &t.path.points().collect::<Vec<Point>>()) } else { None };
-    Head { color, at, diverged, exit }
+    let exit = if diverged && out_of_sight {
+        exit_point(mapping, &t.path.points().collect::<Vec<Point>>())
+    } else {
+        None
+    };
+    Head {
+        color,
+        at,
+        diverged,
+        exit,
+    }
 }
 
 /// Pixels between two samples of a coarse landscape: [`COARSE_STEP`], or more on a plot so large

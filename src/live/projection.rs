@@ -13,7 +13,9 @@ use crate::classify::model::Architecture;
 use crate::classify::projection::{Plane, Projection, Surface};
 use crate::classify::train::{Input, TrainSpec, Trainer};
 use crate::landscape::View;
-use crate::render::classify::{draw_projected_background, draw_projected_racers, projected_rgba, surface_field, PlaneTrace};
+use crate::render::classify::{
+    draw_projected_background, draw_projected_racers, projected_rgba, surface_field, PlaneTrace,
+};
 use crate::render::layout::{Layout, Mapping};
 use crate::trace::Path;
 use plotters::style::RGBColor;
@@ -38,7 +40,11 @@ struct PlaneKey {
 
 impl PlaneKey {
     fn of(spec: &TrainSpec) -> PlaneKey {
-        PlaneKey { model: spec.model, seed: spec.seed, input: spec.input }
+        PlaneKey {
+            model: spec.model,
+            seed: spec.seed,
+            input: spec.input,
+        }
     }
 }
 
@@ -167,7 +173,10 @@ impl<L: Layer> Projected<L> {
 
     /// Racer `i`'s latest projection and how it is placed, when projected.
     pub fn of(&self, i: usize) -> Option<(Projection, Placement)> {
-        Some((self.current.get(i).copied().flatten()?, *self.placements.get(i)?))
+        Some((
+            self.current.get(i).copied().flatten()?,
+            *self.placements.get(i)?,
+        ))
     }
 
     /// Both pictures are drawn again on the next [`Projected::fill`].
@@ -229,7 +238,9 @@ impl<L: Layer> Projected<L> {
                 // Logits W (k x) + b = (k W) x + b: scale the weights, keep the biases.
                 self.scratch.clear();
                 self.scratch.extend_from_slice(weights);
-                self.scratch[..CLASSES * FEATURES].iter_mut().for_each(|w| *w *= k);
+                self.scratch[..CLASSES * FEATURES]
+                    .iter_mut()
+                    .for_each(|w| *w *= k);
                 plane.project(&self.scratch)
             }
             _ => return,
@@ -244,7 +255,14 @@ impl<L: Layer> Projected<L> {
     /// Samples the surface for up to `budget_ms`, redraws its picture when due, and the paths
     /// when they moved (`colors` and `diverged` per learner). Creates the surface for the
     /// layer's plot when there is none or the plot changed.
-    pub fn fill(&mut self, budget_ms: f64, dpr: f64, colors: &[RGBColor], diverged: &[bool], now: Clock) -> Result<(), String> {
+    pub fn fill(
+        &mut self,
+        budget_ms: f64,
+        dpr: f64,
+        colors: &[RGBColor],
+        diverged: &[bool],
+        now: Clock,
+    ) -> Result<(), String> {
         let (w, h) = self.surface_layer.size();
         let layout = Layout::landscape(w, h, dpr);
         self.ensure_surface(layout, dpr, now);
@@ -265,7 +283,9 @@ impl<L: Layer> Projected<L> {
         }
         let mapping = Mapping::new(layout.plot, surface.view());
         let fresh = surface.evaluated() != self.drawn_cells;
-        if self.drawn_at == f64::NEG_INFINITY || (fresh && (surface.done() || t1 - self.drawn_at >= SURFACE_REDRAW_MS)) {
+        if self.drawn_at == f64::NEG_INFINITY
+            || (fresh && (surface.done() || t1 - self.drawn_at >= SURFACE_REDRAW_MS))
+        {
             self.draw_surface(&mapping, dpr)?;
             self.surface_draw_ms = now() - t1;
             self.drawn_at = t1;
@@ -283,51 +303,124 @@ impl<L: Layer> Projected<L> {
     fn ensure_surface(&mut self, layout: Layout, dpr: f64, now: Clock) {
         let fitted = Mapping::fit(layout.plot, Plane::default_view());
         let usable = layout.plot.width >= 8 && layout.plot.height >= 8;
-        let (Some(plane), true) = (&self.plane, usable) else { return };
+        let (Some(plane), true) = (&self.plane, usable) else {
+            return;
+        };
         let far = |a: View, b: View| {
             let span = (b.x[1] - b.x[0]).max(b.y[1] - b.y[0]);
-            (0..2).any(|k| (a.x[k] - b.x[k]).abs() > 0.02 * span || (a.y[k] - b.y[k]).abs() > 0.02 * span)
+            (0..2).any(|k| {
+                (a.x[k] - b.x[k]).abs() > 0.02 * span || (a.y[k] - b.y[k]).abs() > 0.02 * span
+            })
         };
-        if self.surface.as_ref().is_none_or(|s| far(s.view(), fitted.view)) {
-            let cells = |px: u32| ((px as f64 / dpr / CELL_CSS).round() as usize).clamp(GRID_MIN, GRID_MAX);
-            self.surface = Some(Surface::new(plane.clone(), fitted.view, cells(layout.plot.width), cells(layout.plot.height)));
-            (self.started, self.fill_ms, self.compute_ms, self.drawn_cells, self.drawn_at) = (now(), None, 0.0, 0, f64::NEG_INFINITY);
+        if self
+            .surface
+            .as_ref()
+            .is_none_or(|s| far(s.view(), fitted.view))
+        {
+            let cells =
+                |px: u32| ((px as f64 / dpr / CELL_CSS).round() as usize).clamp(GRID_MIN, GRID_MAX);
+            self.surface = Some(Surface::new(
+                plane.clone(),
+                fitted.view,
+                cells(layout.plot.width),
+                cells(layout.plot.height),
+            ));
+            (
+                self.started,
+                self.fill_ms,
+                self.compute_ms,
+                self.drawn_cells,
+                self.drawn_at,
+            ) = (now(), None, 0.0, 0, f64::NEG_INFINITY);
         }
     }
 
     fn draw_surface(&mut self, mapping: &Mapping, dpr: f64) -> Result<(), String> {
-        let Some(surface) = &self.surface else { return Ok(()) };
+        let Some(surface) = &self.surface else {
+            return Ok(());
+        };
         self.drawn_cells = surface.evaluated();
         let (gw, gh) = surface.size();
         let field = surface_field(surface.view(), gw, gh, surface.values());
         let layer = &self.surface_layer;
         layer.fill_white();
         projected_rgba(&field, mapping, &mut self.rgba);
-        layer.put_rgba(&self.rgba, mapping.plot.width, mapping.plot.height, mapping.plot.x as f64, mapping.plot.y as f64)?;
-        drawn(draw_projected_background(layer.area(), mapping, &field, dpr))?;
+        layer.put_rgba(
+            &self.rgba,
+            mapping.plot.width,
+            mapping.plot.height,
+            mapping.plot.x as f64,
+            mapping.plot.y as f64,
+        )?;
+        drawn(draw_projected_background(
+            layer.area(),
+            mapping,
+            &field,
+            dpr,
+        ))?;
         layer.present()
     }
 
-    fn draw_paths(&mut self, mapping: &Mapping, dpr: f64, colors: &[RGBColor], diverged: &[bool]) -> Result<(), String> {
+    fn draw_paths(
+        &mut self,
+        mapping: &Mapping,
+        dpr: f64,
+        colors: &[RGBColor],
+        diverged: &[bool],
+    ) -> Result<(), String> {
         self.paths_stale = false;
         self.paths_layer.clear();
-        let points: Vec<Vec<[f64; 2]>> = self.paths.iter().map(|path| path.points().collect()).collect();
-        let racers: Vec<PlaneTrace> = (0..points.len().min(colors.len()))
-            .filter(|&i| self.placements.get(i).is_some_and(|x| *x != Placement::Other))
-            .map(|i| PlaneTrace { color: colors[i], points: &points[i], diverged: diverged.get(i).copied().unwrap_or(false) })
+        let points: Vec<Vec<[f64; 2]>> = self
+            .paths
+            .iter()
+            .map(|path| path.points().collect())
             .collect();
-        drawn(draw_projected_racers(self.paths_layer.area(), mapping, &racers, dpr))?;
+        let racers: Vec<PlaneTrace> = (0..points.len().min(colors.len()))
+            .filter(|&i| {
+                self.placements
+                    .get(i)
+                    .is_some_and(|x| *x != Placement::Other)
+            })
+            .map(|i| PlaneTrace {
+                color: colors[i],
+                points: &points[i],
+                diverged: diverged.get(i).copied().unwrap_or(false),
+            })
+            .collect();
+        drawn(draw_projected_racers(
+            self.paths_layer.area(),
+            mapping,
+            &racers,
+            dpr,
+        ))?;
         self.paths_layer.present()
     }
 
     /// The view's progress.
     pub fn status(&self) -> ProjectionStatus<'_> {
         let (evaluated, cells, done, grid) = match &self.surface {
-            Some(s) => (s.evaluated(), s.size().0 * s.size().1, s.done(), [s.size().0, s.size().1]),
+            Some(s) => (
+                s.evaluated(),
+                s.size().0 * s.size().1,
+                s.done(),
+                [s.size().0, s.size().1],
+            ),
             None => (0, 0, false, [0, 0]),
         };
-        let finite = || self.surface.iter().flat_map(|s| s.values().iter().copied()).filter(|v| v.is_finite());
-        let pick = |want: fn(&Placement) -> bool| self.placements.iter().enumerate().filter(|(_, x)| want(x)).map(|(i, _)| i).collect();
+        let finite = || {
+            self.surface
+                .iter()
+                .flat_map(|s| s.values().iter().copied())
+                .filter(|v| v.is_finite())
+        };
+        let pick = |want: fn(&Placement) -> bool| {
+            self.placements
+                .iter()
+                .enumerate()
+                .filter(|(_, x)| want(x))
+                .map(|(i, _)| i)
+                .collect()
+        };
         ProjectionStatus {
             available: self.plane.is_some(),
             reason: self.unavailable.as_deref(),

@@ -10,7 +10,9 @@ use crate::render::layout::PlotRect;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
-use plotters_backend::{BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind,
+};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
@@ -27,13 +29,23 @@ pub struct Pixels {
 
 impl Pixels {
     fn new(width: u32, height: u32) -> Pixels {
-        Pixels { width, height, rgba: vec![0; width as usize * height as usize * 4], texts: Vec::new() }
+        Pixels {
+            width,
+            height,
+            rgba: vec![0; width as usize * height as usize * 4],
+            texts: Vec::new(),
+        }
     }
 
     /// The RGBA of pixel `(x, y)`.
     pub fn at(&self, x: u32, y: u32) -> [u8; 4] {
         let i = 4 * (y as usize * self.width as usize + x as usize);
-        [self.rgba[i], self.rgba[i + 1], self.rgba[i + 2], self.rgba[i + 3]]
+        [
+            self.rgba[i],
+            self.rgba[i + 1],
+            self.rgba[i + 2],
+            self.rgba[i + 3],
+        ]
     }
 
     /// Pixels that are not fully transparent.
@@ -43,7 +55,10 @@ impl Pixels {
 
     /// Pixels of exactly this colour, opaque.
     pub fn count(&self, [r, g, b]: [u8; 3]) -> usize {
-        self.rgba.chunks_exact(4).filter(|p| p[..] == [r, g, b, 255]).count()
+        self.rgba
+            .chunks_exact(4)
+            .filter(|p| p[..] == [r, g, b, 255])
+            .count()
     }
 
     /// Blends `color` (alpha 0 to 1) over pixel `(x, y)` ("source over").
@@ -64,9 +79,17 @@ impl Pixels {
 
     /// Sets every pixel of `rect` that lies on the raster to `rgba`; texts anchored there go.
     fn set_rect(&mut self, [x, y, w, h]: [f64; 4], rgba: [u8; 4]) {
-        self.texts.retain(|(_, (tx, ty))| !((*tx as f64) >= x && (*tx as f64) < x + w && (*ty as f64) >= y && (*ty as f64) < y + h));
+        self.texts.retain(|(_, (tx, ty))| {
+            !((*tx as f64) >= x
+                && (*tx as f64) < x + w
+                && (*ty as f64) >= y
+                && (*ty as f64) < y + h)
+        });
         let (x0, y0) = (x.round().max(0.0) as u32, y.round().max(0.0) as u32);
-        let (x1, y1) = (((x + w).round().max(0.0) as u32).min(self.width), ((y + h).round().max(0.0) as u32).min(self.height));
+        let (x1, y1) = (
+            ((x + w).round().max(0.0) as u32).min(self.width),
+            ((y + h).round().max(0.0) as u32).min(self.height),
+        );
         for py in y0..y1 {
             for px in x0..x1 {
                 let i = 4 * (py as usize * self.width as usize + px as usize);
@@ -97,13 +120,22 @@ impl DrawingBackend for RasterBackend {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, (x, y): BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<std::fmt::Error>> {
+    fn draw_pixel(
+        &mut self,
+        (x, y): BackendCoord,
+        color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<std::fmt::Error>> {
         let (r, g, b) = color.rgb;
         self.pixels.borrow_mut().blend(x, y, [r, g, b], color.alpha);
         Ok(())
     }
 
-    fn draw_text<S: BackendTextStyle>(&mut self, text: &str, _style: &S, pos: BackendCoord) -> Result<(), DrawingErrorKind<std::fmt::Error>> {
+    fn draw_text<S: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        _style: &S,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<std::fmt::Error>> {
         self.pixels.borrow_mut().texts.push((text.to_string(), pos));
         Ok(())
     }
@@ -118,7 +150,10 @@ pub struct Raster {
 impl Raster {
     pub fn new(width: u32, height: u32) -> Raster {
         let pixels = Rc::new(RefCell::new(Pixels::new(width, height)));
-        let area = RasterBackend { pixels: Rc::clone(&pixels) }.into_drawing_area();
+        let area = RasterBackend {
+            pixels: Rc::clone(&pixels),
+        }
+        .into_drawing_area();
         Raster { pixels, area }
     }
 
@@ -146,7 +181,10 @@ impl Layer for Raster {
     }
 
     fn refresh(&mut self) -> Result<(), String> {
-        self.area = RasterBackend { pixels: Rc::clone(&self.pixels) }.into_drawing_area();
+        self.area = RasterBackend {
+            pixels: Rc::clone(&self.pixels),
+        }
+        .into_drawing_area();
         Ok(())
     }
 
@@ -160,7 +198,11 @@ impl Layer for Raster {
 
     fn put_rgba(&self, rgba: &[u8], width: u32, height: u32, x: f64, y: f64) -> Result<(), String> {
         if rgba.len() != 4 * width as usize * height as usize {
-            return Err(format!("an image of {width} x {height} pixels needs {} bytes, got {}", 4 * width * height, rgba.len()));
+            return Err(format!(
+                "an image of {width} x {height} pixels needs {} bytes, got {}",
+                4 * width * height,
+                rgba.len()
+            ));
         }
         let mut p = self.pixels.borrow_mut();
         let (x0, y0) = (x.round() as i64, y.round() as i64);
@@ -170,7 +212,10 @@ impl Layer for Raster {
                 if px < 0 || py < 0 || px >= p.width as i64 || py >= p.height as i64 {
                     continue;
                 }
-                let (src, dst) = (4 * (row * width as i64 + col) as usize, 4 * (py as usize * p.width as usize + px as usize));
+                let (src, dst) = (
+                    4 * (row * width as i64 + col) as usize,
+                    4 * (py as usize * p.width as usize + px as usize),
+                );
                 p.rgba[dst..dst + 4].copy_from_slice(&rgba[src..src + 4]);
             }
         }
@@ -183,7 +228,10 @@ impl Layer for Raster {
         // Nearest neighbour (a browser smooths): every pixel of the clip from its source pixel.
         for py in clip.y.max(0)..(clip.y + clip.height as i32).min(p.height as i32) {
             for px in clip.x.max(0)..(clip.x + clip.width as i32).min(p.width as i32) {
-                let (sx, sy) = (x + ((px as f64 - x) / factor).floor(), y + ((py as f64 - y) / factor).floor());
+                let (sx, sy) = (
+                    x + ((px as f64 - x) / factor).floor(),
+                    y + ((py as f64 - y) / factor).floor(),
+                );
                 if sx < x || sy < y || sx >= x + w || sy >= y + h {
                     continue;
                 }
@@ -205,8 +253,14 @@ mod tests {
     #[test]
     fn lines_land_on_pixels_and_clears_take_them_off() {
         let r = Raster::new(20, 10);
-        let style = ShapeStyle { color: RGBColor(200, 10, 10).into(), filled: false, stroke_width: 1 };
-        r.area().draw(&PathElement::new(vec![(1, 5), (18, 5)], style)).unwrap();
+        let style = ShapeStyle {
+            color: RGBColor(200, 10, 10).into(),
+            filled: false,
+            stroke_width: 1,
+        };
+        r.area()
+            .draw(&PathElement::new(vec![(1, 5), (18, 5)], style))
+            .unwrap();
         assert_eq!(r.pixels().at(10, 5), [200, 10, 10, 255]);
         assert_eq!(r.pixels().count([200, 10, 10]), 18);
         // The line covers x = 1 to 18; clearing x < 10 leaves x = 10 to 18.
@@ -219,11 +273,34 @@ mod tests {
     #[test]
     fn images_are_put_and_scaled_in_place() {
         let r = Raster::new(8, 8);
-        let rgba: Vec<u8> = [[1, 2, 3, 255], [4, 5, 6, 255], [7, 8, 9, 255], [10, 11, 12, 255]].concat();
+        let rgba: Vec<u8> = [
+            [1, 2, 3, 255],
+            [4, 5, 6, 255],
+            [7, 8, 9, 255],
+            [10, 11, 12, 255],
+        ]
+        .concat();
         r.put_rgba(&rgba, 2, 2, 1.0, 1.0).unwrap();
         assert_eq!(r.pixels().at(2, 2), [10, 11, 12, 255]);
-        r.scale_up([1.0, 1.0, 2.0, 2.0], 2.0, PlotRect { x: 1, y: 1, width: 4, height: 4 }).unwrap();
-        assert_eq!((r.pixels().at(1, 1), r.pixels().at(2, 2), r.pixels().at(4, 4)), ([1, 2, 3, 255], [1, 2, 3, 255], [10, 11, 12, 255]));
+        r.scale_up(
+            [1.0, 1.0, 2.0, 2.0],
+            2.0,
+            PlotRect {
+                x: 1,
+                y: 1,
+                width: 4,
+                height: 4,
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                r.pixels().at(1, 1),
+                r.pixels().at(2, 2),
+                r.pixels().at(4, 4)
+            ),
+            ([1, 2, 3, 255], [1, 2, 3, 255], [10, 11, 12, 255])
+        );
         assert!(r.put_rgba(&rgba, 3, 2, 0.0, 0.0).is_err());
     }
 }

@@ -37,7 +37,19 @@ pub struct RacerState<'a> {
 /// The numbers per racer in a packed frame ([`Scene::packed`]), in order: the one description
 /// of its layout. `status` is an index into [`PACKED_STATUS`]; `stopped_at` the step it
 /// diverged or stopped at; `arrival_global` 1 or 0; absent values NaN.
-pub const PACKED_FIELDS: [&str; 11] = ["step", "x", "y", "loss", "status", "stopped_at", "arrival_step", "arrival_x", "arrival_y", "arrival_global", "mean_loss"];
+pub const PACKED_FIELDS: [&str; 11] = [
+    "step",
+    "x",
+    "y",
+    "loss",
+    "status",
+    "stopped_at",
+    "arrival_step",
+    "arrival_x",
+    "arrival_y",
+    "arrival_global",
+    "mean_loss",
+];
 /// The numbers after every racer's: the race's clock and how many racers are behind it.
 pub const PACKED_TAIL: [&str; 2] = ["clock", "behind"];
 /// The statuses, by their number in a packed frame.
@@ -51,7 +63,11 @@ pub struct PackedLayout {
     pub statuses: [Status; 3],
 }
 
-pub const PACKED_LAYOUT: PackedLayout = PackedLayout { fields: PACKED_FIELDS, tail: PACKED_TAIL, statuses: PACKED_STATUS };
+pub const PACKED_LAYOUT: PackedLayout = PackedLayout {
+    fields: PACKED_FIELDS,
+    tail: PACKED_TAIL,
+    statuses: PACKED_STATUS,
+};
 
 /// The saved image's caption and a line per racer.
 #[derive(Serialize, Clone, Debug, PartialEq)]
@@ -79,7 +95,11 @@ pub struct SweepView<'a> {
 
 impl<L: Layer> Scene<L> {
     fn standing(&self, i: usize) -> Standing {
-        Standing::of_racer(&self.race.racers[i], self.race.clock, self.trails[i].mean_loss())
+        Standing::of_racer(
+            &self.race.racers[i],
+            self.race.clock,
+            self.trails[i].mean_loss(),
+        )
     }
 
     /// Every racer's state.
@@ -109,13 +129,34 @@ impl<L: Layer> Scene<L> {
     pub fn packed(&self) -> Vec<f64> {
         let clock = self.race.clock;
         let yes = |b: bool| if b { 1.0 } else { 0.0 };
-        let mut packed = Vec::with_capacity(PACKED_FIELDS.len() * self.race.racers.len() + PACKED_TAIL.len());
+        let mut packed =
+            Vec::with_capacity(PACKED_FIELDS.len() * self.race.racers.len() + PACKED_TAIL.len());
         for (r, trail) in self.race.racers.iter().zip(&self.trails) {
-            let status = PACKED_STATUS.iter().position(|&s| s == r.status()).unwrap_or(0) as f64;
-            let [arrived_at, x, y, global] = r.arrival.map_or([f64::NAN; 4], |a| [a.step as f64, a.at[0], a.at[1], yes(a.global)]);
-            let stopped_at = r.diverged_at.or(r.singular_at).map_or(f64::NAN, |k| k as f64);
+            let status = PACKED_STATUS
+                .iter()
+                .position(|&s| s == r.status())
+                .unwrap_or(0) as f64;
+            let [arrived_at, x, y, global] = r.arrival.map_or([f64::NAN; 4], |a| {
+                [a.step as f64, a.at[0], a.at[1], yes(a.global)]
+            });
+            let stopped_at = r
+                .diverged_at
+                .or(r.singular_at)
+                .map_or(f64::NAN, |k| k as f64);
             let mean = trail.mean_loss().unwrap_or(f64::NAN);
-            packed.extend([r.step_at(clock) as f64, r.position[0], r.position[1], r.loss, status, stopped_at, arrived_at, x, y, global, mean]);
+            packed.extend([
+                r.step_at(clock) as f64,
+                r.position[0],
+                r.position[1],
+                r.loss,
+                status,
+                stopped_at,
+                arrived_at,
+                x,
+                y,
+                global,
+                mean,
+            ]);
         }
         packed.extend([clock as f64, self.behind() as f64]);
         packed
@@ -123,23 +164,48 @@ impl<L: Layer> Scene<L> {
 
     /// Every racer's card.
     pub fn cards(&self) -> Vec<Card> {
-        (0..self.race.racers.len()).map(|i| text::tuned_card(&self.race.racers[i].spec, &self.standing(i), self.tuned_at(i))).collect()
+        (0..self.race.racers.len())
+            .map(|i| {
+                text::tuned_card(
+                    &self.race.racers[i].spec,
+                    &self.standing(i),
+                    self.tuned_at(i),
+                )
+            })
+            .collect()
     }
 
     /// The saved image's legend: the race's caption (its landscape, start, step and sweeps) and
     /// each racer's line, as `optiscape plot --sweep` writes them once the race is over.
     pub fn legend(&self) -> Legend {
-        let caption = text::caption(&self.spec, self.race.start, self.race.clock, Some(self.sweep_steps()));
+        let caption = text::caption(
+            &self.spec,
+            self.race.start,
+            self.race.clock,
+            Some(self.sweep_steps()),
+        );
         let dashes = self.dashes();
         let entries = (self.race.racers.iter().enumerate())
-            .map(|(i, r)| LegendEntry { color: self.color(i).to_string(), dash: dashes[i].pattern(), text: text::legend_line(&r.spec, &self.standing(i)) })
+            .map(|(i, r)| LegendEntry {
+                color: self.color(i).to_string(),
+                dash: dashes[i].pattern(),
+                text: text::legend_line(&r.spec, &self.standing(i)),
+            })
             .collect();
         Legend { caption, entries }
     }
 
     /// Each racer's sweep as far as it has run.
     pub fn sweeps(&self) -> Vec<SweepView<'_>> {
-        self.trails.iter().map(|t| SweepView { lr: t.sweep.lr, steps: t.sweep.horizon, done: t.sweep.done(), points: &t.sweep.points }).collect()
+        self.trails
+            .iter()
+            .map(|t| SweepView {
+                lr: t.sweep.lr,
+                steps: t.sweep.horizon,
+                done: t.sweep.done(),
+                points: &t.sweep.points,
+            })
+            .collect()
     }
 
     /// Where the scene's preset stands (its hint only while the race is the preset's own).
@@ -150,15 +216,28 @@ impl<L: Layer> Scene<L> {
     /// The optimizer state of racer `i` as named values, then its last step against the local
     /// quadratic model (see [`crate::race::StepModel`]).
     pub fn inspect(&self, i: usize) -> Result<Vec<Entry>, String> {
-        let racer = self.race.racers.get(i).ok_or_else(|| format!("no racer {i}"))?;
+        let racer = self
+            .race
+            .racers
+            .get(i)
+            .ok_or_else(|| format!("no racer {i}"))?;
         let mut entries = racer.inspect();
         if let Some(model) = racer.step_model(&self.race.objective) {
-            entries.push(Entry { name: "last step: curvature along it", value: EntryValue::Scalar(model.curvature) });
+            entries.push(Entry {
+                name: "last step: curvature along it",
+                value: EntryValue::Scalar(model.curvature),
+            });
             if let Some(alpha) = model.alpha_star {
-                entries.push(Entry { name: "last step: model optimum α*", value: EntryValue::Scalar(alpha) });
+                entries.push(Entry {
+                    name: "last step: model optimum α*",
+                    value: EntryValue::Scalar(alpha),
+                });
             }
             if let Some(angle) = model.angle_to_descent {
-                entries.push(Entry { name: "last step: degrees from −gradient", value: EntryValue::Scalar(angle) });
+                entries.push(Entry {
+                    name: "last step: degrees from −gradient",
+                    value: EntryValue::Scalar(angle),
+                });
             }
         }
         Ok(entries)
@@ -211,7 +290,8 @@ impl<L: Layer> Scene<L> {
     /// What the hint says of the scene's preset: its lesson while the race is the preset's own,
     /// else what it was based on; empty for a scene from no preset.
     pub fn lesson_text(&self) -> String {
-        self.lesson().map_or_else(String::new, |l| text::lesson(&l, "preset"))
+        self.lesson()
+            .map_or_else(String::new, |l| text::lesson(&l, "preset"))
     }
 }
 

@@ -34,7 +34,11 @@ pub const PRESENT_ROOM: f64 = 2.0;
 /// keeps its desk sizes, which its device pixels already make wide enough.
 pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
     let side = css_width.min(css_height);
-    let text = if side.is_finite() { side / 1080.0 * PRESENT_ROOM } else { 1.0 };
+    let text = if side.is_finite() {
+        side / 1080.0 * PRESENT_ROOM
+    } else {
+        1.0
+    };
     let lines = 2.0 / dpr_of(dpr);
     text.max(lines).clamp(1.0, PRESENT_ROOM)
 }
@@ -56,7 +60,13 @@ pub struct Layers<L> {
 
 impl<L: Layer> Layers<L> {
     fn refresh(&mut self) -> Result<(), String> {
-        for layer in [&mut self.background, &mut self.casings, &mut self.trails, &mut self.overlay, &mut self.loss] {
+        for layer in [
+            &mut self.background,
+            &mut self.casings,
+            &mut self.trails,
+            &mut self.overlay,
+            &mut self.loss,
+        ] {
             layer.refresh()?;
         }
         Ok(())
@@ -127,8 +137,17 @@ impl<L: Layer> Scene<L> {
             now,
             tuned: Vec::new(),
         };
-        let (resolution, noisy, steps) = (scene.resolution(), scene.noisy(), sweep::horizon(scene.spec.steps));
-        scene.trails = scene.race.racers.iter().map(|r| Trail::new(r, resolution, steps, noisy)).collect();
+        let (resolution, noisy, steps) = (
+            scene.resolution(),
+            scene.noisy(),
+            sweep::horizon(scene.spec.steps),
+        );
+        scene.trails = scene
+            .race
+            .racers
+            .iter()
+            .map(|r| Trail::new(r, resolution, steps, noisy))
+            .collect();
         scene
     }
 
@@ -190,7 +209,11 @@ impl<L: Layer> Scene<L> {
         let sweep_steps = sweep::horizon(spec.steps);
         let horizon_changed = sweep_steps != sweep::horizon(self.spec.steps);
         let applied = self.race.apply(&spec);
-        self.take_trails(&applied, horizon_changed.then_some(sweep_steps), sweep_steps);
+        self.take_trails(
+            &applied,
+            horizon_changed.then_some(sweep_steps),
+            sweep_steps,
+        );
         if spec.loss_x != self.spec.loss_x {
             self.replay_all();
         }
@@ -234,23 +257,28 @@ impl<L: Layer> Scene<L> {
     /// others.
     fn take_trails(&mut self, applied: &Applied, new_sweeps: Option<u64>, sweep_steps: u64) {
         let (resolution, noisy) = (self.resolution(), self.noisy());
-        let mut old: Vec<Option<Trail>> = std::mem::take(&mut self.trails).into_iter().map(Some).collect();
+        let mut old: Vec<Option<Trail>> = std::mem::take(&mut self.trails)
+            .into_iter()
+            .map(Some)
+            .collect();
         self.trails = self
             .race
             .racers
             .iter()
             .enumerate()
-            .map(|(i, racer)| match applied.kept[i].and_then(|j| old.get_mut(j).and_then(Option::take)) {
-                Some(mut t) => {
-                    if applied.restarted(i) {
-                        t.restart(racer);
+            .map(|(i, racer)| {
+                match applied.kept[i].and_then(|j| old.get_mut(j).and_then(Option::take)) {
+                    Some(mut t) => {
+                        if applied.restarted(i) {
+                            t.restart(racer);
+                        }
+                        if let Some(steps) = new_sweeps {
+                            t.sweep = crate::sweep::Sweep::new(&racer.spec, steps);
+                        }
+                        t
                     }
-                    if let Some(steps) = new_sweeps {
-                        t.sweep = crate::sweep::Sweep::new(&racer.spec, steps);
-                    }
-                    t
+                    None => Trail::new(racer, resolution, sweep_steps, noisy),
                 }
-                None => Trail::new(racer, resolution, sweep_steps, noisy),
             })
             .collect();
     }
@@ -265,7 +293,9 @@ impl<L: Layer> Scene<L> {
         self.redraw_all_racers();
         loop {
             let (trails, x) = (&mut self.trails, self.spec.loss_x);
-            if self.race.catch_up_visits(CATCH_UP_CHUNK, |i, v| trails[i].record(v.step, x_of(x, v), v.point, v.loss, false)) {
+            if self.race.catch_up_visits(CATCH_UP_CHUNK, |i, v| {
+                trails[i].record(v.step, x_of(x, v), v.point, v.loss, false)
+            }) {
                 return true;
             }
             if (self.now)() - t0 >= budget_ms {
@@ -323,7 +353,9 @@ impl<L: Layer> Scene<L> {
         }
         let n = (n.min(MAX_SPEED) as u64).min(self.spec.steps.saturating_sub(self.race.clock));
         let (trails, x) = (&mut self.trails, self.spec.loss_x);
-        self.race.advance_visits(n, |i, v| trails[i].record(v.step, x_of(x, v), v.point, v.loss, true));
+        self.race.advance_visits(n, |i, v| {
+            trails[i].record(v.step, x_of(x, v), v.point, v.loss, true)
+        });
         self.timings.step_ms = (self.now)() - t0;
         self.draw_frame()?;
         self.timings.frame_ms = (self.now)() - t0;
@@ -343,7 +375,11 @@ impl<L: Layer> Scene<L> {
     /// Draws lines, markers and text `room` times their desk size (1 to [`MAX_ROOM`]; anything
     /// else is 1), for a room watching a projector, and redraws every layer.
     pub fn set_room(&mut self, room: f64) -> Result<(), String> {
-        self.room = if room.is_finite() { room.clamp(1.0, MAX_ROOM) } else { 1.0 };
+        self.room = if room.is_finite() {
+            room.clamp(1.0, MAX_ROOM)
+        } else {
+            1.0
+        };
         self.resize(self.dpr)
     }
 

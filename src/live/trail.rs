@@ -24,7 +24,11 @@ pub struct LossTrace {
 
 impl LossTrace {
     fn new() -> LossTrace {
-        LossTrace { curve: Curve::new(CURVE_CAPACITY), fresh: Vec::new(), tail: None }
+        LossTrace {
+            curve: Curve::new(CURVE_CAPACITY),
+            fresh: Vec::new(),
+            tail: None,
+        }
     }
 
     fn clear(&mut self) {
@@ -44,7 +48,10 @@ impl LossTrace {
     /// The samples drawn this frame: from the last one drawn on when `append`, else all of them.
     pub fn piece(&self, append: bool) -> Vec<(f64, f64)> {
         if append {
-            self.tail.into_iter().chain(self.fresh.iter().copied()).collect()
+            self.tail
+                .into_iter()
+                .chain(self.fresh.iter().copied())
+                .collect()
         } else {
             self.curve.samples().collect()
         }
@@ -52,7 +59,11 @@ impl LossTrace {
 
     /// After `piece` was drawn: it ends the curve drawn so far.
     pub fn drawn(&mut self, piece: &[(f64, f64)]) {
-        if let Some(&last) = piece.iter().rev().find(|p| p.0.is_finite() && p.1.is_finite()) {
+        if let Some(&last) = piece
+            .iter()
+            .rev()
+            .find(|p| p.0.is_finite() && p.1.is_finite())
+        {
             self.tail = Some(last);
         }
         self.fresh.clear();

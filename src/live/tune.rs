@@ -16,7 +16,11 @@ pub struct Tuned {
 
 /// Whether two racers race alike (labels and colours aside).
 fn alike(a: &RacerSpec, b: &RacerSpec) -> bool {
-    a.info == b.info && a.hyper == b.hyper && a.clip == b.clip && a.schedule == b.schedule && a.trajectory == b.trajectory
+    a.info == b.info
+        && a.hyper == b.hyper
+        && a.clip == b.clip
+        && a.schedule == b.schedule
+        && a.trajectory == b.trajectory
 }
 
 impl<L: Layer> Scene<L> {
@@ -28,7 +32,13 @@ impl<L: Layer> Scene<L> {
         let points: Vec<&[SweepPoint]> = self.trails.iter().map(|t| &t.sweep.points[..]).collect();
         let (tuned, best) = sweep::tune_with(&self.spec, &points);
         let steps = self.sweep_steps();
-        let notes = (tuned.racers.iter().zip(&best)).filter(|(_, b)| b.is_some()).map(|(r, _)| Tuned { racer: r.clone(), steps }).collect();
+        let notes = (tuned.racers.iter().zip(&best))
+            .filter(|(_, b)| b.is_some())
+            .map(|(r, _)| Tuned {
+                racer: r.clone(),
+                steps,
+            })
+            .collect();
         self.set_spec(tuned)?;
         self.tuned = notes;
         Ok(())
@@ -46,6 +56,9 @@ impl<L: Layer> Scene<L> {
     /// it and neither the racer nor its landscape changed since.
     pub fn tuned_at(&self, i: usize) -> Option<u64> {
         let racer = &self.race.racers.get(i)?.spec;
-        self.tuned.iter().find(|t| alike(&t.racer, racer)).map(|t| t.steps)
+        self.tuned
+            .iter()
+            .find(|t| alike(&t.racer, racer))
+            .map(|t| t.steps)
     }
 }

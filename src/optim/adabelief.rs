@@ -6,12 +6,14 @@
 //! tests N_sma >= 5 (RAdam: > 5), uses sqrt(s) without bias correction, and before that either
 //! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
 
-use super::{add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::math::powf;
-use crate::schema::{Hyper, Param};
 use super::adam::{M, M_HAT};
 use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
+use super::{
+    add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use super::{Quantity, STEP};
+use crate::math::powf;
+use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adabelief",
@@ -105,9 +107,16 @@ const S: PieceInfo = PieceInfo::boxed(
     "memory of the gradient's surprise, rectified: the root of the running average of (g − m)², plus ε",
 );
 const N_SMA: PieceInfo = PieceInfo::scalar("n_sma", "ρ_t", "how long the memory of the surprise is so far, in steps: the adaptive step is on once it reaches 5");
-const RECTIFIED: PieceInfo =
-    PieceInfo::scalar("rectified", "adaptive", "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂ (or none)");
-const RECT: PieceInfo = PieceInfo::scalar("rect", "r_t", "the rectification: how far the adaptive step is trusted yet, growing toward 1");
+const RECTIFIED: PieceInfo = PieceInfo::scalar(
+    "rectified",
+    "adaptive",
+    "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂ (or none)",
+);
+const RECT: PieceInfo = PieceInfo::scalar(
+    "rect",
+    "r_t",
+    "the rectification: how far the adaptive step is trusted yet, growing toward 1",
+);
 
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
@@ -121,7 +130,9 @@ const PIECES: &[PieceInfo] = &[
     RECTIFIED,
     S,
     RECT,
-    PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate (rectified: times r_t)"),
+    PieceInfo::step(
+        "the step: −lr·m̂ divided by the box, coordinate by coordinate (rectified: times r_t)",
+    ),
 ];
 
 impl Optimizer for AdaBelief {
@@ -130,7 +141,13 @@ impl Optimizer for AdaBelief {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdaBeliefState {
-        AdaBeliefState { step: 0, n_sma: 0.0, exp_avg: zeros(p), exp_avg_var: zeros(p), max_exp_avg_var: zeros(p) }
+        AdaBeliefState {
+            step: 0,
+            n_sma: 0.0,
+            exp_avg: zeros(p),
+            exp_avg_var: zeros(p),
+            max_exp_avg_var: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdaBeliefState) {
@@ -146,7 +163,10 @@ impl Optimizer for AdaBelief {
         let n_sma = n_sma_max - 2.0 * step * beta2_t / (1.0 - beta2_t);
         s.n_sma = n_sma;
         let rect_step = if n_sma >= 5.0 {
-            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt()
+            ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma
+                * n_sma_max
+                / (n_sma_max - 2.0))
+                .sqrt()
                 / (1.0 - powf(beta1, step))
         } else if self.degenerated_to_sgd {
             1.0 / (1.0 - powf(beta1, step))
@@ -187,7 +207,11 @@ impl Optimizer for AdaBelief {
     }
 
     fn inspect(&self, s: &AdaBeliefState) -> Vec<Entry> {
-        let mut out = vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("s", &s.exp_avg_var)];
+        let mut out = vec![
+            Entry::int("step", s.step),
+            Entry::vector("m", &s.exp_avg),
+            Entry::vector("s", &s.exp_avg_var),
+        ];
         if self.amsgrad {
             out.push(Entry::vector("max_s", &s.max_exp_avg_var));
         }
@@ -198,21 +222,49 @@ impl Optimizer for AdaBelief {
         out
     }
 
-    fn explain(&self, _before: &AdaBeliefState, after: &AdaBeliefState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &AdaBeliefState,
+        after: &AdaBeliefState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
         let step = after.step as f64;
         let bias_correction1 = 1.0 - powf(beta1, step);
         let bias_correction2 = 1.0 - powf(beta2, step);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         if self.weight_decouple {
-            out.extend(explain::decoupled(p, if self.fixed_decay { 1.0 - self.weight_decay } else { 1.0 - self.lr * self.weight_decay }));
+            out.extend(explain::decoupled(
+                p,
+                if self.fixed_decay {
+                    1.0 - self.weight_decay
+                } else {
+                    1.0 - self.lr * self.weight_decay
+                },
+            ));
         } else {
             out.extend(explain::l2(p, d.grad, self.weight_decay));
         }
-        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
-        let corrected = |s: &[f64]| s.iter().map(|&s| s.sqrt() / bias_correction2.sqrt() + self.eps).collect::<Vec<f64>>();
+        out.push(downhill(
+            M_HAT.key,
+            &after
+                .exp_avg
+                .iter()
+                .map(|m| m / bias_correction1)
+                .collect::<Vec<f64>>(),
+        ));
+        let corrected = |s: &[f64]| {
+            s.iter()
+                .map(|&s| s.sqrt() / bias_correction2.sqrt() + self.eps)
+                .collect::<Vec<f64>>()
+        };
         if !self.rectify {
-            out.push(if self.amsgrad { vector(MAX_S.key, corrected(&after.max_exp_avg_var)) } else { vector(S_HAT.key, corrected(&after.exp_avg_var)) });
+            out.push(if self.amsgrad {
+                vector(MAX_S.key, corrected(&after.max_exp_avg_var))
+            } else {
+                vector(S_HAT.key, corrected(&after.exp_avg_var))
+            });
             return out;
         }
         let rectified = after.n_sma >= 5.0;
@@ -221,8 +273,19 @@ impl Optimizer for AdaBelief {
         if rectified {
             let (n_sma, beta2_t) = (after.n_sma, powf(beta2, step));
             let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
-            let rect = ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt();
-            out.push(vector(S.key, after.exp_avg_var.iter().map(|&s| s.sqrt() + self.eps).collect()));
+            let rect = ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0)
+                / n_sma
+                * n_sma_max
+                / (n_sma_max - 2.0))
+                .sqrt();
+            out.push(vector(
+                S.key,
+                after
+                    .exp_avg_var
+                    .iter()
+                    .map(|&s| s.sqrt() + self.eps)
+                    .collect(),
+            ));
             out.push(number(RECT.key, rect));
         }
         out

@@ -1,10 +1,10 @@
 //! Adadelta, as `torch.optim.Adadelta`: the step is the ratio of two running RMS values, of past
 //! updates and of gradients, so it carries units of the parameters; `lr` scales it.
 
-use super::{add, addcmul, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{add, addcmul, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adadelta",
@@ -33,7 +33,12 @@ pub struct Adadelta {
 
 impl Adadelta {
     pub fn new(h: &Hyper) -> Adadelta {
-        Adadelta { lr: h.num("lr"), rho: h.num("rho"), eps: h.num("eps"), weight_decay: h.num("weight_decay") }
+        Adadelta {
+            lr: h.num("lr"),
+            rho: h.num("rho"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -46,8 +51,14 @@ pub struct AdadeltaState {
 
 const STATE: &[Quantity] = &[
     STEP,
-    Quantity { name: "square_avg", tip: "memory of the gradient's size: the running average of squared gradients (rho)" },
-    Quantity { name: "acc_delta", tip: "memory of the steps' size: the running average of squared updates (rho)" },
+    Quantity {
+        name: "square_avg",
+        tip: "memory of the gradient's size: the running average of squared gradients (rho)",
+    },
+    Quantity {
+        name: "acc_delta",
+        tip: "memory of the steps' size: the running average of squared updates (rho)",
+    },
 ];
 
 const RMS_GRAD: PieceInfo = PieceInfo::boxed(
@@ -69,8 +80,15 @@ const DELTA: PieceInfo = PieceInfo::arrow(
     "the update: the gradient times the box of steps over the box of gradients, per coordinate; in the point's units, without lr",
 );
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, common::L2, common::DECAYED, RMS_GRAD, RMS_DELTA, DELTA, PieceInfo::step("the step: lr times the update")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    RMS_GRAD,
+    RMS_DELTA,
+    DELTA,
+    PieceInfo::step("the step: lr times the update"),
+];
 
 impl Optimizer for Adadelta {
     type State = AdadeltaState;
@@ -78,7 +96,11 @@ impl Optimizer for Adadelta {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdadeltaState {
-        AdadeltaState { step: 0, square_avg: zeros(p), acc_delta: zeros(p) }
+        AdadeltaState {
+            step: 0,
+            square_avg: zeros(p),
+            acc_delta: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdadeltaState) {
@@ -97,15 +119,33 @@ impl Optimizer for Adadelta {
     }
 
     fn inspect(&self, s: &AdadeltaState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg), Entry::vector("acc_delta", &s.acc_delta)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("square_avg", &s.square_avg),
+            Entry::vector("acc_delta", &s.acc_delta),
+        ]
     }
 
-    fn explain(&self, before: &AdadeltaState, after: &AdadeltaState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        before: &AdadeltaState,
+        after: &AdadeltaState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
         let g = explain::decayed(p, d.grad, self.weight_decay);
-        let std: Vec<f64> = after.square_avg.iter().map(|&s| (s + self.eps).sqrt()).collect();
-        let rms_delta: Vec<f64> = before.acc_delta.iter().map(|&a| (a + self.eps).sqrt()).collect();
+        let std: Vec<f64> = after
+            .square_avg
+            .iter()
+            .map(|&s| (s + self.eps).sqrt())
+            .collect();
+        let rms_delta: Vec<f64> = before
+            .acc_delta
+            .iter()
+            .map(|&a| (a + self.eps).sqrt())
+            .collect();
         let delta: Vec<f64> = (0..p.len()).map(|i| rms_delta[i] / std[i] * g[i]).collect();
         out.push(vector(RMS_GRAD.key, std));
         out.push(vector(RMS_DELTA.key, rms_delta));

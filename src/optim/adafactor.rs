@@ -8,11 +8,10 @@
 //! the step size uses the RMS of the weights before the decay; the decay multiplies by
 //! `1 - lr weight_decay`; norms are ATen's (`sqrt(fma(y, y, x²))` for two coordinates).
 
-use crate::math::{powf, powi};
-use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adafactor",
@@ -79,7 +78,12 @@ pub enum Moment {
     /// A vector's, whole.
     Full(Vec<f64>),
     /// A `rows x cols` matrix's, factored: the mean over each row and over each column.
-    Factored { rows: usize, cols: usize, row_var: Vec<f64>, col_var: Vec<f64> },
+    Factored {
+        rows: usize,
+        cols: usize,
+        row_var: Vec<f64>,
+        col_var: Vec<f64>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -97,8 +101,16 @@ const V: PieceInfo = PieceInfo::boxed(
     Space::Gradient,
     "memory of the gradient's size: the root of the running average of squared gradients (at least ε1)",
 );
-const ALPHA: PieceInfo = PieceInfo::scalar("alpha", "α", "the step's size: the weights' typical size (at least ε2) times min(lr, 1/√t)");
-const CLIP: PieceInfo = PieceInfo::scalar("clip", "RMS/d", "the update's typical size over d: above 1, the update is divided by it");
+const ALPHA: PieceInfo = PieceInfo::scalar(
+    "alpha",
+    "α",
+    "the step's size: the weights' typical size (at least ε2) times min(lr, 1/√t)",
+);
+const CLIP: PieceInfo = PieceInfo::scalar(
+    "clip",
+    "RMS/d",
+    "the update's typical size over d: above 1, the update is divided by it",
+);
 
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
@@ -115,14 +127,22 @@ impl Optimizer for Adafactor {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdafactorState {
-        AdafactorState { step: 0, moments: vec![Moment::Full(vec![0.0; p.len()])] }
+        AdafactorState {
+            step: 0,
+            moments: vec![Moment::Full(vec![0.0; p.len()])],
+        }
     }
 
     fn init_model(&self, _p: &[f64], tensors: &[Tensor]) -> AdafactorState {
         let moments = tensors
             .iter()
             .map(|t| match *t {
-                Tensor::Matrix { rows, cols } => Moment::Factored { rows, cols, row_var: vec![0.0; rows], col_var: vec![0.0; cols] },
+                Tensor::Matrix { rows, cols } => Moment::Factored {
+                    rows,
+                    cols,
+                    row_var: vec![0.0; rows],
+                    col_var: vec![0.0; cols],
+                },
                 Tensor::Vector(n) => Moment::Full(vec![0.0; n]),
             })
             .collect();
@@ -135,7 +155,11 @@ impl Optimizer for Adafactor {
         let one_minus_beta2_t = powf(step, self.beta2_decay);
         // Python's min(lr, x): lr unless x < lr.
         let inverse_root = 1.0 / powf(step, 0.5);
-        let rho_t = if inverse_root < self.lr { inverse_root } else { self.lr };
+        let rho_t = if inverse_root < self.lr {
+            inverse_root
+        } else {
+            self.lr
+        };
         let mut offset = 0;
         for moment in &mut s.moments {
             let n = match moment {
@@ -148,7 +172,9 @@ impl Optimizer for Adafactor {
             let rms = norm2(param) / root_n;
             let alpha = if rms > self.eps2 { rms } else { self.eps2 } * rho_t;
             if self.weight_decay != 0.0 {
-                param.iter_mut().for_each(|x| *x *= 1.0 - self.lr * self.weight_decay);
+                param
+                    .iter_mut()
+                    .for_each(|x| *x *= 1.0 - self.lr * self.weight_decay);
             }
             let var_estimate: Vec<f64> = match moment {
                 Moment::Full(variance) => {
@@ -157,10 +183,27 @@ impl Optimizer for Adafactor {
                     }
                     variance.clone()
                 }
-                Moment::Factored { rows, cols, row_var, col_var } => factored(*rows, *cols, row_var, col_var, grad, one_minus_beta2_t, self.eps1),
+                Moment::Factored {
+                    rows,
+                    cols,
+                    row_var,
+                    col_var,
+                } => factored(
+                    *rows,
+                    *cols,
+                    row_var,
+                    col_var,
+                    grad,
+                    one_minus_beta2_t,
+                    self.eps1,
+                ),
             };
             let floor = self.eps1 * self.eps1;
-            let update: Vec<f64> = var_estimate.iter().zip(grad).map(|(&v, &g)| 1.0 / v.max(floor).sqrt() * g).collect();
+            let update: Vec<f64> = var_estimate
+                .iter()
+                .zip(grad)
+                .map(|(&v, &g)| 1.0 / v.max(floor).sqrt() * g)
+                .collect();
             let clipped = norm2(&update) / (root_n * self.d);
             let denom = if clipped > 1.0 { clipped } else { 1.0 };
             let scale = -alpha / denom;
@@ -178,22 +221,44 @@ impl Optimizer for Adafactor {
         out
     }
 
-    fn explain(&self, _before: &AdafactorState, after: &AdafactorState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &AdafactorState,
+        after: &AdafactorState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         // A landscape's point is one vector; a model's factored matrices are not drawn.
-        let [Moment::Full(v)] = &after.moments[..] else { return out };
+        let [Moment::Full(v)] = &after.moments[..] else {
+            return out;
+        };
         let step = after.step as f64;
         let inverse_root = 1.0 / powf(step, 0.5);
-        let rho_t = if inverse_root < self.lr { inverse_root } else { self.lr };
+        let rho_t = if inverse_root < self.lr {
+            inverse_root
+        } else {
+            self.lr
+        };
         let root_n = powf(p.len() as f64, 0.5);
         let rms = norm2(p) / root_n;
-        out.push(number(ALPHA.key, if rms > self.eps2 { rms } else { self.eps2 } * rho_t));
+        out.push(number(
+            ALPHA.key,
+            if rms > self.eps2 { rms } else { self.eps2 } * rho_t,
+        ));
         if self.weight_decay != 0.0 {
             out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
         }
         let floor = self.eps1 * self.eps1;
-        let update: Vec<f64> = v.iter().zip(d.grad).map(|(&v, &g)| 1.0 / v.max(floor).sqrt() * g).collect();
-        out.push(vector(V.key, v.iter().map(|&v| v.max(floor).sqrt()).collect()));
+        let update: Vec<f64> = v
+            .iter()
+            .zip(d.grad)
+            .map(|(&v, &g)| 1.0 / v.max(floor).sqrt() * g)
+            .collect();
+        out.push(vector(
+            V.key,
+            v.iter().map(|&v| v.max(floor).sqrt()).collect(),
+        ));
         out.push(number(CLIP.key, norm2(&update) / (root_n * self.d)));
         out
     }
@@ -204,7 +269,15 @@ impl Optimizer for Adafactor {
 }
 
 /// A matrix's factored second moment, updated with `grad`, and the estimate it gives.
-fn factored(rows: usize, cols: usize, row_var: &mut [f64], col_var: &mut [f64], grad: &[f64], weight: f64, eps1: f64) -> Vec<f64> {
+fn factored(
+    rows: usize,
+    cols: usize,
+    row_var: &mut [f64],
+    col_var: &mut [f64],
+    grad: &[f64],
+    weight: f64,
+    eps1: f64,
+) -> Vec<f64> {
     for r in 0..rows {
         let mean = powi(norm2(&grad[r * cols..(r + 1) * cols]), 2) / cols as f64;
         row_var[r] = lerp(row_var[r], mean, weight);
@@ -216,7 +289,9 @@ fn factored(rows: usize, cols: usize, row_var: &mut [f64], col_var: &mut [f64], 
     }
     let row_mean = row_var.iter().sum::<f64>() / rows as f64;
     let divisor = row_mean.max(eps1);
-    (0..rows * cols).map(|k| row_var[k / cols] * col_var[k % cols] / divisor).collect()
+    (0..rows * cols)
+        .map(|k| row_var[k / cols] * col_var[k % cols] / divisor)
+        .collect()
 }
 
 #[cfg(test)]
@@ -232,12 +307,25 @@ mod tests {
         let mut p = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         let g = [0.1, -0.2, 0.3, 0.4, 0.5, -0.6];
         let mut s = opt.init_model(&p, &[Tensor::Matrix { rows: 2, cols: 3 }]);
-        assert!(matches!(&s.moments[..], [Moment::Factored { rows: 2, cols: 3, .. }]));
+        assert!(matches!(
+            &s.moments[..],
+            [Moment::Factored {
+                rows: 2,
+                cols: 3,
+                ..
+            }]
+        ));
         opt.update(&mut p, &Derivatives::of(&g), &mut s);
-        let rows: Vec<f64> = (0..2).map(|r| (0..3).map(|c| g[r * 3 + c] * g[r * 3 + c]).sum::<f64>() / 3.0).collect();
-        let cols: Vec<f64> = (0..3).map(|c| (0..2).map(|r| g[r * 3 + c] * g[r * 3 + c]).sum::<f64>() / 2.0).collect();
+        let rows: Vec<f64> = (0..2)
+            .map(|r| (0..3).map(|c| g[r * 3 + c] * g[r * 3 + c]).sum::<f64>() / 3.0)
+            .collect();
+        let cols: Vec<f64> = (0..3)
+            .map(|c| (0..2).map(|r| g[r * 3 + c] * g[r * 3 + c]).sum::<f64>() / 2.0)
+            .collect();
         let mean = (rows[0] + rows[1]) / 2.0;
-        let update: Vec<f64> = (0..6).map(|k| g[k] / (rows[k / 3] * cols[k % 3] / mean).sqrt()).collect();
+        let update: Vec<f64> = (0..6)
+            .map(|k| g[k] / (rows[k / 3] * cols[k % 3] / mean).sqrt())
+            .collect();
         let rms = |v: &[f64]| (v.iter().map(|x| x * x).sum::<f64>() / 6.0).sqrt();
         let start = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
         // rho = min(lr, 1/sqrt(1)) = lr; alpha = max(eps2, RMS(p)) rho; the update's RMS over d = 1.

@@ -1,11 +1,11 @@
 //! Adagrad, as `torch.optim.Adagrad`: per-coordinate steps shrink with the running sum of
 //! squared gradients, which starts at `initial_accumulator_value`.
 
+use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
-use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adagrad",
@@ -13,10 +13,26 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adagrad",
     params: &[
         params::lr(1e-2),
-        Param::number("lr_decay", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 0.1, spacing: Spacing::Linear }, "learning rate decay")
+        Param::number(
+            "lr_decay",
+            0.0,
+            Range::NON_NEGATIVE,
+            Slider {
+                min: 0.0,
+                max: 0.1,
+                spacing: Spacing::Linear,
+            },
+            "learning rate decay",
+        )
         .tip("shrinks the learning rate every step: lr / (1 + (t − 1) · lr_decay)"),
         params::weight_decay(0.0),
-        Param::number("initial_accumulator_value", 0.0, Range::NON_NEGATIVE, sliders::UNIT, "initial value of the sum of squares")
+        Param::number(
+            "initial_accumulator_value",
+            0.0,
+            Range::NON_NEGATIVE,
+            sliders::UNIT,
+            "initial value of the sum of squares",
+        )
         .tip("where the sum of squared gradients starts: above 0, the first steps are smaller"),
         params::eps(1e-10),
     ],
@@ -66,10 +82,22 @@ const SUM: PieceInfo = PieceInfo::boxed(
     Space::Gradient,
     "memory of the gradient's size: the root of the sum of all squared gradients so far, plus ε; it only grows, so the steps only shrink",
 );
-const CLR: PieceInfo = PieceInfo::scalar("clr", "lr_t", "the learning rate after its decay, lr / (1 + (t − 1) · lr_decay)");
+const CLR: PieceInfo = PieceInfo::scalar(
+    "clr",
+    "lr_t",
+    "the learning rate after its decay, lr / (1 + (t − 1) · lr_decay)",
+);
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, common::L2, common::DECAYED, SUM, CLR, PieceInfo::step("the step: −lr_t times the gradient divided by the box, coordinate by coordinate")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    SUM,
+    CLR,
+    PieceInfo::step(
+        "the step: −lr_t times the gradient divided by the box, coordinate by coordinate",
+    ),
+];
 
 impl Optimizer for Adagrad {
     type State = AdagradState;
@@ -77,7 +105,11 @@ impl Optimizer for Adagrad {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdagradState {
-        AdagradState { step: 0, sum: vec![self.initial_accumulator_value; p.len()], clr: self.lr }
+        AdagradState {
+            step: 0,
+            sum: vec![self.initial_accumulator_value; p.len()],
+            clr: self.lr,
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdagradState) {
@@ -99,13 +131,26 @@ impl Optimizer for Adagrad {
     }
 
     fn inspect(&self, s: &AdagradState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("sum", &s.sum), Entry::scalar("clr", s.clr)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("sum", &s.sum),
+            Entry::scalar("clr", s.clr),
+        ]
     }
 
-    fn explain(&self, _before: &AdagradState, after: &AdagradState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &AdagradState,
+        after: &AdagradState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
-        out.push(vector(SUM.key, after.sum.iter().map(|&s| s.sqrt() + self.eps).collect()));
+        out.push(vector(
+            SUM.key,
+            after.sum.iter().map(|&s| s.sqrt() + self.eps).collect(),
+        ));
         out.push(number(CLR.key, after.clr));
         out
     }

@@ -4,15 +4,19 @@
 //! not `sqrt(v_hat + eps)`); AMSGrad keeps the running max of the raw v, then bias-corrects it;
 //! AdamW decays the weights by `1 - lr*weight_decay` before the moments are updated.
 
+use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
 use super::lanes::Lanes;
-use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{
+    add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer,
+    OptimizerInfo,
+};
+use super::{Quantity, STEP};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
-use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
-use super::{Quantity, STEP};
 
-const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)")
-        .tip("never let the memory of the gradient's size shrink: divide by the largest average seen so far");
+const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)").tip(
+    "never let the memory of the gradient's size shrink: divide by the largest average seen so far",
+);
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adam",
@@ -37,7 +41,13 @@ pub static INFO_W: OptimizerInfo = OptimizerInfo {
     name: "adamw",
     title: "AdamW",
     reference: "torch.optim.AdamW",
-    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2).key().tip(params::DECOUPLED_TIP), AMSGRAD],
+    params: &[
+        params::lr(1e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-8),
+        params::weight_decay(1e-2).key().tip(params::DECOUPLED_TIP),
+        AMSGRAD,
+    ],
     state: STATE,
     pieces: PIECES_W,
     needs_hessian: false,
@@ -76,16 +86,31 @@ pub struct AdamState {
 }
 
 /// The Adam family's memories, as their inspectors name them.
-pub(super) const M: Quantity = Quantity { name: "m", tip: "memory of the gradient's direction: the running average of gradients (β1)" };
-pub(super) const V: Quantity = Quantity { name: "v", tip: "memory of its size: the running average of squared gradients (β2)" };
+pub(super) const M: Quantity = Quantity {
+    name: "m",
+    tip: "memory of the gradient's direction: the running average of gradients (β1)",
+};
+pub(super) const V: Quantity = Quantity {
+    name: "v",
+    tip: "memory of its size: the running average of squared gradients (β2)",
+};
 
 const STATE: &[Quantity] = &[
     STEP,
     M,
     V,
-    Quantity { name: "m_hat", tip: "m corrected for starting at zero: m / (1 − β1^step)" },
-    Quantity { name: "v_hat", tip: "v corrected for starting at zero: v / (1 − β2^step)" },
-    Quantity { name: "max_v", tip: "AMSGrad: the largest v so far, which the step divides by instead" },
+    Quantity {
+        name: "m_hat",
+        tip: "m corrected for starting at zero: m / (1 − β1^step)",
+    },
+    Quantity {
+        name: "v_hat",
+        tip: "v corrected for starting at zero: v / (1 − β2^step)",
+    },
+    Quantity {
+        name: "max_v",
+        tip: "AMSGrad: the largest v so far, which the step divides by instead",
+    },
 ];
 
 /// The corrected average of the gradients, downhill.
@@ -121,8 +146,14 @@ const PIECES: &[PieceInfo] = &[
 ];
 const STEP_PIECE: PieceInfo = PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate: about lr in each where gradients agree");
 /// AdamW's: the same rows, its weight decay always decoupled.
-const PIECES_W: &[PieceInfo] = &[common::GRADIENT, common::DECOUPLED, M_HAT, V_HAT, MAX_V, STEP_PIECE];
-
+const PIECES_W: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    M_HAT,
+    V_HAT,
+    MAX_V,
+    STEP_PIECE,
+];
 
 impl Optimizer for Adam {
     type State = AdamState;
@@ -130,7 +161,12 @@ impl Optimizer for Adam {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdamState {
-        AdamState { step: 0, exp_avg: zeros(p), exp_avg_sq: zeros(p), max_exp_avg_sq: zeros(p) }
+        AdamState {
+            step: 0,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+            max_exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdamState) {
@@ -153,7 +189,12 @@ impl Optimizer for Adam {
                 }
             }
             let m = lerp(L::load(&s.exp_avg, i), g, 1.0 - beta1);
-            let mut v = addcmul(L::load(&s.exp_avg_sq, i) * L::splat(beta2), g, g, 1.0 - beta2);
+            let mut v = addcmul(
+                L::load(&s.exp_avg_sq, i) * L::splat(beta2),
+                g,
+                g,
+                1.0 - beta2,
+            );
             m.store(&mut s.exp_avg, i);
             v.store(&mut s.exp_avg_sq, i);
             if self.amsgrad {
@@ -169,7 +210,13 @@ impl Optimizer for Adam {
         let [beta1, beta2] = self.betas;
         let t = s.step as f64;
         // Before the first step 1 - beta^0 = 0: nothing to correct (m = v = 0), and 0/0 is NaN.
-        let correct = |x: f64, beta: f64| if s.step == 0 { x } else { x / (1.0 - powf(beta, t)) };
+        let correct = |x: f64, beta: f64| {
+            if s.step == 0 {
+                x
+            } else {
+                x / (1.0 - powf(beta, t))
+            }
+        };
         let m_hat: Vec<f64> = s.exp_avg.iter().map(|&m| correct(m, beta1)).collect();
         let v_hat: Vec<f64> = s.exp_avg_sq.iter().map(|&v| correct(v, beta2)).collect();
         let mut out = vec![
@@ -185,7 +232,13 @@ impl Optimizer for Adam {
         out
     }
 
-    fn explain(&self, _before: &AdamState, after: &AdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &AdamState,
+        after: &AdamState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
         let step = after.step as f64;
         let bias_correction1 = 1.0 - powf(beta1, step);
@@ -198,9 +251,25 @@ impl Optimizer for Adam {
                 out.extend(explain::l2(p, d.grad, self.weight_decay));
             }
         }
-        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
-        let (key, v) = if self.amsgrad { (MAX_V.key, &after.max_exp_avg_sq) } else { (V_HAT.key, &after.exp_avg_sq) };
-        out.push(vector(key, v.iter().map(|&v| v.sqrt() / bias_correction2_sqrt + self.eps).collect()));
+        out.push(downhill(
+            M_HAT.key,
+            &after
+                .exp_avg
+                .iter()
+                .map(|m| m / bias_correction1)
+                .collect::<Vec<f64>>(),
+        ));
+        let (key, v) = if self.amsgrad {
+            (MAX_V.key, &after.max_exp_avg_sq)
+        } else {
+            (V_HAT.key, &after.exp_avg_sq)
+        };
+        out.push(vector(
+            key,
+            v.iter()
+                .map(|&v| v.sqrt() / bias_correction2_sqrt + self.eps)
+                .collect(),
+        ));
         out
     }
 

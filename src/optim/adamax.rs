@@ -1,18 +1,25 @@
 //! Adamax, as `torch.optim.Adamax`: Adam with the infinity norm. eps sits *inside* the max:
 //! `u = max(beta2 * u, |g| + eps)`.
 
-use super::{add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::math::powf;
-use crate::schema::Hyper;
 use super::adam::{M, M_HAT};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{
+    add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use super::{Quantity, STEP};
+use crate::math::powf;
+use crate::schema::Hyper;
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adamax",
     title: "Adamax",
     reference: "torch.optim.Adamax",
-    params: &[params::lr(2e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(0.0)],
+    params: &[
+        params::lr(2e-3),
+        params::betas(0.9, 0.999),
+        params::eps(1e-8),
+        params::weight_decay(0.0),
+    ],
     state: STATE,
     pieces: PIECES,
     needs_hessian: false,
@@ -29,7 +36,12 @@ pub struct Adamax {
 
 impl Adamax {
     pub fn new(h: &Hyper) -> Adamax {
-        Adamax { lr: h.num("lr"), betas: h.pair("betas"), eps: h.num("eps"), weight_decay: h.num("weight_decay") }
+        Adamax {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            eps: h.num("eps"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -40,7 +52,14 @@ pub struct AdamaxState {
     pub exp_inf: Vec<f64>,
 }
 
-const STATE: &[Quantity] = &[STEP, M, Quantity { name: "u", tip: "memory of the gradient's size: the largest recent |g|, fading by β2 every step" }];
+const STATE: &[Quantity] = &[
+    STEP,
+    M,
+    Quantity {
+        name: "u",
+        tip: "memory of the gradient's size: the largest recent |g|, fading by β2 every step",
+    },
+];
 
 const U: PieceInfo = PieceInfo::boxed(
     "u",
@@ -49,8 +68,14 @@ const U: PieceInfo = PieceInfo::boxed(
     "memory of the gradient's size: the largest recent |g| plus ε, fading by β2 every step",
 );
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, common::L2, common::DECAYED, M_HAT, U, PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    M_HAT,
+    U,
+    PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate"),
+];
 
 impl Optimizer for Adamax {
     type State = AdamaxState;
@@ -58,7 +83,11 @@ impl Optimizer for Adamax {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdamaxState {
-        AdamaxState { step: 0, exp_avg: zeros(p), exp_inf: zeros(p) }
+        AdamaxState {
+            step: 0,
+            exp_avg: zeros(p),
+            exp_inf: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AdamaxState) {
@@ -77,14 +106,31 @@ impl Optimizer for Adamax {
     }
 
     fn inspect(&self, s: &AdamaxState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("u", &s.exp_inf)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("m", &s.exp_avg),
+            Entry::vector("u", &s.exp_inf),
+        ]
     }
 
-    fn explain(&self, _before: &AdamaxState, after: &AdamaxState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &AdamaxState,
+        after: &AdamaxState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let bias_correction1 = 1.0 - powf(self.betas[0], after.step as f64);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
-        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        out.push(downhill(
+            M_HAT.key,
+            &after
+                .exp_avg
+                .iter()
+                .map(|m| m / bias_correction1)
+                .collect::<Vec<f64>>(),
+        ));
         out.push(vector(U.key, after.exp_inf.clone()));
         out
     }

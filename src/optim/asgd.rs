@@ -6,11 +6,10 @@
 //! Traps this file keeps: `eta` starts at the lr of the first step, and the eta after step t
 //! uses the lr of step t, so a scheduled lr arrives one step late.
 
-use crate::math::powf;
-use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "asgd",
@@ -43,7 +42,13 @@ pub struct Asgd {
 
 impl Asgd {
     pub fn new(h: &Hyper) -> Asgd {
-        Asgd { lr: h.num("lr"), lambd: h.num("lambd"), alpha: h.num("alpha"), t0: h.num("t0"), weight_decay: h.num("weight_decay") }
+        Asgd {
+            lr: h.num("lr"),
+            lambd: h.num("lambd"),
+            alpha: h.num("alpha"),
+            t0: h.num("t0"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -63,12 +68,32 @@ const STATE: &[Quantity] = &[
     Quantity { name: "ax", tip: "the average of the iterates from step t0 on: ASGD's answer (the race follows the iterate)" },
 ];
 
-const ETA: PieceInfo = PieceInfo::scalar("eta", "η", "this step's step size, lr / (1 + λ·lr·t)^α, shrinking over the steps");
-const SHRINK: PieceInfo = PieceInfo::arrow("shrink", "−λη·x", Space::Step, "the weights shrink by λ·η of themselves");
-const AX: PieceInfo = PieceInfo::point("ax", "x̄", "the average of the iterates so far (from step t0 on): ASGD's answer, not the raced point");
+const ETA: PieceInfo = PieceInfo::scalar(
+    "eta",
+    "η",
+    "this step's step size, lr / (1 + λ·lr·t)^α, shrinking over the steps",
+);
+const SHRINK: PieceInfo = PieceInfo::arrow(
+    "shrink",
+    "−λη·x",
+    Space::Step,
+    "the weights shrink by λ·η of themselves",
+);
+const AX: PieceInfo = PieceInfo::point(
+    "ax",
+    "x̄",
+    "the average of the iterates so far (from step t0 on): ASGD's answer, not the raced point",
+);
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, common::L2, common::DECAYED, ETA, SHRINK, AX, PieceInfo::step("the step: the shrink, then −η times the gradient")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    ETA,
+    SHRINK,
+    AX,
+    PieceInfo::step("the step: the shrink, then −η times the gradient"),
+];
 
 impl Optimizer for Asgd {
     type State = AsgdState;
@@ -76,7 +101,12 @@ impl Optimizer for Asgd {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AsgdState {
-        AsgdState { step: 0, eta: self.lr, mu: 1.0, ax: zeros(p) }
+        AsgdState {
+            step: 0,
+            eta: self.lr,
+            mu: 1.0,
+            ax: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut AsgdState) {
@@ -105,17 +135,35 @@ impl Optimizer for Asgd {
     }
 
     fn inspect(&self, s: &AsgdState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::scalar("eta", s.eta), Entry::scalar("mu", s.mu), Entry::vector("ax", &s.ax)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::scalar("eta", s.eta),
+            Entry::scalar("mu", s.mu),
+            Entry::vector("ax", &s.ax),
+        ]
     }
 
-    fn explain(&self, before: &AsgdState, _after: &AsgdState, p: &[f64], d: &Derivatives) -> Vec<Value> {
-        let eta = if before.step == 0 { self.lr } else { before.eta };
+    fn explain(
+        &self,
+        before: &AsgdState,
+        _after: &AsgdState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
+        let eta = if before.step == 0 {
+            self.lr
+        } else {
+            before.eta
+        };
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
         out.push(number(ETA.key, eta));
         let factor = 1.0 - self.lambd * eta;
         if factor != 1.0 {
-            out.push(vector(SHRINK.key, p.iter().map(|&x| x * factor - x).collect()));
+            out.push(vector(
+                SHRINK.key,
+                p.iter().map(|&x| x * factor - x).collect(),
+            ));
         }
         if before.step > 0 {
             out.push(vector(AX.key, before.ax.clone()));

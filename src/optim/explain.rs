@@ -57,17 +57,55 @@ pub struct PieceInfo {
 }
 
 impl PieceInfo {
-    pub const fn arrow(key: &'static str, label: &'static str, space: Space, caption: &'static str) -> PieceInfo {
-        PieceInfo { key, label, shape: Shape::Arrow, space: Some(space), caption }
+    pub const fn arrow(
+        key: &'static str,
+        label: &'static str,
+        space: Space,
+        caption: &'static str,
+    ) -> PieceInfo {
+        PieceInfo {
+            key,
+            label,
+            shape: Shape::Arrow,
+            space: Some(space),
+            caption,
+        }
     }
-    pub const fn boxed(key: &'static str, label: &'static str, space: Space, caption: &'static str) -> PieceInfo {
-        PieceInfo { key, label, shape: Shape::Box, space: Some(space), caption }
+    pub const fn boxed(
+        key: &'static str,
+        label: &'static str,
+        space: Space,
+        caption: &'static str,
+    ) -> PieceInfo {
+        PieceInfo {
+            key,
+            label,
+            shape: Shape::Box,
+            space: Some(space),
+            caption,
+        }
     }
     pub const fn point(key: &'static str, label: &'static str, caption: &'static str) -> PieceInfo {
-        PieceInfo { key, label, shape: Shape::Point, space: None, caption }
+        PieceInfo {
+            key,
+            label,
+            shape: Shape::Point,
+            space: None,
+            caption,
+        }
     }
-    pub const fn scalar(key: &'static str, label: &'static str, caption: &'static str) -> PieceInfo {
-        PieceInfo { key, label, shape: Shape::Scalar, space: None, caption }
+    pub const fn scalar(
+        key: &'static str,
+        label: &'static str,
+        caption: &'static str,
+    ) -> PieceInfo {
+        PieceInfo {
+            key,
+            label,
+            shape: Shape::Scalar,
+            space: None,
+            caption,
+        }
     }
     /// The update's step, the last row of every table.
     pub const fn step(caption: &'static str) -> PieceInfo {
@@ -132,15 +170,28 @@ pub struct Piece {
 
 impl Piece {
     pub fn new(info: &PieceInfo, value: PieceValue) -> Piece {
-        Piece { key: info.key, label: info.label, shape: info.shape, space: info.space, caption: info.caption, value }
+        Piece {
+            key: info.key,
+            label: info.label,
+            shape: info.shape,
+            space: info.space,
+            caption: info.caption,
+            value,
+        }
     }
 }
 
 /// The table's pieces that `values` gives, in the table's order, with `step` (the update's
 /// displacement, `next - params`) last.
-pub fn in_table_order(table: &'static [PieceInfo], values: Vec<Value>, step: Vec<f64>) -> Vec<Piece> {
+pub fn in_table_order(
+    table: &'static [PieceInfo],
+    values: Vec<Value>,
+    step: Vec<f64>,
+) -> Vec<Piece> {
     debug_assert!(
-        values.iter().all(|(k, _)| *k != STEP_KEY && table.iter().any(|p| p.key == *k)),
+        values
+            .iter()
+            .all(|(k, _)| *k != STEP_KEY && table.iter().any(|p| p.key == *k)),
         "every value's key is in the table, and the step is the update's: {:?}",
         values.iter().map(|v| v.0).collect::<Vec<_>>()
     );
@@ -152,7 +203,11 @@ pub fn in_table_order(table: &'static [PieceInfo], values: Vec<Value>, step: Vec
             let value = if info.key == STEP_KEY {
                 step.take().map(PieceValue::Vector)
             } else {
-                values.iter_mut().find(|v| v.as_ref().is_some_and(|(k, _)| *k == info.key)).and_then(Option::take).map(|(_, v)| v)
+                values
+                    .iter_mut()
+                    .find(|v| v.as_ref().is_some_and(|(k, _)| *k == info.key))
+                    .and_then(Option::take)
+                    .map(|(_, v)| v)
             };
             value.map(|v| Piece::new(info, v))
         })
@@ -164,17 +219,33 @@ pub mod common {
     use super::{PieceInfo, Space};
 
     /// The gradient the optimizer gets (scale, noise and clipping applied), downhill.
-    pub const GRADIENT: PieceInfo =
-        PieceInfo::arrow("gradient", "−g", Space::Gradient, "downhill: the gradient here (scale, noise and clipping applied), reversed");
+    pub const GRADIENT: PieceInfo = PieceInfo::arrow(
+        "gradient",
+        "−g",
+        Space::Gradient,
+        "downhill: the gradient here (scale, noise and clipping applied), reversed",
+    );
     /// Weight decay added to the gradient.
-    pub const L2: PieceInfo =
-        PieceInfo::arrow("l2", "−λx", Space::Gradient, "weight decay: λ times the weights, added to the gradient, pulls them toward zero");
+    pub const L2: PieceInfo = PieceInfo::arrow(
+        "l2",
+        "−λx",
+        Space::Gradient,
+        "weight decay: λ times the weights, added to the gradient, pulls them toward zero",
+    );
     /// The gradient with weight decay added, as the rest of the update uses it.
-    pub const DECAYED: PieceInfo =
-        PieceInfo::arrow("decayed", "−(g + λx)", Space::Gradient, "the gradient with the weight decay added: what the rest of the update uses");
+    pub const DECAYED: PieceInfo = PieceInfo::arrow(
+        "decayed",
+        "−(g + λx)",
+        Space::Gradient,
+        "the gradient with the weight decay added: what the rest of the update uses",
+    );
     /// Decoupled weight decay: the weights shrink before the step.
-    pub const DECOUPLED: PieceInfo =
-        PieceInfo::arrow("decoupled", "−lr·λ·x", Space::Step, "decoupled weight decay: the weights shrink by lr·λ of themselves, apart from the gradient");
+    pub const DECOUPLED: PieceInfo = PieceInfo::arrow(
+        "decoupled",
+        "−lr·λ·x",
+        Space::Step,
+        "decoupled weight decay: the weights shrink by lr·λ of themselves, apart from the gradient",
+    );
 }
 
 /// The weight decay pieces of an update whose gradient `g` gets `weight_decay * params` added:
@@ -185,8 +256,15 @@ pub fn l2(params: &[f64], g: &[f64], weight_decay: f64) -> Vec<Value> {
         return Vec::new();
     }
     let term: Vec<f64> = params.iter().map(|&p| weight_decay * p).collect();
-    let sum: Vec<f64> = g.iter().zip(params).map(|(&g, &p)| super::add(g, p, weight_decay)).collect();
-    vec![downhill(common::L2.key, &term), downhill(common::DECAYED.key, &sum)]
+    let sum: Vec<f64> = g
+        .iter()
+        .zip(params)
+        .map(|(&g, &p)| super::add(g, p, weight_decay))
+        .collect();
+    vec![
+        downhill(common::L2.key, &term),
+        downhill(common::DECAYED.key, &sum),
+    ]
 }
 
 /// `g` with `weight_decay * params` added as the update adds it (unchanged without decay).
@@ -194,7 +272,10 @@ pub fn decayed(params: &[f64], g: &[f64], weight_decay: f64) -> Vec<f64> {
     if weight_decay == 0.0 {
         g.to_vec()
     } else {
-        g.iter().zip(params).map(|(&g, &p)| super::add(g, p, weight_decay)).collect()
+        g.iter()
+            .zip(params)
+            .map(|(&g, &p)| super::add(g, p, weight_decay))
+            .collect()
     }
 }
 
@@ -204,5 +285,8 @@ pub fn decoupled(params: &[f64], factor: f64) -> Vec<Value> {
     if factor == 1.0 {
         return Vec::new();
     }
-    vec![vector(common::DECOUPLED.key, params.iter().map(|&p| p * factor - p).collect())]
+    vec![vector(
+        common::DECOUPLED.key,
+        params.iter().map(|&p| p * factor - p).collect(),
+    )]
 }

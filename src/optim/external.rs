@@ -4,7 +4,9 @@
 //! first point, wherever the race's start is. Its loss is the landscape's, like every racer's.
 
 use super::explain::{self, PieceInfo};
-use super::{Derivatives, Entry, Explained, OptimizerFactory, OptimizerInfo, Quantity, Stepper, Tensor};
+use super::{
+    Derivatives, Entry, Explained, OptimizerFactory, OptimizerInfo, Quantity, Stepper, Tensor,
+};
 use crate::landscape::Point;
 use crate::schedule::Knobs;
 use std::sync::Arc;
@@ -16,26 +18,38 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     title: "External",
     reference: "a trajectory given in the spec",
     params: &[],
-    state: &[Quantity { name: "step", tip: "how many points of the given trajectory it has moved along" }],
+    state: &[Quantity {
+        name: "step",
+        tip: "how many points of the given trajectory it has moved along",
+    }],
     pieces: PIECES,
     needs_hessian: false,
     build: |_| Err("an external racer is built from its trajectory".into()),
 };
 
 /// A given trajectory's one piece: the move to its next point.
-const PIECES: &[PieceInfo] = &[PieceInfo::step("the step: to the next point of the given trajectory")];
+const PIECES: &[PieceInfo] = &[PieceInfo::step(
+    "the step: to the next point of the given trajectory",
+)];
 
 /// The given points, ready to start any number of replays.
 pub struct Given(pub Arc<[Point]>);
 
 impl OptimizerFactory for Given {
     fn start(&self, _params: &[f64]) -> Box<dyn Stepper> {
-        Box::new(Replay { points: self.0.clone(), step: 0, lr: f64::NAN })
+        Box::new(Replay {
+            points: self.0.clone(),
+            step: 0,
+            lr: f64::NAN,
+        })
     }
 
     fn start_model(&self, params: &[f64], _tensors: &[Tensor]) -> Box<dyn Stepper> {
         // The training spec refuses external racers; a model's parameters are no 2-D point.
-        unreachable!("an external racer on a model of {} parameters", params.len())
+        unreachable!(
+            "an external racer on a model of {} parameters",
+            params.len()
+        )
     }
 }
 
@@ -83,8 +97,15 @@ impl Stepper for Replay {
         self.step + 1 >= self.points.len()
     }
     fn explain(&self, params: &[f64], _d: &Derivatives) -> Explained {
-        let next = self.points.get(self.step + 1).map_or_else(|| params.to_vec(), |p| p.to_vec());
+        let next = self
+            .points
+            .get(self.step + 1)
+            .map_or_else(|| params.to_vec(), |p| p.to_vec());
         let step = next.iter().zip(params).map(|(n, p)| n - p).collect();
-        Explained { lr: None, pieces: explain::in_table_order(PIECES, Vec::new(), step), next }
+        Explained {
+            lr: None,
+            pieces: explain::in_table_order(PIECES, Vec::new(), step),
+            next,
+        }
     }
 }

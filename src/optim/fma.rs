@@ -91,7 +91,11 @@ pub fn fma(a: f64, b: f64, c: f64) -> f64 {
 /// so the same bits. When either lane leaves the fast path, both are computed by [`fma`].
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-pub fn fma_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+pub fn fma_f64x2(
+    a: core::arch::wasm32::v128,
+    b: core::arch::wasm32::v128,
+    c: core::arch::wasm32::v128,
+) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
     let split = |x: v128| {
         let g = f64x2_mul(f64x2_splat(SPLITTER), x);
@@ -102,7 +106,10 @@ pub fn fma_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: co
     let p = f64x2_mul(a, b);
     let ((ah, al), (bh, bl)) = (split(a), split(b));
     let ul = f64x2_add(
-        f64x2_add(f64x2_add(f64x2_sub(f64x2_mul(ah, bh), p), f64x2_mul(ah, bl)), f64x2_mul(al, bh)),
+        f64x2_add(
+            f64x2_add(f64x2_sub(f64x2_mul(ah, bh), p), f64x2_mul(ah, bl)),
+            f64x2_mul(al, bh),
+        ),
         f64x2_mul(al, bl),
     );
     // two_sum(c, p)
@@ -117,8 +124,17 @@ pub fn fma_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: co
     // MIN_PRODUCT; `z` not finite (`z - z` is NaN).
     let zero = f64x2_splat(0.0);
     let field_is_zero = |x: v128, field: u64| i64x2_eq(v128_and(x, u64x2_splat(field)), zero);
-    let midpoint = v128_and(f64x2_ne(err, zero), v128_or(field_is_zero(err, SIGNIFICAND), field_is_zero(err, EXPONENT)));
-    let off_grid = v128_and(f64x2_lt(f64x2_abs(p), f64x2_splat(MIN_PRODUCT)), v128_and(f64x2_ne(a, zero), f64x2_ne(b, zero)));
+    let midpoint = v128_and(
+        f64x2_ne(err, zero),
+        v128_or(
+            field_is_zero(err, SIGNIFICAND),
+            field_is_zero(err, EXPONENT),
+        ),
+    );
+    let off_grid = v128_and(
+        f64x2_lt(f64x2_abs(p), f64x2_splat(MIN_PRODUCT)),
+        v128_and(f64x2_ne(a, zero), f64x2_ne(b, zero)),
+    );
     let zz = f64x2_sub(z, z);
     let not_finite = f64x2_ne(zz, zz);
     if !v128_any_true(v128_or(midpoint, v128_or(off_grid, not_finite))) {
@@ -134,10 +150,22 @@ pub fn fma_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: co
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[cold]
 #[inline(never)]
-fn outside_f64x2(a: core::arch::wasm32::v128, b: core::arch::wasm32::v128, c: core::arch::wasm32::v128) -> core::arch::wasm32::v128 {
+fn outside_f64x2(
+    a: core::arch::wasm32::v128,
+    b: core::arch::wasm32::v128,
+    c: core::arch::wasm32::v128,
+) -> core::arch::wasm32::v128 {
     use core::arch::wasm32::*;
-    let lane0 = fma(f64x2_extract_lane::<0>(a), f64x2_extract_lane::<0>(b), f64x2_extract_lane::<0>(c));
-    let lane1 = fma(f64x2_extract_lane::<1>(a), f64x2_extract_lane::<1>(b), f64x2_extract_lane::<1>(c));
+    let lane0 = fma(
+        f64x2_extract_lane::<0>(a),
+        f64x2_extract_lane::<0>(b),
+        f64x2_extract_lane::<0>(c),
+    );
+    let lane1 = fma(
+        f64x2_extract_lane::<1>(a),
+        f64x2_extract_lane::<1>(b),
+        f64x2_extract_lane::<1>(c),
+    );
     f64x2(lane0, lane1)
 }
 
@@ -202,7 +230,12 @@ mod tests {
         // (1 + 2^-30)^2 = 1 + 2^-29 + 2^-60: ul = 2^-60. With c = 2^-53, Y = 1 + 2^-29 + 2^-53 is
         // a midpoint only after rounding tl + ul; the exact sum is just above it.
         let a = 1.0 + crate::math::powi(2.0, -30);
-        for c in [crate::math::powi(2.0, -53), -(crate::math::powi(2.0, -53)), 3.0 * crate::math::powi(2.0, -53), crate::math::powi(2.0, -54)] {
+        for c in [
+            crate::math::powi(2.0, -53),
+            -(crate::math::powi(2.0, -53)),
+            3.0 * crate::math::powi(2.0, -53),
+            crate::math::powi(2.0, -54),
+        ] {
             assert!(same(fma(a, a, c), a.mul_add(a, c)), "c = {c:e}");
         }
     }

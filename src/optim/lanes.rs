@@ -14,7 +14,9 @@
 use std::ops::{Add, Div, Mul, MulAssign, Sub};
 
 /// One weight (`f64`) or several, with the operations the optimizers' helpers need.
-pub trait Lanes: Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + MulAssign {
+pub trait Lanes:
+    Copy + Add<Output = Self> + Sub<Output = Self> + Mul<Output = Self> + Div<Output = Self> + MulAssign
+{
     /// Weights per value.
     const WIDTH: usize;
     /// `x` in every lane.
@@ -147,7 +149,10 @@ mod simd {
 /// of 4): four short chains of additions instead of one long one, each summed in index order, so
 /// the same bits natively (four scalars) and in wasm with SIMD (two pairs).
 pub fn dot4(a: &[f64], b: &[f64]) -> [f64; 4] {
-    assert!(a.len() == b.len() && a.len().is_multiple_of(4), "dot4 takes two slices of one length, a multiple of 4");
+    assert!(
+        a.len() == b.len() && a.len().is_multiple_of(4),
+        "dot4 takes two slices of one length, a multiple of 4"
+    );
     let mut sums = [0.0; 4];
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {

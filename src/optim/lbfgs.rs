@@ -12,11 +12,11 @@
 //! mixes Python floats and 0-d tensors, and divides a float by a tensor as `tensor.reciprocal()
 //! * float` (two roundings): [`Num`] keeps track of which is which where it matters.
 
-use super::{add, Closure, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
-use std::collections::VecDeque;
 use super::explain::{common, downhill, number, PieceInfo, Value};
+use super::{add, Closure, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
+use std::collections::VecDeque;
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "lbfgs",
@@ -82,13 +82,22 @@ impl Num {
         Num { v, tensor: false }
     }
     fn minus(self, other: Num) -> Num {
-        Num { v: self.v - other.v, tensor: self.tensor || other.tensor }
+        Num {
+            v: self.v - other.v,
+            tensor: self.tensor || other.tensor,
+        }
     }
     fn plus(self, other: Num) -> Num {
-        Num { v: self.v + other.v, tensor: self.tensor || other.tensor }
+        Num {
+            v: self.v + other.v,
+            tensor: self.tensor || other.tensor,
+        }
     }
     fn times(self, k: f64) -> Num {
-        Num { v: self.v * k, tensor: self.tensor }
+        Num {
+            v: self.v * k,
+            tensor: self.tensor,
+        }
     }
 }
 
@@ -117,7 +126,13 @@ fn dot(a: &[f64], b: &[f64]) -> f64 {
 
 /// `t.abs().max()`.
 fn max_abs(v: &[f64]) -> f64 {
-    v.iter().fold(0.0f64, |m, x| if x.abs() > m || x.is_nan() { x.abs() } else { m })
+    v.iter().fold(0.0f64, |m, x| {
+        if x.abs() > m || x.is_nan() {
+            x.abs()
+        } else {
+            m
+        }
+    })
 }
 
 #[derive(Clone, Debug)]
@@ -151,11 +166,23 @@ fn evaluate(c: &Closure, x: &[f64], t: Num, d: &[f64]) -> (f64, Vec<f64>) {
 
 /// torch's `_cubic_interpolate`: the minimum of the cubic through two points with their
 /// values and slopes, within `bounds`.
-fn cubic_interpolate(x1: Num, f1: f64, g1: f64, x2: Num, f2: f64, g2: f64, bounds: Option<(Num, Num)>) -> Num {
+fn cubic_interpolate(
+    x1: Num,
+    f1: f64,
+    g1: f64,
+    x2: Num,
+    f2: f64,
+    g2: f64,
+    bounds: Option<(Num, Num)>,
+) -> Num {
     let (xmin, xmax) = bounds.unwrap_or(if x1.v <= x2.v { (x1, x2) } else { (x2, x1) });
     let numerator = 3.0 * (f1 - f2);
     let gap = x1.minus(x2);
-    let quotient = if gap.tensor { 1.0 / gap.v * numerator } else { numerator / gap.v };
+    let quotient = if gap.tensor {
+        1.0 / gap.v * numerator
+    } else {
+        numerator / gap.v
+    };
     let d1 = g1 + g2 - quotient;
     let d2_square = d1 * d1 - g1 * g2;
     if d2_square >= 0.0 {
@@ -165,10 +192,22 @@ fn cubic_interpolate(x1: Num, f1: f64, g1: f64, x2: Num, f2: f64, g2: f64, bound
         } else {
             x1.v - (x1.v - x2.v) * ((g1 + d2 - d1) / (g1 - g2 + 2.0 * d2))
         };
-        py_min(py_max(Num { v: min_pos, tensor: true }, xmin), xmax)
+        py_min(
+            py_max(
+                Num {
+                    v: min_pos,
+                    tensor: true,
+                },
+                xmin,
+            ),
+            xmax,
+        )
     } else {
         let sum = xmin.plus(xmax);
-        Num { v: sum.v / 2.0, tensor: sum.tensor }
+        Num {
+            v: sum.v / 2.0,
+            tensor: sum.tensor,
+        }
     }
 }
 
@@ -212,7 +251,12 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
     let mut bracket_gtd: Vec<f64> = Vec::new();
     while ls_iter < max_ls {
         if f_new > f + C1 * t.v * gtd || (ls_iter > 1 && f_new >= f_prev) {
-            (bracket, bracket_f, bracket_g, bracket_gtd) = (vec![t_prev, t], vec![f_prev, f_new], vec![g_prev, g_new.clone()], vec![gtd_prev, gtd_new]);
+            (bracket, bracket_f, bracket_g, bracket_gtd) = (
+                vec![t_prev, t],
+                vec![f_prev, f_new],
+                vec![g_prev, g_new.clone()],
+                vec![gtd_prev, gtd_new],
+            );
             break;
         }
         if gtd_new.abs() <= -C2 * gtd {
@@ -221,13 +265,26 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
             break;
         }
         if gtd_new >= 0.0 {
-            (bracket, bracket_f, bracket_g, bracket_gtd) = (vec![t_prev, t], vec![f_prev, f_new], vec![g_prev, g_new.clone()], vec![gtd_prev, gtd_new]);
+            (bracket, bracket_f, bracket_g, bracket_gtd) = (
+                vec![t_prev, t],
+                vec![f_prev, f_new],
+                vec![g_prev, g_new.clone()],
+                vec![gtd_prev, gtd_new],
+            );
             break;
         }
         let min_step = t.plus(t.minus(t_prev).times(0.01));
         let max_step = t.times(10.0);
         let tmp = t;
-        t = cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, Some((min_step, max_step)));
+        t = cubic_interpolate(
+            t_prev,
+            f_prev,
+            gtd_prev,
+            t,
+            f_new,
+            gtd_new,
+            Some((min_step, max_step)),
+        );
         t_prev = tmp;
         f_prev = f_new;
         g_prev = g_new.clone();
@@ -238,9 +295,19 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
         ls_iter += 1;
     }
     if ls_iter == max_ls {
-        (bracket, bracket_f, bracket_g) = (vec![Num::float(0.0), t], vec![f, f_new], vec![g.to_vec(), g_new]);
+        (bracket, bracket_f, bracket_g) = (
+            vec![Num::float(0.0), t],
+            vec![f, f_new],
+            vec![g.to_vec(), g_new],
+        );
     }
-    let order = |bf: &[f64]| if bf[0] <= bf[bf.len() - 1] { (0, 1) } else { (1, 0) };
+    let order = |bf: &[f64]| {
+        if bf[0] <= bf[bf.len() - 1] {
+            (0, 1)
+        } else {
+            (1, 0)
+        }
+    };
     let (mut low, mut high) = order(&bracket_f);
     let mut insufficient_progress = false;
     // Python's max() and min() of the two-step bracket: the first extreme.
@@ -250,12 +317,24 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
         if (bracket[1].v - bracket[0].v).abs() * d_norm < TOLERANCE_CHANGE {
             break;
         }
-        t = cubic_interpolate(bracket[0], bracket_f[0], bracket_gtd[0], bracket[1], bracket_f[1], bracket_gtd[1], None);
+        t = cubic_interpolate(
+            bracket[0],
+            bracket_f[0],
+            bracket_gtd[0],
+            bracket[1],
+            bracket_f[1],
+            bracket_gtd[1],
+            None,
+        );
         let (hi, lo) = (top(&bracket), bottom(&bracket));
         let eps = hi.minus(lo).times(0.1);
         if py_min(hi.minus(t), t.minus(lo)).v < eps.v {
             if insufficient_progress || t.v >= hi.v || t.v <= lo.v {
-                t = if (t.v - hi.v).abs() < (t.v - lo.v).abs() { hi.minus(eps) } else { lo.plus(eps) };
+                t = if (t.v - hi.v).abs() < (t.v - lo.v).abs() {
+                    hi.minus(eps)
+                } else {
+                    lo.plus(eps)
+                };
                 insufficient_progress = false;
             } else {
                 insufficient_progress = true;
@@ -288,7 +367,12 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
             bracket_gtd[low] = gtd_new;
         }
     }
-    Found { loss: bracket_f[low], grad: bracket_g.swap_remove(low), t: bracket[low], evals }
+    Found {
+        loss: bracket_f[low],
+        grad: bracket_g.swap_remove(low),
+        t: bracket[low],
+        evals,
+    }
 }
 
 const STATE: &[Quantity] = &[
@@ -300,9 +384,21 @@ const STATE: &[Quantity] = &[
     Quantity { name: "d", tip: "the last inner iteration's direction: the gradient bent by the remembered curvature" },
 ];
 
-const ITERATIONS: PieceInfo = PieceInfo::scalar("iterations", "iterations", "inner iterations this step makes: each a direction and a move along it");
-const EVALUATIONS: PieceInfo = PieceInfo::scalar("evaluations", "evaluations", "evaluations of the objective this step makes, the line search's included");
-const HISTORY: PieceInfo = PieceInfo::scalar("history", "memory", "pairs of past moves and gradient changes remembered after this step");
+const ITERATIONS: PieceInfo = PieceInfo::scalar(
+    "iterations",
+    "iterations",
+    "inner iterations this step makes: each a direction and a move along it",
+);
+const EVALUATIONS: PieceInfo = PieceInfo::scalar(
+    "evaluations",
+    "evaluations",
+    "evaluations of the objective this step makes, the line search's included",
+);
+const HISTORY: PieceInfo = PieceInfo::scalar(
+    "history",
+    "memory",
+    "pairs of past moves and gradient changes remembered after this step",
+);
 const PIECES: &[PieceInfo] =
     &[common::GRADIENT, ITERATIONS, EVALUATIONS, HISTORY, PieceInfo::step("the step: its inner iterations' moves, one after the other, each along the gradient bent by the remembered curvature")];
 
@@ -329,7 +425,9 @@ impl Optimizer for Lbfgs {
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut LbfgsState) {
-        let closure = d.closure.expect("lbfgs is only started where the objective is given");
+        let closure = d
+            .closure
+            .expect("lbfgs is only started where the objective is given");
         s.step += 1;
         // The closure's first call, made by the caller with the gradient.
         let mut loss = closure.loss;
@@ -351,7 +449,11 @@ impl Optimizer for Lbfgs {
                 s.ro.clear();
                 s.h_diag = 1.0;
             } else {
-                let y: Vec<f64> = flat_grad.iter().zip(&s.prev_flat_grad).map(|(g, p)| g - p).collect();
+                let y: Vec<f64> = flat_grad
+                    .iter()
+                    .zip(&s.prev_flat_grad)
+                    .map(|(g, p)| g - p)
+                    .collect();
                 let step: Vec<f64> = s.d.iter().map(|di| di * s.t.v).collect();
                 let ys = dot(&y, &step);
                 if ys > 1e-10 {
@@ -369,12 +471,16 @@ impl Optimizer for Lbfgs {
                 let mut q: Vec<f64> = flat_grad.iter().map(|g| -g).collect();
                 for i in (0..num_old).rev() {
                     s.al[i] = dot(&s.old_stps[i], &q) * s.ro[i];
-                    q.iter_mut().zip(&s.old_dirs[i]).for_each(|(qj, yj)| *qj = add(*qj, *yj, -s.al[i]));
+                    q.iter_mut()
+                        .zip(&s.old_dirs[i])
+                        .for_each(|(qj, yj)| *qj = add(*qj, *yj, -s.al[i]));
                 }
                 let mut r: Vec<f64> = q.iter().map(|qj| qj * s.h_diag).collect();
                 for i in 0..num_old {
                     let be_i = dot(&s.old_dirs[i], &r) * s.ro[i];
-                    r.iter_mut().zip(&s.old_stps[i]).for_each(|(rj, sj)| *rj = add(*rj, *sj, s.al[i] - be_i));
+                    r.iter_mut()
+                        .zip(&s.old_stps[i])
+                        .for_each(|(rj, sj)| *rj = add(*rj, *sj, s.al[i] - be_i));
                 }
                 s.d = r;
             }
@@ -384,7 +490,10 @@ impl Optimizer for Lbfgs {
                 // `min(1.0, 1.0 / flat_grad.abs().sum()) * lr`: the tensor when it is below 1.
                 let inverse = 1.0 / flat_grad.iter().map(|g| g.abs()).sum::<f64>();
                 if inverse < 1.0 {
-                    Num { v: inverse * self.lr, tensor: true }
+                    Num {
+                        v: inverse * self.lr,
+                        tensor: true,
+                    }
                 } else {
                     Num::float(self.lr)
                 }
@@ -397,9 +506,16 @@ impl Optimizer for Lbfgs {
             }
             let mut ls_func_evals = 0;
             if self.strong_wolfe {
-                let line = Line { x: p, d: &s.d, f: loss, g: &flat_grad, gtd };
+                let line = Line {
+                    x: p,
+                    d: &s.d,
+                    f: loss,
+                    g: &flat_grad,
+                    gtd,
+                };
                 let found = strong_wolfe(&closure, &line, s.t, self.max_eval - current_evals);
-                (loss, flat_grad, s.t, ls_func_evals) = (found.loss, found.grad, found.t, found.evals);
+                (loss, flat_grad, s.t, ls_func_evals) =
+                    (found.loss, found.grad, found.t, found.evals);
                 let moved = along(p, s.t.v, &s.d);
                 p.copy_from_slice(&moved);
                 opt_cond = max_abs(&flat_grad) <= self.tolerance_grad;
@@ -417,7 +533,9 @@ impl Optimizer for Lbfgs {
             if n_iter == self.max_iter || current_evals >= self.max_eval || opt_cond {
                 break;
             }
-            if max_abs(&s.d.iter().map(|di| di * s.t.v).collect::<Vec<_>>()) <= self.tolerance_change {
+            if max_abs(&s.d.iter().map(|di| di * s.t.v).collect::<Vec<_>>())
+                <= self.tolerance_change
+            {
                 break;
             }
             if (loss - prev_loss).abs() < self.tolerance_change {
@@ -437,11 +555,20 @@ impl Optimizer for Lbfgs {
         ]
     }
 
-    fn explain(&self, before: &LbfgsState, after: &LbfgsState, _p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        before: &LbfgsState,
+        after: &LbfgsState,
+        _p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         vec![
             downhill(common::GRADIENT.key, d.grad),
             number(ITERATIONS.key, (after.n_iter - before.n_iter) as f64),
-            number(EVALUATIONS.key, (after.func_evals - before.func_evals) as f64),
+            number(
+                EVALUATIONS.key,
+                (after.func_evals - before.func_evals) as f64,
+            ),
             number(HISTORY.key, after.old_dirs.len() as f64),
         ]
     }

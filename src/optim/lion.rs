@@ -2,10 +2,10 @@
 //! momentum and gradient, taken before the momentum itself is updated with beta2. Every
 //! coordinate moves by exactly lr (or 0), so Lion wants a smaller lr than Adam.
 
-use super::{add, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, ItemTip, Param, Range};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{add, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, ItemTip, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "lion",
@@ -34,7 +34,11 @@ pub struct Lion {
 
 impl Lion {
     pub fn new(h: &Hyper) -> Lion {
-        Lion { lr: h.num("lr"), betas: h.pair("betas"), weight_decay: h.num("weight_decay") }
+        Lion {
+            lr: h.num("lr"),
+            betas: h.pair("betas"),
+            weight_decay: h.num("weight_decay"),
+        }
     }
 }
 
@@ -44,7 +48,13 @@ pub struct LionState {
     pub exp_avg: Vec<f64>,
 }
 
-const STATE: &[Quantity] = &[STEP, Quantity { name: "m", tip: "memory of the gradient's direction: the running average of gradients (β2)" }];
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity {
+        name: "m",
+        tip: "memory of the gradient's direction: the running average of gradients (β2)",
+    },
+];
 
 const M: PieceInfo = PieceInfo::arrow(
     "m",
@@ -65,8 +75,14 @@ const REACH: PieceInfo = PieceInfo::boxed(
     "every coordinate moves exactly lr: the step lands on a corner of this box (on an edge where the blend is 0)",
 );
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, common::DECOUPLED, M, BLEND, REACH, PieceInfo::step("the step: −lr times the blend's sign, coordinate by coordinate")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    M,
+    BLEND,
+    REACH,
+    PieceInfo::step("the step: −lr times the blend's sign, coordinate by coordinate"),
+];
 
 impl Optimizer for Lion {
     type State = LionState;
@@ -74,7 +90,10 @@ impl Optimizer for Lion {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> LionState {
-        LionState { step: 0, exp_avg: zeros(p) }
+        LionState {
+            step: 0,
+            exp_avg: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut LionState) {
@@ -93,12 +112,23 @@ impl Optimizer for Lion {
         vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg)]
     }
 
-    fn explain(&self, before: &LionState, _after: &LionState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        before: &LionState,
+        _after: &LionState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let beta1 = self.betas[0];
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
         out.push(downhill(M.key, &before.exp_avg));
-        out.push(downhill(BLEND.key, &(0..p.len()).map(|i| add(before.exp_avg[i] * beta1, d.grad[i], 1.0 - beta1)).collect::<Vec<f64>>()));
+        out.push(downhill(
+            BLEND.key,
+            &(0..p.len())
+                .map(|i| add(before.exp_avg[i] * beta1, d.grad[i], 1.0 - beta1))
+                .collect::<Vec<f64>>(),
+        ));
         out.push(vector(REACH.key, vec![self.lr; p.len()]));
         out
     }

@@ -13,7 +13,6 @@
 // element-wise formulas read; zipping five slices would hide that.
 #![allow(clippy::needless_range_loop)]
 
-use crate::schema::{Hyper, Param};
 pub use crate::schedule::Knobs;
 pub use explain::{Piece, PieceInfo, PieceValue};
 use lanes::Lanes;
@@ -71,7 +70,11 @@ pub struct Derivatives<'a> {
 impl<'a> Derivatives<'a> {
     /// The gradient alone.
     pub fn of(grad: &'a [f64]) -> Derivatives<'a> {
-        Derivatives { grad, hessian: None, closure: None }
+        Derivatives {
+            grad,
+            hessian: None,
+            closure: None,
+        }
     }
 }
 
@@ -137,7 +140,13 @@ pub trait Optimizer {
     /// [`Optimizer::PIECES`] (the step aside): `before` is the state the update started from,
     /// `after` the state it left. A piece without a value is not shown (momentum without
     /// momentum).
-    fn explain(&self, before: &Self::State, after: &Self::State, params: &[f64], d: &Derivatives) -> Vec<explain::Value>;
+    fn explain(
+        &self,
+        before: &Self::State,
+        after: &Self::State,
+        params: &[f64],
+        d: &Derivatives,
+    ) -> Vec<explain::Value>;
     /// Whether the last update had no step to take (Newton's method without a fallback at a
     /// singular Hessian): it left the parameters as they were, and the racer stops there.
     fn undefined(&self, _state: &Self::State) -> bool {
@@ -160,7 +169,10 @@ pub struct Quantity {
 }
 
 /// The state's step count, first in every inspector.
-pub const STEP: Quantity = Quantity { name: "step", tip: "how many updates this optimizer has made" };
+pub const STEP: Quantity = Quantity {
+    name: "step",
+    tip: "how many updates this optimizer has made",
+};
 
 /// One named value of an optimizer's state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -180,16 +192,28 @@ pub enum EntryValue {
 
 impl Entry {
     pub fn int(name: &'static str, v: u64) -> Entry {
-        Entry { name, value: EntryValue::Int(v) }
+        Entry {
+            name,
+            value: EntryValue::Int(v),
+        }
     }
     pub fn scalar(name: &'static str, v: f64) -> Entry {
-        Entry { name, value: EntryValue::Scalar(v) }
+        Entry {
+            name,
+            value: EntryValue::Scalar(v),
+        }
     }
     pub fn vector(name: &'static str, v: &[f64]) -> Entry {
-        Entry { name, value: EntryValue::Vector(v.to_vec()) }
+        Entry {
+            name,
+            value: EntryValue::Vector(v.to_vec()),
+        }
     }
     pub fn flag(name: &'static str, v: bool) -> Entry {
-        Entry { name, value: EntryValue::Flag(v) }
+        Entry {
+            name,
+            value: EntryValue::Flag(v),
+        }
     }
 }
 
@@ -274,23 +298,37 @@ impl<O: Optimizer + Clone> Stepper for Running<O> {
     }
     fn explain(&self, params: &[f64], d: &Derivatives) -> Explained {
         // The update itself, on copies: its step is the run's next step, bit for bit.
-        let (mut opt, mut after, mut next) = (self.opt.clone(), self.state.clone(), params.to_vec());
+        let (mut opt, mut after, mut next) =
+            (self.opt.clone(), self.state.clone(), params.to_vec());
         opt.update(&mut next, d, &mut after);
         let values = opt.explain(&self.state, &after, params, d);
         let step = next.iter().zip(params).map(|(n, p)| n - p).collect();
-        Explained { lr: Some(*opt.lr_mut()), pieces: explain::in_table_order(O::PIECES, values, step), next }
+        Explained {
+            lr: Some(*opt.lr_mut()),
+            pieces: explain::in_table_order(O::PIECES, values, step),
+            next,
+        }
     }
 }
 
 /// Pairs an optimizer with a fresh state for `params`: a landscape's point, or a model's
 /// `tensors`.
-pub fn running<O: Optimizer + Clone + 'static>(opt: O, params: &[f64], tensors: Option<&[Tensor]>) -> Box<dyn Stepper> {
+pub fn running<O: Optimizer + Clone + 'static>(
+    opt: O,
+    params: &[f64],
+    tensors: Option<&[Tensor]>,
+) -> Box<dyn Stepper> {
     let tensors = tensors.map(<[Tensor]>::to_vec);
     let state = match &tensors {
         Some(t) => opt.init_model(params, t),
         None => opt.init(params),
     };
-    Box::new(Running { built: opt.clone(), opt, state, tensors })
+    Box::new(Running {
+        built: opt.clone(),
+        opt,
+        state,
+        tensors,
+    })
 }
 
 /// The description of one optimizer: what `optiscape list` prints and the page builds its
@@ -358,12 +396,25 @@ pub(crate) mod params {
     use crate::schema::{sliders, ItemTip, Param, Range};
 
     pub const fn lr(default: f64) -> Param {
-        Param::number("lr", default, Range::NON_NEGATIVE, sliders::LR, "learning rate").tip("how big the steps are: the update's direction times lr")
+        Param::number(
+            "lr",
+            default,
+            Range::NON_NEGATIVE,
+            sliders::LR,
+            "learning rate",
+        )
+        .tip("how big the steps are: the update's direction times lr")
     }
     pub const fn betas(b1: f64, b2: f64) -> Param {
-        Param::pair("betas", [b1, b2], Range::UNIT_OPEN, sliders::BETA, "decay rates of the first and second moment averages")
-            .tip("how long the two memories last: β1 of the gradient's direction, β2 of its size")
-            .item_tips(&BETAS)
+        Param::pair(
+            "betas",
+            [b1, b2],
+            Range::UNIT_OPEN,
+            sliders::BETA,
+            "decay rates of the first and second moment averages",
+        )
+        .tip("how long the two memories last: β1 of the gradient's direction, β2 of its size")
+        .item_tips(&BETAS)
     }
     /// Adam's two memories, as the family's betas are.
     pub const BETAS: [ItemTip; 2] = [
@@ -443,7 +494,10 @@ pub(crate) fn sign(x: f64) -> f64 {
 pub fn norm2(x: &[f64]) -> f64 {
     match x {
         [v] => v.abs(),
-        _ => x.iter().fold(0.0, |acc: f64, &v| <f64 as Lanes>::fused(v, v, acc)).sqrt(),
+        _ => x
+            .iter()
+            .fold(0.0, |acc: f64, &v| <f64 as Lanes>::fused(v, v, acc))
+            .sqrt(),
     }
 }
 
@@ -465,7 +519,18 @@ mod tests {
     #[test]
     fn sign_is_torchs() {
         // torch.sign(torch.tensor([-0.0, 0.0, nan, 3.0, -2.0], dtype=torch.float64)) in torch 2.15.
-        let got: Vec<u64> = [-0.0, 0.0, f64::NAN, 3.0, -2.0, f64::INFINITY, -f64::MIN_POSITIVE].map(sign).map(f64::to_bits).to_vec();
+        let got: Vec<u64> = [
+            -0.0,
+            0.0,
+            f64::NAN,
+            3.0,
+            -2.0,
+            f64::INFINITY,
+            -f64::MIN_POSITIVE,
+        ]
+        .map(sign)
+        .map(f64::to_bits)
+        .to_vec();
         assert_eq!(got, [0.0, 0.0, 0.0, 1.0, -1.0, 1.0, -1.0].map(f64::to_bits));
     }
 
@@ -473,7 +538,13 @@ mod tests {
     fn clamp_is_torchs() {
         // torch.clamp(torch.tensor([nan, 5.0, -5.0, 0.5]), min=1.0, max=-1.0) and min=0, max=1.
         assert!(clamp(f64::NAN, 1.0, -1.0).is_nan());
-        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 1.0, -1.0)), [-1.0, -1.0, -1.0]);
-        assert_eq!([5.0, -5.0, 0.5].map(|x| clamp(x, 0.0, 1.0)), [1.0, 0.0, 0.5]);
+        assert_eq!(
+            [5.0, -5.0, 0.5].map(|x| clamp(x, 1.0, -1.0)),
+            [-1.0, -1.0, -1.0]
+        );
+        assert_eq!(
+            [5.0, -5.0, 0.5].map(|x| clamp(x, 0.0, 1.0)),
+            [1.0, 0.0, 0.5]
+        );
     }
 }

@@ -14,10 +14,10 @@
 //! row is lr ("original"), 0.2·√2·lr ("match_rms_adamw") or lr/√2 ("spectral_unclamped").
 
 use super::adam::{Adam, AdamState};
-use super::{add, lerp, params, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{add, lerp, params, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "muon",
@@ -57,7 +57,15 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     build: |h| Ok(Box::new(Muon::new(h))),
 };
 
-const NS_COEFFICIENT: Item = Item { range: Range::ANY, slider: Slider { min: -10.0, max: 10.0, spacing: Spacing::Linear }, nullable: false };
+const NS_COEFFICIENT: Item = Item {
+    range: Range::ANY,
+    slider: Slider {
+        min: -10.0,
+        max: 10.0,
+        spacing: Spacing::Linear,
+    },
+    nullable: false,
+};
 
 #[derive(Clone, Debug)]
 pub struct Muon {
@@ -100,7 +108,14 @@ impl Muon {
 
     /// AdamW for a classifier's biases: torch.optim.AdamW's defaults at Muon's rate.
     fn adamw(&self) -> Adam {
-        Adam { lr: self.lr, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 1e-2, amsgrad: false, decoupled_weight_decay: true }
+        Adam {
+            lr: self.lr,
+            betas: [0.9, 0.999],
+            eps: 1e-8,
+            weight_decay: 1e-2,
+            amsgrad: false,
+            decoupled_weight_decay: true,
+        }
     }
 }
 
@@ -129,8 +144,12 @@ const BUFFER: PieceInfo = PieceInfo::arrow(
     Space::Gradient,
     "memory of the gradient's direction: the running average of gradients (momentum)",
 );
-const NESTEROV: PieceInfo =
-    PieceInfo::arrow("nesterov", "−u", Space::Gradient, "Nesterov's look ahead: the gradient blended toward the running average");
+const NESTEROV: PieceInfo = PieceInfo::arrow(
+    "nesterov",
+    "−u",
+    Space::Gradient,
+    "Nesterov's look ahead: the gradient blended toward the running average",
+);
 const ORTHOGONAL: PieceInfo = PieceInfo::arrow(
     "orthogonal",
     "−lr·O",
@@ -144,7 +163,9 @@ const PIECES: &[PieceInfo] = &[
     NESTEROV,
     ORTHOGONAL,
     common::DECOUPLED,
-    PieceInfo::step("the step: the weights shrink, then −lr·O: about lr long whatever the gradient's size"),
+    PieceInfo::step(
+        "the step: the weights shrink, then −lr·O: about lr long whatever the gradient's size",
+    ),
 ];
 
 impl Optimizer for Muon {
@@ -154,7 +175,13 @@ impl Optimizer for Muon {
 
     fn init(&self, p: &[f64]) -> MuonState {
         // A landscape's point: one row, shape (1, n).
-        self.init_model(p, &[Tensor::Matrix { rows: 1, cols: p.len() }])
+        self.init_model(
+            p,
+            &[Tensor::Matrix {
+                rows: 1,
+                cols: p.len(),
+            }],
+        )
     }
 
     fn init_model(&self, p: &[f64], tensors: &[Tensor]) -> MuonState {
@@ -168,14 +195,25 @@ impl Optimizer for Muon {
         }
         let gathered: usize = biases.iter().map(|b| b.1).sum();
         let adamw = (!biases.is_empty()).then(|| self.adamw().init(&vec![0.0; gathered]));
-        MuonState { step: 0, momentum_buffer: vec![0.0; p.len()], update: vec![0.0; p.len()], matrices, biases, adamw }
+        MuonState {
+            step: 0,
+            momentum_buffer: vec![0.0; p.len()],
+            update: vec![0.0; p.len()],
+            matrices,
+            biases,
+            adamw,
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut MuonState) {
         s.step += 1;
         for &(offset, rows, cols) in &s.matrices {
             let range = offset..offset + rows * cols;
-            let (param, grad, buf) = (&mut p[range.clone()], &d.grad[range.clone()], &mut s.momentum_buffer[range.clone()]);
+            let (param, grad, buf) = (
+                &mut p[range.clone()],
+                &d.grad[range.clone()],
+                &mut s.momentum_buffer[range.clone()],
+            );
             let update: Vec<f64> = grad
                 .iter()
                 .zip(buf.iter_mut())
@@ -188,7 +226,14 @@ impl Optimizer for Muon {
                     }
                 })
                 .collect();
-            let orthogonal = newton_schulz(&update, rows, cols, self.ns_coefficients, self.ns_steps, self.eps);
+            let orthogonal = newton_schulz(
+                &update,
+                rows,
+                cols,
+                self.ns_coefficients,
+                self.ns_steps,
+                self.eps,
+            );
             let adjusted_lr = self.adjusted_lr(rows, cols);
             for (x, &o) in param.iter_mut().zip(&orthogonal) {
                 *x *= 1.0 - self.lr * self.weight_decay;
@@ -197,7 +242,12 @@ impl Optimizer for Muon {
             s.update[range].copy_from_slice(&orthogonal);
         }
         if let Some(state) = &mut s.adamw {
-            let gather = |v: &[f64]| s.biases.iter().flat_map(|&(o, n)| v[o..o + n].to_vec()).collect::<Vec<f64>>();
+            let gather = |v: &[f64]| {
+                s.biases
+                    .iter()
+                    .flat_map(|&(o, n)| v[o..o + n].to_vec())
+                    .collect::<Vec<f64>>()
+            };
             let (mut b, g) = (gather(p), gather(d.grad));
             self.adamw().update(&mut b, &Derivatives::of(&g), state);
             let mut k = 0;
@@ -209,19 +259,41 @@ impl Optimizer for Muon {
     }
 
     fn inspect(&self, s: &MuonState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("momentum_buffer", &s.momentum_buffer), Entry::vector("update", &s.update)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("momentum_buffer", &s.momentum_buffer),
+            Entry::vector("update", &s.update),
+        ]
     }
 
-    fn explain(&self, _before: &MuonState, after: &MuonState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &MuonState,
+        after: &MuonState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         // A landscape's point is one row; a model's matrices are not drawn.
-        let [(0, rows, cols)] = after.matrices[..] else { return out };
+        let [(0, rows, cols)] = after.matrices[..] else {
+            return out;
+        };
         out.push(downhill(BUFFER.key, &after.momentum_buffer));
         if self.nesterov {
-            out.push(downhill(NESTEROV.key, &d.grad.iter().zip(&after.momentum_buffer).map(|(&g, &b)| lerp(g, b, self.momentum)).collect::<Vec<f64>>()));
+            out.push(downhill(
+                NESTEROV.key,
+                &d.grad
+                    .iter()
+                    .zip(&after.momentum_buffer)
+                    .map(|(&g, &b)| lerp(g, b, self.momentum))
+                    .collect::<Vec<f64>>(),
+            ));
         }
         let adjusted_lr = self.adjusted_lr(rows, cols);
-        out.push(vector(ORTHOGONAL.key, after.update.iter().map(|&o| -adjusted_lr * o).collect()));
+        out.push(vector(
+            ORTHOGONAL.key,
+            after.update.iter().map(|&o| -adjusted_lr * o).collect(),
+        ));
         out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
         out
     }
@@ -253,10 +325,27 @@ fn dot32(terms: impl Iterator<Item = (f32, f32)>) -> f32 {
 /// (row-major), in bfloat16 as torch computes it on the CPU: `steps` iterations of
 /// `X <- a X + (b A + c A²) X` with `A = X Xᵀ`, from `X = g / max(|g|, eps)`, on the wide
 /// orientation.
-pub fn newton_schulz(g: &[f64], rows: usize, cols: usize, [a, b, c]: [f64; 3], steps: usize, eps: f64) -> Vec<f64> {
+pub fn newton_schulz(
+    g: &[f64],
+    rows: usize,
+    cols: usize,
+    [a, b, c]: [f64; 3],
+    steps: usize,
+    eps: f64,
+) -> Vec<f64> {
     let transpose = rows > cols;
-    let (m, n) = if transpose { (cols, rows) } else { (rows, cols) };
-    let at = |i: usize, j: usize| if transpose { g[j * cols + i] } else { g[i * cols + j] };
+    let (m, n) = if transpose {
+        (cols, rows)
+    } else {
+        (rows, cols)
+    };
+    let at = |i: usize, j: usize| {
+        if transpose {
+            g[j * cols + i]
+        } else {
+            g[i * cols + j]
+        }
+    };
     let mut x: Vec<f32> = (0..m * n).map(|k| bf16(at(k / n, k % n) as f32)).collect();
     let norm = bf16(x.iter().fold(0.0f32, |acc, v| v.mul_add(*v, acc)).sqrt());
     let floor = eps as f32;
@@ -264,7 +353,9 @@ pub fn newton_schulz(g: &[f64], rows: usize, cols: usize, [a, b, c]: [f64; 3], s
     x.iter_mut().for_each(|v| *v = bf16(*v / norm));
     let (a, b, c) = (a as f32, b as f32, c as f32);
     for _ in 0..steps {
-        let gram: Vec<f32> = (0..m * m).map(|k| bf16(dot32((0..n).map(|l| (x[k / m * n + l], x[k % m * n + l]))))).collect();
+        let gram: Vec<f32> = (0..m * m)
+            .map(|k| bf16(dot32((0..n).map(|l| (x[k / m * n + l], x[k % m * n + l])))))
+            .collect();
         let update: Vec<f32> = (0..m * m)
             .map(|k| {
                 let squared = dot32((0..m).map(|l| (gram[k / m * m + l], gram[l * m + k % m])));
@@ -290,7 +381,10 @@ mod tests {
         // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: to the even one, 1.
         assert_eq!(bf16(1.0 + 2f32.powi(-8)), 1.0);
         assert_eq!(bf16(1.0 + 3.0 * 2f32.powi(-8)), 1.0 + 2.0 * 2f32.powi(-7));
-        assert_eq!(bf16(1.0 + 2f32.powi(-8) + 2f32.powi(-20)), 1.0 + 2f32.powi(-7));
+        assert_eq!(
+            bf16(1.0 + 2f32.powi(-8) + 2f32.powi(-20)),
+            1.0 + 2f32.powi(-7)
+        );
         assert!(bf16(f32::NAN).is_nan());
         assert_eq!(bf16(f32::MAX), f32::INFINITY);
     }
@@ -300,7 +394,10 @@ mod tests {
         let o = newton_schulz(&[3.0, -4.0], 1, 2, [3.4445, -4.775, 2.0315], 5, 1e-7);
         let norm = (o[0] * o[0] + o[1] * o[1]).sqrt();
         assert!((0.6..1.3).contains(&norm), "{o:?}");
-        assert!((o[0] / o[1] + 0.75).abs() < 0.02, "the direction of (3, -4): {o:?}");
+        assert!(
+            (o[0] / o[1] + 0.75).abs() < 0.02,
+            "the direction of (3, -4): {o:?}"
+        );
     }
 
     #[test]

@@ -2,12 +2,14 @@
 //! `mu_t = beta1 * (1 - 0.5 * 0.96^(t * momentum_decay))`. The running product of the mu_t is
 //! kept in f64 (torch keeps it in the default dtype).
 
-use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::math::powf;
-use crate::schema::{Hyper, Param, Range, Spacing, Slider};
 use super::adam::{M, V, V_HAT};
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{
+    add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use super::{Quantity, STEP};
+use crate::math::powf;
+use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "nadam",
@@ -81,7 +83,11 @@ const MIX: PieceInfo = PieceInfo::arrow(
     Space::Gradient,
     "Nesterov's look ahead: this gradient and the running average, weighted by this step's and the next step's momentum factor, corrected",
 );
-const MU: PieceInfo = PieceInfo::scalar("mu", "μ_t", "this step's momentum factor, ramping up toward β1");
+const MU: PieceInfo = PieceInfo::scalar(
+    "mu",
+    "μ_t",
+    "this step's momentum factor, ramping up toward β1",
+);
 
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
@@ -101,7 +107,13 @@ impl Optimizer for NAdam {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> NAdamState {
-        NAdamState { step: 0, mu_product: 1.0, mu: 0.0, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
+        NAdamState {
+            step: 0,
+            mu_product: 1.0,
+            mu: 0.0,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut NAdamState) {
@@ -143,7 +155,13 @@ impl Optimizer for NAdam {
         ]
     }
 
-    fn explain(&self, _before: &NAdamState, after: &NAdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &NAdamState,
+        after: &NAdamState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
         let step = after.step as f64;
         let bias_correction2 = 1.0 - powf(beta2, step);
@@ -159,11 +177,27 @@ impl Optimizer for NAdam {
                 out.extend(explain::l2(p, d.grad, self.weight_decay));
             }
         }
-        let g = if self.decoupled_weight_decay { d.grad.to_vec() } else { explain::decayed(p, d.grad, self.weight_decay) };
+        let g = if self.decoupled_weight_decay {
+            d.grad.to_vec()
+        } else {
+            explain::decayed(p, d.grad, self.weight_decay)
+        };
         out.push(downhill(M_RAW.key, &after.exp_avg));
         out.push(number(MU.key, after.mu));
-        out.push(downhill(MIX.key, &(0..p.len()).map(|i| grad_weight * g[i] + avg_weight * after.exp_avg[i]).collect::<Vec<f64>>()));
-        out.push(vector(V_HAT.key, after.exp_avg_sq.iter().map(|&v| (v / bias_correction2).sqrt() + self.eps).collect()));
+        out.push(downhill(
+            MIX.key,
+            &(0..p.len())
+                .map(|i| grad_weight * g[i] + avg_weight * after.exp_avg[i])
+                .collect::<Vec<f64>>(),
+        ));
+        out.push(vector(
+            V_HAT.key,
+            after
+                .exp_avg_sq
+                .iter()
+                .map(|&v| (v / bias_correction2).sqrt() + self.eps)
+                .collect(),
+        ));
         out
     }
 

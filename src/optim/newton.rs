@@ -16,10 +16,10 @@
 //! no Newton optimizer; the reference is this formula, re-implemented operation by operation in
 //! the golden generator (tests/golden/generate.py).
 
-use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use super::explain::{common, downhill, flag, vector, PieceInfo, Space, Value};
+use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "newton",
@@ -59,7 +59,11 @@ pub struct Newton {
 
 impl Newton {
     pub fn new(h: &Hyper) -> Newton {
-        Newton { lr: h.num("lr"), damping: h.num("damping"), gradient_fallback: h.choice("fallback") == Some(GRADIENT) }
+        Newton {
+            lr: h.num("lr"),
+            damping: h.num("damping"),
+            gradient_fallback: h.choice("fallback") == Some(GRADIENT),
+        }
     }
 }
 
@@ -201,8 +205,14 @@ const MODEL: PieceInfo = PieceInfo::point(
     "where the local quadratic model is lowest (off a bowl: its saddle or top); lr = 1 lands here",
 );
 
-const PIECES: &[PieceInfo] =
-    &[common::GRADIENT, BOWL, NEWTON, FALLBACK, MODEL, PieceInfo::step("the step: lr times Newton's direction (or the fallback's)")];
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    BOWL,
+    NEWTON,
+    FALLBACK,
+    MODEL,
+    PieceInfo::step("the step: lr times Newton's direction (or the fallback's)"),
+];
 
 impl Optimizer for Newton {
     type State = NewtonState;
@@ -211,12 +221,20 @@ impl Optimizer for Newton {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> NewtonState {
-        NewtonState { step: 0, positive_definite: false, fallback: false, singular: false, direction: vec![0.0; p.len()] }
+        NewtonState {
+            step: 0,
+            positive_definite: false,
+            fallback: false,
+            singular: false,
+            direction: vec![0.0; p.len()],
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut NewtonState) {
         s.step += 1;
-        let hessian = d.hessian.expect("newton is only started where the Hessian is given");
+        let hessian = d
+            .hessian
+            .expect("newton is only started where the Hessian is given");
         let cholesky = damped_solve(hessian, self.damping, d.grad);
         s.positive_definite = cholesky.is_some();
         let direction = match cholesky {
@@ -234,7 +252,10 @@ impl Optimizer for Newton {
     }
 
     fn inspect(&self, s: &NewtonState) -> Vec<Entry> {
-        let mut entries = vec![Entry::int("step", s.step), Entry::flag("positive_definite", s.positive_definite)];
+        let mut entries = vec![
+            Entry::int("step", s.step),
+            Entry::flag("positive_definite", s.positive_definite),
+        ];
         if self.gradient_fallback {
             entries.push(Entry::flag("fallback", s.fallback));
         } else {
@@ -248,8 +269,17 @@ impl Optimizer for Newton {
         s.singular
     }
 
-    fn explain(&self, _before: &NewtonState, after: &NewtonState, p: &[f64], d: &Derivatives) -> Vec<Value> {
-        let mut out = vec![downhill(common::GRADIENT.key, d.grad), flag(BOWL.key, after.positive_definite)];
+    fn explain(
+        &self,
+        _before: &NewtonState,
+        after: &NewtonState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
+        let mut out = vec![
+            downhill(common::GRADIENT.key, d.grad),
+            flag(BOWL.key, after.positive_definite),
+        ];
         if after.singular {
             return out;
         }
@@ -258,7 +288,10 @@ impl Optimizer for Newton {
             out.push(downhill(FALLBACK.key, z));
         } else {
             out.push(downhill(NEWTON.key, z));
-            out.push(vector(MODEL.key, p.iter().zip(z).map(|(x, z)| x - z).collect()));
+            out.push(vector(
+                MODEL.key,
+                p.iter().zip(z).map(|(x, z)| x - z).collect(),
+            ));
         }
         out
     }
@@ -300,7 +333,10 @@ mod tests {
         let h = [c, c, c, c];
         assert!(damped_solve(&h, 0.0, &[0.3, -0.1]).is_none());
         assert!(general_solve(&h, 0.0, &[0.3, -0.1]).is_none());
-        assert!(general_solve(&[0.0, 1.0, 1.0, 0.0], 0.0, &[1.0, 2.0]).is_some(), "a zero on the diagonal is pivoted away");
+        assert!(
+            general_solve(&[0.0, 1.0, 1.0, 0.0], 0.0, &[1.0, 2.0]).is_some(),
+            "a zero on the diagonal is pivoted away"
+        );
         assert!(general_solve(&[0.0; 4], 0.0, &[1.0, 2.0]).is_none());
     }
 }

@@ -3,12 +3,12 @@
 //! step is plain bias-corrected momentum, not normalized. Its eps is added to sqrt(v) without
 //! bias correction.
 
-use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::math::powf;
-use crate::schema::{Hyper, Param};
 use super::adam::{M, M_HAT, V};
 use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
+use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::math::powf;
+use crate::schema::{Hyper, Param};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "radam",
@@ -67,14 +67,22 @@ const STATE: &[Quantity] = &[
 ];
 
 const RHO: PieceInfo = PieceInfo::scalar("rho_t", "ρ_t", "how long the memory of the gradient's size is so far, in steps: the adaptive step is on once it passes 5");
-const RECTIFIED: PieceInfo = PieceInfo::scalar("rectified", "adaptive", "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂");
+const RECTIFIED: PieceInfo = PieceInfo::scalar(
+    "rectified",
+    "adaptive",
+    "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂",
+);
 const V_HAT: PieceInfo = PieceInfo::boxed(
     "v_hat",
     "√v̂ + ε",
     Space::Gradient,
     "memory of its size: the root of the running average of squared gradients plus ε, corrected for starting at zero",
 );
-const RECT: PieceInfo = PieceInfo::scalar("rect", "r_t", "the rectification: how far the adaptive step is trusted yet, growing toward 1");
+const RECT: PieceInfo = PieceInfo::scalar(
+    "rect",
+    "r_t",
+    "the rectification: how far the adaptive step is trusted yet, growing toward 1",
+);
 
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
@@ -95,7 +103,13 @@ impl Optimizer for RAdam {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> RAdamState {
-        RAdamState { step: 0, rho_t: 0.0, rectified: false, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
+        RAdamState {
+            step: 0,
+            rho_t: 0.0,
+            rectified: false,
+            exp_avg: zeros(p),
+            exp_avg_sq: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RAdamState) {
@@ -108,7 +122,10 @@ impl Optimizer for RAdam {
         let rho_t = rho_inf - 2.0 * step * powf(beta2, step) / bias_correction2;
         s.rho_t = rho_t;
         s.rectified = rho_t > 5.0;
-        let rect = powf((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t), 0.5);
+        let rect = powf(
+            (rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+            0.5,
+        );
         for i in 0..p.len() {
             let mut g = d.grad[i];
             if self.weight_decay != 0.0 {
@@ -123,7 +140,8 @@ impl Optimizer for RAdam {
             let m_hat = s.exp_avg[i] / bias_correction1;
             let update = if s.rectified {
                 // torch's `float / tensor` is `tensor.reciprocal() * float`: two roundings.
-                let adaptive_lr = (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
+                let adaptive_lr =
+                    (1.0 / (s.exp_avg_sq[i].sqrt() + self.eps)) * powf(bias_correction2, 0.5);
                 m_hat * self.lr * adaptive_lr * rect
             } else {
                 m_hat * self.lr
@@ -142,7 +160,13 @@ impl Optimizer for RAdam {
         ]
     }
 
-    fn explain(&self, _before: &RAdamState, after: &RAdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &RAdamState,
+        after: &RAdamState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
         let step = after.step as f64;
         let bias_correction1 = 1.0 - powf(beta1, step);
@@ -157,14 +181,32 @@ impl Optimizer for RAdam {
                 out.extend(explain::l2(p, d.grad, self.weight_decay));
             }
         }
-        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        out.push(downhill(
+            M_HAT.key,
+            &after
+                .exp_avg
+                .iter()
+                .map(|m| m / bias_correction1)
+                .collect::<Vec<f64>>(),
+        ));
         out.push(number(RHO.key, rho_t));
         out.push(flag(RECTIFIED.key, after.rectified));
         if after.rectified {
             // The reciprocal of the update's adaptive rate, (1 / (√v + ε)) √(1 − β2^t).
             let adaptive = |v: f64| (1.0 / (v.sqrt() + self.eps)) * powf(bias_correction2, 0.5);
-            out.push(vector(V_HAT.key, after.exp_avg_sq.iter().map(|&v| 1.0 / adaptive(v)).collect()));
-            let rect = powf((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t), 0.5);
+            out.push(vector(
+                V_HAT.key,
+                after
+                    .exp_avg_sq
+                    .iter()
+                    .map(|&v| 1.0 / adaptive(v))
+                    .collect(),
+            ));
+            let rect = powf(
+                (rho_t - 4.0) * (rho_t - 2.0) * rho_inf
+                    / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t),
+                0.5,
+            );
             out.push(number(RECT.key, rect));
         }
         out

@@ -1,11 +1,13 @@
 //! RMSprop, as `torch.optim.RMSprop`: steps divided by a running RMS of gradients (centered:
 //! by their running standard deviation), optionally with momentum. eps is added after the root.
 
-use super::lanes::Lanes;
-use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::lanes::Lanes;
+use super::{
+    add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
+};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "rmsprop",
@@ -61,9 +63,18 @@ pub struct RMSpropState {
 
 const STATE: &[Quantity] = &[
     STEP,
-    Quantity { name: "square_avg", tip: "memory of the gradient's size: the running average of squared gradients (alpha)" },
-    Quantity { name: "grad_avg", tip: "centered: the running average of gradients, whose square is taken off square_avg" },
-    Quantity { name: "momentum_buffer", tip: "momentum: the running sum of scaled gradients carried from step to step" },
+    Quantity {
+        name: "square_avg",
+        tip: "memory of the gradient's size: the running average of squared gradients (alpha)",
+    },
+    Quantity {
+        name: "grad_avg",
+        tip: "centered: the running average of gradients, whose square is taken off square_avg",
+    },
+    Quantity {
+        name: "momentum_buffer",
+        tip: "momentum: the running sum of scaled gradients carried from step to step",
+    },
 ];
 
 const GRAD_AVG: PieceInfo = PieceInfo::arrow(
@@ -108,7 +119,12 @@ impl Optimizer for RMSprop {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> RMSpropState {
-        RMSpropState { step: 0, square_avg: zeros(p), grad_avg: zeros(p), momentum_buffer: zeros(p) }
+        RMSpropState {
+            step: 0,
+            square_avg: zeros(p),
+            grad_avg: zeros(p),
+            momentum_buffer: zeros(p),
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RMSpropState) {
@@ -119,7 +135,12 @@ impl Optimizer for RMSprop {
             if self.weight_decay != 0.0 {
                 g = add(g, param, self.weight_decay);
             }
-            let square_avg = addcmul(L::load(&s.square_avg, i) * L::splat(self.alpha), g, g, 1.0 - self.alpha);
+            let square_avg = addcmul(
+                L::load(&s.square_avg, i) * L::splat(self.alpha),
+                g,
+                g,
+                1.0 - self.alpha,
+            );
             square_avg.store(&mut s.square_avg, i);
             let avg = if self.centered {
                 let grad_avg = lerp(L::load(&s.grad_avg, i), g, 1.0 - self.alpha);
@@ -129,7 +150,12 @@ impl Optimizer for RMSprop {
                 square_avg.sqrt()
             } + L::splat(self.eps);
             if self.momentum > 0.0 {
-                let buf = addcdiv(L::load(&s.momentum_buffer, i) * L::splat(self.momentum), g, avg, 1.0);
+                let buf = addcdiv(
+                    L::load(&s.momentum_buffer, i) * L::splat(self.momentum),
+                    g,
+                    avg,
+                    1.0,
+                );
                 buf.store(&mut s.momentum_buffer, i);
                 add(param, buf, -self.lr).store(p, i);
             } else {
@@ -139,7 +165,10 @@ impl Optimizer for RMSprop {
     }
 
     fn inspect(&self, s: &RMSpropState) -> Vec<Entry> {
-        let mut out = vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg)];
+        let mut out = vec![
+            Entry::int("step", s.step),
+            Entry::vector("square_avg", &s.square_avg),
+        ];
         if self.centered {
             out.push(Entry::vector("grad_avg", &s.grad_avg));
         }
@@ -149,18 +178,52 @@ impl Optimizer for RMSprop {
         out
     }
 
-    fn explain(&self, _before: &RMSpropState, after: &RMSpropState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &RMSpropState,
+        after: &RMSpropState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
         let n = p.len();
         if self.centered {
             out.push(downhill(GRAD_AVG.key, &after.grad_avg));
-            out.push(vector(SPREAD.key, (0..n).map(|i| addcmul(after.square_avg[i], after.grad_avg[i], after.grad_avg[i], -1.0).sqrt() + self.eps).collect()));
+            out.push(vector(
+                SPREAD.key,
+                (0..n)
+                    .map(|i| {
+                        addcmul(
+                            after.square_avg[i],
+                            after.grad_avg[i],
+                            after.grad_avg[i],
+                            -1.0,
+                        )
+                        .sqrt()
+                            + self.eps
+                    })
+                    .collect(),
+            ));
         } else {
-            out.push(vector(RMS.key, after.square_avg.iter().map(|&s| s.sqrt() + self.eps).collect()));
+            out.push(vector(
+                RMS.key,
+                after
+                    .square_avg
+                    .iter()
+                    .map(|&s| s.sqrt() + self.eps)
+                    .collect(),
+            ));
         }
         if self.momentum > 0.0 {
-            out.push(vector(VELOCITY.key, after.momentum_buffer.iter().map(|&b| -self.lr * b).collect()));
+            out.push(vector(
+                VELOCITY.key,
+                after
+                    .momentum_buffer
+                    .iter()
+                    .map(|&b| -self.lr * b)
+                    .collect(),
+            ));
         }
         out
     }

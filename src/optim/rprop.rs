@@ -8,10 +8,10 @@
 //! coordinate does not move that step and its gradient is remembered as 0; the sign is that of
 //! the product `grad * prev` (which can underflow to 0: no change of size then).
 
-use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, ItemTip, Param, Range, Spacing, Slider};
 use super::explain::{common, downhill, vector, PieceInfo, Space, Value};
+use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, ItemTip, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "rprop",
@@ -46,7 +46,11 @@ impl Rprop {
         if !(0.0 < etas[0] && etas[0] < 1.0 && 1.0 < etas[1]) {
             return Err(format!("`etas` must be [etaminus, etaplus] with 0 < etaminus < 1 < etaplus (as in torch), got [{}, {}]", etas[0], etas[1]));
         }
-        Ok(Rprop { lr: h.num("lr"), etas, step_sizes: h.pair("step_sizes") })
+        Ok(Rprop {
+            lr: h.num("lr"),
+            etas,
+            step_sizes: h.pair("step_sizes"),
+        })
     }
 }
 
@@ -90,7 +94,11 @@ impl Optimizer for Rprop {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> RpropState {
-        RpropState { step: 0, prev: zeros(p), step_size: vec![self.lr; p.len()] }
+        RpropState {
+            step: 0,
+            prev: zeros(p),
+            step_size: vec![self.lr; p.len()],
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut RpropState) {
@@ -118,11 +126,25 @@ impl Optimizer for Rprop {
     }
 
     fn inspect(&self, s: &RpropState) -> Vec<Entry> {
-        vec![Entry::int("step", s.step), Entry::vector("step_size", &s.step_size), Entry::vector("prev", &s.prev)]
+        vec![
+            Entry::int("step", s.step),
+            Entry::vector("step_size", &s.step_size),
+            Entry::vector("prev", &s.prev),
+        ]
     }
 
-    fn explain(&self, before: &RpropState, after: &RpropState, _p: &[f64], d: &Derivatives) -> Vec<Value> {
-        vec![downhill(common::GRADIENT.key, d.grad), downhill(PREV.key, &before.prev), vector(SIZES.key, after.step_size.clone())]
+    fn explain(
+        &self,
+        before: &RpropState,
+        after: &RpropState,
+        _p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
+        vec![
+            downhill(common::GRADIENT.key, d.grad),
+            downhill(PREV.key, &before.prev),
+            vector(SIZES.key, after.step_size.clone()),
+        ]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -2,11 +2,11 @@
 //! `torch.optim.SGD` (single-tensor path). The momentum buffer starts as the first gradient,
 //! without dampening.
 
+use super::explain::{self, common, downhill, PieceInfo, Space, Value};
 use super::lanes::Lanes;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range};
-use super::explain::{self, common, downhill, PieceInfo, Space, Value};
 use super::{Quantity, STEP};
+use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "sgd",
@@ -47,7 +47,9 @@ impl Sgd {
             nesterov: h.flag("nesterov"),
         };
         if opt.nesterov && (opt.momentum <= 0.0 || opt.dampening != 0.0) {
-            return Err("`nesterov` requires `momentum` > 0 and `dampening` = 0 (as in torch)".into());
+            return Err(
+                "`nesterov` requires `momentum` > 0 and `dampening` = 0 (as in torch)".into(),
+            );
         }
         Ok(opt)
     }
@@ -60,7 +62,13 @@ pub struct SgdState {
     pub momentum_buffer: Option<Vec<f64>>,
 }
 
-const STATE: &[Quantity] = &[STEP, Quantity { name: "momentum_buffer", tip: "velocity: the running sum of gradients that momentum carries from step to step" }];
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity {
+        name: "momentum_buffer",
+        tip: "velocity: the running sum of gradients that momentum carries from step to step",
+    },
+];
 
 const VELOCITY: PieceInfo = PieceInfo::arrow(
     "velocity",
@@ -68,8 +76,12 @@ const VELOCITY: PieceInfo = PieceInfo::arrow(
     Space::Gradient,
     "velocity: momentum times the last velocity plus (1 − dampening) times the gradient; momentum carries the past along",
 );
-const NESTEROV: PieceInfo =
-    PieceInfo::arrow("nesterov", "−(g + μb)", Space::Gradient, "Nesterov's look ahead: the gradient plus momentum times the new velocity");
+const NESTEROV: PieceInfo = PieceInfo::arrow(
+    "nesterov",
+    "−(g + μb)",
+    Space::Gradient,
+    "Nesterov's look ahead: the gradient plus momentum times the new velocity",
+);
 
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
@@ -86,7 +98,10 @@ impl Optimizer for Sgd {
     const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, _params: &[f64]) -> SgdState {
-        SgdState { step: 0, momentum_buffer: None }
+        SgdState {
+            step: 0,
+            momentum_buffer: None,
+        }
     }
 
     fn update(&self, p: &mut [f64], d: &Derivatives, s: &mut SgdState) {
@@ -95,7 +110,11 @@ impl Optimizer for Sgd {
         // later), as a copy of that step's gradient.
         let first = s.momentum_buffer.is_none();
         let mut none = Vec::new();
-        let buf = if self.momentum != 0.0 { s.momentum_buffer.get_or_insert_with(|| zeros(p)) } else { &mut none };
+        let buf = if self.momentum != 0.0 {
+            s.momentum_buffer.get_or_insert_with(|| zeros(p))
+        } else {
+            &mut none
+        };
         crate::each_lane!(p.len(), |i, L| {
             let param = L::load(p, i);
             let mut g = L::load(d.grad, i);
@@ -103,9 +122,21 @@ impl Optimizer for Sgd {
                 g = add(g, param, self.weight_decay);
             }
             if self.momentum != 0.0 {
-                let b = if first { g } else { add(L::load(buf, i) * L::splat(self.momentum), g, 1.0 - self.dampening) };
+                let b = if first {
+                    g
+                } else {
+                    add(
+                        L::load(buf, i) * L::splat(self.momentum),
+                        g,
+                        1.0 - self.dampening,
+                    )
+                };
                 b.store(buf, i);
-                g = if self.nesterov { add(g, b, self.momentum) } else { b };
+                g = if self.nesterov {
+                    add(g, b, self.momentum)
+                } else {
+                    b
+                };
             }
             add(param, g, -self.lr).store(p, i);
         });
@@ -121,14 +152,26 @@ impl Optimizer for Sgd {
         out
     }
 
-    fn explain(&self, _before: &SgdState, after: &SgdState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+    fn explain(
+        &self,
+        _before: &SgdState,
+        after: &SgdState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
         if let (true, Some(b)) = (self.momentum != 0.0, &after.momentum_buffer) {
             out.push(downhill(VELOCITY.key, b));
             if self.nesterov {
                 let g = explain::decayed(p, d.grad, self.weight_decay);
-                out.push(downhill(NESTEROV.key, &g.iter().zip(b).map(|(&g, &b)| add(g, b, self.momentum)).collect::<Vec<f64>>()));
+                out.push(downhill(
+                    NESTEROV.key,
+                    &g.iter()
+                        .zip(b)
+                        .map(|(&g, &b)| add(g, b, self.momentum))
+                        .collect::<Vec<f64>>(),
+                ));
             }
         }
         out

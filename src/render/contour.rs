@@ -32,7 +32,9 @@ impl Hasher for EdgeHasher {
         }
     }
     fn write_usize(&mut self, n: usize) {
-        self.0 = (n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(29);
+        self.0 = (n as u64)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(29);
     }
 }
 
@@ -102,7 +104,12 @@ fn cell_segments(case: usize, corners: impl FnOnce() -> [f64; 4], level: f64) ->
 /// The iso-lines at `level` of the `nx * ny` row-major samples `values`. Panics if
 /// `values.len() != nx * ny`.
 pub fn isolines(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<Polyline> {
-    assert_eq!(values.len(), nx * ny, "isolines: {} values for a {nx} x {ny} grid", values.len());
+    assert_eq!(
+        values.len(),
+        nx * ny,
+        "isolines: {} values for a {nx} x {ny} grid",
+        values.len()
+    );
     if nx < 2 || ny < 2 || !level.is_finite() {
         return Vec::new();
     }
@@ -112,7 +119,12 @@ pub fn isolines(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<Polylin
     for j in 0..ny - 1 {
         let row = j * nx;
         for i in 0..nx - 1 {
-            let c = [values[row + i], values[row + i + 1], values[row + nx + i + 1], values[row + nx + i]];
+            let c = [
+                values[row + i],
+                values[row + i + 1],
+                values[row + nx + i + 1],
+                values[row + nx + i],
+            ];
             let case = (c[0] >= level) as usize
                 | ((c[1] >= level) as usize) << 1
                 | ((c[2] >= level) as usize) << 2
@@ -141,12 +153,26 @@ pub fn isolines(values: &[f64], nx: usize, ny: usize, level: f64) -> Vec<Polylin
 /// one. Panics if `values.len() != nx * ny`. Levels that are not finite and strictly increasing
 /// are traced one at a time.
 pub fn isolines_all(values: &[f64], nx: usize, ny: usize, levels: &[f64]) -> Vec<Vec<Polyline>> {
-    assert_eq!(values.len(), nx * ny, "isolines_all: {} values for a {nx} x {ny} grid", values.len());
+    assert_eq!(
+        values.len(),
+        nx * ny,
+        "isolines_all: {} values for a {nx} x {ny} grid",
+        values.len()
+    );
     let valid = levels.len() < NO_BAND as usize
         && levels.iter().all(|l| l.is_finite())
         && levels.windows(2).all(|w| w[0] < w[1]);
     if nx < 2 || ny < 2 || levels.is_empty() || !valid {
-        return levels.iter().map(|&l| if valid { Vec::new() } else { isolines(values, nx, ny, l) }).collect();
+        return levels
+            .iter()
+            .map(|&l| {
+                if valid {
+                    Vec::new()
+                } else {
+                    isolines(values, nx, ny, l)
+                }
+            })
+            .collect();
     }
     let mut bands = Vec::new();
     bands_into(values, levels, &mut bands);
@@ -161,14 +187,37 @@ pub const NO_BAND: u16 = u16::MAX;
 pub fn bands_into(values: &[f64], levels: &[f64], out: &mut Vec<u16>) {
     let mut finder = super::levels::BandFinder::new(levels);
     out.clear();
-    out.extend(values.iter().map(|&v| if v.is_finite() { finder.band(v) as u16 } else { NO_BAND }));
+    out.extend(values.iter().map(|&v| {
+        if v.is_finite() {
+            finder.band(v) as u16
+        } else {
+            NO_BAND
+        }
+    }));
 }
 
 /// [`isolines_all`] with the samples' bands already computed by [`bands_into`] for the same
 /// (finite, strictly increasing) `levels`.
-pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, levels: &[f64]) -> Vec<Vec<Polyline>> {
-    assert_eq!(values.len(), nx * ny, "isolines_banded: {} values for a {nx} x {ny} grid", values.len());
-    assert_eq!(bands.len(), values.len(), "isolines_banded: {} bands for {} values", bands.len(), values.len());
+pub fn isolines_banded(
+    values: &[f64],
+    bands: &[u16],
+    nx: usize,
+    ny: usize,
+    levels: &[f64],
+) -> Vec<Vec<Polyline>> {
+    assert_eq!(
+        values.len(),
+        nx * ny,
+        "isolines_banded: {} values for a {nx} x {ny} grid",
+        values.len()
+    );
+    assert_eq!(
+        bands.len(),
+        values.len(),
+        "isolines_banded: {} bands for {} values",
+        bands.len(),
+        values.len()
+    );
     const BAD: u16 = NO_BAND;
     const SKIP: usize = 8;
     let n_levels = levels.len();
@@ -186,15 +235,28 @@ pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, leve
             let end = (i + SKIP).min(nx - 1);
             let uniform = end == i + SKIP && {
                 let (t, b) = (&top[i..=end], &bottom[i..=end]);
-                t.iter().zip(b).fold(0, |d, (&x, &y)| d | (x ^ t[0]) | (y ^ t[0])) == 0
+                t.iter()
+                    .zip(b)
+                    .fold(0, |d, (&x, &y)| d | (x ^ t[0]) | (y ^ t[0]))
+                    == 0
             };
             for i in if uniform { end..end } else { i..end } {
                 let b = [top[i], top[i + 1], bottom[i + 1], bottom[i]];
-                let (lo, hi) = (b[0].min(b[1]).min(b[2]).min(b[3]), b[0].max(b[1]).max(b[2]).max(b[3]));
+                let (lo, hi) = (
+                    b[0].min(b[1]).min(b[2]).min(b[3]),
+                    b[0].max(b[1]).max(b[2]).max(b[3]),
+                );
                 if lo == hi || hi == BAD {
                     continue;
                 }
-                let c = || [values[row + i], values[row + i + 1], values[row + nx + i + 1], values[row + nx + i]];
+                let c = || {
+                    [
+                        values[row + i],
+                        values[row + i + 1],
+                        values[row + nx + i + 1],
+                        values[row + nx + i],
+                    ]
+                };
                 for k in lo..hi {
                     let case = (b[0] > k) as usize
                         | ((b[1] > k) as usize) << 1
@@ -202,7 +264,8 @@ pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, leve
                         | ((b[3] > k) as usize) << 3;
                     for (from, to) in cell_segments(case, c, levels[k as usize]) {
                         if from != NONE.0 {
-                            segments[k as usize].push((cell_edge(row, nx, i, from), cell_edge(row, nx, i, to)));
+                            segments[k as usize]
+                                .push((cell_edge(row, nx, i, from), cell_edge(row, nx, i, to)));
                         }
                     }
                 }
@@ -210,7 +273,11 @@ pub fn isolines_banded(values: &[f64], bands: &[u16], nx: usize, ny: usize, leve
             i = end;
         }
     }
-    segments.iter().zip(levels).map(|(segs, &level)| join(segs, |e| crossing(values, nx, e, level))).collect()
+    segments
+        .iter()
+        .zip(levels)
+        .map(|(segs, &level)| join(segs, |e| crossing(values, nx, e, level)))
+        .collect()
 }
 
 /// The global id of edge `e` of the cell whose top-left sample is `row + i`.
@@ -228,7 +295,11 @@ fn crossing(values: &[f64], nx: usize, e: usize, level: f64) -> [f64; 2] {
     let s = e / 2;
     let row = s / nx;
     let (i, j) = ((s - row * nx) as f64, row as f64);
-    let (a, b) = if e.is_multiple_of(2) { (values[s], values[s + 1]) } else { (values[s], values[s + nx]) };
+    let (a, b) = if e.is_multiple_of(2) {
+        (values[s], values[s + 1])
+    } else {
+        (values[s], values[s + nx])
+    };
     let mut t = (level - a) / (b - a);
     if !t.is_finite() {
         t = 0.5;
@@ -243,8 +314,10 @@ fn crossing(values: &[f64], nx: usize, e: usize, level: f64) -> [f64; 2] {
 
 /// Joins oriented segments (from edge, to edge) into polylines.
 fn join(segments: &[(usize, usize)], point: impl Fn(usize) -> [f64; 2]) -> Vec<Polyline> {
-    let mut next: EdgeMap<usize> = EdgeMap::with_capacity_and_hasher(segments.len(), Default::default());
-    let mut has_prev: EdgeMap<()> = EdgeMap::with_capacity_and_hasher(segments.len(), Default::default());
+    let mut next: EdgeMap<usize> =
+        EdgeMap::with_capacity_and_hasher(segments.len(), Default::default());
+    let mut has_prev: EdgeMap<()> =
+        EdgeMap::with_capacity_and_hasher(segments.len(), Default::default());
     for (k, &(from, to)) in segments.iter().enumerate() {
         next.insert(from, k);
         has_prev.insert(to, ());
@@ -322,7 +395,11 @@ mod tests {
                     };
                     let cut_off = joined.is_none() || shared == Some(c);
                     if cut_off && cross.abs() > 1e-12 {
-                        assert_eq!(cross > 0.0, above, "case {case} segment {from}->{to} corner {c}");
+                        assert_eq!(
+                            cross > 0.0,
+                            above,
+                            "case {case} segment {from}->{to} corner {c}"
+                        );
                     }
                 }
             }
@@ -332,9 +409,20 @@ mod tests {
                 for joined in [true, false] {
                     let level = 0.5;
                     let centre = if joined { 1.0 } else { 0.0 };
-                    let c: Vec<f64> =
-                        (0..4).map(|k| if case >> k & 1 == 1 { centre + 0.6 } else { centre - 0.6 }).collect();
-                    check(case, &cell_segments(case, || [c[0], c[1], c[2], c[3]], level), Some(joined));
+                    let c: Vec<f64> = (0..4)
+                        .map(|k| {
+                            if case >> k & 1 == 1 {
+                                centre + 0.6
+                            } else {
+                                centre - 0.6
+                            }
+                        })
+                        .collect();
+                    check(
+                        case,
+                        &cell_segments(case, || [c[0], c[1], c[2], c[3]], level),
+                        Some(joined),
+                    );
                 }
             } else {
                 check(case, &CASES[case], None);
@@ -361,7 +449,11 @@ mod tests {
         assert_eq!(ring.points.len(), 5, "{:?}", ring.points);
         assert_eq!(ring.points.first(), ring.points.last());
         for p in [[1.0, 0.5], [1.5, 1.0], [1.0, 1.5], [0.5, 1.0]] {
-            assert!(ring.points.iter().any(|&q| approx(p, q)), "{p:?} not in {:?}", ring.points);
+            assert!(
+                ring.points.iter().any(|&q| approx(p, q)),
+                "{p:?} not in {:?}",
+                ring.points
+            );
         }
         // Interpolation: level 0.25 crosses a quarter of the way from the zeros toward the peak.
         let lines = isolines(&v, 3, 3, 0.25);
@@ -375,7 +467,11 @@ mod tests {
     fn a_pit_ring_runs_the_other_way() {
         let bump = [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0];
         let pit: Vec<f64> = bump.iter().map(|v| -v).collect();
-        let area = |p: &[[f64; 2]]| p.windows(2).map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1]).sum::<f64>();
+        let area = |p: &[[f64; 2]]| {
+            p.windows(2)
+                .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
+                .sum::<f64>()
+        };
         let a = area(&isolines(&bump, 3, 3, 0.5)[0].points);
         let b = area(&isolines(&pit, 3, 3, -0.5)[0].points);
         assert!(a * b < 0.0, "{a} {b}");
@@ -392,23 +488,44 @@ mod tests {
         for l in &lines {
             assert_eq!(l.points.len(), 2);
             // Each line cuts off a low corner: (1, 0) or (0, 1).
-            let mid = [(l.points[0][0] + l.points[1][0]) / 2.0, (l.points[0][1] + l.points[1][1]) / 2.0];
-            assert!(mid[0] > 0.5 && mid[1] < 0.5 || mid[0] < 0.5 && mid[1] > 0.5, "{:?}", l.points);
+            let mid = [
+                (l.points[0][0] + l.points[1][0]) / 2.0,
+                (l.points[0][1] + l.points[1][1]) / 2.0,
+            ];
+            assert!(
+                mid[0] > 0.5 && mid[1] < 0.5 || mid[0] < 0.5 && mid[1] > 0.5,
+                "{:?}",
+                l.points
+            );
         }
         // Centre 0.45 < level: the high corners are cut off.
         let split = [0.8, 0.1, 0.1, 0.8];
         let lines = isolines(&split, 2, 2, level);
         assert_eq!(lines.len(), 2);
         for l in &lines {
-            let mid = [(l.points[0][0] + l.points[1][0]) / 2.0, (l.points[0][1] + l.points[1][1]) / 2.0];
-            assert!(mid[0] < 0.5 && mid[1] < 0.5 || mid[0] > 0.5 && mid[1] > 0.5, "{:?}", l.points);
+            let mid = [
+                (l.points[0][0] + l.points[1][0]) / 2.0,
+                (l.points[0][1] + l.points[1][1]) / 2.0,
+            ];
+            assert!(
+                mid[0] < 0.5 && mid[1] < 0.5 || mid[0] > 0.5 && mid[1] > 0.5,
+                "{:?}",
+                l.points
+            );
         }
         // And case 10, the mirror image.
         let lines = isolines(&[0.1, 1.0, 1.0, 0.1], 2, 2, level);
         assert_eq!(lines.len(), 2);
         for l in &lines {
-            let mid = [(l.points[0][0] + l.points[1][0]) / 2.0, (l.points[0][1] + l.points[1][1]) / 2.0];
-            assert!(mid[0] < 0.5 && mid[1] < 0.5 || mid[0] > 0.5 && mid[1] > 0.5, "{:?}", l.points);
+            let mid = [
+                (l.points[0][0] + l.points[1][0]) / 2.0,
+                (l.points[0][1] + l.points[1][1]) / 2.0,
+            ];
+            assert!(
+                mid[0] < 0.5 && mid[1] < 0.5 || mid[0] > 0.5 && mid[1] > 0.5,
+                "{:?}",
+                l.points
+            );
         }
     }
 
@@ -423,7 +540,10 @@ mod tests {
         for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
             v[4 + 1] = bad; // sample (1, 1): both cells that the line crosses touch it
             let lines = isolines(&v, 4, 3, 1.5);
-            assert!(lines.iter().all(|l| l.points.iter().all(|p| p[0].is_finite() && p[1].is_finite())));
+            assert!(lines.iter().all(|l| l
+                .points
+                .iter()
+                .all(|p| p[0].is_finite() && p[1].is_finite())));
             assert!(lines.is_empty(), "{bad}: {lines:?}");
         }
         v[4 + 1] = 1.0;
@@ -444,12 +564,21 @@ mod tests {
         assert_eq!(lines.len(), 1);
         let l = &lines[0];
         assert_eq!(l.points.len(), 2);
-        assert!(l.points.iter().all(|p| approx(*p, [1.0, p[1]])), "{:?}", l.points);
+        assert!(
+            l.points.iter().all(|p| approx(*p, [1.0, p[1]])),
+            "{:?}",
+            l.points
+        );
         // A flat grid at the level: every corner is above, no line.
         assert!(isolines(&[1.0; 9], 3, 3, 1.0).is_empty());
         // One corner touching the level from below gives no zero-length line.
         let lines = isolines(&[1.0, 0.0, 0.0, 0.0], 2, 2, 1.0);
-        assert!(lines.iter().all(|l| l.points.len() >= 2 && l.points[0] != l.points[1]), "{lines:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.points.len() >= 2 && l.points[0] != l.points[1]),
+            "{lines:?}"
+        );
     }
 
     #[test]
@@ -517,7 +646,10 @@ mod tests {
         assert!(total > 10);
         // Unsorted levels fall back to one at a time.
         let shuffled = [0.3, -1.0];
-        assert_eq!(isolines_all(&v, nx, ny, &shuffled)[0], isolines(&v, nx, ny, 0.3));
+        assert_eq!(
+            isolines_all(&v, nx, ny, &shuffled)[0],
+            isolines(&v, nx, ny, 0.3)
+        );
     }
 
     /// Wide single-band stretches (skipped several cells at once), lines ending a cell before,
@@ -528,7 +660,10 @@ mod tests {
         for (nx, ny) in [(9, 5), (10, 7), (64, 40), (203, 61)] {
             let mut v: Vec<f64> = (0..nx * ny)
                 .map(|k| {
-                    let (x, y) = ((k % nx) as f64 / nx as f64 * 4.0 - 2.0, (k / nx) as f64 / ny as f64 * 3.0 - 1.0);
+                    let (x, y) = (
+                        (k % nx) as f64 / nx as f64 * 4.0 - 2.0,
+                        (k / nx) as f64 / ny as f64 * 3.0 - 1.0,
+                    );
                     (1.0 - x) * (1.0 - x) + 100.0 * (y - x * x) * (y - x * x)
                 })
                 .collect();
@@ -538,7 +673,11 @@ mod tests {
             let levels = [0.5, 2.0, 10.0, 50.0, 200.0, 1000.0];
             let all = isolines_all(&v, nx, ny, &levels);
             for (k, &level) in levels.iter().enumerate() {
-                assert_eq!(all[k], isolines(&v, nx, ny, level), "{nx} x {ny}, level {level}");
+                assert_eq!(
+                    all[k],
+                    isolines(&v, nx, ny, level),
+                    "{nx} x {ny}, level {level}"
+                );
             }
             assert!(all.iter().map(Vec::len).sum::<usize>() > 3, "{nx} x {ny}");
         }
@@ -546,14 +685,33 @@ mod tests {
 
     #[test]
     fn bands_are_the_levels_at_or_below() {
-        let mut v: Vec<f64> = (0..3000).map(|k| ((k * 7919) % 1000) as f64 / 200.0 - 2.5).collect();
-        v.extend([-1.0, 0.0, 0.5, 2.0, -0.0, f64::MIN, f64::MAX, f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 3.0, f64::NEG_INFINITY]);
+        let mut v: Vec<f64> = (0..3000)
+            .map(|k| ((k * 7919) % 1000) as f64 / 200.0 - 2.5)
+            .collect();
+        v.extend([
+            -1.0,
+            0.0,
+            0.5,
+            2.0,
+            -0.0,
+            f64::MIN,
+            f64::MAX,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            3.0,
+            f64::NEG_INFINITY,
+        ]);
         let mut bands = Vec::new();
         for levels in [&[-1.0, 0.0, 0.5, 2.0][..], &[], &[0.25]] {
             bands_into(&v, levels, &mut bands);
             assert_eq!(bands.len(), v.len());
             for (&x, &b) in v.iter().zip(&bands) {
-                let expected = if x.is_finite() { levels.iter().filter(|&&l| l <= x).count() as u16 } else { NO_BAND };
+                let expected = if x.is_finite() {
+                    levels.iter().filter(|&&l| l <= x).count() as u16
+                } else {
+                    NO_BAND
+                };
                 assert_eq!(b, expected, "{x} among {levels:?}");
             }
         }

@@ -35,8 +35,14 @@ const HEAD_HALF_WIDTH_CSS: f64 = 5.5;
 
 /// The colours of the pieces but the step's (which is the racer's): dark and saturated, so
 /// that they read over every band of the landscape, and told apart by their numbers as well.
-const PIECE_COLORS: [RGBColor; 6] =
-    [INK, RGBColor(0xcc, 0x33, 0x11), RGBColor(0x77, 0x33, 0xaa), RGBColor(0x00, 0x66, 0xaa), RGBColor(0x00, 0x88, 0x77), RGBColor(0xbb, 0x66, 0x00)];
+const PIECE_COLORS: [RGBColor; 6] = [
+    INK,
+    RGBColor(0xcc, 0x33, 0x11),
+    RGBColor(0x77, 0x33, 0xaa),
+    RGBColor(0x00, 0x66, 0xaa),
+    RGBColor(0x00, 0x88, 0x77),
+    RGBColor(0xbb, 0x66, 0x00),
+];
 
 /// How each space is drawn.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -75,9 +81,23 @@ pub struct Glyph {
 /// Each piece's colour: the step in the racer's `color`, the others from [`PIECE_COLORS`] in
 /// order, skipping one too close to the racer's.
 pub fn piece_colors(e: &Explanation, color: RGBColor) -> Vec<RGBColor> {
-    let far = |c: &RGBColor| (c.0 as f64 - color.0 as f64).abs() + (c.1 as f64 - color.1 as f64).abs() + (c.2 as f64 - color.2 as f64).abs() > 120.0;
+    let far = |c: &RGBColor| {
+        (c.0 as f64 - color.0 as f64).abs()
+            + (c.1 as f64 - color.1 as f64).abs()
+            + (c.2 as f64 - color.2 as f64).abs()
+            > 120.0
+    };
     let mut palette = PIECE_COLORS.iter().copied().filter(far).cycle();
-    e.pieces.iter().map(|p| if p.key == crate::optim::explain::STEP_KEY { color } else { palette.next().unwrap_or(INK) }).collect()
+    e.pieces
+        .iter()
+        .map(|p| {
+            if p.key == crate::optim::explain::STEP_KEY {
+                color
+            } else {
+                palette.next().unwrap_or(INK)
+            }
+        })
+        .collect()
 }
 
 /// `v` (data units) in device pixels, y down.
@@ -96,7 +116,11 @@ fn round_down(x: f64) -> f64 {
         return 1.0;
     }
     let p = 10f64.powf(x.log10().floor());
-    [5.0, 2.0, 1.0].into_iter().map(|m| m * p).find(|&f| f <= x).unwrap_or(1.0)
+    [5.0, 2.0, 1.0]
+        .into_iter()
+        .map(|m| m * p)
+        .find(|&f| f <= x)
+        .unwrap_or(1.0)
 }
 
 /// The scales of `e`'s spaces on `mapping`, at `dpr`: the gradient's longest arrow [`REACH_CSS`]
@@ -106,17 +130,31 @@ pub fn scales(mapping: &Mapping, e: &Explanation, dpr: f64) -> Scales {
     let reach = Metrics::new(dpr).px(REACH_CSS);
     let (mut arrow, mut half, mut step) = (0.0f64, [0.0f64; 2], 0.0f64);
     for p in &e.pieces {
-        let Some(v) = p.value.vector().and_then(finite2) else { continue };
+        let Some(v) = p.value.vector().and_then(finite2) else {
+            continue;
+        };
         match (p.shape, p.space) {
             (Shape::Arrow, Some(Space::Gradient)) => arrow = arrow.max(v[0].hypot(v[1])),
-            (Shape::Box, Some(Space::Gradient)) => half = [half[0].max(v[0].abs()), half[1].max(v[1].abs())],
-            (Shape::Arrow | Shape::Box, Some(Space::Step)) => step = step.max(px_len(to_px(mapping, v))),
-            (Shape::Point, _) => step = step.max(px_len(to_px(mapping, [v[0] - e.at[0], v[1] - e.at[1]]))),
+            (Shape::Box, Some(Space::Gradient)) => {
+                half = [half[0].max(v[0].abs()), half[1].max(v[1].abs())]
+            }
+            (Shape::Arrow | Shape::Box, Some(Space::Step)) => {
+                step = step.max(px_len(to_px(mapping, v)))
+            }
+            (Shape::Point, _) => {
+                step = step.max(px_len(to_px(mapping, [v[0] - e.at[0], v[1] - e.at[1]])))
+            }
             _ => {}
         }
     }
-    let room = [BOX_ROOM * mapping.plot.width as f64, BOX_ROOM * mapping.plot.height as f64];
-    let fits = (0..2).filter(|&i| half[i] > 0.0).map(|i| room[i] / half[i]).fold(f64::INFINITY, f64::min);
+    let room = [
+        BOX_ROOM * mapping.plot.width as f64,
+        BOX_ROOM * mapping.plot.height as f64,
+    ];
+    let fits = (0..2)
+        .filter(|&i| half[i] > 0.0)
+        .map(|i| room[i] / half[i])
+        .fold(f64::INFINITY, f64::min);
     let gradient = if arrow > 0.0 {
         (reach / arrow).min(fits)
     } else if fits.is_finite() {
@@ -124,7 +162,11 @@ pub fn scales(mapping: &Mapping, e: &Explanation, dpr: f64) -> Scales {
     } else {
         0.0
     };
-    let magnify = if step > 0.0 && step < MAGNIFY_BELOW * reach { round_down(reach / step) } else { 1.0 };
+    let magnify = if step > 0.0 && step < MAGNIFY_BELOW * reach {
+        round_down(reach / step)
+    } else {
+        1.0
+    };
     Scales { gradient, magnify }
 }
 
@@ -142,10 +184,14 @@ pub fn geometry(mapping: &Mapping, e: &Explanation, color: RGBColor, dpr: f64) -
     let colors = piece_colors(e, color);
     let mut pieces = Vec::new();
     for (index, p) in e.pieces.iter().enumerate() {
-        let Some(v) = p.value.vector().and_then(finite2) else { continue };
+        let Some(v) = p.value.vector().and_then(finite2) else {
+            continue;
+        };
         // The offset from the head in device pixels.
         let offset = match (p.shape, p.space) {
-            (Shape::Point, _) => to_px(mapping, [v[0] - e.at[0], v[1] - e.at[1]]).map(|c| c * scales.magnify),
+            (Shape::Point, _) => {
+                to_px(mapping, [v[0] - e.at[0], v[1] - e.at[1]]).map(|c| c * scales.magnify)
+            }
             (_, Some(Space::Gradient)) => [v[0] * scales.gradient, -v[1] * scales.gradient],
             (_, Some(Space::Step)) => to_px(mapping, v).map(|c| c * scales.magnify),
             _ => continue,
@@ -153,18 +199,40 @@ pub fn geometry(mapping: &Mapping, e: &Explanation, color: RGBColor, dpr: f64) -
         if p.shape == Shape::Arrow && px_len(offset) < 0.5 {
             continue;
         }
-        let half = if p.shape == Shape::Box { [offset[0].abs(), offset[1].abs()] } else { [0.0; 2] };
+        let half = if p.shape == Shape::Box {
+            [offset[0].abs(), offset[1].abs()]
+        } else {
+            [0.0; 2]
+        };
         let mut label = format!("{} {}", index + 1, p.label);
         if p.key == crate::optim::explain::STEP_KEY && scales.magnify > 1.0 {
             label.push_str(&format!(" \u{d7}{}", format_value(scales.magnify)));
         }
-        pieces.push(DrawnPiece { index, shape: p.shape, color: colors[index], to: [head[0] + offset[0], head[1] + offset[1]], half, label });
+        pieces.push(DrawnPiece {
+            index,
+            shape: p.shape,
+            color: colors[index],
+            to: [head[0] + offset[0], head[1] + offset[1]],
+            half,
+            label,
+        });
     }
-    Some(Glyph { head, scales, pieces })
+    Some(Glyph {
+        head,
+        scales,
+        pieces,
+    })
 }
 
 /// An arrow from `from` to `tip`, `width` CSS px wide, over a casing.
-fn arrow<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, from: [f64; 2], tip: [f64; 2], color: RGBColor, width: f64, m: &Metrics) -> DrawResult<DB> {
+fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: [f64; 2],
+    tip: [f64; 2],
+    color: RGBColor,
+    width: f64,
+    m: &Metrics,
+) -> DrawResult<DB> {
     let (dx, dy) = (tip[0] - from[0], tip[1] - from[1]);
     let n = dx.hypot(dy);
     let (ux, uy) = (dx / n, dy / n);
@@ -174,13 +242,25 @@ fn arrow<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, from: [f64; 2], tip:
     let base = [tip[0] - len * ux, tip[1] - len * uy];
     let under = casing(color);
     let shaft = to_backend(&[from, base]);
-    let head: Vec<(i32, i32)> =
-        [tip, [base[0] - half * uy, base[1] + half * ux], [base[0] + half * uy, base[1] - half * ux]].iter().filter_map(|&p| at(p)).collect();
+    let head: Vec<(i32, i32)> = [
+        tip,
+        [base[0] - half * uy, base[1] + half * ux],
+        [base[0] + half * uy, base[1] - half * ux],
+    ]
+    .iter()
+    .filter_map(|&p| at(p))
+    .collect();
     if shaft.len() == 2 {
-        area.draw(&PathElement::new(shaft.clone(), stroke(under, m.stroke(width + 3.0))))?;
+        area.draw(&PathElement::new(
+            shaft.clone(),
+            stroke(under, m.stroke(width + 3.0)),
+        ))?;
     }
     if head.len() == 3 {
-        area.draw(&PathElement::new(vec![head[0], head[1], head[2], head[0]], stroke(under, m.stroke(3.0))))?;
+        area.draw(&PathElement::new(
+            vec![head[0], head[1], head[2], head[0]],
+            stroke(under, m.stroke(3.0)),
+        ))?;
     }
     if shaft.len() == 2 {
         area.draw(&PathElement::new(shaft, stroke(color, m.stroke(width))))?;
@@ -201,17 +281,44 @@ fn place_labels(glyph: &Glyph, m: &Metrics) -> Vec<([f64; 2], bool)> {
         .iter()
         .map(|p| {
             let (spot, right) = match p.shape {
-                Shape::Box => ([p.to[0] + m.px(4.0), glyph.head[1] - p.half[1] - line * 0.6], true),
+                Shape::Box => (
+                    [p.to[0] + m.px(4.0), glyph.head[1] - p.half[1] - line * 0.6],
+                    true,
+                ),
                 _ => {
                     let right = p.to[0] >= glyph.head[0];
-                    ([p.to[0] + if right { m.px(8.0) } else { -m.px(8.0) }, p.to[1]], right)
+                    (
+                        [
+                            p.to[0] + if right { m.px(8.0) } else { -m.px(8.0) },
+                            p.to[1],
+                        ],
+                        right,
+                    )
                 }
             };
             let width = m.label_width(p.label.chars().count());
-            let rect = |y: f64| if right { [spot[0], y - line / 2.0, spot[0] + width, y + line / 2.0] } else { [spot[0] - width, y - line / 2.0, spot[0], y + line / 2.0] };
-            let clear = |r: [f64; 4]| placed.iter().all(|q| r[2] <= q[0] || r[0] >= q[2] || r[3] <= q[1] || r[1] >= q[3]);
+            let rect = |y: f64| {
+                if right {
+                    [spot[0], y - line / 2.0, spot[0] + width, y + line / 2.0]
+                } else {
+                    [spot[0] - width, y - line / 2.0, spot[0], y + line / 2.0]
+                }
+            };
+            let clear = |r: [f64; 4]| {
+                placed
+                    .iter()
+                    .all(|q| r[2] <= q[0] || r[0] >= q[2] || r[3] <= q[1] || r[1] >= q[3])
+            };
             let y = (0..12)
-                .map(|k| spot[1] + line * if k % 2 == 0 { (k / 2) as f64 } else { -((k / 2 + 1) as f64) })
+                .map(|k| {
+                    spot[1]
+                        + line
+                            * if k % 2 == 0 {
+                                (k / 2) as f64
+                            } else {
+                                -((k / 2 + 1) as f64)
+                            }
+                })
                 .find(|&y| clear(rect(y)))
                 .unwrap_or(spot[1]);
             placed.push(rect(y));
@@ -222,16 +329,35 @@ fn place_labels(glyph: &Glyph, m: &Metrics) -> Vec<([f64; 2], bool)> {
 
 /// The first `shown` pieces of `e` at its head (all of them: `usize::MAX`): boxes under
 /// arrows, the step on top, then the labels on a white backing.
-pub fn draw_explanation<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, e: &Explanation, color: RGBColor, dpr: f64, shown: usize) -> DrawResult<DB> {
+pub fn draw_explanation<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    e: &Explanation,
+    color: RGBColor,
+    dpr: f64,
+    shown: usize,
+) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
-    let Some(glyph) = geometry(mapping, e, color, dpr) else { return Ok(()) };
+    let Some(glyph) = geometry(mapping, e, color, dpr) else {
+        return Ok(());
+    };
     let visible: Vec<&DrawnPiece> = glyph.pieces.iter().filter(|p| p.index < shown).collect();
     let h = glyph.head;
     let plot = super::scene::bounds(mapping);
     for p in visible.iter().filter(|p| p.shape == Shape::Box) {
         // Cut to the plot: a box wider than the plot shows its edges that are on it.
-        let (x0, x1, y0, y1) = (h[0] - p.half[0], h[0] + p.half[0], h[1] - p.half[1], h[1] + p.half[1]);
-        let (cx0, cx1, cy0, cy1) = (x0.max(plot[0]), x1.min(plot[2]), y0.max(plot[1]), y1.min(plot[3]));
+        let (x0, x1, y0, y1) = (
+            h[0] - p.half[0],
+            h[0] + p.half[0],
+            h[1] - p.half[1],
+            h[1] + p.half[1],
+        );
+        let (cx0, cx1, cy0, cy1) = (
+            x0.max(plot[0]),
+            x1.min(plot[2]),
+            y0.max(plot[1]),
+            y1.min(plot[3]),
+        );
         if let (Some(a), Some(b)) = (at([cx0, cy0]), at([cx1, cy1])) {
             area.draw(&Rectangle::new([a, b], fill(p.color.mix(0.10))))?;
         }
@@ -252,7 +378,10 @@ pub fn draw_explanation<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mappi
     }
     let step = crate::optim::explain::STEP_KEY;
     let is_step = |p: &DrawnPiece| e.pieces[p.index].key == step;
-    for p in visible.iter().filter(|p| p.shape == Shape::Arrow && !is_step(p)) {
+    for p in visible
+        .iter()
+        .filter(|p| p.shape == Shape::Arrow && !is_step(p))
+    {
         arrow(area, h, p.to, p.color, 2.5, &m)?;
     }
     for p in visible.iter().filter(|p| p.shape == Shape::Point) {
@@ -262,13 +391,20 @@ pub fn draw_explanation<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mappi
             area.draw(&Circle::new(c, r, stroke(p.color, m.stroke(2.25))))?;
         }
     }
-    for p in visible.iter().filter(|p| p.shape == Shape::Arrow && is_step(p)) {
+    for p in visible
+        .iter()
+        .filter(|p| p.shape == Shape::Arrow && is_step(p))
+    {
         arrow(area, h, p.to, p.color, 4.0, &m)?;
     }
     // The head itself, over the arrows' tails.
     if let Some(c) = at(h) {
         area.draw(&Circle::new(c, m.px(4.0).round() as i32, fill(color)))?;
-        area.draw(&Circle::new(c, m.px(4.0).round() as i32, stroke(casing(color), m.stroke(1.5))))?;
+        area.draw(&Circle::new(
+            c,
+            m.px(4.0).round() as i32,
+            stroke(casing(color), m.stroke(1.5)),
+        ))?;
     }
     let anchors = place_labels(&glyph, &m);
     for (p, (spot, right)) in glyph.pieces.iter().zip(anchors) {
@@ -277,11 +413,26 @@ pub fn draw_explanation<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mappi
         }
         let width = m.label_width(p.label.chars().count()) * 0.95;
         let half = m.font() * 0.62;
-        let (x0, x1) = if right { (spot[0] - m.px(3.0), spot[0] + width) } else { (spot[0] - width, spot[0] + m.px(3.0)) };
+        let (x0, x1) = if right {
+            (spot[0] - m.px(3.0), spot[0] + width)
+        } else {
+            (spot[0] - width, spot[0] + m.px(3.0))
+        };
         if let (Some(a), Some(b)) = (at([x0, spot[1] - half]), at([x1, spot[1] + half])) {
-            area.draw(&Rectangle::new([a, b], fill(RGBColor(255, 255, 255).mix(0.82))))?;
+            area.draw(&Rectangle::new(
+                [a, b],
+                fill(RGBColor(255, 255, 255).mix(0.82)),
+            ))?;
         }
-        let style = colored(text_style(m.font(), FontStyle::Normal, if right { HPos::Left } else { HPos::Right }, VPos::Center), legible(p.color));
+        let style = colored(
+            text_style(
+                m.font(),
+                FontStyle::Normal,
+                if right { HPos::Left } else { HPos::Right },
+                VPos::Center,
+            ),
+            legible(p.color),
+        );
         if let Some(c) = at(spot) {
             area.draw_text(&p.label, &style, c)?;
         }
@@ -296,18 +447,34 @@ fn legible(c: RGBColor) -> RGBColor {
         return c;
     }
     let k = (0.25 / l).sqrt();
-    RGBColor((c.0 as f64 * k) as u8, (c.1 as f64 * k) as u8, (c.2 as f64 * k) as u8)
+    RGBColor(
+        (c.0 as f64 * k) as u8,
+        (c.1 as f64 * k) as u8,
+        (c.2 as f64 * k) as u8,
+    )
 }
 
 fn colored(style: TextStyle<'static>, color: RGBColor) -> TextStyle<'static> {
-    TextStyle { color: color.to_backend_color(), ..style }
+    TextStyle {
+        color: color.to_backend_color(),
+        ..style
+    }
 }
 
 /// A piece's value as the panel gives it: "(0.12, −3.4)", "0.05", "yes".
 pub fn value_text(v: &PieceValue) -> String {
-    let num = |x: f64| if x.is_finite() { format_value(x) } else { "not finite".into() };
+    let num = |x: f64| {
+        if x.is_finite() {
+            format_value(x)
+        } else {
+            "not finite".into()
+        }
+    };
     match v {
-        PieceValue::Vector(v) => format!("({})", v.iter().map(|&x| num(x)).collect::<Vec<_>>().join(", ")),
+        PieceValue::Vector(v) => format!(
+            "({})",
+            v.iter().map(|&x| num(x)).collect::<Vec<_>>().join(", ")
+        ),
         PieceValue::Number(x) => num(*x),
         PieceValue::Flag(b) => if *b { "yes" } else { "no" }.into(),
     }
@@ -335,13 +502,41 @@ pub fn wrap(text: &str, chars: usize) -> Vec<String> {
 /// The panel's lines: its heading, then for each piece its number, label and value, and its
 /// caption; each line with its colour, whether it is a heading and its indent. `chars` is the
 /// panel's width in characters of the caption's font.
-pub fn panel_lines(e: &Explanation, scales: Scales, chars: usize) -> Vec<(String, Option<usize>, bool)> {
+pub fn panel_lines(
+    e: &Explanation,
+    scales: Scales,
+    chars: usize,
+) -> Vec<(String, Option<usize>, bool)> {
     let mut out: Vec<(String, Option<usize>, bool)> = Vec::new();
-    let lr = e.lr.map_or(String::new(), |lr| format!(" \u{b7} lr {}", format_value(lr)));
-    out.push((format!("{}: the update from step {} to {}", e.name, e.step, e.step + 1), None, true));
-    out.push((format!("at ({}, {}) \u{b7} loss {}{lr}", format_value(e.at[0]), format_value(e.at[1]), format_value(e.loss)), None, false));
+    let lr = e.lr.map_or(String::new(), |lr| {
+        format!(" \u{b7} lr {}", format_value(lr))
+    });
+    out.push((
+        format!(
+            "{}: the update from step {} to {}",
+            e.name,
+            e.step,
+            e.step + 1
+        ),
+        None,
+        true,
+    ));
+    out.push((
+        format!(
+            "at ({}, {}) \u{b7} loss {}{lr}",
+            format_value(e.at[0]),
+            format_value(e.at[1]),
+            format_value(e.loss)
+        ),
+        None,
+        false,
+    ));
     for (i, p) in e.pieces.iter().enumerate() {
-        out.push((format!("{}  {} = {}", i + 1, p.label, value_text(&p.value)), Some(i), true));
+        out.push((
+            format!("{}  {} = {}", i + 1, p.label, value_text(&p.value)),
+            Some(i),
+            true,
+        ));
         for line in wrap(p.caption, chars) {
             out.push((line, Some(i), false));
         }
@@ -351,7 +546,10 @@ pub fn panel_lines(e: &Explanation, scales: Scales, chars: usize) -> Vec<(String
         notes.push("Arrows and boxes of the gradient's units share one scale; downhill arrows are the gradients reversed.".to_string());
     }
     notes.push(if scales.magnify > 1.0 {
-        format!("Steps are drawn {} times their length on the plot.", format_value(scales.magnify))
+        format!(
+            "Steps are drawn {} times their length on the plot.",
+            format_value(scales.magnify)
+        )
     } else {
         "Steps are drawn at their length on the plot.".to_string()
     });
@@ -365,7 +563,13 @@ pub fn panel_lines(e: &Explanation, scales: Scales, chars: usize) -> Vec<(String
 
 /// The panel listing `e`'s pieces in `area`: a swatch of each piece's shape in its colour, its
 /// number, label and value in bold, its caption under it.
-pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, e: &Explanation, color: RGBColor, dpr: f64) -> DrawResult<DB> {
+pub fn draw_panel<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    e: &Explanation,
+    color: RGBColor,
+    dpr: f64,
+) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
     let (width, _) = area.dim_in_pixel();
     let scales = scales(mapping, e, dpr);
@@ -373,24 +577,59 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &M
     let margin = m.px(12.0);
     let indent = m.px(30.0);
     let small = m.font() * 0.93;
-    let chars = (((width as f64 - margin - indent - m.px(8.0)) / (0.55 * small)).floor() as usize).max(16);
+    let chars =
+        (((width as f64 - margin - indent - m.px(8.0)) / (0.55 * small)).floor() as usize).max(16);
     let mut y = m.px(14.0);
     let mut last_piece = None;
     for (text, piece, bold) in panel_lines(e, scales, chars) {
         let heading = piece.is_none() && bold;
-        let size = if heading { m.title_font() * 1.05 } else if bold { m.font() } else { small };
+        let size = if heading {
+            m.title_font() * 1.05
+        } else if bold {
+            m.font()
+        } else {
+            small
+        };
         if piece.is_some() && piece != last_piece {
             y += m.px(6.0);
         }
         if piece.is_none() && last_piece.is_some() {
             y += m.px(10.0);
         }
-        let x = if piece.is_some() { margin + indent } else { margin };
-        let ink = piece.map_or(INK, |i| if bold { legible(colors[i]) } else { RGBColor(60, 60, 60) });
-        let style = colored(text_style(size, if bold { FontStyle::Bold } else { FontStyle::Normal }, HPos::Left, VPos::Top), ink);
+        let x = if piece.is_some() {
+            margin + indent
+        } else {
+            margin
+        };
+        let ink = piece.map_or(INK, |i| {
+            if bold {
+                legible(colors[i])
+            } else {
+                RGBColor(60, 60, 60)
+            }
+        });
+        let style = colored(
+            text_style(
+                size,
+                if bold {
+                    FontStyle::Bold
+                } else {
+                    FontStyle::Normal
+                },
+                HPos::Left,
+                VPos::Top,
+            ),
+            ink,
+        );
         area.draw_text(&text, &style, (x.round() as i32, y.round() as i32))?;
         if let (Some(i), true) = (piece, bold) {
-            swatch(area, [margin, y + size * 0.55], e.pieces[i].shape, colors[i], &m)?;
+            swatch(
+                area,
+                [margin, y + size * 0.55],
+                e.pieces[i].shape,
+                colors[i],
+                &m,
+            )?;
         }
         y += size * 1.3;
         last_piece = piece;
@@ -399,12 +638,21 @@ pub fn draw_panel<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &M
 }
 
 /// A small picture of a piece's shape at `at` (its left middle), in `color`.
-fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, at: [f64; 2], shape: Shape, color: RGBColor, m: &Metrics) -> DrawResult<DB> {
+fn swatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    at: [f64; 2],
+    shape: Shape,
+    color: RGBColor,
+    m: &Metrics,
+) -> DrawResult<DB> {
     let w = m.px(22.0);
     match shape {
         Shape::Arrow => arrow(area, at, [at[0] + w, at[1]], color, 2.0, m),
         Shape::Box => {
-            let (a, b) = (super::scene::at([at[0] + m.px(3.0), at[1] - m.px(7.0)]), super::scene::at([at[0] + w - m.px(3.0), at[1] + m.px(7.0)]));
+            let (a, b) = (
+                super::scene::at([at[0] + m.px(3.0), at[1] - m.px(7.0)]),
+                super::scene::at([at[0] + w - m.px(3.0), at[1] + m.px(7.0)]),
+            );
             if let (Some(a), Some(b)) = (a, b) {
                 area.draw(&Rectangle::new([a, b], fill(color.mix(0.12))))?;
                 area.draw(&Rectangle::new([a, b], stroke(color, m.stroke(1.75))))?;
@@ -412,7 +660,11 @@ fn swatch<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, at: [f64; 2], shape
             Ok(())
         }
         Shape::Point => match super::scene::at([at[0] + w / 2.0, at[1]]) {
-            Some(c) => area.draw(&Circle::new(c, m.px(5.0).round() as i32, stroke(color, m.stroke(2.0)))),
+            Some(c) => area.draw(&Circle::new(
+                c,
+                m.px(5.0).round() as i32,
+                stroke(color, m.stroke(2.0)),
+            )),
             None => Ok(()),
         },
         Shape::Scalar => match super::scene::at([at[0] + w / 2.0, at[1]]) {

@@ -31,7 +31,13 @@ impl Field {
     /// Samples `f` at the centre of every cell of a `width x height` grid over `view` (row 0 at
     /// the top, `view.y[1]`) and chooses levels; `known_min` is the global minimum value of `f`,
     /// if known (see [`known_minimum`]).
-    pub fn sample(view: View, width: usize, height: usize, known_min: Option<f64>, f: impl FnMut(Point) -> f64) -> Field {
+    pub fn sample(
+        view: View,
+        width: usize,
+        height: usize,
+        known_min: Option<f64>,
+        f: impl FnMut(Point) -> f64,
+    ) -> Field {
         let mut field = Field::empty();
         field.resample(view, width, height, known_min, f);
         field
@@ -44,14 +50,24 @@ impl Field {
             width: 0,
             height: 0,
             values: Vec::new(),
-            levels: Levels { values: Vec::new(), spacing: super::levels::Spacing::Linear },
+            levels: Levels {
+                values: Vec::new(),
+                spacing: super::levels::Spacing::Linear,
+            },
             bands: Vec::new(),
         }
     }
 
     /// [`Field::sample`] in place, reusing this field's buffers: no allocation when the size
     /// does not grow (fresh megabytes cost page faults, natively and in wasm alike).
-    pub fn resample(&mut self, view: View, width: usize, height: usize, known_min: Option<f64>, mut f: impl FnMut(Point) -> f64) {
+    pub fn resample(
+        &mut self,
+        view: View,
+        width: usize,
+        height: usize,
+        known_min: Option<f64>,
+        mut f: impl FnMut(Point) -> f64,
+    ) {
         let mut rows = Rows::new(view, width, height, std::mem::take(&mut self.values));
         while rows.next_row(&mut f) {}
         rows.finish_into(self, known_min);
@@ -66,7 +82,12 @@ impl Field {
 
     /// Like [`Field::for_mapping`], at one sample per `step x step` device pixels (step >= 1):
     /// a quarter of the work for step 2, for a canvas scaled up with `drawImage`.
-    pub fn for_mapping_at(objective: &Objective, mapping: &Mapping, marks: &[Mark], step: u32) -> Field {
+    pub fn for_mapping_at(
+        objective: &Objective,
+        mapping: &Mapping,
+        marks: &[Mark],
+        step: u32,
+    ) -> Field {
         let step = step.max(1) as usize;
         let (w, h) = (mapping.plot.width as usize, mapping.plot.height as usize);
         let (w, h) = (w.div_ceil(step), h.div_ceil(step));
@@ -78,7 +99,10 @@ impl Field {
                 mapping.plot.x as f64 + (w * step) as f64,
                 mapping.plot.y as f64 + (h * step) as f64,
             ]);
-            View { x: [mapping.view.x[0], far[0]], y: [far[1], mapping.view.y[1]] }
+            View {
+                x: [mapping.view.x[0], far[0]],
+                y: [far[1], mapping.view.y[1]],
+            }
         };
         let mut field = Field::empty();
         field.resample_objective(objective, view, w, h, marks);
@@ -91,7 +115,14 @@ impl Field {
         self.resample_objective(objective, mapping.view, w, h, marks);
     }
 
-    fn resample_objective(&mut self, objective: &Objective, view: View, w: usize, h: usize, marks: &[Mark]) {
+    fn resample_objective(
+        &mut self,
+        objective: &Objective,
+        view: View,
+        w: usize,
+        h: usize,
+        marks: &[Mark],
+    ) {
         let known = known_minimum(objective, marks);
         let mut rows = Rows::new(view, w, h, std::mem::take(&mut self.values));
         while rows.next_objective_row(objective) {}
@@ -109,7 +140,9 @@ impl Field {
     /// The colour of every band, lowest first ([`colormap::background`] at the band's position).
     pub fn band_colors(&self) -> Vec<[u8; 3]> {
         let lut = colormap::background();
-        (0..=self.levels.len()).map(|b| colormap::lookup(&lut, self.levels.band_position(b))).collect()
+        (0..=self.levels.len())
+            .map(|b| colormap::lookup(&lut, self.levels.band_position(b)))
+            .collect()
     }
 
     /// The banded fill, `width * height * 4` bytes of straight RGBA, ready for `ImageData`.
@@ -122,8 +155,18 @@ impl Field {
     /// [`Field::rgba`] into a buffer of `width * height * 4` bytes (no allocation per call
     /// beyond the band table). Panics on a buffer of another size.
     pub fn write_rgba(&self, out: &mut [u8]) {
-        assert_eq!(out.len(), self.values.len() * 4, "write_rgba: buffer of {} bytes for {} pixels", out.len(), self.values.len());
-        let table: Vec<[u8; 4]> = self.band_colors().into_iter().map(|[r, g, b]| [r, g, b, 255]).collect();
+        assert_eq!(
+            out.len(),
+            self.values.len() * 4,
+            "write_rgba: buffer of {} bytes for {} pixels",
+            out.len(),
+            self.values.len()
+        );
+        let table: Vec<[u8; 4]> = self
+            .band_colors()
+            .into_iter()
+            .map(|[r, g, b]| [r, g, b, 255])
+            .collect();
         let bad = [NON_FINITE[0], NON_FINITE[1], NON_FINITE[2], 255];
         let (pixels, _) = out.as_chunks_mut::<4>();
         for (px, &b) in pixels.iter_mut().zip(&self.bands) {
@@ -133,7 +176,13 @@ impl Field {
 
     /// The iso-lines of every level, in grid coordinates: `(level, lines)`, lowest level first.
     pub fn isolines(&self) -> Vec<(f64, Vec<Polyline>)> {
-        let lines = isolines_banded(&self.values, &self.bands, self.width, self.height, &self.levels.values);
+        let lines = isolines_banded(
+            &self.values,
+            &self.bands,
+            self.width,
+            self.height,
+            &self.levels.values,
+        );
         self.levels.values.iter().copied().zip(lines).collect()
     }
 }
@@ -152,14 +201,27 @@ struct Rows {
 impl Rows {
     fn new(view: View, width: usize, height: usize, mut values: Vec<f64>) -> Rows {
         let dx = view.x[1] - view.x[0];
-        let xs = (0..width).map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx).collect();
+        let xs = (0..width)
+            .map(|i| view.x[0] + (i as f64 + 0.5) / width as f64 * dx)
+            .collect();
         values.clear();
         values.reserve(width * height);
-        Rows { view, width, height, xs, values, lo: f64::INFINITY, hi: f64::NEG_INFINITY }
+        Rows {
+            view,
+            width,
+            height,
+            xs,
+            values,
+            lo: f64::INFINITY,
+            hi: f64::NEG_INFINITY,
+        }
     }
 
     fn done(&self) -> usize {
-        self.values.len().checked_div(self.width).unwrap_or(self.height)
+        self.values
+            .len()
+            .checked_div(self.width)
+            .unwrap_or(self.height)
     }
 
     /// Fills the next row with `fill(xs, y, out)`, which appends one value per x; false once
@@ -169,7 +231,8 @@ impl Rows {
         if j >= self.height {
             return false;
         }
-        let y = self.view.y[1] - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
+        let y = self.view.y[1]
+            - (j as f64 + 0.5) / self.height as f64 * (self.view.y[1] - self.view.y[0]);
         let start = self.values.len();
         fill(&self.xs, y, &mut self.values);
         // Comparisons, not f64::min/max: wasm has no instruction for IEEE minNum (its f64.min
@@ -224,7 +287,10 @@ pub struct Sampler {
 impl Sampler {
     pub fn new(objective: &Objective, mapping: &Mapping, marks: &[Mark]) -> Sampler {
         let (w, h) = (mapping.plot.width as usize, mapping.plot.height as usize);
-        Sampler { rows: Rows::new(mapping.view, w, h, Vec::new()), known_min: known_minimum(objective, marks) }
+        Sampler {
+            rows: Rows::new(mapping.view, w, h, Vec::new()),
+            known_min: known_minimum(objective, marks),
+        }
     }
 
     /// Samples up to `rows` more rows; the finished field once every row is done.
@@ -284,7 +350,10 @@ mod tests {
         let layout = Layout::landscape(300, 260, 1.0);
         let m = Mapping::fit(layout.plot, built.view);
         let field = Field::for_mapping(&obj, &m, &built.marks);
-        assert_eq!((field.width, field.height), (m.plot.width as usize, m.plot.height as usize));
+        assert_eq!(
+            (field.width, field.height),
+            (m.plot.width as usize, m.plot.height as usize)
+        );
         for (i, j) in [(0, 0), (17, 3), (field.width - 1, field.height - 1)] {
             let p = m.pixel_center(i, j);
             assert_eq!(field.grid_to_data([i as f64, j as f64]), p);
@@ -304,25 +373,38 @@ mod tests {
         let colors = field.band_colors();
         // The pixel under the minimum (1, 1) has the lowest band's colour.
         let [px, py] = m.to_px([1.0, 1.0]);
-        let (i, j) = ((px - m.plot.x as f64) as usize, (py - m.plot.y as f64) as usize);
+        let (i, j) = (
+            (px - m.plot.x as f64) as usize,
+            (py - m.plot.y as f64) as usize,
+        );
         let k = (j * field.width + i) * 4;
         assert_eq!(&rgba[k..k + 3], &colors[0]);
         // The highest corner (-2, -1) has the top band's.
         let k = ((field.height - 1) * field.width) * 4;
         assert_eq!(&rgba[k..k + 3], colors.last().unwrap());
         // Every pixel is one of the band colours.
-        assert!(rgba.chunks(4).all(|p| colors.iter().any(|c| c[..] == p[..3])));
+        assert!(rgba
+            .chunks(4)
+            .all(|p| colors.iter().any(|c| c[..] == p[..3])));
     }
 
     #[test]
     fn non_finite_is_grey() {
         let view = View::new(-1.0, 1.0, -1.0, 1.0);
-        let field = Field::sample(view, 4, 4, None, |[x, y]| if x < 0.0 { f64::NAN } else if y < 0.0 { f64::INFINITY } else { x + y });
+        let field = Field::sample(view, 4, 4, None, |[x, y]| {
+            if x < 0.0 {
+                f64::NAN
+            } else if y < 0.0 {
+                f64::INFINITY
+            } else {
+                x + y
+            }
+        });
         let rgba = field.rgba();
         assert_eq!(&rgba[0..3], &NON_FINITE); // top-left: x < 0
         assert_eq!(&rgba[(3 * 4 + 3) * 4..(3 * 4 + 3) * 4 + 3], &NON_FINITE); // bottom-right: y < 0
         assert_ne!(&rgba[3 * 4..3 * 4 + 3], &NON_FINITE); // top-right: finite
-        // A constant field has no levels and one colour.
+                                                          // A constant field has no levels and one colour.
         let flat = Field::sample(view, 3, 3, None, |_| 2.0);
         assert!(flat.levels.is_empty() && flat.isolines().is_empty());
         let rgba = flat.rgba();
@@ -339,7 +421,10 @@ mod tests {
         // Sample (i, j) is the centre of the 2x2 block of plot pixels (2i, 2j)..(2i+1, 2j+1).
         let p = f2.grid_to_data([3.0, 5.0]);
         let q = m.to_data([m.plot.x as f64 + 7.0, m.plot.y as f64 + 11.0]);
-        assert!((p[0] - q[0]).abs() < 1e-12 && (p[1] - q[1]).abs() < 1e-12, "{p:?} {q:?}");
+        assert!(
+            (p[0] - q[0]).abs() < 1e-12 && (p[1] - q[1]).abs() < 1e-12,
+            "{p:?} {q:?}"
+        );
     }
 
     #[test]
@@ -371,7 +456,10 @@ mod tests {
     #[test]
     fn a_field_sampled_row_by_row_equals_one_sampled_at_once() {
         let (objective, built) = objective("himmelblau");
-        let mapping = Mapping::fit(crate::render::Layout::landscape(160, 120, 1.0).plot, built.view);
+        let mapping = Mapping::fit(
+            crate::render::Layout::landscape(160, 120, 1.0).plot,
+            built.view,
+        );
         let whole = Field::for_mapping(&objective, &mapping, &built.marks);
         let mut sampler = Sampler::new(&objective, &mapping, &built.marks);
         let mut calls = 0;
@@ -386,6 +474,9 @@ mod tests {
         assert_eq!(field.values, whole.values);
         assert_eq!(field.bands, whole.bands);
         assert_eq!(field.levels.values, whole.levels.values);
-        assert_eq!((field.width, field.height, field.view), (whole.width, whole.height, whole.view));
+        assert_eq!(
+            (field.width, field.height, field.view),
+            (whole.width, whole.height, whole.view)
+        );
     }
 }

@@ -32,7 +32,10 @@ impl PlotRect {
     }
     /// Whether a device-pixel position lies inside (edges included).
     pub fn contains(&self, [px, py]: [f64; 2]) -> bool {
-        px >= self.x as f64 && px <= self.right() as f64 && py >= self.y as f64 && py <= self.bottom() as f64
+        px >= self.x as f64
+            && px <= self.right() as f64
+            && py >= self.y as f64
+            && py <= self.bottom() as f64
     }
 }
 
@@ -50,7 +53,11 @@ impl Metrics {
 
     /// A sanitized ratio: non-finite or non-positive becomes 1, and it is kept within [0.5, 8].
     pub fn new(dpr: f64) -> Metrics {
-        let dpr = if dpr.is_finite() && dpr > 0.0 { dpr.clamp(0.5, 8.0) } else { 1.0 };
+        let dpr = if dpr.is_finite() && dpr > 0.0 {
+            dpr.clamp(0.5, 8.0)
+        } else {
+            1.0
+        };
         Metrics { dpr }
     }
     /// CSS pixels to device pixels.
@@ -93,7 +100,8 @@ impl Layout {
         let m = Metrics::new(dpr);
         let left = m.tick_len() + m.px(6.0) + m.label_width(6) + m.px(8.0) + m.title_font();
         let bottom = m.tick_len() + m.px(4.0) + m.font() * 1.2 + m.px(6.0) + m.title_font() * 1.2;
-        let right = m.px(COLORBAR_GAP_CSS + COLORBAR_WIDTH_CSS) + m.px(8.0) + m.label_width(6) + m.px(4.0);
+        let right =
+            m.px(COLORBAR_GAP_CSS + COLORBAR_WIDTH_CSS) + m.px(8.0) + m.label_width(6) + m.px(4.0);
         let top = m.px(10.0) + m.font() * 1.3;
         Layout::with_margins(width, height, m, [top, right, bottom, left])
     }
@@ -110,7 +118,12 @@ impl Layout {
 
     /// Margins `[top, right, bottom, left]` in device pixels; the plot keeps at least 1 x 1
     /// pixel, however small the canvas.
-    pub fn with_margins(width: u32, height: u32, metrics: Metrics, [top, right, bottom, left]: [f64; 4]) -> Layout {
+    pub fn with_margins(
+        width: u32,
+        height: u32,
+        metrics: Metrics,
+        [top, right, bottom, left]: [f64; 4],
+    ) -> Layout {
         let fit = |size: u32, a: f64, b: f64| {
             let a = a.round().max(0.0) as u32;
             let b = b.round().max(0.0) as u32;
@@ -123,7 +136,17 @@ impl Layout {
         };
         let (x, w) = fit(width, left, right);
         let (y, h) = fit(height, top, bottom);
-        Layout { width, height, metrics, plot: PlotRect { x: x as i32, y: y as i32, width: w, height: h } }
+        Layout {
+            width,
+            height,
+            metrics,
+            plot: PlotRect {
+                x: x as i32,
+                y: y as i32,
+                width: w,
+                height: h,
+            },
+        }
     }
 }
 
@@ -154,7 +177,17 @@ impl Mapping {
         let (hx, hy) = (0.5 * scale * w, 0.5 * scale * h);
         let fitted = View::new(cx - hx, cx + hx, cy - hy, cy + hy);
         // Keep the given edges exactly along the axis that already fills the rectangle.
-        let view = if dx / w >= dy / h { View { x: view.x, y: fitted.y } } else { View { x: fitted.x, y: view.y } };
+        let view = if dx / w >= dy / h {
+            View {
+                x: view.x,
+                y: fitted.y,
+            }
+        } else {
+            View {
+                x: fitted.x,
+                y: view.y,
+            }
+        };
         Mapping { plot, view }
     }
 
@@ -179,7 +212,10 @@ impl Mapping {
 
     /// The data point at the centre of plot pixel `(i, j)` (column i, row j from the top).
     pub fn pixel_center(&self, i: usize, j: usize) -> Point {
-        self.to_data([self.plot.x as f64 + i as f64 + 0.5, self.plot.y as f64 + j as f64 + 0.5])
+        self.to_data([
+            self.plot.x as f64 + i as f64 + 0.5,
+            self.plot.y as f64 + j as f64 + 0.5,
+        ])
     }
 
     /// The nearest whole device pixel, for plotters; None if not finite. Coordinates are
@@ -199,7 +235,11 @@ impl Mapping {
     /// The view after zooming by `factor` (> 1 zooms in) about the device pixel `at`, which
     /// keeps showing the same data point.
     pub fn zoom(&self, at: [f64; 2], factor: f64) -> View {
-        let factor = if factor.is_finite() && factor > 0.0 { factor } else { 1.0 };
+        let factor = if factor.is_finite() && factor > 0.0 {
+            factor
+        } else {
+            1.0
+        };
         let [cx, cy] = self.to_data(at);
         let v = &self.view;
         View::new(
@@ -214,7 +254,12 @@ impl Mapping {
     pub fn pan(&self, [dx, dy]: [f64; 2]) -> View {
         let [sx, sy] = self.data_per_px();
         let v = &self.view;
-        View::new(v.x[0] - dx * sx, v.x[1] - dx * sx, v.y[0] + dy * sy, v.y[1] + dy * sy)
+        View::new(
+            v.x[0] - dx * sx,
+            v.x[1] - dx * sx,
+            v.y[0] + dy * sy,
+            v.y[1] + dy * sy,
+        )
     }
 }
 
@@ -222,7 +267,10 @@ impl Mapping {
 pub fn backend_coord([px, py]: [f64; 2]) -> Option<(i32, i32)> {
     const LIMIT: f64 = (1 << 24) as f64;
     if px.is_finite() && py.is_finite() {
-        Some((px.round().clamp(-LIMIT, LIMIT) as i32, py.round().clamp(-LIMIT, LIMIT) as i32))
+        Some((
+            px.round().clamp(-LIMIT, LIMIT) as i32,
+            py.round().clamp(-LIMIT, LIMIT) as i32,
+        ))
     } else {
         None
     }
@@ -240,9 +288,16 @@ mod tests {
     #[test]
     fn pixel_data_pixel_round_trip() {
         let m = mapping();
-        for px in [[m.plot.x as f64, m.plot.y as f64], [500.25, 700.75], [-30.0, 5000.0]] {
+        for px in [
+            [m.plot.x as f64, m.plot.y as f64],
+            [500.25, 700.75],
+            [-30.0, 5000.0],
+        ] {
             let back = m.to_px(m.to_data(px));
-            assert!((back[0] - px[0]).abs() < 1e-9 && (back[1] - px[1]).abs() < 1e-9, "{px:?} -> {back:?}");
+            assert!(
+                (back[0] - px[0]).abs() < 1e-9 && (back[1] - px[1]).abs() < 1e-9,
+                "{px:?} -> {back:?}"
+            );
         }
         for p in [[-2.0, -1.0], [1.0, 1.0], [0.3, 2.9]] {
             let back = m.to_data(m.to_px(p));
@@ -254,14 +309,22 @@ mod tests {
     fn view_edges_are_plot_edges_and_y_points_up() {
         let m = mapping();
         assert_eq!(m.to_px([-2.0, 3.0]), [m.plot.x as f64, m.plot.y as f64]);
-        assert_eq!(m.to_px([2.0, -1.0]), [m.plot.right() as f64, m.plot.bottom() as f64]);
+        assert_eq!(
+            m.to_px([2.0, -1.0]),
+            [m.plot.right() as f64, m.plot.bottom() as f64]
+        );
         let c = m.pixel_center(0, 0);
         let [sx, sy] = m.data_per_px();
-        assert!((c[0] - (-2.0 + 0.5 * sx)).abs() < 1e-12 && (c[1] - (3.0 - 0.5 * sy)).abs() < 1e-12);
+        assert!(
+            (c[0] - (-2.0 + 0.5 * sx)).abs() < 1e-12 && (c[1] - (3.0 - 0.5 * sy)).abs() < 1e-12
+        );
         assert_eq!(m.to_backend([-2.0, 3.0]), Some((m.plot.x, m.plot.y)));
         assert_eq!(m.to_backend([f64::NAN, 0.0]), None);
         assert_eq!(m.to_backend([1e300, -1e300]), Some((1 << 24, 1 << 24)));
-        assert_eq!(m.to_backend([-1e300, 1e300]), Some((-(1 << 24), -(1 << 24))));
+        assert_eq!(
+            m.to_backend([-1e300, 1e300]),
+            Some((-(1 << 24), -(1 << 24)))
+        );
     }
 
     #[test]
@@ -271,26 +334,52 @@ mod tests {
             let m = l.metrics;
             assert!(m.font() >= 14.0 * dpr);
             assert!(l.plot.x as f64 >= m.tick_len() + m.label_width(6) + m.title_font());
-            assert!((l.height as i32 - l.plot.bottom()) as f64 >= m.tick_len() + m.font() + m.title_font());
-            assert!(l.plot.width as f64 > 600.0 * dpr && l.plot.height as f64 > 650.0 * dpr, "{l:?}");
+            assert!(
+                (l.height as i32 - l.plot.bottom()) as f64
+                    >= m.tick_len() + m.font() + m.title_font()
+            );
+            assert!(
+                l.plot.width as f64 > 600.0 * dpr && l.plot.height as f64 > 650.0 * dpr,
+                "{l:?}"
+            );
         }
         // A tiny canvas still gets a plot.
         let l = Layout::loss(10, 10, 2.0);
-        assert!(l.plot.width >= 1 && l.plot.height >= 1 && l.plot.right() <= 10 && l.plot.bottom() <= 10);
+        assert!(
+            l.plot.width >= 1
+                && l.plot.height >= 1
+                && l.plot.right() <= 10
+                && l.plot.bottom() <= 10
+        );
         assert_eq!(Metrics::new(f64::NAN).dpr, 1.0);
         assert_eq!(Metrics::new(-2.0).dpr, 1.0);
     }
 
     #[test]
     fn fit_keeps_aspect_and_contains_view() {
-        let plot = PlotRect { x: 10, y: 20, width: 600, height: 400 };
+        let plot = PlotRect {
+            x: 10,
+            y: 20,
+            width: 600,
+            height: 400,
+        };
         let view = View::new(-2.0, 2.0, -1.0, 3.0);
         let m = Mapping::fit(plot, view);
         let [sx, sy] = m.data_per_px();
         assert!((sx - sy).abs() < 1e-12 * sx);
-        assert!(m.view.x[0] <= -2.0 && m.view.x[1] >= 2.0 && m.view.y[0] <= -1.0 && m.view.y[1] >= 3.0);
+        assert!(
+            m.view.x[0] <= -2.0 && m.view.x[1] >= 2.0 && m.view.y[0] <= -1.0 && m.view.y[1] >= 3.0
+        );
         assert_eq!(m.view.y, [-1.0, 3.0]);
-        let tall = Mapping::fit(PlotRect { x: 0, y: 0, width: 300, height: 900 }, view);
+        let tall = Mapping::fit(
+            PlotRect {
+                x: 0,
+                y: 0,
+                width: 300,
+                height: 900,
+            },
+            view,
+        );
         assert_eq!(tall.view.x, [-2.0, 2.0]);
     }
 
@@ -307,6 +396,9 @@ mod tests {
         let panned = Mapping::new(m.plot, m.pan([30.0, 40.0]));
         let p = [400.0, 500.0];
         let moved = panned.to_px(m.to_data(p));
-        assert!((moved[0] - 430.0).abs() < 1e-9 && (moved[1] - 540.0).abs() < 1e-9, "{moved:?}");
+        assert!(
+            (moved[0] - 430.0).abs() < 1e-9 && (moved[1] - 540.0).abs() < 1e-9,
+            "{moved:?}"
+        );
     }
 }

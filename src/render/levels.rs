@@ -25,7 +25,9 @@ pub const MAX_LEVELS: usize = 20;
 pub enum Spacing {
     Linear,
     /// Levels are `base + m 10^k`.
-    Log { base: f64 },
+    Log {
+        base: f64,
+    },
 }
 
 /// Increasing, finite contour levels.
@@ -52,7 +54,10 @@ impl Levels {
     /// [`Levels::choose`] when the smallest and largest finite samples are already known.
     pub fn choose_in(samples: &[f64], min: f64, max: f64, known_min: Option<f64>) -> Levels {
         if min >= max || min.is_nan() || max.is_nan() {
-            return Levels { values: Vec::new(), spacing: Spacing::Linear };
+            return Levels {
+                values: Vec::new(),
+                spacing: Spacing::Linear,
+            };
         }
         let base = match known_min {
             Some(m) if m.is_finite() && m <= min => m,
@@ -64,8 +69,13 @@ impl Levels {
         }
         // Percentiles of f - base from at most ~4096 samples taken at a fixed stride.
         let stride = (samples.len() / 4096).max(1);
-        let mut above: Vec<f64> =
-            samples.iter().step_by(stride).filter(|v| v.is_finite()).map(|v| v - base).filter(|&g| g > 0.0).collect();
+        let mut above: Vec<f64> = samples
+            .iter()
+            .step_by(stride)
+            .filter(|v| v.is_finite())
+            .map(|v| v - base)
+            .filter(|&g| g > 0.0)
+            .collect();
         if above.is_empty() {
             return Levels::linear(min, max);
         }
@@ -123,7 +133,10 @@ impl Levels {
                 }
             }
         }
-        Levels { values, spacing: Spacing::Linear }
+        Levels {
+            values,
+            spacing: Spacing::Linear,
+        }
     }
 
     /// Levels `base + m 10^k` covering the offsets [`q_low`, `hi`), with the richest mantissa
@@ -149,7 +162,10 @@ impl Levels {
         }
         let mut values: Vec<f64> = offsets.iter().map(|o| base + o).collect();
         values.dedup();
-        Levels { values, spacing: Spacing::Log { base } }
+        Levels {
+            values,
+            spacing: Spacing::Log { base },
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -207,7 +223,12 @@ pub struct BandFinder<'a> {
 impl<'a> BandFinder<'a> {
     /// `levels` must be increasing.
     pub fn new(levels: &'a [f64]) -> BandFinder<'a> {
-        BandFinder { levels, last: 0, lo: f64::NEG_INFINITY, hi: levels.first().copied().unwrap_or(f64::INFINITY) }
+        BandFinder {
+            levels,
+            last: 0,
+            lo: f64::NEG_INFINITY,
+            hi: levels.first().copied().unwrap_or(f64::INFINITY),
+        }
     }
 
     /// The number of levels at or below `v`, for a finite `v` (NaN gives an arbitrary band).
@@ -216,7 +237,11 @@ impl<'a> BandFinder<'a> {
         if !(self.lo <= v && v < self.hi) {
             let b = self.levels.partition_point(|&l| l <= v);
             self.last = b;
-            self.lo = if b == 0 { f64::NEG_INFINITY } else { self.levels[b - 1] };
+            self.lo = if b == 0 {
+                f64::NEG_INFINITY
+            } else {
+                self.levels[b - 1]
+            };
             self.hi = self.levels.get(b).copied().unwrap_or(f64::INFINITY);
         }
         self.last
@@ -294,10 +319,17 @@ mod tests {
     fn a_field_of_subnormal_values_gets_no_levels_and_no_hang() {
         // Rosenbrock at scale 5e-324 spans [0, 4e-322]: 10^k underflowed to a step of 0 there,
         // and the loop that lays out the levels never ended (the page froze).
-        for (lo, hi) in [(0.0, 4.3e-322), (0.0, 5e-324), (-1e-310, 1e-310), (1e-320, 2e-320)] {
+        for (lo, hi) in [
+            (0.0, 4.3e-322),
+            (0.0, 5e-324),
+            (-1e-310, 1e-310),
+            (1e-320, 2e-320),
+        ] {
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::spawn(move || tx.send(Levels::linear(lo, hi).values.len()));
-            let n = rx.recv_timeout(std::time::Duration::from_secs(20)).unwrap_or_else(|_| panic!("Levels::linear({lo:e}, {hi:e}) hangs"));
+            let n = rx
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("Levels::linear({lo:e}, {hi:e}) hangs"));
             assert_eq!(n, 0, "[{lo:e}, {hi:e}]");
         }
         let samples: Vec<f64> = (0..1000).map(|i| i as f64 * 5e-324).collect();
@@ -305,7 +337,11 @@ mod tests {
         assert!(levels.values.iter().all(|v| v.is_finite()));
         // The smallest normal spans still get their levels.
         let normal = Levels::linear(0.0, 1e-300);
-        assert!((12..=20).contains(&normal.values.len()), "{:?}", normal.values);
+        assert!(
+            (12..=20).contains(&normal.values.len()),
+            "{:?}",
+            normal.values
+        );
     }
 
     fn grid(name: &str) -> (Vec<f64>, Option<f64>) {
@@ -335,7 +371,12 @@ mod tests {
         for w in l.values.windows(2) {
             assert!(w[0] < w[1], "not increasing: {:?}", l.values);
         }
-        assert!((MIN_LEVELS..=MAX_LEVELS).contains(&l.len()), "{} levels: {:?}", l.len(), l.values);
+        assert!(
+            (MIN_LEVELS..=MAX_LEVELS).contains(&l.len()),
+            "{} levels: {:?}",
+            l.len(),
+            l.values
+        );
     }
 
     #[test]
@@ -343,12 +384,19 @@ mod tests {
         for name in ["rosenbrock", "beale"] {
             let (s, fmin) = grid(name);
             let l = Levels::choose(&s, fmin);
-            assert!(matches!(l.spacing, Spacing::Log { base } if base.abs() < 1e-20), "{name}: {:?}", l.spacing);
+            assert!(
+                matches!(l.spacing, Spacing::Log { base } if base.abs() < 1e-20),
+                "{name}: {:?}",
+                l.spacing
+            );
             check_sane(&l);
             // Nice values: every offset is 1, 2, 3 or 5 times a power of ten.
             for &v in &l.values {
                 let m = v / 10f64.powf(v.log10().floor());
-                assert!([1.0, 2.0, 3.0, 5.0].iter().any(|n| (m - n).abs() < 1e-9), "{name}: {v}");
+                assert!(
+                    [1.0, 2.0, 3.0, 5.0].iter().any(|n| (m - n).abs() < 1e-9),
+                    "{name}: {v}"
+                );
             }
         }
     }
@@ -360,7 +408,10 @@ mod tests {
         let n = 101;
         let samples: Vec<f64> = (0..n * n)
             .map(|k| {
-                let (x, y) = (-2.0 + 4.0 * (k % n) as f64 / (n - 1) as f64, -2.0 + 4.0 * (k / n) as f64 / (n - 1) as f64);
+                let (x, y) = (
+                    -2.0 + 4.0 * (k % n) as f64 / (n - 1) as f64,
+                    -2.0 + 4.0 * (k / n) as f64 / (n - 1) as f64,
+                );
                 (50.0 * x).exp() + y * y
             })
             .collect();
@@ -369,27 +420,50 @@ mod tests {
         check_sane(&l);
         // The lower half of the view (x < 0, values below 6) is not one band (with 20 levels over
         // 45 decades, a level every third decade, it cannot be many).
-        let low: std::collections::BTreeSet<usize> = samples.iter().filter(|&&v| v < 6.0).filter_map(|&v| l.band(v)).collect();
-        assert!(low.len() >= 2, "{} bands below 6: {:?}", low.len(), l.values);
+        let low: std::collections::BTreeSet<usize> = samples
+            .iter()
+            .filter(|&&v| v < 6.0)
+            .filter_map(|&v| l.band(v))
+            .collect();
+        assert!(
+            low.len() >= 2,
+            "{} bands below 6: {:?}",
+            low.len(),
+            l.values
+        );
     }
 
     #[test]
     fn bowls_get_linear_levels() {
-        for name in ["quadratic", "himmelblau", "rastrigin", "styblinski_tang", "saddle", "gaussian_mixture"] {
+        for name in [
+            "quadratic",
+            "himmelblau",
+            "rastrigin",
+            "styblinski_tang",
+            "saddle",
+            "gaussian_mixture",
+        ] {
             let (s, fmin) = grid(name);
             let l = Levels::choose(&s, fmin);
             assert_eq!(l.spacing, Spacing::Linear, "{name}");
             check_sane(&l);
             let step = l.values[1] - l.values[0];
             for w in l.values.windows(2) {
-                assert!(((w[1] - w[0]) - step).abs() <= 1e-9 * step, "{name}: {:?}", l.values);
+                assert!(
+                    ((w[1] - w[0]) - step).abs() <= 1e-9 * step,
+                    "{name}: {:?}",
+                    l.values
+                );
             }
         }
     }
 
     #[test]
     fn bands_count_levels_at_or_below() {
-        let l = Levels { values: vec![1.0, 2.0, 3.0], spacing: Spacing::Linear };
+        let l = Levels {
+            values: vec![1.0, 2.0, 3.0],
+            spacing: Spacing::Linear,
+        };
         assert_eq!(l.band(0.5), Some(0));
         assert_eq!(l.band(1.0), Some(1));
         assert_eq!(l.band(2.5), Some(2));
@@ -409,7 +483,10 @@ mod tests {
 
     #[test]
     fn band_finder_agrees_with_band() {
-        let l = Levels { values: vec![-1.0, 0.0, 0.5, 2.0], spacing: Spacing::Linear };
+        let l = Levels {
+            values: vec![-1.0, 0.0, 0.5, 2.0],
+            spacing: Spacing::Linear,
+        };
         let mut finder = BandFinder::new(&l.values);
         for k in 0..2000 {
             let v = ((k * 7919) % 1000) as f64 / 200.0 - 2.5;
@@ -447,6 +524,10 @@ mod tests {
         let l = Levels::choose(&s, Some(0.0));
         assert_eq!(l.spacing, Spacing::Log { base: 0.0 });
         check_sane(&l);
-        assert!(l.values[0] >= 1.0 && *l.values.last().unwrap() <= 1e10, "{:?}", l.values);
+        assert!(
+            l.values[0] >= 1.0 && *l.values.last().unwrap() <= 1e10,
+            "{:?}",
+            l.values
+        );
     }
 }

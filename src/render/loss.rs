@@ -41,19 +41,44 @@ pub struct LossSeries<'a> {
 
 impl<'a> LossSeries<'a> {
     pub fn new(color: RGBColor, points: &'a [(f64, f64)]) -> LossSeries<'a> {
-        LossSeries { color, points, faint: false, dash: Dash::Solid }
+        LossSeries {
+            color,
+            points,
+            faint: false,
+            dash: Dash::Solid,
+        }
     }
 }
 
 /// The chart's series for racers given as `[loss]` or `[loss, trailing mean]` (noisy gradients):
 /// every loss that has a mean drawn faint first, then the rest and the means over them.
 /// Racers of one colour get the dash patterns of [`dashes`].
-pub fn loss_series<'a>(racers: &'a [Vec<Vec<(f64, f64)>>], colors: &[RGBColor]) -> Vec<LossSeries<'a>> {
+pub fn loss_series<'a>(
+    racers: &'a [Vec<Vec<(f64, f64)>>],
+    colors: &[RGBColor],
+) -> Vec<LossSeries<'a>> {
     let styles: Vec<(RGBColor, Dash)> = colors.iter().copied().zip(dashes(colors)).collect();
-    let nth = |k: usize| racers.iter().zip(&styles).filter_map(move |(traces, &style)| Some((traces.get(k)?, style, traces.len() > 1)));
-    let losses = nth(0).map(|(points, (color, dash), has_mean)| LossSeries { color, points, faint: has_mean, dash });
+    let nth = |k: usize| {
+        racers
+            .iter()
+            .zip(&styles)
+            .filter_map(move |(traces, &style)| Some((traces.get(k)?, style, traces.len() > 1)))
+    };
+    let losses = nth(0).map(|(points, (color, dash), has_mean)| LossSeries {
+        color,
+        points,
+        faint: has_mean,
+        dash,
+    });
     let (faint, plain): (Vec<_>, Vec<_>) = losses.partition(|s| s.faint);
-    faint.into_iter().chain(plain).chain(nth(1).map(|(points, (color, dash), _)| LossSeries { dash, ..LossSeries::new(color, points) })).collect()
+    faint
+        .into_iter()
+        .chain(plain)
+        .chain(nth(1).map(|(points, (color, dash), _)| LossSeries {
+            dash,
+            ..LossSeries::new(color, points)
+        }))
+        .collect()
 }
 
 /// A series' colour drawn faint: 70 % of the way to white.
@@ -104,7 +129,13 @@ impl LossAxes {
     /// Axes that fit `series` tightly, on a `width x height` device-pixel canvas. `reference`
     /// is the landscape's minimum value (times its scale); when unknown (None, or not finite)
     /// the lowest loss shown is used if it is negative, else 0.
-    pub fn fit(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>) -> LossAxes {
+    pub fn fit(
+        width: u32,
+        height: u32,
+        dpr: f64,
+        series: &[LossSeries],
+        reference: Option<f64>,
+    ) -> LossAxes {
         Self::with_room(width, height, dpr, series, reference, None)
     }
 
@@ -112,24 +143,67 @@ impl LossAxes {
     /// axis reaches the next 1-2-5 step count past 1.25 times the latest step (at least
     /// 100, at most `horizon`, the step the race stops at), and the y axis one decade below
     /// the lowest loss.
-    pub fn live(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>, horizon: f64) -> LossAxes {
+    pub fn live(
+        width: u32,
+        height: u32,
+        dpr: f64,
+        series: &[LossSeries],
+        reference: Option<f64>,
+        horizon: f64,
+    ) -> LossAxes {
         Self::with_room(width, height, dpr, series, reference, Some(horizon))
     }
 
-    fn with_room(width: u32, height: u32, dpr: f64, series: &[LossSeries], reference: Option<f64>, horizon: Option<f64>) -> LossAxes {
+    fn with_room(
+        width: u32,
+        height: u32,
+        dpr: f64,
+        series: &[LossSeries],
+        reference: Option<f64>,
+        horizon: Option<f64>,
+    ) -> LossAxes {
         let layout = Layout::loss(width, height, dpr);
-        let lowest = series.iter().flat_map(|s| s.points.iter()).filter(|p| finite(p)).map(|p| p.1).fold(f64::INFINITY, f64::min);
+        let lowest = series
+            .iter()
+            .flat_map(|s| s.points.iter())
+            .filter(|p| finite(p))
+            .map(|p| p.1)
+            .fold(f64::INFINITY, f64::min);
         let (reference, derived_reference) = match reference.filter(|r| r.is_finite()) {
             // A known minimum, unless a racer went below it: a typed formula's minima are those
             // found in its view, and the racers may find a lower one.
             Some(r) if !below(lowest, r) => (r, false),
-            _ => (if lowest.is_finite() && lowest <= 0.0 { lowest } else { 0.0 }, true),
+            _ => (
+                if lowest.is_finite() && lowest <= 0.0 {
+                    lowest
+                } else {
+                    0.0
+                },
+                true,
+            ),
         };
-        let mut axes = LossAxes { plot: layout.plot, metrics: layout.metrics, reference, steps: 1.0, lo: -2, hi: 2, cap: f64::INFINITY, derived_reference };
+        let mut axes = LossAxes {
+            plot: layout.plot,
+            metrics: layout.metrics,
+            reference,
+            steps: 1.0,
+            lo: -2,
+            hi: 2,
+            cap: f64::INFINITY,
+            derived_reference,
+        };
         let e = axes.extent(series);
-        axes.cap = if e.first_hi > 0.0 { e.first_hi * HEADROOM } else { f64::INFINITY };
+        axes.cap = if e.first_hi > 0.0 {
+            e.first_hi * HEADROOM
+        } else {
+            f64::INFINITY
+        };
         let hi = e.hi.min(axes.cap);
-        let (mut lo, mut hi) = if e.lo.is_finite() { (e.lo.log10().floor() as i32, hi.log10().ceil() as i32) } else { (-2, 2) };
+        let (mut lo, mut hi) = if e.lo.is_finite() {
+            (e.lo.log10().floor() as i32, hi.log10().ceil() as i32)
+        } else {
+            (-2, 2)
+        };
         if hi <= lo {
             lo -= 1;
             hi += 1;
@@ -139,7 +213,11 @@ impl LossAxes {
         if let Some(horizon) = horizon {
             lo -= 1;
             let room = ticks::nice_step((e.steps * 1.25).max(LIVE_MIN_STEPS));
-            let horizon = if horizon.is_finite() && horizon >= 1.0 { horizon } else { f64::INFINITY };
+            let horizon = if horizon.is_finite() && horizon >= 1.0 {
+                horizon
+            } else {
+                f64::INFINITY
+            };
             axes.steps = room.min(horizon).max(axes.steps);
         }
         axes.lo = lo.max(floor);
@@ -152,7 +230,12 @@ impl LossAxes {
     }
 
     fn extent(&self, series: &[LossSeries]) -> Extent {
-        let mut e = Extent { steps: 0.0, lo: f64::INFINITY, hi: 0.0, first_hi: 0.0 };
+        let mut e = Extent {
+            steps: 0.0,
+            lo: f64::INFINITY,
+            hi: 0.0,
+            first_hi: 0.0,
+        };
         for s in series {
             for (k, &(step, v)) in s.points.iter().filter(|p| finite(p)).enumerate() {
                 e.steps = e.steps.max(step);
@@ -181,7 +264,11 @@ impl LossAxes {
             step <= self.steps
                 && (floor || y >= bottom)
                 && (y <= top || top >= self.cap)
-                && !(if self.derived_reference { v < self.reference } else { below(v, self.reference) })
+                && !(if self.derived_reference {
+                    v < self.reference
+                } else {
+                    below(v, self.reference)
+                })
         })
     }
 
@@ -191,12 +278,17 @@ impl LossAxes {
         let y = self.lift(v);
         [
             p.x as f64 + step.max(0.0) / self.steps * p.width as f64,
-            p.y as f64 + (self.hi as f64 - y.log10()) / (self.hi - self.lo) as f64 * p.height as f64,
+            p.y as f64
+                + (self.hi as f64 - y.log10()) / (self.hi - self.lo) as f64 * p.height as f64,
         ]
     }
 
     fn decades(&self) -> Vec<i32> {
-        ticks::decades(self.lo, self.hi, ((self.plot.height as f64 / self.metrics.px(32.0)) as usize).clamp(2, 10))
+        ticks::decades(
+            self.lo,
+            self.hi,
+            ((self.plot.height as f64 / self.metrics.px(32.0)) as usize).clamp(2, 10),
+        )
     }
 
     fn decade_px(&self, e: i32) -> f64 {
@@ -218,24 +310,39 @@ impl XAxis {
 }
 
 /// Light grid at the labelled decades, frame, ticks, labels and titles.
-pub fn draw_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes) -> DrawResult<DB> {
+pub fn draw_loss_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+) -> DrawResult<DB> {
     draw_loss_axes_of(area, axes, XAxis::Steps)
 }
 
 /// [`draw_loss_axes`] with the x axis counting `x`.
-pub fn draw_loss_axes_of<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, x: XAxis) -> DrawResult<DB> {
+pub fn draw_loss_axes_of<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+    x: XAxis,
+) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
     let mapping = Mapping::new(p, crate::landscape::View::new(0.0, axes.steps, 0.0, 1.0));
     let (mut xs, xstep) = x_ticks([0.0, axes.steps], p.width as f64, m);
     // Steps are whole numbers.
     xs.retain(|t| t.fract() == 0.0);
     let xstep = xstep.max(1.0);
-    let xt: Vec<(f64, String)> = xs.iter().map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep))).collect();
+    let xt: Vec<(f64, String)> = xs
+        .iter()
+        .map(|&t| (mapping.to_px([t, 0.0])[0], ticks::format_tick(t, xstep)))
+        .collect();
     draw_log_loss_axes(area, axes, &xt, x.title())
 }
 
 /// [`draw_loss_axes`] with any x axis: its ticks (device px, label) and title.
-pub(super) fn draw_log_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, xt: &[(f64, String)], x_title: &str) -> DrawResult<DB> {
+pub(super) fn draw_log_loss_axes<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+    xt: &[(f64, String)],
+    x_title: &str,
+) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
     let decades = axes.decades();
     let grid = stroke(INK.mix(0.12), m.stroke(1.0));
@@ -243,27 +350,53 @@ pub(super) fn draw_log_loss_axes<DB: DrawingBackend>(area: &DrawingArea<DB, Shif
         let y = axes.decade_px(e).round() as i32;
         area.draw(&PathElement::new(vec![(p.x, y), (p.right(), y)], grid))?;
     }
-    let yt: Vec<(f64, String)> = decades.iter().map(|&e| (axes.decade_px(e), ticks::format_pow10(e))).collect();
+    let yt: Vec<(f64, String)> = decades
+        .iter()
+        .map(|&e| (axes.decade_px(e), ticks::format_pow10(e)))
+        .collect();
     frame_and_ticks(area, p, m, xt, &yt)?;
-    let y_title = if axes.reference.abs() <= 1e-12 { "loss" } else { "loss \u{2212} min" };
+    let y_title = if axes.reference.abs() <= 1e-12 {
+        "loss"
+    } else {
+        "loss \u{2212} min"
+    };
     titles(area, p, m, x_title, y_title, 5)
 }
 
 /// Each series as a line (a dot when it has a single point, if `dots`), clipped to the plot.
 /// To append to a live chart, pass each racer's last drawn sample followed by its new ones.
-pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: &LossAxes, series: &[LossSeries], dots: bool) -> DrawResult<DB> {
+pub fn draw_loss_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    axes: &LossAxes,
+    series: &[LossSeries],
+    dots: bool,
+) -> DrawResult<DB> {
     let (p, m) = (axes.plot, &axes.metrics);
     let b = [p.x as f64, p.y as f64, p.right() as f64, p.bottom() as f64];
     for s in series {
-        let (color, width) = if s.faint { (pale(s.color), m.stroke(1.0)) } else { (s.color, m.stroke(1.75)) };
-        let px = thin(s.points.iter().filter(|p| finite(p)).map(|&(step, v)| axes.to_px(step, v)), 0.5);
+        let (color, width) = if s.faint {
+            (pale(s.color), m.stroke(1.0))
+        } else {
+            (s.color, m.stroke(1.75))
+        };
+        let px = thin(
+            s.points
+                .iter()
+                .filter(|p| finite(p))
+                .map(|&(step, v)| axes.to_px(step, v)),
+            0.5,
+        );
         if px.len() == 1 {
             if let (true, Some(c)) = (dots, at(px[0])) {
                 area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(color)))?;
             }
             continue;
         }
-        let pattern: Vec<f64> = if s.faint { Vec::new() } else { s.dash.pattern().iter().map(|&l| m.px(l)).collect() };
+        let pattern: Vec<f64> = if s.faint {
+            Vec::new()
+        } else {
+            s.dash.pattern().iter().map(|&l| m.px(l)).collect()
+        };
         for part in clip(&px, b) {
             for piece in dash_by_x(&part, &pattern) {
                 let piece = straighten(&to_backend(&piece), 0.5);
@@ -278,12 +411,23 @@ pub fn draw_loss_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, axes: 
 
 /// A whole loss chart on tight axes ([`LossAxes::fit`]). Empty series, single points and
 /// constant series are all drawn sensibly; non-finite values are dropped.
-pub fn draw_loss<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[LossSeries], reference: Option<f64>, dpr: f64) -> DrawResult<DB> {
+pub fn draw_loss<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[LossSeries],
+    reference: Option<f64>,
+    dpr: f64,
+) -> DrawResult<DB> {
     draw_loss_against(area, series, reference, dpr, XAxis::Steps)
 }
 
 /// [`draw_loss`] with the series' x values counting `x`.
-pub fn draw_loss_against<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[LossSeries], reference: Option<f64>, dpr: f64, x: XAxis) -> DrawResult<DB> {
+pub fn draw_loss_against<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[LossSeries],
+    reference: Option<f64>,
+    dpr: f64,
+    x: XAxis,
+) -> DrawResult<DB> {
     let (w, h) = area.dim_in_pixel();
     let axes = LossAxes::fit(w, h, dpr, series, reference);
     draw_loss_axes_of(area, &axes, x)?;
@@ -303,7 +447,13 @@ mod tests {
             &empty,
             &[(0.0, 3.0)],
             &[(0.0, 2.0), (1.0, 2.0), (2.0, 2.0)],
-            &[(0.0, -1.0), (1.0, 0.0), (2.0, f64::NAN), (f64::INFINITY, 1.0), (3.0, f64::NEG_INFINITY)],
+            &[
+                (0.0, -1.0),
+                (1.0, 0.0),
+                (2.0, f64::NAN),
+                (f64::INFINITY, 1.0),
+                (3.0, f64::NEG_INFINITY),
+            ],
             &[(0.0, 1e300), (1.0, 1e-300)],
             &[(0.0, 1.0), (5.0, 0.5), (100000.0, 1e-20)],
         ];
@@ -320,7 +470,10 @@ mod tests {
                     draw_loss_lines(&area, &axes, &s, false).unwrap();
                     area.present().unwrap();
                 }
-                assert!(!svg.contains("NaN") && !svg.contains("inf"), "case {k}: {svg}");
+                assert!(
+                    !svg.contains("NaN") && !svg.contains("inf"),
+                    "case {k}: {svg}"
+                );
                 assert!(svg.contains("step"));
                 // Whole steps only, and decades: no label has a decimal point.
                 for t in svg.split("<text").skip(1) {
@@ -333,7 +486,9 @@ mod tests {
 
     #[test]
     fn live_axes_leave_room_and_say_when_they_no_longer_hold() {
-        let points: Vec<(f64, f64)> = (0..=40).map(|s| (s as f64, 10.0 * 0.8f64.powi(s))).collect();
+        let points: Vec<(f64, f64)> = (0..=40)
+            .map(|s| (s as f64, 10.0 * 0.8f64.powi(s)))
+            .collect();
         let s = [LossSeries::new(RGBColor(0, 0, 0), &points)];
         let live = LossAxes::live(600, 300, 1.0, &s, Some(0.0), 500.0);
         let tight = LossAxes::fit(600, 300, 1.0, &s, Some(0.0));
@@ -343,57 +498,143 @@ mod tests {
         assert!(live.holds(&points));
         assert!(live.holds(&[(100.0, 0.01)]));
         assert!(!live.holds(&[(101.0, 1.0)]), "past the x range");
-        assert!(!live.holds(&[(50.0, 10f64.powi(live.lo - 1))]), "below the bottom decade");
-        assert!(!live.holds(&[(50.0, 10f64.powi(live.hi + 1))]), "above the top, under the cap");
+        assert!(
+            !live.holds(&[(50.0, 10f64.powi(live.lo - 1))]),
+            "below the bottom decade"
+        );
+        assert!(
+            !live.holds(&[(50.0, 10f64.powi(live.hi + 1))]),
+            "above the top, under the cap"
+        );
         assert!(!live.holds(&[(50.0, 1e9)]), "the axis grows up to the cap");
         let mut blown = points.clone();
         blown.push((41.0, 1e30));
         let b = [LossSeries::new(RGBColor(0, 0, 0), &blown)];
         let capped = LossAxes::live(600, 300, 1.0, &b, Some(0.0), 500.0);
         assert_eq!(capped.hi, 4, "three decades above the start");
-        assert!(capped.holds(&[(50.0, 1e40)]), "past the cap a value leaves through the top");
+        assert!(
+            capped.holds(&[(50.0, 1e40)]),
+            "past the cap a value leaves through the top"
+        );
         assert!(live.holds(&[(50.0, f64::NAN)]));
         // The x axis never passes the race's end, and grows in 1-2-5 steps.
-        assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(0.0), 60.0).steps, 60.0);
+        assert_eq!(
+            LossAxes::live(600, 300, 1.0, &s, Some(0.0), 60.0).steps,
+            60.0
+        );
         let long: Vec<(f64, f64)> = (0..=900).map(|s| (s as f64, 1.0)).collect();
         let l = [LossSeries::new(RGBColor(0, 0, 0), &long)];
-        assert_eq!(LossAxes::live(600, 300, 1.0, &l, Some(0.0), 1e5).steps, 2000.0);
+        assert_eq!(
+            LossAxes::live(600, 300, 1.0, &l, Some(0.0), 1e5).steps,
+            2000.0
+        );
         // A reference taken from the data moves when a lower loss comes.
         let neg = [(0.0, -1.0), (1.0, -2.0)];
-        let n = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &neg)], None, 500.0);
+        let n = LossAxes::live(
+            600,
+            300,
+            1.0,
+            &[LossSeries::new(RGBColor(0, 0, 0), &neg)],
+            None,
+            500.0,
+        );
         assert!(n.holds(&[(2.0, -1.5)]));
         assert!(!n.holds(&[(2.0, -3.0)]));
         // A known minimum holds until a racer goes below it (more than by rounding); then the
         // lowest loss seen is the reference, as when none is known.
         let reached = [(0.0, 1.0), (1.0, 0.0)];
-        let known = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &reached)], Some(0.0), 500.0);
-        assert!(known.holds(&[(2.0, -1e-17)]), "an ulp below a known minimum is rounding");
+        let known = LossAxes::live(
+            600,
+            300,
+            1.0,
+            &[LossSeries::new(RGBColor(0, 0, 0), &reached)],
+            Some(0.0),
+            500.0,
+        );
+        assert!(
+            known.holds(&[(2.0, -1e-17)]),
+            "an ulp below a known minimum is rounding"
+        );
         assert!(!known.holds(&[(2.0, -0.5)]));
         let lower = [(0.0, 1.0), (1.0, -2.0)];
-        let l = LossAxes::live(600, 300, 1.0, &[LossSeries::new(RGBColor(0, 0, 0), &lower)], Some(-0.1), 500.0);
+        let l = LossAxes::live(
+            600,
+            300,
+            1.0,
+            &[LossSeries::new(RGBColor(0, 0, 0), &lower)],
+            Some(-0.1),
+            500.0,
+        );
         assert_eq!(l.reference, -2.0);
         assert!(!l.holds(&[(2.0, -3.0)]));
-        assert_eq!(LossAxes::live(600, 300, 1.0, &s, Some(-0.1), 500.0).reference, -0.1, "a known minimum nobody passed stays");
+        assert_eq!(
+            LossAxes::live(600, 300, 1.0, &s, Some(-0.1), 500.0).reference,
+            -0.1,
+            "a known minimum nobody passed stays"
+        );
     }
 
     #[test]
     fn noisy_losses_go_pale_first_then_every_bold_line() {
         let (a, b) = (RGBColor(0, 114, 178), RGBColor(230, 159, 0));
-        let racers = vec![vec![vec![(0.0, 1.0)], vec![(0.0, 2.0)]], vec![vec![(0.0, 3.0)]], vec![vec![(0.0, 4.0)], vec![(0.0, 5.0)]]];
+        let racers = vec![
+            vec![vec![(0.0, 1.0)], vec![(0.0, 2.0)]],
+            vec![vec![(0.0, 3.0)]],
+            vec![vec![(0.0, 4.0)], vec![(0.0, 5.0)]],
+        ];
         let s = loss_series(&racers, &[a, b, a]);
-        let got: Vec<(f64, bool, RGBColor)> = s.iter().map(|s| (s.points[0].1, s.faint, s.color)).collect();
-        assert_eq!(got, vec![(1.0, true, a), (4.0, true, a), (3.0, false, b), (2.0, false, a), (5.0, false, a)]);
+        let got: Vec<(f64, bool, RGBColor)> = s
+            .iter()
+            .map(|s| (s.points[0].1, s.faint, s.color))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (1.0, true, a),
+                (4.0, true, a),
+                (3.0, false, b),
+                (2.0, false, a),
+                (5.0, false, a)
+            ]
+        );
         assert_eq!(pale(RGBColor(0, 100, 255)), RGBColor(179, 209, 255));
         // Drawn pale and thinner.
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (400, 300)).into_drawing_area();
             let line = [(0.0, 1.0), (10.0, 0.1)];
-            draw_loss(&area, &[LossSeries { color: a, points: &line, faint: true, dash: Dash::Solid }, LossSeries::new(b, &line)], None, 1.0).unwrap();
+            draw_loss(
+                &area,
+                &[
+                    LossSeries {
+                        color: a,
+                        points: &line,
+                        faint: true,
+                        dash: Dash::Solid,
+                    },
+                    LossSeries::new(b, &line),
+                ],
+                None,
+                1.0,
+            )
+            .unwrap();
         }
-        let faint = svg.lines().find(|l| l.contains("stroke=\"#B3D5E8\"")).expect("the pale line");
-        let bold = svg.lines().find(|l| l.contains("stroke=\"#E69F00\"")).expect("the bold line");
-        let width = |l: &str| l[l.find("stroke-width=\"").unwrap() + 14..].split('"').next().unwrap().parse::<f64>().unwrap();
+        let faint = svg
+            .lines()
+            .find(|l| l.contains("stroke=\"#B3D5E8\""))
+            .expect("the pale line");
+        let bold = svg
+            .lines()
+            .find(|l| l.contains("stroke=\"#E69F00\""))
+            .expect("the bold line");
+        let width = |l: &str| {
+            l[l.find("stroke-width=\"").unwrap() + 14..]
+                .split('"')
+                .next()
+                .unwrap()
+                .parse::<f64>()
+                .unwrap()
+        };
         assert!(width(faint) < width(bold), "{faint} {bold}");
     }
 }

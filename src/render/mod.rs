@@ -68,6 +68,7 @@
 //! assert!(svg.contains("<polyline"));
 //! ```
 
+pub mod classify;
 pub mod colormap;
 pub mod contour;
 pub mod explain;
@@ -83,7 +84,6 @@ pub mod step_glyph;
 pub mod surface;
 pub mod sweep;
 pub mod ticks;
-pub mod classify;
 
 pub use field::Field;
 pub use layout::{Layout, Mapping, Metrics, PlotRect};

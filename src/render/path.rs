@@ -12,7 +12,10 @@ pub fn thin(points: impl IntoIterator<Item = [f64; 2]>, min_dist: f64) -> Vec<[f
     let d2 = min_dist * min_dist;
     let mut out: Vec<[f64; 2]> = Vec::new();
     let mut pending: Option<[f64; 2]> = None;
-    for p in points.into_iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+    for p in points
+        .into_iter()
+        .filter(|p| p[0].is_finite() && p[1].is_finite())
+    {
         match out.last() {
             Some(q) if (p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) < d2 => pending = Some(p),
             _ => {
@@ -64,13 +67,20 @@ pub fn simplify(points: &[[f64; 2]], tolerance: f64) -> Vec<[f64; 2]> {
             stack.push((at, b));
         }
     }
-    points.iter().zip(keep).filter(|(_, k)| *k).map(|(p, _)| *p).collect()
+    points
+        .iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(p, _)| *p)
+        .collect()
 }
 
 /// The parts of a polyline inside `bounds` (Liang–Barsky on every segment). A lone point
 /// inside gives a one-point part.
 pub fn clip(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
-    let inside = |p: [f64; 2]| p[0] >= bounds[0] && p[0] <= bounds[2] && p[1] >= bounds[1] && p[1] <= bounds[3];
+    let inside = |p: [f64; 2]| {
+        p[0] >= bounds[0] && p[0] <= bounds[2] && p[1] >= bounds[1] && p[1] <= bounds[3]
+    };
     let mut parts: Vec<Vec<[f64; 2]>> = Vec::new();
     if points.len() == 1 {
         if inside(points[0]) {
@@ -112,8 +122,11 @@ pub fn clip(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
 /// there. What is left is split where segments were dropped.
 pub fn drop_far(points: &[[f64; 2]], bounds: Bounds) -> Vec<Vec<[f64; 2]>> {
     let (w, h) = (bounds[2] - bounds[0], bounds[3] - bounds[1]);
-    let outside = |p: [f64; 2]| p[0] < bounds[0] || p[0] > bounds[2] || p[1] < bounds[1] || p[1] > bounds[3];
-    let far = |p: [f64; 2]| p[0] < bounds[0] - w || p[0] > bounds[2] + w || p[1] < bounds[1] - h || p[1] > bounds[3] + h;
+    let outside =
+        |p: [f64; 2]| p[0] < bounds[0] || p[0] > bounds[2] || p[1] < bounds[1] || p[1] > bounds[3];
+    let far = |p: [f64; 2]| {
+        p[0] < bounds[0] - w || p[0] > bounds[2] + w || p[1] < bounds[1] - h || p[1] > bounds[3] + h
+    };
     let mut runs: Vec<Vec<[f64; 2]>> = Vec::new();
     let mut current: Vec<[f64; 2]> = Vec::new();
     for (k, &p) in points.iter().enumerate() {
@@ -225,9 +238,18 @@ pub fn dash_by_x(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
         let mut xs = vec![a[0]];
         xs.extend(cuts(a[0], b[0]));
         xs.push(b[0]);
-        let point = |x: f64| if b[0] == a[0] { a } else { [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])] };
+        let point = |x: f64| {
+            if b[0] == a[0] {
+                a
+            } else {
+                [x, a[1] + (x - a[0]) / (b[0] - a[0]) * (b[1] - a[1])]
+            }
+        };
         for pair in xs.windows(2) {
-            let (p, q) = (if pair[0] == a[0] { a } else { point(pair[0]) }, if pair[1] == b[0] { b } else { point(pair[1]) });
+            let (p, q) = (
+                if pair[0] == a[0] { a } else { point(pair[0]) },
+                if pair[1] == b[0] { b } else { point(pair[1]) },
+            );
             if on(0.5 * (pair[0] + pair[1])) {
                 if current.last() != Some(&p) {
                     if current.len() >= 2 {
@@ -253,7 +275,12 @@ pub fn dash_by_x(points: &[[f64; 2]], pattern: &[f64]) -> Vec<Vec<[f64; 2]>> {
 fn clip_segment(p: [f64; 2], q: [f64; 2], b: Bounds) -> Option<([f64; 2], [f64; 2])> {
     let (dx, dy) = (q[0] - p[0], q[1] - p[1]);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (den, num) in [(-dx, p[0] - b[0]), (dx, b[2] - p[0]), (-dy, p[1] - b[1]), (dy, b[3] - p[1])] {
+    for (den, num) in [
+        (-dx, p[0] - b[0]),
+        (dx, b[2] - p[0]),
+        (-dy, p[1] - b[1]),
+        (dy, b[3] - p[1]),
+    ] {
         if den == 0.0 {
             if num < 0.0 {
                 return None;
@@ -271,7 +298,15 @@ fn clip_segment(p: [f64; 2], q: [f64; 2], b: Bounds) -> Option<([f64; 2], [f64; 
     if t0 > t1 || t0.is_nan() || t1.is_nan() {
         return None;
     }
-    let at = |t: f64| if t == 0.0 { p } else if t == 1.0 { q } else { [p[0] + t * dx, p[1] + t * dy] };
+    let at = |t: f64| {
+        if t == 0.0 {
+            p
+        } else if t == 1.0 {
+            q
+        } else {
+            [p[0] + t * dx, p[1] + t * dy]
+        }
+    };
     Some((at(t0), at(t1)))
 }
 
@@ -307,7 +342,11 @@ pub fn straighten(points: &[(i32, i32)], tol: f64) -> Vec<(i32, i32)> {
         let cross = dx * by - dy * bx;
         // Within the chord's span, too: a point past either end is a turn, not a step.
         let along = dx * bx + dy * by;
-        let on_chord = len2 > 0.0 && len2 <= 36.0 && cross * cross <= tol * tol * len2 && along >= 0.0 && along <= len2;
+        let on_chord = len2 > 0.0
+            && len2 <= 36.0
+            && cross * cross <= tol * tol * len2
+            && along >= 0.0
+            && along <= len2;
         if !on_chord {
             out.push(b);
         }
@@ -322,7 +361,15 @@ mod tests {
 
     #[test]
     fn thin_keeps_ends_and_drops_crowds_and_nan() {
-        let pts = [[0.0, 0.0], [0.1, 0.0], [f64::NAN, 1.0], [0.2, 0.1], [5.0, 5.0], [5.1, 5.0], [5.2, 5.0]];
+        let pts = [
+            [0.0, 0.0],
+            [0.1, 0.0],
+            [f64::NAN, 1.0],
+            [0.2, 0.1],
+            [5.0, 5.0],
+            [5.1, 5.0],
+            [5.2, 5.0],
+        ];
         assert_eq!(thin(pts, 0.5), vec![[0.0, 0.0], [5.0, 5.0], [5.2, 5.0]]);
         assert_eq!(thin([[1.0, 1.0]; 1000], 0.5), vec![[1.0, 1.0], [1.0, 1.0]]);
         assert!(thin([[f64::INFINITY, 0.0]], 0.5).is_empty());
@@ -334,7 +381,10 @@ mod tests {
         let line: Vec<[f64; 2]> = (0..100).map(|i| [i as f64, 2.0 * i as f64]).collect();
         assert_eq!(simplify(&line, 0.1), vec![[0.0, 0.0], [99.0, 198.0]]);
         let corner = [[0.0, 0.0], [5.0, 0.0], [10.0, 0.0], [10.0, 5.0]];
-        assert_eq!(simplify(&corner, 0.1), vec![[0.0, 0.0], [10.0, 0.0], [10.0, 5.0]]);
+        assert_eq!(
+            simplify(&corner, 0.1),
+            vec![[0.0, 0.0], [10.0, 0.0], [10.0, 5.0]]
+        );
         let ring = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]];
         assert_eq!(simplify(&ring, 0.1).len(), 4);
     }
@@ -346,7 +396,10 @@ mod tests {
         assert_eq!(parts, vec![vec![[0.0, 5.0], [5.0, 5.0], [10.0, 5.0]]]);
         // Out and back in: two parts.
         let parts = clip(&[[5.0, 5.0], [5.0, 20.0], [6.0, 20.0], [6.0, 5.0]], b);
-        assert_eq!(parts, vec![vec![[5.0, 5.0], [5.0, 10.0]], vec![[6.0, 10.0], [6.0, 5.0]]]);
+        assert_eq!(
+            parts,
+            vec![vec![[5.0, 5.0], [5.0, 10.0]], vec![[6.0, 10.0], [6.0, 5.0]]]
+        );
         // Entirely outside, and far away.
         assert!(clip(&[[20.0, 20.0], [30.0, 20.0]], b).is_empty());
         let parts = clip(&[[5.0, 5.0], [1e15, 5.0]], b);
@@ -370,19 +423,41 @@ mod tests {
 
     #[test]
     fn backend_points_are_whole_and_distinct() {
-        assert_eq!(to_backend(&[[0.4, 0.4], [0.1, 0.2], [1.6, 0.0], [f64::NAN, 0.0]]), vec![(0, 0), (2, 0)]);
+        assert_eq!(
+            to_backend(&[[0.4, 0.4], [0.1, 0.2], [1.6, 0.0], [f64::NAN, 0.0]]),
+            vec![(0, 0), (2, 0)]
+        );
     }
     #[test]
     fn segments_far_outside_are_dropped_not_drawn_across() {
         let b = [0.0, 0.0, 100.0, 100.0];
         // In, out a little (kept: it may cut a corner), far out, far out on the other side
         // (the segment between them would cross the plot), back in.
-        let path = [[50.0, 50.0], [120.0, 50.0], [1e9, 50.0], [-1e9, 60.0], [50.0, 60.0]];
+        let path = [
+            [50.0, 50.0],
+            [120.0, 50.0],
+            [1e9, 50.0],
+            [-1e9, 60.0],
+            [50.0, 60.0],
+        ];
         let runs = drop_far(&path, b);
-        assert_eq!(runs, vec![vec![[50.0, 50.0], [120.0, 50.0]], vec![[1e9, 50.0]], vec![[-1e9, 60.0], [50.0, 60.0]]]);
+        assert_eq!(
+            runs,
+            vec![
+                vec![[50.0, 50.0], [120.0, 50.0]],
+                vec![[1e9, 50.0]],
+                vec![[-1e9, 60.0], [50.0, 60.0]]
+            ]
+        );
         // Clipped, the path leaves at the right edge and comes back from the left one.
         let parts: Vec<_> = runs.iter().flat_map(|r| clip(r, b)).collect();
-        assert_eq!(parts, vec![vec![[50.0, 50.0], [100.0, 50.0]], vec![[0.0, 60.0], [50.0, 60.0]]]);
+        assert_eq!(
+            parts,
+            vec![
+                vec![[50.0, 50.0], [100.0, 50.0]],
+                vec![[0.0, 60.0], [50.0, 60.0]]
+            ]
+        );
         assert_eq!(drop_far(&[[1.0, 1.0]], b), vec![vec![[1.0, 1.0]]]);
     }
 
@@ -392,7 +467,14 @@ mod tests {
         let line = [[0.0, 0.0], [10.0, 0.0], [10.0, 5.0]];
         let (pieces, end) = dash(&line, &pattern, 0.0);
         assert_eq!(end, 15.0);
-        assert_eq!(pieces, vec![vec![[0.0, 0.0], [4.0, 0.0]], vec![[6.0, 0.0], [10.0, 0.0]], vec![[10.0, 2.0], [10.0, 5.0]]]);
+        assert_eq!(
+            pieces,
+            vec![
+                vec![[0.0, 0.0], [4.0, 0.0]],
+                vec![[6.0, 0.0], [10.0, 0.0]],
+                vec![[10.0, 2.0], [10.0, 5.0]]
+            ]
+        );
         // The same line in two pieces gives the same dashes.
         let (first, mid) = dash(&line[..2], &pattern, 0.0);
         let (second, _) = dash(&line[1..], &pattern, mid);
@@ -405,10 +487,19 @@ mod tests {
         let whole = dash_by_x(&curve, &pattern);
         assert_eq!(whole.len(), 3);
         assert_eq!(whole[0], vec![[0.0, 0.0], [4.0, 4.0]]);
-        let split: Vec<_> = [&curve[..2], &curve[1..]].iter().flat_map(|c| dash_by_x(c, &pattern)).collect();
-        let xs = |ps: &[Vec<[f64; 2]>]| ps.iter().map(|p| (p[0][0], p.last().unwrap()[0])).collect::<Vec<_>>();
+        let split: Vec<_> = [&curve[..2], &curve[1..]]
+            .iter()
+            .flat_map(|c| dash_by_x(c, &pattern))
+            .collect();
+        let xs = |ps: &[Vec<[f64; 2]>]| {
+            ps.iter()
+                .map(|p| (p[0][0], p.last().unwrap()[0]))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(xs(&whole), vec![(0.0, 4.0), (6.0, 10.0), (12.0, 13.0)]);
-        assert_eq!(xs(&split), vec![(0.0, 4.0), (6.0, 7.0), (7.0, 10.0), (12.0, 13.0)]);
+        assert_eq!(
+            xs(&split),
+            vec![(0.0, 4.0), (6.0, 7.0), (7.0, 10.0), (12.0, 13.0)]
+        );
     }
 }
-

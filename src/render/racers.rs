@@ -22,7 +22,9 @@
 use super::colormap::Dash;
 use super::layout::{Mapping, Metrics};
 use super::path::{clip, dash, drop_far, straighten, thin, to_backend, Bounds};
-use super::scene::{at, bounds, casing, cross, fill, stroke, text_style, DrawResult, DIVERGED, INK, WHITE};
+use super::scene::{
+    at, bounds, casing, cross, fill, stroke, text_style, DrawResult, DIVERGED, INK, WHITE,
+};
 use crate::landscape::Point;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
@@ -66,7 +68,10 @@ impl Pen {
     /// The device-pixel polylines for the next piece of a path whose new points are `points`:
     /// the casing starts at the last point drawn, the line one point earlier. Moves the pen.
     fn advance(&mut self, mapping: &Mapping, points: &[Point]) -> Option<Piece> {
-        let fresh = points.iter().filter(|p| p[0].is_finite() && p[1].is_finite()).map(|&p| mapping.to_px(p));
+        let fresh = points
+            .iter()
+            .filter(|p| p[0].is_finite() && p[1].is_finite())
+            .map(|&p| mapping.to_px(p));
         let anchor = self.tail.last().copied();
         // Thinned against the last point drawn, which comes back first.
         let casing = thin(anchor.into_iter().chain(fresh), THIN_PX);
@@ -98,14 +103,24 @@ fn parts(px: &[[f64; 2]], b: Bounds) -> Vec<Vec<(i32, i32)>> {
 }
 
 /// The dashes of `parts` (device pixels) for `pattern` in CSS pixels, from the pen's phase on.
-fn dashed(parts: &[Vec<(i32, i32)>], pattern: &[f64], m: &Metrics, phase: &mut f64) -> Vec<Vec<(i32, i32)>> {
+fn dashed(
+    parts: &[Vec<(i32, i32)>],
+    pattern: &[f64],
+    m: &Metrics,
+    phase: &mut f64,
+) -> Vec<Vec<(i32, i32)>> {
     let pattern: Vec<f64> = pattern.iter().map(|&l| m.px(l)).collect();
     let mut out = Vec::new();
     for part in parts {
         let points: Vec<[f64; 2]> = part.iter().map(|&(x, y)| [x as f64, y as f64]).collect();
         let (pieces, end) = dash(&points, &pattern, *phase);
         *phase = end;
-        out.extend(pieces.iter().map(|p| to_backend(p)).filter(|p| p.len() >= 2));
+        out.extend(
+            pieces
+                .iter()
+                .map(|p| to_backend(p))
+                .filter(|p| p.len() >= 2),
+        );
     }
     out
 }
@@ -166,7 +181,11 @@ pub fn draw_trails<DB: DrawingBackend>(
     for (color, dash, piece, phase) in &mut pieces {
         let style = stroke(*color, line_w);
         // A dashed line is cut from the new part alone (the casing's), going on in its pattern.
-        let lines = if *dash == Dash::Solid { parts(&piece.line, b) } else { dashed(&parts(&piece.casing, b), dash.pattern(), &m, phase) };
+        let lines = if *dash == Dash::Solid {
+            parts(&piece.line, b)
+        } else {
+            dashed(&parts(&piece.casing, b), dash.pattern(), &m, phase)
+        };
         for part in lines {
             area.draw(&PathElement::new(part, style))?;
         }
@@ -215,7 +234,9 @@ fn head_marks(mapping: &Mapping, start: Option<Point>, heads: &[Head]) -> Vec<He
         }
     }
     for h in heads {
-        let Some(p) = h.at.filter(|p| p[0].is_finite() && p[1].is_finite()) else { continue };
+        let Some(p) = h.at.filter(|p| p[0].is_finite() && p[1].is_finite()) else {
+            continue;
+        };
         let px = mapping.to_px(p);
         if h.diverged {
             if inside(px) {
@@ -244,7 +265,10 @@ pub fn draw_heads<DB: DrawingBackend>(
         match mark {
             HeadMark::Start([x, y]) => {
                 let (h, e) = (m.px(4.5), m.px(1.5));
-                let sq = |h: f64| [(x - h, y - h), (x + h, y + h)].map(|(a, b)| (a.round() as i32, b.round() as i32));
+                let sq = |h: f64| {
+                    [(x - h, y - h), (x + h, y + h)]
+                        .map(|(a, b)| (a.round() as i32, b.round() as i32))
+                };
                 area.draw(&Rectangle::new(sq(h + e), fill(INK)))?;
                 area.draw(&Rectangle::new(sq(h), fill(WHITE)))?;
             }
@@ -254,9 +278,18 @@ pub fn draw_heads<DB: DrawingBackend>(
             }
             HeadMark::OffView(exit, color) => {
                 // A red arrowhead, the racer's colour inside it.
-                area.draw(&Polygon::new(arrow(exit.at, exit.toward, m.px(14.0), m.px(7.0)), fill(DIVERGED)))?;
-                let tip = [exit.at[0] - exit.toward[0] * m.px(2.5), exit.at[1] - exit.toward[1] * m.px(2.5)];
-                area.draw(&Polygon::new(arrow(tip, exit.toward, m.px(9.0), m.px(4.0)), fill(color)))?;
+                area.draw(&Polygon::new(
+                    arrow(exit.at, exit.toward, m.px(14.0), m.px(7.0)),
+                    fill(DIVERGED),
+                ))?;
+                let tip = [
+                    exit.at[0] - exit.toward[0] * m.px(2.5),
+                    exit.at[1] - exit.toward[1] * m.px(2.5),
+                ];
+                area.draw(&Polygon::new(
+                    arrow(tip, exit.toward, m.px(9.0), m.px(4.0)),
+                    fill(color),
+                ))?;
                 let (pos, h, v) = off_view_label(exit, &m);
                 let style = text_style(m.px(12.0), FontStyle::Bold, h, v);
                 area.draw_text(OFF_VIEW, &style.color(&DIVERGED), pos)?;
@@ -264,7 +297,11 @@ pub fn draw_heads<DB: DrawingBackend>(
             HeadMark::Dot(px, color) => {
                 if let Some(c) = at(px) {
                     let radius = m.px(4.0);
-                    area.draw(&Circle::new(c, (radius + m.px(1.5)).round() as i32, fill(casing(color))))?;
+                    area.draw(&Circle::new(
+                        c,
+                        (radius + m.px(1.5)).round() as i32,
+                        fill(casing(color)),
+                    ))?;
                     area.draw(&Circle::new(c, radius.round() as i32, fill(color)))?;
                 }
             }
@@ -277,10 +314,14 @@ pub fn draw_heads<DB: DrawingBackend>(
 /// `[dx, dy]`, `len` long and `2 half` wide.
 fn arrow([x, y]: [f64; 2], [dx, dy]: [f64; 2], len: f64, half: f64) -> Vec<(i32, i32)> {
     let (bx, by) = (x - dx * len, y - dy * len);
-    [[x, y], [bx - dy * half, by + dx * half], [bx + dy * half, by - dx * half]]
-        .iter()
-        .map(|&[px, py]| (px.round() as i32, py.round() as i32))
-        .collect()
+    [
+        [x, y],
+        [bx - dy * half, by + dx * half],
+        [bx + dy * half, by - dx * half],
+    ]
+    .iter()
+    .map(|&[px, py]| (px.round() as i32, py.round() as i32))
+    .collect()
 }
 
 /// Where the "off view" label goes: inside the plot, beyond the arrow's base, aligned away
@@ -289,14 +330,31 @@ fn off_view_label(exit: Exit, m: &Metrics) -> ((i32, i32), HPos, VPos) {
     let ([x, y], [dx, dy]) = (exit.at, exit.toward);
     let back = m.px(18.0);
     let (lx, ly) = (x - dx * back, y - dy * back);
-    let h = if dx > 0.5 { HPos::Right } else if dx < -0.5 { HPos::Left } else { HPos::Center };
-    let v = if dy > 0.5 { VPos::Bottom } else if dy < -0.5 { VPos::Top } else { VPos::Center };
+    let h = if dx > 0.5 {
+        HPos::Right
+    } else if dx < -0.5 {
+        HPos::Left
+    } else {
+        HPos::Center
+    };
+    let v = if dy > 0.5 {
+        VPos::Bottom
+    } else if dy < -0.5 {
+        VPos::Top
+    } else {
+        VPos::Center
+    };
     ((lx.round() as i32, ly.round() as i32), h, v)
 }
 
 /// Device-pixel boxes `[x, y, width, height]` that hold everything [`draw_heads`] draws for
 /// the same arguments: clearing them erases the heads, without clearing the whole canvas.
-pub fn head_boxes(mapping: &Mapping, start: Option<Point>, heads: &[Head], dpr: f64) -> Vec<[f64; 4]> {
+pub fn head_boxes(
+    mapping: &Mapping,
+    start: Option<Point>,
+    heads: &[Head],
+    dpr: f64,
+) -> Vec<[f64; 4]> {
     let m = Metrics::new(dpr);
     let half = m.px(11.0).ceil();
     // The arrow, and its label: eight characters of a 12 px bold font, from the arrow's base.
@@ -304,8 +362,18 @@ pub fn head_boxes(mapping: &Mapping, start: Option<Point>, heads: &[Head], dpr: 
     head_marks(mapping, start, heads)
         .into_iter()
         .map(|mark| match mark {
-            HeadMark::Start(p) | HeadMark::Dot(p, _) | HeadMark::Cross(p, _) => [p[0].round() - half, p[1].round() - half, 2.0 * half, 2.0 * half],
-            HeadMark::OffView(e, _) => [e.at[0].round() - reach, e.at[1].round() - reach, 2.0 * reach, 2.0 * reach],
+            HeadMark::Start(p) | HeadMark::Dot(p, _) | HeadMark::Cross(p, _) => [
+                p[0].round() - half,
+                p[1].round() - half,
+                2.0 * half,
+                2.0 * half,
+            ],
+            HeadMark::OffView(e, _) => [
+                e.at[0].round() - reach,
+                e.at[1].round() - reach,
+                2.0 * reach,
+                2.0 * reach,
+            ],
         })
         .collect()
 }
@@ -318,7 +386,10 @@ pub fn exit_point(mapping: &Mapping, points: &[Point]) -> Option<Exit> {
     let (&(x1, y1), &(x0, y0)) = (last.last()?, last.get(last.len().checked_sub(2)?)?);
     let (dx, dy) = ((x1 - x0) as f64, (y1 - y0) as f64);
     let len = dx.hypot(dy);
-    (len > 0.0).then(|| Exit { at: [x1 as f64, y1 as f64], toward: [dx / len, dy / len] })
+    (len > 0.0).then(|| Exit {
+        at: [x1 as f64, y1 as f64],
+        toward: [dx / len, dy / len],
+    })
 }
 
 /// Every racer's whole path, head and end, and the shared start, in one go: what
@@ -331,12 +402,34 @@ pub fn draw_racers<DB: DrawingBackend>(
     dpr: f64,
 ) -> DrawResult<DB> {
     let mut pens = vec![Pen::default(); racers.len()];
-    draw_trails(area, area, Casings::Translucent, mapping, racers, &mut pens, dpr)?;
+    draw_trails(
+        area,
+        area,
+        Casings::Translucent,
+        mapping,
+        racers,
+        &mut pens,
+        dpr,
+    )?;
     let heads: Vec<Head> = racers
         .iter()
         .map(|r| {
-            let at = r.points.iter().rev().find(|p| p[0].is_finite() && p[1].is_finite()).copied();
-            Head { color: r.color, at, diverged: r.diverged, exit: if r.diverged { exit_point(mapping, r.points) } else { None } }
+            let at = r
+                .points
+                .iter()
+                .rev()
+                .find(|p| p[0].is_finite() && p[1].is_finite())
+                .copied();
+            Head {
+                color: r.color,
+                at,
+                diverged: r.diverged,
+                exit: if r.diverged {
+                    exit_point(mapping, r.points)
+                } else {
+                    None
+                },
+            }
         })
         .collect();
     draw_heads(area, mapping, start, &heads, dpr)
@@ -354,7 +447,11 @@ mod tests {
         svg.split("points=\"")
             .skip(1)
             .map(|a| {
-                let nums: Vec<i64> = a[..a.find('"').unwrap()].split([' ', ',']).filter(|s| !s.is_empty()).map(|n| n.parse().unwrap()).collect();
+                let nums: Vec<i64> = a[..a.find('"').unwrap()]
+                    .split([' ', ','])
+                    .filter(|s| !s.is_empty())
+                    .map(|n| n.parse().unwrap())
+                    .collect();
                 nums.chunks(2).map(|c| (c[0], c[1])).collect()
             })
             .collect()
@@ -362,13 +459,36 @@ mod tests {
 
     #[test]
     fn racers_far_away_or_broken_draw_nothing_odd() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
-        let far = [[0.0, 0.0], [1e12, -1e12], [f64::NAN, 0.0], [f64::INFINITY, 1.0]];
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
+        let far = [
+            [0.0, 0.0],
+            [1e12, -1e12],
+            [f64::NAN, 0.0],
+            [f64::INFINITY, 1.0],
+        ];
         let lone = [[0.5, 0.5]];
         let racers = [
-            RacerTrace { color: RGBColor(0, 114, 178), points: &far, diverged: true, dash: Dash::Solid },
-            RacerTrace { color: RGBColor(213, 94, 0), points: &lone, diverged: false, dash: Dash::Solid },
-            RacerTrace { color: RGBColor(0, 0, 0), points: &[], diverged: false, dash: Dash::Solid },
+            RacerTrace {
+                color: RGBColor(0, 114, 178),
+                points: &far,
+                diverged: true,
+                dash: Dash::Solid,
+            },
+            RacerTrace {
+                color: RGBColor(213, 94, 0),
+                points: &lone,
+                diverged: false,
+                dash: Dash::Solid,
+            },
+            RacerTrace {
+                color: RGBColor(0, 0, 0),
+                points: &[],
+                diverged: false,
+                dash: Dash::Solid,
+            },
         ];
         let mut svg = String::new();
         {
@@ -392,18 +512,40 @@ mod tests {
 
     #[test]
     fn drawing_in_pieces_covers_the_whole_path_and_joins_the_pieces() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
-        let path: Vec<Point> = (0..200).map(|i| {
-            let t = i as f64 / 199.0 * 6.0;
-            [0.8 * (t).cos() * (1.0 - t / 8.0), 0.8 * t.sin() * (1.0 - t / 8.0)]
-        }).collect();
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
+        let path: Vec<Point> = (0..200)
+            .map(|i| {
+                let t = i as f64 / 199.0 * 6.0;
+                [
+                    0.8 * (t).cos() * (1.0 - t / 8.0),
+                    0.8 * t.sin() * (1.0 - t / 8.0),
+                ]
+            })
+            .collect();
         let color = RGBColor(0, 114, 178);
         let whole = {
             let mut svg = String::new();
             {
                 let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
                 let mut pens = vec![Pen::default()];
-                draw_trails(&area, &area, Casings::Translucent, &mapping, &[RacerTrace { color, points: &path, diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
+                draw_trails(
+                    &area,
+                    &area,
+                    Casings::Translucent,
+                    &mapping,
+                    &[RacerTrace {
+                        color,
+                        points: &path,
+                        diverged: false,
+                        dash: Dash::Solid,
+                    }],
+                    &mut pens,
+                    1.0,
+                )
+                .unwrap();
             }
             polylines(&svg)
         };
@@ -413,10 +555,38 @@ mod tests {
             let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
             let mut pens = vec![Pen::default()];
             for chunk in path.chunks(7) {
-                draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: chunk, diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
+                draw_trails(
+                    &area,
+                    &area,
+                    Casings::OwnLayer,
+                    &mapping,
+                    &[RacerTrace {
+                        color,
+                        points: chunk,
+                        diverged: false,
+                        dash: Dash::Solid,
+                    }],
+                    &mut pens,
+                    1.0,
+                )
+                .unwrap();
             }
             // Nothing new: nothing drawn.
-            draw_trails(&area, &area, Casings::OwnLayer, &mapping, &[RacerTrace { color, points: &[], diverged: false, dash: Dash::Solid }], &mut pens, 1.0).unwrap();
+            draw_trails(
+                &area,
+                &area,
+                Casings::OwnLayer,
+                &mapping,
+                &[RacerTrace {
+                    color,
+                    points: &[],
+                    diverged: false,
+                    dash: Dash::Solid,
+                }],
+                &mut pens,
+                1.0,
+            )
+            .unwrap();
         }
         let pieces = polylines(&svg);
         assert_eq!(pieces.len(), 2 * path.chunks(7).count());
@@ -425,7 +595,10 @@ mod tests {
             let (prev_casing, casing, line) = (&pieces[k - 2], &pieces[k], &pieces[k + 1]);
             assert_eq!(casing[0], *prev_casing.last().unwrap(), "piece {k}");
             assert_eq!(line.last(), casing.last(), "piece {k}");
-            assert_ne!(line[0], casing[0], "piece {k}: the line starts a point earlier");
+            assert_ne!(
+                line[0], casing[0],
+                "piece {k}: the line starts a point earlier"
+            );
         }
         // Together the pieces reach both ends of the whole path.
         let line_whole = &whole[1];
@@ -435,26 +608,84 @@ mod tests {
 
     #[test]
     fn heads_mark_live_and_diverged_racers() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
         let color = RGBColor(0, 114, 178);
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
             let heads = [
-                Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None },
-                Head { color, at: Some([5.0, 0.0]), diverged: false, exit: None },
-                Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some(Exit { at: [200.0, 200.0], toward: [1.0, 0.0] }) },
-                Head { color, at: None, diverged: true, exit: None },
+                Head {
+                    color,
+                    at: Some([0.0, 0.0]),
+                    diverged: false,
+                    exit: None,
+                },
+                Head {
+                    color,
+                    at: Some([5.0, 0.0]),
+                    diverged: false,
+                    exit: None,
+                },
+                Head {
+                    color,
+                    at: Some([5.0, 0.0]),
+                    diverged: true,
+                    exit: Some(Exit {
+                        at: [200.0, 200.0],
+                        toward: [1.0, 0.0],
+                    }),
+                },
+                Head {
+                    color,
+                    at: None,
+                    diverged: true,
+                    exit: None,
+                },
             ];
             draw_heads(&area, &mapping, Some([0.5, 0.5]), &heads, 1.0).unwrap();
         }
-        assert_eq!(svg.matches("<circle").count(), 2, "one live head in sight: dot and halo");
-        assert_eq!(svg.matches("<polyline").count(), 0, "no cross: the diverged racer's last point is out of sight");
-        assert_eq!(svg.matches("<polygon").count(), 2, "its off-view arrow: red, its colour inside");
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "one live head in sight: dot and halo"
+        );
+        assert_eq!(
+            svg.matches("<polyline").count(),
+            0,
+            "no cross: the diverged racer's last point is out of sight"
+        );
+        assert_eq!(
+            svg.matches("<polygon").count(),
+            2,
+            "its off-view arrow: red, its colour inside"
+        );
         assert_eq!(svg.matches(OFF_VIEW).count(), 1);
-        assert_eq!(svg.matches("<rect").count(), 2, "the start square and its frame");
+        assert_eq!(
+            svg.matches("<rect").count(),
+            2,
+            "the start square and its frame"
+        );
         // The boxes hold every coordinate drawn.
-        let heads = [Head { color, at: Some([0.0, 0.0]), diverged: false, exit: None }, Head { color, at: Some([5.0, 0.0]), diverged: true, exit: Some(Exit { at: [200.0, 200.0], toward: [1.0, 0.0] }) }];
+        let heads = [
+            Head {
+                color,
+                at: Some([0.0, 0.0]),
+                diverged: false,
+                exit: None,
+            },
+            Head {
+                color,
+                at: Some([5.0, 0.0]),
+                diverged: true,
+                exit: Some(Exit {
+                    at: [200.0, 200.0],
+                    toward: [1.0, 0.0],
+                }),
+            },
+        ];
         let boxes = head_boxes(&mapping, Some([0.5, 0.5]), &heads, 1.0);
         assert_eq!(boxes.len(), 3);
         let mut svg = String::new();
@@ -463,9 +694,16 @@ mod tests {
             draw_heads(&area, &mapping, Some([0.5, 0.5]), &heads, 1.0).unwrap();
         }
         let nums = |attr: &str| -> Vec<f64> {
-            svg.split(attr).skip(1).map(|a| a[..a.find('"').unwrap()].parse().unwrap()).collect()
+            svg.split(attr)
+                .skip(1)
+                .map(|a| a[..a.find('"').unwrap()].parse().unwrap())
+                .collect()
         };
-        let inside = |x: f64, y: f64| boxes.iter().any(|b| x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3]);
+        let inside = |x: f64, y: f64| {
+            boxes
+                .iter()
+                .any(|b| x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3])
+        };
         for (cx, cy) in nums("cx=\"").into_iter().zip(nums("cy=\"")) {
             assert!(inside(cx, cy));
         }
@@ -478,16 +716,38 @@ mod tests {
 
     #[test]
     fn a_diverged_racer_ends_at_its_last_point_in_view_and_no_line_crosses_from_far_away() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
         let color = RGBColor(0, 114, 178);
         // Oscillating ever wider, as SGD does at too large a step: in view, then far on either
         // side. Its last finite point is far out: the arrow where it left, at the plot's edge.
-        let bouncing = [[0.1, 0.0], [-0.5, 0.2], [3.0, 0.3], [-40.0, 0.4], [900.0, 0.5], [-2e4, 0.6]];
+        let bouncing = [
+            [0.1, 0.0],
+            [-0.5, 0.2],
+            [3.0, 0.3],
+            [-40.0, 0.4],
+            [900.0, 0.5],
+            [-2e4, 0.6],
+        ];
         let svg = |points: &[Point]| {
             let mut svg = String::new();
             {
                 let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
-                draw_racers(&area, &mapping, None, &[RacerTrace { color, points, diverged: true, dash: Dash::Solid }], 1.0).unwrap();
+                draw_racers(
+                    &area,
+                    &mapping,
+                    None,
+                    &[RacerTrace {
+                        color,
+                        points,
+                        diverged: true,
+                        dash: Dash::Solid,
+                    }],
+                    1.0,
+                )
+                .unwrap();
             }
             svg
         };
@@ -499,27 +759,50 @@ mod tests {
         assert_eq!(lines.len(), 2 + 2, "{drawn}");
         let right = b[2].round() as i64;
         for line in &lines[..2] {
-            assert_eq!(line.last().unwrap().0, right, "the path ends where it leaves, at the right edge: {line:?}");
+            assert_eq!(
+                line.last().unwrap().0,
+                right,
+                "the path ends where it leaves, at the right edge: {line:?}"
+            );
         }
         assert!(drawn.contains(OFF_VIEW));
         // Where its last point is in view, a cross marks it there, and no "off view".
         let inside = [[0.1, 0.0], [-0.5, 0.2], [0.3, -0.4]];
         let drawn = svg(&inside);
-        assert!(!drawn.contains(OFF_VIEW) && drawn.matches("<polyline").count() == 2 + 4, "{drawn}");
+        assert!(
+            !drawn.contains(OFF_VIEW) && drawn.matches("<polyline").count() == 2 + 4,
+            "{drawn}"
+        );
         let last = mapping.to_px([0.3, -0.4]);
         let crosses = &polylines(&drawn)[2..];
         for c in crosses {
-            let mid = ((c[0].0 + c[1].0) as f64 / 2.0, (c[0].1 + c[1].1) as f64 / 2.0);
-            assert!((mid.0 - last[0]).abs() <= 1.0 && (mid.1 - last[1]).abs() <= 1.0, "the cross is at the last point: {c:?} vs {last:?}");
+            let mid = (
+                (c[0].0 + c[1].0) as f64 / 2.0,
+                (c[0].1 + c[1].1) as f64 / 2.0,
+            );
+            assert!(
+                (mid.0 - last[0]).abs() <= 1.0 && (mid.1 - last[1]).abs() <= 1.0,
+                "the cross is at the last point: {c:?} vs {last:?}"
+            );
         }
     }
 
     #[test]
     fn a_dashed_trail_is_dashed_piece_by_piece_as_whole() {
-        let mapping = Mapping::new(Layout::landscape(400, 400, 1.0).plot, View::new(-1.0, 1.0, -1.0, 1.0));
-        let path: Vec<Point> = (0..120).map(|i| [-0.9 + 1.6 * i as f64 / 119.0, 0.3 * (i as f64 / 15.0).sin()]).collect();
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
+        let path: Vec<Point> = (0..120)
+            .map(|i| [-0.9 + 1.6 * i as f64 / 119.0, 0.3 * (i as f64 / 15.0).sin()])
+            .collect();
         fn trace(points: &[Point]) -> RacerTrace<'_> {
-            RacerTrace { color: RGBColor(0, 0, 0), points, diverged: false, dash: Dash::Dashed }
+            RacerTrace {
+                color: RGBColor(0, 0, 0),
+                points,
+                diverged: false,
+                dash: Dash::Dashed,
+            }
         }
         let lines = |chunk: usize| {
             let mut svg = String::new();
@@ -528,7 +811,16 @@ mod tests {
                 let casing = SVGBackend::new("/dev/null", (400, 400)).into_drawing_area();
                 let mut pens = vec![Pen::default()];
                 for piece in path.chunks(chunk) {
-                    draw_trails(&casing, &area, Casings::OwnLayer, &mapping, &[trace(piece)], &mut pens, 1.0).unwrap();
+                    draw_trails(
+                        &casing,
+                        &area,
+                        Casings::OwnLayer,
+                        &mapping,
+                        &[trace(piece)],
+                        &mut pens,
+                        1.0,
+                    )
+                    .unwrap();
                 }
             }
             polylines(&svg)
@@ -536,8 +828,28 @@ mod tests {
         let (whole, pieces) = (lines(path.len()), lines(9));
         assert!(whole.len() > 10, "dashes: {}", whole.len());
         // About as many dashes whichever way it was drawn (a dash may be cut where a piece ends).
-        assert!(pieces.len() >= whole.len() && pieces.len() <= whole.len() + path.len() / 9 + 1, "{} vs {}", pieces.len(), whole.len());
-        let ink = |ls: &[Vec<(i64, i64)>]| ls.iter().map(|l| l.windows(2).map(|w| (((w[1].0 - w[0].0).pow(2) + (w[1].1 - w[0].1).pow(2)) as f64).sqrt()).sum::<f64>()).sum::<f64>();
-        assert!((ink(&pieces) / ink(&whole) - 1.0).abs() < 0.1, "{} vs {}", ink(&pieces), ink(&whole));
+        assert!(
+            pieces.len() >= whole.len() && pieces.len() <= whole.len() + path.len() / 9 + 1,
+            "{} vs {}",
+            pieces.len(),
+            whole.len()
+        );
+        let ink = |ls: &[Vec<(i64, i64)>]| {
+            ls.iter()
+                .map(|l| {
+                    l.windows(2)
+                        .map(|w| {
+                            (((w[1].0 - w[0].0).pow(2) + (w[1].1 - w[0].1).pow(2)) as f64).sqrt()
+                        })
+                        .sum::<f64>()
+                })
+                .sum::<f64>()
+        };
+        assert!(
+            (ink(&pieces) / ink(&whole) - 1.0).abs() < 0.1,
+            "{} vs {}",
+            ink(&pieces),
+            ink(&whole)
+        );
     }
 }

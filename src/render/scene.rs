@@ -23,7 +23,10 @@ use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
 use plotters::element::{Circle, PathElement, Polygon, Rectangle};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use plotters::style::{Color, FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor, ShapeStyle, TextStyle};
+use plotters::style::{
+    Color, FontDesc, FontFamily, FontStyle, FontTransform, RGBAColor, RGBColor, ShapeStyle,
+    TextStyle,
+};
 
 /// What the scene functions return: plotters' error for the backend.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -53,15 +56,27 @@ fn font(size: f64, style: FontStyle) -> FontDesc<'static> {
 }
 
 pub fn text_style(size: f64, style: FontStyle, h: HPos, v: VPos) -> TextStyle<'static> {
-    TextStyle { font: font(size, style), color: INK.to_backend_color(), pos: Pos::new(h, v) }
+    TextStyle {
+        font: font(size, style),
+        color: INK.to_backend_color(),
+        pos: Pos::new(h, v),
+    }
 }
 
 pub fn stroke(color: impl Color, width: u32) -> ShapeStyle {
-    ShapeStyle { color: color.to_rgba(), filled: false, stroke_width: width }
+    ShapeStyle {
+        color: color.to_rgba(),
+        filled: false,
+        stroke_width: width,
+    }
 }
 
 pub(super) fn fill(color: impl Color) -> ShapeStyle {
-    ShapeStyle { color: color.to_rgba(), filled: true, stroke_width: 0 }
+    ShapeStyle {
+        color: color.to_rgba(),
+        filled: true,
+        stroke_width: 0,
+    }
 }
 
 pub(super) fn at(p: [f64; 2]) -> Option<(i32, i32)> {
@@ -69,12 +84,20 @@ pub(super) fn at(p: [f64; 2]) -> Option<(i32, i32)> {
 }
 
 pub(super) fn bounds(m: &Mapping) -> Bounds {
-    [m.plot.x as f64, m.plot.y as f64, m.plot.right() as f64, m.plot.bottom() as f64]
+    [
+        m.plot.x as f64,
+        m.plot.y as f64,
+        m.plot.right() as f64,
+        m.plot.bottom() as f64,
+    ]
 }
 
 /// Axes, iso-lines, colour bar and marks of the landscape chart. Draw the fill
 /// ([`Field::rgba`] at `(mapping.plot.x, mapping.plot.y)`) first.
-pub fn draw_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input: &BackgroundInput) -> DrawResult<DB> {
+pub fn draw_background<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    input: &BackgroundInput,
+) -> DrawResult<DB> {
     let m = Metrics::new(input.dpr);
     let mapping = &input.mapping;
     let field = input.field;
@@ -83,7 +106,11 @@ pub fn draw_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input:
     let iso = stroke(ISO_LINE, m.stroke(1.0));
     for (_, lines) in field.isolines() {
         for line in lines {
-            let px: Vec<[f64; 2]> = line.points.iter().map(|&g| mapping.to_px(field.grid_to_data(g))).collect();
+            let px: Vec<[f64; 2]> = line
+                .points
+                .iter()
+                .map(|&g| mapping.to_px(field.grid_to_data(g)))
+                .collect();
             let px = simplify(&thin(px, 0.5), 0.3);
             for part in clip(&px, bounds(mapping)) {
                 let part = straighten(&to_backend(&part), 0.5);
@@ -99,7 +126,12 @@ pub fn draw_background<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, input:
     draw_colorbar(area, mapping, field, &m)
 }
 
-fn draw_marks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, marks: &[Mark], m: &Metrics) -> DrawResult<DB> {
+fn draw_marks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    marks: &[Mark],
+    m: &Metrics,
+) -> DrawResult<DB> {
     let b = bounds(mapping);
     let halo = stroke(WHITE.mix(0.9), m.stroke(3.5));
     for mark in marks {
@@ -138,9 +170,17 @@ fn draw_marks<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mappi
     Ok(())
 }
 
-pub(super) fn cross<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, c: [f64; 2], half: f64, style: ShapeStyle) -> DrawResult<DB> {
+pub(super) fn cross<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    c: [f64; 2],
+    half: f64,
+    style: ShapeStyle,
+) -> DrawResult<DB> {
     for (dx, dy) in [(1.0, 1.0), (1.0, -1.0)] {
-        let line = to_backend(&[[c[0] - dx * half, c[1] - dy * half], [c[0] + dx * half, c[1] + dy * half]]);
+        let line = to_backend(&[
+            [c[0] - dx * half, c[1] - dy * half],
+            [c[0] + dx * half, c[1] + dy * half],
+        ]);
         if line.len() == 2 {
             area.draw(&PathElement::new(line, style))?;
         }
@@ -161,19 +201,39 @@ pub(super) fn draw_axes<DB: DrawingBackend>(
     let p = mapping.plot;
     let v = mapping.view;
     let (xs, xstep) = x_ticks(v.x, p.width as f64, m);
-    let (ys, ystep) = ticks::linear(v.y[0], v.y[1], ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12));
+    let (ys, ystep) = ticks::linear(
+        v.y[0],
+        v.y[1],
+        ((p.height as f64 / m.px(70.0)).round() as usize).clamp(2, 12),
+    );
     let xl = ticks::axis_labels(&xs, xstep, v.x[0], v.x[1]);
     let yl = ticks::axis_labels(&ys, ystep, v.y[0], v.y[1]);
-    let xt: Vec<(f64, String)> = xs.iter().map(|&t| mapping.to_px([t, v.y[0]])[0]).zip(xl.labels).collect();
-    let yt: Vec<(f64, String)> = ys.iter().map(|&t| mapping.to_px([v.x[0], t])[1]).zip(yl.labels).collect();
+    let xt: Vec<(f64, String)> = xs
+        .iter()
+        .map(|&t| mapping.to_px([t, v.y[0]])[0])
+        .zip(xl.labels)
+        .collect();
+    let yt: Vec<(f64, String)> = ys
+        .iter()
+        .map(|&t| mapping.to_px([v.x[0], t])[1])
+        .zip(yl.labels)
+        .collect();
     frame_and_ticks(area, p, m, &xt, &yt)?;
     titles(area, p, m, x_title, y_title, 6)?;
     if let Some(text) = &xl.offset {
         let below = m.tick_len() + m.px(4.0) + m.font() * 1.2 + m.px(6.0);
-        area.draw_text(text, &text_style(m.font(), FontStyle::Normal, HPos::Right, VPos::Top), (p.right(), p.bottom() + below.round() as i32))?;
+        area.draw_text(
+            text,
+            &text_style(m.font(), FontStyle::Normal, HPos::Right, VPos::Top),
+            (p.right(), p.bottom() + below.round() as i32),
+        )?;
     }
     if let Some(text) = &yl.offset {
-        area.draw_text(text, &text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Bottom), (p.x, p.y - m.px(4.0).round() as i32))?;
+        area.draw_text(
+            text,
+            &text_style(m.font(), FontStyle::Normal, HPos::Left, VPos::Bottom),
+            (p.x, p.y - m.px(4.0).round() as i32),
+        )?;
     }
     Ok(())
 }
@@ -185,7 +245,11 @@ pub(super) fn x_ticks(range: [f64; 2], width: f64, m: &Metrics) -> (Vec<f64>, f6
         let (t, step) = ticks::linear(range[0], range[1], target);
         let labels = ticks::axis_labels(&t, step, range[0], range[1]).labels;
         let widest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-        let spacing = if t.len() > 1 { width * step / (range[1] - range[0]) } else { f64::INFINITY };
+        let spacing = if t.len() > 1 {
+            width * step / (range[1] - range[0])
+        } else {
+            f64::INFINITY
+        };
         if spacing >= m.label_width(widest) + m.px(10.0) || target <= 2 {
             return (t, step);
         }
@@ -205,20 +269,38 @@ pub(super) fn frame_and_ticks<DB: DrawingBackend>(
     let tick = m.tick_len();
     let label = |h, v| text_style(m.font(), FontStyle::Normal, h, v);
     for (x, text) in xt {
-        let Some((x, y)) = at([*x, p.bottom() as f64]) else { continue };
+        let Some((x, y)) = at([*x, p.bottom() as f64]) else {
+            continue;
+        };
         if x < p.x || x > p.right() {
             continue;
         }
-        area.draw(&PathElement::new(vec![(x, y), (x, y + tick.round() as i32)], ink))?;
-        area.draw_text(text, &label(HPos::Center, VPos::Top), (x, y + (tick + m.px(4.0)).round() as i32))?;
+        area.draw(&PathElement::new(
+            vec![(x, y), (x, y + tick.round() as i32)],
+            ink,
+        ))?;
+        area.draw_text(
+            text,
+            &label(HPos::Center, VPos::Top),
+            (x, y + (tick + m.px(4.0)).round() as i32),
+        )?;
     }
     for (y, text) in yt {
-        let Some((x, y)) = at([p.x as f64, *y]) else { continue };
+        let Some((x, y)) = at([p.x as f64, *y]) else {
+            continue;
+        };
         if y < p.y || y > p.bottom() {
             continue;
         }
-        area.draw(&PathElement::new(vec![(x - tick.round() as i32, y), (x, y)], ink))?;
-        area.draw_text(text, &label(HPos::Right, VPos::Center), (x - (tick + m.px(6.0)).round() as i32, y))?;
+        area.draw(&PathElement::new(
+            vec![(x - tick.round() as i32, y), (x, y)],
+            ink,
+        ))?;
+        area.draw_text(
+            text,
+            &label(HPos::Right, VPos::Center),
+            (x - (tick + m.px(6.0)).round() as i32, y),
+        )?;
     }
     Ok(())
 }
@@ -231,17 +313,28 @@ pub(super) fn titles<DB: DrawingBackend>(
     y_title: &str,
     y_label_chars: usize,
 ) -> DrawResult<DB> {
-    let italic = if x_title.chars().count() == 1 { FontStyle::Italic } else { FontStyle::Normal };
+    let italic = if x_title.chars().count() == 1 {
+        FontStyle::Italic
+    } else {
+        FontStyle::Normal
+    };
     let below = m.tick_len() + m.px(4.0) + m.font() * 1.2 + m.px(6.0);
     area.draw_text(
         x_title,
         &text_style(m.title_font(), italic, HPos::Center, VPos::Top),
         (p.x + p.width as i32 / 2, p.bottom() + below.round() as i32),
     )?;
-    let italic = if y_title.chars().count() == 1 { FontStyle::Italic } else { FontStyle::Normal };
+    let italic = if y_title.chars().count() == 1 {
+        FontStyle::Italic
+    } else {
+        FontStyle::Normal
+    };
     let left = m.tick_len() + m.px(6.0) + m.label_width(y_label_chars) + m.px(8.0);
     let style = text_style(m.title_font(), italic, HPos::Center, VPos::Bottom);
-    let style = TextStyle { font: style.font.transform(FontTransform::Rotate270), ..style };
+    let style = TextStyle {
+        font: style.font.transform(FontTransform::Rotate270),
+        ..style
+    };
     let x = (p.x as f64 - left).max(m.title_font()).round() as i32;
     // Rotated 270 degrees, "bottom" of the text faces right, toward the tick labels.
     area.draw_text(y_title, &style, (x, p.y + p.height as i32 / 2))
@@ -256,15 +349,30 @@ pub struct ColorbarTitle {
 }
 
 /// The landscape's colour bar: `f`, or `f − f*` above a known minimum.
-const LANDSCAPE_COLORBAR: ColorbarTitle = ColorbarTitle { linear: "f", above_min: "f \u{2212} f*", italic: true };
+const LANDSCAPE_COLORBAR: ColorbarTitle = ColorbarTitle {
+    linear: "f",
+    above_min: "f \u{2212} f*",
+    italic: true,
+};
 
-fn draw_colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics) -> DrawResult<DB> {
+fn draw_colorbar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    field: &Field,
+    m: &Metrics,
+) -> DrawResult<DB> {
     colorbar(area, mapping, field, m, &LANDSCAPE_COLORBAR)
 }
 
 /// A discrete colour bar right of the plot: one block per band, labelled at the levels, titled
 /// above.
-pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, field: &Field, m: &Metrics, title: &ColorbarTitle) -> DrawResult<DB> {
+pub fn colorbar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    field: &Field,
+    m: &Metrics,
+    title: &ColorbarTitle,
+) -> DrawResult<DB> {
     let p = mapping.plot;
     let x0 = p.right() + m.px(COLORBAR_GAP_CSS).round() as i32;
     let x1 = x0 + m.px(COLORBAR_WIDTH_CSS).round() as i32;
@@ -273,7 +381,10 @@ pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Map
     let n = colors.len();
     let y_of = |band: usize| (top + h - h * band as f64 / n as f64).round() as i32;
     for (b, c) in colors.iter().enumerate() {
-        area.draw(&Rectangle::new([(x0, y_of(b + 1)), (x1, y_of(b))], fill(RGBColor(c[0], c[1], c[2]))))?;
+        area.draw(&Rectangle::new(
+            [(x0, y_of(b + 1)), (x1, y_of(b))],
+            fill(RGBColor(c[0], c[1], c[2])),
+        ))?;
     }
     let ink = stroke(INK, m.stroke(1.0));
     area.draw(&Rectangle::new([(x0, p.y), (x1, p.bottom())], ink))?;
@@ -295,7 +406,16 @@ pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Map
         Spacing::Log { base } if base.abs() > 1e-12 => title.above_min,
         _ => title.linear,
     };
-    let style = text_style(m.font(), if title.italic { FontStyle::Italic } else { FontStyle::Normal }, HPos::Left, VPos::Bottom);
+    let style = text_style(
+        m.font(),
+        if title.italic {
+            FontStyle::Italic
+        } else {
+            FontStyle::Normal
+        },
+        HPos::Left,
+        VPos::Bottom,
+    );
     area.draw_text(text, &style, (x0, p.y - m.px(8.0).round() as i32))
 }
 
@@ -305,14 +425,20 @@ pub fn colorbar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Map
 /// 0.005, 0.01, ... Log levels: all if they fit, else powers of ten, thinned until they fit.
 pub fn colorbar_labels(levels: &super::levels::Levels, band_px: f64, min_gap: f64) -> Vec<bool> {
     let n = levels.len();
-    let offsets: Vec<f64> = levels.values.iter().map(|&v| levels.label_value(v)).collect();
+    let offsets: Vec<f64> = levels
+        .values
+        .iter()
+        .map(|&v| levels.label_value(v))
+        .collect();
     let round = |x: f64, unit: f64| {
         let q = x / unit;
         (q - q.round()).abs() < 1e-6 * q.abs().max(1.0)
     };
     let is_nice = |u: f64| {
         let mantissa = u / 10f64.powf(u.log10().floor());
-        [1.0, 2.0, 5.0, 10.0].iter().any(|m| (mantissa - m).abs() < 1e-6)
+        [1.0, 2.0, 5.0, 10.0]
+            .iter()
+            .any(|m| (mantissa - m).abs() < 1e-6)
     };
     match levels.spacing {
         Spacing::Linear if n >= 2 => {
@@ -321,12 +447,20 @@ pub fn colorbar_labels(levels: &super::levels::Levels, band_px: f64, min_gap: f6
             // The smallest multiple of the step that is itself a nice number and fits.
             let unit = (1..=n)
                 .map(|k| k as f64)
-                .find(|&k| fits(k) && is_nice(k * step) && offsets.iter().any(|&o| round(o, k * step)))
+                .find(|&k| {
+                    fits(k) && is_nice(k * step) && offsets.iter().any(|&o| round(o, k * step))
+                })
                 .map_or(f64::INFINITY, |k| k * step);
-            offsets.iter().map(|&o| unit.is_finite() && round(o, unit)).collect()
+            offsets
+                .iter()
+                .map(|&o| unit.is_finite() && round(o, unit))
+                .collect()
         }
         Spacing::Log { .. } if band_px < min_gap => {
-            let decades: Vec<bool> = offsets.iter().map(|&o| o > 0.0 && round(o.log10(), 1.0)).collect();
+            let decades: Vec<bool> = offsets
+                .iter()
+                .map(|&o| o > 0.0 && round(o.log10(), 1.0))
+                .collect();
             let per_decade = n as f64 / decades.iter().filter(|&&d| d).count().max(1) as f64;
             let every = (min_gap / (per_decade * band_px)).ceil().max(1.0) as i64;
             offsets

@@ -67,26 +67,48 @@ pub fn geometry(mapping: &Mapping, glyph: &StepGlyph, dpr: f64) -> Option<GlyphG
         .alpha_star
         .map(|a| mapping.to_px([m.from[0] + a * m.step[0], m.from[1] + a * m.step[1]]))
         .filter(|&p| mapping.plot.contains(p));
-    Some(GlyphGeometry { head, step_tip, descent_tip, model_min })
+    Some(GlyphGeometry {
+        head,
+        step_tip,
+        descent_tip,
+        model_min,
+    })
 }
 
 /// An arrow from `from` to `tip`: a shaft and a filled head, over a casing of `under`.
-fn arrow<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, from: [f64; 2], tip: [f64; 2], color: RGBColor, under: plotters::style::RGBAColor, m: &Metrics) -> DrawResult<DB> {
+fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    from: [f64; 2],
+    tip: [f64; 2],
+    color: RGBColor,
+    under: plotters::style::RGBAColor,
+    m: &Metrics,
+) -> DrawResult<DB> {
     let (dx, dy) = (tip[0] - from[0], tip[1] - from[1]);
     let n = dx.hypot(dy);
     let (ux, uy) = (dx / n, dy / n);
     let (len, half) = (m.px(HEAD_LENGTH_CSS), m.px(HEAD_HALF_WIDTH_CSS));
     let base = [tip[0] - len * ux, tip[1] - len * uy];
     let shaft = to_backend(&[from, base]);
-    let head: Vec<(i32, i32)> = [tip, [base[0] - half * uy, base[1] + half * ux], [base[0] + half * uy, base[1] - half * ux]]
-        .iter()
-        .filter_map(|&p| at(p))
-        .collect();
+    let head: Vec<(i32, i32)> = [
+        tip,
+        [base[0] - half * uy, base[1] + half * ux],
+        [base[0] + half * uy, base[1] - half * ux],
+    ]
+    .iter()
+    .filter_map(|&p| at(p))
+    .collect();
     if shaft.len() == 2 {
-        area.draw(&PathElement::new(shaft.clone(), stroke(under, m.stroke(5.0))))?;
+        area.draw(&PathElement::new(
+            shaft.clone(),
+            stroke(under, m.stroke(5.0)),
+        ))?;
     }
     if head.len() == 3 {
-        area.draw(&PathElement::new(vec![head[0], head[1], head[2], head[0]], stroke(under, m.stroke(3.0))))?;
+        area.draw(&PathElement::new(
+            vec![head[0], head[1], head[2], head[0]],
+            stroke(under, m.stroke(3.0)),
+        ))?;
     }
     if shaft.len() == 2 {
         area.draw(&PathElement::new(shaft, stroke(color, m.stroke(2.0))))?;
@@ -99,10 +121,17 @@ fn arrow<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, from: [f64; 2], tip:
 
 /// Every glyph that has a geometry: the dashed line to the model's minimum and its ring, then
 /// steepest descent, then the step on top.
-pub fn draw_step_glyphs<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mapping: &Mapping, glyphs: &[StepGlyph], dpr: f64) -> DrawResult<DB> {
+pub fn draw_step_glyphs<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    mapping: &Mapping,
+    glyphs: &[StepGlyph],
+    dpr: f64,
+) -> DrawResult<DB> {
     let m = Metrics::new(dpr);
     for glyph in glyphs {
-        let Some(g) = geometry(mapping, glyph, dpr) else { continue };
+        let Some(g) = geometry(mapping, glyph, dpr) else {
+            continue;
+        };
         let under = casing(glyph.color);
         if let Some(ring) = g.model_min {
             let (dx, dy) = (ring[0] - g.head[0], ring[1] - g.head[1]);
@@ -111,7 +140,10 @@ pub fn draw_step_glyphs<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, mappi
             let mut s = 0.0;
             while s < n {
                 let e = (s + dash).min(n);
-                let piece = to_backend(&[[g.head[0] + dx * s / n, g.head[1] + dy * s / n], [g.head[0] + dx * e / n, g.head[1] + dy * e / n]]);
+                let piece = to_backend(&[
+                    [g.head[0] + dx * s / n, g.head[1] + dy * s / n],
+                    [g.head[0] + dx * e / n, g.head[1] + dy * e / n],
+                ]);
                 if piece.len() == 2 {
                     area.draw(&PathElement::new(piece, stroke(glyph.color, m.stroke(1.5))))?;
                 }
@@ -140,7 +172,10 @@ mod tests {
     use crate::spec::RunSpec;
 
     fn angle(a: [f64; 2], b: [f64; 2]) -> f64 {
-        ((a[0] * b[0] + a[1] * b[1]) / (a[0].hypot(a[1]) * b[0].hypot(b[1]))).clamp(-1.0, 1.0).acos().to_degrees()
+        ((a[0] * b[0] + a[1] * b[1]) / (a[0].hypot(a[1]) * b[0].hypot(b[1])))
+            .clamp(-1.0, 1.0)
+            .acos()
+            .to_degrees()
     }
 
     #[test]
@@ -152,28 +187,65 @@ mod tests {
         for r in &mut race.racers {
             r.advance(&race.objective, 300, |_, _, _| {});
         }
-        let mapping = Mapping::fit(PlotRect { x: 40, y: 20, width: 800, height: 800 }, View::new(-2.0, 2.0, -1.0, 3.0));
+        let mapping = Mapping::fit(
+            PlotRect {
+                x: 40,
+                y: 20,
+                width: 800,
+                height: 800,
+            },
+            View::new(-2.0, 2.0, -1.0, 3.0),
+        );
         for (i, dpr) in [(0, 1.0), (1, 2.0)] {
             let r = &race.racers[i];
             let model = r.step_model(&race.objective).unwrap();
-            let glyph = StepGlyph { color: RGBColor(1, 2, 3), head: r.position, model };
+            let glyph = StepGlyph {
+                color: RGBColor(1, 2, 3),
+                head: r.position,
+                model,
+            };
             let g = geometry(&mapping, &glyph, dpr).unwrap();
-            let (step, descent) = ([g.step_tip[0] - g.head[0], g.step_tip[1] - g.head[1]], g.descent_tip.map(|t| [t[0] - g.head[0], t[1] - g.head[1]]).unwrap());
+            let (step, descent) = (
+                [g.step_tip[0] - g.head[0], g.step_tip[1] - g.head[1]],
+                g.descent_tip
+                    .map(|t| [t[0] - g.head[0], t[1] - g.head[1]])
+                    .unwrap(),
+            );
             for v in [step, descent] {
                 assert!((v[0].hypot(v[1]) - ARROW_CSS * dpr).abs() < 1e-9, "{v:?}");
             }
-            assert!((angle(step, descent) - model.angle_to_descent.unwrap()).abs() < 1e-6, "{} vs {model:?}", angle(step, descent));
+            assert!(
+                (angle(step, descent) - model.angle_to_descent.unwrap()).abs() < 1e-6,
+                "{} vs {model:?}",
+                angle(step, descent)
+            );
             // The ring: the head plus alpha* - 1 steps further along the step, in pixels.
             if let (Some(ring), Some(a)) = (g.model_min, model.alpha_star) {
-                let p = mapping.to_px([r.position[0] + (a - 1.0) * model.step[0], r.position[1] + (a - 1.0) * model.step[1]]);
-                assert!((ring[0] - p[0]).abs() < 1e-6 && (ring[1] - p[1]).abs() < 1e-6, "{ring:?} vs {p:?}");
-                assert!(angle([ring[0] - g.head[0], ring[1] - g.head[1]], step) < 1e-3, "the ring lies along the step");
+                let p = mapping.to_px([
+                    r.position[0] + (a - 1.0) * model.step[0],
+                    r.position[1] + (a - 1.0) * model.step[1],
+                ]);
+                assert!(
+                    (ring[0] - p[0]).abs() < 1e-6 && (ring[1] - p[1]).abs() < 1e-6,
+                    "{ring:?} vs {p:?}"
+                );
+                assert!(
+                    angle([ring[0] - g.head[0], ring[1] - g.head[1]], step) < 1e-3,
+                    "the ring lies along the step"
+                );
             }
         }
         let adam = race.racers[0].step_model(&race.objective).unwrap();
-        assert!(adam.angle_to_descent.unwrap() > 1.0 && adam.alpha_star.unwrap() > 10.0, "{adam:?}");
+        assert!(
+            adam.angle_to_descent.unwrap() > 1.0 && adam.alpha_star.unwrap() > 10.0,
+            "{adam:?}"
+        );
         // Off the plot, nothing.
-        let far = StepGlyph { color: RGBColor(1, 2, 3), head: [50.0, 50.0], model: adam };
+        let far = StepGlyph {
+            color: RGBColor(1, 2, 3),
+            head: [50.0, 50.0],
+            model: adam,
+        };
         assert_eq!(geometry(&mapping, &far, 1.0), None);
 
         // Drawn: two arrow heads (the step's in the racer's colour, −∇f's in ink), the ring,
@@ -182,14 +254,35 @@ mod tests {
         {
             use plotters::prelude::*;
             let area = SVGBackend::with_string(&mut svg, (900, 860)).into_drawing_area();
-            let glyph = StepGlyph { color: RGBColor(0xcc, 0x33, 0x11), head: race.racers[0].position, model: adam };
+            let glyph = StepGlyph {
+                color: RGBColor(0xcc, 0x33, 0x11),
+                head: race.racers[0].position,
+                model: adam,
+            };
             draw_step_glyphs(&area, &mapping, &[glyph, far], 1.0).unwrap();
             area.present().unwrap();
         }
         assert_eq!(svg.matches("<polygon").count(), 2, "{svg}");
-        assert_eq!(svg.matches("<polygon opacity=\"1\" fill=\"#CC3311\"").count(), 1, "{svg}");
-        assert_eq!(svg.matches("<polygon opacity=\"1\" fill=\"#222222\"").count(), 1, "{svg}");
-        assert_eq!(svg.matches("<circle").count(), 2, "the ring over its casing: {svg}");
-        assert!(svg.matches("<polyline").count() >= 6, "shafts, casings and dashes: {svg}");
+        assert_eq!(
+            svg.matches("<polygon opacity=\"1\" fill=\"#CC3311\"")
+                .count(),
+            1,
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<polygon opacity=\"1\" fill=\"#222222\"")
+                .count(),
+            1,
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("<circle").count(),
+            2,
+            "the ring over its casing: {svg}"
+        );
+        assert!(
+            svg.matches("<polyline").count() >= 6,
+            "shafts, casings and dashes: {svg}"
+        );
     }
 }

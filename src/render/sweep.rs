@@ -29,7 +29,12 @@ fn u(lr: f64) -> f64 {
 }
 
 /// The whole chart on `area`; `reference` as for the loss chart (the landscape's minimum).
-pub fn draw_sweep<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[SweepSeries], reference: Option<f64>, dpr: f64) -> DrawResult<DB> {
+pub fn draw_sweep<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    series: &[SweepSeries],
+    reference: Option<f64>,
+    dpr: f64,
+) -> DrawResult<DB> {
     let (w, h) = area.dim_in_pixel();
     // Runs of finite points: a curve does not bridge a learning rate that diverged.
     let runs: Vec<(RGBColor, Vec<(f64, f64)>)> = series
@@ -38,19 +43,42 @@ pub fn draw_sweep<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[S
             s.points
                 .split(|p| p.loss.is_none())
                 .filter(|run| !run.is_empty())
-                .map(move |run| (s.color, run.iter().filter_map(|p| p.loss.map(|l| (u(p.lr), l))).collect()))
+                .map(move |run| {
+                    (
+                        s.color,
+                        run.iter()
+                            .filter_map(|p| p.loss.map(|l| (u(p.lr), l)))
+                            .collect(),
+                    )
+                })
         })
         .collect();
-    let lines: Vec<LossSeries> = runs.iter().map(|(color, points)| LossSeries::new(*color, points)).collect();
+    let lines: Vec<LossSeries> = runs
+        .iter()
+        .map(|(color, points)| LossSeries::new(*color, points))
+        .collect();
     let mut axes = LossAxes::fit(w, h, dpr, &lines, reference);
     axes.steps = u(LR.max);
     let (p, m) = (axes.plot, axes.metrics);
     let (lo, hi) = (LR.min.log10().round() as i32, LR.max.log10().round() as i32);
     let px = |e: i32| axes.to_px(u(10f64.powi(e)), 1.0)[0];
-    let every = if px(lo + 1) - px(lo) >= m.label_width(5) + m.px(10.0) { 1 } else { 2 };
+    let every = if px(lo + 1) - px(lo) >= m.label_width(5) + m.px(10.0) {
+        1
+    } else {
+        2
+    };
     let xt: Vec<(f64, String)> = (lo..=hi)
         .filter(|e| (e - lo) % every == 0)
-        .map(|e| (px(e), if (-3..=1).contains(&e) { ticks::format_value(10f64.powi(e)) } else { ticks::format_pow10(e) }))
+        .map(|e| {
+            (
+                px(e),
+                if (-3..=1).contains(&e) {
+                    ticks::format_value(10f64.powi(e))
+                } else {
+                    ticks::format_pow10(e)
+                },
+            )
+        })
         .collect();
     draw_log_loss_axes(area, &axes, &xt, "learning rate")?;
     draw_loss_lines(area, &axes, &lines, true)?;
@@ -64,7 +92,12 @@ pub fn draw_sweep<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, series: &[S
         let top = p.y as f64 + m.px(5.0 + 8.0 * rows as f64);
         rows += usize::from(s.points.iter().any(|p| p.loss.is_none()));
         for point in s.points.iter().filter(|p| p.loss.is_none()) {
-            cross(area, [axes.to_px(u(point.lr), 1.0)[0], top], half, stroke(s.color, m.stroke(1.5)))?;
+            cross(
+                area,
+                [axes.to_px(u(point.lr), 1.0)[0], top],
+                half,
+                stroke(s.color, m.stroke(1.5)),
+            )?;
         }
         // The racer's own learning rate: a ring on its curve, or over its cross.
         if let Some(own) = s.points.iter().find(|p| p.lr == s.lr) {
@@ -101,11 +134,41 @@ mod tests {
 
     #[test]
     fn curves_break_where_a_racer_diverged_and_rings_mark_its_own_lr() {
-        let p = |lr: f64, loss: Option<f64>| SweepPoint { lr, loss, diverged_at: loss.is_none().then_some(3) };
-        let sgd = [p(1e-5, Some(4.0)), p(1e-4, Some(3.0)), p(1e-3, Some(0.1)), p(1e-2, None), p(1e-1, None)];
-        let adam = [p(1e-5, Some(20.0)), p(1e-3, Some(1.0)), p(1e-2, None), p(0.05, Some(1e-8)), p(1.0, Some(0.2))];
+        let p = |lr: f64, loss: Option<f64>| SweepPoint {
+            lr,
+            loss,
+            diverged_at: loss.is_none().then_some(3),
+        };
+        let sgd = [
+            p(1e-5, Some(4.0)),
+            p(1e-4, Some(3.0)),
+            p(1e-3, Some(0.1)),
+            p(1e-2, None),
+            p(1e-1, None),
+        ];
+        let adam = [
+            p(1e-5, Some(20.0)),
+            p(1e-3, Some(1.0)),
+            p(1e-2, None),
+            p(0.05, Some(1e-8)),
+            p(1.0, Some(0.2)),
+        ];
         let (c0, c1) = (racer_color(0), racer_color(1));
-        let out = svg(&[SweepSeries { color: c0, points: &sgd, lr: 1e-3 }, SweepSeries { color: c1, points: &adam, lr: 0.05 }], Some(0.0));
+        let out = svg(
+            &[
+                SweepSeries {
+                    color: c0,
+                    points: &sgd,
+                    lr: 1e-3,
+                },
+                SweepSeries {
+                    color: c1,
+                    points: &adam,
+                    lr: 0.05,
+                },
+            ],
+            Some(0.0),
+        );
         let polylines = |c: RGBColor| polylines_in(&out, c);
         // SGD: one line and two crosses (two strokes each); Adam: two lines around its divergence
         // and one cross.
@@ -113,16 +176,53 @@ mod tests {
         assert_eq!(polylines(c1), 2 + 2, "{out}");
         // A ring per racer, each over a white disc.
         assert_eq!(out.matches("<circle").count(), 4, "{out}");
-        let texts: Vec<&str> = out.split("<text").skip(1).map(|t| t.split_once('>').unwrap().1.split("</text>").next().unwrap().trim()).collect();
-        for label in ["10⁻⁵", "10⁻⁴", "0.001", "0.01", "0.1", "1", "10", "learning rate", "loss"] {
+        let texts: Vec<&str> = out
+            .split("<text")
+            .skip(1)
+            .map(|t| {
+                t.split_once('>')
+                    .unwrap()
+                    .1
+                    .split("</text>")
+                    .next()
+                    .unwrap()
+                    .trim()
+            })
+            .collect();
+        for label in [
+            "10⁻⁵",
+            "10⁻⁴",
+            "0.001",
+            "0.01",
+            "0.1",
+            "1",
+            "10",
+            "learning rate",
+            "loss",
+        ] {
             assert!(texts.contains(&label), "no {label:?} in {texts:?}");
         }
         // Nothing at all drawn yet is still a chart, with no curve.
-        let empty = svg(&[SweepSeries { color: c0, points: &[], lr: 1e-3 }], None);
+        let empty = svg(
+            &[SweepSeries {
+                color: c0,
+                points: &[],
+                lr: 1e-3,
+            }],
+            None,
+        );
         assert_eq!(polylines_in(&empty, c0), 0);
     }
 
     fn polylines_in(svg: &str, c: RGBColor) -> usize {
-        svg.split("<polyline").skip(1).filter(|rest| rest.split('>').next().unwrap().contains(&format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2))).count()
+        svg.split("<polyline")
+            .skip(1)
+            .filter(|rest| {
+                rest.split('>')
+                    .next()
+                    .unwrap()
+                    .contains(&format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2))
+            })
+            .count()
     }
 }

@@ -20,7 +20,10 @@ pub fn linear(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
     if last - first >= 1000.0 || (last - first).is_nan() {
         return (Vec::new(), 0.0);
     }
-    let ticks = (first as i64..=last as i64).map(|k| multiple(k as f64, step)).map(|t| if t == 0.0 { 0.0 } else { t }).collect();
+    let ticks = (first as i64..=last as i64)
+        .map(|k| multiple(k as f64, step))
+        .map(|t| if t == 0.0 { 0.0 } else { t })
+        .collect();
     (ticks, step)
 }
 
@@ -28,7 +31,11 @@ pub fn linear(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 /// double nearest the decimal n × unit (n × unit itself may be an ulp off).
 fn multiple(n: f64, unit: f64) -> f64 {
     let inv = (1.0 / unit).round();
-    if unit < 1.0 && inv.is_finite() { n / inv } else { n * unit }
+    if unit < 1.0 && inv.is_finite() {
+        n / inv
+    } else {
+        n * unit
+    }
 }
 
 /// The nice number (1, 2 or 5 x 10^k) nearest above `raw`.
@@ -78,7 +85,11 @@ pub fn format_tick(v: f64, step: f64) -> String {
 /// The fewest decimals that write `step` as a whole number of units (a step of 2.5 needs one
 /// more than its magnitude says).
 fn decimals_for(step: f64) -> usize {
-    let decimals = if step > 0.0 { (-(step.log10() + 1e-9).floor()).max(0.0) as usize } else { 0 };
+    let decimals = if step > 0.0 {
+        (-(step.log10() + 1e-9).floor()).max(0.0) as usize
+    } else {
+        0
+    };
     let whole = |d: usize| {
         let units = step * 10f64.powi(d as i32);
         units.round() >= 1.0 && (units.round() - units).abs() < 1e-6 * units
@@ -106,15 +117,37 @@ pub fn axis_labels(ticks: &[f64], step: f64, lo: f64, hi: f64) -> AxisLabels {
     let plain: Vec<String> = ticks.iter().map(|&t| format_tick(t, step)).collect();
     let distinct = plain.windows(2).all(|w| w[0] != w[1]);
     if distinct && plain.iter().all(|l| l.chars().count() <= MAX_LABEL_CHARS) {
-        return AxisLabels { labels: plain, offset: None };
+        return AxisLabels {
+            labels: plain,
+            offset: None,
+        };
     }
-    let Some((origin, origin_step)) = roundest_in(lo, hi, step) else { return AxisLabels { labels: plain, offset: None } };
-    let reach = ticks.iter().map(|&t| (t - origin).abs()).fold(0.0, f64::max);
+    let Some((origin, origin_step)) = roundest_in(lo, hi, step) else {
+        return AxisLabels {
+            labels: plain,
+            offset: None,
+        };
+    };
+    let reach = ticks
+        .iter()
+        .map(|&t| (t - origin).abs())
+        .fold(0.0, f64::max);
     // Distances of 0.01 to 10⁴ read well as they are; others get a power of ten.
-    let exp = if reach > 0.0 && !(1e-2..1e4).contains(&reach) { reach.log10().floor() as i32 } else { 0 };
+    let exp = if reach > 0.0 && !(1e-2..1e4).contains(&reach) {
+        reach.log10().floor() as i32
+    } else {
+        0
+    };
     let unit = pow10(exp);
-    let labels = ticks.iter().map(|&t| format_tick((t - origin) / unit, step / unit)).collect();
-    let mut text = if exp == 0 { String::new() } else { format!("×{}", format_pow10(exp)) };
+    let labels = ticks
+        .iter()
+        .map(|&t| format_tick((t - origin) / unit, step / unit))
+        .collect();
+    let mut text = if exp == 0 {
+        String::new()
+    } else {
+        format!("×{}", format_pow10(exp))
+    };
     if origin != 0.0 {
         let written = if (1e-4..1e5).contains(&origin.abs()) {
             format!("{:.*}", decimals_for(origin_step), origin.abs())
@@ -123,9 +156,16 @@ pub fn axis_labels(ticks: &[f64], step: f64, lo: f64, hi: f64) -> AxisLabels {
             format_sci(origin.abs(), digits.clamp(1.0, 17.0) as usize)
         };
         let sign = if origin < 0.0 { '\u{2212}' } else { '+' };
-        text = if text.is_empty() { format!("{sign}{written}") } else { format!("{text} {sign} {written}") };
+        text = if text.is_empty() {
+            format!("{sign}{written}")
+        } else {
+            format!("{text} {sign} {written}")
+        };
     }
-    AxisLabels { labels, offset: (!text.is_empty()).then_some(text) }
+    AxisLabels {
+        labels,
+        offset: (!text.is_empty()).then_some(text),
+    }
 }
 
 /// The number in `[lo, hi]` with the fewest significant digits that is a multiple of the
@@ -141,12 +181,19 @@ fn roundest_in(lo: f64, hi: f64, step: f64) -> Option<(f64, f64)> {
     }
     let nearest_middle = |u: f64| {
         let middle = 0.5 * (lo + hi);
-        [(middle / u).round(), (lo / u).ceil(), (hi / u).floor()].into_iter().map(|n| multiple(n, u)).find(|v| (lo..=hi).contains(v))
+        [(middle / u).round(), (lo / u).ceil(), (hi / u).floor()]
+            .into_iter()
+            .map(|n| multiple(n, u))
+            .find(|v| (lo..=hi).contains(v))
     };
     let top = lo.abs().max(hi.abs()).log10().floor() as i32;
     // Powers of ten that are multiples of the step: above it, or equal to it.
     let s = (step.log10() + 1e-9).floor() as i32;
-    let least = if (step / pow10(s) - 1.0).abs() < 1e-9 { s } else { s + 1 };
+    let least = if (step / pow10(s) - 1.0).abs() < 1e-9 {
+        s
+    } else {
+        s + 1
+    };
     for k in (least..=top).rev() {
         if let Some(v) = nearest_middle(pow10(k)) {
             return Some((v, pow10(k)));
@@ -172,7 +219,11 @@ pub fn format_value(v: f64) -> String {
     if (1e-3..1e5).contains(&a) {
         let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
         let s = format!("{v:.decimals$}");
-        let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
         minus(s)
     } else {
         format_sci(v, 2)
@@ -199,7 +250,11 @@ fn format_sci(v: f64, digits: usize) -> String {
     let s = format!("{:.*e}", digits.saturating_sub(1), v);
     let (ms, e) = s.split_once('e').expect("`{:e}` writes an exponent");
     let e: i32 = e.parse().expect("`{:e}` writes an integer exponent");
-    let ms = if ms.contains('.') { ms.trim_end_matches('0').trim_end_matches('.') } else { ms };
+    let ms = if ms.contains('.') {
+        ms.trim_end_matches('0').trim_end_matches('.')
+    } else {
+        ms
+    };
     match ms {
         "1" => format_pow10(e),
         "-1" => format!("\u{2212}{}", format_pow10(e)),
@@ -281,12 +336,26 @@ mod tests {
 
     /// Reads a label back: "−1.5", "2×10⁻⁸", "10⁵".
     fn read(label: &str) -> f64 {
-        let sup = |c: char| "⁰¹²³⁴⁵⁶⁷⁸⁹".chars().position(|d| d == c).map(|d| char::from(b'0' + d as u8)).or((c == '⁻').then_some('-'));
+        let sup = |c: char| {
+            "⁰¹²³⁴⁵⁶⁷⁸⁹"
+                .chars()
+                .position(|d| d == c)
+                .map(|d| char::from(b'0' + d as u8))
+                .or((c == '⁻').then_some('-'))
+        };
         let plain: String = label.replace('\u{2212}', "-");
-        let power = |e: &str| (!e.is_empty() && e.chars().all(|c| sup(c).is_some())).then(|| e.chars().filter_map(sup).collect::<String>());
+        let power = |e: &str| {
+            (!e.is_empty() && e.chars().all(|c| sup(c).is_some()))
+                .then(|| e.chars().filter_map(sup).collect::<String>())
+        };
         let (mantissa, exp) = match plain.split_once("×10") {
             Some((m, e)) => (m, power(e).expect("an exponent")),
-            None => match plain.strip_prefix("-").unwrap_or(&plain).strip_prefix("10").and_then(power) {
+            None => match plain
+                .strip_prefix("-")
+                .unwrap_or(&plain)
+                .strip_prefix("10")
+                .and_then(power)
+            {
                 Some(e) => (if plain.starts_with('-') { "-" } else { "" }, e),
                 None => (plain.as_str(), "0".to_string()),
             },
@@ -294,7 +363,9 @@ mod tests {
         let m: f64 = match mantissa {
             "" => 1.0,
             "-" => -1.0,
-            m => m.parse().unwrap_or_else(|_| panic!("not a number: {label:?}")),
+            m => m
+                .parse()
+                .unwrap_or_else(|_| panic!("not a number: {label:?}")),
         };
         m * 10f64.powi(exp.parse::<i32>().unwrap())
     }
@@ -341,12 +412,24 @@ mod tests {
         // No power of ten above the step fits between 100.0011 and 100.0018: the tick nearest
         // the middle is the origin.
         let (t, step) = linear(100.0011, 100.0018, 4);
-        assert_eq!(axis_labels(&t, step, 100.0011, 100.0018).offset.as_deref(), Some("×10⁻⁴ + 100.0014"));
+        assert_eq!(
+            axis_labels(&t, step, 100.0011, 100.0018).offset.as_deref(),
+            Some("×10⁻⁴ + 100.0014")
+        );
         // Around zero only the unit; short labels stay as they are.
         let (t, step) = linear(-0.001, 0.001, 4);
-        assert_eq!(axis_labels(&t, step, -0.001, 0.001).offset.as_deref(), Some("×10⁻³"));
+        assert_eq!(
+            axis_labels(&t, step, -0.001, 0.001).offset.as_deref(),
+            Some("×10⁻³")
+        );
         let (t, step) = linear(-2.0, 2.0, 8);
-        assert_eq!(axis_labels(&t, step, -2.0, 2.0), AxisLabels { labels: t.iter().map(|&v| format_tick(v, step)).collect(), offset: None });
+        assert_eq!(
+            axis_labels(&t, step, -2.0, 2.0),
+            AxisLabels {
+                labels: t.iter().map(|&v| format_tick(v, step)).collect(),
+                offset: None
+            }
+        );
     }
 
     #[test]
@@ -364,7 +447,10 @@ mod tests {
             let width = 10f64.powf(-9.0 + 18.0 * next());
             let centre = (2.0 * next() - 1.0) * 10f64.powf(9.0 * next());
             let (lo, hi) = (centre - width / 2.0, centre + width / 2.0);
-            if crate::landscape::View::new(lo, hi, 0.0, 1.0).check().is_err() {
+            if crate::landscape::View::new(lo, hi, 0.0, 1.0)
+                .check()
+                .is_err()
+            {
                 continue;
             }
             let (t, step) = linear(lo, hi, 5);
@@ -373,11 +459,23 @@ mod tests {
             }
             let l = axis_labels(&t, step, lo, hi);
             let (unit, origin) = read_offset(l.offset.as_deref());
-            assert!(l.labels.windows(2).all(|w| w[0] != w[1]), "[{lo}, {hi}]: {l:?}");
-            assert!(l.labels.iter().all(|s| s.chars().count() <= MAX_LABEL_CHARS), "[{lo}, {hi}]: {l:?}");
+            assert!(
+                l.labels.windows(2).all(|w| w[0] != w[1]),
+                "[{lo}, {hi}]: {l:?}"
+            );
+            assert!(
+                l.labels
+                    .iter()
+                    .all(|s| s.chars().count() <= MAX_LABEL_CHARS),
+                "[{lo}, {hi}]: {l:?}"
+            );
             for (&tick, label) in t.iter().zip(&l.labels) {
                 let back = read(label) * unit + origin;
-                assert!((back - tick).abs() <= 0.01 * step + 4.0 * f64::EPSILON * tick.abs(), "[{lo}, {hi}]: {tick} read as {back} from {label:?} {:?}", l.offset);
+                assert!(
+                    (back - tick).abs() <= 0.01 * step + 4.0 * f64::EPSILON * tick.abs(),
+                    "[{lo}, {hi}]: {tick} read as {back} from {label:?} {:?}",
+                    l.offset
+                );
             }
         }
     }

@@ -7,12 +7,24 @@ use crate::schema::Param;
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ChainedScheduler",
     doc: "all its schedulers step at every step, in order",
-    params: &[Param::schedulers("schedulers", "the schedulers, stepped in this order")
-        .tip("schedulers that all act on the rate at every step, one after the other").required()],
+    params: &[
+        Param::schedulers("schedulers", "the schedulers, stepped in this order")
+            .tip("schedulers that all act on the rate at every step, one after the other")
+            .required(),
+    ],
     cycles_momentum: false,
     check: check_children,
-    build: |h, g| Ok(Box::new(Chained { schedulers: build_children(h, g)? })),
-    max_steps: |h| h.schedulers("schedulers").iter().filter_map(super::max_steps).min(),
+    build: |h, g| {
+        Ok(Box::new(Chained {
+            schedulers: build_children(h, g)?,
+        }))
+    },
+    max_steps: |h| {
+        h.schedulers("schedulers")
+            .iter()
+            .filter_map(super::max_steps)
+            .min()
+    },
     rates: &[],
 };
 
@@ -22,7 +34,9 @@ pub struct Chained {
 
 impl Schedule for Chained {
     fn step(&mut self, group: &mut Group, metric: f64) {
-        self.schedulers.iter_mut().for_each(|s| s.step(group, metric));
+        self.schedulers
+            .iter_mut()
+            .for_each(|s| s.step(group, metric));
     }
 
     // Not inside a SequentialLR (refused by `check_children`): nothing to restart.

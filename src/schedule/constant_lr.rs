@@ -8,14 +8,40 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     doc: "the rate times factor until total_iters, then the rate",
     params: &[
         // torch takes 0 but then divides by it at total_iters.
-        Param::number("factor", 1.0 / 3.0, Range { lo: 0.0, lo_open: true, hi: 1.0, hi_open: false }, sliders::UNIT, "factor before total_iters")
+        Param::number(
+            "factor",
+            1.0 / 3.0,
+            Range {
+                lo: 0.0,
+                lo_open: true,
+                hi: 1.0,
+                hi_open: false,
+            },
+            sliders::UNIT,
+            "factor before total_iters",
+        )
         .tip("the rate is lr times this for the first total_iters steps"),
-        Param::integer("total_iters", Some(5), super::COUNT_FROM_0, super::STEPS, false, "steps at the lowered rate")
+        Param::integer(
+            "total_iters",
+            Some(5),
+            super::COUNT_FROM_0,
+            super::STEPS,
+            false,
+            "steps at the lowered rate",
+        )
         .tip("how many steps the rate stays lowered"),
     ],
     cycles_momentum: false,
     check: no_check,
-    build: |h, g| Ok(Box::new(Standard::start(ConstantLr { factor: h.num("factor"), total_iters: h.int("total_iters") }, g))),
+    build: |h, g| {
+        Ok(Box::new(Standard::start(
+            ConstantLr {
+                factor: h.num("factor"),
+                total_iters: h.int("total_iters"),
+            },
+            g,
+        )))
+    },
     max_steps: no_limit,
     rates: &[],
 };
@@ -37,7 +63,11 @@ impl Rule for ConstantLr {
     }
 
     fn closed_form(&self, base: &Base) -> Option<f64> {
-        let after = if base.last_epoch >= self.total_iters { 1.0 } else { 0.0 };
+        let after = if base.last_epoch >= self.total_iters {
+            1.0
+        } else {
+            0.0
+        };
         Some(base.base_lr * (self.factor + after * (1.0 - self.factor)))
     }
 }

@@ -1,9 +1,9 @@
 //! CosineAnnealingWarmRestarts (SGDR): a cosine from the base rate down to `eta_min` over
 //! `T_0` steps, then again from the top, each period `T_mult` times longer; computed directly.
 
-use crate::math::cos;
 use super::{no_check, no_limit, Group, Schedule, SchedulerInfo};
-use crate::schema::{Param, Range, Spacing, Slider};
+use crate::math::cos;
+use crate::schema::{Param, Range, Slider, Spacing};
 use std::f64::consts::PI;
 
 pub static INFO: SchedulerInfo = SchedulerInfo {

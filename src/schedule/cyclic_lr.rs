@@ -4,8 +4,8 @@
 //! `max_momentum` and `base_momentum`. Computed directly, and it overwrites the rate: the
 //! optimizer's `lr` does not matter.
 
-use crate::math::powf;
 use super::{no_limit, Base, Group, Rule, SchedulerInfo, Standard};
+use crate::math::powf;
 use crate::schema::{sliders, Hyper, Param, Range};
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
@@ -95,11 +95,16 @@ impl Rule for CyclicLr {
         let le = base.last_epoch as f64;
         let cycle = (1.0 + le / self.total_size).floor();
         let x = 1.0 + le / self.total_size - cycle;
-        let scale_factor = if x <= self.step_ratio { x / self.step_ratio } else { (x - 1.0) / (self.step_ratio - 1.0) };
+        let scale_factor = if x <= self.step_ratio {
+            x / self.step_ratio
+        } else {
+            (x - 1.0) / (self.step_ratio - 1.0)
+        };
         let scale = self.scale(cycle, base.last_epoch);
         let lr = base.base_lr + (self.max_lr - base.base_lr) * scale_factor * scale;
         if let Some((base_momentum, max_momentum)) = self.momentum {
-            group.momentum = Some(max_momentum - (max_momentum - base_momentum) * scale_factor * scale);
+            group.momentum =
+                Some(max_momentum - (max_momentum - base_momentum) * scale_factor * scale);
         }
         lr
     }

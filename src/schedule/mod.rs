@@ -12,7 +12,7 @@
 //! Each file holds one scheduler: its parameter table and its `get_lr` in torch's order of
 //! floating-point operations. [`REGISTRY`] lists them all.
 
-use crate::schema::{sliders, Hyper, Named, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Named, Param, Range, Slider, Spacing};
 use serde::Serialize;
 use serde_json::Value as Json;
 
@@ -40,12 +40,17 @@ const COUNT: Range = Range::closed(1.0, 1e9);
 /// Whole numbers from 0 (patience, milestones).
 const COUNT_FROM_0: Range = Range::closed(0.0, 1e9);
 /// The slider of a number of steps.
-const STEPS: Slider = Slider { min: 1.0, max: 10_000.0, spacing: Spacing::Log };
+const STEPS: Slider = Slider {
+    min: 1.0,
+    max: 10_000.0,
+    spacing: Spacing::Log,
+};
 /// The slider of a decay factor.
 const GAMMA: Slider = sliders::BETA;
 
 /// Why a cycling scheduler cannot drive an optimizer without momentum (torch's ValueError).
-const NO_MOMENTUM: &str = "cycle_momentum needs an optimizer with momentum or betas; set cycle_momentum to false";
+const NO_MOMENTUM: &str =
+    "cycle_momentum needs an optimizer with momentum or betas; set cycle_momentum to false";
 
 /// torch's `param_group` as the schedulers see it: the rate, the momentum and the keys the
 /// schedulers add to it.
@@ -69,7 +74,11 @@ pub struct Group {
 impl Group {
     /// The group of an optimizer whose rate is `lr` and momentum (or β1) `momentum`.
     pub fn new(lr: f64, momentum: Option<f64>) -> Group {
-        Group { lr, momentum, ..Group::default() }
+        Group {
+            lr,
+            momentum,
+            ..Group::default()
+        }
     }
 }
 
@@ -119,7 +128,15 @@ impl<R: Rule> Standard<R> {
     /// `base_lrs` from it, `last_epoch = -1`, and the constructor's first step.
     pub fn start(rule: R, group: &mut Group) -> Standard<R> {
         let base_lr = *group.initial_lr.get_or_insert(group.lr);
-        let mut s = Standard { base: Base { base_lr, last_epoch: -1, step_count: 0, is_initial: false }, rule };
+        let mut s = Standard {
+            base: Base {
+                base_lr,
+                last_epoch: -1,
+                step_count: 0,
+                is_initial: false,
+            },
+            rule,
+        };
         s.initial_step(group);
         s
     }
@@ -211,21 +228,37 @@ fn no_limit(_: &Hyper) -> Option<u64> {
 /// A scheduler object of a spec, `{"name": <class>, <its arguments>}`, checked.
 pub fn parse(json: &Json) -> Result<Named, String> {
     let Json::Object(fields) = json else {
-        return Err(format!("a scheduler must be an object with a \"name\", got {}", crate::schema::short(json)));
+        return Err(format!(
+            "a scheduler must be an object with a \"name\", got {}",
+            crate::schema::short(json)
+        ));
     };
     let mut fields = fields.clone();
     let name = match fields.remove("name") {
         Some(Json::String(name)) => name,
-        Some(other) => return Err(format!("`name` must be a string, got {}", crate::schema::short(&other))),
+        Some(other) => {
+            return Err(format!(
+                "`name` must be a string, got {}",
+                crate::schema::short(&other)
+            ))
+        }
         None => return Err("a scheduler needs a \"name\"".into()),
     };
     let info = find(&name).ok_or_else(|| {
         let known: Vec<&str> = REGISTRY.iter().map(|s| s.name).collect();
-        format!("unknown scheduler `{}`; expected one of: {}", name.chars().take(40).collect::<String>(), known.join(", "))
+        format!(
+            "unknown scheduler `{}`; expected one of: {}",
+            name.chars().take(40).collect::<String>(),
+            known.join(", ")
+        )
     })?;
-    let hyper = Hyper::from_fields(info.name, info.params, &fields).map_err(|e| format!("{}: {e}", info.name))?;
+    let hyper = Hyper::from_fields(info.name, info.params, &fields)
+        .map_err(|e| format!("{}: {e}", info.name))?;
     (info.check)(&hyper).map_err(|e| format!("{}: {e}", info.name))?;
-    Ok(Named { name: info.name, hyper })
+    Ok(Named {
+        name: info.name,
+        hyper,
+    })
 }
 
 fn info(named: &Named) -> &'static SchedulerInfo {
@@ -254,10 +287,21 @@ pub fn scaled(named: &Named, factor: f64) -> Named {
             hyper.set(rate, crate::schema::Value::Number(x * factor));
         }
     }
-    if let Some(crate::schema::Value::Schedulers(list)) = named.hyper.iter().find(|(n, _)| *n == "schedulers").map(|(_, v)| v) {
-        hyper.set("schedulers", crate::schema::Value::Schedulers(list.iter().map(|s| scaled(s, factor)).collect()));
+    if let Some(crate::schema::Value::Schedulers(list)) = named
+        .hyper
+        .iter()
+        .find(|(n, _)| *n == "schedulers")
+        .map(|(_, v)| v)
+    {
+        hyper.set(
+            "schedulers",
+            crate::schema::Value::Schedulers(list.iter().map(|s| scaled(s, factor)).collect()),
+        );
     }
-    Named { name: named.name, hyper }
+    Named {
+        name: named.name,
+        hyper,
+    }
 }
 
 /// A racer's scheduler and the group it drives: the optimizer's rate and momentum are copied in
@@ -307,7 +351,10 @@ impl Scheduled {
 fn check_children(hyper: &Hyper) -> Result<(), String> {
     for (i, s) in hyper.schedulers("schedulers").iter().enumerate() {
         if ["ReduceLROnPlateau", "SequentialLR", "ChainedScheduler"].contains(&s.name) {
-            return Err(format!("`schedulers[{i}]` cannot be {}: give single schedulers (StepLR, LinearLR, ...)", s.name));
+            return Err(format!(
+                "`schedulers[{i}]` cannot be {}: give single schedulers (StepLR, LinearLR, ...)",
+                s.name
+            ));
         }
     }
     Ok(())
@@ -316,5 +363,9 @@ fn check_children(hyper: &Hyper) -> Result<(), String> {
 /// Builds every scheduler of `hyper["schedulers"]` in order, as the Python list that holds them
 /// does.
 fn build_children(hyper: &Hyper, group: &mut Group) -> Result<Vec<Box<dyn Schedule>>, String> {
-    hyper.schedulers("schedulers").iter().map(|s| build(s, group)).collect()
+    hyper
+        .schedulers("schedulers")
+        .iter()
+        .map(|s| build(s, group))
+        .collect()
 }

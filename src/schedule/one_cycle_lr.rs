@@ -4,9 +4,9 @@
 //! `cycle_momentum` the momentum (or β1) goes the other way. Computed directly, and it overwrites
 //! the rate: the optimizer's `lr` does not matter. torch refuses a step past `total_steps`.
 
-use crate::math::cos;
 use super::{Base, Group, Rule, Schedule, SchedulerInfo, Standard};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use crate::math::cos;
+use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 use std::f64::consts::PI;
 
 pub static INFO: SchedulerInfo = SchedulerInfo {
@@ -47,9 +47,16 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
 
 /// torch's `total_steps`: given, or `epochs * steps_per_epoch`.
 fn total_steps(h: &Hyper) -> Result<i64, String> {
-    match (h.opt_int("total_steps"), h.opt_int("epochs"), h.opt_int("steps_per_epoch")) {
+    match (
+        h.opt_int("total_steps"),
+        h.opt_int("epochs"),
+        h.opt_int("steps_per_epoch"),
+    ) {
         (Some(t), _, _) => Ok(t),
-        (None, Some(e), Some(s)) => e.checked_mul(s).filter(|&t| t <= 1_000_000_000).ok_or_else(|| format!("epochs x steps_per_epoch must be at most 1e9, got {e} x {s}")),
+        (None, Some(e), Some(s)) => e
+            .checked_mul(s)
+            .filter(|&t| t <= 1_000_000_000)
+            .ok_or_else(|| format!("epochs x steps_per_epoch must be at most 1e9, got {e} x {s}")),
         _ => Err("give `total_steps`, or `epochs` and `steps_per_epoch`".into()),
     }
 }
@@ -76,14 +83,34 @@ fn phases(h: &Hyper, total: i64) -> Vec<Phase> {
     let (pct, t) = (h.num("pct_start"), total as f64);
     if h.flag("three_phase") {
         vec![
-            Phase { end_step: pct * t - 1.0, lr: (InitialLr, MaxLr), momentum: (MaxMomentum, BaseMomentum) },
-            Phase { end_step: 2.0 * pct * t - 2.0, lr: (MaxLr, InitialLr), momentum: (BaseMomentum, MaxMomentum) },
-            Phase { end_step: (total - 1) as f64, lr: (InitialLr, MinLr), momentum: (MaxMomentum, MaxMomentum) },
+            Phase {
+                end_step: pct * t - 1.0,
+                lr: (InitialLr, MaxLr),
+                momentum: (MaxMomentum, BaseMomentum),
+            },
+            Phase {
+                end_step: 2.0 * pct * t - 2.0,
+                lr: (MaxLr, InitialLr),
+                momentum: (BaseMomentum, MaxMomentum),
+            },
+            Phase {
+                end_step: (total - 1) as f64,
+                lr: (InitialLr, MinLr),
+                momentum: (MaxMomentum, MaxMomentum),
+            },
         ]
     } else {
         vec![
-            Phase { end_step: pct * t - 1.0, lr: (InitialLr, MaxLr), momentum: (MaxMomentum, BaseMomentum) },
-            Phase { end_step: (total - 1) as f64, lr: (MaxLr, MinLr), momentum: (BaseMomentum, MaxMomentum) },
+            Phase {
+                end_step: pct * t - 1.0,
+                lr: (InitialLr, MaxLr),
+                momentum: (MaxMomentum, BaseMomentum),
+            },
+            Phase {
+                end_step: (total - 1) as f64,
+                lr: (MaxLr, MinLr),
+                momentum: (BaseMomentum, MaxMomentum),
+            },
         ]
     }
 }
@@ -99,8 +126,15 @@ fn first_zero_length(h: &Hyper, total: i64) -> Option<i64> {
     let start = phases[phases.len() - 2].end_step;
     if last.end_step - start == 0.0 {
         // The last phase takes the steps past every earlier phase's end.
-        let before = phases[..phases.len() - 1].iter().map(|p| p.end_step).fold(f64::NEG_INFINITY, f64::max);
-        let s = if before < 0.0 { 0 } else { before.floor() as i64 + 1 };
+        let before = phases[..phases.len() - 1]
+            .iter()
+            .map(|p| p.end_step)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let s = if before < 0.0 {
+            0
+        } else {
+            before.floor() as i64 + 1
+        };
         return (s <= total).then_some(s);
     }
     None
@@ -139,7 +173,12 @@ fn build(h: &Hyper, g: &mut Group) -> Result<Box<dyn Schedule>, String> {
         g.max_momentum = Some(max_momentum);
         g.base_momentum = Some(h.num("base_momentum"));
     }
-    let rule = OneCycleLr { total, phases: phases(h, total), cosine: h.choice("anneal_strategy") != Some("linear"), cycle_momentum };
+    let rule = OneCycleLr {
+        total,
+        phases: phases(h, total),
+        cosine: h.choice("anneal_strategy") != Some("linear"),
+        cycle_momentum,
+    };
     Ok(Box::new(Standard::start(rule, g)))
 }
 
@@ -183,7 +222,11 @@ impl Rule for OneCycleLr {
                 let pct = (step_num as f64 - start_step) / (phase.end_step - start_step);
                 let lr = self.anneal(key(group, phase.lr.0), key(group, phase.lr.1), pct);
                 if self.cycle_momentum {
-                    group.momentum = Some(self.anneal(key(group, phase.momentum.0), key(group, phase.momentum.1), pct));
+                    group.momentum = Some(self.anneal(
+                        key(group, phase.momentum.0),
+                        key(group, phase.momentum.1),
+                        pct,
+                    ));
                 }
                 return lr;
             }

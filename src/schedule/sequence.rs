@@ -8,6 +8,9 @@ use crate::spec::RunSpec;
 /// Racer `i`'s learning rate at each step of `spec`'s race; None when there is no racer `i`.
 pub fn lr_sequence(spec: &RunSpec, i: usize) -> Option<Vec<f64>> {
     let racer = spec.racers.get(i)?.clone();
-    let alone = RunSpec { racers: vec![racer], ..spec.clone() };
+    let alone = RunSpec {
+        racers: vec![racer],
+        ..spec.clone()
+    };
     race::run(&alone).racers.pop().map(|r| r.lr)
 }

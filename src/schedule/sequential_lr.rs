@@ -9,9 +9,17 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     doc: "its schedulers one after another, switching at the milestones",
     params: &[
         Param::schedulers("schedulers", "the schedulers, in order")
-        .tip("schedulers that take turns: each runs until the next milestone").required(),
-        Param::integers("milestones", &[], super::COUNT, true, "steps at which the next scheduler takes over (one fewer than schedulers)")
-        .tip("the steps at which the next scheduler takes over").required(),
+            .tip("schedulers that take turns: each runs until the next milestone")
+            .required(),
+        Param::integers(
+            "milestones",
+            &[],
+            super::COUNT,
+            true,
+            "steps at which the next scheduler takes over (one fewer than schedulers)",
+        )
+        .tip("the steps at which the next scheduler takes over")
+        .required(),
     ],
     cycles_momentum: false,
     check: |h| {
@@ -36,7 +44,11 @@ fn build(h: &Hyper, g: &mut Group) -> Result<Box<dyn Schedule>, String> {
     schedulers.iter_mut().for_each(|s| s.undo());
     let first = milestones.iter().filter(|&&m| m <= 0).count();
     schedulers[first].initial_step(g);
-    Ok(Box::new(Sequential { schedulers, milestones, last_epoch: 0 }))
+    Ok(Box::new(Sequential {
+        schedulers,
+        milestones,
+        last_epoch: 0,
+    }))
 }
 
 /// The most steps it follows: where a scheduler with a limit (OneCycleLR) would pass it before
@@ -45,7 +57,9 @@ fn max_steps(h: &Hyper) -> Option<u64> {
     let milestones = h.ints("milestones");
     let mut limit: Option<u64> = None;
     for (i, s) in h.schedulers("schedulers").iter().enumerate() {
-        let Some(own) = super::max_steps(s) else { continue };
+        let Some(own) = super::max_steps(s) else {
+            continue;
+        };
         let start = if i == 0 { 0 } else { milestones[i - 1] as u64 };
         let end = milestones.get(i).map_or(u64::MAX, |&m| m as u64);
         if start + own + 1 < end {
@@ -65,7 +79,11 @@ impl Schedule for Sequential {
     fn step(&mut self, group: &mut Group, metric: f64) {
         self.last_epoch += 1;
         // `bisect_right(milestones, last_epoch)`.
-        let idx = self.milestones.iter().filter(|&&m| m <= self.last_epoch).count();
+        let idx = self
+            .milestones
+            .iter()
+            .filter(|&&m| m <= self.last_epoch)
+            .count();
         if idx > 0 && self.milestones[idx - 1] == self.last_epoch {
             self.schedulers[idx].update_lr_at(group, 0);
         } else {

@@ -27,11 +27,17 @@ fn arguments(name: &str, lr: f64, steps: u64) -> Option<Json> {
         "PolynomialLR" => json!({"total_iters": steps}),
         "CosineAnnealingLR" => json!({"T_max": steps}),
         "CosineAnnealingWarmRestarts" => json!({"T_0": quarter}),
-        "CyclicLR" => json!({"base_lr": lr / 10.0, "max_lr": lr, "step_size_up": (steps / 8).max(1)}),
+        "CyclicLR" => {
+            json!({"base_lr": lr / 10.0, "max_lr": lr, "step_size_up": (steps / 8).max(1)})
+        }
         "OneCycleLR" => json!({"max_lr": lr, "total_steps": steps}),
         "ReduceLROnPlateau" => json!({}),
-        "SequentialLR" => json!({"schedulers": [warm_up, {"name": "CosineAnnealingLR", "T_max": (steps - warm).max(1)}], "milestones": [warm]}),
-        "ChainedScheduler" => json!({"schedulers": [warm_up, {"name": "ExponentialLR", "gamma": 0.99}]}),
+        "SequentialLR" => {
+            json!({"schedulers": [warm_up, {"name": "CosineAnnealingLR", "T_max": (steps - warm).max(1)}], "milestones": [warm]})
+        }
+        "ChainedScheduler" => {
+            json!({"schedulers": [warm_up, {"name": "ExponentialLR", "gamma": 0.99}]})
+        }
         _ => return None,
     })
 }
@@ -45,7 +51,14 @@ pub fn starter(info: &SchedulerInfo, racer: &RacerSpec, steps: u64) -> Result<Js
         return Err(format!("no starting arguments for {}", info.name));
     };
     fields.insert("name".into(), Json::String(info.name.into()));
-    let mut group = Group::new(lr, racer.optimizer().start(&[0.0, 0.0]).momentum_mut().map(|m| *m));
+    let mut group = Group::new(
+        lr,
+        racer
+            .optimizer()
+            .start(&[0.0, 0.0])
+            .momentum_mut()
+            .map(|m| *m),
+    );
     if info.cycles_momentum && group.momentum.is_none() {
         fields.insert("cycle_momentum".into(), Json::Bool(false));
     }
@@ -68,11 +81,17 @@ mod tests {
                 let racer = format!(r#"{{"name": "{}"}}"#, o.name);
                 let spec = RunSpec::parse(&format!(r#"{{"landscape": {{"name": "rosenbrock"}}, "steps": {steps}, "racers": [{racer}]}}"#)).unwrap();
                 for s in super::super::REGISTRY {
-                    let object = starter(s, &spec.racers[0], steps).unwrap_or_else(|e| panic!("{} on {}: {e}", s.name, o.name));
-                    let mut r: serde_json::Map<String, Json> = serde_json::from_str(&racer).unwrap();
+                    let object = starter(s, &spec.racers[0], steps)
+                        .unwrap_or_else(|e| panic!("{} on {}: {e}", s.name, o.name));
+                    let mut r: serde_json::Map<String, Json> =
+                        serde_json::from_str(&racer).unwrap();
                     r.insert("lr_scheduler".into(), object.clone());
-                    let text = json!({"landscape": {"name": "rosenbrock"}, "steps": steps, "racers": [r]}).to_string();
-                    RunSpec::parse(&text).unwrap_or_else(|e| panic!("{} on {} at {steps} steps: {e}: {object}", s.name, o.name));
+                    let text =
+                        json!({"landscape": {"name": "rosenbrock"}, "steps": steps, "racers": [r]})
+                            .to_string();
+                    RunSpec::parse(&text).unwrap_or_else(|e| {
+                        panic!("{} on {} at {steps} steps: {e}: {object}", s.name, o.name)
+                    });
                 }
             }
         }

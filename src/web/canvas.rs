@@ -21,9 +21,18 @@ pub struct Canvas {
 impl Canvas {
     pub fn new(canvas: HtmlCanvasElement) -> Result<Canvas, JsError> {
         let no_context = || err("the canvas has no 2d context");
-        let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into().ok()).ok_or_else(no_context)?;
+        let ctx: CanvasRenderingContext2d = canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into().ok())
+            .ok_or_else(no_context)?;
         let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or_else(no_context)?;
-        let layer = Canvas { area: backend.into_drawing_area(), canvas, ctx };
+        let layer = Canvas {
+            area: backend.into_drawing_area(),
+            canvas,
+            ctx,
+        };
         layer.round_lines();
         Ok(layer)
     }
@@ -48,7 +57,8 @@ impl Layer for Canvas {
     }
 
     fn refresh(&mut self) -> Result<(), String> {
-        *self = Canvas::new(self.canvas.clone()).map_err(|_| "the canvas has no 2d context".to_string())?;
+        *self = Canvas::new(self.canvas.clone())
+            .map_err(|_| "the canvas has no 2d context".to_string())?;
         Ok(())
     }
 
@@ -62,8 +72,11 @@ impl Layer for Canvas {
     }
 
     fn put_rgba(&self, rgba: &[u8], width: u32, height: u32, x: f64, y: f64) -> Result<(), String> {
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height).map_err(|_| "cannot make the image".to_string())?;
-        self.ctx.put_image_data(&image, x, y).map_err(|_| "cannot draw the image".to_string())
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
+            .map_err(|_| "cannot make the image".to_string())?;
+        self.ctx
+            .put_image_data(&image, x, y)
+            .map_err(|_| "cannot draw the image".to_string())
     }
 
     fn scale_up(&self, [x, y, w, h]: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String> {
@@ -71,9 +84,25 @@ impl Layer for Canvas {
         let ctx = &self.ctx;
         ctx.save();
         ctx.begin_path();
-        ctx.rect(clip.x as f64, clip.y as f64, clip.width as f64, clip.height as f64);
+        ctx.rect(
+            clip.x as f64,
+            clip.y as f64,
+            clip.width as f64,
+            clip.height as f64,
+        );
         ctx.clip();
-        let drawn = ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(&self.canvas, x, y, w, h, x, y, w * factor, h * factor);
+        let drawn = ctx
+            .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                &self.canvas,
+                x,
+                y,
+                w,
+                h,
+                x,
+                y,
+                w * factor,
+                h * factor,
+            );
         ctx.restore();
         drawn.map_err(|_| "cannot scale the image".to_string())
     }

@@ -36,10 +36,22 @@ impl Classify {
     /// Parses `spec_json` (throws its one-line error when invalid) and the digits file, and
     /// draws the empty charts.
     #[wasm_bindgen(constructor)]
-    pub fn new(spec_json: &str, digits: &[u8], loss: HtmlCanvasElement, accuracy: HtmlCanvasElement) -> Result<Classify, JsError> {
+    pub fn new(
+        spec_json: &str,
+        digits: &[u8],
+        loss: HtmlCanvasElement,
+        accuracy: HtmlCanvasElement,
+    ) -> Result<Classify, JsError> {
         let spec = parse(spec_json)?;
         let digits = Digits::parse(digits).map_err(err)?;
-        let live = crate::live::Classify::new(spec, digits, Canvas::new(loss)?, Canvas::new(accuracy)?, now).map_err(err)?;
+        let live = crate::live::Classify::new(
+            spec,
+            digits,
+            Canvas::new(loss)?,
+            Canvas::new(accuracy)?,
+            now,
+        )
+        .map_err(err)?;
         Ok(Classify { live })
     }
 
@@ -68,8 +80,14 @@ impl Classify {
 
     /// Turns the projected view on: the loss surface on `canvas` (sized by the page like the
     /// charts), the racers' projected paths on `overlay` (same size, stacked on top).
-    pub fn attach_projection(&mut self, canvas: HtmlCanvasElement, overlay: HtmlCanvasElement) -> Result<(), JsError> {
-        self.live.attach_projection(Canvas::new(canvas)?, Canvas::new(overlay)?).map_err(err)
+    pub fn attach_projection(
+        &mut self,
+        canvas: HtmlCanvasElement,
+        overlay: HtmlCanvasElement,
+    ) -> Result<(), JsError> {
+        self.live
+            .attach_projection(Canvas::new(canvas)?, Canvas::new(overlay)?)
+            .map_err(err)
     }
 
     /// The projected view's progress: `{available, reason, evaluated, cells, done, grid,
@@ -91,16 +109,33 @@ impl Classify {
     /// The one call per animation frame: trains for about `budget_ms` milliseconds and at most
     /// `max_steps` steps per racer (the page's pace; Infinity for none), samples the projected
     /// surface for up to `surface_ms` more, and returns every racer's state.
-    pub fn advance(&mut self, budget_ms: f64, max_steps: f64, surface_ms: f64) -> Result<JsValue, JsError> {
-        let cap = if max_steps.is_nan() || max_steps < 0.0 { 0 } else if max_steps >= u64::MAX as f64 { u64::MAX } else { max_steps as u64 };
-        self.live.advance(budget(budget_ms), cap, budget(surface_ms)).map_err(err)?;
+    pub fn advance(
+        &mut self,
+        budget_ms: f64,
+        max_steps: f64,
+        surface_ms: f64,
+    ) -> Result<JsValue, JsError> {
+        let cap = if max_steps.is_nan() || max_steps < 0.0 {
+            0
+        } else if max_steps >= u64::MAX as f64 {
+            u64::MAX
+        } else {
+            max_steps as u64
+        };
+        self.live
+            .advance(budget(budget_ms), cap, budget(surface_ms))
+            .map_err(err)?;
         self.states()
     }
 
     /// Trains every racer up to `max_steps` more steps without drawing (for benchmarks and
     /// tests); returns whether all have finished.
     pub fn train_steps(&mut self, max_steps: f64) -> bool {
-        let n = if max_steps.is_finite() && max_steps > 0.0 { max_steps as u64 } else { 0 };
+        let n = if max_steps.is_finite() && max_steps > 0.0 {
+            max_steps as u64
+        } else {
+            0
+        };
         self.live.train_steps(n)
     }
 

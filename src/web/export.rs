@@ -59,15 +59,27 @@ impl GifRecorder {
     /// it), shown for `delay` hundredths of a second. `colors`: RGB triples that must stay exact
     /// (the racers' colours).
     #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32, first: &[u8], colors: &[u8], delay: u16) -> Result<GifRecorder, JsError> {
+    pub fn new(
+        width: u32,
+        height: u32,
+        first: &[u8],
+        colors: &[u8],
+        delay: u16,
+    ) -> Result<GifRecorder, JsError> {
         let colors: Vec<[u8; 3]> = colors.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
-        Ok(GifRecorder { encoder: Some(GifEncoder::new(width, height, first, &colors, delay).map_err(err)?) })
+        Ok(GifRecorder {
+            encoder: Some(GifEncoder::new(width, height, first, &colors, delay).map_err(err)?),
+        })
     }
 
     /// Adds a frame (RGBA, the first's size), shown for `delay` hundredths of a second; a frame
     /// like the one before lengthens that one instead.
     pub fn push(&mut self, rgba: &[u8], delay: u16) -> Result<(), JsError> {
-        self.encoder.as_mut().ok_or_else(finished)?.push(rgba, delay).map_err(err)
+        self.encoder
+            .as_mut()
+            .ok_or_else(finished)?
+            .push(rgba, delay)
+            .map_err(err)
     }
 
     /// Frames in the file so far.
@@ -77,7 +89,11 @@ impl GifRecorder {
 
     /// The file's bytes; the recorder takes no more frames.
     pub fn finish(&mut self) -> Result<Vec<u8>, JsError> {
-        self.encoder.take().ok_or_else(finished)?.finish().map_err(err)
+        self.encoder
+            .take()
+            .ok_or_else(finished)?
+            .finish()
+            .map_err(err)
     }
 }
 

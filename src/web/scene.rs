@@ -57,7 +57,9 @@ impl Scene {
             overlay: Canvas::new(overlay)?,
             loss: Canvas::new(loss)?,
         };
-        Ok(Scene { live: crate::live::Scene::new(spec, layers, now) })
+        Ok(Scene {
+            live: crate::live::Scene::new(spec, layers, now),
+        })
     }
 
     /// Validates and applies a new spec (the race keeps its clock; see
@@ -165,7 +167,12 @@ impl Scene {
 
     /// Zooms or pans to a new view; throws on an invalid one.
     pub fn set_view(&mut self, x0: f64, x1: f64, y0: f64, y1: f64) -> Result<(), JsError> {
-        self.live.set_view(View { x: [x0, x1], y: [y0, y1] }).map_err(err)
+        self.live
+            .set_view(View {
+                x: [x0, x1],
+                y: [y0, y1],
+            })
+            .map_err(err)
     }
 
     /// The landscape's default view.
@@ -236,7 +243,9 @@ impl Scene {
     /// Racer `i`'s loss curve as the loss chart holds it: `[x0, loss0, x1, loss1, ...]`, x the
     /// step or the evaluations (the spec's `loss_x`); empty past the last racer.
     pub fn loss_curve(&self, i: usize) -> Vec<f64> {
-        self.live.trails().get(i).map_or_else(Vec::new, |t| t.loss.curve.samples().flat_map(|(x, l)| [x, l]).collect())
+        self.live.trails().get(i).map_or_else(Vec::new, |t| {
+            t.loss.curve.samples().flat_map(|(x, l)| [x, l]).collect()
+        })
     }
 
     /// Sets each racer's learning rate to the best point of its sweep, as `optiscape tune`
@@ -255,7 +264,9 @@ impl Scene {
     /// Draws the last step of these racers at their heads, every frame from now on (none: an
     /// empty list). Indices past the last racer are ignored.
     pub fn set_inspected(&mut self, racers: Vec<u32>) -> Result<(), JsError> {
-        self.live.set_inspected(racers.into_iter().map(|i| i as usize).collect()).map_err(err)
+        self.live
+            .set_inspected(racers.into_iter().map(|i| i as usize).collect())
+            .map_err(err)
     }
 
     /// Whether the landscape is still being refined (call [`Scene::refine`] every frame).

@@ -43,11 +43,21 @@ pub fn stderr(out: &Output) -> &str {
 
 /// A failed run: non-zero exit, nothing on stdout, one line on stderr that contains `needle`.
 pub fn assert_fails(out: &Output, needle: &str, what: &str) {
-    assert!(!out.status.success(), "{what}: should fail, stdout {}", stdout(out));
+    assert!(
+        !out.status.success(),
+        "{what}: should fail, stdout {}",
+        stdout(out)
+    );
     assert_eq!(out.status.code(), Some(2), "{what}");
     assert_eq!(stdout(out), "", "{what}: nothing on stdout");
     let err = stderr(out);
-    assert!(err.ends_with('\n') && err.matches('\n').count() == 1, "{what}: stderr is not one line: {err:?}");
+    assert!(
+        err.ends_with('\n') && err.matches('\n').count() == 1,
+        "{what}: stderr is not one line: {err:?}"
+    );
     assert!(err.starts_with("optiscape: error: "), "{what}: {err:?}");
-    assert!(err.contains(needle), "{what}: stderr {err:?} does not name {needle:?}");
+    assert!(
+        err.contains(needle),
+        "{what}: stderr {err:?} does not name {needle:?}"
+    );
 }

@@ -17,13 +17,21 @@ pub fn seed() -> u64 {
     match std::env::var("OPTISCAPE_TEST_SEED").as_deref() {
         Err(_) | Ok("") => FIXED,
         Ok("fresh") => {
-            let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64);
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_nanos() as u64);
             // Threads start the properties within the same microsecond: mix in which one asks.
             let thread = std::thread::current().id();
-            let mixed = format!("{nanos}{thread:?}").bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
+            let mixed = format!("{nanos}{thread:?}")
+                .bytes()
+                .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+                });
             mixed % 1_000_000_000_000
         }
-        Ok(text) => text.parse().unwrap_or_else(|_| panic!("OPTISCAPE_TEST_SEED must be a whole number or `fresh`, got {text:?}")),
+        Ok(text) => text.parse().unwrap_or_else(|_| {
+            panic!("OPTISCAPE_TEST_SEED must be a whole number or `fresh`, got {text:?}")
+        }),
     }
 }
 
@@ -32,6 +40,15 @@ pub fn seed() -> u64 {
 pub fn config(cases: u32) -> Config {
     let seed = seed();
     println!("property seed {seed}; to replay: OPTISCAPE_TEST_SEED={seed} cargo test --release");
-    let cases = if std::env::var_os("PROPTEST_CASES").is_some() { Config::default().cases } else { cases };
-    Config { cases, failure_persistence: None, rng_seed: RngSeed::Fixed(seed), ..Config::default() }
+    let cases = if std::env::var_os("PROPTEST_CASES").is_some() {
+        Config::default().cases
+    } else {
+        cases
+    };
+    Config {
+        cases,
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed),
+        ..Config::default()
+    }
 }

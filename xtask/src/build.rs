@@ -30,7 +30,13 @@ pub fn build(paths: &Paths) -> Result<()> {
     // www/pkg/: take turns. The lock is released when `_lock` is dropped.
     let _lock = lock_file(&paths.target.join("xtask").join("build.lock"))?;
     let input = compile(paths, &paths.target, &[])?;
-    emit(paths, &input, &paths.pkg, &paths.target.join("xtask").join("pkg.stamp"), started)
+    emit(
+        paths,
+        &input,
+        &paths.pkg,
+        &paths.target.join("xtask").join("pkg.stamp"),
+        started,
+    )
 }
 
 /// The browser module without the classifier's bindings (`--no-default-features`), into
@@ -49,25 +55,59 @@ pub fn build_landscape_only(paths: &Paths) -> Result<std::path::PathBuf> {
 /// `cargo build` of the library for the browser, into `target_dir` with `more` arguments;
 /// returns the wasm rustc emitted.
 fn compile(paths: &Paths, target_dir: &Path, more: &[&str]) -> Result<std::path::PathBuf> {
-    step(&format!("cargo build --lib --profile {WASM_PROFILE} --target {WASM_TARGET} --package {PACKAGE} {}", more.join(" ")));
-    let dir = target_dir.to_str().context("a target directory that is not UTF-8")?;
-    run(cargo(paths).args(["build", "--lib", "--profile", WASM_PROFILE, "--target", WASM_TARGET, "--package", PACKAGE, "--target-dir", dir]).args(more))?;
-    Ok(target_dir.join(WASM_TARGET).join(WASM_PROFILE).join(format!("{}.wasm", PACKAGE.replace('-', "_"))))
+    step(&format!(
+        "cargo build --lib --profile {WASM_PROFILE} --target {WASM_TARGET} --package {PACKAGE} {}",
+        more.join(" ")
+    ));
+    let dir = target_dir
+        .to_str()
+        .context("a target directory that is not UTF-8")?;
+    run(cargo(paths)
+        .args([
+            "build",
+            "--lib",
+            "--profile",
+            WASM_PROFILE,
+            "--target",
+            WASM_TARGET,
+            "--package",
+            PACKAGE,
+            "--target-dir",
+            dir,
+        ])
+        .args(more))?;
+    Ok(target_dir
+        .join(WASM_TARGET)
+        .join(WASM_PROFILE)
+        .join(format!("{}.wasm", PACKAGE.replace('-', "_"))))
 }
 
 /// wasm-bindgen (web target) and wasm-opt of `input` into `pkg`, unless `stamp_path` says it is
 /// up to date; prints the module's size.
-fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Instant) -> Result<()> {
-    let input_bytes = std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
+fn emit(
+    paths: &Paths,
+    input: &Path,
+    pkg: &Path,
+    stamp_path: &Path,
+    started: Instant,
+) -> Result<()> {
+    let input_bytes =
+        std::fs::read(input).with_context(|| format!("reading {}", input.display()))?;
 
     let opt_level = std::env::var("OPTISCAPE_WASM_OPT").unwrap_or_else(|_| "-Oz".into());
     if !opt_level.starts_with("-O") {
-        bail!("OPTISCAPE_WASM_OPT must be a wasm-opt -O flag like -Oz, -Os, -O3 (got `{opt_level}`)");
+        bail!(
+            "OPTISCAPE_WASM_OPT must be a wasm-opt -O flag like -Oz, -Os, -O3 (got `{opt_level}`)"
+        );
     }
     let features = wasm_opt_features(&input_bytes)?;
     // OPTISCAPE_WASM_NAMES=1 keeps the function names, so a browser profile names Rust functions.
     let keep_names = std::env::var_os("OPTISCAPE_WASM_NAMES").is_some_and(|v| v != "0");
-    let strip: &[&str] = if keep_names { &["--debuginfo", "--strip-dwarf", "--strip-producers"] } else { &["--strip-debug", "--strip-producers"] };
+    let strip: &[&str] = if keep_names {
+        &["--debuginfo", "--strip-dwarf", "--strip-producers"]
+    } else {
+        &["--strip-debug", "--strip-producers"]
+    };
     let out_wasm = pkg.join(format!("{STEM}_bg.wasm"));
     let out_js = pkg.join(format!("{STEM}.js"));
     let stamp = format!(
@@ -78,7 +118,11 @@ fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Ins
             opt_level.as_bytes(),
             strip.join(" ").as_bytes(),
             features.join(" ").as_bytes(),
-            std::fs::read(setup::wasm_opt(paths)).unwrap_or_default().len().to_le_bytes().as_slice(),
+            std::fs::read(setup::wasm_opt(paths))
+                .unwrap_or_default()
+                .len()
+                .to_le_bytes()
+                .as_slice(),
         ])
     );
     let up_to_date = out_wasm.exists()
@@ -118,14 +162,18 @@ fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Ins
 
     // The digits' text the classifier's PyTorch script embeds, beside the module: the page
     // fetches it only when it writes that script, so it stays out of the module.
-    std::fs::copy(paths.root.join(DIGITS_B64), pkg.join("digits.b64")).with_context(|| format!("copying {DIGITS_B64}"))?;
+    std::fs::copy(paths.root.join(DIGITS_B64), pkg.join("digits.b64"))
+        .with_context(|| format!("copying {DIGITS_B64}"))?;
 
     let wasm = std::fs::read(&out_wasm)?;
     let gz = gzip_len(&out_wasm)?;
     let js_len = std::fs::metadata(&out_js)?.len();
     println!(
         "\n{}: {} bytes raw, {} bytes gzip -9  (rustc emitted {}; JS glue {} bytes)  [{:.1} s]",
-        out_wasm.strip_prefix(&paths.root).unwrap_or(&out_wasm).display(),
+        out_wasm
+            .strip_prefix(&paths.root)
+            .unwrap_or(&out_wasm)
+            .display(),
         wasm.len(),
         gz,
         input_bytes.len(),
@@ -137,11 +185,15 @@ fn emit(paths: &Paths, input: &Path, pkg: &Path, stamp_path: &Path, started: Ins
 
 fn lock_file(path: &Path) -> Result<std::fs::File> {
     std::fs::create_dir_all(path.parent().unwrap())?;
-    let file = std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let file =
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(std::fs::TryLockError::WouldBlock) => {
-            println!("xtask: waiting for another `cargo xtask` build in this checkout ({})", path.display());
+            println!(
+                "xtask: waiting for another `cargo xtask` build in this checkout ({})",
+                path.display()
+            );
             file.lock()?;
         }
         Err(std::fs::TryLockError::Error(e)) => return Err(e).context("locking the build"),
@@ -218,7 +270,9 @@ fn target_features(wasm: &[u8]) -> Result<Vec<String>> {
     }
     fn name<'a>(bytes: &'a [u8], pos: &mut usize) -> Result<&'a str> {
         let len = leb(bytes, pos)?;
-        let s = bytes.get(*pos..*pos + len).context("truncated wasm module")?;
+        let s = bytes
+            .get(*pos..*pos + len)
+            .context("truncated wasm module")?;
         *pos += len;
         std::str::from_utf8(s).context("a wasm name is not UTF-8")
     }
@@ -251,13 +305,18 @@ fn target_features(wasm: &[u8]) -> Result<Vec<String>> {
 /// wasm-bindgen (in the wasm, via the root package) and wasm-bindgen-cli-support (here) must be the
 /// same release: the JS glue is generated from a schema embedded in the wasm.
 fn check_bindgen_versions(lockfile: &Path) -> Result<()> {
-    let text = std::fs::read_to_string(lockfile).with_context(|| format!("reading {}", lockfile.display()))?;
+    let text = std::fs::read_to_string(lockfile)
+        .with_context(|| format!("reading {}", lockfile.display()))?;
     let lib = locked_versions(&text, "wasm-bindgen");
     let cli = locked_versions(&text, "wasm-bindgen-cli-support");
     if lib.is_empty() || cli.is_empty() {
         bail!(
             "Cargo.lock lists no {} package; run `cargo update -w` or check the root Cargo.toml",
-            if lib.is_empty() { "wasm-bindgen" } else { "wasm-bindgen-cli-support" }
+            if lib.is_empty() {
+                "wasm-bindgen"
+            } else {
+                "wasm-bindgen-cli-support"
+            }
         );
     }
     if lib.len() > 1 || cli.len() > 1 || lib[0] != cli[0] {
@@ -298,7 +357,10 @@ pub fn dist(paths: &Paths, dir: &Path) -> Result<()> {
     let www = paths.www.canonicalize()?;
     let target = resolved(dir)?;
     if www.starts_with(&target) || target.starts_with(&www) {
-        bail!("refusing to write dist into {} (it overlaps www/)", dir.display());
+        bail!(
+            "refusing to write dist into {} (it overlaps www/)",
+            dir.display()
+        );
     }
     if dir.exists() {
         let empty = std::fs::read_dir(dir)?.next().is_none();
@@ -313,7 +375,10 @@ pub fn dist(paths: &Paths, dir: &Path) -> Result<()> {
     let mut files = 0u64;
     let mut bytes = 0u64;
     copy_dir(&www, dir, &mut files, &mut bytes)?;
-    std::fs::write(dir.join(MARKER), "written by `cargo xtask dist`; the directory is replaced on the next run\n")?;
+    std::fs::write(
+        dir.join(MARKER),
+        "written by `cargo xtask dist`; the directory is replaced on the next run\n",
+    )?;
     println!("dist: {files} files, {bytes} bytes in {}", dir.display());
     println!(
         "serve it from any static host; it needs `application/wasm` for .wasm and must be served over http(s), not file://"
@@ -327,12 +392,17 @@ fn resolved(path: &Path) -> Result<std::path::PathBuf> {
     let mut rest = Vec::new();
     while !existing.exists() {
         rest.push(existing.file_name().context("dist directory has no name")?);
-        existing = existing.parent().context("dist directory has no existing parent")?;
+        existing = existing
+            .parent()
+            .context("dist directory has no existing parent")?;
     }
     let mut out = existing.canonicalize()?;
     for c in rest.iter().rev() {
         if *c == ".." {
-            bail!("dist directory {} has `..` after a path that does not exist", path.display());
+            bail!(
+                "dist directory {} has `..` after a path that does not exist",
+                path.display()
+            );
         }
         out.push(c);
     }
@@ -350,7 +420,8 @@ fn copy_dir(from: &Path, to: &Path, files: &mut u64, bytes: &mut u64) -> Result<
         if meta.is_dir() {
             copy_dir(&src, &dst, files, bytes)?;
         } else {
-            *bytes += std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
+            *bytes +=
+                std::fs::copy(&src, &dst).with_context(|| format!("copying {}", src.display()))?;
             *files += 1;
         }
     }
@@ -379,7 +450,10 @@ name = "wasm-bindgen-cli-support"
 version = "0.2.131"
 "#;
         assert_eq!(locked_versions(lock, "wasm-bindgen"), ["0.2.130"]);
-        assert_eq!(locked_versions(lock, "wasm-bindgen-cli-support"), ["0.2.131"]);
+        assert_eq!(
+            locked_versions(lock, "wasm-bindgen-cli-support"),
+            ["0.2.131"]
+        );
         assert!(locked_versions(lock, "wasm-bindgen-macro").is_empty());
     }
 
@@ -394,7 +468,10 @@ version = "0.2.131"
         .unwrap();
         let err = check_bindgen_versions(&lock).unwrap_err().to_string();
         std::fs::remove_file(&lock).unwrap();
-        assert!(err.contains("wasm-bindgen 0.2.131 but wasm-bindgen-cli-support 0.2.130"), "{err}");
+        assert!(
+            err.contains("wasm-bindgen 0.2.131 but wasm-bindgen-cli-support 0.2.130"),
+            "{err}"
+        );
         assert!(err.contains("\"=0.2.131\""), "{err}");
     }
 

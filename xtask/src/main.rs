@@ -103,12 +103,18 @@ fn serve_cmd(rest: &[String]) -> Result<()> {
         } else {
             bail!("unknown argument `{a}` to `serve` (usage: cargo xtask serve [--port N])");
         };
-        port = value.parse().with_context(|| format!("invalid port `{value}`"))?;
+        port = value
+            .parse()
+            .with_context(|| format!("invalid port `{value}`"))?;
     }
     let paths = Paths::discover()?;
     build::build(&paths)?;
     let server = serve::Server::start(&paths.www, port, true)?;
-    println!("\nServing {} at {}  (Ctrl-C to stop)", paths.www.display(), server.url());
+    println!(
+        "\nServing {} at {}  (Ctrl-C to stop)",
+        paths.www.display(),
+        server.url()
+    );
     server.join();
     Ok(())
 }
@@ -134,8 +140,15 @@ fn test_cmd() -> Result<()> {
     let mut e2e_summary = Vec::new();
     let result = test_steps(&paths, &mut timings, &mut e2e_summary);
 
-    let verdict = if result.is_ok() { "all steps passed" } else { "FAILED" };
-    println!("\nxtask test: {verdict} in {:.0} s", started.elapsed().as_secs_f64());
+    let verdict = if result.is_ok() {
+        "all steps passed"
+    } else {
+        "FAILED"
+    };
+    println!(
+        "\nxtask test: {verdict} in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     for (name, secs) in &timings {
         println!("  {name:<16} {secs:>7.1} s");
     }
@@ -145,7 +158,11 @@ fn test_cmd() -> Result<()> {
     result
 }
 
-fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary: &mut Vec<(&'static str, String)>) -> Result<()> {
+fn test_steps(
+    paths: &Paths,
+    timings: &mut Vec<(&'static str, f64)>,
+    e2e_summary: &mut Vec<(&'static str, String)>,
+) -> Result<()> {
     let mut timed = |name: &'static str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
         let t = Instant::now();
         let r = f().with_context(|| format!("`cargo xtask test` stopped at: {name}"));
@@ -159,7 +176,14 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         // same bits natively and in wasm); step 2 denies them for wasm32 too.
         step("[1/8] clippy: cargo clippy --workspace --all-targets -- -D warnings (clippy.toml's disallowed methods included)");
         setup::ensure_clippy()?;
-        run(cargo(paths).args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+        run(cargo(paths).args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
         step("[1/8] format: cargo fmt --all --check");
         setup::ensure_rustfmt()?;
         run(cargo(paths).args(["fmt", "--all", "--check"]))?;
@@ -168,20 +192,55 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
         // wasm-bindgen-cli-support alone would add minutes on 2 cores and test nothing more).
         // The Python extension is tested by pytest in step 3 (`cargo test` has nothing to link it into).
         step("[1/8] native tests: cargo test --workspace --release --exclude xtask --exclude optiscape-python; cargo test -p xtask");
-        run(cargo(paths).args(["test", "--workspace", "--release", "--exclude", "xtask", "--exclude", "optiscape-python"]))?;
+        run(cargo(paths).args([
+            "test",
+            "--workspace",
+            "--release",
+            "--exclude",
+            "xtask",
+            "--exclude",
+            "optiscape-python",
+        ]))?;
         run(cargo(paths).args(["test", "--package", "xtask"]))
     })?;
     timed("wasm32 + SIMD", &mut || {
         // The browser shell (src/web/) compiles for wasm32 alone: every lint there too.
-        step("[2/8] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings");
+        step(
+            "[2/8] wasm32 check: cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings",
+        );
         setup::ensure_target(setup::WASM_TARGET)?;
-        run(cargo(paths).args(["clippy", "--target", setup::WASM_TARGET, "--lib", "--package", "optiscape", "--", "-D", "warnings"]))?;
+        run(cargo(paths).args([
+            "clippy",
+            "--target",
+            setup::WASM_TARGET,
+            "--lib",
+            "--package",
+            "optiscape",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
         // The optimizers' wasm SIMD path (two weights per instruction) against the scalar one and
         // against an exact FMA, and src/math.rs against the correctly rounded results, run by V8
         // under Node's WASI (runner and +simd128 in .cargo/config.toml).
         step("[2/8] wasm tests: cargo test --release --target wasm32-wasip1 --test lanes --test fma --test math");
         setup::ensure_target(setup::WASI_TARGET)?;
-        run(cargo(paths).args(["test", "--release", "--target", setup::WASI_TARGET, "--package", "optiscape", "--test", "lanes", "--test", "fma", "--test", "math", "--", "--nocapture"]))
+        run(cargo(paths).args([
+            "test",
+            "--release",
+            "--target",
+            setup::WASI_TARGET,
+            "--package",
+            "optiscape",
+            "--test",
+            "lanes",
+            "--test",
+            "fma",
+            "--test",
+            "math",
+            "--",
+            "--nocapture",
+        ]))
     })?;
     // The wasm build before the Python package, which carries it (and the page's modules) for
     // its notebook widget.
@@ -207,8 +266,17 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     // The tests written once for every engine (engine.mjs's driver), in the second engine; run
     // even when Chromium's failed, so that one run reports both.
     let firefox = timed("firefox tests", &mut || {
-        step(&format!("[7/8] browser tests in Firefox ESR: node --test {SHARED_E2E}"));
-        let summary = run_e2e(paths, &url, "firefox", &[paths.root.join(SHARED_E2E)], 5 * 60, &[])?;
+        step(&format!(
+            "[7/8] browser tests in Firefox ESR: node --test {SHARED_E2E}"
+        ));
+        let summary = run_e2e(
+            paths,
+            &url,
+            "firefox",
+            &[paths.root.join(SHARED_E2E)],
+            5 * 60,
+            &[],
+        )?;
         e2e_summary.push((setup::FIREFOX.name, summary));
         Ok(())
     });
@@ -216,9 +284,18 @@ fn test_steps(paths: &Paths, timings: &mut Vec<(&'static str, f64)>, e2e_summary
     // The notebook widget in JupyterLab, which the test starts (with the Python package's venv)
     // and stops.
     let notebook = timed("notebook test", &mut || {
-        step(&format!("[8/8] notebook widget in JupyterLab and Chromium: node --test {NOTEBOOK_TEST}"));
+        step(&format!(
+            "[8/8] notebook widget in JupyterLab and Chromium: node --test {NOTEBOOK_TEST}"
+        ));
         let python = python::venv_python(paths);
-        let summary = run_e2e(paths, &url, "chromium", &[paths.root.join(NOTEBOOK_TEST)], 4 * 60, &[("OPTISCAPE_PYTHON", python.as_os_str())])?;
+        let summary = run_e2e(
+            paths,
+            &url,
+            "chromium",
+            &[paths.root.join(NOTEBOOK_TEST)],
+            4 * 60,
+            &[("OPTISCAPE_PYTHON", python.as_os_str())],
+        )?;
         e2e_summary.push(("JupyterLab", summary));
         Ok(())
     });
@@ -252,22 +329,42 @@ fn e2e_files(paths: &Paths) -> Result<Vec<PathBuf>> {
 /// Runs `node --test` over `files` in `engine` (OPTISCAPE_ENGINES, read by engines.test.mjs),
 /// echoing its output to stdout, and returns the runner's closing counts (`pass N, fail N, ...`).
 /// Stops it, browsers and all, after `timeout_secs`.
-fn run_e2e(paths: &Paths, url: &str, engine: &str, files: &[PathBuf], timeout_secs: u64, env: &[(&str, &std::ffi::OsStr)]) -> Result<String> {
+fn run_e2e(
+    paths: &Paths,
+    url: &str,
+    engine: &str,
+    files: &[PathBuf],
+    timeout_secs: u64,
+    env: &[(&str, &std::ffi::OsStr)],
+) -> Result<String> {
     // Files are named explicitly (not the directory): node 20 and node 22+ disagree on how a
     // directory argument to `--test` is expanded. The TAP reporter to stdout keeps the closing
     // `# pass N` / `# fail N` lines in the log whether or not stdout is a terminal.
     let mut cmd = std::process::Command::new("node");
-    cmd.args(["--test", "--test-concurrency=1", "--test-reporter=tap", "--test-reporter-destination=stdout"])
-        .args(files)
-        .current_dir(&paths.root)
-        .env("OPTISCAPE_URL", url)
-        .env("OPTISCAPE_ENGINES", engine)
-        .env("OPTISCAPE_ARTIFACTS", paths.target.join("e2e"))
-        .envs(env.iter().copied());
-    let (status, summary) = util::run_tee_summary(&mut cmd, std::time::Duration::from_secs(timeout_secs))?;
+    cmd.args([
+        "--test",
+        "--test-concurrency=1",
+        "--test-reporter=tap",
+        "--test-reporter-destination=stdout",
+    ])
+    .args(files)
+    .current_dir(&paths.root)
+    .env("OPTISCAPE_URL", url)
+    .env("OPTISCAPE_ENGINES", engine)
+    .env("OPTISCAPE_ARTIFACTS", paths.target.join("e2e"))
+    .envs(env.iter().copied());
+    let (status, summary) =
+        util::run_tee_summary(&mut cmd, std::time::Duration::from_secs(timeout_secs))?;
     let summary = summary.join(", ");
     if !status {
-        bail!("browser tests in {engine} failed ({})", if summary.is_empty() { "no summary from node --test" } else { &summary });
+        bail!(
+            "browser tests in {engine} failed ({})",
+            if summary.is_empty() {
+                "no summary from node --test"
+            } else {
+                &summary
+            }
+        );
     }
     Ok(summary)
 }
@@ -282,7 +379,10 @@ fn bench_cmd() -> Result<()> {
     setup::ensure_browsers(&[&setup::CHROMIUM])?;
     setup::ensure_npm(&paths)?;
     let server = serve::Server::start(&paths.www, 0, false)?;
-    step(&format!("bench: node benches/page.mjs against {}", server.url()));
+    step(&format!(
+        "bench: node benches/page.mjs against {}",
+        server.url()
+    ));
     let mut cmd = std::process::Command::new("node");
     cmd.arg("benches/page.mjs")
         .current_dir(&paths.root)
@@ -299,9 +399,19 @@ fn bench_cmd() -> Result<()> {
 /// anchor page.mjs runs with `--train SPEC` beside the page's training of the same spec.
 fn native_classify_bench(paths: &Paths) -> Result<PathBuf> {
     step("cargo bench --bench classify --no-run (the native anchor of train_wasm_vs_native)");
-    let out = util::output(cargo(paths).args(["bench", "--package", "optiscape", "--bench", "classify", "--no-run", "--message-format=json-render-diagnostics"]))?;
+    let out = util::output(cargo(paths).args([
+        "bench",
+        "--package",
+        "optiscape",
+        "--bench",
+        "classify",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]))?;
     for line in out.lines() {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if v["reason"] == "compiler-artifact" && v["target"]["name"] == "classify" {
             if let Some(exe) = v["executable"].as_str() {
                 return Ok(PathBuf::from(exe));

@@ -11,7 +11,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Used when www/index.html carries no CSP meta tag (yet).
-pub const DEFAULT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+pub const DEFAULT_CSP: &str =
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'";
 
 pub struct Server {
@@ -27,7 +28,10 @@ impl Server {
             format!("cannot listen on 127.0.0.1:{port} (in use? try `cargo xtask serve --port N`)")
         })?;
         let addr = listener.local_addr()?;
-        let root = Arc::new(root.canonicalize().with_context(|| format!("{} does not exist", root.display()))?);
+        let root = Arc::new(
+            root.canonicalize()
+                .with_context(|| format!("{} does not exist", root.display()))?,
+        );
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
         let handle = std::thread::spawn(move || {
@@ -86,7 +90,12 @@ fn reason(status: u16) -> &'static str {
 }
 
 fn text(status: u16) -> Response {
-    Response { status, content_type: "text/plain; charset=utf-8", body: format!("{status} {}\n", reason(status)).into_bytes(), allow: status == 405 }
+    Response {
+        status,
+        content_type: "text/plain; charset=utf-8",
+        body: format!("{status} {}\n", reason(status)).into_bytes(),
+        allow: status == 405,
+    }
 }
 
 /// One request per connection (`Connection: close`): browsers open parallel connections, and
@@ -127,7 +136,12 @@ fn handle_connection(stream: TcpStream, root: &Path, log: bool) -> std::io::Resu
     } else {
         match resolve(root, target) {
             Ok(path) => match std::fs::read(&path) {
-                Ok(body) => Response { status: 200, content_type: mime(&path), body, allow: false },
+                Ok(body) => Response {
+                    status: 200,
+                    content_type: mime(&path),
+                    body,
+                    allow: false,
+                },
                 Err(_) => text(404),
             },
             Err(status) => text(status),
@@ -136,7 +150,15 @@ fn handle_connection(stream: TcpStream, root: &Path, log: bool) -> std::io::Resu
     respond(stream, root, method, target, resp, is_head, log)
 }
 
-fn respond(mut stream: TcpStream, root: &Path, method: &str, target: &str, resp: Response, head_only: bool, log: bool) -> std::io::Result<()> {
+fn respond(
+    mut stream: TcpStream,
+    root: &Path,
+    method: &str,
+    target: &str,
+    resp: Response,
+    head_only: bool,
+    log: bool,
+) -> std::io::Result<()> {
     if log {
         println!("{} {method} {target}", resp.status);
     }
@@ -213,7 +235,11 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 pub fn mime(path: &Path) -> &'static str {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     match ext.as_str() {
         "html" | "htm" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -237,7 +263,10 @@ pub fn mime(path: &Path) -> &'static str {
 /// apply without restarting; the default policy when there is none.
 fn csp(root: &Path) -> String {
     let index = std::fs::read_to_string(root.join("index.html")).ok();
-    index.as_deref().and_then(meta_csp).unwrap_or_else(|| DEFAULT_CSP.to_string())
+    index
+        .as_deref()
+        .and_then(meta_csp)
+        .unwrap_or_else(|| DEFAULT_CSP.to_string())
 }
 
 /// Finds `<meta http-equiv="Content-Security-Policy" content="...">` (any attribute order,
@@ -250,9 +279,9 @@ pub fn meta_csp(html: &str) -> Option<String> {
         let end = start + lower[start..].find('>')?;
         let attrs = parse_attrs(&html[start + 5..end]);
         from = end;
-        let is_csp = attrs
-            .iter()
-            .any(|(k, v)| k == "http-equiv" && v.trim().eq_ignore_ascii_case("content-security-policy"));
+        let is_csp = attrs.iter().any(|(k, v)| {
+            k == "http-equiv" && v.trim().eq_ignore_ascii_case("content-security-policy")
+        });
         if is_csp {
             if let Some((_, v)) = attrs.iter().find(|(k, _)| k == "content") {
                 let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -310,7 +339,13 @@ fn parse_attrs(s: &str) -> Vec<(String, String)> {
 }
 
 fn decode_entities(s: &str) -> String {
-    s.replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'").replace("&apos;", "'").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
 }
 
 #[cfg(test)]
@@ -323,7 +358,11 @@ mod tests {
             <META content="default-src 'self';
                  img-src data:" HTTP-EQUIV='Content-Security-Policy'>"#;
         assert_eq!(meta_csp(html).unwrap(), "default-src 'self'; img-src data:");
-        assert_eq!(meta_csp(r#"<meta http-equiv=content-security-policy content="a &#39;b&#39;">"#).unwrap(), "a 'b'");
+        assert_eq!(
+            meta_csp(r#"<meta http-equiv=content-security-policy content="a &#39;b&#39;">"#)
+                .unwrap(),
+            "a 'b'"
+        );
         assert_eq!(meta_csp("<meta name=viewport content=x>"), None);
     }
 
@@ -337,9 +376,18 @@ mod tests {
         std::fs::write(dir.join("secret"), "s").unwrap();
         let root = root.canonicalize().unwrap();
         assert_eq!(resolve(&root, "/").unwrap(), root.join("index.html"));
-        assert_eq!(resolve(&root, "/index.html?x=1").unwrap(), root.join("index.html"));
-        assert_eq!(resolve(&root, "/pkg/a.wasm").unwrap(), root.join("pkg/a.wasm"));
-        assert_eq!(resolve(&root, "/pkg/%61.wasm").unwrap(), root.join("pkg/a.wasm"));
+        assert_eq!(
+            resolve(&root, "/index.html?x=1").unwrap(),
+            root.join("index.html")
+        );
+        assert_eq!(
+            resolve(&root, "/pkg/a.wasm").unwrap(),
+            root.join("pkg/a.wasm")
+        );
+        assert_eq!(
+            resolve(&root, "/pkg/%61.wasm").unwrap(),
+            root.join("pkg/a.wasm")
+        );
         assert_eq!(resolve(&root, "/../secret"), Err(403));
         assert_eq!(resolve(&root, "/pkg/%2e%2e/%2E%2E/secret"), Err(403));
         assert_eq!(resolve(&root, "/..%5csecret"), Err(400));

@@ -36,7 +36,12 @@ pub fn ensure_rustfmt() -> Result<()> {
 
 /// The rust `component` when `cargo <subcommand> --version` fails and rustup is there to add it.
 fn ensure_component(component: &str, subcommand: &str) -> Result<()> {
-    if util::which("rustup").is_none() || Command::new("cargo").args([subcommand, "--version"]).output().is_ok_and(|o| o.status.success()) {
+    if util::which("rustup").is_none()
+        || Command::new("cargo")
+            .args([subcommand, "--version"])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    {
         return Ok(());
     }
     println!("xtask: installing the {component} rust component");
@@ -78,7 +83,13 @@ pub fn ensure_npm(paths: &Paths) -> Result<()> {
     check_node_version()?;
     println!("xtask: installing npm dev packages (npm ci)");
     run(Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=warn"])
+        .args([
+            "ci",
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--loglevel=warn",
+        ])
         .current_dir(&paths.root)
         .env("CI", "true"))?;
     std::fs::write(&stamp, format!("{fingerprint}\n"))?;
@@ -87,9 +98,18 @@ pub fn ensure_npm(paths: &Paths) -> Result<()> {
 
 fn check_node_version() -> Result<()> {
     let v = output(Command::new("node").arg("--version"))?;
-    let major: u32 = v.trim().trim_start_matches('v').split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    let major: u32 = v
+        .trim()
+        .trim_start_matches('v')
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
     if major < 20 {
-        bail!("node {} is too old: the browser tests need Node.js >= 20 (node --test features)", v.trim());
+        bail!(
+            "node {} is too old: the browser tests need Node.js >= 20 (node --test features)",
+            v.trim()
+        );
     }
     Ok(())
 }
@@ -110,23 +130,37 @@ pub struct Browser {
 }
 
 /// Debian's Chromium, driven by playwright-core: every browser test, and the bench.
-pub const CHROMIUM: Browser =
-    Browser { name: "Chromium", env: "OPTISCAPE_CHROMIUM", default: "/usr/bin/chromium", packages: &["chromium", "chromium-driver"] };
+pub const CHROMIUM: Browser = Browser {
+    name: "Chromium",
+    env: "OPTISCAPE_CHROMIUM",
+    default: "/usr/bin/chromium",
+    packages: &["chromium", "chromium-driver"],
+};
 
 /// Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi: the shared browser tests.
-pub const FIREFOX: Browser =
-    Browser { name: "Firefox ESR", env: "OPTISCAPE_FIREFOX", default: "/usr/bin/firefox-esr", packages: &["firefox-esr"] };
+pub const FIREFOX: Browser = Browser {
+    name: "Firefox ESR",
+    env: "OPTISCAPE_FIREFOX",
+    default: "/usr/bin/firefox-esr",
+    packages: &["firefox-esr"],
+};
 
 impl Browser {
     pub fn path(&self) -> PathBuf {
-        std::env::var_os(self.env).map(PathBuf::from).unwrap_or_else(|| self.default.into())
+        std::env::var_os(self.env)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| self.default.into())
     }
 }
 
 /// Installs the missing `browsers` with apt (one update, one install) when we are root;
 /// otherwise stops and says how.
 pub fn ensure_browsers(browsers: &[&Browser]) -> Result<()> {
-    let missing: Vec<&Browser> = browsers.iter().copied().filter(|b| !b.path().exists()).collect();
+    let missing: Vec<&Browser> = browsers
+        .iter()
+        .copied()
+        .filter(|b| !b.path().exists())
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -135,12 +169,25 @@ pub fn ensure_browsers(browsers: &[&Browser]) -> Result<()> {
             bail!("{}={} does not exist", b.env, b.path().display());
         }
     }
-    let packages: Vec<&str> = missing.iter().flat_map(|b| b.packages.iter().copied()).collect();
-    let install = format!("apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {}", packages.join(" "));
+    let packages: Vec<&str> = missing
+        .iter()
+        .flat_map(|b| b.packages.iter().copied())
+        .collect();
+    let install = format!(
+        "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {}",
+        packages.join(" ")
+    );
     if !util::is_root() || util::which("apt-get").is_none() {
         bail!("{}", how_to_install(&missing, &install));
     }
-    println!("xtask: installing {}: {install}", missing.iter().map(|b| b.name).collect::<Vec<_>>().join(" and "));
+    println!(
+        "xtask: installing {}: {install}",
+        missing
+            .iter()
+            .map(|b| b.name)
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
     let apt = |args: &[&str]| {
         run(Command::new("apt-get")
             .args(args)
@@ -151,7 +198,11 @@ pub fn ensure_browsers(browsers: &[&Browser]) -> Result<()> {
     apt(&[&["install", "-y"][..], &packages].concat())?;
     for b in &missing {
         if !b.path().exists() {
-            bail!("apt-get installed {} but {} is still missing", b.packages.join(" "), b.path().display());
+            bail!(
+                "apt-get installed {} but {} is still missing",
+                b.packages.join(" "),
+                b.path().display()
+            );
         }
     }
     Ok(())
@@ -159,8 +210,14 @@ pub fn ensure_browsers(browsers: &[&Browser]) -> Result<()> {
 
 /// What to do when `missing` cannot be installed here: the apt command `install`, or a variable.
 fn how_to_install(missing: &[&Browser], install: &str) -> String {
-    let paths: Vec<String> = missing.iter().map(|b| b.path().display().to_string()).collect();
-    let others: Vec<String> = missing.iter().map(|b| format!("{} at a {} binary", b.env, b.name)).collect();
+    let paths: Vec<String> = missing
+        .iter()
+        .map(|b| b.path().display().to_string())
+        .collect();
+    let others: Vec<String> = missing
+        .iter()
+        .map(|b| format!("{} at a {} binary", b.env, b.name))
+        .collect();
     format!(
         "{} not found. Install Debian's packages first:\n\n    sudo sh -c '{install}'\n\n(or point {})",
         paths.join(" and "),
@@ -174,16 +231,33 @@ mod tests {
 
     #[test]
     fn a_missing_browser_is_named_with_the_command_that_installs_it() {
-        let firefox = Browser { env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE", ..FIREFOX };
-        let text = how_to_install(&[&CHROMIUM, &firefox], "apt-get install -y chromium chromium-driver firefox-esr");
+        let firefox = Browser {
+            env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE",
+            ..FIREFOX
+        };
+        let text = how_to_install(
+            &[&CHROMIUM, &firefox],
+            "apt-get install -y chromium chromium-driver firefox-esr",
+        );
         assert!(text.contains("/usr/bin/firefox-esr not found"), "{text}");
-        assert!(text.contains("sudo sh -c 'apt-get install -y chromium chromium-driver firefox-esr'"), "{text}");
-        assert!(text.contains("OPTISCAPE_TEST_NO_SUCH_VARIABLE at a Firefox ESR binary"), "{text}");
+        assert!(
+            text.contains("sudo sh -c 'apt-get install -y chromium chromium-driver firefox-esr'"),
+            "{text}"
+        );
+        assert!(
+            text.contains("OPTISCAPE_TEST_NO_SUCH_VARIABLE at a Firefox ESR binary"),
+            "{text}"
+        );
     }
 
     #[test]
     fn present_browsers_need_nothing() {
-        let sh = Browser { name: "a shell", env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE", default: "/bin/sh", packages: &["dash"] };
+        let sh = Browser {
+            name: "a shell",
+            env: "OPTISCAPE_TEST_NO_SUCH_VARIABLE",
+            default: "/bin/sh",
+            packages: &["dash"],
+        };
         assert!(ensure_browsers(&[&sh]).is_ok());
     }
 }

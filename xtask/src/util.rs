@@ -31,12 +31,18 @@ impl Paths {
         if !out.status.success() {
             bail!("`cargo metadata` failed");
         }
-        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")?;
+        let meta: serde_json::Value =
+            serde_json::from_slice(&out.stdout).context("parsing `cargo metadata` output")?;
         let target = meta["target_directory"]
             .as_str()
             .map(PathBuf::from)
             .context("`cargo metadata` gave no target_directory")?;
-        Ok(Paths { www: root.join("www"), pkg: root.join("www/pkg"), target, root })
+        Ok(Paths {
+            www: root.join("www"),
+            pkg: root.join("www/pkg"),
+            target,
+            root,
+        })
     }
 }
 
@@ -68,7 +74,10 @@ fn describe(cmd: &Command) -> String {
 /// Runs a command with inherited stdio; an error if it cannot start or exits non-zero.
 pub fn run(cmd: &mut Command) -> Result<()> {
     let _ = std::io::stdout().flush();
-    let status = cmd.stdin(Stdio::null()).status().with_context(|| format!("could not start `{}`", describe(cmd)))?;
+    let status = cmd
+        .stdin(Stdio::null())
+        .status()
+        .with_context(|| format!("could not start `{}`", describe(cmd)))?;
     if !status.success() {
         bail!("`{}` failed ({status})", describe(cmd));
     }
@@ -108,7 +117,15 @@ pub fn run_tee_summary(cmd: &mut Command, timeout: Duration) -> Result<(bool, Ve
             let mut o = out.lock();
             let _ = writeln!(o, "{line}");
             let _ = o.flush();
-            const KEYS: [&str; 7] = ["tests", "suites", "pass", "fail", "cancelled", "skipped", "todo"];
+            const KEYS: [&str; 7] = [
+                "tests",
+                "suites",
+                "pass",
+                "fail",
+                "cancelled",
+                "skipped",
+                "todo",
+            ];
             if let Some(rest) = line.strip_prefix("# ") {
                 let mut parts = rest.split_whitespace();
                 if let (Some(k), Some(v), None) = (parts.next(), parts.next(), parts.next()) {
@@ -126,7 +143,11 @@ pub fn run_tee_summary(cmd: &mut Command, timeout: Duration) -> Result<(bool, Ve
             break Some(s);
         }
         if started.elapsed() > timeout {
-            eprintln!("xtask: `{}` still running after {} s; stopping it and what it started", describe(cmd), timeout.as_secs());
+            eprintln!(
+                "xtask: `{}` still running after {} s; stopping it and what it started",
+                describe(cmd),
+                timeout.as_secs()
+            );
             stop_tree(&mut child, Duration::from_secs(5));
             break None;
         }
@@ -161,13 +182,19 @@ fn stop_tree(child: &mut std::process::Child, grace: Duration) {
     let _ = child.kill();
     let _ = child.wait();
     // Only processes that still have the start time they had: a pid freed meanwhile may be reused.
-    let left: Vec<u32> = tree.iter().filter(|&&(pid, start)| proc_stat(pid).is_some_and(|s| s.1 == start)).map(|&(pid, _)| pid).collect();
+    let left: Vec<u32> = tree
+        .iter()
+        .filter(|&&(pid, start)| proc_stat(pid).is_some_and(|s| s.1 == start))
+        .map(|&(pid, _)| pid)
+        .collect();
     signal("-KILL", &left);
 }
 
 /// The processes under `pid` (children, their children, ...) with their start times, from /proc.
 fn descendants(pid: u32) -> Vec<(u32, u64)> {
-    let Ok(dir) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     let stats: Vec<(u32, u32, u64)> = dir
         .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter_map(|p| proc_stat(p).map(|(ppid, start)| (p, ppid, start)))
@@ -222,7 +249,9 @@ pub fn is_root() -> bool {
 
 pub fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|d| d.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|d| d.join(program))
+        .find(|p| p.is_file())
 }
 
 #[cfg(test)]
@@ -251,7 +280,9 @@ mod tests {
         std::thread::sleep(Duration::from_millis(200));
         for (pid, start) in tree {
             let alive = proc_stat(pid).is_some_and(|(_, s)| s == start)
-                && !std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default().contains(") Z ");
+                && !std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .unwrap_or_default()
+                    .contains(") Z ");
             assert!(!alive, "process {pid} outlived stop_tree");
         }
     }

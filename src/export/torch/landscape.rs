@@ -30,7 +30,10 @@ pub fn function(spec: &LandscapeSpec) -> String {
         "custom" => format!("f(x, y) = {}", h.text("f")),
         _ => format!("{}: {}", spec.info.title, spec.info.formula),
     };
-    format!("def f(x, y):\n    \"\"\"{}\"\"\"\n{body}", about.replace('\\', "\\\\").replace('"', "\\\""))
+    format!(
+        "def f(x, y):\n    \"\"\"{}\"\"\"\n{body}",
+        about.replace('\\', "\\\\").replace('"', "\\\"")
+    )
 }
 
 const GAUSSIAN_MIXTURE: &str = "    total = 0.0
@@ -45,7 +48,15 @@ const GAUSSIAN_MIXTURE: &str = "    total = 0.0
 
 /// Logistic regression of the 1s against the 4s on two ink features (src/landscape/digits2d.rs).
 fn digits2d(input_scale: f64) -> String {
-    let rows: Vec<String> = SAMPLES.chunks(6).map(|c| c.iter().map(|(a, b, s, d)| format!("({a}, {b}, {s}, {d})")).collect::<Vec<_>>().join(", ")).collect();
+    let rows: Vec<String> = SAMPLES
+        .chunks(6)
+        .map(|c| {
+            c.iter()
+                .map(|(a, b, s, d)| format!("({a}, {b}, {s}, {d})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .collect();
     format!(
         "    # Per training image of a 1 or a 4 among the first 898 digits: the ink sums of its central 2x2
     # and 4x4 blocks and of the whole image, and the digit. Features u = (4 S16 - S64) / 128,
@@ -96,12 +107,19 @@ pub fn formula_to_torch(formula: &Formula) -> String {
             }
             Op::PowInt(n) => {
                 let a = stack.pop().expect("a formula's program is well formed");
-                let n = if n < 0 { format!("({n})") } else { n.to_string() };
+                let n = if n < 0 {
+                    format!("({n})")
+                } else {
+                    n.to_string()
+                };
                 (format!("{} ** {n}", wrap(a, ATOM)), POWER)
             }
             Op::PowConst(c) => {
                 let a = stack.pop().expect("a formula's program is well formed");
-                (format!("{} ** {}", wrap(a, ATOM), wrap(constant(c), ATOM)), POWER)
+                (
+                    format!("{} ** {}", wrap(a, ATOM), wrap(constant(c), ATOM)),
+                    POWER,
+                )
             }
             Op::Pow | Op::Add | Op::Sub | Op::Mul | Op::Div => {
                 let b = stack.pop().expect("a formula's program is well formed");
@@ -109,8 +127,14 @@ pub fn formula_to_torch(formula: &Formula) -> String {
                 match *op {
                     Op::Add => (format!("{} + {}", wrap(a, SUM), wrap(b, SUM + 1)), SUM),
                     Op::Sub => (format!("{} - {}", wrap(a, SUM), wrap(b, SUM + 1)), SUM),
-                    Op::Mul => (format!("{} * {}", wrap(a, PRODUCT), wrap(b, PRODUCT + 1)), PRODUCT),
-                    Op::Div => (format!("{} / {}", wrap(a, PRODUCT), wrap(b, PRODUCT + 1)), PRODUCT),
+                    Op::Mul => (
+                        format!("{} * {}", wrap(a, PRODUCT), wrap(b, PRODUCT + 1)),
+                        PRODUCT,
+                    ),
+                    Op::Div => (
+                        format!("{} / {}", wrap(a, PRODUCT), wrap(b, PRODUCT + 1)),
+                        PRODUCT,
+                    ),
                     _ => (format!("{} ** {}", wrap(a, ATOM), wrap(b, POWER)), POWER),
                 }
             }
@@ -168,7 +192,10 @@ mod tests {
 
     #[test]
     fn formulas_keep_their_order_and_precedence() {
-        assert_eq!(torch("2x^2 - 1.05x^4 + x^6/6 + x y + y^2"), "2.0 * x ** 2 - 1.05 * x ** 4 + x ** 6 / 6.0 + x * y + y ** 2");
+        assert_eq!(
+            torch("2x^2 - 1.05x^4 + x^6/6 + x y + y^2"),
+            "2.0 * x ** 2 - 1.05 * x ** 4 + x ** 6 / 6.0 + x * y + y ** 2"
+        );
         assert_eq!(torch("-x^2"), "-x ** 2");
         assert_eq!(torch("(x + 1)(y - 1)"), "(x + 1.0) * (y - 1.0)");
         assert_eq!(torch("x - (y - 1)"), "x - (y - 1.0)");
@@ -177,7 +204,10 @@ mod tests {
         assert_eq!(torch("x^y^2"), "x ** y ** 2");
         assert_eq!(torch("(x^y)^2"), "(x ** y) ** 2");
         assert_eq!(torch("x^-1 + x^0.5"), "x ** (-1) + x ** 0.5");
-        assert_eq!(torch("exp(8x) + log(y) + ln(y) + log10(abs(x))"), "torch.exp(8.0 * x) + torch.log(y) + torch.log(y) + torch.log10(torch.abs(x))");
+        assert_eq!(
+            torch("exp(8x) + log(y) + ln(y) + log10(abs(x))"),
+            "torch.exp(8.0 * x) + torch.log(y) + torch.log(y) + torch.log10(torch.abs(x))"
+        );
         assert_eq!(torch("sin(pi x)"), "torch.sin(3.141592653589793 * x)");
         assert_eq!(torch("-(x + y)"), "-(x + y)");
         assert_eq!(torch("3"), "3.0 + 0.0 * (x + y)");

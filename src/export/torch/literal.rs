@@ -7,7 +7,12 @@ pub fn float(x: f64) -> String {
     if x.is_nan() {
         "float(\"nan\")".into()
     } else if x.is_infinite() {
-        if x > 0.0 { "float(\"inf\")" } else { "-float(\"inf\")" }.into()
+        if x > 0.0 {
+            "float(\"inf\")"
+        } else {
+            "-float(\"inf\")"
+        }
+        .into()
     } else {
         // Rust's Debug is the shortest text that reads back, always with a point or exponent.
         format!("{x:?}")
@@ -30,8 +35,22 @@ pub fn value(v: &Value) -> String {
         Value::Choice(c) => c.map_or("None".into(), string),
         Value::Int(i) => i.to_string(),
         Value::Null => "None".into(),
-        Value::Tuple(items) => format!("({})", items.iter().map(|x| x.map_or("None".into(), float)).collect::<Vec<_>>().join(", ")),
-        Value::Ints(items) => format!("[{}]", items.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        Value::Tuple(items) => format!(
+            "({})",
+            items
+                .iter()
+                .map(|x| x.map_or("None".into(), float))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Ints(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
         Value::Scheduler(n) => format!("<scheduler {}>", n.name),
         Value::Schedulers(list) => format!("<{} schedulers>", list.len()),
     }
@@ -49,7 +68,10 @@ mod tests {
         assert_eq!(float(-0.0), "-0.0");
         assert_eq!(float(f64::INFINITY), "float(\"inf\")");
         assert_eq!(string("Adam, β2 \"0.9\""), "\"Adam, β2 \\\"0.9\\\"\"");
-        assert_eq!(value(&Value::Tuple(vec![None, Some(1e-3)].into())), "(None, 0.001)");
+        assert_eq!(
+            value(&Value::Tuple(vec![None, Some(1e-3)].into())),
+            "(None, 0.001)"
+        );
         assert_eq!(value(&Value::Choice(None)), "None");
     }
 }

@@ -38,7 +38,9 @@ const RACE: &str = include_str!("python/race.py");
 pub fn script(text: &str) -> Result<String, String> {
     let json = serde_json::from_str::<serde_json::Value>(text).ok();
     if json.is_some_and(|j| j.get("model").is_some() && j.get("landscape").is_none()) {
-        Ok(train_script(&crate::classify::train::TrainSpec::parse(text)?))
+        Ok(train_script(&crate::classify::train::TrainSpec::parse(
+            text,
+        )?))
     } else {
         Ok(race_script(&RunSpec::parse(text)?))
     }
@@ -51,14 +53,29 @@ pub fn race_script(spec: &RunSpec) -> String {
     let view = spec.view.unwrap_or(built.view);
     let l = &spec.landscape;
     let uses = |name: &str| spec.racers.iter().any(|r| r.info.name == name);
-    let title = format!("{}, {} racer{}, {} steps", l.info.title, spec.racers.len(), if spec.racers.len() == 1 { "" } else { "s" }, spec.steps);
+    let title = format!(
+        "{}, {} racer{}, {} steps",
+        l.info.title,
+        spec.racers.len(),
+        if spec.racers.len() == 1 { "" } else { "s" },
+        spec.steps
+    );
 
-    let mut out = header(&title, "an optiscape race", &spec.to_json(), RUN_USAGE, &["json", "math", "sys"]);
+    let mut out = header(
+        &title,
+        "an optiscape race",
+        &spec.to_json(),
+        RUN_USAGE,
+        &["json", "math", "sys"],
+    );
     out.push_str("\n# --- The landscape -----------------------------------------------------------------------------\n");
     out.push_str(&landscape::function(l));
     out.push_str(&format!("\n\nSCALE = {}\n", float(l.scale)));
     let (point, turned) = if l.rotate != 0.0 {
-        let centre = [0.5 * (built.view.x[0] + built.view.x[1]), 0.5 * (built.view.y[0] + built.view.y[1])];
+        let centre = [
+            0.5 * (built.view.x[0] + built.view.x[1]),
+            0.5 * (built.view.y[0] + built.view.y[1]),
+        ];
         let (_, cos, sin) = crate::landscape::Rotation::new(l.rotate, centre).parts();
         out.push_str(&format!(
             "\n# The landscape turned by {} degrees counter-clockwise about the centre of its default view:
@@ -104,7 +121,11 @@ def step_loss(p, k):
 ",
         );
     } else {
-        out.push_str(&format!("\n\nNOISE, SEED = {}, {}\n\n", float(l.noise.std), l.noise.seed));
+        out.push_str(&format!(
+            "\n\nNOISE, SEED = {}, {}\n\n",
+            float(l.noise.std),
+            l.noise.seed
+        ));
         out.push_str(NOISE);
         out.push_str(
             "\n
@@ -126,7 +147,10 @@ def hessian(p):
 ",
         );
     }
-    let hand: Vec<(&str, &str)> = [("newton", NEWTON), ("adabelief", ADABELIEF), ("lion", LION)].into_iter().filter(|(n, _)| uses(n)).collect();
+    let hand: Vec<(&str, &str)> = [("newton", NEWTON), ("adabelief", ADABELIEF), ("lion", LION)]
+        .into_iter()
+        .filter(|(n, _)| uses(n))
+        .collect();
     if !hand.is_empty() {
         out.push_str("\n\n# --- Optimizers torch.optim does not have, written by hand ---------------------------------------\n");
         for (_, code) in hand {
@@ -136,9 +160,19 @@ def hessian(p):
     }
     out.push_str("\n\n# --- The racers -------------------------------------------------------------------------------\n");
     out.push_str(&format!("TITLE = {}\n", string(&title)));
-    out.push_str(&format!("START = [{}, {}]\n", float(start[0]), float(start[1])));
+    out.push_str(&format!(
+        "START = [{}, {}]\n",
+        float(start[0]),
+        float(start[1])
+    ));
     out.push_str(&format!("STEPS = {}\n", spec.steps));
-    out.push_str(&format!("VIEW = [[{}, {}], [{}, {}]]\n", float(view.x[0]), float(view.x[1]), float(view.y[0]), float(view.y[1])));
+    out.push_str(&format!(
+        "VIEW = [[{}, {}], [{}, {}]]\n",
+        float(view.x[0]),
+        float(view.x[1]),
+        float(view.y[0]),
+        float(view.y[1])
+    ));
     out.push_str("RACERS = [\n");
     for (i, r) in spec.racers.iter().enumerate() {
         out.push_str(&racer(i, r));
@@ -163,7 +197,13 @@ to about 1e-12, and a chaotic race, which grows a last-bit difference, may part 
 
 /// The script's opening: what it is, how to run it, the spec it came from, and the imports
 /// (torch, and these modules of Python's standard library).
-pub(crate) fn header(title: &str, what: &str, spec_json: &str, usage: &str, modules: &[&str]) -> String {
+pub(crate) fn header(
+    title: &str,
+    what: &str,
+    spec_json: &str,
+    usage: &str,
+    modules: &[&str],
+) -> String {
     let imports: String = modules.iter().map(|m| format!("import {m}\n")).collect();
     format!(
         "#!/usr/bin/env python3
@@ -183,18 +223,30 @@ import torch
 torch.set_default_dtype(torch.float64)
 ",
         env!("CARGO_PKG_VERSION"),
-        pretty(spec_json).replace('\\', "\\\\").replace("\n", "\n    ")
+        pretty(spec_json)
+            .replace('\\', "\\\\")
+            .replace("\n", "\n    ")
     )
 }
 
 /// A spec's JSON with a line for each top-level field and for each racer.
 fn pretty(json: &str) -> String {
-    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_string() };
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
+        return json.to_string();
+    };
     let lines: Vec<String> = fields
         .iter()
         .map(|(k, v)| match v {
             serde_json::Value::Array(items) if k == "racers" => {
-                format!("\"{k}\": [\n    {}]", items.iter().map(|r| r.to_string()).collect::<Vec<_>>().join(",\n    "))
+                format!(
+                    "\"{k}\": [\n    {}]",
+                    items
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect::<Vec<_>>()
+                        .join(",\n    ")
+                )
             }
             _ => format!("\"{k}\": {v}"),
         })
@@ -204,21 +256,43 @@ fn pretty(json: &str) -> String {
 
 /// One entry of `RACERS`.
 fn racer(i: usize, r: &RacerSpec) -> String {
-    let matrix = if r.info.name == "muon" { ", \"matrix\": True" } else { "" };
-    format!("    {{{}, \"optimizer\": lambda params: {},\n     {}{matrix}}},\n", identity(i, r), optimizer(r), schedule_and_clipping(r))
+    let matrix = if r.info.name == "muon" {
+        ", \"matrix\": True"
+    } else {
+        ""
+    };
+    format!(
+        "    {{{}, \"optimizer\": lambda params: {},\n     {}{matrix}}},\n",
+        identity(i, r),
+        optimizer(r),
+        schedule_and_clipping(r)
+    )
 }
 
 /// A racer's `"label"` and `"color"` entries.
 fn identity(i: usize, r: &RacerSpec) -> String {
-    let color = r.color.clone().unwrap_or_else(|| colormap::to_hex(colormap::racer_color(i)));
-    format!("\"label\": {}, \"color\": {}", string(r.display_name()), string(&color))
+    let color = r
+        .color
+        .clone()
+        .unwrap_or_else(|| colormap::to_hex(colormap::racer_color(i)));
+    format!(
+        "\"label\": {}, \"color\": {}",
+        string(r.display_name()),
+        string(&color)
+    )
 }
 
 /// A racer's `"scheduler"`, `"clip_grad_norm"` and `"clip_grad_value"` entries.
 fn schedule_and_clipping(r: &RacerSpec) -> String {
-    let scheduler = r.schedule.as_ref().map_or("None".to_string(), |s| format!("lambda opt: {}", scheduler(s)));
+    let scheduler = r.schedule.as_ref().map_or("None".to_string(), |s| {
+        format!("lambda opt: {}", scheduler(s))
+    });
     let clip = |x: Option<f64>| x.map_or("None".to_string(), float);
-    format!("\"scheduler\": {scheduler}, \"clip_grad_norm\": {}, \"clip_grad_value\": {}", clip(r.clip.norm), clip(r.clip.value))
+    format!(
+        "\"scheduler\": {scheduler}, \"clip_grad_norm\": {}, \"clip_grad_value\": {}",
+        clip(r.clip.norm),
+        clip(r.clip.value)
+    )
 }
 
 /// The optimizer's constructor on `params` with `lr` and every argument away from its default
@@ -239,17 +313,28 @@ fn optimizer_on(r: &RacerSpec, params: &str) -> String {
 
 /// `torch.optim.Adam`: the reference of an optimizer torch has.
 fn torch_class(info: &OptimizerInfo) -> &'static str {
-    info.reference.split_whitespace().next().filter(|c| c.starts_with("torch.optim.")).unwrap_or_else(|| unreachable!("{} is in torch.optim", info.name))
+    info.reference
+        .split_whitespace()
+        .next()
+        .filter(|c| c.starts_with("torch.optim."))
+        .unwrap_or_else(|| unreachable!("{} is in torch.optim", info.name))
 }
 
 /// `name=value, ...` for the values away from their defaults, and those `always` names.
-fn arguments<'a>(params: &[Param], values: impl Iterator<Item = (&'static str, &'a Value)>, always: impl Fn(&Param) -> bool) -> String {
+fn arguments<'a>(
+    params: &[Param],
+    values: impl Iterator<Item = (&'static str, &'a Value)>,
+    always: impl Fn(&Param) -> bool,
+) -> String {
     params
         .iter()
         .zip(values)
         .filter(|(p, (_, v))| always(p) || p.required || **v != p.default)
         .map(|(_, (name, v))| match v {
-            Value::Schedulers(list) => format!("{name}=[{}]", list.iter().map(scheduler).collect::<Vec<_>>().join(", ")),
+            Value::Schedulers(list) => format!(
+                "{name}=[{}]",
+                list.iter().map(scheduler).collect::<Vec<_>>().join(", ")
+            ),
             _ => format!("{name}={}", value(v)),
         })
         .collect::<Vec<_>>()
@@ -263,7 +348,10 @@ fn scheduler(n: &Named) -> String {
     let args = arguments(params, n.hyper.iter(), |_| false);
     let class = format!("torch.optim.lr_scheduler.{}", n.name);
     match (n.name, args.is_empty()) {
-        ("ChainedScheduler", _) => format!("{class}({}, optimizer=opt)", args.trim_start_matches("schedulers=")),
+        ("ChainedScheduler", _) => format!(
+            "{class}({}, optimizer=opt)",
+            args.trim_start_matches("schedulers=")
+        ),
         (_, true) => format!("{class}(opt)"),
         (_, false) => format!("{class}(opt, {args})"),
     }
@@ -287,11 +375,26 @@ mod tests {
         )
         .unwrap();
         let r = &spec.racers;
-        assert_eq!(optimizer(&r[0]), "torch.optim.SGD(params, lr=0.01, momentum=0.9, nesterov=True)");
-        assert_eq!(optimizer(&r[1]), "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.99))");
-        assert_eq!(scheduler(r[1].schedule.as_ref().unwrap()), "torch.optim.lr_scheduler.StepLR(opt, step_size=10)");
-        assert_eq!(optimizer(&r[2]), "torch.optim.Adafactor(params, lr=0.01, eps=(1e-30, 0.01))");
-        assert_eq!(optimizer(&r[3]), "Newton(params, lr=1.0, fallback=None, hessian=hessian)");
+        assert_eq!(
+            optimizer(&r[0]),
+            "torch.optim.SGD(params, lr=0.01, momentum=0.9, nesterov=True)"
+        );
+        assert_eq!(
+            optimizer(&r[1]),
+            "torch.optim.Adam(params, lr=0.001, betas=(0.9, 0.99))"
+        );
+        assert_eq!(
+            scheduler(r[1].schedule.as_ref().unwrap()),
+            "torch.optim.lr_scheduler.StepLR(opt, step_size=10)"
+        );
+        assert_eq!(
+            optimizer(&r[2]),
+            "torch.optim.Adafactor(params, lr=0.01, eps=(1e-30, 0.01))"
+        );
+        assert_eq!(
+            optimizer(&r[3]),
+            "Newton(params, lr=1.0, fallback=None, hessian=hessian)"
+        );
         assert_eq!(
             scheduler(r[4].schedule.as_ref().unwrap()),
             "torch.optim.lr_scheduler.SequentialLR(opt, schedulers=[torch.optim.lr_scheduler.LinearLR(opt, start_factor=0.1), torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.9)], milestones=[5])"

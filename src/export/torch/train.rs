@@ -14,7 +14,7 @@
 use super::literal::{float, string};
 use super::{header, identity, optimizer_on, schedule_and_clipping, ADABELIEF, LION};
 use crate::classify::model::Architecture;
-use crate::classify::train::{Transform, TrainSpec};
+use crate::classify::train::{TrainSpec, Transform};
 
 const DIGITS: &str = include_str!("python/digits.b64");
 const TRAIN: &str = include_str!("python/train.py");
@@ -42,7 +42,11 @@ pub fn train_script(spec: &TrainSpec) -> String {
 /// writes a script, which keeps those 62 kB out of its module. Any other text is refused.
 pub fn train_script_with(spec: &TrainSpec, digits_b64: &str) -> Result<String, String> {
     if digits_b64.len() != DIGITS.len() || fnv1a(digits_b64.as_bytes()) != DIGITS_HASH {
-        return Err(format!("the digits text ({} bytes) is not the one this optiscape embeds ({} bytes)", digits_b64.len(), DIGITS.len()));
+        return Err(format!(
+            "the digits text ({} bytes) is not the one this optiscape embeds ({} bytes)",
+            digits_b64.len(),
+            DIGITS.len()
+        ));
     }
     Ok(script_with(spec, digits_b64))
 }
@@ -67,10 +71,26 @@ fn script_with(spec: &TrainSpec, digits: &str) -> String {
         Architecture::Mlp => ("32", "MLP 64 -> 32 -> 10"),
     };
     let n = spec.racers.len();
-    let title = format!("Digits, {model}, {n} racer{}, {} epochs", if n == 1 { "" } else { "s" }, spec.epochs);
-    let mut out = header(&title, "an optiscape training race", &spec.to_json(), TRAIN_USAGE, &["base64", "json", "math", "sys", "zlib"]);
+    let title = format!(
+        "Digits, {model}, {n} racer{}, {} epochs",
+        if n == 1 { "" } else { "s" },
+        spec.epochs
+    );
+    let mut out = header(
+        &title,
+        "an optiscape training race",
+        &spec.to_json(),
+        TRAIN_USAGE,
+        &["base64", "json", "math", "sys", "zlib"],
+    );
     out.push_str(&format!("\nDIGITS = \"\"\"\n{digits}\"\"\"\n"));
-    out.push_str(&format!("\nTITLE = {}\nEPOCHS = {}\nBATCH_SIZE = {}\nSEED = {}\nHIDDEN = {hidden}\n", string(&title), spec.epochs, spec.batch_size, spec.seed));
+    out.push_str(&format!(
+        "\nTITLE = {}\nEPOCHS = {}\nBATCH_SIZE = {}\nSEED = {}\nHIDDEN = {hidden}\n",
+        string(&title),
+        spec.epochs,
+        spec.batch_size,
+        spec.seed
+    ));
     let uses = |name: &str| spec.racers.iter().any(|r| r.info.name == name);
     for (name, code) in [("adabelief", ADABELIEF), ("lion", LION)] {
         if uses(name) {
@@ -80,7 +100,9 @@ fn script_with(spec: &TrainSpec, digits: &str) -> String {
     }
     out.push_str("\n\n# --- The racers -------------------------------------------------------------------------------\n");
     out.push_str("# Each racer's optimizers (the first is the one its scheduler drives) and its input: the\n");
-    out.push_str("# transform (\"raw\" or \"standardize\") and the scale the pixels are multiplied by.\n");
+    out.push_str(
+        "# transform (\"raw\" or \"standardize\") and the scale the pixels are multiplied by.\n",
+    );
     out.push_str("RACERS = [\n");
     for (i, r) in spec.racers.iter().enumerate() {
         let input = spec.input_of(i);
@@ -118,12 +140,21 @@ mod tests {
 
     #[test]
     fn the_script_with_the_digits_given_is_the_embedded_ones_and_refuses_others() {
-        let spec = TrainSpec::parse(r#"{"model": "linear", "epochs": 2, "racers": [{"name": "adam"}, {"name": "lion"}]}"#).unwrap();
-        assert_eq!(train_script_with(&spec, DIGITS).unwrap(), train_script(&spec));
+        let spec = TrainSpec::parse(
+            r#"{"model": "linear", "epochs": 2, "racers": [{"name": "adam"}, {"name": "lion"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            train_script_with(&spec, DIGITS).unwrap(),
+            train_script(&spec)
+        );
         let mut other = DIGITS.to_string();
         other.replace_range(100..101, if &DIGITS[100..101] == "A" { "B" } else { "A" });
         let message = train_script_with(&spec, &other).unwrap_err();
-        assert!(message.contains("is not the one this optiscape embeds"), "{message}");
+        assert!(
+            message.contains("is not the one this optiscape embeds"),
+            "{message}"
+        );
         assert!(train_script_with(&spec, "").is_err());
     }
 }
