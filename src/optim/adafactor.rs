@@ -11,6 +11,7 @@
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
 use super::{Quantity, STEP};
+use crate::math::{powf, powi};
 use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {

@@ -9,6 +9,7 @@
 use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
+use crate::math::powf;
 use crate::schema::{Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {

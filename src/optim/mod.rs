@@ -14,6 +14,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub use crate::schedule::Knobs;
+use crate::schema::{Hyper, Param};
 pub use explain::{Piece, PieceInfo, PieceValue};
 use lanes::Lanes;
 use serde::Serialize;

@@ -888,6 +888,15 @@ fn draw_panels<DB: DrawingBackend>(
     Ok(())
 }
 
+/// One axis to draw: where its ticks are in space, their values and labels, its name, and the
+/// box edge it runs along.
+type Axis<'a> = (
+    Vec<(f64, f64, f64)>,
+    &'a [(f64, String)],
+    &'a str,
+    [(f64, f64, f64); 2],
+);
+
 /// Ticks, labels and names of the three axes on the box's near edges: x and y along the floor's
 /// two front edges, the height up the wall edge on the left.
 fn draw_axes<DB: DrawingBackend>(
@@ -923,12 +932,7 @@ fn draw_axes<DB: DrawingBackend>(
         Height::Log { base, .. } if base.abs() > 1e-12 => "f \u{2212} f*",
         _ => "f",
     };
-    let axes: [(
-        Vec<(f64, f64, f64)>,
-        &[(f64, String)],
-        &str,
-        [(f64, f64, f64); 2],
-    ); 3] = [
+    let axes: [Axis; 3] = [
         (
             tx.iter().map(|(t, _)| (*t, z[0], ny)).collect(),
             &tx,
