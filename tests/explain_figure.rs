@@ -4,10 +4,11 @@
 use optiscape::landscape::View;
 use optiscape::optim::explain::{Shape, Space, STEP_KEY};
 use optiscape::race::Race;
-use optiscape::render::explain::{geometry, scales, value_text, REACH_CSS};
+use optiscape::render::explain::{geometry, scales, REACH_CSS};
 use optiscape::render::layout::PlotRect;
 use optiscape::render::{colormap, Mapping};
 use optiscape::spec::RunSpec;
+use optiscape::text::piece_value;
 
 mod common;
 use common::svg::texts;
@@ -167,7 +168,7 @@ fn the_cli_draws_the_explained_step_and_its_panel() {
     );
     // Each piece in the panel with its value, its caption's first words, and its label at the head.
     for (i, p) in e.pieces.iter().enumerate() {
-        let line = format!("{}  {} = {}", i + 1, p.label, value_text(&p.value));
+        let line = format!("{}  {} = {}", i + 1, p.label, piece_value(&p.value));
         assert!(texts.contains(&line), "{line} in {texts:?}");
         let first: String = p.caption.split(' ').take(3).collect::<Vec<_>>().join(" ");
         assert!(texts.iter().any(|t| t.starts_with(&first)), "{first}");

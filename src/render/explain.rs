@@ -16,7 +16,8 @@ use super::path::to_backend;
 use super::scene::{at, casing, fill, stroke, text_style, DrawResult, INK};
 use super::ticks::format_value;
 use crate::explanation::Explanation;
-use crate::optim::explain::{PieceValue, Shape, Space};
+use crate::optim::explain::{Shape, Space};
+use crate::text;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::element::{Circle, PathElement, Polygon, Rectangle};
@@ -461,25 +462,6 @@ fn colored(style: TextStyle<'static>, color: RGBColor) -> TextStyle<'static> {
     }
 }
 
-/// A piece's value as the panel gives it: "(0.12, −3.4)", "0.05", "yes".
-pub fn value_text(v: &PieceValue) -> String {
-    let num = |x: f64| {
-        if x.is_finite() {
-            format_value(x)
-        } else {
-            "not finite".into()
-        }
-    };
-    match v {
-        PieceValue::Vector(v) => format!(
-            "({})",
-            v.iter().map(|&x| num(x)).collect::<Vec<_>>().join(", ")
-        ),
-        PieceValue::Number(x) => num(*x),
-        PieceValue::Flag(b) => if *b { "yes" } else { "no" }.into(),
-    }
-}
-
 /// `text` cut into lines of at most `chars` characters, at spaces.
 pub fn wrap(text: &str, chars: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
@@ -507,53 +489,18 @@ pub fn panel_lines(
     scales: Scales,
     chars: usize,
 ) -> Vec<(String, Option<usize>, bool)> {
-    let mut out: Vec<(String, Option<usize>, bool)> = Vec::new();
-    let lr = e.lr.map_or(String::new(), |lr| {
-        format!(" \u{b7} lr {}", format_value(lr))
-    });
-    out.push((
-        format!(
-            "{}: the update from step {} to {}",
-            e.name,
-            e.step,
-            e.step + 1
-        ),
-        None,
-        true,
-    ));
-    out.push((
-        format!(
-            "at ({}, {}) \u{b7} loss {}{lr}",
-            format_value(e.at[0]),
-            format_value(e.at[1]),
-            format_value(e.loss)
-        ),
-        None,
-        false,
-    ));
+    let mut out: Vec<(String, Option<usize>, bool)> = vec![
+        (text::explain_title(e), None, true),
+        (text::explain_where(e), None, false),
+    ];
     for (i, p) in e.pieces.iter().enumerate() {
-        out.push((
-            format!("{}  {} = {}", i + 1, p.label, value_text(&p.value)),
-            Some(i),
-            true,
-        ));
+        out.push((text::explain_piece(i, p), Some(i), true));
         for line in wrap(p.caption, chars) {
             out.push((line, Some(i), false));
         }
     }
-    let mut notes = Vec::new();
-    if e.pieces.iter().any(|p| p.space == Some(Space::Gradient)) {
-        notes.push("Arrows and boxes of the gradient's units share one scale; downhill arrows are the gradients reversed.".to_string());
-    }
-    notes.push(if scales.magnify > 1.0 {
-        format!(
-            "Steps are drawn {} times their length on the plot.",
-            format_value(scales.magnify)
-        )
-    } else {
-        "Steps are drawn at their length on the plot.".to_string()
-    });
-    for note in notes {
+    let gradients = e.pieces.iter().any(|p| p.space == Some(Space::Gradient));
+    for note in text::explain_scales(gradients, scales.magnify) {
         for line in wrap(&note, chars) {
             out.push((line, None, false));
         }
