@@ -112,10 +112,12 @@ fn main() {
         .racers
         .iter()
         .zip(&colors)
-        .map(|(r, &color)| SurfacePath {
+        .zip(&dashes)
+        .map(|((r, &color), &dash)| SurfacePath {
             color,
             points: &r.trajectory,
             losses: &r.loss,
+            dash,
         })
         .collect();
     let start = Some((race.start, race.objective.value(race.start)));

@@ -4,6 +4,7 @@
 
 use optiscape::export::raster::Raster;
 use optiscape::landscape::{find, Objective, View};
+use optiscape::render::colormap::Dash;
 use optiscape::render::levels::Spacing;
 use optiscape::render::surface::{draw_surface, Height, Surface, SurfacePath, Turn};
 use optiscape::render::{Field, Layout, Mapping};
@@ -122,6 +123,7 @@ fn path_pixels(y: f64, color: RGBColor) -> usize {
                 color,
                 points: &points,
                 losses: &losses,
+                dash: Dash::Solid,
             }],
             None,
             Turn::default(),

@@ -152,10 +152,12 @@ fn draw_chart<DB: DrawingBackend>(
         .racers
         .iter()
         .zip(s.colors)
-        .map(|(r, &color)| SurfacePath {
+        .zip(colormap::dashes(s.colors))
+        .map(|((r, &color), dash)| SurfacePath {
             color,
             points: &r.trajectory,
             losses: &r.loss,
+            dash,
         })
         .collect();
     let start = s.race.start;

@@ -13,9 +13,10 @@
 //! from the farthest to the nearest (painter's order), and each piece of a path right after
 //! the cell it crosses: a path behind a ridge is hidden by it.
 
-use super::colormap;
+use super::colormap::{self, Dash};
 use super::layout::Metrics;
 use super::levels::{Levels, Spacing};
+use super::path::{dash, to_backend};
 use super::scene::{casing, DrawResult, INK};
 use super::ticks::format_pow10;
 use crate::landscape::{Mark, Objective, Point, View};
@@ -257,6 +258,8 @@ pub struct SurfacePath<'a> {
     pub color: RGBColor,
     pub points: &'a [Point],
     pub losses: &'a [f64],
+    /// Its dash pattern, as on the plot and in the legend ([`colormap::dashes`]).
+    pub dash: Dash,
 }
 
 /// The direction light comes from, in the box's unit coordinates `(x, up, y)`: above, from the
@@ -435,6 +438,30 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
         }
     }
 
+    // How far along its dash pattern each path is at each point: its length on screen so far.
+    let (bx, by) = area.get_base_pixel();
+    let base = [bx as f64, by as f64];
+    let phases: Vec<Vec<f64>> = paths
+        .iter()
+        .map(|path| {
+            let mut at = 0.0;
+            let mut last: Option<[f64; 2]> = None;
+            path.points
+                .iter()
+                .zip(path.losses)
+                .map(|(&p, &l)| {
+                    if let Some(q) = s.lift(p, l).map(|q| box3.screen(q)) {
+                        if let Some(prev) = last {
+                            at += ((q[0] - prev[0]).powi(2) + (q[1] - prev[1]).powi(2)).sqrt();
+                        }
+                        last = Some(q);
+                    }
+                    at
+                })
+                .collect()
+        })
+        .collect();
+
     let lut = colormap::background();
     let bands: Vec<[u8; 3]> = (0..=s.levels.len())
         .map(|b| colormap::lookup(&lut, s.levels.band_position(b)))
@@ -528,22 +555,29 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
             let points: Vec<(f64, f64, f64)> = (first..=last + 1)
                 .filter_map(|q| s.lift(path.points[q], path.losses[q]))
                 .collect();
-            area3.draw(&PathElement::new(
-                points.clone(),
-                ShapeStyle {
-                    color: casing(path.color),
-                    filled: false,
-                    stroke_width: under,
-                },
-            ))?;
-            area3.draw(&PathElement::new(
-                points,
-                ShapeStyle {
-                    color: path.color.to_rgba(),
-                    filled: false,
-                    stroke_width: line,
-                },
-            ))?;
+            // On screen, dashed from where the path's pattern stands at its first point.
+            let on_screen: Vec<[f64; 2]> = points
+                .iter()
+                .map(|&p| box3.screen(p))
+                .map(|[u, v]| [u - base[0], v - base[1]])
+                .collect();
+            let pattern: Vec<f64> = path.dash.pattern().iter().map(|&l| m.px(l)).collect();
+            let (pieces, _) = dash(&on_screen, &pattern, phases[r][first]);
+            for (color, width) in [(casing(path.color), under), (path.color.to_rgba(), line)] {
+                for piece in &pieces {
+                    let piece = to_backend(piece);
+                    if piece.len() >= 2 {
+                        area.draw(&PathElement::new(
+                            piece,
+                            ShapeStyle {
+                                color,
+                                filled: false,
+                                stroke_width: width,
+                            },
+                        ))?;
+                    }
+                }
+            }
         }
     }
 
