@@ -249,3 +249,50 @@ fn the_cli_draws_the_surface_with_its_axes_and_legend() {
 fn texts_of(svg: &str) -> Vec<String> {
     texts(svg)
 }
+
+#[test]
+fn the_mesh_is_the_drawn_surface() {
+    let (objective, built) = landscape("himmelblau");
+    let s = Surface::sample(&objective, built.view, &built.marks, 30);
+    let mesh = s.mesh();
+    assert_eq!(
+        (mesh.positions.len(), mesh.colors.len()),
+        (30 * 30 * 3, 30 * 30 * 3)
+    );
+    assert_eq!(mesh.indices.len(), 29 * 29 * 6, "two triangles a cell");
+    assert!(mesh.indices.iter().all(|&k| (k as usize) < 900));
+    // Corners of the box: the view's corners at 0 and 1, the heights between 0 and the box's.
+    assert_eq!((mesh.positions[0], mesh.positions[2]), (0.0, 0.0));
+    assert_eq!(
+        (mesh.positions[29 * 3], mesh.positions[899 * 3 + 2]),
+        (1.0, 1.0)
+    );
+    let ups: Vec<f32> = mesh.positions.chunks(3).map(|p| p[1]).collect();
+    let (lo, hi) = ups
+        .iter()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(a, b), &u| {
+            (a.min(u), b.max(u))
+        });
+    assert!(
+        lo.abs() < 1e-6 && (hi as f64 - optiscape::render::surface::BOX_HEIGHT).abs() < 1e-6,
+        "{lo} {hi}"
+    );
+    // Each cell cut along the diagonal Surface::cut says.
+    for (c, t) in mesh.indices.chunks(6).enumerate() {
+        let (i, j) = ((c % 29) as u32, (c / 29) as u32);
+        let diagonal = if s.cut[c] {
+            [i + 1 + j * 30, i + (j + 1) * 30]
+        } else {
+            [i + j * 30, i + 1 + (j + 1) * 30]
+        };
+        assert!(
+            diagonal
+                .iter()
+                .all(|d| t[..3].contains(d) && t[3..].contains(d)),
+            "cell {c}: {t:?}"
+        );
+    }
+    // A path's point lifted onto the surface lands in the same unit box.
+    let p = s.unit(s.lift([3.0, 2.0], objective.value([3.0, 2.0])).unwrap());
+    assert!(p.iter().all(|c| (0.0..=1.0).contains(c)), "{p:?}");
+}

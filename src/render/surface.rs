@@ -252,6 +252,71 @@ impl Surface {
     }
 }
 
+/// The surface as a triangle mesh in the box's unit coordinates, for a GPU to draw (WebGL2):
+/// the same vertices, heights, colours and cut as [`draw_surface`]'s.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mesh {
+    /// `(x, up, y)` per vertex, row-major as [`Surface::values`]: x and y from 0 to 1 across
+    /// the view, up from 0 (the lowest height) to [`BOX_HEIGHT`] (the highest).
+    pub positions: Vec<f32>,
+    /// `(r, g, b)` per vertex: the contour plot's colours, blended between levels.
+    pub colors: Vec<u8>,
+    /// Three vertex indices per triangle, two triangles per cell whose corners are finite, cut
+    /// as [`Surface::cut`] says.
+    pub indices: Vec<u32>,
+}
+
+impl Surface {
+    /// `p` (plotters' 3-D coordinates `(x, height, y)`, as [`Surface::lift`] gives a path's
+    /// point) in the box's unit coordinates, as [`Mesh::positions`].
+    pub fn unit(&self, (x, h, y): (f64, f64, f64)) -> [f64; 3] {
+        [
+            (x - self.view.x[0]) / (self.view.x[1] - self.view.x[0]),
+            (h - self.z[0]) / (self.z[1] - self.z[0]) * BOX_HEIGHT,
+            (y - self.view.y[0]) / (self.view.y[1] - self.view.y[0]),
+        ]
+    }
+
+    /// The surface as a [`Mesh`].
+    pub fn mesh(&self) -> Mesh {
+        let n = self.n;
+        let lut = colormap::background();
+        let mut positions = Vec::with_capacity(n * n * 3);
+        let mut colors = Vec::with_capacity(n * n * 3);
+        for j in 0..n {
+            for i in 0..n {
+                let v = self.vertex(i, j);
+                let u = if v.1.is_finite() {
+                    self.unit(v)
+                } else {
+                    [0.0; 3]
+                };
+                positions.extend(u.map(|c| c as f32));
+                colors.extend(smooth_color(self, &lut, self.values[j * n + i]));
+            }
+        }
+        let mut indices = Vec::with_capacity((n - 1) * (n - 1) * 6);
+        for j in 0..n - 1 {
+            for i in 0..n - 1 {
+                let corners = [(i, j), (i + 1, j), (i + 1, j + 1), (i, j + 1)];
+                if corners
+                    .iter()
+                    .all(|&(a, b)| self.heights[b * n + a].is_finite())
+                {
+                    for t in self.triangles(i, j) {
+                        indices.extend(t.map(|(a, b)| (b * n + a) as u32));
+                    }
+                }
+            }
+        }
+        Mesh {
+            positions,
+            colors,
+            indices,
+        }
+    }
+}
+
 /// One racer's path on the surface: its points and the loss at each.
 #[derive(Clone, Copy, Debug)]
 pub struct SurfacePath<'a> {
@@ -334,7 +399,7 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
     // own walls.
     let (w, h) = area.dim_in_pixel();
     let side = (w.min(h) as f64 * 0.8) as i32;
-    chart.set_3d_pixel_range((side, (side as f64 * HEIGHT) as i32, side));
+    chart.set_3d_pixel_range((side, (side as f64 * BOX_HEIGHT) as i32, side));
     let project = |chart: &mut plotters::chart::ChartContext<DB, _>, scale: f64| {
         chart.with_projection(|mut pb| {
             pb.yaw = turn.yaw.to_radians();
@@ -658,7 +723,7 @@ pub fn draw_surface_layers<DB: DrawingBackend>(
 }
 
 /// The box's height over its width and depth.
-const HEIGHT: f64 = 0.55;
+pub const BOX_HEIGHT: f64 = 0.55;
 
 /// Room left around the turned box for its labels and names, in CSS px: each side of it, and
 /// above and below.
