@@ -9,6 +9,7 @@
 
 pub mod catalog;
 pub mod classify;
+pub mod explanation;
 pub mod export;
 // A whole race as one SVG figure (`optiscape plot`): not in the browser's module.
 #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]

@@ -294,9 +294,44 @@ pub struct Param {
     /// 10" for `linear`); none: the names themselves.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub titles: &'static [&'static str],
+    /// What it does, in one plain-language line for a tooltip (`doc` is the reference's own
+    /// wording); empty until [`Param::tip`] sets it.
+    pub tip: &'static str,
+    /// For a pair or tuple: each item's symbol and plain-language line (betas: β1, β2).
+    #[serde(skip_serializing_if = "<[ItemTip]>::is_empty")]
+    pub item_tips: &'static [ItemTip],
+}
+
+/// One item of a pair or tuple, explained: its symbol and a plain-language line.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ItemTip {
+    /// How the item is written: `β1`.
+    pub symbol: &'static str,
+    pub tip: &'static str,
 }
 
 impl Param {
+    const fn base(
+        name: &'static str,
+        default: Value,
+        kind: Kind,
+        doc: &'static str,
+        check: Option<TextCheck>,
+    ) -> Param {
+        Param {
+            name,
+            default,
+            required: false,
+            kind,
+            doc,
+            check,
+            key: false,
+            titles: &[],
+            tip: "",
+            item_tips: &[],
+        }
+    }
+
     pub const fn number(
         name: &'static str,
         default: f64,
@@ -304,16 +339,13 @@ impl Param {
         slider: Slider,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Number(default),
-            required: false,
-            kind: Kind::Number { range, slider },
+            Value::Number(default),
+            Kind::Number { range, slider },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
     pub const fn pair(
         name: &'static str,
@@ -322,28 +354,16 @@ impl Param {
         slider: Slider,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Pair(default),
-            required: false,
-            kind: Kind::Pair { range, slider },
+            Value::Pair(default),
+            Kind::Pair { range, slider },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param {
-            name,
-            default: Value::Flag(default),
-            required: false,
-            kind: Kind::Flag,
-            doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+        Param::base(name, Value::Flag(default), Kind::Flag, doc, None)
     }
     pub const fn text(
         name: &'static str,
@@ -352,16 +372,13 @@ impl Param {
         check: TextCheck,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Text(Cow::Borrowed(default)),
-            required: false,
-            kind: Kind::Text { max_chars },
+            Value::Text(Cow::Borrowed(default)),
+            Kind::Text { max_chars },
             doc,
-            check: Some(check),
-            key: false,
-            titles: &[],
-        }
+            Some(check),
+        )
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -372,16 +389,26 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Choice(default),
-            required: false,
-            kind: Kind::Choice { choices, nullable },
+            Value::Choice(default),
+            Kind::Choice { choices, nullable },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
+    }
+
+    /// The same parameter with its plain-language line (see [`Param::tip`]).
+    pub const fn tip(mut self, tip: &'static str) -> Param {
+        self.tip = tip;
+        self
+    }
+
+    /// The same parameter with a symbol and a plain-language line for each item of its pair or
+    /// tuple.
+    pub const fn item_tips(mut self, items: &'static [ItemTip]) -> Param {
+        self.item_tips = items;
+        self
     }
 
     /// The same choice parameter with its choices' `titles` for people, in order.
@@ -431,20 +458,17 @@ impl Param {
             Some(i) => Value::Int(i),
             None => Value::Null,
         };
-        Param {
+        Param::base(
             name,
             default,
-            required: false,
-            kind: Kind::Integer {
+            Kind::Integer {
                 range,
                 slider,
                 nullable,
             },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// A number in `range` or `null` (off), `null` by default.
@@ -454,16 +478,13 @@ impl Param {
         slider: Slider,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Null,
-            required: false,
-            kind: Kind::OptionalNumber { range, slider },
+            Value::Null,
+            Kind::OptionalNumber { range, slider },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// A tuple of `items.len()` numbers.
@@ -473,16 +494,13 @@ impl Param {
         items: &'static [Item],
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Tuple(Cow::Borrowed(default)),
-            required: false,
-            kind: Kind::Tuple { items },
+            Value::Tuple(Cow::Borrowed(default)),
+            Kind::Tuple { items },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// A list of whole numbers.
@@ -493,44 +511,35 @@ impl Param {
         increasing: bool,
         doc: &'static str,
     ) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Ints(Cow::Borrowed(default)),
-            required: false,
-            kind: Kind::Integers { range, increasing },
+            Value::Ints(Cow::Borrowed(default)),
+            Kind::Integers { range, increasing },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// A scheduler or `null` (none), `null` by default.
     pub const fn scheduler(name: &'static str, doc: &'static str) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Null,
-            required: false,
-            kind: Kind::Scheduler { nullable: true },
+            Value::Null,
+            Kind::Scheduler { nullable: true },
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// A list of schedulers.
     pub const fn schedulers(name: &'static str, doc: &'static str) -> Param {
-        Param {
+        Param::base(
             name,
-            default: Value::Schedulers(Vec::new()),
-            required: false,
-            kind: Kind::Schedulers,
+            Value::Schedulers(Vec::new()),
+            Kind::Schedulers,
             doc,
-            check: None,
-            key: false,
-            titles: &[],
-        }
+            None,
+        )
     }
 
     /// This parameter without a default: a spec must give it.
@@ -544,6 +553,8 @@ impl Param {
             check: self.check,
             key: self.key,
             titles: self.titles,
+            tip: self.tip,
+            item_tips: self.item_tips,
         };
         // The default it had is dropped unread (a const fn cannot run its destructor).
         std::mem::forget(self);

@@ -7,7 +7,9 @@
 //! its step and loss in the page's compact numbers ("loss 1.95e-5").
 
 use crate::classify::train::{Epoch, TrainSpec, TRAIN_PARAMS};
+use crate::explanation::Explanation;
 use crate::landscape::Point;
+use crate::optim::{Piece, PieceValue};
 use crate::presets::Lesson;
 use crate::race::{Arrival, Racer, RacerResult, Status};
 use crate::render::loss::XAxis;
@@ -283,6 +285,70 @@ pub fn caption(spec: &RunSpec, start: Point, clock: u64, sweep_steps: Option<u64
         ));
     }
     parts.join(SEP)
+}
+
+/// The explained step's heading: "Adam: the update from step 120 to 121".
+pub fn explain_title(e: &Explanation) -> String {
+    format!(
+        "{}: the update from step {} to {}",
+        e.name,
+        e.step,
+        e.step + 1
+    )
+}
+
+/// Where the explained step starts: "at (−0.861, 0.747) · loss 3.47 · lr 0.05".
+pub fn explain_where(e: &Explanation) -> String {
+    let lr =
+        e.lr.map_or(String::new(), |lr| format!("{SEP}lr {}", format_value(lr)));
+    format!(
+        "at ({}, {}){SEP}loss {}{lr}",
+        format_value(e.at[0]),
+        format_value(e.at[1]),
+        format_value(e.loss)
+    )
+}
+
+/// Piece `i` of an explained step, numbered from 1: "2  −m̂ = (1.63, −1.21)".
+pub fn explain_piece(i: usize, p: &Piece) -> String {
+    format!("{}  {} = {}", i + 1, p.label, piece_value(&p.value))
+}
+
+/// A piece's value: "(0.12, −3.4)", "0.05", "yes".
+pub fn piece_value(v: &PieceValue) -> String {
+    let num = |x: f64| {
+        if x.is_finite() {
+            format_value(x)
+        } else {
+            "not finite".into()
+        }
+    };
+    match v {
+        PieceValue::Vector(v) => format!(
+            "({})",
+            v.iter().map(|&x| num(x)).collect::<Vec<_>>().join(", ")
+        ),
+        PieceValue::Number(x) => num(*x),
+        PieceValue::Flag(b) => if *b { "yes" } else { "no" }.into(),
+    }
+}
+
+/// How the explained step's pieces are drawn to scale: the gradient's space (where there are
+/// pieces in it), then the steps' magnification.
+pub fn explain_scales(gradients: bool, magnify: f64) -> Vec<String> {
+    let mut notes = Vec::new();
+    if gradients {
+        notes.push("Arrows and boxes of the gradient's units share one scale; downhill arrows are the gradients reversed.".to_string());
+    }
+    notes.push(if magnify > 1.0 {
+        format!(
+            "Steps are drawn {} times their length on the plot.",
+            format_value(magnify)
+        )
+    } else {
+        "Steps are drawn at their length on the plot.".to_string()
+    });
+    notes
 }
 
 /// The classifier's caption: "Digits classifier · Linear, 64 → 10 · input raw · batch 1 · 15

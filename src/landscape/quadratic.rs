@@ -25,7 +25,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
             spacing: Spacing::Log,
         },
         "condition number k: the curvature along y relative to x",
-    )],
+    )
+    .tip("how much steeper the bowl is along y than along x: a long narrow ravine when large")],
     build: |h| Built {
         f: Box::new(Quadratic {
             k: h.num("condition"),

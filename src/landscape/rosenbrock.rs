@@ -26,7 +26,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
                 spacing: Spacing::Linear,
             },
             "position of the minimum (a, a^2)",
-        ),
+        )
+        .tip("where the minimum is: at (a, a²)"),
         Param::number(
             "b",
             100.0,
@@ -37,7 +38,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
                 spacing: Spacing::Log,
             },
             "steepness of the valley walls",
-        ),
+        )
+        .tip("how steep the walls of the curved valley are"),
     ],
     build: |h| {
         let f = Rosenbrock {

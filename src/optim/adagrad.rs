@@ -1,8 +1,10 @@
 //! Adagrad, as `torch.optim.Adagrad`: per-coordinate steps shrink with the running sum of
 //! squared gradients, which starts at `initial_accumulator_value`.
 
+use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
 use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, params, Derivatives, Entry, Optimizer, OptimizerInfo};
+use super::{Quantity, STEP};
 use crate::schema::{sliders, Hyper, Param, Range, Slider, Spacing};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
@@ -21,7 +23,8 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
                 spacing: Spacing::Linear,
             },
             "learning rate decay",
-        ),
+        )
+        .tip("shrinks the learning rate every step: lr / (1 + (t − 1) · lr_decay)"),
         params::weight_decay(0.0),
         Param::number(
             "initial_accumulator_value",
@@ -29,9 +32,12 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
             Range::NON_NEGATIVE,
             sliders::UNIT,
             "initial value of the sum of squares",
-        ),
+        )
+        .tip("where the sum of squared gradients starts: above 0, the first steps are smaller"),
         params::eps(1e-10),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adagrad::new(h))),
 };
@@ -64,8 +70,39 @@ pub struct AdagradState {
     pub clr: f64,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "sum", tip: "memory of the gradient's size: the sum of every squared gradient so far (from its initial value), per coordinate" },
+    Quantity { name: "clr", tip: "the learning rate after its decay, lr / (1 + (step − 1) · lr_decay)" },
+];
+
+const SUM: PieceInfo = PieceInfo::boxed(
+    "sum",
+    "√Σg² + ε",
+    Space::Gradient,
+    "memory of the gradient's size: the root of the sum of all squared gradients so far, plus ε; it only grows, so the steps only shrink",
+);
+const CLR: PieceInfo = PieceInfo::scalar(
+    "clr",
+    "lr_t",
+    "the learning rate after its decay, lr / (1 + (t − 1) · lr_decay)",
+);
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    SUM,
+    CLR,
+    PieceInfo::step(
+        "the step: −lr_t times the gradient divided by the box, coordinate by coordinate",
+    ),
+];
+
 impl Optimizer for Adagrad {
     type State = AdagradState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdagradState {
         AdagradState {
@@ -99,6 +136,23 @@ impl Optimizer for Adagrad {
             Entry::vector("sum", &s.sum),
             Entry::scalar("clr", s.clr),
         ]
+    }
+
+    fn explain(
+        &self,
+        _before: &AdagradState,
+        after: &AdagradState,
+        p: &[f64],
+        d: &Derivatives,
+    ) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        out.extend(explain::l2(p, d.grad, self.weight_decay));
+        out.push(vector(
+            SUM.key,
+            after.sum.iter().map(|&s| s.sqrt() + self.eps).collect(),
+        ));
+        out.push(number(CLR.key, after.clr));
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

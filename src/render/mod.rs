@@ -16,6 +16,10 @@
 //! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
 //! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
 //!   descent and where the quadratic model along it is lowest.
+//! * [`explain`]: a racer's next update, piece by piece, at its head, and the panel listing
+//!   the pieces (`optiscape plot --explain`, the page's "explain step" view).
+//! * [`surface`]: the landscape as a shaded 3-D surface with the paths riding on it (the
+//!   page's 3-D view, `optiscape plot --3d`).
 //! * [`loss`]: the loss chart and its live axes.
 //! * [`classify`]: the classifier race's charts, loss and test accuracy per epoch, and its projected view.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
@@ -67,6 +71,7 @@
 pub mod classify;
 pub mod colormap;
 pub mod contour;
+pub mod explain;
 pub mod field;
 pub mod layout;
 pub mod levels;
@@ -76,6 +81,7 @@ pub mod path;
 pub mod racers;
 pub mod scene;
 pub mod step_glyph;
+pub mod surface;
 pub mod sweep;
 pub mod ticks;
 

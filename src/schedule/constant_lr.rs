@@ -19,7 +19,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             },
             sliders::UNIT,
             "factor before total_iters",
-        ),
+        )
+        .tip("the rate is lr times this for the first total_iters steps"),
         Param::integer(
             "total_iters",
             Some(5),
@@ -27,7 +28,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             super::STEPS,
             false,
             "steps at the lowered rate",
-        ),
+        )
+        .tip("how many steps the rate stays lowered"),
     ],
     cycles_momentum: false,
     check: no_check,

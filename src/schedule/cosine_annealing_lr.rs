@@ -18,6 +18,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             false,
             "steps of the half period",
         )
+        .tip("how many steps the rate takes to glide down along a cosine")
         .required(),
         Param::number(
             "eta_min",
@@ -25,7 +26,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             Range::NON_NEGATIVE,
             crate::schema::sliders::LR,
             "lowest rate",
-        ),
+        )
+        .tip("the lowest rate it glides down to"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -14,6 +14,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
         super::GAMMA,
         "factor of each step",
     )
+    .tip("the rate is multiplied by this every step")
     .required()],
     cycles_momentum: false,
     check: no_check,

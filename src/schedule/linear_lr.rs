@@ -19,14 +19,16 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             },
             sliders::UNIT,
             "factor at the start",
-        ),
+        )
+        .tip("the rate starts at lr times this"),
         Param::number(
             "end_factor",
             1.0,
             Range::UNIT,
             sliders::UNIT,
             "factor from total_iters on",
-        ),
+        )
+        .tip("and moves in a straight line to lr times this"),
         // torch takes 0 but then divides by it in its closed form (SequentialLR's milestones).
         Param::integer(
             "total_iters",
@@ -35,7 +37,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             super::STEPS,
             false,
             "steps from start_factor to end_factor",
-        ),
+        )
+        .tip("over this many steps"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -15,6 +15,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             false,
             "steps at which the rate decays (in any order; one given twice decays twice)",
         )
+        .tip("the steps at which the rate drops")
         .required(),
         Param::number(
             "gamma",
@@ -22,7 +23,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             crate::schema::Range::NON_NEGATIVE,
             super::GAMMA,
             "factor of each decay",
-        ),
+        )
+        .tip("the rate is multiplied by this at each milestone"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -16,7 +16,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             super::STEPS,
             false,
             "steps until the rate is 0",
-        ),
+        )
+        .tip("how many steps the rate takes to fall to 0"),
         Param::number(
             "power",
             1.0,
@@ -27,7 +28,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
                 spacing: Spacing::Linear,
             },
             "power of the polynomial",
-        ),
+        )
+        .tip("the fall's shape: 1 a straight line, above 1 fast then slow"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -16,6 +16,7 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             false,
             "period of the decay, in steps",
         )
+        .tip("the rate drops every this many steps")
         .required(),
         Param::number(
             "gamma",
@@ -23,7 +24,8 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
             Range::NON_NEGATIVE,
             super::GAMMA,
             "factor of each decay",
-        ),
+        )
+        .tip("the rate is multiplied by this at every drop"),
     ],
     cycles_momentum: false,
     check: no_check,
