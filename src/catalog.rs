@@ -5,7 +5,7 @@
 use crate::classify::digits;
 use crate::classify::train::{self, TrainSpec};
 use crate::landscape::{self, Mark, Point, View, SHARED};
-use crate::optim::{self, OptimizerInfo};
+use crate::optim::{self, OptimizerInfo, Quantity};
 use crate::presets::{self, Preset};
 use crate::render::colormap::{self, Dash};
 use crate::schedule::{self, SchedulerInfo};
@@ -68,7 +68,30 @@ pub struct Catalog {
     pub presets: &'static [Preset<RunSpec>],
     /// The classifier's experiments, the first the default.
     pub experiments: &'static [Preset<TrainSpec>],
+    /// The page's own read-outs (beyond each optimizer's `state`), by the name it shows, with a
+    /// plain-language line each for a tooltip.
+    pub quantities: &'static [Quantity],
 }
+
+/// What the page shows besides an optimizer's state: its names and what they mean.
+pub static GLOSSARY: &[Quantity] = &[
+    Quantity { name: "loss", tip: "how high the racer stands: the landscape's value where it is (scale × f, without the noise)" },
+    Quantity { name: "mean loss", tip: "with noisy gradients, the loss averaged over the latest tenth of the steps: the level the racer hovers at" },
+    Quantity { name: "f", tip: "the landscape's height: the function the racers go down" },
+    Quantity { name: "f \u{2212} f*", tip: "the height above the lowest point known: the colour bar counts it in powers of ten where the walls are thousands of times higher than the valley" },
+    Quantity { name: "lr", tip: "the learning rate of the last step, as its scheduler set it" },
+    Quantity { name: "evaluations", tip: "how many times the objective and its gradient were computed: one a step, more for L-BFGS's line search" },
+    Quantity { name: "arrival", tip: "the first step at which the racer was within a pixel (a thousandth of the view's diagonal) of a known minimum" },
+    Quantity { name: "last step: curvature along it", tip: "how sharply the surface bends along the last step: above 0 a valley, below 0 a ridge" },
+    Quantity {
+        name: "last step: model optimum α*",
+        tip: "where the local bowl along the last step is lowest, in steps: 1 the step landed there, 2 it went half as far, 0.5 twice as far",
+    },
+    Quantity { name: "last step: degrees from \u{2212}gradient", tip: "how far the last step turned away from straight downhill: 0 for plain gradient descent, above 90 uphill" },
+    Quantity { name: "Off plane", tip: "how far the racer's weights lie from the plane drawn, in units of |w_ref − w₀|: the surface under its dot is not its loss" },
+    Quantity { name: "Train loss", tip: "the epoch's mean loss on the training images" },
+    Quantity { name: "Test accuracy", tip: "the share of the held-out images the model labels right" },
+];
 
 pub fn catalog() -> Catalog {
     Catalog {
@@ -102,6 +125,7 @@ pub fn catalog() -> Catalog {
         dashes: [Dash::Solid, Dash::Dashed, Dash::Dotted, Dash::DashDot].into_iter().map(|d| (d, d.pattern())).collect(),
         presets: presets::scenes(),
         experiments: presets::experiments(),
+        quantities: GLOSSARY,
     }
 }
 

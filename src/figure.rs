@@ -24,6 +24,26 @@ use plotters::prelude::{DrawingBackend, IntoDrawingArea};
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontStyle, RGBColor, WHITE};
 
+/// The file a figure is written as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// SVG text, the landscape's fill a PNG inside it.
+    Svg,
+    /// One PNG picture, text set in DejaVu Sans.
+    Png,
+}
+
+impl Format {
+    /// PNG for a file name ending in `.png` (any case), else SVG.
+    pub fn of_file(name: &str) -> Format {
+        if name.to_ascii_lowercase().ends_with(".png") {
+            Format::Png
+        } else {
+            Format::Svg
+        }
+    }
+}
+
 /// SVG units per CSS pixel of the page: fonts and strokes as the page draws them at 1x.
 pub const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
@@ -49,6 +69,12 @@ pub fn figure(spec: &RunSpec, width: u32, height: u32, sweep: bool) -> Result<St
 /// [`figure`] with the loss chart's x axis counting `x` (steps, or evaluations of the
 /// objective: the work done, which sets L-BFGS, Newton and Adam apart differently).
 pub fn figure_against(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis) -> Result<String, String> {
+    let svg = figure_as(spec, width, height, sweep, x, Format::Svg)?;
+    Ok(String::from_utf8(svg).expect("SVG is text"))
+}
+
+/// [`figure_against`] as a file's bytes: SVG text, or a PNG picture.
+pub fn figure_as(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: XAxis, format: Format) -> Result<Vec<u8>, String> {
     for (name, v) in [("width", width), ("height", height)] {
         if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
             return Err(format!("size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"));
@@ -81,27 +107,46 @@ pub fn figure_against(spec: &RunSpec, width: u32, height: u32, sweep: bool, x: X
     // On the race's own landscape, not a second one built from the spec.
     let sweeps = sweep.then(|| crate::sweep::sweeps_of(&race, spec.steps));
 
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, (width, height + below + legend_height)).into_drawing_area();
-        let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref(), x };
-        let drawn = draw(&root, &race, &result, &colors, spec, panels);
-        drawn.map_err(|e| format!("cannot draw the figure: {e}"))?;
-        root.present().map_err(|e| format!("cannot draw the figure: {e}"))?;
+    let size = (width, height + below + legend_height);
+    let panels = Panels { left, height, below, mapping, field: &field, columns, sweeps: sweeps.as_ref(), x };
+    let failed = |e: String| format!("cannot draw the figure: {e}");
+    match format {
+        Format::Svg => {
+            let mut svg = String::new();
+            {
+                let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+                root.fill(&WHITE).map_err(|e| failed(e.to_string()))?;
+                draw(&root, &race, &result, &colors, spec, panels).map_err(|e| failed(e.to_string()))?;
+                root.present().map_err(|e| failed(e.to_string()))?;
+            }
+            Ok(round_lines(&with_fill(&svg, &mapping, &field)?).into_bytes())
+        }
+        Format::Png => {
+            let mut raster = crate::export::raster::Raster::new(size.0, size.1);
+            raster.put(mapping.plot.x, mapping.plot.y, field.width, field.height, &field.rgba());
+            {
+                let root = raster.backend().into_drawing_area();
+                draw(&root, &race, &result, &colors, spec, panels).map_err(|e| failed(e.to_string()))?;
+            }
+            Ok(png(raster.width, raster.height, &raster.rgba))
+        }
     }
-    Ok(round_lines(&with_fill(&svg, &mapping, &field)?))
 }
 
 /// `svg` with `field`'s banded fill as a PNG `<image>` on the plot of `mapping`, right after the
 /// first element (the white background): under everything plotters drew, as the page puts it.
 pub fn with_fill(svg: &str, mapping: &Mapping, field: &Field) -> Result<String, String> {
+    with_image(svg, [mapping.plot.x, mapping.plot.y], field.width as u32, field.height as u32, &field.rgba())
+}
+
+/// `svg` with an RGBA picture of `width x height` pixels as a PNG `<image>` at `at`, right
+/// after the first element (the white background): under everything else.
+pub fn with_image(svg: &str, at: [i32; 2], width: u32, height: u32, rgba: &[u8]) -> Result<String, String> {
     let image = format!(
-        r#"<image x="{}" y="{}" width="{}" height="{}" image-rendering="pixelated" href="data:image/png;base64,{}"/>"#,
-        mapping.plot.x,
-        mapping.plot.y,
-        field.width,
-        field.height,
-        base64(&png(field.width as u32, field.height as u32, &field.rgba()))
+        r#"<image x="{}" y="{}" width="{width}" height="{height}" image-rendering="pixelated" href="data:image/png;base64,{}"/>"#,
+        at[0],
+        at[1],
+        base64(&png(width, height, rgba))
     );
     let cut = svg.find("<rect").and_then(|i| svg[i..].find("/>").map(|j| i + j + 2)).ok_or("cannot draw the figure: no background")?;
     Ok(format!("{}\n{image}{}", &svg[..cut], &svg[cut..]))
@@ -147,7 +192,6 @@ fn draw<DB: DrawingBackend>(
     spec: &RunSpec,
     p: Panels,
 ) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
     let (top, legend) = root.split_vertically(p.height + p.below);
     let (landscape, loss) = if p.below == 0 { top.split_horizontally(p.left) } else { top.split_vertically(p.height) };
 

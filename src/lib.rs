@@ -8,6 +8,7 @@
 //! computes the same bits natively and in wasm.
 
 pub mod catalog;
+pub mod explanation;
 pub mod export;
 pub mod classify;
 // A whole race as one SVG figure (`optiscape plot`): not in the browser's module.

@@ -16,11 +16,20 @@ USAGE:
                                   --state adds each racer's optimizer state at every point; --format csv
                                   prints one row per racer and step, with the state as columns
     optiscape plot [--spec FILE] [--out FILE] [--size WxH] [--x steps|evaluations] [--sweep]
-                                  draw the race as an SVG figure (stdout by default): the landscape
-                                  with every path, the loss chart and a legend; size 1280x640 by default;
-                                  --x evaluations puts the objective's evaluations (the work done) on the
-                                  loss chart's x axis (by default the spec's loss_x, else steps); --sweep
-                                  adds the learning-rate sweep chart under it
+                                  draw the race as an SVG figure (stdout by default; a PNG when --out
+                                  ends in .png): the landscape with every path, the loss chart and a
+                                  legend; size 1280x640 by default; --x evaluations puts the objective's
+                                  evaluations (the work done) on the loss chart's x axis (by default the
+                                  spec's loss_x, else steps); --sweep adds the learning-rate sweep chart
+                                  under it
+    optiscape plot --explain I [--at K] [--spec FILE] [--out FILE] [--size WxH]
+                                  racer I's (from 0) update from step K (the spec's steps by default)
+                                  drawn piece by piece at its head, with a panel of every piece's value
+                                  and caption; 1280x720 by default
+    optiscape plot --3d [--yaw DEG] [--pitch DEG] [--at K] [--spec FILE] [--out FILE] [--size WxH]
+                                  the landscape as a shaded surface (log height where the contours are
+                                  log-spaced) with every path riding on it up to step K; turned by --yaw
+                                  (about the vertical) and tilted by --pitch; 1280x720 by default
     optiscape animate [--spec FILE] --out FILE.gif [--size WxH] [--fps N] [--steps-per-frame N] [--from K] [--to K]
                                   the plot figure as an animated GIF: paths growing, the legend with each
                                   racer's loss at the step shown; charts 960x540 by default, 25 frames a
@@ -123,52 +132,71 @@ fn tune(text: &str) -> Result<String, String> {
 }
 
 /// `optiscape plot`: its options in any order, each at most once.
-fn plot(options: &[&str]) -> Result<String, String> {
-    let (mut spec, mut out, mut size, mut sweep, mut x) = (None, None, None, false, None);
-    let mut rest = options;
-    while let [flag, tail @ ..] = rest {
-        if *flag == "--sweep" {
-            if sweep {
-                return Err("plot: `--sweep` given twice".into());
-            }
-            sweep = true;
-            rest = tail;
-            continue;
+fn plot(args: &[&str]) -> Result<String, String> {
+    use optiscape::figure::Format;
+    let valued = ["--spec", "--out", "--size", "--x", "--explain", "--at", "--yaw", "--pitch"];
+    let o = Options::parse("plot", args, &valued, &["--sweep", "--3d"])?;
+    let (explain, surface) = (o.value("--explain"), o.flag("--3d"));
+    let only = |names: &[&str], with: &str| -> Result<(), String> {
+        match names.iter().find(|n| o.value(n).is_some() || o.flag(n)) {
+            Some(n) => Err(format!("plot: `{n}` goes with {with} only")),
+            None => Ok(()),
         }
-        let slot = match *flag {
-            "--spec" => &mut spec,
-            "--out" => &mut out,
-            "--size" => &mut size,
-            "--x" => &mut x,
-            _ => return Err(format!("plot: unknown option `{flag}`; expected --spec FILE, --out FILE, --size WxH, --x steps|evaluations, --sweep")),
-        };
-        let [value, tail @ ..] = tail else { return Err(format!("plot: `{flag}` needs a value")) };
-        if slot.replace(*value).is_some() {
-            return Err(format!("plot: `{flag}` given twice"));
-        }
-        rest = tail;
+    };
+    if explain.is_some() && surface {
+        return Err("plot: --explain and --3d draw different figures; give one of them".into());
     }
-    let (width, height) = match size {
-        None => (1280, 640),
+    if explain.is_some() || surface {
+        only(&["--x", "--sweep"], "the race's figure (without --explain or --3d)")?;
+    }
+    if !surface {
+        only(&["--yaw", "--pitch"], "--3d")?;
+    }
+    if explain.is_none() && !surface {
+        only(&["--at"], "--explain or --3d")?;
+    }
+    let default_size = if explain.is_some() || surface { (1280, 720) } else { (1280, 640) };
+    let (width, height) = match o.value("--size") {
+        None => default_size,
         Some(size) => parse_size(size).ok_or_else(|| format!("plot: --size must be WIDTHxHEIGHT in pixels, like 1280x640, got `{size}`"))?,
     };
-    let bytes = match spec {
-        Some(file) => read_file(file)?,
-        None => read_stdin()?,
+    let whole = |name: &str| -> Result<Option<u64>, String> {
+        o.value(name).map(|v| v.parse::<u64>().map_err(|_| format!("plot: {name} must be a whole number, got `{v}`"))).transpose()
     };
-    let spec = RunSpec::parse(spec_text(&bytes)?)?;
+    let degrees = |name: &str| -> Result<Option<f64>, String> {
+        o.value(name)
+            .map(|v| v.parse::<f64>().ok().filter(|d| d.is_finite() && d.abs() <= 360.0).ok_or_else(|| format!("plot: {name} must be an angle in degrees, -360 to 360, got `{v}`")))
+            .transpose()
+    };
+    let out = o.value("--out");
+    let format = out.map_or(Format::Svg, Format::of_file);
+    if format == Format::Png && out.is_none() {
+        return Err("plot: a PNG goes to a file: give --out FILE.png".into());
+    }
+    let spec = RunSpec::parse(spec_text(&o.spec_bytes()?)?)?;
     spec.check_points("plot")?;
-    let x = match x {
-        None => spec.loss_x,
-        Some("steps") => optiscape::render::XAxis::Steps,
-        Some("evaluations") => optiscape::render::XAxis::Evaluations,
-        Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+    let at = whole("--at")?;
+    let bytes = if let Some(racer) = explain {
+        let racer = racer.parse::<usize>().map_err(|_| format!("plot: --explain takes a racer's index (from 0), got `{racer}`"))?;
+        optiscape::render::explain_figure::explain_figure(&spec, racer, at, width, height, format)?
+    } else if surface {
+        let mut view = optiscape::render::surface::Turn::default();
+        view.yaw = degrees("--yaw")?.unwrap_or(view.yaw);
+        view.pitch = degrees("--pitch")?.unwrap_or(view.pitch);
+        optiscape::render::surface_figure::surface_figure(&spec, at, view, width, height, format)?
+    } else {
+        let x = match o.value("--x") {
+            None => spec.loss_x,
+            Some("steps") => optiscape::render::XAxis::Steps,
+            Some("evaluations") => optiscape::render::XAxis::Evaluations,
+            Some(other) => return Err(format!("plot: --x must be steps or evaluations, got `{other}`")),
+        };
+        optiscape::figure::figure_as(&spec, width, height, o.flag("--sweep"), x, format)?
     };
-    let svg = optiscape::figure::figure_against(&spec, width, height, sweep, x)?;
     match out {
-        None => Ok(svg),
+        None => String::from_utf8(bytes).map_err(|_| "plot: the figure is not text".to_string()),
         Some(file) => {
-            std::fs::write(file, svg).map_err(|e| format!("cannot write {file}: {e}"))?;
+            std::fs::write(file, bytes).map_err(|e| format!("cannot write {file}: {e}"))?;
             Ok(String::new())
         }
     }

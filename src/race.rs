@@ -16,7 +16,7 @@
 
 use crate::landscape::{Built, Mark, MarkKind, Objective, Point, View};
 use crate::math::{atan, powi};
-use crate::optim::{Closure, Derivatives, Entry, Stepper};
+use crate::optim::{Closure, Derivatives, Entry, Explained, Stepper};
 use crate::schedule::Scheduled;
 use crate::spec::{Clip, LandscapeSpec, RacerSpec, RunSpec};
 use std::cell::Cell;
@@ -277,6 +277,14 @@ impl Racer {
         n
     }
 
+    /// Its next step from where it stands, piece by piece, without taking it: the derivatives
+    /// it would get, its optimizer's update on a copy of its state.
+    pub fn explain_next(&self, objective: &Objective) -> Explained {
+        let s = &*self.stepper;
+        let (needs_hessian, needs_closure) = (s.needs_hessian(), s.needs_closure());
+        with_derivatives(needs_hessian, needs_closure, objective, self.spec.clip, self.step, self.position, |d| s.explain(&self.position, d)).0
+    }
+
     /// One optimizer step from `next`, the racer's position; returns the evaluations it made.
     fn step_once(&mut self, objective: &Objective, next: &mut Point) -> u64 {
         step(&mut *self.stepper, objective, self.spec.clip, self.step, next)
@@ -288,14 +296,30 @@ impl Racer {
 /// optimizer asks for them (every evaluation within the step sees step k's noise: the same
 /// mini-batch). Returns the evaluations made: 1, more for L-BFGS.
 pub fn step(stepper: &mut dyn Stepper, objective: &Objective, clip: Clip, k: u64, p: &mut Point) -> u64 {
+    let (needs_hessian, needs_closure) = (stepper.needs_hessian(), stepper.needs_closure());
+    let ((), evaluations) = with_derivatives(needs_hessian, needs_closure, objective, clip, k, *p, |d| stepper.step(p, d));
+    evaluations
+}
+
+/// Hands `then` the derivatives step `k` of a race on `objective` gets at `at`, as [`step`]
+/// describes them; returns what it returns and the evaluations made (1, and one more for each
+/// call of the closure).
+fn with_derivatives<R>(
+    needs_hessian: bool,
+    needs_closure: bool,
+    objective: &Objective,
+    clip: Clip,
+    k: u64,
+    at: Point,
+    then: impl FnOnce(&Derivatives) -> R,
+) -> (R, u64) {
     let gradient = |q: Point| {
         let mut g = objective.observed_gradient(q, k);
         clip.apply(&mut g);
         g
     };
-    let at = *p;
     let grad = gradient(at);
-    let hessian = stepper.needs_hessian().then(|| objective.hessian(at));
+    let hessian = needs_hessian.then(|| objective.hessian(at));
     let calls = Cell::new(0);
     let eval = |q: &[f64], g: &mut [f64]| {
         calls.set(calls.get() + 1);
@@ -303,9 +327,9 @@ pub fn step(stepper: &mut dyn Stepper, objective: &Objective, clip: Clip, k: u64
         g.copy_from_slice(&gradient(q));
         objective.batch_value(q, k)
     };
-    let closure = stepper.needs_closure().then(|| Closure { loss: objective.batch_value(at, k), eval: &eval });
-    stepper.step(p, &Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]), closure });
-    1 + calls.get()
+    let closure = needs_closure.then(|| Closure { loss: objective.batch_value(at, k), eval: &eval });
+    let out = then(&Derivatives { grad: &grad, hessian: hessian.as_ref().map(|h| &h[..]), closure });
+    (out, 1 + calls.get())
 }
 
 /// What one step of a racer did.

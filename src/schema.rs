@@ -221,20 +221,38 @@ pub struct Param {
     /// 10" for `linear`); none: the names themselves.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub titles: &'static [&'static str],
+    /// What it does, in one plain-language line for a tooltip (`doc` is the reference's own
+    /// wording); empty until [`Param::tip`] sets it.
+    pub tip: &'static str,
+    /// For a pair or tuple: each item's symbol and plain-language line (betas: β1, β2).
+    #[serde(skip_serializing_if = "<[ItemTip]>::is_empty")]
+    pub item_tips: &'static [ItemTip],
+}
+
+/// One item of a pair or tuple, explained: its symbol and a plain-language line.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct ItemTip {
+    /// How the item is written: `β1`.
+    pub symbol: &'static str,
+    pub tip: &'static str,
 }
 
 impl Param {
+    const fn base(name: &'static str, default: Value, kind: Kind, doc: &'static str, check: Option<TextCheck>) -> Param {
+        Param { name, default, required: false, kind, doc, check, key: false, tip: "", item_tips: &[], titles: &[] }
+    }
+
     pub const fn number(name: &'static str, default: f64, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Number(default), required: false, kind: Kind::Number { range, slider }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Number(default), Kind::Number { range, slider }, doc, None)
     }
     pub const fn pair(name: &'static str, default: [f64; 2], range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Pair(default), required: false, kind: Kind::Pair { range, slider }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Pair(default), Kind::Pair { range, slider }, doc, None)
     }
     pub const fn flag(name: &'static str, default: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Flag(default), required: false, kind: Kind::Flag, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Flag(default), Kind::Flag, doc, None)
     }
     pub const fn text(name: &'static str, default: &'static str, max_chars: usize, check: TextCheck, doc: &'static str) -> Param {
-        Param { name, default: Value::Text(Cow::Borrowed(default)), required: false, kind: Kind::Text { max_chars }, doc, check: Some(check), key: false, titles: &[] }
+        Param::base(name, Value::Text(Cow::Borrowed(default)), Kind::Text { max_chars }, doc, Some(check))
     }
 
     /// One of `choices` (`default` among them, or None: JSON `null`, allowed when `nullable`).
@@ -245,7 +263,7 @@ impl Param {
         nullable: bool,
         doc: &'static str,
     ) -> Param {
-        Param { name, default: Value::Choice(default), required: false, kind: Kind::Choice { choices, nullable }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Choice(default), Kind::Choice { choices, nullable }, doc, None)
     }
 
     /// The same choice parameter with its choices' `titles` for people, in order.
@@ -276,43 +294,67 @@ impl Param {
         self
     }
 
+    /// The same parameter with its plain-language line (see [`Param::tip`]).
+    pub const fn tip(mut self, tip: &'static str) -> Param {
+        self.tip = tip;
+        self
+    }
+
+    /// The same parameter with a symbol and a plain-language line for each item of its pair or
+    /// tuple.
+    pub const fn item_tips(mut self, items: &'static [ItemTip]) -> Param {
+        self.item_tips = items;
+        self
+    }
+
     /// A whole number in `range`; `default` None is `null` (allowed only where `nullable`).
     pub const fn integer(name: &'static str, default: Option<i64>, range: Range, slider: Slider, nullable: bool, doc: &'static str) -> Param {
         let default = match default {
             Some(i) => Value::Int(i),
             None => Value::Null,
         };
-        Param { name, default, required: false, kind: Kind::Integer { range, slider, nullable }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, default, Kind::Integer { range, slider, nullable }, doc, None)
     }
 
     /// A number in `range` or `null` (off), `null` by default.
     pub const fn optional_number(name: &'static str, range: Range, slider: Slider, doc: &'static str) -> Param {
-        Param { name, default: Value::Null, required: false, kind: Kind::OptionalNumber { range, slider }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Null, Kind::OptionalNumber { range, slider }, doc, None)
     }
 
     /// A tuple of `items.len()` numbers.
     pub const fn tuple(name: &'static str, default: &'static [Option<f64>], items: &'static [Item], doc: &'static str) -> Param {
-        Param { name, default: Value::Tuple(Cow::Borrowed(default)), required: false, kind: Kind::Tuple { items }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Tuple(Cow::Borrowed(default)), Kind::Tuple { items }, doc, None)
     }
 
     /// A list of whole numbers.
     pub const fn integers(name: &'static str, default: &'static [i64], range: Range, increasing: bool, doc: &'static str) -> Param {
-        Param { name, default: Value::Ints(Cow::Borrowed(default)), required: false, kind: Kind::Integers { range, increasing }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Ints(Cow::Borrowed(default)), Kind::Integers { range, increasing }, doc, None)
     }
 
     /// A scheduler or `null` (none), `null` by default.
     pub const fn scheduler(name: &'static str, doc: &'static str) -> Param {
-        Param { name, default: Value::Null, required: false, kind: Kind::Scheduler { nullable: true }, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Null, Kind::Scheduler { nullable: true }, doc, None)
     }
 
     /// A list of schedulers.
     pub const fn schedulers(name: &'static str, doc: &'static str) -> Param {
-        Param { name, default: Value::Schedulers(Vec::new()), required: false, kind: Kind::Schedulers, doc, check: None, key: false, titles: &[] }
+        Param::base(name, Value::Schedulers(Vec::new()), Kind::Schedulers, doc, None)
     }
 
     /// This parameter without a default: a spec must give it.
     pub const fn required(self) -> Param {
-        let required = Param { name: self.name, default: Value::Null, required: true, kind: self.kind, doc: self.doc, check: self.check, key: self.key, titles: self.titles };
+        let required = Param {
+            name: self.name,
+            default: Value::Null,
+            required: true,
+            kind: self.kind,
+            doc: self.doc,
+            check: self.check,
+            key: self.key,
+            tip: self.tip,
+            item_tips: self.item_tips,
+            titles: self.titles,
+        };
         // The default it had is dropped unread (a const fn cannot run its destructor).
         std::mem::forget(self);
         required

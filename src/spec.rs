@@ -436,9 +436,12 @@ pub struct RacerSpec {
 
 /// The racer fields beyond its optimizer's table: every racer takes them.
 pub const RACER_PARAMS: [Param; 3] = [
-    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none"),
-    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none"),
-    Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate"),
+    Param::optional_number("clip_grad_norm", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_norm_ (norm 2): the gradient times min(1, max_norm / (|g| + 1e-6)); null: none")
+        .tip("caps the gradient's length: a longer gradient is scaled down to it (null: no cap)"),
+    Param::optional_number("clip_grad_value", Range::NON_NEGATIVE, Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log }, "torch.nn.utils.clip_grad_value_: every coordinate clamped to [-v, v], after clip_grad_norm; null: none")
+        .tip("caps every coordinate of the gradient to ± this value (null: no cap)"),
+    Param::scheduler("lr_scheduler", "a torch.optim.lr_scheduler class and its arguments, stepped after every step (every epoch in training); null: a constant rate")
+        .tip("changes the learning rate as the race goes on (null: it stays constant)"),
 ];
 
 /// Gradient clipping, applied to every gradient a racer gets (after scale and noise, before the

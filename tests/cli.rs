@@ -367,3 +367,35 @@ fn run_tune_and_list_know_the_schedulers() {
     assert_eq!(cat["schedulers"].as_array().unwrap().len(), optiscape::schedule::REGISTRY.len());
     assert_eq!(cat["racer_params"][2]["type"], "scheduler");
 }
+
+#[test]
+fn list_json_gives_every_tooltip_and_explanation_table() {
+    let cat = ok_json(&cli(&["list", "--json"], ""));
+    let adam = cat["optimizers"].as_array().unwrap().iter().find(|o| o["name"] == "adam").unwrap();
+    let betas = adam["params"].as_array().unwrap().iter().find(|p| p["name"] == "betas").unwrap();
+    assert!(betas["tip"].as_str().unwrap().contains("β1"));
+    assert_eq!(betas["item_tips"][0]["symbol"], "β1");
+    assert!(betas["item_tips"][1]["tip"].as_str().unwrap().starts_with("memory of its size"));
+    let lr = adam["params"].as_array().unwrap().iter().find(|p| p["name"] == "lr").unwrap();
+    assert!(lr.get("item_tips").is_none() && !lr["tip"].as_str().unwrap().is_empty());
+    let state: Vec<&str> = adam["state"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
+    assert_eq!(state, ["step", "m", "v", "m_hat", "v_hat", "max_v"]);
+    let pieces: Vec<(&str, &str)> = adam["pieces"].as_array().unwrap().iter().map(|p| (p["key"].as_str().unwrap(), p["shape"].as_str().unwrap())).collect();
+    assert_eq!(pieces.last(), Some(&("step", "arrow")));
+    assert!(pieces.contains(&("m_hat", "arrow")) && pieces.contains(&("v_hat", "box")));
+    // Every landscape's and scheduler's parameter, and the page's own read-outs.
+    for l in cat["landscapes"].as_array().unwrap() {
+        for p in l["all_params"].as_array().unwrap() {
+            assert!(!p["tip"].as_str().unwrap().is_empty(), "{}", p["name"]);
+        }
+    }
+    for s in cat["schedulers"].as_array().unwrap() {
+        for p in s["params"].as_array().unwrap() {
+            assert!(!p["tip"].as_str().unwrap().is_empty(), "{} {}", s["name"], p["name"]);
+        }
+    }
+    let quantities: Vec<&str> = cat["quantities"].as_array().unwrap().iter().map(|q| q["name"].as_str().unwrap()).collect();
+    for name in ["f \u{2212} f*", "Off plane", "last step: model optimum α*", "loss"] {
+        assert!(quantities.contains(&name), "{name}: {quantities:?}");
+    }
+}

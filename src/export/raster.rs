@@ -62,10 +62,16 @@ impl Raster {
             return;
         }
         let i = (y as usize * self.width as usize + x as usize) * 4;
-        let a = alpha.min(1.0);
+        if alpha >= 1.0 {
+            self.rgba[i..i + 3].copy_from_slice(&[rgb.0, rgb.1, rgb.2]);
+            return;
+        }
+        let a = alpha;
         for (k, c) in [rgb.0, rgb.1, rgb.2].into_iter().enumerate() {
             let d = self.rgba[i + k] as f64;
-            self.rgba[i + k] = (c as f64 * a + d * (1.0 - a)).round() as u8;
+            // Rounded half up (the sum is not negative): `f64::round` is a libm call, and this
+            // runs for every translucent pixel.
+            self.rgba[i + k] = (c as f64 * a + d * (1.0 - a) + 0.5) as u8;
         }
     }
 }
@@ -132,6 +138,23 @@ impl DrawingBackend for RasterBackend<'_> {
 
     fn draw_pixel(&mut self, point: BackendCoord, color: BackendColor) -> Result<(), DrawingErrorKind<Never>> {
         self.0.blend(point, color.rgb, color.alpha);
+        Ok(())
+    }
+
+    /// Filled rectangles pixel by pixel: plotters' own fills them with lines as wide as the
+    /// style's stroke, which is 0 for a fill, so they came out empty (the colour bar did).
+    fn draw_rect<S: plotters_backend::BackendStyle>(&mut self, upper_left: BackendCoord, bottom_right: BackendCoord, style: &S, fill: bool) -> Result<(), DrawingErrorKind<Never>> {
+        if !fill {
+            return plotters_backend::rasterizer::draw_rect(self, upper_left, bottom_right, style, fill);
+        }
+        let color = style.color();
+        let (x0, x1) = (upper_left.0.min(bottom_right.0).max(0), upper_left.0.max(bottom_right.0).min(self.0.width as i32 - 1));
+        let (y0, y1) = (upper_left.1.min(bottom_right.1).max(0), upper_left.1.max(bottom_right.1).min(self.0.height as i32 - 1));
+        for y in y0..=y1 {
+            for x in x0..=x1 {
+                self.0.blend((x, y), color.rgb, color.alpha);
+            }
+        }
         Ok(())
     }
 
@@ -217,6 +240,20 @@ mod tests {
         let (xs, ys): (Vec<u32>, Vec<u32>) = ink(&r).into_iter().unzip();
         assert!(ys.iter().max().unwrap() - ys.iter().min().unwrap() > 60, "tall");
         assert!(xs.iter().max().unwrap() - xs.iter().min().unwrap() < 24, "narrow");
+    }
+
+    #[test]
+    fn filled_rectangles_are_filled() {
+        let mut r = Raster::new(10, 10);
+        {
+            let area = r.backend().into_drawing_area();
+            area.draw(&Rectangle::new([(2, 2), (5, 4)], BLUE.filled())).unwrap();
+            area.draw(&Rectangle::new([(6, 6), (20, 20)], BLACK.mix(0.5).filled())).unwrap();
+        }
+        let px = |x: usize, y: usize| r.rgba[(y * 10 + x) * 4..(y * 10 + x) * 4 + 3].to_vec();
+        assert_eq!((px(2, 2), px(5, 4), px(3, 3)), (vec![0, 0, 255], vec![0, 0, 255], vec![0, 0, 255]));
+        assert_eq!((px(1, 2), px(6, 2)), (vec![255; 3], vec![255; 3]));
+        assert_eq!(px(9, 9), vec![128; 3], "translucent, and cut at the picture's edge");
     }
 
     #[test]

@@ -20,7 +20,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         MAX_CHARS,
         |text| Formula::parse(text).map(drop),
         "f(x, y) with + - * / ^, parentheses, pi, e and sin cos tan exp log (ln) log10 sqrt sinh cosh tanh atan abs; 2x means 2*x",
-    )],
+    )
+        .tip("the function of x and y to optimize, typed as you would write it")],
     build: |h| {
         let f = Custom(Formula::parse(h.text("f")).unwrap_or_else(|e| unreachable!("checked when the spec was read: {e}")));
         let view = View::new(-2.0, 2.0, -2.0, 2.0);

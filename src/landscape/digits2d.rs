@@ -45,7 +45,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         Range::closed(1e-2, 1e2),
         Slider { min: 1e-2, max: 1e2, spacing: Spacing::Log },
         "multiplies the two input features: the minimum moves to w*/s and the curvature grows as s^2",
-    )],
+    )
+        .tip("multiplies the two input features: the bowl's curvature grows as its square")],
     build: |h| {
         let f = Digits2d::new(h.num("input_scale"));
         let guess = [MINIMUM[0] / f.input_scale, MINIMUM[1] / f.input_scale];

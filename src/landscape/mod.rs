@@ -132,7 +132,8 @@ pub const SCALE: Param = Param::number(
     Range::POSITIVE,
     Slider { min: 1e-3, max: 1e3, spacing: Spacing::Log },
     "the optimized objective is scale * f, so every gradient is multiplied by scale",
-);
+)
+        .tip("multiplies the whole landscape, and so every gradient: adaptive optimizers barely notice, plain gradient descent does");
 
 /// The standard deviation of the noise added to every gradient of f ([`Noise`]).
 pub const NOISE: Param = Param::number(
@@ -141,7 +142,8 @@ pub const NOISE: Param = Param::number(
     Range::NON_NEGATIVE,
     Slider { min: 0.0, max: 10.0, spacing: Spacing::Linear },
     "gradients are scale * (grad f + noise * a nearly N(0, 1) draw per coordinate), the same draws for every racer; 0: exact",
-);
+)
+        .tip("shakes every gradient by this much, as a mini-batch would (the same shakes for every racer); 0: exact gradients");
 
 /// The largest seed (every whole number up to it is exact in JSON's doubles).
 pub const MAX_SEED: f64 = 1e15;
@@ -153,7 +155,8 @@ pub const SEED: Param = Param::number(
     Range { lo: 0.0, lo_open: false, hi: MAX_SEED, hi_open: false },
     Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear },
     "seed of the noise's draws (a whole number)",
-);
+)
+        .tip("which shakes: another seed, other random draws of the noise");
 
 /// The turn of the landscape, in degrees ([`Rotation`]).
 pub const ROTATE: Param = Param::number(
@@ -162,7 +165,8 @@ pub const ROTATE: Param = Param::number(
     Range::closed(-360.0, 360.0),
     Slider { min: -180.0, max: 180.0, spacing: Spacing::Linear },
     "degrees the landscape is turned counter-clockwise about the centre of its default view; its marks, minima and default start turn with it",
-);
+)
+        .tip("turns the landscape: optimizers that treat each coordinate alone take other paths");
 
 /// The parameters every landscape takes, before its own: scale, noise, seed, rotate.
 pub const SHARED: [Param; 4] = [SCALE, NOISE, SEED, ROTATE];

@@ -16,7 +16,8 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
         Range { lo: 0.0, lo_open: true, hi: 1e6, hi_open: false },
         Slider { min: 0.1, max: 1000.0, spacing: Spacing::Log },
         "condition number k: the curvature along y relative to x",
-    )],
+    )
+        .tip("how much steeper the bowl is along y than along x: a long narrow ravine when large")],
     build: |h| Built {
         f: Box::new(Quadratic { k: h.num("condition") }),
         view: View::new(-4.0, 4.0, -4.0, 4.0),

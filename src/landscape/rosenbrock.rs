@@ -16,8 +16,10 @@ pub static INFO: LandscapeInfo = LandscapeInfo {
     title: "Rosenbrock",
     formula: "(a - x)^2 + b (y - x^2)^2",
     params: &[
-        Param::number("a", 1.0, Range::closed(-10.0, 10.0), Slider { min: -2.0, max: 2.0, spacing: Spacing::Linear }, "position of the minimum (a, a^2)"),
-        Param::number("b", 100.0, Range::closed(0.0, 1e6), Slider { min: 1.0, max: 1000.0, spacing: Spacing::Log }, "steepness of the valley walls"),
+        Param::number("a", 1.0, Range::closed(-10.0, 10.0), Slider { min: -2.0, max: 2.0, spacing: Spacing::Linear }, "position of the minimum (a, a^2)")
+        .tip("where the minimum is: at (a, a²)"),
+        Param::number("b", 100.0, Range::closed(0.0, 1e6), Slider { min: 1.0, max: 1000.0, spacing: Spacing::Log }, "steepness of the valley walls")
+        .tip("how steep the walls of the curved valley are"),
     ],
     build: |h| {
         let f = Rosenbrock { a: h.num("a"), b: h.num("b") };

@@ -9,6 +9,9 @@
 use super::{add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
+use super::adam::{M, M_HAT};
+use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adabelief",
@@ -18,13 +21,20 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::lr(1e-3),
         params::betas(0.9, 0.999),
         params::eps(1e-16),
-        params::weight_decay(0.0),
-        Param::flag("amsgrad", false, "use the running max of s (AMSGrad)"),
-        Param::flag("weight_decouple", true, "decay the weights directly, as AdamW"),
-        Param::flag("fixed_decay", false, "with weight_decouple: decay by weight_decay, not lr*weight_decay"),
-        Param::flag("rectify", true, "rectify the adaptive step, as RAdam").key(),
-        Param::flag("degenerated_to_sgd", true, "with rectify: take SGD steps while N_sma < 5"),
+        params::weight_decay(0.0).tip("pulls the weights toward zero every step: with weight_decouple (the default) they shrink directly by lr · weight_decay of themselves, else it is added to the gradient"),
+        Param::flag("amsgrad", false, "use the running max of s (AMSGrad)")
+        .tip("never let the memory of the gradient's surprise shrink: divide by the largest average seen so far"),
+        Param::flag("weight_decouple", true, "decay the weights directly, as AdamW")
+        .tip("shrink the weights directly, apart from the gradient (as AdamW), instead of adding the decay to the gradient"),
+        Param::flag("fixed_decay", false, "with weight_decouple: decay by weight_decay, not lr*weight_decay")
+        .tip("with weight_decouple: shrink by weight_decay itself every step, whatever the learning rate"),
+        Param::flag("rectify", true, "rectify the adaptive step, as RAdam")
+        .tip("hold back the adaptive step while its memory of the gradient's size is still too short to trust (as RAdam)").key(),
+        Param::flag("degenerated_to_sgd", true, "with rectify: take SGD steps while N_sma < 5")
+        .tip("with rectify: meanwhile take plain momentum steps (off: stand still)"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(AdaBelief::new(h))),
 };
@@ -67,8 +77,57 @@ pub struct AdaBeliefState {
     pub max_exp_avg_var: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    M,
+    Quantity { name: "s", tip: "memory of the gradient's surprise: the running average of (g − m)², how far gradients stray from their average (ε added every step)" },
+    Quantity { name: "max_s", tip: "AMSGrad: the largest s so far" },
+    Quantity { name: "n_sma", tip: "how long the memory of the surprise is so far, in steps: the adaptive step is on once it reaches 5" },
+    Quantity { name: "rectified", tip: "whether the adaptive step is on (n_sma ≥ 5)" },
+];
+
+const S_HAT: PieceInfo = PieceInfo::boxed(
+    "s_hat",
+    "√ŝ + ε",
+    Space::Gradient,
+    "memory of the gradient's surprise: the root of the running average of (g − m)², corrected for starting at zero, plus ε",
+);
+const MAX_S: PieceInfo = PieceInfo::boxed(
+    "max_s",
+    "√max ŝ + ε",
+    Space::Gradient,
+    "AMSGrad's memory of the surprise: from the largest average so far, corrected, plus ε",
+);
+const S: PieceInfo = PieceInfo::boxed(
+    "s",
+    "√s + ε",
+    Space::Gradient,
+    "memory of the gradient's surprise, rectified: the root of the running average of (g − m)², plus ε",
+);
+const N_SMA: PieceInfo = PieceInfo::scalar("n_sma", "ρ_t", "how long the memory of the surprise is so far, in steps: the adaptive step is on once it reaches 5");
+const RECTIFIED: PieceInfo =
+    PieceInfo::scalar("rectified", "adaptive", "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂ (or none)");
+const RECT: PieceInfo = PieceInfo::scalar("rect", "r_t", "the rectification: how far the adaptive step is trusted yet, growing toward 1");
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    common::L2,
+    common::DECAYED,
+    M_HAT,
+    S_HAT,
+    MAX_S,
+    N_SMA,
+    RECTIFIED,
+    S,
+    RECT,
+    PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate (rectified: times r_t)"),
+];
+
 impl Optimizer for AdaBelief {
     type State = AdaBeliefState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdaBeliefState {
         AdaBeliefState { step: 0, n_sma: 0.0, exp_avg: zeros(p), exp_avg_var: zeros(p), max_exp_avg_var: zeros(p) }
@@ -135,6 +194,36 @@ impl Optimizer for AdaBelief {
         if self.rectify {
             out.push(Entry::scalar("n_sma", s.n_sma));
             out.push(Entry::flag("rectified", s.n_sma >= 5.0));
+        }
+        out
+    }
+
+    fn explain(&self, _before: &AdaBeliefState, after: &AdaBeliefState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let [beta1, beta2] = self.betas;
+        let step = after.step as f64;
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2 = 1.0 - powf(beta2, step);
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        if self.weight_decouple {
+            out.extend(explain::decoupled(p, if self.fixed_decay { 1.0 - self.weight_decay } else { 1.0 - self.lr * self.weight_decay }));
+        } else {
+            out.extend(explain::l2(p, d.grad, self.weight_decay));
+        }
+        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        let corrected = |s: &[f64]| s.iter().map(|&s| s.sqrt() / bias_correction2.sqrt() + self.eps).collect::<Vec<f64>>();
+        if !self.rectify {
+            out.push(if self.amsgrad { vector(MAX_S.key, corrected(&after.max_exp_avg_var)) } else { vector(S_HAT.key, corrected(&after.exp_avg_var)) });
+            return out;
+        }
+        let rectified = after.n_sma >= 5.0;
+        out.push(number(N_SMA.key, after.n_sma));
+        out.push(flag(RECTIFIED.key, rectified));
+        if rectified {
+            let (n_sma, beta2_t) = (after.n_sma, powf(beta2, step));
+            let n_sma_max = 2.0 / (1.0 - beta2) - 1.0;
+            let rect = ((1.0 - beta2_t) * (n_sma - 4.0) / (n_sma_max - 4.0) * (n_sma - 2.0) / n_sma * n_sma_max / (n_sma_max - 2.0)).sqrt();
+            out.push(vector(S.key, after.exp_avg_var.iter().map(|&s| s.sqrt() + self.eps).collect()));
+            out.push(number(RECT.key, rect));
         }
         out
     }

@@ -3,6 +3,8 @@
 
 use super::{add, addcmul, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
+use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adadelta",
@@ -10,10 +12,13 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Adadelta",
     params: &[
         params::lr(1.0),
-        Param::number("rho", 0.9, Range::UNIT, sliders::BETA, "decay rate of the running averages"),
+        Param::number("rho", 0.9, Range::UNIT, sliders::BETA, "decay rate of the running averages")
+        .tip("memory of both averages, of the squared gradients and of the squared steps (0.9: about the last 10 steps)"),
         params::eps(1e-6),
         params::weight_decay(0.0),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adadelta::new(h))),
 };
@@ -39,8 +44,38 @@ pub struct AdadeltaState {
     pub acc_delta: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "square_avg", tip: "memory of the gradient's size: the running average of squared gradients (rho)" },
+    Quantity { name: "acc_delta", tip: "memory of the steps' size: the running average of squared updates (rho)" },
+];
+
+const RMS_GRAD: PieceInfo = PieceInfo::boxed(
+    "rms_grad",
+    "√(E[g²] + ε)",
+    Space::Gradient,
+    "memory of the gradient's size: the root of the running average of squared gradients (ε inside)",
+);
+const RMS_DELTA: PieceInfo = PieceInfo::boxed(
+    "rms_delta",
+    "√(E[Δx²] + ε)",
+    Space::Step,
+    "memory of the steps' size: the root of the running average of past squared updates (ε inside)",
+);
+const DELTA: PieceInfo = PieceInfo::arrow(
+    "delta",
+    "−Δx",
+    Space::Step,
+    "the update: the gradient times the box of steps over the box of gradients, per coordinate; in the point's units, without lr",
+);
+
+const PIECES: &[PieceInfo] =
+    &[common::GRADIENT, common::L2, common::DECAYED, RMS_GRAD, RMS_DELTA, DELTA, PieceInfo::step("the step: lr times the update")];
+
 impl Optimizer for Adadelta {
     type State = AdadeltaState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdadeltaState {
         AdadeltaState { step: 0, square_avg: zeros(p), acc_delta: zeros(p) }
@@ -63,6 +98,19 @@ impl Optimizer for Adadelta {
 
     fn inspect(&self, s: &AdadeltaState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("square_avg", &s.square_avg), Entry::vector("acc_delta", &s.acc_delta)]
+    }
+
+    fn explain(&self, before: &AdadeltaState, after: &AdadeltaState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        out.extend(explain::l2(p, d.grad, self.weight_decay));
+        let g = explain::decayed(p, d.grad, self.weight_decay);
+        let std: Vec<f64> = after.square_avg.iter().map(|&s| (s + self.eps).sqrt()).collect();
+        let rms_delta: Vec<f64> = before.acc_delta.iter().map(|&a| (a + self.eps).sqrt()).collect();
+        let delta: Vec<f64> = (0..p.len()).map(|i| rms_delta[i] / std[i] * g[i]).collect();
+        out.push(vector(RMS_GRAD.key, std));
+        out.push(vector(RMS_DELTA.key, rms_delta));
+        out.push(downhill(DELTA.key, &delta));
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -10,15 +10,19 @@
 
 use crate::math::{powf, powi};
 use super::{add, lerp, norm2, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
+use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adafactor",
     title: "Adafactor",
     reference: "torch.optim.Adafactor",
     params: &[
-        Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "learning rate (capped by 1/sqrt(step))"),
-        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, spacing: Spacing::Linear }, "the second moment's weight at step t is t^beta2_decay"),
+        Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "learning rate (capped by 1/sqrt(step))")
+        .tip("the relative step size, capped by 1/√t: each step is about lr times the weights' own size"),
+        Param::number("beta2_decay", -0.8, Range { lo: f64::NEG_INFINITY, lo_open: true, hi: 0.0, hi_open: false }, Slider { min: -1.0, max: 0.0, spacing: Spacing::Linear }, "the second moment's weight at step t is t^beta2_decay")
+        .tip("how fast the memory of the gradient's size lengthens: its newest squared gradient weighs t^beta2_decay"),
         Param::tuple(
             "eps",
             &[None, Some(1e-3)],
@@ -27,16 +31,21 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
                 Item { range: Range::NON_NEGATIVE, slider: sliders::EPS, nullable: false },
             ],
             "[eps1, eps2]: eps1 (null: the dtype's eps) floors the second moment, squared; eps2 the relative step",
-        ),
-        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, "clipping threshold of the update's RMS"),
+        )
+        .tip("two floors: under the memory of the gradient's size, and under the weights' size that sets the step")
+        .item_tips(&[ItemTip { symbol: "ε1", tip: "floor under the memory of the gradient's size (null: the smallest relative step of a double, 2⁻⁵²)" }, ItemTip { symbol: "ε2", tip: "floor under the weights' size that sets the step" }]),
+        Param::number("d", 1.0, Range { lo: 1.0, lo_open: false, hi: f64::INFINITY, hi_open: true }, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, "clipping threshold of the update's RMS")
+        .tip("the largest typical size an update may have before it is scaled down"),
         params_weight_decay(),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adafactor::new(h))),
 };
 
 const fn params_weight_decay() -> Param {
-    super::params::weight_decay(0.0)
+    super::params::weight_decay(0.0).tip(super::params::DECOUPLED_TIP)
 }
 
 #[derive(Clone, Debug)]
@@ -80,8 +89,30 @@ pub struct AdafactorState {
     pub moments: Vec<Moment>,
 }
 
+const STATE: &[Quantity] = &[STEP, Quantity { name: "v", tip: "memory of the gradient's size: the running average of squared gradients, whose memory lengthens with the steps" }];
+
+const V: PieceInfo = PieceInfo::boxed(
+    "v",
+    "√v",
+    Space::Gradient,
+    "memory of the gradient's size: the root of the running average of squared gradients (at least ε1)",
+);
+const ALPHA: PieceInfo = PieceInfo::scalar("alpha", "α", "the step's size: the weights' typical size (at least ε2) times min(lr, 1/√t)");
+const CLIP: PieceInfo = PieceInfo::scalar("clip", "RMS/d", "the update's typical size over d: above 1, the update is divided by it");
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    ALPHA,
+    common::DECOUPLED,
+    V,
+    CLIP,
+    PieceInfo::step("the step: −α times the gradient divided by the box, coordinate by coordinate (divided by RMS/d when above 1)"),
+];
+
 impl Optimizer for Adafactor {
     type State = AdafactorState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdafactorState {
         AdafactorState { step: 0, moments: vec![Moment::Full(vec![0.0; p.len()])] }
@@ -144,6 +175,26 @@ impl Optimizer for Adafactor {
         if let [Moment::Full(v)] = &s.moments[..] {
             out.push(Entry::vector("v", v));
         }
+        out
+    }
+
+    fn explain(&self, _before: &AdafactorState, after: &AdafactorState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        // A landscape's point is one vector; a model's factored matrices are not drawn.
+        let [Moment::Full(v)] = &after.moments[..] else { return out };
+        let step = after.step as f64;
+        let inverse_root = 1.0 / powf(step, 0.5);
+        let rho_t = if inverse_root < self.lr { inverse_root } else { self.lr };
+        let root_n = powf(p.len() as f64, 0.5);
+        let rms = norm2(p) / root_n;
+        out.push(number(ALPHA.key, if rms > self.eps2 { rms } else { self.eps2 } * rho_t));
+        if self.weight_decay != 0.0 {
+            out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
+        }
+        let floor = self.eps1 * self.eps1;
+        let update: Vec<f64> = v.iter().zip(d.grad).map(|(&v, &g)| 1.0 / v.max(floor).sqrt() * g).collect();
+        out.push(vector(V.key, v.iter().map(|&v| v.max(floor).sqrt()).collect()));
+        out.push(number(CLIP.key, norm2(&update) / (root_n * self.d)));
         out
     }
 

@@ -8,8 +8,11 @@ use super::lanes::Lanes;
 use super::{add, addcdiv, addcmul, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
+use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
-const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)");
+const AMSGRAD: Param = Param::flag("amsgrad", false, "use the running max of v (AMSGrad)")
+        .tip("never let the memory of the gradient's size shrink: divide by the largest average seen so far");
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adam",
@@ -19,10 +22,13 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::lr(1e-3),
         params::betas(0.9, 0.999),
         params::eps(1e-8),
-        params::weight_decay(0.0),
+        params::weight_decay(0.0).tip(params::EITHER_TIP),
         AMSGRAD,
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW")
+        .tip("shrink the weights directly by lr · weight_decay of themselves, apart from the gradient (AdamW), instead of adding the decay to the gradient"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adam::new(h, h.flag("decoupled_weight_decay")))),
 };
@@ -31,7 +37,9 @@ pub static INFO_W: OptimizerInfo = OptimizerInfo {
     name: "adamw",
     title: "AdamW",
     reference: "torch.optim.AdamW",
-    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2).key(), AMSGRAD],
+    params: &[params::lr(1e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(1e-2).key().tip(params::DECOUPLED_TIP), AMSGRAD],
+    state: STATE,
+    pieces: PIECES_W,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adam::new(h, true))),
 };
@@ -67,8 +75,59 @@ pub struct AdamState {
     pub max_exp_avg_sq: Vec<f64>,
 }
 
+/// The Adam family's memories, as their inspectors name them.
+pub(super) const M: Quantity = Quantity { name: "m", tip: "memory of the gradient's direction: the running average of gradients (β1)" };
+pub(super) const V: Quantity = Quantity { name: "v", tip: "memory of its size: the running average of squared gradients (β2)" };
+
+const STATE: &[Quantity] = &[
+    STEP,
+    M,
+    V,
+    Quantity { name: "m_hat", tip: "m corrected for starting at zero: m / (1 − β1^step)" },
+    Quantity { name: "v_hat", tip: "v corrected for starting at zero: v / (1 − β2^step)" },
+    Quantity { name: "max_v", tip: "AMSGrad: the largest v so far, which the step divides by instead" },
+];
+
+/// The corrected average of the gradients, downhill.
+pub(super) const M_HAT: PieceInfo = PieceInfo::arrow(
+    "m_hat",
+    "−m̂",
+    Space::Gradient,
+    "memory of the gradient's direction: the running average of gradients, corrected for starting at zero",
+);
+/// The step's per-coordinate divisor.
+pub(super) const V_HAT: PieceInfo = PieceInfo::boxed(
+    "v_hat",
+    "√v̂ + ε",
+    Space::Gradient,
+    "memory of its size: the root of the corrected running average of squared gradients, plus ε; where −m̂ reaches the box's edge, the step is lr",
+);
+const MAX_V: PieceInfo = PieceInfo::boxed(
+    "max_v",
+    "√max v̂ + ε",
+    Space::Gradient,
+    "AMSGrad's memory of the size: from the largest running average of squared gradients so far, corrected, plus ε",
+);
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    common::L2,
+    common::DECAYED,
+    M_HAT,
+    V_HAT,
+    MAX_V,
+    STEP_PIECE,
+];
+const STEP_PIECE: PieceInfo = PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate: about lr in each where gradients agree");
+/// AdamW's: the same rows, its weight decay always decoupled.
+const PIECES_W: &[PieceInfo] = &[common::GRADIENT, common::DECOUPLED, M_HAT, V_HAT, MAX_V, STEP_PIECE];
+
+
 impl Optimizer for Adam {
     type State = AdamState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdamState {
         AdamState { step: 0, exp_avg: zeros(p), exp_avg_sq: zeros(p), max_exp_avg_sq: zeros(p) }
@@ -123,6 +182,25 @@ impl Optimizer for Adam {
         if self.amsgrad {
             out.push(Entry::vector("max_v", &s.max_exp_avg_sq));
         }
+        out
+    }
+
+    fn explain(&self, _before: &AdamState, after: &AdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let [beta1, beta2] = self.betas;
+        let step = after.step as f64;
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2_sqrt = powf(1.0 - powf(beta2, step), 0.5);
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        if self.weight_decay != 0.0 {
+            if self.decoupled_weight_decay {
+                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
+            } else {
+                out.extend(explain::l2(p, d.grad, self.weight_decay));
+            }
+        }
+        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        let (key, v) = if self.amsgrad { (MAX_V.key, &after.max_exp_avg_sq) } else { (V_HAT.key, &after.exp_avg_sq) };
+        out.push(vector(key, v.iter().map(|&v| v.sqrt() / bias_correction2_sqrt + self.eps).collect()));
         out
     }
 

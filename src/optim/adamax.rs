@@ -4,12 +4,17 @@
 use super::{add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
 use crate::schema::Hyper;
+use super::adam::{M, M_HAT};
+use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "adamax",
     title: "Adamax",
     reference: "torch.optim.Adamax",
     params: &[params::lr(2e-3), params::betas(0.9, 0.999), params::eps(1e-8), params::weight_decay(0.0)],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Adamax::new(h))),
 };
@@ -35,8 +40,22 @@ pub struct AdamaxState {
     pub exp_inf: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[STEP, M, Quantity { name: "u", tip: "memory of the gradient's size: the largest recent |g|, fading by β2 every step" }];
+
+const U: PieceInfo = PieceInfo::boxed(
+    "u",
+    "u",
+    Space::Gradient,
+    "memory of the gradient's size: the largest recent |g| plus ε, fading by β2 every step",
+);
+
+const PIECES: &[PieceInfo] =
+    &[common::GRADIENT, common::L2, common::DECAYED, M_HAT, U, PieceInfo::step("the step: −lr·m̂ divided by the box, coordinate by coordinate")];
+
 impl Optimizer for Adamax {
     type State = AdamaxState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AdamaxState {
         AdamaxState { step: 0, exp_avg: zeros(p), exp_inf: zeros(p) }
@@ -59,6 +78,15 @@ impl Optimizer for Adamax {
 
     fn inspect(&self, s: &AdamaxState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("m", &s.exp_avg), Entry::vector("u", &s.exp_inf)]
+    }
+
+    fn explain(&self, _before: &AdamaxState, after: &AdamaxState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let bias_correction1 = 1.0 - powf(self.betas[0], after.step as f64);
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        out.extend(explain::l2(p, d.grad, self.weight_decay));
+        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        out.push(vector(U.key, after.exp_inf.clone()));
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -9,6 +9,8 @@
 use crate::math::powf;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{Hyper, Param, Range, Spacing, Slider};
+use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "asgd",
@@ -16,11 +18,16 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.ASGD",
     params: &[
         params::lr(1e-2),
-        Param::number("lambd", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "decay term"),
-        Param::number("alpha", 0.75, Range::NON_NEGATIVE, Slider { min: 0.0, max: 2.0, spacing: Spacing::Linear }, "power for the eta update"),
-        Param::number("t0", 1e6, Range::ANY, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "step at which averaging starts"),
+        Param::number("lambd", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "decay term")
+        .tip("how fast the step size shrinks over the steps, and how hard the weights are pulled toward zero"),
+        Param::number("alpha", 0.75, Range::NON_NEGATIVE, Slider { min: 0.0, max: 2.0, spacing: Spacing::Linear }, "power for the eta update")
+        .tip("how steeply the step size shrinks: lr / (1 + lambd · lr · t)^alpha"),
+        Param::number("t0", 1e6, Range::ANY, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "step at which averaging starts")
+        .tip("the step from which the iterates are averaged (the average is ASGD's answer; the race follows the iterate)"),
         params::weight_decay(0.0),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Asgd::new(h))),
 };
@@ -49,8 +56,24 @@ pub struct AsgdState {
     pub ax: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "eta", tip: "the step size of the next step, lr / (1 + lambd · lr · step)^alpha" },
+    Quantity { name: "mu", tip: "the weight the next iterate gets in the average (1 until step t0: the average is the iterate)" },
+    Quantity { name: "ax", tip: "the average of the iterates from step t0 on: ASGD's answer (the race follows the iterate)" },
+];
+
+const ETA: PieceInfo = PieceInfo::scalar("eta", "η", "this step's step size, lr / (1 + λ·lr·t)^α, shrinking over the steps");
+const SHRINK: PieceInfo = PieceInfo::arrow("shrink", "−λη·x", Space::Step, "the weights shrink by λ·η of themselves");
+const AX: PieceInfo = PieceInfo::point("ax", "x̄", "the average of the iterates so far (from step t0 on): ASGD's answer, not the raced point");
+
+const PIECES: &[PieceInfo] =
+    &[common::GRADIENT, common::L2, common::DECAYED, ETA, SHRINK, AX, PieceInfo::step("the step: the shrink, then −η times the gradient")];
+
 impl Optimizer for Asgd {
     type State = AsgdState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> AsgdState {
         AsgdState { step: 0, eta: self.lr, mu: 1.0, ax: zeros(p) }
@@ -83,6 +106,21 @@ impl Optimizer for Asgd {
 
     fn inspect(&self, s: &AsgdState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::scalar("eta", s.eta), Entry::scalar("mu", s.mu), Entry::vector("ax", &s.ax)]
+    }
+
+    fn explain(&self, before: &AsgdState, _after: &AsgdState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let eta = if before.step == 0 { self.lr } else { before.eta };
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        out.extend(explain::l2(p, d.grad, self.weight_decay));
+        out.push(number(ETA.key, eta));
+        let factor = 1.0 - self.lambd * eta;
+        if factor != 1.0 {
+            out.push(vector(SHRINK.key, p.iter().map(|&x| x * factor - x).collect()));
+        }
+        if before.step > 0 {
+            out.push(vector(AX.key, before.ax.clone()));
+        }
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -3,7 +3,8 @@
 //! trajectory, whatever the gradient says, and it stops at its last point. It starts at its own
 //! first point, wherever the race's start is. Its loss is the landscape's, like every racer's.
 
-use super::{Derivatives, Entry, OptimizerFactory, OptimizerInfo, Stepper, Tensor};
+use super::explain::{self, PieceInfo};
+use super::{Derivatives, Entry, Explained, OptimizerFactory, OptimizerInfo, Quantity, Stepper, Tensor};
 use crate::landscape::Point;
 use crate::schedule::Knobs;
 use std::sync::Arc;
@@ -15,9 +16,14 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     title: "External",
     reference: "a trajectory given in the spec",
     params: &[],
+    state: &[Quantity { name: "step", tip: "how many points of the given trajectory it has moved along" }],
+    pieces: PIECES,
     needs_hessian: false,
     build: |_| Err("an external racer is built from its trajectory".into()),
 };
+
+/// A given trajectory's one piece: the move to its next point.
+const PIECES: &[PieceInfo] = &[PieceInfo::step("the step: to the next point of the given trajectory")];
 
 /// The given points, ready to start any number of replays.
 pub struct Given(pub Arc<[Point]>);
@@ -75,5 +81,10 @@ impl Stepper for Replay {
     }
     fn ended(&self) -> bool {
         self.step + 1 >= self.points.len()
+    }
+    fn explain(&self, params: &[f64], _d: &Derivatives) -> Explained {
+        let next = self.points.get(self.step + 1).map_or_else(|| params.to_vec(), |p| p.to_vec());
+        let step = next.iter().zip(params).map(|(n, p)| n - p).collect();
+        Explained { lr: None, pieces: explain::in_table_order(PIECES, Vec::new(), step), next }
     }
 }

@@ -15,20 +15,31 @@
 use super::{add, Closure, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
 use std::collections::VecDeque;
+use super::explain::{common, downhill, number, PieceInfo, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "lbfgs",
     title: "L-BFGS",
     reference: "torch.optim.LBFGS",
     params: &[
-        Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "learning rate (the step length tried first)"),
-        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "iterations per step"),
-        Param::integer("max_eval", None, Range::closed(1.0, 10_000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, true, "evaluations per step (null: max_iter * 5 / 4)"),
-        Param::number("tolerance_grad", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "stop when every |gradient| is at most this"),
-        Param::number("tolerance_change", 1e-9, Range::NON_NEGATIVE, sliders::EPS, "stop when the loss or the step changes less than this"),
-        Param::integer("history_size", Some(100), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "pairs of steps and gradient changes kept"),
-        Param::choice("line_search_fn", None, &["strong_wolfe"], true, "the line search (null: a fixed step of lr)"),
+        Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "learning rate (the step length tried first)")
+        .tip("the step length tried first along each direction"),
+        Param::integer("max_iter", Some(20), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "iterations per step")
+        .tip("how many inner iterations one step may take"),
+        Param::integer("max_eval", None, Range::closed(1.0, 10_000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, true, "evaluations per step (null: max_iter * 5 / 4)")
+        .tip("how many evaluations of the objective one step may make"),
+        Param::number("tolerance_grad", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "stop when every |gradient| is at most this")
+        .tip("stop a step once the gradient is this flat in every coordinate"),
+        Param::number("tolerance_change", 1e-9, Range::NON_NEGATIVE, sliders::EPS, "stop when the loss or the step changes less than this")
+        .tip("stop a step once the loss or the move changes less than this"),
+        Param::integer("history_size", Some(100), Range::closed(1.0, 1000.0), Slider { min: 1.0, max: 100.0, spacing: Spacing::Log }, false, "pairs of steps and gradient changes kept")
+        .tip("how many recent steps it remembers to estimate the curvature"),
+        Param::choice("line_search_fn", None, &["strong_wolfe"], true, "the line search (null: a fixed step of lr)")
+        .tip("search along each direction for a step that lowers the loss enough (null: always step lr)"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Lbfgs::new(h))),
 };
@@ -280,9 +291,26 @@ fn strong_wolfe(c: &Closure, line: &Line, mut t: Num, max_ls: i64) -> Found {
     Found { loss: bracket_f[low], grad: bracket_g.swap_remove(low), t: bracket[low], evals }
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "func_evals", tip: "evaluations of the objective so far" },
+    Quantity { name: "n_iter", tip: "inner iterations so far (each a direction and a move along it)" },
+    Quantity { name: "history", tip: "pairs of past moves and gradient changes remembered: they shape the directions, as curvature would" },
+    Quantity { name: "t", tip: "the length of the last inner iteration's move, in units of its direction" },
+    Quantity { name: "d", tip: "the last inner iteration's direction: the gradient bent by the remembered curvature" },
+];
+
+const ITERATIONS: PieceInfo = PieceInfo::scalar("iterations", "iterations", "inner iterations this step makes: each a direction and a move along it");
+const EVALUATIONS: PieceInfo = PieceInfo::scalar("evaluations", "evaluations", "evaluations of the objective this step makes, the line search's included");
+const HISTORY: PieceInfo = PieceInfo::scalar("history", "memory", "pairs of past moves and gradient changes remembered after this step");
+const PIECES: &[PieceInfo] =
+    &[common::GRADIENT, ITERATIONS, EVALUATIONS, HISTORY, PieceInfo::step("the step: its inner iterations' moves, one after the other, each along the gradient bent by the remembered curvature")];
+
 impl Optimizer for Lbfgs {
     type State = LbfgsState;
     const NEEDS_CLOSURE: bool = true;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> LbfgsState {
         LbfgsState {
@@ -406,6 +434,15 @@ impl Optimizer for Lbfgs {
             Entry::int("history", s.old_dirs.len() as u64),
             Entry::scalar("t", s.t.v),
             Entry::vector("d", &s.d),
+        ]
+    }
+
+    fn explain(&self, before: &LbfgsState, after: &LbfgsState, _p: &[f64], d: &Derivatives) -> Vec<Value> {
+        vec![
+            downhill(common::GRADIENT.key, d.grad),
+            number(ITERATIONS.key, (after.n_iter - before.n_iter) as f64),
+            number(EVALUATIONS.key, (after.func_evals - before.func_evals) as f64),
+            number(HISTORY.key, after.old_dirs.len() as f64),
         ]
     }
 

@@ -15,6 +15,7 @@
 
 use crate::schema::{Hyper, Param};
 pub use crate::schedule::Knobs;
+pub use explain::{Piece, PieceInfo, PieceValue};
 use lanes::Lanes;
 use serde::Serialize;
 
@@ -25,6 +26,7 @@ mod adagrad;
 mod adam;
 mod adamax;
 mod asgd;
+pub mod explain;
 pub mod external;
 pub mod fma;
 pub mod lanes;
@@ -126,6 +128,16 @@ pub trait Optimizer {
     fn update(&self, params: &mut [f64], d: &Derivatives, state: &mut Self::State);
     /// The state as named values, for the page's inspector.
     fn inspect(&self, state: &Self::State) -> Vec<Entry>;
+    /// Every name `inspect` may give, with a plain-language line for each.
+    const STATE: &'static [Quantity];
+    /// The explanation table: the pieces of an update in its own order, the step last (see
+    /// [`explain`]).
+    const PIECES: &'static [PieceInfo];
+    /// The values of the pieces of the update from `params` with `d`, by their keys in
+    /// [`Optimizer::PIECES`] (the step aside): `before` is the state the update started from,
+    /// `after` the state it left. A piece without a value is not shown (momentum without
+    /// momentum).
+    fn explain(&self, before: &Self::State, after: &Self::State, params: &[f64], d: &Derivatives) -> Vec<explain::Value>;
     /// Whether the last update had no step to take (Newton's method without a fallback at a
     /// singular Hessian): it left the parameters as they were, and the racer stops there.
     fn undefined(&self, _state: &Self::State) -> bool {
@@ -139,6 +151,16 @@ pub trait Optimizer {
         None
     }
 }
+
+/// A name an inspector shows, with a plain-language line for a tooltip.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Quantity {
+    pub name: &'static str,
+    pub tip: &'static str,
+}
+
+/// The state's step count, first in every inspector.
+pub const STEP: Quantity = Quantity { name: "step", tip: "how many updates this optimizer has made" };
 
 /// One named value of an optimizer's state.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -188,6 +210,18 @@ pub trait Stepper: Knobs {
     fn ended(&self) -> bool {
         false
     }
+    /// The next step from `params` with `d`, piece by piece, leaving the state as it is.
+    fn explain(&self, params: &[f64], d: &Derivatives) -> Explained;
+}
+
+/// The next update of a run, without taking it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    /// Where the update goes: the parameters it leaves.
+    pub next: Vec<f64>,
+    /// Its learning rate (as a scheduler set it); None for a given trajectory.
+    pub lr: Option<f64>,
+    pub pieces: Vec<Piece>,
 }
 
 struct Running<O: Optimizer> {
@@ -238,6 +272,14 @@ impl<O: Optimizer + Clone> Stepper for Running<O> {
     fn undefined(&self) -> bool {
         self.opt.undefined(&self.state)
     }
+    fn explain(&self, params: &[f64], d: &Derivatives) -> Explained {
+        // The update itself, on copies: its step is the run's next step, bit for bit.
+        let (mut opt, mut after, mut next) = (self.opt.clone(), self.state.clone(), params.to_vec());
+        opt.update(&mut next, d, &mut after);
+        let values = opt.explain(&self.state, &after, params, d);
+        let step = next.iter().zip(params).map(|(n, p)| n - p).collect();
+        Explained { lr: Some(*opt.lr_mut()), pieces: explain::in_table_order(O::PIECES, values, step), next }
+    }
 }
 
 /// Pairs an optimizer with a fresh state for `params`: a landscape's point, or a model's
@@ -260,6 +302,10 @@ pub struct OptimizerInfo {
     /// The implementation whose iterates this one reproduces.
     pub reference: &'static str,
     pub params: &'static [Param],
+    /// Every name its inspector may show, with a plain-language line each.
+    pub state: &'static [Quantity],
+    /// The pieces of its update, in order, as the "explain step" view draws them.
+    pub pieces: &'static [PieceInfo],
     pub needs_hessian: bool,
     #[serde(skip)]
     pub build: fn(&Hyper) -> Result<Box<dyn OptimizerFactory>, String>,
@@ -309,20 +355,34 @@ pub fn find(name: &str) -> Option<&'static OptimizerInfo> {
 
 /// Common parameter rows, spelled and defaulted as torch.optim does.
 pub(crate) mod params {
-    use crate::schema::{sliders, Param, Range};
+    use crate::schema::{sliders, ItemTip, Param, Range};
 
     pub const fn lr(default: f64) -> Param {
-        Param::number("lr", default, Range::NON_NEGATIVE, sliders::LR, "learning rate")
+        Param::number("lr", default, Range::NON_NEGATIVE, sliders::LR, "learning rate").tip("how big the steps are: the update's direction times lr")
     }
     pub const fn betas(b1: f64, b2: f64) -> Param {
         Param::pair("betas", [b1, b2], Range::UNIT_OPEN, sliders::BETA, "decay rates of the first and second moment averages")
+            .tip("how long the two memories last: β1 of the gradient's direction, β2 of its size")
+            .item_tips(&BETAS)
     }
+    /// Adam's two memories, as the family's betas are.
+    pub const BETAS: [ItemTip; 2] = [
+        ItemTip { symbol: "β1", tip: "memory of the gradient's direction: how much of the gradients' running average each step keeps (0.9: about the last 10 steps)" },
+        ItemTip { symbol: "β2", tip: "memory of its size: how much of the squared gradients' running average each step keeps (0.999: about the last 1000 steps)" },
+    ];
     pub const fn eps(default: f64) -> Param {
         Param::number("eps", default, Range::NON_NEGATIVE, sliders::EPS, "term added to the denominator for numerical stability")
+            .tip("a tiny number added where the step divides by the gradient's size, so a coordinate whose gradient stayed near zero does not get a huge step")
     }
     pub const fn weight_decay(default: f64) -> Param {
         Param::number("weight_decay", default, Range::NON_NEGATIVE, sliders::WEIGHT_DECAY, "weight decay (L2 penalty)")
+            .tip("pulls the weights toward zero every step: weight_decay times the weights is added to the gradient")
     }
+    /// `weight_decay` where a flag says whether it is decoupled.
+    pub const EITHER_TIP: &str =
+        "pulls the weights toward zero every step: weight_decay times the weights is added to the gradient, or, with decoupled_weight_decay, the weights shrink directly by lr · weight_decay of themselves";
+    /// `weight_decay` where it is decoupled: the weights shrink directly.
+    pub const DECOUPLED_TIP: &str = "shrinks the weights toward zero directly, by lr · weight_decay of themselves every step, apart from the gradient";
 }
 
 /// A zero buffer shaped like `params`: the usual initial state.

@@ -15,7 +15,9 @@
 
 use super::adam::{Adam, AdamState};
 use super::{add, lerp, params, Derivatives, Entry, Optimizer, OptimizerInfo, Tensor};
-use crate::schema::{sliders, Hyper, Item, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, Item, ItemTip, Param, Range, Spacing, Slider};
+use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "muon",
@@ -23,25 +25,34 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.Muon",
     params: &[
         params::lr(1e-3),
-        params::weight_decay(0.1),
-        Param::number("momentum", 0.95, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor"),
-        Param::flag("nesterov", true, "use Nesterov momentum"),
+        params::weight_decay(0.1).tip(params::DECOUPLED_TIP),
+        Param::number("momentum", 0.95, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor")
+        .tip("how much of the past gradients the update keeps (0.95: about the last 20 steps)"),
+        Param::flag("nesterov", true, "use Nesterov momentum")
+        .tip("look ahead: orthogonalize the gradient blended toward the momentum, not the momentum alone"),
         Param::tuple(
             "ns_coefficients",
             &[Some(3.4445), Some(-4.775), Some(2.0315)],
             &[NS_COEFFICIENT, NS_COEFFICIENT, NS_COEFFICIENT],
             "(a, b, c) of the Newton-Schulz polynomial a X + b (X Xᵀ) X + c (X Xᵀ)² X",
-        ),
-        Param::number("eps", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "floor of the update's norm"),
-        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, spacing: Spacing::Linear }, false, "Newton-Schulz iterations"),
+        )
+        .tip("the polynomial that turns the update into an orthogonal one (for a point: its direction at about unit length)")
+        .item_tips(&[ItemTip { symbol: "a", tip: "the polynomial's linear term" }, ItemTip { symbol: "b", tip: "its cubic term" }, ItemTip { symbol: "c", tip: "its fifth-power term" }]),
+        Param::number("eps", 1e-7, Range::NON_NEGATIVE, sliders::EPS, "floor of the update's norm")
+        .tip("a tiny floor under the update's length, so a zero update is not divided by zero"),
+        Param::integer("ns_steps", Some(5), Range::closed(0.0, 99.0), Slider { min: 0.0, max: 20.0, spacing: Spacing::Linear }, false, "Newton-Schulz iterations")
+        .tip("how many rounds of the polynomial orthogonalize the update: more rounds, closer to orthogonal"),
         Param::choice(
             "adjust_lr_fn",
             None,
             &["original", "match_rms_adamw", "spectral_unclamped"],
             true,
             "rate for a rows x cols matrix: original (null) lr sqrt(max(1, rows/cols)), match_rms_adamw 0.2 lr sqrt(max(rows, cols)), spectral_unclamped lr sqrt(rows/cols)",
-        ),
+        )
+        .tip("how the learning rate scales with a weight matrix's shape (a point is one row: lr, 0.28 lr or 0.71 lr)"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Muon::new(h))),
 };
@@ -106,8 +117,40 @@ pub struct MuonState {
     adamw: Option<AdamState>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "momentum_buffer", tip: "memory of the gradient's direction: the running average of gradients (momentum)" },
+    Quantity { name: "update", tip: "the last update after orthogonalization: for a point, its direction at about unit length" },
+];
+
+const BUFFER: PieceInfo = PieceInfo::arrow(
+    "momentum_buffer",
+    "−b",
+    Space::Gradient,
+    "memory of the gradient's direction: the running average of gradients (momentum)",
+);
+const NESTEROV: PieceInfo =
+    PieceInfo::arrow("nesterov", "−u", Space::Gradient, "Nesterov's look ahead: the gradient blended toward the running average");
+const ORTHOGONAL: PieceInfo = PieceInfo::arrow(
+    "orthogonal",
+    "−lr·O",
+    Space::Step,
+    "the update orthogonalized by the Newton–Schulz polynomial (for a point: its direction at about unit length), times lr",
+);
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    BUFFER,
+    NESTEROV,
+    ORTHOGONAL,
+    common::DECOUPLED,
+    PieceInfo::step("the step: the weights shrink, then −lr·O: about lr long whatever the gradient's size"),
+];
+
 impl Optimizer for Muon {
     type State = MuonState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> MuonState {
         // A landscape's point: one row, shape (1, n).
@@ -167,6 +210,20 @@ impl Optimizer for Muon {
 
     fn inspect(&self, s: &MuonState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("momentum_buffer", &s.momentum_buffer), Entry::vector("update", &s.update)]
+    }
+
+    fn explain(&self, _before: &MuonState, after: &MuonState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        // A landscape's point is one row; a model's matrices are not drawn.
+        let [(0, rows, cols)] = after.matrices[..] else { return out };
+        out.push(downhill(BUFFER.key, &after.momentum_buffer));
+        if self.nesterov {
+            out.push(downhill(NESTEROV.key, &d.grad.iter().zip(&after.momentum_buffer).map(|(&g, &b)| lerp(g, b, self.momentum)).collect::<Vec<f64>>()));
+        }
+        let adjusted_lr = self.adjusted_lr(rows, cols);
+        out.push(vector(ORTHOGONAL.key, after.update.iter().map(|&o| -adjusted_lr * o).collect()));
+        out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

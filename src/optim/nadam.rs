@@ -5,6 +5,9 @@
 use super::{add, addcdiv, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
 use crate::schema::{Hyper, Param, Range, Spacing, Slider};
+use super::adam::{M, V, V_HAT};
+use super::explain::{self, common, downhill, number, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "nadam",
@@ -14,10 +17,14 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::lr(2e-3),
         params::betas(0.9, 0.999),
         params::eps(1e-8),
-        params::weight_decay(0.0),
-        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, spacing: Spacing::Log }, "momentum decay psi"),
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        params::weight_decay(0.0).tip(params::EITHER_TIP),
+        Param::number("momentum_decay", 4e-3, Range::NON_NEGATIVE, Slider { min: 1e-4, max: 1.0, spacing: Spacing::Log }, "momentum decay psi")
+        .tip("how fast the momentum factor ramps up from β1/2 to β1 over the first steps"),
+        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW")
+        .tip("shrink the weights directly by lr · weight_decay of themselves, apart from the gradient, as AdamW does"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(NAdam::new(h))),
 };
@@ -54,8 +61,44 @@ pub struct NAdamState {
     pub exp_avg_sq: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "mu", tip: "the momentum factor of the last step, β1 (1 − 0.5 · 0.96^(step · momentum_decay)): it ramps up toward β1" },
+    Quantity { name: "mu_product", tip: "the product of every momentum factor so far: it corrects the averages for starting at zero" },
+    M,
+    V,
+];
+
+const M_RAW: PieceInfo = PieceInfo::arrow(
+    "m",
+    "−m",
+    Space::Gradient,
+    "memory of the gradient's direction: the running average of gradients, not yet corrected",
+);
+const MIX: PieceInfo = PieceInfo::arrow(
+    "mix",
+    "−m̄",
+    Space::Gradient,
+    "Nesterov's look ahead: this gradient and the running average, weighted by this step's and the next step's momentum factor, corrected",
+);
+const MU: PieceInfo = PieceInfo::scalar("mu", "μ_t", "this step's momentum factor, ramping up toward β1");
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    common::L2,
+    common::DECAYED,
+    M_RAW,
+    MU,
+    MIX,
+    V_HAT,
+    PieceInfo::step("the step: −lr·m̄ divided by the box, coordinate by coordinate"),
+];
+
 impl Optimizer for NAdam {
     type State = NAdamState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> NAdamState {
         NAdamState { step: 0, mu_product: 1.0, mu: 0.0, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
@@ -98,6 +141,30 @@ impl Optimizer for NAdam {
             Entry::vector("m", &s.exp_avg),
             Entry::vector("v", &s.exp_avg_sq),
         ]
+    }
+
+    fn explain(&self, _before: &NAdamState, after: &NAdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let [beta1, beta2] = self.betas;
+        let step = after.step as f64;
+        let bias_correction2 = 1.0 - powf(beta2, step);
+        let mu_next = beta1 * (1.0 - 0.5 * powf(0.96, (step + 1.0) * self.momentum_decay));
+        // The update's two coefficients over -lr: how much of g and of m the step takes.
+        let grad_weight = (1.0 - after.mu) / (1.0 - after.mu_product);
+        let avg_weight = mu_next / (1.0 - after.mu_product * mu_next);
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        if self.weight_decay != 0.0 {
+            if self.decoupled_weight_decay {
+                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
+            } else {
+                out.extend(explain::l2(p, d.grad, self.weight_decay));
+            }
+        }
+        let g = if self.decoupled_weight_decay { d.grad.to_vec() } else { explain::decayed(p, d.grad, self.weight_decay) };
+        out.push(downhill(M_RAW.key, &after.exp_avg));
+        out.push(number(MU.key, after.mu));
+        out.push(downhill(MIX.key, &(0..p.len()).map(|i| grad_weight * g[i] + avg_weight * after.exp_avg[i]).collect::<Vec<f64>>()));
+        out.push(vector(V_HAT.key, after.exp_avg_sq.iter().map(|&v| (v / bias_correction2).sqrt() + self.eps).collect()));
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

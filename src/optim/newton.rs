@@ -18,14 +18,18 @@
 
 use super::{Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use super::explain::{common, downhill, flag, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "newton",
     title: "Newton",
     reference: "x - lr (H + damping I)^-1 g; where not positive definite, a gradient step or (fallback null) textbook Newton",
     params: &[
-        Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "step size (1 is the full Newton step)"),
-        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, "added to the Hessian's diagonal"),
+        Param::number("lr", 1.0, Range::NON_NEGATIVE, sliders::LR, "step size (1 is the full Newton step)")
+        .tip("how much of the Newton step to take: 1 jumps to the lowest point of the local bowl"),
+        Param::number("damping", 0.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 100.0, spacing: Spacing::Linear }, "added to the Hessian's diagonal")
+        .tip("added to every curvature: larger damping, shorter steps that lean toward the gradient's direction"),
         Param::choice(
             "fallback",
             Some(GRADIENT),
@@ -33,8 +37,11 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
             true,
             "where H + damping·I is not positive definite: \"gradient\" takes a gradient step (a safeguard); none (null) is textbook Newton, drawn to saddles and maxima, and stops where the Hessian is singular",
         )
+        .tip("what to do where the surface is not a bowl (a saddle, a hilltop): a plain gradient step, or (null) Newton's step anyway")
         .key(),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: true,
     build: |h| Ok(Box::new(Newton::new(h))),
 };
@@ -163,9 +170,45 @@ pub fn general_solve(h: &[f64], damping: f64, g: &[f64]) -> Option<Vec<f64>> {
     Some(z)
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "positive_definite", tip: "whether the surface curved up in every direction at the last step (H + damping·I positive definite): a bowl" },
+    Quantity { name: "fallback", tip: "whether the last step was the safeguard's plain gradient step (the surface was no bowl there)" },
+    Quantity { name: "singular", tip: "whether textbook Newton found no step (a flat direction): it stops there" },
+    Quantity { name: "direction", tip: "the last direction: the gradient divided by the curvature, (H + damping·I)⁻¹g (the fallback: g)" },
+];
+
+const BOWL: PieceInfo = PieceInfo::scalar(
+    "positive_definite",
+    "a bowl",
+    "whether the surface here curves up in every direction (H + λI positive definite): only then has its quadratic model a lowest point",
+);
+const NEWTON: PieceInfo = PieceInfo::arrow(
+    "newton",
+    "−(H + λI)⁻¹g",
+    Space::Step,
+    "Newton's direction: the gradient divided by the curvature, straight at the local model's lowest point (off a bowl: its saddle or top)",
+);
+const FALLBACK: PieceInfo = PieceInfo::arrow(
+    "fallback",
+    "−g",
+    Space::Step,
+    "the fallback: the surface is no bowl here, so a plain gradient step (the gradient taken as a displacement)",
+);
+const MODEL: PieceInfo = PieceInfo::point(
+    "model",
+    "x − (H + λI)⁻¹g",
+    "where the local quadratic model is lowest (off a bowl: its saddle or top); lr = 1 lands here",
+);
+
+const PIECES: &[PieceInfo] =
+    &[common::GRADIENT, BOWL, NEWTON, FALLBACK, MODEL, PieceInfo::step("the step: lr times Newton's direction (or the fallback's)")];
+
 impl Optimizer for Newton {
     type State = NewtonState;
     const NEEDS_HESSIAN: bool = true;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> NewtonState {
         NewtonState { step: 0, positive_definite: false, fallback: false, singular: false, direction: vec![0.0; p.len()] }
@@ -203,6 +246,21 @@ impl Optimizer for Newton {
 
     fn undefined(&self, s: &NewtonState) -> bool {
         s.singular
+    }
+
+    fn explain(&self, _before: &NewtonState, after: &NewtonState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad), flag(BOWL.key, after.positive_definite)];
+        if after.singular {
+            return out;
+        }
+        let z = &after.direction;
+        if after.fallback {
+            out.push(downhill(FALLBACK.key, z));
+        } else {
+            out.push(downhill(NEWTON.key, z));
+            out.push(vector(MODEL.key, p.iter().zip(z).map(|(x, z)| x - z).collect()));
+        }
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

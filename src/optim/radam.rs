@@ -6,6 +6,9 @@
 use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::math::powf;
 use crate::schema::{Hyper, Param};
+use super::adam::{M, M_HAT, V};
+use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "radam",
@@ -15,9 +18,12 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
         params::lr(1e-3),
         params::betas(0.9, 0.999),
         params::eps(1e-8),
-        params::weight_decay(0.0),
-        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW"),
+        params::weight_decay(0.0).tip(params::EITHER_TIP),
+        Param::flag("decoupled_weight_decay", false, "decay the weights directly, as AdamW")
+        .tip("shrink the weights directly by lr · weight_decay of themselves, apart from the gradient, as AdamW does"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(RAdam::new(h))),
 };
@@ -52,8 +58,41 @@ pub struct RAdamState {
     pub exp_avg_sq: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "rho_t", tip: "how long the memory of the gradient's size is so far, in steps: the adaptive step is on once it passes 5" },
+    Quantity { name: "rectified", tip: "whether the adaptive step is on (rho_t > 5); before, the step is plain momentum" },
+    M,
+    V,
+];
+
+const RHO: PieceInfo = PieceInfo::scalar("rho_t", "ρ_t", "how long the memory of the gradient's size is so far, in steps: the adaptive step is on once it passes 5");
+const RECTIFIED: PieceInfo = PieceInfo::scalar("rectified", "adaptive", "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂");
+const V_HAT: PieceInfo = PieceInfo::boxed(
+    "v_hat",
+    "√v̂ + ε",
+    Space::Gradient,
+    "memory of its size: the root of the running average of squared gradients plus ε, corrected for starting at zero",
+);
+const RECT: PieceInfo = PieceInfo::scalar("rect", "r_t", "the rectification: how far the adaptive step is trusted yet, growing toward 1");
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::DECOUPLED,
+    common::L2,
+    common::DECAYED,
+    M_HAT,
+    RHO,
+    RECTIFIED,
+    V_HAT,
+    RECT,
+    PieceInfo::step("the step: −lr·m̂, once adaptive divided by the box and times r_t"),
+];
+
 impl Optimizer for RAdam {
     type State = RAdamState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> RAdamState {
         RAdamState { step: 0, rho_t: 0.0, rectified: false, exp_avg: zeros(p), exp_avg_sq: zeros(p) }
@@ -101,6 +140,34 @@ impl Optimizer for RAdam {
             Entry::vector("m", &s.exp_avg),
             Entry::vector("v", &s.exp_avg_sq),
         ]
+    }
+
+    fn explain(&self, _before: &RAdamState, after: &RAdamState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let [beta1, beta2] = self.betas;
+        let step = after.step as f64;
+        let bias_correction1 = 1.0 - powf(beta1, step);
+        let bias_correction2 = 1.0 - powf(beta2, step);
+        let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
+        let rho_t = after.rho_t;
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        if self.weight_decay != 0.0 {
+            if self.decoupled_weight_decay {
+                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
+            } else {
+                out.extend(explain::l2(p, d.grad, self.weight_decay));
+            }
+        }
+        out.push(downhill(M_HAT.key, &after.exp_avg.iter().map(|m| m / bias_correction1).collect::<Vec<f64>>()));
+        out.push(number(RHO.key, rho_t));
+        out.push(flag(RECTIFIED.key, after.rectified));
+        if after.rectified {
+            // The reciprocal of the update's adaptive rate, (1 / (√v + ε)) √(1 − β2^t).
+            let adaptive = |v: f64| (1.0 / (v.sqrt() + self.eps)) * powf(bias_correction2, 0.5);
+            out.push(vector(V_HAT.key, after.exp_avg_sq.iter().map(|&v| 1.0 / adaptive(v)).collect()));
+            let rect = powf((rho_t - 4.0) * (rho_t - 2.0) * rho_inf / ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t), 0.5);
+            out.push(number(RECT.key, rect));
+        }
+        out
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

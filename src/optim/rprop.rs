@@ -9,17 +9,26 @@
 //! the product `grad * prev` (which can underflow to 0: no change of size then).
 
 use super::{addcmul, clamp, sign, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
-use crate::schema::{sliders, Hyper, Param, Range, Spacing, Slider};
+use crate::schema::{sliders, Hyper, ItemTip, Param, Range, Spacing, Slider};
+use super::explain::{common, downhill, vector, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "rprop",
     title: "Rprop",
     reference: "torch.optim.Rprop",
     params: &[
-        Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "initial step size of every coordinate (read at the first step only)"),
-        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, spacing: Spacing::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size"),
-        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, spacing: Spacing::Log }, "smallest and largest step size"),
+        Param::number("lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "initial step size of every coordinate (read at the first step only)")
+        .tip("every coordinate's first step size"),
+        Param::pair("etas", [0.5, 1.2], Range::POSITIVE, Slider { min: 0.1, max: 2.0, spacing: Spacing::Linear }, "factors that shrink (etaminus < 1) and grow (etaplus > 1) a step size")
+        .tip("how each coordinate's step size changes: shrinks when the gradient's sign flips, grows while it holds")
+        .item_tips(&[ItemTip { symbol: "η−", tip: "the factor a step size shrinks by when the gradient's sign flips (below 1)" }, ItemTip { symbol: "η+", tip: "the factor it grows by while the sign holds (above 1)" }]),
+        Param::pair("step_sizes", [1e-6, 50.0], Range::NON_NEGATIVE, Slider { min: 1e-8, max: 100.0, spacing: Spacing::Log }, "smallest and largest step size")
+        .tip("the smallest and largest step size a coordinate may have")
+        .item_tips(&[ItemTip { symbol: "min", tip: "the smallest step size" }, ItemTip { symbol: "max", tip: "the largest step size" }]),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Rprop::new(h)?)),
 };
@@ -49,8 +58,36 @@ pub struct RpropState {
     pub step_size: Vec<f64>,
 }
 
+const STATE: &[Quantity] = &[
+    STEP,
+    Quantity { name: "step_size", tip: "each coordinate's own step size: times η+ while the gradient's sign holds, times η− when it flips" },
+    Quantity { name: "prev", tip: "the last step's gradient, 0 where its sign had flipped" },
+];
+
+const PREV: PieceInfo = PieceInfo::arrow(
+    "prev",
+    "−g_prev",
+    Space::Gradient,
+    "the last step's gradient (0 where its sign had flipped): where its sign agrees with g's the step size grows, where not it shrinks",
+);
+const SIZES: PieceInfo = PieceInfo::boxed(
+    "step_size",
+    "step sizes",
+    Space::Step,
+    "each coordinate's own step size after this step's change: times η+ while the sign holds, times η− when it flips",
+);
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    PREV,
+    SIZES,
+    PieceInfo::step("the step: each coordinate moves its step size against the gradient's sign (not at all where the sign flipped)"),
+];
+
 impl Optimizer for Rprop {
     type State = RpropState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, p: &[f64]) -> RpropState {
         RpropState { step: 0, prev: zeros(p), step_size: vec![self.lr; p.len()] }
@@ -82,6 +119,10 @@ impl Optimizer for Rprop {
 
     fn inspect(&self, s: &RpropState) -> Vec<Entry> {
         vec![Entry::int("step", s.step), Entry::vector("step_size", &s.step_size), Entry::vector("prev", &s.prev)]
+    }
+
+    fn explain(&self, before: &RpropState, after: &RpropState, _p: &[f64], d: &Derivatives) -> Vec<Value> {
+        vec![downhill(common::GRADIENT.key, d.grad), downhill(PREV.key, &before.prev), vector(SIZES.key, after.step_size.clone())]
     }
 
     fn lr_mut(&mut self) -> &mut f64 {

@@ -5,6 +5,8 @@
 use super::lanes::Lanes;
 use super::{add, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use crate::schema::{sliders, Hyper, Param, Range};
+use super::explain::{self, common, downhill, PieceInfo, Space, Value};
+use super::{Quantity, STEP};
 
 pub static INFO: OptimizerInfo = OptimizerInfo {
     name: "sgd",
@@ -12,11 +14,16 @@ pub static INFO: OptimizerInfo = OptimizerInfo {
     reference: "torch.optim.SGD",
     params: &[
         params::lr(1e-3),
-        Param::number("momentum", 0.0, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor"),
-        Param::number("dampening", 0.0, Range::UNIT, sliders::UNIT, "dampening for momentum"),
+        Param::number("momentum", 0.0, Range::NON_NEGATIVE, sliders::MOMENTUM, "momentum factor")
+        .tip("how much of the last step's velocity carries into this one: 0.9 keeps rolling for about ten steps"),
+        Param::number("dampening", 0.0, Range::UNIT, sliders::UNIT, "dampening for momentum")
+        .tip("how little of the new gradient joins the velocity: 0 adds all of it, 1 none"),
         params::weight_decay(0.0),
-        Param::flag("nesterov", false, "use Nesterov momentum"),
+        Param::flag("nesterov", false, "use Nesterov momentum")
+        .tip("look ahead: step with the gradient plus the velocity it is about to get, not the velocity alone"),
     ],
+    state: STATE,
+    pieces: PIECES,
     needs_hessian: false,
     build: |h| Ok(Box::new(Sgd::new(h)?)),
 };
@@ -53,8 +60,30 @@ pub struct SgdState {
     pub momentum_buffer: Option<Vec<f64>>,
 }
 
+const STATE: &[Quantity] = &[STEP, Quantity { name: "momentum_buffer", tip: "velocity: the running sum of gradients that momentum carries from step to step" }];
+
+const VELOCITY: PieceInfo = PieceInfo::arrow(
+    "velocity",
+    "−b",
+    Space::Gradient,
+    "velocity: momentum times the last velocity plus (1 − dampening) times the gradient; momentum carries the past along",
+);
+const NESTEROV: PieceInfo =
+    PieceInfo::arrow("nesterov", "−(g + μb)", Space::Gradient, "Nesterov's look ahead: the gradient plus momentum times the new velocity");
+
+const PIECES: &[PieceInfo] = &[
+    common::GRADIENT,
+    common::L2,
+    common::DECAYED,
+    VELOCITY,
+    NESTEROV,
+    PieceInfo::step("the step: lr times the last arrow before it (the gradient, the velocity or the look ahead)"),
+];
+
 impl Optimizer for Sgd {
     type State = SgdState;
+    const STATE: &'static [Quantity] = STATE;
+    const PIECES: &'static [PieceInfo] = PIECES;
 
     fn init(&self, _params: &[f64]) -> SgdState {
         SgdState { step: 0, momentum_buffer: None }
@@ -87,6 +116,19 @@ impl Optimizer for Sgd {
         if self.momentum != 0.0 {
             if let Some(b) = &s.momentum_buffer {
                 out.push(Entry::vector("momentum_buffer", b));
+            }
+        }
+        out
+    }
+
+    fn explain(&self, _before: &SgdState, after: &SgdState, p: &[f64], d: &Derivatives) -> Vec<Value> {
+        let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
+        out.extend(explain::l2(p, d.grad, self.weight_decay));
+        if let (true, Some(b)) = (self.momentum != 0.0, &after.momentum_buffer) {
+            out.push(downhill(VELOCITY.key, b));
+            if self.nesterov {
+                let g = explain::decayed(p, d.grad, self.weight_decay);
+                out.push(downhill(NESTEROV.key, &g.iter().zip(b).map(|(&g, &b)| add(g, b, self.momentum)).collect::<Vec<f64>>()));
             }
         }
         out

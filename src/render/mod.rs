@@ -16,6 +16,10 @@
 //! * [`racers`]: paths (incremental, one [`racers::Pen`] per racer) and heads.
 //! * [`step_glyph`]: an inspected racer's last step at its head: its direction, steepest
 //!   descent and where the quadratic model along it is lowest.
+//! * [`explain`]: a racer's next update, piece by piece, at its head, and the panel listing
+//!   the pieces (`optiscape plot --explain`, the page's "explain step" view).
+//! * [`surface`]: the landscape as a shaded 3-D surface with the paths riding on it (the
+//!   page's 3-D view, `optiscape plot --3d`).
 //! * [`loss`]: the loss chart and its live axes.
 //! * [`classify`]: the classifier race's charts, loss and test accuracy per epoch, and its projected view.
 //! * [`path`], [`ticks`]: thinning and clipping in device pixels; nice ticks and labels.
@@ -66,6 +70,9 @@
 
 pub mod colormap;
 pub mod contour;
+pub mod explain;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod explain_figure;
 pub mod field;
 pub mod layout;
 pub mod levels;
@@ -75,6 +82,9 @@ pub mod path;
 pub mod racers;
 pub mod scene;
 pub mod step_glyph;
+pub mod surface;
+#[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+pub mod surface_figure;
 pub mod sweep;
 pub mod ticks;
 pub mod classify;

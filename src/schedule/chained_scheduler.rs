@@ -7,7 +7,8 @@ use crate::schema::Param;
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ChainedScheduler",
     doc: "all its schedulers step at every step, in order",
-    params: &[Param::schedulers("schedulers", "the schedulers, stepped in this order").required()],
+    params: &[Param::schedulers("schedulers", "the schedulers, stepped in this order")
+        .tip("schedulers that all act on the rate at every step, one after the other").required()],
     cycles_momentum: false,
     check: check_children,
     build: |h, g| Ok(Box::new(Chained { schedulers: build_children(h, g)? })),

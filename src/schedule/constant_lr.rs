@@ -8,8 +8,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     doc: "the rate times factor until total_iters, then the rate",
     params: &[
         // torch takes 0 but then divides by it at total_iters.
-        Param::number("factor", 1.0 / 3.0, Range { lo: 0.0, lo_open: true, hi: 1.0, hi_open: false }, sliders::UNIT, "factor before total_iters"),
-        Param::integer("total_iters", Some(5), super::COUNT_FROM_0, super::STEPS, false, "steps at the lowered rate"),
+        Param::number("factor", 1.0 / 3.0, Range { lo: 0.0, lo_open: true, hi: 1.0, hi_open: false }, sliders::UNIT, "factor before total_iters")
+        .tip("the rate is lr times this for the first total_iters steps"),
+        Param::integer("total_iters", Some(5), super::COUNT_FROM_0, super::STEPS, false, "steps at the lowered rate")
+        .tip("how many steps the rate stays lowered"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -10,8 +10,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "CosineAnnealingLR",
     doc: "half a cosine from the rate down to eta_min in T_max steps (and back up after)",
     params: &[
-        Param::integer("T_max", None, super::COUNT, super::STEPS, false, "steps of the half period").required(),
-        Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate"),
+        Param::integer("T_max", None, super::COUNT, super::STEPS, false, "steps of the half period")
+        .tip("how many steps the rate takes to glide down along a cosine").required(),
+        Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate")
+        .tip("the lowest rate it glides down to"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -10,9 +10,12 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "CosineAnnealingWarmRestarts",
     doc: "a cosine from the rate down to eta_min over T_0 steps, restarting, each period T_mult times longer",
     params: &[
-        Param::integer("T_0", None, super::COUNT, super::STEPS, false, "steps of the first period").required(),
-        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, false, "factor by which each period grows"),
-        Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate"),
+        Param::integer("T_0", None, super::COUNT, super::STEPS, false, "steps of the first period")
+        .tip("how many steps the first glide down takes before the rate jumps back up").required(),
+        Param::integer("T_mult", Some(1), super::COUNT, Slider { min: 1.0, max: 10.0, spacing: Spacing::Linear }, false, "factor by which each period grows")
+        .tip("each glide lasts this many times longer than the one before"),
+        Param::number("eta_min", 0.0, Range::NON_NEGATIVE, crate::schema::sliders::LR, "lowest rate")
+        .tip("the lowest rate it glides down to"),
     ],
     cycles_momentum: false,
     check: no_check,

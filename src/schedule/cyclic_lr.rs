@@ -12,15 +12,24 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "CyclicLR",
     doc: "the rate cycles between base_lr and max_lr (triangular, triangular2, exp_range), the momentum the other way",
     params: &[
-        Param::number("base_lr", 1e-3, Range::NON_NEGATIVE, sliders::LR, "lowest rate of a cycle").required(),
-        Param::number("max_lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "highest rate of the first cycle").required(),
-        Param::integer("step_size_up", Some(2000), super::COUNT, super::STEPS, false, "steps up"),
-        Param::integer("step_size_down", None, super::COUNT_FROM_0, super::STEPS, true, "steps down (null: step_size_up)"),
-        Param::choice("mode", Some("triangular"), &["triangular", "triangular2", "exp_range"], false, "triangular: constant cycles; triangular2: each cycle half as high; exp_range: height times gamma^step"),
-        Param::number("gamma", 1.0, Range::NON_NEGATIVE, super::GAMMA, "exp_range's factor per step"),
-        Param::flag("cycle_momentum", true, "cycle the momentum (or beta1) between max_momentum and base_momentum"),
-        Param::number("base_momentum", 0.8, Range::UNIT, sliders::MOMENTUM, "momentum at the highest rate"),
-        Param::number("max_momentum", 0.9, Range::UNIT, sliders::MOMENTUM, "momentum at the lowest rate"),
+        Param::number("base_lr", 1e-3, Range::NON_NEGATIVE, sliders::LR, "lowest rate of a cycle")
+        .tip("the bottom of every cycle of the rate").required(),
+        Param::number("max_lr", 1e-2, Range::NON_NEGATIVE, sliders::LR, "highest rate of the first cycle")
+        .tip("the top of the first cycle of the rate").required(),
+        Param::integer("step_size_up", Some(2000), super::COUNT, super::STEPS, false, "steps up")
+        .tip("how many steps the rate climbs"),
+        Param::integer("step_size_down", None, super::COUNT_FROM_0, super::STEPS, true, "steps down (null: step_size_up)")
+        .tip("how many steps the rate falls (null: as many as it climbs)"),
+        Param::choice("mode", Some("triangular"), &["triangular", "triangular2", "exp_range"], false, "triangular: constant cycles; triangular2: each cycle half as high; exp_range: height times gamma^step")
+        .tip("the cycles' heights: all the same, halving, or shrinking by gamma every step"),
+        Param::number("gamma", 1.0, Range::NON_NEGATIVE, super::GAMMA, "exp_range's factor per step")
+        .tip("with exp_range: how much the cycles' height shrinks each step"),
+        Param::flag("cycle_momentum", true, "cycle the momentum (or beta1) between max_momentum and base_momentum")
+        .tip("move the momentum (or β1) against the rate: less momentum when the rate is high"),
+        Param::number("base_momentum", 0.8, Range::UNIT, sliders::MOMENTUM, "momentum at the highest rate")
+        .tip("the momentum at the top of the rate's cycle"),
+        Param::number("max_momentum", 0.9, Range::UNIT, sliders::MOMENTUM, "momentum at the lowest rate")
+        .tip("the momentum at the bottom of the rate's cycle"),
     ],
     cycles_momentum: true,
     check: |_| Ok(()),

@@ -7,7 +7,8 @@ use crate::schema::{Param, Range};
 pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ExponentialLR",
     doc: "the rate times gamma every step",
-    params: &[Param::number("gamma", 0.99, Range::NON_NEGATIVE, super::GAMMA, "factor of each step").required()],
+    params: &[Param::number("gamma", 0.99, Range::NON_NEGATIVE, super::GAMMA, "factor of each step")
+        .tip("the rate is multiplied by this every step").required()],
     cycles_momentum: false,
     check: no_check,
     build: |h, g| Ok(Box::new(Standard::start(ExponentialLr { gamma: h.num("gamma") }, g))),

@@ -8,10 +8,13 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "LinearLR",
     doc: "the rate's factor goes linearly from start_factor to end_factor in total_iters steps",
     params: &[
-        Param::number("start_factor", 1.0 / 3.0, Range { lo: 0.0, lo_open: true, hi: 1.0, hi_open: false }, sliders::UNIT, "factor at the start"),
-        Param::number("end_factor", 1.0, Range::UNIT, sliders::UNIT, "factor from total_iters on"),
+        Param::number("start_factor", 1.0 / 3.0, Range { lo: 0.0, lo_open: true, hi: 1.0, hi_open: false }, sliders::UNIT, "factor at the start")
+        .tip("the rate starts at lr times this"),
+        Param::number("end_factor", 1.0, Range::UNIT, sliders::UNIT, "factor from total_iters on")
+        .tip("and moves in a straight line to lr times this"),
         // torch takes 0 but then divides by it in its closed form (SequentialLR's milestones).
-        Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps from start_factor to end_factor"),
+        Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps from start_factor to end_factor")
+        .tip("over this many steps"),
     ],
     cycles_momentum: false,
     check: no_check,

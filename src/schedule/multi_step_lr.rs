@@ -8,8 +8,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "MultiStepLR",
     doc: "the rate times gamma at each milestone step",
     params: &[
-        Param::integers("milestones", &[], super::COUNT_FROM_0, false, "steps at which the rate decays (in any order; one given twice decays twice)").required(),
-        Param::number("gamma", 0.1, crate::schema::Range::NON_NEGATIVE, super::GAMMA, "factor of each decay"),
+        Param::integers("milestones", &[], super::COUNT_FROM_0, false, "steps at which the rate decays (in any order; one given twice decays twice)")
+        .tip("the steps at which the rate drops").required(),
+        Param::number("gamma", 0.1, crate::schema::Range::NON_NEGATIVE, super::GAMMA, "factor of each decay")
+        .tip("the rate is multiplied by this at each milestone"),
     ],
     cycles_momentum: false,
     check: no_check,

@@ -13,18 +13,30 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "OneCycleLR",
     doc: "the rate climbs to max_lr and anneals far below it over total_steps, the momentum the other way",
     params: &[
-        Param::number("max_lr", 0.1, Range::NON_NEGATIVE, sliders::LR, "highest rate").required(),
-        Param::integer("total_steps", None, super::COUNT, super::STEPS, true, "steps of the cycle (null: epochs x steps_per_epoch)"),
-        Param::integer("epochs", None, super::COUNT, super::STEPS, true, "with steps_per_epoch, when total_steps is null"),
-        Param::integer("steps_per_epoch", None, super::COUNT, super::STEPS, true, "with epochs, when total_steps is null"),
-        Param::number("pct_start", 0.3, Range::UNIT, sliders::UNIT, "fraction of the cycle spent climbing"),
-        Param::choice("anneal_strategy", Some("cos"), &["cos", "linear"], false, "shape of each phase"),
-        Param::flag("cycle_momentum", true, "cycle the momentum (or beta1) between max_momentum and base_momentum"),
-        Param::number("base_momentum", 0.85, Range::UNIT, sliders::MOMENTUM, "momentum at the highest rate"),
-        Param::number("max_momentum", 0.95, Range::UNIT, sliders::MOMENTUM, "momentum at the lowest rate"),
-        Param::number("div_factor", 25.0, Range::POSITIVE, Slider { min: 1.0, max: 1e3, spacing: Spacing::Log }, "initial_lr = max_lr / div_factor"),
-        Param::number("final_div_factor", 1e4, Range::POSITIVE, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "min_lr = initial_lr / final_div_factor"),
-        Param::flag("three_phase", false, "climb, come back to initial_lr, then descend to min_lr"),
+        Param::number("max_lr", 0.1, Range::NON_NEGATIVE, sliders::LR, "highest rate")
+        .tip("the top of the one cycle: the rate climbs to it, then falls far below where it started").required(),
+        Param::integer("total_steps", None, super::COUNT, super::STEPS, true, "steps of the cycle (null: epochs x steps_per_epoch)")
+        .tip("how many steps the whole cycle lasts"),
+        Param::integer("epochs", None, super::COUNT, super::STEPS, true, "with steps_per_epoch, when total_steps is null")
+        .tip("with steps_per_epoch, the cycle's length when total_steps is null"),
+        Param::integer("steps_per_epoch", None, super::COUNT, super::STEPS, true, "with epochs, when total_steps is null")
+        .tip("with epochs, the cycle's length when total_steps is null"),
+        Param::number("pct_start", 0.3, Range::UNIT, sliders::UNIT, "fraction of the cycle spent climbing")
+        .tip("the share of the cycle spent climbing"),
+        Param::choice("anneal_strategy", Some("cos"), &["cos", "linear"], false, "shape of each phase")
+        .tip("the shape of the climb and the fall: a cosine or a straight line"),
+        Param::flag("cycle_momentum", true, "cycle the momentum (or beta1) between max_momentum and base_momentum")
+        .tip("move the momentum (or β1) against the rate: less momentum when the rate is high"),
+        Param::number("base_momentum", 0.85, Range::UNIT, sliders::MOMENTUM, "momentum at the highest rate")
+        .tip("the momentum at the top of the rate"),
+        Param::number("max_momentum", 0.95, Range::UNIT, sliders::MOMENTUM, "momentum at the lowest rate")
+        .tip("the momentum at the bottom of the rate"),
+        Param::number("div_factor", 25.0, Range::POSITIVE, Slider { min: 1.0, max: 1e3, spacing: Spacing::Log }, "initial_lr = max_lr / div_factor")
+        .tip("the rate starts at max_lr divided by this"),
+        Param::number("final_div_factor", 1e4, Range::POSITIVE, Slider { min: 1.0, max: 1e6, spacing: Spacing::Log }, "min_lr = initial_lr / final_div_factor")
+        .tip("and ends at the starting rate divided by this"),
+        Param::flag("three_phase", false, "climb, come back to initial_lr, then descend to min_lr")
+        .tip("climb, come back down to the start, then fall to the end, instead of climb then fall"),
     ],
     cycles_momentum: true,
     check,

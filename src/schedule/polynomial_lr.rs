@@ -9,8 +9,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     doc: "the rate decays as (1 - t / total_iters)^power, to 0 at total_iters",
     params: &[
         // torch takes 0 but then divides by it in its closed form (SequentialLR's milestones).
-        Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps until the rate is 0"),
-        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, spacing: Spacing::Linear }, "power of the polynomial"),
+        Param::integer("total_iters", Some(5), super::COUNT, super::STEPS, false, "steps until the rate is 0")
+        .tip("how many steps the rate takes to fall to 0"),
+        Param::number("power", 1.0, Range::NON_NEGATIVE, Slider { min: 0.0, max: 5.0, spacing: Spacing::Linear }, "power of the polynomial")
+        .tip("the fall's shape: 1 a straight line, above 1 fast then slow"),
     ],
     cycles_momentum: false,
     check: no_check,

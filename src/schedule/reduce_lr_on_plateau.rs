@@ -10,14 +10,22 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "ReduceLROnPlateau",
     doc: "the rate times factor when the loss stops improving for patience steps",
     params: &[
-        Param::choice("mode", Some("min"), &["min", "max"], false, "min: the loss should fall; max: rise"),
-        Param::number("factor", 0.1, Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true }, sliders::UNIT, "factor of each cut"),
-        Param::integer("patience", Some(10), super::COUNT_FROM_0, super::STEPS, false, "steps without improvement tolerated"),
-        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "least improvement that counts"),
-        Param::choice("threshold_mode", Some("rel"), &["rel", "abs"], false, "rel: a fraction of the best; abs: an amount"),
-        Param::integer("cooldown", Some(0), super::COUNT_FROM_0, super::STEPS, false, "steps of rest after a cut"),
-        Param::number("min_lr", 0.0, Range::NON_NEGATIVE, sliders::LR, "lowest rate"),
-        Param::number("eps", 1e-8, Range::NON_NEGATIVE, sliders::EPS, "a cut smaller than this is not made"),
+        Param::choice("mode", Some("min"), &["min", "max"], false, "min: the loss should fall; max: rise")
+        .tip("whether the watched loss should fall (min) or rise (max)"),
+        Param::number("factor", 0.1, Range { lo: 0.0, lo_open: false, hi: 1.0, hi_open: true }, sliders::UNIT, "factor of each cut")
+        .tip("the rate is multiplied by this when the loss stops improving"),
+        Param::integer("patience", Some(10), super::COUNT_FROM_0, super::STEPS, false, "steps without improvement tolerated")
+        .tip("how many steps without improvement it waits before cutting the rate"),
+        Param::number("threshold", 1e-4, Range::NON_NEGATIVE, Slider { min: 1e-8, max: 1.0, spacing: Spacing::Log }, "least improvement that counts")
+        .tip("how much better the loss must get to count as an improvement"),
+        Param::choice("threshold_mode", Some("rel"), &["rel", "abs"], false, "rel: a fraction of the best; abs: an amount")
+        .tip("whether that threshold is a share of the best loss (rel) or an amount (abs)"),
+        Param::integer("cooldown", Some(0), super::COUNT_FROM_0, super::STEPS, false, "steps of rest after a cut")
+        .tip("how many steps it rests after a cut before watching again"),
+        Param::number("min_lr", 0.0, Range::NON_NEGATIVE, sliders::LR, "lowest rate")
+        .tip("the rate is never cut below this"),
+        Param::number("eps", 1e-8, Range::NON_NEGATIVE, sliders::EPS, "a cut smaller than this is not made")
+        .tip("a cut that would change the rate by less than this is not made"),
     ],
     cycles_momentum: false,
     check: no_check,

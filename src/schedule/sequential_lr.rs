@@ -8,8 +8,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "SequentialLR",
     doc: "its schedulers one after another, switching at the milestones",
     params: &[
-        Param::schedulers("schedulers", "the schedulers, in order").required(),
-        Param::integers("milestones", &[], super::COUNT, true, "steps at which the next scheduler takes over (one fewer than schedulers)").required(),
+        Param::schedulers("schedulers", "the schedulers, in order")
+        .tip("schedulers that take turns: each runs until the next milestone").required(),
+        Param::integers("milestones", &[], super::COUNT, true, "steps at which the next scheduler takes over (one fewer than schedulers)")
+        .tip("the steps at which the next scheduler takes over").required(),
     ],
     cycles_momentum: false,
     check: |h| {

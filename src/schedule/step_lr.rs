@@ -8,8 +8,10 @@ pub static INFO: SchedulerInfo = SchedulerInfo {
     name: "StepLR",
     doc: "the rate times gamma every step_size steps",
     params: &[
-        Param::integer("step_size", None, super::COUNT, super::STEPS, false, "period of the decay, in steps").required(),
-        Param::number("gamma", 0.1, Range::NON_NEGATIVE, super::GAMMA, "factor of each decay"),
+        Param::integer("step_size", None, super::COUNT, super::STEPS, false, "period of the decay, in steps")
+        .tip("the rate drops every this many steps").required(),
+        Param::number("gamma", 0.1, Range::NON_NEGATIVE, super::GAMMA, "factor of each decay")
+        .tip("the rate is multiplied by this at every drop"),
     ],
     cycles_momentum: false,
     check: no_check,
