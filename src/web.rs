@@ -12,6 +12,7 @@ use wasm_bindgen::prelude::*;
 mod canvas;
 #[cfg(feature = "classify-shell")]
 mod classify;
+mod explain;
 mod export;
 mod scene;
 mod schedule;

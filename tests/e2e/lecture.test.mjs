@@ -3,7 +3,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { expectClean, launch, openPage, waitReady } from './harness.mjs';
+import { assertNear, expectClean, launch, openPage, runCli, waitReady } from './harness.mjs';
 
 let browser;
 before(async () => {
@@ -81,5 +81,85 @@ test('every control of an adam and an sgd racer shows its catalog tip, β1 and �
         assert.equal(tip, want, `${name}: "${q}"`);
       }
     }
+  });
+});
+
+test('explain(i) on Adam in the default preset: the pieces are the core’s, revealed one by one, → takes exactly the explained step, ← goes back, Esc leaves', async () => {
+  await withPage('', async (page) => {
+    const cat = await catalog(page);
+    const preset = cat.presets[0];
+    const adam = preset.spec.racers.findIndex((r) => r.name === 'adam');
+    assert.ok(adam >= 0, 'the default preset races Adam');
+    const { a, b } = preset.spec.landscape;
+    await api(page, () => window.optiscape.pause());
+    await api(page, () => window.optiscape.seek(40));
+    const before = (await api(page, () => window.optiscape.racers()))[adam].position;
+    const e = await api(page, (i) => window.optiscape.explain(i), adam);
+    assert.equal(e.racer, adam);
+    assert.equal(e.step, 40);
+    assert.deepEqual(e.at, before);
+    // The pieces in the table's order, the step last.
+    const table = cat.optimizers.find((o) => o.name === 'adam').pieces.map((p) => p.key);
+    const keys = e.pieces.map((p) => p.key);
+    assert.deepEqual(keys, table.filter((k) => keys.includes(k)));
+    assert.deepEqual(keys, ['gradient', 'm_hat', 'v_hat', 'step']);
+    const piece = (k) => e.pieces.find((p) => p.key === k).value;
+    // −g is the landscape's exact gradient at the head, reversed (Rosenbrock, by hand).
+    const [x, y] = before;
+    const g = [-2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)];
+    g.forEach((gk, k) => assert.ok(Math.abs(-gk - piece('gradient')[k]) <= 1e-12 * Math.max(1, Math.abs(gk)), `−g[${k}]`));
+    // The step is −lr·m̂ divided by the box, coordinate by coordinate.
+    const lr = preset.spec.racers[adam].lr ?? cat.optimizers.find((o) => o.name === 'adam').params.find((p) => p.name === 'lr').default;
+    piece('step').forEach((s, k) => assert.ok(Math.abs(s - (lr * piece('m_hat')[k]) / piece('v_hat')[k]) <= 1e-12 * Math.max(1e-3, Math.abs(s)), `step[${k}]`));
+    [0, 1].forEach((k) => assert.equal(e.next[k] - e.at[k], piece('step')[k], 'the step is next − at'));
+
+    // The panel lists every piece with the core's words, revealed one after another.
+    const panel = page.locator('.explain-panel');
+    assert.equal(await panel.isVisible(), true);
+    const items = panel.locator('.explain-pieces > li');
+    assert.equal(await items.count(), e.pieces.length);
+    for (const [k, p] of e.pieces.entries()) {
+      assert.equal(await items.nth(k).locator('.explain-label').textContent(), p.label);
+      assert.equal(await items.nth(k).locator('.explain-value').textContent(), e.values[k]);
+      assert.equal(await items.nth(k).locator('.explain-caption').textContent(), p.caption);
+    }
+    assert.ok((await panel.locator('li.shown').count()) < e.pieces.length, 'not every piece at once');
+    await page.waitForFunction((n) => document.querySelectorAll('.explain-pieces > li.shown').length === n, e.pieces.length, { timeout: 5000 });
+    const inked = await page.evaluate(() => {
+      const c = document.querySelector('canvas.explain-layer');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let k = 3; k < d.length; k += 4) n += d[k] > 0;
+      return n;
+    });
+    assert.ok(inked > 500, `the pieces are drawn (${inked} pixels)`);
+
+    // → takes exactly the explained step, and the explanation follows.
+    await page.keyboard.press('ArrowRight');
+    const after = (await api(page, () => window.optiscape.racers()))[adam].position;
+    assert.equal(await api(page, () => window.optiscape.clock()), 41);
+    [0, 1].forEach((k) => assert.ok(Math.abs(after[k] - before[k] - piece('step')[k]) <= 1e-12, `position difference ${k}`));
+    assertNear(after, runCli({ ...preset.spec, steps: 41 }).racers[adam].trajectory[41], 'the stepped Adam is where optiscape run puts it');
+    const e2 = await api(page, () => window.optiscape.explanation());
+    assert.equal(e2.step, 41);
+    assert.deepEqual(e2.at, after);
+    // ← goes back a step; the race stays paused throughout.
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await api(page, () => window.optiscape.clock()), 40);
+    assert.deepEqual((await api(page, () => window.optiscape.explanation())).at, before);
+    assert.equal(await api(page, () => window.optiscape.racers().length), preset.spec.racers.length);
+    await page.keyboard.press('Escape');
+    assert.equal(await panel.isVisible(), false);
+    assert.equal(await api(page, () => window.optiscape.explanation()), null);
+
+    // The button in the racer's settings does the same, and again leaves.
+    await openSettings(page, adam);
+    const button = card(page, adam).getByRole('button', { name: 'Explain step' });
+    await button.click();
+    assert.equal((await api(page, () => window.optiscape.explanation())).racer, adam);
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    await button.click();
+    assert.equal(await api(page, () => window.optiscape.explanation()), null);
+    await api(page, () => window.optiscape.explain(null));
   });
 });

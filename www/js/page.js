@@ -155,6 +155,10 @@ export function mountPage(root, { cat, host, layout, memory }) {
       },
       /** Every racer at step k of the race (replayed from the start if k lies behind). */
       seek: (k) => landscape.seekTo(k),
+      /** "Explain step": pauses and draws racer i's next update piece by piece (null: leaves);
+       * returns the core's explanation of it, or null. `explanation()` is the one shown. */
+      explain: (i) => landscape.explain(i),
+      explanation: () => landscape.explanation(),
       /** A fresh race of `spec` (every racer at the start). */
       load: (spec) => landscape.race.load(spec),
       /** `spec` applied as the controls apply a change: the race keeps its step, and only

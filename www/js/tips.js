@@ -1,6 +1,6 @@
 // Plain-language tips on controls and read-outs. The words are the catalog's (`tip`,
 // `item_tips`, an optimizer's `state` and the `quantities`); this module only shows them: as
-// the row's title on hover, and as a line under it that a small ⓘ button (focusable, so it
+// the row's title on hover, and as a line under it that a small (i) button (focusable, so it
 // works by keyboard and on a touch screen) shows and hides.
 
 import { el, uid } from './dom.js';
@@ -21,7 +21,7 @@ export function addTip(row, tip) {
     'aria-expanded': 'false',
     'aria-controls': id,
     'aria-label': 'What is this?',
-    text: 'ⓘ',
+    text: 'i',
   });
   button.addEventListener('click', () => {
     line.hidden = !line.hidden;
