@@ -13,6 +13,7 @@ mod canvas;
 #[cfg(feature = "classify-shell")]
 mod classify;
 mod explain;
+mod surface;
 mod export;
 mod scene;
 mod schedule;

@@ -150,6 +150,7 @@ test('explain(i) on Adam in the default preset: the pieces are the core’s, rev
     assert.equal(await api(page, () => window.optiscape.racers().length), preset.spec.racers.length);
     await page.keyboard.press('Escape');
     assert.equal(await panel.isVisible(), false);
+    assert.equal(await page.locator('canvas.explain-layer').isVisible(), false);
     assert.equal(await api(page, () => window.optiscape.explanation()), null);
 
     // The button in the racer's settings does the same, and again leaves.
@@ -161,5 +162,48 @@ test('explain(i) on Adam in the default preset: the pieces are the core’s, rev
     await button.click();
     assert.equal(await api(page, () => window.optiscape.explanation()), null);
     await api(page, () => window.optiscape.explain(null));
+  });
+});
+
+test('view("3d") shows the surface with the paths, a drag turns it, the wheel zooms it, view("contour") restores the contour plot', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.seek(300);
+    });
+    const plot = page.locator('#plot');
+    const shot = () => plot.screenshot({ mask: [page.locator('.view-toggle')] });
+    await page.waitForFunction(() => !window.optiscape.refining());
+    const contour = await shot();
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
+    const surface = page.locator('canvas.surface-layer');
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+    const flat = await shot();
+    assert.notDeepEqual(flat, contour, 'the 3-D view is another picture');
+    // Drag sideways and up: the surface turns (drawn coarse while turning, sharp after).
+    const box = await surface.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width / 2 + 12 * k, box.y + box.height / 2 - 3 * k);
+    await page.mouse.up();
+    await page.waitForTimeout(400);
+    const times = await api(page, () => window.optiscape.instrument.surface().times());
+    assert.ok(times.some((t) => t.grid < 120), 'drawn coarse while turning');
+    assert.equal(times.at(-1).grid, 120, 'sharp once still');
+    const turned = await shot();
+    assert.notDeepEqual(turned, flat, 'dragging turns the surface');
+    await surface.hover();
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(400);
+    assert.notDeepEqual(await shot(), turned, 'the wheel zooms');
+    // The toggle button goes back; the contour plot is as it was.
+    await page.getByRole('button', { name: 'Contour' }).click();
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    assert.equal(await surface.isVisible(), false);
+    assert.deepEqual(await shot(), contour, 'the contour plot is back as it was');
+    await page.getByRole('button', { name: '3-D' }).click();
+    assert.equal(await api(page, () => window.optiscape.view()), '3d');
+    await api(page, () => window.optiscape.view('contour'));
   });
 });

@@ -10,6 +10,7 @@ import { keyList } from './keys.js';
 import { landscapeControls } from './landscape-controls.js';
 import { attachExplain } from './explain.js';
 import { attachPlot } from './plot.js';
+import { attachSurface } from './surface.js';
 import { createRace } from './race.js';
 import { messageOf } from './specstate.js';
 import { attachSweep } from './sweep.js';
@@ -321,6 +322,7 @@ export function createLandscape(root, cat, host, layout, banner) {
       },
     });
     t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow, seekTo: (k) => seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text) });
+    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text) });
     attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
     window.addEventListener('resize', fit);
@@ -356,6 +358,9 @@ export function createLandscape(root, cat, host, layout, banner) {
     /** Explains racer i's next update (null: leaves); the explanation shown, or null. */
     explain: (i) => t.explain.show(i),
     explanation: () => t.explain.data(),
+    /** The plot as a 3-D surface ('3d') or the contour plot ('contour'); returns the mode. */
+    view: (mode) => t.surface.view(mode),
+    surface: () => t.surface,
     scene: () => t.scene,
     firstFrame: () => t.firstFrame,
     /** Back on screen: sizes, the link and the sweeps (paused while the other tab had it). */
