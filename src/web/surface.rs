@@ -2,9 +2,10 @@
 //! `optiscape plot --3d`, [`crate::render::surface`]), on a canvas the size of the plot's,
 //! redrawn as the page turns it and as the race goes on.
 //!
-//! The surface's thousands of triangles are rasterized in wasm on a bitmap and handed to the
-//! canvas as one image (one call, no seams between triangles); its text is drawn on the
-//! canvas over it.
+//! A still picture's fine mesh is rasterized in wasm on a bitmap and handed to the canvas as
+//! one image (one call, no seams between triangles), its text drawn on the canvas over it; a
+//! coarse mesh, while the surface turns or the race runs, is drawn on the canvas directly,
+//! which is faster for fewer triangles.
 
 use super::canvas::Canvas;
 use super::err;
@@ -55,7 +56,9 @@ impl SurfaceView {
     /// Draws `scene`'s landscape over its view as a surface on a `grid x grid` mesh (2 to 200),
     /// turned `yaw` degrees about the vertical and tilted `pitch` degrees (0: from the side, 90:
     /// from above), `zoom` times its fitted size, with every racer's path so far on it; fills
-    /// `canvas` (sized by the page).
+    /// `canvas` (sized by the page). `bitmap`: the triangles rasterized in wasm and put as one
+    /// image (faster on a fine mesh: a still picture), else drawn on the canvas one by one
+    /// (faster on a coarse one: while turning or racing).
     #[allow(clippy::too_many_arguments)]
     pub fn draw(
         &mut self,
@@ -65,6 +68,7 @@ impl SurfaceView {
         pitch: f64,
         zoom: f64,
         grid: u32,
+        bitmap: bool,
     ) -> Result<(), JsError> {
         let finite = |x: f64, d: f64| if x.is_finite() { x } else { d };
         let turn = Turn {
@@ -124,12 +128,29 @@ impl SurfaceView {
 
         let layer = Canvas::new(canvas)?;
         let (w, h) = layer.size();
+        let dpr = live.ink();
+        if !bitmap {
+            // Straight onto the canvas: faster on a coarse mesh, each triangle outlined so
+            // that the canvas's antialiasing leaves no seams.
+            layer.fill_white_rect([0.0, 0.0, w as f64, h as f64]);
+            draw_surface_layers(
+                layer.area(),
+                surface,
+                &paths,
+                start,
+                turn,
+                dpr,
+                Layers::All,
+                true,
+            )
+            .map_err(err)?;
+            return layer.area().present().map_err(err);
+        }
         if self.raster.as_ref().is_none_or(|r| r.size() != (w, h)) {
             self.raster = Some(Raster::new(w, h));
         }
         let raster = self.raster.as_ref().expect("made above");
         raster.area().fill(&WHITE).map_err(err)?;
-        let dpr = live.ink();
         draw_surface_layers(
             raster.area(),
             surface,

@@ -1,8 +1,9 @@
 // The 3-D view: the landscape as a shaded surface with every racer's path on it, drawn by the
 // core (SurfaceView, the drawing of `optiscape plot --3d`) on a canvas over the plot, redrawn
 // when the race moves, the view changes or the user turns it. Drag turns it (sideways: about
-// the vertical; up and down: the tilt), the wheel zooms. While it turns it is drawn on a
-// coarser mesh, and sharp again once it stands still.
+// the vertical; up and down: the tilt), the wheel zooms. While it turns or the race runs it is
+// drawn on a coarser mesh (a sharp frame takes several times a frame's budget at 1080p), and
+// sharp again once it stands still.
 
 import { SurfaceView } from '../pkg/optiscape.js';
 import { el } from './dom.js';
@@ -26,7 +27,7 @@ export function attachSurface($, { scene, problem }) {
   const button = el('button', { type: 'button', class: 'btn view-toggle', 'aria-pressed': 'false', title: 'Show the landscape as a 3-D surface (drag turns it, the wheel zooms)', text: '3-D' });
   $('overlay').after(canvas);
   $('plot').append(button);
-  const s = { on: false, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], drag: null };
+  const s = { clock: -1, on: false, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], drag: null };
 
   function turning() {
     return s.drag !== null || performance.now() - s.moved < SETTLE_MS;
@@ -36,15 +37,20 @@ export function attachSurface($, { scene, problem }) {
     if (!s.on) return;
     s.frame = requestAnimationFrame(draw);
     const over = $('overlay');
-    const grid = turning() ? TURNING_GRID : SHARP_GRID;
     const sc = scene();
+    // Coarse while anything moves (a turn, or the race: its clock changed since the last
+    // drawing); sharp on the first frame that nothing did.
+    const clock = sc.clock();
+    const moving = turning() || clock !== s.clock;
+    s.clock = clock;
+    const grid = moving ? TURNING_GRID : SHARP_GRID;
     const key = `${over.width}x${over.height}|${s.yaw}|${s.pitch}|${s.zoom}|${grid}|${sc.clock()}|${sc.spec()}`;
     if (key === s.drawn) return;
     s.drawn = key;
     if (canvas.width !== over.width || canvas.height !== over.height) [canvas.width, canvas.height] = [over.width, over.height];
     const t0 = performance.now();
     try {
-      s.view.draw(sc, canvas, s.yaw, s.pitch, s.zoom, grid);
+      s.view.draw(sc, canvas, s.yaw, s.pitch, s.zoom, grid, grid === SHARP_GRID);
     } catch (e) {
       problem(String(e?.message ?? e));
       return view('contour');
