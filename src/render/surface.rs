@@ -576,7 +576,9 @@ fn draw_axes<DB: DrawingBackend>(area: &Area3<DB>, b: &Box3, s: &Surface, m: &Me
         Height::Log { base, .. } if base.abs() > 1e-12 => "f \u{2212} f*",
         _ => "f",
     };
-    let axes: [(Vec<(f64, f64, f64)>, &[(f64, String)], &str, [(f64, f64, f64); 2]); 3] = [
+    // Per axis: its ticks' places, their labels, its name and the ends of its line.
+    type Axis<'a> = (Vec<(f64, f64, f64)>, &'a [(f64, String)], &'a str, [(f64, f64, f64); 2]);
+    let axes: [Axis; 3] = [
         (tx.iter().map(|(t, _)| (*t, z[0], ny)).collect(), &tx, "x", [(x[0], z[0], ny), (x[1], z[0], ny)]),
         (ty.iter().map(|(t, _)| (nx, z[0], *t)).collect(), &ty, "y", [(nx, z[0], y[0]), (nx, z[0], y[1])]),
         (tz.iter().map(|(t, _)| (vx, *t, vy)).collect(), &tz, up, [(vx, z[0], vy), (vx, z[1], vy)]),
