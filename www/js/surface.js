@@ -10,7 +10,7 @@ import { el } from './dom.js';
 
 /** Mesh vertices per side: still (as `plot --3d` draws it) and while turning. */
 const SHARP_GRID = 120;
-const TURNING_GRID = 60;
+const TURNING_GRID = 48;
 /** Still this long after the last drag or wheel: drawn sharp. */
 const SETTLE_MS = 200;
 const DEGREES_PER_PX = { yaw: 0.4, pitch: 0.3 };
