@@ -204,6 +204,9 @@ test('view("3d") shows the surface with the paths, a drag turns it, the wheel zo
     assert.deepEqual(await shot(), contour, 'the contour plot is back as it was');
     await page.getByRole('button', { name: '3-D' }).click();
     assert.equal(await api(page, () => window.optiscape.view()), '3d');
-    await api(page, () => window.optiscape.view('contour'));
+    // Explaining a step goes back to the contours: the pieces are drawn on them.
+    await api(page, () => window.optiscape.explain(0));
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    await api(page, () => window.optiscape.explain(null));
   });
 });

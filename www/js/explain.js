@@ -14,10 +14,11 @@ const WATCH_MS = 250;
 
 /**
  * The explain view over the plot `$('plot')`: `scene()` the Scene, `race` the shared race,
- * `stepNow(n)`, `seekTo(k)` and `clock()` the tab's. Returns {show(i | null), button(i), on(),
+ * `stepNow(n)`, `seekTo(k)` and `clock()` the tab's, `onShow()` runs as an explanation opens (the
+ * plot back to its contours: the pieces are drawn on them). Returns {show(i | null), button(i), on(),
  * data()}.
  */
-export function attachExplain(root, $, { scene, race, stepNow, seekTo, clock, problem }) {
+export function attachExplain(root, $, { scene, race, stepNow, seekTo, clock, problem, onShow }) {
   const canvas = el('canvas', { class: 'explain-layer', 'aria-hidden': 'true' });
   const list = el('ol', { class: 'explain-pieces' });
   const title = el('h3', { class: 'explain-title' });
@@ -68,6 +69,7 @@ export function attachExplain(root, $, { scene, race, stepNow, seekTo, clock, pr
       return null;
     }
     race.pause();
+    onShow?.();
     s.data = scene().explain(i);
     s.i = i;
     s.shown = 0;

@@ -321,7 +321,7 @@ export function createLandscape(root, cat, host, layout, banner) {
         $('readout').hidden = !text;
       },
     });
-    t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow, seekTo: (k) => seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text) });
+    t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow, seekTo: (k) => seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text), onShow: () => t.surface?.view('contour') });
     t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text) });
     attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
