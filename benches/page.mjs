@@ -45,6 +45,7 @@ import zlib from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { launch, openPage, recordsOf } from '../tests/e2e/harness.mjs';
 import { presentFigures } from './present.mjs';
+import { surfaceFigures } from './surface-page.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WWW = process.env.OPTISCAPE_WWW ?? path.join(REPO, 'www');
@@ -418,6 +419,12 @@ if (!process.env.OPTISCAPE_URL) {
     await presentFigures(browser, print);
   } catch (e) {
     console.error(`bench (present_*): ${e?.stack ?? e}`);
+    failed = true;
+  }
+  try {
+    await surfaceFigures(browser, print);
+  } catch (e) {
+    console.error(`bench (surface_*): ${e?.stack ?? e}`);
     failed = true;
   } finally {
     await browser.close();

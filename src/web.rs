@@ -12,9 +12,11 @@ use wasm_bindgen::prelude::*;
 mod canvas;
 #[cfg(feature = "classify-shell")]
 mod classify;
+mod explain;
 mod export;
 mod scene;
 mod schedule;
+mod surface;
 
 thread_local! {
     /// The message of the panic that stopped the module, for the page's banner.

@@ -389,7 +389,7 @@ impl<L: Layer> Scene<L> {
     }
 
     /// Device pixels per CSS pixel of drawing: the device's ratio times the room's scale.
-    pub(super) fn ink(&self) -> f64 {
+    pub fn ink(&self) -> f64 {
         self.dpr * self.room
     }
 

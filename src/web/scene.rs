@@ -15,7 +15,7 @@ const SWEEP_CHUNK: u64 = 50;
 /// A race in progress and the canvases it draws on.
 #[wasm_bindgen]
 pub struct Scene {
-    live: crate::live::Scene<Canvas>,
+    pub(super) live: crate::live::Scene<Canvas>,
 }
 
 /// A spec for the page: the CLI's parser, and no external racer (their cards are still to come).

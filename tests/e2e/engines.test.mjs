@@ -207,6 +207,39 @@ everyEngine('the console stays clean through a preset, a racer\'s settings, the 
   }),
 );
 
+everyEngine('the 3-D toggle shows the surface, a turn changes it, and the contour plot comes back', (withPage) =>
+  withPage('', async (page) => {
+    await page.evaluate(() => {
+      window.optiscape.pause();
+      window.optiscape.seek(300);
+    });
+    // A digest of a canvas's pixels, and whether it is displayed.
+    const look = (selector) =>
+      page.evaluate((sel) => {
+        // toDataURL: repeated getImageData on one canvas makes Chromium warn in the console.
+        const c = document.querySelector(sel);
+        const d = c.toDataURL();
+        let h = 0;
+        for (let k = 0; k < d.length; k += 1) h = (h * 31 + d.charCodeAt(k)) >>> 0;
+        return { h, shown: getComputedStyle(c).display !== 'none' };
+      }, selector);
+    await page.waitFor(() => !window.optiscape.refining());
+    const contour = await look('#bg');
+    await page.click('.view-toggle');
+    assert.equal(await page.evaluate(() => window.optiscape.view()), '3d');
+    await page.waitFor(() => window.optiscape.instrument.surface().times().length > 0);
+    const flat = await look('canvas.surface-layer');
+    assert.ok(flat.shown);
+    await page.evaluate(() => window.optiscape.instrument.surface().turn(40, 10));
+    await page.waitFor((n) => window.optiscape.instrument.surface().times().length > n, await page.evaluate(() => window.optiscape.instrument.surface().times().length));
+    assert.notEqual((await look('canvas.surface-layer')).h, flat.h, 'a turn changes the picture');
+    await page.click('.view-toggle');
+    assert.equal(await page.evaluate(() => window.optiscape.view()), 'contour');
+    assert.equal((await look('canvas.surface-layer')).shown, false);
+    assert.equal((await look('#bg')).h, contour.h, 'the contour plot is as it was');
+  }),
+);
+
 /** The largest canvas's share of the viewport, and the CSS size of the legend's and the
  * caption's text. */
 const presentLayout = (page) =>

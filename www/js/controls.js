@@ -6,6 +6,7 @@
 
 import { el, focused, uid } from './dom.js';
 import { fmt, parseNumber, sliderSteps } from './numbers.js';
+import { addTip } from './tips.js';
 
 /** A parameter's label: a long snake_case name breaks after its underscores, not mid-word. */
 function paramLabel(id, text) {
@@ -274,7 +275,17 @@ function jsonRow({ label, doc, value, commit }) {
  * `commit(value)` applies a new value and returns an error message or null.
  * Returns { el, set(value) }.
  */
-export function paramControl(param, value, commit, { compact = false } = {}) {
+export function paramControl(param, value, commit, options = {}) {
+  const control = buildControl(param, value, commit, options);
+  if (param.type === 'pair' && param.item_tips) {
+    // Each number of a pair gets its own item's tip (β1, β2), the pair's tip on the pair.
+    control.el.querySelectorAll(':scope > .param').forEach((row, k) => addTip(row, param.item_tips[k] && `${param.item_tips[k].symbol}: ${param.item_tips[k].tip}`));
+    control.el.dataset.tip = param.tip || '';
+  } else addTip(control.el, param.tip);
+  return control;
+}
+
+function buildControl(param, value, commit, { compact = false } = {}) {
   if (param.type === 'number') {
     return numberRow({ label: param.name, doc: param.doc, range: param.range, slider: param.slider, value, commit, compact });
   }

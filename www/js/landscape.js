@@ -8,7 +8,9 @@ import { finder, setText } from './dom.js';
 import { frameReader } from './frames.js';
 import { keyList } from './keys.js';
 import { landscapeControls } from './landscape-controls.js';
+import { attachExplain } from './explain.js';
 import { attachPlot } from './plot.js';
+import { attachSurface } from './surface.js';
 import { createRace } from './race.js';
 import { messageOf } from './specstate.js';
 import { attachSweep } from './sweep.js';
@@ -62,6 +64,7 @@ export function createLandscape(root, cat, host, layout, banner) {
       { keys: ['0'], label: ['0'], text: 'reset the view', run: () => resetView() },
     ],
     inspect: (i) => t.scene.inspect(i),
+    extraSettings: (i) => t.explain?.button(i) ?? null,
     showSteps: (open) => t.scene.set_inspected(Uint32Array.from(open)),
     schedule: {
       starter: (i, name) => schedulerFor(JSON.stringify(race.spec), i, name),
@@ -318,6 +321,8 @@ export function createLandscape(root, cat, host, layout, banner) {
         $('readout').hidden = !text;
       },
     });
+    t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow, seekTo: (k) => seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text), onShow: () => t.surface?.view('contour') });
+    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text) });
     attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
     window.addEventListener('resize', fit);
@@ -350,6 +355,12 @@ export function createLandscape(root, cat, host, layout, banner) {
     /** "Tune" at once: every racer's learning rate at the best point of its sweep. */
     tune: () => (t.scene.tune(), race.afterChange(), racers()),
     seekTo: (k) => (seekTo(k, true), racers()),
+    /** Explains racer i's next update (null: leaves); the explanation shown, or null. */
+    explain: (i) => t.explain.show(i),
+    explanation: () => t.explain.data(),
+    /** The plot as a 3-D surface ('3d') or the contour plot ('contour'); returns the mode. */
+    view: (mode) => t.surface.view(mode),
+    surface: () => t.surface,
     scene: () => t.scene,
     firstFrame: () => t.firstFrame,
     /** Back on screen: sizes, the link and the sweeps (paused while the other tab had it). */

@@ -155,6 +155,13 @@ export function mountPage(root, { cat, host, layout, memory }) {
       },
       /** Every racer at step k of the race (replayed from the start if k lies behind). */
       seek: (k) => landscape.seekTo(k),
+      /** "Explain step": pauses and draws racer i's next update piece by piece (null: leaves);
+       * returns the core's explanation of it, or null. `explanation()` is the one shown. */
+      explain: (i) => landscape.explain(i),
+      explanation: () => landscape.explanation(),
+      /** The plot as a 3-D surface ('3d': drag turns it, the wheel zooms) or as the contour
+       * plot ('contour'); returns the mode shown (`view()` only asks). */
+      view: (mode) => landscape.view(mode),
       /** A fresh race of `spec` (every racer at the start). */
       load: (spec) => landscape.race.load(spec),
       /** `spec` applied as the controls apply a change: the race keeps its step, and only
@@ -180,7 +187,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
       ...exporter.api,
       classify: { open: openClassify, close: () => setMode('landscape'), active: () => page.mode === 'classify', ...classify.api },
       /** For benchmarks (benches/bench.js): the landscape's frame hook, scene and first frame. */
-      instrument: { ...landscape.instrument, scene: landscape.scene, firstFrame: landscape.firstFrame, plot: $('plot') },
+      instrument: { ...landscape.instrument, surface: landscape.surface, scene: landscape.scene, firstFrame: landscape.firstFrame, plot: $('plot') },
     },
   };
 }

@@ -6,6 +6,7 @@
 
 import { el, uid } from './dom.js';
 import { paramControl } from './controls.js';
+import { addTip } from './tips.js';
 
 /** The curve's height in CSS pixels. */
 const CURVE_HEIGHT = 56;
@@ -20,7 +21,7 @@ function optionalNumber(param, value, commit) {
   const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
   const { min, max, spacing } = param.slider;
   const middle = spacing === 'log' ? Math.sqrt(min * max) : (min + max) / 2;
-  const number = paramControl({ ...param, type: 'number' }, value ?? middle, commit, { compact: true });
+  const number = paramControl({ ...param, type: 'number', tip: '' }, value ?? middle, commit, { compact: true });
   const showError = (problem) => {
     error.textContent = problem || '';
     error.hidden = !problem;
@@ -34,6 +35,7 @@ function optionalNumber(param, value, commit) {
   number.el.classList.add('optional-value');
   number.el.querySelector('.param-label')?.classList.add('sr-only');
   const row = el('div', { class: 'param param-flag' }, box, el('label', { for: id, class: 'param-label', text: param.name }));
+  addTip(row, param.tip);
   const set = (v) => {
     box.checked = v !== null && v !== undefined;
     number.el.hidden = !box.checked;
@@ -133,6 +135,7 @@ function schedulerPicker(cat, i, param, value, commit, schedule) {
     doc,
     error,
   );
+  addTip(row, param.tip);
   return { el: el('div', { class: 'scheduler' }, row, args), set, redraw: drawCurve };
 }
 

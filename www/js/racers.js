@@ -6,6 +6,7 @@ import { el, focused, icon, iconButton, setText, uid } from './dom.js';
 import { paramControl } from './controls.js';
 import { racerFields } from './racer-fields.js';
 import { fmt } from './numbers.js';
+import { quantityTip } from './tips.js';
 
 const MAX_LABEL = 40;
 /** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
@@ -188,7 +189,13 @@ export function createRacerList(root, cat, actions) {
     cards.forEach((c, i) => {
       if (!expanded[i] || !c.built) return;
       const entries = actions.inspect(i) || [];
-      c.built.stateList.replaceChildren(...entries.flatMap(({ name, value }) => [el('dt', { text: name }), el('dd', { text: stateText(value) })]));
+      const opt = optimizers.get(c.racer.name);
+      c.built.stateList.replaceChildren(
+        ...entries.flatMap(({ name, value }) => {
+          const tip = quantityTip(cat, opt, name);
+          return [el('dt', { text: name, title: tip || null, 'data-tip': tip || null }), el('dd', { text: stateText(value), title: tip || null })];
+        }),
+      );
       c.built.modelNote.hidden = !entries.some((e) => e.name.startsWith(LAST_STEP));
     });
   }

@@ -1,0 +1,212 @@
+// Lecture features: plain-language tips on every control and inspector quantity (the catalog's
+// words), the explained step and the 3-D surface.
+
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { assertNear, expectClean, launch, openPage, runCli, waitReady } from './harness.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function withPage(hash, fn, { viewport } = {}) {
+  const page = await openPage(browser, hash, { ...(viewport && { viewport }) });
+  try {
+    assert.equal(await waitReady(page, { timeoutMs: 15_000 }), 'ready');
+    await fn(page);
+    expectClean(page);
+  } finally {
+    await page.context().close();
+  }
+}
+
+const api = (page, fn, arg) => page.evaluate(fn, arg);
+const card = (page, i) => page.locator('#racer-list > li').nth(i);
+const catalog = (page) =>
+  api(page, async () => {
+    const m = await import('./pkg/optiscape.js');
+    return JSON.parse(m.catalog_json());
+  });
+
+async function openSettings(page, i) {
+  const toggle = card(page, i).getByRole('button', { name: /^Settings of/ });
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+}
+
+test('every control of an adam and an sgd racer shows its catalog tip, β1 and β2 their own; the inspector says what each quantity is', async () => {
+  await withPage('', async (page) => {
+    const cat = await catalog(page);
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.load({ landscape: { name: 'rosenbrock' }, racers: [{ name: 'adam', color: '#0072b2' }, { name: 'sgd', color: '#d55e00' }] });
+      window.optiscape.step(3);
+    });
+    for (const [i, name] of [[0, 'adam'], [1, 'sgd']]) {
+      await openSettings(page, i);
+      const opt = cat.optimizers.find((o) => o.name === name);
+      const settings = card(page, i).locator('.racer-settings');
+      for (const p of [...opt.params, ...cat.racer_params]) {
+        assert.ok(p.tip, `${name}.${p.name} has a tip in the catalog`);
+        if (p.type === 'pair') {
+          for (const [k, item] of p.item_tips.entries()) {
+            const row = settings.getByRole('slider', { name: `${p.name}[${k}]`, exact: true }).locator('xpath=..');
+            const tip = await row.getAttribute('data-tip');
+            assert.equal(tip, `${item.symbol}: ${item.tip}`, `${name}.${p.name}[${k}]`);
+            assert.equal(await row.getAttribute('title'), tip);
+          }
+          continue;
+        }
+        const row = settings.locator(`[data-tip]`).filter({ has: page.locator('.param-label', { hasText: new RegExp(`^${p.name.replace(/_/g, '_?')}$`) }) }).first();
+        assert.equal(await row.getAttribute('data-tip'), p.tip, `${name}.${p.name}`);
+        // The ⓘ button shows the tip as a line (a phone has no hover).
+        const button = row.locator(':scope > .param-head > .tip-toggle');
+        const line = row.locator(':scope > .param-tip');
+        assert.equal(await line.isVisible(), false);
+        await button.click();
+        assert.equal(await line.textContent(), p.tip);
+        assert.equal(await line.isVisible(), true, `${name}.${p.name}'s tip line shows`);
+        await button.click();
+        assert.equal(await line.isVisible(), false);
+      }
+      // Every inspector row has its line: the optimizer's state, then the race's quantities.
+      const rows = await settings.locator('dl.state dt').evaluateAll((dts) => dts.map((d) => [d.textContent, d.dataset.tip ?? '']));
+      assert.ok(rows.length > 0, `${name} shows its state`);
+      for (const [q, tip] of rows) {
+        const want = opt.state.find((s) => s.name === q)?.tip ?? cat.quantities.find((x) => x.name === q)?.tip;
+        assert.ok(want, `${name}: the catalog explains "${q}"`);
+        assert.equal(tip, want, `${name}: "${q}"`);
+      }
+    }
+  });
+});
+
+test('explain(i) on Adam in the default preset: the pieces are the core’s, revealed one by one, → takes exactly the explained step, ← goes back, Esc leaves', async () => {
+  await withPage('', async (page) => {
+    const cat = await catalog(page);
+    const preset = cat.presets[0];
+    const adam = preset.spec.racers.findIndex((r) => r.name === 'adam');
+    assert.ok(adam >= 0, 'the default preset races Adam');
+    const { a, b } = preset.spec.landscape;
+    await api(page, () => window.optiscape.pause());
+    await api(page, () => window.optiscape.seek(40));
+    const before = (await api(page, () => window.optiscape.racers()))[adam].position;
+    const e = await api(page, (i) => window.optiscape.explain(i), adam);
+    assert.equal(e.racer, adam);
+    assert.equal(e.step, 40);
+    assert.deepEqual(e.at, before);
+    // The pieces in the table's order, the step last.
+    const table = cat.optimizers.find((o) => o.name === 'adam').pieces.map((p) => p.key);
+    const keys = e.pieces.map((p) => p.key);
+    assert.deepEqual(keys, table.filter((k) => keys.includes(k)));
+    assert.deepEqual(keys, ['gradient', 'm_hat', 'v_hat', 'step']);
+    const piece = (k) => e.pieces.find((p) => p.key === k).value;
+    // −g is the landscape's exact gradient at the head, reversed (Rosenbrock, by hand).
+    const [x, y] = before;
+    const g = [-2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)];
+    g.forEach((gk, k) => assert.ok(Math.abs(-gk - piece('gradient')[k]) <= 1e-12 * Math.max(1, Math.abs(gk)), `−g[${k}]`));
+    // The step is −lr·m̂ divided by the box, coordinate by coordinate.
+    const lr = preset.spec.racers[adam].lr ?? cat.optimizers.find((o) => o.name === 'adam').params.find((p) => p.name === 'lr').default;
+    piece('step').forEach((s, k) => assert.ok(Math.abs(s - (lr * piece('m_hat')[k]) / piece('v_hat')[k]) <= 1e-12 * Math.max(1e-3, Math.abs(s)), `step[${k}]`));
+    [0, 1].forEach((k) => assert.equal(e.next[k] - e.at[k], piece('step')[k], 'the step is next − at'));
+
+    // The panel lists every piece with the core's words, revealed one after another.
+    const panel = page.locator('.explain-panel');
+    assert.equal(await panel.isVisible(), true);
+    const items = panel.locator('.explain-pieces > li');
+    assert.equal(await items.count(), e.pieces.length);
+    for (const [k, p] of e.pieces.entries()) {
+      assert.equal(await items.nth(k).locator('.explain-label').textContent(), p.label);
+      assert.equal(await items.nth(k).locator('.explain-value').textContent(), e.values[k]);
+      assert.equal(await items.nth(k).locator('.explain-caption').textContent(), p.caption);
+    }
+    assert.ok((await panel.locator('li.shown').count()) < e.pieces.length, 'not every piece at once');
+    await page.waitForFunction((n) => document.querySelectorAll('.explain-pieces > li.shown').length === n, e.pieces.length, { timeout: 5000 });
+    const inked = await page.evaluate(() => {
+      const c = document.querySelector('canvas.explain-layer');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let k = 3; k < d.length; k += 4) n += d[k] > 0;
+      return n;
+    });
+    assert.ok(inked > 500, `the pieces are drawn (${inked} pixels)`);
+
+    // → takes exactly the explained step, and the explanation follows.
+    await page.keyboard.press('ArrowRight');
+    const after = (await api(page, () => window.optiscape.racers()))[adam].position;
+    assert.equal(await api(page, () => window.optiscape.clock()), 41);
+    [0, 1].forEach((k) => assert.ok(Math.abs(after[k] - before[k] - piece('step')[k]) <= 1e-12, `position difference ${k}`));
+    assertNear(after, runCli({ ...preset.spec, steps: 41 }).racers[adam].trajectory[41], 'the stepped Adam is where optiscape run puts it');
+    const e2 = await api(page, () => window.optiscape.explanation());
+    assert.equal(e2.step, 41);
+    assert.deepEqual(e2.at, after);
+    // ← goes back a step; the race stays paused throughout.
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await api(page, () => window.optiscape.clock()), 40);
+    assert.deepEqual((await api(page, () => window.optiscape.explanation())).at, before);
+    assert.equal(await api(page, () => window.optiscape.racers().length), preset.spec.racers.length);
+    await page.keyboard.press('Escape');
+    assert.equal(await panel.isVisible(), false);
+    assert.equal(await page.locator('canvas.explain-layer').isVisible(), false);
+    assert.equal(await api(page, () => window.optiscape.explanation()), null);
+
+    // The button in the racer's settings does the same, and again leaves.
+    await openSettings(page, adam);
+    const button = card(page, adam).getByRole('button', { name: 'Explain step' });
+    await button.click();
+    assert.equal((await api(page, () => window.optiscape.explanation())).racer, adam);
+    assert.equal(await button.getAttribute('aria-pressed'), 'true');
+    await button.click();
+    assert.equal(await api(page, () => window.optiscape.explanation()), null);
+    await api(page, () => window.optiscape.explain(null));
+  });
+});
+
+test('view("3d") shows the surface with the paths, a drag turns it, the wheel zooms it, view("contour") restores the contour plot', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.seek(300);
+    });
+    const plot = page.locator('#plot');
+    const shot = () => plot.screenshot({ mask: [page.locator('.view-toggle')] });
+    await page.waitForFunction(() => !window.optiscape.refining());
+    const contour = await shot();
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
+    const surface = page.locator('canvas.surface-layer');
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+    const flat = await shot();
+    assert.notDeepEqual(flat, contour, 'the 3-D view is another picture');
+    // Drag sideways and up: the surface turns (drawn coarse while turning, sharp after).
+    const box = await surface.boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width / 2 + 12 * k, box.y + box.height / 2 - 3 * k);
+    await page.mouse.up();
+    await page.waitForTimeout(400);
+    const times = await api(page, () => window.optiscape.instrument.surface().times());
+    assert.ok(times.some((t) => t.grid < 120), 'drawn coarse while turning');
+    assert.equal(times.at(-1).grid, 120, 'sharp once still');
+    const turned = await shot();
+    assert.notDeepEqual(turned, flat, 'dragging turns the surface');
+    await surface.hover();
+    await page.mouse.wheel(0, -400);
+    await page.waitForTimeout(400);
+    assert.notDeepEqual(await shot(), turned, 'the wheel zooms');
+    // The toggle button goes back; the contour plot is as it was.
+    await page.getByRole('button', { name: 'Contour' }).click();
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    assert.equal(await surface.isVisible(), false);
+    assert.deepEqual(await shot(), contour, 'the contour plot is back as it was');
+    await page.getByRole('button', { name: '3-D' }).click();
+    assert.equal(await api(page, () => window.optiscape.view()), '3d');
+    // Explaining a step goes back to the contours: the pieces are drawn on them.
+    await api(page, () => window.optiscape.explain(0));
+    assert.equal(await api(page, () => window.optiscape.view()), 'contour');
+    await api(page, () => window.optiscape.explain(null));
+  });
+});
