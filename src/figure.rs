@@ -104,17 +104,7 @@ pub fn figure_as(
     }
     let mut race = Race::new(spec);
     let result = run_race(&mut race, spec.steps);
-    let colors: Vec<RGBColor> = spec
-        .racers
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            r.color
-                .as_deref()
-                .and_then(colormap::parse_hex)
-                .unwrap_or_else(|| colormap::racer_color(i))
-        })
-        .collect();
+    let colors = racer_colors(spec);
 
     // Narrow figures stack the loss chart, half as tall, under the landscape; wide ones put it
     // beside, and their legends have two columns.
@@ -448,6 +438,20 @@ fn base64(data: &[u8]) -> String {
         }
     }
     s
+}
+
+/// Each racer's colour: its spec's `color` where given, else its place in the palette.
+pub fn racer_colors(spec: &RunSpec) -> Vec<RGBColor> {
+    spec.racers
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            r.color
+                .as_deref()
+                .and_then(colormap::parse_hex)
+                .unwrap_or_else(|| colormap::racer_color(i))
+        })
+        .collect()
 }
 
 #[cfg(test)]

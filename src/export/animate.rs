@@ -179,17 +179,7 @@ impl Film {
         let built = spec.landscape.build();
         let start = spec.start_point(&built);
         let objective = spec.landscape.objective(built.f);
-        let colors: Vec<RGBColor> = spec
-            .racers
-            .iter()
-            .enumerate()
-            .map(|(i, r)| {
-                r.color
-                    .as_deref()
-                    .and_then(colormap::parse_hex)
-                    .unwrap_or_else(|| colormap::racer_color(i))
-            })
-            .collect();
+        let colors = figure::racer_colors(&spec);
         let noisy = !objective.noise.is_none();
         let losses: Vec<Vec<Vec<(f64, f64)>>> = result
             .racers

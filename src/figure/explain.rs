@@ -68,17 +68,7 @@ pub fn explain_figure(
     let explanation = race
         .explain(racer)
         .map_err(|e| format!("plot: --explain: {e}; explain a step before it with --at"))?;
-    let colors: Vec<RGBColor> = spec
-        .racers
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            r.color
-                .as_deref()
-                .and_then(colormap::parse_hex)
-                .unwrap_or_else(|| colormap::racer_color(i))
-        })
-        .collect();
+    let colors = super::racer_colors(spec);
     let panel = (width as f64 * PANEL_SHARE)
         .clamp(PANEL_WIDTH[0], PANEL_WIDTH[1])
         .min(width as f64 / 2.0)

@@ -60,17 +60,7 @@ pub fn surface_figure(
         &race.marks,
     );
     let surface = Surface::with_levels(&race.objective, view, contours.levels, GRID);
-    let colors: Vec<RGBColor> = spec
-        .racers
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            r.color
-                .as_deref()
-                .and_then(colormap::parse_hex)
-                .unwrap_or_else(|| colormap::racer_color(i))
-        })
-        .collect();
+    let colors = super::racer_colors(spec);
     let entries = legend_entries(spec, &race, &result);
     // Two columns where the widest line fits one (as draw_legend lays them out: margins
     // of 24 px, the swatch and its gap 38 px).
