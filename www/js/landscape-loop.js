@@ -1,5 +1,5 @@
 // The landscape race's clock: the per-frame work (one wasm call), the racers replayed up to the
-// race's step, stepping and seeking, the timeline and the racers' public state.
+// race's step, stepping and seeking, and the timeline.
 
 import { setText } from './dom.js';
 import { attachSweep } from './sweep.js';
@@ -149,20 +149,5 @@ export function landscapeLoop({ $, t, race, frames, view }) {
     seek.setAttribute('aria-valuetext', `step ${t.clock} of ${race.spec.steps}`);
   }
 
-  /** Every racer's public state (window.optiscape.racers()). */
-  function racers() {
-    return t.states.map((s) => ({
-      name: s.name,
-      step: s.step,
-      position: [s.position[0], s.position[1]],
-      loss: s.loss,
-      mean_loss: s.mean_loss ?? null,
-      status: s.status,
-      diverged_at: s.diverged_at ?? null,
-      singular_at: s.singular_at ?? null,
-      arrival: s.arrival ? { step: s.arrival.step, at: [...s.arrival.at], global: s.arrival.global } : null,
-    }));
-  }
-
-  return { readStates, speed, finished, advance, tick, stepNow, seekTo, updateTimeline, racers };
+  return { readStates, speed, finished, advance, tick, stepNow, seekTo, updateTimeline };
 }

@@ -16,6 +16,21 @@ import { messageOf } from './specstate.js';
 
 export const SPEC_KEY = '#spec=';
 
+/** A racer's public state (window.optiscape.racers()) from its state in the frame. */
+function publicState(s) {
+  return {
+    name: s.name,
+    step: s.step,
+    position: [s.position[0], s.position[1]],
+    loss: s.loss,
+    mean_loss: s.mean_loss ?? null,
+    status: s.status,
+    diverged_at: s.diverged_at ?? null,
+    singular_at: s.singular_at ?? null,
+    arrival: s.arrival ? { step: s.arrival.step, at: [...s.arrival.at], global: s.arrival.global } : null,
+  };
+}
+
 /**
  * The landscape tab in `root`: `cat` the catalog, `host` the page's surroundings, `layout` the
  * core's packed frame layout, `banner` its messages. Returns the tab: its race, `tick(now)` (the
@@ -61,7 +76,8 @@ export function createLandscape(root, cat, host, layout, banner) {
 
   const view = landscapeView({ root, $, t, race, banner });
   const loop = landscapeLoop({ $, t, race, frames: frameReader(layout), view });
-  const { stepNow, seekTo, racers } = loop;
+  const { stepNow, seekTo } = loop;
+  const racers = () => t.states.map(publicState);
 
   /** The tab's keys: Space and R (`shared`) among stepping, zooming and the view's reset. */
   function keyTable(shared) {
