@@ -101,3 +101,8 @@ export function setText(node, text) {
     node.textContent = text;
   }
 }
+
+/** An element's size in whole CSS pixels, at least 1 each way (a canvas sized from it is never empty). */
+export function cssSize(node) {
+  return [node.clientWidth, node.clientHeight].map((v) => Math.max(1, Math.round(v)));
+}

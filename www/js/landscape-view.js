@@ -2,6 +2,7 @@
 // charts, and the views drawn over the plot (the pointer's read-out and new start, Explain step,
 // the 3-D surface, Tune).
 
+import { cssSize } from './dom.js';
 import { attachExplain } from './explain.js';
 import { attachPlot } from './plot.js';
 import { attachSurface } from './surface.js';
@@ -19,7 +20,7 @@ export function landscapeView({ root, $, t, race, banner }) {
   function fit() {
     const dpr = window.devicePixelRatio || 1;
     t.sweep?.resize(dpr);
-    const css = (id) => [$(id).clientWidth, $(id).clientHeight].map((v) => Math.max(1, Math.round(v)));
+    const css = (id) => cssSize($(id));
     const [[w, h], [lw, lh]] = [css('plot'), css('loss-box')];
     const s = t.size;
     if (s.w === w && s.h === h && s.lw === lw && s.lh === lh && s.dpr === dpr) return;
