@@ -101,3 +101,18 @@ export function setText(node, text) {
     node.textContent = text;
   }
 }
+
+/** An element's size in whole CSS pixels, at least 1 each way (a canvas sized from it is never empty). */
+export function cssSize(node) {
+  return [node.clientWidth, node.clientHeight].map((v) => Math.max(1, Math.round(v)));
+}
+
+/** Offers `data` (text or a Blob) as a download named `name`. */
+export function downloadFile(data, name, type = 'text/plain') {
+  const blob = data instanceof Blob ? data : new Blob([data], { type });
+  const link = el('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+}

@@ -111,3 +111,8 @@ export function parseNumber(text, range, name, { whole = false } = {}) {
 export function fmt(x, digits = 4) {
   return x === null || x === undefined ? '\u2013' : compactNumber(x, digits);
 }
+
+/** Bytes as "12 kB" or "1.3 MB". */
+export function fileSize(bytes) {
+  return bytes < 1e6 ? `${Math.max(1, Math.round(bytes / 1e3))} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+}

@@ -1,6 +1,6 @@
 // The page mounted in a root (the document, or an element holding the page's markup): the two
-// tabs (landscape and classifier), their banners, the one animation loop, the tabs' switch,
-// links, and never a dead page. Returns the page's API (what window.optiscape offers).
+// tabs (landscape and classifier) and their switch (tabs.js), their banners, the one animation
+// loop, and never a dead page. Returns the page's API (what window.optiscape offers).
 
 import { lr_sequence as lrSequence, panic_message as panicMessage } from '../pkg/optiscape.js';
 import { createBanner } from './banner.js';
@@ -8,10 +8,11 @@ import { createClassify, TRAIN_KEY } from './classify.js';
 import { finder } from './dom.js';
 import { keyList } from './keys.js';
 import { mountExport } from './export.js';
-import { createLandscape, SPEC_KEY } from './landscape.js';
+import { createLandscape } from './landscape.js';
 import { attachPresent } from './present.js';
 import { trackHeader } from './viewport.js';
 import { messageOf } from './specstate.js';
+import { pageTabs } from './tabs.js';
 
 /**
  * Mounts the page in `root`. `cat`: the catalog; `host`: its surroundings (host.js); `layout`:
@@ -25,6 +26,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   const landscape = createLandscape(root, cat, host, layout, banner);
   const classify = createClassify(root, cat, host, trainBanner);
   const exporter = mountExport(root, { landscape, classify, host, problem: (text) => banner.show(text), trainProblem: (text) => trainBanner.show(text) });
+  const { setMode, showMode, openClassify, wire: wireTabs } = pageTabs({ $, page, landscape, classify, trainBanner, host });
 
   /** What went wrong, in the banner; a wasm trap stops the page (only a reload helps). */
   function reportError(e, context = 'Something went wrong') {
@@ -65,60 +67,6 @@ export function mountPage(root, { cat, host, layout, memory }) {
       landscape.race.updateTransport();
       reportError(e);
     }
-  }
-
-  /** Shows one tab: its view, actions, link, keys and loop. */
-  function setMode(mode) {
-    showMode(mode);
-    if (mode === 'landscape') {
-      classify.race.link.cancel();
-      trainBanner.hide();
-      landscape.resume();
-    }
-  }
-
-  /** The tabs' buttons and views, and which tab owns the link and the keys. */
-  function showMode(mode) {
-    page.mode = mode;
-    landscape.race.active = mode === 'landscape';
-    classify.race.active = mode === 'classify';
-    for (const [id, m] of [['mode-landscape', 'landscape'], ['mode-classify', 'classify']]) {
-      $(id).setAttribute('aria-selected', m === mode ? 'true' : 'false');
-      $(id).tabIndex = m === mode ? 0 : -1;
-    }
-    for (const [id, m] of [['landscape-view', 'landscape'], ['landscape-actions', 'landscape'], ['classify-view', 'classify'], ['classify-actions', 'classify']]) {
-      $(id).hidden = m !== mode;
-    }
-  }
-
-  function openClassify() {
-    setMode('classify');
-    return classify.open().catch((e) => {
-      trainBanner.show(`The classifier could not start: ${messageOf(e)}`);
-      throw e;
-    });
-  }
-
-  function wireTabs() {
-    $('mode-landscape').addEventListener('click', () => page.mode !== 'landscape' && setMode('landscape'));
-    $('mode-classify').addEventListener('click', () => page.mode !== 'classify' && openClassify().catch(() => {}));
-    for (const id of ['mode-landscape', 'mode-classify']) {
-      $(id).addEventListener('keydown', (e) => {
-        if (e.key !== 'ArrowLeft' && e.key !== 'ArrowRight') return;
-        e.preventDefault();
-        const other = $(id === 'mode-landscape' ? 'mode-classify' : 'mode-landscape');
-        other.focus();
-        other.click();
-      });
-    }
-    host.onLinkChange(() => {
-      const hash = host.hash();
-      if (hash.startsWith(SPEC_KEY)) landscape.followLink();
-      else if (hash.startsWith(TRAIN_KEY)) {
-        if (page.mode !== 'classify' || !classify.opened()) openClassify().catch(() => {});
-        else classify.followLink();
-      }
-    });
   }
 
   showMode('landscape');

@@ -1,13 +1,13 @@
 // What both tabs share, the landscape's race and the classifier's: the spec (in the link,
-// applied through the core, read back canonical), the racer list with Add racer and its
-// colours, the transport (play, pause, reset, the play button), the preset picker and its hint,
-// Copy link, Save image and the keys. Each tab adds only what is its own through `tab`.
+// applied through the core, read back canonical), the transport (play, pause, reset, the play
+// button), the preset's hint and the keys; the racer list with Add racer, the preset picker,
+// Copy link and Save image are mounted by race-actions.js. Each tab adds only what is its own
+// through `tab`.
 
 import { el, finder, icon } from './dom.js';
 import { listenKeys } from './keys.js';
-import { createRacerList, editingActions } from './racers.js';
-import { composeSnapshot, download } from './snapshot.js';
-import { localMessage, messageOf, specState } from './specstate.js';
+import { mountHeader, mountRacers } from './race-actions.js';
+import { messageOf, specState } from './specstate.js';
 
 /**
  * `root`: where the page is mounted; `cat`: the catalog; `host`: the page's surroundings
@@ -161,63 +161,6 @@ export function createRace(root, cat, host, tab) {
     tab.transport?.();
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Racers.
-
-  /** The first palette colour no racer shows yet (the colours drawn, so racers without an
-   * explicit colour count too); the palette's next one when all are taken. */
-  function nextColor(spec) {
-    const used = new Set(tab.states().map((r) => r.color.toLowerCase()));
-    return cat.palette.find((c) => !used.has(c.toLowerCase())) ?? cat.palette[spec.racers.length % cat.palette.length];
-  }
-
-  function addRacer() {
-    const name = $(tab.ids.addOpt).value;
-    const at = race.spec.racers.length;
-    race.list.insertAt(at, true);
-    const problem = change((s) => void s.racers.push({ name, color: nextColor(s) }));
-    if (problem) tab.problem(problem);
-    else race.list.focusCard(at);
-  }
-
-  function buildRacers() {
-    for (const o of tab.optimizers) $(tab.ids.addOpt).append(el('option', { value: o.name, text: `${o.title} (${o.reference})` }));
-    $(tab.ids.add).addEventListener('click', addRacer);
-    const edits = editingActions({ change, list: () => race.list, optimizers: cat.optimizers, nextColor, showProblem: tab.problem, local: localMessage });
-    race.list = createRacerList($(tab.ids.list), cat, {
-      ...edits,
-      inspect: tab.inspect,
-      showSteps: tab.showSteps,
-      extraSettings: tab.extraSettings,
-      schedule: tab.schedule,
-      announce: (text) => void ($(tab.ids.announce).textContent = text),
-    });
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // The header's actions and the keys.
-
-  /** "Save image": the tab's charts as drawn, and under them the core's legend, as a PNG. */
-  async function saveImage() {
-    const { caption, entries } = tab.target().legend();
-    const figure = composeSnapshot({ panels: tab.panels(), caption, entries, dpr: window.devicePixelRatio || 1 });
-    await download(figure, tab.fileName());
-  }
-
-  function buildHeader() {
-    for (const p of tab.presets) $(tab.ids.preset).append(el('option', { value: p.id, text: p.title }));
-    $(tab.ids.preset).addEventListener('change', () => {
-      const preset = tab.presets.find((p) => p.id === $(tab.ids.preset).value);
-      if (preset) loadPreset(preset);
-    });
-    $(tab.ids.copyLink).addEventListener('click', () => link.copyLink($(tab.ids.copyLink)));
-    $(tab.ids.saveImage).append(icon('download'));
-    $(tab.ids.saveImage).addEventListener('click', () => saveImage().catch((e) => tab.problem(`Cannot save the image: ${messageOf(e)}`)));
-    $(tab.ids.play).addEventListener('click', () => (race.playing ? pause() : play()));
-    $(tab.ids.reset).replaceChildren(icon('reset'), el('span', { text: 'Reset' }));
-    $(tab.ids.reset).addEventListener('click', reset);
-  }
-
   /** The key table: Space and R, among the tab's own where it has some (`keyTable`). */
   const shared = {
     play: { keys: [' '], label: ['Space'], text: 'play / pause', run: () => (race.playing ? pause() : play()) },
@@ -225,9 +168,9 @@ export function createRace(root, cat, host, tab) {
   };
   const keys = tab.keyTable?.(shared) ?? [shared.play, shared.reset];
 
-  buildHeader();
-  buildRacers();
+  Object.assign(race, { link, keys, change, load, update, afterChange, show, sync, refreshCards, showLesson, play, pause, reset, loadPreset, updateTransport, resumeUnlessHeld });
+  mountHeader($, tab, race);
+  race.list = mountRacers($, cat, tab, race);
   listenKeys(root, keys, () => race.active && race.spec !== null);
-
-  return Object.assign(race, { link, keys, change, load, update, afterChange, show, sync, refreshCards, showLesson, play, pause, reset, loadPreset, updateTransport, resumeUnlessHeld });
+  return race;
 }

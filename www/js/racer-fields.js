@@ -6,6 +6,7 @@
 
 import { el, uid } from './dom.js';
 import { paramControl } from './controls.js';
+import { messageLine } from './param-row.js';
 import { addTip } from './tips.js';
 
 /** The curve's height in CSS pixels. */
@@ -18,14 +19,11 @@ const CURVE_HEIGHT = 56;
 function optionalNumber(param, value, commit) {
   const id = uid('o');
   const box = el('input', { type: 'checkbox', id, 'aria-describedby': `${id}-doc` });
-  const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
+  const error = messageLine();
   const { min, max, spacing } = param.slider;
   const middle = spacing === 'log' ? Math.sqrt(min * max) : (min + max) / 2;
   const number = paramControl({ ...param, type: 'number', tip: '' }, value ?? middle, commit, { compact: true });
-  const showError = (problem) => {
-    error.textContent = problem || '';
-    error.hidden = !problem;
-  };
+  const showError = error.show;
   box.addEventListener('change', () => {
     const problem = commit(box.checked ? middle : null);
     showError(problem);
@@ -43,7 +41,7 @@ function optionalNumber(param, value, commit) {
   };
   set(value);
   const doc = el('p', { class: 'param-doc', id: `${id}-doc`, text: param.doc });
-  return { el: el('div', { class: 'optional-number' }, row, number.el, doc, error), set };
+  return { el: el('div', { class: 'optional-number' }, row, number.el, doc, error.el), set };
 }
 
 /**
@@ -61,7 +59,7 @@ function schedulerPicker(cat, i, param, value, commit, schedule) {
     ...cat.schedulers.map((s) => el('option', { value: s.name, text: s.name })),
   );
   const doc = el('p', { class: 'param-doc', id: `${id}-doc` });
-  const error = el('p', { class: 'param-error', 'aria-live': 'polite', hidden: true });
+  const error = messageLine();
   const canvas = el('canvas', { class: 'lr-curve', role: 'img' });
   const figure = el('div', { class: 'lr-curve-box' }, canvas);
   const args = el('div', { class: 'scheduler-args' });
@@ -69,10 +67,7 @@ function schedulerPicker(cat, i, param, value, commit, schedule) {
   let shown = { name: null, controls: new Map() };
   let drawn = '';
 
-  const showError = (problem) => {
-    error.textContent = problem || '';
-    error.hidden = !problem;
-  };
+  const showError = error.show;
 
   /** One control per argument of the scheduler shown; each commits the whole object. */
   function buildArgs(object) {
@@ -133,7 +128,7 @@ function schedulerPicker(cat, i, param, value, commit, schedule) {
     select,
     figure,
     doc,
-    error,
+    error.el,
   );
   addTip(row, param.tip);
   return { el: el('div', { class: 'scheduler' }, row, args), set, redraw: drawCurve };

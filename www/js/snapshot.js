@@ -2,6 +2,8 @@
 // on screen, each layer at its CSS opacity, or drawn afresh at a chosen size), and under them the
 // core's legend: the caption and lines `optiscape plot` writes under the same race.
 
+import { downloadFile } from './dom.js';
+
 const LINE_CSS = 24; // legend line height
 const FONT_CSS = 14;
 const MARGIN_CSS = 20;
@@ -74,13 +76,7 @@ export function download(canvas, name) {
         reject(new Error('the browser could not encode the image'));
         return;
       }
-      const link = document.createElement('a');
-      link.href = URL.createObjectURL(blob);
-      link.download = name;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      downloadFile(blob, name);
       resolve();
     }, 'image/png');
   });

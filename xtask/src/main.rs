@@ -23,11 +23,12 @@ commands:
   dist [DIR]         build, then copy www/ (with pkg/) into DIR (default dist/) as a static site
   test               clippy (-D warnings) and rustfmt --check, native tests, wasm32 check and
                      tests under Node's WASI, build, the Python package's pytest (in a venv under
-                     target/python), then the browser tests (tests/e2e/) in headless Chromium,
-                     the shared ones (tests/e2e/engines.test.mjs) in headless Firefox ESR, and
-                     the notebook widget in a headless JupyterLab (tests/notebook/); installs
-                     what is missing (rust target, PyPI packages in that venv, npm packages,
-                     Chromium and Firefox ESR via apt when root)
+                     target/python), the page's modules' shape (tests/js_shape.test.mjs), then
+                     the browser tests (tests/e2e/) in headless Chromium, the shared ones
+                     (tests/e2e/engines.test.mjs) in headless Firefox ESR, and the notebook
+                     widget in a headless JupyterLab (tests/notebook/); installs what is missing
+                     (rust target, PyPI packages in that venv, npm packages, Chromium and
+                     Firefox ESR via apt when root)
   bench              build (and, into target/split/, the module without the classifier's
                      shell) and the native classify bench, then run benches/page.mjs against
                      the served page; prints `name value unit` lines, each ratio beside its
@@ -253,7 +254,14 @@ fn test_steps(
     timed("browser setup", &mut || {
         step("[5/8] browser tests: ensure Chromium, Firefox ESR and npm packages");
         setup::ensure_browsers(&[&setup::CHROMIUM, &setup::FIREFOX])?;
-        setup::ensure_npm(paths)
+        setup::ensure_npm(paths)?;
+        // The page's modules stay small parts: parsed with acorn, no browser needed.
+        step(&format!(
+            "[5/8] the page's modules' shape: node --test {JS_SHAPE_TEST}"
+        ));
+        run(std::process::Command::new("node")
+            .args(["--test", JS_SHAPE_TEST])
+            .current_dir(&paths.root))
     })?;
     let server = serve::Server::start(&paths.www, 0, false)?;
     let url = server.url();
@@ -307,6 +315,9 @@ const NOTEBOOK_TEST: &str = "tests/notebook/widget.test.mjs";
 
 /// The browser tests that every engine runs (the others are Chromium's alone).
 const SHARED_E2E: &str = "tests/e2e/engines.test.mjs";
+
+/// No function in www/js/ over 150 lines, no module over 300, no helper written twice.
+const JS_SHAPE_TEST: &str = "tests/js_shape.test.mjs";
 
 /// tests/e2e/*.test.mjs, sorted.
 fn e2e_files(paths: &Paths) -> Result<Vec<PathBuf>> {

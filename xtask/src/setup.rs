@@ -66,6 +66,7 @@ pub fn ensure_npm(paths: &Paths) -> Result<()> {
         paths.root.join("node_modules/playwright-core/package.json"),
         paths.root.join("node_modules/puppeteer-core/package.json"),
         paths.root.join("node_modules/axe-core/axe.min.js"),
+        paths.root.join("node_modules/acorn/package.json"),
     ];
     let fresh = std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == fingerprint)
         && wanted_bins.iter().all(|p| p.exists());
