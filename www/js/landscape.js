@@ -106,7 +106,7 @@ export function createLandscape(root, cat, host, layout, banner) {
 
   /** The per-frame work: one wasm call, then the cards (a few times a second while `live`). */
   function advance(n, now = performance.now(), live = race.playing) {
-    const packed = t.scene.advance(n);
+    const packed = t.surface ? t.surface.advance(n) : t.scene.advance(n);
     ({ clock: t.clock, behind: t.behind } = frames.tail(packed));
     if (frames.racers(packed) !== t.states.length) t.states = t.scene.states();
     else frames.read(packed, t.states);
@@ -269,7 +269,7 @@ export function createLandscape(root, cat, host, layout, banner) {
   /** The saved image's charts: the landscape as drawn, and beside it the loss chart and the
    * learning-rate sweep drawn again, one above the other, at the landscape's height. */
   function snapshotPanels() {
-    const layers = CANVASES.map($);
+    const layers = t.surface?.layers() ?? CANVASES.map($);
     const [w, h] = [layers[0].width, layers[0].height];
     const charts = (canvas) => {
       const top = Math.round(canvas.height / 2);
@@ -322,7 +322,7 @@ export function createLandscape(root, cat, host, layout, banner) {
       },
     });
     t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow, seekTo: (k) => seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text), onShow: () => t.surface?.view('contour') });
-    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text) });
+    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text), changed: () => [t.states, race.spec, t.clock, t.size.w, t.size.h, t.size.dpr] });
     attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
     window.addEventListener('resize', fit);
