@@ -28,6 +28,9 @@ const INK = '#222222';
 const SIDE_TONE = [0.62, 0.74];
 /** Floats per path vertex: x, up, y and its distance along the path (-1: a gap). */
 const STRIDE = 4;
+/** Floats per corner of a segment's quad (both ends' vertices and the corner), and per quad. */
+const QUAD_VERTEX = 2 * STRIDE + 1;
+const QUAD = 4 * QUAD_VERTEX;
 
 const SURFACE_VS = `#version 300 es
 in vec3 aPos; in vec3 aNormal; in vec3 aColor;
@@ -52,16 +55,17 @@ const FLAT_FS = `#version 300 es
 precision highp float;
 uniform vec4 uColor; out vec4 color;
 void main() { color = uColor; }`;
-// A segment of a path per instance, widened on screen into a quad (the four corners of a
-// triangle strip), its ends pushed out by half the width so that segments join without notches.
+// A segment of a path as a quad widened on screen: each of its four corners carries both ends
+// and which corner it is (0, 1: the start and end on one side; 2, 3: on the other), its ends
+// pushed out by half the width so that segments join without notches. Not instanced: software
+// renderers (SwiftShader) draw instances one by one, at a cost per instance.
 const RIBBON_VS = `#version 300 es
-in vec4 aFrom; in vec4 aTo;
+in vec4 aFrom; in vec4 aTo; in float aCorner;
 uniform mat4 uMatrix; uniform vec2 uHalf; uniform float uWidth; uniform float uPxPerUnit; uniform float uLift;
 out float vAlong;
 void main() {
-  int c = gl_VertexID;
-  float end = (c == 1 || c == 3) ? 1.0 : 0.0;
-  float side = c >= 2 ? 1.0 : -1.0;
+  float end = mod(aCorner, 2.0);
+  float side = aCorner >= 2.0 ? 1.0 : -1.0;
   if (aFrom.w < 0.0 || aTo.w < 0.0) { gl_Position = vec4(2.0, 2.0, 2.0, 1.0); vAlong = 0.0; return; }
   vec4 a = uMatrix * vec4(aFrom.xyz, 1.0);
   vec4 b = uMatrix * vec4(aTo.xyz, 1.0);
@@ -185,13 +189,32 @@ function normals(positions, indices) {
   return out;
 }
 
+/** Renderers that draw on the CPU. */
+const SOFTWARE = /swiftshader|llvmpipe|lavapipe|softpipe|software/i;
+
+/** Whether WebGL2 is drawn in software here (asked of a throwaway context): its renderer's
+ * name (Chromium masks RENDERER and tells it through WEBGL_debug_renderer_info). */
+function softwareRenderer() {
+  const probe = document.createElement('canvas').getContext('webgl2');
+  if (!probe) return false;
+  let name = String(probe.getParameter(probe.RENDERER));
+  if (!SOFTWARE.test(name) && /webkit/i.test(name)) {
+    const info = probe.getExtension('WEBGL_debug_renderer_info');
+    if (info) name = String(probe.getParameter(info.UNMASKED_RENDERER_WEBGL));
+  }
+  probe.getExtension('WEBGL_lose_context')?.loseContext();
+  return SOFTWARE.test(name);
+}
+
 /**
  * The WebGL2 view on `canvas`, its labels on `labels` (a 2-D canvas of the same size over it),
  * or null where WebGL2 is not available. Returns {setMesh(mesh), takeNews(numbers, from),
- * draw(turn), version(), lost()}.
+ * draw(turn, dpr), version()}.
  */
 export function createSurfaceGl(canvas, labels) {
-  const gl = canvas.getContext('webgl2', { antialias: true, alpha: false, preserveDrawingBuffer: true, depth: true });
+  // Multisampled where a GPU draws it; a software renderer (no GPU, as in a VM or headless
+  // tests) takes a multisampled frame at several times the cost, and draws it without.
+  const gl = canvas.getContext('webgl2', { antialias: !softwareRenderer(), alpha: false, preserveDrawingBuffer: true, depth: true });
   if (!gl) return null;
   const programs = {
     surface: compile(gl, SURFACE_VS, SURFACE_FS),
@@ -314,31 +337,62 @@ export function createSurfaceGl(canvas, labels) {
     return { vao, count: data.length / 3, buffer: b };
   }
 
-  /** A racer's path on the GPU: its vertices (x, up, y, distance along it) and a VAO reading
-   * consecutive pairs of them as segments. */
+  /** A racer's path: its vertices (x, up, y, distance along it; STRIDE floats each) and on the
+   * GPU its segments' quads (QUAD floats each), the ones from segment `dirtyFrom` on to send. */
   function newPath() {
-    return { data: new Float32Array(256 * STRIDE), count: 0, gpu: null, capacity: 0, dirtyFrom: 0, color: [0, 0, 0], casing: [0, 0, 0, 1], dash: [0, 0, 0, 0] };
+    return { data: new Float32Array(256 * STRIDE), count: 0, quads: null, gpu: null, dirtyFrom: 0, color: [0, 0, 0], casing: [0, 0, 0, 1], dash: [0, 0, 0, 0] };
+  }
+
+  /** The quads' triangles (two a quad), shared by every path; grown in place. */
+  const corners = { buffer: gl.createBuffer(), quads: 0 };
+  function cornerIndices(quads) {
+    if (quads <= corners.quads) return;
+    corners.quads = Math.max(quads, 2 * corners.quads, 1024);
+    const idx = new Uint32Array(6 * corners.quads);
+    for (let q = 0; q < corners.quads; q++) idx.set([0, 1, 2, 2, 1, 3].map((c) => 4 * q + c), 6 * q);
+    gl.bindVertexArray(null);
+    gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, corners.buffer);
+    gl.bufferData(gl.ELEMENT_ARRAY_BUFFER, idx, gl.STATIC_DRAW);
   }
 
   function upload(path) {
-    if (!path.gpu || path.capacity < path.data.length) {
+    const segments = Math.max(0, path.count - 1);
+    const need = segments * QUAD;
+    let first = Math.max(0, path.dirtyFrom - 1);
+    if (!path.gpu || path.quads.length < need) {
       if (path.gpu) {
         gl.deleteBuffer(path.gpu.buffer);
         gl.deleteVertexArray(path.gpu.vao);
       }
+      const grown = new Float32Array(Math.max(need * 2, 256 * QUAD));
+      if (path.quads) grown.set(path.quads.subarray(0, first * QUAD));
+      path.quads = grown;
+      cornerIndices(grown.length / QUAD);
       const vao = gl.createVertexArray();
       gl.bindVertexArray(vao);
-      const b = buffer(gl.ARRAY_BUFFER, path.data.byteLength, gl.DYNAMIC_DRAW);
-      attribute(programs.ribbon, 'aFrom', b, 4, gl.FLOAT, false, STRIDE * 4, 0, 1);
-      attribute(programs.ribbon, 'aTo', b, 4, gl.FLOAT, false, STRIDE * 4, STRIDE * 4, 1);
+      const b = buffer(gl.ARRAY_BUFFER, grown.byteLength, gl.DYNAMIC_DRAW);
+      const bytes = QUAD_VERTEX * 4;
+      attribute(programs.ribbon, 'aFrom', b, 4, gl.FLOAT, false, bytes, 0);
+      attribute(programs.ribbon, 'aTo', b, 4, gl.FLOAT, false, bytes, 16);
+      attribute(programs.ribbon, 'aCorner', b, 1, gl.FLOAT, false, bytes, 32);
+      gl.bindBuffer(gl.ELEMENT_ARRAY_BUFFER, corners.buffer);
       gl.bindVertexArray(null);
       path.gpu = { vao, buffer: b };
-      path.capacity = path.data.length;
-      path.dirtyFrom = 0;
+      first = 0;
     }
-    if (path.dirtyFrom < path.count) {
+    if (first < segments) {
+      const { data, quads } = path;
+      for (let i = first; i < segments; i++) {
+        const [a, b] = [data.subarray(i * STRIDE, i * STRIDE + STRIDE), data.subarray((i + 1) * STRIDE, (i + 1) * STRIDE + STRIDE)];
+        for (let c = 0; c < 4; c++) {
+          const o = i * QUAD + c * QUAD_VERTEX;
+          quads.set(a, o);
+          quads.set(b, o + 4);
+          quads[o + 8] = c;
+        }
+      }
       gl.bindBuffer(gl.ARRAY_BUFFER, path.gpu.buffer);
-      gl.bufferSubData(gl.ARRAY_BUFFER, path.dirtyFrom * STRIDE * 4, path.data, path.dirtyFrom * STRIDE, (path.count - path.dirtyFrom) * STRIDE);
+      gl.bufferSubData(gl.ARRAY_BUFFER, first * QUAD * 4, quads, first * QUAD, (segments - first) * QUAD);
     }
     path.dirtyFrom = path.count;
   }
@@ -443,7 +497,7 @@ export function createSurfaceGl(canvas, labels) {
       gl.uniform4f(r.u.uColor, ...color(p));
       gl.uniform4f(r.u.uDash, ...(dashed ? p.dash.map((d) => d * ink) : [0, 0, 0, 0]));
       gl.bindVertexArray(p.gpu.vao);
-      gl.drawArraysInstanced(gl.TRIANGLE_STRIP, 0, 4, p.count - 1);
+      gl.drawElements(gl.TRIANGLES, 6 * (p.count - 1), gl.UNSIGNED_INT, 0);
     };
     s.paths.forEach(upload);
     // Casings, then lines, over the surface where nothing is in front of them; neither hides
@@ -584,9 +638,5 @@ export function createSurfaceGl(canvas, labels) {
     draw,
     /** The mesh version drawn (-1 before the first). */
     version: () => s.version,
-    /** Whether the context was lost (the page then falls back). */
-    lost: () => gl.isContextLost(),
-    /** Waits for the GPU to finish the frame's work (benchmarks only). */
-    finish: () => gl.finish(),
   };
 }

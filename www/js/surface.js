@@ -40,7 +40,7 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   const button = el('button', { type: 'button', class: 'btn view-toggle', 'aria-pressed': 'false', title: 'Show the landscape as a 3-D surface (drag turns it, the wheel zooms)', text: '3-D' });
   $('overlay').after(canvas, labels);
   $('plot').append(button, note);
-  const s = { clock: -1, on: false, gl: undefined, feed: null, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], pointers: new Map(), seen: null, fed: false, news: 0, lastNews: 0, finish: false };
+  const s = { clock: -1, on: false, gl: undefined, feed: null, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], pointers: new Map(), seen: null, fed: false, news: 0, lastNews: 0 };
 
   function turning() {
     return s.pointers.size > 0 || performance.now() - s.moved < SETTLE_MS;
@@ -94,7 +94,6 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
     s.drawn = key;
     const t0 = performance.now();
     s.gl.draw({ yaw: s.yaw, pitch: s.pitch, zoom: s.zoom }, window.devicePixelRatio || 1);
-    if (s.finish) s.gl.finish();
     record(performance.now() - t0, SHARP_GRID);
   }
 
@@ -233,7 +232,5 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
     /** Whether the view is drawn with WebGL2 (null before it was first shown). */
     webgl: () => (s.gl === undefined ? null : Boolean(s.gl)),
     times: () => s.times.slice(),
-    /** Benchmarks: each WebGL frame timed until the GPU finished it. */
-    measureGpu: (on) => void (s.finish = Boolean(on)),
   };
 }
