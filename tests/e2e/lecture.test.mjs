@@ -2,6 +2,7 @@
 // words), the explained step and the 3-D surface.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { assertNear, expectClean, launch, openPage, runCli, waitReady } from './harness.mjs';
 
@@ -271,6 +272,37 @@ test('view("3d") draws the surface with WebGL2: the colour map and the paths, a 
     await page.waitForTimeout(200);
     assert.ok((await api(page, () => window.optiscape.instrument.surface().times())).length > drawnBefore + 3, 'redrawn as the race runs');
     assert.notEqual((await surfacePixels(page, rgb)).racer, racerBefore, 'the path grew');
+    // Save image takes the surface as shown: its pixels, labels and all, at the left.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save image' }).click()]);
+    const png = fs.readFileSync(await download.path()).toString('base64');
+    const saved = await api(
+      page,
+      async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const grab = (source, w, h) => {
+          const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+          const ctx = c.getContext('2d', { willReadFrequently: true });
+          ctx.drawImage(source, 0, 0);
+          return ctx.getImageData(0, 0, w, h).data;
+        };
+        const layer = document.querySelector('canvas.surface-layer');
+        const labels = document.querySelector('canvas.surface-labels');
+        const [w, h] = [layer.width, layer.height];
+        const [shot, gl, text] = [grab(img, w, h), grab(layer, w, h), grab(labels, w, h)];
+        let same = 0;
+        let covered = 0;
+        for (let k = 0; k < gl.length; k += 4) {
+          if (text[k + 3] > 0) continue;
+          covered += 1;
+          if (shot[k] === gl[k] && shot[k + 1] === gl[k + 1] && shot[k + 2] === gl[k + 2]) same += 1;
+        }
+        return same / covered;
+      },
+      png,
+    );
+    assert.ok(saved > 0.99, `the saved image's plot is the 3-D view (${(100 * saved).toFixed(1)} % of its pixels)`);
     // The toggle button goes back; the contour plot is as it was.
     await page.getByRole('button', { name: 'Contour' }).click();
     assert.equal(await api(page, () => window.optiscape.view()), 'contour');
