@@ -266,9 +266,39 @@ test('view("3d") draws the surface with WebGL2: the colour map and the paths, a 
     // Racing, the paths grow on the surface with the frames: one call a frame, no other.
     const drawnBefore = (await api(page, () => window.optiscape.instrument.surface().times())).length;
     const racerBefore = (await surfacePixels(page, rgb)).racer;
-    await api(page, () => window.optiscape.play());
+    // Count the calls into the wasm that the frames make (the module is the page's own).
+    await api(page, async () => {
+      const m = await import('./pkg/optiscape.js');
+      window.__calls = [];
+      for (const [cls, names] of [[m.Scene, ['advance', 'frame', 'states', 'clock', 'spec']], [m.SurfaceFeed, ['advance', 'news', 'mesh']], [m.SurfaceView, ['draw']]]) {
+        for (const name of names) {
+          const own = cls.prototype[name];
+          cls.prototype[name] = function (...args) {
+            window.__calls.push(`${cls.name}.${name}`);
+            return own.apply(this, args);
+          };
+        }
+      }
+      window.__frames = 0;
+      const count = () => {
+        window.__frames += 1;
+        if (window.__counting) requestAnimationFrame(count);
+      };
+      window.__counting = true;
+      requestAnimationFrame(count);
+      window.optiscape.play();
+    });
     await page.waitForFunction((n) => window.optiscape.racers()[0].step > n, 600);
-    await api(page, () => window.optiscape.pause());
+    const calls = await api(page, () => {
+      window.optiscape.pause();
+      window.__counting = false;
+      return { frames: window.__frames, calls: window.__calls };
+    });
+    console.log(`wasm calls while racing in 3-D: ${calls.calls.length} in ${calls.frames} frames`);
+    const advances = calls.calls.filter((c) => c === 'SurfaceFeed.advance').length;
+    assert.ok(advances >= 10, `the frames advance the race through SurfaceFeed: ${JSON.stringify(calls.calls.slice(0, 20))}`);
+    assert.ok(calls.calls.length <= calls.frames + 2, `one call into the wasm a frame: ${calls.calls.length} calls in ${calls.frames} frames (${[...new Set(calls.calls)]})`);
+    assert.ok(!calls.calls.includes('SurfaceFeed.mesh') && !calls.calls.includes('Scene.advance'), `no mesh and no second advance while racing: ${[...new Set(calls.calls)]}`);
     await page.waitForTimeout(200);
     assert.ok((await api(page, () => window.optiscape.instrument.surface().times())).length > drawnBefore + 3, 'redrawn as the race runs');
     assert.notEqual((await surfacePixels(page, rgb)).racer, racerBefore, 'the path grew');

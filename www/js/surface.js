@@ -40,7 +40,7 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   const button = el('button', { type: 'button', class: 'btn view-toggle', 'aria-pressed': 'false', title: 'Show the landscape as a 3-D surface (drag turns it, the wheel zooms)', text: '3-D' });
   $('overlay').after(canvas, labels);
   $('plot').append(button, note);
-  const s = { clock: -1, on: false, gl: undefined, feed: null, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], pointers: new Map(), seen: null, fed: false, news: 0, lastNews: 0 };
+  const s = { clock: -1, on: false, gl: undefined, feed: null, view: null, yaw: 20, pitch: 45, zoom: 1, moved: -Infinity, drawn: '', frame: 0, times: [], pointers: new Map(), seen: null, fed: false, news: 0, lastNews: 0, meshVersion: -1 };
 
   function turning() {
     return s.pointers.size > 0 || performance.now() - s.moved < SETTLE_MS;
@@ -73,7 +73,7 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   }
 
   function takeNews(numbers, from) {
-    s.gl.takeNews(numbers, from);
+    s.meshVersion = s.gl.takeNews(numbers, from);
     s.news += 1;
     s.lastNews = performance.now();
   }
@@ -86,8 +86,8 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
     if (s.fed) s.fed = false;
     else if (!same || performance.now() - s.lastNews > IDLE_NEWS_MS) takeNews(s.feed.news(sc), 0);
     s.seen = now;
-    const mesh = s.feed.mesh();
-    if (mesh && mesh.version !== s.gl.version()) s.gl.setMesh(mesh);
+    // The mesh crosses once per landscape or view: when the news says it was sampled again.
+    if (s.meshVersion !== s.gl.version()) s.gl.setMesh(s.feed.mesh());
     fitCanvases();
     const key = `${canvas.width}x${canvas.height}|${s.yaw}|${s.pitch}|${s.zoom}|${s.news}|${s.gl.version()}`;
     if (key === s.drawn) return;
