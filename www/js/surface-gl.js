@@ -483,7 +483,7 @@ export function createSurfaceGl(canvas, labels) {
     gl.drawArrays(mode, 0, shape.count);
   }
 
-  function drawPaths(matrix, scale, dpr) {
+  function drawPaths(matrix, scale) {
     const r = programs.ribbon;
     gl.useProgram(r.program);
     gl.uniformMatrix4fv(r.u.uMatrix, false, matrix);
@@ -508,7 +508,6 @@ export function createSurfaceGl(canvas, labels) {
     // The ghost: every path, thin and faint, over everything.
     gl.disable(gl.DEPTH_TEST);
     s.paths.forEach(pass(WIDTH.ghost, (p) => [...p.color.map((c) => c / 255), GHOST_ALPHA], false, 0));
-    void dpr;
   }
 
   function drawMarks(matrix) {
@@ -533,7 +532,10 @@ export function createSurfaceGl(canvas, labels) {
     gl.clear(gl.COLOR_BUFFER_BIT | gl.DEPTH_BUFFER_BIT);
     if (!s.mesh) return;
     const info = s.mesh.info;
-    const { matrix, scale, eye, toScreen } = projection(w, h, turn, info.box_height, dpr);
+    // Sized as the plot's lines and text: device px per CSS px, presentation mode's room scale
+    // included (the core's `ink`).
+    const ink = s.ink || dpr;
+    const { matrix, scale, eye, toScreen } = projection(w, h, turn, info.box_height, ink);
     const far = [eye.toward[0] > 0 ? 0 : 1, eye.toward[2] > 0 ? 0 : 1];
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
@@ -567,12 +569,12 @@ export function createSurfaceGl(canvas, labels) {
     }
     gl.disable(gl.POLYGON_OFFSET_FILL);
     for (const side of near) drawFlat(side.edge, matrix, [20, 20, 30], 0.55, gl.LINE_STRIP);
-    drawPaths(matrix, scale, dpr);
+    drawPaths(matrix, scale);
     drawMarks(matrix);
     gl.enable(gl.DEPTH_TEST);
     gl.depthMask(true);
     gl.bindVertexArray(null);
-    drawLabels(turn, dpr, eye, toScreen, far);
+    drawLabels(turn, ink, eye, toScreen, far);
   }
 
   /** The axes' lines, ticks, labels and names, on the 2-D canvas (only when the view or the
