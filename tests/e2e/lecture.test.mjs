@@ -392,3 +392,21 @@ test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: c
     { initScript: noWebgl2 },
   );
 });
+
+test('a lost WebGL context leaves the 3-D view to the core\'s drawing, never a blank canvas', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.seek(300);
+      window.optiscape.view('3d');
+    });
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+    assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), true);
+    await api(page, () => document.querySelector('canvas.surface-layer').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().at(-1).webgl === false);
+    assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
+    assert.equal(await page.locator('.surface-note').isVisible(), true);
+    const seen = await surfacePixels(page, await racerRgb(page, 0));
+    assert.ok(seen.colours >= 40 && seen.racer >= 20, `the core's drawing: ${JSON.stringify(seen)}`);
+  });
+});

@@ -55,16 +55,28 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
       problem(String(e?.message ?? e));
       s.gl = null;
     }
-    if (s.gl) s.feed = new SurfaceFeed(SHARP_GRID);
-    else {
-      // A canvas that asked for WebGL may not give a 2-D context: a fresh one.
-      const fresh = make();
-      fresh.hidden = canvas.hidden;
-      canvas.replaceWith(fresh);
-      canvas = fresh;
-      listen(canvas);
-    }
+    if (s.gl) {
+      s.feed = new SurfaceFeed(SHARP_GRID);
+      // A lost context (the GPU reset, or the browser took it back): the 2-D drawing from then on.
+      canvas.addEventListener('webglcontextlost', () => {
+        s.gl = null;
+        fallBack();
+      });
+    } else fallBack();
     return s.gl;
+  }
+
+  /** The core's 2-D drawing in place of WebGL, on a fresh canvas (one that asked for WebGL may
+   * not give a 2-D context), with its note. */
+  function fallBack() {
+    const fresh = make();
+    fresh.hidden = canvas.hidden;
+    canvas.replaceWith(fresh);
+    canvas = fresh;
+    listen(canvas);
+    labels.hidden = true;
+    note.hidden = !s.on;
+    s.drawn = '';
   }
 
   function fitCanvases() {
