@@ -1,11 +1,16 @@
-// The page's 3-D surface (surface.js, SurfaceView) for benches/page.mjs, at 1920x1080 CSS px:
-// 8 racers of 2000 steps on Rosenbrock, the view turned a few degrees a frame.
+// The page's 3-D surface (surface.js) for benches/page.mjs, at 1920x1080 CSS px: 8 racers of
+// 2000 steps on Rosenbrock, the view turned 3 degrees a frame for 120 frames, drawn with WebGL2
+// (surface-gl.js) and, in the same run, by the core on a 2-D canvas (the fallback where WebGL2
+// is missing, forced by taking WebGL2 away: the page's 3-D view before WebGL) as the anchor.
+// A frame is the time between two animation frames while turning: what the viewer sees, GPU
+// work included (a WebGL draw call returns before the GPU has drawn).
 //
-//   surface_turn_frame_ms, _p95_ms   a frame while turning (the coarse mesh, drawn on the
-//                                    canvas): median and p95 over 120 frames
-//   surface_still_frame_ms           the sharp mesh once still (through the wasm bitmap),
-//                                    median of 5
-//   surface_turn_over_still          the ratio of the two medians, the same run
+//   surface_turn_frame_ms, _p95_ms            WebGL, the full 120-vertex mesh: median and p95
+//   surface_turn_draw_p95_ms                  WebGL: the draw's JavaScript alone, p95
+//   surface_plotters_turn_frame_ms, _p95_ms   the fallback (its 48-vertex mesh while turning)
+//   surface_plotters_turn_draw_p95_ms         the fallback's drawing call alone, p95 (the figure
+//                                             measured before WebGL)
+//   surface_plotters_over_webgl               the fallback's frame p95 over WebGL's, same run
 
 import { openPage } from '../tests/e2e/harness.mjs';
 
@@ -20,6 +25,14 @@ const RACERS = [
   { name: 'adamw', lr: 0.02 },
 ];
 
+/** The page's getContext without WebGL2: the 3-D view falls back to the core's drawing. */
+const NO_WEBGL2 = () => {
+  const get = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    return kind === 'webgl2' ? null : get.call(this, kind, ...rest);
+  };
+};
+
 async function measure({ racers, frames }) {
   const o = window.optiscape;
   o.load({ landscape: { name: 'rosenbrock' }, steps: 2000, racers });
@@ -28,37 +41,45 @@ async function measure({ racers, frames }) {
   o.view('3d');
   const surface = o.instrument.surface();
   const frame = () => new Promise(requestAnimationFrame);
+  for (let k = 0; k < 5; k += 1) await frame();
+  const from = surface.times().length;
+  const stamps = [];
   for (let k = 0; k < frames; k += 1) {
     surface.turn(3, k % 2 ? 0.5 : -0.5);
-    await frame();
+    stamps.push(await frame());
   }
-  const turning = surface.times().filter((t) => t.grid < 120).map((t) => t.ms);
-  const still = [];
-  for (let k = 0; k < 5; k += 1) {
-    surface.turn(0.01, 0);
-    await new Promise((r) => setTimeout(r, 300));
-    await frame();
-    still.push(surface.times().at(-1).ms);
-  }
+  const draws = surface.times().slice(from).map((t) => t.ms);
+  const intervals = stamps.slice(1).map((t, k) => t - stamps[k]);
   o.view('contour');
-  const q = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)];
+  const q = (xs, p) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)] : NaN);
   const c = document.querySelector('canvas.surface-layer');
-  return { device: [c.width, c.height], n: turning.length, median: q(turning, 0.5), p95: q(turning, 0.95), still: q(still, 0.5) };
+  return { webgl: surface.webgl(), device: [c.width, c.height], n: draws.length, median: q(intervals, 0.5), p95: q(intervals, 0.95), draw: q(draws, 0.95) };
+}
+
+async function run(browser, initScript) {
+  const page = await openPage(browser, '', { viewport: { width: 1920, height: 1080 }, initScript });
+  try {
+    await page.waitForFunction(() => window.optiscape?.ready, null, { timeout: 30_000 });
+    await page.evaluate(() => window.optiscape.ready);
+    return await page.evaluate(measure, { racers: RACERS, frames: 120 });
+  } finally {
+    await page.context().close();
+  }
 }
 
 /** Prints the figures through `print(name, value, unit)`, on `browser`. */
 export async function surfaceFigures(browser, print) {
-  const page = await openPage(browser, '', { viewport: { width: 1920, height: 1080 } });
-  try {
-    await page.waitForFunction(() => window.optiscape?.ready, null, { timeout: 30_000 });
-    await page.evaluate(() => window.optiscape.ready);
-    const r = await page.evaluate(measure, { racers: RACERS, frames: 120 });
-    console.log(`# 3-D surface in the page: a ${r.device.join('x')} px canvas, 8 racers of 2000 steps, ${r.n} frames turning; 30 fps is 33.3 ms`);
-    print('surface_turn_frame_ms', r.median, 'ms');
-    print('surface_turn_frame_p95_ms', r.p95, 'ms');
-    print('surface_still_frame_ms', r.still, 'ms');
-    print('surface_turn_over_still', r.median / r.still, 'x');
-  } finally {
-    await page.context().close();
+  const gl = await run(browser);
+  const plotters = await run(browser, NO_WEBGL2);
+  if (!gl.webgl) console.log('# skipped surface_turn_frame_*: this browser gives the page no WebGL2');
+  console.log(`# 3-D surface in the page: a ${gl.device.join('x')} px canvas, 8 racers of 2000 steps, 120 frames turning (drawn: ${gl.n} with WebGL2 on the 120-vertex mesh, ${plotters.n} by the 2-D fallback on its 48); 30 fps is 33.3 ms`);
+  if (gl.webgl) {
+    print('surface_turn_frame_ms', gl.median, 'ms');
+    print('surface_turn_frame_p95_ms', gl.p95, 'ms');
+    print('surface_turn_draw_p95_ms', gl.draw, 'ms');
   }
+  print('surface_plotters_turn_frame_ms', plotters.median, 'ms');
+  print('surface_plotters_turn_frame_p95_ms', plotters.p95, 'ms');
+  print('surface_plotters_turn_draw_p95_ms', plotters.draw, 'ms');
+  if (gl.webgl) print('surface_plotters_over_webgl', plotters.p95 / gl.p95, 'x');
 }

@@ -17,6 +17,7 @@ mod export;
 mod scene;
 mod schedule;
 mod surface;
+mod surface_gl;
 
 thread_local! {
     /// The message of the panic that stopped the module, for the page's banner.

@@ -82,6 +82,7 @@ pub mod racers;
 pub mod scene;
 pub mod step_glyph;
 pub mod surface;
+pub mod surface_lift;
 pub mod sweep;
 pub mod ticks;
 

@@ -329,7 +329,7 @@ pub struct SurfacePath<'a> {
 
 /// The direction light comes from, in the box's unit coordinates `(x, up, y)`: above, from the
 /// viewer's left.
-const LIGHT: [f64; 3] = [-0.45, 0.8, -0.4];
+pub const LIGHT: [f64; 3] = [-0.45, 0.8, -0.4];
 
 /// The cell's colour, its band's shaded by how squarely it faces the light (`normal`, in the
 /// box's unit coordinates).
@@ -876,7 +876,7 @@ fn draw_sides<DB: DrawingBackend>(
 
 /// The ticks of each axis: x and y of the plane, and the height (decades where it is a
 /// logarithm, labelled as powers of ten).
-fn ticks(s: &Surface) -> [Vec<(f64, String)>; 3] {
+pub fn ticks(s: &Surface) -> [Vec<(f64, String)>; 3] {
     let plane = |r: [f64; 2]| {
         let (t, step) = super::ticks::linear(r[0], r[1], 5);
         let labels = super::ticks::axis_labels(&t, step, r[0], r[1]).labels;
@@ -897,6 +897,15 @@ fn ticks(s: &Surface) -> [Vec<(f64, String)>; 3] {
         }
     };
     [plane(s.view.x), plane(s.view.y), up]
+}
+
+/// The height axis's name, as the contour plot's colour bar's: `f − f*` above a known minimum
+/// other than 0, else `f`.
+pub fn height_name(s: &Surface) -> &'static str {
+    match s.height {
+        Height::Log { base, .. } if base.abs() > 1e-12 => "f \u{2212} f*",
+        _ => "f",
+    }
 }
 
 /// The floor and the two walls behind the surface, with grid lines at the ticks.
@@ -1026,11 +1035,7 @@ fn draw_axes<DB: DrawingBackend>(
         .into_iter()
         .min_by(|a, b2| b.screen((a.0, z[0], a.1))[0].total_cmp(&b.screen((b2.0, z[0], b2.1))[0]))
         .unwrap_or((nx, ny));
-    // Named as the contour plot's colour bar: `f − f*` above a known minimum other than 0.
-    let up = match s.height {
-        Height::Log { base, .. } if base.abs() > 1e-12 => "f \u{2212} f*",
-        _ => "f",
-    };
+    let up = height_name(s);
     let axes: [Axis; 3] = [
         (
             tx.iter().map(|(t, _)| (*t, z[0], ny)).collect(),

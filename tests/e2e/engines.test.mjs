@@ -207,7 +207,7 @@ everyEngine('the console stays clean through a preset, a racer\'s settings, the 
   }),
 );
 
-everyEngine('the 3-D toggle shows the surface, a turn changes it, and the contour plot comes back', (withPage) =>
+everyEngine('the 3-D toggle draws the surface and the paths (WebGL2 where the engine has it), a drag turns it, the wheel zooms it, and the contour plot comes back', (withPage) =>
   withPage('', async (page) => {
     await page.evaluate(() => {
       window.optiscape.pause();
@@ -223,16 +223,65 @@ everyEngine('the 3-D toggle shows the surface, a turn changes it, and the contou
         for (let k = 0; k < d.length; k += 1) h = (h * 31 + d.charCodeAt(k)) >>> 0;
         return { h, shown: getComputedStyle(c).display !== 'none' };
       }, selector);
+    // The surface's canvas: painted (not white) pixels, distinct colours that are not grey
+    // (quantized), and pixels of exactly the first racer's colour. Read through a copy.
+    const pixels = () =>
+      page.evaluate(() => {
+        const hex = window.optiscape.instrument.scene().states()[0].color;
+        const rgb = [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+        const c = document.querySelector('canvas.surface-layer');
+        const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+        const ctx = copy.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(c, 0, 0);
+        const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
+        const seen = { painted: 0, racer: 0, colours: new Set() };
+        for (let k = 0; k < d.length; k += 4) {
+          const [r, g, b] = [d[k], d[k + 1], d[k + 2]];
+          if (r < 250 || g < 250 || b < 250) seen.painted += 1;
+          if (r === rgb[0] && g === rgb[1] && b === rgb[2]) seen.racer += 1;
+          if (Math.max(r, g, b) - Math.min(r, g, b) > 24) seen.colours.add(`${r >> 3},${g >> 3},${b >> 3}`);
+        }
+        return { ...seen, colours: seen.colours.size };
+      });
+    const drawings = () => page.evaluate(() => window.optiscape.instrument.surface().times().length);
+    const redrawn = async (n) => page.waitFor((n) => window.optiscape.instrument.surface().times().length > n, n);
     await page.waitFor(() => !window.optiscape.refining());
     const contour = await look('#bg');
     await page.click('.view-toggle');
     assert.equal(await page.evaluate(() => window.optiscape.view()), '3d');
-    await page.waitFor(() => window.optiscape.instrument.surface().times().length > 0);
+    await redrawn(0);
+    // Headless Chromium has WebGL2 (SwiftShader); headless Firefox ESR here has none (its
+    // blocklist allows no WebGL without a GPU): it draws the core's 2-D fallback, with its note.
+    const webgl = await page.evaluate(() => window.optiscape.instrument.surface().webgl());
+    if (page.engine === 'chromium') assert.equal(webgl, true, 'Chromium draws the surface with WebGL2');
+    assert.equal(await page.evaluate(() => !document.querySelector('.surface-note').hidden), !webgl, 'the note says when WebGL2 is missing');
     const flat = await look('canvas.surface-layer');
     assert.ok(flat.shown);
-    await page.evaluate(() => window.optiscape.instrument.surface().turn(40, 10));
-    await page.waitFor((n) => window.optiscape.instrument.surface().times().length > n, await page.evaluate(() => window.optiscape.instrument.surface().times().length));
-    assert.notEqual((await look('canvas.surface-layer')).h, flat.h, 'a turn changes the picture');
+    const seen = await pixels();
+    assert.ok(seen.colours >= 40, `the surface in the colour map's colours: ${JSON.stringify(seen)}`);
+    assert.ok(seen.racer >= 20, `the first racer's path in its colour: ${JSON.stringify(seen)}`);
+    // A drag (pointer events on the canvas) turns it.
+    let n = await drawings();
+    await page.evaluate(() => {
+      const c = document.querySelector('canvas.surface-layer');
+      const r = c.getBoundingClientRect();
+      const at = (k) => ({ pointerId: 7, clientX: r.x + r.width / 2 + 12 * k, clientY: r.y + r.height / 2 - 3 * k, bubbles: true });
+      c.dispatchEvent(new PointerEvent('pointerdown', at(0)));
+      for (let k = 1; k <= 8; k++) c.dispatchEvent(new PointerEvent('pointermove', at(k)));
+      c.dispatchEvent(new PointerEvent('pointerup', at(8)));
+    });
+    await redrawn(n);
+    await sleep(webgl ? 100 : 500);
+    const turned = await look('canvas.surface-layer');
+    assert.notEqual(turned.h, flat.h, 'a drag turns the picture');
+    // The wheel zooms in: more of the canvas is painted.
+    const before = await pixels();
+    n = await drawings();
+    await page.evaluate(() => document.querySelector('canvas.surface-layer').dispatchEvent(new WheelEvent('wheel', { deltaY: -400, bubbles: true, cancelable: true })));
+    await redrawn(n);
+    await sleep(webgl ? 100 : 500);
+    const zoomed = await pixels();
+    assert.ok(zoomed.painted > 1.1 * before.painted, `the wheel zooms in: ${before.painted} -> ${zoomed.painted} painted pixels`);
     await page.click('.view-toggle');
     assert.equal(await page.evaluate(() => window.optiscape.view()), 'contour');
     assert.equal((await look('canvas.surface-layer')).shown, false);

@@ -106,13 +106,18 @@ export function expectClean(page, { allow = [] } = {}) {
   assert.deepEqual(problems, [], `the page was not clean:\n  ${problems.join('\n  ')}`);
 }
 
+/** Console lines of the test browser itself, not of the page: headless Chromium with
+ * --disable-gpu composites in software and reads every WebGL frame back, and says so (a
+ * performance note, a few times a page). */
+const BROWSER_NOTES = [/GL Driver Message \(OpenGL, Performance, [^)]*\): GPU stall due to ReadPixels/];
+
 /**
  * What is wrong in a page's records (as recordsOf() gives them): console errors and warnings
  * but those matching `allow`, uncaught errors, off-origin and failed requests, HTTP errors.
  */
 export function problemsIn(r, { allow = [] } = {}) {
   return [
-    ...r.console.filter((line) => !allow.some((re) => re.test(line))).map((l) => `console ${l}`),
+    ...r.console.filter((line) => ![...allow, ...BROWSER_NOTES].some((re) => re.test(line))).map((l) => `console ${l}`),
     ...r.pageErrors.map((e) => `uncaught ${e}`),
     ...r.requests.filter((u) => !isSameOrigin(u)).map((u) => `off-origin request ${u}`),
     ...r.failed.map((f) => `failed request ${f}`),

@@ -2,6 +2,7 @@
 // words), the explained step and the 3-D surface.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, test } from 'node:test';
 import { assertNear, expectClean, launch, openPage, runCli, waitReady } from './harness.mjs';
 
@@ -13,8 +14,8 @@ after(async () => {
   await browser?.close();
 });
 
-async function withPage(hash, fn, { viewport } = {}) {
-  const page = await openPage(browser, hash, { ...(viewport && { viewport }) });
+async function withPage(hash, fn, { viewport, initScript } = {}) {
+  const page = await openPage(browser, hash, { ...(viewport && { viewport }), initScript });
   try {
     assert.equal(await waitReady(page, { timeoutMs: 15_000 }), 'ready');
     await fn(page);
@@ -165,7 +166,38 @@ test('explain(i) on Adam in the default preset: the pieces are the core’s, rev
   });
 });
 
-test('view("3d") shows the surface with the paths, a drag turns it, the wheel zooms it, view("contour") restores the contour plot', async () => {
+/** What the 3-D view's canvas shows: its painted (not white) pixels, the distinct colours of
+ * the painted ones that are not grey (quantized), and the pixels of exactly `rgb`. */
+const surfacePixels = (page, rgb) =>
+  api(
+    page,
+    (rgb) => {
+      const c = document.querySelector('canvas.surface-layer');
+      const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+      const ctx = copy.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(c, 0, 0);
+      const d = ctx.getImageData(0, 0, copy.width, copy.height).data;
+      let painted = 0;
+      let racer = 0;
+      const colours = new Set();
+      for (let k = 0; k < d.length; k += 4) {
+        const [r, g, b] = [d[k], d[k + 1], d[k + 2]];
+        if (r < 250 || g < 250 || b < 250) painted += 1;
+        if (r === rgb[0] && g === rgb[1] && b === rgb[2]) racer += 1;
+        if (Math.max(r, g, b) - Math.min(r, g, b) > 24) colours.add(`${r >> 3},${g >> 3},${b >> 3}`);
+      }
+      return { painted, racer, colours: colours.size };
+    },
+    rgb,
+  );
+
+const racerRgb = (page, i) =>
+  api(page, (i) => {
+    const hex = window.optiscape.instrument.scene().states()[i].color;
+    return [1, 3, 5].map((k) => parseInt(hex.slice(k, k + 2), 16));
+  }, i);
+
+test('view("3d") draws the surface with WebGL2: the colour map and the paths, a drag turns it, the wheel and a pinch zoom it, view("contour") restores the contour plot', async () => {
   await withPage('', async (page) => {
     await api(page, () => {
       window.optiscape.pause();
@@ -179,34 +211,202 @@ test('view("3d") shows the surface with the paths, a drag turns it, the wheel zo
     assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
     const surface = page.locator('canvas.surface-layer');
     await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+    assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), true, 'headless Chromium gives WebGL2 (SwiftShader)');
+    assert.equal(await page.locator('.surface-note').isVisible(), false, 'no fallback note');
+    assert.equal(await page.locator('canvas.surface-labels').isVisible(), true, 'the axes are labelled');
+    // The surface in the colour map's colours, and the first racer's path and head in its own.
+    const rgb = await racerRgb(page, 0);
+    const flatPixels = await surfacePixels(page, rgb);
+    assert.ok(flatPixels.colours >= 40, `the surface's colours: ${JSON.stringify(flatPixels)}`);
+    assert.ok(flatPixels.racer >= 50, `the racer's path in its colour: ${JSON.stringify(flatPixels)}`);
     const flat = await shot();
     assert.notDeepEqual(flat, contour, 'the 3-D view is another picture');
-    // Drag sideways and up: the surface turns (drawn coarse while turning, sharp after).
+    // Drag sideways and up: the surface turns, at full resolution all the while.
     const box = await surface.boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.mouse.down();
     for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width / 2 + 12 * k, box.y + box.height / 2 - 3 * k);
     await page.mouse.up();
-    await page.waitForTimeout(400);
+    await page.waitForTimeout(300);
     const times = await api(page, () => window.optiscape.instrument.surface().times());
-    assert.ok(times.some((t) => t.grid < 120), 'drawn coarse while turning');
-    assert.equal(times.at(-1).grid, 120, 'sharp once still');
+    assert.ok(times.length >= 3 && times.every((t) => t.webgl && t.grid === 120), 'drawn with WebGL on the full mesh while turning');
     const turned = await shot();
     assert.notDeepEqual(turned, flat, 'dragging turns the surface');
+    // The wheel zooms in: more of the canvas is painted.
+    const unzoomed = await surfacePixels(page, rgb);
     await surface.hover();
     await page.mouse.wheel(0, -400);
-    await page.waitForTimeout(400);
-    assert.notDeepEqual(await shot(), turned, 'the wheel zooms');
+    await page.waitForTimeout(300);
+    const zoomed = await surfacePixels(page, rgb);
+    assert.ok(zoomed.painted > unzoomed.painted * 1.1, `the wheel zooms in: ${unzoomed.painted} -> ${zoomed.painted} painted pixels`);
+    // Two fingers coming together zoom out; spreading apart, in.
+    const pinch = (from, to) =>
+      api(
+        page,
+        ([from, to]) => {
+          const c = document.querySelector('canvas.surface-layer');
+          const r = c.getBoundingClientRect();
+          const at = (dx) => ({ clientX: r.x + r.width / 2 + dx, clientY: r.y + r.height / 2, pointerType: 'touch', bubbles: true });
+          c.dispatchEvent(new PointerEvent('pointerdown', { pointerId: 11, ...at(-from) }));
+          c.dispatchEvent(new PointerEvent('pointerdown', { pointerId: 12, ...at(from) }));
+          for (let k = 1; k <= 5; k++) c.dispatchEvent(new PointerEvent('pointermove', { pointerId: 12, ...at(from + ((to - from) * k) / 5) }));
+          c.dispatchEvent(new PointerEvent('pointerup', { pointerId: 11, ...at(-from) }));
+          c.dispatchEvent(new PointerEvent('pointerup', { pointerId: 12, ...at(to) }));
+        },
+        [from, to],
+      );
+    await pinch(120, 40);
+    await page.waitForTimeout(300);
+    const pinched = await surfacePixels(page, rgb);
+    assert.ok(pinched.painted < zoomed.painted * 0.9, `a pinch together zooms out: ${zoomed.painted} -> ${pinched.painted} painted pixels`);
+    await pinch(40, 120);
+    await page.waitForTimeout(300);
+    const spread = await surfacePixels(page, rgb);
+    assert.ok(spread.painted > pinched.painted * 1.1, `a pinch apart zooms in: ${pinched.painted} -> ${spread.painted} painted pixels`);
+    // Racing, the paths grow on the surface with the frames: one call a frame, no other.
+    const drawnBefore = (await api(page, () => window.optiscape.instrument.surface().times())).length;
+    const racerBefore = (await surfacePixels(page, rgb)).racer;
+    // Count the calls into the wasm that the frames make (the module is the page's own).
+    await api(page, async () => {
+      const m = await import('./pkg/optiscape.js');
+      window.__calls = [];
+      for (const [cls, names] of [[m.Scene, ['advance', 'frame', 'states', 'clock', 'spec']], [m.SurfaceFeed, ['advance', 'news', 'mesh']], [m.SurfaceView, ['draw']]]) {
+        for (const name of names) {
+          const own = cls.prototype[name];
+          cls.prototype[name] = function (...args) {
+            window.__calls.push(`${cls.name}.${name}`);
+            return own.apply(this, args);
+          };
+        }
+      }
+      window.__frames = 0;
+      const count = () => {
+        window.__frames += 1;
+        if (window.__counting) requestAnimationFrame(count);
+      };
+      window.__counting = true;
+      requestAnimationFrame(count);
+      window.optiscape.play();
+    });
+    await page.waitForFunction((n) => window.optiscape.racers()[0].step > n, 600);
+    const calls = await api(page, () => {
+      window.optiscape.pause();
+      window.__counting = false;
+      return { frames: window.__frames, calls: window.__calls };
+    });
+    console.log(`wasm calls while racing in 3-D: ${calls.calls.length} in ${calls.frames} frames`);
+    const advances = calls.calls.filter((c) => c === 'SurfaceFeed.advance').length;
+    assert.ok(advances >= 10, `the frames advance the race through SurfaceFeed: ${JSON.stringify(calls.calls.slice(0, 20))}`);
+    assert.ok(calls.calls.length <= calls.frames + 2, `one call into the wasm a frame: ${calls.calls.length} calls in ${calls.frames} frames (${[...new Set(calls.calls)]})`);
+    assert.ok(!calls.calls.includes('SurfaceFeed.mesh') && !calls.calls.includes('Scene.advance'), `no mesh and no second advance while racing: ${[...new Set(calls.calls)]}`);
+    await page.waitForTimeout(200);
+    assert.ok((await api(page, () => window.optiscape.instrument.surface().times())).length > drawnBefore + 3, 'redrawn as the race runs');
+    assert.notEqual((await surfacePixels(page, rgb)).racer, racerBefore, 'the path grew');
+    // Save image takes the surface as shown: its pixels, labels and all, at the left.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save image' }).click()]);
+    const png = fs.readFileSync(await download.path()).toString('base64');
+    const saved = await api(
+      page,
+      async (b64) => {
+        const img = new Image();
+        img.src = `data:image/png;base64,${b64}`;
+        await img.decode();
+        const grab = (source, w, h) => {
+          const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+          const ctx = c.getContext('2d', { willReadFrequently: true });
+          ctx.drawImage(source, 0, 0);
+          return ctx.getImageData(0, 0, w, h).data;
+        };
+        const layer = document.querySelector('canvas.surface-layer');
+        const labels = document.querySelector('canvas.surface-labels');
+        const [w, h] = [layer.width, layer.height];
+        const [shot, gl, text] = [grab(img, w, h), grab(layer, w, h), grab(labels, w, h)];
+        let same = 0;
+        let covered = 0;
+        for (let k = 0; k < gl.length; k += 4) {
+          if (text[k + 3] > 0) continue;
+          covered += 1;
+          if (shot[k] === gl[k] && shot[k + 1] === gl[k + 1] && shot[k + 2] === gl[k + 2]) same += 1;
+        }
+        return same / covered;
+      },
+      png,
+    );
+    assert.ok(saved > 0.99, `the saved image's plot is the 3-D view (${(100 * saved).toFixed(1)} % of its pixels)`);
     // The toggle button goes back; the contour plot is as it was.
     await page.getByRole('button', { name: 'Contour' }).click();
     assert.equal(await api(page, () => window.optiscape.view()), 'contour');
     assert.equal(await surface.isVisible(), false);
-    assert.deepEqual(await shot(), contour, 'the contour plot is back as it was');
+    assert.equal(await page.locator('canvas.surface-labels').isVisible(), false);
     await page.getByRole('button', { name: '3-D' }).click();
     assert.equal(await api(page, () => window.optiscape.view()), '3d');
     // Explaining a step goes back to the contours: the pieces are drawn on them.
     await api(page, () => window.optiscape.explain(0));
     assert.equal(await api(page, () => window.optiscape.view()), 'contour');
     await api(page, () => window.optiscape.explain(null));
+  });
+});
+
+test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: coarse while turning, sharp when still', async () => {
+  const noWebgl2 = () => {
+    const get = HTMLCanvasElement.prototype.getContext;
+    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+      return kind === 'webgl2' ? null : get.call(this, kind, ...rest);
+    };
+  };
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, () => {
+        window.optiscape.pause();
+        window.optiscape.seek(300);
+      });
+      const plot = page.locator('#plot');
+      const shot = () => plot.screenshot({ mask: [page.locator('.view-toggle')] });
+      await page.waitForFunction(() => !window.optiscape.refining());
+      const contour = await shot();
+      assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
+      await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+      assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
+      assert.match(await page.locator('.surface-note').innerText(), /without WebGL2/);
+      const rgb = await racerRgb(page, 0);
+      const seen = await surfacePixels(page, rgb);
+      assert.ok(seen.colours >= 40 && seen.racer >= 20, `the surface and the path: ${JSON.stringify(seen)}`);
+      const flat = await shot();
+      assert.notDeepEqual(flat, contour, 'the 3-D view is another picture');
+      const surface = page.locator('canvas.surface-layer');
+      const box = await surface.boundingBox();
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      for (let k = 1; k <= 10; k++) await page.mouse.move(box.x + box.width / 2 + 12 * k, box.y + box.height / 2 - 3 * k);
+      await page.mouse.up();
+      await page.waitForTimeout(400);
+      const times = await api(page, () => window.optiscape.instrument.surface().times());
+      assert.ok(times.some((t) => t.grid < 120), 'drawn coarse while turning');
+      assert.equal(times.at(-1).grid, 120, 'sharp once still');
+      assert.notDeepEqual(await shot(), flat, 'dragging turns the surface');
+      await page.getByRole('button', { name: 'Contour' }).click();
+      assert.equal(await page.locator('.surface-note').isVisible(), false);
+      assert.deepEqual(await shot(), contour, 'the contour plot is back as it was');
+    },
+    { initScript: noWebgl2 },
+  );
+});
+
+test('a lost WebGL context leaves the 3-D view to the core\'s drawing, never a blank canvas', async () => {
+  await withPage('', async (page) => {
+    await api(page, () => {
+      window.optiscape.pause();
+      window.optiscape.seek(300);
+      window.optiscape.view('3d');
+    });
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
+    assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), true);
+    await api(page, () => document.querySelector('canvas.surface-layer').getContext('webgl2').getExtension('WEBGL_lose_context').loseContext());
+    await page.waitForFunction(() => window.optiscape.instrument.surface().times().at(-1).webgl === false);
+    assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
+    assert.equal(await page.locator('.surface-note').isVisible(), true);
+    const seen = await surfacePixels(page, await racerRgb(page, 0));
+    assert.ok(seen.colours >= 40 && seen.racer >= 20, `the core's drawing: ${JSON.stringify(seen)}`);
   });
 });

@@ -42,7 +42,7 @@ export function landscapeLoop({ $, t, race, frames, view }) {
 
   /** The per-frame work: one wasm call, then the cards (a few times a second while `live`). */
   function advance(n, now = performance.now(), live = race.playing) {
-    const packed = t.scene.advance(n);
+    const packed = t.surface ? t.surface.advance(n) : t.scene.advance(n);
     ({ clock: t.clock, behind: t.behind } = frames.tail(packed));
     if (frames.racers(packed) !== t.states.length) t.states = t.scene.states();
     else frames.read(packed, t.states);

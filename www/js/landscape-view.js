@@ -58,7 +58,7 @@ export function landscapeView({ root, $, t, race, banner }) {
   /** The saved image's charts: the landscape as drawn, and beside it the loss chart and the
    * learning-rate sweep drawn again, one above the other, at the landscape's height. */
   function snapshotPanels() {
-    const layers = CANVASES.map($);
+    const layers = t.surface?.layers() ?? CANVASES.map($);
     const [w, h] = [layers[0].width, layers[0].height];
     const charts = (canvas) => {
       const top = Math.round(canvas.height / 2);
@@ -93,7 +93,7 @@ export function landscapeView({ root, $, t, race, banner }) {
       },
     });
     t.explain = attachExplain(root, $, { scene: () => t.scene, race, stepNow: loop.stepNow, seekTo: (k) => loop.seekTo(k, true), clock: () => t.clock, problem: (text) => banner.show(text), onShow: () => t.surface?.view('contour') });
-    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text) });
+    t.surface = attachSurface($, { scene: () => t.scene, problem: (text) => banner.show(text), changed: () => [t.states, race.spec, t.clock, t.size.w, t.size.h, t.size.dpr] });
     attachTune($('tune'), { scene: () => t.scene, applied: race.afterChange, problem: (text) => banner.show(text) });
     for (const id of ['plot', 'loss-box', 'sweep-box']) new ResizeObserver(fit).observe($(id));
     window.addEventListener('resize', fit);
