@@ -8,6 +8,7 @@
 import { Scene } from '../pkg/optiscape.js';
 import { el, finder, icon, setText } from './dom.js';
 import { listenKeys, typing } from './keys.js';
+import { overlayPainter } from './present-frame.js';
 
 const LEGEND_HZ = 5; // legend refreshes per second
 const NEXT = ['PageDown', 'ArrowRight', 'ArrowDown'];
@@ -22,16 +23,20 @@ export function linkPresents(search, hash) {
 
 /**
  * Presentation mode for the landscape tab `landscape` (landscape.js) mounted in `root`; `cat`
- * the catalog (its presets), `host` the page's surroundings. Returns `{on(), set(on, full),
+ * the catalog (its presets), `host` the page's surroundings, `record(fn)` sets what Record
+ * records (export.js's setRecordSource; presenting, the plot and its overlays). Returns `{on(), set(on, full),
  * keys}`: `keys` the entries the Keys card lists.
  */
-export function attachPresent(root, { landscape, cat, host }) {
+export function attachPresent(root, { landscape, cat, host, record = () => {} }) {
   const $ = finder(root);
   const doc = root.ownerDocument ?? root;
   const body = doc.body;
   const state = { on: false, full: false, timer: 0, shown: '' };
   const button = $('present');
   const legend = $('present-legend');
+  // A recording made while presenting holds what the room sees: the overlays over the plot.
+  const paint = overlayPainter({ legend, inset: $('loss-box').closest('.loss-card'), caption: $('hint') });
+  const recordRoom = (plot) => ({ ...plot, paint });
 
   /** Enters (`on`) or leaves presentation mode; `full`: also the browser's full screen. */
   function set(on, full = false) {
@@ -44,6 +49,7 @@ export function attachPresent(root, { landscape, cat, host }) {
     body.classList.toggle('presenting', on);
     button.setAttribute('aria-pressed', String(on));
     legend.hidden = !on;
+    record(on ? recordRoom : null);
     landscape.fit();
     fitRoom();
     clearInterval(state.timer);
