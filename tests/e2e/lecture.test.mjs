@@ -80,6 +80,29 @@ test('every control of an adam and an sgd racer shows its catalog tip, β1 and �
         assert.ok(want, `${name}: the catalog explains "${q}"`);
         assert.equal(tip, want, `${name}: "${q}"`);
       }
+      // Each has an ⓘ as the controls do: a 24 px target with 14 px text, whose line says the tip
+      // and stays open, its button focused, while the race steps and the values change.
+      const dts = settings.locator('dl.state dt');
+      for (let k = 0; k < rows.length; k++) {
+        const button = dts.nth(k).getByRole('button', { name: `What is ${rows[k][0]}?` });
+        const size = await button.evaluate((b) => ({ w: b.getBoundingClientRect().width, h: b.getBoundingClientRect().height, font: parseFloat(getComputedStyle(b, '::before').fontSize) }));
+        assert.ok(size.w >= 24 && size.h >= 24 && size.font >= 14, `${name}: "${rows[k][0]}"'s ⓘ ${JSON.stringify(size)}`);
+      }
+      const first = dts.first().getByRole('button');
+      const line = settings.locator('dl.state dd.state-tip').first();
+      assert.equal(await line.isVisible(), false);
+      await first.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await line.textContent(), rows[0][1]);
+      assert.equal(await line.isVisible(), true);
+      const value = () => dts.first().evaluate((dt) => dt.nextElementSibling.textContent);
+      const before = await value();
+      await api(page, () => window.optiscape.step(2));
+      await page.waitForFunction((v) => document.querySelector('#racer-list dl.state dt').nextElementSibling.textContent !== v, before);
+      assert.equal(await line.isVisible(), true, 'the line stays open as the values change');
+      assert.equal(await first.evaluate((b) => b === document.activeElement), true, 'its button keeps the focus');
+      await page.keyboard.press('Enter');
+      assert.equal(await line.isVisible(), false);
     }
   });
 });
