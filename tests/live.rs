@@ -605,6 +605,22 @@ fn presentation_modes_scale_follows_the_window() {
     assert_eq!(present_room(f64::NAN, 5.0, f64::NAN), 2.0);
 }
 
+/// Presentation mode's loss inset: its labels at the room's size where it is 1080p's 28 % of
+/// the height (28 px tick labels, over the 24 px a room needs), smaller in a smaller inset
+/// (1280x720's 13rem) so that its curves keep their room, and never below the desk's.
+#[test]
+fn the_loss_insets_labels_fit_the_inset() {
+    use optiscape::live::scene::{loss_room, PRESENT_ROOM};
+    let at1080 = loss_room(PRESENT_ROOM, 0.28 * 1080.0);
+    assert_eq!(at1080, PRESENT_ROOM);
+    assert!(14.0 * at1080 >= 24.0);
+    let at720 = loss_room(PRESENT_ROOM, 208.0);
+    assert!(at720 < 1.5 && at720 > 1.0, "{at720}");
+    assert_eq!(loss_room(1.0, 120.0), 1.0, "the desk's chart is the desk's");
+    assert_eq!(loss_room(1.0, 900.0), 1.0);
+    assert_eq!(loss_room(PRESENT_ROOM, f64::NAN), PRESENT_ROOM);
+}
+
 /// A pan or zoom shows the landscape coarse at once when sampling it sharp would take more than
 /// a small part of a frame (here 16 ms on a clock that ticks a millisecond a read), then
 /// sharpens it over the next frames to the very pixels of a landscape drawn sharp at once.

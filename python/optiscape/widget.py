@@ -33,8 +33,9 @@ class Race(_anywidget.AnyWidget):
     height = _t.Unicode("40rem").tag(sync=True)
     """The cell's height (CSS): the plot fits it, the controls scroll beside it."""
     present = _t.Bool(False).tag(sync=True)
-    """Presentation mode (for a projector). Synced to the cell, which marks its page with the
-    ``presenting`` class and calls the page's ``present(on)`` when the page offers one."""
+    """Presentation mode (for a projector), both ways: ``True`` fills the cell with the plot, its
+    legend, loss inset and caption; the cell's button and P also take the widget to full screen,
+    and Esc leaves, which this follows."""
 
     _racers = _t.List().tag(sync=True)
     _modules = _t.Dict().tag(sync=True)

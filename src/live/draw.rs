@@ -296,7 +296,8 @@ impl<L: Layer> Scene<L> {
             XAxis::Steps => self.spec.steps as f64,
             XAxis::Evaluations => f64::INFINITY,
         };
-        let axes = LossAxes::live(w, h, self.ink(), series, reference, horizon);
+        let ink = self.dpr * super::scene::loss_room(self.room, f64::from(h) / self.dpr);
+        let axes = LossAxes::live(w, h, ink, series, reference, horizon);
         layer.fill_white();
         drawn(draw_loss_axes_of(layer.area(), &axes, self.spec.loss_x))?;
         Ok(axes)

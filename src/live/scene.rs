@@ -42,6 +42,22 @@ pub fn present_room(css_width: f64, css_height: f64, dpr: f64) -> f64 {
     let lines = 2.0 / dpr_of(dpr);
     text.max(lines).clamp(1.0, PRESENT_ROOM)
 }
+
+/// CSS pixels of a loss chart's height per unit of its room scale: presentation mode's inset,
+/// about 300 px high at 1080p, keeps [`PRESENT_ROOM`] there (28 px tick labels).
+pub const LOSS_CSS_PER_ROOM: f64 = 150.0;
+
+/// The room scale a loss chart `css_height` high draws at in a scene drawn at `room`: `room`,
+/// but no more than its height holds, so that a small inset's labels leave its curves room
+/// (never below the desk's).
+pub fn loss_room(room: f64, css_height: f64) -> f64 {
+    let fits = if css_height.is_finite() {
+        css_height / LOSS_CSS_PER_ROOM
+    } else {
+        room
+    };
+    room.min(fits).max(1.0)
+}
 /// Racer steps of replay between two looks at the clock.
 const CATCH_UP_CHUNK: u64 = 2000;
 

@@ -264,6 +264,101 @@ test('Record as WebM: a video of the race, its frames counted in the file, Stop 
   expectClean(page);
 });
 
+/**
+ * Mean colour and dark-pixel share of each rectangle (CSS pixels of a `cssWidth`-wide screen) in
+ * each of `images` (data: URLs), read in a blank page of `p`'s browser (the page's own policy
+ * loads no media from data). Resolves to `[[{mean, ink}, ...], ...]`.
+ */
+async function regionStats(p, images, rects, cssWidth) {
+  const lab = await p.context().newPage();
+  const stats = await lab.evaluate(
+    async ({ images, rects, cssWidth }) => {
+      const load = async (url) => {
+        if (url.startsWith('data:video/')) {
+          const video = document.createElement('video');
+          video.muted = true;
+          video.src = url;
+          await new Promise((ok, fail) => ((video.onloadeddata = ok), (video.onerror = () => fail(new Error(`the WebM does not decode: ${video.error?.message}`)))));
+          // A frame shown: the first the decoder presents while playing.
+          await new Promise((ok) => (video.requestVideoFrameCallback(ok), video.play()));
+          video.pause();
+          return [video, video.videoWidth, video.videoHeight];
+        }
+        const img = new Image();
+        img.src = url;
+        await img.decode();
+        return [img, img.naturalWidth, img.naturalHeight];
+      };
+      const out = [];
+      for (const url of images) {
+        const [source, w, h] = await load(url);
+        const canvas = Object.assign(document.createElement('canvas'), { width: w, height: h });
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
+        ctx.drawImage(source, 0, 0, w, h);
+        const s = w / cssWidth;
+        out.push(
+          rects.map((r) => {
+            const [x, y] = [Math.round(r.x * s), Math.round(r.y * s)];
+            const [rw, rh] = [Math.max(1, Math.round(r.width * s)), Math.max(1, Math.round(r.height * s))];
+            const d = ctx.getImageData(x, y, rw, rh).data;
+            const mean = [0, 0, 0];
+            let ink = 0;
+            for (let k = 0; k < d.length; k += 4) {
+              for (let c = 0; c < 3; c++) mean[c] += d[k + c];
+              if (0.3 * d[k] + 0.59 * d[k + 1] + 0.11 * d[k + 2] < 110) ink += 1;
+            }
+            return { mean: mean.map((m) => m / (d.length / 4)), ink: ink / (d.length / 4) };
+          }),
+        );
+      }
+      return out;
+    },
+    { images, rects, cssWidth },
+  );
+  await lab.close();
+  return stats;
+}
+
+test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the room sees, the legend (swatches, names) and the caption, where they are on screen', async () => {
+  const p = await openPage(browser, '', { viewport: { width: 1280, height: 720 } });
+  assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
+  await p.evaluate(() => window.optiscape.present(true));
+  await p.waitForFunction(() => document.querySelectorAll('.present-name').length > 1 && document.getElementById('hint').textContent.length > 20);
+  const files = {};
+  for (const format of ['webm', 'gif']) {
+    const saved = p.waitForEvent('download', { timeout: 30_000 });
+    await p.evaluate((f) => window.optiscape.record.start(f), format);
+    await p.waitForTimeout(1200);
+    await p.evaluate(() => window.optiscape.record.stop());
+    files[format] = fs.readFileSync(await (await saved).path());
+  }
+  assert.equal(await p.evaluate(() => window.optiscape.present()), true);
+  // The parts of the overlays that stay as they are while the race plays: each racer's swatch and
+  // name, and the caption.
+  const rects = await p.evaluate(() =>
+    ['.present-swatch', '.present-name', '#hint'].flatMap((q) =>
+      [...document.querySelectorAll(q)].map((e) => {
+        const r = e.getBoundingClientRect();
+        return { what: `${q} ${e.textContent.slice(0, 20)}`, x: r.x, y: r.y, width: r.width, height: r.height };
+      }),
+    ),
+  );
+  const shot = `data:image/png;base64,${(await p.screenshot()).toString('base64')}`;
+  const [screen, webm, gif] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], rects, 1280);
+  for (const [name, frame, tolerance] of [['WebM', webm, 24], ['GIF', gif, 30]]) {
+    rects.forEach((r, k) => {
+      const [want, got] = [screen[k], frame[k]];
+      const off = Math.max(...want.mean.map((m, c) => Math.abs(m - got.mean[c])));
+      assert.ok(off <= tolerance, `${name}'s first frame at ${r.what}: mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
+      if (!r.what.startsWith('.present-swatch')) {
+        assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what}: ${got.ink} dark, the screen's ${want.ink}`);
+      }
+    });
+  }
+  expectClean(p);
+  await p.context().close();
+});
+
 test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `train --format csv` and `torch`', async () => {
   await page.evaluate(() => window.optiscape.classify.open());
   await page.fill('#train-epochs', '2');

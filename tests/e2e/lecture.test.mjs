@@ -81,6 +81,29 @@ test('every control of an adam and an sgd racer shows its catalog tip, β1 and �
         assert.ok(want, `${name}: the catalog explains "${q}"`);
         assert.equal(tip, want, `${name}: "${q}"`);
       }
+      // Each has an ⓘ as the controls do: a 24 px target with 14 px text, whose line says the tip
+      // and stays open, its button focused, while the race steps and the values change.
+      const dts = settings.locator('dl.state dt');
+      for (let k = 0; k < rows.length; k++) {
+        const button = dts.nth(k).getByRole('button', { name: `What is ${rows[k][0]}?` });
+        const size = await button.evaluate((b) => ({ w: b.getBoundingClientRect().width, h: b.getBoundingClientRect().height, font: parseFloat(getComputedStyle(b, '::before').fontSize) }));
+        assert.ok(size.w >= 24 && size.h >= 24 && size.font >= 14, `${name}: "${rows[k][0]}"'s ⓘ ${JSON.stringify(size)}`);
+      }
+      const first = dts.first().getByRole('button');
+      const line = settings.locator('dl.state dd.state-tip').first();
+      assert.equal(await line.isVisible(), false);
+      await first.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await line.textContent(), rows[0][1]);
+      assert.equal(await line.isVisible(), true);
+      const value = () => dts.first().evaluate((dt) => dt.nextElementSibling.textContent);
+      const before = await value();
+      await api(page, () => window.optiscape.step(2));
+      await page.waitForFunction((v) => document.querySelector('#racer-list dl.state dt').nextElementSibling.textContent !== v, before);
+      assert.equal(await line.isVisible(), true, 'the line stays open as the values change');
+      assert.equal(await first.evaluate((b) => b === document.activeElement), true, 'its button keeps the focus');
+      await page.keyboard.press('Enter');
+      assert.equal(await line.isVisible(), false);
     }
   });
 });
@@ -164,6 +187,87 @@ test('explain(i) on Adam in the default preset: the pieces are the core’s, rev
     assert.equal(await api(page, () => window.optiscape.explanation()), null);
     await api(page, () => window.optiscape.explain(null));
   });
+});
+
+/** Racer i's explained pieces as drawn, one box each (CSS pixels; null if it drew nothing):
+ * each the ink it adds when the pieces are drawn one more at a time, as the page's layer draws
+ * them. */
+const drawnPieces = (page, i) =>
+  api(
+    page,
+    ({ i }) => {
+      const over = document.getElementById('overlay');
+      const r = over.getBoundingClientRect();
+      const c = Object.assign(document.createElement('canvas'), { width: over.width, height: over.height });
+      const ctx = c.getContext('2d', { willReadFrequently: true });
+      const scene = window.optiscape.instrument.scene();
+      const pieces = window.optiscape.explanation().pieces;
+      const out = [];
+      let before = null;
+      for (let k = 0; k <= pieces.length; k++) {
+        scene.draw_explanation_on(c, i, k);
+        const now = ctx.getImageData(0, 0, c.width, c.height).data;
+        if (before) {
+          let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
+          for (let y = 0; y < c.height; y++) {
+            for (let x = 0; x < c.width; x++) {
+              const at = (y * c.width + x) * 4;
+              if (now[at + 3] === 0 || [0, 1, 2, 3].every((d) => now[at + d] === before[at + d])) continue;
+              [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+            }
+          }
+          const css = r.width / c.width;
+          out.push({ key: pieces[k - 1].key, shape: pieces[k - 1].shape, box: x1 < 0 ? null : { left: r.left + x0 * css, top: r.top + y0 * css, right: r.left + (x1 + 1) * css, bottom: r.top + (y1 + 1) * css } });
+        }
+        before = now;
+      }
+      return out;
+    },
+    { i },
+  );
+
+test('the explain panel never covers the explained step\'s arrows: it takes a corner clear of them, wherever the head is, at 1280x720, 1920x1080, zoom 150 % and on a phone', async () => {
+  const cases = [
+    // The default preset's Adam, its head left of the middle.
+    { spec: null, racer: 2, at: 40 },
+    // A head in the bottom right corner, where the panel sits by default.
+    { spec: { landscape: { name: 'rosenbrock' }, start: [1.6, -0.6], racers: [{ name: 'sgd', lr: 0.0005, momentum: 0.9 }, { name: 'adam', lr: 0.02 }] }, racer: 1, at: 5 },
+    // And in the top right.
+    { spec: { landscape: { name: 'rosenbrock' }, start: [1.6, 2.6], racers: [{ name: 'adam', lr: 0.02 }] }, racer: 0, at: 3 },
+  ];
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }, { width: 853, height: 480 }, { width: 390, height: 844 }]) {
+    await withPage('', async (page) => {
+      const corners = new Set();
+      for (const { spec, racer, at } of cases) {
+        await api(page, (spec) => (spec && window.optiscape.load(spec), window.optiscape.pause()), spec);
+        await api(page, (at) => window.optiscape.seek(at), at);
+        await api(page, (i) => window.optiscape.explain(i), racer);
+        await page.waitForFunction(() => document.querySelectorAll('.explain-pieces > li:not(.shown)').length === 0, null, { timeout: 10_000 });
+        const panel = await page.locator('.explain-panel').evaluate((p) => {
+          const r = p.getBoundingClientRect();
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom, corner: p.dataset.corner };
+        });
+        corners.add(panel.corner);
+        const plot = await page.locator('#overlay').boundingBox();
+        // In a corner of the plot, or (a plot too small for any corner to be clear) beside it
+        // in the window, or under it.
+        const onPlot = panel.left >= plot.x - 1 && panel.right <= plot.x + plot.width + 1 && panel.top >= plot.y - 1 && panel.bottom <= plot.y + plot.height + 1;
+        const beside = (panel.left >= plot.x + plot.width || panel.right <= plot.x) && panel.left >= 0 && panel.right <= viewport.width;
+        const where = { below: panel.top >= plot.y + plot.height, 'beside right': beside, 'beside left': beside }[panel.corner] ?? onPlot;
+        assert.ok(where, `the panel ${JSON.stringify(panel)} and the plot ${JSON.stringify(plot)}`);
+        const pieces = await drawnPieces(page, racer);
+        assert.ok(pieces.filter((p) => p.shape === 'arrow' && p.box).length >= 2, `arrows drawn: ${JSON.stringify(pieces)}`);
+        for (const { key, shape, box } of pieces) {
+          if (shape === 'box' || !box) continue;
+          const apart = box.right <= panel.left || box.left >= panel.right || box.bottom <= panel.top || box.top >= panel.bottom;
+          assert.ok(apart, `${viewport.width}x${viewport.height}, racer ${racer} at step ${at}: the panel ${JSON.stringify(panel)} covers ${key} ${JSON.stringify(box)}`);
+        }
+        await api(page, () => window.optiscape.explain(null));
+      }
+      // On a desk's plot the panel moves with the head; a phone's or a zoomed-in one is too small.
+      if (viewport.width > 1000) assert.ok(corners.size >= 2 && !corners.has('below'), `the panel moves with the head: ${[...corners]}`);
+    }, { viewport });
+  }
 });
 
 /** What the 3-D view's canvas shows: its painted (not white) pixels, the distinct colours of

@@ -17,9 +17,9 @@ const FINISHED_HOLD_MS = 1000;
  * race's own actions; the header keeps the scene's). `landscape` and `classify` are the
  * tabs (landscape.js, classify.js), `host` the page's surroundings (its clipboard), `problem`
  * and `trainProblem` show a message in each tab's banner. Returns what window.optiscape offers
- * (`record`) and `setRecordSource(fn)`: what Record records (`fn()` returns `{ layers, dpr }`:
- * the canvases shown, bottom first); the plot's layers unless a view such as presentation mode
- * gives its own (null: back to the plot).
+ * (`record`) and `setRecordSource(fn)`: what Record records (`fn(plot)` returns `{ layers, dpr,
+ * paint? }`, recorder.js's source, given the plot's own); the plot's layers unless a view such as
+ * presentation mode gives its own (null: back to the plot).
  */
 export function mountExport(root, { landscape, classify, host, problem, trainProblem }) {
   const $ = finder(root);
@@ -138,7 +138,7 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
   }
 
   return {
-    setRecordSource: (fn) => void (source = fn ?? plotSource),
+    setRecordSource: (fn) => void (source = fn ? () => fn(plotSource()) : plotSource),
     api: {
       record: {
         /** Starts recording the plot as 'webm' or 'gif' (the race plays). */

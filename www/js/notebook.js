@@ -34,11 +34,13 @@ export async function mountNotebook(el, model) {
 
   function remount() {
     mounted.stop();
+    const presenting = mounted.api.present();
+    if (presenting) mounted.api.present(false);
     const fresh = pageElement(model);
     page.replaceWith(fresh);
     page = fresh;
     mounted = mount(page);
-    onPresent();
+    mounted.api.present(presenting);
     el.optiscape = mounted.api;
   }
 
@@ -54,10 +56,10 @@ export async function mountNotebook(el, model) {
     }
   }
 
+  /** `present` set from Python: presentation mode in the cell (a full screen needs a key or a
+   * click in it, which Python is not). */
   function onPresent() {
-    const on = model.get('present');
-    page.classList.toggle('presenting', on);
-    mounted.api.present?.(on);
+    mounted.api.present(model.get('present'));
   }
 
   model.on('change:spec', onSpec);
@@ -90,6 +92,15 @@ function pageElement(model) {
   return page;
 }
 
+/** Presentation mode's rules (and the legend's): its room is the page in the cell, a container of
+ * its own size (and, by layout containment, its fixed pieces' containing block), so their window
+ * units become the container's. */
+const PRESENT_RULES = /[^{}]*\.present[^{}]*\{[^{}]*\}/g;
+/** The page's rules for presenting in a small window: in the cell, a cell of a notebook's size
+ * (40rem high by default); its full screen has the room's. */
+const PRESENT_SMALL = '@media (max-width: 48rem), (max-height: 34rem)';
+const CELL_SMALL = '@container (max-width: 64rem) or (max-height: 40rem)';
+
 /** The page's stylesheet for a shadow root (the document's rules become the root's), and the
  * cell's own: the plot fits the cell's height, the controls scroll beside it. */
 function styleElement(model) {
@@ -97,10 +108,16 @@ function styleElement(model) {
     .get('_style')
     .replace(/:root\b/g, ':host')
     .replace(/^html\s*\{/m, ':host {')
-    .replace(/^body\s*\{/m, '.optiscape-page {');
+    .replace(/^body\s*\{/m, '.optiscape-page {')
+    .replace(PRESENT_RULES, (rule) => rule.replace(/(\d)v([wh])\b/g, '$1cq$2'))
+    .replace(PRESENT_SMALL, CELL_SMALL);
   const style = document.createElement('style');
   style.textContent = `${css}
 :host { display: block; }
+.optiscape-page.presenting { container-type: size; contain: layout; height: var(--cell-height); }
+:host(:fullscreen) { background: var(--bg, #fff); }
+:host(:fullscreen) .optiscape-page.presenting { height: 100%; border-radius: 0; }
+.optiscape-page.presenting .plot { width: 100%; }
 .optiscape-page { container-type: inline-size; border-radius: var(--radius); overflow: hidden; }
 .optiscape-page .plot { width: max(16rem, min(calc(100cqw - 26rem - 3 * var(--gap)), calc(var(--cell-height) - var(--header) - 2 * var(--gap)))); }
 .optiscape-page .side { max-height: calc(var(--cell-height) - var(--header) - 2 * var(--gap)); overflow-y: auto; }
@@ -137,6 +154,12 @@ function notebookHost(model, reload) {
     copy: (text) => navigator.clipboard.writeText(text),
     reducedMotion: () => window.matchMedia('(prefers-reduced-motion: reduce)').matches,
     reload,
+    /** Presentation mode entered or left in the cell (a key, the button, Esc): Python hears it. */
+    presented(on) {
+      if (model.get('present') === on) return;
+      model.set('present', on);
+      model.save_changes();
+    },
     wrote: (spec) => JSON.stringify(spec) === sent,
   };
 }

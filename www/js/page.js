@@ -72,7 +72,7 @@ export function mountPage(root, { cat, host, layout, memory }) {
   showMode('landscape');
   trackHeader(root.querySelector('.top'));
   landscape.start();
-  const present = attachPresent(root, { landscape, cat, host });
+  const present = attachPresent(root, { landscape, cat, host, record: exporter.setRecordSource });
   $('keys').replaceChildren(...keyList([...landscape.race.keys, ...present.keys]));
   wireTabs();
   if (host.hash().startsWith(TRAIN_KEY)) openClassify().catch(() => {});

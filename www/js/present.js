@@ -4,10 +4,13 @@
 // words, from the core); the loss chart is an inset and the hint a caption. P enters and
 // leaves, F also asks for the browser's full screen, Esc leaves; PageDown and PageUp (what a
 // presentation clicker sends) and the arrow keys go to the next and previous scene.
+// Mounted in an element (a notebook cell) rather than a document, the room is that element: the
+// plot fills it, and P and the button also ask for its full screen (the window is the notebook's).
 
 import { Scene } from '../pkg/optiscape.js';
 import { el, finder, icon, setText } from './dom.js';
 import { listenKeys, typing } from './keys.js';
+import { overlayPainter } from './present-frame.js';
 
 const LEGEND_HZ = 5; // legend refreshes per second
 const NEXT = ['PageDown', 'ArrowRight', 'ArrowDown'];
@@ -22,16 +25,25 @@ export function linkPresents(search, hash) {
 
 /**
  * Presentation mode for the landscape tab `landscape` (landscape.js) mounted in `root`; `cat`
- * the catalog (its presets), `host` the page's surroundings. Returns `{on(), set(on, full),
+ * the catalog (its presets), `host` the page's surroundings (`host.presented(on)`, when it has
+ * one, hears every change), `record(fn)` sets what Record
+ * records (export.js's setRecordSource; presenting, the plot and its overlays). Returns `{on(), set(on, full),
  * keys}`: `keys` the entries the Keys card lists.
  */
-export function attachPresent(root, { landscape, cat, host }) {
+export function attachPresent(root, { landscape, cat, host, record = () => {} }) {
   const $ = finder(root);
   const doc = root.ownerDocument ?? root;
-  const body = doc.body;
+  const inCell = root !== doc;
+  // Where the mode's class goes, and what goes full screen: the document's body and element, or
+  // the cell's page and the element holding it (its shadow root's host).
+  const stage = inCell ? root : doc.body;
+  const fullTarget = inCell ? (root.getRootNode().host ?? root) : doc.documentElement;
   const state = { on: false, full: false, timer: 0, shown: '' };
   const button = $('present');
   const legend = $('present-legend');
+  // A recording made while presenting holds what the room sees: the overlays over the plot.
+  const paint = overlayPainter({ legend, inset: $('loss-box').closest('.loss-card'), caption: $('hint') });
+  const recordRoom = (plot) => ({ ...plot, paint });
 
   /** Enters (`on`) or leaves presentation mode; `full`: also the browser's full screen. */
   function set(on, full = false) {
@@ -41,9 +53,10 @@ export function attachPresent(root, { landscape, cat, host }) {
       return state.on;
     }
     state.on = on;
-    body.classList.toggle('presenting', on);
+    stage.classList.toggle('presenting', on);
     button.setAttribute('aria-pressed', String(on));
     legend.hidden = !on;
+    record(on ? recordRoom : null);
     landscape.fit();
     fitRoom();
     clearInterval(state.timer);
@@ -52,25 +65,35 @@ export function attachPresent(root, { landscape, cat, host }) {
       refreshLegend();
       state.timer = setInterval(refreshLegend, 1000 / LEGEND_HZ);
       if (full) requestFull();
+      // In a cell, the keys go to the race only with the focus inside it (the notebook takes it
+      // on a click): the plot holds it while presenting.
+      if (inCell) $('overlay').focus({ preventScroll: true });
     } else {
       if (state.full && doc.fullscreenElement) doc.exitFullscreen?.().catch(() => {});
       state.full = false;
       button.focus({ preventScroll: true });
     }
+    host.presented?.(on);
     return on;
   }
 
-  /** Presentation mode's room scale for the window as it is (the desk's outside it). */
+  /** Presentation mode's room scale for the room as it is (the desk's outside it). */
   function fitRoom() {
     const view = doc.defaultView;
-    landscape.scene().set_room(state.on ? Scene.present_room(view.innerWidth, view.innerHeight, view.devicePixelRatio || 1) : 1);
+    const [w, h] = inCell ? [stage.clientWidth, stage.clientHeight] : [view.innerWidth, view.innerHeight];
+    landscape.scene().set_room(state.on && w > 0 && h > 0 ? Scene.present_room(w, h, view.devicePixelRatio || 1) : 1);
   }
 
   function requestFull() {
-    const target = doc.documentElement;
-    if (!target.requestFullscreen || doc.fullscreenElement) return;
-    target.requestFullscreen().then(() => void (state.full = true), () => {});
+    if (!fullTarget.requestFullscreen || doc.fullscreenElement) return;
+    fullTarget.requestFullscreen().then(() => {
+      state.full = true;
+      fitRoom();
+    }, () => {});
   }
+
+  /** P and the button: in a cell, the cell's full screen too (a key or a click may ask for it). */
+  const toggle = () => (state.on ? set(false) : set(true, inCell));
 
   /** Each racer's swatch (its colour and dash), name, loss and outcome: the core's words. */
   function refreshLegend() {
@@ -143,11 +166,12 @@ export function attachPresent(root, { landscape, cat, host }) {
     }
   });
   doc.defaultView.addEventListener('resize', () => state.on && fitRoom());
+  if (inCell) new ResizeObserver(() => state.on && fitRoom()).observe(stage);
   button.append(icon('present'));
-  button.addEventListener('click', () => set(!state.on));
+  button.addEventListener('click', toggle);
 
   const keys = [
-    { keys: ['p'], label: ['P'], text: 'presentation mode', run: () => set(!state.on) },
+    { keys: ['p'], label: ['P'], text: 'presentation mode', run: toggle },
     { keys: ['f'], label: ['F'], text: 'presentation mode in full screen', run: () => (state.on && state.full ? set(false) : set(true, true)) },
     { keys: [], label: ['PgDn', 'PgUp', '→', '←'], text: 'next / previous scene (presenting; Esc leaves)', run: () => {} },
   ];

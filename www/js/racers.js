@@ -6,7 +6,7 @@ import { el, focused, icon, iconButton, setText, uid } from './dom.js';
 import { paramControl } from './controls.js';
 import { racerFields } from './racer-fields.js';
 import { fmt } from './numbers.js';
-import { quantityTip } from './tips.js';
+import { fillInspector, quantityTip } from './tips.js';
 
 const MAX_LABEL = 40;
 /** The scene's entries about the last step (Scene::inspect), after the optimizer's own. */
@@ -190,12 +190,7 @@ export function createRacerList(root, cat, actions) {
       if (!expanded[i] || !c.built) return;
       const entries = actions.inspect(i) || [];
       const opt = optimizers.get(c.racer.name);
-      c.built.stateList.replaceChildren(
-        ...entries.flatMap(({ name, value }) => {
-          const tip = quantityTip(cat, opt, name);
-          return [el('dt', { text: name, title: tip || null, 'data-tip': tip || null }), el('dd', { text: stateText(value), title: tip || null })];
-        }),
-      );
+      fillInspector(c.built.stateList, entries, (name) => quantityTip(cat, opt, name), stateText);
       c.built.modelNote.hidden = !entries.some((e) => e.name.startsWith(LAST_STEP));
     });
   }

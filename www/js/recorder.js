@@ -27,9 +27,11 @@ export function webmType() {
 
 /**
  * Draws `layers` (canvases of one size, bottom first, each at its CSS opacity, as on screen) onto
- * `canvas`, at `width` x `height`, over white.
+ * `canvas`, at `width` x `height`, over white; then `paint(ctx, origin, scale)`, when given, draws
+ * what the screen shows over them (origin: the first layer's top left on screen, in CSS pixels;
+ * scale: the canvas's pixels per CSS pixel).
  */
-function compose(canvas, layers, width, height) {
+function compose(canvas, { layers, paint }, width, height) {
   if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   ctx.globalAlpha = 1;
@@ -40,6 +42,10 @@ function compose(canvas, layers, width, height) {
     ctx.drawImage(layer, 0, 0, width, height);
   }
   ctx.globalAlpha = 1;
+  if (paint) {
+    const origin = layers[0].getBoundingClientRect();
+    if (origin.width > 0) paint(ctx, origin, width / origin.width);
+  }
   return ctx;
 }
 
@@ -51,8 +57,9 @@ function rgbTriples(colors) {
 }
 
 /**
- * Starts recording. `format`: 'webm' or 'gif'; `source()`: `{ layers, dpr }` (the canvases shown,
- * bottom first, and their device pixels per CSS pixel); `colors()`: the racers' colours (exact in
+ * Starts recording. `format`: 'webm' or 'gif'; `source()`: `{ layers, dpr, paint? }` (the canvases
+ * shown, bottom first, their device pixels per CSS pixel, and what to draw over them: see
+ * `compose`); `colors()`: the racers' colours (exact in
  * a GIF's palette). Returns `{ format, frames(), seconds(), stop() }`; `stop()` resolves to the
  * file as a Blob with its `frames`.
  */
@@ -74,8 +81,8 @@ function recordWebm(source) {
   if (!type) throw new Error('this browser cannot record video (no MediaRecorder for WebM)');
   const canvas = document.createElement('canvas');
   const draw = () => {
-    const { layers } = source();
-    compose(canvas, layers, layers[0].width, layers[0].height);
+    const frame = source();
+    compose(canvas, frame, frame.layers[0].width, frame.layers[0].height);
   };
   draw();
   const stream = canvas.captureStream(WEBM_FPS);
@@ -122,7 +129,7 @@ function recordGif(source, colors) {
     return [Math.max(1, Math.round(layers[0].width * scale)), Math.max(1, Math.round(layers[0].height * scale))];
   };
   const [width, height] = size();
-  const grab = () => compose(canvas, source().layers, width, height).getImageData(0, 0, width, height).data;
+  const grab = () => compose(canvas, source(), width, height).getImageData(0, 0, width, height).data;
   const started = performance.now();
   let encoder = null;
   let pending = { rgba: grab(), at: started };
