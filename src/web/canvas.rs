@@ -144,8 +144,25 @@ impl Layer for Canvas {
         let Some(m) = moved else {
             let _ = style.remove_property("transform");
             let _ = style.remove_property("clip-path");
+            let _ = self.canvas.remove_attribute("data-moved");
             return;
         };
+        // The same in device pixels, for whoever draws the canvas elsewhere (a recording):
+        // "scale_x scale_y offset_x offset_y clip_x clip_y clip_width clip_height".
+        let _ = self.canvas.set_attribute(
+            "data-moved",
+            &format!(
+                "{} {} {} {} {} {} {} {}",
+                m.scale[0],
+                m.scale[1],
+                m.offset[0],
+                m.offset[1],
+                m.clip.x,
+                m.clip.y,
+                m.clip.width,
+                m.clip.height
+            ),
+        );
         // Device pixels to the canvas's CSS pixels; the clip is in the canvas's own (moved)
         // coordinates, so that it stays on the plot on screen.
         let css = |v: f64| v / m.dpr;
