@@ -5,7 +5,8 @@
 //   present_4k_background_ms       the landscape after a pan: what the frame waits for (a coarse
 //                                  landscape when a sharp one would not fit; median of 9)
 //   present_4k_background_wasm_ms  the part of it the wasm timed (sampling and drawing)
-//   present_4k_sharp_ms            the frames' refining until the landscape is sharp (summed)
+//   present_4k_sharp_ms            the frames' refining until the landscape is sharp and the
+//                                  trails, shown moved during the pan, drawn again (summed)
 //   present_4k_frame_p95_ms        8 racers at 10 steps a frame while panning: the pan and the
 //                                  step (one wasm call each), p95 over 120 frames
 // and the same names with `present_800_` for the 800x800 plot, and the ratios 4K / 800.

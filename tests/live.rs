@@ -635,7 +635,8 @@ fn a_pan_never_waits_for_a_sharp_landscape() {
     while s.refine(8.0).unwrap() {}
     let mut sharp = scene(THREE);
     sharp.set_view(v).unwrap();
-    assert!(!sharp.refining());
+    // Sharp at once: what is left is drawing the moved trails at the view, no refining.
+    assert!(!sharp.refining() || sharp.trails_moved() && !sharp.refine(0.0).unwrap());
     assert_eq!(
         *s.layers().background.pixels(),
         *sharp.layers().background.pixels()

@@ -108,15 +108,17 @@ impl<L: Layer> Scene<L> {
         Ok(())
     }
 
-    /// Whether the landscape is still being refined (call [`Scene::refine`] every frame).
+    /// Whether the landscape is still being refined, or the trails are shown moved after a
+    /// pan (call [`Scene::refine`] on every frame without one).
     pub fn refining(&self) -> bool {
-        self.refining.is_some()
+        self.refining.is_some() || self.trails_moved
     }
 
-    /// Refines a coarse landscape for about `budget_ms`; draws it sharp once every row is
-    /// sampled. Returns whether refining goes on.
+    /// Draws trails shown moved exactly at the view, then refines a coarse landscape for about
+    /// `budget_ms`; draws it sharp once every row is sampled. Returns whether refining goes on.
     pub fn refine(&mut self, budget_ms: f64) -> Result<bool, String> {
         let t0 = (self.now)();
+        self.settle_trails()?;
         let Some(sampler) = self.refining.as_mut() else {
             return Ok(false);
         };
@@ -145,21 +147,20 @@ impl<L: Layer> Scene<L> {
         step: u32,
     ) -> Result<(), String> {
         let layer = &self.layers.background;
-        // Only a fill drawn pixel for pixel covers the plot exactly (a scaled one has edges).
-        match field {
-            Some(_) if step == 1 => layer.fill_white_around(mapping.plot),
-            _ => layer.fill_white(),
-        }
-        let Some(field) = field else { return Ok(()) };
+        // The fill covers the whole plot: sampled at every pixel, or scaled up from a grid
+        // that reaches past its right and bottom edges.
+        let Some(field) = field else {
+            layer.fill_white();
+            return Ok(());
+        };
+        layer.fill_white_around(mapping.plot);
         let p = mapping.plot;
         let (x, y) = (p.x as f64, p.y as f64);
-        layer.put_rgba(&field.rgba(), field.width as u32, field.height as u32, x, y)?;
+        let (w, h) = (field.width as u32, field.height as u32);
         if step > 1 {
-            layer.scale_up(
-                [x, y, field.width as f64, field.height as f64],
-                step as f64,
-                p,
-            )?;
+            layer.put_rgba_scaled(&field.rgba(), w, h, (x, y), step as f64, p)?;
+        } else {
+            layer.put_rgba(&field.rgba(), w, h, x, y)?;
         }
         let input = scene::BackgroundInput {
             mapping: *mapping,
@@ -183,9 +184,11 @@ impl<L: Layer> Scene<L> {
         Ok(())
     }
 
-    fn draw_trails(&mut self) -> Result<(), String> {
-        let (mapping, colors) = (self.mapping(), self.colors());
+    /// New trail pieces, or every path again when stale (in the pixels the layers were drawn
+    /// for while they are shown moved: see [`super::pan`]).
+    pub(super) fn draw_trails(&mut self) -> Result<(), String> {
         let stale = std::mem::take(&mut self.trails_stale);
+        let (mapping, colors) = (self.trails_mapping(stale), self.colors());
         let (area, casing_area) = (&self.layers.trails, &self.layers.casings);
         if stale {
             area.clear();

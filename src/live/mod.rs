@@ -12,10 +12,12 @@
 //!   cards, the legend, sweeps).
 //! * [`classify`]: a classifier race and its charts; [`projection`]: its projected loss
 //!   surface and paths.
+//! * [`pan`]: the trails shown moved while the view pans, drawn exactly once it rests.
 //! * [`raster`]: a layer of RGBA pixels in memory, for tests.
 
 pub mod classify;
 mod draw;
+pub mod pan;
 pub mod projection;
 pub mod raster;
 pub mod report;
@@ -59,6 +61,27 @@ pub trait Layer {
     /// Scales the `from` rectangle `[x, y, width, height]` up `factor` times about its top left
     /// corner, in place, drawing inside `clip` only.
     fn scale_up(&self, from: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String>;
+
+    /// Puts `rgba` (`width x height` pixels) scaled up `factor` times with its top left corner
+    /// at `(x, y)`, inside `clip` only: a coarse landscape over the plot. By default, put then
+    /// [`Layer::scale_up`] in place; a canvas scales from a small canvas of its own instead.
+    #[allow(clippy::too_many_arguments)]
+    fn put_rgba_scaled(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        (x, y): (f64, f64),
+        factor: f64,
+        clip: PlotRect,
+    ) -> Result<(), String> {
+        self.put_rgba(rgba, width, height, x, y)?;
+        self.scale_up([x, y, width as f64, height as f64], factor, clip)
+    }
+
+    /// Shows what is drawn moved as `moved` says (a pan or zoom, before it is drawn again), or
+    /// as drawn (None). The pixels stay as they are.
+    fn show_moved(&self, moved: Option<pan::Moved>);
 
     /// Whatever the surface needs once drawing through [`Layer::area`] is done.
     fn present(&self) -> Result<(), String> {

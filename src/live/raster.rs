@@ -5,6 +5,7 @@
 //! and ask where ink is, not what it looks like to the last pixel. Texts are not rasterized
 //! (there is no font here): they are recorded with their position, so a test can read them.
 
+use super::pan::Moved;
 use super::Layer;
 use crate::render::layout::PlotRect;
 use plotters::coord::Shift;
@@ -13,7 +14,7 @@ use plotters::prelude::IntoDrawingArea;
 use plotters_backend::{
     BackendColor, BackendCoord, BackendTextStyle, DrawingBackend, DrawingErrorKind,
 };
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::rc::Rc;
 
 /// The pixels of a raster and the texts drawn on it.
@@ -145,6 +146,7 @@ impl DrawingBackend for RasterBackend {
 pub struct Raster {
     pixels: Rc<RefCell<Pixels>>,
     area: DrawingArea<RasterBackend, Shift>,
+    moved: Cell<Option<Moved>>,
 }
 
 impl Raster {
@@ -154,7 +156,16 @@ impl Raster {
             pixels: Rc::clone(&pixels),
         }
         .into_drawing_area();
-        Raster { pixels, area }
+        Raster {
+            pixels,
+            area,
+            moved: Cell::new(None),
+        }
+    }
+
+    /// How the layer is shown moved ([`Layer::show_moved`]), None: as drawn.
+    pub fn moved(&self) -> Option<Moved> {
+        self.moved.get()
     }
 
     /// What is drawn so far.
@@ -220,6 +231,10 @@ impl Layer for Raster {
             }
         }
         Ok(())
+    }
+
+    fn show_moved(&self, moved: Option<Moved>) {
+        self.moved.set(moved);
     }
 
     fn scale_up(&self, [x, y, w, h]: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String> {

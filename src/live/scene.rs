@@ -121,6 +121,10 @@ pub struct Scene<L: Layer> {
     pub(super) trails_stale: bool,
     /// The loss chart's axes as drawn; None: draw it again.
     pub(super) loss_axes: Option<LossAxes>,
+    /// The mapping the trail layers were drawn for ([`super::pan`]).
+    pub(super) trails_at: Option<crate::render::Mapping>,
+    /// The trail layers are shown moved to the view, to be drawn exactly once it rests.
+    pub(super) trails_moved: bool,
     /// The full-resolution landscape being sampled while a coarse one is shown.
     pub(super) refining: Option<Sampler>,
     pub(super) drew_background: bool,
@@ -147,6 +151,8 @@ impl<L: Layer> Scene<L> {
             room: 1.0,
             timings: Timings::default(),
             trails_stale: true,
+            trails_at: None,
+            trails_moved: false,
             loss_axes: None,
             refining: None,
             drew_background: false,
@@ -414,7 +420,7 @@ impl<L: Layer> Scene<L> {
         view.check()?;
         self.view = view;
         self.spec.view = Some(view);
-        self.trails_stale = true;
+        self.move_trails();
         self.draw_background_within(super::draw::VIEW_BACKGROUND_BUDGET_MS)?;
         self.draw_frame()
     }

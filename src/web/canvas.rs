@@ -1,6 +1,7 @@
 //! The canvas layer: a `<canvas>` element as a [`Layer`] of the live view.
 
 use super::err;
+use crate::live::pan::Moved;
 use crate::live::Layer;
 use crate::render::layout::PlotRect;
 use plotters::coord::Shift;
@@ -35,6 +36,27 @@ impl Canvas {
         };
         layer.round_lines();
         Ok(layer)
+    }
+
+    /// A canvas off the page of `width x height` pixels, a new one each time: writing to one
+    /// that a drawing still waiting to be rasterized refers to would make the browser
+    /// rasterize that drawing first (at 3840 x 2160, most of a frame).
+    fn scratch(
+        &self,
+        width: u32,
+        height: u32,
+    ) -> Result<(HtmlCanvasElement, CanvasRenderingContext2d), String> {
+        let no_canvas = || "cannot make a canvas".to_string();
+        let canvas: HtmlCanvasElement = (self.canvas.owner_document())
+            .and_then(|d| d.create_element("canvas").ok())
+            .and_then(|e| e.dyn_into().ok())
+            .ok_or_else(no_canvas)?;
+        canvas.set_width(width);
+        canvas.set_height(height);
+        let ctx: CanvasRenderingContext2d = (canvas.get_context("2d").ok().flatten())
+            .and_then(|c| c.dyn_into().ok())
+            .ok_or_else(no_canvas)?;
+        Ok((canvas, ctx))
     }
 
     /// Round joins and caps (plotters cannot set them; a resize resets them), so that
@@ -77,6 +99,86 @@ impl Layer for Canvas {
         self.ctx
             .put_image_data(&image, x, y)
             .map_err(|_| "cannot draw the image".to_string())
+    }
+
+    fn put_rgba_scaled(
+        &self,
+        rgba: &[u8],
+        width: u32,
+        height: u32,
+        (x, y): (f64, f64),
+        factor: f64,
+        clip: PlotRect,
+    ) -> Result<(), String> {
+        // Put on the small scratch canvas, then drawn scaled from there: a canvas drawn onto
+        // itself is copied whole first, which at 3840 x 2160 costs most of a frame.
+        let (scratch, scratch_ctx) = self.scratch(width, height)?;
+        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
+            .map_err(|_| "cannot make the image".to_string())?;
+        scratch_ctx
+            .put_image_data(&image, 0.0, 0.0)
+            .map_err(|_| "cannot draw the image".to_string())?;
+        let ctx = &self.ctx;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(
+            clip.x as f64,
+            clip.y as f64,
+            clip.width as f64,
+            clip.height as f64,
+        );
+        ctx.clip();
+        let drawn = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+            &scratch,
+            x,
+            y,
+            width as f64 * factor,
+            height as f64 * factor,
+        );
+        ctx.restore();
+        drawn.map_err(|_| "cannot scale the image".to_string())
+    }
+
+    fn show_moved(&self, moved: Option<Moved>) {
+        let style = self.canvas.style();
+        let Some(m) = moved else {
+            let _ = style.remove_property("transform");
+            let _ = style.remove_property("clip-path");
+            let _ = self.canvas.remove_attribute("data-moved");
+            return;
+        };
+        // The same in device pixels, for whoever draws the canvas elsewhere (a recording):
+        // "scale_x scale_y offset_x offset_y clip_x clip_y clip_width clip_height".
+        let _ = self.canvas.set_attribute(
+            "data-moved",
+            &format!(
+                "{} {} {} {} {} {} {} {}",
+                m.scale[0],
+                m.scale[1],
+                m.offset[0],
+                m.offset[1],
+                m.clip.x,
+                m.clip.y,
+                m.clip.width,
+                m.clip.height
+            ),
+        );
+        // Device pixels to the canvas's CSS pixels; the clip is in the canvas's own (moved)
+        // coordinates, so that it stays on the plot on screen.
+        let css = |v: f64| v / m.dpr;
+        let (c, [sx, sy], [ox, oy]) = (m.clip, m.scale, m.offset);
+        let (x0, y0) = ((c.x as f64 - ox) / sx, (c.y as f64 - oy) / sy);
+        let (x1, y1) = ((c.right() as f64 - ox) / sx, (c.bottom() as f64 - oy) / sy);
+        let (x0, y0, x1, y1) = (css(x0), css(y0), css(x1), css(y1));
+        let _ = style.set_property("transform-origin", "0 0");
+        let _ = style.set_property(
+            "transform",
+            &format!("translate({}px, {}px) scale({sx}, {sy})", css(ox), css(oy)),
+        );
+        let _ = style.set_property(
+            "clip-path",
+            &format!("polygon({x0}px {y0}px, {x1}px {y0}px, {x1}px {y1}px, {x0}px {y1}px)"),
+        );
     }
 
     fn scale_up(&self, [x, y, w, h]: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String> {

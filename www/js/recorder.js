@@ -39,7 +39,7 @@ function compose(canvas, { layers, paint }, width, height) {
   ctx.fillRect(0, 0, width, height);
   for (const layer of layers) {
     ctx.globalAlpha = layer.isConnected ? Number(getComputedStyle(layer).opacity) : 1;
-    ctx.drawImage(layer, 0, 0, width, height);
+    drawLayer(ctx, layer, width, height);
   }
   ctx.globalAlpha = 1;
   if (paint) {
@@ -47,6 +47,21 @@ function compose(canvas, { layers, paint }, width, height) {
     if (origin.width > 0) paint(ctx, origin, width / origin.width);
   }
   return ctx;
+}
+
+/** `layer` over `width x height`; as shown while a pan moves it (its `data-moved`: scale, offset
+ * and clip in its device pixels; see the scene's canvas layer). */
+function drawLayer(ctx, layer, width, height) {
+  const m = layer.dataset?.moved?.split(' ').map(Number);
+  if (!m || m.length !== 8 || !m.every(Number.isFinite)) return ctx.drawImage(layer, 0, 0, width, height);
+  const [sx, sy, ox, oy, cx, cy, cw, ch] = m;
+  const [kx, ky] = [width / layer.width, height / layer.height];
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(cx * kx, cy * ky, cw * kx, ch * ky);
+  ctx.clip();
+  ctx.drawImage(layer, ox * kx, oy * ky, width * sx, height * sy);
+  ctx.restore();
 }
 
 /** `#rrggbb` colours as RGB triples, one after another. */
