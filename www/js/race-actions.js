@@ -1,5 +1,6 @@
-// A race's buttons, for both tabs: the preset picker, Copy link, Save image, play and reset in
-// the header and transport, and Add racer with the racer list it fills (its colours too).
+// A race's buttons, for both tabs: the preset picker and its hint, Copy link, Save image, play
+// and reset in the header and transport, and Add racer with the racer list it fills (its
+// colours too).
 
 import { el, icon } from './dom.js';
 import { createRacerList, editingActions } from './racers.js';
@@ -26,6 +27,18 @@ export function mountHeader($, tab, race) {
   $(tab.ids.play).addEventListener('click', () => (race.playing ? race.pause() : race.play()));
   $(tab.ids.reset).replaceChildren(icon('reset'), el('span', { text: 'Reset' }));
   $(tab.ids.reset).addEventListener('click', race.reset);
+}
+
+/** The picker and the hint say which preset the race is (the core decides: its hint while the
+ * race is the preset's own, only what it was based on once it departs). */
+export function showPreset($, tab) {
+  const lesson = tab.target().lesson();
+  const same = Boolean(lesson) && lesson.hint !== null;
+  const hint = $(tab.ids.hint);
+  $(tab.ids.preset).value = same ? lesson.id : '';
+  if (hint.textContent !== tab.target().lesson_text()) hint.textContent = tab.target().lesson_text();
+  hint.classList.toggle('based-on', Boolean(lesson) && !same);
+  hint.hidden = !lesson;
 }
 
 /** Add racer and the racer list of `race` (race.js) for the catalog `cat`; returns the list. */

@@ -1,12 +1,11 @@
 // What both tabs share, the landscape's race and the classifier's: the spec (in the link,
 // applied through the core, read back canonical), the transport (play, pause, reset, the play
-// button), the preset's hint and the keys; the racer list with Add racer, the preset picker,
-// Copy link and Save image are mounted by race-actions.js. Each tab adds only what is its own
-// through `tab`.
+// button) and the keys; the racer list with Add racer, the preset picker and its hint, Copy
+// link and Save image are race-actions.js's. Each tab adds only what is its own through `tab`.
 
 import { el, finder, icon } from './dom.js';
 import { listenKeys } from './keys.js';
-import { mountHeader, mountRacers } from './race-actions.js';
+import { mountHeader, mountRacers, showPreset } from './race-actions.js';
 import { messageOf, specState } from './specstate.js';
 
 /**
@@ -89,17 +88,8 @@ export function createRace(root, cat, host, tab) {
     tab.refresh?.();
   }
 
-  /** The picker and the hint say which preset the race is (the core decides: its hint while the
-   * race is the preset's own, only what it was based on once it departs). */
-  function showLesson() {
-    const lesson = tab.target().lesson();
-    const same = Boolean(lesson) && lesson.hint !== null;
-    const hint = $(tab.ids.hint);
-    $(tab.ids.preset).value = same ? lesson.id : '';
-    if (hint.textContent !== tab.target().lesson_text()) hint.textContent = tab.target().lesson_text();
-    hint.classList.toggle('based-on', Boolean(lesson) && !same);
-    hint.hidden = !lesson;
-  }
+  /** The picker and the hint say which preset the race is (race-actions.js). */
+  const showLesson = () => showPreset($, tab);
 
   // -------------------------------------------------------------------------------------------
   // Transport.
