@@ -27,6 +27,7 @@ pub use classify::Classify;
 pub use scene::Scene;
 
 use crate::render::layout::PlotRect;
+use crate::render::path::Strokes;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
@@ -59,6 +60,12 @@ pub trait Layer {
     /// Scales the `from` rectangle `[x, y, width, height]` up `factor` times about its top left
     /// corner, in place, drawing inside `clip` only.
     fn scale_up(&self, from: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String>;
+
+    /// Strokes every polyline of `strokes` in its one style: by default a plotters path each; a
+    /// canvas strokes them as one path.
+    fn stroke(&self, strokes: &Strokes) -> Result<(), String> {
+        drawn(strokes.draw(self.area()))
+    }
 
     /// Whatever the surface needs once drawing through [`Layer::area`] is done.
     fn present(&self) -> Result<(), String> {
