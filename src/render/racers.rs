@@ -36,6 +36,7 @@ use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontStyle, RGBColor};
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A racer's path drops wiggles smaller than this many device pixels across (see
 /// [`super::path::straighten`]): below the width of its line, they read as noise.
@@ -101,11 +102,38 @@ impl Pen {
 
 /// Segments already stroked, each as its two ends in whole device pixels (either way round).
 #[derive(Clone, Debug, Default)]
-struct Segments(HashSet<[i32; 4]>);
+struct Segments(HashSet<[i32; 4], BuildHasherDefault<SegmentHasher>>);
 
-/// At most this many segments are remembered per racer and layer (then it starts over: a
-/// racer that keeps travelling has few to skip).
-const SEGMENTS_CAPACITY: usize = 1 << 14;
+/// At most this many segments are remembered per racer and layer, about 140 KB (then it starts
+/// over: a racer that keeps travelling has few to skip, one jittering in place a few dozen).
+const SEGMENTS_CAPACITY: usize = 1 << 12;
+
+/// A multiply-and-rotate hash of a segment's coordinates (as rustc's own `FxHasher`): the
+/// keys are no one's choosing, so the default's protection against chosen keys buys nothing.
+#[derive(Default)]
+struct SegmentHasher(u64);
+
+impl Hasher for SegmentHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(4) {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u32(u32::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.write_u32(i as u32);
+    }
+}
 
 impl Segments {
     fn clear(&mut self) {
