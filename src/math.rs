@@ -43,6 +43,10 @@ pub fn log10(x: f64) -> f64 {
 /// four instead), its shortcuts for x = 2 and 10, which misround subnormal results (so 2^y and
 /// 10^y are computed as 4^(y/2) and 100^(y/2), the same numbers), and subnormal results of
 /// whole powers up to 102 ([`whole_power`]).
+///
+/// x^0.5 for x > 0 is the square root, which IEEE 754 rounds correctly: the same number, found
+/// in one instruction. Other results are remembered ([`Memo`]): racers of one optimizer share
+/// `beta^t` at every step.
 pub fn powf(x: f64, y: f64) -> f64 {
     if y == 0.0 || x == 1.0 {
         return 1.0;
@@ -50,6 +54,47 @@ pub fn powf(x: f64, y: f64) -> f64 {
     if !(x.is_finite() && y.is_finite()) || x == 0.0 {
         return pxfm::f_pow(x, y);
     }
+    if y == 0.5 && x > 0.0 {
+        return x.sqrt();
+    }
+    MEMO.with(|m| m.get_or(x, y, || pow_finite(x, y)))
+}
+
+/// Slots of the [`Memo`] (a power of two).
+const MEMO_SLOTS: usize = 4096;
+
+/// The latest [`powf`] results, one per slot chosen by hashing the arguments' bits (a later
+/// result takes the slot): a race steps each racer a few hundred steps in turn, so a racer
+/// finds the `beta^t` of the racers before it. A slot holds its arguments' bits, so a result
+/// is only ever returned for the very arguments it was computed for.
+struct Memo(std::cell::RefCell<Vec<[u64; 3]>>);
+
+thread_local!(static MEMO: Memo = const { Memo(std::cell::RefCell::new(Vec::new())) });
+
+impl Memo {
+    /// The remembered result for `(x, y)` (x nonzero: a slot of zeros never matches), else
+    /// `compute()`'s, remembered.
+    fn get_or(&self, x: f64, y: f64, compute: impl FnOnce() -> f64) -> f64 {
+        let (xb, yb) = (x.to_bits(), y.to_bits());
+        let h = (xb ^ yb.rotate_left(29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let slot = (h >> 52) as usize & (MEMO_SLOTS - 1);
+        if let Some(&[a, b, r]) = self.0.borrow().get(slot) {
+            if a == xb && b == yb {
+                return f64::from_bits(r);
+            }
+        }
+        let r = compute();
+        let mut slots = self.0.borrow_mut();
+        if slots.is_empty() {
+            slots.resize(MEMO_SLOTS, [0; 3]);
+        }
+        slots[slot] = [xb, yb, r.to_bits()];
+        r
+    }
+}
+
+/// [`powf`] for x nonzero and finite, y finite and nonzero.
+fn pow_finite(x: f64, y: f64) -> f64 {
     let odd = y.fract() == 0.0 && y.abs() < 9007199254740992.0 && (y as i64) & 1 == 1;
     if x < 0.0 && y.fract() != 0.0 {
         return f64::NAN;
@@ -302,6 +347,32 @@ pub fn atan(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remembered_powers_and_square_roots_are_the_powers_computed() {
+        // beta^t of racers taking turns, and square roots of bias corrections, over and again:
+        // slots are taken over, and every answer is still the one computed afresh.
+        let mut args: Vec<(f64, f64)> = Vec::new();
+        for turn in 0..3 {
+            for beta in [0.9, 0.999, 0.99, 0.96] {
+                args.extend((1..3000).map(|t| (beta, (t + turn * 1000) as f64)));
+            }
+        }
+        args.extend((1..5000).map(|k| (1.0 - 0.999f64 * k as f64 / 5000.0, 0.5)));
+        args.extend([
+            (2.0, 0.5),
+            (0.25, 0.5),
+            (1e-300, 0.5),
+            (1e300, 0.5),
+            (-4.0, 0.5),
+        ]);
+        for &(x, y) in args.iter().chain(args.iter().rev()) {
+            let fresh = pow_finite(x, y);
+            assert_eq!(powf(x, y).to_bits(), fresh.to_bits(), "{x}^{y}");
+        }
+        assert_eq!(powf(-0.0, 0.5).to_bits(), 0.0f64.to_bits());
+        assert_eq!(powf(f64::INFINITY, 0.5), f64::INFINITY);
+    }
 
     #[test]
     fn powi_is_repeated_squaring() {

@@ -10,15 +10,16 @@ use crate::race::Status;
 use crate::render::colormap::{self, Dash};
 use crate::render::field::{known_minimum, Sampler};
 use crate::render::loss::{
-    draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes, LossSeries, XAxis,
+    draw_loss_axes_of, loss_marks, loss_series, LossAxes, LossMark, LossSeries, XAxis,
 };
 use crate::render::racers::{
-    draw_heads, draw_trails, exit_point, head_boxes, Casings, Head, Pen, RacerTrace,
+    draw_heads, exit_point, head_boxes, trail_strokes, Casings, Head, Pen, RacerTrace,
 };
 use crate::render::step_glyph::{draw_step_glyphs, StepGlyph};
 use crate::render::sweep::{draw_sweep, SweepSeries};
 use crate::render::{scene, Field, Layout, Mapping};
-use plotters::style::RGBColor;
+use plotters::element::Circle;
+use plotters::style::{Color, RGBColor};
 
 /// A landscape whose sampling would take longer than this is drawn coarse first (one sample per
 /// `COARSE_STEP` x `COARSE_STEP` pixels), then refined `REFINE_ROWS` rows at a time.
@@ -222,21 +223,15 @@ impl<L: Layer> Scene<L> {
                 dash: dashes[i],
             })
             .collect();
-        let result = draw_trails(
-            casing_area.area(),
-            area.area(),
-            Casings::OwnLayer,
-            &mapping,
-            &traces,
-            &mut pens,
-            self.ink(),
-        );
+        let (under, over) =
+            trail_strokes(Casings::OwnLayer, &mapping, &traces, &mut pens, self.ink());
         drop(traces);
         for (t, pen) in self.trails.iter_mut().zip(pens) {
             t.pen = pen;
             t.fresh.clear();
         }
-        drawn(result)?;
+        under.iter().try_for_each(|s| casing_area.stroke(s))?;
+        over.iter().try_for_each(|s| area.stroke(s))?;
         casing_area.present()?;
         area.present()
     }
@@ -326,12 +321,7 @@ impl<L: Layer> Scene<L> {
             Some(axes) => axes,
             None => self.new_loss_axes(&self.layers.loss, &series)?,
         };
-        drawn(draw_loss_lines(
-            self.layers.loss.area(),
-            &axes,
-            &series,
-            !holds,
-        ))?;
+        draw_loss_marks(&self.layers.loss, &loss_marks(&axes, &series, !holds))?;
         self.loss_axes = Some(axes);
         for (t, traces) in self.trails.iter_mut().zip(&pieces) {
             t.loss_traces_mut()
@@ -355,7 +345,7 @@ impl<L: Layer> Scene<L> {
             .collect();
         let series = loss_series(&curves, &self.colors());
         let axes = self.new_loss_axes(layer, &series)?;
-        drawn(draw_loss_lines(layer.area(), &axes, &series, true))?;
+        draw_loss_marks(layer, &loss_marks(&axes, &series, true))?;
         layer.present()
     }
 
@@ -373,6 +363,14 @@ impl<L: Layer> Scene<L> {
         drawn(draw_sweep(layer.area(), &series, reference, self.ink()))?;
         layer.present()
     }
+}
+
+/// The loss chart's lines on `layer`, each series' in one stroke, and its dots.
+fn draw_loss_marks<L: Layer>(layer: &L, marks: &[LossMark]) -> Result<(), String> {
+    marks.iter().try_for_each(|mark| match mark {
+        LossMark::Line(s) => layer.stroke(s),
+        &LossMark::Dot(c, r, color) => drawn(layer.area().draw(&Circle::new(c, r, color.filled()))),
+    })
 }
 
 /// A racer's head: its latest point, and where its path leaves the plot when it diverged out of

@@ -29,6 +29,7 @@ pub use classify::Classify;
 pub use scene::Scene;
 
 use crate::render::layout::PlotRect;
+use crate::render::path::Strokes;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::DrawingBackend;
@@ -82,6 +83,12 @@ pub trait Layer {
     /// Shows what is drawn moved as `moved` says (a pan or zoom, before it is drawn again), or
     /// as drawn (None). The pixels stay as they are.
     fn show_moved(&self, moved: Option<pan::Moved>);
+
+    /// Strokes every polyline of `strokes` in its one style: by default a plotters path each; a
+    /// canvas strokes them as one path.
+    fn stroke(&self, strokes: &Strokes) -> Result<(), String> {
+        drawn(strokes.draw(self.area()))
+    }
 
     /// Whatever the surface needs once drawing through [`Layer::area`] is done.
     fn present(&self) -> Result<(), String> {

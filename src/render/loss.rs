@@ -9,7 +9,7 @@
 
 use super::colormap::{dashes, Dash};
 use super::layout::{Layout, Mapping, Metrics, PlotRect};
-use super::path::{clip, dash_by_x, straighten, thin, to_backend};
+use super::path::{clip, dash_by_x, straighten, thin, to_backend, Strokes};
 use super::scene::{at, fill, frame_and_ticks, stroke, titles, x_ticks, DrawResult, INK};
 use super::ticks;
 use plotters::coord::Shift;
@@ -272,12 +272,18 @@ impl LossAxes {
         })
     }
 
+    /// Device pixel x of a step.
+    pub fn x_px(&self, step: f64) -> f64 {
+        let p = self.plot;
+        p.x as f64 + step.max(0.0) / self.steps * p.width as f64
+    }
+
     /// Device pixel of a sample.
     pub fn to_px(&self, step: f64, v: f64) -> [f64; 2] {
         let p = self.plot;
         let y = self.lift(v);
         [
-            p.x as f64 + step.max(0.0) / self.steps * p.width as f64,
+            self.x_px(step),
             p.y as f64
                 + (self.hi as f64 - y.log10()) / (self.hi - self.lo) as f64 * p.height as f64,
         ]
@@ -371,8 +377,29 @@ pub fn draw_loss_lines<DB: DrawingBackend>(
     series: &[LossSeries],
     dots: bool,
 ) -> DrawResult<DB> {
+    for mark in loss_marks(axes, series, dots) {
+        match mark {
+            LossMark::Line(s) => s.draw(area)?,
+            LossMark::Dot(c, r, color) => area.draw(&Circle::new(c, r, fill(color)))?,
+        }
+    }
+    Ok(())
+}
+
+/// What [`draw_loss_lines`] draws of one series.
+#[derive(Clone, Debug)]
+pub enum LossMark {
+    /// Its line (a dashed series' dashes).
+    Line(Strokes),
+    /// A series of one point: a dot at its centre, of this radius.
+    Dot((i32, i32), i32, RGBColor),
+}
+
+/// What [`draw_loss_lines`] draws, in order: one mark per series that shows.
+pub fn loss_marks(axes: &LossAxes, series: &[LossSeries], dots: bool) -> Vec<LossMark> {
     let (p, m) = (axes.plot, &axes.metrics);
     let b = [p.x as f64, p.y as f64, p.right() as f64, p.bottom() as f64];
+    let mut out = Vec::with_capacity(series.len());
     for s in series {
         let (color, width) = if s.faint {
             (pale(s.color), m.stroke(1.0))
@@ -380,15 +407,14 @@ pub fn draw_loss_lines<DB: DrawingBackend>(
             (s.color, m.stroke(1.75))
         };
         let px = thin(
-            s.points
-                .iter()
-                .filter(|p| finite(p))
-                .map(|&(step, v)| axes.to_px(step, v)),
+            per_column(axes, s.points)
+                .into_iter()
+                .map(|(step, v)| axes.to_px(step, v)),
             0.5,
         );
         if px.len() == 1 {
             if let (true, Some(c)) = (dots, at(px[0])) {
-                area.draw(&Circle::new(c, m.px(3.0).round() as i32, fill(color)))?;
+                out.push(LossMark::Dot(c, m.px(3.0).round() as i32, color));
             }
             continue;
         }
@@ -397,16 +423,66 @@ pub fn draw_loss_lines<DB: DrawingBackend>(
         } else {
             s.dash.pattern().iter().map(|&l| m.px(l)).collect()
         };
-        for part in clip(&px, b) {
-            for piece in dash_by_x(&part, &pattern) {
-                let piece = straighten(&to_backend(&piece), 0.5);
-                if piece.len() >= 2 {
-                    area.draw(&PathElement::new(piece, stroke(color, width)))?;
-                }
-            }
+        let lines: Vec<Vec<(i32, i32)>> = clip(&px, b)
+            .iter()
+            .flat_map(|part| dash_by_x(part, &pattern))
+            .map(|piece| straighten(&to_backend(&piece), 0.5))
+            .filter(|piece| piece.len() >= 2)
+            .collect();
+        if !lines.is_empty() {
+            out.push(LossMark::Line(Strokes {
+                style: stroke(color, width),
+                lines,
+            }));
         }
     }
-    Ok(())
+    out
+}
+
+/// The finite samples of `points` that a line at device-pixel resolution needs: of each run of
+/// samples in one pixel column (x as the backend rounds it), the first, the lowest, the
+/// highest and the last, in their order. Within a column the line only goes up and down, so
+/// the line through these covers the pixels the line through all of them covers; a frame of
+/// a thousand steps is a few columns of the chart.
+pub fn per_column(axes: &LossAxes, points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let column = |step: f64| axes.x_px(step).round();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len().min(4096));
+    let mut run: Vec<(f64, f64)> = Vec::new();
+    let flush = |run: &mut Vec<(f64, f64)>, out: &mut Vec<(f64, f64)>| {
+        if run.len() <= 4 {
+            out.append(run);
+            return;
+        }
+        let (mut lo, mut hi) = (0, 0);
+        for (k, p) in run.iter().enumerate() {
+            if p.1 < run[lo].1 {
+                lo = k;
+            }
+            if p.1 > run[hi].1 {
+                hi = k;
+            }
+        }
+        let last = run.len() - 1;
+        let mut keep = [0, lo, hi, last];
+        keep.sort_unstable();
+        for (i, &k) in keep.iter().enumerate() {
+            if i == 0 || k != keep[i - 1] {
+                out.push(run[k]);
+            }
+        }
+        run.clear();
+    };
+    let mut at = f64::NAN;
+    for &p in points.iter().filter(|p| finite(p)) {
+        let c = column(p.0);
+        if c != at {
+            flush(&mut run, &mut out);
+            at = c;
+        }
+        run.push(p);
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 /// A whole loss chart on tight axes ([`LossAxes::fit`]). Empty series, single points and
@@ -572,6 +648,142 @@ mod tests {
             -0.1,
             "a known minimum nobody passed stays"
         );
+    }
+
+    /// A loss that falls and jitters over `n` steps, as Lion's or a noisy racer's does.
+    fn jittery(n: usize) -> Vec<(f64, f64)> {
+        (0..n)
+            .map(|k| {
+                let wobble = 1.0 + 0.6 * crate::math::sin(k as f64 * 2.7);
+                (k as f64, 100.0 * 0.9995f64.powi(k as i32) * wobble + 1e-3)
+            })
+            .collect()
+    }
+
+    /// The pixels the centre lines of `lines` pass through (a canvas strokes them with round
+    /// joins and caps: its ink is these, widened alike).
+    fn centre_pixels(lines: &[Vec<(i32, i32)>]) -> std::collections::HashSet<(i32, i32)> {
+        let mut out = std::collections::HashSet::new();
+        for w in lines.iter().flat_map(|l| l.windows(2)) {
+            let (a, b) = (w[0], w[1]);
+            let n = (a.0 - b.0).abs().max((a.1 - b.1).abs()).max(1) * 4;
+            for k in 0..=n {
+                let t = k as f64 / n as f64;
+                let x = a.0 as f64 + t * (b.0 - a.0) as f64;
+                let y = a.1 as f64 + t * (b.1 - a.1) as f64;
+                out.insert((x.round() as i32, y.round() as i32));
+            }
+        }
+        out
+    }
+
+    /// The share of `a` with nothing of `b` within a pixel.
+    fn strays(
+        a: &std::collections::HashSet<(i32, i32)>,
+        b: &std::collections::HashSet<(i32, i32)>,
+    ) -> f64 {
+        let near = |&(x, y): &(i32, i32)| {
+            (-1..=1).any(|dy| (-1..=1).any(|dx| b.contains(&(x + dx, y + dy))))
+        };
+        a.iter().filter(|p| !near(p)).count() as f64 / a.len().max(1) as f64
+    }
+
+    fn lines_of(marks: Vec<LossMark>) -> Vec<Vec<(i32, i32)>> {
+        marks
+            .into_iter()
+            .flat_map(|m| match m {
+                LossMark::Line(s) => s.lines,
+                LossMark::Dot(..) => Vec::new(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn per_column_keeps_each_columns_ends_and_extremes_in_order() {
+        let points = jittery(20_000);
+        let s = [LossSeries::new(RGBColor(0, 0, 0), &points)];
+        let axes = LossAxes::live(600, 300, 1.0, &s, Some(0.0), 20_000.0);
+        let kept = per_column(&axes, &points);
+        let column = |p: &(f64, f64)| axes.x_px(p.0).round() as i64;
+        let columns = |ps: &[(f64, f64)]| {
+            let mut out: Vec<(i64, f64, f64, f64, f64)> = Vec::new();
+            for p in ps {
+                match out.last_mut() {
+                    Some(c) if c.0 == column(p) => {
+                        (c.2, c.3, c.4) = (c.2.min(p.1), c.3.max(p.1), p.1);
+                    }
+                    _ => out.push((column(p), p.1, p.1, p.1, p.1)),
+                }
+            }
+            out
+        };
+        assert!(kept.len() <= 4 * columns(&points).len(), "{}", kept.len());
+        assert!(kept.len() < points.len() / 10, "{}", kept.len());
+        // Per column: the same first, lowest, highest and last value; and in the same order.
+        assert_eq!(columns(&kept), columns(&points));
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0));
+        // Non-finite samples are dropped, as the line drops them.
+        let odd = [
+            (0.0, 1.0),
+            (1.0, f64::NAN),
+            (f64::INFINITY, 1.0),
+            (2.0, 0.5),
+        ];
+        assert_eq!(per_column(&axes, &odd), vec![(0.0, 1.0), (2.0, 0.5)]);
+    }
+
+    #[test]
+    fn a_loss_line_drawn_per_column_or_in_pieces_is_the_line_through_every_sample() {
+        let points = jittery(20_000);
+        for dash in [Dash::Solid, Dash::Dashed] {
+            let series = |points| LossSeries {
+                dash,
+                ..LossSeries::new(RGBColor(0, 114, 178), points)
+            };
+            let axes = LossAxes::live(600, 300, 1.0, &[series(&points)], Some(0.0), 20_000.0);
+            // Every sample, as the chart drew it before it kept only what a column shows.
+            let (p, m) = (axes.plot, &axes.metrics);
+            let b = [p.x as f64, p.y as f64, p.right() as f64, p.bottom() as f64];
+            let px = thin(points.iter().map(|&(x, v)| axes.to_px(x, v)), 0.5);
+            let pattern: Vec<f64> = dash.pattern().iter().map(|&l| m.px(l)).collect();
+            let every: Vec<Vec<(i32, i32)>> = clip(&px, b)
+                .iter()
+                .flat_map(|part| dash_by_x(part, &pattern))
+                .map(|piece| straighten(&to_backend(&piece), 0.5))
+                .filter(|piece| piece.len() >= 2)
+                .collect();
+            let whole = lines_of(loss_marks(&axes, &[series(&points)], true));
+            // A live chart: a thousand steps a frame, each piece from the last sample drawn.
+            let pieces: Vec<Vec<(i32, i32)>> = (0..points.len())
+                .step_by(1000)
+                .flat_map(|k| {
+                    let piece = &points[k.saturating_sub(1)..(k + 1000).min(points.len())];
+                    lines_of(loss_marks(&axes, &[series(piece)], k == 0))
+                })
+                .collect();
+            let count = |ls: &[Vec<(i32, i32)>]| ls.iter().map(Vec::len).sum::<usize>();
+            assert!(
+                count(&whole) * 3 < count(&every),
+                "{dash:?}: {} points drawn, {} before",
+                count(&whole),
+                count(&every)
+            );
+            let (every, whole, pieces) = (
+                centre_pixels(&every),
+                centre_pixels(&whole),
+                centre_pixels(&pieces),
+            );
+            assert!(every.len() > 1000, "{dash:?}: {} pixels", every.len());
+            for (a, b, what) in [
+                (&whole, &every, "whole against every sample"),
+                (&every, &whole, "every sample against whole"),
+                (&pieces, &whole, "pieces against whole"),
+                (&whole, &pieces, "whole against pieces"),
+            ] {
+                let off = strays(a, b);
+                assert!(off < 0.005, "{dash:?}, {what}: {off} of the pixels stray");
+            }
+        }
     }
 
     #[test]

@@ -2,9 +2,34 @@
 //! backend. Nothing here lets a non-finite number through.
 
 use super::layout::backend_coord;
+use super::scene::DrawResult;
+use plotters::coord::Shift;
+use plotters::drawing::DrawingArea;
+use plotters::element::PathElement;
+use plotters::prelude::DrawingBackend;
+use plotters::style::ShapeStyle;
 
 /// An axis-aligned rectangle `[x0, y0, x1, y1]` in device pixels, x0 <= x1, y0 <= y1.
 pub type Bounds = [f64; 4];
+
+/// Polylines in whole device pixels stroked in one style: what a canvas strokes as one path
+/// (setting its style is what costs), a plotters backend as one path each.
+#[derive(Clone, Debug)]
+pub struct Strokes {
+    pub style: ShapeStyle,
+    /// Each of at least two points.
+    pub lines: Vec<Vec<(i32, i32)>>,
+}
+
+impl Strokes {
+    /// Each polyline as a plotters path on `area`.
+    pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        for line in &self.lines {
+            area.draw(&PathElement::new(line.clone(), self.style))?;
+        }
+        Ok(())
+    }
+}
 
 /// Keeps the first finite point, then every point at least `min_dist` from the last kept one,
 /// and always the last finite point. Non-finite points are dropped.

@@ -17,21 +17,26 @@
 //! casings on a canvas of their own under the lines, opaque, and shows that canvas translucent
 //! ([`Casings::OwnLayer`]): so every casing stays under every line, as in a picture drawn in one
 //! go, and overlapping pieces do not darken. Appending a piece strokes the casing from the last
-//! point drawn and the line from the point before it, so the pieces join seamlessly.
+//! point drawn and the line from the point before it, so the pieces join seamlessly; segments
+//! a racer stroked already are not stroked again (one jittering about its minimum would
+//! retrace the same few pixels every frame). Each racer's pieces of a frame are one
+//! [`Strokes`]: a canvas strokes them as one path.
 
 use super::colormap::Dash;
 use super::layout::{Mapping, Metrics};
-use super::path::{clip, dash, drop_far, straighten, thin, to_backend, Bounds};
+use super::path::{clip, dash, drop_far, straighten, thin, to_backend, Bounds, Strokes};
 use super::scene::{
     at, bounds, casing, cross, fill, stroke, text_style, DrawResult, DIVERGED, INK, WHITE,
 };
 use crate::landscape::Point;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::element::{Circle, Polygon, Rectangle};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{FontStyle, RGBColor};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// A racer's path drops wiggles smaller than this many device pixels across (see
 /// [`super::path::straighten`]): below the width of its line, they read as noise.
@@ -57,12 +62,19 @@ pub struct Pen {
     tail: Vec<[f64; 2]>,
     /// How far into its dash pattern the line drawn so far ends, in device pixels.
     phase: f64,
+    /// The segments (whole device pixels) stroked so far, casings' and lines': a racer that
+    /// jitters about its minimum retraces a handful of pixels every frame, and stroking them
+    /// again changes nothing.
+    cased: Segments,
+    lined: Segments,
 }
 
 impl Pen {
     pub fn clear(&mut self) {
         self.tail.clear();
         self.phase = 0.0;
+        self.cased.clear();
+        self.lined.clear();
     }
 
     /// The device-pixel polylines for the next piece of a path whose new points are `points`:
@@ -85,6 +97,82 @@ impl Pen {
         line.extend_from_slice(&casing);
         self.tail = line[line.len().saturating_sub(2)..].to_vec();
         Some(Piece { casing, line })
+    }
+}
+
+/// Segments already stroked, each as its two ends in whole device pixels (either way round).
+#[derive(Clone, Debug, Default)]
+struct Segments(HashSet<[i32; 4], BuildHasherDefault<SegmentHasher>>);
+
+/// At most this many segments are remembered per racer and layer, about 140 KB (then it starts
+/// over: a racer that keeps travelling has few to skip, one jittering in place a few dozen).
+const SEGMENTS_CAPACITY: usize = 1 << 12;
+
+/// A multiply-and-rotate hash of a segment's coordinates (as rustc's own `FxHasher`): the
+/// keys are no one's choosing, so the default's protection against chosen keys buys nothing.
+#[derive(Default)]
+struct SegmentHasher(u64);
+
+impl Hasher for SegmentHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(4) {
+            let mut word = [0u8; 4];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u32(u32::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.write_u32(i as u32);
+    }
+}
+
+impl Segments {
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    /// The polylines of `lines` without the segments stroked before (remembering the others):
+    /// the runs of new segments. Skipping a segment drawn already changes no pixel's coverage,
+    /// as round caps and joins make a line the union of its segments.
+    fn fresh(&mut self, lines: Vec<Vec<(i32, i32)>>) -> Vec<Vec<(i32, i32)>> {
+        let mut out = Vec::with_capacity(lines.len());
+        for line in lines {
+            let mut run: Vec<(i32, i32)> = Vec::new();
+            for w in line.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let key = if a <= b {
+                    [a.0, a.1, b.0, b.1]
+                } else {
+                    [b.0, b.1, a.0, a.1]
+                };
+                if self.0.len() >= SEGMENTS_CAPACITY {
+                    self.0.clear();
+                }
+                if self.0.insert(key) {
+                    if run.last() != Some(&a) {
+                        if run.len() >= 2 {
+                            out.push(std::mem::take(&mut run));
+                        }
+                        run.clear();
+                        run.push(a);
+                    }
+                    run.push(b);
+                }
+            }
+            if run.len() >= 2 {
+                out.push(run);
+            }
+        }
+        out
     }
 }
 
@@ -157,40 +245,60 @@ pub fn draw_trails<DB: DrawingBackend>(
     pens: &mut [Pen],
     dpr: f64,
 ) -> DrawResult<DB> {
+    let (under, over) = trail_strokes(casings, mapping, racers, pens, dpr);
+    for s in &under {
+        s.draw(casing_area)?;
+    }
+    for s in &over {
+        s.draw(area)?;
+    }
+    Ok(())
+}
+
+/// What [`draw_trails`] strokes, one [`Strokes`] per racer that moved: the casings, then the
+/// lines (a dashed racer's dashes in one [`Strokes`]). Moves the pens.
+pub fn trail_strokes(
+    casings: Casings,
+    mapping: &Mapping,
+    racers: &[RacerTrace],
+    pens: &mut [Pen],
+    dpr: f64,
+) -> (Vec<Strokes>, Vec<Strokes>) {
     let m = Metrics::new(dpr);
     let b = bounds(mapping);
-    let mut pieces: Vec<(RGBColor, Dash, Piece, &mut f64)> = racers
-        .iter()
-        .zip(pens.iter_mut())
-        .filter_map(|(r, pen)| {
-            let piece = pen.advance(mapping, r.points)?;
-            Some((r.color, r.dash, piece, &mut pen.phase))
-        })
-        .collect();
     let (line_w, casing_w) = widths(&m);
-    for (color, _, piece, _) in &pieces {
-        let c = casing(*color);
+    let (mut under, mut over) = (Vec::new(), Vec::new());
+    for (r, pen) in racers.iter().zip(pens.iter_mut()) {
+        let Some(piece) = pen.advance(mapping, r.points) else {
+            continue;
+        };
+        let c = casing(r.color);
         let style = match casings {
             Casings::Translucent => stroke(c, casing_w),
             Casings::OwnLayer => stroke(RGBColor(c.0, c.1, c.2), casing_w),
         };
-        for part in parts(&piece.casing, b) {
-            casing_area.draw(&PathElement::new(part, style))?;
-        }
-    }
-    for (color, dash, piece, phase) in &mut pieces {
-        let style = stroke(*color, line_w);
+        let casing_parts = parts(&piece.casing, b);
         // A dashed line is cut from the new part alone (the casing's), going on in its pattern.
-        let lines = if *dash == Dash::Solid {
+        let lines = if r.dash == Dash::Solid {
             parts(&piece.line, b)
         } else {
-            dashed(&parts(&piece.casing, b), dash.pattern(), &m, phase)
+            dashed(&casing_parts, r.dash.pattern(), &m, &mut pen.phase)
         };
-        for part in lines {
-            area.draw(&PathElement::new(part, style))?;
+        let (casing_lines, lines) = (pen.cased.fresh(casing_parts), pen.lined.fresh(lines));
+        if !casing_lines.is_empty() {
+            under.push(Strokes {
+                style,
+                lines: casing_lines,
+            });
+        }
+        if !lines.is_empty() {
+            over.push(Strokes {
+                style: stroke(r.color, line_w),
+                lines,
+            });
         }
     }
-    Ok(())
+    (under, over)
 }
 
 /// A racer's head for [`draw_heads`].
@@ -590,15 +698,16 @@ mod tests {
         }
         let pieces = polylines(&svg);
         assert_eq!(pieces.len(), 2 * path.chunks(7).count());
-        // Casings (even) chain end to start; each line piece starts one point before its casing.
+        // Casings (even) chain end to start; each line piece starts on the line drawn before
+        // (it goes on from the point before, less the segments stroked already).
         for k in (2..pieces.len()).step_by(2) {
             let (prev_casing, casing, line) = (&pieces[k - 2], &pieces[k], &pieces[k + 1]);
             assert_eq!(casing[0], *prev_casing.last().unwrap(), "piece {k}");
             assert_eq!(line.last(), casing.last(), "piece {k}");
-            assert_ne!(
-                line[0], casing[0],
-                "piece {k}: the line starts a point earlier"
-            );
+            let gap = |a: (i64, i64), b: (i64, i64)| {
+                (((a.0 - b.0).pow(2) + (a.1 - b.1).pow(2)) as f64).sqrt()
+            };
+            assert!(gap(line[0], casing[0]) <= 8.0, "piece {k}: the line joins");
         }
         // Together the pieces reach both ends of the whole path.
         let line_whole = &whole[1];
@@ -784,6 +893,75 @@ mod tests {
                 (mid.0 - last[0]).abs() <= 1.0 && (mid.1 - last[1]).abs() <= 1.0,
                 "the cross is at the last point: {c:?} vs {last:?}"
             );
+        }
+    }
+
+    #[test]
+    fn a_racer_retracing_its_path_strokes_only_segments_not_stroked_yet() {
+        let mapping = Mapping::new(
+            Layout::landscape(400, 400, 1.0).plot,
+            View::new(-1.0, 1.0, -1.0, 1.0),
+        );
+        // Down a slope, then back and forth between three points a few pixels apart, as Lion
+        // does about its minimum.
+        let mut path: Vec<Point> = (0..40).map(|i| [-0.8 + 0.02 * i as f64, 0.1]).collect();
+        let blob = [[0.0, 0.1], [0.012, 0.108], [0.006, 0.095]];
+        path.extend((0..600).map(|i| blob[i % 3]));
+        let segments = |lines: &[Vec<(i32, i32)>]| {
+            let mut out: Vec<[i32; 4]> = lines
+                .iter()
+                .flat_map(|l| l.windows(2))
+                .map(|w| {
+                    let (a, b) = (w[0].min(w[1]), w[0].max(w[1]));
+                    [a.0, a.1, b.0, b.1]
+                })
+                .collect();
+            out.sort_unstable();
+            out.dedup();
+            out
+        };
+        for dash in [Dash::Solid, Dash::Dashed] {
+            let trace = |points| RacerTrace {
+                color: RGBColor(0, 0, 0),
+                points,
+                diverged: false,
+                dash,
+            };
+            // Frames of 20 steps, remembering what was stroked or (`forget`) not.
+            let frames = |forget: bool| {
+                let mut pens = vec![Pen::default()];
+                let (mut all, mut late) = (Vec::new(), 0);
+                for (k, chunk) in path.chunks(20).enumerate() {
+                    if forget {
+                        pens[0].cased.clear();
+                        pens[0].lined.clear();
+                    }
+                    let (u, o) =
+                        trail_strokes(Casings::OwnLayer, &mapping, &[trace(chunk)], &mut pens, 1.0);
+                    let lines: Vec<_> = u.into_iter().chain(o).flat_map(|s| s.lines).collect();
+                    assert!(lines.iter().all(|l| l.len() >= 2));
+                    if k >= 6 {
+                        late += lines.iter().map(|l| l.len()).sum::<usize>();
+                    }
+                    all.extend(lines);
+                }
+                (segments(&all), late)
+            };
+            let ((kept, late), (every, again)) = (frames(false), frames(true));
+            // The blob is stroked once, then never again (dashes cut it where their phase
+            // falls: a few more pieces at first).
+            if dash == Dash::Solid {
+                assert_eq!(late, 0);
+            } else {
+                assert!(late * 10 < again, "{dash:?}: {late} points stroked again");
+            }
+            let late_frames = path.chunks(20).count() - 6;
+            assert!(
+                again >= 2 * late_frames,
+                "{dash:?}: {again} points stroked again"
+            );
+            // Nothing that would have been stroked is missing.
+            assert_eq!(kept, every, "{dash:?}");
         }
     }
 

@@ -4,9 +4,11 @@ use super::err;
 use crate::live::pan::Moved;
 use crate::live::Layer;
 use crate::render::layout::PlotRect;
+use crate::render::path::Strokes;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
 use plotters::prelude::IntoDrawingArea;
+use plotters::style::RGBAColor;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::{Clamped, JsCast, JsError};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -81,6 +83,29 @@ impl Layer for Canvas {
     fn refresh(&mut self) -> Result<(), String> {
         *self = Canvas::new(self.canvas.clone())
             .map_err(|_| "the canvas has no 2d context".to_string())?;
+        Ok(())
+    }
+
+    fn stroke(&self, strokes: &Strokes) -> Result<(), String> {
+        // As plotters-canvas strokes one path, with every polyline a subpath of it.
+        let RGBAColor(r, g, b, a) = strokes.style.color;
+        if a == 0.0 || strokes.lines.is_empty() {
+            return Ok(());
+        }
+        let ctx = &self.ctx;
+        ctx.set_stroke_style_str(&format!("rgba({r},{g},{b},{a})"));
+        ctx.set_line_width(strokes.style.stroke_width as f64);
+        ctx.begin_path();
+        for line in &strokes.lines {
+            let Some((&(x, y), rest)) = line.split_first() else {
+                continue;
+            };
+            ctx.move_to(x as f64, y as f64);
+            for &(x, y) in rest {
+                ctx.line_to(x as f64, y as f64);
+            }
+        }
+        ctx.stroke();
         Ok(())
     }
 
