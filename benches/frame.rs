@@ -143,6 +143,7 @@ impl Layer for Counting {
     fn scale_up(&self, _: [f64; 4], _: f64, _: PlotRect) -> Result<(), String> {
         Ok(())
     }
+    fn show_moved(&self, _: Option<optiscape::live::pan::Moved>) {}
 }
 
 fn now() -> f64 {
