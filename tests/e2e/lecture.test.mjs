@@ -368,7 +368,7 @@ test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: c
       assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
       await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
       assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
-      assert.match(await page.locator('.surface-note').innerText(), /without WebGL2/);
+      assert.match(await page.locator('.surface-note').innerText(), /^3-D drawn without WebGL2 \(not available in this browser\)/, 'the core\'s note, saying why');
       const rgb = await racerRgb(page, 0);
       const seen = await surfacePixels(page, rgb);
       assert.ok(seen.colours >= 40 && seen.racer >= 20, `the surface and the path: ${JSON.stringify(seen)}`);
@@ -406,6 +406,7 @@ test('a lost WebGL context leaves the 3-D view to the core\'s drawing, never a b
     await page.waitForFunction(() => window.optiscape.instrument.surface().times().at(-1).webgl === false);
     assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
     assert.equal(await page.locator('.surface-note').isVisible(), true);
+    assert.match(await page.locator('.surface-note').innerText(), /^3-D drawn without WebGL2 \(the browser stopped it in this tab\)/, 'the note says why');
     const seen = await surfacePixels(page, await racerRgb(page, 0));
     assert.ok(seen.colours >= 40 && seen.racer >= 20, `the core's drawing: ${JSON.stringify(seen)}`);
   });

@@ -1,6 +1,7 @@
 // The 3-D view where WebGL2 is missing or its context was lost: drawn by the core on a 2-D
 // canvas (SurfaceView, the drawing of `optiscape plot --3d`), on a coarser mesh while anything
-// moves (a turn, or the race) and sharp on the first frame that nothing did.
+// moves (a turn, or the race) and sharp on the first frame that nothing did; with the core's
+// note saying so.
 
 import { SurfaceView } from '../pkg/optiscape.js';
 
@@ -8,7 +9,7 @@ import { SurfaceView } from '../pkg/optiscape.js';
 const TURNING_GRID = 48;
 
 /** The core's drawing of `scene()`, sharp on a `sharp x sharp` mesh; `camera`: createCamera's.
- * Returns {draw(canvas), forget()}. */
+ * Returns {draw(canvas), forget(), note(lost)}. */
 export function createFallback(sharp, camera, scene) {
   const s = { clock: -1, view: null, drawn: '' };
   return {
@@ -31,5 +32,7 @@ export function createFallback(sharp, camera, scene) {
     forget() {
       s.drawn = '';
     },
+    /** The note shown with it: why (WebGL2 missing, or `lost`) and what it changes. */
+    note: (lost) => SurfaceView.note(lost),
   };
 }

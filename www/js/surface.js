@@ -6,7 +6,7 @@
 // context is lost, it is drawn by the core on a 2-D canvas (surface-fallback.js) with a note
 // saying so. This module holds the canvases, the toggle and the frame loop.
 
-import { el } from './dom.js';
+import { el, setText } from './dom.js';
 import { createCamera } from './surface-camera.js';
 import { createFallback } from './surface-fallback.js';
 import { createGlFeed } from './surface-gl-feed.js';
@@ -16,7 +16,6 @@ import { createSurfaceGl } from './surface-gl.js';
 const SHARP_GRID = 120;
 /** The last frames' drawing times kept, for `times()`. */
 const KEEP_TIMES = 240;
-const FALLBACK_NOTE = '3-D drawn without WebGL2 (not available in this browser): coarser while it turns.';
 
 /** The canvas the surface is drawn on (a fresh one for the fallback: one that asked for WebGL
  * may not give a 2-D context). */
@@ -31,7 +30,7 @@ const surfaceCanvas = () => el('canvas', { class: 'surface-layer', role: 'img', 
 export function attachSurface($, { scene, problem, changed = () => [] }) {
   let canvas = surfaceCanvas();
   const labels = el('canvas', { class: 'surface-labels', 'aria-hidden': 'true', hidden: true });
-  const note = el('p', { class: 'surface-note', hidden: true, text: FALLBACK_NOTE });
+  const note = el('p', { class: 'surface-note', hidden: true });
   const button = el('button', { type: 'button', class: 'btn view-toggle', 'aria-pressed': 'false', title: 'Show the landscape as a 3-D surface (drag turns it, the wheel zooms)', text: '3-D' });
   $('overlay').after(canvas, labels);
   $('plot').append(button, note);
@@ -55,20 +54,22 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
       // A lost context (the GPU reset, or the browser took it back): the 2-D drawing from then on.
       canvas.addEventListener('webglcontextlost', () => {
         s.gl = null;
-        fallBack();
+        fallBack(true);
       });
-    } else fallBack();
+    } else fallBack(false);
     return s.gl;
   }
 
-  /** The core's 2-D drawing in place of WebGL, on a fresh canvas, with its note. */
-  function fallBack() {
+  /** The core's 2-D drawing in place of WebGL, on a fresh canvas, with its note (`lost`: the
+   * context was lost, else WebGL2 is missing). */
+  function fallBack(lost) {
     const fresh = surfaceCanvas();
     fresh.hidden = canvas.hidden;
     canvas.replaceWith(fresh);
     canvas = fresh;
     camera.listen(canvas);
     labels.hidden = true;
+    setText(note, fallback.note(lost));
     note.hidden = !s.on;
     fallback.forget();
   }
