@@ -10,8 +10,8 @@ const IDLE_NEWS_MS = 500;
 
 /**
  * Feeds `gl` (createSurfaceGl's) from `scene()` on a `grid x grid` mesh; `changed()`: values
- * that change when the scene changes other than by a frame. Returns {advance(n), draw(turn,
- * dpr), forget()}.
+ * that change when the scene changes other than by a frame. Returns {advance(n), draw(canvas,
+ * turn, dpr, over), forget()}.
  */
 export function createGlFeed(gl, grid, { scene, changed }) {
   const feed = new SurfaceFeed(grid);
@@ -32,9 +32,9 @@ export function createGlFeed(gl, grid, { scene, changed }) {
     return all.subarray(0, own);
   }
 
-  /** Draws the view turned as `turn` on `canvas` when anything it shows changed; returns
-   * whether it drew. */
-  function draw(canvas, turn, dpr) {
+  /** Draws the view turned as `turn` on `canvas`, clear of the rectangles `over` where it can,
+   * when anything it shows changed; returns whether it drew. */
+  function draw(canvas, turn, dpr, over) {
     // The paths' news came with the frame's numbers, or is asked for when something changed.
     const now = changed();
     const same = s.seen && now.length === s.seen.length && now.every((v, k) => v === s.seen[k]);
@@ -43,10 +43,10 @@ export function createGlFeed(gl, grid, { scene, changed }) {
     s.seen = now;
     // The mesh crosses once per landscape or view: when the news says it was sampled again.
     if (s.meshVersion !== gl.version()) gl.setMesh(feed.mesh());
-    const key = `${canvas.width}x${canvas.height}|${turn.yaw}|${turn.pitch}|${turn.zoom}|${s.news}|${gl.version()}`;
+    const key = `${canvas.width}x${canvas.height}|${turn.yaw}|${turn.pitch}|${turn.zoom}|${s.news}|${gl.version()}|${over.join(';')}`;
     if (key === s.drawn) return false;
     s.drawn = key;
-    gl.draw(turn, dpr);
+    gl.draw(turn, dpr, over);
     return true;
   }
 

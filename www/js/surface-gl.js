@@ -36,7 +36,7 @@ function softwareRenderer() {
 /**
  * The WebGL2 view on `canvas`, its labels on `labels` (a 2-D canvas of the same size over it),
  * or null where WebGL2 is not available. Returns {setMesh(mesh), takeNews(numbers, from),
- * draw(turn, dpr), version()}.
+ * draw(turn, dpr, over), version()}.
  */
 export function createSurfaceGl(canvas, labels) {
   // Multisampled where a GPU draws it; a software renderer (no GPU, as in a VM or headless
@@ -102,8 +102,9 @@ export function createSurfaceGl(canvas, labels) {
   }
 
   /** Draws the view turned as `turn` ({yaw, pitch, zoom}); `dpr`: device px per CSS px of the
-   * canvas (the labels' size where the core has not said). */
-  function draw(turn, dpr) {
+   * canvas (the labels' size where the core has not said); `over`: the rectangles lying over
+   * the canvas (device px), which the box keeps clear of where it can. */
+  function draw(turn, dpr, over = []) {
     const { width: w, height: h } = canvas;
     gl.viewport(0, 0, w, h);
     gl.clearColor(1, 1, 1, 1);
@@ -112,7 +113,7 @@ export function createSurfaceGl(canvas, labels) {
     // Sized as the plot's lines and text: device px per CSS px, presentation mode's room scale
     // included (the core's `ink`).
     const ink = ribbons.ink() || dpr;
-    const { matrix, scale, eye, toScreen } = projection(w, h, turn, s.mesh.info.box_height, ink);
+    const { matrix, scale, eye, toScreen, at } = projection(w, h, turn, s.mesh.info.box_height, ink, over);
     const far = [eye.toward[0] > 0 ? 0 : 1, eye.toward[2] > 0 ? 0 : 1];
     gl.enable(gl.BLEND);
     gl.blendFunc(gl.SRC_ALPHA, gl.ONE_MINUS_SRC_ALPHA);
@@ -122,7 +123,7 @@ export function createSurfaceGl(canvas, labels) {
     gl.enable(gl.DEPTH_TEST);
     gl.depthMask(true);
     gl.bindVertexArray(null);
-    axes.draw(s.mesh.info, s.version, turn, ink, toScreen, far);
+    axes.draw(s.mesh.info, `${s.version}|${turn.yaw}|${turn.pitch}|${scale}|${at}`, ink, toScreen, far);
   }
 
   return {

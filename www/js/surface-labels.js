@@ -63,13 +63,13 @@ function drawAxes(ctx, info, dpr, toScreen, far) {
   }
 }
 
-/** The labels on `canvas`: draw(info, version, turn, dpr, toScreen, far) redraws them when
- * anything they show changed since the last time. */
+/** The labels on `canvas`: draw(info, view, dpr, toScreen, far) redraws them when anything
+ * they show changed since the last time (`view`: a key of the mesh's version and the view). */
 export function createAxisLabels(canvas) {
   let drawn = '';
   return {
-    draw(info, version, turn, dpr, toScreen, far) {
-      const key = `${canvas.width}x${canvas.height}|${turn.yaw}|${turn.pitch}|${turn.zoom}|${version}|${dpr}`;
+    draw(info, view, dpr, toScreen, far) {
+      const key = `${canvas.width}x${canvas.height}|${view}|${dpr}`;
       if (key === drawn) return;
       drawn = key;
       const ctx = canvas.getContext('2d');

@@ -9,6 +9,7 @@
 import { el, setText } from './dom.js';
 import { createCamera } from './surface-camera.js';
 import { createFallback } from './surface-fallback.js';
+import { overRects } from './surface-fit.js';
 import { createGlFeed } from './surface-gl-feed.js';
 import { createSurfaceGl } from './surface-gl.js';
 
@@ -34,6 +35,9 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   const button = el('button', { type: 'button', class: 'btn view-toggle', 'aria-pressed': 'false', title: 'Show the landscape as a 3-D surface (drag turns it, the wheel zooms)', text: '3-D' });
   $('overlay').after(canvas, labels);
   $('plot').append(button, note);
+  // What may lie over the plot (presentation mode's legend, caption and loss inset): the WebGL
+  // view's box keeps clear of them.
+  const overlays = [$('present-legend'), $('hint'), $('loss-box')?.closest('.loss-card')];
   const camera = createCamera();
   const fallback = createFallback(SHARP_GRID, camera, scene);
   // `gl`: the WebGL2 view and its feed; undefined before the view was first shown, null where
@@ -83,7 +87,7 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   function paint() {
     fitCanvases();
     const t0 = performance.now();
-    const grid = s.gl ? (s.feed.draw(canvas, camera.view(), window.devicePixelRatio || 1) ? SHARP_GRID : 0) : fallback.draw(canvas);
+    const grid = s.gl ? (s.feed.draw(canvas, camera.view(), window.devicePixelRatio || 1, overRects(canvas, overlays)) ? SHARP_GRID : 0) : fallback.draw(canvas);
     if (!grid) return;
     s.times.push({ ms: performance.now() - t0, grid, webgl: Boolean(s.gl) });
     if (s.times.length > KEEP_TIMES) s.times.shift();
