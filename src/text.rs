@@ -516,6 +516,17 @@ pub fn sweep_chart_note(noisy: bool, steps: u64) -> String {
     )
 }
 
+/// The 3-D view's note when the core draws it on a 2-D canvas instead of WebGL2: why (the
+/// browser has no WebGL2, or `lost` its context), and what that changes.
+pub fn surface_fallback_note(lost: bool) -> String {
+    let why = if lost {
+        "the browser stopped it in this tab"
+    } else {
+        "not available in this browser"
+    };
+    format!("3-D drawn without WebGL2 ({why}): coarser while it turns or the race runs.")
+}
+
 /// The hint under a preset's race: its lesson while the race is the preset's own, else what
 /// it was based on. `kind`: "preset" or "experiment".
 pub fn lesson(l: &Lesson, kind: &str) -> String {
@@ -848,6 +859,20 @@ fn to_exponential(x: f64, fraction: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surface_fallback_note_says_why() {
+        let missing = surface_fallback_note(false);
+        let lost = surface_fallback_note(true);
+        assert!(
+            missing.contains("not available in this browser"),
+            "{missing}"
+        );
+        assert!(lost.contains("stopped it"), "{lost}");
+        for note in [missing, lost] {
+            assert!(note.starts_with("3-D drawn without WebGL2 ("), "{note}");
+        }
+    }
 
     #[test]
     fn numbers_read_back() {

@@ -53,6 +53,12 @@ impl SurfaceView {
         }
     }
 
+    /// The note shown with this drawing in place of WebGL2's: why (the browser has none, or
+    /// `lost` its context) and what it changes.
+    pub fn note(lost: bool) -> String {
+        crate::text::surface_fallback_note(lost)
+    }
+
     /// Draws `scene`'s landscape over its view as a surface on a `grid x grid` mesh (2 to 200),
     /// turned `yaw` degrees about the vertical and tilted `pitch` degrees (0: from the side, 90:
     /// from above), `zoom` times its fitted size, with every racer's path so far on it; fills

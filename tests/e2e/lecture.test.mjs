@@ -472,7 +472,7 @@ test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: c
       assert.equal(await api(page, () => window.optiscape.view('3d')), '3d');
       await page.waitForFunction(() => window.optiscape.instrument.surface().times().length > 0);
       assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
-      assert.match(await page.locator('.surface-note').innerText(), /without WebGL2/);
+      assert.match(await page.locator('.surface-note').innerText(), /^3-D drawn without WebGL2 \(not available in this browser\)/, 'the core\'s note, saying why');
       const rgb = await racerRgb(page, 0);
       const seen = await surfacePixels(page, rgb);
       assert.ok(seen.colours >= 40 && seen.racer >= 20, `the surface and the path: ${JSON.stringify(seen)}`);
@@ -510,7 +510,59 @@ test('a lost WebGL context leaves the 3-D view to the core\'s drawing, never a b
     await page.waitForFunction(() => window.optiscape.instrument.surface().times().at(-1).webgl === false);
     assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
     assert.equal(await page.locator('.surface-note').isVisible(), true);
+    assert.match(await page.locator('.surface-note').innerText(), /^3-D drawn without WebGL2 \(the browser stopped it in this tab\)/, 'the note says why');
     const seen = await surfacePixels(page, await racerRgb(page, 0));
     assert.ok(seen.colours >= 40 && seen.racer >= 20, `the core's drawing: ${JSON.stringify(seen)}`);
   });
+});
+
+test('presenting with the 3-D view, the box and its labels keep clear of the legend, the caption and the loss inset (1280x720 and 1920x1080)', async () => {
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+    await withPage(
+      '',
+      async (page) => {
+        await api(page, () => {
+          window.optiscape.pause();
+          window.optiscape.seek(300);
+          window.optiscape.view('3d');
+          window.optiscape.present(true);
+        });
+        const drawn = () => window.optiscape.instrument.surface().times().length;
+        await page.waitForFunction((n) => window.optiscape.instrument.surface().times().length > n, await api(page, drawn));
+        await page.waitForTimeout(300);
+        // Painted pixels (not white, or not transparent on the labels' canvas) under each overlay.
+        const found = await api(page, () => {
+          const gl = document.querySelector('canvas.surface-layer');
+          const labels = document.querySelector('canvas.surface-labels');
+          const copy = (c) => {
+            const x = document.createElement('canvas');
+            [x.width, x.height] = [c.width, c.height];
+            const ctx = x.getContext('2d');
+            ctx.drawImage(c, 0, 0);
+            return ctx.getImageData(0, 0, c.width, c.height).data;
+          };
+          const [surface, text] = [copy(gl), copy(labels)];
+          const box = gl.getBoundingClientRect();
+          const k = gl.width / box.width;
+          const overlays = ['#present-legend', '#hint', '.loss-card'].map((q) => [q, document.querySelector(q).getBoundingClientRect()]);
+          let painted = 0;
+          const under = {};
+          for (let y = 0; y < gl.height; y += 2) {
+            for (let x = 0; x < gl.width; x += 2) {
+              const i = 4 * (y * gl.width + x);
+              const ink = surface[i] < 235 || surface[i + 1] < 235 || surface[i + 2] < 235 || text[i + 3] > 0;
+              if (!ink) continue;
+              painted += 1;
+              const [cx, cy] = [box.left + x / k, box.top + y / k];
+              for (const [q, r] of overlays) if (cx >= r.left && cx <= r.right && cy >= r.top && cy <= r.bottom) under[q] = (under[q] ?? 0) + 1;
+            }
+          }
+          return { painted, under };
+        });
+        assert.ok(found.painted > 2000, `the box is drawn: ${JSON.stringify(found)}`);
+        assert.deepEqual(found.under, {}, `nothing of the box under an overlay at ${viewport.width}x${viewport.height}`);
+      },
+      { viewport },
+    );
+  }
 });
