@@ -8,8 +8,11 @@ const INK_STRIDE = 2;
 const CORNERS = [['bottom', 'right'], ['top', 'right'], ['bottom', 'left'], ['top', 'left']];
 /** The narrowest the panel may be beside the plot (CSS pixels): its captions still read. */
 const BESIDE_MIN_PX = 200;
-/** Overlays over the plot the panel should rather not cover (the 3-D toggle, presentation mode's). */
-const SOFT_OBSTACLES = '.view-toggle, .present-legend:not([hidden]), .presenting #hint:not([hidden]), .presenting .loss-card';
+/** Overlays the panel must not cover, as it must not cover the pieces: presentation mode's legend,
+ * and its loss inset and caption (drawn above the plot, so they would cover the panel). */
+const HARD_OBSTACLES = '.presenting .present-legend:not([hidden]), .presenting .loss-card, .presenting #hint:not([hidden])';
+/** Overlays over the plot the panel should rather not cover (the 3-D toggle). */
+const SOFT_OBSTACLES = '.view-toggle';
 
 /** The boxes of what `selector` finds under `root` that is shown. */
 function boxesOf(root, selector) {
@@ -111,8 +114,8 @@ function placeBeside(panel, $) {
 /**
  * The placement of `panel` over the plot `$('plot')` in `root`. Returns `place(scene, i, pieces)`:
  * puts the panel in the plot's corner that covers none of racer `i`'s pieces but boxes (the
- * arrows, points and their labels; a box may span the plot), and the least of the other overlays;
- * where no corner is clear, the panel keeps only
+ * arrows, points and their labels; a box may span the plot) nor presentation mode's legend, inset
+ * and caption, and the least of the other overlays; where no corner is clear, the panel keeps only
  * the latest piece's caption and tries again; where none is clear then either (a small plot, as a
  * phone's), the panel goes beside the plot, or under it, unless the plot is the whole screen
  * (presenting).
@@ -125,7 +128,7 @@ export function explainPlacer(root, $, panel) {
     panel.classList.remove('below');
     const boxes = pieceBoxes(scene, i, pieces.length, $('overlay'), scratch);
     const keep = pieces.map((p, k) => p.shape !== 'box' && boxes[k]).filter(Boolean);
-    const best = bestCorner(panel, keep, boxesOf(root, SOFT_OBSTACLES));
+    const best = bestCorner(panel, [...keep, ...boxesOf(root, HARD_OBSTACLES)], boxesOf(root, SOFT_OBSTACLES));
     const presenting = Boolean($('plot').closest('.presenting'));
     if (!best.clear && !presenting) {
       if (placeBeside(panel, $)) return;
