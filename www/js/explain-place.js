@@ -8,9 +8,12 @@ const INK_STRIDE = 2;
 const CORNERS = [['bottom', 'right'], ['top', 'right'], ['bottom', 'left'], ['top', 'left']];
 /** The narrowest the panel may be beside the plot (CSS pixels): its captions still read. */
 const BESIDE_MIN_PX = 200;
-/** Overlays the panel must not cover, as it must not cover the pieces: presentation mode's legend,
- * and its loss inset and caption (drawn above the plot, so they would cover the panel). */
-const HARD_OBSTACLES = '.presenting .present-legend:not([hidden]), .presenting .loss-card, .presenting #hint:not([hidden])';
+/** Overlays the panel must not cover, as it must not cover the pieces: presentation mode's loss
+ * inset and caption (drawn above the plot, so they would hide the panel). */
+const HARD_OBSTACLES = '.presenting .loss-card, .presenting #hint:not([hidden])';
+/** Overlays the panel should not cover unless it must: presentation mode's legend (the panel is
+ * drawn over it). */
+const FIRM_OBSTACLES = '.presenting .present-legend:not([hidden])';
 /** Overlays over the plot the panel should rather not cover (the 3-D toggle). */
 const SOFT_OBSTACLES = '.view-toggle';
 
@@ -62,20 +65,26 @@ function pieceBoxes(scene, i, count, over, scratch) {
   return boxes;
 }
 
+/** Whether scores `a` (areas covered, most important first) are better than `b`. */
+function better(a, b) {
+  const k = a.findIndex((x, j) => x !== b[j]);
+  return k >= 0 && a[k] < b[k];
+}
+
 /**
- * The best of the panel's corners and compact forms: none of `keep` covered if it can be, then
- * the least of `soft`. Leaves the panel in its last tried form; returns {compact, corner, clear}.
+ * The best of the panel's corners and compact forms: the least covered of `tiers[0]` (boxes it
+ * must not cover), then of `tiers[1]`, and so on. Clear when it covers none of any tier but the
+ * last. Leaves the panel in its last tried form; returns {compact, corner, clear}.
  */
-function bestCorner(panel, keep, soft) {
+function bestCorner(panel, tiers) {
   let best = null;
   for (const compact of [false, true]) {
     panel.classList.toggle('compact', compact);
     for (const [v, h] of CORNERS) {
       panel.dataset.corner = `${v} ${h}`;
       const r = panel.getBoundingClientRect();
-      const hard = keep.reduce((a, b) => a + overlap(r, b), 0);
-      const score = hard * 1e6 + soft.reduce((a, b) => a + overlap(r, b), 0);
-      if (best === null || score < best.score) best = { score, compact, corner: `${v} ${h}`, clear: hard === 0 };
+      const score = tiers.map((boxes) => boxes.reduce((a, b) => a + overlap(r, b), 0));
+      if (best === null || better(score, best.score)) best = { score, compact, corner: `${v} ${h}`, clear: score.slice(0, -1).every((x) => x === 0) };
     }
     if (best.clear) break;
   }
@@ -114,8 +123,9 @@ function placeBeside(panel, $) {
 /**
  * The placement of `panel` over the plot `$('plot')` in `root`. Returns `place(scene, i, pieces)`:
  * puts the panel in the plot's corner that covers none of racer `i`'s pieces but boxes (the
- * arrows, points and their labels; a box may span the plot) nor presentation mode's legend, inset
- * and caption, and the least of the other overlays; where no corner is clear, the panel keeps only
+ * arrows, points and their labels; a box may span the plot) nor presentation mode's inset and
+ * caption, then none of its legend, and the least of the 3-D toggle; where no corner is clear, the
+ * panel keeps only
  * the latest piece's caption and tries again; where none is clear then either (a small plot, as a
  * phone's), the panel goes beside the plot, or under it, unless the plot is the whole screen
  * (presenting).
@@ -128,7 +138,7 @@ export function explainPlacer(root, $, panel) {
     panel.classList.remove('below');
     const boxes = pieceBoxes(scene, i, pieces.length, $('overlay'), scratch);
     const keep = pieces.map((p, k) => p.shape !== 'box' && boxes[k]).filter(Boolean);
-    const best = bestCorner(panel, [...keep, ...boxesOf(root, HARD_OBSTACLES)], boxesOf(root, SOFT_OBSTACLES));
+    const best = bestCorner(panel, [[...keep, ...boxesOf(root, HARD_OBSTACLES)], boxesOf(root, FIRM_OBSTACLES), boxesOf(root, SOFT_OBSTACLES)]);
     const presenting = Boolean($('plot').closest('.presenting'));
     if (!best.clear && !presenting) {
       if (placeBeside(panel, $)) return;
