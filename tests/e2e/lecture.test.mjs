@@ -270,6 +270,38 @@ test('the explain panel never covers the explained step\'s arrows: it takes a co
   }
 });
 
+test('presenting, the explain panel is sized for the room like the legend and stays clear of the legend, the loss inset, the caption and the step\'s arrows, at 1280x720 and 1920x1080', async () => {
+  for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+    await withPage('', async (page) => {
+      await api(page, () => (window.optiscape.present(true), window.optiscape.pause(), window.optiscape.seek(40)));
+      await api(page, () => window.optiscape.explain(2));
+      await page.waitForFunction(() => document.querySelectorAll('.explain-pieces > li:not(.shown)').length === 0, null, { timeout: 10_000 });
+      const seen = await api(page, () => {
+        const box = (e) => {
+          const r = e.getBoundingClientRect();
+          return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+        };
+        const panel = document.querySelector('.explain-panel');
+        const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+        return {
+          panel: box(panel),
+          text: px(panel.querySelector('.explain-label')),
+          legendText: px(document.querySelector('.present-name')),
+          overlays: { legend: box(document.querySelector('.present-legend')), inset: box(document.querySelector('.loss-card')), caption: box(document.getElementById('hint')) },
+        };
+      });
+      const at = `${viewport.width}x${viewport.height}`;
+      assert.ok(seen.text >= seen.legendText - 0.5, `${at}: the panel's text ${seen.text} px, the legend's ${seen.legendText} px`);
+      if (viewport.height >= 1080) assert.ok(seen.text >= 24, `${at}: the panel's text ${seen.text} px`);
+      const apart = (a, b) => a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom;
+      for (const [name, b] of Object.entries(seen.overlays)) assert.ok(apart(seen.panel, b), `${at}: the panel ${JSON.stringify(seen.panel)} covers the ${name} ${JSON.stringify(b)}`);
+      for (const { key, shape, box } of await drawnPieces(page, 2)) {
+        if (shape !== 'box' && box) assert.ok(apart(seen.panel, box), `${at}: the panel ${JSON.stringify(seen.panel)} covers ${key} ${JSON.stringify(box)}`);
+      }
+    }, { viewport });
+  }
+});
+
 /** What the 3-D view's canvas shows: its painted (not white) pixels, the distinct colours of
  * the painted ones that are not grey (quantized), and the pixels of exactly `rgb`. */
 const surfacePixels = (page, rgb) =>

@@ -162,6 +162,8 @@ test('presentation mode in the cell: from Python the race fills the cell, from t
       assert.ok(r && r.width > 0 && r.left >= room.left - 1 && r.top >= room.top - 1 && r.right <= room.right + 1 && r.bottom <= room.bottom + 1, `${what}: the ${part} ${JSON.stringify(r)} inside ${JSON.stringify(room)}`);
     }
     assert.ok(l.caption.text.length > 20, `${what}: the caption says the hint`);
+    const apart = (a, b) => a.right <= b.left || a.left >= b.right || a.bottom <= b.top || a.top >= b.bottom;
+    assert.ok(l.toggle && apart(l.legend, l.toggle), `${what}: the legend ${JSON.stringify(l.legend)} clear of the 3-D toggle ${JSON.stringify(l.toggle)}`);
   };
 
   // From Python: the race fills the cell (no full screen without a click).
@@ -210,7 +212,8 @@ test('presentation mode in the cell: from Python the race fills the cell, from t
 const boxes = (l) => JSON.stringify([l.widget, l.plot].map((r) => [r.left, r.top, r.width, r.height].map(Math.round)));
 
 /** The cell's presentation layout: the widget's and the plot's boxes, the plot's share of the
- * widget (or the full screen), the legend's rows and names, the caption and the loss inset. */
+ * widget (or the full screen), the legend's rows and names, the caption, the loss inset and the
+ * 3-D toggle. */
 function presentLayout() {
   return page.evaluate(() => {
     const el = widget();
@@ -242,6 +245,7 @@ function presentLayout() {
       legend: box(root.querySelector('#present-legend')),
       caption: caption && { ...caption, text: root.querySelector('#hint').textContent },
       inset: box(root.querySelector('#loss')),
+      toggle: box(root.querySelector('.view-toggle')),
     };
   });
 }

@@ -3,41 +3,15 @@
 // piece's label, value and caption. Everything shown is the core's (Scene::explain and
 // Scene::draw_explanation_on); this module only paces it and steps the race. ← and → step the
 // race back and forth (the explanation follows), Esc or the button again leaves; playing leaves
-// too. The panel takes the plot's corner where it covers none of the pieces drawn (found from the
-// drawing itself), nor, if it can, the plot's other overlays.
+// too. Where the panel goes is explain-place.js's.
 
 import { el } from './dom.js';
+import { explainPlacer } from './explain-place.js';
 
 /** One more piece every this many milliseconds. */
 const REVEAL_MS = 600;
 /** How often a fully revealed explanation checks whether the plot moved under it. */
 const WATCH_MS = 250;
-/** Pixels read per side when finding where a piece was drawn (its lines are wider than this). */
-const INK_STRIDE = 2;
-/** The panel's corners, best first: beside the colour bar's foot, then away from the axes' labels. */
-const CORNERS = [['bottom', 'right'], ['top', 'right'], ['bottom', 'left'], ['top', 'left']];
-/** The narrowest the panel may be beside the plot (CSS pixels): its captions still read. */
-const BESIDE_MIN_PX = 200;
-/** Overlays over the plot the panel should rather not cover (the 3-D toggle, presentation mode's). */
-const SOFT_OBSTACLES = '.view-toggle, .present-legend:not([hidden]), .presenting #hint:not([hidden]), .presenting .loss-card';
-
-/** Ink of `now` not in `before` (RGBA of one size), as a box in the canvas's pixels, or null. */
-function newInk(before, now, width, height) {
-  let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
-  for (let y = 0; y < height; y += INK_STRIDE) {
-    for (let x = 0; x < width; x += INK_STRIDE) {
-      const k = (y * width + x) * 4;
-      if (now[k + 3] === 0 || (now[k] === before[k] && now[k + 1] === before[k + 1] && now[k + 2] === before[k + 2] && now[k + 3] === before[k + 3])) continue;
-      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
-    }
-  }
-  return x1 < 0 ? null : { left: x0 - INK_STRIDE, top: y0 - INK_STRIDE, right: x1 + INK_STRIDE, bottom: y1 + INK_STRIDE };
-}
-
-/** The area two boxes share. */
-function overlap(a, b) {
-  return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) * Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
-}
 
 /**
  * The explain view over the plot `$('plot')`: `scene()` the Scene, `race` the shared race,
@@ -53,95 +27,8 @@ export function attachExplain(root, $, { scene, race, stepNow, seekTo, clock, pr
   const close = el('button', { type: 'button', class: 'btn', text: 'Done', onclick: () => show(null) });
   const panel = el('aside', { class: 'explain-panel', 'aria-label': 'The next update, piece by piece', 'aria-live': 'polite', hidden: true }, title, note, list, close);
   $('plot').append(canvas, panel);
-  const s = { i: null, data: null, shown: 0, timer: 0, drawn: '', placed: '', scratch: null };
-
-  /**
-   * Where each piece is drawn, as boxes in the page's CSS pixels: the pieces drawn one more at a
-   * time on a scratch canvas of the layer's size, each box the ink it added.
-   */
-  function pieceBoxes() {
-    const over = $('overlay');
-    const scratch = (s.scratch ??= document.createElement('canvas'));
-    [scratch.width, scratch.height] = [over.width, over.height];
-    // Asked first, so the drawing's context is one made for reading back.
-    const ctx = scratch.getContext('2d', { willReadFrequently: true });
-    const r = over.getBoundingClientRect();
-    const css = r.width / over.width;
-    const boxes = [];
-    let before = null;
-    for (let k = 0; k <= s.data.pieces.length; k++) {
-      scene().draw_explanation_on(scratch, s.i, k);
-      const now = ctx.getImageData(0, 0, scratch.width, scratch.height).data;
-      if (before) {
-        const b = newInk(before, now, scratch.width, scratch.height);
-        boxes.push(b && { left: r.left + b.left * css, top: r.top + b.top * css, right: r.left + b.right * css, bottom: r.top + b.bottom * css });
-      }
-      before = now;
-    }
-    return boxes;
-  }
-
-  /**
-   * Puts the panel in the plot's corner that covers none of the pieces but boxes (the arrows,
-   * points and their labels; a box may span the plot), and the least of the other overlays; where
-   * no corner is clear, the panel keeps only the latest piece's caption and tries again; where
-   * none is clear then either (a small plot, as a phone's), the panel goes under the plot, unless
-   * the plot is the whole screen (presenting).
-   */
-  function place() {
-    $('plot').append(panel);
-    panel.style.left = panel.style.top = panel.style.maxWidth = panel.style.maxHeight = '';
-    panel.classList.remove('below');
-    const boxes = pieceBoxes();
-    const keep = s.data.pieces.map((p, k) => p.shape !== 'box' && boxes[k]).filter(Boolean);
-    const soft = [...root.querySelectorAll(SOFT_OBSTACLES)].filter((e) => e.getClientRects().length).map((e) => e.getBoundingClientRect());
-    let best = null;
-    for (const compact of [false, true]) {
-      panel.classList.toggle('compact', compact);
-      for (const [v, h] of CORNERS) {
-        panel.dataset.corner = `${v} ${h}`;
-        const r = panel.getBoundingClientRect();
-        const hard = keep.reduce((a, b) => a + overlap(r, b), 0);
-        const score = hard * 1e6 + soft.reduce((a, b) => a + overlap(r, b), 0);
-        if (best === null || score < best.score) best = { score, compact, corner: `${v} ${h}`, clear: hard === 0 };
-      }
-      if (best.clear) break;
-    }
-    const presenting = Boolean($('plot').closest('.presenting'));
-    if (!best.clear && !presenting) {
-      // Beside the plot (outside its clipped box, placed by its side), where the window has
-      // room there that the controls do not take.
-      panel.classList.remove('compact');
-      $('plot').after(panel);
-      const width = panel.ownerDocument.documentElement.clientWidth;
-      const controls = $('controls').getBoundingClientRect();
-      const plot = $('plot').getBoundingClientRect();
-      const gap = 8;
-      for (const side of ['right', 'left']) {
-        panel.dataset.corner = `beside ${side}`;
-        const room = (side === 'right' ? width - plot.right : plot.left) - 2 * gap;
-        if (room < BESIDE_MIN_PX) continue;
-        panel.style.maxWidth = `${room}px`;
-        // Down to the controls when they come under the plot (it scrolls within).
-        if (controls.top >= plot.bottom) panel.style.maxHeight = `${controls.top - plot.top - gap}px`;
-        const origin = (panel.offsetParent ?? panel.ownerDocument.body).getBoundingClientRect();
-        const w = panel.getBoundingClientRect().width;
-        panel.style.left = `${(side === 'right' ? plot.right + gap : plot.left - gap - w) - origin.left}px`;
-        panel.style.top = `${plot.top - origin.top}px`;
-        const r = panel.getBoundingClientRect();
-        if (r.left >= 0 && r.right <= width && overlap(r, controls) === 0) return;
-      }
-      panel.style.left = panel.style.top = panel.style.maxWidth = panel.style.maxHeight = '';
-
-      panel.classList.remove('compact');
-      panel.classList.add('below');
-      panel.dataset.corner = 'below';
-      $('plot').after(panel);
-      return;
-    }
-    panel.classList.toggle('compact', best.compact);
-    panel.dataset.corner = best.corner;
-  }
+  const s = { i: null, data: null, shown: 0, timer: 0, drawn: '', placed: '' };
+  const place = explainPlacer(root, $, panel);
 
   /** Sizes the layer as the plot's canvases and draws the pieces shown so far. */
   function draw(force = false) {
@@ -158,7 +45,7 @@ export function attachExplain(root, $, { scene, race, stepNow, seekTo, clock, pr
     const layout = `${over.width}x${over.height}|${scene().spec()}|${s.i}|${s.data.step}`;
     if (layout !== s.placed) {
       s.placed = layout;
-      place();
+      place(scene(), s.i, s.data.pieces);
     }
   }
 

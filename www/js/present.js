@@ -8,9 +8,10 @@
 // plot fills it, and P and the button also ask for its full screen (the window is the notebook's).
 
 import { Scene } from '../pkg/optiscape.js';
-import { el, finder, icon, setText } from './dom.js';
+import { finder, icon } from './dom.js';
 import { listenKeys, typing } from './keys.js';
 import { overlayPainter } from './present-frame.js';
+import { presentLegend } from './present-legend.js';
 
 const LEGEND_HZ = 5; // legend refreshes per second
 const NEXT = ['PageDown', 'ArrowRight', 'ArrowDown'];
@@ -38,9 +39,11 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
   // the cell's page and the element holding it (its shadow root's host).
   const stage = inCell ? root : doc.body;
   const fullTarget = inCell ? (root.getRootNode().host ?? root) : doc.documentElement;
-  const state = { on: false, full: false, timer: 0, shown: '' };
+  const state = { on: false, full: false, timer: 0 };
   const button = $('present');
   const legend = $('present-legend');
+  const rows = presentLegend(doc, legend, landscape);
+  const refreshLegend = () => rows.refresh();
   // A recording made while presenting holds what the room sees: the overlays over the plot.
   const paint = overlayPainter({ legend, inset: $('loss-box').closest('.loss-card'), caption: $('hint') });
   const recordRoom = (plot) => ({ ...plot, paint });
@@ -61,7 +64,7 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
     fitRoom();
     clearInterval(state.timer);
     if (on) {
-      state.shown = '';
+      rows.reset();
       refreshLegend();
       state.timer = setInterval(refreshLegend, 1000 / LEGEND_HZ);
       if (full) requestFull();
@@ -95,40 +98,6 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
   /** P and the button: in a cell, the cell's full screen too (a key or a click may ask for it). */
   const toggle = () => (state.on ? set(false) : set(true, inCell));
 
-  /** Each racer's swatch (its colour and dash), name, loss and outcome: the core's words. */
-  function refreshLegend() {
-    const scene = landscape.scene();
-    const cards = scene.cards();
-    const { entries } = scene.legend();
-    const racers = landscape.racers();
-    const key = entries.map((e) => `${e.color}${e.dash.join()}`).join('|');
-    if (key !== state.shown) {
-      state.shown = key;
-      legend.replaceChildren(...entries.map((e, i) => legendRow(e, cards[i])));
-    }
-    legend.querySelectorAll('.present-racer').forEach((row, i) => {
-      const card = cards[i];
-      if (!card) return;
-      setText(row.querySelector('.present-name'), card.name);
-      setText(row.querySelector('.present-loss'), card.loss);
-      setText(row.querySelector('.present-status'), card.status);
-      row.classList.toggle('stopped', racers[i]?.status !== 'ok');
-    });
-  }
-
-  function legendRow(entry, card) {
-    const svgNs = 'http://www.w3.org/2000/svg';
-    const svg = doc.createElementNS(svgNs, 'svg');
-    svg.setAttribute('viewBox', '0 0 48 12');
-    svg.setAttribute('aria-hidden', 'true');
-    svg.setAttribute('class', 'present-swatch');
-    const line = doc.createElementNS(svgNs, 'line');
-    for (const [k, v] of Object.entries({ x1: 2, y1: 6, x2: 46, y2: 6, stroke: entry.color, 'stroke-width': 4, 'stroke-linecap': 'round' })) line.setAttribute(k, v);
-    if (entry.dash.length) line.setAttribute('stroke-dasharray', entry.dash.join(' '));
-    svg.append(line);
-    return el('li', { class: 'present-racer' }, svg, el('span', { class: 'present-name', text: card?.name ?? '' }), el('span', { class: 'present-loss', text: card?.loss ?? '' }), el('span', { class: 'present-status', text: card?.status ?? '' }));
-  }
-
   /** The scene `by` presets after (or before) the one the race is, or is based on. */
   function stepPreset(by) {
     const presets = cat.presets;
@@ -136,7 +105,7 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
     const at = lesson ? presets.findIndex((p) => p.id === lesson.id) : -1;
     const next = at < 0 ? (by > 0 ? 0 : presets.length - 1) : (at + by + presets.length) % presets.length;
     landscape.race.loadPreset(presets[next]);
-    state.shown = '';
+    rows.reset();
     refreshLegend();
   }
 
