@@ -12,8 +12,8 @@ import { classifyLoop, defaultPace } from './classify-loop.js';
 import { createRace } from './race.js';
 import { resultsTable, showProjection } from './results.js';
 import { messageOf } from './specstate.js';
+import { TRAIN_KEY } from './classify-tab.js';
 
-export const TRAIN_KEY = '#train=';
 const CHARTS = ['train-loss', 'train-acc', 'train-proj', 'train-proj-over'];
 
 /**

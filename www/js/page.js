@@ -4,7 +4,7 @@
 
 import { lr_sequence as lrSequence, panic_message as panicMessage } from '../pkg/optiscape.js';
 import { createBanner } from './banner.js';
-import { createClassify, TRAIN_KEY } from './classify.js';
+import { lazyClassify, TRAIN_KEY } from './classify-tab.js';
 import { finder } from './dom.js';
 import { keyList } from './keys.js';
 import { mountExport } from './export.js';
@@ -20,11 +20,11 @@ import { pageTabs } from './tabs.js';
  */
 export function mountPage(root, { cat, host, layout, memory }) {
   const $ = finder(root);
-  const page = { broken: false, mode: 'landscape', stopped: false };
+  const page = { broken: false, mode: 'landscape', stopped: false, prefetched: false };
   const banner = createBanner({ box: $('banner'), text: $('banner-text'), dismiss: $('banner-close'), reset: $('banner-reset'), onReset: resetToDefault });
   const trainBanner = createBanner({ box: $('train-banner'), text: $('train-banner-text'), dismiss: $('train-banner-close'), reset: $('train-banner-reset'), onReset: () => classify.race.loadPreset(cat.experiments[0]) });
   const landscape = createLandscape(root, cat, host, layout, banner);
-  const classify = createClassify(root, cat, host, trainBanner);
+  const classify = lazyClassify(root, cat, host, trainBanner);
   const exporter = mountExport(root, { landscape, classify, host, problem: (text) => banner.show(text), trainProblem: (text) => trainBanner.show(text) });
   const { setMode, showMode, openClassify, wire: wireTabs } = pageTabs({ $, page, landscape, classify, trainBanner, host });
 
@@ -61,12 +61,19 @@ export function mountPage(root, { cat, host, layout, memory }) {
     try {
       landscape.tick(now);
       if (page.mode === 'classify' && classify.opened()) classify.tick(now);
+      if (!page.prefetched && landscape.firstFrame() !== null) prefetchClassify();
     } catch (e) {
       landscape.race.playing = false;
       landscape.race.held = true;
       landscape.race.updateTransport();
       reportError(e);
     }
+  }
+
+  /** The classifier's modules, fetched in idle time once the landscape's first frame is drawn. */
+  function prefetchClassify() {
+    page.prefetched = true;
+    (window.requestIdleCallback ?? setTimeout)(() => classify.prefetch(), { timeout: 2000 });
   }
 
   showMode('landscape');

@@ -2,7 +2,7 @@
 // them), which one is shown and owns the link and the keys, and a new link opening its tab.
 
 import { SPEC_KEY } from './landscape.js';
-import { TRAIN_KEY } from './classify.js';
+import { TRAIN_KEY } from './classify-tab.js';
 import { messageOf } from './specstate.js';
 
 /**
