@@ -146,7 +146,8 @@ export function landscapeLoop({ $, t, race, frames, view }) {
     if (t.behind === 0) t.seeking = false;
     if (!t.seeking && seek.value !== String(t.clock)) seek.value = String(t.clock);
     setText($('seek-out'), `${t.clock} / ${race.spec.steps}`);
-    seek.setAttribute('aria-valuetext', `step ${t.clock} of ${race.spec.steps}`);
+    const said = `step ${t.clock} of ${race.spec.steps}`;
+    if (seek.getAttribute('aria-valuetext') !== said) seek.setAttribute('aria-valuetext', said);
   }
 
   return { readStates, speed, finished, advance, tick, stepNow, seekTo, updateTimeline };

@@ -123,14 +123,15 @@ export function createRacerList(root, cat, actions) {
     const key = `${text.step}|${text.loss}|${text.loss_note}|${text.status}|${state.status}`;
     if (seen?.key === key) return;
     shown[card.i] = { key, news: text.news };
+    // Only what changed is written: the step, mostly (each write costs a style pass).
     setText(card.stepText, text.step);
     setText(card.lossText, text.loss);
-    card.lossText.title = text.loss_note;
+    if (card.lossText.title !== text.loss_note) card.lossText.title = text.loss_note;
     const stopped = state.status !== 'ok';
     card.li.classList.toggle('diverged', stopped);
     card.li.classList.toggle('arrived', !stopped && Boolean(state.arrival));
     setText(card.status, text.status);
-    card.status.title = text.status_note;
+    if (card.status.title !== text.status_note) card.status.title = text.status_note;
     if (text.news && seen && seen.news !== text.news) actions.announce(text.news);
   }
 
