@@ -9,6 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'acorn';
+import './preload.test.mjs'; // the module graph's preloads: run with these checks
 
 const MAX_FUNCTION = 150;
 const MAX_MODULE = 300;
