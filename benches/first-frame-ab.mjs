@@ -90,7 +90,8 @@ const bare = median(runs.bare);
 for (const side of ['before', 'after']) {
   const m = median(runs[side]);
   const at = (name) => median(marks[side].map((k) => k[name] ?? NaN)).toFixed(0);
-  console.log(`# ${side}: modules evaluated (boot) ${at('boot')} ms, wasm ${at('wasm')}, page mounted ${at('ui')}, first frame ${at('first-frame')}`);
+  const gap = (a, b) => median(marks[side].map((k) => k[b] - k[a])).toFixed(0);
+  console.log(`# ${side}: modules evaluated (boot) ${at('boot')} ms; medians of the steps: wasm +${gap('boot', 'wasm')}, page mounted +${gap('wasm', 'ui')}, first frame +${gap('ui', 'first-frame')}`);
   console.log(`first_frame_ms ${side} ${m.toFixed(0)} ms, vs bare ${(m / bare).toFixed(2)} (${modules[side]} .js fetched before it; runs ${runs[side].map((x) => x.toFixed(0)).join(' ')})`);
 }
 console.log(`first_frame_bare_ms ${bare.toFixed(0)} ms (runs ${runs.bare.map((x) => x.toFixed(0)).join(' ')})`);
