@@ -34,9 +34,9 @@ const COARSE_STEP: u32 = 4;
 /// At most about this many samples in a coarse landscape: a projector's 3840 x 2160 plot is
 /// sampled a dozen pixels apart at first, as fast as an 800 x 800 one four apart.
 const COARSE_SAMPLES: f64 = 65_536.0;
-/// At most about this many samples in the coarse landscape of a pan or zoom, drawn again every
-/// frame while the view moves (and refined once it rests): a 3840 x 2160 plot sampled about
-/// twenty pixels apart, an 800 x 800 one six, for a quarter of the sampling, iso-lines and
+/// At most about this many samples in the coarse landscape of a pan or zoom on a large plot,
+/// drawn again every frame while the view moves (and refined once it rests): a 3840 x 2160 plot
+/// sampled about twenty pixels apart instead of eleven, a quarter of the sampling, iso-lines and
 /// colouring of [`COARSE_SAMPLES`].
 pub(super) const VIEW_COARSE_SAMPLES: f64 = 16_384.0;
 const REFINE_ROWS: usize = 4;
@@ -401,9 +401,14 @@ fn head(status: Status, t: &Trail, color: RGBColor, mapping: &Mapping) -> Head {
     }
 }
 
-/// Pixels between two samples of a coarse landscape: [`COARSE_STEP`], or more on a plot so large
-/// that it would take more than `samples`.
+/// Pixels between two samples of a coarse landscape: [`COARSE_STEP`] on a plot small enough for
+/// it within [`COARSE_SAMPLES`] (a desk's plot keeps its coarse grain in a pan), else as many as
+/// keep it within `samples`.
 pub(super) fn coarse_step(mapping: &Mapping, samples: f64) -> u32 {
     let pixels = mapping.plot.width as f64 * mapping.plot.height as f64;
-    ((pixels / samples).sqrt().ceil() as u32).max(COARSE_STEP)
+    let grid = |samples: f64| ((pixels / samples).sqrt().ceil() as u32).max(COARSE_STEP);
+    match grid(COARSE_SAMPLES) {
+        COARSE_STEP => COARSE_STEP,
+        _ => grid(samples),
+    }
 }
