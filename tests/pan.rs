@@ -185,3 +185,53 @@ fn a_change_of_spec_or_size_during_a_pan_draws_the_trails_at_the_view() {
     assert!(!s.trails_moved());
     assert_eq!(s.layers().trails.moved(), None);
 }
+
+/// A clock that moves on a millisecond at every look: a sharp landscape never fits a pan's
+/// budget, so every pan draws it coarse and the frames after refine it.
+fn ticking() -> f64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NOW: AtomicU64 = AtomicU64::new(0);
+    NOW.fetch_add(1, Ordering::Relaxed) as f64
+}
+
+#[test]
+fn a_pan_shows_a_rough_landscape_that_is_exact_once_the_view_rests() {
+    let layers = Layers {
+        background: Raster::new(W, H),
+        casings: Raster::new(W, H),
+        trails: Raster::new(W, H),
+        overlay: Raster::new(W, H),
+        loss: Raster::new(W, H / 2),
+    };
+    let mut s = Scene::new(RunSpec::parse(THREE).unwrap(), layers, ticking);
+    s.resize(1.0).unwrap();
+    while s.refine(8.0).unwrap() {}
+    let mut view = view_of(&s);
+    for k in 0..3 {
+        view = moved(view, [0.04, -0.02], if k == 1 { 0.8 } else { 1.0 });
+        s.set_view(view).unwrap();
+        s.step_and_draw(10).unwrap();
+    }
+    assert!(s.refining(), "the pan's landscape is coarse, to be refined");
+    let sharp = drawn_at(view, 3);
+    let rough = s.layers().background.pixels().clone();
+    assert_ne!(rough, *sharp.layers().background.pixels());
+    // Rough, but of the same landscape: the plot is covered, no pixel left transparent.
+    let plot = s.mapping().plot;
+    for y in (plot.y..plot.bottom()).step_by(7) {
+        for x in (plot.x..plot.right()).step_by(7) {
+            assert_eq!(
+                rough.at(x as u32, y as u32)[3],
+                255,
+                "({x}, {y}) is not painted"
+            );
+        }
+    }
+    while s.refine(8.0).unwrap() {}
+    assert_eq!(
+        *s.layers().background.pixels(),
+        *sharp.layers().background.pixels(),
+        "once the view rests the landscape is the very one drawn at that view"
+    );
+    assert_eq!(*s.layers().trails.pixels(), *sharp.layers().trails.pixels());
+}

@@ -34,6 +34,11 @@ const COARSE_STEP: u32 = 4;
 /// At most about this many samples in a coarse landscape: a projector's 3840 x 2160 plot is
 /// sampled a dozen pixels apart at first, as fast as an 800 x 800 one four apart.
 const COARSE_SAMPLES: f64 = 65_536.0;
+/// At most about this many samples in the coarse landscape of a pan or zoom on a large plot,
+/// drawn again every frame while the view moves (and refined once it rests): a 3840 x 2160 plot
+/// sampled about twenty pixels apart instead of eleven, a quarter of the sampling, iso-lines and
+/// colouring of [`COARSE_SAMPLES`].
+pub(super) const VIEW_COARSE_SAMPLES: f64 = 16_384.0;
 const REFINE_ROWS: usize = 4;
 
 impl<L: Layer> Scene<L> {
@@ -81,12 +86,16 @@ impl<L: Layer> Scene<L> {
         } else {
             FIRST_BACKGROUND_BUDGET_MS
         };
-        self.draw_background_within(budget)
+        self.draw_background_within(budget, COARSE_SAMPLES)
     }
 
     /// [`Scene::draw_background`], sharp at once only when that is estimated to take at most
-    /// `budget` milliseconds.
-    pub(super) fn draw_background_within(&mut self, budget: f64) -> Result<(), String> {
+    /// `budget` milliseconds, else coarse with about `samples` samples at most.
+    pub(super) fn draw_background_within(
+        &mut self,
+        budget: f64,
+        samples: f64,
+    ) -> Result<(), String> {
         let t0 = (self.now)();
         self.refining = None;
         let mapping = self.mapping();
@@ -94,7 +103,7 @@ impl<L: Layer> Scene<L> {
             return self.paint_background(&mapping, None, 1);
         }
         let (objective, marks) = (&self.race.objective, &self.race.marks);
-        let step = coarse_step(&mapping);
+        let step = coarse_step(&mapping, samples);
         let coarse = Field::for_mapping_at(objective, &mapping, marks, step);
         let estimate = ((self.now)() - t0) * (step * step) as f64;
         self.drew_background = true;
@@ -392,9 +401,14 @@ fn head(status: Status, t: &Trail, color: RGBColor, mapping: &Mapping) -> Head {
     }
 }
 
-/// Pixels between two samples of a coarse landscape: [`COARSE_STEP`], or more on a plot so large
-/// that it would take more than [`COARSE_SAMPLES`].
-pub(super) fn coarse_step(mapping: &Mapping) -> u32 {
+/// Pixels between two samples of a coarse landscape: [`COARSE_STEP`] on a plot small enough for
+/// it within [`COARSE_SAMPLES`] (a desk's plot keeps its coarse grain in a pan), else as many as
+/// keep it within `samples`.
+pub(super) fn coarse_step(mapping: &Mapping, samples: f64) -> u32 {
     let pixels = mapping.plot.width as f64 * mapping.plot.height as f64;
-    ((pixels / COARSE_SAMPLES).sqrt().ceil() as u32).max(COARSE_STEP)
+    let grid = |samples: f64| ((pixels / samples).sqrt().ceil() as u32).max(COARSE_STEP);
+    match grid(COARSE_SAMPLES) {
+        COARSE_STEP => COARSE_STEP,
+        _ => grid(samples),
+    }
 }

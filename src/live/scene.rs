@@ -421,7 +421,10 @@ impl<L: Layer> Scene<L> {
         self.view = view;
         self.spec.view = Some(view);
         self.move_trails();
-        self.draw_background_within(super::draw::VIEW_BACKGROUND_BUDGET_MS)?;
+        self.draw_background_within(
+            super::draw::VIEW_BACKGROUND_BUDGET_MS,
+            super::draw::VIEW_COARSE_SAMPLES,
+        )?;
         self.draw_frame()
     }
 
