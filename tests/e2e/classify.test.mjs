@@ -233,8 +233,10 @@ test('the pace caps the steps per second', async () => {
   await page.waitForTimeout(1000);
   const steps = await page.evaluate(() => window.optiscape.classify.states().map((s) => s.step));
   const seconds = (Date.now() - t0) / 1000;
-  // One epoch (898 steps) per second, give or take the frames around the measurement.
-  for (const n of steps) assert.ok(n > 200 && n <= 898 * (seconds + 0.3), `${n} steps in ${seconds} s`);
+  // At most one epoch (898 steps) per second, give or take the frames around the measurement; how
+  // many fewer a loaded machine's frames allow is not the pace's business, only that they go on.
+  for (const n of steps) assert.ok(n <= 898 * (seconds + 0.3), `${n} steps in ${seconds} s`);
+  await page.waitForFunction(() => window.optiscape.classify.states().every((s) => s.step > 200));
   await page.selectOption('#train-pace', 'max');
   await finished(page);
 });
