@@ -161,15 +161,7 @@ impl Film {
     /// The figure of `spec` raced to step `to`, with charts of `width x height` pixels laid
     /// out as `optiscape plot` lays them out.
     pub fn new(spec: &RunSpec, width: u32, height: u32, to: u64) -> Result<Film, String> {
-        for (name, v) in [("width", width), ("height", height)] {
-            if !(figure::MIN_SIZE..=figure::MAX_SIZE).contains(&v) {
-                return Err(format!(
-                    "size: the {name} must be {} to {} pixels, got {v}",
-                    figure::MIN_SIZE,
-                    figure::MAX_SIZE
-                ));
-            }
-        }
+        figure::check_size(width, height)?;
         let spec = RunSpec {
             steps: to,
             ..spec.clone()
