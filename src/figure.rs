@@ -10,7 +10,7 @@ pub mod explain;
 pub mod surface;
 
 use crate::landscape::View;
-use crate::race::{run_race, Race, Status};
+use crate::race::{run_race, Race, RacerResult, Status};
 use crate::render::field::known_minimum;
 use crate::render::layout::Metrics;
 use crate::render::loss::loss_series;
@@ -56,6 +56,21 @@ pub const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
 pub const MIN_SIZE: u32 = 320;
 pub const MAX_SIZE: u32 = 4000;
+
+/// Each racer's path as the figures draw it: in its colour, dashed where racers share one.
+pub fn traces<'a>(racers: &'a [RacerResult], colors: &[RGBColor]) -> Vec<RacerTrace<'a>> {
+    racers
+        .iter()
+        .zip(colors)
+        .zip(colormap::dashes(colors))
+        .map(|((r, &color), dash)| RacerTrace {
+            color,
+            points: &r.trajectory,
+            diverged: r.status == Status::Diverged,
+            dash,
+        })
+        .collect()
+}
 
 /// Whether a figure may be `width x height` pixels: an error that says which side is out of
 /// [`MIN_SIZE`] to [`MAX_SIZE`].
@@ -283,18 +298,7 @@ fn draw<DB: DrawingBackend>(
             dpr: DPR,
         },
     )?;
-    let traces: Vec<RacerTrace> = result
-        .racers
-        .iter()
-        .zip(colors)
-        .zip(colormap::dashes(colors))
-        .map(|((r, &color), dash)| RacerTrace {
-            color,
-            points: &r.trajectory,
-            diverged: r.status == Status::Diverged,
-            dash,
-        })
-        .collect();
+    let traces = traces(&result.racers, colors);
     draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
     // With noisy gradients, each loss under its trailing mean, as in the page.

@@ -11,12 +11,9 @@ use super::gif::GifEncoder;
 use super::raster::Raster;
 use crate::figure::{self, DPR, LINE, WIDE};
 use crate::race::{run, RacerResult, RunResult, Status};
-use crate::render::colormap;
 use crate::render::field::known_minimum;
 use crate::render::loss::{draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes};
-use crate::render::{
-    draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis,
-};
+use crate::render::{draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, XAxis};
 use crate::spec::RunSpec;
 use crate::text::{self, Standing};
 use crate::trace::TrailingMean;
@@ -311,17 +308,7 @@ impl Film {
         };
         let racers: Vec<RacerResult> = self.result.racers.iter().map(|r| at_step(r, k)).collect();
         let shown = k as usize + 1;
-        let traces: Vec<RacerTrace> = racers
-            .iter()
-            .zip(&self.colors)
-            .zip(colormap::dashes(&self.colors))
-            .map(|((r, &color), dash)| RacerTrace {
-                color,
-                points: &r.trajectory,
-                diverged: r.status == Status::Diverged,
-                dash,
-            })
-            .collect();
+        let traces = figure::traces(&racers, &self.colors);
         let losses: Vec<Vec<Vec<(f64, f64)>>> = self
             .losses
             .iter()

@@ -5,12 +5,10 @@
 use super::{check_size, png, round_lines, step_at, with_fill, Format, DPR};
 use crate::explanation::Explanation;
 use crate::export::raster::Raster;
-use crate::race::{run_race, Race, RunResult, Status};
+use crate::race::{run_race, Race, RunResult};
 use crate::render::explain::{draw_explanation, draw_panel};
 use crate::render::scene::DrawResult;
-use crate::render::{
-    colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace,
-};
+use crate::render::{draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping};
 use crate::spec::RunSpec;
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
@@ -119,23 +117,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene) -> DrawRes
     )?;
     // The other racers faded, under the one explained.
     let explained = s.explanation.racer;
-    let mut traces: Vec<RacerTrace> = s
-        .result
-        .racers
-        .iter()
-        .zip(&s.colors)
-        .zip(colormap::dashes(&s.colors))
-        .enumerate()
-        .map(|(i, ((r, &color), dash))| {
-            let color = if i == explained { color } else { faded(color) };
-            RacerTrace {
-                color,
-                points: &r.trajectory,
-                diverged: r.status == Status::Diverged,
-                dash,
-            }
-        })
-        .collect();
+    let mut traces = super::traces(&s.result.racers, &s.colors);
+    for (i, t) in traces.iter_mut().enumerate() {
+        if i != explained {
+            t.color = faded(t.color);
+        }
+    }
     let own = traces.remove(explained);
     traces.push(own);
     draw_racers(&landscape, &s.mapping, Some(s.race.start), &traces, DPR)?;
