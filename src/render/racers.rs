@@ -573,6 +573,16 @@ mod tests {
         )
     }
 
+    /// A live racer's solid path in `color`.
+    fn solid(color: RGBColor, points: &[Point]) -> RacerTrace<'_> {
+        RacerTrace {
+            color,
+            points,
+            diverged: false,
+            dash: Dash::Solid,
+        }
+    }
+
     #[test]
     fn racers_far_away_or_broken_draw_nothing_odd() {
         let mapping = square();
@@ -646,12 +656,7 @@ mod tests {
                     &area,
                     Casings::Translucent,
                     &mapping,
-                    &[RacerTrace {
-                        color,
-                        points: &path,
-                        diverged: false,
-                        dash: Dash::Solid,
-                    }],
+                    &[solid(color, &path)],
                     &mut pens,
                     1.0,
                 )
@@ -670,12 +675,7 @@ mod tests {
                     &area,
                     Casings::OwnLayer,
                     &mapping,
-                    &[RacerTrace {
-                        color,
-                        points: chunk,
-                        diverged: false,
-                        dash: Dash::Solid,
-                    }],
+                    &[solid(color, chunk)],
                     &mut pens,
                     1.0,
                 )
@@ -687,12 +687,7 @@ mod tests {
                 &area,
                 Casings::OwnLayer,
                 &mapping,
-                &[RacerTrace {
-                    color,
-                    points: &[],
-                    diverged: false,
-                    dash: Dash::Solid,
-                }],
+                &[solid(color, &[])],
                 &mut pens,
                 1.0,
             )
