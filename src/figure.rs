@@ -10,7 +10,7 @@ pub mod explain;
 pub mod surface;
 
 use crate::landscape::View;
-use crate::race::{run_race, Race, Status};
+use crate::race::{run_race, Race, RacerResult, Status};
 use crate::render::field::known_minimum;
 use crate::render::layout::Metrics;
 use crate::render::loss::loss_series;
@@ -56,6 +56,46 @@ pub const DPR: f64 = 1.0;
 /// Smallest and largest width or height accepted, in pixels.
 pub const MIN_SIZE: u32 = 320;
 pub const MAX_SIZE: u32 = 4000;
+
+/// Each racer's path as the figures draw it: in its colour, dashed where racers share one.
+pub fn traces<'a>(racers: &'a [RacerResult], colors: &[RGBColor]) -> Vec<RacerTrace<'a>> {
+    racers
+        .iter()
+        .zip(colors)
+        .zip(colormap::dashes(colors))
+        .map(|((r, &color), dash)| RacerTrace {
+            color,
+            points: &r.trajectory,
+            diverged: r.status == Status::Diverged,
+            dash,
+        })
+        .collect()
+}
+
+/// Whether a figure may be `width x height` pixels: an error that says which side is out of
+/// [`MIN_SIZE`] to [`MAX_SIZE`].
+pub fn check_size(width: u32, height: u32) -> Result<(), String> {
+    for (name, v) in [("width", width), ("height", height)] {
+        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
+            return Err(format!(
+                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The step `plot --at` draws: `at`, or the spec's `steps` when None; an error past them.
+fn step_at(spec: &RunSpec, at: Option<u64>) -> Result<u64, String> {
+    let at = at.unwrap_or(spec.steps);
+    if at > spec.steps {
+        return Err(format!(
+            "plot: --at must be at most the spec's steps ({}), got {at}",
+            spec.steps
+        ));
+    }
+    Ok(at)
+}
 /// The landscape takes between these shares of the figure's width; the loss chart the rest.
 const LANDSCAPE_SHARE: [f64; 2] = [0.45, 0.65];
 /// Height of one legend line, in pixels.
@@ -95,13 +135,7 @@ pub fn figure_as(
     x: XAxis,
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    for (name, v) in [("width", width), ("height", height)] {
-        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-            return Err(format!(
-                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
-            ));
-        }
-    }
+    check_size(width, height)?;
     let mut race = Race::new(spec);
     let result = run_race(&mut race, spec.steps);
     let colors = racer_colors(spec);
@@ -264,18 +298,7 @@ fn draw<DB: DrawingBackend>(
             dpr: DPR,
         },
     )?;
-    let traces: Vec<RacerTrace> = result
-        .racers
-        .iter()
-        .zip(colors)
-        .zip(colormap::dashes(colors))
-        .map(|((r, &color), dash)| RacerTrace {
-            color,
-            points: &r.trajectory,
-            diverged: r.status == Status::Diverged,
-            dash,
-        })
-        .collect();
+    let traces = traces(&result.racers, colors);
     draw_racers(&landscape, &p.mapping, Some(race.start), &traces, DPR)?;
 
     // With noisy gradients, each loss under its trailing mean, as in the page.

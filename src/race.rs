@@ -720,37 +720,61 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .racers
         .iter_mut()
         .map(|r| {
-            let (mut trajectory, mut loss, mut evaluations, mut lr) =
-                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let has_lr = r.spec.lr().is_some();
-            if r.diverged_at.is_none() {
-                trajectory.push(r.position);
-                loss.push(r.loss);
-                evaluations.push(r.evaluations);
-            }
-            r.advance_visits(objective, steps, |v| {
-                trajectory.push(v.point);
-                loss.push(v.loss);
-                evaluations.push(v.evaluations);
-                if has_lr {
-                    lr.push(v.lr);
-                }
-            });
-            RacerResult {
-                name: r.spec.info.name,
-                label: r.spec.label.clone(),
-                trajectory,
-                loss,
-                evaluations,
-                lr,
-                status: r.status(),
-                diverged_at: r.diverged_at,
-                singular_at: r.singular_at,
-                arrival: r.arrival,
-            }
+            let mut recording = Recording::from(r);
+            r.advance_visits(objective, steps, |v| recording.visit(v, has_lr));
+            recording.result(r)
         })
         .collect();
     RunResult { racers }
+}
+
+/// The points a racer visits, as its [`RacerResult`] keeps them.
+#[derive(Default)]
+pub(crate) struct Recording {
+    trajectory: Vec<Point>,
+    loss: Vec<f64>,
+    evaluations: Vec<u64>,
+    lr: Vec<f64>,
+}
+
+impl Recording {
+    /// Where `r` stands (nothing once it diverged).
+    pub(crate) fn from(r: &Racer) -> Recording {
+        let mut recording = Recording::default();
+        if r.diverged_at.is_none() {
+            recording.trajectory.push(r.position);
+            recording.loss.push(r.loss);
+            recording.evaluations.push(r.evaluations);
+        }
+        recording
+    }
+
+    /// Adds a visit, with the learning rate its step used when `lr`.
+    pub(crate) fn visit(&mut self, v: &Visit, lr: bool) {
+        self.trajectory.push(v.point);
+        self.loss.push(v.loss);
+        self.evaluations.push(v.evaluations);
+        if lr {
+            self.lr.push(v.lr);
+        }
+    }
+
+    /// `r`'s result: the points recorded and where it stands now.
+    pub(crate) fn result(self, r: &Racer) -> RacerResult {
+        RacerResult {
+            name: r.spec.info.name,
+            label: r.spec.label.clone(),
+            trajectory: self.trajectory,
+            loss: self.loss,
+            evaluations: self.evaluations,
+            lr: self.lr,
+            status: r.status(),
+            diverged_at: r.diverged_at,
+            singular_at: r.singular_at,
+            arrival: r.arrival,
+        }
+    }
 }
 
 #[cfg(test)]

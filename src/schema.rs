@@ -81,6 +81,44 @@ fn number(x: f64) -> Json {
     serde_json::Number::from_f64(x).map_or(Json::Null, Json::Number)
 }
 
+/// How one kind of text writes a [`Value`]'s leaves (Python literals, words for people);
+/// [`Value::written`] puts pairs, tuples and lists together from them the same way for each.
+pub trait Dialect {
+    /// A null, or a missing item of a tuple.
+    const NONE: &'static str;
+    fn flag(b: bool) -> String;
+    fn number(x: f64) -> String;
+    /// A formula or a named choice.
+    fn text(t: &str) -> String;
+    fn scheduler(n: &Named) -> String;
+    fn schedulers(list: &[Named]) -> String;
+}
+
+impl Value {
+    /// The value in dialect `D`: "(0.9, 0.999)", "(None, 0.001)", "[30, 80]".
+    pub fn written<D: Dialect>(&self) -> String {
+        let joined = |items: Vec<String>| items.join(", ");
+        match self {
+            Value::Flag(b) => D::flag(*b),
+            Value::Number(x) => D::number(*x),
+            Value::Pair([a, b]) => format!("({}, {})", D::number(*a), D::number(*b)),
+            Value::Text(t) => D::text(t),
+            Value::Choice(c) => c.map_or(D::NONE.into(), D::text),
+            Value::Int(i) => i.to_string(),
+            Value::Null => D::NONE.into(),
+            Value::Tuple(items) => {
+                let item = |x: &Option<f64>| x.map_or(D::NONE.into(), D::number);
+                format!("({})", joined(items.iter().map(item).collect()))
+            }
+            Value::Ints(items) => {
+                format!("[{}]", joined(items.iter().map(i64::to_string).collect()))
+            }
+            Value::Scheduler(n) => D::scheduler(n),
+            Value::Schedulers(list) => D::schedulers(list),
+        }
+    }
+}
+
 /// An interval of valid numbers, each end open or closed.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Range {

@@ -14,7 +14,7 @@ use crate::presets::Lesson;
 use crate::race::{Arrival, Racer, RacerResult, Status};
 use crate::render::loss::XAxis;
 use crate::render::ticks::format_value;
-use crate::schema::{Named, Value};
+use crate::schema::{Dialect, Named, Value};
 use crate::spec::{RacerSpec, RunSpec};
 use serde::Serialize;
 
@@ -78,39 +78,34 @@ pub fn number(x: f64) -> String {
     s.replace('-', "\u{2212}")
 }
 
-/// One setting's value: "0.9", "(0.9, 0.999)", "none", "StepLR(step_size 100)".
-pub fn setting(value: &Value) -> String {
-    match value {
-        Value::Flag(b) => b.to_string(),
-        Value::Number(x) => number(*x),
-        Value::Pair([a, b]) => format!("({}, {})", number(*a), number(*b)),
-        Value::Text(text) => text.to_string(),
-        Value::Choice(c) => c.unwrap_or("none").to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Null => "none".into(),
-        Value::Tuple(items) => format!(
-            "({})",
-            items
-                .iter()
-                .map(|x| x.map_or("none".into(), number))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Ints(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Scheduler(n) => schedule_text(n),
-        Value::Schedulers(list) => list
-            .iter()
+/// Words for people, the words of [`setting`].
+struct Words;
+
+impl Dialect for Words {
+    const NONE: &'static str = "none";
+    fn flag(b: bool) -> String {
+        b.to_string()
+    }
+    fn number(x: f64) -> String {
+        self::number(x)
+    }
+    fn text(t: &str) -> String {
+        t.to_string()
+    }
+    fn scheduler(n: &Named) -> String {
+        schedule_text(n)
+    }
+    fn schedulers(list: &[Named]) -> String {
+        list.iter()
             .map(schedule_text)
             .collect::<Vec<_>>()
-            .join(" then "),
+            .join(" then ")
     }
+}
+
+/// One setting's value: "0.9", "(0.9, 0.999)", "none", "StepLR(step_size 100)".
+pub fn setting(value: &Value) -> String {
+    value.written::<Words>()
 }
 
 /// One named setting: "lr 0.001", "nesterov", "no amsgrad", "f = x^2 + y^2".

@@ -11,12 +11,9 @@ use super::gif::GifEncoder;
 use super::raster::Raster;
 use crate::figure::{self, DPR, LINE, WIDE};
 use crate::race::{run, RacerResult, RunResult, Status};
-use crate::render::colormap;
 use crate::render::field::known_minimum;
 use crate::render::loss::{draw_loss_axes_of, draw_loss_lines, loss_series, LossAxes};
-use crate::render::{
-    draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace, XAxis,
-};
+use crate::render::{draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, XAxis};
 use crate::spec::RunSpec;
 use crate::text::{self, Standing};
 use crate::trace::TrailingMean;
@@ -161,15 +158,7 @@ impl Film {
     /// The figure of `spec` raced to step `to`, with charts of `width x height` pixels laid
     /// out as `optiscape plot` lays them out.
     pub fn new(spec: &RunSpec, width: u32, height: u32, to: u64) -> Result<Film, String> {
-        for (name, v) in [("width", width), ("height", height)] {
-            if !(figure::MIN_SIZE..=figure::MAX_SIZE).contains(&v) {
-                return Err(format!(
-                    "size: the {name} must be {} to {} pixels, got {v}",
-                    figure::MIN_SIZE,
-                    figure::MAX_SIZE
-                ));
-            }
-        }
+        figure::check_size(width, height)?;
         let spec = RunSpec {
             steps: to,
             ..spec.clone()
@@ -319,17 +308,7 @@ impl Film {
         };
         let racers: Vec<RacerResult> = self.result.racers.iter().map(|r| at_step(r, k)).collect();
         let shown = k as usize + 1;
-        let traces: Vec<RacerTrace> = racers
-            .iter()
-            .zip(&self.colors)
-            .zip(colormap::dashes(&self.colors))
-            .map(|((r, &color), dash)| RacerTrace {
-                color,
-                points: &r.trajectory,
-                diverged: r.status == Status::Diverged,
-                dash,
-            })
-            .collect();
+        let traces = figure::traces(&racers, &self.colors);
         let losses: Vec<Vec<Vec<(f64, f64)>>> = self
             .losses
             .iter()

@@ -2,7 +2,7 @@
 //! every point of every racer (`optiscape run --state`, and the CSV's state columns).
 
 use crate::optim::{Entry, EntryValue};
-use crate::race::{Race, RacerResult, RunResult};
+use crate::race::{Race, RacerResult, Recording, RunResult};
 use crate::spec::RunSpec;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -66,38 +66,18 @@ pub fn run_with_state(spec: &RunSpec) -> StatefulRun {
     let mut racers = Vec::with_capacity(race.racers.len());
     let mut states = Vec::with_capacity(race.racers.len());
     for r in race.racers.iter_mut() {
-        let (mut trajectory, mut loss, mut evaluations, mut lr, mut state) =
-            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let (mut recording, mut state) = (Recording::from(r), Vec::new());
         if r.diverged_at.is_none() {
-            trajectory.push(r.position);
-            loss.push(r.loss);
-            evaluations.push(r.evaluations);
             state.push(Snapshot(r.inspect()));
         }
         for _ in 0..spec.steps {
-            let taken = r.advance_visits(objective, 1, |v| {
-                trajectory.push(v.point);
-                loss.push(v.loss);
-                evaluations.push(v.evaluations);
-                lr.push(v.lr);
-            });
+            let taken = r.advance_visits(objective, 1, |v| recording.visit(v, true));
             if taken == 0 {
                 break;
             }
             state.push(Snapshot(r.inspect()));
         }
-        racers.push(RacerResult {
-            name: r.spec.info.name,
-            label: r.spec.label.clone(),
-            trajectory,
-            loss,
-            evaluations,
-            lr,
-            status: r.status(),
-            diverged_at: r.diverged_at,
-            singular_at: r.singular_at,
-            arrival: r.arrival,
-        });
+        racers.push(recording.result(r));
         states.push(state);
     }
     StatefulRun {

@@ -2,15 +2,13 @@
 //! its head over the landscape (every racer's path up to step K under it), and beside the plot
 //! a panel listing each piece with its value and caption. SVG or PNG, for slides.
 
-use super::{png, round_lines, with_fill, Format, DPR, MAX_SIZE, MIN_SIZE};
+use super::{check_size, png, round_lines, step_at, with_fill, Format, DPR};
 use crate::explanation::Explanation;
 use crate::export::raster::Raster;
-use crate::race::{run_race, Race, RunResult, Status};
+use crate::race::{run_race, Race, RunResult};
 use crate::render::explain::{draw_explanation, draw_panel};
 use crate::render::scene::DrawResult;
-use crate::render::{
-    colormap, draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping, RacerTrace,
-};
+use crate::render::{draw_background, draw_racers, BackgroundInput, Field, Layout, Mapping};
 use crate::spec::RunSpec;
 use plotters::backend::SVGBackend;
 use plotters::coord::Shift;
@@ -43,26 +41,14 @@ pub fn explain_figure(
     height: u32,
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    for (name, v) in [("width", width), ("height", height)] {
-        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-            return Err(format!(
-                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
-            ));
-        }
-    }
+    check_size(width, height)?;
     if racer >= spec.racers.len() {
         return Err(format!(
             "plot: --explain {racer}: the spec has {} racers, numbered from 0",
             spec.racers.len()
         ));
     }
-    let at = at.unwrap_or(spec.steps);
-    if at > spec.steps {
-        return Err(format!(
-            "plot: --at must be at most the spec's steps ({}), got {at}",
-            spec.steps
-        ));
-    }
+    let at = step_at(spec, at)?;
     let mut race = Race::new(spec);
     let result = run_race(&mut race, at);
     let explanation = race
@@ -131,23 +117,12 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, s: &Scene) -> DrawRes
     )?;
     // The other racers faded, under the one explained.
     let explained = s.explanation.racer;
-    let mut traces: Vec<RacerTrace> = s
-        .result
-        .racers
-        .iter()
-        .zip(&s.colors)
-        .zip(colormap::dashes(&s.colors))
-        .enumerate()
-        .map(|(i, ((r, &color), dash))| {
-            let color = if i == explained { color } else { faded(color) };
-            RacerTrace {
-                color,
-                points: &r.trajectory,
-                diverged: r.status == Status::Diverged,
-                dash,
-            }
-        })
-        .collect();
+    let mut traces = super::traces(&s.result.racers, &s.colors);
+    for (i, t) in traces.iter_mut().enumerate() {
+        if i != explained {
+            t.color = faded(t.color);
+        }
+    }
     let own = traces.remove(explained);
     traces.push(own);
     draw_racers(&landscape, &s.mapping, Some(s.race.start), &traces, DPR)?;

@@ -3,7 +3,7 @@
 //! SVG or PNG.
 
 use super::{
-    draw_legend, landscape_width, png, with_image, Format, DPR, LINE, MAX_SIZE, MIN_SIZE, WIDE,
+    check_size, draw_legend, landscape_width, png, step_at, with_image, Format, DPR, LINE, WIDE,
 };
 use crate::export::raster::Raster;
 use crate::race::{run_race, Race, RunResult};
@@ -30,20 +30,8 @@ pub fn surface_figure(
     height: u32,
     format: Format,
 ) -> Result<Vec<u8>, String> {
-    for (name, v) in [("width", width), ("height", height)] {
-        if !(MIN_SIZE..=MAX_SIZE).contains(&v) {
-            return Err(format!(
-                "size: the {name} must be {MIN_SIZE} to {MAX_SIZE} pixels, got {v}"
-            ));
-        }
-    }
-    let at = at.unwrap_or(spec.steps);
-    if at > spec.steps {
-        return Err(format!(
-            "plot: --at must be at most the spec's steps ({}), got {at}",
-            spec.steps
-        ));
-    }
+    check_size(width, height)?;
+    let at = step_at(spec, at)?;
     let mut race = Race::new(spec);
     let result = run_race(&mut race, at);
     let view = spec.view.unwrap_or(race.default_view);

@@ -6,8 +6,9 @@
 //! tests N_sma >= 5 (RAdam: > 5), uses sqrt(s) without bias correction, and before that either
 //! takes an SGD-with-momentum step (`degenerated_to_sgd`) or none.
 
-use super::adam::{M, M_HAT};
+use super::adam::{m_hat, M, M_HAT};
 use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
+use super::radam::RECT;
 use super::{
     add, addcdiv, addcmul, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
 };
@@ -112,12 +113,6 @@ const RECTIFIED: PieceInfo = PieceInfo::scalar(
     "adaptive",
     "whether the adaptive step is on: before, the step is plain momentum, −lr·m̂ (or none)",
 );
-const RECT: PieceInfo = PieceInfo::scalar(
-    "rect",
-    "r_t",
-    "the rectification: how far the adaptive step is trusted yet, growing toward 1",
-);
-
 const PIECES: &[PieceInfo] = &[
     common::GRADIENT,
     common::DECOUPLED,
@@ -231,29 +226,13 @@ impl Optimizer for AdaBelief {
     ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
         let step = after.step as f64;
-        let bias_correction1 = 1.0 - powf(beta1, step);
         let bias_correction2 = 1.0 - powf(beta2, step);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
-        if self.weight_decouple {
-            out.extend(explain::decoupled(
-                p,
-                if self.fixed_decay {
-                    1.0 - self.weight_decay
-                } else {
-                    1.0 - self.lr * self.weight_decay
-                },
-            ));
-        } else {
-            out.extend(explain::l2(p, d.grad, self.weight_decay));
-        }
-        out.push(downhill(
-            M_HAT.key,
-            &after
-                .exp_avg
-                .iter()
-                .map(|m| m / bias_correction1)
-                .collect::<Vec<f64>>(),
-        ));
+        // A fixed decay is weight_decay itself, whatever the learning rate.
+        let rate = if self.fixed_decay { 1.0 } else { self.lr };
+        let (decay, decouple) = (self.weight_decay, self.weight_decouple);
+        out.extend(explain::either_decay(p, d.grad, rate, decay, decouple));
+        out.push(m_hat(&after.exp_avg, beta1, after.step));
         let corrected = |s: &[f64]| {
             s.iter()
                 .map(|&s| s.sqrt() / bias_correction2.sqrt() + self.eps)

@@ -120,6 +120,13 @@ pub(super) const M_HAT: PieceInfo = PieceInfo::arrow(
     Space::Gradient,
     "memory of the gradient's direction: the running average of gradients, corrected for starting at zero",
 );
+/// `−m̂`: the running average of the gradients `m` after `step` steps, corrected for starting
+/// at zero (`m / (1 − β1^step)`), downhill.
+pub(super) fn m_hat(m: &[f64], beta1: f64, step: u64) -> Value {
+    let bias_correction1 = 1.0 - powf(beta1, step as f64);
+    let m_hat: Vec<f64> = m.iter().map(|m| m / bias_correction1).collect();
+    downhill(M_HAT.key, &m_hat)
+}
 /// The step's per-coordinate divisor.
 pub(super) const V_HAT: PieceInfo = PieceInfo::boxed(
     "v_hat",
@@ -240,25 +247,11 @@ impl Optimizer for Adam {
         d: &Derivatives,
     ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
-        let step = after.step as f64;
-        let bias_correction1 = 1.0 - powf(beta1, step);
-        let bias_correction2_sqrt = powf(1.0 - powf(beta2, step), 0.5);
+        let bias_correction2_sqrt = powf(1.0 - powf(beta2, after.step as f64), 0.5);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
-        if self.weight_decay != 0.0 {
-            if self.decoupled_weight_decay {
-                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
-            } else {
-                out.extend(explain::l2(p, d.grad, self.weight_decay));
-            }
-        }
-        out.push(downhill(
-            M_HAT.key,
-            &after
-                .exp_avg
-                .iter()
-                .map(|m| m / bias_correction1)
-                .collect::<Vec<f64>>(),
-        ));
+        let (lr, decay, decoupled) = (self.lr, self.weight_decay, self.decoupled_weight_decay);
+        out.extend(explain::either_decay(p, d.grad, lr, decay, decoupled));
+        out.push(m_hat(&after.exp_avg, beta1, after.step));
         let (key, v) = if self.amsgrad {
             (MAX_V.key, &after.max_exp_avg_sq)
         } else {

@@ -1,7 +1,7 @@
 //! Adamax, as `torch.optim.Adamax`: Adam with the infinity norm. eps sits *inside* the max:
 //! `u = max(beta2 * u, |g| + eps)`.
 
-use super::adam::{M, M_HAT};
+use super::adam::{m_hat, M, M_HAT};
 use super::explain::{self, common, downhill, vector, PieceInfo, Space, Value};
 use super::{
     add, addcdiv, lerp, maximum, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo,
@@ -120,17 +120,9 @@ impl Optimizer for Adamax {
         p: &[f64],
         d: &Derivatives,
     ) -> Vec<Value> {
-        let bias_correction1 = 1.0 - powf(self.betas[0], after.step as f64);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
         out.extend(explain::l2(p, d.grad, self.weight_decay));
-        out.push(downhill(
-            M_HAT.key,
-            &after
-                .exp_avg
-                .iter()
-                .map(|m| m / bias_correction1)
-                .collect::<Vec<f64>>(),
-        ));
+        out.push(m_hat(&after.exp_avg, self.betas[0], after.step));
         out.push(vector(U.key, after.exp_inf.clone()));
         out
     }

@@ -267,6 +267,25 @@ pub fn l2(params: &[f64], g: &[f64], weight_decay: f64) -> Vec<Value> {
     ]
 }
 
+/// The weight decay pieces of an update that either shrinks the weights by `rate *
+/// weight_decay` of themselves (`decoupled`, as AdamW; `rate` is the learning rate, or 1 for a
+/// fixed decay) or adds `weight_decay * params` to the gradient; none without weight decay.
+pub fn either_decay(
+    params: &[f64],
+    g: &[f64],
+    rate: f64,
+    weight_decay: f64,
+    decoupled: bool,
+) -> Vec<Value> {
+    if weight_decay == 0.0 {
+        Vec::new()
+    } else if decoupled {
+        self::decoupled(params, 1.0 - rate * weight_decay)
+    } else {
+        l2(params, g, weight_decay)
+    }
+}
+
 /// `g` with `weight_decay * params` added as the update adds it (unchanged without decay).
 pub fn decayed(params: &[f64], g: &[f64], weight_decay: f64) -> Vec<f64> {
     if weight_decay == 0.0 {

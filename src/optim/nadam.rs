@@ -170,13 +170,8 @@ impl Optimizer for NAdam {
         let grad_weight = (1.0 - after.mu) / (1.0 - after.mu_product);
         let avg_weight = mu_next / (1.0 - after.mu_product * mu_next);
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
-        if self.weight_decay != 0.0 {
-            if self.decoupled_weight_decay {
-                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
-            } else {
-                out.extend(explain::l2(p, d.grad, self.weight_decay));
-            }
-        }
+        let (lr, decay, decoupled) = (self.lr, self.weight_decay, self.decoupled_weight_decay);
+        out.extend(explain::either_decay(p, d.grad, lr, decay, decoupled));
         let g = if self.decoupled_weight_decay {
             d.grad.to_vec()
         } else {

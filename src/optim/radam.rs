@@ -3,7 +3,7 @@
 //! step is plain bias-corrected momentum, not normalized. Its eps is added to sqrt(v) without
 //! bias correction.
 
-use super::adam::{M, M_HAT, V};
+use super::adam::{m_hat, M, M_HAT, V};
 use super::explain::{self, common, downhill, flag, number, vector, PieceInfo, Space, Value};
 use super::{add, addcmul, lerp, params, zeros, Derivatives, Entry, Optimizer, OptimizerInfo};
 use super::{Quantity, STEP};
@@ -78,7 +78,7 @@ const V_HAT: PieceInfo = PieceInfo::boxed(
     Space::Gradient,
     "memory of its size: the root of the running average of squared gradients plus ε, corrected for starting at zero",
 );
-const RECT: PieceInfo = PieceInfo::scalar(
+pub(super) const RECT: PieceInfo = PieceInfo::scalar(
     "rect",
     "r_t",
     "the rectification: how far the adaptive step is trusted yet, growing toward 1",
@@ -168,27 +168,13 @@ impl Optimizer for RAdam {
         d: &Derivatives,
     ) -> Vec<Value> {
         let [beta1, beta2] = self.betas;
-        let step = after.step as f64;
-        let bias_correction1 = 1.0 - powf(beta1, step);
-        let bias_correction2 = 1.0 - powf(beta2, step);
+        let bias_correction2 = 1.0 - powf(beta2, after.step as f64);
         let rho_inf = 2.0 / (1.0 - beta2) - 1.0;
         let rho_t = after.rho_t;
         let mut out = vec![downhill(common::GRADIENT.key, d.grad)];
-        if self.weight_decay != 0.0 {
-            if self.decoupled_weight_decay {
-                out.extend(explain::decoupled(p, 1.0 - self.lr * self.weight_decay));
-            } else {
-                out.extend(explain::l2(p, d.grad, self.weight_decay));
-            }
-        }
-        out.push(downhill(
-            M_HAT.key,
-            &after
-                .exp_avg
-                .iter()
-                .map(|m| m / bias_correction1)
-                .collect::<Vec<f64>>(),
-        ));
+        let (lr, decay, decoupled) = (self.lr, self.weight_decay, self.decoupled_weight_decay);
+        out.extend(explain::either_decay(p, d.grad, lr, decay, decoupled));
+        out.push(m_hat(&after.exp_avg, beta1, after.step));
         out.push(number(RHO.key, rho_t));
         out.push(flag(RECTIFIED.key, after.rectified));
         if after.rectified {

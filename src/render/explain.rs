@@ -13,14 +13,14 @@
 
 use super::layout::{Mapping, Metrics};
 use super::path::to_backend;
-use super::scene::{at, casing, fill, stroke, text_style, DrawResult, INK};
+use super::scene::{at, casing, fill, ring, stroke, text_style, DrawResult, INK};
 use super::ticks::format_value;
 use crate::explanation::Explanation;
 use crate::optim::explain::{Shape, Space};
 use crate::text;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{Circle, PathElement, Polygon, Rectangle};
+use plotters::element::{Circle, PathElement, Rectangle};
 use plotters::prelude::DrawingBackend;
 use plotters::style::text_anchor::{HPos, VPos};
 use plotters::style::{Color, FontStyle, RGBColor, TextStyle};
@@ -225,7 +225,8 @@ pub fn geometry(mapping: &Mapping, e: &Explanation, color: RGBColor, dpr: f64) -
     })
 }
 
-/// An arrow from `from` to `tip`, `width` CSS px wide, over a casing.
+/// An arrow from `from` to `tip`, `width` CSS px wide, over a casing: its head grows with the
+/// width and takes at most 0.6 of a short arrow.
 fn arrow<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     from: [f64; 2],
@@ -234,42 +235,13 @@ fn arrow<DB: DrawingBackend>(
     width: f64,
     m: &Metrics,
 ) -> DrawResult<DB> {
-    let (dx, dy) = (tip[0] - from[0], tip[1] - from[1]);
-    let n = dx.hypot(dy);
-    let (ux, uy) = (dx / n, dy / n);
     let scale = (width / 2.0).max(1.0);
-    let len = m.px(HEAD_LENGTH_CSS * scale).min(0.6 * n);
-    let half = m.px(HEAD_HALF_WIDTH_CSS * scale) * len / m.px(HEAD_LENGTH_CSS * scale);
-    let base = [tip[0] - len * ux, tip[1] - len * uy];
-    let under = casing(color);
-    let shaft = to_backend(&[from, base]);
-    let head: Vec<(i32, i32)> = [
-        tip,
-        [base[0] - half * uy, base[1] + half * ux],
-        [base[0] + half * uy, base[1] - half * ux],
-    ]
-    .iter()
-    .filter_map(|&p| at(p))
-    .collect();
-    if shaft.len() == 2 {
-        area.draw(&PathElement::new(
-            shaft.clone(),
-            stroke(under, m.stroke(width + 3.0)),
-        ))?;
-    }
-    if head.len() == 3 {
-        area.draw(&PathElement::new(
-            vec![head[0], head[1], head[2], head[0]],
-            stroke(under, m.stroke(3.0)),
-        ))?;
-    }
-    if shaft.len() == 2 {
-        area.draw(&PathElement::new(shaft, stroke(color, m.stroke(width))))?;
-    }
-    if head.len() == 3 {
-        area.draw(&Polygon::new(head, fill(color)))?;
-    }
-    Ok(())
+    let head = |n: f64| {
+        let len = m.px(HEAD_LENGTH_CSS * scale).min(0.6 * n);
+        let half = m.px(HEAD_HALF_WIDTH_CSS * scale) * len / m.px(HEAD_LENGTH_CSS * scale);
+        [len, half]
+    };
+    super::scene::arrow(area, [from, tip], color, width, head, m)
 }
 
 /// Where each label goes: beside its piece's end, away from the head, nudged up or down until
@@ -386,11 +358,7 @@ pub fn draw_explanation<DB: DrawingBackend>(
         arrow(area, h, p.to, p.color, 2.5, &m)?;
     }
     for p in visible.iter().filter(|p| p.shape == Shape::Point) {
-        if let Some(c) = at(p.to) {
-            let r = m.px(6.0).round() as i32;
-            area.draw(&Circle::new(c, r, stroke(casing(p.color), m.stroke(4.5))))?;
-            area.draw(&Circle::new(c, r, stroke(p.color, m.stroke(2.25))))?;
-        }
+        ring(area, p.to, 6.0, p.color, 2.25, &m)?;
     }
     for p in visible
         .iter()

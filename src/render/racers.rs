@@ -565,12 +565,27 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn racers_far_away_or_broken_draw_nothing_odd() {
-        let mapping = Mapping::new(
+    /// A 400 x 400 canvas of [-1, 1] x [-1, 1].
+    fn square() -> Mapping {
+        Mapping::new(
             Layout::landscape(400, 400, 1.0).plot,
             View::new(-1.0, 1.0, -1.0, 1.0),
-        );
+        )
+    }
+
+    /// A live racer's solid path in `color`.
+    fn solid(color: RGBColor, points: &[Point]) -> RacerTrace<'_> {
+        RacerTrace {
+            color,
+            points,
+            diverged: false,
+            dash: Dash::Solid,
+        }
+    }
+
+    #[test]
+    fn racers_far_away_or_broken_draw_nothing_odd() {
+        let mapping = square();
         let far = [
             [0.0, 0.0],
             [1e12, -1e12],
@@ -620,10 +635,7 @@ mod tests {
 
     #[test]
     fn drawing_in_pieces_covers_the_whole_path_and_joins_the_pieces() {
-        let mapping = Mapping::new(
-            Layout::landscape(400, 400, 1.0).plot,
-            View::new(-1.0, 1.0, -1.0, 1.0),
-        );
+        let mapping = square();
         let path: Vec<Point> = (0..200)
             .map(|i| {
                 let t = i as f64 / 199.0 * 6.0;
@@ -644,12 +656,7 @@ mod tests {
                     &area,
                     Casings::Translucent,
                     &mapping,
-                    &[RacerTrace {
-                        color,
-                        points: &path,
-                        diverged: false,
-                        dash: Dash::Solid,
-                    }],
+                    &[solid(color, &path)],
                     &mut pens,
                     1.0,
                 )
@@ -668,12 +675,7 @@ mod tests {
                     &area,
                     Casings::OwnLayer,
                     &mapping,
-                    &[RacerTrace {
-                        color,
-                        points: chunk,
-                        diverged: false,
-                        dash: Dash::Solid,
-                    }],
+                    &[solid(color, chunk)],
                     &mut pens,
                     1.0,
                 )
@@ -685,12 +687,7 @@ mod tests {
                 &area,
                 Casings::OwnLayer,
                 &mapping,
-                &[RacerTrace {
-                    color,
-                    points: &[],
-                    diverged: false,
-                    dash: Dash::Solid,
-                }],
+                &[solid(color, &[])],
                 &mut pens,
                 1.0,
             )
@@ -717,42 +714,25 @@ mod tests {
 
     #[test]
     fn heads_mark_live_and_diverged_racers() {
-        let mapping = Mapping::new(
-            Layout::landscape(400, 400, 1.0).plot,
-            View::new(-1.0, 1.0, -1.0, 1.0),
-        );
-        let color = RGBColor(0, 114, 178);
+        let mapping = square();
+        let head = |at, diverged, exit| Head {
+            color: RGBColor(0, 114, 178),
+            at,
+            diverged,
+            exit,
+        };
+        const EXIT: Exit = Exit {
+            at: [200.0, 200.0],
+            toward: [1.0, 0.0],
+        };
         let mut svg = String::new();
         {
             let area = SVGBackend::with_string(&mut svg, (400, 400)).into_drawing_area();
             let heads = [
-                Head {
-                    color,
-                    at: Some([0.0, 0.0]),
-                    diverged: false,
-                    exit: None,
-                },
-                Head {
-                    color,
-                    at: Some([5.0, 0.0]),
-                    diverged: false,
-                    exit: None,
-                },
-                Head {
-                    color,
-                    at: Some([5.0, 0.0]),
-                    diverged: true,
-                    exit: Some(Exit {
-                        at: [200.0, 200.0],
-                        toward: [1.0, 0.0],
-                    }),
-                },
-                Head {
-                    color,
-                    at: None,
-                    diverged: true,
-                    exit: None,
-                },
+                head(Some([0.0, 0.0]), false, None),
+                head(Some([5.0, 0.0]), false, None),
+                head(Some([5.0, 0.0]), true, Some(EXIT)),
+                head(None, true, None),
             ];
             draw_heads(&area, &mapping, Some([0.5, 0.5]), &heads, 1.0).unwrap();
         }
@@ -779,21 +759,8 @@ mod tests {
         );
         // The boxes hold every coordinate drawn.
         let heads = [
-            Head {
-                color,
-                at: Some([0.0, 0.0]),
-                diverged: false,
-                exit: None,
-            },
-            Head {
-                color,
-                at: Some([5.0, 0.0]),
-                diverged: true,
-                exit: Some(Exit {
-                    at: [200.0, 200.0],
-                    toward: [1.0, 0.0],
-                }),
-            },
+            head(Some([0.0, 0.0]), false, None),
+            head(Some([5.0, 0.0]), true, Some(EXIT)),
         ];
         let boxes = head_boxes(&mapping, Some([0.5, 0.5]), &heads, 1.0);
         assert_eq!(boxes.len(), 3);
@@ -825,10 +792,7 @@ mod tests {
 
     #[test]
     fn a_diverged_racer_ends_at_its_last_point_in_view_and_no_line_crosses_from_far_away() {
-        let mapping = Mapping::new(
-            Layout::landscape(400, 400, 1.0).plot,
-            View::new(-1.0, 1.0, -1.0, 1.0),
-        );
+        let mapping = square();
         let color = RGBColor(0, 114, 178);
         // Oscillating ever wider, as SGD does at too large a step: in view, then far on either
         // side. Its last finite point is far out: the arrow where it left, at the plot's edge.
@@ -898,10 +862,7 @@ mod tests {
 
     #[test]
     fn a_racer_retracing_its_path_strokes_only_segments_not_stroked_yet() {
-        let mapping = Mapping::new(
-            Layout::landscape(400, 400, 1.0).plot,
-            View::new(-1.0, 1.0, -1.0, 1.0),
-        );
+        let mapping = square();
         // Down a slope, then back and forth between three points a few pixels apart, as Lion
         // does about its minimum.
         let mut path: Vec<Point> = (0..40).map(|i| [-0.8 + 0.02 * i as f64, 0.1]).collect();
@@ -967,10 +928,7 @@ mod tests {
 
     #[test]
     fn a_dashed_trail_is_dashed_piece_by_piece_as_whole() {
-        let mapping = Mapping::new(
-            Layout::landscape(400, 400, 1.0).plot,
-            View::new(-1.0, 1.0, -1.0, 1.0),
-        );
+        let mapping = square();
         let path: Vec<Point> = (0..120)
             .map(|i| [-0.9 + 1.6 * i as f64 / 119.0, 0.3 * (i as f64 / 15.0).sin()])
             .collect();

@@ -473,6 +473,71 @@ pub fn colorbar_labels(levels: &super::levels::Levels, band_px: f64, min_gap: f6
     }
 }
 
+/// A ring `radius` CSS px about `center` in `color`, `width` CSS px wide, over its casing.
+pub(super) fn ring<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    center: [f64; 2],
+    radius: f64,
+    color: RGBColor,
+    width: f64,
+    m: &Metrics,
+) -> DrawResult<DB> {
+    if let Some(c) = at(center) {
+        let r = m.px(radius).round() as i32;
+        let under = stroke(casing(color), m.stroke(2.0 * width));
+        area.draw(&Circle::new(c, r, under))?;
+        area.draw(&Circle::new(c, r, stroke(color, m.stroke(width))))?;
+    }
+    Ok(())
+}
+
+/// An arrow from `from` to `tip` in `color` over its casing: a shaft `width` CSS px wide and a
+/// filled head, whose length and half width in device pixels `head` gives for the shaft's
+/// length.
+pub(super) fn arrow<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    [from, tip]: [[f64; 2]; 2],
+    color: RGBColor,
+    width: f64,
+    head: impl FnOnce(f64) -> [f64; 2],
+    m: &Metrics,
+) -> DrawResult<DB> {
+    let (dx, dy) = (tip[0] - from[0], tip[1] - from[1]);
+    let n = dx.hypot(dy);
+    let (ux, uy) = (dx / n, dy / n);
+    let [len, half] = head(n);
+    let base = [tip[0] - len * ux, tip[1] - len * uy];
+    let under = casing(color);
+    let shaft = to_backend(&[from, base]);
+    let head: Vec<(i32, i32)> = [
+        tip,
+        [base[0] - half * uy, base[1] + half * ux],
+        [base[0] + half * uy, base[1] - half * ux],
+    ]
+    .iter()
+    .filter_map(|&p| at(p))
+    .collect();
+    if shaft.len() == 2 {
+        area.draw(&PathElement::new(
+            shaft.clone(),
+            stroke(under, m.stroke(width + 3.0)),
+        ))?;
+    }
+    if head.len() == 3 {
+        area.draw(&PathElement::new(
+            vec![head[0], head[1], head[2], head[0]],
+            stroke(under, m.stroke(3.0)),
+        ))?;
+    }
+    if shaft.len() == 2 {
+        area.draw(&PathElement::new(shaft, stroke(color, m.stroke(width))))?;
+    }
+    if head.len() == 3 {
+        area.draw(&Polygon::new(head, fill(color)))?;
+    }
+    Ok(())
+}
+
 /// Casing colour for a line colour: white under dark lines, dark under light ones, so that a
 /// line reads on the light and the dark end of the map alike.
 pub fn casing(color: RGBColor) -> RGBAColor {

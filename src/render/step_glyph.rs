@@ -7,12 +7,12 @@
 
 use super::layout::{Mapping, Metrics};
 use super::path::to_backend;
-use super::scene::{at, casing, fill, stroke, DrawResult, INK};
+use super::scene::{arrow, ring, stroke, DrawResult, INK};
 use crate::landscape::Point;
 use crate::race::StepModel;
 use plotters::coord::Shift;
 use plotters::drawing::DrawingArea;
-use plotters::element::{Circle, PathElement, Polygon};
+use plotters::element::PathElement;
 use plotters::prelude::DrawingBackend;
 use plotters::style::RGBColor;
 
@@ -75,50 +75,6 @@ pub fn geometry(mapping: &Mapping, glyph: &StepGlyph, dpr: f64) -> Option<GlyphG
     })
 }
 
-/// An arrow from `from` to `tip`: a shaft and a filled head, over a casing of `under`.
-fn arrow<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    from: [f64; 2],
-    tip: [f64; 2],
-    color: RGBColor,
-    under: plotters::style::RGBAColor,
-    m: &Metrics,
-) -> DrawResult<DB> {
-    let (dx, dy) = (tip[0] - from[0], tip[1] - from[1]);
-    let n = dx.hypot(dy);
-    let (ux, uy) = (dx / n, dy / n);
-    let (len, half) = (m.px(HEAD_LENGTH_CSS), m.px(HEAD_HALF_WIDTH_CSS));
-    let base = [tip[0] - len * ux, tip[1] - len * uy];
-    let shaft = to_backend(&[from, base]);
-    let head: Vec<(i32, i32)> = [
-        tip,
-        [base[0] - half * uy, base[1] + half * ux],
-        [base[0] + half * uy, base[1] - half * ux],
-    ]
-    .iter()
-    .filter_map(|&p| at(p))
-    .collect();
-    if shaft.len() == 2 {
-        area.draw(&PathElement::new(
-            shaft.clone(),
-            stroke(under, m.stroke(5.0)),
-        ))?;
-    }
-    if head.len() == 3 {
-        area.draw(&PathElement::new(
-            vec![head[0], head[1], head[2], head[0]],
-            stroke(under, m.stroke(3.0)),
-        ))?;
-    }
-    if shaft.len() == 2 {
-        area.draw(&PathElement::new(shaft, stroke(color, m.stroke(2.0))))?;
-    }
-    if head.len() == 3 {
-        area.draw(&Polygon::new(head, fill(color)))?;
-    }
-    Ok(())
-}
-
 /// Every glyph that has a geometry: the dashed line to the model's minimum and its ring, then
 /// steepest descent, then the step on top.
 pub fn draw_step_glyphs<DB: DrawingBackend>(
@@ -132,9 +88,8 @@ pub fn draw_step_glyphs<DB: DrawingBackend>(
         let Some(g) = geometry(mapping, glyph, dpr) else {
             continue;
         };
-        let under = casing(glyph.color);
-        if let Some(ring) = g.model_min {
-            let (dx, dy) = (ring[0] - g.head[0], ring[1] - g.head[1]);
+        if let Some(model_min) = g.model_min {
+            let (dx, dy) = (model_min[0] - g.head[0], model_min[1] - g.head[1]);
             let n = dx.hypot(dy);
             let dash = m.px(DASH_CSS);
             let mut s = 0.0;
@@ -149,16 +104,13 @@ pub fn draw_step_glyphs<DB: DrawingBackend>(
                 }
                 s += 2.0 * dash;
             }
-            if let Some(c) = at(ring) {
-                let r = m.px(RING_CSS).round() as i32;
-                area.draw(&Circle::new(c, r, stroke(under, m.stroke(4.0))))?;
-                area.draw(&Circle::new(c, r, stroke(glyph.color, m.stroke(2.0))))?;
-            }
+            ring(area, model_min, RING_CSS, glyph.color, 2.0, &m)?;
         }
+        let head = |_| [m.px(HEAD_LENGTH_CSS), m.px(HEAD_HALF_WIDTH_CSS)];
         if let Some(tip) = g.descent_tip {
-            arrow(area, g.head, tip, INK, casing(INK), &m)?;
+            arrow(area, [g.head, tip], INK, 2.0, head, &m)?;
         }
-        arrow(area, g.head, g.step_tip, glyph.color, under, &m)?;
+        arrow(area, [g.head, g.step_tip], glyph.color, 2.0, head, &m)?;
     }
     Ok(())
 }

@@ -67,6 +67,36 @@ impl Canvas {
         self.ctx.set_line_join("round");
         self.ctx.set_line_cap("round");
     }
+
+    /// `draw` on this canvas's context, drawing inside `clip` only.
+    fn clipped<T>(&self, clip: PlotRect, draw: impl FnOnce(&CanvasRenderingContext2d) -> T) -> T {
+        let ctx = &self.ctx;
+        ctx.save();
+        ctx.begin_path();
+        ctx.rect(
+            clip.x as f64,
+            clip.y as f64,
+            clip.width as f64,
+            clip.height as f64,
+        );
+        ctx.clip();
+        let drawn = draw(ctx);
+        ctx.restore();
+        drawn
+    }
+}
+
+/// Puts `rgba` (`width x height` pixels) on `ctx` with its top left corner at `(x, y)`.
+fn put_image(
+    ctx: &CanvasRenderingContext2d,
+    rgba: &[u8],
+    (width, height): (u32, u32),
+    (x, y): (f64, f64),
+) -> Result<(), String> {
+    let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
+        .map_err(|_| "cannot make the image".to_string())?;
+    ctx.put_image_data(&image, x, y)
+        .map_err(|_| "cannot draw the image".to_string())
 }
 
 impl Layer for Canvas {
@@ -119,11 +149,7 @@ impl Layer for Canvas {
     }
 
     fn put_rgba(&self, rgba: &[u8], width: u32, height: u32, x: f64, y: f64) -> Result<(), String> {
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
-            .map_err(|_| "cannot make the image".to_string())?;
-        self.ctx
-            .put_image_data(&image, x, y)
-            .map_err(|_| "cannot draw the image".to_string())
+        put_image(&self.ctx, rgba, (width, height), (x, y))
     }
 
     fn put_rgba_scaled(
@@ -138,30 +164,12 @@ impl Layer for Canvas {
         // Put on the small scratch canvas, then drawn scaled from there: a canvas drawn onto
         // itself is copied whole first, which at 3840 x 2160 costs most of a frame.
         let (scratch, scratch_ctx) = self.scratch(width, height)?;
-        let image = ImageData::new_with_u8_clamped_array_and_sh(Clamped(rgba), width, height)
-            .map_err(|_| "cannot make the image".to_string())?;
-        scratch_ctx
-            .put_image_data(&image, 0.0, 0.0)
-            .map_err(|_| "cannot draw the image".to_string())?;
-        let ctx = &self.ctx;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(
-            clip.x as f64,
-            clip.y as f64,
-            clip.width as f64,
-            clip.height as f64,
-        );
-        ctx.clip();
-        let drawn = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
-            &scratch,
-            x,
-            y,
-            width as f64 * factor,
-            height as f64 * factor,
-        );
-        ctx.restore();
-        drawn.map_err(|_| "cannot scale the image".to_string())
+        put_image(&scratch_ctx, rgba, (width, height), (0.0, 0.0))?;
+        let (w, h) = (width as f64 * factor, height as f64 * factor);
+        self.clipped(clip, |ctx| {
+            ctx.draw_image_with_html_canvas_element_and_dw_and_dh(&scratch, x, y, w, h)
+        })
+        .map_err(|_| "cannot scale the image".to_string())
     }
 
     fn show_moved(&self, moved: Option<Moved>) {
@@ -208,18 +216,9 @@ impl Layer for Canvas {
 
     fn scale_up(&self, [x, y, w, h]: [f64; 4], factor: f64, clip: PlotRect) -> Result<(), String> {
         // In place, inside the clip only (a canvas drawn onto itself is copied first).
-        let ctx = &self.ctx;
-        ctx.save();
-        ctx.begin_path();
-        ctx.rect(
-            clip.x as f64,
-            clip.y as f64,
-            clip.width as f64,
-            clip.height as f64,
-        );
-        ctx.clip();
-        let drawn = ctx
-            .draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+        let (to_w, to_h) = (w * factor, h * factor);
+        self.clipped(clip, |ctx| {
+            ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
                 &self.canvas,
                 x,
                 y,
@@ -227,10 +226,10 @@ impl Layer for Canvas {
                 h,
                 x,
                 y,
-                w * factor,
-                h * factor,
-            );
-        ctx.restore();
-        drawn.map_err(|_| "cannot scale the image".to_string())
+                to_w,
+                to_h,
+            )
+        })
+        .map_err(|_| "cannot scale the image".to_string())
     }
 }

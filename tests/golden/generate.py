@@ -434,104 +434,22 @@ LANDSCAPES = {
 }
 
 
-# --- Newton: the reference is the formula, written with the same operations as src/optim/newton.rs
+# --- Newton: torch.optim has none. The reference is the formula, written with the same operations
+# as src/optim/newton.rs once, in the Python that `optiscape torch` puts in its scripts.
 
-def damped(h, damping):
-    """H + damping*I and the size below which a pivot counts as zero: n*eps times its largest entry."""
-    n = len(h)
-    a = [[h[i][j] + (damping if i == j else 0.0) for j in range(n)] for i in range(n)]
-    largest = 0.0
-    for row in a:
-        for x in row:
-            largest = max(largest, abs(x))
-    return a, n * sys.float_info.epsilon * largest
-
-
-def damped_solve(h, damping, g):
-    """Cholesky; None where H + damping*I is not positive definite (or singular)."""
-    n = len(g)
-    a, tiny = damped(h, damping)
-    l = [[0.0] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i + 1):
-            s = a[i][j]
-            for k in range(j):
-                s -= l[i][k] * l[j][k]
-            if i == j:
-                if not s > tiny:
-                    return None
-                l[i][i] = math.sqrt(s)
-            else:
-                l[i][j] = s / l[j][j]
-    y = [0.0] * n
-    for i in range(n):
-        s = g[i]
-        for k in range(i):
-            s -= l[i][k] * y[k]
-        y[i] = s / l[i][i]
-    z = [0.0] * n
-    for i in reversed(range(n)):
-        s = y[i]
-        for k in range(i + 1, n):
-            s -= l[k][i] * z[k]
-        z[i] = s / l[i][i]
-    return z
+def exported(name):
+    """The names src/export/torch/python/<name>.py defines, run with the imports the exported
+    script gives it (math, sys, torch)."""
+    path = os.path.join(HERE, "..", "..", "src", "export", "torch", "python", f"{name}.py")
+    names = {"math": math, "sys": sys, "torch": torch}
+    with open(path) as f:
+        exec(compile(f.read(), path, "exec"), names)
+    return names
 
 
-def general_solve(h, damping, g):
-    """Gaussian elimination with partial pivoting (the first largest pivot); None where singular."""
-    n = len(g)
-    a, tiny = damped(h, damping)
-    b = list(g)
-    for k in range(n):
-        p = k
-        for i in range(k + 1, n):
-            if abs(a[i][k]) > abs(a[p][k]):
-                p = i
-        if not abs(a[p][k]) > tiny:
-            return None
-        if p != k:
-            a[p], a[k] = a[k], a[p]
-            b[p], b[k] = b[k], b[p]
-        for i in range(k + 1, n):
-            f = a[i][k] / a[k][k]
-            for j in range(k + 1, n):
-                a[i][j] -= f * a[k][j]
-            b[i] -= f * b[k]
-    z = [0.0] * n
-    for i in reversed(range(n)):
-        s = b[i]
-        for j in range(i + 1, n):
-            s -= a[i][j] * z[j]
-        z[i] = s / a[i][i]
-    return z
-
-
-class Newton:
-    """fallback "gradient": a gradient step where not positive definite; None: textbook Newton,
-    which has no step (and stops the run) where the matrix is singular."""
-
-    def __init__(self, params, lr=1.0, damping=0.0, fallback="gradient"):
-        self.p = params[0]
-        self.lr, self.damping, self.fallback = lr, damping, fallback
-        self.hessian = None  # set by the driver before each step
-        self.singular = False
-
-    def zero_grad(self):
-        self.p.grad = None
-
-    @torch.no_grad()
-    def step(self):
-        g = self.p.grad.tolist()
-        h = self.hessian.tolist()
-        z = damped_solve(h, self.damping, g)
-        if z is None:
-            z = g if self.fallback == "gradient" else general_solve(h, self.damping, g)
-        self.singular = z is None
-        if z is None:
-            return
-        for i in range(len(z)):
-            self.p[i] += -self.lr * z[i]
+# fallback "gradient": a gradient step where not positive definite; None: textbook Newton, which
+# has no step (and stops the run) where the matrix is singular. The driver sets its `hessian`.
+Newton = exported("newton")["Newton"]
 
 
 # --- optimizers and the configurations that pin them ---------------------------------------------
@@ -825,7 +743,8 @@ def run_case(ctor, kwargs, landscape, scale, start, noise=None, rotate=0.0, clip
         else:
             closure()
             if isinstance(opt, Newton):
-                opt.hessian = torch.tensor(objective.hessian(here))
+                hessian = torch.tensor(objective.hessian(here))
+                opt.hessian = lambda _: hessian
             opt.step()
         if getattr(opt, "singular", False):
             singular_at = step

@@ -1,6 +1,6 @@
 //! Python literals for the values of a spec.
 
-use crate::schema::Value;
+use crate::schema::{Dialect, Named, Value};
 
 /// A float as Python reads it back to the same double: `0.05`, `1e-08`, `2.0`, `float("inf")`.
 pub fn float(x: f64) -> String {
@@ -25,35 +25,31 @@ pub fn string(s: &str) -> String {
     serde_json::to_string(s).expect("a string serializes")
 }
 
+/// Python literals, the words of [`value`]; schedulers are written by the script itself.
+struct Python;
+
+impl Dialect for Python {
+    const NONE: &'static str = "None";
+    fn flag(b: bool) -> String {
+        if b { "True" } else { "False" }.into()
+    }
+    fn number(x: f64) -> String {
+        float(x)
+    }
+    fn text(t: &str) -> String {
+        string(t)
+    }
+    fn scheduler(n: &Named) -> String {
+        format!("<scheduler {}>", n.name)
+    }
+    fn schedulers(list: &[Named]) -> String {
+        format!("<{} schedulers>", list.len())
+    }
+}
+
 /// A hyperparameter's value as the Python its torch argument takes (schedulers apart).
 pub fn value(v: &Value) -> String {
-    match v {
-        Value::Flag(b) => if *b { "True" } else { "False" }.into(),
-        Value::Number(x) => float(*x),
-        Value::Pair([a, b]) => format!("({}, {})", float(*a), float(*b)),
-        Value::Text(t) => string(t),
-        Value::Choice(c) => c.map_or("None".into(), string),
-        Value::Int(i) => i.to_string(),
-        Value::Null => "None".into(),
-        Value::Tuple(items) => format!(
-            "({})",
-            items
-                .iter()
-                .map(|x| x.map_or("None".into(), float))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Ints(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Scheduler(n) => format!("<scheduler {}>", n.name),
-        Value::Schedulers(list) => format!("<{} schedulers>", list.len()),
-    }
+    v.written::<Python>()
 }
 
 #[cfg(test)]
