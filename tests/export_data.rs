@@ -69,6 +69,14 @@ fn the_state_run_is_the_run_to_the_bit() {
         .map(|p| p.spec.clone())
         .collect();
     specs.push(RunSpec::parse(SPEC).unwrap());
+    // An external racer has no learning rate in either.
+    specs.push(
+        RunSpec::parse(
+            r#"{"landscape": {"name": "rosenbrock"}, "steps": 4, "racers": [{"name": "adam"},
+                {"name": "external", "trajectory": [[-1, 1], [-0.5, 0.5], [0, 0]]}]}"#,
+        )
+        .unwrap(),
+    );
     for spec in &specs {
         let with_state = state::run_with_state(spec);
         let plain = race::run(spec);
