@@ -319,16 +319,28 @@ async function regionStats(p, images, rects, cssWidth) {
   return stats;
 }
 
-test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the room sees, the legend (swatches, names) and the caption, where they are on screen', async () => {
+test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the room sees, the legend (swatches, names) and the caption, where they are on screen, over the contour plot and over the 3-D view', async () => {
   const p = await openPage(browser, '', { viewport: { width: 1280, height: 720 } });
   assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
   await p.evaluate(() => window.optiscape.present(true));
   await p.waitForFunction(() => document.querySelectorAll('.present-name').length > 1 && document.getElementById('hint').textContent.length > 20);
+  // Over the 3-D view the overlays stand in a column beside the surface.
+  for (const view of ['contour', '3d']) await recordsTheRoom(p, view);
+  expectClean(p);
+  await p.context().close();
+});
+
+/** Records presentation mode over `view` as WebM and GIF and checks their first frames against
+ * the screen where the overlays are. */
+async function recordsTheRoom(p, view) {
+  await p.evaluate((v) => window.optiscape.view(v), view);
+  await p.waitForTimeout(300);
   const files = {};
   for (const format of ['webm', 'gif']) {
     const saved = p.waitForEvent('download', { timeout: 30_000 });
     await p.evaluate((f) => window.optiscape.record.start(f), format);
-    await p.waitForTimeout(1200);
+    // Long enough for the video encoder's first frames on a loaded machine.
+    await p.waitForTimeout(2000);
     await p.evaluate(() => window.optiscape.record.stop());
     files[format] = fs.readFileSync(await (await saved).path());
   }
@@ -349,15 +361,13 @@ test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the r
     rects.forEach((r, k) => {
       const [want, got] = [screen[k], frame[k]];
       const off = Math.max(...want.mean.map((m, c) => Math.abs(m - got.mean[c])));
-      assert.ok(off <= tolerance, `${name}'s first frame at ${r.what}: mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
+      assert.ok(off <= tolerance, `${name}'s first frame at ${r.what} (${view}): mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
       if (!r.what.startsWith('.present-swatch')) {
-        assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what}: ${got.ink} dark, the screen's ${want.ink}`);
+        assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what} (${view}): ${got.ink} dark, the screen's ${want.ink}`);
       }
     });
   }
-  expectClean(p);
-  await p.context().close();
-});
+}
 
 test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `train --format csv` and `torch`', async () => {
   await page.evaluate(() => window.optiscape.classify.open());
