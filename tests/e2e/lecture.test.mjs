@@ -688,3 +688,34 @@ test('presenting with the 3-D view drawn by the core (no WebGL2), its drawing ke
     { viewport: { width: 1920, height: 1080 }, initScript: noWebgl2 },
   );
 });
+
+test('presenting, a long hint or a long legend never puts the caption over the legend: its text shrinks to fit, 13 px at least (1280x720, both views)', async () => {
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, () => window.optiscape.present(true));
+      // The longest hint, and the most racers.
+      for (const id of ['warmup', 'adam-family']) {
+        await api(page, (id) => {
+          const pick = document.querySelector('#preset');
+          pick.value = id;
+          pick.dispatchEvent(new Event('change', { bubbles: true }));
+        }, id);
+        await page.waitForFunction((id) => window.optiscape.lesson()?.id === id, id);
+        for (const view of ['contour', '3d']) {
+          await api(page, (v) => window.optiscape.view(v), view);
+          // The legend refreshes, and the caption is fitted, five times a second.
+          await page.waitForTimeout(600);
+          const got = await api(page, () => {
+            const [legend, caption] = ['#present-legend', '#hint'].map((q) => document.querySelector(q).getBoundingClientRect());
+            const px = parseFloat(getComputedStyle(document.querySelector('#hint')).fontSize);
+            const meet = legend.left < caption.right && caption.left < legend.right && legend.top < caption.bottom && caption.top < legend.bottom;
+            return { meet, px, legend: legend.bottom, caption: caption.top };
+          });
+          assert.ok(!got.meet && got.px >= 13, `${id} over the ${view} view: ${JSON.stringify(got)}`);
+        }
+      }
+    },
+    { viewport: { width: 1280, height: 720 } },
+  );
+});
