@@ -333,14 +333,18 @@ test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the r
 /** Records presentation mode over `view` as WebM and GIF and checks their first frames against
  * the screen where the overlays are. */
 async function recordsTheRoom(p, view) {
-  await p.evaluate((v) => window.optiscape.view(v), view);
-  await p.waitForTimeout(300);
+  // The first frames are checked against the screen after both recordings, so the room stands
+  // still meanwhile: over the 3-D view an arrival adds a line under its racer's name and moves
+  // the rows below it. Paused at the start and refreshed (the legend five times a second), the
+  // race is paused again in the task that starts each recording (which plays it).
+  await p.evaluate((v) => (window.optiscape.view(v), window.optiscape.pause(), window.optiscape.reset()), view);
+  await p.waitForTimeout(500);
   const files = {};
   for (const format of ['webm', 'gif']) {
     const saved = p.waitForEvent('download', { timeout: 30_000 });
-    await p.evaluate((f) => window.optiscape.record.start(f), format);
-    // Long enough for the video encoder's first frames on a loaded machine.
-    await p.waitForTimeout(2000);
+    await p.evaluate((f) => (window.optiscape.record.start(f), window.optiscape.pause()), format);
+    // Stop waits for the video encoder's first frame, however long a loaded machine takes.
+    await p.waitForTimeout(1200);
     await p.evaluate(() => window.optiscape.record.stop());
     files[format] = fs.readFileSync(await (await saved).path());
   }
