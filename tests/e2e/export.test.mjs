@@ -265,7 +265,7 @@ test('Record as WebM: a video of the race, its frames counted in the file, Stop 
 });
 
 /**
- * Mean colour and dark-pixel share of each rectangle (CSS pixels of a `cssWidth`-wide screen) in
+ * Mean colour, dark-pixel share (`ink`) and share of pixels not white (`painted`) of each rectangle, and its mean colours on a 4 x 4 grid (`cells`), (CSS pixels of a `cssWidth`-wide screen) in
  * each of `images` (data: URLs), read in a blank page of `p`'s browser (the page's own policy
  * loads no media from data). Resolves to `[[{mean, ink}, ...], ...]`.
  */
@@ -289,6 +289,8 @@ async function regionStats(p, images, rects, cssWidth) {
         await img.decode();
         return [img, img.naturalWidth, img.naturalHeight];
       };
+      // Each rectangle's mean colours on a CELLS x CELLS grid too: where its colours are.
+      const CELLS = 4;
       const out = [];
       for (const url of images) {
         const [source, w, h] = await load(url);
@@ -302,12 +304,19 @@ async function regionStats(p, images, rects, cssWidth) {
             const [rw, rh] = [Math.max(1, Math.round(r.width * s)), Math.max(1, Math.round(r.height * s))];
             const d = ctx.getImageData(x, y, rw, rh).data;
             const mean = [0, 0, 0];
-            let ink = 0;
+            let [ink, painted] = [0, 0];
+            const cells = Array.from({ length: CELLS * CELLS }, () => [0, 0, 0, 0]);
             for (let k = 0; k < d.length; k += 4) {
               for (let c = 0; c < 3; c++) mean[c] += d[k + c];
               if (0.3 * d[k] + 0.59 * d[k + 1] + 0.11 * d[k + 2] < 110) ink += 1;
+              if (Math.min(d[k], d[k + 1], d[k + 2]) < 235) painted += 1;
+              const [px, py] = [(k / 4) % rw, Math.floor(k / 4 / rw)];
+              const cell = cells[Math.floor((py * CELLS) / rh) * CELLS + Math.floor((px * CELLS) / rw)];
+              for (let c = 0; c < 3; c++) cell[c] += d[k + c];
+              cell[3] += 1;
             }
-            return { mean: mean.map((m) => m / (d.length / 4)), ink: ink / (d.length / 4) };
+            const n = d.length / 4;
+            return { mean: mean.map((m) => m / n), ink: ink / n, painted: painted / n, cells: cells.map((c) => c.slice(0, 3).map((v) => v / Math.max(1, c[3]))) };
           }),
         );
       }
@@ -359,18 +368,51 @@ async function recordsTheRoom(p, view) {
       }),
     ),
   );
+  // Over the 3-D view, the surface itself: the middle of what its canvas paints (the box, read
+  // from the WebGL canvas, which keeps its drawing).
+  if (view === '3d') rects.push(await p.evaluate(surfaceMiddle));
   const shot = `data:image/png;base64,${(await p.screenshot()).toString('base64')}`;
   const [screen, webm, gif] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], rects, 1280);
-  for (const [name, frame, tolerance] of [['WebM', webm, 24], ['GIF', gif, 30]]) {
+  // The surface's cells: a GIF's palette (the first frame's most frequent colours) shifts the
+  // shading's many colours to its nearest ones, so it is allowed more.
+  for (const [name, frame, tolerance, cellTolerance] of [['WebM', webm, 24, 12], ['GIF', gif, 30, 30]]) {
     rects.forEach((r, k) => {
       const [want, got] = [screen[k], frame[k]];
       const off = Math.max(...want.mean.map((m, c) => Math.abs(m - got.mean[c])));
       assert.ok(off <= tolerance, `${name}'s first frame at ${r.what} (${view}): mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
-      if (!r.what.startsWith('.present-swatch')) {
+      if (r.what === 'surface') {
+        assert.ok(want.painted > 0.5 && Math.abs(got.painted - want.painted) < 0.1, `${name}'s surface (${view}): ${got.painted} of its pixels painted, the screen's ${want.painted}`);
+        // Where its colours lie: the surface's shading, not the contour plot's bands under it.
+        const cellOff = want.cells.map((m, i) => Math.max(...m.map((v, c) => Math.abs(v - got.cells[i][c]))));
+        const meanOff = cellOff.reduce((a, b) => a + b) / cellOff.length;
+        assert.ok(meanOff <= cellTolerance, `${name}'s surface (${view}): its 4 x 4 cells' colours are ${meanOff.toFixed(1)} off the screen's on average`);
+      } else if (!r.what.startsWith('.present-swatch')) {
         assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what} (${view}): ${got.ink} dark, the screen's ${want.ink}`);
       }
     });
   }
+}
+
+/** In the page: the middle third (each way) of the box the 3-D view paints on its canvas (its
+ * pixels not white), as a rectangle in CSS pixels. */
+function surfaceMiddle() {
+  const layer = document.querySelector('canvas.surface-layer');
+  const [w, h] = [layer.width, layer.height];
+  const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(layer, 0, 0);
+  const d = ctx.getImageData(0, 0, w, h).data;
+  let [x0, y0, x1, y1] = [w, h, 0, 0];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const k = 4 * (y * w + x);
+      if (Math.min(d[k], d[k + 1], d[k + 2]) >= 235) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  const r = layer.getBoundingClientRect();
+  const s = r.width / w;
+  return { what: 'surface', x: r.x + (x0 + (x1 - x0) / 3) * s, y: r.y + (y0 + (y1 - y0) / 3) * s, width: ((x1 - x0) / 3) * s, height: ((y1 - y0) / 3) * s };
 }
 
 test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `train --format csv` and `torch`', async () => {
