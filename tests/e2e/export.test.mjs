@@ -339,15 +339,9 @@ test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the r
   await p.context().close();
 });
 
-/** Records presentation mode over `view` as WebM and GIF and checks their first frames against
- * the screen where the overlays are. */
-async function recordsTheRoom(p, view) {
-  // The first frames are checked against the screen after both recordings, so the room stands
-  // still meanwhile: over the 3-D view an arrival adds a line under its racer's name and moves
-  // the rows below it. Paused at the start and refreshed (the legend five times a second), the
-  // race is paused again in the task that starts each recording (which plays it).
-  await p.evaluate((v) => (window.optiscape.view(v), window.optiscape.pause(), window.optiscape.reset()), view);
-  await p.waitForTimeout(500);
+/** Records `p`'s plot as WebM and as GIF, the race paused in the task that starts each (which
+ * plays it); resolves to `{ webm, gif }`, the files' bytes. */
+async function recordStill(p) {
   const files = {};
   for (const format of ['webm', 'gif']) {
     const saved = p.waitForEvent('download', { timeout: 30_000 });
@@ -357,6 +351,29 @@ async function recordsTheRoom(p, view) {
     await p.evaluate(() => window.optiscape.record.stop());
     files[format] = fs.readFileSync(await (await saved).path());
   }
+  return files;
+}
+
+/** The recording's surface (`got`, regionStats's) is the screen's (`want`): as much of it painted,
+ * and its colours where the screen has them (the surface's shading, not the contour plot's bands
+ * under it), within `tolerance` on average over its cells. */
+function assertSameSurface(what, want, got, tolerance) {
+  assert.ok(want.painted > 0.5 && Math.abs(got.painted - want.painted) < 0.1, `${what}: ${got.painted} of its pixels painted, the screen's ${want.painted}`);
+  const cellOff = want.cells.map((m, i) => Math.max(...m.map((v, c) => Math.abs(v - got.cells[i][c]))));
+  const meanOff = cellOff.reduce((a, b) => a + b) / cellOff.length;
+  assert.ok(meanOff <= tolerance, `${what}: its 4 x 4 cells' colours are ${meanOff.toFixed(1)} off the screen's on average`);
+}
+
+/** Records presentation mode over `view` as WebM and GIF and checks their first frames against
+ * the screen where the overlays are. */
+async function recordsTheRoom(p, view) {
+  // The first frames are checked against the screen after both recordings, so the room stands
+  // still meanwhile: over the 3-D view an arrival adds a line under its racer's name and moves
+  // the rows below it. Paused at the start and refreshed (the legend five times a second), the
+  // race is paused again in the task that starts each recording (which plays it).
+  await p.evaluate((v) => (window.optiscape.view(v), window.optiscape.pause(), window.optiscape.reset()), view);
+  await p.waitForTimeout(500);
+  const files = await recordStill(p);
   assert.equal(await p.evaluate(() => window.optiscape.present()), true);
   // The parts of the overlays that stay as they are while the race plays: each racer's swatch and
   // name, and the caption.
@@ -373,29 +390,28 @@ async function recordsTheRoom(p, view) {
   if (view === '3d') rects.push(await p.evaluate(surfaceMiddle));
   const shot = `data:image/png;base64,${(await p.screenshot()).toString('base64')}`;
   const [screen, webm, gif] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], rects, 1280);
-  // The surface's cells: a GIF's palette (the first frame's most frequent colours) shifts the
-  // shading's many colours to its nearest ones, so it is allowed more.
-  for (const [name, frame, tolerance, cellTolerance] of [['WebM', webm, 24, 12], ['GIF', gif, 30, 30]]) {
+  for (const [name, frame, tolerance, cellTolerance] of [['WebM', webm, 24, SURFACE_OFF.WebM], ['GIF', gif, 30, SURFACE_OFF.GIF]]) {
     rects.forEach((r, k) => {
       const [want, got] = [screen[k], frame[k]];
       const off = Math.max(...want.mean.map((m, c) => Math.abs(m - got.mean[c])));
       assert.ok(off <= tolerance, `${name}'s first frame at ${r.what} (${view}): mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
-      if (r.what === 'surface') {
-        assert.ok(want.painted > 0.5 && Math.abs(got.painted - want.painted) < 0.1, `${name}'s surface (${view}): ${got.painted} of its pixels painted, the screen's ${want.painted}`);
-        // Where its colours lie: the surface's shading, not the contour plot's bands under it.
-        const cellOff = want.cells.map((m, i) => Math.max(...m.map((v, c) => Math.abs(v - got.cells[i][c]))));
-        const meanOff = cellOff.reduce((a, b) => a + b) / cellOff.length;
-        assert.ok(meanOff <= cellTolerance, `${name}'s surface (${view}): its 4 x 4 cells' colours are ${meanOff.toFixed(1)} off the screen's on average`);
-      } else if (!r.what.startsWith('.present-swatch')) {
+      if (r.what === 'surface') assertSameSurface(`${name}'s surface (${view})`, want, got, cellTolerance);
+      else if (!r.what.startsWith('.present-swatch')) {
         assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what} (${view}): ${got.ink} dark, the screen's ${want.ink}`);
       }
     });
   }
 }
 
+/** How far a recording's surface may be from the screen's (assertSameSurface): a GIF's palette
+ * (the first frame's most frequent colours) moves the shading's many colours to its nearest
+ * ones, so it is allowed more. The contour plot under the surface is about 39 off. */
+const SURFACE_OFF = { WebM: 12, GIF: 30 };
+
 /** In the page: the middle third (each way) of the box the 3-D view paints on its canvas (its
- * pixels not white), as a rectangle in CSS pixels. */
-function surfaceMiddle() {
+ * pixels not white), as a rectangle in CSS pixels of the screen, or of `plot` ({x, y}: the
+ * plot's top left on screen) when given. */
+function surfaceMiddle(plot) {
   const layer = document.querySelector('canvas.surface-layer');
   const [w, h] = [layer.width, layer.height];
   const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
@@ -412,8 +428,27 @@ function surfaceMiddle() {
   }
   const r = layer.getBoundingClientRect();
   const s = r.width / w;
-  return { what: 'surface', x: r.x + (x0 + (x1 - x0) / 3) * s, y: r.y + (y0 + (y1 - y0) / 3) * s, width: ((x1 - x0) / 3) * s, height: ((y1 - y0) / 3) * s };
+  const [ox, oy] = plot ? [r.x - plot.x, r.y - plot.y] : [r.x, r.y];
+  return { what: 'surface', x: ox + (x0 + (x1 - x0) / 3) * s, y: oy + (y0 + (y1 - y0) / 3) * s, width: ((x1 - x0) / 3) * s, height: ((y1 - y0) / 3) * s };
 }
+
+test('Record over the 3-D view, not presenting: the WebM\'s and the GIF\'s first frames hold the surface shown, not the contour plot under it', async () => {
+  const p = await openPage(browser, '', { viewport: { width: 1280, height: 720 } });
+  assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
+  await p.evaluate(() => (window.optiscape.view('3d'), window.optiscape.pause(), window.optiscape.reset()));
+  await p.waitForTimeout(500);
+  const files = await recordStill(p);
+  assert.equal(await p.evaluate(() => window.optiscape.present()), false);
+  // The recording is the plot: the screen's plot is what it is compared with.
+  const plot = await p.locator('canvas.surface-layer').boundingBox();
+  const rect = await p.evaluate(surfaceMiddle, plot);
+  const shot = `data:image/png;base64,${(await p.screenshot({ clip: plot })).toString('base64')}`;
+  const [[screen], [webm], [gif]] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], [rect], plot.width);
+  assertSameSurface("the WebM's surface", screen, webm, SURFACE_OFF.WebM);
+  assertSameSurface("the GIF's surface", screen, gif, SURFACE_OFF.GIF);
+  expectClean(p);
+  await p.context().close();
+});
 
 test('the classifier\'s epochs as CSV and its PyTorch script: the bytes of `train --format csv` and `torch`', async () => {
   await page.evaluate(() => window.optiscape.classify.open());
