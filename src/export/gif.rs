@@ -15,6 +15,13 @@ use std::collections::HashMap;
 /// Palette entries for colours; the last index is transparency.
 const COLORS: usize = 255;
 const TRANSPARENT: u8 = 255;
+/// A first frame with more colours than the palette holds (a shaded surface) fills half the
+/// room left by frequency, the rest with the next most frequent colours at least the widest of
+/// these distances apart (by [`nearest`]'s measure) that still fills it, so the palette spans the
+/// frame's colours instead of crowding where they are most frequent.
+const SPACINGS: [i32; 8] = [48, 32, 24, 16, 12, 8, 4, 2];
+/// How many of the frame's most frequent colours the spaced half is chosen from.
+const SPACED_FROM: usize = 4096;
 
 /// A GIF being written, frame by frame.
 pub struct GifEncoder {
@@ -210,7 +217,8 @@ fn key([r, g, b]: [u8; 3]) -> u32 {
 
 impl Palette {
     /// `required` first, then `rgba`'s colours from the most frequent (ties by colour, so the
-    /// palette does not depend on a hash order), up to [`COLORS`].
+    /// palette does not depend on a hash order), up to [`COLORS`]; spaced apart past half the
+    /// room when the frame has more colours than fit (see [`SPACINGS`]).
     fn new(rgba: &[u8], required: &[[u8; 3]]) -> Palette {
         let mut counts: HashMap<u32, usize> = HashMap::new();
         for px in rgba.chunks_exact(4) {
@@ -219,16 +227,37 @@ impl Palette {
         let mut by_count: Vec<(usize, u32)> = counts.into_iter().map(|(k, n)| (n, k)).collect();
         by_count.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut colors: Vec<[u8; 3]> = Vec::with_capacity(COLORS);
-        let frequent = by_count
+        let frequent: Vec<[u8; 3]> = by_count
             .into_iter()
-            .map(|(_, k)| [(k >> 16) as u8, (k >> 8) as u8, k as u8]);
-        for c in required.iter().copied().chain(frequent) {
-            if colors.len() == COLORS {
+            .map(|(_, k)| [(k >> 16) as u8, (k >> 8) as u8, k as u8])
+            .collect();
+        for &c in required {
+            if colors.len() < COLORS && !colors.contains(&c) {
+                colors.push(c);
+            }
+        }
+        let fits = colors.len() + frequent.len() <= COLORS;
+        let by_frequency = if fits {
+            COLORS
+        } else {
+            colors.len() + (COLORS - colors.len()) / 2
+        };
+        let mut rest = frequent.iter().copied();
+        for c in rest.by_ref() {
+            if colors.len() == by_frequency {
                 break;
             }
             if !colors.contains(&c) {
                 colors.push(c);
             }
+        }
+        if colors.len() < COLORS {
+            let rest: Vec<[u8; 3]> = rest.take(SPACED_FROM).collect();
+            colors = SPACINGS
+                .iter()
+                .map(|&d| spaced(&colors, &rest, d * d))
+                .find(|p| p.len() == COLORS)
+                .unwrap_or_else(|| spaced(&colors, &frequent, 0));
         }
         let cache = colors
             .iter()
@@ -273,18 +302,35 @@ impl Palette {
     }
 }
 
-/// The palette colour nearest `c`, by squared distance weighted as the eye weighs red, green
-/// and blue (2, 4, 3: the usual cheap approximation).
+/// Squared distance between two colours, weighted as the eye weighs red, green and blue (2, 4,
+/// 3: the usual cheap approximation).
+fn distance(p: [u8; 3], c: [u8; 3]) -> i32 {
+    let [dr, dg, db] = [0, 1, 2].map(|k| p[k] as i32 - c[k] as i32);
+    2 * dr * dr + 4 * dg * dg + 3 * db * db
+}
+
+/// The palette colour nearest `c`.
 fn nearest(colors: &[[u8; 3]], c: [u8; 3]) -> u8 {
-    let d = |p: &[u8; 3]| {
-        let [dr, dg, db] = [0, 1, 2].map(|k| p[k] as i32 - c[k] as i32);
-        2 * dr * dr + 4 * dg * dg + 3 * db * db
-    };
     colors
         .iter()
         .enumerate()
-        .min_by_key(|(_, p)| d(p))
+        .min_by_key(|(_, &p)| distance(p, c))
         .map_or(0, |(i, _)| i as u8)
+}
+
+/// `chosen`, then `candidates` in order, each taken when it is more than `min_distance` (squared)
+/// from every colour taken, up to [`COLORS`].
+fn spaced(chosen: &[[u8; 3]], candidates: &[[u8; 3]], min_distance: i32) -> Vec<[u8; 3]> {
+    let mut out = chosen.to_vec();
+    for &c in candidates {
+        if out.len() == COLORS {
+            break;
+        }
+        if out.iter().all(|&p| p != c && distance(p, c) > min_distance) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -321,6 +367,26 @@ mod tests {
         assert_eq!(p.index([250, 5, 0]), 0);
         assert_eq!(p.index([12, 20, 30]), 1);
         assert_eq!(p.bytes().len(), 768);
+    }
+
+    #[test]
+    fn a_frame_of_many_colours_gets_a_palette_spread_over_them() {
+        // 4096 colours, those with little red forty times as frequent: the palette keeps the
+        // frequent half and spreads the rest, so a red one has a red neighbour.
+        let rgba: Vec<u8> = (0..64u8)
+            .flat_map(|i| {
+                let copies = if i < 16 { 40 } else { 1 };
+                (0..64u8).flat_map(move |j| (0..copies).flat_map(move |_| [4 * i, 4 * j, 128, 255]))
+            })
+            .collect();
+        let mut p = Palette::new(&rgba, &[[0, 0, 255]]);
+        assert_eq!(p.colors.len(), COLORS);
+        let i = p.index([250, 250, 128]);
+        let near = p.colors[i as usize];
+        assert!(distance(near, [250, 250, 128]) < 80 * 80, "{near:?}");
+        // Few colours: all of them, as they are.
+        let p = Palette::new(&solid(3, 3, [10, 20, 30]), &[]);
+        assert_eq!(p.colors, [[10, 20, 30]]);
     }
 
     #[test]

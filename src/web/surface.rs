@@ -14,7 +14,7 @@ use crate::landscape::Point;
 use crate::live::raster::Raster;
 use crate::live::Layer;
 use crate::render::colormap;
-use crate::render::surface::{draw_surface_layers, Layers, Surface, SurfacePath, Turn};
+use crate::render::surface::{draw_surface_layers, Layers, Surface, SurfacePath, Turn, BOX_HEIGHT};
 use plotters::style::WHITE;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
@@ -57,6 +57,11 @@ impl SurfaceView {
     /// `lost` its context) and what it changes.
     pub fn note(lost: bool) -> String {
         crate::text::surface_fallback_note(lost)
+    }
+
+    /// The box's height in units of its floor's side (the page fits the drawing's room by it).
+    pub fn box_height() -> f64 {
+        BOX_HEIGHT
     }
 
     /// Draws `scene`'s landscape over its view as a surface on a `grid x grid` mesh (2 to 200),

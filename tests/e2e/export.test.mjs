@@ -265,7 +265,7 @@ test('Record as WebM: a video of the race, its frames counted in the file, Stop 
 });
 
 /**
- * Mean colour and dark-pixel share of each rectangle (CSS pixels of a `cssWidth`-wide screen) in
+ * Mean colour, dark-pixel share (`ink`) and share of pixels not white (`painted`) of each rectangle, and its mean colours on a 4 x 4 grid (`cells`), (CSS pixels of a `cssWidth`-wide screen) in
  * each of `images` (data: URLs), read in a blank page of `p`'s browser (the page's own policy
  * loads no media from data). Resolves to `[[{mean, ink}, ...], ...]`.
  */
@@ -289,6 +289,8 @@ async function regionStats(p, images, rects, cssWidth) {
         await img.decode();
         return [img, img.naturalWidth, img.naturalHeight];
       };
+      // Each rectangle's mean colours on a CELLS x CELLS grid too: where its colours are.
+      const CELLS = 4;
       const out = [];
       for (const url of images) {
         const [source, w, h] = await load(url);
@@ -302,12 +304,19 @@ async function regionStats(p, images, rects, cssWidth) {
             const [rw, rh] = [Math.max(1, Math.round(r.width * s)), Math.max(1, Math.round(r.height * s))];
             const d = ctx.getImageData(x, y, rw, rh).data;
             const mean = [0, 0, 0];
-            let ink = 0;
+            let [ink, painted] = [0, 0];
+            const cells = Array.from({ length: CELLS * CELLS }, () => [0, 0, 0, 0]);
             for (let k = 0; k < d.length; k += 4) {
               for (let c = 0; c < 3; c++) mean[c] += d[k + c];
               if (0.3 * d[k] + 0.59 * d[k + 1] + 0.11 * d[k + 2] < 110) ink += 1;
+              if (Math.min(d[k], d[k + 1], d[k + 2]) < 235) painted += 1;
+              const [px, py] = [(k / 4) % rw, Math.floor(k / 4 / rw)];
+              const cell = cells[Math.floor((py * CELLS) / rh) * CELLS + Math.floor((px * CELLS) / rw)];
+              for (let c = 0; c < 3; c++) cell[c] += d[k + c];
+              cell[3] += 1;
             }
-            return { mean: mean.map((m) => m / (d.length / 4)), ink: ink / (d.length / 4) };
+            const n = d.length / 4;
+            return { mean: mean.map((m) => m / n), ink: ink / n, painted: painted / n, cells: cells.map((c) => c.slice(0, 3).map((v) => v / Math.max(1, c[3]))) };
           }),
         );
       }
@@ -319,19 +328,52 @@ async function regionStats(p, images, rects, cssWidth) {
   return stats;
 }
 
-test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the room sees, the legend (swatches, names) and the caption, where they are on screen', async () => {
+test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the room sees, the legend (swatches, names) and the caption, where they are on screen, over the contour plot and over the 3-D view', async () => {
   const p = await openPage(browser, '', { viewport: { width: 1280, height: 720 } });
   assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
   await p.evaluate(() => window.optiscape.present(true));
   await p.waitForFunction(() => document.querySelectorAll('.present-name').length > 1 && document.getElementById('hint').textContent.length > 20);
+  // Over the 3-D view the overlays stand in a column beside the surface.
+  for (const view of ['contour', '3d']) await recordsTheRoom(p, view);
+  expectClean(p);
+  await p.context().close();
+});
+
+/** Records `p`'s plot as WebM and as GIF, the race paused in the task that starts each (which
+ * plays it); resolves to `{ webm, gif }`, the files' bytes. */
+async function recordStill(p) {
   const files = {};
   for (const format of ['webm', 'gif']) {
     const saved = p.waitForEvent('download', { timeout: 30_000 });
-    await p.evaluate((f) => window.optiscape.record.start(f), format);
+    await p.evaluate((f) => (window.optiscape.record.start(f), window.optiscape.pause()), format);
+    // Stop waits for the video encoder's first frame, however long a loaded machine takes.
     await p.waitForTimeout(1200);
     await p.evaluate(() => window.optiscape.record.stop());
     files[format] = fs.readFileSync(await (await saved).path());
   }
+  return files;
+}
+
+/** The recording's surface (`got`, regionStats's) is the screen's (`want`): as much of it painted,
+ * and its colours where the screen has them (the surface's shading, not the contour plot's bands
+ * under it), within SURFACE_OFF on average over its cells. */
+function assertSameSurface(what, want, got) {
+  assert.ok(want.painted > 0.5 && Math.abs(got.painted - want.painted) < 0.1, `${what}: ${got.painted} of its pixels painted, the screen's ${want.painted}`);
+  const cellOff = want.cells.map((m, i) => Math.max(...m.map((v, c) => Math.abs(v - got.cells[i][c]))));
+  const meanOff = cellOff.reduce((a, b) => a + b) / cellOff.length;
+  assert.ok(meanOff <= SURFACE_OFF, `${what}: its 4 x 4 cells' colours are ${meanOff.toFixed(1)} off the screen's on average`);
+}
+
+/** Records presentation mode over `view` as WebM and GIF and checks their first frames against
+ * the screen where the overlays are. */
+async function recordsTheRoom(p, view) {
+  // The first frames are checked against the screen after both recordings, so the room stands
+  // still meanwhile: over the 3-D view an arrival adds a line under its racer's name and moves
+  // the rows below it. Paused at the start and refreshed (the legend five times a second), the
+  // race is paused again in the task that starts each recording (which plays it).
+  await p.evaluate((v) => (window.optiscape.view(v), window.optiscape.pause(), window.optiscape.reset()), view);
+  await p.waitForTimeout(500);
+  const files = await recordStill(p);
   assert.equal(await p.evaluate(() => window.optiscape.present()), true);
   // The parts of the overlays that stay as they are while the race plays: each racer's swatch and
   // name, and the caption.
@@ -343,18 +385,66 @@ test('Record while presenting: the WebM\'s and the GIF\'s frames hold what the r
       }),
     ),
   );
+  // Over the 3-D view, the surface itself: the middle of what its canvas paints (the box, read
+  // from the WebGL canvas, which keeps its drawing).
+  if (view === '3d') rects.push(await p.evaluate(surfaceMiddle));
   const shot = `data:image/png;base64,${(await p.screenshot()).toString('base64')}`;
   const [screen, webm, gif] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], rects, 1280);
   for (const [name, frame, tolerance] of [['WebM', webm, 24], ['GIF', gif, 30]]) {
     rects.forEach((r, k) => {
       const [want, got] = [screen[k], frame[k]];
       const off = Math.max(...want.mean.map((m, c) => Math.abs(m - got.mean[c])));
-      assert.ok(off <= tolerance, `${name}'s first frame at ${r.what}: mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
-      if (!r.what.startsWith('.present-swatch')) {
-        assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what}: ${got.ink} dark, the screen's ${want.ink}`);
+      assert.ok(off <= tolerance, `${name}'s first frame at ${r.what} (${view}): mean colour ${got.mean.map(Math.round)}, the screen's ${want.mean.map(Math.round)}`);
+      if (r.what === 'surface') assertSameSurface(`${name}'s surface (${view})`, want, got);
+      else if (!r.what.startsWith('.present-swatch')) {
+        assert.ok(want.ink > 0.03 && got.ink > want.ink / 2 && got.ink < want.ink * 2, `${name}'s text at ${r.what} (${view}): ${got.ink} dark, the screen's ${want.ink}`);
       }
     });
   }
+}
+
+/** How far a recording's surface may be from the screen's on average (assertSameSurface): the
+ * WebM's and the GIF's are about 2 off, the contour plot under the surface 26 to 39. */
+const SURFACE_OFF = 12;
+
+/** In the page: the middle third (each way) of the box the 3-D view paints on its canvas (its
+ * pixels not white), as a rectangle in CSS pixels of the screen, or of `plot` ({x, y}: the
+ * plot's top left on screen) when given. */
+function surfaceMiddle(plot) {
+  const layer = document.querySelector('canvas.surface-layer');
+  const [w, h] = [layer.width, layer.height];
+  const c = Object.assign(document.createElement('canvas'), { width: w, height: h });
+  const ctx = c.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(layer, 0, 0);
+  const d = ctx.getImageData(0, 0, w, h).data;
+  let [x0, y0, x1, y1] = [w, h, 0, 0];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const k = 4 * (y * w + x);
+      if (Math.min(d[k], d[k + 1], d[k + 2]) >= 235) continue;
+      [x0, y0, x1, y1] = [Math.min(x0, x), Math.min(y0, y), Math.max(x1, x), Math.max(y1, y)];
+    }
+  }
+  const r = layer.getBoundingClientRect();
+  const s = r.width / w;
+  const [ox, oy] = plot ? [r.x - plot.x, r.y - plot.y] : [r.x, r.y];
+  return { what: 'surface', x: ox + (x0 + (x1 - x0) / 3) * s, y: oy + (y0 + (y1 - y0) / 3) * s, width: ((x1 - x0) / 3) * s, height: ((y1 - y0) / 3) * s };
+}
+
+test('Record over the 3-D view, not presenting: the WebM\'s and the GIF\'s first frames hold the surface shown, not the contour plot under it', async () => {
+  const p = await openPage(browser, '', { viewport: { width: 1280, height: 720 } });
+  assert.equal(await waitReady(p, { appearMs: 10_000, timeoutMs: 30_000 }), 'ready');
+  await p.evaluate(() => (window.optiscape.view('3d'), window.optiscape.pause(), window.optiscape.reset()));
+  await p.waitForTimeout(500);
+  const files = await recordStill(p);
+  assert.equal(await p.evaluate(() => window.optiscape.present()), false);
+  // The recording is the plot: the screen's plot is what it is compared with.
+  const plot = await p.locator('canvas.surface-layer').boundingBox();
+  const rect = await p.evaluate(surfaceMiddle, plot);
+  const shot = `data:image/png;base64,${(await p.screenshot({ clip: plot })).toString('base64')}`;
+  const [[screen], [webm], [gif]] = await regionStats(p, [shot, `data:video/webm;base64,${files.webm.toString('base64')}`, `data:image/gif;base64,${files.gif.toString('base64')}`], [rect], plot.width);
+  assertSameSurface("the WebM's surface", screen, webm);
+  assertSameSurface("the GIF's surface", screen, gif);
   expectClean(p);
   await p.context().close();
 });

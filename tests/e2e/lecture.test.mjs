@@ -490,13 +490,15 @@ test('view("3d") draws the surface with WebGL2: the colour map and the paths, a 
   });
 });
 
-test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: coarse while turning, sharp when still', async () => {
-  const noWebgl2 = () => {
-    const get = HTMLCanvasElement.prototype.getContext;
-    HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
-      return kind === 'webgl2' ? null : get.call(this, kind, ...rest);
-    };
+/** An init script that leaves the page without WebGL2 (as headless Firefox ESR here). */
+const noWebgl2 = () => {
+  const get = HTMLCanvasElement.prototype.getContext;
+  HTMLCanvasElement.prototype.getContext = function (kind, ...rest) {
+    return kind === 'webgl2' ? null : get.call(this, kind, ...rest);
   };
+};
+
+test('without WebGL2 the 3-D view is the core\'s drawing with a one-line note: coarse while turning, sharp when still', async () => {
   await withPage(
     '',
     async (page) => {
@@ -556,53 +558,172 @@ test('a lost WebGL context leaves the 3-D view to the core\'s drawing, never a b
   });
 });
 
-test('presenting with the 3-D view, the box and its labels keep clear of the legend, the caption and the loss inset (1280x720 and 1920x1080)', async () => {
+/** Presentation mode's 3-D view as drawn: the painted pixels (the surface's not white, the
+ * labels' not transparent), how many lie under each overlay (the legend, the caption, the loss
+ * inset, the view's toggle), the surface's painted bounds and the overlays' rectangles (CSS px). */
+const presentedSurface = (page) =>
+  api(page, () => {
+    const gl = document.querySelector('canvas.surface-layer');
+    const labels = document.querySelector('canvas.surface-labels');
+    const copy = (c) => {
+      const x = Object.assign(document.createElement('canvas'), { width: gl.width, height: gl.height });
+      const ctx = x.getContext('2d', { willReadFrequently: true });
+      if (!c.hidden) ctx.drawImage(c, 0, 0);
+      return ctx.getImageData(0, 0, gl.width, gl.height).data;
+    };
+    const [surface, text] = [copy(gl), copy(labels)];
+    const box = gl.getBoundingClientRect();
+    const k = gl.width / box.width;
+    const rect = (r) => ({ left: r.left, top: r.top, right: r.right, bottom: r.bottom });
+    const overlays = Object.fromEntries(['#present-legend', '#hint', '.loss-card', '.view-toggle'].map((q) => [q, rect(document.querySelector(q).getBoundingClientRect())]));
+    let painted = 0;
+    const under = {};
+    const bounds = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    for (let y = 0; y < gl.height; y += 2) {
+      for (let x = 0; x < gl.width; x += 2) {
+        const i = 4 * (y * gl.width + x);
+        const shape = surface[i] < 235 || surface[i + 1] < 235 || surface[i + 2] < 235;
+        if (!shape && !(text[i + 3] > 0)) continue;
+        painted += 1;
+        const [cx, cy] = [box.left + x / k, box.top + y / k];
+        if (shape) Object.assign(bounds, { left: Math.min(bounds.left, cx), top: Math.min(bounds.top, cy), right: Math.max(bounds.right, cx), bottom: Math.max(bounds.bottom, cy) });
+        for (const [q, r] of Object.entries(overlays)) if (cx >= r.left && cx <= r.right && cy >= r.top && cy <= r.bottom) under[q] = (under[q] ?? 0) + 1;
+      }
+    }
+    return { painted, under, bounds, overlays, viewport: [innerWidth, innerHeight] };
+  });
+
+const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/** Waits until the 3-D view is drawn sharp and has not been drawn again for 400 ms. */
+async function surfaceStill(page) {
+  const seen = { n: -1, since: Date.now() };
+  for (;;) {
+    const last = await api(page, () => {
+      const t = window.optiscape.instrument.surface().times();
+      return { n: t.length, grid: t.at(-1)?.grid };
+    });
+    if (last.n !== seen.n) Object.assign(seen, { n: last.n, since: Date.now() });
+    else if (last.grid === 120 && Date.now() - seen.since >= 400) return;
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Opens presentation mode's 3-D view at step 300 and waits for it to be drawn. */
+async function presentSurface(page) {
+  await api(page, () => {
+    window.optiscape.pause();
+    window.optiscape.seek(300);
+    window.optiscape.view('3d');
+    window.optiscape.present(true);
+  });
+  await surfaceStill(page);
+}
+
+// The box's painted bounds take at least MIN_BOX_SHARE of the screen: a box about as tall as
+// wide (at pitch 45) that spans 0.55 of a 16:9 screen's height and more covers 0.18 of it. Fitted
+// in the one rectangle clear of a legend top left, a caption bottom left and an inset bottom
+// right, it covered 0.12 of 1920x1080 and 0.04 of 1280x720.
+const MIN_BOX_SHARE = 0.18;
+const MIN_BOX_HEIGHT = 0.55;
+
+test('presenting with the 3-D view, the box fills most of the screen beside the legend, caption and inset, its labels clear of them; the toggle is room-sized; over the contour plot the axes\' titles stay clear (1280x720 and 1920x1080)', async (t) => {
   for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
     await withPage(
       '',
       async (page) => {
-        await api(page, () => {
-          window.optiscape.pause();
-          window.optiscape.seek(300);
-          window.optiscape.view('3d');
-          window.optiscape.present(true);
-        });
-        const drawn = () => window.optiscape.instrument.surface().times().length;
-        await page.waitForFunction((n) => window.optiscape.instrument.surface().times().length > n, await api(page, drawn));
-        await page.waitForTimeout(300);
-        // Painted pixels (not white, or not transparent on the labels' canvas) under each overlay.
-        const found = await api(page, () => {
-          const gl = document.querySelector('canvas.surface-layer');
-          const labels = document.querySelector('canvas.surface-labels');
-          const copy = (c) => {
-            const x = document.createElement('canvas');
-            [x.width, x.height] = [c.width, c.height];
-            const ctx = x.getContext('2d');
-            ctx.drawImage(c, 0, 0);
-            return ctx.getImageData(0, 0, c.width, c.height).data;
-          };
-          const [surface, text] = [copy(gl), copy(labels)];
-          const box = gl.getBoundingClientRect();
-          const k = gl.width / box.width;
-          const overlays = ['#present-legend', '#hint', '.loss-card'].map((q) => [q, document.querySelector(q).getBoundingClientRect()]);
-          let painted = 0;
-          const under = {};
-          for (let y = 0; y < gl.height; y += 2) {
-            for (let x = 0; x < gl.width; x += 2) {
-              const i = 4 * (y * gl.width + x);
-              const ink = surface[i] < 235 || surface[i + 1] < 235 || surface[i + 2] < 235 || text[i + 3] > 0;
-              if (!ink) continue;
-              painted += 1;
-              const [cx, cy] = [box.left + x / k, box.top + y / k];
-              for (const [q, r] of overlays) if (cx >= r.left && cx <= r.right && cy >= r.top && cy <= r.bottom) under[q] = (under[q] ?? 0) + 1;
-            }
-          }
-          return { painted, under };
-        });
+        await presentSurface(page);
+        const at = `at ${viewport.width}x${viewport.height}`;
+        const found = await presentedSurface(page);
         assert.ok(found.painted > 2000, `the box is drawn: ${JSON.stringify(found)}`);
-        assert.deepEqual(found.under, {}, `nothing of the box under an overlay at ${viewport.width}x${viewport.height}`);
+        assert.deepEqual(found.under, {}, `nothing of the box or its labels under an overlay ${at}`);
+        const b = found.bounds;
+        const share = ((b.right - b.left) * (b.bottom - b.top)) / (viewport.width * viewport.height);
+        t.diagnostic(`box ${at}: ${share.toFixed(3)} of the screen, ${((b.bottom - b.top) / viewport.height).toFixed(3)} of its height`);
+        assert.ok(share >= MIN_BOX_SHARE && (b.bottom - b.top) / viewport.height >= MIN_BOX_HEIGHT, `the box covers ${share.toFixed(3)} of the screen, ${((b.bottom - b.top) / viewport.height).toFixed(3)} of its height ${at}: ${JSON.stringify(b)}`);
+        for (const [q, r] of Object.entries(found.overlays)) assert.ok(!meets(b, r), `the box's bounds ${JSON.stringify(b)} meet ${q} ${JSON.stringify(r)} ${at}`);
+        // The toggle is as large as the legend's smallest text.
+        const sizes = await api(page, () => {
+          const px = (e) => parseFloat(getComputedStyle(e).fontSize);
+          return { toggle: px(document.querySelector('.view-toggle')), legend: Math.min(...[...document.querySelectorAll('#present-legend span')].map(px)) };
+        });
+        assert.ok(sizes.toggle >= sizes.legend && sizes.legend >= 18, `the toggle's text ${JSON.stringify(sizes)} ${at}`);
+        // Over the contour plot: nothing covers the strip under the chart (the x axis's tick
+        // labels and title) nor the y axis's title left of the chart's middle.
+        await api(page, () => window.optiscape.view('contour'));
+        const clear = await api(page, () => {
+          const scene = window.optiscape.instrument.scene();
+          const plot = document.querySelector('#plot').getBoundingClientRect();
+          const inside = (x, y) => scene.data_at(x, y) !== undefined;
+          const [cx, cy] = [plot.width / 2, plot.height / 2];
+          let [left, right, bottom] = [cx, cx, cy];
+          while (left > 0 && inside(left - 1, cy)) left -= 1;
+          while (right < plot.width && inside(right + 1, cy)) right += 1;
+          while (bottom < plot.height && inside(cx, bottom + 1)) bottom += 1;
+          const strips = { 'the x axis': { left, top: bottom + 2, right, bottom: plot.height }, 'the y axis\'s title': { left: 0, top: cy - 30, right: left - 2, bottom: cy + 30 } };
+          const over = ['#present-legend', '#hint', '.loss-card', '.view-toggle'].map((q) => [q, document.querySelector(q).getBoundingClientRect()]);
+          const meet = (a, r) => a.left < r.right && r.left < a.right && a.top < r.bottom && r.top < a.bottom;
+          return Object.entries(strips).flatMap(([name, s]) => over.filter(([, r]) => meet(s, r)).map(([q]) => `${q} covers ${name} ${JSON.stringify(s)}`));
+        });
+        assert.deepEqual(clear, [], at);
       },
       { viewport },
     );
   }
+});
+
+test('presenting with the 3-D view drawn by the core (no WebGL2), its drawing keeps clear of the legend, caption, inset and toggle, and turns by drag', async () => {
+  await withPage(
+    '',
+    async (page) => {
+      await presentSurface(page);
+      assert.equal(await api(page, () => window.optiscape.instrument.surface().webgl()), false);
+      const found = await presentedSurface(page);
+      assert.ok(found.painted > 2000, `the core's drawing: ${JSON.stringify(found)}`);
+      assert.deepEqual(found.under, {}, 'nothing of the drawing under an overlay');
+      const b = found.bounds;
+      assert.ok((b.bottom - b.top) / 1080 >= MIN_BOX_HEIGHT, `the drawing spans ${JSON.stringify(b)}`);
+      const n = await api(page, () => window.optiscape.instrument.surface().times().length);
+      const [x, y] = [(b.left + b.right) / 2, (b.top + b.bottom) / 2];
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + 120, y, { steps: 4 });
+      await page.mouse.up();
+      await surfaceStill(page);
+      assert.ok((await api(page, () => window.optiscape.instrument.surface().times().length)) > n, 'the drag turned it');
+      assert.deepEqual((await presentedSurface(page)).under, {}, 'still clear once turned');
+    },
+    { viewport: { width: 1920, height: 1080 }, initScript: noWebgl2 },
+  );
+});
+
+test('presenting, a long hint or a long legend never puts the caption over the legend: its text shrinks to fit, 13 px at least (1280x720, both views)', async () => {
+  await withPage(
+    '',
+    async (page) => {
+      await api(page, () => window.optiscape.present(true));
+      // The longest hint, and the most racers.
+      for (const id of ['warmup', 'adam-family']) {
+        await api(page, (id) => {
+          const pick = document.querySelector('#preset');
+          pick.value = id;
+          pick.dispatchEvent(new Event('change', { bubbles: true }));
+        }, id);
+        await page.waitForFunction((id) => window.optiscape.lesson()?.id === id, id);
+        for (const view of ['contour', '3d']) {
+          await api(page, (v) => window.optiscape.view(v), view);
+          // The legend refreshes, and the caption is fitted, five times a second.
+          await page.waitForTimeout(600);
+          const got = await api(page, () => {
+            const [legend, caption] = ['#present-legend', '#hint'].map((q) => document.querySelector(q).getBoundingClientRect());
+            const px = parseFloat(getComputedStyle(document.querySelector('#hint')).fontSize);
+            const meet = legend.left < caption.right && caption.left < legend.right && legend.top < caption.bottom && caption.top < legend.bottom;
+            return { meet, px, legend: legend.bottom, caption: caption.top };
+          });
+          assert.ok(!got.meet && got.px >= 13, `${id} over the ${view} view: ${JSON.stringify(got)}`);
+        }
+      }
+    },
+    { viewport: { width: 1280, height: 720 } },
+  );
 });

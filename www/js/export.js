@@ -42,7 +42,9 @@ export function mountExport(root, { landscape, classify, host, problem, trainPro
   mountExportMenus($, { landscape, classify, host, problem, trainProblem, say, raceName });
 
   // Record.
-  const plotSource = () => ({ layers: ['bg', 'casings', 'trails', 'overlay'].map($), dpr: window.devicePixelRatio || 1 });
+  // The view shown, asked at each frame: switching to the 3-D view or back switches what is
+  // recorded at the next frame.
+  const plotSource = () => ({ layers: landscape.plotLayers(), dpr: window.devicePixelRatio || 1 });
   let source = plotSource;
   const rec = { recording: null, finishedAt: null, timer: 0, stopping: null, last: null };
   const recordButton = el('button', { type: 'button', id: 'record', class: 'btn icon-only record', title: 'Record the plot while the race plays: WebM video or GIF' });

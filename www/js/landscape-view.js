@@ -55,10 +55,14 @@ export function landscapeView({ root, $, t, race, banner }) {
     race.change((s) => void delete s.view);
   }
 
+  /** The canvases of the plot as shown, bottom first: the 3-D view's while it is shown, else
+   * the contour plot's (what Save image and Record take). */
+  const plotLayers = () => t.surface?.layers() ?? CANVASES.map($);
+
   /** The saved image's charts: the landscape as drawn, and beside it the loss chart and the
    * learning-rate sweep drawn again, one above the other, at the landscape's height. */
   function snapshotPanels() {
-    const layers = t.surface?.layers() ?? CANVASES.map($);
+    const layers = plotLayers();
     const [w, h] = [layers[0].width, layers[0].height];
     const charts = (canvas) => {
       const top = Math.round(canvas.height / 2);
@@ -99,5 +103,5 @@ export function landscapeView({ root, $, t, race, banner }) {
     window.addEventListener('resize', fit);
   }
 
-  return { fit, applyPending, resetView, snapshotPanels, attach };
+  return { fit, applyPending, resetView, plotLayers, snapshotPanels, attach };
 }

@@ -151,6 +151,8 @@ export function createLandscape(root, cat, host, layout, banner) {
     /** The plot as a 3-D surface ('3d') or the contour plot ('contour'); returns the mode. */
     view: (mode) => t.surface.view(mode),
     surface: () => t.surface,
+    /** The plot's canvases as shown (the 3-D view's while it is shown), bottom first. */
+    plotLayers: view.plotLayers,
     scene: () => t.scene,
     firstFrame: () => t.firstFrame,
     /** Back on screen: sizes, the link and the sweeps (paused while the other tab had it). */

@@ -10,6 +10,7 @@
 import { Scene } from '../pkg/optiscape.js';
 import { finder, icon } from './dom.js';
 import { listenKeys, typing } from './keys.js';
+import { fitCaption } from './present-caption.js';
 import { overlayPainter } from './present-frame.js';
 import { presentLegend } from './present-legend.js';
 
@@ -43,7 +44,10 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
   const button = $('present');
   const legend = $('present-legend');
   const rows = presentLegend(doc, legend, landscape);
-  const refreshLegend = () => rows.refresh();
+  const refreshLegend = () => {
+    rows.refresh();
+    fitCaption($('hint'), legend, state.on);
+  };
   // A recording made while presenting holds what the room sees: the overlays over the plot.
   const paint = overlayPainter({ legend, inset: $('loss-box').closest('.loss-card'), caption: $('hint') });
   const recordRoom = (plot) => ({ ...plot, paint });
@@ -72,6 +76,7 @@ export function attachPresent(root, { landscape, cat, host, record = () => {} })
       // on a click): the plot holds it while presenting.
       if (inCell) $('overlay').focus({ preventScroll: true });
     } else {
+      fitCaption($('hint'), legend, false);
       if (state.full && doc.fullscreenElement) doc.exitFullscreen?.().catch(() => {});
       state.full = false;
       button.focus({ preventScroll: true });

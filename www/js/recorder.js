@@ -15,6 +15,8 @@ const GIF_HOLD_CS = 200;
 /** WebM: frames a second captured, and the bitrate asked of the encoder. */
 const WEBM_FPS = 30;
 const WEBM_BITS_PER_SECOND = 6_000_000;
+/** A WebM recording whose encoder has written no frame this long after Stop failed. */
+const WEBM_FIRST_FRAME_MS = 15_000;
 
 /** The WebM types to ask MediaRecorder for, best first. */
 const WEBM_TYPES = ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm'];
@@ -76,7 +78,8 @@ function rgbTriples(colors) {
  * shown, bottom first, their device pixels per CSS pixel, and what to draw over them: see
  * `compose`); `colors()`: the racers' colours (exact in
  * a GIF's palette). Returns `{ format, frames(), seconds(), stop() }`; `stop()` resolves to the
- * file as a Blob with its `frames`.
+ * file as a Blob with its `frames` (a WebM's once its first frame is in it; rejects, with a
+ * one-line message, when it holds none).
  */
 export function startRecording({ format, source, colors }) {
   return format === 'gif' ? recordGif(source, colors) : recordWebm(source);
@@ -95,38 +98,57 @@ function recordWebm(source) {
   const type = webmType();
   if (!type) throw new Error('this browser cannot record video (no MediaRecorder for WebM)');
   const canvas = document.createElement('canvas');
-  const draw = () => {
-    const frame = source();
-    compose(canvas, frame, frame.layers[0].width, frame.layers[0].height);
-  };
-  draw();
+  // One size for the whole recording, the first frame's (the encoder is set up for it): a plot
+  // resized meanwhile is scaled into it.
+  const first = source();
+  const [width, height] = [first.layers[0].width, first.layers[0].height];
+  const draw = (frame = source()) => compose(canvas, frame, width, height);
+  draw(first);
   const stream = canvas.captureStream(WEBM_FPS);
   const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: WEBM_BITS_PER_SECOND });
   const chunks = [];
-  recorder.ondataavailable = (e) => e.data.size > 0 && chunks.push(e.data);
+  const s = { error: null, frames: 0 };
+  // Nothing is in the file before the encoder's first frame was written, which a loaded machine
+  // can take seconds to reach: stopping waits for it (`written`), so a file is never empty.
+  let wrote;
+  const written = new Promise((resolve) => (wrote = resolve));
+  recorder.ondataavailable = (e) => e.data.size > 0 && (chunks.push(e.data), wrote());
+  // Chromium fires `start` at the first write: its bytes are asked for at once.
+  recorder.onstart = () => recorder.state === 'recording' && recorder.requestData();
+  recorder.onerror = (e) => {
+    s.error = e.error ?? new Error('the recording failed');
+    wrote();
+  };
   const started = performance.now();
-  let frames = 0;
   const cancel = everyFrame(() => {
     draw();
-    frames += 1;
+    s.frames += 1;
   });
   recorder.start(1000);
+
+  async function stop() {
+    let timer = 0;
+    await Promise.race([written, new Promise((resolve) => (timer = setTimeout(resolve, WEBM_FIRST_FRAME_MS)))]);
+    clearTimeout(timer);
+    cancel();
+    if (recorder.state !== 'inactive') {
+      draw();
+      await new Promise((resolve) => {
+        recorder.onstop = resolve;
+        recorder.stop();
+      });
+    }
+    for (const track of stream.getTracks()) track.stop();
+    if (s.error) throw s.error;
+    if (chunks.length === 0) throw new Error(`the browser's video encoder wrote no frame within ${WEBM_FIRST_FRAME_MS / 1000} s, so no file was saved`);
+    return Object.assign(new Blob(chunks, { type: 'video/webm' }), { frames: s.frames });
+  }
+
   return {
     format: 'webm',
-    frames: () => frames,
+    frames: () => s.frames,
     seconds: () => (performance.now() - started) / 1000,
-    stop: () =>
-      new Promise((resolve, reject) => {
-        cancel();
-        recorder.onstop = () => {
-          for (const track of stream.getTracks()) track.stop();
-          const blob = new Blob(chunks, { type: 'video/webm' });
-          resolve(Object.assign(blob, { frames }));
-        };
-        recorder.onerror = (e) => reject(e.error ?? new Error('the recording failed'));
-        draw();
-        recorder.stop();
-      }),
+    stop,
   };
 }
 

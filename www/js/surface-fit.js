@@ -2,7 +2,8 @@
 // over the plot (presentation mode's legend, loss inset and caption), centred on the canvas when
 // nothing is in the way. The box turning about the vertical sweeps an ellipse at its floor and
 // one at its top; their hull, widened by the labels' room, is what must stay clear, so the box
-// keeps its size and place as it turns.
+// keeps its size and place as it turns. The core's drawing (where WebGL2 is missing) fits its
+// box in the rectangle this hull takes.
 
 /** Room left around the turned box for its labels, in CSS px: each side, and above and below
  * (as `plot --3d`'s). */
@@ -52,13 +53,44 @@ export function fitBox(w, h, pitch, boxHeight, dpr, over = []) {
 /** The last fit and what it was for. */
 const last = { key: '', fit: null };
 
-/** `fitBox`'s answer, searched for: the centre where the box fits largest, nearest the middle. */
-function search(w, h, pitch, boxHeight, dpr, over) {
+/** The box's hull tilted `pitch` degrees, per unit: `shape` (the ellipse a floor corner sweeps,
+ * half the height between floor and top), `half` its half extents; `room` the labels' (device
+ * px: across, down, above the top). */
+function hullOf(pitch, boxHeight, dpr) {
   const q = (pitch * Math.PI) / 180;
-  // Per unit: the ellipse a floor corner sweeps, and half the height between floor and top.
   const shape = { disc: [Math.SQRT1_2, Math.SQRT1_2 * Math.sin(q)], rise: (boxHeight / 2) * Math.cos(q) };
   const half = [shape.disc[0], shape.disc[1] + shape.rise];
-  const room = [...LABEL_ROOM_CSS, LABEL_TOP_CSS].map((r) => r * dpr);
+  return { shape, half, room: [...LABEL_ROOM_CSS, LABEL_TOP_CSS].map((r) => r * dpr) };
+}
+
+/**
+ * The rectangle ([left, top, right, bottom], device px) for a drawing that fits its box and
+ * labels inside its own area (the core's, where WebGL2 is missing): the fitted box's hull with
+ * the labels' room, cut back wherever it still meets a rectangle of `over` (`fitBox`'s
+ * arguments).
+ */
+export function fitRect(w, h, pitch, boxHeight, dpr, over = []) {
+  const { centre, scale } = fitBox(w, h, pitch, boxHeight, dpr, over);
+  const { half, room } = hullOf(pitch, boxHeight, dpr);
+  const [rx, ry] = [scale * half[0] + room[0], scale * half[1] + room[1]];
+  const rect = [Math.max(0, centre[0] - rx), Math.max(0, centre[1] - ry), Math.min(w, centre[0] + rx), Math.min(h, centre[1] + ry)];
+  for (const r of over) {
+    if (r[0] >= rect[2] || r[2] <= rect[0] || r[1] >= rect[3] || r[3] <= rect[1]) continue;
+    // The cut that keeps the most: the rectangle's side nearest the overlay moves past it.
+    const cuts = [[0, r[2]], [2, r[0]], [1, r[3]], [3, r[1]]].map(([k, v]) => {
+      const next = rect.slice();
+      next[k] = v;
+      return next;
+    });
+    const area = (q) => Math.max(0, q[2] - q[0]) * Math.max(0, q[3] - q[1]);
+    rect.splice(0, 4, ...cuts.reduce((a, b) => (area(b) > area(a) ? b : a)));
+  }
+  return rect.map(Math.round);
+}
+
+/** `fitBox`'s answer, searched for: the centre where the box fits largest, nearest the middle. */
+function search(w, h, pitch, boxHeight, dpr, over) {
+  const { shape, half, room } = hullOf(pitch, boxHeight, dpr);
   const middle = [w / 2, h / 2];
   // Unobstructed, or too small a canvas for its labels: centred, as large as the canvas holds.
   const least = 0.2 * Math.min(w, h);

@@ -37,7 +37,10 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   $('plot').append(button, note);
   // What may lie over the plot (presentation mode's legend, caption and loss inset): the WebGL
   // view's box keeps clear of them.
-  const overlays = [$('present-legend'), $('hint'), $('loss-box')?.closest('.loss-card')];
+  const overlays = [$('present-legend'), $('hint'), $('loss-box')?.closest('.loss-card'), button];
+  // Its class on the tab tells the page's style the 3-D view is shown (presentation mode sets
+  // its overlays aside then).
+  const shown = $('plot').closest('.layout') ?? $('plot');
   const camera = createCamera();
   const fallback = createFallback(SHARP_GRID, camera, scene);
   // `gl`: the WebGL2 view and its feed; undefined before the view was first shown, null where
@@ -87,7 +90,8 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
   function paint() {
     fitCanvases();
     const t0 = performance.now();
-    const grid = s.gl ? (s.feed.draw(canvas, camera.view(), window.devicePixelRatio || 1, overRects(canvas, overlays)) ? SHARP_GRID : 0) : fallback.draw(canvas);
+    const [dpr, over] = [window.devicePixelRatio || 1, overRects(canvas, overlays)];
+    const grid = s.gl ? (s.feed.draw(canvas, camera.view(), dpr, over) ? SHARP_GRID : 0) : fallback.draw(canvas, over, dpr);
     if (!grid) return;
     s.times.push({ ms: performance.now() - t0, grid, webgl: Boolean(s.gl) });
     if (s.times.length > KEEP_TIMES) s.times.shift();
@@ -115,6 +119,7 @@ export function attachSurface($, { scene, problem, changed = () => [] }) {
         labels.hidden = !(on && s.gl);
         note.hidden = !(on && !s.gl);
         button.setAttribute('aria-pressed', on ? 'true' : 'false');
+        shown.classList.toggle('surface-shown', on);
         button.textContent = on ? 'Contour' : '3-D';
         cancelAnimationFrame(s.frame);
         s.feed?.forget();
