@@ -251,7 +251,9 @@ impl Palette {
                 colors.push(c);
             }
         }
-        if colors.len() < COLORS {
+        // Only a frame with more colours than fit fills the other half spaced apart; one whose
+        // colours all fit already has every one of them.
+        if !fits {
             let rest: Vec<[u8; 3]> = rest.take(SPACED_FROM).collect();
             colors = SPACINGS
                 .iter()
