@@ -720,9 +720,8 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
         .racers
         .iter_mut()
         .map(|r| {
-            let has_lr = r.spec.lr().is_some();
             let mut recording = Recording::from(r);
-            r.advance_visits(objective, steps, |v| recording.visit(v, has_lr));
+            r.advance_visits(objective, steps, |v| recording.visit(v));
             recording.result(r)
         })
         .collect();
@@ -730,18 +729,26 @@ pub fn run_race(race: &mut Race, steps: u64) -> RunResult {
 }
 
 /// The points a racer visits, as its [`RacerResult`] keeps them.
-#[derive(Default)]
 pub(crate) struct Recording {
     trajectory: Vec<Point>,
     loss: Vec<f64>,
     evaluations: Vec<u64>,
     lr: Vec<f64>,
+    /// Whether the racer has a learning rate to record: an external racer has none, and its
+    /// `lr` stays empty.
+    has_lr: bool,
 }
 
 impl Recording {
     /// Where `r` stands (nothing once it diverged).
     pub(crate) fn from(r: &Racer) -> Recording {
-        let mut recording = Recording::default();
+        let mut recording = Recording {
+            trajectory: Vec::new(),
+            loss: Vec::new(),
+            evaluations: Vec::new(),
+            lr: Vec::new(),
+            has_lr: r.spec.lr().is_some(),
+        };
         if r.diverged_at.is_none() {
             recording.trajectory.push(r.position);
             recording.loss.push(r.loss);
@@ -750,12 +757,12 @@ impl Recording {
         recording
     }
 
-    /// Adds a visit, with the learning rate its step used when `lr`.
-    pub(crate) fn visit(&mut self, v: &Visit, lr: bool) {
+    /// Adds a visit, with the learning rate its step used when the racer has one.
+    pub(crate) fn visit(&mut self, v: &Visit) {
         self.trajectory.push(v.point);
         self.loss.push(v.loss);
         self.evaluations.push(v.evaluations);
-        if lr {
+        if self.has_lr {
             self.lr.push(v.lr);
         }
     }

@@ -67,13 +67,11 @@ pub fn run_with_state(spec: &RunSpec) -> StatefulRun {
     let mut states = Vec::with_capacity(race.racers.len());
     for r in race.racers.iter_mut() {
         let (mut recording, mut state) = (Recording::from(r), Vec::new());
-        // An external racer has no learning rate: its `lr` stays empty, as in `run`.
-        let has_lr = r.spec.lr().is_some();
         if r.diverged_at.is_none() {
             state.push(Snapshot(r.inspect()));
         }
         for _ in 0..spec.steps {
-            let taken = r.advance_visits(objective, 1, |v| recording.visit(v, has_lr));
+            let taken = r.advance_visits(objective, 1, |v| recording.visit(v));
             if taken == 0 {
                 break;
             }
